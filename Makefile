@@ -1,0 +1,133 @@
+# geodnsd top-level Makefile.
+#
+# On a fresh clone every target first makes config.mk: when autoconf or a
+# library that configure needs is missing it runs tools/install-deps (and says
+# so), then autoconf and ./configure. Run ./configure yourself for options
+# (--enable-sanitizers, --enable-tsan, --prefix).
+#
+#   make            build src/geodnsd
+#   make run        build and run the demo server in the foreground on
+#                   127.0.0.1:5353 and [::1]:5353 with zones/geodnsd.conf
+#   make check      the whole test suite (unit + integration), built with
+#                   ASan+UBSan in build-check/ (CHECK_SANITIZE=0 to use the
+#                   plain build)
+#   make install    PREFIX=/usr/local DESTDIR=
+#   make clean, make distclean
+
+PKGS = ldns libevent libevent_pthreads libmaxminddb jansson liburcu-memb check
+
+-include config.mk
+
+PREFIX ?= $(if $(prefix),$(prefix),/usr/local)
+DESTDIR ?=
+CHECK_SANITIZE ?= 1
+
+SRCS = src/log.c src/jsonpos.c src/config.c src/wire.c src/zone.c \
+       src/answer.c src/net.c src/util.c
+MAIN = src/main.c
+HDRS = $(wildcard include/*.h)
+UNIT_SRCS = $(wildcard tests/unit/*.c)
+
+WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+       -Wno-unused-parameter
+ifeq ($(WERROR),yes)
+WARN += -Werror
+endif
+BASE_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O2 -pthread -Iinclude $(WARN) \
+       $(LDNS_CFLAGS) $(EVENT_CFLAGS) $(MMDB_CFLAGS) $(JANSSON_CFLAGS) \
+       $(URCU_CFLAGS)
+LIBS = $(LDNS_LIBS) $(EVENT_LIBS) $(MMDB_LIBS) $(JANSSON_LIBS) $(URCU_LIBS) \
+       -pthread
+SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
+       -fno-sanitize-recover=undefined
+TSAN_FLAGS = -fsanitize=thread -fno-omit-frame-pointer
+
+MODE_FLAGS =
+ifeq ($(SANITIZE),yes)
+MODE_FLAGS += $(SAN_FLAGS)
+endif
+ifeq ($(TSAN),yes)
+MODE_FLAGS += $(TSAN_FLAGS)
+endif
+
+# The test build: sanitizers unless CHECK_SANITIZE=0 or the main build already
+# has them.
+ifeq ($(CHECK_SANITIZE)$(SANITIZE)$(TSAN),1nono)
+CHECK_DIR = build-check
+CHECK_FLAGS = $(SAN_FLAGS)
+else
+CHECK_DIR = build
+CHECK_FLAGS = $(MODE_FLAGS)
+endif
+
+OBJS = $(SRCS:src/%.c=build/%.o)
+CHECK_OBJS = $(SRCS:src/%.c=$(CHECK_DIR)/%.o)
+
+.PHONY: all run check install uninstall clean distclean deps
+
+all: src/geodnsd
+
+ifneq ($(CONFIGURED),yes)
+# Bootstrap: make config.mk, then GNU make restarts with it included.
+config.mk: configure.ac config.mk.in
+	@if ! command -v autoconf >/dev/null 2>&1 || ! command -v pkg-config >/dev/null 2>&1 \
+	   || ! pkg-config --exists $(PKGS); then \
+	  echo "make: build dependencies are missing; running tools/install-deps"; \
+	  tools/install-deps; \
+	fi
+	autoconf
+	./configure
+else
+config.mk: configure.ac config.mk.in
+	@echo "make: configure.ac changed; re-running ./configure"
+	autoconf
+	./config.status --recheck && ./config.status
+endif
+
+deps:
+	tools/install-deps
+
+build build-check:
+	mkdir -p $@
+
+build/%.o: src/%.c $(HDRS) config.mk | build
+	$(CC) $(BASE_CFLAGS) $(MODE_FLAGS) $(CFLAGS) -c -o $@ $<
+
+ifneq ($(CHECK_DIR),build)
+$(CHECK_DIR)/%.o: src/%.c $(HDRS) config.mk | $(CHECK_DIR)
+	$(CC) $(BASE_CFLAGS) $(CHECK_FLAGS) $(CFLAGS) -c -o $@ $<
+endif
+
+src/geodnsd: $(OBJS) build/main.o
+	$(CC) $(BASE_CFLAGS) $(MODE_FLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(CHECK_DIR)/geodnsd: $(CHECK_OBJS) $(CHECK_DIR)/main.o
+	$(CC) $(BASE_CFLAGS) $(CHECK_FLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(CHECK_DIR)/unit-tests: $(UNIT_SRCS) $(CHECK_OBJS) $(HDRS) tests/unit/unit.h
+	$(CC) $(BASE_CFLAGS) $(CHECK_FLAGS) $(CHECK_CFLAGS) -Itests/unit $(LDFLAGS) \
+	  -o $@ $(UNIT_SRCS) $(CHECK_OBJS) $(LIBS) $(CHECK_LIBS)
+
+run: src/geodnsd
+	src/geodnsd -f -c zones/geodnsd.conf
+
+check: $(CHECK_DIR)/geodnsd $(CHECK_DIR)/unit-tests
+	tests/run-all $(CHECK_DIR)
+
+install: src/geodnsd
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8 \
+	  $(DESTDIR)$(PREFIX)/share/man/man5
+	install -m 0755 src/geodnsd $(DESTDIR)$(PREFIX)/sbin/geodnsd
+	install -m 0644 src/geodnsd.8 $(DESTDIR)$(PREFIX)/share/man/man8/geodnsd.8
+	install -m 0644 src/geodnsd.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/geodnsd.conf.5
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/sbin/geodnsd \
+	  $(DESTDIR)$(PREFIX)/share/man/man8/geodnsd.8 \
+	  $(DESTDIR)$(PREFIX)/share/man/man5/geodnsd.conf.5
+
+clean:
+	rm -rf build build-check src/geodnsd tests/tmp
+
+distclean: clean
+	rm -rf config.mk config.status config.log configure autom4te.cache

@@ -1,0 +1,102 @@
+/*
+ * config.h - the JSON configuration (jansson) as validated structs.
+ *
+ * config_load() checks every key against the schema: unknown keys, wrong
+ * types and out-of-range values are reported with file:line:column and the
+ * key's path (e.g. "server.udp_payload"); all problems are collected, not
+ * just the first. Sections for later features (geoip, regions, health, http,
+ * rrl) are validated and kept here so that one file describes the server.
+ */
+#ifndef GD_CONFIG_H
+#define GD_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+struct diag;
+
+struct listen_addr {
+	struct sockaddr_storage ss;
+	socklen_t len;
+	char *text;
+};
+
+struct netprefix {
+	int family;          /* AF_INET or AF_INET6 */
+	uint8_t addr[16];
+	uint8_t bits;
+};
+
+struct zone_entry {
+	char *origin;
+	char *file;
+	char *services;      /* may be NULL */
+};
+
+struct region_config {
+	char *name;
+	double lat, lon;
+	char *feed;          /* may be NULL */
+};
+
+struct config {
+	char *file;
+
+	/* server */
+	struct listen_addr *listen;
+	size_t nlisten;
+	unsigned workers;            /* 0 = one per CPU */
+	char *nsid;                  /* NULL = NSID not answered */
+	size_t nsid_len;
+	uint16_t udp_payload;        /* advertised and used as our UDP limit */
+	unsigned tcp_idle_timeout;   /* seconds */
+	unsigned tcp_max_connections;
+	unsigned tcp_max_message;    /* bytes, <= 65535 */
+	char *log_level;
+	bool log_syslog;
+
+	/* geoip */
+	char **geoip_databases;
+	size_t ngeoip_databases;
+
+	/* ecs */
+	bool ecs_enabled;
+	struct netprefix *ecs_trusted;
+	size_t necs_trusted;
+
+	/* http */
+	char *http_listen;
+	char *http_token_file;
+
+	/* health */
+	unsigned health_interval, health_timeout, health_down_after, health_up_after,
+		health_max_age;
+
+	/* rrl */
+	unsigned rrl_responses_per_second, rrl_slip, rrl_window, rrl_ipv4_prefix,
+		rrl_ipv6_prefix;
+	struct netprefix *rrl_exempt;
+	size_t nrrl_exempt;
+
+	struct region_config *regions;
+	size_t nregions;
+
+	struct zone_entry *zones;
+	size_t nzones;
+};
+
+/* Load and validate path; NULL with every error in diag. Caller frees. */
+struct config *config_load(const char *path, struct diag *diag);
+void config_free(struct config *cfg);
+
+/* Parse "1.2.3.4:53", "[::1]:53", "::1" or "1.2.3.4" (port defaults to
+ * default_port). */
+int parse_hostport(const char *s, uint16_t default_port, struct sockaddr_storage *ss,
+		   socklen_t *len);
+
+/* Parse "192.0.2.0/24" or "2001:db8::/32" (host bits must be zero). */
+int parse_netprefix(const char *s, struct netprefix *out);
+
+#endif

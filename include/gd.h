@@ -1,0 +1,78 @@
+/*
+ * gd.h - definitions shared by every geodnsd module: the one error enum,
+ * byte-order helpers for the wire, and small utilities.
+ *
+ * Every function that can fail returns a gd_err (GD_OK == 0, failures
+ * negative) so callers can test `if (rc < 0)` uniformly, as libknot does.
+ */
+#ifndef GD_H
+#define GD_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#define GD_VERSION "0.1.0"
+
+typedef enum gd_err {
+	GD_OK = 0,
+	GD_ENOMEM = -1,   /* allocation failed */
+	GD_EFORMAT = -2,  /* malformed input (packet, file, document) */
+	GD_ESPACE = -3,   /* output buffer too small */
+	GD_ENOTFOUND = -4,
+	GD_EIO = -5,      /* read/write/open failed; errno is kept */
+	GD_EINVAL = -6,   /* invalid argument or value */
+	GD_EEXIST = -7,   /* duplicate */
+	GD_EDROP = -8,    /* packet to be dropped without answer */
+	GD_ELIMIT = -9,   /* a configured or built-in limit was hit */
+} gd_err;
+
+/* A static English description of an error code. */
+const char *gd_strerror(int err);
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static inline uint16_t rd16(const uint8_t *p)
+{
+	return (uint16_t)((p[0] << 8) | p[1]);
+}
+
+static inline uint32_t rd32(const uint8_t *p)
+{
+	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
+	       ((uint32_t)p[2] << 8) | p[3];
+}
+
+static inline void wr16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static inline void wr32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+static inline uint8_t lower_ascii(uint8_t c)
+{
+	return (c >= 'A' && c <= 'Z') ? (uint8_t)(c + 32) : c;
+}
+
+/* Allocation that aborts the process on failure: used only at load time, where
+ * running out of memory cannot be recovered from sensibly. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t m);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+
+/* Read a whole file into a NUL-terminated buffer. Caller frees *out. */
+int read_file(const char *path, char **out, size_t *len);
+
+/* Monotonic time in milliseconds. */
+uint64_t now_ms(void);
+
+#endif

@@ -1,0 +1,29 @@
+/*
+ * jsonpos.h - find where a value sits in JSON source text.
+ *
+ * jansson keeps no source positions for values, but every config, services
+ * and feed error must name line and column. After jansson has parsed a
+ * document, the loader asks jsonpos for the position of the offending path
+ * (e.g. regions -> "us-east" -> location -> [1]) by rescanning the text.
+ */
+#ifndef GD_JSONPOS_H
+#define GD_JSONPOS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct json_path_elem {
+	const char *key; /* object member name, or NULL for an array index */
+	size_t index;
+};
+
+/*
+ * Find the element at path (depth elements; depth 0 is the root value).
+ * With want_key and a last element that is an object member, the position of
+ * its key is returned, else the position of the value. Lines and columns
+ * count from 1; columns count bytes. Returns false when the path is absent.
+ */
+bool jsonpos_find(const char *text, size_t len, const struct json_path_elem *path,
+		  size_t depth, bool want_key, int *line, int *column);
+
+#endif

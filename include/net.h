@@ -1,0 +1,41 @@
+/*
+ * net.h - the serving side: one worker thread per CPU, each with its own
+ * event base and its own SO_REUSEPORT UDP and TCP sockets per listen
+ * address. UDP is read and written in batches (recvmmsg/sendmmsg); TCP
+ * (RFC 7766) is length-prefixed, pipelined, with an idle timeout and a cap on
+ * open connections that closes the longest-idle one first.
+ *
+ * Workers read the zone database through an RCU-protected pointer
+ * (liburcu, memb flavour): server_publish() swaps in a new database and frees
+ * the old one after every worker has left its read-side section.
+ */
+#ifndef GD_NET_H
+#define GD_NET_H
+
+#include "answer.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct config;
+struct zonedb;
+struct server;
+
+/* Create the server and bind every socket (before privileges are dropped).
+ * Returns NULL after logging what could not be bound. */
+struct server *server_create(const struct config *cfg, struct zonedb *db);
+
+/* Start the worker threads. */
+int server_start(struct server *srv);
+
+/* Publish a new database (takes ownership); frees the old one once no
+ * worker can still see it. Called from the main thread only. */
+void server_publish(struct server *srv, struct zonedb *db);
+
+/* Stop workers, join them, close sockets and free everything. */
+void server_stop(struct server *srv);
+
+/* Sum of every worker's counters. */
+void server_counters(const struct server *srv, struct answer_counters *sum);
+
+#endif

@@ -1,0 +1,181 @@
+/*
+ * wire.h - the hot path's own DNS message reader and writer.
+ *
+ * The reader parses a query into a struct query without allocating: header,
+ * the one question, and the OPT record with the options geodnsd acts on
+ * (NSID, Client Subnet, TCP keepalive). Every length is bounds-checked;
+ * compression pointers must point backwards, so no loop can form.
+ *
+ * The writer appends to a caller-owned buffer with a hard capacity and
+ * compresses names against those already written (RFC 1035 4.1.4).
+ */
+#ifndef GD_WIRE_H
+#define GD_WIRE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define DNS_HEADER_LEN 12
+#define WIRE_NAME_MAX 255
+#define WIRE_LABELS_MAX 128
+
+/* header flag bits in the 16-bit word after the ID */
+#define DNS_FLAG_QR 0x8000u
+#define DNS_FLAG_AA 0x0400u
+#define DNS_FLAG_TC 0x0200u
+#define DNS_FLAG_RD 0x0100u
+#define DNS_FLAG_RA 0x0080u
+#define DNS_FLAG_Z 0x0040u
+#define DNS_FLAG_AD 0x0020u
+#define DNS_FLAG_CD 0x0010u
+#define DNS_OPCODE(flags) (((flags) >> 11) & 0xF)
+
+enum dns_rcode {
+	RCODE_NOERROR = 0,
+	RCODE_FORMERR = 1,
+	RCODE_SERVFAIL = 2,
+	RCODE_NXDOMAIN = 3,
+	RCODE_NOTIMP = 4,
+	RCODE_REFUSED = 5,
+	RCODE_BADVERS = 16,
+};
+
+enum dns_type {
+	TYPE_A = 1, TYPE_NS = 2, TYPE_CNAME = 5, TYPE_SOA = 6, TYPE_PTR = 12,
+	TYPE_HINFO = 13, TYPE_MX = 15, TYPE_TXT = 16, TYPE_AAAA = 28,
+	TYPE_SRV = 33, TYPE_NAPTR = 35, TYPE_DNAME = 39, TYPE_OPT = 41,
+	TYPE_DS = 43, TYPE_RRSIG = 46, TYPE_NSEC = 47, TYPE_DNSKEY = 48,
+	TYPE_SVCB = 64, TYPE_HTTPS = 65, TYPE_IXFR = 251, TYPE_AXFR = 252,
+	TYPE_ANY = 255,
+};
+
+enum { CLASS_IN = 1, CLASS_CH = 3, CLASS_ANY = 255 };
+
+enum edns_option {
+	EDNS_OPT_NSID = 3,
+	EDNS_OPT_ECS = 8,
+	EDNS_OPT_COOKIE = 10,
+	EDNS_OPT_KEEPALIVE = 11,
+};
+
+#define EDNS_FLAG_DO 0x8000u
+
+/* An EDNS Client Subnet option as received (RFC 7871 section 6). */
+struct ecs {
+	uint16_t family;       /* 1 = IPv4, 2 = IPv6 */
+	uint8_t source;        /* SOURCE PREFIX-LENGTH */
+	uint8_t scope;         /* SCOPE PREFIX-LENGTH as received (0) */
+	uint8_t addr_len;      /* octets of address carried */
+	uint8_t addr[16];      /* zero-padded */
+};
+
+struct query {
+	uint16_t id;
+	uint16_t flags;
+	uint8_t opcode;
+	uint16_t qdcount;
+	bool have_question;    /* question parsed (may echo it) */
+	uint16_t qtype;
+	uint16_t qclass;
+	uint8_t qname_len;     /* wire length including the root label */
+	uint8_t nlabels;       /* labels excluding the root */
+	uint8_t qname[WIRE_NAME_MAX];  /* as received, uncompressed */
+	uint8_t lname[WIRE_NAME_MAX];  /* lower-cased copy for lookups */
+	uint8_t label_off[WIRE_LABELS_MAX]; /* offset of each label in qname */
+
+	bool edns;             /* a valid OPT record was present */
+	uint8_t edns_version;
+	uint16_t udp_size;     /* requestor's payload size (>= 512) */
+	uint16_t edns_flags;   /* DO and the rest, as received */
+	bool nsid;             /* NSID requested */
+	bool keepalive;        /* edns-tcp-keepalive present */
+	bool ecs_present;
+	struct ecs ecs;
+};
+
+/*
+ * Parse a query. Returns
+ *   GD_OK       q is filled;
+ *   GD_EDROP    no answer must be sent (short header, QR=1);
+ *   GD_EFORMAT  answer FORMERR; q->have_question and q->edns say what may be
+ *               echoed.
+ * A non-QUERY opcode returns GD_OK with only the header fields filled.
+ */
+int wire_parse_query(const uint8_t *pkt, size_t len, struct query *q);
+
+/*
+ * Read a possibly compressed name at *pos of msg into out (uncompressed wire
+ * form, at most 255 octets). Advances *pos past the name as it sits in the
+ * message. Rejects labels > 63, names > 255 octets, reserved label types,
+ * forward or self pointers and reads past the end.
+ */
+int wire_read_name(const uint8_t *msg, size_t len, size_t *pos, uint8_t *out,
+		   size_t *outlen);
+
+/* Length of an uncompressed wire name, or 0 when malformed / over limit. */
+size_t wire_name_len(const uint8_t *name, size_t max);
+
+/* Number of labels in an uncompressed wire name (root = 0). */
+unsigned wire_name_labels(const uint8_t *name);
+
+/* Case-insensitive equality of two uncompressed wire names. */
+bool wire_name_equal(const uint8_t *a, const uint8_t *b);
+
+/* Lower-case an uncompressed wire name of length len into out. */
+void wire_name_lower(const uint8_t *name, size_t len, uint8_t *out);
+
+/* Is name equal to or below parent (both uncompressed wire)? */
+bool wire_name_is_sub(const uint8_t *name, const uint8_t *parent);
+
+/* Presentation form of an uncompressed wire name, "." for the root.
+ * Non-printables are escaped as \DDD. Returns buf. */
+char *wire_name_to_str(const uint8_t *name, char *buf, size_t cap);
+
+/* ---- writer ---- */
+
+#define WIRE_COMP_MAX 96
+
+struct wire_writer {
+	uint8_t *buf;
+	size_t cap;            /* hard limit */
+	size_t len;
+	unsigned ncomp;
+	uint16_t comp_off[WIRE_COMP_MAX];   /* offsets of written label runs */
+	uint8_t comp_labels[WIRE_COMP_MAX]; /* labels from there to the root */
+};
+
+struct wire_mark {
+	size_t len;
+	unsigned ncomp;
+};
+
+void wire_writer_init(struct wire_writer *w, uint8_t *buf, size_t cap);
+
+static inline struct wire_mark wire_mark(const struct wire_writer *w)
+{
+	struct wire_mark m = {w->len, w->ncomp};
+	return m;
+}
+
+static inline void wire_rollback(struct wire_writer *w, struct wire_mark m)
+{
+	w->len = m.len;
+	w->ncomp = m.ncomp;
+}
+
+/* Append raw bytes / integers. GD_ESPACE when they do not fit (nothing written). */
+int wire_put(struct wire_writer *w, const void *data, size_t n);
+int wire_put16(struct wire_writer *w, uint16_t v);
+int wire_put32(struct wire_writer *w, uint32_t v);
+
+/* Append an uncompressed wire name, compressed against earlier names when
+ * compress is true; its labels become targets for later names either way
+ * (unless beyond the 14-bit pointer range). */
+int wire_put_name(struct wire_writer *w, const uint8_t *name, bool compress);
+
+/* Register a name already in the buffer at offset off (e.g. the question
+ * copied verbatim) as a compression target. */
+void wire_add_comp(struct wire_writer *w, size_t off, const uint8_t *name);
+
+#endif

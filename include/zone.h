@@ -1,0 +1,121 @@
+/*
+ * zone.h - the compiled, immutable zone database.
+ *
+ * Zone files are parsed once (RFC 1035 master format through ldns, with
+ * $ORIGIN, $TTL and $INCLUDE handled here) and compiled into a hash table of
+ * nodes keyed by the lower-cased wire name. Every name between the apex and
+ * each owner exists as a node, so empty non-terminals are found by lookup.
+ * Targets of NS/MX/SRV records are resolved to nodes at build time so the
+ * answer code adds additional-section addresses without searching.
+ *
+ * A struct zonedb (all configured zones) is built aside on load and reload
+ * and published to workers by pointer swap; it is never modified after
+ * zonedb_build() returns.
+ */
+#ifndef GD_ZONE_H
+#define GD_ZONE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct diag;
+struct node;
+
+struct rrset {
+	uint16_t type;
+	uint16_t count;      /* records */
+	uint32_t ttl;
+	const uint8_t *rdata; /* count entries of [u16 length][rdata] */
+	struct node **targets; /* NS/MX/SRV: node of each record's target or NULL */
+};
+
+enum node_flags {
+	NODE_APEX = 1 << 0,
+	NODE_DELEG = 1 << 1,    /* NS below the apex: a zone cut */
+	NODE_OCCLUDED = 1 << 2, /* below a zone cut or a DNAME */
+	NODE_CNAME = 1 << 3,
+	NODE_DNAME = 1 << 4,
+	NODE_SERVICE = 1 << 5,  /* a geo service name (answers A/AAAA/CNAME) */
+};
+
+struct node {
+	const uint8_t *name;   /* lower-case wire form */
+	uint32_t hash;
+	uint8_t namelen;
+	uint8_t labels;
+	uint16_t flags;
+	uint16_t nrrsets;
+	struct rrset *rrsets;  /* sorted by type */
+	struct node *parent;   /* NULL at the apex */
+	struct node *wildcard; /* the "*" child, if any */
+	const void *service;   /* struct service when NODE_SERVICE */
+};
+
+struct zone {
+	char *origin_str;      /* presentation form, with trailing dot */
+	uint8_t origin[255];   /* lower-case wire form */
+	size_t origin_len;
+	unsigned labels;
+	char *file;
+	uint32_t serial;
+	uint32_t neg_ttl;      /* min(SOA TTL, SOA MINIMUM), RFC 2308 */
+	struct node *apex;
+	const struct rrset *soa;
+	struct node **table;   /* open addressing, power-of-two size */
+	size_t mask;
+	size_t nnodes;
+	size_t nrecords;
+	void *arena;           /* owns every node, name, rrset and rdata */
+};
+
+struct zone_config {
+	const char *origin;    /* presentation form */
+	const char *file;
+};
+
+struct zonedb {
+	struct zone **zones;
+	size_t count;
+	unsigned min_labels, max_labels;
+	struct zone **table;   /* apex hash */
+	size_t mask;
+	uint64_t generation;
+};
+
+/*
+ * Parse and compile one zone. Every problem is appended to diag with file and
+ * line; returns NULL when any error was found. The caller owns the zone.
+ */
+struct zone *zone_load(const struct zone_config *zc, struct diag *diag);
+void zone_free(struct zone *z);
+
+/* Node by lower-case wire name, or NULL. */
+struct node *zone_lookup(const struct zone *z, const uint8_t *lname, size_t len);
+
+/* The rrset of a type at a node, or NULL. */
+const struct rrset *node_rrset(const struct node *n, uint16_t type);
+
+/*
+ * Assemble loaded zones into a database (takes ownership of zones[] and the
+ * zones), resolving NS/MX/SRV targets across zones. Returns NULL and reports
+ * through diag on duplicate origins.
+ */
+struct zonedb *zonedb_build(struct zone **zones, size_t count, struct diag *diag);
+void zonedb_free(struct zonedb *db);
+
+/* Longest-match zone for a lower-case name given its label offsets; sets
+ * *label_index to the index of the label where the apex starts. */
+const struct zone *zonedb_find(const struct zonedb *db, const uint8_t *lname,
+			       const uint8_t *label_off, unsigned nlabels,
+			       unsigned *label_index);
+
+/* Iterate records of an rrset: returns a pointer to rdata i's length field. */
+static inline const uint8_t *rrset_rdata_next(const uint8_t *p)
+{
+	return p + 2 + (((size_t)p[0] << 8) | p[1]);
+}
+
+uint32_t name_hash(const uint8_t *lname, size_t len);
+
+#endif

@@ -1,0 +1,508 @@
+/*
+ * answer.c - builds authoritative responses.
+ *
+ * The lookup follows RFC 1034 4.3.2 against the compiled zone database:
+ * longest-match zone, then a hash lookup of the whole name (the common case:
+ * found, not below a cut), falling back to a walk from the apex that finds
+ * zone cuts (referral), DNAMEs, the closest encloser and its wildcard
+ * (RFC 4592). CNAMEs are followed within our zones, at most
+ * ANSWER_CHAIN_MAX links, with a loop check.
+ *
+ * Responses are written with the wire writer; room for the OPT record is
+ * reserved first so that truncation never drops EDNS. A response that does
+ * not fit gets TC=1 and keeps only the question (and OPT).
+ */
+#include "answer.h"
+
+#include "gd.h"
+#include "wire.h"
+#include "zone.h"
+
+#define ANSWER_CHAIN_MAX 8
+#define ANSWER_ADDITIONAL_MAX 32
+#define RFC8482_TTL 3600
+
+struct additional {
+	const struct node *node;
+	const uint8_t *name;      /* target as written in the rdata */
+	bool required;            /* in-domain glue of a referral */
+};
+
+struct resp {
+	struct wire_writer w;
+	const struct query *q;
+	const struct answer_settings *set;
+	bool tcp;
+	uint16_t flags;           /* QR, opcode, AA, TC, RD, CD */
+	unsigned rcode;
+	uint16_t an, ns, ar;
+	size_t limit;             /* message size limit for this client */
+	size_t opt_len;           /* bytes reserved for our OPT */
+	struct additional add[ANSWER_ADDITIONAL_MAX];
+	unsigned nadd;
+};
+
+/* Write one record: owner (uncompressed wire), type, class IN, ttl, rdata.
+ * Names inside the rdata of RFC 1035 types are compressed (RFC 3597 4). */
+static int put_rr(struct resp *r, const uint8_t *owner, uint16_t type, uint32_t ttl,
+		  const uint8_t *rdata, size_t rdlen)
+{
+	struct wire_writer *w = &r->w;
+	if (wire_put_name(w, owner, true) < 0 || wire_put16(w, type) < 0 ||
+	    wire_put16(w, CLASS_IN) < 0 || wire_put32(w, ttl) < 0)
+		return GD_ESPACE;
+	size_t rdlen_at = w->len;
+	if (wire_put16(w, 0) < 0)
+		return GD_ESPACE;
+	size_t names = 0, pre = 0, post = 0;
+	switch (type) {
+	case TYPE_NS:
+	case TYPE_CNAME:
+	case TYPE_PTR:
+		names = 1;
+		break;
+	case TYPE_MX:
+		names = 1;
+		pre = 2;
+		break;
+	case TYPE_SOA:
+		names = 2;
+		post = 20;
+		break;
+	default:
+		break;
+	}
+	if (names) {
+		/* zone data was validated by ldns; still never read past rdlen */
+		size_t p = pre;
+		if (pre > rdlen || wire_put(w, rdata, pre) < 0)
+			return GD_ESPACE;
+		for (size_t i = 0; i < names; i++) {
+			size_t nl = wire_name_len(rdata + p, rdlen - p);
+			if (!nl)
+				return GD_EFORMAT;
+			if (wire_put_name(w, rdata + p, true) < 0)
+				return GD_ESPACE;
+			p += nl;
+		}
+		if (p + post != rdlen || wire_put(w, rdata + p, post) < 0)
+			return GD_ESPACE;
+	} else if (wire_put(w, rdata, rdlen) < 0) {
+		return GD_ESPACE;
+	}
+	wr16(w->buf + rdlen_at, (uint16_t)(w->len - rdlen_at - 2));
+	return GD_OK;
+}
+
+/* Write a whole rrset or nothing. */
+static int put_rrset(struct resp *r, const uint8_t *owner, const struct rrset *rs,
+		     uint32_t ttl, uint16_t *count)
+{
+	struct wire_mark m = wire_mark(&r->w);
+	const uint8_t *rd = rs->rdata;
+	for (unsigned i = 0; i < rs->count; i++, rd = rrset_rdata_next(rd)) {
+		if (put_rr(r, owner, rs->type, ttl, rd + 2, rd16(rd)) < 0) {
+			wire_rollback(&r->w, m);
+			return GD_ESPACE;
+		}
+	}
+	*count += rs->count;
+	return GD_OK;
+}
+
+/* Queue additional-section addresses for the targets of an NS/MX/SRV set. */
+static void queue_targets(struct resp *r, const struct rrset *rs, const uint8_t *cut)
+{
+	if (!rs->targets)
+		return;
+	const uint8_t *rd = rs->rdata;
+	size_t off = rs->type == TYPE_NS ? 0 : rs->type == TYPE_MX ? 2 : 6;
+	for (unsigned i = 0; i < rs->count; i++, rd = rrset_rdata_next(rd)) {
+		const struct node *t = rs->targets[i];
+		if (!t || r->nadd == ANSWER_ADDITIONAL_MAX)
+			continue;
+		/* below a cut only as glue of that very referral */
+		if ((t->flags & NODE_OCCLUDED) && !(cut && rs->type == TYPE_NS))
+			continue;
+		if (t->flags & NODE_SERVICE)
+			continue;
+		bool dup = false;
+		for (unsigned k = 0; k < r->nadd; k++)
+			dup |= r->add[k].node == t;
+		if (dup)
+			continue;
+		r->add[r->nadd].node = t;
+		r->add[r->nadd].name = rd + 2 + off;
+		r->add[r->nadd].required = cut && wire_name_is_sub(t->name, cut);
+		r->nadd++;
+	}
+}
+
+/* Returns GD_ESPACE when required glue did not fit (caller sets TC). */
+static int put_additional(struct resp *r)
+{
+	for (unsigned i = 0; i < r->nadd; i++) {
+		static const uint16_t types[2] = {TYPE_A, TYPE_AAAA};
+		for (int t = 0; t < 2; t++) {
+			const struct rrset *rs = node_rrset(r->add[i].node, types[t]);
+			if (!rs)
+				continue;
+			if (put_rrset(r, r->add[i].name, rs, rs->ttl, &r->ar) < 0 &&
+			    r->add[i].required)
+				return GD_ESPACE;
+		}
+	}
+	return GD_OK;
+}
+
+static int put_soa(struct resp *r, const struct zone *z)
+{
+	return put_rrset(r, z->origin, z->soa, z->neg_ttl, &r->ns);
+}
+
+enum lookup_kind { LK_EXACT, LK_WILDCARD, LK_DELEG, LK_DNAME, LK_NXDOMAIN };
+
+struct name {
+	uint8_t wire[WIRE_NAME_MAX];   /* as to be written (case preserved) */
+	uint8_t lname[WIRE_NAME_MAX];
+	size_t len;
+	uint8_t off[WIRE_LABELS_MAX];
+	unsigned nlabels;
+};
+
+static void name_set(struct name *n, const uint8_t *wire, size_t len)
+{
+	memcpy(n->wire, wire, len);
+	n->len = len;
+	wire_name_lower(wire, len, n->lname);
+	unsigned k = 0;
+	for (size_t i = 0; n->lname[i]; i += n->lname[i] + 1u)
+		n->off[k++] = (uint8_t)i;
+	n->nlabels = k;
+}
+
+static enum lookup_kind lookup(const struct zone *z, const struct name *nm, unsigned zidx,
+			       uint16_t qtype, const struct node **out)
+{
+	const struct node *n = zone_lookup(z, nm->lname, nm->len);
+	if (n && !(n->flags & NODE_OCCLUDED)) {
+		*out = n;
+		if ((n->flags & NODE_DELEG) && qtype != TYPE_DS)
+			return LK_DELEG;
+		return LK_EXACT;
+	}
+	/* walk down from the apex: cuts and DNAMEs above the name win */
+	const struct node *prev = z->apex;
+	if ((prev->flags & NODE_DNAME) && zidx > 0) {
+		*out = prev;
+		return LK_DNAME;
+	}
+	for (unsigned i = zidx; i-- > 0;) {
+		const uint8_t *suffix = nm->lname + nm->off[i];
+		const struct node *m = zone_lookup(z, suffix, nm->len - nm->off[i]);
+		if (!m)
+			break;
+		if ((m->flags & NODE_DELEG) && (i > 0 || qtype != TYPE_DS)) {
+			*out = m;
+			return LK_DELEG;
+		}
+		if ((m->flags & NODE_DNAME) && i > 0) {
+			*out = m;
+			return LK_DNAME;
+		}
+		prev = m;
+		if (i == 0) {
+			*out = m;
+			return LK_EXACT;
+		}
+	}
+	if (prev->wildcard) {
+		*out = prev->wildcard;
+		return LK_WILDCARD;
+	}
+	*out = prev;
+	return LK_NXDOMAIN;
+}
+
+/* RFC 8482: over UDP a single synthesized HINFO; over TCP every RRset. */
+static int answer_any(struct resp *r, const struct name *cur, const struct node *n)
+{
+	if (r->tcp) {
+		for (unsigned i = 0; i < n->nrrsets; i++)
+			if (put_rrset(r, cur->wire, &n->rrsets[i], n->rrsets[i].ttl, &r->an) < 0)
+				return GD_ESPACE;
+		return GD_OK;
+	}
+	static const uint8_t hinfo[] = {7, 'R', 'F', 'C', '8', '4', '8', '2', 0};
+	if (put_rr(r, cur->wire, TYPE_HINFO, RFC8482_TTL, hinfo, sizeof(hinfo)) < 0)
+		return GD_ESPACE;
+	r->an++;
+	return GD_OK;
+}
+
+/* The authoritative part: fills answer, authority and the additional queue.
+ * GD_ESPACE means the answer did not fit (TC). */
+static int resolve(struct resp *r, const struct zonedb *db, const struct zone *z,
+		   unsigned zidx)
+{
+	const struct query *q = r->q;
+	struct name names[2];
+	uint8_t synth[WIRE_NAME_MAX];      /* DNAME-synthesized target */
+	uint8_t seen[ANSWER_CHAIN_MAX][WIRE_NAME_MAX];
+	struct name *cur = &names[0];
+	name_set(cur, q->qname, q->qname_len);
+	r->flags |= DNS_FLAG_AA;
+
+	for (unsigned chain = 0;; chain++) {
+		const struct node *n;
+		enum lookup_kind k = lookup(z, cur, zidx, q->qtype, &n);
+		const uint8_t *target = NULL;
+		size_t tlen = 0;
+
+		if (k == LK_DELEG) {
+			if (chain > 0)
+				return GD_OK; /* a CNAME led into a delegation */
+			r->flags &= (uint16_t)~DNS_FLAG_AA;
+			const struct rrset *ns = node_rrset(n, TYPE_NS);
+			/* owner: the cut, with the case of the query */
+			const uint8_t *owner = cur->wire + cur->off[cur->nlabels - n->labels];
+			if (put_rrset(r, owner, ns, ns->ttl, &r->ns) < 0)
+				return GD_ESPACE;
+			queue_targets(r, ns, n->name);
+			return GD_OK;
+		}
+		if (k == LK_NXDOMAIN) {
+			r->rcode = RCODE_NXDOMAIN;
+			return put_soa(r, z);
+		}
+		if (k == LK_DNAME) {
+			const struct rrset *dn = node_rrset(n, TYPE_DNAME);
+			const uint8_t *owner = cur->wire + cur->off[cur->nlabels - n->labels];
+			if (put_rrset(r, owner, dn, dn->ttl, &r->an) < 0)
+				return GD_ESPACE;
+			/* synthesize: the labels above the DNAME owner + its target */
+			size_t prefix = cur->off[cur->nlabels - n->labels];
+			const uint8_t *dt = dn->rdata + 2;
+			size_t dtl = wire_name_len(dt, rd16(dn->rdata));
+			if (!dtl)
+				return GD_EFORMAT;
+			if (prefix + dtl > WIRE_NAME_MAX) {
+				r->rcode = 6; /* YXDOMAIN, RFC 6672 2.2 */
+				return GD_OK;
+			}
+			memcpy(synth, cur->wire, prefix);
+			memcpy(synth + prefix, dt, dtl);
+			if (put_rr(r, cur->wire, TYPE_CNAME, dn->ttl, synth, prefix + dtl) < 0)
+				return GD_ESPACE;
+			r->an++;
+			target = synth;
+			tlen = prefix + dtl;
+		} else {
+			/* LK_EXACT or LK_WILDCARD: n holds the data */
+			if (q->qtype == TYPE_ANY && n->nrrsets) {
+				const struct rrset *cn = node_rrset(n, TYPE_CNAME);
+				if (cn)
+					return put_rrset(r, cur->wire, cn, cn->ttl, &r->an);
+				return answer_any(r, cur, n);
+			}
+			const struct rrset *rs = node_rrset(n, q->qtype);
+			if (rs) {
+				if (put_rrset(r, cur->wire, rs, rs->ttl, &r->an) < 0)
+					return GD_ESPACE;
+				if (rs->type == TYPE_NS || rs->type == TYPE_MX ||
+				    rs->type == TYPE_SRV)
+					queue_targets(r, rs, NULL);
+				return GD_OK;
+			}
+			const struct rrset *cn = (n->flags & NODE_CNAME) ?
+							 node_rrset(n, TYPE_CNAME) : NULL;
+			if (!cn)
+				return put_soa(r, z); /* NODATA */
+			if (put_rrset(r, cur->wire, cn, cn->ttl, &r->an) < 0)
+				return GD_ESPACE;
+			target = cn->rdata + 2;
+			tlen = wire_name_len(target, rd16(cn->rdata));
+			if (!tlen)
+				return GD_EFORMAT;
+		}
+
+		/* follow the chain within our zones, at most ANSWER_CHAIN_MAX */
+		memcpy(seen[chain], cur->lname, cur->len);
+		if (chain + 1 >= ANSWER_CHAIN_MAX)
+			return GD_OK;
+		for (unsigned i = 0; i <= chain; i++)
+			if (wire_name_equal(seen[i], target))
+				return GD_OK; /* loop: answer what we have */
+		struct name *next = cur == &names[0] ? &names[1] : &names[0];
+		name_set(next, target, tlen);
+		const struct zone *nz = zonedb_find(db, next->lname, next->off, next->nlabels,
+						    &zidx);
+		if (!nz)
+			return GD_OK; /* outside our zones: the resolver goes on */
+		z = nz;
+		cur = next;
+	}
+}
+
+static size_t opt_space(const struct resp *r)
+{
+	const struct query *q = r->q;
+	size_t n = 11;
+	if (q->nsid && r->set->nsid)
+		n += 4 + r->set->nsid_len;
+	if (q->ecs_present && r->set->ecs_enabled)
+		n += 4 + 4 + q->ecs.addr_len;
+	if (q->keepalive && r->tcp)
+		n += 6;
+	return n;
+}
+
+static void put_opt(struct resp *r, unsigned ext_rcode, bool with_options)
+{
+	const struct query *q = r->q;
+	struct wire_writer *w = &r->w;
+	w->cap = r->limit; /* the reserved space */
+	uint8_t head[11] = {0, 0, TYPE_OPT};
+	wr16(head + 3, r->set->udp_payload);
+	head[5] = (uint8_t)(ext_rcode >> 4);
+	head[6] = 0; /* version 0 */
+	wr16(head + 7, q->edns_flags & EDNS_FLAG_DO);
+	size_t rdlen_at = w->len + 9;
+	wire_put(w, head, sizeof(head));
+	if (with_options) {
+		if (q->nsid && r->set->nsid) {
+			wire_put16(w, EDNS_OPT_NSID);
+			wire_put16(w, r->set->nsid_len);
+			wire_put(w, r->set->nsid, r->set->nsid_len);
+		}
+		if (q->ecs_present && r->set->ecs_enabled) {
+			wire_put16(w, EDNS_OPT_ECS);
+			wire_put16(w, (uint16_t)(4 + q->ecs.addr_len));
+			wire_put16(w, q->ecs.family);
+			uint8_t sp[2] = {q->ecs.source, 0}; /* scope 0: not tailored */
+			wire_put(w, sp, 2);
+			wire_put(w, q->ecs.addr, q->ecs.addr_len);
+		}
+		if (q->keepalive && r->tcp) {
+			wire_put16(w, EDNS_OPT_KEEPALIVE);
+			wire_put16(w, 2);
+			wire_put16(w, (uint16_t)(r->set->tcp_idle_timeout * 10));
+		}
+	}
+	wr16(w->buf + rdlen_at, (uint16_t)(w->len - rdlen_at - 2));
+	r->ar++;
+}
+
+static size_t finish(struct resp *r)
+{
+	uint8_t *b = r->w.buf;
+	wr16(b + 2, (uint16_t)(r->flags | (r->rcode & 0xF)));
+	wr16(b + 6, r->an);
+	wr16(b + 8, r->ns);
+	wr16(b + 10, r->ar);
+	return r->w.len;
+}
+
+/* Header and, when have_question, the question as received. */
+static void put_header(struct resp *r, const struct query *q, bool with_question)
+{
+	uint8_t h[12] = {0};
+	wr16(h, q->id);
+	wr16(h + 4, with_question ? 1 : 0);
+	wire_put(&r->w, h, sizeof(h));
+	if (with_question) {
+		size_t off = r->w.len;
+		wire_put(&r->w, q->qname, q->qname_len);
+		wire_add_comp(&r->w, off, q->qname);
+		wire_put16(&r->w, q->qtype);
+		wire_put16(&r->w, q->qclass);
+	}
+}
+
+size_t answer_query(const struct zonedb *db, const struct answer_settings *set,
+		    const struct answer_request *req, uint8_t *out, size_t outcap,
+		    struct answer_counters *ctr)
+{
+	struct query q;
+	struct resp r;
+	int rc = wire_parse_query(req->pkt, req->len, &q);
+	ctr->queries++;
+	if (rc == GD_EDROP) {
+		ctr->dropped++;
+		return 0;
+	}
+	memset(&r.flags, 0, sizeof(r) - offsetof(struct resp, flags));
+	r.q = &q;
+	r.set = set;
+	r.tcp = req->tcp;
+	r.flags = (uint16_t)(DNS_FLAG_QR | (q.flags & (0x7800u | DNS_FLAG_RD | DNS_FLAG_CD)));
+	if (req->tcp)
+		r.limit = outcap < 65535 ? outcap : 65535;
+	else
+		r.limit = q.edns ? (q.udp_size < set->udp_payload ? q.udp_size : set->udp_payload)
+				 : 512;
+	if (r.limit > outcap)
+		r.limit = outcap;
+	/* every response below fits 512 octets before the answer is added */
+	wire_writer_init(&r.w, out, r.limit);
+
+	if (rc == GD_OK && q.opcode != 0) {
+		r.rcode = RCODE_NOTIMP;
+		put_header(&r, &q, false);
+		goto done;
+	}
+	if (rc == GD_EFORMAT) {
+		r.rcode = RCODE_FORMERR;
+		put_header(&r, &q, q.have_question);
+		if (q.edns) {
+			r.limit = r.w.cap;
+			put_opt(&r, 0, false);
+		}
+		goto done;
+	}
+	put_header(&r, &q, true);
+	if (q.edns && q.edns_version > 0) {
+		r.rcode = RCODE_BADVERS;
+		put_opt(&r, RCODE_BADVERS, false);
+		goto done;
+	}
+	if (q.edns) {
+		r.opt_len = opt_space(&r);
+		r.w.cap = r.limit - r.opt_len;
+	}
+	if (q.qtype == TYPE_OPT) {
+		r.rcode = RCODE_FORMERR;
+	} else if (q.qtype == 249 || q.qtype == 250 || q.qtype == 253 || q.qtype == 254) {
+		r.rcode = RCODE_NOTIMP; /* TKEY, TSIG, MAILB, MAILA */
+	} else if (q.qclass != CLASS_IN || q.qtype == TYPE_AXFR || q.qtype == TYPE_IXFR) {
+		r.rcode = RCODE_REFUSED;
+	} else {
+		unsigned zidx;
+		const struct zone *z = db ? zonedb_find(db, q.lname, q.label_off, q.nlabels, &zidx)
+					  : NULL;
+		if (!z) {
+			r.rcode = RCODE_REFUSED;
+		} else {
+			size_t question_end = r.w.len;
+			rc = resolve(&r, db, z, zidx);
+			if (rc == GD_OK)
+				rc = put_additional(&r);
+			if (rc < 0) {
+				/* did not fit: question only, TC (or SERVFAIL on bad data) */
+				r.w.len = question_end;
+				r.an = r.ns = r.ar = 0;
+				if (rc == GD_ESPACE) {
+					r.flags |= DNS_FLAG_TC;
+					ctr->truncated++;
+				} else {
+					r.rcode = RCODE_SERVFAIL;
+				}
+			}
+		}
+	}
+	if (q.edns)
+		put_opt(&r, 0, true);
+done:
+	ctr->rcode[r.rcode < 24 ? r.rcode : 23]++;
+	return finish(&r);
+}

@@ -1,0 +1,252 @@
+/*
+ * jsonpos.c - a small JSON scanner that walks source text to a path and
+ * reports the line and column where the element starts. It tolerates (and
+ * stops at) malformed text: the document has normally been validated by
+ * jansson already, this only recovers positions for error messages.
+ */
+#include "jsonpos.h"
+
+#include <stdint.h>
+#include <string.h>
+
+struct scan {
+	const char *s;
+	size_t len, pos;
+	int line, col;
+	int depth;
+};
+
+#define SCAN_MAX_DEPTH 64
+
+static void advance(struct scan *sc)
+{
+	if (sc->pos >= sc->len)
+		return;
+	if (sc->s[sc->pos] == '\n') {
+		sc->line++;
+		sc->col = 1;
+	} else {
+		sc->col++;
+	}
+	sc->pos++;
+}
+
+static void skip_ws(struct scan *sc)
+{
+	while (sc->pos < sc->len) {
+		char c = sc->s[sc->pos];
+		if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
+			break;
+		advance(sc);
+	}
+}
+
+static int peek(const struct scan *sc)
+{
+	return sc->pos < sc->len ? (unsigned char)sc->s[sc->pos] : -1;
+}
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Scan a string at the cursor (which is on '"'); decode it into out (UTF-8)
+ * when out is non-NULL. Returns false on malformed text. *outlen is set to the
+ * decoded length, capped at cap-1 and NUL terminated. */
+static bool scan_string(struct scan *sc, char *out, size_t cap, size_t *outlen)
+{
+	size_t n = 0;
+	if (peek(sc) != '"')
+		return false;
+	advance(sc);
+	for (;;) {
+		int c = peek(sc);
+		if (c < 0)
+			return false;
+		advance(sc);
+		if (c == '"')
+			break;
+		uint32_t cp = (uint32_t)c;
+		if (c == '\\') {
+			int e = peek(sc);
+			if (e < 0)
+				return false;
+			advance(sc);
+			switch (e) {
+			case 'b': cp = '\b'; break;
+			case 'f': cp = '\f'; break;
+			case 'n': cp = '\n'; break;
+			case 'r': cp = '\r'; break;
+			case 't': cp = '\t'; break;
+			case 'u':
+				cp = 0;
+				for (int i = 0; i < 4; i++) {
+					int h = hexval(peek(sc));
+					if (h < 0)
+						return false;
+					cp = cp * 16 + (uint32_t)h;
+					advance(sc);
+				}
+				break;
+			default: cp = (uint32_t)e; break;
+			}
+			if (out && n + 4 < cap) {
+				/* encode as UTF-8 (surrogate pairs are rare in keys and
+				 * only matter for matching; they are kept as-is) */
+				if (cp < 0x80) {
+					out[n++] = (char)cp;
+				} else if (cp < 0x800) {
+					out[n++] = (char)(0xC0 | (cp >> 6));
+					out[n++] = (char)(0x80 | (cp & 0x3F));
+				} else {
+					out[n++] = (char)(0xE0 | (cp >> 12));
+					out[n++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+					out[n++] = (char)(0x80 | (cp & 0x3F));
+				}
+			}
+			continue;
+		}
+		if (out && n + 1 < cap)
+			out[n++] = (char)c;
+	}
+	if (out)
+		out[n] = '\0';
+	if (outlen)
+		*outlen = n;
+	return true;
+}
+
+static bool skip_value(struct scan *sc);
+
+static bool skip_container(struct scan *sc, char open, char close)
+{
+	if (++sc->depth > SCAN_MAX_DEPTH)
+		return false;
+	advance(sc); /* open */
+	skip_ws(sc);
+	if (peek(sc) == close) {
+		advance(sc);
+		sc->depth--;
+		return true;
+	}
+	for (;;) {
+		skip_ws(sc);
+		if (open == '{') {
+			if (!scan_string(sc, NULL, 0, NULL))
+				return false;
+			skip_ws(sc);
+			if (peek(sc) != ':')
+				return false;
+			advance(sc);
+			skip_ws(sc);
+		}
+		if (!skip_value(sc))
+			return false;
+		skip_ws(sc);
+		int c = peek(sc);
+		advance(sc);
+		if (c == close)
+			break;
+		if (c != ',')
+			return false;
+	}
+	sc->depth--;
+	return true;
+}
+
+static bool skip_value(struct scan *sc)
+{
+	skip_ws(sc);
+	int c = peek(sc);
+	if (c == '{')
+		return skip_container(sc, '{', '}');
+	if (c == '[')
+		return skip_container(sc, '[', ']');
+	if (c == '"')
+		return scan_string(sc, NULL, 0, NULL);
+	if (c < 0)
+		return false;
+	/* number, true, false, null: run of non-delimiters */
+	size_t start = sc->pos;
+	while (sc->pos < sc->len && !strchr(",]} \t\r\n", sc->s[sc->pos]))
+		advance(sc);
+	return sc->pos > start;
+}
+
+bool jsonpos_find(const char *text, size_t len, const struct json_path_elem *path,
+		  size_t depth, bool want_key, int *line, int *column)
+{
+	struct scan sc = {.s = text, .len = len, .pos = 0, .line = 1, .col = 1, .depth = 0};
+	skip_ws(&sc);
+	for (size_t d = 0; d < depth; d++) {
+		const struct json_path_elem *pe = &path[d];
+		int c = peek(&sc);
+		bool found = false;
+		if (pe->key && c == '{') {
+			advance(&sc);
+			for (;;) {
+				skip_ws(&sc);
+				if (peek(&sc) == '}')
+					return false;
+				int kl = sc.line, kc = sc.col;
+				char key[256];
+				size_t klen;
+				if (!scan_string(&sc, key, sizeof(key), &klen))
+					return false;
+				skip_ws(&sc);
+				if (peek(&sc) != ':')
+					return false;
+				advance(&sc);
+				skip_ws(&sc);
+				if (strlen(pe->key) == klen && memcmp(key, pe->key, klen) == 0) {
+					/* jansson keeps the last duplicate; keep scanning for a
+					 * later one only when this is not the final element */
+					if (d + 1 == depth && want_key) {
+						*line = kl;
+						*column = kc;
+						return true;
+					}
+					found = true;
+					break;
+				}
+				if (!skip_value(&sc))
+					return false;
+				skip_ws(&sc);
+				int sep = peek(&sc);
+				advance(&sc);
+				if (sep != ',')
+					return false;
+			}
+		} else if (!pe->key && c == '[') {
+			advance(&sc);
+			for (size_t i = 0;; i++) {
+				skip_ws(&sc);
+				if (peek(&sc) == ']')
+					return false;
+				if (i == pe->index) {
+					found = true;
+					break;
+				}
+				if (!skip_value(&sc))
+					return false;
+				skip_ws(&sc);
+				int sep = peek(&sc);
+				advance(&sc);
+				if (sep != ',')
+					return false;
+			}
+		}
+		if (!found)
+			return false;
+	}
+	*line = sc.line;
+	*column = sc.col;
+	return true;
+}

@@ -1,0 +1,525 @@
+/*
+ * net.c - listeners and worker threads.
+ *
+ * Sockets are created and bound by server_create() in the main thread: one
+ * UDP and one TCP socket per listen address per worker, all with
+ * SO_REUSEPORT, so the kernel spreads clients over workers and a worker
+ * never shares a socket. Each worker then runs its own libevent base.
+ *
+ * Per query the UDP path does no allocation: receive and transmit buffers
+ * and mmsghdr arrays are allocated once per worker. For wildcard addresses
+ * the destination address is taken from IP_PKTINFO / IPV6_PKTINFO and used
+ * as the source of the reply.
+ */
+#include "net.h"
+
+#include "config.h"
+#include "gd.h"
+#include "log.h"
+#include "wire.h"
+#include "zone.h"
+
+#include <errno.h>
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/listener.h>
+#include <event2/thread.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <urcu/urcu-memb.h>
+
+#define UDP_BATCH 64
+#define UDP_BUF 4096
+#define UDP_ROUNDS 8          /* batches per wake-up before yielding */
+#define TCP_BACKLOG 256
+#define TCP_OUT_HIGH (256 * 1024) /* stop reading when this much is unsent */
+#define CMSG_SPACE_PKTINFO 64
+
+struct worker;
+
+struct udp_sock {
+	int fd;
+	bool pktinfo;
+	struct event *ev;
+	struct worker *w;
+};
+
+struct tcp_conn {
+	struct bufferevent *bev;
+	struct worker *w;
+	struct tcp_conn *prev, *next; /* LRU: head = longest idle */
+};
+
+struct worker {
+	unsigned id;
+	pthread_t thread;
+	bool started;
+	struct server *srv;
+	struct event_base *base;
+	struct udp_sock *udp;
+	int *tcp_fds;
+	struct evconnlistener **tcp;
+	size_t nsock;
+	struct answer_counters counters;
+	unsigned tcp_open;
+	unsigned tcp_max;
+	struct tcp_conn *lru_head, *lru_tail;
+	/* UDP batch buffers */
+	struct mmsghdr rx_msgs[UDP_BATCH], tx_msgs[UDP_BATCH];
+	struct iovec rx_iov[UDP_BATCH], tx_iov[UDP_BATCH];
+	struct sockaddr_storage peer[UDP_BATCH];
+	uint8_t rx_ctl[UDP_BATCH][CMSG_SPACE_PKTINFO];
+	uint8_t tx_ctl[UDP_BATCH][CMSG_SPACE_PKTINFO];
+	uint8_t (*rx)[UDP_BUF];
+	uint8_t (*tx)[UDP_BUF];
+	uint8_t *tcp_in;
+	uint8_t *tcp_out;
+};
+
+struct server {
+	struct zonedb *db;          /* RCU-protected */
+	struct answer_settings settings;
+	unsigned tcp_max_message;
+	unsigned tcp_idle;
+	struct worker *workers;
+	unsigned nworkers;
+	size_t nlisten;
+	char **listen_text;
+};
+
+/* ---- UDP ---- */
+
+static bool is_wildcard(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET)
+		return ((const struct sockaddr_in *)ss)->sin_addr.s_addr == htonl(INADDR_ANY);
+	const struct sockaddr_in6 *a6 = (const struct sockaddr_in6 *)ss;
+	return IN6_IS_ADDR_UNSPECIFIED(&a6->sin6_addr);
+}
+
+/* Turn the received destination (pktinfo) into the reply's source. */
+static size_t reply_control(const struct msghdr *in, uint8_t *out, size_t cap)
+{
+	struct msghdr m = {.msg_control = out, .msg_controllen = cap};
+	for (struct cmsghdr *c = CMSG_FIRSTHDR((struct msghdr *)in); c;
+	     c = CMSG_NXTHDR((struct msghdr *)in, c)) {
+		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+			struct in_pktinfo pi;
+			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+			pi.ipi_spec_dst = pi.ipi_addr;
+			pi.ipi_ifindex = 0;
+			struct cmsghdr *o = CMSG_FIRSTHDR(&m);
+			o->cmsg_level = IPPROTO_IP;
+			o->cmsg_type = IP_PKTINFO;
+			o->cmsg_len = CMSG_LEN(sizeof(pi));
+			memcpy(CMSG_DATA(o), &pi, sizeof(pi));
+			return CMSG_SPACE(sizeof(pi));
+		}
+		if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
+			struct in6_pktinfo pi;
+			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+			struct cmsghdr *o = CMSG_FIRSTHDR(&m);
+			o->cmsg_level = IPPROTO_IPV6;
+			o->cmsg_type = IPV6_PKTINFO;
+			o->cmsg_len = CMSG_LEN(sizeof(pi));
+			memcpy(CMSG_DATA(o), &pi, sizeof(pi));
+			return CMSG_SPACE(sizeof(pi));
+		}
+	}
+	return 0;
+}
+
+static void udp_read_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct udp_sock *us = arg;
+	struct worker *w = us->w;
+	struct server *srv = w->srv;
+	(void)what;
+	for (int round = 0; round < UDP_ROUNDS; round++) {
+		for (int i = 0; i < UDP_BATCH; i++) {
+			w->rx_iov[i].iov_base = w->rx[i];
+			w->rx_iov[i].iov_len = UDP_BUF;
+			struct msghdr *h = &w->rx_msgs[i].msg_hdr;
+			h->msg_name = &w->peer[i];
+			h->msg_namelen = sizeof(w->peer[i]);
+			h->msg_iov = &w->rx_iov[i];
+			h->msg_iovlen = 1;
+			h->msg_control = us->pktinfo ? w->rx_ctl[i] : NULL;
+			h->msg_controllen = us->pktinfo ? CMSG_SPACE_PKTINFO : 0;
+			h->msg_flags = 0;
+		}
+		int n = recvmmsg(fd, w->rx_msgs, UDP_BATCH, MSG_DONTWAIT, NULL);
+		if (n <= 0)
+			return;
+		int out = 0;
+		urcu_memb_read_lock();
+		const struct zonedb *db = rcu_dereference(srv->db);
+		for (int i = 0; i < n; i++) {
+			struct msghdr *h = &w->rx_msgs[i].msg_hdr;
+			if (h->msg_flags & MSG_TRUNC) {
+				w->counters.dropped++;
+				continue;
+			}
+			struct answer_request req = {w->rx[i], w->rx_msgs[i].msg_len, false};
+			size_t len = answer_query(db, &srv->settings, &req, w->tx[out], UDP_BUF,
+						  &w->counters);
+			if (len == 0)
+				continue;
+			w->tx_iov[out].iov_base = w->tx[out];
+			w->tx_iov[out].iov_len = len;
+			struct msghdr *o = &w->tx_msgs[out].msg_hdr;
+			o->msg_name = &w->peer[i];
+			o->msg_namelen = h->msg_namelen;
+			o->msg_iov = &w->tx_iov[out];
+			o->msg_iovlen = 1;
+			o->msg_control = NULL;
+			o->msg_controllen = 0;
+			o->msg_flags = 0;
+			if (us->pktinfo) {
+				size_t cl = reply_control(h, w->tx_ctl[out], CMSG_SPACE_PKTINFO);
+				if (cl) {
+					o->msg_control = w->tx_ctl[out];
+					o->msg_controllen = cl;
+				}
+			}
+			out++;
+		}
+		urcu_memb_read_unlock();
+		for (int sent = 0; sent < out;) {
+			int r = sendmmsg(fd, w->tx_msgs + sent, (unsigned)(out - sent), 0);
+			if (r < 0) {
+				if (errno == EINTR)
+					continue;
+				/* EAGAIN or a per-destination error: skip that one */
+				w->counters.dropped++;
+				sent++;
+				continue;
+			}
+			sent += r;
+		}
+		if (n < UDP_BATCH)
+			return;
+	}
+}
+
+/* ---- TCP ---- */
+
+static void lru_unlink(struct worker *w, struct tcp_conn *c)
+{
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		w->lru_head = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	else
+		w->lru_tail = c->prev;
+	c->prev = c->next = NULL;
+}
+
+static void lru_push(struct worker *w, struct tcp_conn *c)
+{
+	c->prev = w->lru_tail;
+	c->next = NULL;
+	if (w->lru_tail)
+		w->lru_tail->next = c;
+	else
+		w->lru_head = c;
+	w->lru_tail = c;
+}
+
+static void tcp_close(struct tcp_conn *c)
+{
+	struct worker *w = c->w;
+	lru_unlink(w, c);
+	bufferevent_free(c->bev);
+	w->tcp_open--;
+	free(c);
+}
+
+static void tcp_read_cb(struct bufferevent *bev, void *arg)
+{
+	struct tcp_conn *c = arg;
+	struct worker *w = c->w;
+	struct server *srv = w->srv;
+	struct evbuffer *in = bufferevent_get_input(bev);
+	struct evbuffer *outb = bufferevent_get_output(bev);
+	lru_unlink(w, c);
+	lru_push(w, c);
+	for (;;) {
+		if (evbuffer_get_length(outb) >= TCP_OUT_HIGH) {
+			/* the client is not reading its answers: wait for it */
+			bufferevent_disable(bev, EV_READ);
+			return;
+		}
+		uint8_t lenbuf[2];
+		if (evbuffer_copyout(in, lenbuf, 2) < 2)
+			return;
+		size_t mlen = rd16(lenbuf);
+		if (mlen < DNS_HEADER_LEN || mlen > srv->tcp_max_message) {
+			tcp_close(c);
+			return;
+		}
+		if (evbuffer_get_length(in) < 2 + mlen)
+			return;
+		evbuffer_drain(in, 2);
+		evbuffer_remove(in, w->tcp_in, mlen);
+		urcu_memb_read_lock();
+		const struct zonedb *db = rcu_dereference(srv->db);
+		struct answer_request req = {w->tcp_in, mlen, true};
+		size_t len = answer_query(db, &srv->settings, &req, w->tcp_out + 2,
+					  ANSWER_BUF_SIZE, &w->counters);
+		urcu_memb_read_unlock();
+		if (len == 0)
+			continue;
+		wr16(w->tcp_out, (uint16_t)len);
+		/* length and message in one write (RFC 7766 8) */
+		evbuffer_add(outb, w->tcp_out, len + 2);
+	}
+}
+
+static void tcp_write_cb(struct bufferevent *bev, void *arg)
+{
+	/* output drained below the low watermark: resume reading */
+	if (!(bufferevent_get_enabled(bev) & EV_READ)) {
+		bufferevent_enable(bev, EV_READ);
+		tcp_read_cb(bev, arg);
+	}
+}
+
+static void tcp_event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	(void)bev;
+	(void)what;
+	/* EOF, error or idle timeout: unsent answers are dropped (RFC 7766 6.2.4) */
+	tcp_close(arg);
+}
+
+static void tcp_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
+			  struct sockaddr *sa, int salen, void *arg)
+{
+	struct worker *w = arg;
+	(void)l;
+	(void)sa;
+	(void)salen;
+	if (w->tcp_open >= w->tcp_max && w->lru_head)
+		tcp_close(w->lru_head); /* make room: the longest idle goes */
+	struct tcp_conn *c = calloc(1, sizeof(*c));
+	if (!c) {
+		evutil_closesocket(fd);
+		return;
+	}
+	c->w = w;
+	c->bev = bufferevent_socket_new(w->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (!c->bev) {
+		evutil_closesocket(fd);
+		free(c);
+		return;
+	}
+	w->tcp_open++;
+	lru_push(w, c);
+	struct timeval idle = {(time_t)w->srv->tcp_idle, 0};
+	bufferevent_set_timeouts(c->bev, &idle, &idle);
+	bufferevent_setcb(c->bev, tcp_read_cb, tcp_write_cb, tcp_event_cb, c);
+	bufferevent_setwatermark(c->bev, EV_WRITE, TCP_OUT_HIGH / 4, 0);
+	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+}
+
+/* ---- sockets ---- */
+
+static int bind_socket(const struct listen_addr *la, int type, bool *pktinfo)
+{
+	int fd = socket(la->ss.ss_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	int on = 1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof(on)) < 0)
+		goto fail;
+	if (la->ss.ss_family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on));
+	*pktinfo = false;
+	if (type == SOCK_DGRAM && is_wildcard(&la->ss)) {
+		if (la->ss.ss_family == AF_INET)
+			setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on));
+		else
+			setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof(on));
+		*pktinfo = true;
+	}
+	if (bind(fd, (const struct sockaddr *)&la->ss, la->len) < 0)
+		goto fail;
+	if (type == SOCK_STREAM && listen(fd, TCP_BACKLOG) < 0)
+		goto fail;
+	return fd;
+fail:;
+	int e = errno;
+	close(fd);
+	errno = e;
+	return -1;
+}
+
+struct server *server_create(const struct config *cfg, struct zonedb *db)
+{
+	struct server *srv = xcalloc(1, sizeof(*srv));
+	srv->db = db;
+	srv->settings.udp_payload = cfg->udp_payload;
+	srv->settings.nsid = (const uint8_t *)cfg->nsid;
+	srv->settings.nsid_len = (uint16_t)cfg->nsid_len;
+	srv->settings.ecs_enabled = cfg->ecs_enabled;
+	srv->settings.tcp_idle_timeout = (uint16_t)cfg->tcp_idle_timeout;
+	srv->tcp_max_message = cfg->tcp_max_message;
+	srv->tcp_idle = cfg->tcp_idle_timeout;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	srv->nworkers = cfg->workers ? cfg->workers : (unsigned)(ncpu > 0 ? ncpu : 1);
+	srv->workers = xcalloc(srv->nworkers, sizeof(struct worker));
+	srv->nlisten = cfg->nlisten;
+	srv->listen_text = xcalloc(cfg->nlisten, sizeof(char *));
+	for (size_t i = 0; i < cfg->nlisten; i++)
+		srv->listen_text[i] = xstrdup(cfg->listen[i].text);
+	unsigned per_worker = cfg->tcp_max_connections / srv->nworkers;
+	for (unsigned i = 0; i < srv->nworkers; i++) {
+		struct worker *w = &srv->workers[i];
+		w->id = i;
+		w->srv = srv;
+		w->nsock = cfg->nlisten;
+		w->tcp_max = per_worker ? per_worker : 1;
+		w->udp = xcalloc(cfg->nlisten, sizeof(struct udp_sock));
+		w->tcp_fds = xcalloc(cfg->nlisten, sizeof(int));
+		w->tcp = xcalloc(cfg->nlisten, sizeof(struct evconnlistener *));
+		for (size_t k = 0; k < cfg->nlisten; k++)
+			w->udp[k].fd = w->tcp_fds[k] = -1;
+	}
+	for (unsigned i = 0; i < srv->nworkers; i++) {
+		struct worker *w = &srv->workers[i];
+		for (size_t k = 0; k < cfg->nlisten; k++) {
+			const struct listen_addr *la = &cfg->listen[k];
+			bool pi;
+			w->udp[k].fd = bind_socket(la, SOCK_DGRAM, &w->udp[k].pktinfo);
+			if (w->udp[k].fd < 0) {
+				log_error("event=bind_failed proto=udp listen=%s error=\"%s\"",
+					  la->text, strerror(errno));
+				server_stop(srv);
+				return NULL;
+			}
+			w->tcp_fds[k] = bind_socket(la, SOCK_STREAM, &pi);
+			if (w->tcp_fds[k] < 0) {
+				log_error("event=bind_failed proto=tcp listen=%s error=\"%s\"",
+					  la->text, strerror(errno));
+				server_stop(srv);
+				return NULL;
+			}
+		}
+	}
+	return srv;
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	urcu_memb_register_thread();
+	event_base_dispatch(w->base);
+	urcu_memb_unregister_thread();
+	return NULL;
+}
+
+int server_start(struct server *srv)
+{
+	/* workers must not take the main thread's signals */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	int rc = GD_OK;
+	for (unsigned i = 0; i < srv->nworkers; i++) {
+		struct worker *w = &srv->workers[i];
+		w->base = event_base_new();
+		w->rx = xmalloc(sizeof(*w->rx) * UDP_BATCH);
+		w->tx = xmalloc(sizeof(*w->tx) * UDP_BATCH);
+		w->tcp_in = xmalloc(65536);
+		w->tcp_out = xmalloc(ANSWER_BUF_SIZE + 2);
+		for (size_t k = 0; k < w->nsock; k++) {
+			w->udp[k].w = w;
+			w->udp[k].ev = event_new(w->base, w->udp[k].fd, EV_READ | EV_PERSIST,
+						 udp_read_cb, &w->udp[k]);
+			event_add(w->udp[k].ev, NULL);
+			w->tcp[k] = evconnlistener_new(w->base, tcp_accept_cb, w,
+						       LEV_OPT_CLOSE_ON_FREE, -1, w->tcp_fds[k]);
+			w->tcp_fds[k] = -1; /* owned by the listener now */
+		}
+		if (pthread_create(&w->thread, NULL, worker_main, w) != 0) {
+			log_error("event=thread_create_failed worker=%u", i);
+			rc = GD_ENOMEM;
+			break;
+		}
+		w->started = true;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return rc;
+}
+
+void server_publish(struct server *srv, struct zonedb *db)
+{
+	struct zonedb *old = srv->db;
+	rcu_assign_pointer(srv->db, db);
+	urcu_memb_synchronize_rcu();
+	zonedb_free(old);
+}
+
+void server_counters(const struct server *srv, struct answer_counters *sum)
+{
+	memset(sum, 0, sizeof(*sum));
+	for (unsigned i = 0; i < srv->nworkers; i++) {
+		const struct answer_counters *c = &srv->workers[i].counters;
+		sum->queries += __atomic_load_n(&c->queries, __ATOMIC_RELAXED);
+		sum->truncated += __atomic_load_n(&c->truncated, __ATOMIC_RELAXED);
+		sum->dropped += __atomic_load_n(&c->dropped, __ATOMIC_RELAXED);
+		for (int r = 0; r < 24; r++)
+			sum->rcode[r] += __atomic_load_n(&c->rcode[r], __ATOMIC_RELAXED);
+	}
+}
+
+void server_stop(struct server *srv)
+{
+	if (!srv)
+		return;
+	for (unsigned i = 0; i < srv->nworkers; i++)
+		if (srv->workers[i].started)
+			event_base_loopbreak(srv->workers[i].base);
+	for (unsigned i = 0; i < srv->nworkers; i++) {
+		struct worker *w = &srv->workers[i];
+		if (w->started)
+			pthread_join(w->thread, NULL);
+		while (w->lru_head)
+			tcp_close(w->lru_head);
+		for (size_t k = 0; k < w->nsock; k++) {
+			if (w->udp[k].ev)
+				event_free(w->udp[k].ev);
+			if (w->udp[k].fd >= 0)
+				close(w->udp[k].fd);
+			if (w->tcp[k])
+				evconnlistener_free(w->tcp[k]);
+			if (w->tcp_fds[k] >= 0)
+				close(w->tcp_fds[k]);
+		}
+		if (w->base)
+			event_base_free(w->base);
+		free(w->udp);
+		free(w->tcp);
+		free(w->tcp_fds);
+		free(w->rx);
+		free(w->tx);
+		free(w->tcp_in);
+		free(w->tcp_out);
+	}
+	for (size_t i = 0; i < srv->nlisten; i++)
+		free(srv->listen_text[i]);
+	free(srv->listen_text);
+	free(srv->workers);
+	zonedb_free(srv->db);
+	free(srv);
+}

@@ -1,0 +1,169 @@
+/*
+ * util.c - error strings, checked allocation and file helpers used by every
+ * module at load time (never on the per-query path).
+ */
+#include "gd.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+const char *gd_strerror(int err)
+{
+	switch (err) {
+	case GD_OK: return "success";
+	case GD_ENOMEM: return "out of memory";
+	case GD_EFORMAT: return "malformed input";
+	case GD_ESPACE: return "no space left in buffer";
+	case GD_ENOTFOUND: return "not found";
+	case GD_EIO: return "I/O error";
+	case GD_EINVAL: return "invalid value";
+	case GD_EEXIST: return "already exists";
+	case GD_EDROP: return "dropped";
+	case GD_ELIMIT: return "limit reached";
+	}
+	return "unknown error";
+}
+
+static void oom(size_t n)
+{
+	fprintf(stderr, "level=fatal event=out_of_memory bytes=%zu\n", n);
+	abort();
+}
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		oom(n);
+	return p;
+}
+
+void *xcalloc(size_t n, size_t m)
+{
+	void *p = calloc(n ? n : 1, m ? m : 1);
+	if (!p)
+		oom(n * m);
+	return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+	if (!q)
+		oom(n);
+	return q;
+}
+
+char *xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *d = xmalloc(n);
+	memcpy(d, s, n);
+	return d;
+}
+
+int read_file(const char *path, char **out, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return GD_EIO;
+	size_t cap = 4096, n = 0;
+	char *buf = xmalloc(cap);
+	for (;;) {
+		if (cap - n < 2) {
+			cap *= 2;
+			buf = xrealloc(buf, cap);
+		}
+		size_t r = fread(buf + n, 1, cap - n - 1, f);
+		n += r;
+		if (r == 0)
+			break;
+	}
+	int err = ferror(f);
+	fclose(f);
+	if (err) {
+		free(buf);
+		errno = EIO;
+		return GD_EIO;
+	}
+	buf[n] = '\0';
+	*out = buf;
+	if (len)
+		*len = n;
+	return GD_OK;
+}
+
+uint64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* ---- diagnostics ---- */
+
+#include "diag.h"
+#include "log.h"
+#include <stdarg.h>
+
+static void diag_vadd(struct diag *d, const char *kind, const char *file, int line,
+		      int column, const char *fmt, va_list ap)
+{
+	char msg[1024];
+	int n;
+	if (line > 0 && column > 0)
+		n = snprintf(msg, sizeof(msg), "%s:%d:%d: %s", file, line, column, kind);
+	else if (line > 0)
+		n = snprintf(msg, sizeof(msg), "%s:%d: %s", file, line, kind);
+	else
+		n = snprintf(msg, sizeof(msg), "%s: %s", file, kind);
+	if (n < 0 || (size_t)n >= sizeof(msg))
+		n = (int)sizeof(msg) - 1;
+	vsnprintf(msg + n, sizeof(msg) - (size_t)n, fmt, ap);
+	d->msgs = xrealloc(d->msgs, (d->count + 1) * sizeof(char *));
+	d->msgs[d->count++] = xstrdup(msg);
+}
+
+void diag_error(struct diag *d, const char *file, int line, int column, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	diag_vadd(d, "", file, line, column, fmt, ap);
+	va_end(ap);
+	d->errors++;
+}
+
+void diag_warn(struct diag *d, const char *file, int line, int column, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	diag_vadd(d, "warning: ", file, line, column, fmt, ap);
+	va_end(ap);
+}
+
+void diag_free(struct diag *d)
+{
+	for (size_t i = 0; i < d->count; i++)
+		free(d->msgs[i]);
+	free(d->msgs);
+	memset(d, 0, sizeof(*d));
+}
+
+void diag_flush_log(struct diag *d)
+{
+	for (size_t i = 0; i < d->count; i++) {
+		int warn = strstr(d->msgs[i], ": warning: ") != NULL;
+		log_msg(warn ? LOG_LVL_WARN : LOG_LVL_ERROR, "event=load_%s msg=\"%s\"",
+			warn ? "warning" : "error", d->msgs[i]);
+	}
+	diag_free(d);
+}
+
+void diag_flush_stderr(struct diag *d)
+{
+	for (size_t i = 0; i < d->count; i++)
+		fprintf(stderr, "%s\n", d->msgs[i]);
+	diag_free(d);
+}

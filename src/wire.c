@@ -1,0 +1,435 @@
+/*
+ * wire.c - DNS message reader and writer for the per-query path.
+ *
+ * Nothing here allocates or logs. The reader trusts no length in the packet;
+ * the writer never writes past the capacity it was given and reports
+ * GD_ESPACE instead, so the answer code can roll back and set TC.
+ */
+#include "wire.h"
+
+#include "gd.h"
+
+#include <stdio.h>
+
+int wire_read_name(const uint8_t *msg, size_t len, size_t *pos, uint8_t *out,
+		   size_t *outlen)
+{
+	size_t p = *pos;
+	size_t n = 0;
+	size_t end = 0;        /* position after the name in the stream */
+	bool jumped = false;
+	size_t limit = p;      /* pointers must point before this */
+
+	for (;;) {
+		if (p >= len)
+			return GD_EFORMAT;
+		uint8_t c = msg[p];
+		if ((c & 0xC0) == 0xC0) {
+			if (p + 1 >= len)
+				return GD_EFORMAT;
+			size_t target = ((size_t)(c & 0x3F) << 8) | msg[p + 1];
+			if (!jumped)
+				end = p + 2;
+			/* strictly backwards: no loops, no forward references */
+			if (target >= limit)
+				return GD_EFORMAT;
+			jumped = true;
+			limit = target;
+			p = target;
+			continue;
+		}
+		if (c & 0xC0)
+			return GD_EFORMAT; /* 0x40 / 0x80: reserved label types */
+		if (p + 1 + c > len)
+			return GD_EFORMAT;
+		if (n + 1 + c > WIRE_NAME_MAX)
+			return GD_EFORMAT;
+		memcpy(out + n, msg + p, (size_t)c + 1);
+		n += (size_t)c + 1;
+		p += (size_t)c + 1;
+		if (c == 0)
+			break;
+	}
+	*pos = jumped ? end : p;
+	*outlen = n;
+	return GD_OK;
+}
+
+size_t wire_name_len(const uint8_t *name, size_t max)
+{
+	size_t n = 0;
+	for (;;) {
+		if (n >= max)
+			return 0;
+		uint8_t c = name[n];
+		if (c > 63)
+			return 0;
+		n += (size_t)c + 1;
+		if (n > WIRE_NAME_MAX)
+			return 0;
+		if (c == 0)
+			return n;
+	}
+}
+
+unsigned wire_name_labels(const uint8_t *name)
+{
+	unsigned k = 0;
+	while (*name) {
+		k++;
+		name += *name + 1;
+	}
+	return k;
+}
+
+bool wire_name_equal(const uint8_t *a, const uint8_t *b)
+{
+	for (;;) {
+		if (*a != *b)
+			return false;
+		uint8_t l = *a;
+		if (l == 0)
+			return true;
+		for (uint8_t i = 1; i <= l; i++)
+			if (lower_ascii(a[i]) != lower_ascii(b[i]))
+				return false;
+		a += l + 1;
+		b += l + 1;
+	}
+}
+
+void wire_name_lower(const uint8_t *name, size_t len, uint8_t *out)
+{
+	for (size_t i = 0; i < len;) {
+		uint8_t l = name[i];
+		out[i] = l;
+		for (size_t j = 1; j <= l; j++)
+			out[i + j] = lower_ascii(name[i + j]);
+		i += (size_t)l + 1;
+		if (l == 0)
+			break;
+	}
+}
+
+bool wire_name_is_sub(const uint8_t *name, const uint8_t *parent)
+{
+	unsigned a = wire_name_labels(name), b = wire_name_labels(parent);
+	if (a < b)
+		return false;
+	for (unsigned i = 0; i < a - b; i++)
+		name += *name + 1;
+	return wire_name_equal(name, parent);
+}
+
+char *wire_name_to_str(const uint8_t *name, char *buf, size_t cap)
+{
+	size_t n = 0;
+	if (cap == 0)
+		return buf;
+	if (*name == 0) {
+		snprintf(buf, cap, ".");
+		return buf;
+	}
+	while (*name && n + 5 < cap) {
+		uint8_t l = *name++;
+		for (uint8_t i = 0; i < l && n + 5 < cap; i++) {
+			uint8_t c = *name++;
+			if (c == '.' || c == '\\' || c == '"' || c == ';' || c == '(' ||
+			    c == ')' || c == '@' || c == '$') {
+				buf[n++] = '\\';
+				buf[n++] = (char)c;
+			} else if (c <= 0x20 || c >= 0x7f) {
+				n += (size_t)snprintf(buf + n, cap - n, "\\%03u", c);
+			} else {
+				buf[n++] = (char)c;
+			}
+		}
+		buf[n++] = '.';
+	}
+	buf[n < cap ? n : cap - 1] = '\0';
+	return buf;
+}
+
+/* Skip one resource record (not OPT) in a section; bounds-checked. */
+static int skip_rr(const uint8_t *pkt, size_t len, size_t *pos)
+{
+	uint8_t name[WIRE_NAME_MAX];
+	size_t nlen;
+	if (wire_read_name(pkt, len, pos, name, &nlen) < 0)
+		return GD_EFORMAT;
+	if (*pos + 10 > len)
+		return GD_EFORMAT;
+	size_t rdlen = rd16(pkt + *pos + 8);
+	if (*pos + 10 + rdlen > len)
+		return GD_EFORMAT;
+	*pos += 10 + rdlen;
+	return GD_OK;
+}
+
+/* Validate and store an ECS option (RFC 7871 section 6). */
+static int parse_ecs(const uint8_t *p, size_t olen, struct ecs *e)
+{
+	if (olen < 4)
+		return GD_EFORMAT;
+	e->family = rd16(p);
+	e->source = p[2];
+	e->scope = p[3];
+	size_t max;
+	if (e->family == 1)
+		max = 32;
+	else if (e->family == 2)
+		max = 128;
+	else
+		return GD_EFORMAT;
+	if (e->source > max || e->scope != 0)
+		return GD_EFORMAT;
+	size_t need = ((size_t)e->source + 7) / 8;
+	if (olen - 4 != need)
+		return GD_EFORMAT;
+	memset(e->addr, 0, sizeof(e->addr));
+	memcpy(e->addr, p + 4, need);
+	e->addr_len = (uint8_t)need;
+	/* bits beyond SOURCE PREFIX-LENGTH must be zero */
+	if (e->source % 8) {
+		uint8_t mask = (uint8_t)(0xFF >> (e->source % 8));
+		if (e->addr[need - 1] & mask)
+			return GD_EFORMAT;
+	}
+	return GD_OK;
+}
+
+static int parse_opt(const uint8_t *pkt, size_t len, size_t pos, struct query *q)
+{
+	/* pos is on the OPT's TYPE field (owner name already read) */
+	q->udp_size = rd16(pkt + pos + 2);
+	if (q->udp_size < 512)
+		q->udp_size = 512;
+	q->edns_version = pkt[pos + 5];
+	q->edns_flags = rd16(pkt + pos + 6);
+	size_t rdlen = rd16(pkt + pos + 8);
+	size_t p = pos + 10, end = p + rdlen;
+	bool ecs_seen = false;
+	while (p < end) {
+		if (p + 4 > end)
+			return GD_EFORMAT;
+		uint16_t code = rd16(pkt + p), olen = rd16(pkt + p + 2);
+		p += 4;
+		if (p + olen > end)
+			return GD_EFORMAT;
+		switch (code) {
+		case EDNS_OPT_NSID:
+			q->nsid = true;
+			break;
+		case EDNS_OPT_ECS:
+			/* RFC 7871 leaves two ECS options unspecified: use the
+			 * first, but both must be well-formed */
+			if (!ecs_seen) {
+				if (parse_ecs(pkt + p, olen, &q->ecs) < 0)
+					return GD_EFORMAT;
+				q->ecs_present = true;
+				ecs_seen = true;
+			} else {
+				struct ecs tmp;
+				if (parse_ecs(pkt + p, olen, &tmp) < 0)
+					return GD_EFORMAT;
+			}
+			break;
+		case EDNS_OPT_KEEPALIVE:
+			/* clients send length 0; tolerate a TIMEOUT (RFC 7828 3.2.1) */
+			q->keepalive = true;
+			break;
+		default:
+			break; /* unknown options are ignored, never echoed */
+		}
+		p += olen;
+	}
+	(void)len;
+	return GD_OK;
+}
+
+int wire_parse_query(const uint8_t *pkt, size_t len, struct query *q)
+{
+	if (len < DNS_HEADER_LEN)
+		return GD_EDROP;
+	q->id = rd16(pkt);
+	q->flags = rd16(pkt + 2);
+	if (q->flags & DNS_FLAG_QR)
+		return GD_EDROP;
+	q->opcode = (uint8_t)DNS_OPCODE(q->flags);
+	q->have_question = false;
+	q->edns = false;
+	q->nsid = false;
+	q->keepalive = false;
+	q->ecs_present = false;
+	q->qdcount = rd16(pkt + 4);
+	if (q->opcode != 0)
+		return GD_OK; /* answered NOTIMP, header only */
+	uint16_t ancount = rd16(pkt + 6), nscount = rd16(pkt + 8), arcount = rd16(pkt + 10);
+	if (q->qdcount != 1)
+		return GD_EFORMAT;
+
+	size_t pos = DNS_HEADER_LEN, nlen;
+	if (wire_read_name(pkt, len, &pos, q->qname, &nlen) < 0)
+		return GD_EFORMAT;
+	if (pos + 4 > len)
+		return GD_EFORMAT;
+	q->qname_len = (uint8_t)nlen;
+	q->qtype = rd16(pkt + pos);
+	q->qclass = rd16(pkt + pos + 2);
+	pos += 4;
+	wire_name_lower(q->qname, nlen, q->lname);
+	unsigned k = 0;
+	for (size_t i = 0; q->qname[i]; i += q->qname[i] + 1u)
+		q->label_off[k++] = (uint8_t)i;
+	q->nlabels = (uint8_t)k;
+	q->have_question = true;
+
+	for (unsigned i = 0; i < (unsigned)ancount + nscount; i++)
+		if (skip_rr(pkt, len, &pos) < 0)
+			return GD_EFORMAT;
+	bool opt_seen = false;
+	for (unsigned i = 0; i < arcount; i++) {
+		size_t start = pos;
+		if (skip_rr(pkt, len, &pos) < 0)
+			return GD_EFORMAT;
+		/* find TYPE: after the owner name */
+		size_t p = start, ol;
+		uint8_t owner[WIRE_NAME_MAX];
+		wire_read_name(pkt, len, &p, owner, &ol);
+		if (rd16(pkt + p) != TYPE_OPT)
+			continue;
+		if (opt_seen || ol != 1)
+			return GD_EFORMAT; /* two OPTs, or OPT not at the root */
+		opt_seen = true;
+		if (parse_opt(pkt, len, p, q) < 0)
+			return GD_EFORMAT;
+		q->edns = true;
+	}
+	if (pos != len)
+		return GD_EFORMAT; /* trailing garbage */
+	return GD_OK;
+}
+
+/* ---- writer ---- */
+
+void wire_writer_init(struct wire_writer *w, uint8_t *buf, size_t cap)
+{
+	w->buf = buf;
+	w->cap = cap;
+	w->len = 0;
+	w->ncomp = 0;
+}
+
+int wire_put(struct wire_writer *w, const void *data, size_t n)
+{
+	if (w->cap - w->len < n)
+		return GD_ESPACE;
+	memcpy(w->buf + w->len, data, n);
+	w->len += n;
+	return GD_OK;
+}
+
+int wire_put16(struct wire_writer *w, uint16_t v)
+{
+	if (w->cap - w->len < 2)
+		return GD_ESPACE;
+	wr16(w->buf + w->len, v);
+	w->len += 2;
+	return GD_OK;
+}
+
+int wire_put32(struct wire_writer *w, uint32_t v)
+{
+	if (w->cap - w->len < 4)
+		return GD_ESPACE;
+	wr32(w->buf + w->len, v);
+	w->len += 4;
+	return GD_OK;
+}
+
+/* Does the uncompressed name equal the (possibly compressed) name at off in
+ * the buffer? Case-insensitive. Buffer names were written by us, so pointers
+ * are trusted to be backwards. */
+static bool buf_name_equal(const uint8_t *buf, size_t off, const uint8_t *name)
+{
+	for (;;) {
+		uint8_t c = buf[off];
+		if ((c & 0xC0) == 0xC0) {
+			off = ((size_t)(c & 0x3F) << 8) | buf[off + 1];
+			continue;
+		}
+		if (c != *name)
+			return false;
+		if (c == 0)
+			return true;
+		for (uint8_t i = 1; i <= c; i++)
+			if (lower_ascii(buf[off + i]) != lower_ascii(name[i]))
+				return false;
+		off += (size_t)c + 1;
+		name += c + 1;
+	}
+}
+
+static void add_comp_entry(struct wire_writer *w, size_t off, unsigned labels)
+{
+	if (w->ncomp < WIRE_COMP_MAX && off < 0x4000) {
+		w->comp_off[w->ncomp] = (uint16_t)off;
+		w->comp_labels[w->ncomp] = (uint8_t)labels;
+		w->ncomp++;
+	}
+}
+
+void wire_add_comp(struct wire_writer *w, size_t off, const uint8_t *name)
+{
+	unsigned labels = wire_name_labels(name);
+	while (*name) {
+		add_comp_entry(w, off, labels--);
+		off += *name + 1u;
+		name += *name + 1;
+	}
+}
+
+int wire_put_name(struct wire_writer *w, const uint8_t *name, bool compress)
+{
+	unsigned labels = wire_name_labels(name);
+	const uint8_t *s = name;
+	size_t match = SIZE_MAX;
+	unsigned lit = 0;   /* labels written literally before the pointer */
+	if (compress) {
+		for (unsigned k = labels; k > 0; k--, lit++) {
+			for (unsigned e = 0; e < w->ncomp; e++) {
+				if (w->comp_labels[e] == k &&
+				    buf_name_equal(w->buf, w->comp_off[e], s)) {
+					match = w->comp_off[e];
+					break;
+				}
+			}
+			if (match != SIZE_MAX)
+				break;
+			s += *s + 1;
+		}
+	}
+	/* bytes needed: the literal labels plus either a pointer or the root */
+	size_t litlen = (size_t)(s - name);
+	if (match == SIZE_MAX)
+		litlen = wire_name_len(name, WIRE_NAME_MAX) - 1, lit = labels;
+	size_t need = litlen + (match == SIZE_MAX ? 1 : 2);
+	if (w->cap - w->len < need)
+		return GD_ESPACE;
+	size_t off = w->len;
+	memcpy(w->buf + off, name, litlen);
+	const uint8_t *p = name;
+	for (unsigned i = 0; i < lit; i++) {
+		add_comp_entry(w, off, labels - i);
+		off += *p + 1u;
+		p += *p + 1;
+	}
+	if (match == SIZE_MAX) {
+		w->buf[off] = 0;
+	} else {
+		w->buf[off] = (uint8_t)(0xC0 | (match >> 8));
+		w->buf[off + 1] = (uint8_t)match;
+	}
+	w->len += need;
+	return GD_OK;
+}
