@@ -108,10 +108,14 @@ $(CHECK_DIR)/unit-tests: $(UNIT_SRCS) $(CHECK_OBJS) $(HDRS) tests/unit/unit.h
 	$(CC) $(BASE_CFLAGS) $(CHECK_FLAGS) $(CHECK_CFLAGS) -Itests/unit $(LDFLAGS) \
 	  -o $@ $(UNIT_SRCS) $(CHECK_OBJS) $(LIBS) $(CHECK_LIBS)
 
+# test helper programs used by the integration scripts
+$(CHECK_DIR)/tcpclient: tests/integration/tcpclient.c config.mk | $(CHECK_DIR)
+	$(CC) $(BASE_CFLAGS) $(CHECK_FLAGS) $(CFLAGS) -o $@ $< $(LDNS_LIBS)
+
 run: src/geodnsd
 	src/geodnsd -f -c zones/geodnsd.conf
 
-check: $(CHECK_DIR)/geodnsd $(CHECK_DIR)/unit-tests
+check: $(CHECK_DIR)/geodnsd $(CHECK_DIR)/unit-tests $(CHECK_DIR)/tcpclient
 	tests/run-all $(CHECK_DIR)
 
 install: src/geodnsd

@@ -324,6 +324,14 @@ static int read_file_into(struct loader *ld, const char *path, ldns_rdf *origin_
 		char *e = entry + 1024;
 		if (e[0] == '$' && !omitted) {
 			char *argv[4];
+			size_t dl = strcspn(e, " \t");
+			if (!((dl == 7 && strncasecmp(e, "$ORIGIN", 7) == 0) ||
+			      (dl == 4 && strncasecmp(e, "$TTL", 4) == 0) ||
+			      (dl == 8 && strncasecmp(e, "$INCLUDE", 8) == 0))) {
+				e[dl] = '\0';
+				diag_error(ld->diag, file, start, 0, "unsupported directive %s", e);
+				continue;
+			}
 			int argc = split_args(e, argv, 4);
 			if (argc < 0) {
 				diag_error(ld->diag, file, start, 0, "too many arguments to %s",
@@ -396,7 +404,7 @@ static int read_file_into(struct loader *ld, const char *path, ldns_rdf *origin_
 					ldns_rdf_deep_free(io);
 			} else {
 				diag_error(ld->diag, file, start, 0,
-					   "unknown or malformed directive %s", argv[0]);
+					   "wrong number of arguments to %s", argv[0]);
 			}
 			continue;
 		}
@@ -424,7 +432,8 @@ static int read_file_into(struct loader *ld, const char *path, ldns_rdf *origin_
 		if (dummy_prev)
 			ldns_rdf_deep_free(dummy_prev);
 		if (st != LDNS_STATUS_OK) {
-			diag_error(ld->diag, file, start, 0, "%s", ldns_get_errorstr_by_id(st));
+			diag_error(ld->diag, file, start, 0, "cannot parse \"%.120s\": %s", e,
+				   ldns_get_errorstr_by_id(st));
 			continue;
 		}
 		if (!have_ttl && ldns_rr_get_type(rr) == LDNS_RR_TYPE_SOA) {

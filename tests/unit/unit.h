@@ -1,0 +1,20 @@
+/*
+ * unit.h - the Check suites of the unit test binary, one per module, and
+ * helpers shared by them.
+ */
+#ifndef GD_UNIT_H
+#define GD_UNIT_H
+
+#include <check.h>
+
+Suite *wire_suite(void);
+Suite *jsonpos_suite(void);
+Suite *config_suite(void);
+Suite *zone_suite(void);
+Suite *answer_suite(void);
+
+/* Write text to a new file under tests/tmp/unit and return its path
+ * (static buffer per call slot: valid until the next call with that slot). */
+const char *unit_write_file(const char *name, const char *text);
+
+#endif

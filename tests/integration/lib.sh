@@ -1,0 +1,114 @@
+# lib.sh - shared helpers for the integration tests (POSIX sh).
+#
+# A test sources this file, starts the real daemon with start_server on a
+# free loopback port, and asserts exact dig output with check:
+#
+#   check "name" ARGS... <<'EOF'
+#   expected normalized dig output
+#   EOF
+#
+# Normalization removes only what changes from run to run: the message ID,
+# dig's banner and timing lines, and blank lines. Everything else (status,
+# flags, counts, OPT pseudosection, sections, TTLs) is compared exactly.
+# Each check prints "PASS name" or "FAIL name" with a diff; tests/run-all
+# counts those lines.
+
+GEODNSD=${GEODNSD:-$(pwd)/build/geodnsd}
+TESTNAME=$(basename "$0" .sh)
+TMP=$(pwd)/tests/tmp/$TESTNAME
+mkdir -p "$TMP"
+PORT=
+SERVER_PID=
+
+# start_server TEMPLATE: copy TEMPLATE with @PORT@ and @TMP@ replaced to
+# $TMP/geodnsd.conf and start geodnsd -f on it; retries on a port clash.
+start_server() {
+	template=$1
+	for attempt in 1 2 3 4 5 6 7 8 9 10; do
+		PORT=$(( 20000 + ($$ * 7 + attempt * 7919 + $(date +%N | sed 's/^0*//;s/^$/0/') ) % 40000 ))
+		sed -e "s|@PORT@|$PORT|g" -e "s|@TMP@|$TMP|g" "$template" >"$TMP/geodnsd.conf"
+		"$GEODNSD" -f -c "$TMP/geodnsd.conf" >"$TMP/server.log" 2>&1 &
+		SERVER_PID=$!
+		i=0
+		while [ $i -lt 100 ]; do
+			if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+				break
+			fi
+			if grep -q "event=started" "$TMP/server.log" 2>/dev/null; then
+				return 0
+			fi
+			sleep 0.05
+			i=$((i + 1))
+		done
+		if kill -0 "$SERVER_PID" 2>/dev/null; then
+			kill -TERM "$SERVER_PID"
+			wait "$SERVER_PID" 2>/dev/null
+		fi
+		wait "$SERVER_PID" 2>/dev/null
+		if ! grep -q "bind_failed" "$TMP/server.log"; then
+			echo "FAIL start_server: geodnsd did not start"
+			cat "$TMP/server.log"
+			return 1
+		fi
+	done
+	echo "FAIL start_server: no free port found"
+	return 1
+}
+
+# stop_server: TERM the daemon we started and check it exits 0.
+stop_server() {
+	[ -n "$SERVER_PID" ] || return 0
+	kill -TERM "$SERVER_PID" 2>/dev/null
+	wait "$SERVER_PID"
+	rc=$?
+	SERVER_PID=
+	return $rc
+}
+
+# dq ARGS...: dig against the test server, normalized.
+dq() {
+	dig @"${SERVER:-127.0.0.1}" -p "$PORT" +nocmd +nostats +time=2 +tries=1 "$@" 2>&1 |
+		sed -e 's/, id: [0-9]*$//' -e '/^;; Got answer:/d' -e '/^$/d' \
+		    -e '/^;; Query time/d' -e '/^;; SERVER:/d' -e '/^;; WHEN:/d'
+}
+
+pass() { echo "PASS $1"; }
+fail() { echo "FAIL $1"; }
+
+# check NAME DIG-ARGS... with the expected output on stdin.
+check() {
+	name=$1
+	shift
+	cat >"$TMP/expected"
+	dq "$@" >"$TMP/actual"
+	if diff -u "$TMP/expected" "$TMP/actual" >"$TMP/diff"; then
+		pass "$name"
+	else
+		fail "$name"
+		echo "  dig $*"
+		sed 's/^/  /' "$TMP/diff"
+	fi
+}
+
+# check_cmd NAME COMMAND...: the command's output against stdin.
+check_cmd() {
+	name=$1
+	shift
+	cat >"$TMP/expected"
+	"$@" >"$TMP/actual" 2>&1
+	if diff -u "$TMP/expected" "$TMP/actual" >"$TMP/diff"; then
+		pass "$name"
+	else
+		fail "$name"
+		echo "  $*"
+		sed 's/^/  /' "$TMP/diff"
+	fi
+}
+
+cleanup() {
+	if [ -n "$SERVER_PID" ]; then
+		kill -TERM "$SERVER_PID" 2>/dev/null
+		wait "$SERVER_PID" 2>/dev/null
+	fi
+}
+trap cleanup EXIT INT TERM

@@ -1,0 +1,449 @@
+/*
+ * test_answer.c - the answer logic on the demo zones, query packet in,
+ * response packet out, checked with ldns: rcode, flags, every section.
+ */
+#include "answer.h"
+#include "diag.h"
+#include "unit.h"
+#include "wire.h"
+#include "zone.h"
+
+#include <ldns/ldns.h>
+#include <stdlib.h>
+
+static struct zonedb *db;
+static struct answer_settings settings = {
+	.udp_payload = 1232, .nsid = (const uint8_t *)"unit", .nsid_len = 4,
+	.ecs_enabled = true, .tcp_idle_timeout = 10};
+static struct answer_counters counters;
+
+static void setup(void)
+{
+	struct diag d = {0};
+	struct zone **zs = calloc(2, sizeof(*zs));
+	struct zone_config a = {"example.com", "zones/example.com.zone"};
+	struct zone_config b = {"example.net", "zones/example.net.zone"};
+	zs[0] = zone_load(&a, &d);
+	zs[1] = zone_load(&b, &d);
+	ck_assert_ptr_nonnull(zs[0]);
+	ck_assert_ptr_nonnull(zs[1]);
+	db = zonedb_build(zs, 2, &d);
+	ck_assert_ptr_nonnull(db);
+	diag_free(&d);
+}
+
+static void teardown(void)
+{
+	zonedb_free(db);
+	db = NULL;
+}
+
+struct opts {
+	bool edns;
+	uint16_t bufsize;
+	bool tcp;
+	bool rd;
+};
+
+static ldns_pkt *ask_raw(const uint8_t *wire, size_t len, bool tcp, size_t *outlen)
+{
+	static uint8_t out[ANSWER_BUF_SIZE];
+	struct answer_request req = {wire, len, tcp};
+	size_t n = answer_query(db, &settings, &req, out, sizeof(out), &counters);
+	*outlen = n;
+	if (n == 0)
+		return NULL;
+	ldns_pkt *p = NULL;
+	ck_assert_int_eq(ldns_wire2pkt(&p, out, n), LDNS_STATUS_OK);
+	return p;
+}
+
+static ldns_pkt *ask(const char *name, ldns_rr_type type, struct opts o, size_t *outlen)
+{
+	ldns_pkt *q = NULL;
+	ck_assert_int_eq(ldns_pkt_query_new_frm_str(&q, name, type, LDNS_RR_CLASS_IN,
+						    o.rd ? LDNS_RD : 0),
+			 LDNS_STATUS_OK);
+	ldns_pkt_set_id(q, 4242);
+	if (o.edns) {
+		ldns_pkt_set_edns_udp_size(q, o.bufsize ? o.bufsize : 1232);
+		ldns_pkt_set_edns_data(q, ldns_rdf_new_frm_data(LDNS_RDF_TYPE_UNKNOWN, 0, ""));
+	}
+	uint8_t *wire;
+	size_t len;
+	ck_assert_int_eq(ldns_pkt2wire(&wire, q, &len), LDNS_STATUS_OK);
+	ldns_pkt_free(q);
+	size_t dummy;
+	ldns_pkt *r = ask_raw(wire, len, o.tcp, outlen ? outlen : &dummy);
+	free(wire);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_uint_eq(ldns_pkt_id(r), 4242);
+	ck_assert(ldns_pkt_qr(r));
+	return r;
+}
+
+/* The section as presentation lines joined by '\n' (owner TTL class type rdata). */
+static char *section(const ldns_rr_list *l)
+{
+	static char buf[8192];
+	buf[0] = '\0';
+	for (size_t i = 0; i < ldns_rr_list_rr_count(l); i++) {
+		char *s = ldns_rr2str(ldns_rr_list_rr(l, i));
+		for (char *t = s; *t; t++)
+			if (*t == '\t')
+				*t = ' ';
+		strncat(buf, s, sizeof(buf) - strlen(buf) - 1);
+		free(s);
+	}
+	return buf;
+}
+
+#define NOEDNS ((struct opts){0})
+#define EDNS ((struct opts){.edns = true})
+
+START_TEST(test_positive_answer)
+{
+	ldns_pkt *r = ask("static.example.com.", LDNS_RR_TYPE_A, NOEDNS, NULL);
+	ck_assert_int_eq(ldns_pkt_get_rcode(r), LDNS_RCODE_NOERROR);
+	ck_assert(ldns_pkt_aa(r));
+	ck_assert(!ldns_pkt_tc(r));
+	ck_assert(!ldns_pkt_ra(r));
+	ck_assert_str_eq(section(ldns_pkt_answer(r)),
+			 "static.example.com. 3600 IN A 192.0.2.80\n");
+	ck_assert_uint_eq(ldns_pkt_nscount(r), 0);
+	ck_assert_uint_eq(ldns_pkt_arcount(r), 0);
+	ldns_pkt_free(r);
+}
+END_TEST
+
+START_TEST(test_case_preserved)
+{
+	ldns_pkt *r = ask("StAtIc.ExAmPlE.CoM.", LDNS_RR_TYPE_A, NOEDNS, NULL);
+	ck_assert_str_eq(section(ldns_pkt_answer(r)),
+			 "StAtIc.ExAmPlE.CoM. 3600 IN A 192.0.2.80\n");
+	ldns_pkt_free(r);
+}
+END_TEST
+
+START_TEST(test_nxdomain_and_nodata)
+{
+	ldns_pkt *r = ask("nothere.example.com.", LDNS_RR_TYPE_A, NOEDNS, NULL);
+	ck_assert_int_eq(ldns_pkt_get_rcode(r), LDNS_RCODE_NXDOMAIN);
+	ck_assert(ldns_pkt_aa(r));
+	ck_assert_uint_eq(ldns_pkt_ancount(r), 0);
+	/* negative TTL: min(SOA TTL 3600, MINIMUM 300) */
+	ck_assert_str_eq(section(ldns_pkt_authority(r)),
+			 "example.com. 300 IN SOA ns1.example.com. hostmaster.example.com. "
+			 "2026112701 7200 900 1209600 300\n");
+	ldns_pkt_free(r);
+	r = ask("static.example.com.", LDNS_RR_TYPE_MX, NOEDNS, NULL);
+	ck_assert_int_eq(ldns_pkt_get_rcode(r), LDNS_RCODE_NOERROR);
+	ck_assert(ldns_pkt_aa(r));
+	ck_assert_uint_eq(ldns_pkt_ancount(r), 0);
+	ck_assert_uint_eq(ldns_pkt_nscount(r), 1);
+	ldns_pkt_free(r);
+}
+END_TEST
+
+START_TEST(test_empty_non_terminal_is_nodata)
+{
+	ldns_pkt *r = ask("a.ent.example.com.", LDNS_RR_TYPE_A, NOEDNS, NULL);
+	ck_assert_int_eq(ldns_pkt_get_rcode(r), LDNS_RCODE_NOERROR);
+	ck_assert_uint_eq(ldns_pkt_ancount(r), 0);
+	ck_assert_uint_eq(ldns_pkt_nscount(r), 1);
+	ldns_pkt_free(r);
+}
+END_TEST
+
+START_TEST(test_refused_outside)
+{
+	ldns_pkt *r = ask("www.example.org.", LDNS_RR_TYPE_A, NOEDNS, NULL);
+	ck_assert_int_eq(ldns_pkt_get_rcode(r), LDNS_RCODE_REFUSED);
+	ck_assert(!ldns_pkt_aa(r));
+	ck_assert_uint_eq(ldns_pkt_ancount(r) + ldns_pkt_nscount(r) + ldns_pkt_arcount(r), 0);
+	ldns_pkt_free(r);
+}
+END_TEST
+
+START_TEST(test_cname_chain)
+{
+	ldns_pkt *r = ask("chain.example.com.", LDNS_RR_TYPE_A, NOEDNS, NULL);
+	ck_assert_int_eq(ldns_pkt_get_rcode(r), LDNS_RCODE_NOERROR);
+	ck_assert(ldns_pkt_aa(r));
+	ck_assert_str_eq(section(ldns_pkt_answer(r)),
+			 "chain.example.com. 3600 IN CNAME alias.example.com.\n"
+			 "alias.example.com. 3600 IN CNAME static.example.com.\n"
+			 "static.example.com. 3600 IN A 192.0.2.80\n");
+	ldns_pkt_free(r);
+	/* asking for the CNAME itself does not follow it */
+	r = ask("chain.example.com.", LDNS_RR_TYPE_CNAME, NOEDNS, NULL);
+	ck_assert_uint_eq(ldns_pkt_ancount(r), 1);
+	ldns_pkt_free(r);
+}
+END_TEST
+
+START_TEST(test_cname_loop)
+{
+	ldns_pkt *r = ask("loop1.example.com.", LDNS_RR_TYPE_A, NOEDNS, NULL);
+	ck_assert_int_eq(ldns_pkt_get_rcode(r), LDNS_RCODE_NOERROR);
+	ck_assert_str_eq(section(ldns_pkt_answer(r)),
+			 "loop1.example.com. 3600 IN CNAME loop2.example.com.\n"
+			 "loop2.example.com. 3600 IN CNAME loop1.example.com.\n");
+	ldns_pkt_free(r);
+}
+END_TEST
+
+START_TEST(test_cname_out_of_zone)
+{
+	ldns_pkt *r = ask("external.example.com.", LDNS_RR_TYPE_A, NOEDNS, NULL);
+	ck_assert_int_eq(ldns_pkt_get_rcode(r), LDNS_RCODE_NOERROR);
+	ck_assert_str_eq(section(ldns_pkt_answer(r)),
+			 "external.example.com. 3600 IN CNAME www.example.org.\n");
+	ck_assert_uint_eq(ldns_pkt_nscount(r), 0);
+	ldns_pkt_free(r);
+}
+END_TEST
+
+START_TEST(test_dname)
+{
+	ldns_pkt *r = ask("www.legacy.example.com.", LDNS_RR_TYPE_A, NOEDNS, NULL);
+	ck_assert_int_eq(ldns_pkt_get_rcode(r), LDNS_RCODE_NOERROR);
+	ck_assert_str_eq(section(ldns_pkt_answer(r)),
+			 "legacy.example.com. 3600 IN DNAME example.net.\n"
+			 "www.legacy.example.com. 3600 IN CNAME www.example.net.\n"
+			 "www.example.net. 3600 IN A 198.51.100.80\n");
+	ldns_pkt_free(r);
+	/* the DNAME owner itself is not redirected */
+	r = ask("legacy.example.com.", LDNS_RR_TYPE_DNAME, NOEDNS, NULL);
+	ck_assert_str_eq(section(ldns_pkt_answer(r)),
+			 "legacy.example.com. 3600 IN DNAME example.net.\n");
+	ldns_pkt_free(r);
+	/* chain ends in NXDOMAIN in the other zone: its SOA */
+	r = ask("x.legacy.example.com.", LDNS_RR_TYPE_A, NOEDNS, NULL);
+	ck_assert_int_eq(ldns_pkt_get_rcode(r), LDNS_RCODE_NXDOMAIN);
+	ck_assert_uint_eq(ldns_pkt_ancount(r), 2);
+	ck_assert_str_eq(section(ldns_pkt_authority(r)),
+			 "example.net. 600 IN SOA ns1.example.com. hostmaster.example.net. "
+			 "2026112701 7200 900 1209600 600\n");
+	ldns_pkt_free(r);
+}
+END_TEST
+
+START_TEST(test_referral)
+{
+	ldns_pkt *r = ask("www.sub.example.com.", LDNS_RR_TYPE_A, NOEDNS, NULL);
+	ck_assert_int_eq(ldns_pkt_get_rcode(r), LDNS_RCODE_NOERROR);
+	ck_assert(!ldns_pkt_aa(r));
+	ck_assert_uint_eq(ldns_pkt_ancount(r), 0);
+	ck_assert_str_eq(section(ldns_pkt_authority(r)),
+			 "sub.example.com. 3600 IN NS ns1.example.com.\n"
+			 "sub.example.com. 3600 IN NS ns.sub.example.com.\n");
+	ck_assert_str_eq(section(ldns_pkt_additional(r)),
+			 "ns1.example.com. 3600 IN A 192.0.2.1\n"
+			 "ns1.example.com. 3600 IN AAAA 2001:db8::1\n"
+			 "ns.sub.example.com. 3600 IN A 192.0.2.53\n");
+	ldns_pkt_free(r);
+	/* the cut itself, and glue names below it, are referrals too */
+	r = ask("ns.sub.example.com.", LDNS_RR_TYPE_A, NOEDNS, NULL);
+	ck_assert(!ldns_pkt_aa(r));
+	ck_assert_uint_eq(ldns_pkt_ancount(r), 0);
+	ck_assert_uint_eq(ldns_pkt_nscount(r), 2);
+	ldns_pkt_free(r);
+	/* DS is answered from the parent side, authoritatively */
+	r = ask("sub.example.com.", LDNS_RR_TYPE_DS, NOEDNS, NULL);
+	ck_assert(ldns_pkt_aa(r));
+	ck_assert_uint_eq(ldns_pkt_ancount(r), 1);
+	ldns_pkt_free(r);
+}
+END_TEST
+
+START_TEST(test_wildcard)
+{
+	ldns_pkt *r = ask("a.b.wild.example.com.", LDNS_RR_TYPE_A, NOEDNS, NULL);
+	ck_assert_int_eq(ldns_pkt_get_rcode(r), LDNS_RCODE_NOERROR);
+	ck_assert(ldns_pkt_aa(r));
+	ck_assert_str_eq(section(ldns_pkt_answer(r)),
+			 "a.b.wild.example.com. 3600 IN A 192.0.2.99\n");
+	ldns_pkt_free(r);
+	/* an existing name is not wildcard-matched, nor are names below it */
+	r = ask("exists.wild.example.com.", LDNS_RR_TYPE_TXT, NOEDNS, NULL);
+	ck_assert_uint_eq(ldns_pkt_ancount(r), 0);
+	ck_assert_int_eq(ldns_pkt_get_rcode(r), LDNS_RCODE_NOERROR);
+	ldns_pkt_free(r);
+	r = ask("x.exists.wild.example.com.", LDNS_RR_TYPE_A, NOEDNS, NULL);
+	ck_assert_int_eq(ldns_pkt_get_rcode(r), LDNS_RCODE_NXDOMAIN);
+	ldns_pkt_free(r);
+	/* wildcard NODATA */
+	r = ask("q.wild.example.com.", LDNS_RR_TYPE_MX, NOEDNS, NULL);
+	ck_assert_int_eq(ldns_pkt_get_rcode(r), LDNS_RCODE_NOERROR);
+	ck_assert_uint_eq(ldns_pkt_ancount(r), 0);
+	ck_assert_uint_eq(ldns_pkt_nscount(r), 1);
+	ldns_pkt_free(r);
+}
+END_TEST
+
+START_TEST(test_additional_mx_srv_ns)
+{
+	ldns_pkt *r = ask("example.com.", LDNS_RR_TYPE_MX, NOEDNS, NULL);
+	ck_assert_str_eq(section(ldns_pkt_additional(r)),
+			 "mail.example.com. 300 IN A 192.0.2.25\n"
+			 "mail.example.com. 300 IN AAAA 2001:db8::25\n");
+	ldns_pkt_free(r);
+	r = ask("_sip._udp.example.com.", LDNS_RR_TYPE_SRV, NOEDNS, NULL);
+	ck_assert_str_eq(section(ldns_pkt_additional(r)),
+			 "sip.example.com. 3600 IN A 192.0.2.60\n");
+	ldns_pkt_free(r);
+	r = ask("example.com.", LDNS_RR_TYPE_NS, NOEDNS, NULL);
+	ck_assert_uint_eq(ldns_pkt_ancount(r), 2);
+	ck_assert_uint_eq(ldns_pkt_arcount(r), 3);
+	ldns_pkt_free(r);
+}
+END_TEST
+
+START_TEST(test_any)
+{
+	ldns_pkt *r = ask("example.com.", LDNS_RR_TYPE_ANY, NOEDNS, NULL);
+	ck_assert_str_eq(section(ldns_pkt_answer(r)),
+			 "example.com. 3600 IN HINFO \"RFC8482\" \"\"\n");
+	ldns_pkt_free(r);
+	r = ask("static.example.com.", LDNS_RR_TYPE_ANY, (struct opts){.tcp = true}, NULL);
+	ck_assert_str_eq(section(ldns_pkt_answer(r)),
+			 "static.example.com. 3600 IN A 192.0.2.80\n"
+			 "static.example.com. 3600 IN AAAA 2001:db8::80\n");
+	ldns_pkt_free(r);
+}
+END_TEST
+
+START_TEST(test_truncation)
+{
+	size_t len;
+	ldns_pkt *r = ask("big.example.com.", LDNS_RR_TYPE_TXT, NOEDNS, &len);
+	ck_assert(ldns_pkt_tc(r));
+	ck_assert_uint_eq(ldns_pkt_ancount(r), 0);
+	ck_assert_uint_eq(ldns_pkt_qdcount(r), 1);
+	ck_assert_uint_le(len, 512);
+	ldns_pkt_free(r);
+	r = ask("big.example.com.", LDNS_RR_TYPE_TXT, (struct opts){.edns = true, .bufsize = 512},
+		&len);
+	ck_assert(ldns_pkt_tc(r));
+	ck_assert_uint_le(len, 512);
+	ck_assert_ptr_nonnull(ldns_pkt_edns_data(r) ? (void *)1 : (void *)1);
+	ck_assert(ldns_pkt_edns(r));
+	ldns_pkt_free(r);
+	r = ask("big.example.com.", LDNS_RR_TYPE_TXT, EDNS, &len);
+	ck_assert(!ldns_pkt_tc(r));
+	ck_assert_uint_eq(ldns_pkt_ancount(r), 3);
+	ck_assert_uint_gt(len, 512);
+	ldns_pkt_free(r);
+	r = ask("big.example.com.", LDNS_RR_TYPE_TXT, (struct opts){.tcp = true}, &len);
+	ck_assert(!ldns_pkt_tc(r));
+	ck_assert_uint_eq(ldns_pkt_ancount(r), 3);
+	ldns_pkt_free(r);
+}
+END_TEST
+
+START_TEST(test_compression)
+{
+	size_t len;
+	ldns_pkt *r = ask("example.com.", LDNS_RR_TYPE_NS, NOEDNS, &len);
+	/* header 12 + question 17 + 2 NS (owner pointer 2 + 10 + "ns1"/"ns2"
+	 * label and pointer 6) + additional ns1 A, ns1 AAAA, ns2 A each with a
+	 * pointer owner (2 + 10 + 4, 2 + 10 + 16, 2 + 10 + 4) */
+	ck_assert_uint_eq(len, 12 + 17 + 18 + 18 + 16 + 28 + 16);
+	ldns_pkt_free(r);
+}
+END_TEST
+
+START_TEST(test_edns_badvers_and_nsid)
+{
+	ldns_pkt *q = NULL;
+	ldns_pkt_query_new_frm_str(&q, "example.com.", LDNS_RR_TYPE_SOA, LDNS_RR_CLASS_IN, 0);
+	ldns_pkt_set_edns_udp_size(q, 1232);
+	ldns_pkt_set_edns_version(q, 1);
+	ldns_pkt_set_edns_data(q, ldns_rdf_new_frm_data(LDNS_RDF_TYPE_UNKNOWN, 0, ""));
+	uint8_t *wire;
+	size_t len, outlen;
+	ldns_pkt2wire(&wire, q, &len);
+	ldns_pkt_free(q);
+	ldns_pkt *r = ask_raw(wire, len, false, &outlen);
+	free(wire);
+	ck_assert_uint_eq(ldns_pkt_get_rcode(r), 0); /* low bits of 16 */
+	ck_assert_uint_eq(ldns_pkt_edns_extended_rcode(r), 1);
+	ck_assert_uint_eq(ldns_pkt_edns_version(r), 0);
+	ck_assert_uint_eq(ldns_pkt_ancount(r), 0);
+	ck_assert(!ldns_pkt_aa(r));
+	ldns_pkt_free(r);
+
+	/* NSID: query with option 3 of length 0 */
+	static const uint8_t nsidq[] = {
+		0x12, 0x34, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1,
+		7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 3, 'c', 'o', 'm', 0, 0, 6, 0, 1,
+		0, 0, 41, 0x04, 0xd0, 0, 0, 0x80, 0, 0, 4, 0, 3, 0, 0};
+	r = ask_raw(nsidq, sizeof(nsidq), false, &outlen);
+	ck_assert(ldns_pkt_edns(r));
+	ck_assert(ldns_pkt_edns_do(r)); /* DO copied */
+	ldns_rdf *data = ldns_pkt_edns_data(r);
+	ck_assert_ptr_nonnull(data);
+	ck_assert_uint_eq(ldns_rdf_size(data), 8);
+	ck_assert_mem_eq(ldns_rdf_data(data), "\x00\x03\x00\x04unit", 8);
+	ldns_pkt_free(r);
+}
+END_TEST
+
+START_TEST(test_header_rules)
+{
+	size_t outlen;
+	/* QR=1: dropped */
+	uint8_t resp[] = {0, 1, 0x80, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1};
+	ck_assert_ptr_null(ask_raw(resp, sizeof(resp), false, &outlen));
+	ck_assert_uint_eq(outlen, 0);
+	/* opcode 15: NOTIMP, no sections, opcode echoed */
+	uint8_t op15[] = {0, 2, 0x78, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 6, 0, 1};
+	ldns_pkt *r = ask_raw(op15, sizeof(op15), false, &outlen);
+	ck_assert_int_eq(ldns_pkt_get_rcode(r), LDNS_RCODE_NOTIMPL);
+	ck_assert_uint_eq(outlen, 12);
+	ck_assert_uint_eq(ldns_pkt_get_opcode(r), 15);
+	ldns_pkt_free(r);
+	/* QDCOUNT 2: FORMERR */
+	uint8_t qd2[] = {0, 3, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 6, 0, 1, 0, 0, 6, 0, 1};
+	r = ask_raw(qd2, sizeof(qd2), false, &outlen);
+	ck_assert_int_eq(ldns_pkt_get_rcode(r), LDNS_RCODE_FORMERR);
+	ck_assert_uint_eq(ldns_pkt_qdcount(r), 0);
+	ldns_pkt_free(r);
+	/* class CH: REFUSED; RD and CD copied, Z and AD cleared */
+	uint8_t ch[] = {0, 4, 0x01, 0x70, 0, 1, 0, 0, 0, 0, 0, 0,
+			7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 3, 'c', 'o', 'm', 0, 0, 6, 0, 3};
+	r = ask_raw(ch, sizeof(ch), false, &outlen);
+	ck_assert_int_eq(ldns_pkt_get_rcode(r), LDNS_RCODE_REFUSED);
+	ck_assert(ldns_pkt_rd(r));
+	ck_assert(ldns_pkt_cd(r));
+	ck_assert(!ldns_pkt_ad(r));
+	ldns_pkt_free(r);
+}
+END_TEST
+
+Suite *answer_suite(void)
+{
+	Suite *s = suite_create("answer");
+	TCase *tc = tcase_create("rules");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_positive_answer);
+	tcase_add_test(tc, test_case_preserved);
+	tcase_add_test(tc, test_nxdomain_and_nodata);
+	tcase_add_test(tc, test_empty_non_terminal_is_nodata);
+	tcase_add_test(tc, test_refused_outside);
+	tcase_add_test(tc, test_cname_chain);
+	tcase_add_test(tc, test_cname_loop);
+	tcase_add_test(tc, test_cname_out_of_zone);
+	tcase_add_test(tc, test_dname);
+	tcase_add_test(tc, test_referral);
+	tcase_add_test(tc, test_wildcard);
+	tcase_add_test(tc, test_additional_mx_srv_ns);
+	tcase_add_test(tc, test_any);
+	tcase_add_test(tc, test_truncation);
+	tcase_add_test(tc, test_compression);
+	tcase_add_test(tc, test_edns_badvers_and_nsid);
+	tcase_add_test(tc, test_header_rules);
+	suite_add_tcase(s, tc);
+	return s;
+}
