@@ -301,9 +301,9 @@ int wire_parse_query(const uint8_t *pkt, size_t len, struct query *q)
 		if (opt_seen || ol != 1)
 			return GD_EFORMAT; /* two OPTs, or OPT not at the root */
 		opt_seen = true;
+		q->edns = true; /* a FORMERR for a bad option still carries OPT */
 		if (parse_opt(pkt, len, p, q) < 0)
 			return GD_EFORMAT;
-		q->edns = true;
 	}
 	if (pos != len)
 		return GD_EFORMAT; /* trailing garbage */
