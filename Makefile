@@ -22,7 +22,7 @@ PREFIX ?= $(if $(prefix),$(prefix),/usr/local)
 DESTDIR ?=
 CHECK_SANITIZE ?= 1
 
-SRCS = src/log.c src/jsonpos.c src/config.c src/wire.c src/zone.c \
+SRCS = src/log.c src/jsonpos.c src/jsoncheck.c src/config.c src/wire.c src/zone.c \
        src/answer.c src/net.c src/util.c
 MAIN = src/main.c
 HDRS = $(wildcard include/*.h)

@@ -9,7 +9,7 @@
 
 #include "diag.h"
 #include "gd.h"
-#include "jsonpos.h"
+#include "jsoncheck.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -18,197 +18,6 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
-
-#define CFG_DEPTH 16
-
-struct cfg_ctx {
-	const char *file;
-	const char *text;
-	size_t len;
-	struct diag *diag;
-	struct json_path_elem path[CFG_DEPTH];
-	size_t depth;
-	size_t errors_before;
-};
-
-static void push_key(struct cfg_ctx *c, const char *key)
-{
-	if (c->depth < CFG_DEPTH)
-		c->path[c->depth] = (struct json_path_elem){.key = key};
-	c->depth++;
-}
-
-static void push_index(struct cfg_ctx *c, size_t i)
-{
-	if (c->depth < CFG_DEPTH)
-		c->path[c->depth] = (struct json_path_elem){.key = NULL, .index = i};
-	c->depth++;
-}
-
-static void pop(struct cfg_ctx *c)
-{
-	c->depth--;
-}
-
-static void path_str(const struct cfg_ctx *c, char *buf, size_t cap)
-{
-	size_t n = 0;
-	buf[0] = '\0';
-	for (size_t i = 0; i < c->depth && i < CFG_DEPTH && n < cap; i++) {
-		if (c->path[i].key)
-			n += (size_t)snprintf(buf + n, cap - n, "%s%s", i ? "." : "",
-					      c->path[i].key);
-		else
-			n += (size_t)snprintf(buf + n, cap - n, "[%zu]", c->path[i].index);
-	}
-}
-
-/* Report an error at the current path: at the key when at_key. */
-static void cfg_error(struct cfg_ctx *c, bool at_key, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void cfg_error(struct cfg_ctx *c, bool at_key, const char *fmt, ...)
-{
-	char msg[512], path[256];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	path_str(c, path, sizeof(path));
-	int line = 0, col = 0;
-	size_t d = c->depth < CFG_DEPTH ? c->depth : CFG_DEPTH;
-	if (!jsonpos_find(c->text, c->len, c->path, d, at_key, &line, &col))
-		line = col = 0;
-	if (line == 0)
-		line = 1, col = 1;
-	diag_error(c->diag, c->file, line, col, "%s%s%s", path, path[0] ? ": " : "", msg);
-}
-
-static const char *json_type_name(const json_t *v)
-{
-	switch (json_typeof(v)) {
-	case JSON_OBJECT: return "an object";
-	case JSON_ARRAY: return "an array";
-	case JSON_STRING: return "a string";
-	case JSON_INTEGER: return "an integer";
-	case JSON_REAL: return "a number";
-	case JSON_TRUE:
-	case JSON_FALSE: return "a boolean";
-	case JSON_NULL: return "null";
-	}
-	return "?";
-}
-
-/* Unknown keys in obj are errors. allowed is NULL-terminated. */
-static void check_keys(struct cfg_ctx *c, json_t *obj, const char *const *allowed)
-{
-	const char *key;
-	json_t *v;
-	json_object_foreach(obj, key, v) {
-		bool ok = false;
-		for (size_t i = 0; allowed[i]; i++)
-			if (strcmp(allowed[i], key) == 0)
-				ok = true;
-		if (!ok) {
-			push_key(c, key);
-			cfg_error(c, true, "unknown key");
-			pop(c);
-		}
-	}
-}
-
-/* Fetch a member, checking its type; NULL when absent or wrong (reported).
- * The member's key is left pushed only while the caller works on it. */
-static json_t *member(struct cfg_ctx *c, json_t *obj, const char *key, json_type type)
-{
-	json_t *v = json_object_get(obj, key);
-	if (!v)
-		return NULL;
-	bool ok = json_typeof(v) == type ||
-		  (type == JSON_TRUE && json_is_boolean(v)) ||
-		  (type == JSON_REAL && json_is_number(v));
-	if (!ok) {
-		push_key(c, key);
-		const char *want = type == JSON_OBJECT ? "an object" :
-				   type == JSON_ARRAY ? "an array" :
-				   type == JSON_STRING ? "a string" :
-				   type == JSON_INTEGER ? "an integer" :
-				   type == JSON_REAL ? "a number" : "a boolean";
-		cfg_error(c, false, "expected %s, found %s", want, json_type_name(v));
-		pop(c);
-		return NULL;
-	}
-	return v;
-}
-
-static void get_uint(struct cfg_ctx *c, json_t *obj, const char *key, long long min,
-		     long long max, unsigned *out)
-{
-	json_t *v = member(c, obj, key, JSON_INTEGER);
-	if (!v)
-		return;
-	long long x = json_integer_value(v);
-	if (x < min || x > max) {
-		push_key(c, key);
-		cfg_error(c, false, "%lld is out of range %lld..%lld", x, min, max);
-		pop(c);
-		return;
-	}
-	*out = (unsigned)x;
-}
-
-static void get_bool(struct cfg_ctx *c, json_t *obj, const char *key, bool *out)
-{
-	json_t *v = member(c, obj, key, JSON_TRUE);
-	if (v)
-		*out = json_is_true(v);
-}
-
-static void get_str(struct cfg_ctx *c, json_t *obj, const char *key, char **out)
-{
-	json_t *v = member(c, obj, key, JSON_STRING);
-	if (!v)
-		return;
-	if (json_string_length(v) == 0 || strlen(json_string_value(v)) != json_string_length(v)) {
-		push_key(c, key);
-		cfg_error(c, false, "must be a non-empty string without NUL");
-		pop(c);
-		return;
-	}
-	free(*out);
-	*out = xstrdup(json_string_value(v));
-}
-
-/* A string or an array of strings; each validated by check (may be NULL). */
-static void get_str_list(struct cfg_ctx *c, json_t *obj, const char *key, char ***out,
-			 size_t *n, bool allow_single)
-{
-	json_t *v = json_object_get(obj, key);
-	if (!v)
-		return;
-	push_key(c, key);
-	if (allow_single && json_is_string(v)) {
-		*out = xrealloc(*out, (*n + 1) * sizeof(char *));
-		(*out)[(*n)++] = xstrdup(json_string_value(v));
-	} else if (json_is_array(v)) {
-		size_t i;
-		json_t *e;
-		json_array_foreach(v, i, e) {
-			push_index(c, i);
-			if (!json_is_string(e) || json_string_length(e) == 0)
-				cfg_error(c, false, "expected a non-empty string, found %s",
-					  json_type_name(e));
-			else {
-				*out = xrealloc(*out, (*n + 1) * sizeof(char *));
-				(*out)[(*n)++] = xstrdup(json_string_value(e));
-			}
-			pop(c);
-		}
-	} else {
-		cfg_error(c, false, "expected %san array of strings, found %s",
-			  allow_single ? "a string or " : "", json_type_name(v));
-	}
-	pop(c);
-}
 
 int parse_hostport(const char *s, uint16_t default_port, struct sockaddr_storage *ss,
 		   socklen_t *len)
@@ -299,13 +108,13 @@ int parse_netprefix(const char *s, struct netprefix *out)
 	return GD_OK;
 }
 
-static void get_prefixes(struct cfg_ctx *c, json_t *obj, const char *key,
+static void get_prefixes(struct jcheck *c, json_t *obj, const char *key,
 			 struct netprefix **out, size_t *n)
 {
 	char **list = NULL;
 	size_t nl = 0;
 	json_t *arr = json_object_get(obj, key);
-	get_str_list(c, obj, key, &list, &nl, false);
+	jc_get_str_list(c, obj, key, &list, &nl, false);
 	if (!arr || !json_is_array(arr))
 		goto done;
 	*out = xcalloc(nl ? nl : 1, sizeof(struct netprefix));
@@ -316,12 +125,12 @@ static void get_prefixes(struct cfg_ctx *c, json_t *obj, const char *key,
 		if (!json_is_string(e) || k >= nl)
 			continue;
 		if (parse_netprefix(list[k], &(*out)[*n]) < 0) {
-			push_key(c, key);
-			push_index(c, i);
-			cfg_error(c, false, "\"%s\" is not a network prefix such as "
+			jc_push_key(c, key);
+			jc_push_index(c, i);
+			jc_error(c, false, "\"%s\" is not a network prefix such as "
 				  "192.0.2.0/24 (host bits must be zero)", list[k]);
-			pop(c);
-			pop(c);
+			jc_pop(c);
+			jc_pop(c);
 		} else {
 			(*n)++;
 		}
@@ -333,16 +142,16 @@ done:
 	free(list);
 }
 
-static void load_server(struct cfg_ctx *c, struct config *cfg, json_t *o)
+static void load_server(struct jcheck *c, struct config *cfg, json_t *o)
 {
 	static const char *const keys[] = {
 		"listen", "workers", "nsid", "udp_payload", "tcp_idle_timeout",
 		"tcp_max_connections", "tcp_max_message", "log_level", "syslog",
 		"user", "group", "chroot", NULL};
-	check_keys(c, o, keys);
+	jc_check_keys(c, o, keys);
 	char **listen = NULL;
 	size_t nl = 0;
-	get_str_list(c, o, "listen", &listen, &nl, true);
+	jc_get_str_list(c, o, "listen", &listen, &nl, true);
 	json_t *lv = json_object_get(o, "listen");
 	if (lv) {
 		for (size_t i = 0; i < cfg->nlisten; i++)
@@ -353,14 +162,14 @@ static void load_server(struct cfg_ctx *c, struct config *cfg, json_t *o)
 		for (size_t i = 0; i < nl; i++) {
 			struct listen_addr *la = &cfg->listen[cfg->nlisten];
 			if (parse_hostport(listen[i], 53, &la->ss, &la->len) < 0) {
-				push_key(c, "listen");
+				jc_push_key(c, "listen");
 				if (json_is_array(lv))
-					push_index(c, i);
-				cfg_error(c, false, "\"%s\" is not an address such as "
+					jc_push_index(c, i);
+				jc_error(c, false, "\"%s\" is not an address such as "
 					  "127.0.0.1:5353 or [::1]:5353", listen[i]);
 				if (json_is_array(lv))
-					pop(c);
-				pop(c);
+					jc_pop(c);
+				jc_pop(c);
 				free(listen[i]);
 			} else {
 				la->text = listen[i];
@@ -368,116 +177,116 @@ static void load_server(struct cfg_ctx *c, struct config *cfg, json_t *o)
 			}
 		}
 		if (nl == 0 && json_is_array(lv)) {
-			push_key(c, "listen");
-			cfg_error(c, false, "needs at least one address");
-			pop(c);
+			jc_push_key(c, "listen");
+			jc_error(c, false, "needs at least one address");
+			jc_pop(c);
 		}
 	}
 	free(listen);
-	get_uint(c, o, "workers", 0, 256, &cfg->workers);
-	get_str(c, o, "nsid", &cfg->nsid);
+	jc_get_uint(c, o, "workers", 0, 256, &cfg->workers);
+	jc_get_str(c, o, "nsid", &cfg->nsid);
 	if (cfg->nsid) {
 		cfg->nsid_len = strlen(cfg->nsid);
 		if (cfg->nsid_len > 128) {
-			push_key(c, "nsid");
-			cfg_error(c, false, "longer than 128 bytes");
-			pop(c);
+			jc_push_key(c, "nsid");
+			jc_error(c, false, "longer than 128 bytes");
+			jc_pop(c);
 		}
 	}
 	unsigned payload = cfg->udp_payload;
-	get_uint(c, o, "udp_payload", 512, 4096, &payload);
+	jc_get_uint(c, o, "udp_payload", 512, 4096, &payload);
 	cfg->udp_payload = (uint16_t)payload;
-	get_uint(c, o, "tcp_idle_timeout", 1, 3600, &cfg->tcp_idle_timeout);
-	get_uint(c, o, "tcp_max_connections", 1, 1000000, &cfg->tcp_max_connections);
-	get_uint(c, o, "tcp_max_message", 512, 65535, &cfg->tcp_max_message);
-	get_str(c, o, "log_level", &cfg->log_level);
+	jc_get_uint(c, o, "tcp_idle_timeout", 1, 3600, &cfg->tcp_idle_timeout);
+	jc_get_uint(c, o, "tcp_max_connections", 1, 1000000, &cfg->tcp_max_connections);
+	jc_get_uint(c, o, "tcp_max_message", 512, 65535, &cfg->tcp_max_message);
+	jc_get_str(c, o, "log_level", &cfg->log_level);
 	if (cfg->log_level && strcmp(cfg->log_level, "debug") && strcmp(cfg->log_level, "info") &&
 	    strcmp(cfg->log_level, "warning") && strcmp(cfg->log_level, "error")) {
-		push_key(c, "log_level");
-		cfg_error(c, false, "must be one of debug, info, warning, error");
-		pop(c);
+		jc_push_key(c, "log_level");
+		jc_error(c, false, "must be one of debug, info, warning, error");
+		jc_pop(c);
 	}
-	get_bool(c, o, "syslog", &cfg->log_syslog);
+	jc_get_bool(c, o, "syslog", &cfg->log_syslog);
 	/* user, group, chroot: validated as strings; used by the ops release */
 	char *tmp = NULL;
-	get_str(c, o, "user", &tmp);
+	jc_get_str(c, o, "user", &tmp);
 	free(tmp);
 	tmp = NULL;
-	get_str(c, o, "group", &tmp);
+	jc_get_str(c, o, "group", &tmp);
 	free(tmp);
 	tmp = NULL;
-	get_str(c, o, "chroot", &tmp);
+	jc_get_str(c, o, "chroot", &tmp);
 	free(tmp);
 }
 
-static void load_regions(struct cfg_ctx *c, struct config *cfg, json_t *o)
+static void load_regions(struct jcheck *c, struct config *cfg, json_t *o)
 {
 	const char *name;
 	json_t *r;
 	cfg->regions = xcalloc(json_object_size(o) + 1, sizeof(struct region_config));
 	json_object_foreach(o, name, r) {
-		push_key(c, name);
+		jc_push_key(c, name);
 		if (!json_is_object(r)) {
-			cfg_error(c, false, "expected an object, found %s", json_type_name(r));
-			pop(c);
+			jc_error(c, false, "expected an object, found %s", jc_type_name(r));
+			jc_pop(c);
 			continue;
 		}
 		static const char *const keys[] = {"location", "feed", "interval", "timeout",
 						   "down_after", "up_after", "max_age", NULL};
-		check_keys(c, r, keys);
+		jc_check_keys(c, r, keys);
 		struct region_config *rc = &cfg->regions[cfg->nregions++];
 		rc->name = xstrdup(name);
 		json_t *loc = json_object_get(r, "location");
-		push_key(c, "location");
+		jc_push_key(c, "location");
 		if (!loc) {
-			pop(c);
-			cfg_error(c, true, "missing \"location\": [latitude, longitude]");
+			jc_pop(c);
+			jc_error(c, true, "missing \"location\": [latitude, longitude]");
 		} else if (!json_is_array(loc) || json_array_size(loc) != 2 ||
 			   !json_is_number(json_array_get(loc, 0)) ||
 			   !json_is_number(json_array_get(loc, 1))) {
-			cfg_error(c, false, "expected [latitude, longitude]");
-			pop(c);
+			jc_error(c, false, "expected [latitude, longitude]");
+			jc_pop(c);
 		} else {
 			rc->lat = json_number_value(json_array_get(loc, 0));
 			rc->lon = json_number_value(json_array_get(loc, 1));
 			if (rc->lat < -90 || rc->lat > 90 || rc->lon < -180 || rc->lon > 180)
-				cfg_error(c, false, "latitude must be in -90..90 and "
+				jc_error(c, false, "latitude must be in -90..90 and "
 					  "longitude in -180..180");
-			pop(c);
+			jc_pop(c);
 		}
-		get_str(c, r, "feed", &rc->feed);
+		jc_get_str(c, r, "feed", &rc->feed);
 		unsigned dummy = 0;
-		get_uint(c, r, "interval", 1, 86400, &dummy);
-		get_uint(c, r, "timeout", 1, 3600, &dummy);
-		get_uint(c, r, "down_after", 1, 100, &dummy);
-		get_uint(c, r, "up_after", 1, 100, &dummy);
-		get_uint(c, r, "max_age", 1, 86400 * 7, &dummy);
-		pop(c);
+		jc_get_uint(c, r, "interval", 1, 86400, &dummy);
+		jc_get_uint(c, r, "timeout", 1, 3600, &dummy);
+		jc_get_uint(c, r, "down_after", 1, 100, &dummy);
+		jc_get_uint(c, r, "up_after", 1, 100, &dummy);
+		jc_get_uint(c, r, "max_age", 1, 86400 * 7, &dummy);
+		jc_pop(c);
 	}
 }
 
-static void load_zones(struct cfg_ctx *c, struct config *cfg, json_t *a)
+static void load_zones(struct jcheck *c, struct config *cfg, json_t *a)
 {
 	size_t i;
 	json_t *z;
 	cfg->zones = xcalloc(json_array_size(a) + 1, sizeof(struct zone_entry));
 	json_array_foreach(a, i, z) {
-		push_index(c, i);
+		jc_push_index(c, i);
 		if (!json_is_object(z)) {
-			cfg_error(c, false, "expected an object, found %s", json_type_name(z));
-			pop(c);
+			jc_error(c, false, "expected an object, found %s", jc_type_name(z));
+			jc_pop(c);
 			continue;
 		}
 		static const char *const keys[] = {"origin", "file", "services", NULL};
-		check_keys(c, z, keys);
+		jc_check_keys(c, z, keys);
 		struct zone_entry *ze = &cfg->zones[cfg->nzones];
-		get_str(c, z, "origin", &ze->origin);
-		get_str(c, z, "file", &ze->file);
-		get_str(c, z, "services", &ze->services);
+		jc_get_str(c, z, "origin", &ze->origin);
+		jc_get_str(c, z, "file", &ze->file);
+		jc_get_str(c, z, "services", &ze->services);
 		if (!ze->origin)
-			cfg_error(c, false, "missing \"origin\"");
+			jc_error(c, false, "missing \"origin\"");
 		if (!ze->file)
-			cfg_error(c, false, "missing \"file\"");
+			jc_error(c, false, "missing \"file\"");
 		if (ze->origin && ze->file) {
 			cfg->nzones++;
 		} else {
@@ -486,7 +295,7 @@ static void load_zones(struct cfg_ctx *c, struct config *cfg, json_t *a)
 			free(ze->services);
 			memset(ze, 0, sizeof(*ze));
 		}
-		pop(c);
+		jc_pop(c);
 	}
 }
 
@@ -527,8 +336,8 @@ struct config *config_load(const char *path, struct diag *diag)
 		config_free(cfg);
 		return NULL;
 	}
-	struct cfg_ctx c = {.file = path, .text = text, .len = len, .diag = diag,
-			    .errors_before = diag->errors};
+	struct jcheck c = {.file = path, .text = text, .len = len, .diag = diag,
+			   .errors_before = diag->errors};
 	json_error_t jerr;
 	json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root) {
@@ -537,90 +346,90 @@ struct config *config_load(const char *path, struct diag *diag)
 		goto fail;
 	}
 	if (!json_is_object(root)) {
-		cfg_error(&c, false, "the configuration must be a JSON object");
+		jc_error(&c, false, "the configuration must be a JSON object");
 		goto fail;
 	}
 	static const char *const top[] = {"server", "geoip", "http", "regions", "health",
 					  "ecs", "rrl", "zones", NULL};
-	check_keys(&c, root, top);
+	jc_check_keys(&c, root, top);
 
 	json_t *o;
-	if ((o = member(&c, root, "server", JSON_OBJECT))) {
-		push_key(&c, "server");
+	if ((o = jc_member(&c, root, "server", JSON_OBJECT))) {
+		jc_push_key(&c, "server");
 		load_server(&c, cfg, o);
-		pop(&c);
+		jc_pop(&c);
 	}
-	if ((o = member(&c, root, "geoip", JSON_OBJECT))) {
-		push_key(&c, "geoip");
+	if ((o = jc_member(&c, root, "geoip", JSON_OBJECT))) {
+		jc_push_key(&c, "geoip");
 		static const char *const keys[] = {"database", "paths", NULL};
-		check_keys(&c, o, keys);
-		get_str_list(&c, o, "database", &cfg->geoip_databases, &cfg->ngeoip_databases,
+		jc_check_keys(&c, o, keys);
+		jc_get_str_list(&c, o, "database", &cfg->geoip_databases, &cfg->ngeoip_databases,
 			     true);
 		if (json_object_get(o, "paths"))
-			member(&c, o, "paths", JSON_OBJECT);
-		pop(&c);
+			jc_member(&c, o, "paths", JSON_OBJECT);
+		jc_pop(&c);
 	}
-	if ((o = member(&c, root, "http", JSON_OBJECT))) {
-		push_key(&c, "http");
+	if ((o = jc_member(&c, root, "http", JSON_OBJECT))) {
+		jc_push_key(&c, "http");
 		static const char *const keys[] = {"listen", "token_file", NULL};
-		check_keys(&c, o, keys);
-		get_str(&c, o, "listen", &cfg->http_listen);
-		get_str(&c, o, "token_file", &cfg->http_token_file);
+		jc_check_keys(&c, o, keys);
+		jc_get_str(&c, o, "listen", &cfg->http_listen);
+		jc_get_str(&c, o, "token_file", &cfg->http_token_file);
 		struct sockaddr_storage ss;
 		socklen_t sl;
 		if (cfg->http_listen && parse_hostport(cfg->http_listen, 8053, &ss, &sl) < 0) {
-			push_key(&c, "listen");
-			cfg_error(&c, false, "\"%s\" is not an address such as 127.0.0.1:8053",
+			jc_push_key(&c, "listen");
+			jc_error(&c, false, "\"%s\" is not an address such as 127.0.0.1:8053",
 				  cfg->http_listen);
-			pop(&c);
+			jc_pop(&c);
 		}
-		pop(&c);
+		jc_pop(&c);
 	}
-	if ((o = member(&c, root, "regions", JSON_OBJECT))) {
-		push_key(&c, "regions");
+	if ((o = jc_member(&c, root, "regions", JSON_OBJECT))) {
+		jc_push_key(&c, "regions");
 		load_regions(&c, cfg, o);
-		pop(&c);
+		jc_pop(&c);
 	}
-	if ((o = member(&c, root, "health", JSON_OBJECT))) {
-		push_key(&c, "health");
+	if ((o = jc_member(&c, root, "health", JSON_OBJECT))) {
+		jc_push_key(&c, "health");
 		static const char *const keys[] = {"interval", "timeout", "down_after", "up_after",
 						   "max_age", "on_feed_loss", "start_state",
 						   "cap_ttl", NULL};
-		check_keys(&c, o, keys);
-		get_uint(&c, o, "interval", 1, 86400, &cfg->health_interval);
-		get_uint(&c, o, "timeout", 1, 3600, &cfg->health_timeout);
-		get_uint(&c, o, "down_after", 1, 100, &cfg->health_down_after);
-		get_uint(&c, o, "up_after", 1, 100, &cfg->health_up_after);
-		get_uint(&c, o, "max_age", 1, 86400 * 7, &cfg->health_max_age);
-		pop(&c);
+		jc_check_keys(&c, o, keys);
+		jc_get_uint(&c, o, "interval", 1, 86400, &cfg->health_interval);
+		jc_get_uint(&c, o, "timeout", 1, 3600, &cfg->health_timeout);
+		jc_get_uint(&c, o, "down_after", 1, 100, &cfg->health_down_after);
+		jc_get_uint(&c, o, "up_after", 1, 100, &cfg->health_up_after);
+		jc_get_uint(&c, o, "max_age", 1, 86400 * 7, &cfg->health_max_age);
+		jc_pop(&c);
 	}
-	if ((o = member(&c, root, "ecs", JSON_OBJECT))) {
-		push_key(&c, "ecs");
+	if ((o = jc_member(&c, root, "ecs", JSON_OBJECT))) {
+		jc_push_key(&c, "ecs");
 		static const char *const keys[] = {"enabled", "trusted", NULL};
-		check_keys(&c, o, keys);
-		get_bool(&c, o, "enabled", &cfg->ecs_enabled);
+		jc_check_keys(&c, o, keys);
+		jc_get_bool(&c, o, "enabled", &cfg->ecs_enabled);
 		get_prefixes(&c, o, "trusted", &cfg->ecs_trusted, &cfg->necs_trusted);
-		pop(&c);
+		jc_pop(&c);
 	}
-	if ((o = member(&c, root, "rrl", JSON_OBJECT))) {
-		push_key(&c, "rrl");
+	if ((o = jc_member(&c, root, "rrl", JSON_OBJECT))) {
+		jc_push_key(&c, "rrl");
 		static const char *const keys[] = {"responses_per_second", "slip", "window",
 						   "ipv4_prefix", "ipv6_prefix", "exempt",
 						   "log_only", "table_size", NULL};
-		check_keys(&c, o, keys);
-		get_uint(&c, o, "responses_per_second", 0, 1000000,
+		jc_check_keys(&c, o, keys);
+		jc_get_uint(&c, o, "responses_per_second", 0, 1000000,
 			 &cfg->rrl_responses_per_second);
-		get_uint(&c, o, "slip", 0, 10, &cfg->rrl_slip);
-		get_uint(&c, o, "window", 1, 60, &cfg->rrl_window);
-		get_uint(&c, o, "ipv4_prefix", 1, 32, &cfg->rrl_ipv4_prefix);
-		get_uint(&c, o, "ipv6_prefix", 1, 128, &cfg->rrl_ipv6_prefix);
+		jc_get_uint(&c, o, "slip", 0, 10, &cfg->rrl_slip);
+		jc_get_uint(&c, o, "window", 1, 60, &cfg->rrl_window);
+		jc_get_uint(&c, o, "ipv4_prefix", 1, 32, &cfg->rrl_ipv4_prefix);
+		jc_get_uint(&c, o, "ipv6_prefix", 1, 128, &cfg->rrl_ipv6_prefix);
 		get_prefixes(&c, o, "exempt", &cfg->rrl_exempt, &cfg->nrrl_exempt);
-		pop(&c);
+		jc_pop(&c);
 	}
-	if ((o = member(&c, root, "zones", JSON_ARRAY))) {
-		push_key(&c, "zones");
+	if ((o = jc_member(&c, root, "zones", JSON_ARRAY))) {
+		jc_push_key(&c, "zones");
 		load_zones(&c, cfg, o);
-		pop(&c);
+		jc_pop(&c);
 	}
 	json_decref(root);
 	root = NULL;

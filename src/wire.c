@@ -221,18 +221,12 @@ static int parse_opt(const uint8_t *pkt, size_t len, size_t pos, struct query *q
 			q->nsid = true;
 			break;
 		case EDNS_OPT_ECS:
-			/* RFC 7871 leaves two ECS options unspecified: use the
-			 * first, but both must be well-formed */
-			if (!ecs_seen) {
-				if (parse_ecs(pkt + p, olen, &q->ecs) < 0)
-					return GD_EFORMAT;
-				q->ecs_present = true;
-				ecs_seen = true;
-			} else {
-				struct ecs tmp;
-				if (parse_ecs(pkt + p, olen, &tmp) < 0)
-					return GD_EFORMAT;
-			}
+			/* RFC 7871 does not define two ECS options; which subnet
+			 * the answer is for would be ambiguous: FORMERR */
+			if (ecs_seen || parse_ecs(pkt + p, olen, &q->ecs) < 0)
+				return GD_EFORMAT;
+			q->ecs_present = true;
+			ecs_seen = true;
 			break;
 		case EDNS_OPT_KEEPALIVE:
 			/* clients send length 0; tolerate a TIMEOUT (RFC 7828 3.2.1) */
