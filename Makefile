@@ -23,6 +23,7 @@ DESTDIR ?=
 CHECK_SANITIZE ?= 1
 
 SRCS = src/log.c src/jsonpos.c src/jsoncheck.c src/config.c src/wire.c src/zone.c \
+       src/geo.c src/service.c src/snapshot.c \
        src/answer.c src/net.c src/util.c
 MAIN = src/main.c
 HDRS = $(wildcard include/*.h)
@@ -36,7 +37,7 @@ endif
 BASE_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O2 -pthread -Iinclude $(WARN) \
        $(LDNS_CFLAGS) $(EVENT_CFLAGS) $(MMDB_CFLAGS) $(JANSSON_CFLAGS) \
        $(URCU_CFLAGS)
-LIBS = $(LDNS_LIBS) $(EVENT_LIBS) $(MMDB_LIBS) $(JANSSON_LIBS) $(URCU_LIBS) \
+LIBS = $(LDNS_LIBS) $(EVENT_LIBS) $(MMDB_LIBS) $(JANSSON_LIBS) $(URCU_LIBS) -lm \
        -pthread
 SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
        -fno-sanitize-recover=undefined
@@ -65,7 +66,11 @@ CHECK_OBJS = $(SRCS:src/%.c=$(CHECK_DIR)/%.o)
 
 .PHONY: all run check install uninstall clean distclean deps
 
-all: src/geodnsd
+all: src/geodnsd zones/demo-city.mmdb
+
+# the demo GeoIP database, built from its readable source
+zones/demo-city.mmdb: zones/demo-geo.csv tools/mkgeodb
+	tools/mkgeodb -o $@ zones/demo-geo.csv
 
 ifneq ($(CONFIGURED),yes)
 # Bootstrap: make config.mk, then GNU make restarts with it included.
@@ -112,10 +117,10 @@ $(CHECK_DIR)/unit-tests: $(UNIT_SRCS) $(CHECK_OBJS) $(HDRS) tests/unit/unit.h
 $(CHECK_DIR)/tcpclient: tests/integration/tcpclient.c config.mk | $(CHECK_DIR)
 	$(CC) $(BASE_CFLAGS) $(CHECK_FLAGS) $(CFLAGS) -o $@ $< $(LDNS_LIBS)
 
-run: src/geodnsd
+run: src/geodnsd zones/demo-city.mmdb
 	src/geodnsd -f -c zones/geodnsd.conf
 
-check: $(CHECK_DIR)/geodnsd $(CHECK_DIR)/unit-tests $(CHECK_DIR)/tcpclient
+check: $(CHECK_DIR)/geodnsd $(CHECK_DIR)/unit-tests $(CHECK_DIR)/tcpclient zones/demo-city.mmdb
 	tests/run-all $(CHECK_DIR)
 
 install: src/geodnsd
@@ -131,7 +136,7 @@ uninstall:
 	  $(DESTDIR)$(PREFIX)/share/man/man5/geodnsd.conf.5
 
 clean:
-	rm -rf build build-check src/geodnsd tests/tmp
+	rm -rf build build-check src/geodnsd tests/tmp zones/demo-city.mmdb
 
 distclean: clean
 	rm -rf config.mk config.status config.log configure autom4te.cache

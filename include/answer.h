@@ -10,15 +10,28 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "service.h"
+
+struct geo_db;
+struct netprefix;
+struct sockaddr;
 struct zonedb;
 
-/* Settings the answer depends on, fixed for the life of a config. */
+/* Settings the answer depends on, fixed for the life of a snapshot. */
 struct answer_settings {
 	uint16_t udp_payload;      /* our EDNS payload size and UDP limit */
 	const uint8_t *nsid;       /* NULL: NSID not answered */
 	uint16_t nsid_len;
 	bool ecs_enabled;
+	bool ecs_trust_all;        /* every sender may send ECS */
+	const struct netprefix *ecs_trusted;
+	size_t necs_trusted;
+	uint8_t hash_ipv4_prefix;  /* client network hashed for splits: /24 */
+	uint8_t hash_ipv6_prefix;  /* and /56 */
 	uint16_t tcp_idle_timeout; /* seconds, for edns-tcp-keepalive */
+	const struct geo_db *geo;  /* NULL: every client location unknown */
+	const struct region_table *regions;
+	uint64_t generation;       /* of the snapshot, for the worker caches */
 };
 
 /* Per-worker counters (summed on read by the stats module). */
@@ -27,12 +40,39 @@ struct answer_counters {
 	uint64_t rcode[24];
 	uint64_t truncated;
 	uint64_t dropped;
+	uint64_t geo_answers;
+	uint64_t fail_open;
+	uint64_t ecs_used;         /* ECS decided a geo answer */
+	uint64_t ecs_ignored;      /* ECS present but not used (untrusted, /0) */
+	uint64_t ecs_malformed;
+	uint64_t rank_cache_miss;
 };
+
+/* One cached region order: per (service, GeoIP record), per worker. */
+struct rank_entry {
+	uint64_t generation;
+	uint64_t key_service;
+	uint64_t key_record;
+	uint8_t n;
+	uint8_t order[SERVICE_MAX_REGIONS];
+};
+
+#define ANSWER_RANK_CACHE 4096 /* entries per worker, a power of two */
+
+/* A worker's private answer state: counters and the ranking cache. */
+struct answer_worker {
+	struct answer_counters counters;
+	struct rank_entry *cache;  /* ANSWER_RANK_CACHE entries */
+};
+
+void answer_worker_init(struct answer_worker *aw);
+void answer_worker_free(struct answer_worker *aw);
 
 struct answer_request {
 	const uint8_t *pkt;
 	size_t len;
 	bool tcp;
+	const struct sockaddr *client; /* source address; may be NULL in tests */
 };
 
 /* Space an answer buffer must have: the largest TCP message. */
@@ -45,6 +85,6 @@ struct answer_request {
  */
 size_t answer_query(const struct zonedb *db, const struct answer_settings *settings,
 		    const struct answer_request *req, uint8_t *out, size_t outcap,
-		    struct answer_counters *counters);
+		    struct answer_worker *aw);
 
 #endif

@@ -60,11 +60,17 @@ struct config {
 	/* geoip */
 	char **geoip_databases;
 	size_t ngeoip_databases;
+	/* key paths overriding the detected layout, NULL-terminated or NULL:
+	 * [0] latitude, [1] longitude, [2] country, [3] continent */
+	char **geoip_paths[4];
 
 	/* ecs */
 	bool ecs_enabled;
 	struct netprefix *ecs_trusted;
 	size_t necs_trusted;
+	bool ecs_trusted_set;        /* false: every sender trusted */
+	unsigned hash_ipv4_prefix;   /* client network hashed for splits */
+	unsigned hash_ipv6_prefix;
 
 	/* http */
 	char *http_listen;

@@ -5,9 +5,10 @@
  * (RFC 7766) is length-prefixed, pipelined, with an idle timeout and a cap on
  * open connections that closes the longest-idle one first.
  *
- * Workers read the zone database through an RCU-protected pointer
- * (liburcu, memb flavour): server_publish() swaps in a new database and frees
- * the old one after every worker has left its read-side section.
+ * Workers read the snapshot (zones, services, GeoIP, settings) through an
+ * RCU-protected pointer (liburcu, memb flavour): server_publish() swaps in a
+ * new one and frees the old one after every worker has left its read-side
+ * section.
  */
 #ifndef GD_NET_H
 #define GD_NET_H
@@ -18,19 +19,19 @@
 #include <stdint.h>
 
 struct config;
-struct zonedb;
+struct snapshot;
 struct server;
 
 /* Create the server and bind every socket (before privileges are dropped).
  * Returns NULL after logging what could not be bound. */
-struct server *server_create(const struct config *cfg, struct zonedb *db);
+struct server *server_create(const struct config *cfg, struct snapshot *snap);
 
 /* Start the worker threads. */
 int server_start(struct server *srv);
 
-/* Publish a new database (takes ownership); frees the old one once no
+/* Publish a new snapshot (takes ownership); frees the old one once no
  * worker can still see it. Called from the main thread only. */
-void server_publish(struct server *srv, struct zonedb *db);
+void server_publish(struct server *srv, struct snapshot *snap);
 
 /* Stop workers, join them, close sockets and free everything. */
 void server_stop(struct server *srv);

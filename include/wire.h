@@ -91,6 +91,7 @@ struct query {
 	bool nsid;             /* NSID requested */
 	bool keepalive;        /* edns-tcp-keepalive present */
 	bool ecs_present;
+	bool ecs_malformed;    /* the FORMERR was for the ECS option */
 	struct ecs ecs;
 };
 

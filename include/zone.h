@@ -21,6 +21,8 @@
 
 struct diag;
 struct node;
+struct region_table;
+struct service_set;
 
 struct rrset {
 	uint16_t type;
@@ -66,12 +68,15 @@ struct zone {
 	size_t mask;
 	size_t nnodes;
 	size_t nrecords;
+	struct service_set *services; /* owned; NULL without a services file */
 	void *arena;           /* owns every node, name, rrset and rdata */
 };
 
 struct zone_config {
 	const char *origin;    /* presentation form */
 	const char *file;
+	const char *services;  /* services file, or NULL */
+	const struct region_table *regions; /* needed with services */
 };
 
 struct zonedb {

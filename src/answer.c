@@ -14,9 +14,15 @@
  */
 #include "answer.h"
 
+#include "config.h"
 #include "gd.h"
+#include "geo.h"
+#include "service.h"
 #include "wire.h"
 #include "zone.h"
+
+#include <netinet/in.h>
+#include <stdlib.h>
 
 #define ANSWER_CHAIN_MAX 8
 #define ANSWER_ADDITIONAL_MAX 32
@@ -32,7 +38,18 @@ struct resp {
 	struct wire_writer w;
 	const struct query *q;
 	const struct answer_settings *set;
+	struct answer_worker *aw;
+	const struct sockaddr *client;
 	bool tcp;
+	/* the client as the geo choice sees it (computed on first need) */
+	bool located;
+	bool use_ecs;           /* the ECS address decides */
+	bool reserved;          /* private/reserved address: not located */
+	uint8_t reserved_prefix;
+	uint8_t cfamily;        /* 1 = IPv4, 2 = IPv6, 0 = unknown */
+	uint8_t caddr[16];
+	struct geo_match match;
+	uint8_t ecs_scope;      /* SCOPE PREFIX-LENGTH to echo */
 	uint16_t flags;           /* QR, opcode, AA, TC, RD, CD */
 	unsigned rcode;
 	uint16_t an, ns, ar;
@@ -240,6 +257,193 @@ static int answer_any(struct resp *r, const struct name *cur, const struct node 
 	return GD_OK;
 }
 
+
+/* ---- geo services ---- */
+
+struct reserved_net {
+	uint8_t family;         /* 1 or 2 */
+	uint8_t bits;
+	uint8_t addr[16];
+};
+
+/* Networks never located (answered from the fallback region). The
+ * documentation ranges are deliberately absent: test and demo databases use
+ * them. */
+static const struct reserved_net reserved_nets[] = {
+	{1, 8, {0}},                       /* 0.0.0.0/8 "this network" */
+	{1, 8, {10}},                      /* RFC 1918 */
+	{1, 10, {100, 64}},                /* RFC 6598 shared address space */
+	{1, 8, {127}},                     /* loopback */
+	{1, 16, {169, 254}},               /* link local */
+	{1, 12, {172, 16}},                /* RFC 1918 */
+	{1, 16, {192, 168}},               /* RFC 1918 */
+	{1, 4, {224}},                     /* multicast */
+	{1, 4, {240}},                     /* reserved, broadcast */
+	{2, 128, {0}},                     /* :: unspecified */
+	{2, 128, {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}}, /* ::1 */
+	{2, 7, {0xfc}},                    /* unique local */
+	{2, 10, {0xfe, 0x80}},             /* link local */
+	{2, 8, {0xff}},                    /* multicast */
+};
+
+static bool prefix_match(const uint8_t *addr, const uint8_t *net, unsigned bits)
+{
+	unsigned full = bits / 8, rest = bits % 8;
+	if (memcmp(addr, net, full) != 0)
+		return false;
+	if (rest == 0)
+		return true;
+	uint8_t mask = (uint8_t)(0xFF << (8 - rest));
+	return (addr[full] & mask) == (net[full] & mask);
+}
+
+static bool sender_trusted(const struct answer_settings *set, int family, const uint8_t *addr)
+{
+	if (set->ecs_trust_all)
+		return true;
+	for (size_t i = 0; i < set->necs_trusted; i++) {
+		const struct netprefix *p = &set->ecs_trusted[i];
+		if ((p->family == AF_INET) == (family == 1) &&
+		    prefix_match(addr, p->addr, p->bits))
+			return true;
+	}
+	return false;
+}
+
+static void client_locate(struct resp *r)
+{
+	if (r->located)
+		return;
+	r->located = true;
+	const struct query *q = r->q;
+	const struct answer_settings *set = r->set;
+	uint8_t sfam = 0, saddr[16] = {0};
+	if (r->client && r->client->sa_family == AF_INET) {
+		sfam = 1;
+		memcpy(saddr, &((const struct sockaddr_in *)r->client)->sin_addr, 4);
+	} else if (r->client && r->client->sa_family == AF_INET6) {
+		const struct in6_addr *a6 = &((const struct sockaddr_in6 *)r->client)->sin6_addr;
+		if (IN6_IS_ADDR_V4MAPPED(a6)) {
+			sfam = 1;
+			memcpy(saddr, (const uint8_t *)a6 + 12, 4);
+		} else {
+			sfam = 2;
+			memcpy(saddr, a6, 16);
+		}
+	}
+	r->cfamily = sfam;
+	memcpy(r->caddr, saddr, 16);
+	if (q->ecs_present && set->ecs_enabled) {
+		/* SOURCE 0 means "do not use my address": the source decides,
+		 * SCOPE 0 (RFC 7871 7.1.2) */
+		if (q->ecs.source > 0 && sfam && sender_trusted(set, sfam, saddr)) {
+			r->use_ecs = true;
+			r->cfamily = (uint8_t)q->ecs.family;
+			memcpy(r->caddr, q->ecs.addr, 16);
+		} else {
+			r->aw->counters.ecs_ignored++;
+		}
+	}
+	if (!r->cfamily)
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(reserved_nets); i++) {
+		const struct reserved_net *n = &reserved_nets[i];
+		if (n->family == r->cfamily && prefix_match(r->caddr, n->addr, n->bits)) {
+			r->reserved = true;
+			r->reserved_prefix = n->bits;
+			return;
+		}
+	}
+	geo_find(set->geo, r->cfamily == 1 ? AF_INET : AF_INET6, r->caddr, &r->match);
+}
+
+/* The region order for this client: from the worker's cache, or ranked. */
+static const struct rank_entry *rank_for(struct resp *r, const struct service *svc,
+					 struct rank_entry *scratch)
+{
+	const struct answer_settings *set = r->set;
+	uint64_t ks = (uint64_t)(uintptr_t)svc;
+	uint64_t kr = r->match.found ? ((1ull << 40) | ((uint64_t)r->match.db << 32) |
+					r->match.record)
+				     : 0;
+	struct rank_entry *e = scratch;
+	if (r->aw->cache) {
+		e = &r->aw->cache[svc_mix(ks * 31 + kr) & (ANSWER_RANK_CACHE - 1)];
+		if (e->generation == set->generation && e->key_service == ks &&
+		    e->key_record == kr)
+			return e;
+	}
+	r->aw->counters.rank_cache_miss++;
+	struct geo_location loc;
+	bool known = false;
+	if (r->match.found) {
+		geo_decode(set->geo, &r->match, &loc);
+		known = loc.has_coords || loc.country[0] || loc.continent[0];
+	}
+	e->n = (uint8_t)svc_rank(svc, set->regions, known ? &loc : NULL, e->order);
+	e->generation = set->generation;
+	e->key_service = ks;
+	e->key_record = kr;
+	return e;
+}
+
+/*
+ * Answer a service name: choose the region, write its A/AAAA records or its
+ * CNAME. *target is set to the CNAME target to follow (or left NULL).
+ * Returns GD_ESPACE when it did not fit; GD_ENOTFOUND for NODATA.
+ */
+static int answer_service(struct resp *r, const struct service *svc, const uint8_t *owner,
+			  uint16_t qtype, const uint8_t **target, size_t *tlen)
+{
+	const struct answer_settings *set = r->set;
+	client_locate(r);
+	struct rank_entry scratch;
+	const struct rank_entry *rank = rank_for(r, svc, &scratch);
+	unsigned hprefix = r->cfamily == 2 ? set->hash_ipv6_prefix : set->hash_ipv4_prefix;
+	uint64_t ch = svc_client_hash(r->cfamily, r->caddr, hprefix);
+	struct svc_choice ch_out;
+	svc_choose(svc, rank->order, rank->n, ch, qtype, NULL, &ch_out);
+	struct answer_counters *ctr = &r->aw->counters;
+	ctr->geo_answers++;
+	if (ch_out.fail_open)
+		ctr->fail_open++;
+	if (r->use_ecs) {
+		ctr->ecs_used++;
+		unsigned scope = r->reserved ? r->reserved_prefix : r->match.prefix;
+		if (ch_out.hashed && scope < hprefix)
+			scope = hprefix;
+		unsigned max = r->cfamily == 2 ? 128 : 32;
+		if (scope > max)
+			scope = max;
+		if (scope > r->ecs_scope)
+			r->ecs_scope = (uint8_t)scope;
+	}
+	const struct service_region *sr = ch_out.sr;
+	if (sr->cname) {
+		if (put_rr(r, owner, TYPE_CNAME, svc->ttl, sr->cname, sr->cname_len) < 0)
+			return GD_ESPACE;
+		r->an++;
+		if (qtype != TYPE_CNAME) {
+			*target = sr->cname;
+			*tlen = sr->cname_len;
+		}
+		return GD_OK;
+	}
+	if (ch_out.n == 0)
+		return GD_ENOTFOUND;
+	struct wire_mark m = wire_mark(&r->w);
+	uint16_t type = qtype == TYPE_AAAA ? TYPE_AAAA : TYPE_A;
+	size_t alen = type == TYPE_AAAA ? 16 : 4;
+	for (unsigned i = 0; i < ch_out.n; i++) {
+		if (put_rr(r, owner, type, svc->ttl, ch_out.eps[i]->addr, alen) < 0) {
+			wire_rollback(&r->w, m);
+			return GD_ESPACE;
+		}
+	}
+	r->an += (uint16_t)ch_out.n;
+	return GD_OK;
+}
+
 /* The authoritative part: fills answer, authority and the additional queue.
  * GD_ESPACE means the answer did not fit (TC). */
 static int resolve(struct resp *r, const struct zonedb *db, const struct zone *z,
@@ -299,7 +503,33 @@ static int resolve(struct resp *r, const struct zonedb *db, const struct zone *z
 			tlen = prefix + dtl;
 		} else {
 			/* LK_EXACT or LK_WILDCARD: n holds the data */
-			if (q->qtype == TYPE_ANY && n->nrrsets) {
+			uint16_t qt = q->qtype;
+			if ((n->flags & NODE_SERVICE) &&
+			    (qt == TYPE_A || qt == TYPE_AAAA || qt == TYPE_CNAME ||
+			     (qt == TYPE_ANY && r->tcp))) {
+				if (qt == TYPE_ANY) {
+					/* TCP ANY: both families (or the CNAME), then the
+					 * static data */
+					int rc = answer_service(r, n->service, cur->wire, TYPE_A,
+								&target, &tlen);
+					if (rc != GD_ESPACE && !target)
+						rc = answer_service(r, n->service, cur->wire,
+								    TYPE_AAAA, &target, &tlen);
+					if (rc == GD_ESPACE)
+						return rc;
+					return answer_any(r, cur, n);
+				}
+				int rc = answer_service(r, n->service, cur->wire, qt, &target,
+							&tlen);
+				if (rc == GD_ENOTFOUND)
+					return put_soa(r, z); /* NODATA: no AAAA there */
+				if (rc < 0)
+					return rc;
+				if (!target)
+					return GD_OK;
+				goto follow;
+			}
+			if (q->qtype == TYPE_ANY && (n->nrrsets || (n->flags & NODE_SERVICE))) {
 				const struct rrset *cn = node_rrset(n, TYPE_CNAME);
 				if (cn)
 					return put_rrset(r, cur->wire, cn, cn->ttl, &r->an);
@@ -326,6 +556,7 @@ static int resolve(struct resp *r, const struct zonedb *db, const struct zone *z
 				return GD_EFORMAT;
 		}
 
+	follow:
 		/* follow the chain within our zones, at most ANSWER_CHAIN_MAX */
 		memcpy(seen[chain], cur->lname, cur->len);
 		if (chain + 1 >= ANSWER_CHAIN_MAX)
@@ -379,7 +610,8 @@ static void put_opt(struct resp *r, unsigned ext_rcode, bool with_options)
 			wire_put16(w, EDNS_OPT_ECS);
 			wire_put16(w, (uint16_t)(4 + q->ecs.addr_len));
 			wire_put16(w, q->ecs.family);
-			uint8_t sp[2] = {q->ecs.source, 0}; /* scope 0: not tailored */
+			/* SCOPE: the prefix the answer depends on, 0 if it does not */
+			uint8_t sp[2] = {q->ecs.source, r->ecs_scope};
 			wire_put(w, sp, 2);
 			wire_put(w, q->ecs.addr, q->ecs.addr_len);
 		}
@@ -421,8 +653,9 @@ static void put_header(struct resp *r, const struct query *q, bool with_question
 
 size_t answer_query(const struct zonedb *db, const struct answer_settings *set,
 		    const struct answer_request *req, uint8_t *out, size_t outcap,
-		    struct answer_counters *ctr)
+		    struct answer_worker *aw)
 {
+	struct answer_counters *ctr = &aw->counters;
 	struct query q;
 	struct resp r;
 	int rc = wire_parse_query(req->pkt, req->len, &q);
@@ -431,9 +664,11 @@ size_t answer_query(const struct zonedb *db, const struct answer_settings *set,
 		ctr->dropped++;
 		return 0;
 	}
-	memset(&r.flags, 0, sizeof(r) - offsetof(struct resp, flags));
+	memset(&r, 0, sizeof(r));
 	r.q = &q;
 	r.set = set;
+	r.aw = aw;
+	r.client = req->client;
 	r.tcp = req->tcp;
 	r.flags = (uint16_t)(DNS_FLAG_QR | (q.flags & (0x7800u | DNS_FLAG_RD | DNS_FLAG_CD)));
 	if (req->tcp)
@@ -453,6 +688,8 @@ size_t answer_query(const struct zonedb *db, const struct answer_settings *set,
 	}
 	if (rc == GD_EFORMAT) {
 		r.rcode = RCODE_FORMERR;
+		if (q.ecs_malformed)
+			ctr->ecs_malformed++;
 		put_header(&r, &q, q.have_question);
 		if (q.edns) {
 			r.limit = r.w.cap;
@@ -505,4 +742,16 @@ size_t answer_query(const struct zonedb *db, const struct answer_settings *set,
 done:
 	ctr->rcode[r.rcode < 24 ? r.rcode : 23]++;
 	return finish(&r);
+}
+
+void answer_worker_init(struct answer_worker *aw)
+{
+	memset(aw, 0, sizeof(*aw));
+	aw->cache = xcalloc(ANSWER_RANK_CACHE, sizeof(struct rank_entry));
+}
+
+void answer_worker_free(struct answer_worker *aw)
+{
+	free(aw->cache);
+	aw->cache = NULL;
 }

@@ -149,40 +149,42 @@ static void load_server(struct jcheck *c, struct config *cfg, json_t *o)
 		"tcp_max_connections", "tcp_max_message", "log_level", "syslog",
 		"user", "group", "chroot", NULL};
 	jc_check_keys(c, o, keys);
-	char **listen = NULL;
-	size_t nl = 0;
-	jc_get_str_list(c, o, "listen", &listen, &nl, true);
 	json_t *lv = json_object_get(o, "listen");
-	if (lv) {
+	if (lv && !json_is_string(lv) && !json_is_array(lv)) {
+		jc_push_key(c, "listen");
+		jc_error(c, false, "expected a string or an array of strings, found %s",
+			 jc_type_name(lv));
+		jc_pop(c);
+	} else if (lv) {
 		for (size_t i = 0; i < cfg->nlisten; i++)
 			free(cfg->listen[i].text);
 		free(cfg->listen);
-		cfg->listen = xcalloc(nl ? nl : 1, sizeof(struct listen_addr));
+		size_t n = json_is_array(lv) ? json_array_size(lv) : 1;
+		cfg->listen = xcalloc(n + 1, sizeof(struct listen_addr));
 		cfg->nlisten = 0;
-		for (size_t i = 0; i < nl; i++) {
+		jc_push_key(c, "listen");
+		if (n == 0)
+			jc_error(c, false, "needs at least one address");
+		for (size_t i = 0; i < n; i++) {
+			json_t *e = json_is_array(lv) ? json_array_get(lv, i) : lv;
+			if (json_is_array(lv))
+				jc_push_index(c, i);
 			struct listen_addr *la = &cfg->listen[cfg->nlisten];
-			if (parse_hostport(listen[i], 53, &la->ss, &la->len) < 0) {
-				jc_push_key(c, "listen");
-				if (json_is_array(lv))
-					jc_push_index(c, i);
+			if (!json_is_string(e))
+				jc_error(c, false, "expected a non-empty string, found %s",
+					 jc_type_name(e));
+			else if (parse_hostport(json_string_value(e), 53, &la->ss, &la->len) < 0)
 				jc_error(c, false, "\"%s\" is not an address such as "
-					  "127.0.0.1:5353 or [::1]:5353", listen[i]);
-				if (json_is_array(lv))
-					jc_pop(c);
-				jc_pop(c);
-				free(listen[i]);
-			} else {
-				la->text = listen[i];
+					 "127.0.0.1:5353 or [::1]:5353", json_string_value(e));
+			else {
+				la->text = xstrdup(json_string_value(e));
 				cfg->nlisten++;
 			}
+			if (json_is_array(lv))
+				jc_pop(c);
 		}
-		if (nl == 0 && json_is_array(lv)) {
-			jc_push_key(c, "listen");
-			jc_error(c, false, "needs at least one address");
-			jc_pop(c);
-		}
+		jc_pop(c);
 	}
-	free(listen);
 	jc_get_uint(c, o, "workers", 0, 256, &cfg->workers);
 	jc_get_str(c, o, "nsid", &cfg->nsid);
 	if (cfg->nsid) {
@@ -313,6 +315,8 @@ static void set_defaults(struct config *cfg)
 	cfg->tcp_max_connections = 1000;
 	cfg->tcp_max_message = 65535;
 	cfg->ecs_enabled = true;
+	cfg->hash_ipv4_prefix = 24;
+	cfg->hash_ipv6_prefix = 56;
 	cfg->health_interval = 5;
 	cfg->health_timeout = 2;
 	cfg->health_down_after = 3;
@@ -365,8 +369,24 @@ struct config *config_load(const char *path, struct diag *diag)
 		jc_check_keys(&c, o, keys);
 		jc_get_str_list(&c, o, "database", &cfg->geoip_databases, &cfg->ngeoip_databases,
 			     true);
-		if (json_object_get(o, "paths"))
-			jc_member(&c, o, "paths", JSON_OBJECT);
+		json_t *paths = jc_member(&c, o, "paths", JSON_OBJECT);
+		if (paths) {
+			static const char *const pkeys[] = {"latitude", "longitude", "country",
+							    "continent", NULL};
+			jc_push_key(&c, "paths");
+			jc_check_keys(&c, paths, pkeys);
+			for (int k = 0; k < 4; k++) {
+				size_t n = 0;
+				jc_get_str_list(&c, paths, pkeys[k], &cfg->geoip_paths[k], &n,
+						false);
+				if (cfg->geoip_paths[k]) {
+					cfg->geoip_paths[k] = xrealloc(cfg->geoip_paths[k],
+								       (n + 1) * sizeof(char *));
+					cfg->geoip_paths[k][n] = NULL;
+				}
+			}
+			jc_pop(&c);
+		}
 		jc_pop(&c);
 	}
 	if ((o = jc_member(&c, root, "http", JSON_OBJECT))) {
@@ -405,10 +425,14 @@ struct config *config_load(const char *path, struct diag *diag)
 	}
 	if ((o = jc_member(&c, root, "ecs", JSON_OBJECT))) {
 		jc_push_key(&c, "ecs");
-		static const char *const keys[] = {"enabled", "trusted", NULL};
+		static const char *const keys[] = {"enabled", "trusted", "hash_ipv4_prefix",
+						   "hash_ipv6_prefix", NULL};
 		jc_check_keys(&c, o, keys);
 		jc_get_bool(&c, o, "enabled", &cfg->ecs_enabled);
 		get_prefixes(&c, o, "trusted", &cfg->ecs_trusted, &cfg->necs_trusted);
+		cfg->ecs_trusted_set = json_object_get(o, "trusted") != NULL;
+		jc_get_uint(&c, o, "hash_ipv4_prefix", 1, 32, &cfg->hash_ipv4_prefix);
+		jc_get_uint(&c, o, "hash_ipv6_prefix", 1, 128, &cfg->hash_ipv6_prefix);
 		jc_pop(&c);
 	}
 	if ((o = jc_member(&c, root, "rrl", JSON_OBJECT))) {
@@ -457,6 +481,11 @@ void config_free(struct config *cfg)
 	for (size_t i = 0; i < cfg->ngeoip_databases; i++)
 		free(cfg->geoip_databases[i]);
 	free(cfg->geoip_databases);
+	for (int k = 0; k < 4; k++) {
+		for (size_t i = 0; cfg->geoip_paths[k] && cfg->geoip_paths[k][i]; i++)
+			free(cfg->geoip_paths[k][i]);
+		free(cfg->geoip_paths[k]);
+	}
 	free(cfg->ecs_trusted);
 	free(cfg->http_listen);
 	free(cfg->http_token_file);

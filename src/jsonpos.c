@@ -57,12 +57,27 @@ static int hexval(int c)
 	return -1;
 }
 
+static bool read_hex4(struct scan *sc, uint32_t *cp)
+{
+	*cp = 0;
+	for (int i = 0; i < 4; i++) {
+		int h = hexval(peek(sc));
+		if (h < 0)
+			return false;
+		*cp = *cp * 16 + (uint32_t)h;
+		advance(sc);
+	}
+	return true;
+}
+
 /* Scan a string at the cursor (which is on '"'); decode it into out (UTF-8)
  * when out is non-NULL. Returns false on malformed text. *outlen is set to the
  * decoded length, capped at cap-1 and NUL terminated. */
 static bool scan_string(struct scan *sc, char *out, size_t cap, size_t *outlen)
 {
 	size_t n = 0;
+	if (outlen)
+		*outlen = 0;
 	if (peek(sc) != '"')
 		return false;
 	advance(sc);
@@ -86,17 +101,30 @@ static bool scan_string(struct scan *sc, char *out, size_t cap, size_t *outlen)
 			case 'r': cp = '\r'; break;
 			case 't': cp = '\t'; break;
 			case 'u':
-				cp = 0;
-				for (int i = 0; i < 4; i++) {
-					int h = hexval(peek(sc));
-					if (h < 0)
-						return false;
-					cp = cp * 16 + (uint32_t)h;
+				if (!read_hex4(sc, &cp))
+					return false;
+				/* a surrogate pair is one code point, as jansson
+				 * decodes it */
+				if (cp >= 0xD800 && cp < 0xDC00 && peek(sc) == '\\') {
+					struct scan save = *sc;
+					uint32_t lo;
 					advance(sc);
+					if (peek(sc) == 'u') {
+						advance(sc);
+						if (read_hex4(sc, &lo) && lo >= 0xDC00 &&
+						    lo < 0xE000) {
+							cp = 0x10000 + ((cp - 0xD800) << 10) +
+							     (lo - 0xDC00);
+							break;
+						}
+					}
+					*sc = save;
 				}
 				break;
 			default: cp = (uint32_t)e; break;
 			}
+			if (out && n + 4 >= cap)
+				*outlen = SIZE_MAX; /* too long: cannot match */
 			if (out && n + 4 < cap) {
 				/* encode as UTF-8 (surrogate pairs are rare in keys and
 				 * only matter for matching; they are kept as-is) */
@@ -104,6 +132,11 @@ static bool scan_string(struct scan *sc, char *out, size_t cap, size_t *outlen)
 					out[n++] = (char)cp;
 				} else if (cp < 0x800) {
 					out[n++] = (char)(0xC0 | (cp >> 6));
+					out[n++] = (char)(0x80 | (cp & 0x3F));
+				} else if (cp >= 0x10000) {
+					out[n++] = (char)(0xF0 | (cp >> 18));
+					out[n++] = (char)(0x80 | ((cp >> 12) & 0x3F));
+					out[n++] = (char)(0x80 | ((cp >> 6) & 0x3F));
 					out[n++] = (char)(0x80 | (cp & 0x3F));
 				} else {
 					out[n++] = (char)(0xE0 | (cp >> 12));
@@ -115,10 +148,12 @@ static bool scan_string(struct scan *sc, char *out, size_t cap, size_t *outlen)
 		}
 		if (out && n + 1 < cap)
 			out[n++] = (char)c;
+		else if (out)
+			*outlen = SIZE_MAX;
 	}
 	if (out)
 		out[n] = '\0';
-	if (outlen)
+	if (outlen && *outlen != SIZE_MAX)
 		*outlen = n;
 	return true;
 }
@@ -196,7 +231,7 @@ bool jsonpos_find(const char *text, size_t len, const struct json_path_elem *pat
 				if (peek(&sc) == '}')
 					return false;
 				int kl = sc.line, kc = sc.col;
-				char key[256];
+				char key[4096];
 				size_t klen;
 				if (!scan_string(&sc, key, sizeof(key), &klen))
 					return false;

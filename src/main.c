@@ -12,6 +12,9 @@
 #include "gd.h"
 #include "log.h"
 #include "net.h"
+#include "snapshot.h"
+#include "geo.h"
+#include "service.h"
 #include "zone.h"
 
 #include <errno.h>
@@ -53,37 +56,19 @@ struct app {
 	uint64_t generation;
 };
 
-/* Load every zone of cfg into a new database; NULL with diagnostics. */
-static struct zonedb *load_zones(const struct config *cfg, struct diag *diag)
+static void log_snapshot(const struct snapshot *snap, const struct config *cfg)
 {
-	struct zone **zones = xcalloc(cfg->nzones + 1, sizeof(struct zone *));
-	size_t n = 0;
-	bool failed = false;
-	for (size_t i = 0; i < cfg->nzones; i++) {
-		struct zone_config zc = {cfg->zones[i].origin, cfg->zones[i].file};
-		struct zone *z = zone_load(&zc, diag);
-		if (!z) {
-			failed = true;
-			continue;
-		}
-		zones[n++] = z;
-	}
-	if (failed) {
-		for (size_t i = 0; i < n; i++)
-			zone_free(zones[i]);
-		free(zones);
-		return NULL;
-	}
-	return zonedb_build(zones, n, diag);
-}
-
-static void log_zones(const struct zonedb *db)
-{
+	const struct zonedb *db = snap->db;
 	for (size_t i = 0; i < db->count; i++) {
 		const struct zone *z = db->zones[i];
-		log_info("event=zone_loaded zone=%s serial=%u records=%zu nodes=%zu file=%s",
-			 z->origin_str, z->serial, z->nrecords, z->nnodes, z->file);
+		log_info("event=zone_loaded zone=%s serial=%u records=%zu nodes=%zu services=%zu "
+			 "file=%s",
+			 z->origin_str, z->serial, z->nrecords, z->nnodes,
+			 z->services ? z->services->n : 0, z->file);
 	}
+	for (size_t i = 0; snap->geo && i < cfg->ngeoip_databases; i++)
+		log_info("event=geoip_loaded file=%s layout=%s", cfg->geoip_databases[i],
+			 geo_layout_name(snap->geo, i));
 }
 
 static void on_hup(evutil_socket_t sig, short what, void *arg)
@@ -93,18 +78,18 @@ static void on_hup(evutil_socket_t sig, short what, void *arg)
 	(void)what;
 	uint64_t t0 = now_ms();
 	struct diag diag = {0};
-	struct zonedb *db = load_zones(app->cfg, &diag);
-	if (!db) {
+	struct snapshot *snap = snapshot_build(app->cfg, app->generation + 1, &diag);
+	if (!snap) {
 		size_t errors = diag.errors;
 		diag_flush_log(&diag);
-		log_error("event=reload result=failed errors=%zu action=keeping_old_zones",
+		log_error("event=reload result=failed errors=%zu action=keeping_old_data",
 			  errors);
 		return;
 	}
+	app->generation++;
 	diag_flush_log(&diag);
-	db->generation = ++app->generation;
-	log_zones(db);
-	server_publish(app->srv, db);
+	log_snapshot(snap, app->cfg);
+	server_publish(app->srv, snap);
 	log_info("event=reload result=ok zones=%zu ms=%llu", app->cfg->nzones,
 		 (unsigned long long)(now_ms() - t0));
 }
@@ -160,22 +145,28 @@ int main(int argc, char **argv)
 
 	struct diag diag = {0};
 	app.cfg = config_load(app.config_path, &diag);
-	struct zonedb *db = NULL;
+	struct snapshot *snap = NULL;
+	app.generation = 1;
 	if (app.cfg) {
 		if (app.cfg->nzones == 0)
 			diag_warn(&diag, app.config_path, 0, 0,
 				  "no zones configured: every query will be REFUSED");
-		db = load_zones(app.cfg, &diag);
+		snap = snapshot_build(app.cfg, app.generation, &diag);
 	}
 	if (check_only) {
 		size_t errors = diag.errors;
 		diag_flush_stderr(&diag);
-		if (db) {
-			for (size_t i = 0; i < db->count; i++)
-				printf("zone %s serial %u: %zu records OK\n",
-				       db->zones[i]->origin_str, db->zones[i]->serial,
-				       db->zones[i]->nrecords);
-			zonedb_free(db);
+		if (snap) {
+			const struct zonedb *db = snap->db;
+			for (size_t i = 0; i < db->count; i++) {
+				const struct zone *z = db->zones[i];
+				printf("zone %s serial %u: %zu records", z->origin_str, z->serial,
+				       z->nrecords);
+				if (z->services)
+					printf(", %zu services", z->services->n);
+				printf(" OK\n");
+			}
+			snapshot_free(snap);
 		}
 		config_free(app.cfg);
 		if (errors || !app.cfg) {
@@ -185,10 +176,10 @@ int main(int argc, char **argv)
 		printf("configuration %s OK\n", app.config_path);
 		return 0;
 	}
-	if (!app.cfg || !db) {
+	if (!app.cfg || !snap) {
 		diag_flush_stderr(&diag);
 		fprintf(stderr, "geodnsd: not started: the configuration or a zone has errors\n");
-		zonedb_free(db);
+		snapshot_free(snap);
 		config_free(app.cfg);
 		return 1;
 	}
@@ -200,7 +191,7 @@ int main(int argc, char **argv)
 
 	signal(SIGPIPE, SIG_IGN);
 	evthread_use_pthreads();
-	app.srv = server_create(app.cfg, db);
+	app.srv = server_create(app.cfg, snap);
 	if (!app.srv) {
 		config_free(app.cfg);
 		return 1;
@@ -214,7 +205,7 @@ int main(int argc, char **argv)
 	if (pidfile && write_pidfile(pidfile) < 0)
 		log_warn("event=pidfile_failed file=%s error=\"%s\"", pidfile, strerror(errno));
 
-	log_zones(db);
+	log_snapshot(snap, app.cfg);
 	if (server_start(app.srv) < 0) {
 		server_stop(app.srv);
 		config_free(app.cfg);

@@ -16,6 +16,7 @@
 #include "config.h"
 #include "gd.h"
 #include "log.h"
+#include "snapshot.h"
 #include "wire.h"
 #include "zone.h"
 
@@ -52,6 +53,7 @@ struct udp_sock {
 
 struct tcp_conn {
 	struct bufferevent *bev;
+	struct sockaddr_storage peer;
 	struct worker *w;
 	struct tcp_conn *prev, *next; /* LRU: head = longest idle */
 };
@@ -66,7 +68,7 @@ struct worker {
 	int *tcp_fds;
 	struct evconnlistener **tcp;
 	size_t nsock;
-	struct answer_counters counters;
+	struct answer_worker aw;
 	unsigned tcp_open;
 	unsigned tcp_max;
 	struct tcp_conn *lru_head, *lru_tail;
@@ -83,8 +85,7 @@ struct worker {
 };
 
 struct server {
-	struct zonedb *db;          /* RCU-protected */
-	struct answer_settings settings;
+	struct snapshot *snap;      /* RCU-protected */
 	unsigned tcp_max_message;
 	unsigned tcp_idle;
 	struct worker *workers;
@@ -159,16 +160,17 @@ static void udp_read_cb(evutil_socket_t fd, short what, void *arg)
 			return;
 		int out = 0;
 		urcu_memb_read_lock();
-		const struct zonedb *db = rcu_dereference(srv->db);
+		const struct snapshot *snap = rcu_dereference(srv->snap);
 		for (int i = 0; i < n; i++) {
 			struct msghdr *h = &w->rx_msgs[i].msg_hdr;
 			if (h->msg_flags & MSG_TRUNC) {
-				w->counters.dropped++;
+				w->aw.counters.dropped++;
 				continue;
 			}
-			struct answer_request req = {w->rx[i], w->rx_msgs[i].msg_len, false};
-			size_t len = answer_query(db, &srv->settings, &req, w->tx[out], UDP_BUF,
-						  &w->counters);
+			struct answer_request req = {w->rx[i], w->rx_msgs[i].msg_len, false,
+						     (const struct sockaddr *)&w->peer[i]};
+			size_t len = answer_query(snap->db, &snap->settings, &req, w->tx[out],
+						  UDP_BUF, &w->aw);
 			if (len == 0)
 				continue;
 			w->tx_iov[out].iov_base = w->tx[out];
@@ -197,7 +199,7 @@ static void udp_read_cb(evutil_socket_t fd, short what, void *arg)
 				if (errno == EINTR)
 					continue;
 				/* EAGAIN or a per-destination error: skip that one */
-				w->counters.dropped++;
+				w->aw.counters.dropped++;
 				sent++;
 				continue;
 			}
@@ -271,10 +273,11 @@ static void tcp_read_cb(struct bufferevent *bev, void *arg)
 		evbuffer_drain(in, 2);
 		evbuffer_remove(in, w->tcp_in, mlen);
 		urcu_memb_read_lock();
-		const struct zonedb *db = rcu_dereference(srv->db);
-		struct answer_request req = {w->tcp_in, mlen, true};
-		size_t len = answer_query(db, &srv->settings, &req, w->tcp_out + 2,
-					  ANSWER_BUF_SIZE, &w->counters);
+		const struct snapshot *snap = rcu_dereference(srv->snap);
+		struct answer_request req = {w->tcp_in, mlen, true,
+					     (const struct sockaddr *)&c->peer};
+		size_t len = answer_query(snap->db, &snap->settings, &req, w->tcp_out + 2,
+					  ANSWER_BUF_SIZE, &w->aw);
 		urcu_memb_read_unlock();
 		if (len == 0)
 			continue;
@@ -306,8 +309,6 @@ static void tcp_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 {
 	struct worker *w = arg;
 	(void)l;
-	(void)sa;
-	(void)salen;
 	if (w->tcp_open >= w->tcp_max && w->lru_head)
 		tcp_close(w->lru_head); /* make room: the longest idle goes */
 	struct tcp_conn *c = calloc(1, sizeof(*c));
@@ -316,6 +317,8 @@ static void tcp_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 		return;
 	}
 	c->w = w;
+	if (salen > 0 && (size_t)salen <= sizeof(c->peer))
+		memcpy(&c->peer, sa, (size_t)salen);
 	c->bev = bufferevent_socket_new(w->base, fd, BEV_OPT_CLOSE_ON_FREE);
 	if (!c->bev) {
 		evutil_closesocket(fd);
@@ -364,15 +367,10 @@ fail:;
 	return -1;
 }
 
-struct server *server_create(const struct config *cfg, struct zonedb *db)
+struct server *server_create(const struct config *cfg, struct snapshot *snap)
 {
 	struct server *srv = xcalloc(1, sizeof(*srv));
-	srv->db = db;
-	srv->settings.udp_payload = cfg->udp_payload;
-	srv->settings.nsid = (const uint8_t *)cfg->nsid;
-	srv->settings.nsid_len = (uint16_t)cfg->nsid_len;
-	srv->settings.ecs_enabled = cfg->ecs_enabled;
-	srv->settings.tcp_idle_timeout = (uint16_t)cfg->tcp_idle_timeout;
+	srv->snap = snap;
 	srv->tcp_max_message = cfg->tcp_max_message;
 	srv->tcp_idle = cfg->tcp_idle_timeout;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
@@ -438,6 +436,7 @@ int server_start(struct server *srv)
 	for (unsigned i = 0; i < srv->nworkers; i++) {
 		struct worker *w = &srv->workers[i];
 		w->base = event_base_new();
+		answer_worker_init(&w->aw);
 		w->rx = xmalloc(sizeof(*w->rx) * UDP_BATCH);
 		w->tx = xmalloc(sizeof(*w->tx) * UDP_BATCH);
 		w->tcp_in = xmalloc(65536);
@@ -462,19 +461,19 @@ int server_start(struct server *srv)
 	return rc;
 }
 
-void server_publish(struct server *srv, struct zonedb *db)
+void server_publish(struct server *srv, struct snapshot *snap)
 {
-	struct zonedb *old = srv->db;
-	rcu_assign_pointer(srv->db, db);
+	struct snapshot *old = srv->snap;
+	rcu_assign_pointer(srv->snap, snap);
 	urcu_memb_synchronize_rcu();
-	zonedb_free(old);
+	snapshot_free(old);
 }
 
 void server_counters(const struct server *srv, struct answer_counters *sum)
 {
 	memset(sum, 0, sizeof(*sum));
 	for (unsigned i = 0; i < srv->nworkers; i++) {
-		const struct answer_counters *c = &srv->workers[i].counters;
+		const struct answer_counters *c = &srv->workers[i].aw.counters;
 		sum->queries += __atomic_load_n(&c->queries, __ATOMIC_RELAXED);
 		sum->truncated += __atomic_load_n(&c->truncated, __ATOMIC_RELAXED);
 		sum->dropped += __atomic_load_n(&c->dropped, __ATOMIC_RELAXED);
@@ -515,11 +514,12 @@ void server_stop(struct server *srv)
 		free(w->tx);
 		free(w->tcp_in);
 		free(w->tcp_out);
+		answer_worker_free(&w->aw);
 	}
 	for (size_t i = 0; i < srv->nlisten; i++)
 		free(srv->listen_text[i]);
 	free(srv->listen_text);
 	free(srv->workers);
-	zonedb_free(srv->db);
+	snapshot_free(srv->snap);
 	free(srv);
 }

@@ -11,8 +11,10 @@
 
 #include <stdio.h>
 
-int wire_read_name(const uint8_t *msg, size_t len, size_t *pos, uint8_t *out,
-		   size_t *outlen)
+/* Names in a DNS message never start inside the 12-byte header; the public
+ * reader (any buffer) allows targets from min_target = 0. */
+static int read_name(const uint8_t *msg, size_t len, size_t *pos, uint8_t *out,
+		     size_t *outlen, size_t min_target)
 {
 	size_t p = *pos;
 	size_t n = 0;
@@ -30,8 +32,9 @@ int wire_read_name(const uint8_t *msg, size_t len, size_t *pos, uint8_t *out,
 			size_t target = ((size_t)(c & 0x3F) << 8) | msg[p + 1];
 			if (!jumped)
 				end = p + 2;
-			/* strictly backwards: no loops, no forward references */
-			if (target >= limit)
+			/* strictly backwards (no loops, no forward references)
+			 * and never into the header */
+			if (target >= limit || target < min_target)
 				return GD_EFORMAT;
 			jumped = true;
 			limit = target;
@@ -53,6 +56,12 @@ int wire_read_name(const uint8_t *msg, size_t len, size_t *pos, uint8_t *out,
 	*pos = jumped ? end : p;
 	*outlen = n;
 	return GD_OK;
+}
+
+int wire_read_name(const uint8_t *msg, size_t len, size_t *pos, uint8_t *out,
+		   size_t *outlen)
+{
+	return read_name(msg, len, pos, out, outlen, 0);
 }
 
 size_t wire_name_len(const uint8_t *name, size_t max)
@@ -155,7 +164,7 @@ static int skip_rr(const uint8_t *pkt, size_t len, size_t *pos)
 {
 	uint8_t name[WIRE_NAME_MAX];
 	size_t nlen;
-	if (wire_read_name(pkt, len, pos, name, &nlen) < 0)
+	if (read_name(pkt, len, pos, name, &nlen, DNS_HEADER_LEN) < 0)
 		return GD_EFORMAT;
 	if (*pos + 10 > len)
 		return GD_EFORMAT;
@@ -223,8 +232,10 @@ static int parse_opt(const uint8_t *pkt, size_t len, size_t pos, struct query *q
 		case EDNS_OPT_ECS:
 			/* RFC 7871 does not define two ECS options; which subnet
 			 * the answer is for would be ambiguous: FORMERR */
-			if (ecs_seen || parse_ecs(pkt + p, olen, &q->ecs) < 0)
+			if (ecs_seen || parse_ecs(pkt + p, olen, &q->ecs) < 0) {
+				q->ecs_malformed = true;
 				return GD_EFORMAT;
+			}
 			q->ecs_present = true;
 			ecs_seen = true;
 			break;
@@ -255,6 +266,7 @@ int wire_parse_query(const uint8_t *pkt, size_t len, struct query *q)
 	q->nsid = false;
 	q->keepalive = false;
 	q->ecs_present = false;
+	q->ecs_malformed = false;
 	q->qdcount = rd16(pkt + 4);
 	if (q->opcode != 0)
 		return GD_OK; /* answered NOTIMP, header only */
@@ -263,7 +275,7 @@ int wire_parse_query(const uint8_t *pkt, size_t len, struct query *q)
 		return GD_EFORMAT;
 
 	size_t pos = DNS_HEADER_LEN, nlen;
-	if (wire_read_name(pkt, len, &pos, q->qname, &nlen) < 0)
+	if (read_name(pkt, len, &pos, q->qname, &nlen, DNS_HEADER_LEN) < 0)
 		return GD_EFORMAT;
 	if (pos + 4 > len)
 		return GD_EFORMAT;
@@ -289,7 +301,7 @@ int wire_parse_query(const uint8_t *pkt, size_t len, struct query *q)
 		/* find TYPE: after the owner name */
 		size_t p = start, ol;
 		uint8_t owner[WIRE_NAME_MAX];
-		wire_read_name(pkt, len, &p, owner, &ol);
+		read_name(pkt, len, &p, owner, &ol, DNS_HEADER_LEN);
 		if (rd16(pkt + p) != TYPE_OPT)
 			continue;
 		if (opt_seen || ol != 1)

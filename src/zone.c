@@ -16,6 +16,7 @@
 
 #include "diag.h"
 #include "gd.h"
+#include "service.h"
 #include "wire.h"
 
 #include <ldns/ldns.h>
@@ -559,6 +560,8 @@ static void compile(struct loader *ld)
 			continue;
 		bound += wire_name_labels(r->owner) - z->labels;
 	}
+	for (size_t i = 0; z->services && i < z->services->n; i++)
+		bound += wire_name_labels(z->services->svcs[i].name) - z->labels;
 	size_t size = 64;
 	while (size < bound * 2)
 		size <<= 1;
@@ -633,6 +636,12 @@ static void compile(struct loader *ld)
 		i = j;
 	}
 	z->nrecords = ld->nrecs;
+	for (size_t x = 0; z->services && x < z->services->n; x++) {
+		struct service *svc = &z->services->svcs[x];
+		struct node *n = ensure_node(z, svc->name, svc->name_len);
+		n->flags |= NODE_SERVICE;
+		n->service = svc;
+	}
 }
 
 /* ---- pass 3: validation ---- */
@@ -762,6 +771,32 @@ static void validate(struct loader *ld)
 		}
 	}
 
+	/* service names: no static A/AAAA/CNAME, not below a cut or DNAME */
+	for (size_t i = 0; z->services && i < z->services->n; i++) {
+		const struct service *svc = &z->services->svcs[i];
+		const struct node *n = zone_lookup(z, svc->name, svc->name_len);
+		static const uint16_t banned[] = {TYPE_A, TYPE_AAAA, TYPE_CNAME, TYPE_DNAME};
+		for (size_t k = 0; k < ARRAY_SIZE(banned); k++) {
+			const struct rec *r = node_rrset(n, banned[k]) ? first_rec(ld, n, banned[k])
+								  : NULL;
+			if (r)
+				diag_error(ld->diag, r->file, r->line, 0,
+					   "static %s record at service name %s (%s:%d:%d "
+					   "defines it)",
+					   banned[k] == TYPE_A ? "A" : banned[k] == TYPE_AAAA ? "AAAA" :
+					   banned[k] == TYPE_CNAME ? "CNAME" : "DNAME",
+					   svc->name_str, z->services->file, svc->line, svc->column);
+		}
+		if (n->flags & (NODE_OCCLUDED | NODE_DELEG))
+			diag_error(ld->diag, z->services->file, svc->line, svc->column,
+				   "service %s is at or below a zone cut or DNAME", svc->name_str);
+		for (unsigned k = 0; k < svc->nregions; k++)
+			if ((n->flags & NODE_APEX) && svc->regions[k].cname)
+				diag_error(ld->diag, z->services->file, svc->line, svc->column,
+					   "service %s at the zone apex cannot answer a cname",
+					   svc->name_str);
+	}
+
 	/* in-zone NS targets need addresses */
 	for (size_t i = 0; i < ld->nrecs; i++) {
 		const struct rec *r = &ld->recs[i];
@@ -805,6 +840,11 @@ struct zone *zone_load(const struct zone_config *zc, struct diag *diag)
 	struct loader ld = {.z = z, .diag = diag, .buf = ldns_buffer_new(65536)};
 	read_file_into(&ld, zc->file, origin, NULL, 0);
 	ldns_rdf_deep_free(origin);
+	if (zc->services) {
+		static const struct region_table none = {NULL, 0};
+		z->services = service_set_load(zc->services, z->origin, z->origin_str,
+					       zc->regions ? zc->regions : &none, diag);
+	}
 	if (diag->errors == before) {
 		compile(&ld);
 		validate(&ld);
@@ -828,6 +868,7 @@ void zone_free(struct zone *z)
 	if (!z)
 		return;
 	free(z->table);
+	service_set_free(z->services);
 	arena_free(z->arena);
 	free(z->origin_str);
 	free(z->file);

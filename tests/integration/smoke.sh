@@ -3,8 +3,8 @@
 . tests/integration/lib.sh
 
 check_cmd "geodnsd -t accepts the demo config" "$GEODNSD" -t -c zones/geodnsd.conf <<'EOF2'
-zone example.com. serial 2026112701: 39 records OK
-zone example.net. serial 2026112701: 4 records OK
+zone example.com. serial 2026112701: 39 records, 2 services OK
+zone example.net. serial 2026112701: 6 records OK
 configuration zones/geodnsd.conf OK
 EOF2
 

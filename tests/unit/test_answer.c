@@ -15,14 +15,14 @@ static struct zonedb *db;
 static struct answer_settings settings = {
 	.udp_payload = 1232, .nsid = (const uint8_t *)"unit", .nsid_len = 4,
 	.ecs_enabled = true, .tcp_idle_timeout = 10};
-static struct answer_counters counters;
+static struct answer_worker worker;
 
 static void setup(void)
 {
 	struct diag d = {0};
 	struct zone **zs = calloc(2, sizeof(*zs));
-	struct zone_config a = {"example.com", "zones/example.com.zone"};
-	struct zone_config b = {"example.net", "zones/example.net.zone"};
+	struct zone_config a = {.origin = "example.com", .file = "zones/example.com.zone"};
+	struct zone_config b = {.origin = "example.net", .file = "zones/example.net.zone"};
 	zs[0] = zone_load(&a, &d);
 	zs[1] = zone_load(&b, &d);
 	ck_assert_ptr_nonnull(zs[0]);
@@ -30,12 +30,14 @@ static void setup(void)
 	db = zonedb_build(zs, 2, &d);
 	ck_assert_ptr_nonnull(db);
 	diag_free(&d);
+	answer_worker_init(&worker);
 }
 
 static void teardown(void)
 {
 	zonedb_free(db);
 	db = NULL;
+	answer_worker_free(&worker);
 }
 
 struct opts {
@@ -48,8 +50,8 @@ struct opts {
 static ldns_pkt *ask_raw(const uint8_t *wire, size_t len, bool tcp, size_t *outlen)
 {
 	static uint8_t out[ANSWER_BUF_SIZE];
-	struct answer_request req = {wire, len, tcp};
-	size_t n = answer_query(db, &settings, &req, out, sizeof(out), &counters);
+	struct answer_request req = {wire, len, tcp, NULL};
+	size_t n = answer_query(db, &settings, &req, out, sizeof(out), &worker);
 	*outlen = n;
 	if (n == 0)
 		return NULL;

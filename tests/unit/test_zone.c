@@ -16,7 +16,7 @@ static struct zone *load(const char *origin, const char *name, const char *text,
 			 struct diag *d)
 {
 	const char *path = unit_write_file(name, text);
-	struct zone_config zc = {origin, path};
+	struct zone_config zc = {.origin = origin, .file = path};
 	return zone_load(&zc, d);
 }
 

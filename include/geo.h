@@ -1,0 +1,67 @@
+/*
+ * geo.h - client location from MaxMind DB files (libmaxminddb, mmap).
+ *
+ * Two record layouts are understood: MaxMind GeoIP2/GeoLite2 City and
+ * Country (location.latitude, location.longitude, country.iso_code,
+ * continent.code) and the flat layout of DB-IP / ip-location-db
+ * (latitude, longitude, country_code). The layout is detected per file from
+ * its metadata and first record; config may override the key paths.
+ *
+ * A lookup is split in two so workers can cache: geo_find() walks the tree
+ * and returns the record id and the network prefix (cheap); geo_decode()
+ * reads the fields of a record (the costly part), done once per record per
+ * worker.
+ */
+#ifndef GD_GEO_H
+#define GD_GEO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct diag;
+
+/* Key paths inside a record, each NULL-terminated; NULL = layout default. */
+struct geo_paths {
+	const char *const *latitude;
+	const char *const *longitude;
+	const char *const *country;
+	const char *const *continent;
+};
+
+struct geo_location {
+	bool has_coords;
+	double lat, lon;       /* degrees */
+	char country[3];       /* ISO 3166-1 alpha-2, "" when unknown */
+	char continent[3];     /* two-letter code, "" when unknown */
+};
+
+/* The result of the tree walk. */
+struct geo_match {
+	bool found;
+	uint8_t prefix;        /* network prefix length, in the client's family */
+	uint8_t db;            /* which database file */
+	uint32_t record;       /* data offset: identifies the record (0 = none) */
+};
+
+struct geo_db;
+
+/* Open the files (one, or an IPv4 and an IPv6 one). NULL with diagnostics. */
+struct geo_db *geo_open(char *const *files, size_t n, const struct geo_paths *paths,
+			struct diag *diag);
+void geo_close(struct geo_db *g);
+
+/* Walk the tree for an address (family AF_INET with 4 bytes or AF_INET6 with
+ * 16). IPv4 addresses are found in IPv6-tree databases through ::/96. */
+void geo_find(const struct geo_db *g, int family, const uint8_t *addr, struct geo_match *m);
+
+/* Read the location fields of a found record. */
+void geo_decode(const struct geo_db *g, const struct geo_match *m, struct geo_location *loc);
+
+/* Layout name of file i ("maxmind" or "flat"), for logs. */
+const char *geo_layout_name(const struct geo_db *g, size_t i);
+
+/* Great-circle distance in kilometres (haversine). */
+double geo_distance_km(double lat1, double lon1, double lat2, double lon2);
+
+#endif

@@ -1,0 +1,127 @@
+/*
+ * service.h - geo services: names that answer A/AAAA (or a CNAME) with the
+ * endpoints of the closest healthy region to the client.
+ *
+ * A services file (JSON, one per zone) is compiled into a service_set at
+ * load. At query time the answer code asks svc_rank() for the order of
+ * regions for a client location (cached per worker) and svc_choose() for
+ * the region and endpoints given that order and the client's hash.
+ */
+#ifndef GD_SERVICE_H
+#define GD_SERVICE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct diag;
+struct geo_location;
+
+#define SERVICE_MAX_REGIONS 64
+#define SERVICE_MAX_ENDPOINTS 64
+
+/* A region from the configuration. */
+struct region {
+	char *name;
+	double lat, lon;
+};
+
+struct region_table {
+	struct region *regions;
+	size_t n;
+};
+
+struct endpoint {
+	uint8_t addr[16];      /* 4 bytes used for A */
+	uint64_t hash;         /* stable per address, for rendezvous choice */
+};
+
+struct service_region {
+	uint16_t region;       /* index in the region table */
+	uint8_t weight;        /* 0..100: share of its nearest clients it keeps */
+	uint8_t na, naaaa;
+	struct endpoint *a, *aaaa;
+	uint8_t *cname;        /* wire form target, or NULL */
+	size_t cname_len;
+};
+
+struct override {
+	char code[3];
+	uint8_t sr;            /* index into service->regions */
+};
+
+struct service {
+	uint8_t name[255];     /* lower-case wire form */
+	size_t name_len;
+	char *name_str;
+	uint32_t id;           /* index in its set */
+	uint64_t seed;         /* hash seed: the name */
+	uint32_t ttl;
+	uint8_t max_answers;   /* 0 = every healthy endpoint */
+	uint8_t fallback;      /* index into regions */
+	uint8_t nregions;
+	struct service_region *regions;
+	struct override *countries, *continents;
+	size_t ncountries, ncontinents;
+	int line, column;      /* of its key in the services file */
+};
+
+struct service_set {
+	char *file;
+	struct service *svcs;
+	size_t n;
+};
+
+/* Parse a services file for the zone with the given origin (lower-case wire).
+ * NULL with every problem in diag. */
+struct service_set *service_set_load(const char *path, const uint8_t *origin,
+				     const char *origin_str, const struct region_table *rt,
+				     struct diag *diag);
+void service_set_free(struct service_set *set);
+
+/*
+ * Order the service's regions for a client location (NULL = unknown):
+ * a country override, then a continent override, then by great-circle
+ * distance; unknown location: the fallback, then by distance from it.
+ * Writes indexes into s->regions to order[]; returns how many.
+ */
+unsigned svc_rank(const struct service *s, const struct region_table *rt,
+		  const struct geo_location *loc, uint8_t *order);
+
+struct svc_choice {
+	const struct service_region *sr;
+	bool fail_open;        /* every region was down */
+	bool hashed;           /* a weight split or max_answers decided it */
+	unsigned n;            /* endpoints chosen for the qtype */
+	const struct endpoint *eps[SERVICE_MAX_ENDPOINTS];
+};
+
+/* Region state as seen by the chooser (the health thread fills it later;
+ * NULL = every region up at its static weight, every endpoint healthy). */
+struct svc_health;
+
+/*
+ * Choose for a client: the first region in order that is up and keeps the
+ * client under its weight, then its endpoints of the family for qtype
+ * (A or AAAA; others choose the region only), at most max_answers, chosen
+ * stably by rendezvous hashing. client_hash identifies the client network.
+ */
+void svc_choose(const struct service *s, const uint8_t *order, unsigned norder,
+		uint64_t client_hash, uint16_t qtype, const struct svc_health *health,
+		struct svc_choice *out);
+
+/* Stable 64-bit hash of the client network: addr masked to prefix bits. */
+uint64_t svc_client_hash(int family, const uint8_t *addr, unsigned prefix);
+
+/* 64-bit mixing function (splitmix64 finalizer). */
+static inline uint64_t svc_mix(uint64_t x)
+{
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ull;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebull;
+	x ^= x >> 31;
+	return x;
+}
+
+#endif

@@ -1,0 +1,35 @@
+/*
+ * snapshot.h - everything a worker needs to answer, built together and
+ * published as one immutable object: zones with their services, the GeoIP
+ * databases, the regions and the answer settings.
+ *
+ * Built aside by snapshot_build() at start and on reload; swapped in by
+ * pointer (RCU) so a query sees either the old or the new whole, never a mix.
+ */
+#ifndef GD_SNAPSHOT_H
+#define GD_SNAPSHOT_H
+
+#include "answer.h"
+#include "service.h"
+
+#include <stdint.h>
+
+struct config;
+struct diag;
+struct geo_db;
+struct zonedb;
+
+struct snapshot {
+	struct zonedb *db;
+	struct geo_db *geo;            /* NULL without geoip.database */
+	struct region_table regions;
+	struct answer_settings settings;
+	uint64_t generation;           /* unique per build: invalidates caches */
+};
+
+/* Build from a validated config; NULL with every problem in diag. */
+struct snapshot *snapshot_build(const struct config *cfg, uint64_t generation,
+				struct diag *diag);
+void snapshot_free(struct snapshot *snap);
+
+#endif

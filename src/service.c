@@ -1,0 +1,520 @@
+/*
+ * service.c - services files and the closest-healthy-region choice.
+ *
+ * Loading checks every rule with file:line:column (jsoncheck): unknown
+ * regions, bad addresses, a region with nothing to answer, duplicate names
+ * (also "www" vs "www.example.com."), names outside the zone, overrides to
+ * regions the service does not have.
+ *
+ * The choice is pure: given the ranked order, the client hash and the
+ * health view it always gives the same answer, so it is unit-tested without
+ * a network and a resolver sees one answer per client network.
+ */
+#include "service.h"
+
+#include "diag.h"
+#include "gd.h"
+#include "geo.h"
+#include "jsoncheck.h"
+#include "wire.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <ldns/ldns.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SERVICE_DEFAULT_TTL 30
+
+static const char *const continent_codes[] = {"AF", "AN", "AS", "EU", "NA", "OC", "SA", NULL};
+
+/* Rough continent centres, for databases with a country but no coordinates
+ * (GeoLite2 Country): better than no distance at all. */
+static const struct {
+	const char *code;
+	double lat, lon;
+} continent_centre[] = {
+	{"AF", 8.8, 34.5},   {"AN", -82.9, 135.0}, {"AS", 34.0, 100.6}, {"EU", 54.5, 15.3},
+	{"NA", 54.5, -105.3}, {"OC", -22.7, 140.0}, {"SA", -8.8, -55.5},
+};
+
+static uint64_t hash_bytes(const uint8_t *p, size_t n, uint64_t seed)
+{
+	uint64_t h = seed ^ 0x9e3779b97f4a7c15ull;
+	for (size_t i = 0; i < n; i++)
+		h = svc_mix(h ^ p[i]);
+	return h;
+}
+
+uint64_t svc_client_hash(int family, const uint8_t *addr, unsigned prefix)
+{
+	uint8_t net[17] = {(uint8_t)family};
+	size_t len = family == 2 ? 16 : 4; /* 2 = ECS family IPv6 */
+	for (unsigned b = 0; b < prefix && b < len * 8; b++)
+		if (addr[b / 8] & (0x80 >> (b % 8)))
+			net[1 + b / 8] |= (uint8_t)(0x80 >> (b % 8));
+	return hash_bytes(net, 1 + len, prefix);
+}
+
+/* Parse a name relative to origin ("@" = origin) into lower-case wire. */
+static int parse_name(const char *s, const uint8_t *origin, size_t origin_len, uint8_t *out,
+		      size_t *outlen, bool lower)
+{
+	if (strcmp(s, "@") == 0) {
+		memcpy(out, origin, origin_len);
+		*outlen = origin_len;
+		return GD_OK;
+	}
+	ldns_rdf *d = NULL;
+	if (ldns_str2rdf_dname(&d, s) != LDNS_STATUS_OK)
+		return GD_EINVAL;
+	size_t n = ldns_rdf_size(d);
+	const uint8_t *w = ldns_rdf_data(d);
+	size_t sl = strlen(s);
+	bool absolute = sl > 0 && s[sl - 1] == '.' && (sl < 2 || s[sl - 2] != '\\');
+	if (!absolute) {
+		if (n - 1 + origin_len > WIRE_NAME_MAX) {
+			ldns_rdf_deep_free(d);
+			return GD_EINVAL;
+		}
+		memcpy(out, w, n - 1);
+		memcpy(out + n - 1, origin, origin_len);
+		n = n - 1 + origin_len;
+	} else {
+		memcpy(out, w, n);
+	}
+	ldns_rdf_deep_free(d);
+	if (lower)
+		wire_name_lower(out, n, out);
+	*outlen = n;
+	return GD_OK;
+}
+
+static int find_region(const struct region_table *rt, const char *name)
+{
+	for (size_t i = 0; i < rt->n; i++)
+		if (strcmp(rt->regions[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+static int find_sr(const struct service *s, const struct region_table *rt, const char *name)
+{
+	for (unsigned i = 0; i < s->nregions; i++)
+		if (strcmp(rt->regions[s->regions[i].region].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* "A" or "AAAA": an array of addresses of the family. */
+static void load_addrs(struct jcheck *c, json_t *r, const char *key, int af,
+		       struct endpoint **out, uint8_t *n)
+{
+	json_t *a = json_object_get(r, key);
+	if (!a)
+		return;
+	jc_push_key(c, key);
+	if (!json_is_array(a) || json_array_size(a) == 0) {
+		jc_error(c, false, "expected a non-empty array of %s addresses",
+			 af == AF_INET ? "IPv4" : "IPv6");
+		jc_pop(c);
+		return;
+	}
+	if (json_array_size(a) > SERVICE_MAX_ENDPOINTS) {
+		jc_error(c, false, "more than %d addresses", SERVICE_MAX_ENDPOINTS);
+		jc_pop(c);
+		return;
+	}
+	*out = xcalloc(json_array_size(a), sizeof(struct endpoint));
+	size_t i;
+	json_t *e;
+	json_array_foreach(a, i, e) {
+		jc_push_index(c, i);
+		struct endpoint *ep = &(*out)[*n];
+		if (!json_is_string(e) || inet_pton(af, json_string_value(e), ep->addr) != 1) {
+			jc_error(c, false, "not an %s address",
+				 af == AF_INET ? "IPv4" : "IPv6");
+		} else {
+			bool dup = false;
+			for (unsigned k = 0; k < *n; k++)
+				dup |= memcmp((*out)[k].addr, ep->addr, 16) == 0;
+			if (dup)
+				jc_error(c, false, "duplicate address %s", json_string_value(e));
+			ep->hash = hash_bytes(ep->addr, af == AF_INET ? 4 : 16, (uint64_t)af);
+			(*n)++;
+		}
+		jc_pop(c);
+	}
+	jc_pop(c);
+}
+
+static void load_overrides(struct jcheck *c, json_t *o, const char *key, struct service *s,
+			   const struct region_table *rt, struct override **out, size_t *n)
+{
+	json_t *m = jc_member(c, o, key, JSON_OBJECT);
+	if (!m)
+		return;
+	jc_push_key(c, key);
+	*out = xcalloc(json_object_size(m) + 1, sizeof(struct override));
+	const char *code;
+	json_t *v;
+	json_object_foreach(m, code, v) {
+		jc_push_key(c, code);
+		bool continent = strcmp(key, "continents") == 0;
+		bool ok = strlen(code) == 2 && code[0] >= 'A' && code[0] <= 'Z' &&
+			  code[1] >= 'A' && code[1] <= 'Z';
+		if (ok && continent) {
+			ok = false;
+			for (int i = 0; continent_codes[i]; i++)
+				ok |= strcmp(continent_codes[i], code) == 0;
+		}
+		if (!ok) {
+			jc_error(c, true, continent ? "not a continent code (AF AN AS EU NA OC SA)"
+						    : "not an ISO 3166-1 alpha-2 country code such "
+						      "as US");
+		} else if (!json_is_string(v)) {
+			jc_error(c, false, "expected a region name, found %s", jc_type_name(v));
+		} else {
+			int sr = find_sr(s, rt, json_string_value(v));
+			if (sr < 0) {
+				jc_error(c, false, "region \"%s\" is not one of this service's "
+					 "regions", json_string_value(v));
+			} else {
+				memcpy((*out)[*n].code, code, 3);
+				(*out)[*n].sr = (uint8_t)sr;
+				(*n)++;
+			}
+		}
+		jc_pop(c);
+	}
+	jc_pop(c);
+}
+
+static void load_service(struct jcheck *c, struct service *s, json_t *o,
+			 const uint8_t *origin, size_t origin_len, const struct region_table *rt)
+{
+	static const char *const keys[] = {"ttl", "regions", "countries", "continents",
+					   "fallback", "max_answers", NULL};
+	jc_check_keys(c, o, keys);
+	unsigned ttl = SERVICE_DEFAULT_TTL, max = 0;
+	jc_get_uint(c, o, "ttl", 0, 604800, &ttl);
+	jc_get_uint(c, o, "max_answers", 0, SERVICE_MAX_ENDPOINTS, &max);
+	s->ttl = ttl;
+	s->max_answers = (uint8_t)max;
+	json_t *regs = jc_member(c, o, "regions", JSON_OBJECT);
+	if (!regs) {
+		if (!json_object_get(o, "regions"))
+			jc_error(c, false, "missing \"regions\"");
+		return;
+	}
+	jc_push_key(c, "regions");
+	if (json_object_size(regs) == 0 || json_object_size(regs) > SERVICE_MAX_REGIONS)
+		jc_error(c, false, "needs 1 to %d regions", SERVICE_MAX_REGIONS);
+	s->regions = xcalloc(json_object_size(regs) + 1, sizeof(struct service_region));
+	const char *rname;
+	json_t *r;
+	json_object_foreach(regs, rname, r) {
+		if (s->nregions == SERVICE_MAX_REGIONS)
+			break;
+		jc_push_key(c, rname);
+		int ri = find_region(rt, rname);
+		if (ri < 0) {
+			jc_error(c, true, "unknown region \"%s\" (not in the config's regions)",
+				 rname);
+			jc_pop(c);
+			continue;
+		}
+		if (!json_is_object(r)) {
+			jc_error(c, false, "expected an object, found %s", jc_type_name(r));
+			jc_pop(c);
+			continue;
+		}
+		static const char *const rkeys[] = {"A", "AAAA", "cname", "weight", NULL};
+		jc_check_keys(c, r, rkeys);
+		struct service_region *sr = &s->regions[s->nregions];
+		sr->region = (uint16_t)ri;
+		unsigned w = 100;
+		jc_get_uint(c, r, "weight", 0, 100, &w);
+		sr->weight = (uint8_t)w;
+		load_addrs(c, r, "A", AF_INET, &sr->a, &sr->na);
+		load_addrs(c, r, "AAAA", AF_INET6, &sr->aaaa, &sr->naaaa);
+		char *cname = NULL;
+		jc_get_str(c, r, "cname", &cname);
+		if (cname) {
+			uint8_t w2[WIRE_NAME_MAX];
+			size_t wl;
+			jc_push_key(c, "cname");
+			if (json_object_get(r, "A") || json_object_get(r, "AAAA"))
+				jc_error(c, true, "a region answers either addresses or a cname");
+			else if (parse_name(cname, origin, origin_len, w2, &wl, false) < 0)
+				jc_error(c, false, "\"%s\" is not a domain name", cname);
+			else {
+				sr->cname = xmalloc(wl);
+				memcpy(sr->cname, w2, wl);
+				sr->cname_len = wl;
+			}
+			jc_pop(c);
+			free(cname);
+		} else if (!json_object_get(r, "A") && !json_object_get(r, "AAAA")) {
+			jc_error(c, true, "region has no \"A\", \"AAAA\" or \"cname\"");
+		}
+		s->nregions++;
+		jc_pop(c);
+	}
+	jc_pop(c);
+	if (s->nregions == 0)
+		return;
+	char *fb = NULL;
+	jc_get_str(c, o, "fallback", &fb);
+	s->fallback = 0; /* default: the first region listed */
+	if (fb) {
+		int k = find_sr(s, rt, fb);
+		if (k < 0) {
+			jc_push_key(c, "fallback");
+			jc_error(c, false, "region \"%s\" is not one of this service's regions",
+				 fb);
+			jc_pop(c);
+		} else {
+			s->fallback = (uint8_t)k;
+		}
+		free(fb);
+	}
+	load_overrides(c, o, "countries", s, rt, &s->countries, &s->ncountries);
+	load_overrides(c, o, "continents", s, rt, &s->continents, &s->ncontinents);
+}
+
+struct service_set *service_set_load(const char *path, const uint8_t *origin,
+				     const char *origin_str, const struct region_table *rt,
+				     struct diag *diag)
+{
+	char *text;
+	size_t len;
+	if (read_file(path, &text, &len) < 0) {
+		diag_error(diag, path, 0, 0, "cannot read services file: %s", strerror(errno));
+		return NULL;
+	}
+	struct service_set *set = xcalloc(1, sizeof(*set));
+	set->file = xstrdup(path);
+	struct jcheck c = {.file = path, .text = text, .len = len, .diag = diag,
+			   .errors_before = diag->errors};
+	json_error_t jerr;
+	json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root) {
+		diag_error(diag, path, jerr.line > 0 ? jerr.line : 1,
+			   jerr.column > 0 ? jerr.column : 1, "JSON: %s", jerr.text);
+		goto done;
+	}
+	if (!json_is_object(root)) {
+		jc_error(&c, false, "a services file is a JSON object of service names");
+		goto done;
+	}
+	size_t origin_len = wire_name_len(origin, WIRE_NAME_MAX);
+	set->svcs = xcalloc(json_object_size(root) + 1, sizeof(struct service));
+	const char *name;
+	json_t *o;
+	json_object_foreach(root, name, o) {
+		jc_push_key(&c, name);
+		struct service *s = &set->svcs[set->n];
+		int line = 1, col = 1;
+		jsonpos_find(text, len, c.path, c.depth, true, &line, &col);
+		if (parse_name(name, origin, origin_len, s->name, &s->name_len, true) < 0) {
+			jc_error(&c, true, "\"%s\" is not a domain name", name);
+			jc_pop(&c);
+			continue;
+		}
+		if (!wire_name_is_sub(s->name, origin)) {
+			jc_error(&c, true, "service %s is outside the zone %s", name, origin_str);
+			jc_pop(&c);
+			continue;
+		}
+		bool dup = false;
+		for (size_t k = 0; k < set->n; k++)
+			dup |= wire_name_equal(set->svcs[k].name, s->name);
+		if (dup) {
+			jc_error(&c, true, "duplicate service name %s", name);
+			jc_pop(&c);
+			continue;
+		}
+		if (!json_is_object(o)) {
+			jc_error(&c, false, "expected an object, found %s", jc_type_name(o));
+			jc_pop(&c);
+			continue;
+		}
+		char buf[1024];
+		s->name_str = xstrdup(wire_name_to_str(s->name, buf, sizeof(buf)));
+		s->id = (uint32_t)set->n;
+		s->seed = hash_bytes(s->name, s->name_len, 0x5eed);
+		s->line = line;
+		s->column = col;
+		set->n++;
+		load_service(&c, s, o, origin, origin_len, rt);
+		jc_pop(&c);
+	}
+done:
+	if (root)
+		json_decref(root);
+	free(text);
+	if (diag->errors != c.errors_before) {
+		service_set_free(set);
+		return NULL;
+	}
+	return set;
+}
+
+void service_set_free(struct service_set *set)
+{
+	if (!set)
+		return;
+	for (size_t i = 0; i < set->n; i++) {
+		struct service *s = &set->svcs[i];
+		for (unsigned k = 0; k < s->nregions; k++) {
+			free(s->regions[k].a);
+			free(s->regions[k].aaaa);
+			free(s->regions[k].cname);
+		}
+		free(s->regions);
+		free(s->countries);
+		free(s->continents);
+		free(s->name_str);
+	}
+	free(set->svcs);
+	free(set->file);
+	free(set);
+}
+
+/* ---- ranking ---- */
+
+unsigned svc_rank(const struct service *s, const struct region_table *rt,
+		  const struct geo_location *loc, uint8_t *order)
+{
+	unsigned n = 0;
+	bool used[SERVICE_MAX_REGIONS] = {false};
+	double lat = 0, lon = 0;
+	bool have_point = false;
+	if (loc) {
+		for (size_t i = 0; i < s->ncountries; i++)
+			if (strcmp(s->countries[i].code, loc->country) == 0) {
+				order[n++] = s->countries[i].sr;
+				used[s->countries[i].sr] = true;
+				break;
+			}
+		for (size_t i = 0; i < s->ncontinents; i++)
+			if (strcmp(s->continents[i].code, loc->continent) == 0 &&
+			    !used[s->continents[i].sr]) {
+				order[n++] = s->continents[i].sr;
+				used[s->continents[i].sr] = true;
+				break;
+			}
+		if (loc->has_coords) {
+			lat = loc->lat;
+			lon = loc->lon;
+			have_point = true;
+		} else {
+			for (size_t i = 0; i < ARRAY_SIZE(continent_centre); i++)
+				if (strcmp(continent_centre[i].code, loc->continent) == 0) {
+					lat = continent_centre[i].lat;
+					lon = continent_centre[i].lon;
+					have_point = true;
+				}
+		}
+	}
+	if (!have_point) {
+		/* unknown: the fallback first, then the regions closest to it */
+		const struct region *fb = &rt->regions[s->regions[s->fallback].region];
+		lat = fb->lat;
+		lon = fb->lon;
+		if (!used[s->fallback]) {
+			order[n++] = s->fallback;
+			used[s->fallback] = true;
+		}
+	}
+	/* the rest by distance: insertion sort, n is small and this is cached */
+	double dist[SERVICE_MAX_REGIONS];
+	unsigned first = n;
+	for (unsigned i = 0; i < s->nregions; i++) {
+		if (used[i])
+			continue;
+		const struct region *r = &rt->regions[s->regions[i].region];
+		double d = geo_distance_km(lat, lon, r->lat, r->lon);
+		unsigned k = n++;
+		while (k > first && dist[k - 1] > d) {
+			dist[k] = dist[k - 1];
+			order[k] = order[k - 1];
+			k--;
+		}
+		dist[k] = d;
+		order[k] = (uint8_t)i;
+	}
+	return n;
+}
+
+/* ---- choosing ---- */
+
+static bool region_usable(const struct service_region *sr)
+{
+	/* with health feeds: up, and at least one healthy endpoint */
+	return sr->na || sr->naaaa || sr->cname;
+}
+
+void svc_choose(const struct service *s, const uint8_t *order, unsigned norder,
+		uint64_t client_hash, uint16_t qtype, const struct svc_health *health,
+		struct svc_choice *out)
+{
+	(void)health;
+	out->sr = NULL;
+	out->fail_open = false;
+	out->hashed = false;
+	out->n = 0;
+	uint64_t h = svc_mix(client_hash ^ s->seed);
+	for (unsigned i = 0; i < norder; i++) {
+		const struct service_region *sr = &s->regions[order[i]];
+		if (!region_usable(sr))
+			continue;
+		unsigned w = sr->weight;
+		if (w < 100) {
+			if (w > 0)
+				out->hashed = true; /* the split depends on the client */
+			uint64_t hr = svc_mix(h ^ ((uint64_t)sr->region * 0x9e3779b97f4a7c15ull));
+			if (hr % 100 >= w)
+				continue;
+		}
+		out->sr = sr;
+		break;
+	}
+	if (!out->sr) {
+		/* every region down or drained: fail open with the closest */
+		out->sr = &s->regions[order[0]];
+		out->fail_open = true;
+		out->hashed = false;
+	}
+	const struct service_region *sr = out->sr;
+	const struct endpoint *eps = qtype == 28 ? sr->aaaa : sr->a;
+	unsigned n = qtype == 28 ? sr->naaaa : (qtype == 1 ? sr->na : 0);
+	if (n == 0)
+		return;
+	unsigned k = s->max_answers && s->max_answers < n ? s->max_answers : n;
+	if (k == n) {
+		for (unsigned i = 0; i < n; i++)
+			out->eps[i] = &eps[i];
+		out->n = n;
+		return;
+	}
+	/* rendezvous hashing: the k endpoints with the highest score for this
+	 * client; removing one endpoint moves only the clients it had */
+	out->hashed = true;
+	uint64_t score[SERVICE_MAX_ENDPOINTS];
+	for (unsigned i = 0; i < n; i++)
+		score[i] = svc_mix(h ^ eps[i].hash);
+	bool taken[SERVICE_MAX_ENDPOINTS] = {false};
+	for (unsigned j = 0; j < k; j++) {
+		unsigned best = n;
+		for (unsigned i = 0; i < n; i++)
+			if (!taken[i] && (best == n || score[i] > score[best]))
+				best = i;
+		taken[best] = true;
+	}
+	/* keep the configured order among the chosen */
+	for (unsigned i = 0; i < n; i++)
+		if (taken[i])
+			out->eps[out->n++] = &eps[i];
+}

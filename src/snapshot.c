@@ -1,0 +1,106 @@
+/*
+ * snapshot.c - building the serving state from a config: regions, GeoIP,
+ * zones and their services files. Every zone is loaded even after an error
+ * in another, so all problems are reported at once.
+ */
+#include "snapshot.h"
+
+#include "config.h"
+#include "diag.h"
+#include "gd.h"
+#include "geo.h"
+#include "zone.h"
+
+#include <stdlib.h>
+
+struct snapshot *snapshot_build(const struct config *cfg, uint64_t generation,
+				struct diag *diag)
+{
+	struct snapshot *snap = xcalloc(1, sizeof(*snap));
+	size_t before = diag->errors;
+	snap->generation = generation;
+
+	snap->regions.n = cfg->nregions;
+	snap->regions.regions = xcalloc(cfg->nregions + 1, sizeof(struct region));
+	for (size_t i = 0; i < cfg->nregions; i++) {
+		snap->regions.regions[i].name = xstrdup(cfg->regions[i].name);
+		snap->regions.regions[i].lat = cfg->regions[i].lat;
+		snap->regions.regions[i].lon = cfg->regions[i].lon;
+	}
+
+	if (cfg->ngeoip_databases) {
+		struct geo_paths paths = {
+			(const char *const *)cfg->geoip_paths[0],
+			(const char *const *)cfg->geoip_paths[1],
+			(const char *const *)cfg->geoip_paths[2],
+			(const char *const *)cfg->geoip_paths[3]};
+		snap->geo = geo_open(cfg->geoip_databases, cfg->ngeoip_databases, &paths, diag);
+	}
+
+	struct zone **zones = xcalloc(cfg->nzones + 1, sizeof(struct zone *));
+	size_t n = 0;
+	for (size_t i = 0; i < cfg->nzones; i++) {
+		struct zone_config zc = {cfg->zones[i].origin, cfg->zones[i].file,
+					 cfg->zones[i].services, &snap->regions};
+		struct zone *z = zone_load(&zc, diag);
+		if (z)
+			zones[n++] = z;
+	}
+	if (diag->errors != before) {
+		for (size_t i = 0; i < n; i++)
+			zone_free(zones[i]);
+		free(zones);
+		snapshot_free(snap);
+		return NULL;
+	}
+	snap->db = zonedb_build(zones, n, diag);
+	if (!snap->db) {
+		snapshot_free(snap);
+		return NULL;
+	}
+
+	struct answer_settings *s = &snap->settings;
+	s->udp_payload = cfg->udp_payload;
+	if (cfg->nsid) {
+		uint8_t *nsid = xmalloc(cfg->nsid_len + 1);
+		memcpy(nsid, cfg->nsid, cfg->nsid_len);
+		s->nsid = nsid;
+		s->nsid_len = (uint16_t)cfg->nsid_len;
+	}
+	s->ecs_enabled = cfg->ecs_enabled;
+	s->tcp_idle_timeout = (uint16_t)cfg->tcp_idle_timeout;
+	s->hash_ipv4_prefix = (uint8_t)cfg->hash_ipv4_prefix;
+	s->hash_ipv6_prefix = (uint8_t)cfg->hash_ipv6_prefix;
+	s->ecs_trust_all = !cfg->ecs_trusted_set;
+	if (cfg->ecs_trusted_set) {
+		struct netprefix *trusted = xcalloc(cfg->necs_trusted + 1, sizeof(*trusted));
+		memcpy(trusted, cfg->ecs_trusted, cfg->necs_trusted * sizeof(*trusted));
+		s->ecs_trusted = trusted;
+		s->necs_trusted = cfg->necs_trusted;
+		/* 0.0.0.0/0 together with ::/0 is the same as trusting everyone */
+		bool all4 = false, all6 = false;
+		for (size_t i = 0; i < s->necs_trusted; i++) {
+			all4 |= s->ecs_trusted[i].family == AF_INET && s->ecs_trusted[i].bits == 0;
+			all6 |= s->ecs_trusted[i].family == AF_INET6 && s->ecs_trusted[i].bits == 0;
+		}
+		s->ecs_trust_all = all4 && all6;
+	}
+	s->regions = &snap->regions;
+	s->geo = snap->geo;
+	s->generation = generation;
+	return snap;
+}
+
+void snapshot_free(struct snapshot *snap)
+{
+	if (!snap)
+		return;
+	zonedb_free(snap->db);
+	geo_close(snap->geo);
+	for (size_t i = 0; i < snap->regions.n; i++)
+		free(snap->regions.regions[i].name);
+	free(snap->regions.regions);
+	free((void *)snap->settings.nsid);
+	free((void *)snap->settings.ecs_trusted);
+	free(snap);
+}
