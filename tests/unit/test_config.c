@@ -1,0 +1,696 @@
+/*
+ * test_config.c - configuration loading: defaults, parsed values, and every
+ * error reported as "FILE:LINE:COL: path: message" at the right place, all of
+ * them at once.
+ */
+#include "config.h"
+#include "diag.h"
+#include "gd.h"
+#include "unit.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char *cfg_path;
+
+static struct config *load(const char *name, const char *text, struct diag *d)
+{
+	cfg_path = unit_write_file(name, text);
+	return config_load(cfg_path, d);
+}
+
+static void dump(const struct diag *d)
+{
+	for (size_t i = 0; i < d->count; i++)
+		fprintf(stderr, "  diag: %s\n", d->msgs[i]);
+}
+
+/* diag entry i must be exactly "cfg_path:line:col: msg" */
+static void expect_msg(const struct diag *d, size_t i, int line, int col, const char *msg)
+{
+	char want[1024];
+	snprintf(want, sizeof(want), "%s:%d:%d: %s", cfg_path, line, col, msg);
+	if (i >= d->count)
+		dump(d);
+	ck_assert_uint_gt(d->count, i);
+	ck_assert_str_eq(d->msgs[i], want);
+}
+
+/* Loading text must fail with exactly one error: "line:col: msg". */
+static void expect_one_error(const char *name, const char *text, int line, int col,
+			     const char *msg)
+{
+	struct diag d = {0};
+	struct config *cfg = load(name, text, &d);
+	if (d.count != 1)
+		dump(&d);
+	ck_assert_ptr_null(cfg);
+	ck_assert_uint_eq(d.errors, 1);
+	ck_assert_uint_eq(d.count, 1);
+	expect_msg(&d, 0, line, col, msg);
+	diag_free(&d);
+}
+
+static uint16_t port_of(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET)
+		return ntohs(((const struct sockaddr_in *)ss)->sin_port);
+	return ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
+}
+
+static const char *addr_of(const struct sockaddr_storage *ss, char *buf)
+{
+	if (ss->ss_family == AF_INET)
+		return inet_ntop(AF_INET, &((const struct sockaddr_in *)ss)->sin_addr, buf,
+				 INET6_ADDRSTRLEN);
+	return inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ss)->sin6_addr, buf,
+			 INET6_ADDRSTRLEN);
+}
+
+#define LISTEN_HINT " is not an address such as 127.0.0.1:5353 or [::1]:5353"
+#define PREFIX_HINT " is not a network prefix such as 192.0.2.0/24 (host bits must be zero)"
+
+/* ---- accepted files ---- */
+
+START_TEST(test_defaults)
+{
+	struct diag d = {0};
+	char a[INET6_ADDRSTRLEN];
+	struct config *cfg = load("cfg_defaults.json", "{}\n", &d);
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_uint_eq(d.count, 0);
+	ck_assert_str_eq(cfg->file, cfg_path);
+	ck_assert_uint_eq(cfg->udp_payload, 1232);
+	ck_assert_uint_eq(cfg->tcp_idle_timeout, 10);
+	ck_assert_uint_eq(cfg->tcp_max_connections, 1000);
+	ck_assert_uint_eq(cfg->tcp_max_message, 65535);
+	ck_assert_uint_eq(cfg->workers, 0);
+	ck_assert_ptr_null(cfg->nsid);
+	ck_assert_ptr_null(cfg->log_level);
+	ck_assert(!cfg->log_syslog);
+	ck_assert(cfg->ecs_enabled);
+	ck_assert_uint_eq(cfg->necs_trusted, 0);
+	ck_assert_uint_eq(cfg->nzones, 0);
+	ck_assert_uint_eq(cfg->nlisten, 2);
+	ck_assert_str_eq(cfg->listen[0].text, "127.0.0.1:53");
+	ck_assert_int_eq(cfg->listen[0].ss.ss_family, AF_INET);
+	ck_assert_uint_eq(cfg->listen[0].len, sizeof(struct sockaddr_in));
+	ck_assert_str_eq(addr_of(&cfg->listen[0].ss, a), "127.0.0.1");
+	ck_assert_uint_eq(port_of(&cfg->listen[0].ss), 53);
+	ck_assert_str_eq(cfg->listen[1].text, "[::1]:53");
+	ck_assert_int_eq(cfg->listen[1].ss.ss_family, AF_INET6);
+	ck_assert_uint_eq(cfg->listen[1].len, sizeof(struct sockaddr_in6));
+	ck_assert_str_eq(addr_of(&cfg->listen[1].ss, a), "::1");
+	ck_assert_uint_eq(port_of(&cfg->listen[1].ss), 53);
+	config_free(cfg);
+	diag_free(&d);
+}
+END_TEST
+
+START_TEST(test_parsed_values)
+{
+	static const char text[] =
+		"{\n"
+		"  \"server\": {\n"
+		"    \"listen\": [\"192.0.2.1:5353\", \"[2001:db8::53]:5300\", \"::1\"],\n"
+		"    \"workers\": 4,\n"
+		"    \"nsid\": \"ns1.example\",\n"
+		"    \"udp_payload\": 1400,\n"
+		"    \"tcp_idle_timeout\": 30,\n"
+		"    \"tcp_max_connections\": 50,\n"
+		"    \"tcp_max_message\": 4096,\n"
+		"    \"log_level\": \"info\",\n"
+		"    \"syslog\": true\n"
+		"  },\n"
+		"  \"ecs\": {\"enabled\": false, \"trusted\": [\"192.0.2.0/24\", \"2001:db8::/32\"]},\n"
+		"  \"zones\": [\n"
+		"    {\"origin\": \"example.com\", \"file\": \"example.com.zone\"},\n"
+		"    {\"origin\": \"example.net\", \"file\": \"net.zone\", \"services\": \"s.json\"}\n"
+		"  ]\n"
+		"}\n";
+	struct diag d = {0};
+	char a[INET6_ADDRSTRLEN];
+	struct config *cfg = load("cfg_values.json", text, &d);
+	if (!cfg)
+		dump(&d);
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_uint_eq(d.count, 0);
+	ck_assert_uint_eq(cfg->nlisten, 3);
+	ck_assert_str_eq(cfg->listen[0].text, "192.0.2.1:5353");
+	ck_assert_int_eq(cfg->listen[0].ss.ss_family, AF_INET);
+	ck_assert_str_eq(addr_of(&cfg->listen[0].ss, a), "192.0.2.1");
+	ck_assert_uint_eq(port_of(&cfg->listen[0].ss), 5353);
+	ck_assert_str_eq(cfg->listen[1].text, "[2001:db8::53]:5300");
+	ck_assert_int_eq(cfg->listen[1].ss.ss_family, AF_INET6);
+	ck_assert_str_eq(addr_of(&cfg->listen[1].ss, a), "2001:db8::53");
+	ck_assert_uint_eq(port_of(&cfg->listen[1].ss), 5300);
+	ck_assert_int_eq(cfg->listen[2].ss.ss_family, AF_INET6);
+	ck_assert_uint_eq(port_of(&cfg->listen[2].ss), 53);
+	ck_assert_uint_eq(cfg->workers, 4);
+	ck_assert_str_eq(cfg->nsid, "ns1.example");
+	ck_assert_uint_eq(cfg->nsid_len, 11);
+	ck_assert_uint_eq(cfg->udp_payload, 1400);
+	ck_assert_uint_eq(cfg->tcp_idle_timeout, 30);
+	ck_assert_uint_eq(cfg->tcp_max_connections, 50);
+	ck_assert_uint_eq(cfg->tcp_max_message, 4096);
+	ck_assert_str_eq(cfg->log_level, "info");
+	ck_assert(cfg->log_syslog);
+	ck_assert(!cfg->ecs_enabled);
+	ck_assert_uint_eq(cfg->necs_trusted, 2);
+	ck_assert_int_eq(cfg->ecs_trusted[0].family, AF_INET);
+	ck_assert_uint_eq(cfg->ecs_trusted[0].bits, 24);
+	ck_assert_mem_eq(cfg->ecs_trusted[0].addr, "\xC0\x00\x02\x00", 4);
+	ck_assert_int_eq(cfg->ecs_trusted[1].family, AF_INET6);
+	ck_assert_uint_eq(cfg->ecs_trusted[1].bits, 32);
+	ck_assert_mem_eq(cfg->ecs_trusted[1].addr, "\x20\x01\x0d\xb8\0\0\0\0\0\0\0\0\0\0\0\0", 16);
+	ck_assert_uint_eq(cfg->nzones, 2);
+	ck_assert_str_eq(cfg->zones[0].origin, "example.com");
+	ck_assert_str_eq(cfg->zones[0].file, "example.com.zone");
+	ck_assert_ptr_null(cfg->zones[0].services);
+	ck_assert_str_eq(cfg->zones[1].origin, "example.net");
+	ck_assert_str_eq(cfg->zones[1].file, "net.zone");
+	ck_assert_str_eq(cfg->zones[1].services, "s.json");
+	config_free(cfg);
+	diag_free(&d);
+}
+END_TEST
+
+START_TEST(test_listen_single_string)
+{
+	struct diag d = {0};
+	char a[INET6_ADDRSTRLEN];
+	struct config *cfg =
+		load("cfg_listen1.json", "{\"server\": {\"listen\": \"[::]:5353\"}}", &d);
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_uint_eq(cfg->nlisten, 1);
+	ck_assert_str_eq(cfg->listen[0].text, "[::]:5353");
+	ck_assert_int_eq(cfg->listen[0].ss.ss_family, AF_INET6);
+	ck_assert_str_eq(addr_of(&cfg->listen[0].ss, a), "::");
+	ck_assert_uint_eq(port_of(&cfg->listen[0].ss), 5353);
+	config_free(cfg);
+	diag_free(&d);
+}
+END_TEST
+
+START_TEST(test_range_limits_accepted)
+{
+	struct diag d = {0};
+	struct config *cfg = load("cfg_limits.json",
+				  "{\"server\": {\"udp_payload\": 4096, \"workers\": 256, "
+				  "\"tcp_idle_timeout\": 1, \"nsid\": \"x\"}}",
+				  &d);
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_uint_eq(cfg->udp_payload, 4096);
+	ck_assert_uint_eq(cfg->workers, 256);
+	ck_assert_uint_eq(cfg->tcp_idle_timeout, 1);
+	config_free(cfg);
+	cfg = load("cfg_limits2.json", "{\"server\": {\"udp_payload\": 512}}", &d);
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_uint_eq(cfg->udp_payload, 512);
+	ck_assert_uint_eq(d.count, 0);
+	config_free(cfg);
+	diag_free(&d);
+}
+END_TEST
+
+/* ---- errors ---- */
+
+START_TEST(test_missing_file)
+{
+	struct diag d = {0};
+	struct config *cfg = config_load("tests/tmp/unit/cfg_does_not_exist.json", &d);
+	ck_assert_ptr_null(cfg);
+	ck_assert_uint_eq(d.errors, 1);
+	ck_assert_uint_eq(d.count, 1);
+	ck_assert_str_eq(d.msgs[0], "tests/tmp/unit/cfg_does_not_exist.json: cannot read "
+				    "configuration: No such file or directory");
+	diag_free(&d);
+}
+END_TEST
+
+START_TEST(test_unknown_server_key)
+{
+	expect_one_error("cfg_unknown.json",
+			 "{\n"
+			 "  \"server\": {\n"
+			 "    \"workers\": 2,\n"
+			 "      \"foo\": 1\n"
+			 "  }\n"
+			 "}\n",
+			 4, 7, "server.foo: unknown key");
+}
+END_TEST
+
+START_TEST(test_unknown_top_level_key)
+{
+	expect_one_error("cfg_unknown_top.json", "{\"zones\": [],\n \"sevrer\": {}}", 2, 2,
+			 "sevrer: unknown key");
+}
+END_TEST
+
+START_TEST(test_unknown_key_in_zone_entry)
+{
+	expect_one_error("cfg_unknown_zone.json",
+			 "{\"zones\": [\n"
+			 "  {\"origin\": \"a.example\", \"file\": \"a\"},\n"
+			 "  {\"origin\": \"b.example\", \"file\": \"b\", \"flie\": \"c\"}\n"
+			 "]}\n",
+			 3, 40, "zones[1].flie: unknown key");
+}
+END_TEST
+
+START_TEST(test_wrong_type_integer)
+{
+	expect_one_error("cfg_type.json",
+			 "{\n"
+			 "  \"server\": {\n"
+			 "    \"workers\": \"two\"\n"
+			 "  }\n"
+			 "}\n",
+			 3, 16, "server.workers: expected an integer, found a string");
+}
+END_TEST
+
+START_TEST(test_wrong_type_other_kinds)
+{
+	expect_one_error("cfg_type2.json", "{\"server\": {\"workers\": 1.5}}", 1, 24,
+			 "server.workers: expected an integer, found a number");
+	expect_one_error("cfg_type3.json", "{\"server\": {\"syslog\": \"yes\"}}", 1, 23,
+			 "server.syslog: expected a boolean, found a string");
+	expect_one_error("cfg_type4.json", "{\"server\": []}", 1, 12,
+			 "server: expected an object, found an array");
+	expect_one_error("cfg_type5.json", "{\"zones\": {\"origin\": \"x\"}}", 1, 11,
+			 "zones: expected an array, found an object");
+	expect_one_error("cfg_type6.json", "{\"server\": {\"nsid\": null}}", 1, 21,
+			 "server.nsid: expected a string, found null");
+	expect_one_error("cfg_type7.json", "{\"server\": {\"listen\": 53}}", 1, 23,
+			 "server.listen: expected a string or an array of strings, found an integer");
+}
+END_TEST
+
+START_TEST(test_udp_payload_out_of_range)
+{
+	expect_one_error("cfg_range.json", "{\"server\": {\"udp_payload\": 100}}", 1, 28,
+			 "server.udp_payload: 100 is out of range 512..4096");
+	expect_one_error("cfg_range2.json", "{\"server\": {\"udp_payload\": 4097}}", 1, 28,
+			 "server.udp_payload: 4097 is out of range 512..4096");
+	expect_one_error("cfg_range3.json", "{\"server\": {\"tcp_idle_timeout\": -1}}", 1, 33,
+			 "server.tcp_idle_timeout: -1 is out of range 1..3600");
+}
+END_TEST
+
+START_TEST(test_bad_listen_string)
+{
+	expect_one_error("cfg_listen_bad.json",
+			 "{\n"
+			 "  \"server\": {\n"
+			 "    \"listen\": \"localhost:53\"\n"
+			 "  }\n"
+			 "}\n",
+			 3, 15, "server.listen: \"localhost:53\"" LISTEN_HINT);
+}
+END_TEST
+
+START_TEST(test_bad_listen_array_element)
+{
+	expect_one_error("cfg_listen_bad2.json",
+			 "{\n"
+			 "  \"server\": {\n"
+			 "    \"listen\": [\"127.0.0.1:5353\",\n"
+			 "               \"[::1]:99999\"]\n"
+			 "  }\n"
+			 "}\n",
+			 4, 16, "server.listen[1]: \"[::1]:99999\"" LISTEN_HINT);
+}
+END_TEST
+
+START_TEST(test_listen_empty_array)
+{
+	expect_one_error("cfg_listen_empty.json", "{\"server\": {\"listen\": []}}", 1, 23,
+			 "server.listen: needs at least one address");
+}
+END_TEST
+
+/* A non-string element before a bad address must not shift the index (and
+ * position) reported for the bad address. */
+START_TEST(test_bad_listen_after_non_string)
+{
+	struct diag d = {0};
+	struct config *cfg = load("cfg_listen_bad3.json",
+				  "{\n"
+				  "  \"server\": {\n"
+				  "    \"listen\": [53,\n"
+				  "               \"bogus\"]\n"
+				  "  }\n"
+				  "}\n",
+				  &d);
+	ck_assert_ptr_null(cfg);
+	ck_assert_uint_eq(d.errors, 2);
+	expect_msg(&d, 0, 3, 16, "server.listen[0]: expected a non-empty string, found an integer");
+	expect_msg(&d, 1, 4, 16, "server.listen[1]: \"bogus\"" LISTEN_HINT);
+	diag_free(&d);
+}
+END_TEST
+
+START_TEST(test_nsid_too_long)
+{
+	char text[512], want[512];
+	char nsid[130];
+	memset(nsid, 'n', 129);
+	nsid[129] = '\0';
+	snprintf(text, sizeof(text), "{\"server\": {\"nsid\": \"%s\"}}", nsid);
+	snprintf(want, sizeof(want), "server.nsid: longer than 128 bytes");
+	expect_one_error("cfg_nsid.json", text, 1, 21, want);
+	expect_one_error("cfg_nsid2.json", "{\"server\": {\"nsid\": \"\"}}", 1, 21,
+			 "server.nsid: must be a non-empty string without NUL");
+}
+END_TEST
+
+START_TEST(test_bad_log_level)
+{
+	expect_one_error("cfg_loglevel.json", "{\"server\": {\"log_level\": \"loud\"}}", 1, 26,
+			 "server.log_level: must be one of debug, info, warning, error");
+}
+END_TEST
+
+START_TEST(test_bad_ecs_trusted_prefix)
+{
+	expect_one_error("cfg_ecs.json",
+			 "{\n"
+			 "  \"ecs\": {\n"
+			 "    \"trusted\": [\"10.0.0.0/8\", \"192.0.2.1/24\"]\n"
+			 "  }\n"
+			 "}\n",
+			 3, 31, "ecs.trusted[1]: \"192.0.2.1/24\"" PREFIX_HINT);
+}
+END_TEST
+
+START_TEST(test_bad_rrl_exempt_prefix)
+{
+	expect_one_error("cfg_rrl.json", "{\"rrl\": {\"exempt\": [\"2001:db8::/129\"]}}", 1, 21,
+			 "rrl.exempt[0]: \"2001:db8::/129\"" PREFIX_HINT);
+}
+END_TEST
+
+START_TEST(test_json_syntax_error)
+{
+	/* jansson's line and column: the '}' after the trailing comma */
+	expect_one_error("cfg_syntax.json",
+			 "{\n"
+			 "  \"server\": {\n"
+			 "    \"workers\": 2,\n"
+			 "  }\n"
+			 "}\n",
+			 4, 3, "JSON: string or '}' expected near '}'");
+	expect_one_error("cfg_syntax2.json", "{\"server\": {\"syslog\": tru}}", 1, 25,
+			 "JSON: invalid token near 'tru'");
+}
+END_TEST
+
+START_TEST(test_json_truncated)
+{
+	/* jansson reports column 0 at end of file; the loader says 1 */
+	expect_one_error("cfg_trunc.json", "{\n  \"server\": {\n", 3, 1,
+			 "JSON: string or '}' expected near end of file");
+}
+END_TEST
+
+START_TEST(test_duplicate_key)
+{
+	expect_one_error("cfg_dup.json",
+			 "{\n"
+			 "  \"server\": {\"workers\": 1},\n"
+			 "  \"server\": {\"workers\": 2}\n"
+			 "}\n",
+			 3, 10, "JSON: duplicate object key near '\"server\"'");
+	expect_one_error("cfg_dup2.json", "{\"server\": {\"workers\": 1,\n \"workers\": 2}}", 2, 10,
+			 "JSON: duplicate object key near '\"workers\"'");
+}
+END_TEST
+
+START_TEST(test_not_an_object)
+{
+	expect_one_error("cfg_array.json", "\n  [1, 2]\n", 2, 3,
+			 "the configuration must be a JSON object");
+}
+END_TEST
+
+START_TEST(test_zone_missing_file)
+{
+	expect_one_error("cfg_zone.json",
+			 "{\n"
+			 "  \"zones\": [\n"
+			 "    {\"origin\": \"example.com\", \"file\": \"a.zone\"},\n"
+			 "    {\"origin\": \"example.net\"}\n"
+			 "  ]\n"
+			 "}\n",
+			 4, 5, "zones[1]: missing \"file\"");
+}
+END_TEST
+
+START_TEST(test_zone_entry_errors)
+{
+	struct diag d = {0};
+	struct config *cfg = load("cfg_zone2.json",
+				  "{\"zones\": [\n"
+				  "  {},\n"
+				  "  \"example.org\",\n"
+				  "  {\"origin\": 5, \"file\": \"x\"}\n"
+				  "]}\n",
+				  &d);
+	ck_assert_ptr_null(cfg);
+	ck_assert_uint_eq(d.errors, 5);
+	ck_assert_uint_eq(d.count, 5);
+	expect_msg(&d, 0, 2, 3, "zones[0]: missing \"origin\"");
+	expect_msg(&d, 1, 2, 3, "zones[0]: missing \"file\"");
+	expect_msg(&d, 2, 3, 3, "zones[1]: expected an object, found a string");
+	expect_msg(&d, 3, 4, 14, "zones[2].origin: expected a string, found an integer");
+	expect_msg(&d, 4, 4, 3, "zones[2]: missing \"origin\"");
+	diag_free(&d);
+}
+END_TEST
+
+START_TEST(test_bad_http_listen)
+{
+	expect_one_error("cfg_http.json", "{\"http\": {\"listen\": \"127.0.0.1:80:80\"}}", 1, 21,
+			 "http.listen: \"127.0.0.1:80:80\" is not an address such as 127.0.0.1:8053");
+}
+END_TEST
+
+START_TEST(test_region_errors)
+{
+	struct diag d = {0};
+	struct config *cfg = load("cfg_regions.json",
+				  "{\"regions\": {\n"
+				  "  \"us-east\": {\"location\": [40.7, -74.0]},\n"
+				  "  \"eu\": {\"location\": [91, 2]},\n"
+				  "  \"ap\": {\"feed\": \"f\"}\n"
+				  "}}\n",
+				  &d);
+	ck_assert_ptr_null(cfg);
+	ck_assert_uint_eq(d.errors, 2);
+	expect_msg(&d, 0, 3, 22,
+		   "regions.eu.location: latitude must be in -90..90 and longitude in -180..180");
+	expect_msg(&d, 1, 4, 3, "regions.ap: missing \"location\": [latitude, longitude]");
+	diag_free(&d);
+}
+END_TEST
+
+START_TEST(test_all_errors_reported)
+{
+	struct diag d = {0};
+	struct config *cfg = load("cfg_many.json",
+				  "{\n"
+				  "  \"server\": {\n"
+				  "    \"foo\": true,\n"
+				  "    \"workers\": \"two\",\n"
+				  "    \"udp_payload\": 100\n"
+				  "  },\n"
+				  "  \"bogus\": 1,\n"
+				  "  \"ecs\": {\"trusted\": [\"192.0.2.1/24\"]},\n"
+				  "  \"zones\": [\n"
+				  "    {\"file\": \"x.zone\"}\n"
+				  "  ]\n"
+				  "}\n",
+				  &d);
+	ck_assert_ptr_null(cfg);
+	ck_assert_uint_eq(d.errors, 6);
+	ck_assert_uint_eq(d.count, 6);
+	expect_msg(&d, 0, 7, 3, "bogus: unknown key");
+	expect_msg(&d, 1, 3, 5, "server.foo: unknown key");
+	expect_msg(&d, 2, 4, 16, "server.workers: expected an integer, found a string");
+	expect_msg(&d, 3, 5, 20, "server.udp_payload: 100 is out of range 512..4096");
+	expect_msg(&d, 4, 8, 23, "ecs.trusted[0]: \"192.0.2.1/24\"" PREFIX_HINT);
+	expect_msg(&d, 5, 10, 5, "zones[0]: missing \"origin\"");
+	diag_free(&d);
+}
+END_TEST
+
+START_TEST(test_errors_appended_to_existing_diag)
+{
+	/* a diag already holding an error: the load still succeeds on its own */
+	struct diag d = {0};
+	diag_error(&d, "earlier", 1, 1, "something else");
+	struct config *cfg = load("cfg_ok_after.json", "{\"server\": {\"workers\": 2}}", &d);
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_uint_eq(d.count, 1);
+	config_free(cfg);
+	cfg = load("cfg_bad_after.json", "{\"server\": {\"workers\": -2}}", &d);
+	ck_assert_ptr_null(cfg);
+	ck_assert_uint_eq(d.errors, 2);
+	expect_msg(&d, 1, 1, 24, "server.workers: -2 is out of range 0..256");
+	diag_free(&d);
+}
+END_TEST
+
+/* ---- parse_hostport / parse_netprefix ---- */
+
+START_TEST(test_hostport_good)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = 0;
+	char a[INET6_ADDRSTRLEN];
+	ck_assert_int_eq(parse_hostport("192.0.2.1:5353", 53, &ss, &len), GD_OK);
+	ck_assert_int_eq(ss.ss_family, AF_INET);
+	ck_assert_uint_eq(len, sizeof(struct sockaddr_in));
+	ck_assert_str_eq(addr_of(&ss, a), "192.0.2.1");
+	ck_assert_uint_eq(port_of(&ss), 5353);
+
+	ck_assert_int_eq(parse_hostport("10.1.2.3", 8053, &ss, &len), GD_OK);
+	ck_assert_int_eq(ss.ss_family, AF_INET);
+	ck_assert_uint_eq(port_of(&ss), 8053);
+
+	ck_assert_int_eq(parse_hostport("[2001:db8::1]:53", 1, &ss, &len), GD_OK);
+	ck_assert_int_eq(ss.ss_family, AF_INET6);
+	ck_assert_uint_eq(len, sizeof(struct sockaddr_in6));
+	ck_assert_str_eq(addr_of(&ss, a), "2001:db8::1");
+	ck_assert_uint_eq(port_of(&ss), 53);
+
+	ck_assert_int_eq(parse_hostport("::1", 5300, &ss, &len), GD_OK);
+	ck_assert_int_eq(ss.ss_family, AF_INET6);
+	ck_assert_str_eq(addr_of(&ss, a), "::1");
+	ck_assert_uint_eq(port_of(&ss), 5300);
+
+	ck_assert_int_eq(parse_hostport("[::]", 53, &ss, &len), GD_OK);
+	ck_assert_int_eq(ss.ss_family, AF_INET6);
+	ck_assert_uint_eq(port_of(&ss), 53);
+
+	ck_assert_int_eq(parse_hostport("0.0.0.0:0", 53, &ss, &len), GD_OK);
+	ck_assert_uint_eq(port_of(&ss), 0);
+	ck_assert_int_eq(parse_hostport("127.0.0.1:65535", 53, &ss, &len), GD_OK);
+	ck_assert_uint_eq(port_of(&ss), 65535);
+}
+END_TEST
+
+START_TEST(test_hostport_bad)
+{
+	static const char *const bad[] = {
+		"",          "localhost:53",  "1.2.3.4:",   "1.2.3.4:65536", "1.2.3.4:53x",
+		"1.2.3.4:x", "[::1",          "[::1]53",    "[::1]:",        "[::1]:99999",
+		"[]:53",     "256.1.1.1:53",  "1.2.3.4.5", "[fe80::1%]:53", ":53",
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		struct sockaddr_storage ss;
+		socklen_t len = 0;
+		ck_assert_msg(parse_hostport(bad[i], 53, &ss, &len) == GD_EINVAL,
+			      "\"%s\" accepted", bad[i]);
+	}
+}
+END_TEST
+
+START_TEST(test_netprefix_good)
+{
+	struct netprefix p;
+	ck_assert_int_eq(parse_netprefix("192.0.2.0/24", &p), GD_OK);
+	ck_assert_int_eq(p.family, AF_INET);
+	ck_assert_uint_eq(p.bits, 24);
+	ck_assert_mem_eq(p.addr, "\xC0\x00\x02\x00", 4);
+
+	ck_assert_int_eq(parse_netprefix("2001:db8::/32", &p), GD_OK);
+	ck_assert_int_eq(p.family, AF_INET6);
+	ck_assert_uint_eq(p.bits, 32);
+	ck_assert_mem_eq(p.addr, "\x20\x01\x0d\xb8\0\0\0\0\0\0\0\0\0\0\0\0", 16);
+
+	ck_assert_int_eq(parse_netprefix("10.1.2.3", &p), GD_OK);
+	ck_assert_int_eq(p.family, AF_INET);
+	ck_assert_uint_eq(p.bits, 32);
+
+	ck_assert_int_eq(parse_netprefix("2001:db8::1", &p), GD_OK);
+	ck_assert_uint_eq(p.bits, 128);
+
+	ck_assert_int_eq(parse_netprefix("0.0.0.0/0", &p), GD_OK);
+	ck_assert_uint_eq(p.bits, 0);
+	ck_assert_int_eq(parse_netprefix("::/0", &p), GD_OK);
+	ck_assert_int_eq(p.family, AF_INET6);
+	ck_assert_uint_eq(p.bits, 0);
+
+	ck_assert_int_eq(parse_netprefix("192.0.2.128/25", &p), GD_OK);
+	ck_assert_uint_eq(p.addr[3], 128);
+	ck_assert_int_eq(parse_netprefix("2001:db8:0:80::/57", &p), GD_OK);
+	ck_assert_uint_eq(p.bits, 57);
+}
+END_TEST
+
+START_TEST(test_netprefix_bad)
+{
+	static const char *const bad[] = {
+		"192.0.2.1/24",   "192.0.2.128/24", "11.0.0.0/7",      "2001:db8::1/64",
+		"2001:db8:0:80::/56", "192.0.2.0/33", "2001:db8::/129", "192.0.2.0/",
+		"192.0.2.0/x",    "192.0.2.0/24/",  "192.0.2.0/24x",   "example.com/24",
+		"",               "/24",            "192.0.2/24",      "192.0.2.0/-1",
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		struct netprefix p;
+		ck_assert_msg(parse_netprefix(bad[i], &p) == GD_EINVAL, "\"%s\" accepted", bad[i]);
+	}
+}
+END_TEST
+
+Suite *config_suite(void)
+{
+	Suite *s = suite_create("config");
+	TCase *tc = tcase_create("load");
+	tcase_add_test(tc, test_defaults);
+	tcase_add_test(tc, test_parsed_values);
+	tcase_add_test(tc, test_listen_single_string);
+	tcase_add_test(tc, test_range_limits_accepted);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("errors");
+	tcase_add_test(tc, test_missing_file);
+	tcase_add_test(tc, test_unknown_server_key);
+	tcase_add_test(tc, test_unknown_top_level_key);
+	tcase_add_test(tc, test_unknown_key_in_zone_entry);
+	tcase_add_test(tc, test_wrong_type_integer);
+	tcase_add_test(tc, test_wrong_type_other_kinds);
+	tcase_add_test(tc, test_udp_payload_out_of_range);
+	tcase_add_test(tc, test_bad_listen_string);
+	tcase_add_test(tc, test_bad_listen_array_element);
+	tcase_add_test(tc, test_listen_empty_array);
+	tcase_add_test(tc, test_bad_listen_after_non_string);
+	tcase_add_test(tc, test_nsid_too_long);
+	tcase_add_test(tc, test_bad_log_level);
+	tcase_add_test(tc, test_bad_ecs_trusted_prefix);
+	tcase_add_test(tc, test_bad_rrl_exempt_prefix);
+	tcase_add_test(tc, test_json_syntax_error);
+	tcase_add_test(tc, test_json_truncated);
+	tcase_add_test(tc, test_duplicate_key);
+	tcase_add_test(tc, test_not_an_object);
+	tcase_add_test(tc, test_zone_missing_file);
+	tcase_add_test(tc, test_zone_entry_errors);
+	tcase_add_test(tc, test_bad_http_listen);
+	tcase_add_test(tc, test_region_errors);
+	tcase_add_test(tc, test_all_errors_reported);
+	tcase_add_test(tc, test_errors_appended_to_existing_diag);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("parse");
+	tcase_add_test(tc, test_hostport_good);
+	tcase_add_test(tc, test_hostport_bad);
+	tcase_add_test(tc, test_netprefix_good);
+	tcase_add_test(tc, test_netprefix_bad);
+	suite_add_tcase(s, tc);
+	return s;
+}

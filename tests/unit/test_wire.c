@@ -1,0 +1,1262 @@
+/*
+ * test_wire.c - the query reader (header, question, OPT, Client Subnet), the
+ * name helpers and the compressing writer, on hand-built packets.
+ */
+#include "gd.h"
+#include "unit.h"
+#include "wire.h"
+
+#include <string.h>
+
+/* ---- packet builder ---- */
+
+struct pkt {
+	uint8_t b[1024];
+	size_t len;
+};
+
+static void put8(struct pkt *p, uint8_t v)
+{
+	p->b[p->len++] = v;
+}
+
+static void put16(struct pkt *p, uint16_t v)
+{
+	put8(p, (uint8_t)(v >> 8));
+	put8(p, (uint8_t)v);
+}
+
+static void putmem(struct pkt *p, const void *data, size_t n)
+{
+	if (n)
+		memcpy(p->b + p->len, data, n);
+	p->len += n;
+}
+
+/* Wire form of a dotted name ("" or "." is the root); labels cannot hold '.'. */
+static size_t to_wire(const char *s, uint8_t *out)
+{
+	size_t n = 0;
+	while (*s && strcmp(s, ".") != 0) {
+		const char *dot = strchr(s, '.');
+		size_t l = dot ? (size_t)(dot - s) : strlen(s);
+		out[n++] = (uint8_t)l;
+		memcpy(out + n, s, l);
+		n += l;
+		s += l;
+		if (*s == '.')
+			s++;
+	}
+	out[n++] = 0;
+	return n;
+}
+
+static void put_dname(struct pkt *p, const char *name)
+{
+	p->len += to_wire(name, p->b + p->len);
+}
+
+static void header(struct pkt *p, uint16_t id, uint16_t flags, uint16_t qd, uint16_t an,
+		   uint16_t ns, uint16_t ar)
+{
+	p->len = 0;
+	put16(p, id);
+	put16(p, flags);
+	put16(p, qd);
+	put16(p, an);
+	put16(p, ns);
+	put16(p, ar);
+}
+
+static void question(struct pkt *p, const char *name, uint16_t type, uint16_t cls)
+{
+	put_dname(p, name);
+	put16(p, type);
+	put16(p, cls);
+}
+
+/* A standard query for name/type IN with arcount additional records to come. */
+static void query(struct pkt *p, const char *name, uint16_t type, uint16_t ar)
+{
+	header(p, 0x1234, DNS_FLAG_RD, 1, 0, 0, ar);
+	question(p, name, type, CLASS_IN);
+}
+
+/* Start an OPT record at the root; returns where RDLEN sits. */
+static size_t opt_begin(struct pkt *p, uint16_t udp, uint8_t version, uint16_t flags)
+{
+	put8(p, 0);
+	put16(p, TYPE_OPT);
+	put16(p, udp);
+	put8(p, 0);
+	put8(p, version);
+	put16(p, flags);
+	size_t at = p->len;
+	put16(p, 0);
+	return at;
+}
+
+static void opt_end(struct pkt *p, size_t at)
+{
+	wr16(p->b + at, (uint16_t)(p->len - at - 2));
+}
+
+static void option(struct pkt *p, uint16_t code, const void *data, uint16_t len)
+{
+	put16(p, code);
+	put16(p, len);
+	putmem(p, data, len);
+}
+
+static int parse(const struct pkt *p, struct query *q)
+{
+	memset(q, 0xEE, sizeof(*q)); /* no field may be trusted unless set */
+	return wire_parse_query(p->b, p->len, q);
+}
+
+/* A query carrying one EDNS option. */
+static int parse_with_option(uint16_t code, const void *data, uint16_t len, struct query *q)
+{
+	struct pkt p;
+	query(&p, "example.com", TYPE_A, 1);
+	size_t at = opt_begin(&p, 1232, 0, 0);
+	option(&p, code, data, len);
+	opt_end(&p, at);
+	return parse(&p, q);
+}
+
+/* ---- wire_parse_query: header and question ---- */
+
+START_TEST(test_parse_valid_query)
+{
+	struct pkt p;
+	struct query q;
+	header(&p, 0xBEEF, DNS_FLAG_RD | DNS_FLAG_CD, 1, 0, 0, 0);
+	question(&p, "WWW.Example.COM", TYPE_AAAA, CLASS_IN);
+	ck_assert_int_eq(parse(&p, &q), GD_OK);
+	ck_assert_uint_eq(q.id, 0xBEEF);
+	ck_assert_uint_eq(q.flags, DNS_FLAG_RD | DNS_FLAG_CD);
+	ck_assert_uint_eq(q.opcode, 0);
+	ck_assert_uint_eq(q.qdcount, 1);
+	ck_assert(q.have_question);
+	ck_assert_uint_eq(q.qtype, TYPE_AAAA);
+	ck_assert_uint_eq(q.qclass, CLASS_IN);
+	ck_assert_uint_eq(q.qname_len, 17);
+	ck_assert_mem_eq(q.qname, "\3WWW\7Example\3COM\0", 17);
+	ck_assert_mem_eq(q.lname, "\3www\7example\3com\0", 17);
+	ck_assert_uint_eq(q.nlabels, 3);
+	ck_assert_uint_eq(q.label_off[0], 0);
+	ck_assert_uint_eq(q.label_off[1], 4);
+	ck_assert_uint_eq(q.label_off[2], 12);
+	ck_assert(!q.edns);
+	ck_assert(!q.nsid);
+	ck_assert(!q.keepalive);
+	ck_assert(!q.ecs_present);
+}
+END_TEST
+
+START_TEST(test_parse_root_question)
+{
+	struct pkt p;
+	struct query q;
+	query(&p, ".", TYPE_NS, 0);
+	ck_assert_int_eq(parse(&p, &q), GD_OK);
+	ck_assert(q.have_question);
+	ck_assert_uint_eq(q.qname_len, 1);
+	ck_assert_uint_eq(q.qname[0], 0);
+	ck_assert_uint_eq(q.nlabels, 0);
+	ck_assert_uint_eq(q.qtype, TYPE_NS);
+}
+END_TEST
+
+START_TEST(test_parse_short_header_dropped)
+{
+	struct pkt p;
+	struct query q;
+	query(&p, "example.com", TYPE_A, 0);
+	ck_assert_int_eq(wire_parse_query(p.b, 0, &q), GD_EDROP);
+	ck_assert_int_eq(wire_parse_query(p.b, 11, &q), GD_EDROP);
+}
+END_TEST
+
+START_TEST(test_parse_response_dropped)
+{
+	struct pkt p;
+	struct query q;
+	header(&p, 1, DNS_FLAG_QR | DNS_FLAG_AA, 1, 0, 0, 0);
+	question(&p, "example.com", TYPE_A, CLASS_IN);
+	ck_assert_int_eq(parse(&p, &q), GD_EDROP);
+}
+END_TEST
+
+START_TEST(test_parse_qdcount_zero)
+{
+	struct pkt p;
+	struct query q;
+	header(&p, 7, 0, 0, 0, 0, 0);
+	ck_assert_int_eq(parse(&p, &q), GD_EFORMAT);
+	ck_assert_uint_eq(q.id, 7);
+	ck_assert_uint_eq(q.qdcount, 0);
+	ck_assert(!q.have_question);
+	ck_assert(!q.edns);
+}
+END_TEST
+
+START_TEST(test_parse_qdcount_two)
+{
+	struct pkt p;
+	struct query q;
+	header(&p, 7, 0, 2, 0, 0, 0);
+	question(&p, "a.example", TYPE_A, CLASS_IN);
+	question(&p, "b.example", TYPE_A, CLASS_IN);
+	ck_assert_int_eq(parse(&p, &q), GD_EFORMAT);
+	ck_assert_uint_eq(q.qdcount, 2);
+	ck_assert(!q.have_question);
+}
+END_TEST
+
+START_TEST(test_parse_label_type_0x40)
+{
+	struct pkt p;
+	struct query q;
+	header(&p, 1, 0, 1, 0, 0, 0);
+	put8(&p, 0x40); /* length 64 / extended label type */
+	for (int i = 0; i < 64; i++)
+		put8(&p, 'a');
+	put8(&p, 0);
+	put16(&p, TYPE_A);
+	put16(&p, CLASS_IN);
+	ck_assert_int_eq(parse(&p, &q), GD_EFORMAT);
+	ck_assert(!q.have_question);
+}
+END_TEST
+
+START_TEST(test_parse_label_type_0x80)
+{
+	struct pkt p;
+	struct query q;
+	header(&p, 1, 0, 1, 0, 0, 0);
+	put8(&p, 0x81);
+	put8(&p, 'a');
+	put8(&p, 0);
+	put16(&p, TYPE_A);
+	put16(&p, CLASS_IN);
+	ck_assert_int_eq(parse(&p, &q), GD_EFORMAT);
+}
+END_TEST
+
+/* A question name of labels with the given lengths (filled with 'x'). */
+static void long_question(struct pkt *p, const int *lens, size_t n)
+{
+	header(p, 1, 0, 1, 0, 0, 0);
+	for (size_t i = 0; i < n; i++) {
+		put8(p, (uint8_t)lens[i]);
+		for (int j = 0; j < lens[i]; j++)
+			put8(p, 'x');
+	}
+	put8(p, 0);
+	put16(p, TYPE_A);
+	put16(p, CLASS_IN);
+}
+
+START_TEST(test_parse_name_255_accepted)
+{
+	static const int lens[] = {63, 63, 63, 61}; /* 64 * 3 + 62 + 1 = 255 */
+	struct pkt p;
+	struct query q;
+	long_question(&p, lens, 4);
+	ck_assert_int_eq(parse(&p, &q), GD_OK);
+	ck_assert_uint_eq(q.qname_len, 255);
+	ck_assert_uint_eq(q.nlabels, 4);
+	ck_assert_uint_eq(q.label_off[3], 192);
+}
+END_TEST
+
+START_TEST(test_parse_name_256_rejected)
+{
+	static const int lens[] = {63, 63, 63, 62}; /* 256 octets */
+	struct pkt p;
+	struct query q;
+	long_question(&p, lens, 4);
+	ck_assert_int_eq(parse(&p, &q), GD_EFORMAT);
+	ck_assert(!q.have_question);
+}
+END_TEST
+
+START_TEST(test_parse_pointer_to_itself)
+{
+	struct pkt p;
+	struct query q;
+	header(&p, 1, 0, 1, 0, 0, 0);
+	put16(&p, 0xC00C); /* the question name at 12 points to 12 */
+	put16(&p, TYPE_A);
+	put16(&p, CLASS_IN);
+	ck_assert_int_eq(parse(&p, &q), GD_EFORMAT);
+}
+END_TEST
+
+START_TEST(test_parse_forward_pointer)
+{
+	struct pkt p;
+	struct query q;
+	header(&p, 1, 0, 1, 0, 0, 0);
+	put16(&p, 0xC00E); /* to the valid root label right after it */
+	put8(&p, 0);
+	put16(&p, TYPE_A);
+	put16(&p, CLASS_IN);
+	ck_assert_int_eq(parse(&p, &q), GD_EFORMAT);
+}
+END_TEST
+
+START_TEST(test_parse_pointer_loop_in_answer)
+{
+	struct pkt p;
+	struct query q;
+	header(&p, 1, 0, 1, 1, 0, 0);
+	question(&p, "a", TYPE_A, CLASS_IN); /* 12..18 */
+	ck_assert_uint_eq(p.len, 19);
+	put16(&p, 0xC015); /* 19 -> 21 */
+	put16(&p, 0xC013); /* 21 -> 19 */
+	put16(&p, TYPE_A);
+	put16(&p, CLASS_IN);
+	put16(&p, 0);
+	put16(&p, 0);
+	put16(&p, 0);
+	ck_assert_int_eq(parse(&p, &q), GD_EFORMAT);
+	ck_assert(q.have_question);
+}
+END_TEST
+
+START_TEST(test_parse_answer_pointer_to_question_ok)
+{
+	struct pkt p;
+	struct query q;
+	header(&p, 1, 0, 1, 1, 0, 0);
+	question(&p, "example.com", TYPE_A, CLASS_IN);
+	put16(&p, 0xC00C);
+	put16(&p, TYPE_A);
+	put16(&p, CLASS_IN);
+	put16(&p, 0);
+	put16(&p, 300);
+	put16(&p, 4);
+	putmem(&p, "\xC0\x00\x02\x01", 4);
+	ck_assert_int_eq(parse(&p, &q), GD_OK);
+	ck_assert(!q.edns);
+}
+END_TEST
+
+/*
+ * A compression pointer in the question can only point into the 12-byte
+ * header, which holds no name: such a "name" is made of the header's own
+ * bytes (here the low octet of ARCOUNT, 0, read as the root) and must be
+ * refused rather than answered.
+ */
+START_TEST(test_parse_question_pointer_into_header)
+{
+	struct pkt p;
+	struct query q;
+	header(&p, 1, 0, 1, 0, 0, 0);
+	put16(&p, 0xC00B);
+	put16(&p, TYPE_A);
+	put16(&p, CLASS_IN);
+	ck_assert_int_eq(parse(&p, &q), GD_EFORMAT);
+}
+END_TEST
+
+START_TEST(test_parse_truncated_qtype_qclass)
+{
+	struct pkt p;
+	struct query q;
+	header(&p, 1, 0, 1, 0, 0, 0);
+	put_dname(&p, "example.com");
+	put16(&p, TYPE_A); /* QCLASS missing */
+	ck_assert_int_eq(parse(&p, &q), GD_EFORMAT);
+	ck_assert(!q.have_question);
+	p.len -= 2; /* QTYPE missing too */
+	ck_assert_int_eq(parse(&p, &q), GD_EFORMAT);
+	ck_assert(!q.have_question);
+}
+END_TEST
+
+START_TEST(test_parse_truncated_name)
+{
+	struct pkt p;
+	struct query q;
+	header(&p, 1, 0, 1, 0, 0, 0);
+	putmem(&p, "\7exam", 5); /* label runs past the end */
+	ck_assert_int_eq(parse(&p, &q), GD_EFORMAT);
+	header(&p, 1, 0, 1, 0, 0, 0);
+	putmem(&p, "\7example", 8); /* no root label */
+	ck_assert_int_eq(parse(&p, &q), GD_EFORMAT);
+	header(&p, 1, 0, 1, 0, 0, 0);
+	put8(&p, 0xC0); /* half a pointer */
+	ck_assert_int_eq(parse(&p, &q), GD_EFORMAT);
+}
+END_TEST
+
+START_TEST(test_parse_missing_additional)
+{
+	struct pkt p;
+	struct query q;
+	query(&p, "example.com", TYPE_A, 1); /* ARCOUNT 1, nothing follows */
+	ck_assert_int_eq(parse(&p, &q), GD_EFORMAT);
+	ck_assert(q.have_question);
+	ck_assert(!q.edns);
+}
+END_TEST
+
+START_TEST(test_parse_trailing_garbage)
+{
+	struct pkt p;
+	struct query q;
+	query(&p, "example.com", TYPE_A, 0);
+	put8(&p, 0);
+	ck_assert_int_eq(parse(&p, &q), GD_EFORMAT);
+	ck_assert(q.have_question);
+}
+END_TEST
+
+START_TEST(test_parse_trailing_garbage_after_opt)
+{
+	struct pkt p;
+	struct query q;
+	query(&p, "example.com", TYPE_A, 1);
+	opt_end(&p, opt_begin(&p, 4096, 0, 0));
+	putmem(&p, "\1\2\3", 3);
+	ck_assert_int_eq(parse(&p, &q), GD_EFORMAT);
+	ck_assert(q.have_question);
+}
+END_TEST
+
+START_TEST(test_parse_notimp_opcode)
+{
+	struct pkt p;
+	struct query q;
+	header(&p, 0x4321, 5u << 11, 0, 0, 0, 0); /* UPDATE, no zone section */
+	ck_assert_int_eq(parse(&p, &q), GD_OK);
+	ck_assert_uint_eq(q.id, 0x4321);
+	ck_assert_uint_eq(q.opcode, 5);
+	ck_assert_uint_eq(q.qdcount, 0);
+	ck_assert(!q.have_question);
+	ck_assert(!q.edns);
+
+	header(&p, 2, 2u << 11 | DNS_FLAG_RD, 1, 0, 0, 0); /* STATUS */
+	question(&p, "example.com", TYPE_A, CLASS_IN);
+	ck_assert_int_eq(parse(&p, &q), GD_OK);
+	ck_assert_uint_eq(q.opcode, 2);
+	ck_assert_uint_eq(q.qdcount, 1);
+	ck_assert(!q.have_question);
+}
+END_TEST
+
+START_TEST(test_parse_non_opt_additional_skipped)
+{
+	struct pkt p;
+	struct query q;
+	query(&p, "example.com", TYPE_A, 1);
+	put16(&p, 0xC00C);
+	put16(&p, TYPE_TXT);
+	put16(&p, CLASS_IN);
+	put16(&p, 0);
+	put16(&p, 0);
+	put16(&p, 3);
+	putmem(&p, "\2hi", 3);
+	ck_assert_int_eq(parse(&p, &q), GD_OK);
+	ck_assert(!q.edns);
+}
+END_TEST
+
+/* ---- OPT ---- */
+
+START_TEST(test_edns_basic)
+{
+	struct pkt p;
+	struct query q;
+	query(&p, "example.com", TYPE_A, 1);
+	opt_end(&p, opt_begin(&p, 4096, 0, EDNS_FLAG_DO));
+	ck_assert_int_eq(parse(&p, &q), GD_OK);
+	ck_assert(q.edns);
+	ck_assert_uint_eq(q.udp_size, 4096);
+	ck_assert_uint_eq(q.edns_version, 0);
+	ck_assert_uint_eq(q.edns_flags, EDNS_FLAG_DO);
+	ck_assert(!q.nsid);
+	ck_assert(!q.keepalive);
+	ck_assert(!q.ecs_present);
+}
+END_TEST
+
+START_TEST(test_edns_small_udp_size_raised)
+{
+	struct pkt p;
+	struct query q;
+	query(&p, "example.com", TYPE_A, 1);
+	opt_end(&p, opt_begin(&p, 100, 0, 0));
+	ck_assert_int_eq(parse(&p, &q), GD_OK);
+	ck_assert_uint_eq(q.udp_size, 512);
+	query(&p, "example.com", TYPE_A, 1);
+	opt_end(&p, opt_begin(&p, 511, 0, 0));
+	ck_assert_int_eq(parse(&p, &q), GD_OK);
+	ck_assert_uint_eq(q.udp_size, 512);
+	query(&p, "example.com", TYPE_A, 1);
+	opt_end(&p, opt_begin(&p, 513, 0, 0));
+	ck_assert_int_eq(parse(&p, &q), GD_OK);
+	ck_assert_uint_eq(q.udp_size, 513);
+}
+END_TEST
+
+START_TEST(test_edns_version_and_flags_kept)
+{
+	struct pkt p;
+	struct query q;
+	query(&p, "example.com", TYPE_A, 1);
+	opt_end(&p, opt_begin(&p, 1232, 1, 0x8001));
+	ck_assert_int_eq(parse(&p, &q), GD_OK);
+	ck_assert(q.edns);
+	ck_assert_uint_eq(q.edns_version, 1);
+	ck_assert_uint_eq(q.edns_flags, 0x8001);
+}
+END_TEST
+
+START_TEST(test_edns_rdlen_past_packet)
+{
+	struct pkt p;
+	struct query q;
+	query(&p, "example.com", TYPE_A, 1);
+	size_t at = opt_begin(&p, 1232, 0, 0);
+	option(&p, EDNS_OPT_NSID, NULL, 0);
+	wr16(p.b + at, 5); /* 4 octets present */
+	ck_assert_int_eq(parse(&p, &q), GD_EFORMAT);
+	ck_assert(q.have_question);
+	ck_assert(!q.edns);
+}
+END_TEST
+
+START_TEST(test_edns_option_past_rdata)
+{
+	struct pkt p;
+	struct query q;
+	query(&p, "example.com", TYPE_A, 1);
+	size_t at = opt_begin(&p, 1232, 0, 0);
+	put16(&p, EDNS_OPT_NSID);
+	put16(&p, 10); /* but only 2 octets of data */
+	put16(&p, 0);
+	opt_end(&p, at);
+	ck_assert_int_eq(parse(&p, &q), GD_EFORMAT);
+	ck_assert(q.edns); /* the FORMERR still carries an OPT */
+}
+END_TEST
+
+START_TEST(test_edns_truncated_option_header)
+{
+	struct pkt p;
+	struct query q;
+	query(&p, "example.com", TYPE_A, 1);
+	size_t at = opt_begin(&p, 1232, 0, 0);
+	put16(&p, EDNS_OPT_NSID); /* no OPTION-LENGTH */
+	opt_end(&p, at);
+	ck_assert_int_eq(parse(&p, &q), GD_EFORMAT);
+	ck_assert(q.edns);
+}
+END_TEST
+
+START_TEST(test_edns_two_opt_records)
+{
+	struct pkt p;
+	struct query q;
+	query(&p, "example.com", TYPE_A, 2);
+	opt_end(&p, opt_begin(&p, 1232, 0, 0));
+	opt_end(&p, opt_begin(&p, 1232, 0, 0));
+	ck_assert_int_eq(parse(&p, &q), GD_EFORMAT);
+	ck_assert(q.have_question);
+}
+END_TEST
+
+START_TEST(test_edns_opt_owner_not_root)
+{
+	struct pkt p;
+	struct query q;
+	query(&p, "example.com", TYPE_A, 1);
+	put16(&p, 0xC00C); /* owner example.com */
+	put16(&p, TYPE_OPT);
+	put16(&p, 1232);
+	put16(&p, 0);
+	put16(&p, 0);
+	put16(&p, 0);
+	ck_assert_int_eq(parse(&p, &q), GD_EFORMAT);
+	ck_assert(!q.edns);
+}
+END_TEST
+
+START_TEST(test_edns_nsid)
+{
+	struct query q;
+	ck_assert_int_eq(parse_with_option(EDNS_OPT_NSID, NULL, 0, &q), GD_OK);
+	ck_assert(q.edns);
+	ck_assert(q.nsid);
+	ck_assert(!q.keepalive);
+	ck_assert(!q.ecs_present);
+}
+END_TEST
+
+START_TEST(test_edns_keepalive)
+{
+	struct query q;
+	ck_assert_int_eq(parse_with_option(EDNS_OPT_KEEPALIVE, NULL, 0, &q), GD_OK);
+	ck_assert(q.keepalive);
+	ck_assert(!q.nsid);
+	ck_assert_int_eq(parse_with_option(EDNS_OPT_KEEPALIVE, "\0\x64", 2, &q), GD_OK);
+	ck_assert(q.keepalive);
+}
+END_TEST
+
+START_TEST(test_edns_unknown_option_ignored)
+{
+	struct query q;
+	ck_assert_int_eq(parse_with_option(65001, "\1\2\3\4\5", 5, &q), GD_OK);
+	ck_assert(q.edns);
+	ck_assert(!q.nsid);
+	ck_assert(!q.keepalive);
+	ck_assert(!q.ecs_present);
+}
+END_TEST
+
+START_TEST(test_edns_several_options)
+{
+	struct pkt p;
+	struct query q;
+	query(&p, "example.com", TYPE_A, 1);
+	size_t at = opt_begin(&p, 1232, 0, 0);
+	option(&p, EDNS_OPT_COOKIE, "\1\2\3\4\5\6\7\x8", 8);
+	option(&p, EDNS_OPT_NSID, NULL, 0);
+	option(&p, EDNS_OPT_KEEPALIVE, NULL, 0);
+	option(&p, EDNS_OPT_ECS, "\0\1\x18\0\xC0\0\2", 7);
+	opt_end(&p, at);
+	ck_assert_int_eq(parse(&p, &q), GD_OK);
+	ck_assert(q.nsid);
+	ck_assert(q.keepalive);
+	ck_assert(q.ecs_present);
+	ck_assert_uint_eq(q.ecs.source, 24);
+}
+END_TEST
+
+/* ---- Client Subnet ---- */
+
+START_TEST(test_ecs_ipv4_24)
+{
+	struct query q;
+	static const uint8_t want[16] = {198, 51, 100};
+	ck_assert_int_eq(parse_with_option(EDNS_OPT_ECS, "\0\1\x18\0\xC6\x33\x64", 7, &q), GD_OK);
+	ck_assert(q.ecs_present);
+	ck_assert_uint_eq(q.ecs.family, 1);
+	ck_assert_uint_eq(q.ecs.source, 24);
+	ck_assert_uint_eq(q.ecs.scope, 0);
+	ck_assert_uint_eq(q.ecs.addr_len, 3);
+	ck_assert_mem_eq(q.ecs.addr, want, 16);
+}
+END_TEST
+
+START_TEST(test_ecs_ipv6_56)
+{
+	struct query q;
+	static const uint8_t want[16] = {0x20, 0x01, 0x0d, 0xb8, 0x00, 0x01, 0x23};
+	ck_assert_int_eq(parse_with_option(EDNS_OPT_ECS,
+					   "\0\2\x38\0\x20\x01\x0d\xb8\x00\x01\x23", 11, &q),
+			 GD_OK);
+	ck_assert(q.ecs_present);
+	ck_assert_uint_eq(q.ecs.family, 2);
+	ck_assert_uint_eq(q.ecs.source, 56);
+	ck_assert_uint_eq(q.ecs.addr_len, 7);
+	ck_assert_mem_eq(q.ecs.addr, want, 16);
+}
+END_TEST
+
+START_TEST(test_ecs_odd_prefix_ok)
+{
+	struct query q;
+	ck_assert_int_eq(parse_with_option(EDNS_OPT_ECS, "\0\1\x17\0\xC6\x33\x64", 7, &q), GD_OK);
+	ck_assert_uint_eq(q.ecs.source, 23);
+	ck_assert_uint_eq(q.ecs.addr_len, 3);
+	ck_assert_uint_eq(q.ecs.addr[2], 0x64);
+}
+END_TEST
+
+START_TEST(test_ecs_bad_family)
+{
+	struct query q;
+	ck_assert_int_eq(parse_with_option(EDNS_OPT_ECS, "\0\0\x08\0\x0A", 5, &q), GD_EFORMAT);
+	ck_assert(!q.ecs_present);
+	ck_assert(q.edns); /* the FORMERR still carries an OPT */
+	ck_assert(q.have_question);
+	ck_assert_int_eq(parse_with_option(EDNS_OPT_ECS, "\0\3\x08\0\x0A", 5, &q), GD_EFORMAT);
+	ck_assert(!q.ecs_present);
+}
+END_TEST
+
+START_TEST(test_ecs_source_too_long)
+{
+	struct query q;
+	ck_assert_int_eq(parse_with_option(EDNS_OPT_ECS, "\0\1\x21\0\1\2\3\4\0", 9, &q), GD_EFORMAT);
+	uint8_t v6[4 + 17] = {0, 2, 129, 0};
+	ck_assert_int_eq(parse_with_option(EDNS_OPT_ECS, v6, sizeof(v6), &q), GD_EFORMAT);
+	/* the maxima themselves are fine */
+	ck_assert_int_eq(parse_with_option(EDNS_OPT_ECS, "\0\1\x20\0\1\2\3\4", 8, &q), GD_OK);
+	ck_assert_uint_eq(q.ecs.addr_len, 4);
+	uint8_t v6max[4 + 16] = {0, 2, 128, 0, 0x20, 0x01};
+	ck_assert_int_eq(parse_with_option(EDNS_OPT_ECS, v6max, sizeof(v6max), &q), GD_OK);
+	ck_assert_uint_eq(q.ecs.addr_len, 16);
+}
+END_TEST
+
+START_TEST(test_ecs_address_too_short)
+{
+	struct query q;
+	ck_assert_int_eq(parse_with_option(EDNS_OPT_ECS, "\0\1\x18\0\xC6\x33", 6, &q), GD_EFORMAT);
+	ck_assert(!q.ecs_present);
+}
+END_TEST
+
+START_TEST(test_ecs_address_too_long)
+{
+	struct query q;
+	ck_assert_int_eq(parse_with_option(EDNS_OPT_ECS, "\0\1\x18\0\xC6\x33\x64\0", 8, &q),
+			 GD_EFORMAT);
+	ck_assert(!q.ecs_present);
+}
+END_TEST
+
+START_TEST(test_ecs_bits_beyond_prefix)
+{
+	struct query q;
+	/* /23 with the 24th bit set */
+	ck_assert_int_eq(parse_with_option(EDNS_OPT_ECS, "\0\1\x17\0\xC6\x33\x65", 7, &q),
+			 GD_EFORMAT);
+	/* /17 with a low bit of the third octet set */
+	ck_assert_int_eq(parse_with_option(EDNS_OPT_ECS, "\0\1\x11\0\xC6\x33\x40", 7, &q),
+			 GD_EFORMAT);
+	/* /57 for IPv6 with the last bit of the eighth octet set */
+	ck_assert_int_eq(parse_with_option(EDNS_OPT_ECS, "\0\2\x39\0\x20\x01\x0d\xb8\0\0\0\x01",
+					   12, &q),
+			 GD_EFORMAT);
+}
+END_TEST
+
+START_TEST(test_ecs_option_too_short)
+{
+	struct query q;
+	ck_assert_int_eq(parse_with_option(EDNS_OPT_ECS, "\0\1\0", 3, &q), GD_EFORMAT);
+	ck_assert_int_eq(parse_with_option(EDNS_OPT_ECS, NULL, 0, &q), GD_EFORMAT);
+}
+END_TEST
+
+START_TEST(test_ecs_nonzero_scope)
+{
+	struct query q;
+	ck_assert_int_eq(parse_with_option(EDNS_OPT_ECS, "\0\1\x18\x10\xC6\x33\x64", 7, &q),
+			 GD_EFORMAT);
+	ck_assert(!q.ecs_present);
+}
+END_TEST
+
+START_TEST(test_ecs_source_zero)
+{
+	struct query q;
+	static const uint8_t zero[16] = {0};
+	ck_assert_int_eq(parse_with_option(EDNS_OPT_ECS, "\0\1\0\0", 4, &q), GD_OK);
+	ck_assert(q.ecs_present);
+	ck_assert_uint_eq(q.ecs.family, 1);
+	ck_assert_uint_eq(q.ecs.source, 0);
+	ck_assert_uint_eq(q.ecs.addr_len, 0);
+	ck_assert_mem_eq(q.ecs.addr, zero, 16);
+	/* and an address octet with source 0 is one too many */
+	ck_assert_int_eq(parse_with_option(EDNS_OPT_ECS, "\0\1\0\0\0", 5, &q), GD_EFORMAT);
+}
+END_TEST
+
+/* RFC 7871 does not define two ECS options: the subnet would be ambiguous */
+START_TEST(test_ecs_two_options_formerr)
+{
+	struct pkt p;
+	struct query q;
+	query(&p, "example.com", TYPE_A, 1);
+	size_t at = opt_begin(&p, 1232, 0, 0);
+	option(&p, EDNS_OPT_ECS, "\0\1\x18\0\xC6\x33\x64", 7);
+	option(&p, EDNS_OPT_ECS, "\0\1\x08\0\x0A", 5);
+	opt_end(&p, at);
+	ck_assert_int_eq(parse(&p, &q), GD_EFORMAT);
+	ck_assert(q.edns);
+	ck_assert(q.have_question);
+}
+END_TEST
+
+/* ---- wire_read_name ---- */
+
+START_TEST(test_read_name_compressed)
+{
+	uint8_t msg[64];
+	size_t n = to_wire("example.com", msg); /* 0..12 */
+	ck_assert_uint_eq(n, 13);
+	memcpy(msg + n, "\3www\xC0\x00", 6);    /* 13..18 */
+	size_t len = n + 6;
+	uint8_t out[WIRE_NAME_MAX];
+	size_t outlen = 0, pos = 13;
+	ck_assert_int_eq(wire_read_name(msg, len, &pos, out, &outlen), GD_OK);
+	ck_assert_uint_eq(outlen, 17);
+	ck_assert_mem_eq(out, "\3www\7example\3com\0", 17);
+	ck_assert_uint_eq(pos, 19);
+
+	pos = 0;
+	ck_assert_int_eq(wire_read_name(msg, len, &pos, out, &outlen), GD_OK);
+	ck_assert_uint_eq(outlen, 13);
+	ck_assert_uint_eq(pos, 13);
+}
+END_TEST
+
+START_TEST(test_read_name_pointer_chain)
+{
+	/* 0: "com"; 5: "example" -> 0; 15: "www" -> 5; pos ends after the first pointer */
+	static const uint8_t msg[] = "\3com\0\7example\xC0\x00\3www\xC0\x05";
+	uint8_t out[WIRE_NAME_MAX];
+	size_t outlen = 0, pos = 15;
+	ck_assert_int_eq(wire_read_name(msg, sizeof(msg) - 1, &pos, out, &outlen), GD_OK);
+	ck_assert_uint_eq(outlen, 17);
+	ck_assert_mem_eq(out, "\3www\7example\3com\0", 17);
+	ck_assert_uint_eq(pos, 21);
+}
+END_TEST
+
+START_TEST(test_read_name_loop)
+{
+	static const uint8_t msg[] = {0xC0, 0x02, 0xC0, 0x00};
+	uint8_t out[WIRE_NAME_MAX];
+	size_t outlen = 0, pos = 2;
+	ck_assert_int_eq(wire_read_name(msg, sizeof(msg), &pos, out, &outlen), GD_EFORMAT);
+	ck_assert_uint_eq(pos, 2);
+}
+END_TEST
+
+START_TEST(test_read_name_too_long_via_pointers)
+{
+	/* four 63-octet labels chained by pointers: 4 * 64 + 1 = 257 octets */
+	uint8_t msg[300];
+	size_t len = 0, starts[4];
+	for (int i = 0; i < 4; i++) {
+		starts[i] = len;
+		msg[len++] = 63;
+		memset(msg + len, 'a' + i, 63);
+		len += 63;
+		if (i == 0) {
+			msg[len++] = 0;
+		} else {
+			msg[len++] = 0xC0;
+			msg[len++] = (uint8_t)starts[i - 1];
+		}
+	}
+	uint8_t out[WIRE_NAME_MAX];
+	size_t outlen = 0, pos = starts[2];
+	ck_assert_int_eq(wire_read_name(msg, len, &pos, out, &outlen), GD_OK);
+	ck_assert_uint_eq(outlen, 193);
+	pos = starts[3];
+	ck_assert_int_eq(wire_read_name(msg, len, &pos, out, &outlen), GD_EFORMAT);
+}
+END_TEST
+
+START_TEST(test_read_name_pointer_target_past_end)
+{
+	static const uint8_t msg[] = "\1a\0\xC0\x00";
+	uint8_t out[WIRE_NAME_MAX];
+	size_t outlen, pos = 3;
+	/* len cuts the message so the target's label runs off the end */
+	ck_assert_int_eq(wire_read_name(msg, 5, &pos, out, &outlen), GD_OK);
+	ck_assert_uint_eq(outlen, 3);
+	pos = 3;
+	ck_assert_int_eq(wire_read_name(msg, 4, &pos, out, &outlen), GD_EFORMAT);
+}
+END_TEST
+
+/* ---- name helpers ---- */
+
+START_TEST(test_name_equal)
+{
+	uint8_t a[256], b[256];
+	to_wire("WWW.Example.com", a);
+	to_wire("www.example.COM", b);
+	ck_assert(wire_name_equal(a, b));
+	to_wire("www.example.org", b);
+	ck_assert(!wire_name_equal(a, b));
+	to_wire("www.example.com.x", b);
+	ck_assert(!wire_name_equal(a, b));
+	to_wire("ab.c", a);
+	to_wire("a.bc", b);
+	ck_assert(!wire_name_equal(a, b));
+	to_wire(".", a);
+	to_wire(".", b);
+	ck_assert(wire_name_equal(a, b));
+	/* only ASCII letters fold: '[' is not '{' */
+	ck_assert(!wire_name_equal((const uint8_t *)"\1[\0", (const uint8_t *)"\1{\0"));
+}
+END_TEST
+
+START_TEST(test_name_is_sub)
+{
+	uint8_t n[256], p[256];
+	to_wire("www.Example.com", n);
+	to_wire("example.COM", p);
+	ck_assert(wire_name_is_sub(n, p));
+	ck_assert(!wire_name_is_sub(p, n));
+	ck_assert(wire_name_is_sub(p, p));
+	to_wire("wwwexample.com", n);
+	ck_assert(!wire_name_is_sub(n, p));
+	to_wire("example.net", n);
+	ck_assert(!wire_name_is_sub(n, p));
+	to_wire(".", p);
+	ck_assert(wire_name_is_sub(n, p));
+	ck_assert(wire_name_is_sub(p, p));
+}
+END_TEST
+
+START_TEST(test_name_lower)
+{
+	static const uint8_t in[] = "\5AbZ[@\4\xC4Q-9\0";
+	uint8_t out[16];
+	memset(out, 0xEE, sizeof(out));
+	wire_name_lower(in, 12, out);
+	ck_assert_mem_eq(out, "\5abz[@\4\xC4q-9\0", 12);
+	ck_assert_uint_eq(out[12], 0xEE);
+}
+END_TEST
+
+START_TEST(test_name_to_str)
+{
+	char buf[256];
+	uint8_t n[256];
+	to_wire("www.Example.com", n);
+	ck_assert_str_eq(wire_name_to_str(n, buf, sizeof(buf)), "www.Example.com.");
+	ck_assert_str_eq(wire_name_to_str((const uint8_t *)"", buf, sizeof(buf)), ".");
+	ck_assert_str_eq(wire_name_to_str((const uint8_t *)"\3a.b\7example\0", buf, sizeof(buf)),
+			 "a\\.b.example.");
+	ck_assert_str_eq(wire_name_to_str((const uint8_t *)"\4a\1 \xff\0", buf, sizeof(buf)),
+			 "a\\001\\032\\255.");
+	ck_assert_str_eq(wire_name_to_str((const uint8_t *)"\3\\\"\x7f\0", buf, sizeof(buf)),
+			 "\\\\\\\"\\127.");
+}
+END_TEST
+
+START_TEST(test_name_to_str_small_buffer)
+{
+	char buf[8];
+	uint8_t n[256];
+	memset(buf, 'Z', sizeof(buf));
+	to_wire("example.com", n);
+	wire_name_to_str(n, buf, 6);
+	ck_assert_uint_lt(strlen(buf), 6);
+	ck_assert_int_eq(buf[6], 'Z');
+	ck_assert_int_eq(buf[7], 'Z');
+}
+END_TEST
+
+START_TEST(test_name_len)
+{
+	uint8_t n[300];
+	ck_assert_uint_eq(wire_name_len((const uint8_t *)"\3www\7example\3com\0", 17), 17);
+	ck_assert_uint_eq(wire_name_len((const uint8_t *)"\3www\7example\3com\0", 64), 17);
+	ck_assert_uint_eq(wire_name_len((const uint8_t *)"", 1), 1);
+	/* the root label lies beyond max */
+	ck_assert_uint_eq(wire_name_len((const uint8_t *)"\3www\7example\3com\0", 16), 0);
+	/* a label runs past max */
+	ck_assert_uint_eq(wire_name_len((const uint8_t *)"\3www\7exa", 8), 0);
+	/* label lengths 64 and 0xC0 */
+	memset(n, 'a', sizeof(n));
+	n[0] = 64;
+	n[65] = 0;
+	ck_assert_uint_eq(wire_name_len(n, sizeof(n)), 0);
+	ck_assert_uint_eq(wire_name_len((const uint8_t *)"\xC0\x0C", 2), 0);
+	/* 256 octets */
+	memset(n, 'a', sizeof(n));
+	n[0] = n[64] = n[128] = 63;
+	n[192] = 62;
+	n[255] = 0;
+	ck_assert_uint_eq(wire_name_len(n, sizeof(n)), 0);
+	n[192] = 61;
+	n[254] = 0;
+	ck_assert_uint_eq(wire_name_len(n, sizeof(n)), 255);
+	ck_assert_uint_eq(wire_name_labels(n), 4);
+}
+END_TEST
+
+/* ---- writer ---- */
+
+static const uint8_t zero_header[DNS_HEADER_LEN];
+
+static void writer_with_header(struct wire_writer *w, uint8_t *buf, size_t cap)
+{
+	wire_writer_init(w, buf, cap);
+	ck_assert_int_eq(wire_put(w, zero_header, sizeof(zero_header)), GD_OK);
+}
+
+static int put_name(struct wire_writer *w, const char *name, bool compress)
+{
+	uint8_t n[256];
+	to_wire(name, n);
+	return wire_put_name(w, n, compress);
+}
+
+START_TEST(test_put_integers)
+{
+	uint8_t buf[8];
+	struct wire_writer w;
+	wire_writer_init(&w, buf, 7);
+	ck_assert_int_eq(wire_put16(&w, 0x1234), GD_OK);
+	ck_assert_int_eq(wire_put32(&w, 0xA1B2C3D4), GD_OK);
+	ck_assert_uint_eq(w.len, 6);
+	ck_assert_mem_eq(buf, "\x12\x34\xA1\xB2\xC3\xD4", 6);
+	ck_assert_int_eq(wire_put16(&w, 1), GD_ESPACE);
+	ck_assert_int_eq(wire_put32(&w, 1), GD_ESPACE);
+	ck_assert_int_eq(wire_put(&w, "ab", 2), GD_ESPACE);
+	ck_assert_uint_eq(w.len, 6);
+	ck_assert_int_eq(wire_put(&w, "a", 1), GD_OK);
+	ck_assert_uint_eq(w.len, 7);
+}
+END_TEST
+
+START_TEST(test_put_name_compresses_whole_name)
+{
+	uint8_t buf[512];
+	struct wire_writer w;
+	writer_with_header(&w, buf, sizeof(buf));
+	ck_assert_int_eq(put_name(&w, "www.example.com", true), GD_OK);
+	ck_assert_uint_eq(w.len, 29);
+	ck_assert_mem_eq(buf + 12, "\3www\7example\3com\0", 17);
+	ck_assert_int_eq(put_name(&w, "www.example.com", true), GD_OK);
+	ck_assert_uint_eq(w.len, 31);
+	ck_assert_mem_eq(buf + 29, "\xC0\x0C", 2);
+}
+END_TEST
+
+START_TEST(test_put_name_case_insensitive)
+{
+	uint8_t buf[512];
+	struct wire_writer w;
+	writer_with_header(&w, buf, sizeof(buf));
+	ck_assert_int_eq(put_name(&w, "www.example.com", true), GD_OK);
+	ck_assert_int_eq(put_name(&w, "WWW.Example.COM", true), GD_OK);
+	ck_assert_uint_eq(w.len, 31);
+	ck_assert_mem_eq(buf + 29, "\xC0\x0C", 2);
+}
+END_TEST
+
+START_TEST(test_put_name_partial_suffix)
+{
+	uint8_t buf[512];
+	struct wire_writer w;
+	writer_with_header(&w, buf, sizeof(buf));
+	ck_assert_int_eq(put_name(&w, "www.example.com", true), GD_OK);
+	ck_assert_int_eq(put_name(&w, "mail.example.com", true), GD_OK);
+	ck_assert_uint_eq(w.len, 36);
+	ck_assert_mem_eq(buf + 29, "\4mail\xC0\x10", 7);
+	/* a name ending in "com" points at the "com" of the first name */
+	ck_assert_int_eq(put_name(&w, "other.com", true), GD_OK);
+	ck_assert_mem_eq(buf + 36, "\5other\xC0\x18", 8);
+	/* the new name itself is now a target, through its pointer */
+	ck_assert_int_eq(put_name(&w, "a.mail.example.com", true), GD_OK);
+	ck_assert_mem_eq(buf + 44, "\1a\xC0\x1D", 4);
+	ck_assert_uint_eq(w.len, 48);
+	/* nothing in common: literal */
+	ck_assert_int_eq(put_name(&w, "example.org", true), GD_OK);
+	ck_assert_mem_eq(buf + 48, "\7example\3org\0", 13);
+	ck_assert_uint_eq(w.len, 61);
+}
+END_TEST
+
+START_TEST(test_put_name_uncompressed)
+{
+	uint8_t buf[512];
+	struct wire_writer w;
+	writer_with_header(&w, buf, sizeof(buf));
+	ck_assert_int_eq(put_name(&w, "www.example.com", false), GD_OK);
+	ck_assert_int_eq(put_name(&w, "www.example.com", false), GD_OK);
+	ck_assert_uint_eq(w.len, 12 + 17 + 17);
+	ck_assert_mem_eq(buf + 29, "\3www\7example\3com\0", 17);
+	/* uncompressed names are still targets for later ones */
+	ck_assert_int_eq(put_name(&w, "ftp.example.com", true), GD_OK);
+	ck_assert_mem_eq(buf + 46, "\3ftp\xC0\x10", 6);
+}
+END_TEST
+
+START_TEST(test_put_name_root)
+{
+	uint8_t buf[16];
+	struct wire_writer w;
+	writer_with_header(&w, buf, sizeof(buf));
+	ck_assert_int_eq(put_name(&w, ".", true), GD_OK);
+	ck_assert_uint_eq(w.len, 13);
+	ck_assert_uint_eq(buf[12], 0);
+}
+END_TEST
+
+START_TEST(test_put_name_no_space)
+{
+	uint8_t buf[64];
+	struct wire_writer w;
+	memset(buf, 0xAA, sizeof(buf));
+	writer_with_header(&w, buf, 12 + 16);
+	ck_assert_int_eq(put_name(&w, "www.example.com", true), GD_ESPACE);
+	ck_assert_uint_eq(w.len, 12);
+	ck_assert_uint_eq(w.ncomp, 0);
+	for (size_t i = 12; i < sizeof(buf); i++)
+		ck_assert_uint_eq(buf[i], 0xAA);
+
+	writer_with_header(&w, buf, 12 + 17);
+	ck_assert_int_eq(put_name(&w, "www.example.com", true), GD_OK);
+	ck_assert_uint_eq(w.len, 29);
+	/* a pointer needs two octets, one is left */
+	w.cap = 30;
+	unsigned ncomp = w.ncomp;
+	ck_assert_int_eq(put_name(&w, "a.example.com", true), GD_ESPACE);
+	ck_assert_int_eq(put_name(&w, "example.com", true), GD_ESPACE);
+	ck_assert_uint_eq(w.len, 29);
+	ck_assert_uint_eq(w.ncomp, ncomp);
+	ck_assert_uint_eq(buf[29], 0xAA);
+}
+END_TEST
+
+START_TEST(test_rollback_restores_compression)
+{
+	uint8_t buf[512];
+	struct wire_writer w;
+	writer_with_header(&w, buf, sizeof(buf));
+	ck_assert_int_eq(put_name(&w, "example.com", true), GD_OK); /* 12..24 */
+	struct wire_mark m = wire_mark(&w);
+	ck_assert_int_eq(put_name(&w, "www.example.com", true), GD_OK); /* 25..30 */
+	ck_assert_mem_eq(buf + 25, "\3www\xC0\x0C", 6);
+	ck_assert_int_eq(put_name(&w, "foo.test", true), GD_OK); /* 31..40 */
+	ck_assert_int_eq(wire_put32(&w, 0xFFFFFFFF), GD_OK);
+	wire_rollback(&w, m);
+	ck_assert_uint_eq(w.len, 25);
+	ck_assert_uint_eq(w.ncomp, m.ncomp);
+	/* must be literal: the earlier "foo.test" and "www" are gone */
+	ck_assert_int_eq(put_name(&w, "foo.test", true), GD_OK);
+	ck_assert_mem_eq(buf + 25, "\3foo\4test\0", 10);
+	ck_assert_int_eq(put_name(&w, "www.example.com", true), GD_OK);
+	ck_assert_mem_eq(buf + 35, "\3www\xC0\x0C", 6);
+	ck_assert_uint_eq(w.len, 41);
+}
+END_TEST
+
+START_TEST(test_add_comp_registers_target)
+{
+	uint8_t buf[512];
+	struct wire_writer w;
+	wire_writer_init(&w, buf, sizeof(buf));
+	ck_assert_int_eq(wire_put(&w, zero_header, 12), GD_OK);
+	uint8_t n[64];
+	size_t nl = to_wire("Example.COM", n);
+	ck_assert_int_eq(wire_put(&w, n, nl), GD_OK);
+	ck_assert_int_eq(put_name(&w, "example.com", true), GD_OK);
+	ck_assert_mem_eq(buf + 25, "\7example\3com\0", 13); /* not registered yet */
+	wire_add_comp(&w, 12, n);
+	ck_assert_int_eq(put_name(&w, "ns.com", true), GD_OK);
+	ck_assert_uint_eq(w.len, 38 + 5);
+	ck_assert_mem_eq(buf + 38, "\2ns", 3);
+	ck_assert_uint_eq(rd16(buf + 41) & 0xC000, 0xC000);
+}
+END_TEST
+
+START_TEST(test_put_name_beyond_pointer_range)
+{
+	static uint8_t buf[0x4100];
+	struct wire_writer w;
+	wire_writer_init(&w, buf, sizeof(buf));
+	w.len = 0x4000; /* past the 14-bit pointer range */
+	ck_assert_int_eq(put_name(&w, "example.com", true), GD_OK);
+	ck_assert_uint_eq(w.ncomp, 0);
+	ck_assert_int_eq(put_name(&w, "example.com", true), GD_OK);
+	ck_assert_mem_eq(buf + 0x400D, "\7example\3com\0", 13);
+}
+END_TEST
+
+Suite *wire_suite(void)
+{
+	Suite *s = suite_create("wire");
+	TCase *tc = tcase_create("parse");
+	tcase_add_test(tc, test_parse_valid_query);
+	tcase_add_test(tc, test_parse_root_question);
+	tcase_add_test(tc, test_parse_short_header_dropped);
+	tcase_add_test(tc, test_parse_response_dropped);
+	tcase_add_test(tc, test_parse_qdcount_zero);
+	tcase_add_test(tc, test_parse_qdcount_two);
+	tcase_add_test(tc, test_parse_label_type_0x40);
+	tcase_add_test(tc, test_parse_label_type_0x80);
+	tcase_add_test(tc, test_parse_name_255_accepted);
+	tcase_add_test(tc, test_parse_name_256_rejected);
+	tcase_add_test(tc, test_parse_pointer_to_itself);
+	tcase_add_test(tc, test_parse_forward_pointer);
+	tcase_add_test(tc, test_parse_pointer_loop_in_answer);
+	tcase_add_test(tc, test_parse_answer_pointer_to_question_ok);
+	tcase_add_test(tc, test_parse_question_pointer_into_header);
+	tcase_add_test(tc, test_parse_truncated_qtype_qclass);
+	tcase_add_test(tc, test_parse_truncated_name);
+	tcase_add_test(tc, test_parse_missing_additional);
+	tcase_add_test(tc, test_parse_trailing_garbage);
+	tcase_add_test(tc, test_parse_trailing_garbage_after_opt);
+	tcase_add_test(tc, test_parse_notimp_opcode);
+	tcase_add_test(tc, test_parse_non_opt_additional_skipped);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("edns");
+	tcase_add_test(tc, test_edns_basic);
+	tcase_add_test(tc, test_edns_small_udp_size_raised);
+	tcase_add_test(tc, test_edns_version_and_flags_kept);
+	tcase_add_test(tc, test_edns_rdlen_past_packet);
+	tcase_add_test(tc, test_edns_option_past_rdata);
+	tcase_add_test(tc, test_edns_truncated_option_header);
+	tcase_add_test(tc, test_edns_two_opt_records);
+	tcase_add_test(tc, test_edns_opt_owner_not_root);
+	tcase_add_test(tc, test_edns_nsid);
+	tcase_add_test(tc, test_edns_keepalive);
+	tcase_add_test(tc, test_edns_unknown_option_ignored);
+	tcase_add_test(tc, test_edns_several_options);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("ecs");
+	tcase_add_test(tc, test_ecs_ipv4_24);
+	tcase_add_test(tc, test_ecs_ipv6_56);
+	tcase_add_test(tc, test_ecs_odd_prefix_ok);
+	tcase_add_test(tc, test_ecs_bad_family);
+	tcase_add_test(tc, test_ecs_source_too_long);
+	tcase_add_test(tc, test_ecs_address_too_short);
+	tcase_add_test(tc, test_ecs_address_too_long);
+	tcase_add_test(tc, test_ecs_bits_beyond_prefix);
+	tcase_add_test(tc, test_ecs_option_too_short);
+	tcase_add_test(tc, test_ecs_nonzero_scope);
+	tcase_add_test(tc, test_ecs_source_zero);
+	tcase_add_test(tc, test_ecs_two_options_formerr);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("names");
+	tcase_add_test(tc, test_read_name_compressed);
+	tcase_add_test(tc, test_read_name_pointer_chain);
+	tcase_add_test(tc, test_read_name_loop);
+	tcase_add_test(tc, test_read_name_too_long_via_pointers);
+	tcase_add_test(tc, test_read_name_pointer_target_past_end);
+	tcase_add_test(tc, test_name_equal);
+	tcase_add_test(tc, test_name_is_sub);
+	tcase_add_test(tc, test_name_lower);
+	tcase_add_test(tc, test_name_to_str);
+	tcase_add_test(tc, test_name_to_str_small_buffer);
+	tcase_add_test(tc, test_name_len);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("writer");
+	tcase_add_test(tc, test_put_integers);
+	tcase_add_test(tc, test_put_name_compresses_whole_name);
+	tcase_add_test(tc, test_put_name_case_insensitive);
+	tcase_add_test(tc, test_put_name_partial_suffix);
+	tcase_add_test(tc, test_put_name_uncompressed);
+	tcase_add_test(tc, test_put_name_root);
+	tcase_add_test(tc, test_put_name_no_space);
+	tcase_add_test(tc, test_rollback_restores_compression);
+	tcase_add_test(tc, test_add_comp_registers_target);
+	tcase_add_test(tc, test_put_name_beyond_pointer_range);
+	suite_add_tcase(s, tc);
+	return s;
+}
