@@ -28,6 +28,8 @@ SRCS = src/log.c src/jsonpos.c src/jsoncheck.c src/config.c src/wire.c src/zone.
 MAIN = src/main.c
 HDRS = $(wildcard include/*.h)
 UNIT_SRCS = $(wildcard tests/unit/*.c)
+TEST_MMDB = tests/tmp/geo/city.mmdb tests/tmp/geo/city4.mmdb \
+	    tests/tmp/geo/flat4.mmdb tests/tmp/geo/flat6.mmdb
 
 WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
        -Wno-unused-parameter
@@ -109,7 +111,7 @@ src/geodnsd: $(OBJS) build/main.o
 $(CHECK_DIR)/geodnsd: $(CHECK_OBJS) $(CHECK_DIR)/main.o
 	$(CC) $(BASE_CFLAGS) $(CHECK_FLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-$(CHECK_DIR)/unit-tests: $(UNIT_SRCS) $(CHECK_OBJS) $(HDRS) tests/unit/unit.h
+$(CHECK_DIR)/unit-tests: $(UNIT_SRCS) $(CHECK_OBJS) $(HDRS) tests/unit/unit.h $(TEST_MMDB)
 	$(CC) $(BASE_CFLAGS) $(CHECK_FLAGS) $(CHECK_CFLAGS) -Itests/unit $(LDFLAGS) \
 	  -o $@ $(UNIT_SRCS) $(CHECK_OBJS) $(LIBS) $(CHECK_LIBS)
 
@@ -117,10 +119,28 @@ $(CHECK_DIR)/unit-tests: $(UNIT_SRCS) $(CHECK_OBJS) $(HDRS) tests/unit/unit.h
 $(CHECK_DIR)/tcpclient: tests/integration/tcpclient.c config.mk | $(CHECK_DIR)
 	$(CC) $(BASE_CFLAGS) $(CHECK_FLAGS) $(CFLAGS) -o $@ $< $(LDNS_LIBS)
 
+# GeoIP databases for the tests (TEST_MMDB), in every layout the server reads
+tests/tmp/geo/city.mmdb: tests/data/geo-test.csv tools/mkgeodb
+	@mkdir -p tests/tmp/geo
+	tools/mkgeodb --layout maxmind --ip-version 6 -o $@ tests/data/geo-test.csv
+tests/tmp/geo/city4.mmdb: tests/data/geo-test.csv tools/mkgeodb
+	@mkdir -p tests/tmp/geo
+	grep -v '^2001:' tests/data/geo-test.csv > tests/tmp/geo/v4.csv
+	tools/mkgeodb --layout maxmind --ip-version 4 -o $@ tests/tmp/geo/v4.csv
+tests/tmp/geo/flat4.mmdb: tests/data/geo-test.csv tools/mkgeodb
+	@mkdir -p tests/tmp/geo
+	grep -v '^2001:' tests/data/geo-test.csv > tests/tmp/geo/flat-v4.csv
+	tools/mkgeodb --layout flat --ip-version 4 -o $@ tests/tmp/geo/flat-v4.csv
+tests/tmp/geo/flat6.mmdb: tests/data/geo-test.csv tools/mkgeodb
+	@mkdir -p tests/tmp/geo
+	grep -E '^(network|2001:)' tests/data/geo-test.csv > tests/tmp/geo/flat-v6.csv
+	tools/mkgeodb --layout flat --ip-version 6 --type dbip-city-lite -o $@ tests/tmp/geo/flat-v6.csv
+
 run: src/geodnsd zones/demo-city.mmdb
 	src/geodnsd -f -c zones/geodnsd.conf
 
-check: $(CHECK_DIR)/geodnsd $(CHECK_DIR)/unit-tests $(CHECK_DIR)/tcpclient zones/demo-city.mmdb
+check: $(CHECK_DIR)/geodnsd $(CHECK_DIR)/unit-tests $(CHECK_DIR)/tcpclient zones/demo-city.mmdb \
+       $(TEST_MMDB)
 	tests/run-all $(CHECK_DIR)
 
 install: src/geodnsd

@@ -33,6 +33,8 @@ int main(void)
 	srunner_add_suite(sr, config_suite());
 	srunner_add_suite(sr, zone_suite());
 	srunner_add_suite(sr, answer_suite());
+	srunner_add_suite(sr, geo_suite());
+	srunner_add_suite(sr, service_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -1,0 +1,151 @@
+# geo.sh - the demo's geo services against the real daemon (the README's dig
+# session): each continent of zones/demo-geo.csv lands on its region, SCOPE
+# is the GeoIP network prefix (raised to /24 or /56 where a hash decided),
+# CNAME regions are followed, AAAA without AAAA is NODATA, ECS is echoed on
+# negative answers with SCOPE 0 and never sent without ECS in the query.
+. tests/integration/lib.sh
+start_server tests/data/demo-geo.conf || exit 1
+
+# q NAME SUBNET TYPE: the parts of the answer that matter here
+q() {
+	dq +norec "$1" "$3" +subnet="$2" | grep -E 'status:|CLIENT-SUBNET|^[^;].*	IN	'
+}
+
+check_cmd "North America (192.0.2.0/24, New York /25) -> us-east, 2 of 3" \
+	q www.example.com 192.0.2.0/24 A <<'EOF2'
+;; ->>HEADER<<- opcode: QUERY, status: NOERROR
+; CLIENT-SUBNET: 192.0.2.0/24/25
+www.example.com.	30	IN	A	192.0.2.10
+www.example.com.	30	IN	A	192.0.2.11
+EOF2
+
+check_cmd "Europe (198.51.100.0/24, Dublin) -> eu-west, scope = the /24" \
+	q www.example.com 198.51.100.0/24 A <<'EOF2'
+;; ->>HEADER<<- opcode: QUERY, status: NOERROR
+; CLIENT-SUBNET: 198.51.100.0/24/24
+www.example.com.	30	IN	A	198.51.100.10
+www.example.com.	30	IN	A	198.51.100.11
+EOF2
+
+check_cmd "Asia (203.0.113.0/24, Singapore /25) -> ap-south CNAME, followed" \
+	q www.example.com 203.0.113.0/24 A <<'EOF2'
+;; ->>HEADER<<- opcode: QUERY, status: NOERROR
+; CLIENT-SUBNET: 203.0.113.0/24/25
+www.example.com.	30	IN	CNAME	lb-ap.example.net.
+lb-ap.example.net.	3600	IN	A	203.0.113.10
+EOF2
+
+check_cmd "Oceania (Sydney /26) -> continent override to ap-south" \
+	q www.example.com 203.0.113.192/26 A <<'EOF2'
+;; ->>HEADER<<- opcode: QUERY, status: NOERROR
+; CLIENT-SUBNET: 203.0.113.192/26/26
+www.example.com.	30	IN	CNAME	lb-ap.example.net.
+lb-ap.example.net.	3600	IN	A	203.0.113.10
+EOF2
+
+check_cmd "IPv6 ECS over IPv4: Frankfurt /40 -> eu-west" \
+	q www.example.com 2001:db8:100::/40 A <<'EOF2'
+;; ->>HEADER<<- opcode: QUERY, status: NOERROR
+; CLIENT-SUBNET: 2001:db8:100::/40/40
+www.example.com.	30	IN	A	198.51.100.10
+www.example.com.	30	IN	A	198.51.100.11
+EOF2
+
+check_cmd "IPv6 /48 in North America: scope raised to /56 by max_answers" \
+	q www.example.com 2001:db8::/48 A <<'EOF2'
+;; ->>HEADER<<- opcode: QUERY, status: NOERROR
+; CLIENT-SUBNET: 2001:db8::/48/56
+www.example.com.	30	IN	A	192.0.2.11
+www.example.com.	30	IN	A	192.0.2.12
+EOF2
+
+check_cmd "AAAA where the region has none: NODATA with SOA, ECS echoed" \
+	q www.example.com 198.51.100.0/24 AAAA <<'EOF2'
+;; ->>HEADER<<- opcode: QUERY, status: NOERROR
+; CLIENT-SUBNET: 198.51.100.0/24/24
+example.com.		300	IN	SOA	ns1.example.com. hostmaster.example.com. 2026112701 7200 900 1209600 300
+EOF2
+
+check_cmd "AAAA in us-east" q www.example.com 192.0.2.0/24 AAAA <<'EOF2'
+;; ->>HEADER<<- opcode: QUERY, status: NOERROR
+; CLIENT-SUBNET: 192.0.2.0/24/25
+www.example.com.	30	IN	AAAA	2001:db8:1::10
+EOF2
+
+check_cmd "private ECS address: not located, fallback us-east" \
+	q www.example.com 10.1.2.0/24 A <<'EOF2'
+;; ->>HEADER<<- opcode: QUERY, status: NOERROR
+; CLIENT-SUBNET: 10.1.2.0/24/24
+www.example.com.	30	IN	A	192.0.2.11
+www.example.com.	30	IN	A	192.0.2.12
+EOF2
+
+check_cmd "private /8 on a service without hashing: scope = the reserved /8" \
+	q api.example.com 10.0.0.0/8 A <<'EOF2'
+;; ->>HEADER<<- opcode: QUERY, status: NOERROR
+; CLIENT-SUBNET: 10.0.0.0/8/8
+api.example.com.	20	IN	A	198.51.100.20
+EOF2
+
+check_cmd "SOURCE 0: the source address decides (loopback: fallback), SCOPE 0" \
+	q www.example.com 0.0.0.0/0 A <<'EOF2'
+;; ->>HEADER<<- opcode: QUERY, status: NOERROR
+; CLIENT-SUBNET: 0.0.0.0/0/0
+www.example.com.	30	IN	A	192.0.2.10
+www.example.com.	30	IN	A	192.0.2.12
+EOF2
+
+check_cmd "NXDOMAIN echoes ECS with SCOPE 0" q nx.example.com 192.0.2.0/24 A <<'EOF2'
+;; ->>HEADER<<- opcode: QUERY, status: NXDOMAIN
+; CLIENT-SUBNET: 192.0.2.0/24/0
+example.com.		300	IN	SOA	ns1.example.com. hostmaster.example.com. 2026112701 7200 900 1209600 300
+EOF2
+
+check_cmd "static name: SCOPE 0" q static.example.com 192.0.2.0/24 A <<'EOF2'
+;; ->>HEADER<<- opcode: QUERY, status: NOERROR
+; CLIENT-SUBNET: 192.0.2.0/24/0
+static.example.com.	3600	IN	A	192.0.2.80
+EOF2
+
+check_cmd "REFUSED echoes ECS with SCOPE 0" q www.example.org 192.0.2.0/24 A <<'EOF2'
+;; ->>HEADER<<- opcode: QUERY, status: REFUSED
+; CLIENT-SUBNET: 192.0.2.0/24/0
+EOF2
+
+check_cmd "weight split (api, us-east 50%): scope at least the hashed /24" \
+	q api.example.com 192.0.2.0/24 A <<'EOF2'
+;; ->>HEADER<<- opcode: QUERY, status: NOERROR
+; CLIENT-SUBNET: 192.0.2.0/24/25
+api.example.com.	20	IN	A	192.0.2.20
+EOF2
+
+nq() { dq +norec www.example.com | grep -cE 'CLIENT-SUBNET|^[^;].*	IN	A'; }
+check_cmd "no ECS in the query: none in the answer" nq <<'EOF2'
+2
+EOF2
+
+# The api split over many client networks: the demo database has one IPv4
+# /24 in North America, so take 64 IPv6 /56s inside the San Francisco /48
+# (2001:db8:0:XX00::/56); us-east keeps about half of them (weight 50) and
+# the rest spill to the next closest region, eu-west.
+split() {
+	east=0; west=0; i=0
+	while [ $i -lt 64 ]; do
+		net=$(printf '2001:db8:0:%02x00::/56' $i)
+		a=$(dq +norec +short api.example.com +subnet=$net | grep -v '^;' | head -1)
+		case $a in
+		192.0.2.20) east=$((east + 1)) ;;
+		198.51.100.20) west=$((west + 1)) ;;
+		esac
+		i=$((i + 1))
+	done
+	# 50% of 64 = 32; a fair hash stays within 20..44 (p > 0.999)
+	if [ $east -ge 20 ] && [ $east -le 44 ] && [ $((east + west)) -eq 64 ]; then
+		echo "split ok"
+	else
+		echo "split east=$east west=$west"
+	fi
+}
+check_cmd "weight 50 keeps about half of us-east's clients, the rest spill" split <<'EOF2'
+split ok
+EOF2
