@@ -1,0 +1,5 @@
+#include "unit.h"
+Suite *geo_suite(void)
+{
+	return suite_create("geo");
+}

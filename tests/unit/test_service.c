@@ -1,0 +1,5 @@
+#include "unit.h"
+Suite *service_suite(void)
+{
+	return suite_create("service");
+}
