@@ -24,8 +24,9 @@ int parse_hostport(const char *s, uint16_t default_port, struct sockaddr_storage
 {
 	char host[256];
 	const char *port = NULL;
+	bool bracketed = s[0] == '[';
 	memset(ss, 0, sizeof(*ss));
-	if (s[0] == '[') {
+	if (bracketed) {
 		const char *end = strchr(s, ']');
 		if (!end || (size_t)(end - s - 1) >= sizeof(host))
 			return GD_EINVAL;
@@ -52,13 +53,15 @@ int parse_hostport(const char *s, uint16_t default_port, struct sockaddr_storage
 		char *end;
 		if (!*port)
 			return GD_EINVAL;
+		if (port[strspn(port, "0123456789")] != '\0')
+			return GD_EINVAL; /* digits only: no sign, no blanks */
 		p = strtoul(port, &end, 10);
 		if (*end || p > 65535)
 			return GD_EINVAL;
 	}
 	struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
 	struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
-	if (inet_pton(AF_INET, host, &a4->sin_addr) == 1) {
+	if (!bracketed && inet_pton(AF_INET, host, &a4->sin_addr) == 1) {
 		a4->sin_family = AF_INET;
 		a4->sin_port = htons((uint16_t)p);
 		*len = sizeof(*a4);
@@ -97,6 +100,8 @@ int parse_netprefix(const char *s, struct netprefix *out)
 		char *end;
 		if (!slash[1])
 			return GD_EINVAL;
+		if (slash[1 + strspn(slash + 1, "0123456789")] != '\0')
+			return GD_EINVAL;
 		bits = strtoul(slash + 1, &end, 10);
 		if (*end || bits > max)
 			return GD_EINVAL;
@@ -122,7 +127,8 @@ static void get_prefixes(struct jcheck *c, json_t *obj, const char *key,
 	size_t k = 0, i;
 	json_t *e;
 	json_array_foreach(arr, i, e) {
-		if (!json_is_string(e) || k >= nl)
+		/* jc_get_str_list kept the non-empty strings, in order */
+		if (!json_is_string(e) || json_string_length(e) == 0 || k >= nl)
 			continue;
 		if (parse_netprefix(list[k], &(*out)[*n]) < 0) {
 			jc_push_key(c, key);
@@ -170,9 +176,9 @@ static void load_server(struct jcheck *c, struct config *cfg, json_t *o)
 			if (json_is_array(lv))
 				jc_push_index(c, i);
 			struct listen_addr *la = &cfg->listen[cfg->nlisten];
-			if (!json_is_string(e))
+			if (!json_is_string(e) || json_string_length(e) == 0)
 				jc_error(c, false, "expected a non-empty string, found %s",
-					 jc_type_name(e));
+					 json_is_string(e) ? "an empty string" : jc_type_name(e));
 			else if (parse_hostport(json_string_value(e), 53, &la->ss, &la->len) < 0)
 				jc_error(c, false, "\"%s\" is not an address such as "
 					 "127.0.0.1:5353 or [::1]:5353", json_string_value(e));

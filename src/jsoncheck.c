@@ -176,7 +176,7 @@ void jc_get_str_list(struct jcheck *c, json_t *obj, const char *key, char ***out
 			jc_push_index(c, i);
 			if (!json_is_string(e) || json_string_length(e) == 0)
 				jc_error(c, false, "expected a non-empty string, found %s",
-					  jc_type_name(e));
+					 json_is_string(e) ? "an empty string" : jc_type_name(e));
 			else {
 				*out = xrealloc(*out, (*n + 1) * sizeof(char *));
 				(*out)[(*n)++] = xstrdup(json_string_value(e));

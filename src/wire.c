@@ -397,6 +397,9 @@ void wire_add_comp(struct wire_writer *w, size_t off, const uint8_t *name)
 
 int wire_put_name(struct wire_writer *w, const uint8_t *name, bool compress)
 {
+	size_t full = wire_name_len(name, WIRE_NAME_MAX);
+	if (full == 0)
+		return GD_EFORMAT; /* callers pass valid names; never copy garbage */
 	unsigned labels = wire_name_labels(name);
 	const uint8_t *s = name;
 	size_t match = SIZE_MAX;
@@ -417,8 +420,10 @@ int wire_put_name(struct wire_writer *w, const uint8_t *name, bool compress)
 	}
 	/* bytes needed: the literal labels plus either a pointer or the root */
 	size_t litlen = (size_t)(s - name);
-	if (match == SIZE_MAX)
-		litlen = wire_name_len(name, WIRE_NAME_MAX) - 1, lit = labels;
+	if (match == SIZE_MAX) {
+		litlen = full - 1;
+		lit = labels;
+	}
 	size_t need = litlen + (match == SIZE_MAX ? 1 : 2);
 	if (w->cap - w->len < need)
 		return GD_ESPACE;

@@ -92,6 +92,9 @@ START_TEST(test_defaults)
 	ck_assert(!cfg->log_syslog);
 	ck_assert(cfg->ecs_enabled);
 	ck_assert_uint_eq(cfg->necs_trusted, 0);
+	ck_assert(!cfg->ecs_trusted_set);
+	ck_assert_uint_eq(cfg->hash_ipv4_prefix, 24);
+	ck_assert_uint_eq(cfg->hash_ipv6_prefix, 56);
 	ck_assert_uint_eq(cfg->nzones, 0);
 	ck_assert_uint_eq(cfg->nlisten, 2);
 	ck_assert_str_eq(cfg->listen[0].text, "127.0.0.1:53");
@@ -124,7 +127,8 @@ START_TEST(test_parsed_values)
 		"    \"log_level\": \"info\",\n"
 		"    \"syslog\": true\n"
 		"  },\n"
-		"  \"ecs\": {\"enabled\": false, \"trusted\": [\"192.0.2.0/24\", \"2001:db8::/32\"]},\n"
+		"  \"ecs\": {\"enabled\": false, \"trusted\": [\"192.0.2.0/24\", \"2001:db8::/32\"],\n"
+		"          \"hash_ipv4_prefix\": 20, \"hash_ipv6_prefix\": 48},\n"
 		"  \"zones\": [\n"
 		"    {\"origin\": \"example.com\", \"file\": \"example.com.zone\"},\n"
 		"    {\"origin\": \"example.net\", \"file\": \"net.zone\", \"services\": \"s.json\"}\n"
@@ -158,6 +162,9 @@ START_TEST(test_parsed_values)
 	ck_assert_str_eq(cfg->log_level, "info");
 	ck_assert(cfg->log_syslog);
 	ck_assert(!cfg->ecs_enabled);
+	ck_assert(cfg->ecs_trusted_set);
+	ck_assert_uint_eq(cfg->hash_ipv4_prefix, 20);
+	ck_assert_uint_eq(cfg->hash_ipv6_prefix, 48);
 	ck_assert_uint_eq(cfg->necs_trusted, 2);
 	ck_assert_int_eq(cfg->ecs_trusted[0].family, AF_INET);
 	ck_assert_uint_eq(cfg->ecs_trusted[0].bits, 24);
@@ -384,6 +391,45 @@ START_TEST(test_bad_ecs_trusted_prefix)
 			 "  }\n"
 			 "}\n",
 			 3, 31, "ecs.trusted[1]: \"192.0.2.1/24\"" PREFIX_HINT);
+}
+END_TEST
+
+/* An empty string before a bad prefix must not shift the index (and
+ * position) reported for the bad prefix. */
+START_TEST(test_bad_trusted_after_empty_string)
+{
+	struct diag d = {0};
+	struct config *cfg = load("cfg_ecs2.json",
+				  "{\"ecs\": {\"trusted\": [\"\",\n"
+				  "                     \"192.0.2.1/24\"]}}\n",
+				  &d);
+	ck_assert_ptr_null(cfg);
+	ck_assert_uint_eq(d.errors, 2);
+	ck_assert_uint_eq(d.count, 2);
+	char at0[512];
+	snprintf(at0, sizeof(at0), "%s:1:22: ecs.trusted[0]: ", cfg_path);
+	ck_assert_msg(strncmp(d.msgs[0], at0, strlen(at0)) == 0, "%s", d.msgs[0]);
+	expect_msg(&d, 1, 2, 22, "ecs.trusted[1]: \"192.0.2.1/24\"" PREFIX_HINT);
+	diag_free(&d);
+}
+END_TEST
+
+START_TEST(test_empty_trusted_list)
+{
+	struct diag d = {0};
+	struct config *cfg = load("cfg_ecs3.json", "{\"ecs\": {\"trusted\": []}}", &d);
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert(cfg->ecs_trusted_set);
+	ck_assert_uint_eq(cfg->necs_trusted, 0);
+	config_free(cfg);
+	diag_free(&d);
+}
+END_TEST
+
+START_TEST(test_ecs_hash_prefix_out_of_range)
+{
+	expect_one_error("cfg_ecs4.json", "{\"ecs\": {\"hash_ipv4_prefix\": 33}}", 1, 30,
+			 "ecs.hash_ipv4_prefix: 33 is out of range 1..32");
 }
 END_TEST
 
@@ -673,6 +719,9 @@ Suite *config_suite(void)
 	tcase_add_test(tc, test_nsid_too_long);
 	tcase_add_test(tc, test_bad_log_level);
 	tcase_add_test(tc, test_bad_ecs_trusted_prefix);
+	tcase_add_test(tc, test_bad_trusted_after_empty_string);
+	tcase_add_test(tc, test_empty_trusted_list);
+	tcase_add_test(tc, test_ecs_hash_prefix_out_of_range);
 	tcase_add_test(tc, test_bad_rrl_exempt_prefix);
 	tcase_add_test(tc, test_json_syntax_error);
 	tcase_add_test(tc, test_json_truncated);

@@ -152,6 +152,7 @@ START_TEST(test_parse_valid_query)
 	ck_assert(!q.nsid);
 	ck_assert(!q.keepalive);
 	ck_assert(!q.ecs_present);
+	ck_assert(!q.ecs_malformed);
 }
 END_TEST
 
@@ -543,6 +544,7 @@ START_TEST(test_edns_option_past_rdata)
 	opt_end(&p, at);
 	ck_assert_int_eq(parse(&p, &q), GD_EFORMAT);
 	ck_assert(q.edns); /* the FORMERR still carries an OPT */
+	ck_assert(!q.ecs_malformed);
 }
 END_TEST
 
@@ -647,6 +649,7 @@ START_TEST(test_ecs_ipv4_24)
 	static const uint8_t want[16] = {198, 51, 100};
 	ck_assert_int_eq(parse_with_option(EDNS_OPT_ECS, "\0\1\x18\0\xC6\x33\x64", 7, &q), GD_OK);
 	ck_assert(q.ecs_present);
+	ck_assert(!q.ecs_malformed);
 	ck_assert_uint_eq(q.ecs.family, 1);
 	ck_assert_uint_eq(q.ecs.source, 24);
 	ck_assert_uint_eq(q.ecs.scope, 0);
@@ -685,10 +688,12 @@ START_TEST(test_ecs_bad_family)
 	struct query q;
 	ck_assert_int_eq(parse_with_option(EDNS_OPT_ECS, "\0\0\x08\0\x0A", 5, &q), GD_EFORMAT);
 	ck_assert(!q.ecs_present);
+	ck_assert(q.ecs_malformed);
 	ck_assert(q.edns); /* the FORMERR still carries an OPT */
 	ck_assert(q.have_question);
 	ck_assert_int_eq(parse_with_option(EDNS_OPT_ECS, "\0\3\x08\0\x0A", 5, &q), GD_EFORMAT);
 	ck_assert(!q.ecs_present);
+	ck_assert(q.ecs_malformed);
 }
 END_TEST
 
@@ -712,6 +717,7 @@ START_TEST(test_ecs_address_too_short)
 	struct query q;
 	ck_assert_int_eq(parse_with_option(EDNS_OPT_ECS, "\0\1\x18\0\xC6\x33", 6, &q), GD_EFORMAT);
 	ck_assert(!q.ecs_present);
+	ck_assert(q.ecs_malformed);
 }
 END_TEST
 
@@ -721,6 +727,7 @@ START_TEST(test_ecs_address_too_long)
 	ck_assert_int_eq(parse_with_option(EDNS_OPT_ECS, "\0\1\x18\0\xC6\x33\x64\0", 8, &q),
 			 GD_EFORMAT);
 	ck_assert(!q.ecs_present);
+	ck_assert(q.ecs_malformed);
 }
 END_TEST
 
@@ -754,6 +761,7 @@ START_TEST(test_ecs_nonzero_scope)
 	ck_assert_int_eq(parse_with_option(EDNS_OPT_ECS, "\0\1\x18\x10\xC6\x33\x64", 7, &q),
 			 GD_EFORMAT);
 	ck_assert(!q.ecs_present);
+	ck_assert(q.ecs_malformed);
 }
 END_TEST
 
@@ -785,6 +793,7 @@ START_TEST(test_ecs_two_options_formerr)
 	ck_assert_int_eq(parse(&p, &q), GD_EFORMAT);
 	ck_assert(q.edns);
 	ck_assert(q.have_question);
+	ck_assert(q.ecs_malformed);
 }
 END_TEST
 
