@@ -23,7 +23,7 @@ DESTDIR ?=
 CHECK_SANITIZE ?= 1
 
 SRCS = src/log.c src/jsonpos.c src/jsoncheck.c src/config.c src/wire.c src/zone.c \
-       src/geo.c src/service.c src/snapshot.c \
+       src/geo.c src/service.c src/snapshot.c src/health.c \
        src/answer.c src/net.c src/util.c
 MAIN = src/main.c
 HDRS = $(wildcard include/*.h)
@@ -68,7 +68,11 @@ CHECK_OBJS = $(SRCS:src/%.c=$(CHECK_DIR)/%.o)
 
 .PHONY: all run check install uninstall clean distclean deps
 
-all: src/geodnsd zones/demo-city.mmdb
+all: src/geodnsd zones/demo-city.mmdb build/feedserver
+
+# the feed server of the demo and the health tests
+build/feedserver: tools/feedserver.c config.mk | build
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) -o $@ $< $(EVENT_LIBS)
 
 # the demo GeoIP database, built from its readable source
 zones/demo-city.mmdb: zones/demo-geo.csv tools/mkgeodb
@@ -136,10 +140,15 @@ tests/tmp/geo/flat6.mmdb: tests/data/geo-test.csv tools/mkgeodb
 	grep -E '^(network|2001:)' tests/data/geo-test.csv > tests/tmp/geo/flat-v6.csv
 	tools/mkgeodb --layout flat --ip-version 6 --type dbip-city-lite -o $@ tests/tmp/geo/flat-v6.csv
 
-run: src/geodnsd zones/demo-city.mmdb
+# the demo: the feed server in the background (stopped by pid on exit),
+# geodnsd in the foreground
+run: src/geodnsd zones/demo-city.mmdb build/feedserver
+	@build/feedserver -l 127.0.0.1:9053 -d zones/health --fresh & fs=$$!; \
+	trap 'kill $$fs 2>/dev/null' EXIT INT TERM; \
 	src/geodnsd -f -c zones/geodnsd.conf
 
 check: $(CHECK_DIR)/geodnsd $(CHECK_DIR)/unit-tests $(CHECK_DIR)/tcpclient zones/demo-city.mmdb \
+       build/feedserver \
        $(TEST_MMDB)
 	tests/run-all $(CHECK_DIR)
 

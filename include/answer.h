@@ -29,6 +29,7 @@ struct answer_settings {
 	uint8_t hash_ipv4_prefix;  /* client network hashed for splits: /24 */
 	uint8_t hash_ipv6_prefix;  /* and /56 */
 	uint16_t tcp_idle_timeout; /* seconds, for edns-tcp-keepalive */
+	uint32_t service_ttl_cap;  /* 0, or the health poll interval */
 	const struct geo_db *geo;  /* NULL: every client location unknown */
 	const struct region_table *regions;
 	uint64_t generation;       /* of the snapshot, for the worker caches */
@@ -68,11 +69,14 @@ struct answer_worker {
 void answer_worker_init(struct answer_worker *aw);
 void answer_worker_free(struct answer_worker *aw);
 
+struct health_snapshot;
+
 struct answer_request {
 	const uint8_t *pkt;
 	size_t len;
 	bool tcp;
 	const struct sockaddr *client; /* source address; may be NULL in tests */
+	const struct health_snapshot *health; /* NULL: everything up */
 };
 
 /* Space an answer buffer must have: the largest TCP message. */

@@ -38,7 +38,9 @@ struct zone_entry {
 struct region_config {
 	char *name;
 	double lat, lon;
-	char *feed;          /* may be NULL */
+	char *feed;          /* "http://host:port/path" or "file:PATH", or NULL */
+	/* per-region health settings; 0 = the health section's value */
+	unsigned interval, timeout, down_after, up_after, max_age;
 };
 
 struct config {
@@ -79,6 +81,9 @@ struct config {
 	/* health */
 	unsigned health_interval, health_timeout, health_down_after, health_up_after,
 		health_max_age;
+	bool health_keep_on_feed_loss; /* on_feed_loss: "keep" */
+	bool health_start_down;        /* start_state: "down" */
+	bool health_cap_ttl;           /* answer TTL <= poll interval */
 
 	/* rrl */
 	unsigned rrl_responses_per_second, rrl_slip, rrl_window, rrl_ipv4_prefix,

@@ -33,6 +33,11 @@ int server_start(struct server *srv);
  * worker can still see it. Called from the main thread only. */
 void server_publish(struct server *srv, struct snapshot *snap);
 
+/* Publish a health snapshot (takes ownership), from any one thread at a
+ * time (the prober); the old one is freed after a grace period. */
+struct health_snapshot;
+void server_publish_health(struct server *srv, struct health_snapshot *hs);
+
 /* Stop workers, join them, close sockets and free everything. */
 void server_stop(struct server *srv);
 

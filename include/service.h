@@ -96,21 +96,25 @@ struct svc_choice {
 	const struct endpoint *eps[SERVICE_MAX_ENDPOINTS];
 };
 
-/* Region state as seen by the chooser (the health thread fills it later;
- * NULL = every region up at its static weight, every endpoint healthy). */
-struct svc_health;
+struct health_snapshot;
 
 /*
- * Choose for a client: the first region in order that is up and keeps the
- * client under its weight, then its endpoints of the family for qtype
- * (A or AAAA; others choose the region only), at most max_answers, chosen
- * stably by rendezvous hashing. client_hash identifies the client network.
+ * Choose for a client: the first region in order that is up, has a healthy
+ * endpoint (or a cname) and keeps the client under its weight (the
+ * service's static weight times the feed's weight / 100), then its healthy
+ * endpoints of the family for qtype (A or AAAA; others choose the region
+ * only), at most max_answers, chosen stably by rendezvous hashing.
+ * client_hash identifies the client network. health NULL: every region up
+ * at full feed weight, every endpoint healthy. When no region qualifies the
+ * closest one answers (fail open) with its healthy endpoints, or all of them
+ * when none is healthy.
  */
 void svc_choose(const struct service *s, const uint8_t *order, unsigned norder,
-		uint64_t client_hash, uint16_t qtype, const struct svc_health *health,
+		uint64_t client_hash, uint16_t qtype, const struct health_snapshot *health,
 		struct svc_choice *out);
 
-/* Stable 64-bit hash of the client network: addr masked to prefix bits. */
+/* Stable 64-bit hash of the client network: addr masked to prefix bits;
+ * family as in ECS (1 = IPv4, 2 = IPv6). */
 uint64_t svc_client_hash(int family, const uint8_t *addr, unsigned prefix);
 
 /* 64-bit mixing function (splitmix64 finalizer). */

@@ -40,6 +40,7 @@ struct resp {
 	const struct answer_settings *set;
 	struct answer_worker *aw;
 	const struct sockaddr *client;
+	const struct health_snapshot *health;
 	bool tcp;
 	/* the client as the geo choice sees it (computed on first need) */
 	bool located;
@@ -402,7 +403,10 @@ static int answer_service(struct resp *r, const struct service *svc, const uint8
 	unsigned hprefix = r->cfamily == 2 ? set->hash_ipv6_prefix : set->hash_ipv4_prefix;
 	uint64_t ch = svc_client_hash(r->cfamily, r->caddr, hprefix);
 	struct svc_choice ch_out;
-	svc_choose(svc, rank->order, rank->n, ch, qtype, NULL, &ch_out);
+	svc_choose(svc, rank->order, rank->n, ch, qtype, r->health, &ch_out);
+	uint32_t ttl = svc->ttl;
+	if (set->service_ttl_cap && ttl > set->service_ttl_cap)
+		ttl = set->service_ttl_cap;
 	struct answer_counters *ctr = &r->aw->counters;
 	ctr->geo_answers++;
 	if (ch_out.fail_open)
@@ -420,7 +424,7 @@ static int answer_service(struct resp *r, const struct service *svc, const uint8
 	}
 	const struct service_region *sr = ch_out.sr;
 	if (sr->cname) {
-		if (put_rr(r, owner, TYPE_CNAME, svc->ttl, sr->cname, sr->cname_len) < 0)
+		if (put_rr(r, owner, TYPE_CNAME, ttl, sr->cname, sr->cname_len) < 0)
 			return GD_ESPACE;
 		r->an++;
 		if (qtype != TYPE_CNAME) {
@@ -435,7 +439,7 @@ static int answer_service(struct resp *r, const struct service *svc, const uint8
 	uint16_t type = qtype == TYPE_AAAA ? TYPE_AAAA : TYPE_A;
 	size_t alen = type == TYPE_AAAA ? 16 : 4;
 	for (unsigned i = 0; i < ch_out.n; i++) {
-		if (put_rr(r, owner, type, svc->ttl, ch_out.eps[i]->addr, alen) < 0) {
+		if (put_rr(r, owner, type, ttl, ch_out.eps[i]->addr, alen) < 0) {
 			wire_rollback(&r->w, m);
 			return GD_ESPACE;
 		}
@@ -669,6 +673,7 @@ size_t answer_query(const struct zonedb *db, const struct answer_settings *set,
 	r.set = set;
 	r.aw = aw;
 	r.client = req->client;
+	r.health = req->health;
 	r.tcp = req->tcp;
 	r.flags = (uint16_t)(DNS_FLAG_QR | (q.flags & (0x7800u | DNS_FLAG_RD | DNS_FLAG_CD)));
 	if (req->tcp)

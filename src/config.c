@@ -12,6 +12,7 @@
 #include "jsoncheck.h"
 
 #include <arpa/inet.h>
+#include <event2/http.h>
 #include <errno.h>
 #include <jansson.h>
 #include <netinet/in.h>
@@ -227,6 +228,19 @@ static void load_server(struct jcheck *c, struct config *cfg, json_t *o)
 	free(tmp);
 }
 
+static bool feed_url_valid(const char *f)
+{
+	if (strncmp(f, "file:", 5) == 0)
+		return f[5] != '\0';
+	if (strncmp(f, "http://", 7) != 0)
+		return false;
+	struct evhttp_uri *u = evhttp_uri_parse(f);
+	bool ok = u && evhttp_uri_get_host(u) && evhttp_uri_get_host(u)[0];
+	if (u)
+		evhttp_uri_free(u);
+	return ok;
+}
+
 static void load_regions(struct jcheck *c, struct config *cfg, json_t *o)
 {
 	const char *name;
@@ -263,12 +277,17 @@ static void load_regions(struct jcheck *c, struct config *cfg, json_t *o)
 			jc_pop(c);
 		}
 		jc_get_str(c, r, "feed", &rc->feed);
-		unsigned dummy = 0;
-		jc_get_uint(c, r, "interval", 1, 86400, &dummy);
-		jc_get_uint(c, r, "timeout", 1, 3600, &dummy);
-		jc_get_uint(c, r, "down_after", 1, 100, &dummy);
-		jc_get_uint(c, r, "up_after", 1, 100, &dummy);
-		jc_get_uint(c, r, "max_age", 1, 86400 * 7, &dummy);
+		if (rc->feed && !feed_url_valid(rc->feed)) {
+			jc_push_key(c, "feed");
+			jc_error(c, false, "\"%s\" is not a feed: use http://host:port/path "
+				 "or file:PATH", rc->feed);
+			jc_pop(c);
+		}
+		jc_get_uint(c, r, "interval", 1, 86400, &rc->interval);
+		jc_get_uint(c, r, "timeout", 1, 3600, &rc->timeout);
+		jc_get_uint(c, r, "down_after", 1, 100, &rc->down_after);
+		jc_get_uint(c, r, "up_after", 1, 100, &rc->up_after);
+		jc_get_uint(c, r, "max_age", 1, 86400 * 7, &rc->max_age);
 		jc_pop(c);
 	}
 }
@@ -427,6 +446,31 @@ struct config *config_load(const char *path, struct diag *diag)
 		jc_get_uint(&c, o, "down_after", 1, 100, &cfg->health_down_after);
 		jc_get_uint(&c, o, "up_after", 1, 100, &cfg->health_up_after);
 		jc_get_uint(&c, o, "max_age", 1, 86400 * 7, &cfg->health_max_age);
+		jc_get_bool(&c, o, "cap_ttl", &cfg->health_cap_ttl);
+		char *mode = NULL;
+		jc_get_str(&c, o, "on_feed_loss", &mode);
+		if (mode) {
+			if (strcmp(mode, "keep") == 0)
+				cfg->health_keep_on_feed_loss = true;
+			else if (strcmp(mode, "down") != 0) {
+				jc_push_key(&c, "on_feed_loss");
+				jc_error(&c, false, "must be \"down\" or \"keep\"");
+				jc_pop(&c);
+			}
+			free(mode);
+		}
+		mode = NULL;
+		jc_get_str(&c, o, "start_state", &mode);
+		if (mode) {
+			if (strcmp(mode, "down") == 0)
+				cfg->health_start_down = true;
+			else if (strcmp(mode, "up") != 0) {
+				jc_push_key(&c, "start_state");
+				jc_error(&c, false, "must be \"up\" or \"down\"");
+				jc_pop(&c);
+			}
+			free(mode);
+		}
 		jc_pop(&c);
 	}
 	if ((o = jc_member(&c, root, "ecs", JSON_OBJECT))) {

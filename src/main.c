@@ -14,6 +14,7 @@
 #include "net.h"
 #include "snapshot.h"
 #include "geo.h"
+#include "health.h"
 #include "service.h"
 #include "zone.h"
 
@@ -49,6 +50,7 @@ static const char usage_text[] =
 	"See geodnsd(8) and geodnsd.conf(5).\n";
 
 struct app {
+	struct health *health;
 	const char *config_path;
 	struct config *cfg;
 	struct server *srv;
@@ -92,6 +94,11 @@ static void on_hup(evutil_socket_t sig, short what, void *arg)
 	server_publish(app->srv, snap);
 	log_info("event=reload result=ok zones=%zu ms=%llu", app->cfg->nzones,
 		 (unsigned long long)(now_ms() - t0));
+}
+
+static void on_health(struct health_snapshot *hs, void *arg)
+{
+	server_publish_health(arg, hs);
 }
 
 static void on_stop(evutil_socket_t sig, short what, void *arg)
@@ -206,7 +213,9 @@ int main(int argc, char **argv)
 		log_warn("event=pidfile_failed file=%s error=\"%s\"", pidfile, strerror(errno));
 
 	log_snapshot(snap, app.cfg);
+	app.health = health_start(app.cfg, &snap->regions, on_health, app.srv);
 	if (server_start(app.srv) < 0) {
+		health_stop(app.health);
 		server_stop(app.srv);
 		config_free(app.cfg);
 		return 1;
@@ -230,6 +239,7 @@ int main(int argc, char **argv)
 
 	event_base_dispatch(app.base);
 
+	health_stop(app.health);
 	server_stop(app.srv);
 	event_free(ev_hup);
 	event_free(ev_term);

@@ -15,6 +15,7 @@
 
 #include "config.h"
 #include "gd.h"
+#include "health.h"
 #include "log.h"
 #include "snapshot.h"
 #include "wire.h"
@@ -86,6 +87,7 @@ struct worker {
 
 struct server {
 	struct snapshot *snap;      /* RCU-protected */
+	struct health_snapshot *health; /* RCU-protected, from the prober */
 	unsigned tcp_max_message;
 	unsigned tcp_idle;
 	struct worker *workers;
@@ -161,6 +163,7 @@ static void udp_read_cb(evutil_socket_t fd, short what, void *arg)
 		int out = 0;
 		urcu_memb_read_lock();
 		const struct snapshot *snap = rcu_dereference(srv->snap);
+		const struct health_snapshot *hs = rcu_dereference(srv->health);
 		for (int i = 0; i < n; i++) {
 			struct msghdr *h = &w->rx_msgs[i].msg_hdr;
 			if (h->msg_flags & MSG_TRUNC) {
@@ -168,7 +171,7 @@ static void udp_read_cb(evutil_socket_t fd, short what, void *arg)
 				continue;
 			}
 			struct answer_request req = {w->rx[i], w->rx_msgs[i].msg_len, false,
-						     (const struct sockaddr *)&w->peer[i]};
+						     (const struct sockaddr *)&w->peer[i], hs};
 			size_t len = answer_query(snap->db, &snap->settings, &req, w->tx[out],
 						  UDP_BUF, &w->aw);
 			if (len == 0)
@@ -275,7 +278,8 @@ static void tcp_read_cb(struct bufferevent *bev, void *arg)
 		urcu_memb_read_lock();
 		const struct snapshot *snap = rcu_dereference(srv->snap);
 		struct answer_request req = {w->tcp_in, mlen, true,
-					     (const struct sockaddr *)&c->peer};
+					     (const struct sockaddr *)&c->peer,
+					     rcu_dereference(srv->health)};
 		size_t len = answer_query(snap->db, &snap->settings, &req, w->tcp_out + 2,
 					  ANSWER_BUF_SIZE, &w->aw);
 		urcu_memb_read_unlock();
@@ -469,6 +473,14 @@ void server_publish(struct server *srv, struct snapshot *snap)
 	snapshot_free(old);
 }
 
+void server_publish_health(struct server *srv, struct health_snapshot *hs)
+{
+	struct health_snapshot *old = srv->health;
+	rcu_assign_pointer(srv->health, hs);
+	urcu_memb_synchronize_rcu();
+	health_snapshot_free(old);
+}
+
 void server_counters(const struct server *srv, struct answer_counters *sum)
 {
 	memset(sum, 0, sizeof(*sum));
@@ -521,5 +533,6 @@ void server_stop(struct server *srv)
 	free(srv->listen_text);
 	free(srv->workers);
 	snapshot_free(srv->snap);
+	health_snapshot_free(srv->health);
 	free(srv);
 }

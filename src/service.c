@@ -15,6 +15,7 @@
 #include "diag.h"
 #include "gd.h"
 #include "geo.h"
+#include "health.h"
 #include "jsoncheck.h"
 #include "wire.h"
 
@@ -450,17 +451,39 @@ unsigned svc_rank(const struct service *s, const struct region_table *rt,
 
 /* ---- choosing ---- */
 
-static bool region_usable(const struct service_region *sr)
+static bool ep_up(const struct health_snapshot *hs, const struct service_region *sr,
+		  uint8_t family, const struct endpoint *ep)
 {
-	/* with health feeds: up, and at least one healthy endpoint */
-	return sr->na || sr->naaaa || sr->cname;
+	return !hs || health_endpoint_up(hs, sr->region, family, ep->addr);
+}
+
+/* Up, with something healthy to answer: a region with no healthy endpoint
+ * is down. */
+static bool region_usable(const struct service_region *sr, const struct health_snapshot *hs)
+{
+	if (hs && sr->region < hs->n && !hs->regions[sr->region].up)
+		return false;
+	if (sr->cname)
+		return true;
+	for (unsigned i = 0; i < sr->na; i++)
+		if (ep_up(hs, sr, 1, &sr->a[i]))
+			return true;
+	for (unsigned i = 0; i < sr->naaaa; i++)
+		if (ep_up(hs, sr, 2, &sr->aaaa[i]))
+			return true;
+	return false;
+}
+
+static unsigned region_weight(const struct service_region *sr, const struct health_snapshot *hs)
+{
+	unsigned feed = hs && sr->region < hs->n ? hs->regions[sr->region].weight : 100;
+	return sr->weight * feed / 100;
 }
 
 void svc_choose(const struct service *s, const uint8_t *order, unsigned norder,
-		uint64_t client_hash, uint16_t qtype, const struct svc_health *health,
+		uint64_t client_hash, uint16_t qtype, const struct health_snapshot *hs,
 		struct svc_choice *out)
 {
-	(void)health;
 	out->sr = NULL;
 	out->fail_open = false;
 	out->hashed = false;
@@ -468,9 +491,9 @@ void svc_choose(const struct service *s, const uint8_t *order, unsigned norder,
 	uint64_t h = svc_mix(client_hash ^ s->seed);
 	for (unsigned i = 0; i < norder; i++) {
 		const struct service_region *sr = &s->regions[order[i]];
-		if (!region_usable(sr))
+		if (!region_usable(sr, hs))
 			continue;
-		unsigned w = sr->weight;
+		unsigned w = region_weight(sr, hs);
 		if (w < 100) {
 			if (w > 0)
 				out->hashed = true; /* the split depends on the client */
@@ -488,33 +511,45 @@ void svc_choose(const struct service *s, const uint8_t *order, unsigned norder,
 		out->hashed = false;
 	}
 	const struct service_region *sr = out->sr;
-	const struct endpoint *eps = qtype == 28 ? sr->aaaa : sr->a;
-	unsigned n = qtype == 28 ? sr->naaaa : (qtype == 1 ? sr->na : 0);
+	uint8_t family = qtype == 28 ? 2 : 1;
+	const struct endpoint *eps = family == 2 ? sr->aaaa : sr->a;
+	unsigned n = family == 2 ? sr->naaaa : (qtype == 1 ? sr->na : 0);
 	if (n == 0)
 		return;
-	unsigned k = s->max_answers && s->max_answers < n ? s->max_answers : n;
-	if (k == n) {
+	/* healthy endpoints; when failing open with none healthy, all of them */
+	unsigned idx[SERVICE_MAX_ENDPOINTS], m = 0;
+	for (unsigned i = 0; i < n; i++)
+		if (ep_up(hs, sr, family, &eps[i]))
+			idx[m++] = i;
+	if (m == 0) {
+		if (!out->fail_open)
+			return; /* e.g. every AAAA down while A is up: NODATA */
 		for (unsigned i = 0; i < n; i++)
-			out->eps[i] = &eps[i];
-		out->n = n;
+			idx[m++] = i;
+	}
+	unsigned k = s->max_answers && s->max_answers < m ? s->max_answers : m;
+	if (k == m) {
+		for (unsigned i = 0; i < m; i++)
+			out->eps[i] = &eps[idx[i]];
+		out->n = m;
 		return;
 	}
 	/* rendezvous hashing: the k endpoints with the highest score for this
-	 * client; removing one endpoint moves only the clients it had */
+	 * client; an endpoint leaving moves only the clients it had */
 	out->hashed = true;
 	uint64_t score[SERVICE_MAX_ENDPOINTS];
-	for (unsigned i = 0; i < n; i++)
-		score[i] = svc_mix(h ^ eps[i].hash);
+	for (unsigned i = 0; i < m; i++)
+		score[i] = svc_mix(h ^ eps[idx[i]].hash);
 	bool taken[SERVICE_MAX_ENDPOINTS] = {false};
 	for (unsigned j = 0; j < k; j++) {
-		unsigned best = n;
-		for (unsigned i = 0; i < n; i++)
-			if (!taken[i] && (best == n || score[i] > score[best]))
+		unsigned best = m;
+		for (unsigned i = 0; i < m; i++)
+			if (!taken[i] && (best == m || score[i] > score[best]))
 				best = i;
 		taken[best] = true;
 	}
 	/* keep the configured order among the chosen */
-	for (unsigned i = 0; i < n; i++)
+	for (unsigned i = 0; i < m; i++)
 		if (taken[i])
-			out->eps[out->n++] = &eps[i];
+			out->eps[out->n++] = &eps[idx[i]];
 }

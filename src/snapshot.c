@@ -69,6 +69,7 @@ struct snapshot *snapshot_build(const struct config *cfg, uint64_t generation,
 	}
 	s->ecs_enabled = cfg->ecs_enabled;
 	s->tcp_idle_timeout = (uint16_t)cfg->tcp_idle_timeout;
+	s->service_ttl_cap = cfg->health_cap_ttl ? cfg->health_interval : 0;
 	s->hash_ipv4_prefix = (uint8_t)cfg->hash_ipv4_prefix;
 	s->hash_ipv6_prefix = (uint8_t)cfg->hash_ipv6_prefix;
 	s->ecs_trust_all = !cfg->ecs_trusted_set;

@@ -1,0 +1,109 @@
+/*
+ * health.h - region and endpoint health from JSON feeds.
+ *
+ * One prober thread with its own libevent base polls every feed
+ * (http://host:port/path with the evhttp client, or file:PATH re-read when
+ * it changes), parses documents with jansson, runs the hysteresis state
+ * machine per region and per endpoint, and publishes an immutable
+ * health_snapshot that workers read without locks (same RCU scheme as the
+ * zones). A bad document is rejected whole and the last good state stays.
+ *
+ * The parser and the state machine are plain functions so they are
+ * unit-tested without threads or sockets.
+ */
+#ifndef GD_HEALTH_H
+#define GD_HEALTH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+struct config;
+struct region_table;
+
+#define FEED_MAX_BYTES (1024 * 1024)
+
+/* ---- hysteresis ---- */
+
+struct hysteresis {
+	bool up;
+	unsigned fails;   /* consecutive failed checks while up */
+	unsigned oks;     /* consecutive healthy checks while down */
+};
+
+/* Apply one check. Down after down_after consecutive failures, up after
+ * up_after consecutive successes. Returns true when the state flipped. */
+bool hysteresis_step(struct hysteresis *h, bool ok, unsigned down_after, unsigned up_after);
+
+/* ---- feed documents ---- */
+
+struct feed_endpoint {
+	uint8_t family;       /* 1 = IPv4, 2 = IPv6 */
+	uint8_t addr[16];
+	bool healthy;
+};
+
+struct feed_region {
+	size_t region;        /* index in the region table */
+	bool healthy;
+	int weight;           /* 0..100, or -1 when absent (keeps 100) */
+	struct feed_endpoint *endpoints;
+	size_t nendpoints;
+};
+
+struct feed_doc {
+	time_t generated_at;  /* 0 when absent */
+	struct feed_region *regions;
+	size_t nregions;
+};
+
+/*
+ * Parse a feed document. now and max_age decide staleness (a document whose
+ * generated_at is older than max_age seconds, or later than now + max_age,
+ * is rejected). On rejection returns false with a short reason such as
+ * "not_json", "wrong_type", "bad_weight", "unknown_region", "too_large",
+ * "stale", "bad_time", "bad_address" in reason and a longer explanation in
+ * detail (both always NUL terminated).
+ */
+bool feed_parse(const char *text, size_t len, const struct region_table *rt, time_t now,
+		unsigned max_age, struct feed_doc *doc, const char **reason, char *detail,
+		size_t detail_cap);
+void feed_doc_free(struct feed_doc *doc);
+
+/* ---- the published view ---- */
+
+struct health_region {
+	bool up;
+	uint8_t weight;        /* 0..100 from the feed */
+	uint16_t ndown;        /* endpoints reported unhealthy (after damping) */
+	const uint8_t (*down)[17]; /* family byte + address */
+};
+
+struct health_snapshot {
+	uint64_t generation;
+	size_t n;              /* regions, as in the region table */
+	struct health_region *regions;
+};
+
+/* Is the endpoint (family 1/2, address) of a region healthy in hs? */
+bool health_endpoint_up(const struct health_snapshot *hs, size_t region, uint8_t family,
+			const uint8_t *addr);
+
+void health_snapshot_free(struct health_snapshot *hs);
+
+/* ---- the prober ---- */
+
+struct health;
+typedef void (*health_publish_fn)(struct health_snapshot *hs, void *arg);
+
+/* Start the prober thread for cfg's regions (regions without a feed stay as
+ * start_state says). publish() is called from the prober thread with each
+ * new snapshot (ownership passes) and once before health_start returns with
+ * the start-up state. NULL when no region has a feed (nothing to do); the
+ * start-up state is still published. */
+struct health *health_start(const struct config *cfg, const struct region_table *rt,
+			    health_publish_fn publish, void *arg);
+void health_stop(struct health *h);
+
+#endif

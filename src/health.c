@@ -1,0 +1,713 @@
+/*
+ * health.c - the prober thread, the feed parser and the hysteresis.
+ *
+ * Each distinct feed in the config is polled on a timer at the smallest
+ * interval of the regions it feeds. A poll ends in a parsed document or a
+ * failure reason (feed_timeout, feed_unreachable, http_status, too_large,
+ * not_json, stale, ...). Either way every region the feed is responsible for
+ * takes one check: healthy or not. State changes are logged as one line
+ * each; a feed's own failures are logged when its reason changes, not on
+ * every poll. When anything visible changed, a new snapshot is published.
+ */
+#include "health.h"
+
+#include "config.h"
+#include "gd.h"
+#include "log.h"
+#include "service.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <event2/thread.h>
+#include <jansson.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* ---- hysteresis ---- */
+
+bool hysteresis_step(struct hysteresis *h, bool ok, unsigned down_after, unsigned up_after)
+{
+	if (h->up) {
+		h->oks = 0;
+		if (ok) {
+			h->fails = 0;
+			return false;
+		}
+		if (++h->fails >= down_after) {
+			h->up = false;
+			h->fails = 0;
+			return true;
+		}
+		return false;
+	}
+	h->fails = 0;
+	if (!ok) {
+		h->oks = 0;
+		return false;
+	}
+	if (++h->oks >= up_after) {
+		h->up = true;
+		h->oks = 0;
+		return true;
+	}
+	return false;
+}
+
+/* ---- feed documents ---- */
+
+/* RFC 3339 UTC: 2026-11-27T20:00:00Z, optional fraction, Z or +00:00. */
+static bool parse_time(const char *s, time_t *out)
+{
+	struct tm tm;
+	memset(&tm, 0, sizeof(tm));
+	const char *p = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (!p)
+		return false;
+	if (*p == '.') {
+		p++;
+		if (*p < '0' || *p > '9')
+			return false;
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
+	if (strcmp(p, "Z") != 0 && strcmp(p, "+00:00") != 0 && strcmp(p, "z") != 0)
+		return false;
+	*out = timegm(&tm);
+	return true;
+}
+
+static bool reject(const char **reason, const char *r, char *detail, size_t cap,
+		   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static bool reject(const char **reason, const char *r, char *detail, size_t cap,
+		   const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(detail, cap, fmt, ap);
+	va_end(ap);
+	*reason = r;
+	return false;
+}
+
+bool feed_parse(const char *text, size_t len, const struct region_table *rt, time_t now,
+		unsigned max_age, struct feed_doc *doc, const char **reason, char *detail,
+		size_t cap)
+{
+	memset(doc, 0, sizeof(*doc));
+	detail[0] = '\0';
+	if (len > FEED_MAX_BYTES)
+		return reject(reason, "too_large", detail, cap, "document of %zu bytes", len);
+	json_error_t jerr;
+	json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root)
+		return reject(reason, "not_json", detail, cap, "line %d column %d: %s", jerr.line,
+			      jerr.column, jerr.text);
+	bool ok = false;
+	if (!json_is_object(root)) {
+		reject(reason, "wrong_type", detail, cap, "the document is not an object");
+		goto done;
+	}
+	json_t *ga = json_object_get(root, "generated_at");
+	if (ga) {
+		if (!json_is_string(ga) || !parse_time(json_string_value(ga), &doc->generated_at)) {
+			reject(reason, "bad_time", detail, cap,
+			       "generated_at is not a UTC time such as 2026-11-27T20:00:00Z");
+			goto done;
+		}
+		if (doc->generated_at + (time_t)max_age < now) {
+			reject(reason, "stale", detail, cap, "generated_at is %lld s old (max_age %u)",
+			       (long long)(now - doc->generated_at), max_age);
+			goto done;
+		}
+		if (doc->generated_at > now + (time_t)max_age) {
+			reject(reason, "bad_time", detail, cap,
+			       "generated_at is %lld s in the future",
+			       (long long)(doc->generated_at - now));
+			goto done;
+		}
+	}
+	json_t *regs = json_object_get(root, "regions");
+	if (!json_is_object(regs)) {
+		reject(reason, "wrong_type", detail, cap, "\"regions\" must be an object");
+		goto done;
+	}
+	doc->regions = xcalloc(json_object_size(regs) + 1, sizeof(struct feed_region));
+	const char *name;
+	json_t *r;
+	json_object_foreach(regs, name, r) {
+		size_t idx = rt->n;
+		for (size_t i = 0; i < rt->n; i++)
+			if (strcmp(rt->regions[i].name, name) == 0)
+				idx = i;
+		if (idx == rt->n) {
+			reject(reason, "unknown_region", detail, cap, "region \"%s\" is not configured",
+			       name);
+			goto done;
+		}
+		if (!json_is_object(r)) {
+			reject(reason, "wrong_type", detail, cap, "regions.%s must be an object", name);
+			goto done;
+		}
+		struct feed_region *fr = &doc->regions[doc->nregions++];
+		fr->region = idx;
+		fr->weight = -1;
+		json_t *h = json_object_get(r, "healthy");
+		if (!json_is_boolean(h)) {
+			reject(reason, "wrong_type", detail, cap,
+			       "regions.%s.healthy must be true or false", name);
+			goto done;
+		}
+		fr->healthy = json_is_true(h);
+		json_t *w = json_object_get(r, "weight");
+		if (w) {
+			if (!json_is_integer(w)) {
+				reject(reason, "wrong_type", detail, cap,
+				       "regions.%s.weight must be an integer", name);
+				goto done;
+			}
+			json_int_t wv = json_integer_value(w);
+			if (wv < 0 || wv > 100) {
+				reject(reason, "bad_weight", detail, cap,
+				       "regions.%s.weight %lld is not in 0..100", name,
+				       (long long)wv);
+				goto done;
+			}
+			fr->weight = (int)wv;
+		}
+		json_t *eps = json_object_get(r, "endpoints");
+		if (!eps)
+			continue;
+		if (!json_is_object(eps)) {
+			reject(reason, "wrong_type", detail, cap,
+			       "regions.%s.endpoints must be an object", name);
+			goto done;
+		}
+		fr->endpoints = xcalloc(json_object_size(eps) + 1, sizeof(struct feed_endpoint));
+		const char *addr;
+		json_t *e;
+		json_object_foreach(eps, addr, e) {
+			struct feed_endpoint *fe = &fr->endpoints[fr->nendpoints];
+			if (inet_pton(AF_INET, addr, fe->addr) == 1) {
+				fe->family = 1;
+			} else if (inet_pton(AF_INET6, addr, fe->addr) == 1) {
+				fe->family = 2;
+			} else {
+				reject(reason, "bad_address", detail, cap,
+				       "regions.%s.endpoints: \"%s\" is not an address", name, addr);
+				goto done;
+			}
+			json_t *eh = json_is_object(e) ? json_object_get(e, "healthy") : NULL;
+			if (!json_is_boolean(eh)) {
+				reject(reason, "wrong_type", detail, cap,
+				       "regions.%s.endpoints.%s.healthy must be true or false", name,
+				       addr);
+				goto done;
+			}
+			fe->healthy = json_is_true(eh);
+			fr->nendpoints++;
+		}
+	}
+	ok = true;
+done:
+	json_decref(root);
+	if (!ok)
+		feed_doc_free(doc);
+	return ok;
+}
+
+void feed_doc_free(struct feed_doc *doc)
+{
+	for (size_t i = 0; i < doc->nregions; i++)
+		free(doc->regions[i].endpoints);
+	free(doc->regions);
+	memset(doc, 0, sizeof(*doc));
+}
+
+/* ---- snapshots ---- */
+
+bool health_endpoint_up(const struct health_snapshot *hs, size_t region, uint8_t family,
+			const uint8_t *addr)
+{
+	if (!hs || region >= hs->n)
+		return true;
+	const struct health_region *r = &hs->regions[region];
+	size_t alen = family == 2 ? 16 : 4;
+	for (unsigned i = 0; i < r->ndown; i++)
+		if (r->down[i][0] == family && memcmp(r->down[i] + 1, addr, alen) == 0)
+			return false;
+	return true;
+}
+
+void health_snapshot_free(struct health_snapshot *hs)
+{
+	if (!hs)
+		return;
+	for (size_t i = 0; i < hs->n; i++)
+		free((void *)hs->regions[i].down);
+	free(hs->regions);
+	free(hs);
+}
+
+/* ---- the prober ---- */
+
+struct endpoint_state {
+	uint8_t key[17];       /* family + address */
+	struct hysteresis h;
+};
+
+struct region_state {
+	const char *name;
+	struct hysteresis h;
+	uint8_t weight;
+	unsigned down_after, up_after, max_age;
+	struct endpoint_state *eps;
+	size_t neps;
+	const char *last_reason;
+	struct feed *feed;
+};
+
+struct feed {
+	struct health *hp;
+	char *spec;            /* as configured */
+	bool is_file;
+	char *path;            /* file path, or the HTTP path with query */
+	char *host;
+	int port;
+	unsigned interval, timeout, max_age;
+	size_t *regions;       /* indexes of the regions it feeds */
+	size_t nregions;
+	struct event *timer;
+	struct evhttp_connection *conn;
+	bool in_flight;
+	const char *http_error; /* reason from the error callback */
+	const char *state;     /* "ok" or the last failure reason */
+	struct stat last_stat; /* file feeds: re-read on change */
+	char *last_text;
+	size_t last_len;
+	uint64_t polls_ok, polls_failed;
+};
+
+struct health {
+	pthread_t thread;
+	struct event_base *base;
+	struct region_table own_rt;   /* a copy: snapshots come and go */
+	const struct region_table *rt;
+	struct region_state *regions;
+	size_t nregions;
+	struct feed *feeds;
+	size_t nfeeds;
+	bool keep_on_loss;
+	health_publish_fn publish;
+	void *arg;
+	uint64_t generation;
+	bool dirty;
+};
+
+static struct health_snapshot *build_snapshot(struct health *hp)
+{
+	struct health_snapshot *hs = xcalloc(1, sizeof(*hs));
+	hs->generation = ++hp->generation;
+	hs->n = hp->nregions;
+	hs->regions = xcalloc(hp->nregions + 1, sizeof(struct health_region));
+	for (size_t i = 0; i < hp->nregions; i++) {
+		const struct region_state *rs = &hp->regions[i];
+		struct health_region *r = &hs->regions[i];
+		r->up = rs->h.up;
+		r->weight = rs->weight;
+		size_t down = 0;
+		for (size_t k = 0; k < rs->neps; k++)
+			down += !rs->eps[k].h.up;
+		if (down) {
+			uint8_t(*d)[17] = xcalloc(down, 17);
+			size_t j = 0;
+			for (size_t k = 0; k < rs->neps; k++)
+				if (!rs->eps[k].h.up)
+					memcpy(d[j++], rs->eps[k].key, 17);
+			r->down = (const uint8_t(*)[17])d;
+			r->ndown = (uint16_t)down;
+		}
+	}
+	return hs;
+}
+
+static void publish(struct health *hp)
+{
+	if (!hp->dirty)
+		return;
+	hp->dirty = false;
+	hp->publish(build_snapshot(hp), hp->arg);
+}
+
+static struct endpoint_state *endpoint_state(struct region_state *rs, const uint8_t *key,
+					     bool start_up)
+{
+	for (size_t i = 0; i < rs->neps; i++)
+		if (memcmp(rs->eps[i].key, key, 17) == 0)
+			return &rs->eps[i];
+	rs->eps = xrealloc(rs->eps, (rs->neps + 1) * sizeof(struct endpoint_state));
+	struct endpoint_state *e = &rs->eps[rs->neps++];
+	memcpy(e->key, key, 17);
+	e->h = (struct hysteresis){.up = start_up};
+	return e;
+}
+
+static void region_check(struct health *hp, struct region_state *rs, bool ok,
+			 const char *reason)
+{
+	unsigned checks = ok ? rs->h.oks + 1 : rs->h.fails + 1;
+	if (hysteresis_step(&rs->h, ok, rs->down_after, rs->up_after)) {
+		log_info("region=%s state=%s reason=%s checks=%u", rs->name,
+			 rs->h.up ? "up" : "down", ok ? "healthy" : reason, checks);
+		hp->dirty = true;
+	}
+	rs->last_reason = ok ? NULL : reason;
+}
+
+/* One poll of feed f ended: doc on success, or reason on failure. */
+static void feed_result(struct feed *f, const struct feed_doc *doc, const char *reason,
+			const char *detail)
+{
+	struct health *hp = f->hp;
+	const char *new_state = doc ? "ok" : reason;
+	if (strcmp(new_state, f->state) != 0) {
+		if (doc)
+			log_info("event=feed_ok feed=%s", f->spec);
+		else
+			log_warn("event=feed_failed feed=%s reason=%s detail=\"%s\"", f->spec, reason,
+				 detail ? detail : "");
+		f->state = new_state;
+	}
+	if (doc)
+		f->polls_ok++;
+	else
+		f->polls_failed++;
+	for (size_t i = 0; i < f->nregions; i++) {
+		struct region_state *rs = &hp->regions[f->regions[i]];
+		if (!doc) {
+			if (!hp->keep_on_loss)
+				region_check(hp, rs, false, reason);
+			continue;
+		}
+		const struct feed_region *fr = NULL;
+		for (size_t k = 0; k < doc->nregions; k++)
+			if (doc->regions[k].region == f->regions[i])
+				fr = &doc->regions[k];
+		if (!fr) {
+			region_check(hp, rs, false, "missing_from_feed");
+			continue;
+		}
+		region_check(hp, rs, fr->healthy, "reported_unhealthy");
+		uint8_t w = (uint8_t)(fr->weight < 0 ? 100 : fr->weight);
+		if (w != rs->weight) {
+			log_info("region=%s weight=%u previous=%u", rs->name, w, rs->weight);
+			rs->weight = w;
+			hp->dirty = true;
+		}
+		/* endpoints named in the document take a check; others are healthy
+		 * (a feed lists the exceptions) and take a healthy check */
+		for (size_t k = 0; k < rs->neps; k++) {
+			bool named = false;
+			for (size_t e = 0; e < fr->nendpoints; e++)
+				named |= rs->eps[k].key[0] == fr->endpoints[e].family &&
+					 memcmp(rs->eps[k].key + 1, fr->endpoints[e].addr, 16) == 0;
+			if (!named && hysteresis_step(&rs->eps[k].h, true, rs->down_after,
+						      rs->up_after))
+				hp->dirty = true;
+		}
+		for (size_t e = 0; e < fr->nendpoints; e++) {
+			uint8_t key[17] = {fr->endpoints[e].family};
+			memcpy(key + 1, fr->endpoints[e].addr, 16);
+			struct endpoint_state *es = endpoint_state(rs, key, true);
+			if (hysteresis_step(&es->h, fr->endpoints[e].healthy, rs->down_after,
+					    rs->up_after)) {
+				char a[INET6_ADDRSTRLEN];
+				inet_ntop(key[0] == 2 ? AF_INET6 : AF_INET, key + 1, a, sizeof(a));
+				log_info("region=%s endpoint=%s state=%s", rs->name, a,
+					 es->h.up ? "up" : "down");
+				hp->dirty = true;
+			}
+		}
+	}
+	publish(hp);
+}
+
+static void feed_text(struct feed *f, const char *text, size_t len)
+{
+	struct feed_doc doc;
+	const char *reason = NULL;
+	char detail[256];
+	if (feed_parse(text, len, f->hp->rt, time(NULL), f->max_age, &doc, &reason, detail,
+		       sizeof(detail))) {
+		feed_result(f, &doc, NULL, NULL);
+		feed_doc_free(&doc);
+	} else {
+		feed_result(f, NULL, reason, detail);
+	}
+}
+
+static void poll_file(struct feed *f)
+{
+	struct stat st;
+	if (stat(f->path, &st) < 0) {
+		feed_result(f, NULL, "feed_unreachable", strerror(errno));
+		return;
+	}
+	if (st.st_size > FEED_MAX_BYTES) {
+		feed_result(f, NULL, "too_large", "file larger than 1 MiB");
+		return;
+	}
+	bool same = f->last_text && st.st_mtim.tv_sec == f->last_stat.st_mtim.tv_sec &&
+		    st.st_mtim.tv_nsec == f->last_stat.st_mtim.tv_nsec &&
+		    st.st_size == f->last_stat.st_size && st.st_ino == f->last_stat.st_ino;
+	if (!same) {
+		char *text;
+		size_t len;
+		if (read_file(f->path, &text, &len) < 0) {
+			feed_result(f, NULL, "feed_unreachable", strerror(errno));
+			return;
+		}
+		free(f->last_text);
+		f->last_text = text;
+		f->last_len = len;
+		f->last_stat = st;
+	}
+	/* unchanged files are parsed again: staleness depends on the time */
+	feed_text(f, f->last_text, f->last_len);
+}
+
+static void http_done(struct evhttp_request *req, void *arg)
+{
+	struct feed *f = arg;
+	f->in_flight = false;
+	int code = req ? evhttp_request_get_response_code(req) : 0;
+	if (code == 0) {
+		/* no HTTP response: the error callback, when it ran, said why */
+		const char *reason = f->http_error ? f->http_error : "feed_unreachable";
+		f->http_error = NULL;
+		feed_result(f, NULL, reason, "no HTTP response");
+		return;
+	}
+	f->http_error = NULL;
+	if (code != 200) {
+		char d[64];
+		snprintf(d, sizeof(d), "HTTP %d", code);
+		feed_result(f, NULL, "http_status", d);
+		return;
+	}
+	struct evbuffer *b = evhttp_request_get_input_buffer(req);
+	size_t len = evbuffer_get_length(b);
+	if (len > FEED_MAX_BYTES) {
+		feed_result(f, NULL, "too_large", "body larger than 1 MiB");
+		return;
+	}
+	char *text = xmalloc(len + 1);
+	evbuffer_remove(b, text, len);
+	text[len] = '\0';
+	feed_text(f, text, len);
+	free(text);
+}
+
+/* Runs before http_done(NULL) on failures: keep the reason for it. */
+static void http_error(enum evhttp_request_error err, void *arg)
+{
+	struct feed *f = arg;
+	f->http_error = "feed_unreachable";
+	if (err == EVREQ_HTTP_TIMEOUT)
+		f->http_error = "feed_timeout";
+	else if (err == EVREQ_HTTP_DATA_TOO_LONG)
+		f->http_error = "too_large";
+}
+
+static void poll_http(struct feed *f)
+{
+	if (f->in_flight)
+		return; /* the previous poll is still waiting for its timeout */
+	if (!f->conn) {
+		f->conn = evhttp_connection_base_new(f->hp->base, NULL, f->host,
+						     (unsigned short)f->port);
+		if (!f->conn) {
+			feed_result(f, NULL, "feed_unreachable", "cannot create connection");
+			return;
+		}
+		evhttp_connection_set_timeout(f->conn, (int)f->timeout);
+		evhttp_connection_set_max_body_size(f->conn, FEED_MAX_BYTES);
+		evhttp_connection_set_retries(f->conn, 0);
+	}
+	struct evhttp_request *req = evhttp_request_new(http_done, f);
+	evhttp_request_set_error_cb(req, http_error);
+	struct evkeyvalq *h = evhttp_request_get_output_headers(req);
+	evhttp_add_header(h, "Host", f->host);
+	evhttp_add_header(h, "User-Agent", "geodnsd/" GD_VERSION);
+	evhttp_add_header(h, "Accept", "application/json");
+	if (evhttp_make_request(f->conn, req, EVHTTP_REQ_GET, f->path) != 0) {
+		feed_result(f, NULL, "feed_unreachable", "cannot send request");
+		return;
+	}
+	f->in_flight = true;
+}
+
+static void poll_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct feed *f = arg;
+	(void)fd;
+	(void)what;
+	log_debug("event=feed_poll feed=%s in_flight=%d", f->spec, f->in_flight);
+	if (f->is_file)
+		poll_file(f);
+	else
+		poll_http(f);
+}
+
+static void *health_main(void *arg)
+{
+	struct health *hp = arg;
+	event_base_dispatch(hp->base);
+	return NULL;
+}
+
+static unsigned pick(unsigned region_value, unsigned global)
+{
+	return region_value ? region_value : global;
+}
+
+struct health *health_start(const struct config *cfg, const struct region_table *rt,
+			    health_publish_fn publish_fn, void *arg)
+{
+	struct health *hp = xcalloc(1, sizeof(*hp));
+	hp->own_rt.n = rt->n;
+	hp->own_rt.regions = xcalloc(rt->n + 1, sizeof(struct region));
+	for (size_t i = 0; i < rt->n; i++) {
+		hp->own_rt.regions[i] = rt->regions[i];
+		hp->own_rt.regions[i].name = xstrdup(rt->regions[i].name);
+	}
+	hp->rt = &hp->own_rt;
+	rt = hp->rt;
+	hp->publish = publish_fn;
+	hp->arg = arg;
+	hp->keep_on_loss = cfg->health_keep_on_feed_loss;
+	hp->nregions = rt->n;
+	hp->regions = xcalloc(rt->n + 1, sizeof(struct region_state));
+	hp->feeds = xcalloc(cfg->nregions + 1, sizeof(struct feed));
+	for (size_t i = 0; i < rt->n; i++) {
+		const struct region_config *rc = &cfg->regions[i];
+		struct region_state *rs = &hp->regions[i];
+		rs->name = rt->regions[i].name;
+		rs->h.up = !cfg->health_start_down;
+		rs->weight = 100;
+		rs->down_after = pick(rc->down_after, cfg->health_down_after);
+		rs->up_after = pick(rc->up_after, cfg->health_up_after);
+		rs->max_age = pick(rc->max_age, cfg->health_max_age);
+		if (!rc->feed)
+			continue;
+		struct feed *f = NULL;
+		for (size_t k = 0; k < hp->nfeeds; k++)
+			if (strcmp(hp->feeds[k].spec, rc->feed) == 0)
+				f = &hp->feeds[k];
+		unsigned interval = pick(rc->interval, cfg->health_interval);
+		unsigned timeout = pick(rc->timeout, cfg->health_timeout);
+		if (!f) {
+			f = &hp->feeds[hp->nfeeds++];
+			f->hp = hp;
+			f->spec = xstrdup(rc->feed);
+			f->state = "ok";
+			f->interval = interval;
+			f->timeout = timeout;
+			f->max_age = rs->max_age;
+			if (strncmp(rc->feed, "file:", 5) == 0) {
+				f->is_file = true;
+				f->path = xstrdup(rc->feed + 5);
+			} else {
+				struct evhttp_uri *u = evhttp_uri_parse(rc->feed);
+				f->host = xstrdup(evhttp_uri_get_host(u));
+				f->port = evhttp_uri_get_port(u) > 0 ? evhttp_uri_get_port(u) : 80;
+				const char *path = evhttp_uri_get_path(u);
+				const char *query = evhttp_uri_get_query(u);
+				char buf[2048];
+				snprintf(buf, sizeof(buf), "%s%s%s", path && *path ? path : "/",
+					 query ? "?" : "", query ? query : "");
+				f->path = xstrdup(buf);
+				evhttp_uri_free(u);
+			}
+		}
+		/* a shared feed polls as often as its most demanding region */
+		if (interval < f->interval)
+			f->interval = interval;
+		if (timeout > f->timeout)
+			f->timeout = timeout;
+		if (rs->max_age < f->max_age)
+			f->max_age = rs->max_age;
+		f->regions = xrealloc(f->regions, (f->nregions + 1) * sizeof(size_t));
+		f->regions[f->nregions++] = i;
+		rs->feed = f;
+	}
+	/* the start-up state, before any feed answered */
+	hp->dirty = true;
+	publish(hp);
+	if (hp->nfeeds == 0) {
+		health_stop(hp);
+		return NULL;
+	}
+	hp->base = event_base_new();
+	for (size_t k = 0; k < hp->nfeeds; k++) {
+		struct feed *f = &hp->feeds[k];
+		f->timer = event_new(hp->base, -1, EV_PERSIST, poll_cb, f);
+		struct timeval tv = {(time_t)f->interval, 0};
+		event_add(f->timer, &tv);
+		event_active(f->timer, EV_TIMEOUT, 0); /* first poll now */
+		log_info("event=feed_configured feed=%s interval=%u timeout=%u regions=%zu",
+			 f->spec, f->interval, f->timeout, f->nregions);
+	}
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	int rc = pthread_create(&hp->thread, NULL, health_main, hp);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
+		log_error("event=health_thread_failed error=\"%s\"", strerror(rc));
+		event_base_free(hp->base);
+		hp->base = NULL;
+		health_stop(hp);
+		return NULL;
+	}
+	return hp;
+}
+
+void health_stop(struct health *hp)
+{
+	if (!hp)
+		return;
+	if (hp->base) {
+		event_base_loopbreak(hp->base);
+		pthread_join(hp->thread, NULL);
+	}
+	for (size_t k = 0; k < hp->nfeeds; k++) {
+		struct feed *f = &hp->feeds[k];
+		if (f->timer)
+			event_free(f->timer);
+		if (f->conn)
+			evhttp_connection_free(f->conn);
+		free(f->spec);
+		free(f->path);
+		free(f->host);
+		free(f->regions);
+		free(f->last_text);
+	}
+	for (size_t i = 0; i < hp->nregions; i++)
+		free(hp->regions[i].eps);
+	if (hp->base)
+		event_base_free(hp->base);
+	for (size_t i = 0; i < hp->own_rt.n; i++)
+		free(hp->own_rt.regions[i].name);
+	free(hp->own_rt.regions);
+	free(hp->feeds);
+	free(hp->regions);
+	free(hp);
+}
