@@ -101,10 +101,12 @@ struct geo_db *geo_open(char *const *files, size_t n, const struct geo_paths *pa
 	struct geo_db *g = xcalloc(1, sizeof(*g));
 	for (size_t i = 0; i < n; i++) {
 		struct geo_file *f = &g->files[i];
+		errno = 0;
 		int rc = MMDB_open(files[i], MMDB_MODE_MMAP, &f->mmdb);
 		if (rc != MMDB_SUCCESS) {
+			bool sys = (rc == MMDB_IO_ERROR || rc == MMDB_FILE_OPEN_ERROR) && errno;
 			diag_error(diag, files[i], 0, 0, "cannot open GeoIP database: %s",
-				   rc == MMDB_IO_ERROR ? strerror(errno) : MMDB_strerror(rc));
+				   sys ? strerror(errno) : MMDB_strerror(rc));
 			geo_close(g);
 			return NULL;
 		}

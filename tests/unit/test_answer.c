@@ -50,7 +50,7 @@ struct opts {
 static ldns_pkt *ask_raw(const uint8_t *wire, size_t len, bool tcp, size_t *outlen)
 {
 	static uint8_t out[ANSWER_BUF_SIZE];
-	struct answer_request req = {wire, len, tcp, NULL};
+	struct answer_request req = {.pkt = wire, .len = len, .tcp = tcp};
 	size_t n = answer_query(db, &settings, &req, out, sizeof(out), &worker);
 	*outlen = n;
 	if (n == 0)

@@ -536,10 +536,12 @@ START_TEST(test_region_errors)
 				  "}}\n",
 				  &d);
 	ck_assert_ptr_null(cfg);
-	ck_assert_uint_eq(d.errors, 2);
+	ck_assert_uint_eq(d.errors, 3);
 	expect_msg(&d, 0, 3, 22,
 		   "regions.eu.location: latitude must be in -90..90 and longitude in -180..180");
 	expect_msg(&d, 1, 4, 3, "regions.ap: missing \"location\": [latitude, longitude]");
+	expect_msg(&d, 2, 4, 18,
+		   "regions.ap.feed: \"f\" is not a feed: use http://host:port/path or file:PATH");
 	diag_free(&d);
 }
 END_TEST
