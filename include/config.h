@@ -33,6 +33,7 @@ struct zone_entry {
 	char *origin;
 	char *file;
 	char *services;      /* may be NULL */
+	int line, column;    /* of "origin" in the config */
 };
 
 struct region_config {
@@ -41,6 +42,7 @@ struct region_config {
 	char *feed;          /* "http://host:port/path" or "file:PATH", or NULL */
 	/* per-region health settings; 0 = the health section's value */
 	unsigned interval, timeout, down_after, up_after, max_age;
+	int on_feed_loss;    /* -1 = the health section's, 0 = down, 1 = keep */
 };
 
 struct config {
@@ -101,6 +103,11 @@ struct config {
 /* Load and validate path; NULL with every error in diag. Caller frees. */
 struct config *config_load(const char *path, struct diag *diag);
 void config_free(struct config *cfg);
+
+/* Zone entries naming the same origin: an error each, at the later entry's
+ * position. Separate from config_load so that `geodnsd -t` reports it next to
+ * the errors of the zones themselves. */
+void config_check_zones(const struct config *cfg, struct diag *diag);
 
 /* Parse "1.2.3.4:53", "[::1]:53", "::1" or "1.2.3.4" (port defaults to
  * default_port). */

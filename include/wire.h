@@ -105,6 +105,11 @@ struct query {
  */
 int wire_parse_query(const uint8_t *pkt, size_t len, struct query *q);
 
+/* Options for wire_parse_query_opts. */
+#define WIRE_IGNORE_ECS 1u /* ECS disabled: treat option 8 as unknown */
+
+int wire_parse_query_opts(const uint8_t *pkt, size_t len, struct query *q, unsigned opts);
+
 /*
  * Read a possibly compressed name at *pos of msg into out (uncompressed wire
  * form, at most 255 octets). Advances *pos past the name as it sits in the

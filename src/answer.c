@@ -662,7 +662,8 @@ size_t answer_query(const struct zonedb *db, const struct answer_settings *set,
 	struct answer_counters *ctr = &aw->counters;
 	struct query q;
 	struct resp r;
-	int rc = wire_parse_query(req->pkt, req->len, &q);
+	int rc = wire_parse_query_opts(req->pkt, req->len, &q,
+				       set->ecs_enabled ? 0 : WIRE_IGNORE_ECS);
 	ctr->queries++;
 	if (rc == GD_EDROP) {
 		ctr->dropped++;

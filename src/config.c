@@ -19,6 +19,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <strings.h>
 
 int parse_hostport(const char *s, uint16_t default_port, struct sockaddr_storage *ss,
 		   socklen_t *len)
@@ -228,6 +229,27 @@ static void load_server(struct jcheck *c, struct config *cfg, json_t *o)
 	free(tmp);
 }
 
+/* "on_feed_loss": "down" (0) or "keep" (1); -1 when absent or wrong. */
+static int get_feed_loss(struct jcheck *c, json_t *o)
+{
+	char *mode = NULL;
+	int v = -1;
+	jc_get_str(c, o, "on_feed_loss", &mode);
+	if (!mode)
+		return -1;
+	if (strcmp(mode, "keep") == 0)
+		v = 1;
+	else if (strcmp(mode, "down") == 0)
+		v = 0;
+	else {
+		jc_push_key(c, "on_feed_loss");
+		jc_error(c, false, "must be \"down\" or \"keep\"");
+		jc_pop(c);
+	}
+	free(mode);
+	return v;
+}
+
 static bool feed_url_valid(const char *f)
 {
 	if (strncmp(f, "file:", 5) == 0)
@@ -254,7 +276,8 @@ static void load_regions(struct jcheck *c, struct config *cfg, json_t *o)
 			continue;
 		}
 		static const char *const keys[] = {"location", "feed", "interval", "timeout",
-						   "down_after", "up_after", "max_age", NULL};
+						   "down_after", "up_after", "max_age",
+						   "on_feed_loss", NULL};
 		jc_check_keys(c, r, keys);
 		struct region_config *rc = &cfg->regions[cfg->nregions++];
 		rc->name = xstrdup(name);
@@ -288,8 +311,33 @@ static void load_regions(struct jcheck *c, struct config *cfg, json_t *o)
 		jc_get_uint(c, r, "down_after", 1, 100, &rc->down_after);
 		jc_get_uint(c, r, "up_after", 1, 100, &rc->up_after);
 		jc_get_uint(c, r, "max_age", 1, 86400 * 7, &rc->max_age);
+		rc->on_feed_loss = get_feed_loss(c, r);
 		jc_pop(c);
 	}
+}
+
+/* Zone origins compared as names: case-insensitive, trailing dot optional. */
+static bool origin_equal(const char *a, const char *b);
+
+void config_check_zones(const struct config *cfg, struct diag *diag)
+{
+	for (size_t i = 0; i < cfg->nzones; i++)
+		for (size_t k = 0; k < i; k++)
+			if (origin_equal(cfg->zones[k].origin, cfg->zones[i].origin))
+				diag_error(diag, cfg->file, cfg->zones[i].line, cfg->zones[i].column,
+					   "zones[%zu].origin: zone %s is configured twice (also "
+					   "zones[%zu])",
+					   i, cfg->zones[i].origin, k);
+}
+
+static bool origin_equal(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	if (la && a[la - 1] == '.')
+		la--;
+	if (lb && b[lb - 1] == '.')
+		lb--;
+	return la == lb && strncasecmp(a, b, la) == 0;
 }
 
 static void load_zones(struct jcheck *c, struct config *cfg, json_t *a)
@@ -315,6 +363,13 @@ static void load_zones(struct jcheck *c, struct config *cfg, json_t *a)
 		if (!ze->file)
 			jc_error(c, false, "missing \"file\"");
 		if (ze->origin && ze->file) {
+			/* where the origin sits, for config_check_zones() */
+			jc_push_key(c, "origin");
+			size_t d = c->depth < JC_DEPTH ? c->depth : JC_DEPTH;
+			if (!jsonpos_find(c->text, c->len, c->path, d, false, &ze->line,
+					  &ze->column))
+				ze->line = ze->column = 1;
+			jc_pop(c);
 			cfg->nzones++;
 		} else {
 			free(ze->origin);
@@ -447,19 +502,8 @@ struct config *config_load(const char *path, struct diag *diag)
 		jc_get_uint(&c, o, "up_after", 1, 100, &cfg->health_up_after);
 		jc_get_uint(&c, o, "max_age", 1, 86400 * 7, &cfg->health_max_age);
 		jc_get_bool(&c, o, "cap_ttl", &cfg->health_cap_ttl);
+		cfg->health_keep_on_feed_loss = get_feed_loss(&c, o) == 1;
 		char *mode = NULL;
-		jc_get_str(&c, o, "on_feed_loss", &mode);
-		if (mode) {
-			if (strcmp(mode, "keep") == 0)
-				cfg->health_keep_on_feed_loss = true;
-			else if (strcmp(mode, "down") != 0) {
-				jc_push_key(&c, "on_feed_loss");
-				jc_error(&c, false, "must be \"down\" or \"keep\"");
-				jc_pop(&c);
-			}
-			free(mode);
-		}
-		mode = NULL;
 		jc_get_str(&c, o, "start_state", &mode);
 		if (mode) {
 			if (strcmp(mode, "down") == 0)

@@ -268,6 +268,7 @@ struct region_state {
 	struct hysteresis h;
 	uint8_t weight;
 	unsigned down_after, up_after, max_age;
+	bool keep_on_loss;     /* feed failures do not count: state kept */
 	struct endpoint_state *eps;
 	size_t neps;
 	const char *last_reason;
@@ -304,7 +305,6 @@ struct health {
 	size_t nregions;
 	struct feed *feeds;
 	size_t nfeeds;
-	bool keep_on_loss;
 	health_publish_fn publish;
 	void *arg;
 	uint64_t generation;
@@ -392,7 +392,7 @@ static void feed_result(struct feed *f, const struct feed_doc *doc, const char *
 	for (size_t i = 0; i < f->nregions; i++) {
 		struct region_state *rs = &hp->regions[f->regions[i]];
 		if (!doc) {
-			if (!hp->keep_on_loss)
+			if (!rs->keep_on_loss)
 				region_check(hp, rs, false, reason);
 			continue;
 		}
@@ -592,7 +592,6 @@ struct health *health_start(const struct config *cfg, const struct region_table 
 	rt = hp->rt;
 	hp->publish = publish_fn;
 	hp->arg = arg;
-	hp->keep_on_loss = cfg->health_keep_on_feed_loss;
 	hp->nregions = rt->n;
 	hp->regions = xcalloc(rt->n + 1, sizeof(struct region_state));
 	hp->feeds = xcalloc(cfg->nregions + 1, sizeof(struct feed));
@@ -605,6 +604,8 @@ struct health *health_start(const struct config *cfg, const struct region_table 
 		rs->down_after = pick(rc->down_after, cfg->health_down_after);
 		rs->up_after = pick(rc->up_after, cfg->health_up_after);
 		rs->max_age = pick(rc->max_age, cfg->health_max_age);
+		rs->keep_on_loss = rc->on_feed_loss < 0 ? cfg->health_keep_on_feed_loss
+							 : rc->on_feed_loss == 1;
 		if (!rc->feed)
 			continue;
 		struct feed *f = NULL;

@@ -37,6 +37,7 @@ struct snapshot *snapshot_build(const struct config *cfg, uint64_t generation,
 		snap->geo = geo_open(cfg->geoip_databases, cfg->ngeoip_databases, &paths, diag);
 	}
 
+	config_check_zones(cfg, diag);
 	struct zone **zones = xcalloc(cfg->nzones + 1, sizeof(struct zone *));
 	size_t n = 0;
 	for (size_t i = 0; i < cfg->nzones; i++) {

@@ -207,7 +207,8 @@ static int parse_ecs(const uint8_t *p, size_t olen, struct ecs *e)
 	return GD_OK;
 }
 
-static int parse_opt(const uint8_t *pkt, size_t len, size_t pos, struct query *q)
+static int parse_opt(const uint8_t *pkt, size_t len, size_t pos, struct query *q,
+		     unsigned opts)
 {
 	/* pos is on the OPT's TYPE field (owner name already read) */
 	q->udp_size = rd16(pkt + pos + 2);
@@ -230,6 +231,8 @@ static int parse_opt(const uint8_t *pkt, size_t len, size_t pos, struct query *q
 			q->nsid = true;
 			break;
 		case EDNS_OPT_ECS:
+			if (opts & WIRE_IGNORE_ECS)
+				break; /* ECS off: an unknown option like any other */
 			/* RFC 7871 does not define two ECS options; which subnet
 			 * the answer is for would be ambiguous: FORMERR */
 			if (ecs_seen || parse_ecs(pkt + p, olen, &q->ecs) < 0) {
@@ -253,6 +256,11 @@ static int parse_opt(const uint8_t *pkt, size_t len, size_t pos, struct query *q
 }
 
 int wire_parse_query(const uint8_t *pkt, size_t len, struct query *q)
+{
+	return wire_parse_query_opts(pkt, len, q, 0);
+}
+
+int wire_parse_query_opts(const uint8_t *pkt, size_t len, struct query *q, unsigned opts)
 {
 	if (len < DNS_HEADER_LEN)
 		return GD_EDROP;
@@ -308,7 +316,7 @@ int wire_parse_query(const uint8_t *pkt, size_t len, struct query *q)
 			return GD_EFORMAT; /* two OPTs, or OPT not at the root */
 		opt_seen = true;
 		q->edns = true; /* a FORMERR for a bad option still carries OPT */
-		if (parse_opt(pkt, len, p, q) < 0)
+		if (parse_opt(pkt, len, p, q, opts) < 0)
 			return GD_EFORMAT;
 	}
 	if (pos != len)

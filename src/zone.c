@@ -549,7 +549,8 @@ static const uint8_t *rdata_name_at(const struct rrset *rs, const uint8_t *rd)
 static void compile(struct loader *ld)
 {
 	struct zone *z = ld->z;
-	qsort(ld->recs, ld->nrecs, sizeof(struct rec), cmp_rec);
+	if (ld->nrecs)
+		qsort(ld->recs, ld->nrecs, sizeof(struct rec), cmp_rec);
 	/* bound the node count: each distinct owner brings at most its labels
 	 * below the apex as new nodes (itself and empty non-terminals) */
 	size_t bound = 1;
@@ -838,14 +839,17 @@ struct zone *zone_load(const struct zone_config *zc, struct diag *diag)
 	z->origin_str = xstrdup(wire_name_to_str(z->origin, s, sizeof(s)));
 
 	struct loader ld = {.z = z, .diag = diag, .buf = ldns_buffer_new(65536)};
-	read_file_into(&ld, zc->file, origin, NULL, 0);
+	bool readable = read_file_into(&ld, zc->file, origin, NULL, 0) == GD_OK;
 	ldns_rdf_deep_free(origin);
 	if (zc->services) {
 		static const struct region_table none = {NULL, 0};
 		z->services = service_set_load(zc->services, z->origin, z->origin_str,
 					       zc->regions ? zc->regions : &none, diag);
 	}
-	if (diag->errors == before) {
+	/* check what did parse even after syntax errors: -t then reports every
+	 * problem of the zone at once (a broken line may add its consequence,
+	 * e.g. missing glue, which is true of the zone as written) */
+	if (readable) {
 		compile(&ld);
 		validate(&ld);
 	}

@@ -34,7 +34,7 @@ start_server() {
 			if ! kill -0 "$SERVER_PID" 2>/dev/null; then
 				break
 			fi
-			if grep -q "event=started" "$TMP/server.log" 2>/dev/null; then
+			if grep -q "event=started.* pid=$SERVER_PID\( \|$\)" "$TMP/server.log" 2>/dev/null; then
 				return 0
 			fi
 			sleep 0.05
@@ -111,4 +111,82 @@ cleanup() {
 		wait "$SERVER_PID" 2>/dev/null
 	fi
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+# a signal (also a closed output pipe) stops the script and the server
+trap 'cleanup; exit 1' INT TERM HUP PIPE
+
+# ---- extensions for the topic scripts ----
+
+TCPCLIENT=${TCPCLIENT:-$(pwd)/build/tcpclient}
+
+# tcq ARGS...: the test client (tests/integration/tcpclient.c) against the
+# test server; one summary line per answer.
+tcq() {
+	"$TCPCLIENT" -p "$PORT" "$@" 2>&1
+}
+
+# check_tc NAME ARGS...: tcq output against stdin. With TC_FILTER set, the
+# output first goes through sed "$TC_FILTER" (to leave out what a check does
+# not judge, e.g. whether a FORMERR carries an OPT).
+check_tc() {
+	name=$1
+	shift
+	cat >"$TMP/expected"
+	if [ -n "${TC_FILTER:-}" ]; then
+		tcq "$@" | sed "$TC_FILTER" >"$TMP/actual"
+	else
+		tcq "$@" >"$TMP/actual"
+	fi
+	if diff -u "$TMP/expected" "$TMP/actual" >"$TMP/diff"; then
+		pass "$name"
+	else
+		fail "$name"
+		echo "  tcpclient -p PORT $*"
+		sed 's/^/  /' "$TMP/diff"
+	fi
+}
+
+# hexname NAME: NAME in DNS wire format, as hex (for raw:HEX queries).
+hexname() {
+	echo "$1" | tr '.' '\n' | while read -r label; do
+		[ -n "$label" ] || continue
+		printf '%02x' "${#label}"
+		printf '%s' "$label" | od -An -tx1 | tr -d ' \n'
+	done
+	printf '00'
+}
+
+# server_alive NAME: the server we started is still running.
+server_alive() {
+	if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+		pass "$1"
+	else
+		fail "$1"
+		tail -20 "$TMP/server.log" | sed 's/^/  /'
+	fi
+}
+
+# wait_log PATTERN COUNT: wait (at most 5 s) until server.log has at least
+# COUNT lines matching PATTERN; 0 when it does.
+wait_log() {
+	_wl_i=0
+	while [ $_wl_i -lt 100 ]; do
+		_wl_n=$(grep -c -- "$1" "$TMP/server.log" 2>/dev/null)
+		[ "${_wl_n:-0}" -ge "$2" ] && return 0
+		sleep 0.05
+		_wl_i=$((_wl_i + 1))
+	done
+	return 1
+}
+
+# sanitizer_clean NAME: no AddressSanitizer/UBSan report in server.log.
+sanitizer_clean() {
+	if grep -q -e 'ERROR: AddressSanitizer' -e 'runtime error:' -e 'ERROR: LeakSanitizer' \
+		"$TMP/server.log"; then
+		fail "$1"
+		grep -A10 -e 'ERROR: AddressSanitizer' -e 'runtime error:' -e 'ERROR: LeakSanitizer' \
+			"$TMP/server.log" | head -30 | sed 's/^/  /'
+	else
+		pass "$1"
+	fi
+}

@@ -1,5 +1,548 @@
+/*
+ * test_geo.c - GeoIP lookups through libmaxminddb on the test databases
+ * built from tests/data/geo-test.csv by tools/mkgeodb (see the Makefile):
+ *
+ *   tests/tmp/geo/city.mmdb   MaxMind City layout, IPv6 tree, IPv4 aliased
+ *   tests/tmp/geo/city4.mmdb  MaxMind City layout, IPv4 tree
+ *   tests/tmp/geo/flat4.mmdb  DB-IP flat layout, IPv4 only
+ *   tests/tmp/geo/flat6.mmdb  DB-IP flat layout, IPv6 only
+ *
+ * Layout detection, tree walks (record and network prefix, in the client's
+ * family), decoding of both layouts, the key-path override, two files
+ * together, open errors, and the great-circle distance.
+ */
+#include "diag.h"
+#include "geo.h"
 #include "unit.h"
+
+#include <arpa/inet.h>
+#include <math.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CITY "tests/tmp/geo/city.mmdb"
+#define CITY4 "tests/tmp/geo/city4.mmdb"
+#define FLAT4 "tests/tmp/geo/flat4.mmdb"
+#define FLAT6 "tests/tmp/geo/flat6.mmdb"
+
+static void dump(const struct diag *d)
+{
+	for (size_t i = 0; i < d->count; i++)
+		fprintf(stderr, "  diag: %s\n", d->msgs[i]);
+}
+
+/* Open one or two files; the open must succeed without any diagnostic. */
+static struct geo_db *open2(const char *a, const char *b, const struct geo_paths *paths)
+{
+	char *files[2] = {(char *)a, (char *)b};
+	struct diag d = {0};
+	struct geo_db *g = geo_open(files, b ? 2 : 1, paths, &d);
+	if (d.count)
+		dump(&d);
+	ck_assert_ptr_nonnull(g);
+	ck_assert_uint_eq(d.count, 0);
+	diag_free(&d);
+	return g;
+}
+
+static struct geo_db *open1(const char *a)
+{
+	return open2(a, NULL, NULL);
+}
+
+/* Walk the tree for a textual address (IPv4 or IPv6) and decode the record. */
+static void find(const struct geo_db *g, const char *addr, struct geo_match *m,
+		 struct geo_location *loc)
+{
+	uint8_t buf[16];
+	int family = strchr(addr, ':') ? AF_INET6 : AF_INET;
+	ck_assert_int_eq(inet_pton(family, addr, buf), 1);
+	geo_find(g, family, buf, m);
+	geo_decode(g, m, loc);
+}
+
+/* A found record with coordinates, country and continent. */
+static void expect_loc(const struct geo_db *g, const char *addr, unsigned prefix,
+		       const char *country, const char *continent, double lat, double lon)
+{
+	struct geo_match m;
+	struct geo_location loc;
+	find(g, addr, &m, &loc);
+	ck_assert_msg(m.found, "%s not found", addr);
+	ck_assert_msg(m.prefix == prefix, "%s: prefix %u, expected %u", addr, m.prefix, prefix);
+	ck_assert(loc.has_coords);
+	ck_assert_double_eq_tol(loc.lat, lat, 1e-9);
+	ck_assert_double_eq_tol(loc.lon, lon, 1e-9);
+	ck_assert_str_eq(loc.country, country);
+	ck_assert_str_eq(loc.continent, continent);
+}
+
+/* ---- opening and layout detection ---- */
+
+START_TEST(test_open_layouts)
+{
+	static const struct {
+		const char *file, *layout;
+	} cases[] = {
+		{CITY, "maxmind"}, {CITY4, "maxmind"}, {FLAT4, "flat"}, {FLAT6, "flat"}};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct geo_db *g = open1(cases[i].file);
+		ck_assert_str_eq(geo_layout_name(g, 0), cases[i].layout);
+		geo_close(g);
+	}
+	/* two files: each one has its own layout */
+	struct geo_db *g = open2(CITY, FLAT6, NULL);
+	ck_assert_str_eq(geo_layout_name(g, 0), "maxmind");
+	ck_assert_str_eq(geo_layout_name(g, 1), "flat");
+	geo_close(g);
+}
+END_TEST
+
+/* Build a database with tools/mkgeodb into tests/tmp/unit; returns its path. */
+static const char *mkgeodb(const char *name, const char *layout, const char *type)
+{
+	const char *csv = unit_write_file("geo-unit-detect.csv",
+					  "network,continent,country,lat,lon,city\n"
+					  "192.0.2.0/24,EU,GB,51.5,-0.1,London\n");
+	static char out[256];
+	char cmd[1024];
+	snprintf(out, sizeof(out), "tests/tmp/unit/%s", name);
+	snprintf(cmd, sizeof(cmd),
+		 "tools/mkgeodb --layout %s --ip-version 4 --type %s -o %s %s 2>/dev/null",
+		 layout, type, out, csv);
+	ck_assert_msg(system(cmd) == 0, "%s failed", cmd);
+	return out;
+}
+
+START_TEST(test_layout_from_first_record)
+{
+	/* database types that name neither GeoIP2 nor dbip: the layout comes
+	 * from the keys of the first record */
+	struct geo_db *g = open1(mkgeodb("geo-unit-custom-flat.mmdb", "flat", "Custom-Flat"));
+	ck_assert_str_eq(geo_layout_name(g, 0), "flat");
+	expect_loc(g, "192.0.2.77", 24, "GB", "", 51.5, -0.1);
+	geo_close(g);
+	g = open1(mkgeodb("geo-unit-custom-mm.mmdb", "maxmind", "Custom-City"));
+	ck_assert_str_eq(geo_layout_name(g, 0), "maxmind");
+	expect_loc(g, "192.0.2.77", 24, "GB", "EU", 51.5, -0.1);
+	geo_close(g);
+	/* a type naming dbip, but MaxMind keys (DB-IP also ships its databases
+	 * in the GeoIP2 layout): the record decides */
+	g = open1(mkgeodb("geo-unit-dbip-mm.mmdb", "maxmind", "dbip-city-lite"));
+	ck_assert_str_eq(geo_layout_name(g, 0), "maxmind");
+	expect_loc(g, "192.0.2.77", 24, "GB", "EU", 51.5, -0.1);
+	geo_close(g);
+}
+END_TEST
+
+#define OPEN_ERR ": cannot open GeoIP database: "
+
+START_TEST(test_open_missing_file)
+{
+	/* the reason is the system's, as for every other file the server
+	 * cannot read ("cannot read services file: No such file or directory") */
+	char *files[1] = {"tests/tmp/unit/geo-unit-missing.mmdb"};
+	struct diag d = {0};
+	ck_assert_ptr_null(geo_open(files, 1, NULL, &d));
+	ck_assert_uint_eq(d.count, 1);
+	ck_assert_uint_eq(d.errors, 1);
+	ck_assert_str_eq(d.msgs[0],
+			 "tests/tmp/unit/geo-unit-missing.mmdb" OPEN_ERR "No such file or directory");
+	diag_free(&d);
+}
+END_TEST
+
+START_TEST(test_open_second_file_missing)
+{
+	/* the second of two files missing: NULL, the first one is closed again
+	 * (no leak under ASan) and the error names the second */
+	const char *missing = "tests/tmp/unit/geo-unit-missing6.mmdb";
+	char *two[2] = {CITY, (char *)missing};
+	struct diag d = {0};
+	ck_assert_ptr_null(geo_open(two, 2, NULL, &d));
+	ck_assert_uint_eq(d.count, 1);
+	ck_assert_uint_eq(d.errors, 1);
+	char want[256];
+	snprintf(want, sizeof(want), "%s%s", missing, OPEN_ERR);
+	ck_assert_msg(strncmp(d.msgs[0], want, strlen(want)) == 0, "got \"%s\"", d.msgs[0]);
+	ck_assert_uint_gt(strlen(d.msgs[0]), strlen(want));
+	diag_free(&d);
+	/* more files than the server takes */
+	char *five[5] = {CITY, CITY4, FLAT4, FLAT6, CITY};
+	ck_assert_ptr_null(geo_open(five, 5, NULL, &d));
+	ck_assert_uint_eq(d.count, 1);
+	ck_assert_str_eq(d.msgs[0], CITY ": at most 4 GeoIP databases");
+	diag_free(&d);
+}
+END_TEST
+
+START_TEST(test_open_not_a_database)
+{
+	const char *p = unit_write_file("geo-unit-garbage.mmdb", "this is not a MaxMind DB\n");
+	char *files[1] = {(char *)p};
+	struct diag d = {0};
+	ck_assert_ptr_null(geo_open(files, 1, NULL, &d));
+	ck_assert_uint_eq(d.count, 1);
+	char want[512];
+	snprintf(want, sizeof(want),
+		 "%s" OPEN_ERR "The MaxMind DB file contains invalid metadata",
+		 p);
+	ck_assert_str_eq(d.msgs[0], want);
+	diag_free(&d);
+}
+END_TEST
+
+/* ---- lookups ---- */
+
+START_TEST(test_ipv4_in_ipv6_tree_and_ipv4_tree)
+{
+	struct geo_db *g6 = open1(CITY), *g4 = open1(CITY4);
+	/* the same answers from an IPv6 tree (through ::/96) and an IPv4 tree,
+	 * with the prefix in IPv4 bits in both */
+	for (int i = 0; i < 2; i++) {
+		const struct geo_db *g = i ? g4 : g6;
+		expect_loc(g, "192.0.2.5", 25, "US", "NA", 40.7, -74.0);
+		expect_loc(g, "192.0.2.200", 25, "CA", "NA", 43.7, -79.4);
+		expect_loc(g, "203.0.113.1", 25, "SG", "AS", 1.35, 103.8);
+		expect_loc(g, "203.0.113.130", 26, "CN", "AS", 39.9, 116.4);
+		expect_loc(g, "203.0.113.255", 26, "AU", "OC", -33.9, 151.2);
+	}
+	struct geo_match m6, m4;
+	struct geo_location l6, l4;
+	find(g6, "192.0.2.5", &m6, &l6);
+	find(g4, "192.0.2.5", &m4, &l4);
+	ck_assert_int_eq(memcmp(&l6, &l4, sizeof(l6)), 0);
+	ck_assert_uint_eq(m6.prefix, m4.prefix);
+	ck_assert_uint_eq(m6.db, 0);
+	ck_assert_uint_eq(m4.db, 0);
+	/* two addresses of one network: the same record */
+	struct geo_match a, b;
+	struct geo_location la;
+	find(g6, "192.0.2.1", &a, &la);
+	find(g6, "192.0.2.127", &b, &la);
+	ck_assert_uint_eq(a.record, b.record);
+	find(g6, "192.0.2.128", &b, &la);
+	ck_assert_uint_ne(a.record, b.record);
+	geo_close(g6);
+	geo_close(g4);
+}
+END_TEST
+
+START_TEST(test_nested_networks)
+{
+	/* 198.51.100.0/24 IE with 198.51.100.0/26 GB inserted inside it: the
+	 * tree holds GB 198.51.100.0/26, and the rest of the /24 as IE
+	 * 198.51.100.64/26 + 198.51.100.128/25 */
+	static const char *const files[] = {CITY, CITY4};
+	for (int i = 0; i < 2; i++) {
+		struct geo_db *g = open1(files[i]);
+		expect_loc(g, "198.51.100.5", 26, "GB", "EU", 51.5, -0.1);
+		expect_loc(g, "198.51.100.0", 26, "GB", "EU", 51.5, -0.1);
+		expect_loc(g, "198.51.100.63", 26, "GB", "EU", 51.5, -0.1);
+		expect_loc(g, "198.51.100.64", 26, "IE", "EU", 53.3, -6.3);
+		expect_loc(g, "198.51.100.127", 26, "IE", "EU", 53.3, -6.3);
+		expect_loc(g, "198.51.100.128", 25, "IE", "EU", 53.3, -6.3);
+		expect_loc(g, "198.51.100.200", 25, "IE", "EU", 53.3, -6.3);
+		/* both IE pieces are one record */
+		struct geo_match a, b;
+		struct geo_location l;
+		find(g, "198.51.100.64", &a, &l);
+		find(g, "198.51.100.200", &b, &l);
+		ck_assert_uint_eq(a.record, b.record);
+		geo_close(g);
+	}
+}
+END_TEST
+
+START_TEST(test_ipv6_lookups)
+{
+	struct geo_db *g = open1(CITY);
+	expect_loc(g, "2001:db8::1", 48, "US", "NA", 37.8, -122.4);
+	expect_loc(g, "2001:db8:0:ffff::1", 48, "US", "NA", 37.8, -122.4);
+	expect_loc(g, "2001:db8:100::1", 40, "DE", "EU", 50.1, 8.7);
+	expect_loc(g, "2001:db8:1ff:ffff::1", 40, "DE", "EU", 50.1, 8.7);
+	expect_loc(g, "2001:db8:200::1", 40, "IN", "AS", 19.1, 72.9);
+	/* an IPv4-mapped address asked as IPv6 reaches the IPv4 data through the
+	 * alias, with the prefix counted in IPv6 bits */
+	expect_loc(g, "::ffff:192.0.2.5", 96 + 25, "US", "NA", 40.7, -74.0);
+	geo_close(g);
+}
+END_TEST
+
+START_TEST(test_not_found)
+{
+	struct geo_match m;
+	struct geo_location loc;
+	/*
+	 * Not in the database: found false, and the prefix is the depth of the
+	 * empty record the walk ended on, i.e. the largest network around the
+	 * address that holds no data. 8.8.8.8 = 00001000...: the only network
+	 * starting with bit 0 is 100.0.0.0/16 (01100100), so the walk leaves the
+	 * data at bit 1 and the empty record is 0.0.0.0/2.
+	 */
+	static const char *const v4files[] = {CITY, CITY4, FLAT4};
+	for (int i = 0; i < 3; i++) {
+		struct geo_db *g = open1(v4files[i]);
+		find(g, "8.8.8.8", &m, &loc);
+		ck_assert(!m.found);
+		ck_assert_uint_eq(m.record, 0);
+		ck_assert_uint_eq(m.prefix, 2);
+		ck_assert(!loc.has_coords);
+		ck_assert_str_eq(loc.country, "");
+		ck_assert_str_eq(loc.continent, "");
+		/* 192.0.3.1 leaves 192.0.2.0/24 at bit 23: empty 192.0.3.0/24 */
+		find(g, "192.0.3.1", &m, &loc);
+		ck_assert(!m.found);
+		ck_assert_uint_eq(m.prefix, 24);
+		geo_close(g);
+	}
+	/* 2001:db8:300::1: its bits 32..39 are 00000011, the closest data is
+	 * 2001:db8:200::/40 (00000010), so the walk ends at depth 40 */
+	static const char *const v6files[] = {CITY, FLAT6};
+	for (int i = 0; i < 2; i++) {
+		struct geo_db *g = open1(v6files[i]);
+		find(g, "2001:db8:300::1", &m, &loc);
+		ck_assert(!m.found);
+		ck_assert_uint_eq(m.prefix, 40);
+		geo_close(g);
+	}
+}
+END_TEST
+
+START_TEST(test_record_without_coordinates)
+{
+	static const char *const files[] = {CITY, CITY4};
+	for (int i = 0; i < 2; i++) {
+		struct geo_db *g = open1(files[i]);
+		struct geo_match m;
+		struct geo_location loc;
+		find(g, "100.0.1.1", &m, &loc);
+		ck_assert(m.found);
+		ck_assert_uint_eq(m.prefix, 16);
+		ck_assert(!loc.has_coords);
+		ck_assert_double_eq(loc.lat, 0);
+		ck_assert_double_eq(loc.lon, 0);
+		ck_assert_str_eq(loc.country, "FR");
+		ck_assert_str_eq(loc.continent, "EU");
+		geo_close(g);
+	}
+	struct geo_db *g = open1(FLAT4);
+	struct geo_match m;
+	struct geo_location loc;
+	find(g, "100.0.255.255", &m, &loc);
+	ck_assert(m.found);
+	ck_assert_uint_eq(m.prefix, 16);
+	ck_assert(!loc.has_coords);
+	ck_assert_str_eq(loc.country, "FR");
+	ck_assert_str_eq(loc.continent, "");
+	geo_close(g);
+}
+END_TEST
+
+START_TEST(test_flat_layout)
+{
+	struct geo_db *g = open1(FLAT4);
+	/* country and coordinates, no continent in this layout */
+	expect_loc(g, "192.0.2.5", 25, "US", "", 40.7, -74.0);
+	expect_loc(g, "198.51.100.5", 26, "GB", "", 51.5, -0.1);
+	expect_loc(g, "198.51.100.200", 25, "IE", "", 53.3, -6.3);
+	geo_close(g);
+	g = open1(FLAT6);
+	expect_loc(g, "2001:db8::1", 48, "US", "", 37.8, -122.4);
+	expect_loc(g, "2001:db8:100::1", 40, "DE", "", 50.1, 8.7);
+	geo_close(g);
+}
+END_TEST
+
+START_TEST(test_two_files)
+{
+	/* in either order: IPv4 from the IPv4 file, IPv6 from the IPv6 one */
+	for (int order = 0; order < 2; order++) {
+		struct geo_db *g = order ? open2(FLAT6, FLAT4, NULL) : open2(FLAT4, FLAT6, NULL);
+		unsigned v4 = order ? 1 : 0, v6 = order ? 0 : 1;
+		struct geo_match m;
+		struct geo_location loc;
+		find(g, "192.0.2.5", &m, &loc);
+		ck_assert(m.found);
+		ck_assert_uint_eq(m.db, v4);
+		ck_assert_uint_eq(m.prefix, 25);
+		ck_assert_str_eq(loc.country, "US");
+		find(g, "2001:db8:100::1", &m, &loc);
+		ck_assert(m.found);
+		ck_assert_uint_eq(m.db, v6);
+		ck_assert_uint_eq(m.prefix, 40);
+		ck_assert_str_eq(loc.country, "DE");
+		/* not found in the IPv4 file: that file's answer (no second try) */
+		find(g, "8.8.8.8", &m, &loc);
+		ck_assert(!m.found);
+		ck_assert_uint_eq(m.db, v4);
+		ck_assert_uint_eq(m.prefix, 2);
+		geo_close(g);
+	}
+	/* an IPv6-tree City database and an IPv4 flat one: IPv4 clients are
+	 * looked up in the IPv4 file first */
+	struct geo_db *g = open2(CITY, FLAT4, NULL);
+	struct geo_match m;
+	struct geo_location loc;
+	find(g, "192.0.2.5", &m, &loc);
+	ck_assert(m.found);
+	ck_assert_uint_eq(m.db, 1);
+	ck_assert_str_eq(loc.continent, ""); /* flat: no continent */
+	find(g, "2001:db8::1", &m, &loc);
+	ck_assert_uint_eq(m.db, 0);
+	ck_assert_str_eq(loc.continent, "NA");
+	geo_close(g);
+}
+END_TEST
+
+START_TEST(test_family_mismatch)
+{
+	struct geo_match m;
+	struct geo_location loc;
+	/* an IPv6 client against IPv4-only databases: not found, no prefix */
+	static const char *const v4only[] = {CITY4, FLAT4};
+	for (int i = 0; i < 2; i++) {
+		struct geo_db *g = open1(v4only[i]);
+		find(g, "2001:db8::1", &m, &loc);
+		ck_assert(!m.found);
+		ck_assert_uint_eq(m.prefix, 0);
+		ck_assert_uint_eq(m.record, 0);
+		ck_assert(!loc.has_coords);
+		ck_assert_str_eq(loc.country, "");
+		geo_close(g);
+	}
+	/* an IPv4 client against the IPv6-only flat file (its IPv4 space holds
+	 * no data): not found */
+	struct geo_db *g = open1(FLAT6);
+	find(g, "192.0.2.5", &m, &loc);
+	ck_assert(!m.found);
+	ck_assert_str_eq(loc.country, "");
+	geo_close(g);
+	/* no database at all */
+	uint8_t a[4] = {192, 0, 2, 5};
+	geo_find(NULL, AF_INET, a, &m);
+	ck_assert(!m.found);
+	ck_assert_uint_eq(m.prefix, 0);
+}
+END_TEST
+
+/* ---- key paths from the config ---- */
+
+START_TEST(test_path_override)
+{
+	/* country read from a path that does not exist: empty; the other
+	 * fields keep their layout defaults */
+	static const char *const nosuch[] = {"country", "no_such_key", NULL};
+	struct geo_paths p = {.country = nosuch};
+	struct geo_db *g = open2(CITY, NULL, &p);
+	struct geo_match m;
+	struct geo_location loc;
+	find(g, "198.51.100.5", &m, &loc);
+	ck_assert(m.found);
+	ck_assert_str_eq(loc.country, "");
+	ck_assert_str_eq(loc.continent, "EU");
+	ck_assert(loc.has_coords);
+	ck_assert_double_eq_tol(loc.lat, 51.5, 1e-9);
+	geo_close(g);
+
+	/* country from "city"."names"."en": a string, but not a 2-letter code */
+	static const char *const cityname[] = {"city", "names", "en", NULL};
+	p = (struct geo_paths){.country = cityname};
+	g = open2(CITY, NULL, &p);
+	find(g, "198.51.100.5", &m, &loc);
+	ck_assert_str_eq(loc.country, "");
+	geo_close(g);
+
+	/* every field moved: latitude from the longitude, continent from the
+	 * country code, country from the continent code */
+	static const char *const lon[] = {"location", "longitude", NULL};
+	static const char *const lat[] = {"location", "latitude", NULL};
+	static const char *const cc[] = {"country", "iso_code", NULL};
+	static const char *const ct[] = {"continent", "code", NULL};
+	p = (struct geo_paths){.latitude = lon, .longitude = lat, .country = ct, .continent = cc};
+	g = open2(CITY, NULL, &p);
+	find(g, "192.0.2.5", &m, &loc);
+	ck_assert(loc.has_coords);
+	ck_assert_double_eq_tol(loc.lat, -74.0, 1e-9);
+	ck_assert_double_eq_tol(loc.lon, 40.7, 1e-9);
+	ck_assert_str_eq(loc.country, "NA");
+	ck_assert_str_eq(loc.continent, "US");
+	/* a latitude path whose value is out of range (Sydney's longitude
+	 * 151.2 as a latitude): no coordinates */
+	find(g, "203.0.113.200", &m, &loc);
+	ck_assert(m.found);
+	ck_assert(!loc.has_coords);
+	ck_assert_str_eq(loc.country, "OC");
+	geo_close(g);
+
+	/* a latitude path that is a map, not a number: no coordinates */
+	static const char *const locmap[] = {"location", NULL};
+	p = (struct geo_paths){.latitude = locmap};
+	g = open2(CITY, NULL, &p);
+	find(g, "192.0.2.5", &m, &loc);
+	ck_assert(!loc.has_coords);
+	ck_assert_str_eq(loc.country, "US");
+	geo_close(g);
+
+	/* the override applies to the flat layout too: the continent read from
+	 * the flat file's country_code */
+	static const char *const flatcc[] = {"country_code", NULL};
+	p = (struct geo_paths){.continent = flatcc};
+	g = open2(FLAT4, NULL, &p);
+	find(g, "192.0.2.5", &m, &loc);
+	ck_assert_str_eq(loc.country, "US");
+	ck_assert_str_eq(loc.continent, "US");
+	geo_close(g);
+}
+END_TEST
+
+/* ---- distance ---- */
+
+START_TEST(test_distance)
+{
+	/* London - Paris: 343.5 km */
+	double d = geo_distance_km(51.5074, -0.1278, 48.8566, 2.3522);
+	ck_assert_double_eq_tol(d, 343.5, 1.0);
+	/* symmetric */
+	ck_assert_double_eq_tol(geo_distance_km(48.8566, 2.3522, 51.5074, -0.1278), d, 1e-9);
+	/* antipodes: half the circumference of a 6371 km sphere, 20015.1 km */
+	ck_assert_double_eq_tol(geo_distance_km(0, 0, 0, 180), 20015.1, 1.0);
+	ck_assert_double_eq_tol(geo_distance_km(90, 0, -90, 0), 20015.1, 1.0);
+	ck_assert_double_eq_tol(geo_distance_km(40.7, -74.0, -40.7, 106.0), 20015.1, 1.0);
+	/* the same point */
+	ck_assert_double_eq_tol(geo_distance_km(53.3, -6.3, 53.3, -6.3), 0, 1e-9);
+	/* across the antimeridian: 1 degree of longitude on the equator */
+	ck_assert_double_eq_tol(geo_distance_km(0, 179.5, 0, -179.5), 111.19, 0.01);
+	/* New York - Dublin (regions of the service tests): 5114 km */
+	ck_assert_double_eq_tol(geo_distance_km(40.7, -74.0, 53.3, -6.3), 5114, 1.0);
+}
+END_TEST
+
 Suite *geo_suite(void)
 {
-	return suite_create("geo");
+	Suite *s = suite_create("geo");
+	TCase *tc = tcase_create("open");
+	tcase_add_test(tc, test_open_layouts);
+	tcase_add_test(tc, test_layout_from_first_record);
+	tcase_add_test(tc, test_open_missing_file);
+	tcase_add_test(tc, test_open_second_file_missing);
+	tcase_add_test(tc, test_open_not_a_database);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("lookup");
+	tcase_add_test(tc, test_ipv4_in_ipv6_tree_and_ipv4_tree);
+	tcase_add_test(tc, test_nested_networks);
+	tcase_add_test(tc, test_ipv6_lookups);
+	tcase_add_test(tc, test_not_found);
+	tcase_add_test(tc, test_record_without_coordinates);
+	tcase_add_test(tc, test_flat_layout);
+	tcase_add_test(tc, test_two_files);
+	tcase_add_test(tc, test_family_mismatch);
+	tcase_add_test(tc, test_path_override);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("distance");
+	tcase_add_test(tc, test_distance);
+	suite_add_tcase(s, tc);
+	return s;
 }

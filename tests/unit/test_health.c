@@ -1,5 +1,1331 @@
+/*
+ * test_health.c - region and endpoint health: the hysteresis state machine
+ * (every transition), the feed parser (a valid document field by field and
+ * every rejection with its exact reason, leaving the document empty), the
+ * health view in svc_choose (region down, endpoints down, drain, spill
+ * shares, fail open, health_endpoint_up), and the publication of health
+ * snapshots to concurrent readers with liburcu, reproducing the scheme of
+ * server_publish_health (run it under ASan and under TSan).
+ */
+#include "health.h"
+#include "service.h"
 #include "unit.h"
+
+#include <arpa/inet.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <urcu/urcu-memb.h>
+
+/* ====================================================================== */
+/* hysteresis                                                              */
+/* ====================================================================== */
+
+#define DOWN_AFTER 3
+#define UP_AFTER 2
+
+static bool step(struct hysteresis *h, bool ok)
+{
+	return hysteresis_step(h, ok, DOWN_AFTER, UP_AFTER);
+}
+
+START_TEST(test_hyst_up_stays_up_on_ok)
+{
+	struct hysteresis h = {.up = true};
+	for (int i = 0; i < 10; i++) {
+		ck_assert(!step(&h, true));
+		ck_assert(h.up);
+		ck_assert_uint_eq(h.fails, 0);
+		ck_assert_uint_eq(h.oks, 0);
+	}
+}
+END_TEST
+
+START_TEST(test_hyst_goes_down_on_third_failure)
+{
+	struct hysteresis h = {.up = true};
+	ck_assert(!step(&h, false));
+	ck_assert(h.up);
+	ck_assert_uint_eq(h.fails, 1);
+	ck_assert(!step(&h, false));
+	ck_assert(h.up);
+	ck_assert_uint_eq(h.fails, 2);
+	ck_assert(step(&h, false)); /* the flip, reported exactly once */
+	ck_assert(!h.up);
+	ck_assert_uint_eq(h.fails, 0);
+	ck_assert_uint_eq(h.oks, 0);
+	/* further failures keep it down without reporting a flip */
+	for (int i = 0; i < 5; i++) {
+		ck_assert(!step(&h, false));
+		ck_assert(!h.up);
+	}
+}
+END_TEST
+
+START_TEST(test_hyst_ok_resets_failures)
+{
+	struct hysteresis h = {.up = true};
+	ck_assert(!step(&h, false));
+	ck_assert(!step(&h, false));
+	ck_assert(!step(&h, true)); /* resets: 2 failures forgotten */
+	ck_assert(h.up);
+	ck_assert_uint_eq(h.fails, 0);
+	ck_assert(!step(&h, false));
+	ck_assert(!step(&h, false));
+	ck_assert(h.up); /* only 2 consecutive since the ok */
+	ck_assert(step(&h, false));
+	ck_assert(!h.up);
+}
+END_TEST
+
+START_TEST(test_hyst_down_comes_up_on_second_ok)
+{
+	struct hysteresis h = {.up = false};
+	ck_assert(!step(&h, true));
+	ck_assert(!h.up);
+	ck_assert_uint_eq(h.oks, 1);
+	ck_assert(step(&h, true));
+	ck_assert(h.up);
+	ck_assert_uint_eq(h.oks, 0);
+	ck_assert_uint_eq(h.fails, 0);
+	/* a single failure right after coming up does not take it down */
+	ck_assert(!step(&h, false));
+	ck_assert(h.up);
+}
+END_TEST
+
+START_TEST(test_hyst_down_stays_down_on_failure)
+{
+	struct hysteresis h = {.up = false};
+	for (int i = 0; i < 10; i++) {
+		ck_assert(!step(&h, false));
+		ck_assert(!h.up);
+		ck_assert_uint_eq(h.oks, 0);
+		ck_assert_uint_eq(h.fails, 0);
+	}
+}
+END_TEST
+
+START_TEST(test_hyst_failure_resets_oks)
+{
+	struct hysteresis h = {.up = false};
+	ck_assert(!step(&h, true));
+	ck_assert(!step(&h, false)); /* resets */
+	ck_assert(!h.up);
+	ck_assert_uint_eq(h.oks, 0);
+	ck_assert(!step(&h, true));
+	ck_assert(!h.up); /* 1 ok since the failure */
+	ck_assert(step(&h, true));
+	ck_assert(h.up);
+}
+END_TEST
+
+START_TEST(test_hyst_immediate_flips)
+{
+	struct hysteresis h = {.up = true};
+	ck_assert(hysteresis_step(&h, false, 1, 1));
+	ck_assert(!h.up);
+	ck_assert(!hysteresis_step(&h, false, 1, 1));
+	ck_assert(!h.up);
+	ck_assert(hysteresis_step(&h, true, 1, 1));
+	ck_assert(h.up);
+	ck_assert(!hysteresis_step(&h, true, 1, 1));
+	ck_assert(h.up);
+	ck_assert(hysteresis_step(&h, false, 1, 1));
+	ck_assert(!h.up);
+}
+END_TEST
+
+START_TEST(test_hyst_flip_flop_sequence)
+{
+	/* counters reset after each flip: every flip needs the full count again */
+	struct hysteresis h = {.up = true};
+	static const struct {
+		bool ok, flip, up_after;
+	} seq[] = {
+		{false, false, true}, {false, false, true}, {false, true, false},  /* down */
+		{true, false, false}, {true, true, true},                          /* up */
+		{false, false, true}, {false, false, true}, {false, true, false},  /* down */
+		{false, false, false},                                              /* stays */
+		{true, false, false}, {false, false, false}, {true, false, false}, /* reset */
+		{true, true, true},                                                 /* up */
+		{false, false, true}, {true, false, true},                          /* reset */
+		{false, false, true}, {false, false, true}, {false, true, false},  /* down */
+		{true, false, false}, {true, true, true},                           /* up */
+	};
+	for (size_t i = 0; i < sizeof(seq) / sizeof(seq[0]); i++) {
+		bool flipped = step(&h, seq[i].ok);
+		if (flipped != seq[i].flip || h.up != seq[i].up_after)
+			ck_abort_msg("step %zu (ok=%d): flipped=%d up=%d, want flipped=%d up=%d", i,
+				     seq[i].ok, flipped, h.up, seq[i].flip, seq[i].up_after);
+	}
+}
+END_TEST
+
+/* ====================================================================== */
+/* feed_parse                                                              */
+/* ====================================================================== */
+
+static struct region fregs[] = {
+	{(char *)"us-east", 38.9, -77.0},
+	{(char *)"eu-west", 53.3, -6.3},
+	{(char *)"ap-south", 1.35, 103.8},
+};
+static const struct region_table frt = {fregs, 3};
+
+#define MAX_AGE 60u
+
+/* 2026-11-27T20:00:00Z */
+static time_t base_time(void)
+{
+	struct tm tm = {.tm_year = 2026 - 1900, .tm_mon = 10, .tm_mday = 27, .tm_hour = 20};
+	return timegm(&tm);
+}
+
+static void fmt_time(time_t t, char *buf, size_t cap)
+{
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(buf, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* A document with generated_at (NULL: absent) around a regions body. */
+static char *doc_with_time(const char *gen, const char *regions)
+{
+	size_t cap = strlen(regions) + (gen ? strlen(gen) : 0) + 64;
+	char *s = malloc(cap);
+	if (gen)
+		snprintf(s, cap, "{\"generated_at\": \"%s\", \"regions\": %s}", gen, regions);
+	else
+		snprintf(s, cap, "{\"regions\": %s}", regions);
+	return s;
+}
+
+/* The document must be rejected with exactly reason, a non-empty detail,
+ * and an empty doc that feed_doc_free accepts. */
+static void expect_reject_len(const char *text, size_t len, time_t now, const char *want)
+{
+	struct feed_doc doc;
+	memset(&doc, 0x5a, sizeof(doc)); /* garbage in: must come back empty */
+	const char *reason = NULL;
+	char detail[256];
+	memset(detail, 'X', sizeof(detail));
+	bool ok = feed_parse(text, len, &frt, now, MAX_AGE, &doc, &reason, detail,
+			     sizeof(detail));
+	if (ok || !reason || strcmp(reason, want) != 0)
+		ck_abort_msg("document %.200s: ok=%d reason=%s detail=%.*s, want reason %s",
+			     text, ok, reason ? reason : "(null)",
+			     (int)strnlen(detail, sizeof(detail)), detail, want);
+	size_t dl = strnlen(detail, sizeof(detail));
+	ck_assert_uint_lt(dl, sizeof(detail)); /* NUL terminated */
+	ck_assert_uint_gt(dl, 0);
+	ck_assert_uint_eq(doc.nregions, 0);
+	ck_assert_ptr_null(doc.regions);
+	ck_assert_int_eq((long long)doc.generated_at, 0);
+	feed_doc_free(&doc);
+	feed_doc_free(&doc); /* twice: still safe */
+}
+
+static void expect_reject(const char *text, time_t now, const char *want)
+{
+	expect_reject_len(text, strlen(text), now, want);
+}
+
+/* The document must be accepted. */
+static void expect_accept(const char *text, time_t now, struct feed_doc *doc)
+{
+	const char *reason = NULL;
+	char detail[256] = "";
+	bool ok = feed_parse(text, strlen(text), &frt, now, MAX_AGE, doc, &reason, detail,
+			     sizeof(detail));
+	if (!ok)
+		ck_abort_msg("document %.200s rejected: %s (%s)", text, reason ? reason : "(null)",
+			     detail);
+}
+
+static const struct feed_region *find_fr(const struct feed_doc *doc, size_t region)
+{
+	const struct feed_region *found = NULL;
+	for (size_t i = 0; i < doc->nregions; i++)
+		if (doc->regions[i].region == region) {
+			ck_assert_msg(!found, "region %zu appears twice", region);
+			found = &doc->regions[i];
+		}
+	ck_assert_msg(found != NULL, "region %zu missing", region);
+	return found;
+}
+
+static const struct feed_endpoint *find_fe(const struct feed_region *fr, uint8_t family,
+					   const char *addr)
+{
+	uint8_t a[16] = {0};
+	ck_assert_int_eq(inet_pton(family == 2 ? AF_INET6 : AF_INET, addr, a), 1);
+	const struct feed_endpoint *found = NULL;
+	for (size_t i = 0; i < fr->nendpoints; i++)
+		if (fr->endpoints[i].family == family && memcmp(fr->endpoints[i].addr, a, 16) == 0) {
+			ck_assert_msg(!found, "endpoint %s appears twice", addr);
+			found = &fr->endpoints[i];
+		}
+	ck_assert_msg(found != NULL, "endpoint %s missing", addr);
+	return found;
+}
+
+START_TEST(test_feed_valid_document)
+{
+	time_t now = time(NULL);
+	char gen[64];
+	fmt_time(now, gen, sizeof(gen));
+	char *text = doc_with_time(
+		gen, "{\"us-east\": {\"healthy\": true, \"weight\": 40,"
+		     "  \"endpoints\": {\"192.0.2.11\": {\"healthy\": false},"
+		     "                 \"2001:db8::1\": {\"healthy\": true},"
+		     "                 \"192.0.2.12\": {\"healthy\": true}}},"
+		     " \"ap-south\": {\"healthy\": false, \"weight\": 0,"
+		     "  \"endpoints\": {\"2001:db8:0:1::5\": {\"healthy\": false}}}}");
+	struct feed_doc doc;
+	expect_accept(text, now, &doc);
+	ck_assert_int_eq((long long)doc.generated_at, (long long)now);
+	ck_assert_uint_eq(doc.nregions, 2);
+
+	const struct feed_region *ue = find_fr(&doc, 0);
+	ck_assert(ue->healthy);
+	ck_assert_int_eq(ue->weight, 40);
+	ck_assert_uint_eq(ue->nendpoints, 3);
+	const struct feed_endpoint *e = find_fe(ue, 1, "192.0.2.11");
+	ck_assert(!e->healthy);
+	static const uint8_t v4[16] = {192, 0, 2, 11}; /* the rest zero: keys compare 16 bytes */
+	ck_assert_mem_eq(e->addr, v4, 16);
+	e = find_fe(ue, 1, "192.0.2.12");
+	ck_assert(e->healthy);
+	e = find_fe(ue, 2, "2001:db8::1");
+	ck_assert(e->healthy);
+	static const uint8_t v6[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0,
+				       0,    0,    0,    0,    0, 0, 0, 1};
+	ck_assert_mem_eq(e->addr, v6, 16);
+
+	const struct feed_region *as = find_fr(&doc, 2);
+	ck_assert(!as->healthy);
+	ck_assert_int_eq(as->weight, 0);
+	ck_assert_uint_eq(as->nendpoints, 1);
+	ck_assert(!find_fe(as, 2, "2001:db8:0:1::5")->healthy);
+
+	feed_doc_free(&doc);
+	ck_assert_uint_eq(doc.nregions, 0);
+	ck_assert_ptr_null(doc.regions);
+	free(text);
+}
+END_TEST
+
+START_TEST(test_feed_optional_fields)
+{
+	time_t now = base_time();
+	struct feed_doc doc;
+	/* no generated_at, no weight, no endpoints */
+	expect_accept("{\"regions\": {\"eu-west\": {\"healthy\": true}}}", now, &doc);
+	ck_assert_int_eq((long long)doc.generated_at, 0);
+	ck_assert_uint_eq(doc.nregions, 1);
+	ck_assert_uint_eq(doc.regions[0].region, 1);
+	ck_assert(doc.regions[0].healthy);
+	ck_assert_int_eq(doc.regions[0].weight, -1);
+	ck_assert_uint_eq(doc.regions[0].nendpoints, 0);
+	feed_doc_free(&doc);
+
+	/* no regions listed at all: a valid, empty document */
+	expect_accept("{\"regions\": {}}", now, &doc);
+	ck_assert_uint_eq(doc.nregions, 0);
+	feed_doc_free(&doc);
+
+	/* weight bounds 0 and 100 are accepted; empty endpoints object */
+	expect_accept("{\"regions\": {\"us-east\": {\"healthy\": false, \"weight\": 0},"
+		      " \"eu-west\": {\"healthy\": true, \"weight\": 100, \"endpoints\": {}}}}",
+		      now, &doc);
+	ck_assert_uint_eq(doc.nregions, 2);
+	ck_assert_int_eq(find_fr(&doc, 0)->weight, 0);
+	ck_assert(!find_fr(&doc, 0)->healthy);
+	ck_assert_int_eq(find_fr(&doc, 1)->weight, 100);
+	ck_assert_uint_eq(find_fr(&doc, 1)->nendpoints, 0);
+	feed_doc_free(&doc);
+}
+END_TEST
+
+START_TEST(test_feed_unknown_keys_ignored)
+{
+	time_t now = base_time();
+	char gen[64];
+	fmt_time(now, gen, sizeof(gen));
+	char text[1024];
+	snprintf(text, sizeof(text),
+		 "{\"version\": 3, \"meta\": {\"source\": [1, {\"x\": null}]},"
+		 " \"generated_at\": \"%s\","
+		 " \"regions\": {\"us-east\": {\"comment\": \"maintenance\", \"healthy\": true,"
+		 "   \"weight\": 70, \"extra\": [true, false],"
+		 "   \"endpoints\": {\"192.0.2.1\": {\"healthy\": false, \"why\": \"disk\","
+		 "                                  \"since\": 12}}}},"
+		 " \"trailer\": \"x\"}",
+		 gen);
+	struct feed_doc doc;
+	expect_accept(text, now, &doc);
+	ck_assert_int_eq((long long)doc.generated_at, (long long)now);
+	ck_assert_uint_eq(doc.nregions, 1);
+	const struct feed_region *fr = find_fr(&doc, 0);
+	ck_assert(fr->healthy);
+	ck_assert_int_eq(fr->weight, 70);
+	ck_assert_uint_eq(fr->nendpoints, 1);
+	ck_assert(!find_fe(fr, 1, "192.0.2.1")->healthy);
+	feed_doc_free(&doc);
+
+	/* moderately deep nesting inside an unknown key is fine */
+	char deep[1024];
+	int n = 0;
+	n += snprintf(deep + n, sizeof(deep) - (size_t)n, "{\"junk\": ");
+	for (int i = 0; i < 100; i++)
+		deep[n++] = '[';
+	for (int i = 0; i < 100; i++)
+		deep[n++] = ']';
+	snprintf(deep + n, sizeof(deep) - (size_t)n, ", \"regions\": {}}");
+	expect_accept(deep, now, &doc);
+	ck_assert_uint_eq(doc.nregions, 0);
+	feed_doc_free(&doc);
+}
+END_TEST
+
+START_TEST(test_feed_reject_json_and_types)
+{
+	time_t now = base_time();
+	expect_reject("this is not json", now, "not_json");
+	expect_reject("", now, "not_json");
+	expect_reject("{\"regions\": {\"us-east\": {\"healthy\": true}}", now, "not_json");
+	expect_reject("{\"regions\": {}} trailing", now, "not_json");
+	expect_reject("[]", now, "wrong_type");
+	expect_reject("[{\"regions\": {}}]", now, "wrong_type");
+	expect_reject("{}", now, "wrong_type"); /* regions missing */
+	expect_reject("{\"regions\": []}", now, "wrong_type");
+	expect_reject("{\"regions\": \"us-east\"}", now, "wrong_type");
+	expect_reject("{\"regions\": null}", now, "wrong_type");
+	expect_reject("{\"regions\": {\"us-east\": true}}", now, "wrong_type");
+	expect_reject("{\"regions\": {\"us-east\": {}}}", now, "wrong_type"); /* healthy missing */
+	expect_reject("{\"regions\": {\"us-east\": {\"healthy\": \"true\"}}}", now, "wrong_type");
+	expect_reject("{\"regions\": {\"us-east\": {\"healthy\": 1}}}", now, "wrong_type");
+	expect_reject("{\"regions\": {\"us-east\": {\"healthy\": null}}}", now, "wrong_type");
+	expect_reject("{\"regions\": {\"us-east\": {\"healthy\": true, \"weight\": \"50\"}}}", now,
+		      "wrong_type");
+	expect_reject("{\"regions\": {\"us-east\": {\"healthy\": true, \"weight\": 50.5}}}", now,
+		      "wrong_type");
+	expect_reject("{\"regions\": {\"us-east\": {\"healthy\": true, \"weight\": null}}}", now,
+		      "wrong_type");
+	expect_reject("{\"regions\": {\"us-east\": {\"healthy\": true, \"weight\": true}}}", now,
+		      "wrong_type");
+	expect_reject("{\"regions\": {\"us-east\": {\"healthy\": true, \"endpoints\": []}}}", now,
+		      "wrong_type");
+	expect_reject("{\"regions\": {\"us-east\": {\"healthy\": true,"
+		      " \"endpoints\": {\"192.0.2.1\": {}}}}}",
+		      now, "wrong_type"); /* endpoint healthy missing */
+	expect_reject("{\"regions\": {\"us-east\": {\"healthy\": true,"
+		      " \"endpoints\": {\"192.0.2.1\": {\"healthy\": \"no\"}}}}}",
+		      now, "wrong_type");
+	expect_reject("{\"regions\": {\"us-east\": {\"healthy\": true,"
+		      " \"endpoints\": {\"192.0.2.1\": false}}}}",
+		      now, "wrong_type");
+}
+END_TEST
+
+START_TEST(test_feed_reject_values)
+{
+	time_t now = base_time();
+	expect_reject("{\"regions\": {\"us-east\": {\"healthy\": true, \"weight\": -1}}}", now,
+		      "bad_weight");
+	expect_reject("{\"regions\": {\"us-east\": {\"healthy\": true, \"weight\": 101}}}", now,
+		      "bad_weight");
+	expect_reject("{\"regions\": {\"us-east\": {\"healthy\": true, \"weight\": 4294967396}}}",
+		      now, "bad_weight");
+	expect_reject("{\"regions\": {\"mars-north\": {\"healthy\": true}}}", now,
+		      "unknown_region");
+	expect_reject("{\"regions\": {\"US-EAST\": {\"healthy\": true}}}", now, "unknown_region");
+	expect_reject("{\"regions\": {\"\": {\"healthy\": true}}}", now, "unknown_region");
+	expect_reject("{\"regions\": {\"us-east\": {\"healthy\": true,"
+		      " \"endpoints\": {\"server-1\": {\"healthy\": true}}}}}",
+		      now, "bad_address");
+	expect_reject("{\"regions\": {\"us-east\": {\"healthy\": true,"
+		      " \"endpoints\": {\"192.0.2.300\": {\"healthy\": true}}}}}",
+		      now, "bad_address");
+	expect_reject("{\"regions\": {\"us-east\": {\"healthy\": true,"
+		      " \"endpoints\": {\"192.0.2.0/24\": {\"healthy\": true}}}}}",
+		      now, "bad_address");
+	expect_reject("{\"regions\": {\"us-east\": {\"healthy\": true,"
+		      " \"endpoints\": {\"\": {\"healthy\": true}}}}}",
+		      now, "bad_address");
+}
+END_TEST
+
+START_TEST(test_feed_reject_after_good_parts)
+{
+	/* a bad part after good regions and endpoints: rejected whole, the
+	 * partly built doc is freed and left empty (ASan sees any leak or
+	 * double free) */
+	time_t now = base_time();
+	expect_reject("{\"regions\": {"
+		      " \"us-east\": {\"healthy\": true, \"weight\": 10,"
+		      "   \"endpoints\": {\"192.0.2.1\": {\"healthy\": false}}},"
+		      " \"eu-west\": {\"healthy\": true,"
+		      "   \"endpoints\": {\"2001:db8::1\": {\"healthy\": true},"
+		      "                   \"bogus\": {\"healthy\": true}}}}}",
+		      now, "bad_address");
+	expect_reject("{\"regions\": {"
+		      " \"us-east\": {\"healthy\": true,"
+		      "   \"endpoints\": {\"192.0.2.1\": {\"healthy\": false}}},"
+		      " \"eu-west\": {\"healthy\": true, \"weight\": 200}}}",
+		      now, "bad_weight");
+	expect_reject("{\"regions\": {"
+		      " \"us-east\": {\"healthy\": true,"
+		      "   \"endpoints\": {\"192.0.2.1\": {\"healthy\": false}}},"
+		      " \"nowhere\": {\"healthy\": true}}}",
+		      now, "unknown_region");
+}
+END_TEST
+
+START_TEST(test_feed_reject_duplicates)
+{
+	time_t now = base_time();
+	expect_reject("{\"regions\": {\"us-east\": {\"healthy\": true},"
+		      " \"us-east\": {\"healthy\": false}}}",
+		      now, "not_json");
+	expect_reject("{\"regions\": {\"us-east\": {\"healthy\": true, \"weight\": 10,"
+		      " \"weight\": 20}}}",
+		      now, "not_json");
+	expect_reject("{\"regions\": {\"us-east\": {\"healthy\": true, \"healthy\": false}}}", now,
+		      "not_json");
+	expect_reject("{\"regions\": {\"us-east\": {\"healthy\": true, \"endpoints\": {"
+		      " \"192.0.2.1\": {\"healthy\": true}, \"192.0.2.1\": {\"healthy\": false}}}}}",
+		      now, "not_json");
+	expect_reject("{\"regions\": {}, \"regions\": {}}", now, "not_json");
+}
+END_TEST
+
+START_TEST(test_feed_reject_too_large)
+{
+	time_t now = base_time();
+	/* a valid document padded with spaces to 1 MiB + 1: rejected on size
+	 * alone; exactly 1 MiB is accepted */
+	static const char body[] = "{\"regions\": {\"us-east\": {\"healthy\": true}}}";
+	size_t len = FEED_MAX_BYTES + 1;
+	char *big = malloc(len + 1);
+	memset(big, ' ', len);
+	memcpy(big, body, strlen(body));
+	big[len] = '\0';
+	expect_reject_len(big, len, now, "too_large");
+
+	struct feed_doc doc;
+	const char *reason = NULL;
+	char detail[256] = "";
+	ck_assert(feed_parse(big, FEED_MAX_BYTES, &frt, now, MAX_AGE, &doc, &reason, detail,
+			     sizeof(detail)));
+	ck_assert_uint_eq(doc.nregions, 1);
+	feed_doc_free(&doc);
+	free(big);
+}
+END_TEST
+
+START_TEST(test_feed_reject_deep_nesting)
+{
+	time_t now = base_time();
+	enum { DEPTH = 100000 };
+	static const char head[] = "{\"junk\": ";
+	static const char tail[] = ", \"regions\": {\"us-east\": {\"healthy\": true}}}";
+	size_t len = strlen(head) + 2 * DEPTH + strlen(tail);
+	char *text = malloc(len + 1);
+	char *p = text;
+	memcpy(p, head, strlen(head));
+	p += strlen(head);
+	memset(p, '[', DEPTH);
+	p += DEPTH;
+	memset(p, ']', DEPTH);
+	p += DEPTH;
+	memcpy(p, tail, strlen(tail) + 1);
+	ck_assert_uint_eq(strlen(text), len);
+	expect_reject(text, now, "not_json");
+	free(text);
+
+	/* the same depth as objects: {"a":{"a":...1...}} */
+	len = strlen(head) + 5 * DEPTH + 1 + DEPTH + strlen(tail);
+	text = malloc(len + 1);
+	p = text;
+	memcpy(p, head, strlen(head));
+	p += strlen(head);
+	for (int i = 0; i < DEPTH; i++, p += 5)
+		memcpy(p, "{\"a\":", 5);
+	*p++ = '1';
+	memset(p, '}', DEPTH);
+	p += DEPTH;
+	memcpy(p, tail, strlen(tail) + 1);
+	ck_assert_uint_eq(strlen(text), len);
+	expect_reject(text, now, "not_json");
+	free(text);
+}
+END_TEST
+
+START_TEST(test_feed_time_window)
+{
+	time_t now = base_time();
+	static const char regions[] = "{\"us-east\": {\"healthy\": true}}";
+	char gen[64];
+	struct feed_doc doc;
+
+	fmt_time(now - MAX_AGE - 1, gen, sizeof(gen));
+	char *text = doc_with_time(gen, regions);
+	expect_reject(text, now, "stale");
+	free(text);
+
+	fmt_time(now - MAX_AGE, gen, sizeof(gen)); /* exactly max_age old */
+	text = doc_with_time(gen, regions);
+	expect_accept(text, now, &doc);
+	ck_assert_int_eq((long long)doc.generated_at, (long long)(now - MAX_AGE));
+	ck_assert_uint_eq(doc.nregions, 1);
+	feed_doc_free(&doc);
+	free(text);
+
+	fmt_time(now - 86400 * 365, gen, sizeof(gen)); /* a year old */
+	text = doc_with_time(gen, regions);
+	expect_reject(text, now, "stale");
+	free(text);
+
+	fmt_time(now + MAX_AGE, gen, sizeof(gen)); /* clock skew within max_age */
+	text = doc_with_time(gen, regions);
+	expect_accept(text, now, &doc);
+	ck_assert_int_eq((long long)doc.generated_at, (long long)(now + MAX_AGE));
+	feed_doc_free(&doc);
+	free(text);
+
+	fmt_time(now + MAX_AGE + 1, gen, sizeof(gen));
+	text = doc_with_time(gen, regions);
+	expect_reject(text, now, "bad_time");
+	free(text);
+
+	fmt_time(now + 86400, gen, sizeof(gen));
+	text = doc_with_time(gen, regions);
+	expect_reject(text, now, "bad_time");
+	free(text);
+}
+END_TEST
+
+START_TEST(test_feed_time_formats)
+{
+	time_t now = base_time();
+	static const char regions[] = "{\"us-east\": {\"healthy\": true}}";
+	static const char *const bad[] = {
+		"2026-11-27 20:00:00",
+		"2026-11-27 20:00:00Z",
+		"2026-11-27T20:00:00+01:00",
+		"2026-11-27T20:00:00-05:00",
+		"2026-11-27T20:00:00",
+		"2026-11-27T20:00:00Zjunk",
+		"2026-11-27T20:00:00.Z",
+		"2026-11-27",
+		"yesterday",
+		"",
+		NULL,
+	};
+	for (int i = 0; bad[i]; i++) {
+		char *text = doc_with_time(bad[i], regions);
+		expect_reject(text, now, "bad_time");
+		free(text);
+	}
+	/* not a string */
+	expect_reject("{\"generated_at\": 1795809600, \"regions\": {}}", now, "bad_time");
+	expect_reject("{\"generated_at\": null, \"regions\": {}}", now, "bad_time");
+
+	static const char *const good[] = {
+		"2026-11-27T20:00:00Z",
+		"2026-11-27T20:00:00.123Z",
+		"2026-11-27T20:00:00.5Z",
+		"2026-11-27T20:00:00+00:00",
+		NULL,
+	};
+	for (int i = 0; good[i]; i++) {
+		char *text = doc_with_time(good[i], regions);
+		struct feed_doc doc;
+		expect_accept(text, now, &doc);
+		ck_assert_msg(doc.generated_at == now, "%s: generated_at %lld, want %lld", good[i],
+			      (long long)doc.generated_at, (long long)now);
+		feed_doc_free(&doc);
+		free(text);
+	}
+}
+END_TEST
+
+START_TEST(test_feed_detail_truncated)
+{
+	/* a small detail buffer is still NUL terminated */
+	struct feed_doc doc;
+	const char *reason = NULL;
+	char detail[8];
+	memset(detail, 'X', sizeof(detail));
+	const char *text = "{\"regions\": {\"a-very-long-region-name\": {\"healthy\": true}}}";
+	ck_assert(!feed_parse(text, strlen(text), &frt, base_time(), MAX_AGE, &doc, &reason,
+			      detail, sizeof(detail)));
+	ck_assert_str_eq(reason, "unknown_region");
+	ck_assert_uint_eq(strnlen(detail, sizeof(detail)), sizeof(detail) - 1);
+}
+END_TEST
+
+/* ====================================================================== */
+/* svc_choose with health snapshots                                        */
+/* ====================================================================== */
+
+/* A service of up to 4 regions built by hand: region r of the service is
+ * region table index r (us-east 0, eu-west 1, ap-south 2, sa-east 3). */
+struct test_svc {
+	struct service s;
+	struct service_region regions[4];
+	struct endpoint a[4][4], aaaa[4][4];
+};
+
+static void set_v4(struct endpoint *e, const char *s)
+{
+	memset(e, 0, sizeof(*e));
+	ck_assert_int_eq(inet_pton(AF_INET, s, e->addr), 1);
+	e->hash = svc_mix(((uint64_t)e->addr[0] << 24 | (uint64_t)e->addr[1] << 16 |
+			   (uint64_t)e->addr[2] << 8 | e->addr[3]) ^ 0x4444);
+}
+
+static void set_v6(struct endpoint *e, const char *s)
+{
+	memset(e, 0, sizeof(*e));
+	ck_assert_int_eq(inet_pton(AF_INET6, s, e->addr), 1);
+	uint64_t h = 0x6666;
+	for (int i = 0; i < 16; i++)
+		h = svc_mix(h ^ e->addr[i]);
+	e->hash = h;
+}
+
+/* Region r: A 10.0.r.1 .. 10.0.r.na, AAAA 2001:db8:r::1 .. ::naaaa, weight w. */
+static void svc_init(struct test_svc *t, unsigned nregions, unsigned na, unsigned naaaa)
+{
+	memset(t, 0, sizeof(*t));
+	t->s.name_str = (char *)"www.example.com.";
+	t->s.seed = 0x1234567890abcdefull;
+	t->s.ttl = 30;
+	t->s.nregions = (uint8_t)nregions;
+	t->s.regions = t->regions;
+	for (unsigned r = 0; r < nregions; r++) {
+		struct service_region *sr = &t->regions[r];
+		sr->region = (uint16_t)r;
+		sr->weight = 100;
+		sr->na = (uint8_t)na;
+		sr->naaaa = (uint8_t)naaaa;
+		sr->a = na ? t->a[r] : NULL;
+		sr->aaaa = naaaa ? t->aaaa[r] : NULL;
+		char buf[64];
+		for (unsigned i = 0; i < na; i++) {
+			snprintf(buf, sizeof(buf), "10.0.%u.%u", r, i + 1);
+			set_v4(&t->a[r][i], buf);
+		}
+		for (unsigned i = 0; i < naaaa; i++) {
+			snprintf(buf, sizeof(buf), "2001:db8:%u::%u", r, i + 1);
+			set_v6(&t->aaaa[r][i], buf);
+		}
+	}
+}
+
+/* A snapshot of n regions, all up at weight 100 with nothing down. */
+struct test_hs {
+	struct health_snapshot hs;
+	struct health_region regions[4];
+	uint8_t down[4][8][17];
+};
+
+static void hs_init(struct test_hs *t, size_t n)
+{
+	memset(t, 0, sizeof(*t));
+	t->hs.generation = 1;
+	t->hs.n = n;
+	t->hs.regions = t->regions;
+	for (size_t r = 0; r < n; r++) {
+		t->regions[r].up = true;
+		t->regions[r].weight = 100;
+		t->regions[r].down = (const uint8_t(*)[17])t->down[r];
+	}
+}
+
+static void hs_down(struct test_hs *t, size_t region, uint8_t family, const uint8_t *addr)
+{
+	struct health_region *r = &t->regions[region];
+	ck_assert_uint_lt(r->ndown, 8);
+	uint8_t *d = t->down[region][r->ndown++];
+	memset(d, 0, 17);
+	d[0] = family;
+	memcpy(d + 1, addr, family == 2 ? 16 : 4);
+}
+
+static uint64_t client(unsigned i)
+{
+	uint8_t a[4] = {(uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i, 77};
+	return svc_client_hash(1, a, 24);
+}
+
+static const uint8_t order012[] = {0, 1, 2};
+
+/* out must be region sr_index of t with exactly the endpoints want[] (in
+ * configured order) of the family. */
+static void expect_eps(const struct svc_choice *c, const struct endpoint *want[], unsigned n)
+{
+	ck_assert_uint_eq(c->n, n);
+	for (unsigned i = 0; i < n; i++)
+		ck_assert_ptr_eq(c->eps[i], want[i]);
+}
+
+START_TEST(test_choose_no_health_is_all_up)
+{
+	struct test_svc t;
+	svc_init(&t, 3, 2, 2);
+	struct svc_choice c;
+	for (unsigned i = 0; i < 200; i++) {
+		svc_choose(&t.s, order012, 3, client(i), 1, NULL, &c);
+		ck_assert_ptr_eq(c.sr, &t.regions[0]);
+		ck_assert(!c.fail_open);
+		ck_assert(!c.hashed);
+		const struct endpoint *w[] = {&t.a[0][0], &t.a[0][1]};
+		expect_eps(&c, w, 2);
+	}
+	/* a full-health snapshot gives the same answers */
+	struct test_hs h;
+	hs_init(&h, 3);
+	svc_choose(&t.s, order012, 3, client(1), 28, &h.hs, &c);
+	ck_assert_ptr_eq(c.sr, &t.regions[0]);
+	ck_assert(!c.fail_open);
+	ck_assert(!c.hashed);
+	const struct endpoint *w6[] = {&t.aaaa[0][0], &t.aaaa[0][1]};
+	expect_eps(&c, w6, 2);
+}
+END_TEST
+
+START_TEST(test_choose_region_down_skipped)
+{
+	struct test_svc t;
+	svc_init(&t, 3, 2, 1);
+	struct test_hs h;
+	hs_init(&h, 3);
+	h.regions[0].up = false;
+	struct svc_choice c;
+	for (unsigned i = 0; i < 200; i++) {
+		svc_choose(&t.s, order012, 3, client(i), 1, &h.hs, &c);
+		ck_assert_ptr_eq(c.sr, &t.regions[1]);
+		ck_assert(!c.fail_open);
+		const struct endpoint *w[] = {&t.a[1][0], &t.a[1][1]};
+		expect_eps(&c, w, 2);
+	}
+	/* the second down too: the third */
+	h.regions[1].up = false;
+	svc_choose(&t.s, order012, 3, client(5), 28, &h.hs, &c);
+	ck_assert_ptr_eq(c.sr, &t.regions[2]);
+	ck_assert(!c.fail_open);
+	const struct endpoint *w6[] = {&t.aaaa[2][0]};
+	expect_eps(&c, w6, 1);
+	/* qtype other than A/AAAA chooses the region only */
+	svc_choose(&t.s, order012, 3, client(5), 16, &h.hs, &c);
+	ck_assert_ptr_eq(c.sr, &t.regions[2]);
+	ck_assert_uint_eq(c.n, 0);
+}
+END_TEST
+
+START_TEST(test_choose_all_endpoints_down_skipped)
+{
+	/* region 0 has A endpoints only, every one of them down: the region is
+	 * down although its flag says up */
+	struct test_svc t;
+	svc_init(&t, 3, 2, 0);
+	struct test_hs h;
+	hs_init(&h, 3);
+	hs_down(&h, 0, 1, t.a[0][0].addr);
+	hs_down(&h, 0, 1, t.a[0][1].addr);
+	struct svc_choice c;
+	for (unsigned i = 0; i < 200; i++) {
+		svc_choose(&t.s, order012, 3, client(i), 1, &h.hs, &c);
+		ck_assert_ptr_eq(c.sr, &t.regions[1]);
+		ck_assert(!c.fail_open);
+		const struct endpoint *w[] = {&t.a[1][0], &t.a[1][1]};
+		expect_eps(&c, w, 2);
+	}
+	/* one of them back: region 0 again, with only that endpoint */
+	h.regions[0].ndown = 1; /* only 10.0.0.1 down */
+	svc_choose(&t.s, order012, 3, client(3), 1, &h.hs, &c);
+	ck_assert_ptr_eq(c.sr, &t.regions[0]);
+	const struct endpoint *w[] = {&t.a[0][1]};
+	expect_eps(&c, w, 1);
+
+	/* a down entry with the same bytes in the other family does not count */
+	svc_init(&t, 3, 1, 0);
+	hs_init(&h, 3);
+	uint8_t v6[16] = {0};
+	memcpy(v6, t.a[0][0].addr, 4);
+	hs_down(&h, 0, 2, v6);
+	svc_choose(&t.s, order012, 3, client(3), 1, &h.hs, &c);
+	ck_assert_ptr_eq(c.sr, &t.regions[0]);
+	const struct endpoint *w1[] = {&t.a[0][0]};
+	expect_eps(&c, w1, 1);
+	/* the down list of another region does not count either */
+	hs_init(&h, 3);
+	hs_down(&h, 1, 1, t.a[0][0].addr);
+	svc_choose(&t.s, order012, 3, client(3), 1, &h.hs, &c);
+	ck_assert_ptr_eq(c.sr, &t.regions[0]);
+	expect_eps(&c, w1, 1);
+}
+END_TEST
+
+START_TEST(test_choose_unhealthy_endpoints_left_out)
+{
+	struct test_svc t;
+	svc_init(&t, 2, 4, 3);
+	struct test_hs h;
+	hs_init(&h, 2);
+	hs_down(&h, 0, 1, t.a[0][1].addr);
+	hs_down(&h, 0, 1, t.a[0][3].addr);
+	hs_down(&h, 0, 2, t.aaaa[0][0].addr);
+	struct svc_choice c;
+	for (unsigned i = 0; i < 100; i++) {
+		svc_choose(&t.s, order012, 2, client(i), 1, &h.hs, &c);
+		ck_assert_ptr_eq(c.sr, &t.regions[0]);
+		ck_assert(!c.fail_open);
+		const struct endpoint *w[] = {&t.a[0][0], &t.a[0][2]};
+		expect_eps(&c, w, 2);
+		svc_choose(&t.s, order012, 2, client(i), 28, &h.hs, &c);
+		ck_assert_ptr_eq(c.sr, &t.regions[0]);
+		const struct endpoint *w6[] = {&t.aaaa[0][1], &t.aaaa[0][2]};
+		expect_eps(&c, w6, 2);
+	}
+	/* max_answers 1 among the healthy: never a down endpoint, and both
+	 * healthy ones are used by some clients */
+	t.s.max_answers = 1;
+	unsigned seen[4] = {0};
+	for (unsigned i = 0; i < 2000; i++) {
+		svc_choose(&t.s, order012, 2, client(i), 1, &h.hs, &c);
+		ck_assert_ptr_eq(c.sr, &t.regions[0]);
+		ck_assert_uint_eq(c.n, 1);
+		ck_assert(c.hashed);
+		seen[c.eps[0] - t.a[0]]++;
+	}
+	ck_assert_uint_eq(seen[1], 0);
+	ck_assert_uint_eq(seen[3], 0);
+	ck_assert_uint_gt(seen[0], 0);
+	ck_assert_uint_gt(seen[2], 0);
+	ck_assert_uint_eq(seen[0] + seen[2], 2000);
+}
+END_TEST
+
+START_TEST(test_choose_drain)
+{
+	struct test_svc t;
+	svc_init(&t, 3, 1, 0);
+	struct test_hs h;
+	hs_init(&h, 3);
+	h.regions[0].weight = 0;
+	struct svc_choice c;
+	for (unsigned i = 0; i < 5000; i++) {
+		svc_choose(&t.s, order012, 3, client(i), 1, &h.hs, &c);
+		ck_assert_ptr_eq(c.sr, &t.regions[1]);
+		ck_assert(!c.fail_open);
+		const struct endpoint *w[] = {&t.a[1][0]};
+		expect_eps(&c, w, 1);
+	}
+	/* the next one drained too: the third */
+	h.regions[1].weight = 0;
+	for (unsigned i = 0; i < 1000; i++) {
+		svc_choose(&t.s, order012, 3, client(i), 1, &h.hs, &c);
+		ck_assert_ptr_eq(c.sr, &t.regions[2]);
+		ck_assert(!c.fail_open);
+	}
+	/* a static weight of 0 drains the same way under full feed weight */
+	hs_init(&h, 3);
+	t.regions[0].weight = 0;
+	for (unsigned i = 0; i < 1000; i++) {
+		svc_choose(&t.s, order012, 3, client(i), 1, &h.hs, &c);
+		ck_assert_ptr_eq(c.sr, &t.regions[1]);
+	}
+}
+END_TEST
+
+START_TEST(test_choose_fail_open)
+{
+	struct test_svc t;
+	svc_init(&t, 3, 3, 2);
+	struct test_hs h;
+	hs_init(&h, 3);
+	for (int r = 0; r < 3; r++)
+		h.regions[r].up = false;
+	hs_down(&h, 0, 1, t.a[0][0].addr);
+	hs_down(&h, 1, 1, t.a[1][0].addr);
+	hs_down(&h, 2, 1, t.a[2][2].addr);
+	struct svc_choice c;
+	/* the closest region in the order, with its healthy endpoints */
+	svc_choose(&t.s, order012, 3, client(1), 1, &h.hs, &c);
+	ck_assert_ptr_eq(c.sr, &t.regions[0]);
+	ck_assert(c.fail_open);
+	ck_assert(!c.hashed);
+	const struct endpoint *w0[] = {&t.a[0][1], &t.a[0][2]};
+	expect_eps(&c, w0, 2);
+	static const uint8_t order201[] = {2, 0, 1};
+	svc_choose(&t.s, order201, 3, client(1), 1, &h.hs, &c);
+	ck_assert_ptr_eq(c.sr, &t.regions[2]);
+	ck_assert(c.fail_open);
+	const struct endpoint *w2[] = {&t.a[2][0], &t.a[2][1]};
+	expect_eps(&c, w2, 2);
+	svc_choose(&t.s, order201, 3, client(1), 28, &h.hs, &c);
+	ck_assert_ptr_eq(c.sr, &t.regions[2]);
+	ck_assert(c.fail_open);
+	const struct endpoint *w26[] = {&t.aaaa[2][0], &t.aaaa[2][1]};
+	expect_eps(&c, w26, 2);
+
+	/* none healthy in the closest: all of its endpoints */
+	for (unsigned i = 1; i < 3; i++)
+		hs_down(&h, 0, 1, t.a[0][i].addr);
+	hs_down(&h, 0, 2, t.aaaa[0][0].addr);
+	hs_down(&h, 0, 2, t.aaaa[0][1].addr);
+	h.regions[1].up = true; /* region 1 up: no fail open, region 1 answers */
+	svc_choose(&t.s, order012, 3, client(1), 1, &h.hs, &c);
+	ck_assert_ptr_eq(c.sr, &t.regions[1]);
+	ck_assert(!c.fail_open);
+	const struct endpoint *w1[] = {&t.a[1][1], &t.a[1][2]};
+	expect_eps(&c, w1, 2);
+	h.regions[1].up = false;
+	svc_choose(&t.s, order012, 3, client(1), 1, &h.hs, &c);
+	ck_assert_ptr_eq(c.sr, &t.regions[0]);
+	ck_assert(c.fail_open);
+	const struct endpoint *wall[] = {&t.a[0][0], &t.a[0][1], &t.a[0][2]};
+	expect_eps(&c, wall, 3);
+	svc_choose(&t.s, order012, 3, client(1), 28, &h.hs, &c);
+	ck_assert(c.fail_open);
+	const struct endpoint *wall6[] = {&t.aaaa[0][0], &t.aaaa[0][1]};
+	expect_eps(&c, wall6, 2);
+
+	/* every region up but drained: fail open with the closest too */
+	hs_init(&h, 3);
+	for (int r = 0; r < 3; r++)
+		h.regions[r].weight = 0;
+	for (unsigned i = 0; i < 500; i++) {
+		svc_choose(&t.s, order201, 3, client(i), 1, &h.hs, &c);
+		ck_assert_ptr_eq(c.sr, &t.regions[2]);
+		ck_assert(c.fail_open);
+		const struct endpoint *w[] = {&t.a[2][0], &t.a[2][1], &t.a[2][2]};
+		expect_eps(&c, w, 3);
+	}
+}
+END_TEST
+
+/* Share of 100000 clients that region 0 keeps, the rest must go to region 1. */
+static unsigned spill_count(struct test_svc *t, const struct test_hs *h)
+{
+	unsigned kept = 0, spilled = 0;
+	struct svc_choice c, c2;
+	for (unsigned i = 0; i < 100000; i++) {
+		uint64_t ch = client(i);
+		svc_choose(&t->s, order012, 2, ch, 1, &h->hs, &c);
+		ck_assert(!c.fail_open);
+		ck_assert(c.hashed); /* the split depends on the client */
+		if (c.sr == &t->regions[0])
+			kept++;
+		else if (c.sr == &t->regions[1])
+			spilled++;
+		else
+			ck_abort_msg("client %u: region %td", i, c.sr - t->regions);
+		if (i % 97 == 0) { /* stable per client */
+			svc_choose(&t->s, order012, 2, ch, 1, &h->hs, &c2);
+			ck_assert_ptr_eq(c2.sr, c.sr);
+		}
+	}
+	ck_assert_uint_eq(kept + spilled, 100000);
+	return kept;
+}
+
+START_TEST(test_choose_spill_feed_weight)
+{
+	struct test_svc t;
+	svc_init(&t, 2, 1, 0);
+	struct test_hs h;
+	hs_init(&h, 2);
+	h.regions[0].weight = 30;
+	unsigned kept = spill_count(&t, &h);
+	ck_assert_msg(kept >= 28000 && kept <= 32000, "kept %u of 100000, want 30%% +-2%%", kept);
+}
+END_TEST
+
+START_TEST(test_choose_spill_both_weights)
+{
+	struct test_svc t;
+	svc_init(&t, 2, 1, 0);
+	t.regions[0].weight = 50;
+	struct test_hs h;
+	hs_init(&h, 2);
+	h.regions[0].weight = 50;
+	unsigned kept = spill_count(&t, &h);
+	ck_assert_msg(kept >= 23000 && kept <= 27000, "kept %u of 100000, want 25%% +-2%%", kept);
+}
+END_TEST
+
+START_TEST(test_choose_spill_static_weight_full_feed)
+{
+	/* static 70, feed 100 (the default when absent): 70% */
+	struct test_svc t;
+	svc_init(&t, 2, 1, 0);
+	t.regions[0].weight = 70;
+	struct test_hs h;
+	hs_init(&h, 2);
+	unsigned kept = spill_count(&t, &h);
+	ck_assert_msg(kept >= 68000 && kept <= 72000, "kept %u of 100000, want 70%% +-2%%", kept);
+}
+END_TEST
+
+START_TEST(test_endpoint_up)
+{
+	struct test_hs h;
+	hs_init(&h, 2);
+	uint8_t v4[16] = {192, 0, 2, 1};
+	uint8_t v4b[16] = {192, 0, 2, 2};
+	uint8_t v6[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+	uint8_t v6b[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2};
+	hs_down(&h, 0, 1, v4);
+	hs_down(&h, 0, 2, v6);
+
+	ck_assert(!health_endpoint_up(&h.hs, 0, 1, v4));
+	ck_assert(health_endpoint_up(&h.hs, 0, 1, v4b));
+	ck_assert(!health_endpoint_up(&h.hs, 0, 2, v6));
+	ck_assert(health_endpoint_up(&h.hs, 0, 2, v6b));
+	/* same leading bytes, other family */
+	uint8_t v6_like_v4[16] = {192, 0, 2, 1}; /* c000:201:: */
+	ck_assert(health_endpoint_up(&h.hs, 0, 2, v6_like_v4));
+	uint8_t v4_like_v6[4] = {0x20, 0x01, 0x0d, 0xb8}; /* 32.1.13.184 */
+	ck_assert(health_endpoint_up(&h.hs, 0, 1, v4_like_v6));
+	/* an IPv6 address that differs from the down one only after byte 4 */
+	uint8_t v6c[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x80, 1};
+	ck_assert(health_endpoint_up(&h.hs, 0, 2, v6c));
+	/* another region's list does not apply */
+	ck_assert(health_endpoint_up(&h.hs, 1, 1, v4));
+	ck_assert(health_endpoint_up(&h.hs, 1, 2, v6));
+	/* out of range region index, NULL snapshot: up */
+	ck_assert(health_endpoint_up(&h.hs, 2, 1, v4));
+	ck_assert(health_endpoint_up(&h.hs, 1000, 2, v6));
+	ck_assert(health_endpoint_up(NULL, 0, 1, v4));
+	/* a down region does not make its endpoints down by itself */
+	h.regions[0].up = false;
+	ck_assert(health_endpoint_up(&h.hs, 0, 1, v4b));
+}
+END_TEST
+
+START_TEST(test_choose_region_outside_snapshot)
+{
+	/* a snapshot with fewer regions than the table (e.g. built before a
+	 * region was added): the others count as up at full weight */
+	struct test_svc t;
+	svc_init(&t, 3, 1, 0);
+	struct test_hs h;
+	hs_init(&h, 1);
+	h.regions[0].up = false;
+	struct svc_choice c;
+	for (unsigned i = 0; i < 200; i++) {
+		svc_choose(&t.s, order012, 3, client(i), 1, &h.hs, &c);
+		ck_assert_ptr_eq(c.sr, &t.regions[1]);
+		ck_assert(!c.fail_open);
+		ck_assert(!c.hashed);
+	}
+}
+END_TEST
+
+/* ====================================================================== */
+/* snapshot publication under concurrent readers (liburcu memb)           */
+/* ====================================================================== */
+
+#define PUB_REGIONS 8
+#define PUB_ROUNDS 2000
+#define PUB_READERS 2
+
+static struct health_snapshot *shared_hs;
+static atomic_int readers_ready;
+static atomic_bool writer_done;
+
+struct reader_result {
+	unsigned long reads;
+	unsigned long inconsistent;   /* regions disagreeing, wrong shape */
+	unsigned long backwards;      /* a generation older than one seen before */
+	unsigned long changes;        /* generation different from the previous read */
+	uint64_t first, last;
+};
+
+static void gen_addr(uint64_t gen, uint8_t *a)
+{
+	a[0] = (uint8_t)(gen >> 24);
+	a[1] = (uint8_t)(gen >> 16);
+	a[2] = (uint8_t)(gen >> 8);
+	a[3] = (uint8_t)gen;
+}
+
+/* Every region has weight generation % 101, up = generation odd, and one
+ * down endpoint: the IPv4 address made of the generation. */
+static struct health_snapshot *make_hs(uint64_t gen)
+{
+	struct health_snapshot *hs = calloc(1, sizeof(*hs));
+	hs->generation = gen;
+	hs->n = PUB_REGIONS;
+	hs->regions = calloc(PUB_REGIONS, sizeof(struct health_region));
+	for (size_t i = 0; i < PUB_REGIONS; i++) {
+		uint8_t(*d)[17] = calloc(1, 17);
+		d[0][0] = 1;
+		gen_addr(gen, d[0] + 1);
+		hs->regions[i].weight = (uint8_t)(gen % 101);
+		hs->regions[i].up = gen & 1;
+		hs->regions[i].ndown = 1;
+		hs->regions[i].down = (const uint8_t(*)[17])d;
+	}
+	return hs;
+}
+
+static void *pub_reader(void *arg)
+{
+	struct reader_result *res = arg;
+	urcu_memb_register_thread();
+	atomic_fetch_add(&readers_ready, 1);
+	uint64_t prev = 0;
+	/* bounded by the writer's fixed rounds; the cap is a safety net */
+	for (unsigned long k = 0; k < 200000000ul; k++) {
+		bool done = atomic_load(&writer_done);
+		urcu_memb_read_lock();
+		const struct health_snapshot *hs = rcu_dereference(shared_hs);
+		uint64_t gen = hs->generation;
+		bool bad = hs->n != PUB_REGIONS || gen == 0 || gen > PUB_ROUNDS + 1;
+		uint8_t w = hs->n ? hs->regions[0].weight : 0;
+		bad |= w != gen % 101;
+		uint8_t addr[4], other[4];
+		gen_addr(gen, addr);
+		gen_addr(gen + 1, other);
+		for (size_t i = 0; i < hs->n && i < PUB_REGIONS; i++) {
+			const struct health_region *r = &hs->regions[i];
+			bad |= r->weight != w || r->up != (bool)(gen & 1) || r->ndown != 1;
+			bad |= health_endpoint_up(hs, i, 1, addr);   /* must be down */
+			bad |= !health_endpoint_up(hs, i, 1, other); /* must be up */
+		}
+		urcu_memb_read_unlock();
+		res->reads++;
+		res->inconsistent += bad;
+		if (res->reads == 1)
+			res->first = gen;
+		else if (gen < prev)
+			res->backwards++;
+		else if (gen != prev)
+			res->changes++;
+		prev = gen;
+		res->last = gen;
+		if (done)
+			break; /* one more read after the last publication */
+		if ((k & 1023) == 0)
+			sched_yield();
+	}
+	urcu_memb_unregister_thread();
+	return NULL;
+}
+
+static void *pub_writer(void *arg)
+{
+	(void)arg;
+	/* wait (bounded) until both readers are registered and reading */
+	for (int i = 0; i < 5000 && atomic_load(&readers_ready) < PUB_READERS; i++) {
+		struct timespec ts = {0, 1000000};
+		nanosleep(&ts, NULL);
+	}
+	for (uint64_t gen = 2; gen <= PUB_ROUNDS + 1; gen++) {
+		struct health_snapshot *hs = make_hs(gen);
+		struct health_snapshot *old = shared_hs; /* the only writer */
+		rcu_assign_pointer(shared_hs, hs);
+		urcu_memb_synchronize_rcu();
+		health_snapshot_free(old);
+		if ((gen & 63) == 0)
+			sched_yield();
+	}
+	atomic_store(&writer_done, true);
+	return NULL;
+}
+
+START_TEST(test_publish_concurrent_readers)
+{
+	shared_hs = make_hs(1);
+	atomic_store(&readers_ready, 0);
+	atomic_store(&writer_done, false);
+	struct reader_result res[PUB_READERS];
+	memset(res, 0, sizeof(res));
+	pthread_t rd[PUB_READERS], wr;
+	for (int i = 0; i < PUB_READERS; i++)
+		ck_assert_int_eq(pthread_create(&rd[i], NULL, pub_reader, &res[i]), 0);
+	ck_assert_int_eq(pthread_create(&wr, NULL, pub_writer, NULL), 0);
+	ck_assert_int_eq(pthread_join(wr, NULL), 0);
+	for (int i = 0; i < PUB_READERS; i++)
+		ck_assert_int_eq(pthread_join(rd[i], NULL), 0);
+	ck_assert_int_eq(atomic_load(&readers_ready), PUB_READERS);
+	ck_assert_uint_eq(shared_hs->generation, PUB_ROUNDS + 1);
+	for (int i = 0; i < PUB_READERS; i++) {
+		fprintf(stderr, "reader %d: %lu reads, %lu generation changes, %llu..%llu\n", i,
+			res[i].reads, res[i].changes, (unsigned long long)res[i].first,
+			(unsigned long long)res[i].last);
+		ck_assert_uint_eq(res[i].inconsistent, 0);
+		ck_assert_uint_eq(res[i].backwards, 0);
+		ck_assert_uint_gt(res[i].reads, 0);
+		ck_assert_uint_ge(res[i].changes, 1); /* saw different generations */
+		/* read after the writer was done: the last generation */
+		ck_assert_uint_eq(res[i].last, PUB_ROUNDS + 1);
+	}
+	ck_assert_uint_ge(res[0].changes + res[1].changes, 10);
+	health_snapshot_free(shared_hs);
+	shared_hs = NULL;
+}
+END_TEST
+
 Suite *health_suite(void)
 {
-	return suite_create("health");
+	Suite *s = suite_create("health");
+	TCase *tc = tcase_create("hysteresis");
+	tcase_add_test(tc, test_hyst_up_stays_up_on_ok);
+	tcase_add_test(tc, test_hyst_goes_down_on_third_failure);
+	tcase_add_test(tc, test_hyst_ok_resets_failures);
+	tcase_add_test(tc, test_hyst_down_comes_up_on_second_ok);
+	tcase_add_test(tc, test_hyst_down_stays_down_on_failure);
+	tcase_add_test(tc, test_hyst_failure_resets_oks);
+	tcase_add_test(tc, test_hyst_immediate_flips);
+	tcase_add_test(tc, test_hyst_flip_flop_sequence);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("feed");
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, test_feed_valid_document);
+	tcase_add_test(tc, test_feed_optional_fields);
+	tcase_add_test(tc, test_feed_unknown_keys_ignored);
+	tcase_add_test(tc, test_feed_reject_json_and_types);
+	tcase_add_test(tc, test_feed_reject_values);
+	tcase_add_test(tc, test_feed_reject_after_good_parts);
+	tcase_add_test(tc, test_feed_reject_duplicates);
+	tcase_add_test(tc, test_feed_reject_too_large);
+	tcase_add_test(tc, test_feed_reject_deep_nesting);
+	tcase_add_test(tc, test_feed_time_window);
+	tcase_add_test(tc, test_feed_time_formats);
+	tcase_add_test(tc, test_feed_detail_truncated);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("choose");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_choose_no_health_is_all_up);
+	tcase_add_test(tc, test_choose_region_down_skipped);
+	tcase_add_test(tc, test_choose_all_endpoints_down_skipped);
+	tcase_add_test(tc, test_choose_unhealthy_endpoints_left_out);
+	tcase_add_test(tc, test_choose_drain);
+	tcase_add_test(tc, test_choose_fail_open);
+	tcase_add_test(tc, test_choose_spill_feed_weight);
+	tcase_add_test(tc, test_choose_spill_both_weights);
+	tcase_add_test(tc, test_choose_spill_static_weight_full_feed);
+	tcase_add_test(tc, test_endpoint_up);
+	tcase_add_test(tc, test_choose_region_outside_snapshot);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("publish");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_publish_concurrent_readers);
+	suite_add_tcase(s, tc);
+	return s;
 }

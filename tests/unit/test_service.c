@@ -1,5 +1,1566 @@
+/*
+ * test_service.c - geo services: loading services files (every rule with
+ * its "file:line:column: path: message"), services in zones, the region
+ * ranking (distance, overrides, fallback, continent centres), the choice
+ * (weights, drain, fail open, max_answers by rendezvous hashing, client
+ * network hashing), and through answer_query the ECS SCOPE of the answers
+ * and the per-worker ranking cache.
+ */
+#include "answer.h"
+#include "config.h"
+#include "diag.h"
+#include "geo.h"
+#include "service.h"
 #include "unit.h"
+#include "zone.h"
+
+#include <arpa/inet.h>
+#include <ldns/ldns.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The regions of the configuration, by index: 0 us-east, 1 eu-west,
+ * 2 ap-south, 3 sa-east. */
+static struct region regs[] = {
+	{(char *)"us-east", 38.9, -77.0},
+	{(char *)"eu-west", 53.3, -6.3},
+	{(char *)"ap-south", 1.35, 103.8},
+	{(char *)"sa-east", -23.5, -46.6},
+};
+static const struct region_table rt = {regs, 4};
+
+static const uint8_t origin[] = "\7example\3com";   /* + the final 0 */
+#define ORIGIN_STR "example.com."
+
+static const char *svc_path;
+
+static void dump(const struct diag *d)
+{
+	for (size_t i = 0; i < d->count; i++)
+		fprintf(stderr, "  diag: %s\n", d->msgs[i]);
+}
+
+static struct service_set *load(const char *name, const char *text, struct diag *d)
+{
+	svc_path = unit_write_file(name, text);
+	return service_set_load(svc_path, origin, ORIGIN_STR, &rt, d);
+}
+
+/* Must load without any diagnostic. */
+static struct service_set *load_ok(const char *name, const char *text)
+{
+	struct diag d = {0};
+	struct service_set *set = load(name, text, &d);
+	if (d.count)
+		dump(&d);
+	ck_assert_ptr_nonnull(set);
+	ck_assert_uint_eq(d.count, 0);
+	diag_free(&d);
+	return set;
+}
+
+/* diag entry i must be exactly "svc_path:line:col: msg" */
+static void expect_msg(const struct diag *d, size_t i, int line, int col, const char *msg)
+{
+	char want[1024];
+	snprintf(want, sizeof(want), "%s:%d:%d: %s", svc_path, line, col, msg);
+	if (i >= d->count)
+		dump(d);
+	ck_assert_uint_gt(d->count, i);
+	ck_assert_str_eq(d->msgs[i], want);
+}
+
+/* Loading text must fail with exactly one error at line:col. */
+static void expect_one_error(const char *name, const char *text, int line, int col,
+			     const char *msg)
+{
+	struct diag d = {0};
+	struct service_set *set = load(name, text, &d);
+	if (d.count != 1)
+		dump(&d);
+	ck_assert_ptr_null(set);
+	ck_assert_uint_eq(d.errors, 1);
+	ck_assert_uint_eq(d.count, 1);
+	expect_msg(&d, 0, line, col, msg);
+	diag_free(&d);
+}
+
+static const char *region_name(const struct service *s, unsigned sr)
+{
+	return rt.regions[s->regions[sr].region].name;
+}
+
+static struct service *svc_named(struct service_set *set, const char *name)
+{
+	for (size_t i = 0; i < set->n; i++)
+		if (strcmp(set->svcs[i].name_str, name) == 0)
+			return &set->svcs[i];
+	ck_abort_msg("no service %s", name);
+	return NULL;
+}
+
+/* ---- loading ---- */
+
+START_TEST(test_load_ok)
+{
+	struct service_set *set = load_ok(
+		"svc-unit-ok.json",
+		"{\n"
+		"  \"www\": {\"regions\": {\"eu-west\": {\"A\": [\"198.51.100.10\"]},\n"
+		"                      \"us-east\": {\"A\": [\"192.0.2.10\", \"192.0.2.11\"],\n"
+		"                                  \"AAAA\": [\"2001:db8:1::10\"], \"weight\": 40}}},\n"
+		"  \"@\": {\"ttl\": 60, \"fallback\": \"us-east\", \"max_answers\": 1,\n"
+		"        \"regions\": {\"eu-west\": {\"A\": [\"198.51.100.10\"]},\n"
+		"                    \"us-east\": {\"A\": [\"192.0.2.20\"], \"weight\": 0}},\n"
+		"        \"countries\": {\"CN\": \"us-east\"},\n"
+		"        \"continents\": {\"OC\": \"eu-west\", \"SA\": \"us-east\"}},\n"
+		"  \"API.Example.COM.\": {\"regions\": {\"ap-south\": {\"cname\": \"lb-ap\"}}},\n"
+		"  \"cdn.Sub\": {\"regions\": {\"sa-east\": {\"cname\": \"lb.example.NET.\"},\n"
+		"                          \"ap-south\": {\"cname\": \"@\"}}}\n"
+		"}\n");
+	ck_assert_str_eq(set->file, svc_path);
+	ck_assert_uint_eq(set->n, 4);
+
+	/* a relative name, every default */
+	struct service *s = &set->svcs[0];
+	ck_assert_uint_eq(s->name_len, 17);
+	ck_assert_mem_eq(s->name, "\3www\7example\3com\0", 17);
+	ck_assert_str_eq(s->name_str, "www.example.com.");
+	ck_assert_uint_eq(s->id, 0);
+	ck_assert_uint_eq(s->ttl, 30);
+	ck_assert_uint_eq(s->max_answers, 0);
+	ck_assert_uint_eq(s->nregions, 2);
+	ck_assert_uint_eq(s->fallback, 0); /* the first listed: eu-west */
+	ck_assert_str_eq(region_name(s, s->fallback), "eu-west");
+	ck_assert_int_eq(s->line, 2);
+	ck_assert_int_eq(s->column, 3);
+	ck_assert_uint_eq(s->ncountries, 0);
+	ck_assert_uint_eq(s->ncontinents, 0);
+	const struct service_region *sr = &s->regions[0];
+	ck_assert_uint_eq(sr->region, 1);
+	ck_assert_uint_eq(sr->weight, 100);
+	ck_assert_uint_eq(sr->na, 1);
+	ck_assert_uint_eq(sr->naaaa, 0);
+	ck_assert_ptr_null(sr->cname);
+	ck_assert_mem_eq(sr->a[0].addr, "\xc6\x33\x64\x0a", 4);
+	sr = &s->regions[1];
+	ck_assert_uint_eq(sr->region, 0);
+	ck_assert_uint_eq(sr->weight, 40);
+	ck_assert_uint_eq(sr->na, 2);
+	ck_assert_uint_eq(sr->naaaa, 1);
+	ck_assert_mem_eq(sr->a[0].addr, "\xc0\x00\x02\x0a", 4);
+	ck_assert_mem_eq(sr->a[1].addr, "\xc0\x00\x02\x0b", 4);
+	ck_assert_mem_eq(sr->aaaa[0].addr,
+			 "\x20\x01\x0d\xb8\x00\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x10", 16);
+	ck_assert(sr->a[0].hash != sr->a[1].hash);
+
+	/* "@": the origin; every option */
+	s = &set->svcs[1];
+	ck_assert_uint_eq(s->name_len, 13);
+	ck_assert_mem_eq(s->name, origin, 13);
+	ck_assert_str_eq(s->name_str, "example.com.");
+	ck_assert_uint_eq(s->ttl, 60);
+	ck_assert_uint_eq(s->max_answers, 1);
+	ck_assert_uint_eq(s->fallback, 1);
+	ck_assert_str_eq(region_name(s, 1), "us-east");
+	ck_assert_uint_eq(s->regions[1].weight, 0);
+	ck_assert_uint_eq(s->ncountries, 1);
+	ck_assert_str_eq(s->countries[0].code, "CN");
+	ck_assert_uint_eq(s->countries[0].sr, 1);
+	ck_assert_uint_eq(s->ncontinents, 2);
+	ck_assert_str_eq(s->continents[0].code, "OC");
+	ck_assert_uint_eq(s->continents[0].sr, 0);
+	ck_assert_str_eq(s->continents[1].code, "SA");
+	ck_assert_uint_eq(s->continents[1].sr, 1);
+	/* an endpoint's hash is per address: the same in two services */
+	ck_assert(s->regions[0].a[0].hash == set->svcs[0].regions[0].a[0].hash);
+	/* the hash seed is per service name */
+	ck_assert(s->seed != set->svcs[0].seed);
+
+	/* absolute, mixed case: stored lower-case; a relative cname target */
+	s = &set->svcs[2];
+	ck_assert_str_eq(s->name_str, "api.example.com.");
+	ck_assert_mem_eq(s->name, "\3api\7example\3com\0", 17);
+	ck_assert_uint_eq(s->id, 2);
+	ck_assert_uint_eq(s->regions[0].region, 2);
+	ck_assert_uint_eq(s->regions[0].na + s->regions[0].naaaa, 0);
+	ck_assert_uint_eq(s->regions[0].cname_len, 19);
+	ck_assert_mem_eq(s->regions[0].cname, "\5lb-ap\7example\3com\0", 19);
+
+	/* relative with two labels; an absolute target keeps its case; "@" */
+	s = &set->svcs[3];
+	ck_assert_str_eq(s->name_str, "cdn.sub.example.com.");
+	ck_assert_uint_eq(s->regions[0].region, 3);
+	ck_assert_uint_eq(s->regions[0].cname_len, 16);
+	ck_assert_mem_eq(s->regions[0].cname, "\2lb\7example\3NET\0", 16);
+	ck_assert_uint_eq(s->regions[1].cname_len, 13);
+	ck_assert_mem_eq(s->regions[1].cname, origin, 13);
+	service_set_free(set);
+}
+END_TEST
+
+START_TEST(test_load_limits)
+{
+	/* 64 endpoints and 0 / 604800 bounds are accepted */
+	char text[4096];
+	size_t n = (size_t)snprintf(text, sizeof(text),
+				    "{\"www\": {\"ttl\": 604800, \"max_answers\": 64, "
+				    "\"regions\": {\"us-east\": {\"A\": [");
+	for (int i = 0; i < 64; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "%s\"192.0.2.%d\"", i ? ", " : "",
+				      i + 1);
+	snprintf(text + n, sizeof(text) - n, "], \"weight\": 0}}}}");
+	struct service_set *set = load_ok("svc-unit-64.json", text);
+	ck_assert_uint_eq(set->svcs[0].regions[0].na, 64);
+	ck_assert_uint_eq(set->svcs[0].ttl, 604800);
+	ck_assert_uint_eq(set->svcs[0].max_answers, 64);
+	ck_assert_uint_eq(set->svcs[0].regions[0].weight, 0);
+	service_set_free(set);
+	/* an empty file object: no services */
+	set = load_ok("svc-unit-empty.json", "{}");
+	ck_assert_uint_eq(set->n, 0);
+	service_set_free(set);
+}
+END_TEST
+
+#define R_US "\"regions\": {\"us-east\": {\"A\": [\"192.0.2.1\"]}}"
+
+START_TEST(test_error_regions)
+{
+	expect_one_error("svc-unit-e1.json",
+			 "{\"www\": {\"regions\": {\"mars\": {\"A\": [\"192.0.2.1\"]}}}}", 1, 22,
+			 "www.regions.mars: unknown region \"mars\" (not in the config's regions)");
+	expect_one_error("svc-unit-e2.json", "{\"www\": {\"regions\": {\"us-east\": {\"weight\": 50}}}}",
+			 1, 22,
+			 "www.regions.us-east: region has no \"A\", \"AAAA\" or \"cname\"");
+	expect_one_error("svc-unit-e3.json", "{\"www\": {\"regions\": {\"us-east\": {}}}}", 1, 22,
+			 "www.regions.us-east: region has no \"A\", \"AAAA\" or \"cname\"");
+	expect_one_error("svc-unit-e4.json",
+			 "{\"www\": {\"regions\": {\"us-east\": {\"A\": [\"192.0.2.1\"], \"cname\": \"x\"}}}}",
+			 1, 54, "www.regions.us-east.cname: a region answers either addresses or a cname");
+	expect_one_error("svc-unit-e5.json", "{\"www\": {\"regions\": {}}}", 1, 21,
+			 "www.regions: needs 1 to 64 regions");
+	expect_one_error("svc-unit-e6.json", "{\"www\": {\"ttl\": 30}}", 1, 9,
+			 "www: missing \"regions\"");
+	expect_one_error("svc-unit-e7.json", "{\"www\": {\"regions\": {\"us-east\": []}}}", 1, 33,
+			 "www.regions.us-east: expected an object, found an array");
+	expect_one_error("svc-unit-e8.json",
+			 "{\"www\": {\"regions\": {\"us-east\": {\"cname\": \"a..b\"}}}}", 1, 43,
+			 "www.regions.us-east.cname: \"a..b\" is not a domain name");
+	expect_one_error("svc-unit-e9.json", "{\"www\": {\"regions\": [\"us-east\"]}}", 1, 21,
+			 "www.regions: expected an object, found an array");
+}
+END_TEST
+
+START_TEST(test_error_addresses)
+{
+	expect_one_error("svc-unit-a1.json",
+			 "{\"www\": {\"regions\": {\"us-east\": {\"A\": [\"192.0.2.300\"]}}}}", 1, 40,
+			 "www.regions.us-east.A[0]: not an IPv4 address");
+	expect_one_error("svc-unit-a2.json",
+			 "{\"www\": {\"regions\": {\"us-east\": {\"A\": [\"2001:db8::1\"]}}}}", 1, 40,
+			 "www.regions.us-east.A[0]: not an IPv4 address");
+	expect_one_error("svc-unit-a3.json",
+			 "{\"www\": {\"regions\": {\"us-east\": {\"A\": [17]}}}}", 1, 40,
+			 "www.regions.us-east.A[0]: not an IPv4 address");
+	expect_one_error("svc-unit-a4.json",
+			 "{\"www\": {\"regions\": {\"us-east\": {\"AAAA\": [\"192.0.2.1\"]}}}}", 1, 43,
+			 "www.regions.us-east.AAAA[0]: not an IPv6 address");
+	expect_one_error("svc-unit-a5.json",
+			 "{\"www\": {\"regions\": {\"us-east\": {\"A\": [\"192.0.2.1\", \"192.0.2.1\"]}}}}",
+			 1, 53, "www.regions.us-east.A[1]: duplicate address 192.0.2.1");
+	/* the same IPv6 address written two ways */
+	expect_one_error(
+		"svc-unit-a6.json",
+		"{\"www\": {\"regions\": {\"us-east\": {\"AAAA\": [\"2001:db8::1\", \"2001:DB8:0::1\"]}}}}",
+		1, 58, "www.regions.us-east.AAAA[1]: duplicate address 2001:DB8:0::1");
+	expect_one_error("svc-unit-a7.json", "{\"www\": {\"regions\": {\"us-east\": {\"A\": []}}}}", 1,
+			 39, "www.regions.us-east.A: expected a non-empty array of IPv4 addresses");
+	expect_one_error("svc-unit-a8.json",
+			 "{\"www\": {\"regions\": {\"us-east\": {\"AAAA\": \"2001:db8::1\"}}}}", 1, 42,
+			 "www.regions.us-east.AAAA: expected a non-empty array of IPv6 addresses");
+	/* 65 endpoints: too many */
+	char text[4096];
+	size_t n = (size_t)snprintf(text, sizeof(text),
+				    "{\"www\": {\"regions\": {\"us-east\": {\"A\": [");
+	for (int i = 0; i < 65; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "%s\"192.0.2.%d\"", i ? ", " : "",
+				      i + 1);
+	snprintf(text + n, sizeof(text) - n, "]}}}}");
+	expect_one_error("svc-unit-a9.json", text, 1, 39,
+			 "www.regions.us-east.A: more than 64 addresses");
+}
+END_TEST
+
+START_TEST(test_error_names)
+{
+	expect_one_error("svc-unit-n1.json", "{\"www.example.org.\": {" R_US "}}", 1, 2,
+			 "www.example.org.: service www.example.org. is outside the zone "
+			 "example.com.");
+	/* a name that merely ends in the origin's text is outside too */
+	expect_one_error("svc-unit-n2.json", "{\"wwwexample.com.\": {" R_US "}}", 1, 2,
+			 "wwwexample.com.: service wwwexample.com. is outside the zone "
+			 "example.com.");
+	expect_one_error("svc-unit-n3.json",
+			 "{\"www\": {" R_US "},\n"
+			 " \"www.example.com.\": {" R_US "}}",
+			 2, 2, "www.example.com.: duplicate service name www.example.com.");
+	/* names compare without case */
+	expect_one_error("svc-unit-n4.json",
+			 "{\"www\": {" R_US "},\n"
+			 " \"WWW\": {" R_US "}}",
+			 2, 2, "WWW: duplicate service name WWW");
+	expect_one_error("svc-unit-n5.json", "{\"a..b\": {" R_US "}}", 1, 2,
+			 "a..b: \"a..b\" is not a domain name");
+	expect_one_error("svc-unit-n6.json", "{\"www\": 5}", 1, 9,
+			 "www: expected an object, found an integer");
+	expect_one_error("svc-unit-n7.json", "[]", 1, 1,
+			 "a services file is a JSON object of service names");
+}
+END_TEST
+
+START_TEST(test_error_json)
+{
+	/* jansson's own message for a duplicate key, at its position */
+	expect_one_error("svc-unit-j1.json",
+			 "{\"www\": {" R_US "},\n"
+			 " \"www\": {" R_US "}}",
+			 2, 6, "JSON: duplicate object key near '\"www\"'");
+	expect_one_error("svc-unit-j2.json", "{\"www\": }", 1, 9,
+			 "JSON: unexpected token near '}'");
+	/* a missing file */
+	struct diag d = {0};
+	ck_assert_ptr_null(service_set_load("tests/tmp/unit/svc-unit-none.json", origin,
+					    ORIGIN_STR, &rt, &d));
+	ck_assert_uint_eq(d.count, 1);
+	ck_assert_str_eq(d.msgs[0], "tests/tmp/unit/svc-unit-none.json: cannot read services "
+				    "file: No such file or directory");
+	diag_free(&d);
+}
+END_TEST
+
+START_TEST(test_error_options)
+{
+	expect_one_error("svc-unit-o1.json", "{\"www\": {\"fallback\": \"sa-east\", " R_US "}}", 1,
+			 22, "www.fallback: region \"sa-east\" is not one of this service's regions");
+	expect_one_error("svc-unit-o2.json", "{\"www\": {\"fallback\": \"nowhere\", " R_US "}}", 1,
+			 22, "www.fallback: region \"nowhere\" is not one of this service's regions");
+	expect_one_error("svc-unit-o3.json", "{\"www\": {" R_US ", \"countries\": {\"usa\": \"us-east\"}}}",
+			 1, 70, "www.countries.usa: not an ISO 3166-1 alpha-2 country code such as US");
+	expect_one_error("svc-unit-o4.json", "{\"www\": {" R_US ", \"countries\": {\"us\": \"us-east\"}}}",
+			 1, 70, "www.countries.us: not an ISO 3166-1 alpha-2 country code such as US");
+	expect_one_error("svc-unit-o5.json", "{\"www\": {" R_US ", \"continents\": {\"XX\": \"us-east\"}}}",
+			 1, 71, "www.continents.XX: not a continent code (AF AN AS EU NA OC SA)");
+	expect_one_error("svc-unit-o6.json", "{\"www\": {" R_US ", \"countries\": {\"CN\": \"ap-south\"}}}",
+			 1, 76,
+			 "www.countries.CN: region \"ap-south\" is not one of this service's regions");
+	expect_one_error("svc-unit-o7.json", "{\"www\": {" R_US ", \"continents\": {\"AS\": \"nowhere\"}}}",
+			 1, 77,
+			 "www.continents.AS: region \"nowhere\" is not one of this service's regions");
+	expect_one_error("svc-unit-o8.json", "{\"www\": {" R_US ", \"countries\": {\"CN\": 1}}}", 1, 76,
+			 "www.countries.CN: expected a region name, found an integer");
+	expect_one_error("svc-unit-o9.json", "{\"www\": {\"tll\": 30, " R_US "}}", 1, 10,
+			 "www.tll: unknown key");
+	expect_one_error(
+		"svc-unit-o10.json",
+		"{\"www\": {\"regions\": {\"us-east\": {\"A\": [\"192.0.2.1\"], \"AAA\": [\"2001:db8::1\"]}}}}",
+		1, 54, "www.regions.us-east.AAA: unknown key");
+	expect_one_error("svc-unit-o11.json", "{\"www\": {\"ttl\": 604801, " R_US "}}", 1, 17,
+			 "www.ttl: 604801 is out of range 0..604800");
+	expect_one_error("svc-unit-o12.json", "{\"www\": {\"max_answers\": 65, " R_US "}}", 1, 25,
+			 "www.max_answers: 65 is out of range 0..64");
+	expect_one_error("svc-unit-o13.json", "{\"www\": {\"ttl\": \"30\", " R_US "}}", 1, 17,
+			 "www.ttl: expected an integer, found a string");
+	expect_one_error(
+		"svc-unit-o14.json",
+		"{\"www\": {\"regions\": {\"us-east\": {\"A\": [\"192.0.2.1\"], \"weight\": 101}}}}", 1,
+		64, "www.regions.us-east.weight: 101 is out of range 0..100");
+}
+END_TEST
+
+START_TEST(test_error_all_at_once)
+{
+	struct diag d = {0};
+	struct service_set *set = load("svc-unit-many.json",
+				       "{\n"
+				       "  \"a\": {\"regions\": {\"mars\": {\"A\": [\"192.0.2.1\"]}}},\n"
+				       "  \"b\": {\"regions\": {\"us-east\": {\"A\": [\"192.0.2.256\"]}}},\n"
+				       "  \"c.example.net.\": {" R_US "},\n"
+				       "  \"d\": {\"fallback\": \"eu-west\", " R_US "}\n"
+				       "}\n",
+				       &d);
+	ck_assert_ptr_null(set);
+	if (d.count != 4)
+		dump(&d);
+	ck_assert_uint_eq(d.count, 4);
+	ck_assert_uint_eq(d.errors, 4);
+	expect_msg(&d, 0, 2, 21, "a.regions.mars: unknown region \"mars\" (not in the config's "
+				 "regions)");
+	expect_msg(&d, 1, 3, 39, "b.regions.us-east.A[0]: not an IPv4 address");
+	expect_msg(&d, 2, 4, 3, "c.example.net.: service c.example.net. is outside the zone "
+				"example.com.");
+	expect_msg(&d, 3, 5, 21, "d.fallback: region \"eu-west\" is not one of this service's "
+				 "regions");
+	diag_free(&d);
+}
+END_TEST
+
+/* ---- services in a zone ---- */
+
+static const char *zone_text =
+	"$ORIGIN example.com.\n"                       /* 1 */
+	"$TTL 3600\n"                                  /* 2 */
+	"@ IN SOA ns1 hostmaster 1 7200 900 1209600 300\n" /* 3 */
+	"@ IN NS ns1\n"                                /* 4 */
+	"ns1 IN A 192.0.2.1\n"                         /* 5 */
+	"www IN A 192.0.2.80\n"                        /* 6 */
+	"v6 IN AAAA 2001:db8::80\n"                    /* 7 */
+	"alias IN CNAME www\n"                         /* 8 */
+	"info IN TXT \"static data beside a service\"\n" /* 9 */
+	"sub IN NS ns1.example.net.\n"                 /* 10 */
+	"legacy IN DNAME example.net.\n";              /* 11 */
+
+static struct zone *load_zone(const char *services, struct diag *d, const char **zpath)
+{
+	*zpath = unit_write_file("svc-unit.zone", zone_text);
+	svc_path = unit_write_file("svc-unit-zone.json", services);
+	struct zone_config zc = {"example.com", *zpath, svc_path, &rt};
+	return zone_load(&zc, d);
+}
+
+START_TEST(test_zone_with_services)
+{
+	struct diag d = {0};
+	const char *zp;
+	struct zone *z = load_zone("{\n"
+				   "  \"info\": {" R_US "},\n"
+				   "  \"@\": {" R_US "},\n"
+				   "  \"new.name\": {" R_US "}\n"
+				   "}\n",
+				   &d, &zp);
+	if (d.count)
+		dump(&d);
+	ck_assert_ptr_nonnull(z);
+	ck_assert_uint_eq(d.count, 0);
+	ck_assert_ptr_nonnull(z->services);
+	ck_assert_uint_eq(z->services->n, 3);
+	/* a service beside static TXT data; at the apex; at a new name (and
+	 * its empty non-terminal parent exists) */
+	const struct node *n = zone_lookup(z, (const uint8_t *)"\4info\7example\3com", 18);
+	ck_assert_ptr_nonnull(n);
+	ck_assert(n->flags & NODE_SERVICE);
+	ck_assert_ptr_eq(n->service, &z->services->svcs[0]);
+	ck_assert_ptr_nonnull(node_rrset(n, LDNS_RR_TYPE_TXT));
+	ck_assert(z->apex->flags & NODE_SERVICE);
+	n = zone_lookup(z, (const uint8_t *)"\3new\4name\7example\3com", 22);
+	ck_assert_ptr_nonnull(n);
+	ck_assert(n->flags & NODE_SERVICE);
+	ck_assert_ptr_eq(n->service, &z->services->svcs[2]);
+	n = zone_lookup(z, (const uint8_t *)"\4name\7example\3com", 18);
+	ck_assert_ptr_nonnull(n);
+	ck_assert(!(n->flags & NODE_SERVICE));
+	zone_free(z);
+}
+END_TEST
+
+START_TEST(test_zone_static_records_at_service)
+{
+	struct diag d = {0};
+	const char *zp;
+	struct zone *z = load_zone("{\n"
+				   "  \"www\": {" R_US "},\n"
+				   "  \"v6\": {" R_US "},\n"
+				   "  \"alias\": {" R_US "}\n"
+				   "}\n",
+				   &d, &zp);
+	ck_assert_ptr_null(z);
+	if (d.count != 3)
+		dump(&d);
+	ck_assert_uint_eq(d.count, 3);
+	char want[1024];
+	snprintf(want, sizeof(want),
+		 "%s:6: static A record at service name www.example.com. (%s:2:3 defines it)", zp,
+		 svc_path);
+	ck_assert_str_eq(d.msgs[0], want);
+	snprintf(want, sizeof(want),
+		 "%s:7: static AAAA record at service name v6.example.com. (%s:3:3 defines it)",
+		 zp, svc_path);
+	ck_assert_str_eq(d.msgs[1], want);
+	snprintf(want, sizeof(want),
+		 "%s:8: static CNAME record at service name alias.example.com. (%s:4:3 defines "
+		 "it)",
+		 zp, svc_path);
+	ck_assert_str_eq(d.msgs[2], want);
+	diag_free(&d);
+}
+END_TEST
+
+START_TEST(test_zone_service_at_cut)
+{
+	struct diag d = {0};
+	const char *zp;
+	struct zone *z = load_zone("{\n"
+				   "  \"sub\": {" R_US "},\n"
+				   "  \"www.sub\": {" R_US "},\n"
+				   "  \"x.legacy\": {" R_US "}\n"
+				   "}\n",
+				   &d, &zp);
+	ck_assert_ptr_null(z);
+	if (d.count != 3)
+		dump(&d);
+	ck_assert_uint_eq(d.count, 3);
+	expect_msg(&d, 0, 2, 3, "service sub.example.com. is at or below a zone cut or DNAME");
+	expect_msg(&d, 1, 3, 3, "service www.sub.example.com. is at or below a zone cut or DNAME");
+	expect_msg(&d, 2, 4, 3,
+		   "service x.legacy.example.com. is at or below a zone cut or DNAME");
+	diag_free(&d);
+}
+END_TEST
+
+START_TEST(test_zone_apex_cname_and_dname)
+{
+	struct diag d = {0};
+	const char *zp;
+	struct zone *z = load_zone("{\n"
+				   "  \"@\": {\"regions\": {\"us-east\": {\"cname\": \"www\"}}},\n"
+				   "  \"legacy\": {" R_US "}\n"
+				   "}\n",
+				   &d, &zp);
+	ck_assert_ptr_null(z);
+	if (d.count != 2)
+		dump(&d);
+	ck_assert_uint_eq(d.count, 2);
+	expect_msg(&d, 0, 2, 3, "service example.com. at the zone apex cannot answer a cname");
+	char want[1024];
+	snprintf(want, sizeof(want),
+		 "%s:11: static DNAME record at service name legacy.example.com. (%s:3:3 defines "
+		 "it)",
+		 zp, svc_path);
+	ck_assert_str_eq(d.msgs[1], want);
+	diag_free(&d);
+}
+END_TEST
+
+START_TEST(test_zone_services_file_errors)
+{
+	/* errors of the services file fail the zone */
+	struct diag d = {0};
+	const char *zp;
+	struct zone *z = load_zone("{\"www2\": {\"regions\": {\"mars\": {\"A\": [\"192.0.2.1\"]}}}}",
+				   &d, &zp);
+	ck_assert_ptr_null(z);
+	ck_assert_uint_eq(d.count, 1);
+	expect_msg(&d, 0, 1, 23,
+		   "www2.regions.mars: unknown region \"mars\" (not in the config's regions)");
+	diag_free(&d);
+}
+END_TEST
+
+/* ---- ranking ---- */
+
+static const char *rank_services =
+	"{\n"
+	"  \"r\": {\"fallback\": \"ap-south\", \"regions\": {\n"
+	"    \"us-east\": {\"A\": [\"192.0.2.10\"]}, \"eu-west\": {\"A\": [\"198.51.100.10\"]},\n"
+	"    \"ap-south\": {\"A\": [\"203.0.113.10\"]}, \"sa-east\": {\"A\": [\"192.0.2.40\"]}}},\n"
+	"  \"ov\": {\"fallback\": \"sa-east\", \"regions\": {\n"
+	"    \"us-east\": {\"A\": [\"192.0.2.10\"]}, \"eu-west\": {\"A\": [\"198.51.100.10\"]},\n"
+	"    \"ap-south\": {\"A\": [\"203.0.113.10\"]}, \"sa-east\": {\"A\": [\"192.0.2.40\"]}},\n"
+	"    \"countries\": {\"CN\": \"sa-east\", \"GB\": \"us-east\", \"DE\": \"eu-west\"},\n"
+	"    \"continents\": {\"OC\": \"us-east\", \"EU\": \"sa-east\"}},\n"
+	"  \"same\": {\"regions\": {\n"
+	"    \"us-east\": {\"A\": [\"192.0.2.10\"]}, \"eu-west\": {\"A\": [\"198.51.100.10\"]},\n"
+	"    \"ap-south\": {\"A\": [\"203.0.113.10\"]}, \"sa-east\": {\"A\": [\"192.0.2.40\"]}},\n"
+	"    \"countries\": {\"DE\": \"eu-west\"}, \"continents\": {\"EU\": \"eu-west\"}}\n"
+	"}\n";
+
+/* The ranked region names joined by ','. */
+static const char *ranked(const struct service *s, const struct geo_location *loc)
+{
+	static char buf[256];
+	uint8_t order[SERVICE_MAX_REGIONS];
+	unsigned n = svc_rank(s, &rt, loc, order);
+	buf[0] = '\0';
+	for (unsigned i = 0; i < n; i++) {
+		ck_assert_uint_lt(order[i], s->nregions);
+		strcat(buf, i ? "," : "");
+		strcat(buf, region_name(s, order[i]));
+	}
+	return buf;
+}
+
+static struct geo_location at(double lat, double lon, const char *cc, const char *ct)
+{
+	struct geo_location l = {.has_coords = true, .lat = lat, .lon = lon};
+	snprintf(l.country, sizeof(l.country), "%s", cc);
+	snprintf(l.continent, sizeof(l.continent), "%s", ct);
+	return l;
+}
+
+static struct geo_location nocoords(const char *cc, const char *ct)
+{
+	struct geo_location l = at(0, 0, cc, ct);
+	l.has_coords = false;
+	return l;
+}
+
+START_TEST(test_rank_distance)
+{
+	struct service_set *set = load_ok("svc-unit-rank.json", rank_services);
+	const struct service *s = svc_named(set, "r.example.com.");
+	struct geo_location l;
+	/* near each region: it comes first, the rest by distance */
+	l = at(40.7, -74.0, "US", "NA"); /* New York */
+	ck_assert_str_eq(ranked(s, &l), "us-east,eu-west,sa-east,ap-south");
+	l = at(51.5, -0.1, "GB", "EU"); /* London */
+	ck_assert_str_eq(ranked(s, &l), "eu-west,us-east,sa-east,ap-south");
+	l = at(1.35, 103.8, "SG", "AS"); /* Singapore */
+	ck_assert_str_eq(ranked(s, &l), "ap-south,eu-west,us-east,sa-east");
+	l = at(-23.5, -46.6, "BR", "SA"); /* Sao Paulo */
+	ck_assert_str_eq(ranked(s, &l), "sa-east,us-east,eu-west,ap-south");
+	l = at(-33.9, 151.2, "AU", "OC"); /* Sydney */
+	ck_assert_str_eq(ranked(s, &l), "ap-south,sa-east,us-east,eu-west");
+	/* coordinates alone decide, not the codes */
+	l = at(40.7, -74.0, "", "");
+	ck_assert_str_eq(ranked(s, &l), "us-east,eu-west,sa-east,ap-south");
+	set->svcs[0].regions[0].weight = 0; /* weights do not change the rank */
+	ck_assert_str_eq(ranked(s, &l), "us-east,eu-west,sa-east,ap-south");
+	service_set_free(set);
+}
+END_TEST
+
+START_TEST(test_rank_overrides)
+{
+	struct service_set *set = load_ok("svc-unit-rank.json", rank_services);
+	const struct service *s = svc_named(set, "ov.example.com.");
+	struct geo_location l;
+	/* country override beats distance: Beijing (CN) to sa-east, then the
+	 * rest by distance from Beijing */
+	l = at(39.9, 116.4, "CN", "AS");
+	ck_assert_str_eq(ranked(s, &l), "sa-east,ap-south,eu-west,us-east");
+	/* continent override: Sydney (AU, OC) to us-east */
+	l = at(-33.9, 151.2, "AU", "OC");
+	ck_assert_str_eq(ranked(s, &l), "us-east,ap-south,sa-east,eu-west");
+	/* both: the country's region, then the continent's, then distance */
+	l = at(51.5, -0.1, "GB", "EU");
+	ck_assert_str_eq(ranked(s, &l), "us-east,sa-east,eu-west,ap-south");
+	/* continent only (FR has no country override) */
+	l = at(48.9, 2.35, "FR", "EU");
+	ck_assert_str_eq(ranked(s, &l), "sa-east,eu-west,us-east,ap-south");
+	/* DE: the country override, then the continent's region */
+	l = at(50.1, 8.7, "DE", "EU");
+	ck_assert_str_eq(ranked(s, &l), "eu-west,sa-east,us-east,ap-south");
+	/* no override applies */
+	l = at(40.7, -74.0, "US", "NA");
+	ck_assert_str_eq(ranked(s, &l), "us-east,eu-west,sa-east,ap-south");
+	/* country and continent naming the same region: listed once */
+	s = svc_named(set, "same.example.com.");
+	l = at(50.1, 8.7, "DE", "EU");
+	ck_assert_str_eq(ranked(s, &l), "eu-west,us-east,sa-east,ap-south");
+	l = at(1.35, 103.8, "DE", "EU"); /* the codes win over the coordinates */
+	ck_assert_str_eq(ranked(s, &l), "eu-west,ap-south,us-east,sa-east");
+	service_set_free(set);
+}
+END_TEST
+
+START_TEST(test_rank_unknown_and_no_coords)
+{
+	struct service_set *set = load_ok("svc-unit-rank.json", rank_services);
+	const struct service *s = svc_named(set, "r.example.com.");
+	/* unknown: the fallback (ap-south), then by distance from it */
+	ck_assert_str_eq(ranked(s, NULL), "ap-south,eu-west,us-east,sa-east");
+	/* a country without coordinates or continent: no point, fallback */
+	struct geo_location l = nocoords("FR", "");
+	ck_assert_str_eq(ranked(s, &l), "ap-south,eu-west,us-east,sa-east");
+	/* no coordinates: the continent's centre, 54.5 15.3 for EU: unlike
+	 * London's order, ap-south before sa-east */
+	l = nocoords("FR", "EU");
+	ck_assert_str_eq(ranked(s, &l), "eu-west,us-east,ap-south,sa-east");
+	l = nocoords("", "AF"); /* 8.8 34.5 */
+	ck_assert_str_eq(ranked(s, &l), "eu-west,ap-south,sa-east,us-east");
+	l = nocoords("CA", "NA"); /* 54.5 -105.3 */
+	ck_assert_str_eq(ranked(s, &l), "us-east,eu-west,sa-east,ap-south");
+	l = nocoords("", "OC"); /* -22.7 140.0 */
+	ck_assert_str_eq(ranked(s, &l), "ap-south,sa-east,eu-west,us-east");
+	/* the other service: fallback sa-east */
+	s = svc_named(set, "ov.example.com.");
+	ck_assert_str_eq(ranked(s, NULL), "sa-east,us-east,eu-west,ap-south");
+	/* override, then the continent centre (AS 34.0 100.6) */
+	l = nocoords("CN", "AS");
+	ck_assert_str_eq(ranked(s, &l), "sa-east,ap-south,eu-west,us-east");
+	/* the default fallback is the first listed region */
+	s = svc_named(set, "same.example.com.");
+	ck_assert_str_eq(ranked(s, NULL), "us-east,eu-west,sa-east,ap-south");
+	service_set_free(set);
+}
+END_TEST
+
+START_TEST(test_rank_property)
+{
+	/* many points: a permutation, in non-decreasing distance */
+	struct service_set *set = load_ok("svc-unit-rank.json", rank_services);
+	const struct service *s = svc_named(set, "r.example.com.");
+	uint64_t x = 12345;
+	for (int i = 0; i < 2000; i++) {
+		x = svc_mix(x + 1);
+		double lat = (double)(x % 18000) / 100.0 - 90.0;
+		double lon = (double)((x >> 20) % 36000) / 100.0 - 180.0;
+		struct geo_location l = at(lat, lon, "", "");
+		uint8_t order[SERVICE_MAX_REGIONS];
+		unsigned n = svc_rank(s, &rt, &l, order);
+		ck_assert_uint_eq(n, 4);
+		bool seen[4] = {false};
+		double prev = -1;
+		for (unsigned k = 0; k < n; k++) {
+			ck_assert_uint_lt(order[k], 4);
+			ck_assert(!seen[order[k]]);
+			seen[order[k]] = true;
+			const struct region *r = &rt.regions[s->regions[order[k]].region];
+			double d = geo_distance_km(lat, lon, r->lat, r->lon);
+			ck_assert(d >= prev);
+			prev = d;
+		}
+	}
+	service_set_free(set);
+}
+END_TEST
+
+/* ---- choosing ---- */
+
+static const char *choose_services =
+	"{\n"
+	"  \"plain\": {\"regions\": {\n"
+	"    \"eu-west\": {\"A\": [\"198.51.100.10\", \"198.51.100.11\"]},\n"
+	"    \"us-east\": {\"A\": [\"192.0.2.10\"], \"AAAA\": [\"2001:db8:1::10\"]}}},\n"
+	"  \"drained\": {\"regions\": {\n"
+	"    \"eu-west\": {\"A\": [\"198.51.100.10\"], \"weight\": 0},\n"
+	"    \"us-east\": {\"A\": [\"192.0.2.10\"]}}},\n"
+	"  \"dead\": {\"regions\": {\n"
+	"    \"eu-west\": {\"A\": [\"198.51.100.10\", \"198.51.100.11\"], \"weight\": 0},\n"
+	"    \"us-east\": {\"A\": [\"192.0.2.10\"], \"weight\": 0}}},\n"
+	"  \"split\": {\"regions\": {\n"
+	"    \"eu-west\": {\"A\": [\"198.51.100.10\"], \"weight\": 30},\n"
+	"    \"us-east\": {\"A\": [\"192.0.2.10\"]}}},\n"
+	"  \"multi\": {\"max_answers\": 2, \"regions\": {\n"
+	"    \"us-east\": {\"A\": [\"192.0.2.1\", \"192.0.2.2\", \"192.0.2.3\", \"192.0.2.4\",\n"
+	"                      \"192.0.2.5\"], \"AAAA\": [\"2001:db8::1\"]}}}\n"
+	"}\n";
+
+/* The same "multi" service without 192.0.2.3. */
+static const char *choose_services4 =
+	"{\n"
+	"  \"multi\": {\"max_answers\": 2, \"regions\": {\n"
+	"    \"us-east\": {\"A\": [\"192.0.2.1\", \"192.0.2.2\", \"192.0.2.4\", \"192.0.2.5\"]}}}\n"
+	"}\n";
+
+#define NCLIENTS 100000
+
+/* The hash of client network i: 100000 distinct /24s (host byte set too,
+ * it is masked away). */
+static uint64_t client(unsigned i)
+{
+	uint8_t a[4] = {(uint8_t)(1 + (i >> 16)), (uint8_t)(i >> 8), (uint8_t)i, 77};
+	return svc_client_hash(1, a, 24);
+}
+
+static const uint8_t order01[] = {0, 1}, order10[] = {1, 0}, order0[] = {0};
+
+START_TEST(test_choose_plain)
+{
+	struct service_set *set = load_ok("svc-unit-choose.json", choose_services);
+	const struct service *s = svc_named(set, "plain.example.com.");
+	struct svc_choice c;
+	/* every weight 100: the first in order, every endpoint in order */
+	for (unsigned i = 0; i < 1000; i++) {
+		svc_choose(s, order01, 2, client(i), LDNS_RR_TYPE_A, NULL, &c);
+		ck_assert_ptr_eq(c.sr, &s->regions[0]);
+		ck_assert(!c.fail_open);
+		ck_assert(!c.hashed);
+		ck_assert_uint_eq(c.n, 2);
+		ck_assert_ptr_eq(c.eps[0], &s->regions[0].a[0]);
+		ck_assert_ptr_eq(c.eps[1], &s->regions[0].a[1]);
+	}
+	svc_choose(s, order10, 2, client(1), LDNS_RR_TYPE_A, NULL, &c);
+	ck_assert_ptr_eq(c.sr, &s->regions[1]);
+	ck_assert_uint_eq(c.n, 1);
+	ck_assert_mem_eq(c.eps[0]->addr, "\xc0\x00\x02\x0a", 4);
+	svc_choose(s, order10, 2, client(1), LDNS_RR_TYPE_AAAA, NULL, &c);
+	ck_assert_uint_eq(c.n, 1);
+	ck_assert_ptr_eq(c.eps[0], &s->regions[1].aaaa[0]);
+	/* AAAA where the region has none: the region, no endpoints */
+	svc_choose(s, order01, 2, client(1), LDNS_RR_TYPE_AAAA, NULL, &c);
+	ck_assert_ptr_eq(c.sr, &s->regions[0]);
+	ck_assert_uint_eq(c.n, 0);
+	ck_assert(!c.fail_open);
+	/* other types choose the region only */
+	svc_choose(s, order10, 2, client(1), LDNS_RR_TYPE_CNAME, NULL, &c);
+	ck_assert_ptr_eq(c.sr, &s->regions[1]);
+	ck_assert_uint_eq(c.n, 0);
+	service_set_free(set);
+}
+END_TEST
+
+START_TEST(test_choose_drained_and_fail_open)
+{
+	struct service_set *set = load_ok("svc-unit-choose.json", choose_services);
+	const struct service *s = svc_named(set, "drained.example.com.");
+	struct svc_choice c;
+	for (unsigned i = 0; i < 1000; i++) {
+		/* weight 0: drained, every client to the next region; that
+		 * does not depend on the client */
+		svc_choose(s, order01, 2, client(i), LDNS_RR_TYPE_A, NULL, &c);
+		ck_assert_ptr_eq(c.sr, &s->regions[1]);
+		ck_assert(!c.fail_open);
+		ck_assert(!c.hashed);
+		ck_assert_uint_eq(c.n, 1);
+	}
+	/* drained and alone: fail open with it */
+	svc_choose(s, order0, 1, client(5), LDNS_RR_TYPE_A, NULL, &c);
+	ck_assert_ptr_eq(c.sr, &s->regions[0]);
+	ck_assert(c.fail_open);
+	s = svc_named(set, "dead.example.com.");
+	for (unsigned i = 0; i < 1000; i++) {
+		/* every region drained: fail open with the closest (first in
+		 * order), all of its endpoints, nothing hashed */
+		svc_choose(s, order01, 2, client(i), LDNS_RR_TYPE_A, NULL, &c);
+		ck_assert_ptr_eq(c.sr, &s->regions[0]);
+		ck_assert(c.fail_open);
+		ck_assert(!c.hashed);
+		ck_assert_uint_eq(c.n, 2);
+		svc_choose(s, order10, 2, client(i), LDNS_RR_TYPE_A, NULL, &c);
+		ck_assert_ptr_eq(c.sr, &s->regions[1]);
+		ck_assert(c.fail_open);
+		ck_assert(!c.hashed);
+		ck_assert_uint_eq(c.n, 1);
+	}
+	service_set_free(set);
+}
+END_TEST
+
+START_TEST(test_choose_weight_split)
+{
+	struct service_set *set = load_ok("svc-unit-choose.json", choose_services);
+	const struct service *s = svc_named(set, "split.example.com.");
+	struct svc_choice c, c2;
+	unsigned kept = 0;
+	for (unsigned i = 0; i < NCLIENTS; i++) {
+		uint64_t h = client(i);
+		svc_choose(s, order01, 2, h, LDNS_RR_TYPE_A, NULL, &c);
+		ck_assert(c.hashed);
+		ck_assert(!c.fail_open);
+		ck_assert(c.sr == &s->regions[0] || c.sr == &s->regions[1]);
+		ck_assert_uint_eq(c.n, 1);
+		ck_assert_ptr_eq(c.eps[0], c.sr == &s->regions[0] ? &s->regions[0].a[0]
+								  : &s->regions[1].a[0]);
+		if (c.sr == &s->regions[0])
+			kept++;
+		/* stable: the same client, the same answer */
+		svc_choose(s, order01, 2, h, LDNS_RR_TYPE_A, NULL, &c2);
+		ck_assert_ptr_eq(c2.sr, c.sr);
+		ck_assert_ptr_eq(c2.eps[0], c.eps[0]);
+	}
+	/* weight 30: 30% +-2% of the clients stay */
+	ck_assert_msg(kept >= 28000 && kept <= 32000, "kept %u of %u", kept, NCLIENTS);
+	/* the second region (weight 100) first: it keeps everyone, no split */
+	svc_choose(s, order10, 2, client(3), LDNS_RR_TYPE_A, NULL, &c);
+	ck_assert_ptr_eq(c.sr, &s->regions[1]);
+	ck_assert(!c.hashed);
+	service_set_free(set);
+}
+END_TEST
+
+START_TEST(test_choose_stable_across_loads)
+{
+	/* the choice depends on the service name, the client network and the
+	 * addresses only: a reload gives the same answers */
+	struct service_set *a = load_ok("svc-unit-choose.json", choose_services);
+	struct service_set *b = load_ok("svc-unit-choose2.json", choose_services);
+	const struct service *sa = svc_named(a, "multi.example.com.");
+	const struct service *sb = svc_named(b, "multi.example.com.");
+	const struct service *pa = svc_named(a, "split.example.com.");
+	const struct service *pb = svc_named(b, "split.example.com.");
+	for (unsigned i = 0; i < 1000; i++) {
+		struct svc_choice ca, cb;
+		svc_choose(sa, order0, 1, client(i), LDNS_RR_TYPE_A, NULL, &ca);
+		svc_choose(sb, order0, 1, client(i), LDNS_RR_TYPE_A, NULL, &cb);
+		ck_assert_uint_eq(ca.n, 2);
+		ck_assert_uint_eq(cb.n, 2);
+		ck_assert_mem_eq(ca.eps[0]->addr, cb.eps[0]->addr, 4);
+		ck_assert_mem_eq(ca.eps[1]->addr, cb.eps[1]->addr, 4);
+		svc_choose(pa, order01, 2, client(i), LDNS_RR_TYPE_A, NULL, &ca);
+		svc_choose(pb, order01, 2, client(i), LDNS_RR_TYPE_A, NULL, &cb);
+		ck_assert_uint_eq(ca.sr - pa->regions, cb.sr - pb->regions);
+	}
+	service_set_free(a);
+	service_set_free(b);
+}
+END_TEST
+
+/* Index of the chosen endpoint's last address byte (192.0.2.X). */
+static unsigned last_byte(const struct endpoint *e)
+{
+	return e->addr[3];
+}
+
+START_TEST(test_choose_max_answers)
+{
+	struct service_set *set = load_ok("svc-unit-choose.json", choose_services);
+	const struct service *s = svc_named(set, "multi.example.com.");
+	unsigned used[6] = {0};
+	for (unsigned i = 0; i < NCLIENTS; i++) {
+		struct svc_choice c, c2;
+		uint64_t h = client(i);
+		svc_choose(s, order0, 1, h, LDNS_RR_TYPE_A, NULL, &c);
+		ck_assert(c.hashed);
+		ck_assert(!c.fail_open);
+		ck_assert_uint_eq(c.n, 2);
+		/* two different endpoints, in the configured order */
+		ck_assert(c.eps[0] < c.eps[1]);
+		used[last_byte(c.eps[0])]++;
+		used[last_byte(c.eps[1])]++;
+		svc_choose(s, order0, 1, h, LDNS_RR_TYPE_A, NULL, &c2);
+		ck_assert_ptr_eq(c2.eps[0], c.eps[0]);
+		ck_assert_ptr_eq(c2.eps[1], c.eps[1]);
+	}
+	/* every endpoint serves 2/5 of the clients, +-2% */
+	for (unsigned k = 1; k <= 5; k++)
+		ck_assert_msg(used[k] >= 38000 && used[k] <= 42000, "192.0.2.%u: %u clients", k,
+			      used[k]);
+	/* AAAA: one endpoint, max_answers 2 takes all: nothing hashed */
+	struct svc_choice c;
+	svc_choose(s, order0, 1, client(9), LDNS_RR_TYPE_AAAA, NULL, &c);
+	ck_assert_uint_eq(c.n, 1);
+	ck_assert(!c.hashed);
+	service_set_free(set);
+}
+END_TEST
+
+START_TEST(test_choose_rendezvous_removal)
+{
+	struct service_set *s5 = load_ok("svc-unit-choose.json", choose_services);
+	struct service_set *s4 = load_ok("svc-unit-choose4.json", choose_services4);
+	const struct service *a = svc_named(s5, "multi.example.com.");
+	const struct service *b = svc_named(s4, "multi.example.com.");
+	unsigned had_removed = 0, moved_without_cause = 0, lost_other = 0;
+	for (unsigned i = 0; i < NCLIENTS; i++) {
+		struct svc_choice c5, c4;
+		svc_choose(a, order0, 1, client(i), LDNS_RR_TYPE_A, NULL, &c5);
+		svc_choose(b, order0, 1, client(i), LDNS_RR_TYPE_A, NULL, &c4);
+		ck_assert_uint_eq(c4.n, 2);
+		unsigned x0 = last_byte(c5.eps[0]), x1 = last_byte(c5.eps[1]);
+		unsigned y0 = last_byte(c4.eps[0]), y1 = last_byte(c4.eps[1]);
+		if (x0 == 3 || x1 == 3) {
+			/* it had the removed endpoint: it keeps its other one */
+			had_removed++;
+			unsigned other = x0 == 3 ? x1 : x0;
+			if (y0 != other && y1 != other)
+				lost_other++;
+		} else if (x0 != y0 || x1 != y1) {
+			moved_without_cause++;
+		}
+	}
+	ck_assert_uint_eq(moved_without_cause, 0);
+	ck_assert_uint_eq(lost_other, 0);
+	ck_assert_msg(had_removed >= 38000 && had_removed <= 42000, "%u", had_removed);
+	service_set_free(s5);
+	service_set_free(s4);
+}
+END_TEST
+
+START_TEST(test_client_hash)
+{
+	uint8_t a[16] = {192, 0, 2, 5}, b[16] = {192, 0, 2, 200}, c[16] = {192, 0, 3, 5};
+	/* host bits are masked: one /24, one hash */
+	ck_assert(svc_client_hash(1, a, 24) == svc_client_hash(1, b, 24));
+	ck_assert(svc_client_hash(1, a, 24) != svc_client_hash(1, c, 24));
+	ck_assert(svc_client_hash(1, a, 32) != svc_client_hash(1, b, 32));
+	ck_assert(svc_client_hash(1, a, 16) == svc_client_hash(1, c, 16));
+	/* the prefix length is part of the identity */
+	ck_assert(svc_client_hash(1, a, 24) != svc_client_hash(1, a, 23));
+	/* the family matters: the same bytes as IPv6 */
+	ck_assert(svc_client_hash(1, a, 24) != svc_client_hash(2, a, 24));
+	/* IPv6 /56: bytes 0..6 count, byte 7 and beyond do not */
+	uint8_t x[16], y[16], z[16];
+	inet_pton(AF_INET6, "2001:db8:0:1::1", x);
+	inet_pton(AF_INET6, "2001:db8:0:ff:ffff::1", y);
+	inet_pton(AF_INET6, "2001:db8:0:100::1", z);
+	ck_assert(svc_client_hash(2, x, 56) == svc_client_hash(2, y, 56));
+	ck_assert(svc_client_hash(2, x, 56) != svc_client_hash(2, z, 56));
+	ck_assert(svc_client_hash(2, x, 64) != svc_client_hash(2, y, 64));
+	/* 100000 distinct /24s: no collision among their hashes */
+	uint64_t *h = malloc(NCLIENTS * sizeof(*h));
+	for (unsigned i = 0; i < NCLIENTS; i++)
+		h[i] = client(i);
+	unsigned coll = 0;
+	for (unsigned i = 0; i < NCLIENTS; i++)
+		for (unsigned j = i + 1; j < i + 300 && j < NCLIENTS; j++)
+			coll += h[i] == h[j];
+	free(h);
+	ck_assert_uint_eq(coll, 0);
+}
+END_TEST
+
+/* ---- ECS scope, through answer_query ---- */
+
+static const char *scope_zone =
+	"$ORIGIN example.com.\n"
+	"$TTL 3600\n"
+	"@ IN SOA ns1 hostmaster 1 7200 900 1209600 300\n"
+	"@ IN NS ns1\n"
+	"ns1 IN A 192.0.2.1\n"
+	"static IN A 192.0.2.80\n";
+
+static const char *scope_services =
+	"{\n"
+	"  \"www\": {\"fallback\": \"sa-east\", \"regions\": {\n"
+	"    \"us-east\": {\"A\": [\"192.0.2.10\"], \"AAAA\": [\"2001:db8:1::10\"]},\n"
+	"    \"eu-west\": {\"A\": [\"198.51.100.10\"]},\n"
+	"    \"ap-south\": {\"A\": [\"203.0.113.10\"]},\n"
+	"    \"sa-east\": {\"A\": [\"192.0.2.40\"]}}},\n"
+	"  \"multi\": {\"fallback\": \"sa-east\", \"max_answers\": 2, \"regions\": {\n"
+	"    \"us-east\": {\"A\": [\"192.0.2.11\", \"192.0.2.12\", \"192.0.2.13\"]},\n"
+	"    \"eu-west\": {\"A\": [\"198.51.100.11\", \"198.51.100.12\", \"198.51.100.13\"],\n"
+	"                \"AAAA\": [\"2001:db8:2::11\", \"2001:db8:2::12\", \"2001:db8:2::13\"]},\n"
+	"    \"ap-south\": {\"A\": [\"203.0.113.11\"]},\n"
+	"    \"sa-east\": {\"A\": [\"192.0.2.41\", \"192.0.2.42\", \"192.0.2.43\"]}}},\n"
+	"  \"split\": {\"fallback\": \"sa-east\", \"regions\": {\n"
+	"    \"us-east\": {\"A\": [\"192.0.2.10\"]},\n"
+	"    \"eu-west\": {\"A\": [\"198.51.100.10\"], \"weight\": 50},\n"
+	"    \"ap-south\": {\"A\": [\"203.0.113.10\"]},\n"
+	"    \"sa-east\": {\"A\": [\"192.0.2.40\"]}}}\n"
+	"}\n";
+
+static struct zonedb *sdb;
+static struct geo_db *sgeo;
+static struct answer_settings settings;
+static struct answer_worker worker;
+static struct netprefix trusted[1];
+
+static void scope_setup(void)
+{
+	struct diag d = {0};
+	const char *zp = unit_write_file("svc-unit-scope.zone", scope_zone);
+	const char *sp = unit_write_file("svc-unit-scope.json", scope_services);
+	struct zone_config zc = {"example.com", zp, sp, &rt};
+	struct zone **zs = calloc(1, sizeof(*zs));
+	zs[0] = zone_load(&zc, &d);
+	if (d.count)
+		dump(&d);
+	ck_assert_ptr_nonnull(zs[0]);
+	sdb = zonedb_build(zs, 1, &d);
+	ck_assert_ptr_nonnull(sdb);
+	char *files[1] = {"tests/tmp/geo/city.mmdb"};
+	sgeo = geo_open(files, 1, NULL, &d);
+	ck_assert_ptr_nonnull(sgeo);
+	ck_assert_uint_eq(d.count, 0);
+	diag_free(&d);
+	settings = (struct answer_settings){.udp_payload = 1232,
+					    .ecs_enabled = true,
+					    .ecs_trust_all = true,
+					    .hash_ipv4_prefix = 24,
+					    .hash_ipv6_prefix = 56,
+					    .tcp_idle_timeout = 10,
+					    .geo = sgeo,
+					    .regions = &rt,
+					    .generation = 1};
+	answer_worker_init(&worker);
+}
+
+static void scope_teardown(void)
+{
+	zonedb_free(sdb);
+	sdb = NULL;
+	geo_close(sgeo);
+	sgeo = NULL;
+	answer_worker_free(&worker);
+}
+
+/* An ECS option to send; family 0 = no ECS option (EDNS still). */
+struct ecs_opt {
+	uint16_t family;
+	uint8_t source;
+	const char *addr;  /* textual; only the first ceil(source/8) bytes go */
+};
+
+/* Build a query: header, question, OPT with the ECS option. */
+static size_t mkquery(uint8_t *buf, const char *name, uint16_t qtype, struct ecs_opt e)
+{
+	size_t n = 0;
+	static const uint8_t head[12] = {0x4a, 0x4a, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1};
+	memcpy(buf, head, 12);
+	n = 12;
+	const char *p = name;
+	while (*p) {
+		const char *dot = strchr(p, '.');
+		size_t l = dot ? (size_t)(dot - p) : strlen(p);
+		buf[n++] = (uint8_t)l;
+		memcpy(buf + n, p, l);
+		n += l;
+		p += l + (dot ? 1 : 0);
+	}
+	buf[n++] = 0;
+	buf[n++] = (uint8_t)(qtype >> 8);
+	buf[n++] = (uint8_t)qtype;
+	buf[n++] = 0;
+	buf[n++] = 1;
+	/* OPT: root, type 41, payload 1232, ttl 0 */
+	static const uint8_t opt[] = {0, 0, 41, 0x04, 0xd0, 0, 0, 0, 0};
+	memcpy(buf + n, opt, sizeof(opt));
+	n += sizeof(opt);
+	if (!e.family) {
+		buf[n++] = 0;
+		buf[n++] = 0;
+		return n;
+	}
+	uint8_t a[16] = {0};
+	ck_assert_int_eq(inet_pton(e.family == 1 ? AF_INET : AF_INET6, e.addr, a), 1);
+	size_t alen = ((size_t)e.source + 7) / 8;
+	size_t olen = 4 + alen;
+	buf[n++] = 0;
+	buf[n++] = (uint8_t)(4 + olen);
+	buf[n++] = 0; /* option 8 */
+	buf[n++] = 8;
+	buf[n++] = 0;
+	buf[n++] = (uint8_t)olen;
+	buf[n++] = 0;
+	buf[n++] = (uint8_t)e.family;
+	buf[n++] = e.source;
+	buf[n++] = 0; /* SCOPE */
+	memcpy(buf + n, a, alen);
+	n += alen;
+	return n;
+}
+
+struct reply {
+	ldns_pkt *pkt;
+	bool has_ecs;
+	uint8_t ecs[20];   /* the option data as received */
+	size_t ecs_len;
+	char answer[1024]; /* rdata of the answer records, space separated */
+};
+
+static struct reply ask_from(const char *name, uint16_t qtype, struct ecs_opt e,
+			     const struct sockaddr *client)
+{
+	uint8_t q[512];
+	static uint8_t out[ANSWER_BUF_SIZE];
+	size_t qlen = mkquery(q, name, qtype, e);
+	struct answer_request req = {.pkt = q, .len = qlen, .tcp = false, .client = client};
+	size_t n = answer_query(sdb, &settings, &req, out, sizeof(out), &worker);
+	ck_assert_uint_gt(n, 0);
+	struct reply r;
+	memset(&r, 0, sizeof(r));
+	ck_assert_int_eq(ldns_wire2pkt(&r.pkt, out, n), LDNS_STATUS_OK);
+	ck_assert(ldns_pkt_edns(r.pkt));
+	ldns_rdf *data = ldns_pkt_edns_data(r.pkt);
+	const uint8_t *d = data ? ldns_rdf_data(data) : NULL;
+	size_t dl = data ? ldns_rdf_size(data) : 0;
+	for (size_t i = 0; i + 4 <= dl;) {
+		uint16_t code = (uint16_t)(d[i] << 8 | d[i + 1]);
+		uint16_t len = (uint16_t)(d[i + 2] << 8 | d[i + 3]);
+		ck_assert_uint_le(i + 4 + len, dl);
+		if (code == 8) {
+			ck_assert(!r.has_ecs);
+			ck_assert_uint_le(len, sizeof(r.ecs));
+			r.has_ecs = true;
+			memcpy(r.ecs, d + i + 4, len);
+			r.ecs_len = len;
+		}
+		i += 4 + len;
+	}
+	const ldns_rr_list *an = ldns_pkt_answer(r.pkt);
+	for (size_t i = 0; i < ldns_rr_list_rr_count(an); i++) {
+		char *s = ldns_rdf2str(ldns_rr_rdf(ldns_rr_list_rr(an, i), 0));
+		if (i)
+			strcat(r.answer, " ");
+		strcat(r.answer, s);
+		free(s);
+	}
+	return r;
+}
+
+/* From 127.0.0.1 (a trusted sender while ecs_trust_all; not located itself). */
+static struct reply ask(const char *name, uint16_t qtype, struct ecs_opt e)
+{
+	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(0x7f000001)};
+	return ask_from(name, qtype, e, (const struct sockaddr *)&sin);
+}
+
+/* The ECS option must echo family, source and address as sent, with scope. */
+static void expect_ecs(const struct reply *r, struct ecs_opt e, unsigned scope)
+{
+	ck_assert_msg(r->has_ecs, "no ECS option in the response");
+	uint8_t a[16] = {0};
+	inet_pton(e.family == 1 ? AF_INET : AF_INET6, e.addr, a);
+	size_t alen = ((size_t)e.source + 7) / 8;
+	ck_assert_uint_eq(r->ecs_len, 4 + alen);
+	ck_assert_uint_eq(r->ecs[0] << 8 | r->ecs[1], e.family);
+	ck_assert_uint_eq(r->ecs[2], e.source);
+	ck_assert_msg(r->ecs[3] == scope, "%s/%u: SCOPE %u, expected %u", e.addr, e.source,
+		      r->ecs[3], scope);
+	ck_assert_mem_eq(r->ecs + 4, a, alen);
+}
+
+static void done(struct reply *r)
+{
+	ldns_pkt_free(r->pkt);
+}
+
+#define ECS4(src, a) ((struct ecs_opt){1, (src), (a)})
+#define ECS6(src, a) ((struct ecs_opt){2, (src), (a)})
+#define NO_ECS ((struct ecs_opt){0, 0, NULL})
+
+/* ask for name/A with e: the answer's rdata and the scope */
+static void expect_answer(const char *name, uint16_t qtype, struct ecs_opt e,
+			  const char *answer, unsigned scope)
+{
+	struct reply r = ask(name, qtype, e);
+	ck_assert_int_eq(ldns_pkt_get_rcode(r.pkt), LDNS_RCODE_NOERROR);
+	ck_assert(ldns_pkt_aa(r.pkt));
+	ck_assert_msg(strcmp(r.answer, answer) == 0, "%s from %s/%u: \"%s\", expected \"%s\"",
+		      name, e.addr, e.source, r.answer, answer);
+	expect_ecs(&r, e, scope);
+	done(&r);
+}
+
+START_TEST(test_scope_geo_prefix)
+{
+	/* SCOPE = the prefix of the GeoIP network of the ECS address; longer
+	 * than SOURCE where the network is (RFC 7871 7.2.1 allows it) */
+	expect_answer("www.example.com", LDNS_RR_TYPE_A, ECS4(24, "198.51.100.0"),
+		      "198.51.100.10", 26);
+	expect_answer("www.example.com", LDNS_RR_TYPE_A, ECS4(25, "198.51.100.128"),
+		      "198.51.100.10", 25);
+	expect_answer("www.example.com", LDNS_RR_TYPE_A, ECS4(24, "192.0.2.0"), "192.0.2.10", 25);
+	expect_answer("www.example.com", LDNS_RR_TYPE_A, ECS4(24, "203.0.113.0"),
+		      "203.0.113.10", 25);
+	expect_answer("www.example.com", LDNS_RR_TYPE_A, ECS4(32, "192.0.2.77"), "192.0.2.10",
+		      25);
+	/* Beijing (203.0.113.128/26): closest is ap-south */
+	expect_answer("www.example.com", LDNS_RR_TYPE_A, ECS4(26, "203.0.113.128"),
+		      "203.0.113.10", 26);
+	/* a short source: the network of its first address */
+	expect_answer("www.example.com", LDNS_RR_TYPE_A, ECS4(16, "198.51.0.0"), "192.0.2.40",
+		      18);
+	/* IPv6 */
+	expect_answer("www.example.com", LDNS_RR_TYPE_A, ECS6(48, "2001:db8::"), "192.0.2.10",
+		      48);
+	expect_answer("www.example.com", LDNS_RR_TYPE_AAAA, ECS6(56, "2001:db8::"),
+		      "2001:db8:1::10", 48);
+	expect_answer("www.example.com", LDNS_RR_TYPE_A, ECS6(40, "2001:db8:100::"),
+		      "198.51.100.10", 40);
+	expect_answer("www.example.com", LDNS_RR_TYPE_A, ECS6(40, "2001:db8:200::"),
+		      "203.0.113.10", 40);
+	/* a record without coordinates (FR, EU): the continent centre, eu-west */
+	expect_answer("www.example.com", LDNS_RR_TYPE_A, ECS4(24, "100.0.1.0"), "198.51.100.10",
+		      16);
+	/* not in the database: fallback, SCOPE = the empty network 0.0.0.0/2 */
+	expect_answer("www.example.com", LDNS_RR_TYPE_A, ECS4(24, "8.8.8.0"), "192.0.2.40", 2);
+	/* NODATA at a service (eu-west has no AAAA) depends on the client too */
+	struct reply r = ask("www.example.com", LDNS_RR_TYPE_AAAA, ECS4(24, "198.51.100.0"));
+	ck_assert_int_eq(ldns_pkt_get_rcode(r.pkt), LDNS_RCODE_NOERROR);
+	ck_assert_uint_eq(ldns_pkt_ancount(r.pkt), 0);
+	ck_assert_uint_eq(ldns_pkt_nscount(r.pkt), 1);
+	expect_ecs(&r, ECS4(24, "198.51.100.0"), 26);
+	done(&r);
+	ck_assert_uint_eq(worker.counters.ecs_used, 14);
+	ck_assert_uint_eq(worker.counters.geo_answers, 14);
+	ck_assert_uint_eq(worker.counters.ecs_ignored, 0);
+}
+END_TEST
+
+START_TEST(test_scope_hashed)
+{
+	/* max_answers decided: SCOPE at least the hashed /24 (/56) */
+	struct reply r = ask("multi.example.com", LDNS_RR_TYPE_A, ECS4(24, "100.0.1.0"));
+	ck_assert_uint_eq(ldns_pkt_ancount(r.pkt), 2);
+	expect_ecs(&r, ECS4(24, "100.0.1.0"), 24);
+	done(&r);
+	r = ask("multi.example.com", LDNS_RR_TYPE_A, ECS4(16, "100.0.0.0"));
+	ck_assert_uint_eq(ldns_pkt_ancount(r.pkt), 2);
+	expect_ecs(&r, ECS4(16, "100.0.0.0"), 24);
+	done(&r);
+	/* the GeoIP network already longer: it stays */
+	r = ask("multi.example.com", LDNS_RR_TYPE_A, ECS4(24, "198.51.100.0"));
+	ck_assert_uint_eq(ldns_pkt_ancount(r.pkt), 2);
+	expect_ecs(&r, ECS4(24, "198.51.100.0"), 26);
+	done(&r);
+	/* one endpoint in the region (ap-south): nothing hashed */
+	expect_answer("multi.example.com", LDNS_RR_TYPE_A, ECS4(24, "203.0.113.0"),
+		      "203.0.113.11", 25);
+	/* IPv6: /56 */
+	r = ask("multi.example.com", LDNS_RR_TYPE_AAAA, ECS6(40, "2001:db8:100::"));
+	ck_assert_uint_eq(ldns_pkt_ancount(r.pkt), 2);
+	expect_ecs(&r, ECS6(40, "2001:db8:100::"), 56);
+	done(&r);
+	/* a weight split decided (eu-west 50): /24 */
+	r = ask("split.example.com", LDNS_RR_TYPE_A, ECS4(24, "100.0.1.0"));
+	ck_assert_uint_eq(ldns_pkt_ancount(r.pkt), 1);
+	expect_ecs(&r, ECS4(24, "100.0.1.0"), 24);
+	done(&r);
+	r = ask("split.example.com", LDNS_RR_TYPE_A, ECS4(8, "100.0.0.0"));
+	expect_ecs(&r, ECS4(8, "100.0.0.0"), 24);
+	done(&r);
+	/* the split region is second for a US client: no split decided */
+	expect_answer("split.example.com", LDNS_RR_TYPE_A, ECS4(24, "192.0.2.0"), "192.0.2.10",
+		      25);
+	/* the same client network, the same answer */
+	struct reply a = ask("multi.example.com", LDNS_RR_TYPE_A, ECS4(24, "100.0.7.0"));
+	for (int i = 0; i < 5; i++) {
+		struct reply b = ask("multi.example.com", LDNS_RR_TYPE_A, ECS4(24, "100.0.7.0"));
+		ck_assert_str_eq(a.answer, b.answer);
+		done(&b);
+	}
+	done(&a);
+	/* the split spreads /24s of one GeoIP network over both regions */
+	unsigned eu = 0;
+	for (unsigned i = 0; i < 200; i++) {
+		char addr[32];
+		snprintf(addr, sizeof(addr), "100.0.%u.0", i);
+		r = ask("split.example.com", LDNS_RR_TYPE_A, ECS4(24, addr));
+		ck_assert(strcmp(r.answer, "198.51.100.10") == 0 ||
+			  strcmp(r.answer, "192.0.2.10") == 0); /* eu-west, else us-east */
+		eu += strcmp(r.answer, "198.51.100.10") == 0;
+		expect_ecs(&r, ECS4(24, addr), 24);
+		done(&r);
+	}
+	ck_assert_uint_gt(eu, 60);
+	ck_assert_uint_lt(eu, 140);
+}
+END_TEST
+
+START_TEST(test_scope_static_and_errors)
+{
+	/* answers that do not depend on the client: SCOPE 0, echoed as sent */
+	struct ecs_opt e = ECS4(24, "198.51.100.0");
+	struct reply r = ask("static.example.com", LDNS_RR_TYPE_A, e);
+	ck_assert_str_eq(r.answer, "192.0.2.80");
+	expect_ecs(&r, e, 0);
+	done(&r);
+	r = ask("nothere.example.com", LDNS_RR_TYPE_A, e);
+	ck_assert_int_eq(ldns_pkt_get_rcode(r.pkt), LDNS_RCODE_NXDOMAIN);
+	expect_ecs(&r, e, 0);
+	done(&r);
+	r = ask("www.example.org", LDNS_RR_TYPE_A, e);
+	ck_assert_int_eq(ldns_pkt_get_rcode(r.pkt), LDNS_RCODE_REFUSED);
+	expect_ecs(&r, e, 0);
+	done(&r);
+	/* another type at a service name comes from the zone: NODATA */
+	r = ask("www.example.com", LDNS_RR_TYPE_TXT, e);
+	ck_assert_int_eq(ldns_pkt_get_rcode(r.pkt), LDNS_RCODE_NOERROR);
+	ck_assert_uint_eq(ldns_pkt_ancount(r.pkt), 0);
+	expect_ecs(&r, e, 0);
+	done(&r);
+	r = ask("static.example.com", LDNS_RR_TYPE_A, ECS6(56, "2001:db8::"));
+	expect_ecs(&r, ECS6(56, "2001:db8::"), 0);
+	done(&r);
+	ck_assert_uint_eq(worker.counters.geo_answers, 0);
+}
+END_TEST
+
+START_TEST(test_scope_source_zero)
+{
+	/* SOURCE 0: the source address decides, SCOPE 0 */
+	struct sockaddr_in sin = {.sin_family = AF_INET};
+	inet_pton(AF_INET, "198.51.100.7", &sin.sin_addr);
+	struct ecs_opt e = ECS4(0, "0.0.0.0");
+	struct reply r = ask_from("www.example.com", LDNS_RR_TYPE_A, e, (struct sockaddr *)&sin);
+	ck_assert_str_eq(r.answer, "198.51.100.10");
+	expect_ecs(&r, e, 0);
+	done(&r);
+	inet_pton(AF_INET, "192.0.2.7", &sin.sin_addr);
+	r = ask_from("www.example.com", LDNS_RR_TYPE_A, e, (struct sockaddr *)&sin);
+	ck_assert_str_eq(r.answer, "192.0.2.10");
+	expect_ecs(&r, e, 0);
+	done(&r);
+	/* even when max_answers decides */
+	r = ask_from("multi.example.com", LDNS_RR_TYPE_A, e, (struct sockaddr *)&sin);
+	ck_assert_uint_eq(ldns_pkt_ancount(r.pkt), 2);
+	expect_ecs(&r, e, 0);
+	done(&r);
+	/* IPv6 family, source 0, from an IPv6 client */
+	struct sockaddr_in6 sin6 = {.sin6_family = AF_INET6};
+	inet_pton(AF_INET6, "2001:db8:200::5", &sin6.sin6_addr);
+	r = ask_from("www.example.com", LDNS_RR_TYPE_A, ECS6(0, "::"), (struct sockaddr *)&sin6);
+	ck_assert_str_eq(r.answer, "203.0.113.10");
+	expect_ecs(&r, ECS6(0, "::"), 0);
+	done(&r);
+	ck_assert_uint_eq(worker.counters.ecs_used, 0);
+	ck_assert_uint_eq(worker.counters.ecs_ignored, 4);
+}
+END_TEST
+
+START_TEST(test_scope_private_ecs)
+{
+	/* private and reserved addresses are not located: the fallback,
+	 * SCOPE = the reserved range */
+	expect_answer("www.example.com", LDNS_RR_TYPE_A, ECS4(24, "10.1.2.0"), "192.0.2.40", 8);
+	expect_answer("www.example.com", LDNS_RR_TYPE_A, ECS4(24, "192.168.1.0"), "192.0.2.40",
+		      16);
+	expect_answer("www.example.com", LDNS_RR_TYPE_A, ECS4(24, "100.64.1.0"), "192.0.2.40",
+		      10);
+	expect_answer("www.example.com", LDNS_RR_TYPE_A, ECS6(48, "fd00:1:2::"), "192.0.2.40",
+		      7);
+	/* hashed: raised to /24 */
+	struct reply r = ask("multi.example.com", LDNS_RR_TYPE_A, ECS4(24, "10.1.2.0"));
+	ck_assert_uint_eq(ldns_pkt_ancount(r.pkt), 2);
+	ck_assert(strstr(r.answer, "192.0.2.4") == r.answer); /* sa-east endpoints */
+	expect_ecs(&r, ECS4(24, "10.1.2.0"), 24);
+	done(&r);
+}
+END_TEST
+
+START_TEST(test_scope_untrusted_sender)
+{
+	settings.ecs_trust_all = false;
+	trusted[0] = (struct netprefix){.family = AF_INET, .addr = {192, 0, 2, 0}, .bits = 24};
+	settings.ecs_trusted = trusted;
+	settings.necs_trusted = 1;
+	struct sockaddr_in sin = {.sin_family = AF_INET};
+	inet_pton(AF_INET, "127.0.0.1", &sin.sin_addr);
+	struct ecs_opt e = ECS4(24, "198.51.100.0");
+	/* not trusted: ECS not used (the loopback source: fallback), SCOPE 0,
+	 * the option still echoed */
+	struct reply r = ask_from("www.example.com", LDNS_RR_TYPE_A, e, (struct sockaddr *)&sin);
+	ck_assert_str_eq(r.answer, "192.0.2.40");
+	expect_ecs(&r, e, 0);
+	done(&r);
+	ck_assert_uint_eq(worker.counters.ecs_ignored, 1);
+	ck_assert_uint_eq(worker.counters.ecs_used, 0);
+	/* a trusted sender: used */
+	inet_pton(AF_INET, "192.0.2.53", &sin.sin_addr);
+	r = ask_from("www.example.com", LDNS_RR_TYPE_A, e, (struct sockaddr *)&sin);
+	ck_assert_str_eq(r.answer, "198.51.100.10");
+	expect_ecs(&r, e, 26);
+	done(&r);
+	ck_assert_uint_eq(worker.counters.ecs_used, 1);
+	/* no source address known: not trusted */
+	r = ask_from("www.example.com", LDNS_RR_TYPE_A, e, NULL);
+	ck_assert_str_eq(r.answer, "192.0.2.40");
+	expect_ecs(&r, e, 0);
+	done(&r);
+}
+END_TEST
+
+START_TEST(test_scope_no_ecs)
+{
+	/* no ECS in the query: none in the response; the source decides */
+	struct sockaddr_in sin = {.sin_family = AF_INET};
+	inet_pton(AF_INET, "198.51.100.7", &sin.sin_addr);
+	struct reply r = ask_from("www.example.com", LDNS_RR_TYPE_A, NO_ECS,
+				  (struct sockaddr *)&sin);
+	ck_assert_str_eq(r.answer, "198.51.100.10");
+	ck_assert(!r.has_ecs);
+	done(&r);
+	/* ECS disabled: not used, not echoed */
+	settings.ecs_enabled = false;
+	r = ask_from("www.example.com", LDNS_RR_TYPE_A, ECS4(24, "203.0.113.0"),
+		     (struct sockaddr *)&sin);
+	ck_assert_str_eq(r.answer, "198.51.100.10");
+	ck_assert(!r.has_ecs);
+	done(&r);
+	/* an IPv4-mapped IPv6 source is an IPv4 client */
+	struct sockaddr_in6 sin6 = {.sin6_family = AF_INET6};
+	inet_pton(AF_INET6, "::ffff:203.0.113.9", &sin6.sin6_addr);
+	r = ask_from("www.example.com", LDNS_RR_TYPE_A, NO_ECS, (struct sockaddr *)&sin6);
+	ck_assert_str_eq(r.answer, "203.0.113.10");
+	done(&r);
+	ck_assert_uint_eq(worker.counters.ecs_used, 0);
+}
+END_TEST
+
+START_TEST(test_rank_cache)
+{
+	struct ecs_opt e = ECS4(24, "198.51.100.0");
+	struct reply r = ask("www.example.com", LDNS_RR_TYPE_A, e);
+	done(&r);
+	ck_assert_uint_eq(worker.counters.rank_cache_miss, 1);
+	/* the same query: from the cache */
+	r = ask("www.example.com", LDNS_RR_TYPE_A, e);
+	ck_assert_str_eq(r.answer, "198.51.100.10");
+	done(&r);
+	ck_assert_uint_eq(worker.counters.rank_cache_miss, 1);
+	/* another address of the same GeoIP record: cached too */
+	r = ask("www.example.com", LDNS_RR_TYPE_A, ECS4(27, "198.51.100.32"));
+	ck_assert_str_eq(r.answer, "198.51.100.10");
+	done(&r);
+	ck_assert_uint_eq(worker.counters.rank_cache_miss, 1);
+	/* another record, another service: misses */
+	r = ask("www.example.com", LDNS_RR_TYPE_A, ECS4(24, "192.0.2.0"));
+	done(&r);
+	ck_assert_uint_eq(worker.counters.rank_cache_miss, 2);
+	r = ask("multi.example.com", LDNS_RR_TYPE_A, e);
+	done(&r);
+	ck_assert_uint_eq(worker.counters.rank_cache_miss, 3);
+	/* unknown locations share one entry per service */
+	r = ask("www.example.com", LDNS_RR_TYPE_A, ECS4(24, "8.8.8.0"));
+	ck_assert_str_eq(r.answer, "192.0.2.40");
+	done(&r);
+	ck_assert_uint_eq(worker.counters.rank_cache_miss, 4);
+	r = ask("www.example.com", LDNS_RR_TYPE_A, ECS4(24, "10.0.0.0"));
+	ck_assert_str_eq(r.answer, "192.0.2.40");
+	done(&r);
+	ck_assert_uint_eq(worker.counters.rank_cache_miss, 4);
+	/* a new generation (reload): ranked again, then cached */
+	settings.generation = 2;
+	r = ask("www.example.com", LDNS_RR_TYPE_A, e);
+	ck_assert_str_eq(r.answer, "198.51.100.10");
+	done(&r);
+	ck_assert_uint_eq(worker.counters.rank_cache_miss, 5);
+	r = ask("www.example.com", LDNS_RR_TYPE_A, e);
+	done(&r);
+	ck_assert_uint_eq(worker.counters.rank_cache_miss, 5);
+}
+END_TEST
+
 Suite *service_suite(void)
 {
-	return suite_create("service");
+	Suite *s = suite_create("service");
+	TCase *tc = tcase_create("load");
+	tcase_add_test(tc, test_load_ok);
+	tcase_add_test(tc, test_load_limits);
+	tcase_add_test(tc, test_error_regions);
+	tcase_add_test(tc, test_error_addresses);
+	tcase_add_test(tc, test_error_names);
+	tcase_add_test(tc, test_error_json);
+	tcase_add_test(tc, test_error_options);
+	tcase_add_test(tc, test_error_all_at_once);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("zone");
+	tcase_add_test(tc, test_zone_with_services);
+	tcase_add_test(tc, test_zone_static_records_at_service);
+	tcase_add_test(tc, test_zone_service_at_cut);
+	tcase_add_test(tc, test_zone_apex_cname_and_dname);
+	tcase_add_test(tc, test_zone_services_file_errors);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("rank");
+	tcase_add_test(tc, test_rank_distance);
+	tcase_add_test(tc, test_rank_overrides);
+	tcase_add_test(tc, test_rank_unknown_and_no_coords);
+	tcase_add_test(tc, test_rank_property);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("choose");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_choose_plain);
+	tcase_add_test(tc, test_choose_drained_and_fail_open);
+	tcase_add_test(tc, test_choose_weight_split);
+	tcase_add_test(tc, test_choose_stable_across_loads);
+	tcase_add_test(tc, test_choose_max_answers);
+	tcase_add_test(tc, test_choose_rendezvous_removal);
+	tcase_add_test(tc, test_client_hash);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("scope");
+	tcase_add_checked_fixture(tc, scope_setup, scope_teardown);
+	tcase_add_test(tc, test_scope_geo_prefix);
+	tcase_add_test(tc, test_scope_hashed);
+	tcase_add_test(tc, test_scope_static_and_errors);
+	tcase_add_test(tc, test_scope_source_zero);
+	tcase_add_test(tc, test_scope_private_ecs);
+	tcase_add_test(tc, test_scope_untrusted_sender);
+	tcase_add_test(tc, test_scope_no_ecs);
+	tcase_add_test(tc, test_rank_cache);
+	suite_add_tcase(s, tc);
+	return s;
 }

@@ -1,0 +1,376 @@
+# edns.sh - EDNS(0) (RFC 6891): OPT echoed with our udp payload 1232 and
+# version 0; DO copied, other EDNS flags and unknown options never echoed;
+# BADVERS for version > 0; truncation to the client's limit (512 without
+# EDNS, min(client, 1232) with it) keeping only the question and OPT; no TC
+# over TCP; NSID "test-1" when asked (RFC 5001).
+# tests/data/full.conf adds edge.test (huge.edge.test TXT: 1358 octets).
+. tests/integration/lib.sh
+
+start_server tests/data/full.conf || exit 1
+
+# ---- OPT echo: our udp payload 1232 whatever the client offers
+check "OPT echoed with udp 1232 (client 4096)" +norec +bufsize=4096 static.example.com A <<'EOF'
+;; ->>HEADER<<- opcode: QUERY, status: NOERROR
+;; flags: qr aa; QUERY: 1, ANSWER: 1, AUTHORITY: 0, ADDITIONAL: 1
+;; OPT PSEUDOSECTION:
+; EDNS: version: 0, flags:; udp: 1232
+;; QUESTION SECTION:
+;static.example.com.		IN	A
+;; ANSWER SECTION:
+static.example.com.	3600	IN	A	192.0.2.80
+EOF
+check "OPT echoed with udp 1232 (client 512)" +norec +bufsize=512 static.example.com A <<'EOF'
+;; ->>HEADER<<- opcode: QUERY, status: NOERROR
+;; flags: qr aa; QUERY: 1, ANSWER: 1, AUTHORITY: 0, ADDITIONAL: 1
+;; OPT PSEUDOSECTION:
+; EDNS: version: 0, flags:; udp: 1232
+;; QUESTION SECTION:
+;static.example.com.		IN	A
+;; ANSWER SECTION:
+static.example.com.	3600	IN	A	192.0.2.80
+EOF
+check "client bufsize below 512 is taken as 512" +norec +bufsize=100 static.example.com A <<'EOF'
+;; ->>HEADER<<- opcode: QUERY, status: NOERROR
+;; flags: qr aa; QUERY: 1, ANSWER: 1, AUTHORITY: 0, ADDITIONAL: 1
+;; OPT PSEUDOSECTION:
+; EDNS: version: 0, flags:; udp: 1232
+;; QUESTION SECTION:
+;static.example.com.		IN	A
+;; ANSWER SECTION:
+static.example.com.	3600	IN	A	192.0.2.80
+EOF
+check "no OPT without EDNS" +norec +noedns static.example.com A <<'EOF'
+;; ->>HEADER<<- opcode: QUERY, status: NOERROR
+;; flags: qr aa; QUERY: 1, ANSWER: 1, AUTHORITY: 0, ADDITIONAL: 0
+;; QUESTION SECTION:
+;static.example.com.		IN	A
+;; ANSWER SECTION:
+static.example.com.	3600	IN	A	192.0.2.80
+EOF
+check "OPT on REFUSED" +norec example.org A <<'EOF'
+;; ->>HEADER<<- opcode: QUERY, status: REFUSED
+;; flags: qr; QUERY: 1, ANSWER: 0, AUTHORITY: 0, ADDITIONAL: 1
+;; OPT PSEUDOSECTION:
+; EDNS: version: 0, flags:; udp: 1232
+;; QUESTION SECTION:
+;example.org.			IN	A
+EOF
+check "OPT on FORMERR for qtype OPT" +norec example.com TYPE41 <<'EOF'
+;; ->>HEADER<<- opcode: QUERY, status: FORMERR
+;; flags: qr; QUERY: 1, ANSWER: 0, AUTHORITY: 0, ADDITIONAL: 1
+;; OPT PSEUDOSECTION:
+; EDNS: version: 0, flags:; udp: 1232
+;; QUESTION SECTION:
+;example.com.			IN	OPT
+EOF
+# ---- truncation: big.example.com TXT is 743 octets with OPT, 732 without
+check "big TXT without EDNS (512): TC, question only" +norec +noedns +ignore big.example.com TXT <<'EOF'
+;; ->>HEADER<<- opcode: QUERY, status: NOERROR
+;; flags: qr aa tc; QUERY: 1, ANSWER: 0, AUTHORITY: 0, ADDITIONAL: 0
+;; QUESTION SECTION:
+;big.example.com.		IN	TXT
+EOF
+check "big TXT with bufsize 1232: full answer" +norec +bufsize=1232 +stats big.example.com TXT <<'EOF'
+;; ->>HEADER<<- opcode: QUERY, status: NOERROR
+;; flags: qr aa; QUERY: 1, ANSWER: 3, AUTHORITY: 0, ADDITIONAL: 1
+;; OPT PSEUDOSECTION:
+; EDNS: version: 0, flags:; udp: 1232
+;; QUESTION SECTION:
+;big.example.com.		IN	TXT
+;; ANSWER SECTION:
+big.example.com.	600	IN	TXT	"0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789"
+big.example.com.	600	IN	TXT	"1123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789"
+big.example.com.	600	IN	TXT	"2123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789"
+;; MSG SIZE  rcvd: 743
+EOF
+check "big TXT with bufsize 512: TC, question and OPT" +norec +bufsize=512 +ignore big.example.com TXT <<'EOF'
+;; ->>HEADER<<- opcode: QUERY, status: NOERROR
+;; flags: qr aa tc; QUERY: 1, ANSWER: 0, AUTHORITY: 0, ADDITIONAL: 1
+;; OPT PSEUDOSECTION:
+; EDNS: version: 0, flags:; udp: 1232
+;; QUESTION SECTION:
+;big.example.com.		IN	TXT
+EOF
+check "big TXT with bufsize 742: TC (one octet short)" +norec +bufsize=742 +ignore +stats big.example.com TXT <<'EOF'
+;; ->>HEADER<<- opcode: QUERY, status: NOERROR
+;; flags: qr aa tc; QUERY: 1, ANSWER: 0, AUTHORITY: 0, ADDITIONAL: 1
+;; OPT PSEUDOSECTION:
+; EDNS: version: 0, flags:; udp: 1232
+;; QUESTION SECTION:
+;big.example.com.		IN	TXT
+;; MSG SIZE  rcvd: 44
+EOF
+check "big TXT with bufsize 743: fits exactly" +norec +bufsize=743 +ignore +stats big.example.com TXT <<'EOF'
+;; ->>HEADER<<- opcode: QUERY, status: NOERROR
+;; flags: qr aa; QUERY: 1, ANSWER: 3, AUTHORITY: 0, ADDITIONAL: 1
+;; OPT PSEUDOSECTION:
+; EDNS: version: 0, flags:; udp: 1232
+;; QUESTION SECTION:
+;big.example.com.		IN	TXT
+;; ANSWER SECTION:
+big.example.com.	600	IN	TXT	"0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789"
+big.example.com.	600	IN	TXT	"1123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789"
+big.example.com.	600	IN	TXT	"2123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789"
+;; MSG SIZE  rcvd: 743
+EOF
+check "big TXT with bufsize below 512: TC" +norec +bufsize=100 +ignore big.example.com TXT <<'EOF'
+;; ->>HEADER<<- opcode: QUERY, status: NOERROR
+;; flags: qr aa tc; QUERY: 1, ANSWER: 0, AUTHORITY: 0, ADDITIONAL: 1
+;; OPT PSEUDOSECTION:
+; EDNS: version: 0, flags:; udp: 1232
+;; QUESTION SECTION:
+;big.example.com.		IN	TXT
+EOF
+check "huge TXT above our 1232 with bufsize 4096: TC" +norec +bufsize=4096 +ignore +stats huge.edge.test TXT <<'EOF'
+;; ->>HEADER<<- opcode: QUERY, status: NOERROR
+;; flags: qr aa tc; QUERY: 1, ANSWER: 0, AUTHORITY: 0, ADDITIONAL: 1
+;; OPT PSEUDOSECTION:
+; EDNS: version: 0, flags:; udp: 1232
+;; QUESTION SECTION:
+;huge.edge.test.			IN	TXT
+;; MSG SIZE  rcvd: 43
+EOF
+check "huge TXT over TCP: full answer, no TC" +norec +tcp +stats huge.edge.test TXT <<'EOF'
+;; ->>HEADER<<- opcode: QUERY, status: NOERROR
+;; flags: qr aa; QUERY: 1, ANSWER: 5, AUTHORITY: 0, ADDITIONAL: 1
+;; OPT PSEUDOSECTION:
+; EDNS: version: 0, flags:; udp: 1232
+;; QUESTION SECTION:
+;huge.edge.test.			IN	TXT
+;; ANSWER SECTION:
+huge.edge.test.		3600	IN	TXT	"0000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+huge.edge.test.		3600	IN	TXT	"1111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111"
+huge.edge.test.		3600	IN	TXT	"2222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222"
+huge.edge.test.		3600	IN	TXT	"3333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333"
+huge.edge.test.		3600	IN	TXT	"4444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444"
+;; MSG SIZE  rcvd: 1358
+EOF
+check "big TXT over TCP without EDNS: full answer" +norec +tcp +noedns big.example.com TXT <<'EOF'
+;; ->>HEADER<<- opcode: QUERY, status: NOERROR
+;; flags: qr aa; QUERY: 1, ANSWER: 3, AUTHORITY: 0, ADDITIONAL: 0
+;; QUESTION SECTION:
+;big.example.com.		IN	TXT
+;; ANSWER SECTION:
+big.example.com.	600	IN	TXT	"0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789"
+big.example.com.	600	IN	TXT	"1123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789"
+big.example.com.	600	IN	TXT	"2123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789"
+EOF
+check "TCP ignores the EDNS bufsize: huge TXT with bufsize 512 in full" +norec +tcp +bufsize=512 +stats huge.edge.test TXT <<'EOF'
+;; ->>HEADER<<- opcode: QUERY, status: NOERROR
+;; flags: qr aa; QUERY: 1, ANSWER: 5, AUTHORITY: 0, ADDITIONAL: 1
+;; OPT PSEUDOSECTION:
+; EDNS: version: 0, flags:; udp: 1232
+;; QUESTION SECTION:
+;huge.edge.test.			IN	TXT
+;; ANSWER SECTION:
+huge.edge.test.		3600	IN	TXT	"0000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+huge.edge.test.		3600	IN	TXT	"1111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111"
+huge.edge.test.		3600	IN	TXT	"2222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222"
+huge.edge.test.		3600	IN	TXT	"3333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333"
+huge.edge.test.		3600	IN	TXT	"4444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444"
+;; MSG SIZE  rcvd: 1358
+EOF
+check "TC keeps the DO bit" +norec +dnssec +bufsize=512 +ignore big.example.com TXT <<'EOF'
+;; ->>HEADER<<- opcode: QUERY, status: NOERROR
+;; flags: qr aa tc; QUERY: 1, ANSWER: 0, AUTHORITY: 0, ADDITIONAL: 1
+;; OPT PSEUDOSECTION:
+; EDNS: version: 0, flags: do; udp: 1232
+;; QUESTION SECTION:
+;big.example.com.		IN	TXT
+EOF
+check "TC keeps NSID" +norec +nsid +bufsize=512 +ignore big.example.com TXT <<'EOF'
+;; ->>HEADER<<- opcode: QUERY, status: NOERROR
+;; flags: qr aa tc; QUERY: 1, ANSWER: 0, AUTHORITY: 0, ADDITIONAL: 1
+;; OPT PSEUDOSECTION:
+; EDNS: version: 0, flags:; udp: 1232
+; NSID: 74 65 73 74 2d 31 ("test-1")
+;; QUESTION SECTION:
+;big.example.com.		IN	TXT
+EOF
+# ---- NSID (RFC 5001)
+check "NSID when asked" +norec +nsid static.example.com A <<'EOF'
+;; ->>HEADER<<- opcode: QUERY, status: NOERROR
+;; flags: qr aa; QUERY: 1, ANSWER: 1, AUTHORITY: 0, ADDITIONAL: 1
+;; OPT PSEUDOSECTION:
+; EDNS: version: 0, flags:; udp: 1232
+; NSID: 74 65 73 74 2d 31 ("test-1")
+;; QUESTION SECTION:
+;static.example.com.		IN	A
+;; ANSWER SECTION:
+static.example.com.	3600	IN	A	192.0.2.80
+EOF
+check "NSID on NXDOMAIN" +norec +nsid nx.example.com A <<'EOF'
+;; ->>HEADER<<- opcode: QUERY, status: NXDOMAIN
+;; flags: qr aa; QUERY: 1, ANSWER: 0, AUTHORITY: 1, ADDITIONAL: 1
+;; OPT PSEUDOSECTION:
+; EDNS: version: 0, flags:; udp: 1232
+; NSID: 74 65 73 74 2d 31 ("test-1")
+;; QUESTION SECTION:
+;nx.example.com.			IN	A
+;; AUTHORITY SECTION:
+example.com.		300	IN	SOA	ns1.example.com. hostmaster.example.com. 2026112701 7200 900 1209600 300
+EOF
+check "NSID on REFUSED" +norec +nsid example.org A <<'EOF'
+;; ->>HEADER<<- opcode: QUERY, status: REFUSED
+;; flags: qr; QUERY: 1, ANSWER: 0, AUTHORITY: 0, ADDITIONAL: 1
+;; OPT PSEUDOSECTION:
+; EDNS: version: 0, flags:; udp: 1232
+; NSID: 74 65 73 74 2d 31 ("test-1")
+;; QUESTION SECTION:
+;example.org.			IN	A
+EOF
+check "NSID over TCP" +norec +tcp +nsid static.example.com A <<'EOF'
+;; ->>HEADER<<- opcode: QUERY, status: NOERROR
+;; flags: qr aa; QUERY: 1, ANSWER: 1, AUTHORITY: 0, ADDITIONAL: 1
+;; OPT PSEUDOSECTION:
+; EDNS: version: 0, flags:; udp: 1232
+; NSID: 74 65 73 74 2d 31 ("test-1")
+;; QUESTION SECTION:
+;static.example.com.		IN	A
+;; ANSWER SECTION:
+static.example.com.	3600	IN	A	192.0.2.80
+EOF
+check "no NSID when not asked" +norec static.example.com A <<'EOF'
+;; ->>HEADER<<- opcode: QUERY, status: NOERROR
+;; flags: qr aa; QUERY: 1, ANSWER: 1, AUTHORITY: 0, ADDITIONAL: 1
+;; OPT PSEUDOSECTION:
+; EDNS: version: 0, flags:; udp: 1232
+;; QUESTION SECTION:
+;static.example.com.		IN	A
+;; ANSWER SECTION:
+static.example.com.	3600	IN	A	192.0.2.80
+EOF
+check "no NSID on BADVERS" +norec +nsid +edns=1 +noednsneg static.example.com A <<'EOF'
+;; ->>HEADER<<- opcode: QUERY, status: BADVERS
+;; flags: qr; QUERY: 1, ANSWER: 0, AUTHORITY: 0, ADDITIONAL: 1
+;; OPT PSEUDOSECTION:
+; EDNS: version: 0, flags:; udp: 1232
+;; QUESTION SECTION:
+;static.example.com.		IN	A
+EOF
+# ---- DO bit copied, other EDNS flags not
+check "DO copied on NXDOMAIN" +norec +dnssec nx.example.com A <<'EOF'
+;; ->>HEADER<<- opcode: QUERY, status: NXDOMAIN
+;; flags: qr aa; QUERY: 1, ANSWER: 0, AUTHORITY: 1, ADDITIONAL: 1
+;; OPT PSEUDOSECTION:
+; EDNS: version: 0, flags: do; udp: 1232
+;; QUESTION SECTION:
+;nx.example.com.			IN	A
+;; AUTHORITY SECTION:
+example.com.		300	IN	SOA	ns1.example.com. hostmaster.example.com. 2026112701 7200 900 1209600 300
+EOF
+check "DO copied on a referral" +norec +dnssec www.sub.example.com A <<'EOF'
+;; ->>HEADER<<- opcode: QUERY, status: NOERROR
+;; flags: qr; QUERY: 1, ANSWER: 0, AUTHORITY: 2, ADDITIONAL: 4
+;; OPT PSEUDOSECTION:
+; EDNS: version: 0, flags: do; udp: 1232
+;; QUESTION SECTION:
+;www.sub.example.com.		IN	A
+;; AUTHORITY SECTION:
+sub.example.com.	3600	IN	NS	ns1.example.com.
+sub.example.com.	3600	IN	NS	ns.sub.example.com.
+;; ADDITIONAL SECTION:
+ns1.example.com.	3600	IN	A	192.0.2.1
+ns1.example.com.	3600	IN	AAAA	2001:db8::1
+ns.sub.example.com.	3600	IN	A	192.0.2.53
+EOF
+check "DO copied on REFUSED" +norec +dnssec example.org A <<'EOF'
+;; ->>HEADER<<- opcode: QUERY, status: REFUSED
+;; flags: qr; QUERY: 1, ANSWER: 0, AUTHORITY: 0, ADDITIONAL: 1
+;; OPT PSEUDOSECTION:
+; EDNS: version: 0, flags: do; udp: 1232
+;; QUESTION SECTION:
+;example.org.			IN	A
+EOF
+check "unknown EDNS flags with DO: only DO copied" +norec +dnssec +ednsflags=0x7fff static.example.com A <<'EOF'
+;; ->>HEADER<<- opcode: QUERY, status: NOERROR
+;; flags: qr aa; QUERY: 1, ANSWER: 1, AUTHORITY: 0, ADDITIONAL: 1
+;; OPT PSEUDOSECTION:
+; EDNS: version: 0, flags: do; udp: 1232
+;; QUESTION SECTION:
+;static.example.com.		IN	A
+;; ANSWER SECTION:
+static.example.com.	3600	IN	A	192.0.2.80
+EOF
+# ---- unknown options never echoed
+check "unknown option 100 with data not echoed" +norec +ednsopt=100:0102030405 static.example.com A <<'EOF'
+;; ->>HEADER<<- opcode: QUERY, status: NOERROR
+;; flags: qr aa; QUERY: 1, ANSWER: 1, AUTHORITY: 0, ADDITIONAL: 1
+;; OPT PSEUDOSECTION:
+; EDNS: version: 0, flags:; udp: 1232
+;; QUESTION SECTION:
+;static.example.com.		IN	A
+;; ANSWER SECTION:
+static.example.com.	3600	IN	A	192.0.2.80
+EOF
+check "COOKIE not echoed (not implemented)" +norec +cookie static.example.com A <<'EOF'
+;; ->>HEADER<<- opcode: QUERY, status: NOERROR
+;; flags: qr aa; QUERY: 1, ANSWER: 1, AUTHORITY: 0, ADDITIONAL: 1
+;; OPT PSEUDOSECTION:
+; EDNS: version: 0, flags:; udp: 1232
+;; QUESTION SECTION:
+;static.example.com.		IN	A
+;; ANSWER SECTION:
+static.example.com.	3600	IN	A	192.0.2.80
+EOF
+check "EXPIRE not echoed" +norec +expire static.example.com A <<'EOF'
+;; ->>HEADER<<- opcode: QUERY, status: NOERROR
+;; flags: qr aa; QUERY: 1, ANSWER: 1, AUTHORITY: 0, ADDITIONAL: 1
+;; OPT PSEUDOSECTION:
+; EDNS: version: 0, flags:; udp: 1232
+;; QUESTION SECTION:
+;static.example.com.		IN	A
+;; ANSWER SECTION:
+static.example.com.	3600	IN	A	192.0.2.80
+EOF
+check "option 65001 and NSID: only NSID" +norec +ednsopt=65001:ff +nsid static.example.com A <<'EOF'
+;; ->>HEADER<<- opcode: QUERY, status: NOERROR
+;; flags: qr aa; QUERY: 1, ANSWER: 1, AUTHORITY: 0, ADDITIONAL: 1
+;; OPT PSEUDOSECTION:
+; EDNS: version: 0, flags:; udp: 1232
+; NSID: 74 65 73 74 2d 31 ("test-1")
+;; QUESTION SECTION:
+;static.example.com.		IN	A
+;; ANSWER SECTION:
+static.example.com.	3600	IN	A	192.0.2.80
+EOF
+# ---- EDNS versions
+check "EDNS version 255: BADVERS" +norec +edns=255 +noednsneg static.example.com A <<'EOF'
+;; ->>HEADER<<- opcode: QUERY, status: BADVERS
+;; flags: qr; QUERY: 1, ANSWER: 0, AUTHORITY: 0, ADDITIONAL: 1
+;; OPT PSEUDOSECTION:
+; EDNS: version: 0, flags:; udp: 1232
+;; QUESTION SECTION:
+;static.example.com.		IN	A
+EOF
+check "EDNS version 1 over TCP: BADVERS" +norec +tcp +edns=1 +noednsneg static.example.com A <<'EOF'
+;; ->>HEADER<<- opcode: QUERY, status: BADVERS
+;; flags: qr; QUERY: 1, ANSWER: 0, AUTHORITY: 0, ADDITIONAL: 1
+;; OPT PSEUDOSECTION:
+; EDNS: version: 0, flags:; udp: 1232
+;; QUESTION SECTION:
+;static.example.com.		IN	A
+EOF
+check "EDNS version 1 for a name outside our zones: BADVERS" +norec +edns=1 +noednsneg example.org A <<'EOF'
+;; ->>HEADER<<- opcode: QUERY, status: BADVERS
+;; flags: qr; QUERY: 1, ANSWER: 0, AUTHORITY: 0, ADDITIONAL: 1
+;; OPT PSEUDOSECTION:
+; EDNS: version: 0, flags:; udp: 1232
+;; QUESTION SECTION:
+;example.org.			IN	A
+EOF
+
+SERVER=::1
+check "IPv6 transport: big TXT with bufsize 512: TC" +norec +bufsize=512 +ignore big.example.com TXT <<'EOF'
+;; ->>HEADER<<- opcode: QUERY, status: NOERROR
+;; flags: qr aa tc; QUERY: 1, ANSWER: 0, AUTHORITY: 0, ADDITIONAL: 1
+;; OPT PSEUDOSECTION:
+; EDNS: version: 0, flags:; udp: 1232
+;; QUESTION SECTION:
+;big.example.com.		IN	TXT
+EOF
+SERVER=127.0.0.1
+
+server_alive "server still running"
+if stop_server; then pass "clean exit on TERM"; else fail "clean exit on TERM"; fi
+sanitizer_clean "no sanitizer report"
