@@ -64,6 +64,7 @@ CHECK_FLAGS = $(MODE_FLAGS)
 endif
 
 OBJS = $(SRCS:src/%.c=build/%.o)
+TSAN_OBJS = $(SRCS:src/%.c=build-tsan/%.o)
 CHECK_OBJS = $(SRCS:src/%.c=$(CHECK_DIR)/%.o)
 
 .PHONY: all run check install uninstall clean distclean deps
@@ -98,8 +99,17 @@ endif
 deps:
 	tools/install-deps
 
-build build-check:
+build build-check build-tsan:
 	mkdir -p $@
+
+# ThreadSanitizer build of the unit tests: make check runs the concurrency
+# tests (snapshot publication under readers) with it
+build-tsan/%.o: src/%.c $(HDRS) config.mk | build-tsan
+	$(CC) $(BASE_CFLAGS) $(TSAN_FLAGS) $(CFLAGS) -c -o $@ $<
+
+build-tsan/unit-tests: $(UNIT_SRCS) $(TSAN_OBJS) $(HDRS) tests/unit/unit.h $(TEST_MMDB)
+	$(CC) $(BASE_CFLAGS) $(TSAN_FLAGS) $(CHECK_CFLAGS) -Itests/unit $(LDFLAGS) \
+	  -o $@ $(UNIT_SRCS) $(TSAN_OBJS) $(LIBS) $(CHECK_LIBS)
 
 build/%.o: src/%.c $(HDRS) config.mk | build
 	$(CC) $(BASE_CFLAGS) $(MODE_FLAGS) $(CFLAGS) -c -o $@ $<
@@ -148,9 +158,9 @@ run: src/geodnsd zones/demo-city.mmdb build/feedserver
 	src/geodnsd -f -c zones/geodnsd.conf
 
 check: $(CHECK_DIR)/geodnsd $(CHECK_DIR)/unit-tests $(CHECK_DIR)/tcpclient zones/demo-city.mmdb \
-       build/feedserver \
+       build/feedserver build-tsan/unit-tests \
        $(TEST_MMDB)
-	tests/run-all $(CHECK_DIR)
+	TSAN_UNIT=build-tsan/unit-tests tests/run-all $(CHECK_DIR)
 
 install: src/geodnsd
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8 \
@@ -165,7 +175,7 @@ uninstall:
 	  $(DESTDIR)$(PREFIX)/share/man/man5/geodnsd.conf.5
 
 clean:
-	rm -rf build build-check src/geodnsd tests/tmp zones/demo-city.mmdb
+	rm -rf build build-check build-tsan src/geodnsd tests/tmp zones/demo-city.mmdb
 
 distclean: clean
 	rm -rf config.mk config.status config.log configure autom4te.cache

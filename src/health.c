@@ -309,6 +309,7 @@ struct health {
 	void *arg;
 	uint64_t generation;
 	bool dirty;
+	bool all_down;         /* every region down or drained (logged) */
 };
 
 static struct health_snapshot *build_snapshot(struct health *hp)
@@ -343,6 +344,19 @@ static void publish(struct health *hp)
 	if (!hp->dirty)
 		return;
 	hp->dirty = false;
+	/* services fail open when nothing qualifies: say so once per change */
+	size_t usable = 0;
+	for (size_t i = 0; i < hp->nregions; i++)
+		usable += hp->regions[i].h.up && hp->regions[i].weight > 0;
+	bool none = hp->nregions > 0 && usable == 0;
+	if (none != hp->all_down) {
+		hp->all_down = none;
+		if (none)
+			log_warn("event=all_regions_down action=fail_open regions=%zu",
+				 hp->nregions);
+		else
+			log_info("event=regions_available regions_usable=%zu", usable);
+	}
 	hp->publish(build_snapshot(hp), hp->arg);
 }
 
