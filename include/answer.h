@@ -33,11 +33,25 @@ struct answer_settings {
 	const struct geo_db *geo;  /* NULL: every client location unknown */
 	const struct region_table *regions;
 	uint64_t generation;       /* of the snapshot, for the worker caches */
+	/* answers per [worker][service index][region], owned by the snapshot */
+	uint64_t *svc_answers;
+	uint64_t *svc_fail_open;   /* per [worker][service index] */
+	size_t nservices, nworkers_max;
 };
+
+/* Increment a counter that only its own worker writes but a scraper thread
+ * reads: relaxed atomic load and store, no locked instruction. */
+#define CTR_INC(x) __atomic_store_n(&(x), __atomic_load_n(&(x), __ATOMIC_RELAXED) + 1, \
+				    __ATOMIC_RELAXED)
+#define CTR_ADD(x, n) __atomic_store_n(&(x), __atomic_load_n(&(x), __ATOMIC_RELAXED) + (n), \
+				       __ATOMIC_RELAXED)
+#define CTR_GET(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
 
 /* Per-worker counters (summed on read by the stats module). */
 struct answer_counters {
 	uint64_t queries;
+	uint64_t queries_udp, queries_tcp;
+	uint64_t qtype[256];       /* by qtype; [0] counts types >= 256 */
 	uint64_t rcode[24];
 	uint64_t truncated;
 	uint64_t dropped;
@@ -62,6 +76,7 @@ struct rank_entry {
 
 /* A worker's private answer state: counters and the ranking cache. */
 struct answer_worker {
+	unsigned id;               /* worker index, for per-snapshot counters */
 	struct answer_counters counters;
 	struct rank_entry *cache;  /* ANSWER_RANK_CACHE entries */
 };

@@ -104,6 +104,9 @@ struct config {
 struct config *config_load(const char *path, struct diag *diag);
 void config_free(struct config *cfg);
 
+/* Worker threads: server.workers, or one per CPU. */
+unsigned config_workers(const struct config *cfg);
+
 /* Zone entries naming the same origin: an error each, at the later entry's
  * position. Separate from config_load so that `geodnsd -t` reports it next to
  * the errors of the zones themselves. */

@@ -41,7 +41,8 @@ struct geo_match {
 	bool found;
 	uint8_t prefix;        /* network prefix length, in the client's family */
 	uint8_t db;            /* which database file */
-	uint32_t record;       /* data offset: identifies the record (0 = none) */
+	uint32_t record;       /* data offset: identifies the record when found
+				* (0 is a valid offset: test found, not this) */
 };
 
 struct geo_db;

@@ -55,6 +55,7 @@ struct service {
 	size_t name_len;
 	char *name_str;
 	uint32_t id;           /* index in its set */
+	uint32_t index;        /* index across every zone of a snapshot */
 	uint64_t seed;         /* hash seed: the name */
 	uint32_t ttl;
 	uint8_t max_answers;   /* 0 = every healthy endpoint */

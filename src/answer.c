@@ -342,14 +342,18 @@ static void client_locate(struct resp *r)
 			r->cfamily = (uint8_t)q->ecs.family;
 			memcpy(r->caddr, q->ecs.addr, 16);
 		} else {
-			r->aw->counters.ecs_ignored++;
+			CTR_INC(r->aw->counters.ecs_ignored);
 		}
 	}
 	if (!r->cfamily)
 		return;
+	/* with ECS only SOURCE bits are known: a reserved range longer than
+	 * that cannot be told apart from the rest of the client's network */
+	unsigned known = r->use_ecs ? q->ecs.source : (r->cfamily == 2 ? 128u : 32u);
 	for (size_t i = 0; i < ARRAY_SIZE(reserved_nets); i++) {
 		const struct reserved_net *n = &reserved_nets[i];
-		if (n->family == r->cfamily && prefix_match(r->caddr, n->addr, n->bits)) {
+		if (n->family == r->cfamily && n->bits <= known &&
+		    prefix_match(r->caddr, n->addr, n->bits)) {
 			r->reserved = true;
 			r->reserved_prefix = n->bits;
 			return;
@@ -374,7 +378,7 @@ static const struct rank_entry *rank_for(struct resp *r, const struct service *s
 		    e->key_record == kr)
 			return e;
 	}
-	r->aw->counters.rank_cache_miss++;
+	CTR_INC(r->aw->counters.rank_cache_miss);
 	struct geo_location loc;
 	bool known = false;
 	if (r->match.found) {
@@ -408,11 +412,18 @@ static int answer_service(struct resp *r, const struct service *svc, const uint8
 	if (set->service_ttl_cap && ttl > set->service_ttl_cap)
 		ttl = set->service_ttl_cap;
 	struct answer_counters *ctr = &r->aw->counters;
-	ctr->geo_answers++;
+	CTR_INC(ctr->geo_answers);
+	if (set->svc_answers && r->aw->id < set->nworkers_max) {
+		size_t nreg = set->regions->n;
+		size_t base = (size_t)r->aw->id * set->nservices + svc->index;
+		CTR_INC(set->svc_answers[base * nreg + ch_out.sr->region]);
+		if (ch_out.fail_open)
+			CTR_INC(set->svc_fail_open[base]);
+	}
 	if (ch_out.fail_open)
-		ctr->fail_open++;
+		CTR_INC(ctr->fail_open);
 	if (r->use_ecs) {
-		ctr->ecs_used++;
+		CTR_INC(ctr->ecs_used);
 		unsigned scope = r->reserved ? r->reserved_prefix : r->match.prefix;
 		if (ch_out.hashed && scope < hprefix)
 			scope = hprefix;
@@ -664,9 +675,13 @@ size_t answer_query(const struct zonedb *db, const struct answer_settings *set,
 	struct resp r;
 	int rc = wire_parse_query_opts(req->pkt, req->len, &q,
 				       set->ecs_enabled ? 0 : WIRE_IGNORE_ECS);
-	ctr->queries++;
+	CTR_INC(ctr->queries);
+	if (req->tcp)
+		CTR_INC(ctr->queries_tcp);
+	else
+		CTR_INC(ctr->queries_udp);
 	if (rc == GD_EDROP) {
-		ctr->dropped++;
+		CTR_INC(ctr->dropped);
 		return 0;
 	}
 	memset(&r, 0, sizeof(r));
@@ -695,7 +710,7 @@ size_t answer_query(const struct zonedb *db, const struct answer_settings *set,
 	if (rc == GD_EFORMAT) {
 		r.rcode = RCODE_FORMERR;
 		if (q.ecs_malformed)
-			ctr->ecs_malformed++;
+			CTR_INC(ctr->ecs_malformed);
 		put_header(&r, &q, q.have_question);
 		if (q.edns) {
 			r.limit = r.w.cap;
@@ -736,7 +751,7 @@ size_t answer_query(const struct zonedb *db, const struct answer_settings *set,
 				r.an = r.ns = r.ar = 0;
 				if (rc == GD_ESPACE) {
 					r.flags |= DNS_FLAG_TC;
-					ctr->truncated++;
+					CTR_INC(ctr->truncated);
 				} else {
 					r.rcode = RCODE_SERVFAIL;
 				}
@@ -746,7 +761,9 @@ size_t answer_query(const struct zonedb *db, const struct answer_settings *set,
 	if (q.edns)
 		put_opt(&r, 0, true);
 done:
-	ctr->rcode[r.rcode < 24 ? r.rcode : 23]++;
+	CTR_INC(ctr->rcode[r.rcode < 24 ? r.rcode : 23]);
+	if (q.have_question)
+		CTR_INC(ctr->qtype[q.qtype < 256 ? q.qtype : 0]);
 	return finish(&r);
 }
 

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <strings.h>
+#include <unistd.h>
 
 int parse_hostport(const char *s, uint16_t default_port, struct sockaddr_storage *ss,
 		   socklen_t *len)
@@ -561,6 +562,12 @@ fail:
 	free(text);
 	config_free(cfg);
 	return NULL;
+}
+
+unsigned config_workers(const struct config *cfg)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	return cfg->workers ? cfg->workers : (unsigned)(ncpu > 0 ? ncpu : 1);
 }
 
 void config_free(struct config *cfg)

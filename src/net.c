@@ -167,7 +167,7 @@ static void udp_read_cb(evutil_socket_t fd, short what, void *arg)
 		for (int i = 0; i < n; i++) {
 			struct msghdr *h = &w->rx_msgs[i].msg_hdr;
 			if (h->msg_flags & MSG_TRUNC) {
-				w->aw.counters.dropped++;
+				CTR_INC(w->aw.counters.dropped);
 				continue;
 			}
 			struct answer_request req = {w->rx[i], w->rx_msgs[i].msg_len, false,
@@ -202,7 +202,7 @@ static void udp_read_cb(evutil_socket_t fd, short what, void *arg)
 				if (errno == EINTR)
 					continue;
 				/* EAGAIN or a per-destination error: skip that one */
-				w->aw.counters.dropped++;
+				CTR_INC(w->aw.counters.dropped);
 				sent++;
 				continue;
 			}
@@ -377,8 +377,7 @@ struct server *server_create(const struct config *cfg, struct snapshot *snap)
 	srv->snap = snap;
 	srv->tcp_max_message = cfg->tcp_max_message;
 	srv->tcp_idle = cfg->tcp_idle_timeout;
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	srv->nworkers = cfg->workers ? cfg->workers : (unsigned)(ncpu > 0 ? ncpu : 1);
+	srv->nworkers = config_workers(cfg);
 	srv->workers = xcalloc(srv->nworkers, sizeof(struct worker));
 	srv->nlisten = cfg->nlisten;
 	srv->listen_text = xcalloc(cfg->nlisten, sizeof(char *));
@@ -441,6 +440,7 @@ int server_start(struct server *srv)
 		struct worker *w = &srv->workers[i];
 		w->base = event_base_new();
 		answer_worker_init(&w->aw);
+		w->aw.id = i;
 		w->rx = xmalloc(sizeof(*w->rx) * UDP_BATCH);
 		w->tx = xmalloc(sizeof(*w->tx) * UDP_BATCH);
 		w->tcp_in = xmalloc(65536);
@@ -483,14 +483,14 @@ void server_publish_health(struct server *srv, struct health_snapshot *hs)
 
 void server_counters(const struct server *srv, struct answer_counters *sum)
 {
+	/* every field is a uint64_t counter: sum them as an array */
 	memset(sum, 0, sizeof(*sum));
+	uint64_t *out = (uint64_t *)sum;
+	size_t n = sizeof(*sum) / sizeof(uint64_t);
 	for (unsigned i = 0; i < srv->nworkers; i++) {
-		const struct answer_counters *c = &srv->workers[i].aw.counters;
-		sum->queries += __atomic_load_n(&c->queries, __ATOMIC_RELAXED);
-		sum->truncated += __atomic_load_n(&c->truncated, __ATOMIC_RELAXED);
-		sum->dropped += __atomic_load_n(&c->dropped, __ATOMIC_RELAXED);
-		for (int r = 0; r < 24; r++)
-			sum->rcode[r] += __atomic_load_n(&c->rcode[r], __ATOMIC_RELAXED);
+		uint64_t *in = (uint64_t *)&srv->workers[i].aw.counters;
+		for (size_t k = 0; k < n; k++)
+			out[k] += CTR_GET(in[k]);
 	}
 }
 

@@ -90,6 +90,21 @@ struct snapshot *snapshot_build(const struct config *cfg, uint64_t generation,
 	s->regions = &snap->regions;
 	s->geo = snap->geo;
 	s->generation = generation;
+
+	/* number the services of every zone; per-worker answer counters */
+	size_t nsvc = 0;
+	for (size_t i = 0; i < snap->db->count; i++) {
+		struct service_set *set = snap->db->zones[i]->services;
+		for (size_t k = 0; set && k < set->n; k++)
+			set->svcs[k].index = (uint32_t)nsvc++;
+	}
+	s->nservices = nsvc;
+	s->nworkers_max = config_workers(cfg);
+	if (nsvc) {
+		s->svc_answers = xcalloc(s->nworkers_max * nsvc * (snap->regions.n + 1),
+					 sizeof(uint64_t));
+		s->svc_fail_open = xcalloc(s->nworkers_max * nsvc, sizeof(uint64_t));
+	}
 	return snap;
 }
 

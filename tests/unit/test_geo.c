@@ -524,6 +524,7 @@ Suite *geo_suite(void)
 {
 	Suite *s = suite_create("geo");
 	TCase *tc = tcase_create("open");
+	tcase_set_timeout(tc, 60); /* runs tools/mkgeodb (Perl) three times */
 	tcase_add_test(tc, test_open_layouts);
 	tcase_add_test(tc, test_layout_from_first_record);
 	tcase_add_test(tc, test_open_missing_file);
