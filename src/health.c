@@ -63,13 +63,32 @@ bool hysteresis_step(struct hysteresis *h, bool ok, unsigned down_after, unsigne
 
 /* ---- feed documents ---- */
 
-/* RFC 3339 UTC: 2026-11-27T20:00:00Z, optional fraction, Z or +00:00. */
+/* Exactly n digits at *p, as a number. */
+static bool digits(const char **p, int n, int *out)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++) {
+		char c = (*p)[i];
+		if (c < '0' || c > '9')
+			return false;
+		v = v * 10 + (c - '0');
+	}
+	*p += n;
+	*out = v;
+	return true;
+}
+
+/* RFC 3339 UTC, strictly: 2026-11-27T20:00:00Z, an optional fraction, then
+ * Z or +00:00. */
 static bool parse_time(const char *s, time_t *out)
 {
-	struct tm tm;
-	memset(&tm, 0, sizeof(tm));
-	const char *p = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
-	if (!p)
+	int y, mo, d, h, mi, sec;
+	const char *p = s;
+	if (!digits(&p, 4, &y) || *p++ != '-' || !digits(&p, 2, &mo) || *p++ != '-' ||
+	    !digits(&p, 2, &d) || (*p != 'T' && *p != 't') || !(++p, digits(&p, 2, &h)) ||
+	    *p++ != ':' || !digits(&p, 2, &mi) || *p++ != ':' || !digits(&p, 2, &sec))
+		return false;
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
 		return false;
 	if (*p == '.') {
 		p++;
@@ -78,9 +97,17 @@ static bool parse_time(const char *s, time_t *out)
 		while (*p >= '0' && *p <= '9')
 			p++;
 	}
-	if (strcmp(p, "Z") != 0 && strcmp(p, "+00:00") != 0 && strcmp(p, "z") != 0)
+	if (strcmp(p, "Z") != 0 && strcmp(p, "z") != 0 && strcmp(p, "+00:00") != 0)
 		return false;
-	*out = timegm(&tm);
+	struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d,
+			.tm_hour = h, .tm_min = mi, .tm_sec = sec == 60 ? 59 : sec};
+	time_t t = timegm(&tm);
+	/* reject days that do not exist (timegm would normalize 31 Nov) */
+	struct tm back;
+	gmtime_r(&t, &back);
+	if (back.tm_mday != d || back.tm_mon != mo - 1)
+		return false;
+	*out = t;
 	return true;
 }
 

@@ -489,11 +489,14 @@ void svc_choose(const struct service *s, const uint8_t *order, unsigned norder,
 	out->hashed = false;
 	out->n = 0;
 	uint64_t h = svc_mix(client_hash ^ s->seed);
+	const struct service_region *first_live = NULL;
 	for (unsigned i = 0; i < norder; i++) {
 		const struct service_region *sr = &s->regions[order[i]];
 		if (!region_usable(sr, hs))
 			continue;
 		unsigned w = region_weight(sr, hs);
+		if (w > 0 && !first_live)
+			first_live = sr;
 		if (w < 100) {
 			if (w > 0)
 				out->hashed = true; /* the split depends on the client */
@@ -503,6 +506,11 @@ void svc_choose(const struct service *s, const uint8_t *order, unsigned norder,
 		}
 		out->sr = sr;
 		break;
+	}
+	if (!out->sr && first_live) {
+		/* spilled past every region although some are up with a share:
+		 * the closest of those takes the remainder (not a fail-open) */
+		out->sr = first_live;
 	}
 	if (!out->sr) {
 		/* every region down or drained: fail open with the closest */

@@ -531,37 +531,34 @@ END_TEST
 
 START_TEST(test_feed_reject_deep_nesting)
 {
+	/* 100000 levels inside an unknown key: jansson refuses past its depth
+	 * limit instead of recursing off the stack */
 	time_t now = base_time();
 	enum { DEPTH = 100000 };
 	static const char head[] = "{\"junk\": ";
 	static const char tail[] = ", \"regions\": {\"us-east\": {\"healthy\": true}}}";
-	size_t len = strlen(head) + 2 * DEPTH + strlen(tail);
-	char *text = malloc(len + 1);
-	char *p = text;
-	memcpy(p, head, strlen(head));
-	p += strlen(head);
-	memset(p, '[', DEPTH);
-	p += DEPTH;
-	memset(p, ']', DEPTH);
-	p += DEPTH;
-	memcpy(p, tail, strlen(tail) + 1);
-	ck_assert_uint_eq(strlen(text), len);
+	size_t cap = sizeof(head) + 6 * (size_t)DEPTH + sizeof(tail) + 16;
+	char *text = malloc(cap);
+	ck_assert_ptr_nonnull(text);
+	size_t n = (size_t)snprintf(text, cap, "%s", head);
+	for (size_t i = 0; i < DEPTH; i++)
+		text[n++] = '[';
+	for (size_t i = 0; i < DEPTH; i++)
+		text[n++] = ']';
+	n += (size_t)snprintf(text + n, cap - n, "%s", tail);
+	ck_assert_uint_eq(strlen(text), n);
 	expect_reject(text, now, "not_json");
-	free(text);
 
 	/* the same depth as objects: {"a":{"a":...1...}} */
-	len = strlen(head) + 5 * DEPTH + 1 + DEPTH + strlen(tail);
-	text = malloc(len + 1);
-	p = text;
-	memcpy(p, head, strlen(head));
-	p += strlen(head);
-	for (int i = 0; i < DEPTH; i++, p += 5)
-		memcpy(p, "{\"a\":", 5);
-	*p++ = '1';
-	memset(p, '}', DEPTH);
-	p += DEPTH;
-	memcpy(p, tail, strlen(tail) + 1);
-	ck_assert_uint_eq(strlen(text), len);
+	n = (size_t)snprintf(text, cap, "%s", head);
+	for (size_t i = 0; i < DEPTH; i++)
+		n += (size_t)snprintf(text + n, cap - n, "{\"a\":");
+	text[n++] = '1';
+	for (size_t i = 0; i < DEPTH; i++)
+		text[n++] = '}';
+	n += (size_t)snprintf(text + n, cap - n, "%s", tail);
+	ck_assert_uint_lt(n, cap);
+	ck_assert_uint_eq(strlen(text), n);
 	expect_reject(text, now, "not_json");
 	free(text);
 }
@@ -653,6 +650,41 @@ START_TEST(test_feed_time_formats)
 		feed_doc_free(&doc);
 		free(text);
 	}
+}
+END_TEST
+
+START_TEST(test_feed_time_not_rfc3339)
+{
+	/* health.c parses "RFC 3339 UTC: 2026-11-27T20:00:00Z, optional fraction,
+	 * Z or +00:00": two-digit fields, no blanks, seconds up to 60 (a leap
+	 * second). Each of these denotes a time within the window when read
+	 * leniently, so only the format can reject them. */
+	time_t now = base_time();
+	static const char regions[] = "{\"us-east\": {\"healthy\": true}}";
+	static const char *const bad[] = {
+		" 2026-11-27T20:00:00Z",  /* leading blank */
+		"2026-11-27T20: 0: 0Z",   /* blank-padded fields */
+		"2026-11-27T20:0:0Z",     /* one-digit minute and second */
+		"2026-11-27T19:59:61Z",   /* second 61 (20:00:01 when normalized) */
+		NULL,
+	};
+	char accepted[512] = "";
+	for (int i = 0; bad[i]; i++) {
+		char *text = doc_with_time(bad[i], regions);
+		struct feed_doc doc;
+		const char *reason = NULL;
+		char detail[256];
+		if (feed_parse(text, strlen(text), &frt, now, MAX_AGE, &doc, &reason, detail,
+			       sizeof(detail))) {
+			size_t n = strlen(accepted);
+			snprintf(accepted + n, sizeof(accepted) - n, " \"%s\"", bad[i]);
+			feed_doc_free(&doc);
+		} else if (strcmp(reason, "bad_time") != 0) {
+			ck_abort_msg("\"%s\": reason %s, want bad_time", bad[i], reason);
+		}
+		free(text);
+	}
+	ck_assert_msg(accepted[0] == '\0', "accepted as generated_at:%s", accepted);
 }
 END_TEST
 
@@ -855,6 +887,21 @@ START_TEST(test_choose_all_endpoints_down_skipped)
 	ck_assert_ptr_eq(c.sr, &t.regions[0]);
 	const struct endpoint *w[] = {&t.a[0][1]};
 	expect_eps(&c, w, 1);
+
+	/* every A endpoint down but an AAAA one healthy: the region is usable,
+	 * an A query gets NODATA from it (no fallback to the next region) */
+	svc_init(&t, 3, 2, 1);
+	hs_init(&h, 3);
+	hs_down(&h, 0, 1, t.a[0][0].addr);
+	hs_down(&h, 0, 1, t.a[0][1].addr);
+	svc_choose(&t.s, order012, 3, client(3), 1, &h.hs, &c);
+	ck_assert_ptr_eq(c.sr, &t.regions[0]);
+	ck_assert(!c.fail_open);
+	ck_assert_uint_eq(c.n, 0);
+	svc_choose(&t.s, order012, 3, client(3), 28, &h.hs, &c);
+	ck_assert_ptr_eq(c.sr, &t.regions[0]);
+	const struct endpoint *w6[] = {&t.aaaa[0][0]};
+	expect_eps(&c, w6, 1);
 
 	/* a down entry with the same bytes in the other family does not count */
 	svc_init(&t, 3, 1, 0);
@@ -1074,6 +1121,64 @@ START_TEST(test_choose_spill_static_weight_full_feed)
 	hs_init(&h, 2);
 	unsigned kept = spill_count(&t, &h);
 	ck_assert_msg(kept >= 68000 && kept <= 72000, "kept %u of 100000, want 70%% +-2%%", kept);
+}
+END_TEST
+
+START_TEST(test_choose_spill_past_last_region)
+{
+	/* every region up and none drained, but none at full weight: some
+	 * clients are kept by neither. That is not "every region down"
+	 * (service.h: fail_open = every region was down; health.c logs fail
+	 * open only when every region is down or at weight 0), and the region
+	 * they get was decided by the weight split for their hash (hashed:
+	 * "a weight split or max_answers decided it"), which answer.c needs to
+	 * widen the ECS scope to the hashing prefix. */
+	struct test_svc t;
+	svc_init(&t, 2, 1, 0);
+	struct test_hs h;
+	hs_init(&h, 2);
+	h.regions[0].weight = 30;
+	h.regions[1].weight = 50;
+	unsigned fail_open = 0, not_hashed = 0, kept0 = 0, kept1 = 0;
+	struct svc_choice c;
+	for (unsigned i = 0; i < 100000; i++) {
+		svc_choose(&t.s, order012, 2, client(i), 1, &h.hs, &c);
+		fail_open += c.fail_open;
+		not_hashed += !c.hashed;
+		kept0 += c.sr == &t.regions[0];
+		kept1 += c.sr == &t.regions[1];
+		ck_assert_uint_eq(c.n, 1);
+	}
+	ck_assert_uint_eq(kept0 + kept1, 100000);
+	ck_assert_msg(fail_open == 0 && not_hashed == 0,
+		      "both regions up at weights 30 and 50: of 100000 answers %u are "
+		      "flagged fail_open and %u are not flagged hashed (want 0 and 0)",
+		      fail_open, not_hashed);
+}
+END_TEST
+
+START_TEST(test_choose_single_region_partial_weight)
+{
+	/* one region at feed weight 50, the only one: everyone gets it, and it
+	 * is up and not drained: no fail open */
+	struct test_svc t;
+	svc_init(&t, 1, 1, 0);
+	struct test_hs h;
+	hs_init(&h, 1);
+	h.regions[0].weight = 50;
+	unsigned fail_open = 0;
+	struct svc_choice c;
+	for (unsigned i = 0; i < 10000; i++) {
+		svc_choose(&t.s, order012, 1, client(i), 1, &h.hs, &c);
+		ck_assert_ptr_eq(c.sr, &t.regions[0]);
+		const struct endpoint *w[] = {&t.a[0][0]};
+		expect_eps(&c, w, 1);
+		fail_open += c.fail_open;
+	}
+	ck_assert_msg(fail_open == 0,
+		      "%u of 10000 answers flagged fail_open with the only region up at "
+		      "weight 50",
+		      fail_open);
 }
 END_TEST
 
@@ -1346,6 +1451,7 @@ Suite *health_suite(void)
 	tcase_add_test(tc, test_feed_reject_deep_nesting);
 	tcase_add_test(tc, test_feed_time_window);
 	tcase_add_test(tc, test_feed_time_formats);
+	tcase_add_test(tc, test_feed_time_not_rfc3339);
 	tcase_add_test(tc, test_feed_detail_truncated);
 	suite_add_tcase(s, tc);
 
@@ -1360,6 +1466,8 @@ Suite *health_suite(void)
 	tcase_add_test(tc, test_choose_spill_feed_weight);
 	tcase_add_test(tc, test_choose_spill_both_weights);
 	tcase_add_test(tc, test_choose_spill_static_weight_full_feed);
+	tcase_add_test(tc, test_choose_spill_past_last_region);
+	tcase_add_test(tc, test_choose_single_region_partial_weight);
 	tcase_add_test(tc, test_endpoint_up);
 	tcase_add_test(tc, test_choose_region_outside_snapshot);
 	suite_add_tcase(s, tc);
