@@ -147,21 +147,21 @@ START_TEST(test_hyst_flip_flop_sequence)
 	static const struct {
 		bool ok, flip, up_after;
 	} seq[] = {
-		{false, false, true}, {false, false, true}, {false, true, false},  /* down */
-		{true, false, false}, {true, true, true},                          /* up */
-		{false, false, true}, {false, false, true}, {false, true, false},  /* down */
-		{false, false, false},                                              /* stays */
-		{true, false, false}, {false, false, false}, {true, false, false}, /* reset */
-		{true, true, true},                                                 /* up */
-		{false, false, true}, {true, false, true},                          /* reset */
-		{false, false, true}, {false, false, true}, {false, true, false},  /* down */
-		{true, false, false}, {true, true, true},                           /* up */
+	    {false, false, true},  {false, false, true},  {false, true, false}, /* down */
+	    {true, false, false},  {true, true, true},                          /* up */
+	    {false, false, true},  {false, false, true},  {false, true, false}, /* down */
+	    {false, false, false},                                              /* stays */
+	    {true, false, false},  {false, false, false}, {true, false, false}, /* reset */
+	    {true, true, true},                                                 /* up */
+	    {false, false, true},  {true, false, true},                         /* reset */
+	    {false, false, true},  {false, false, true},  {false, true, false}, /* down */
+	    {true, false, false},  {true, true, true},                          /* up */
 	};
 	for (size_t i = 0; i < sizeof(seq) / sizeof(seq[0]); i++) {
 		bool flipped = step(&h, seq[i].ok);
 		if (flipped != seq[i].flip || h.up != seq[i].up_after)
 			ck_abort_msg("step %zu (ok=%d): flipped=%d up=%d, want flipped=%d up=%d", i,
-				     seq[i].ok, flipped, h.up, seq[i].flip, seq[i].up_after);
+			             seq[i].ok, flipped, h.up, seq[i].flip, seq[i].up_after);
 	}
 }
 END_TEST
@@ -171,9 +171,9 @@ END_TEST
 /* ====================================================================== */
 
 static struct region fregs[] = {
-	{(char *)"us-east", 38.9, -77.0},
-	{(char *)"eu-west", 53.3, -6.3},
-	{(char *)"ap-south", 1.35, 103.8},
+    {(char *)"us-east", 38.9, -77.0},
+    {(char *)"eu-west", 53.3, -6.3},
+    {(char *)"ap-south", 1.35, 103.8},
 };
 static const struct region_table frt = {fregs, 3};
 
@@ -214,12 +214,11 @@ static void expect_reject_len(const char *text, size_t len, time_t now, const ch
 	const char *reason = NULL;
 	char detail[256];
 	memset(detail, 'X', sizeof(detail));
-	bool ok = feed_parse(text, len, &frt, now, MAX_AGE, &doc, &reason, detail,
-			     sizeof(detail));
+	bool ok = feed_parse(text, len, &frt, now, MAX_AGE, &doc, &reason, detail, sizeof(detail));
 	if (ok || !reason || strcmp(reason, want) != 0)
-		ck_abort_msg("document %.200s: ok=%d reason=%s detail=%.*s, want reason %s",
-			     text, ok, reason ? reason : "(null)",
-			     (int)strnlen(detail, sizeof(detail)), detail, want);
+		ck_abort_msg("document %.200s: ok=%d reason=%s detail=%.*s, want reason %s", text,
+		             ok, reason ? reason : "(null)", (int)strnlen(detail, sizeof(detail)),
+		             detail, want);
 	size_t dl = strnlen(detail, sizeof(detail));
 	ck_assert_uint_lt(dl, sizeof(detail)); /* NUL terminated */
 	ck_assert_uint_gt(dl, 0);
@@ -241,10 +240,10 @@ static void expect_accept(const char *text, time_t now, struct feed_doc *doc)
 	const char *reason = NULL;
 	char detail[256] = "";
 	bool ok = feed_parse(text, strlen(text), &frt, now, MAX_AGE, doc, &reason, detail,
-			     sizeof(detail));
+	                     sizeof(detail));
 	if (!ok)
 		ck_abort_msg("document %.200s rejected: %s (%s)", text, reason ? reason : "(null)",
-			     detail);
+		             detail);
 }
 
 static const struct feed_region *find_fr(const struct feed_doc *doc, size_t region)
@@ -260,13 +259,14 @@ static const struct feed_region *find_fr(const struct feed_doc *doc, size_t regi
 }
 
 static const struct feed_endpoint *find_fe(const struct feed_region *fr, uint8_t family,
-					   const char *addr)
+                                           const char *addr)
 {
 	uint8_t a[16] = {0};
 	ck_assert_int_eq(inet_pton(family == 2 ? AF_INET6 : AF_INET, addr, a), 1);
 	const struct feed_endpoint *found = NULL;
 	for (size_t i = 0; i < fr->nendpoints; i++)
-		if (fr->endpoints[i].family == family && memcmp(fr->endpoints[i].addr, a, 16) == 0) {
+		if (fr->endpoints[i].family == family &&
+		    memcmp(fr->endpoints[i].addr, a, 16) == 0) {
 			ck_assert_msg(!found, "endpoint %s appears twice", addr);
 			found = &fr->endpoints[i];
 		}
@@ -279,13 +279,13 @@ START_TEST(test_feed_valid_document)
 	time_t now = time(NULL);
 	char gen[64];
 	fmt_time(now, gen, sizeof(gen));
-	char *text = doc_with_time(
-		gen, "{\"us-east\": {\"healthy\": true, \"weight\": 40,"
-		     "  \"endpoints\": {\"192.0.2.11\": {\"healthy\": false},"
-		     "                 \"2001:db8::1\": {\"healthy\": true},"
-		     "                 \"192.0.2.12\": {\"healthy\": true}}},"
-		     " \"ap-south\": {\"healthy\": false, \"weight\": 0,"
-		     "  \"endpoints\": {\"2001:db8:0:1::5\": {\"healthy\": false}}}}");
+	char *text =
+	    doc_with_time(gen, "{\"us-east\": {\"healthy\": true, \"weight\": 40,"
+	                       "  \"endpoints\": {\"192.0.2.11\": {\"healthy\": false},"
+	                       "                 \"2001:db8::1\": {\"healthy\": true},"
+	                       "                 \"192.0.2.12\": {\"healthy\": true}}},"
+	                       " \"ap-south\": {\"healthy\": false, \"weight\": 0,"
+	                       "  \"endpoints\": {\"2001:db8:0:1::5\": {\"healthy\": false}}}}");
 	struct feed_doc doc;
 	expect_accept(text, now, &doc);
 	ck_assert_int_eq((long long)doc.generated_at, (long long)now);
@@ -303,8 +303,7 @@ START_TEST(test_feed_valid_document)
 	ck_assert(e->healthy);
 	e = find_fe(ue, 2, "2001:db8::1");
 	ck_assert(e->healthy);
-	static const uint8_t v6[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0,
-				       0,    0,    0,    0,    0, 0, 0, 1};
+	static const uint8_t v6[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
 	ck_assert_mem_eq(e->addr, v6, 16);
 
 	const struct feed_region *as = find_fr(&doc, 2);
@@ -341,8 +340,8 @@ START_TEST(test_feed_optional_fields)
 
 	/* weight bounds 0 and 100 are accepted; empty endpoints object */
 	expect_accept("{\"regions\": {\"us-east\": {\"healthy\": false, \"weight\": 0},"
-		      " \"eu-west\": {\"healthy\": true, \"weight\": 100, \"endpoints\": {}}}}",
-		      now, &doc);
+	              " \"eu-west\": {\"healthy\": true, \"weight\": 100, \"endpoints\": {}}}}",
+	              now, &doc);
 	ck_assert_uint_eq(doc.nregions, 2);
 	ck_assert_int_eq(find_fr(&doc, 0)->weight, 0);
 	ck_assert(!find_fr(&doc, 0)->healthy);
@@ -359,14 +358,14 @@ START_TEST(test_feed_unknown_keys_ignored)
 	fmt_time(now, gen, sizeof(gen));
 	char text[1024];
 	snprintf(text, sizeof(text),
-		 "{\"version\": 3, \"meta\": {\"source\": [1, {\"x\": null}]},"
-		 " \"generated_at\": \"%s\","
-		 " \"regions\": {\"us-east\": {\"comment\": \"maintenance\", \"healthy\": true,"
-		 "   \"weight\": 70, \"extra\": [true, false],"
-		 "   \"endpoints\": {\"192.0.2.1\": {\"healthy\": false, \"why\": \"disk\","
-		 "                                  \"since\": 12}}}},"
-		 " \"trailer\": \"x\"}",
-		 gen);
+	         "{\"version\": 3, \"meta\": {\"source\": [1, {\"x\": null}]},"
+	         " \"generated_at\": \"%s\","
+	         " \"regions\": {\"us-east\": {\"comment\": \"maintenance\", \"healthy\": true,"
+	         "   \"weight\": 70, \"extra\": [true, false],"
+	         "   \"endpoints\": {\"192.0.2.1\": {\"healthy\": false, \"why\": \"disk\","
+	         "                                  \"since\": 12}}}},"
+	         " \"trailer\": \"x\"}",
+	         gen);
 	struct feed_doc doc;
 	expect_accept(text, now, &doc);
 	ck_assert_int_eq((long long)doc.generated_at, (long long)now);
@@ -412,24 +411,24 @@ START_TEST(test_feed_reject_json_and_types)
 	expect_reject("{\"regions\": {\"us-east\": {\"healthy\": 1}}}", now, "wrong_type");
 	expect_reject("{\"regions\": {\"us-east\": {\"healthy\": null}}}", now, "wrong_type");
 	expect_reject("{\"regions\": {\"us-east\": {\"healthy\": true, \"weight\": \"50\"}}}", now,
-		      "wrong_type");
+	              "wrong_type");
 	expect_reject("{\"regions\": {\"us-east\": {\"healthy\": true, \"weight\": 50.5}}}", now,
-		      "wrong_type");
+	              "wrong_type");
 	expect_reject("{\"regions\": {\"us-east\": {\"healthy\": true, \"weight\": null}}}", now,
-		      "wrong_type");
+	              "wrong_type");
 	expect_reject("{\"regions\": {\"us-east\": {\"healthy\": true, \"weight\": true}}}", now,
-		      "wrong_type");
+	              "wrong_type");
 	expect_reject("{\"regions\": {\"us-east\": {\"healthy\": true, \"endpoints\": []}}}", now,
-		      "wrong_type");
+	              "wrong_type");
 	expect_reject("{\"regions\": {\"us-east\": {\"healthy\": true,"
-		      " \"endpoints\": {\"192.0.2.1\": {}}}}}",
-		      now, "wrong_type"); /* endpoint healthy missing */
+	              " \"endpoints\": {\"192.0.2.1\": {}}}}}",
+	              now, "wrong_type"); /* endpoint healthy missing */
 	expect_reject("{\"regions\": {\"us-east\": {\"healthy\": true,"
-		      " \"endpoints\": {\"192.0.2.1\": {\"healthy\": \"no\"}}}}}",
-		      now, "wrong_type");
+	              " \"endpoints\": {\"192.0.2.1\": {\"healthy\": \"no\"}}}}}",
+	              now, "wrong_type");
 	expect_reject("{\"regions\": {\"us-east\": {\"healthy\": true,"
-		      " \"endpoints\": {\"192.0.2.1\": false}}}}",
-		      now, "wrong_type");
+	              " \"endpoints\": {\"192.0.2.1\": false}}}}",
+	              now, "wrong_type");
 }
 END_TEST
 
@@ -437,27 +436,27 @@ START_TEST(test_feed_reject_values)
 {
 	time_t now = base_time();
 	expect_reject("{\"regions\": {\"us-east\": {\"healthy\": true, \"weight\": -1}}}", now,
-		      "bad_weight");
+	              "bad_weight");
 	expect_reject("{\"regions\": {\"us-east\": {\"healthy\": true, \"weight\": 101}}}", now,
-		      "bad_weight");
+	              "bad_weight");
 	expect_reject("{\"regions\": {\"us-east\": {\"healthy\": true, \"weight\": 4294967396}}}",
-		      now, "bad_weight");
+	              now, "bad_weight");
 	expect_reject("{\"regions\": {\"mars-north\": {\"healthy\": true}}}", now,
-		      "unknown_region");
+	              "unknown_region");
 	expect_reject("{\"regions\": {\"US-EAST\": {\"healthy\": true}}}", now, "unknown_region");
 	expect_reject("{\"regions\": {\"\": {\"healthy\": true}}}", now, "unknown_region");
 	expect_reject("{\"regions\": {\"us-east\": {\"healthy\": true,"
-		      " \"endpoints\": {\"server-1\": {\"healthy\": true}}}}}",
-		      now, "bad_address");
+	              " \"endpoints\": {\"server-1\": {\"healthy\": true}}}}}",
+	              now, "bad_address");
 	expect_reject("{\"regions\": {\"us-east\": {\"healthy\": true,"
-		      " \"endpoints\": {\"192.0.2.300\": {\"healthy\": true}}}}}",
-		      now, "bad_address");
+	              " \"endpoints\": {\"192.0.2.300\": {\"healthy\": true}}}}}",
+	              now, "bad_address");
 	expect_reject("{\"regions\": {\"us-east\": {\"healthy\": true,"
-		      " \"endpoints\": {\"192.0.2.0/24\": {\"healthy\": true}}}}}",
-		      now, "bad_address");
+	              " \"endpoints\": {\"192.0.2.0/24\": {\"healthy\": true}}}}}",
+	              now, "bad_address");
 	expect_reject("{\"regions\": {\"us-east\": {\"healthy\": true,"
-		      " \"endpoints\": {\"\": {\"healthy\": true}}}}}",
-		      now, "bad_address");
+	              " \"endpoints\": {\"\": {\"healthy\": true}}}}}",
+	              now, "bad_address");
 }
 END_TEST
 
@@ -468,22 +467,22 @@ START_TEST(test_feed_reject_after_good_parts)
 	 * double free) */
 	time_t now = base_time();
 	expect_reject("{\"regions\": {"
-		      " \"us-east\": {\"healthy\": true, \"weight\": 10,"
-		      "   \"endpoints\": {\"192.0.2.1\": {\"healthy\": false}}},"
-		      " \"eu-west\": {\"healthy\": true,"
-		      "   \"endpoints\": {\"2001:db8::1\": {\"healthy\": true},"
-		      "                   \"bogus\": {\"healthy\": true}}}}}",
-		      now, "bad_address");
+	              " \"us-east\": {\"healthy\": true, \"weight\": 10,"
+	              "   \"endpoints\": {\"192.0.2.1\": {\"healthy\": false}}},"
+	              " \"eu-west\": {\"healthy\": true,"
+	              "   \"endpoints\": {\"2001:db8::1\": {\"healthy\": true},"
+	              "                   \"bogus\": {\"healthy\": true}}}}}",
+	              now, "bad_address");
 	expect_reject("{\"regions\": {"
-		      " \"us-east\": {\"healthy\": true,"
-		      "   \"endpoints\": {\"192.0.2.1\": {\"healthy\": false}}},"
-		      " \"eu-west\": {\"healthy\": true, \"weight\": 200}}}",
-		      now, "bad_weight");
+	              " \"us-east\": {\"healthy\": true,"
+	              "   \"endpoints\": {\"192.0.2.1\": {\"healthy\": false}}},"
+	              " \"eu-west\": {\"healthy\": true, \"weight\": 200}}}",
+	              now, "bad_weight");
 	expect_reject("{\"regions\": {"
-		      " \"us-east\": {\"healthy\": true,"
-		      "   \"endpoints\": {\"192.0.2.1\": {\"healthy\": false}}},"
-		      " \"nowhere\": {\"healthy\": true}}}",
-		      now, "unknown_region");
+	              " \"us-east\": {\"healthy\": true,"
+	              "   \"endpoints\": {\"192.0.2.1\": {\"healthy\": false}}},"
+	              " \"nowhere\": {\"healthy\": true}}}",
+	              now, "unknown_region");
 }
 END_TEST
 
@@ -491,16 +490,17 @@ START_TEST(test_feed_reject_duplicates)
 {
 	time_t now = base_time();
 	expect_reject("{\"regions\": {\"us-east\": {\"healthy\": true},"
-		      " \"us-east\": {\"healthy\": false}}}",
-		      now, "not_json");
+	              " \"us-east\": {\"healthy\": false}}}",
+	              now, "not_json");
 	expect_reject("{\"regions\": {\"us-east\": {\"healthy\": true, \"weight\": 10,"
-		      " \"weight\": 20}}}",
-		      now, "not_json");
+	              " \"weight\": 20}}}",
+	              now, "not_json");
 	expect_reject("{\"regions\": {\"us-east\": {\"healthy\": true, \"healthy\": false}}}", now,
-		      "not_json");
-	expect_reject("{\"regions\": {\"us-east\": {\"healthy\": true, \"endpoints\": {"
-		      " \"192.0.2.1\": {\"healthy\": true}, \"192.0.2.1\": {\"healthy\": false}}}}}",
-		      now, "not_json");
+	              "not_json");
+	expect_reject(
+	    "{\"regions\": {\"us-east\": {\"healthy\": true, \"endpoints\": {"
+	    " \"192.0.2.1\": {\"healthy\": true}, \"192.0.2.1\": {\"healthy\": false}}}}}",
+	    now, "not_json");
 	expect_reject("{\"regions\": {}, \"regions\": {}}", now, "not_json");
 }
 END_TEST
@@ -522,7 +522,7 @@ START_TEST(test_feed_reject_too_large)
 	const char *reason = NULL;
 	char detail[256] = "";
 	ck_assert(feed_parse(big, FEED_MAX_BYTES, &frt, now, MAX_AGE, &doc, &reason, detail,
-			     sizeof(detail)));
+	                     sizeof(detail)));
 	ck_assert_uint_eq(doc.nregions, 1);
 	feed_doc_free(&doc);
 	free(big);
@@ -613,17 +613,17 @@ START_TEST(test_feed_time_formats)
 	time_t now = base_time();
 	static const char regions[] = "{\"us-east\": {\"healthy\": true}}";
 	static const char *const bad[] = {
-		"2026-11-27 20:00:00",
-		"2026-11-27 20:00:00Z",
-		"2026-11-27T20:00:00+01:00",
-		"2026-11-27T20:00:00-05:00",
-		"2026-11-27T20:00:00",
-		"2026-11-27T20:00:00Zjunk",
-		"2026-11-27T20:00:00.Z",
-		"2026-11-27",
-		"yesterday",
-		"",
-		NULL,
+	    "2026-11-27 20:00:00",
+	    "2026-11-27 20:00:00Z",
+	    "2026-11-27T20:00:00+01:00",
+	    "2026-11-27T20:00:00-05:00",
+	    "2026-11-27T20:00:00",
+	    "2026-11-27T20:00:00Zjunk",
+	    "2026-11-27T20:00:00.Z",
+	    "2026-11-27",
+	    "yesterday",
+	    "",
+	    NULL,
 	};
 	for (int i = 0; bad[i]; i++) {
 		char *text = doc_with_time(bad[i], regions);
@@ -635,18 +635,18 @@ START_TEST(test_feed_time_formats)
 	expect_reject("{\"generated_at\": null, \"regions\": {}}", now, "bad_time");
 
 	static const char *const good[] = {
-		"2026-11-27T20:00:00Z",
-		"2026-11-27T20:00:00.123Z",
-		"2026-11-27T20:00:00.5Z",
-		"2026-11-27T20:00:00+00:00",
-		NULL,
+	    "2026-11-27T20:00:00Z",
+	    "2026-11-27T20:00:00.123Z",
+	    "2026-11-27T20:00:00.5Z",
+	    "2026-11-27T20:00:00+00:00",
+	    NULL,
 	};
 	for (int i = 0; good[i]; i++) {
 		char *text = doc_with_time(good[i], regions);
 		struct feed_doc doc;
 		expect_accept(text, now, &doc);
 		ck_assert_msg(doc.generated_at == now, "%s: generated_at %lld, want %lld", good[i],
-			      (long long)doc.generated_at, (long long)now);
+		              (long long)doc.generated_at, (long long)now);
 		feed_doc_free(&doc);
 		free(text);
 	}
@@ -662,11 +662,11 @@ START_TEST(test_feed_time_not_rfc3339)
 	time_t now = base_time();
 	static const char regions[] = "{\"us-east\": {\"healthy\": true}}";
 	static const char *const bad[] = {
-		" 2026-11-27T20:00:00Z",  /* leading blank */
-		"2026-11-27T20: 0: 0Z",   /* blank-padded fields */
-		"2026-11-27T20:0:0Z",     /* one-digit minute and second */
-		"2026-11-27T19:59:61Z",   /* second 61 (20:00:01 when normalized) */
-		NULL,
+	    " 2026-11-27T20:00:00Z", /* leading blank */
+	    "2026-11-27T20: 0: 0Z",  /* blank-padded fields */
+	    "2026-11-27T20:0:0Z",    /* one-digit minute and second */
+	    "2026-11-27T19:59:61Z",  /* second 61 (20:00:01 when normalized) */
+	    NULL,
 	};
 	char accepted[512] = "";
 	for (int i = 0; bad[i]; i++) {
@@ -675,7 +675,7 @@ START_TEST(test_feed_time_not_rfc3339)
 		const char *reason = NULL;
 		char detail[256];
 		if (feed_parse(text, strlen(text), &frt, now, MAX_AGE, &doc, &reason, detail,
-			       sizeof(detail))) {
+		               sizeof(detail))) {
 			size_t n = strlen(accepted);
 			snprintf(accepted + n, sizeof(accepted) - n, " \"%s\"", bad[i]);
 			feed_doc_free(&doc);
@@ -696,8 +696,8 @@ START_TEST(test_feed_detail_truncated)
 	char detail[8];
 	memset(detail, 'X', sizeof(detail));
 	const char *text = "{\"regions\": {\"a-very-long-region-name\": {\"healthy\": true}}}";
-	ck_assert(!feed_parse(text, strlen(text), &frt, base_time(), MAX_AGE, &doc, &reason,
-			      detail, sizeof(detail)));
+	ck_assert(!feed_parse(text, strlen(text), &frt, base_time(), MAX_AGE, &doc, &reason, detail,
+	                      sizeof(detail)));
 	ck_assert_str_eq(reason, "unknown_region");
 	ck_assert_uint_eq(strnlen(detail, sizeof(detail)), sizeof(detail) - 1);
 }
@@ -720,7 +720,8 @@ static void set_v4(struct endpoint *e, const char *s)
 	memset(e, 0, sizeof(*e));
 	ck_assert_int_eq(inet_pton(AF_INET, s, e->addr), 1);
 	e->hash = svc_mix(((uint64_t)e->addr[0] << 24 | (uint64_t)e->addr[1] << 16 |
-			   (uint64_t)e->addr[2] << 8 | e->addr[3]) ^ 0x4444);
+	                   (uint64_t)e->addr[2] << 8 | e->addr[3]) ^
+	                  0x4444);
 }
 
 static void set_v6(struct endpoint *e, const char *s)
@@ -1151,9 +1152,44 @@ START_TEST(test_choose_spill_past_last_region)
 	}
 	ck_assert_uint_eq(kept0 + kept1, 100000);
 	ck_assert_msg(fail_open == 0 && not_hashed == 0,
-		      "both regions up at weights 30 and 50: of 100000 answers %u are "
-		      "flagged fail_open and %u are not flagged hashed (want 0 and 0)",
-		      fail_open, not_hashed);
+	              "both regions up at weights 30 and 50: of 100000 answers %u are "
+	              "flagged fail_open and %u are not flagged hashed (want 0 and 0)",
+	              fail_open, not_hashed);
+	/* the remainder (70% x 50% = 35%) goes to the closest region with a
+	 * share: region 0 ends with 30% + 35%, region 1 with 35% */
+	ck_assert_msg(kept0 >= 63000 && kept0 <= 67000, "region 0: %u of 100000, want 65%% +-2%%",
+	              kept0);
+	ck_assert_msg(kept1 >= 33000 && kept1 <= 37000, "region 1: %u of 100000, want 35%% +-2%%",
+	              kept1);
+
+	/* the closest drained (weight 0) and the closest with a share down:
+	 * the remainder goes to the closest that is up with a share */
+	svc_init(&t, 3, 1, 0);
+	hs_init(&h, 3);
+	h.regions[0].weight = 0;
+	h.regions[1].weight = 40;
+	h.regions[2].weight = 50;
+	unsigned kept[3] = {0};
+	for (unsigned i = 0; i < 100000; i++) {
+		svc_choose(&t.s, order012, 3, client(i), 1, &h.hs, &c);
+		ck_assert(!c.fail_open);
+		ck_assert(c.hashed);
+		kept[c.sr - t.regions]++;
+	}
+	/* region 1: 40% + 60% x 50% = 70%; region 2: 30% */
+	ck_assert_uint_eq(kept[0], 0);
+	ck_assert_msg(kept[1] >= 68000 && kept[1] <= 72000, "region 1: %u, want 70%% +-2%%",
+	              kept[1]);
+	ck_assert_msg(kept[2] >= 28000 && kept[2] <= 32000, "region 2: %u, want 30%% +-2%%",
+	              kept[2]);
+	h.regions[1].up = false;
+	memset(kept, 0, sizeof(kept));
+	for (unsigned i = 0; i < 100000; i++) {
+		svc_choose(&t.s, order012, 3, client(i), 1, &h.hs, &c);
+		ck_assert(!c.fail_open);
+		kept[c.sr - t.regions]++;
+	}
+	ck_assert_uint_eq(kept[2], 100000); /* the only one left with a share */
 }
 END_TEST
 
@@ -1176,9 +1212,9 @@ START_TEST(test_choose_single_region_partial_weight)
 		fail_open += c.fail_open;
 	}
 	ck_assert_msg(fail_open == 0,
-		      "%u of 10000 answers flagged fail_open with the only region up at "
-		      "weight 50",
-		      fail_open);
+	              "%u of 10000 answers flagged fail_open with the only region up at "
+	              "weight 50",
+	              fail_open);
 }
 END_TEST
 
@@ -1288,9 +1324,9 @@ static atomic_bool writer_done;
 
 struct reader_result {
 	unsigned long reads;
-	unsigned long inconsistent;   /* regions disagreeing, wrong shape */
-	unsigned long backwards;      /* a generation older than one seen before */
-	unsigned long changes;        /* generation different from the previous read */
+	unsigned long inconsistent; /* regions disagreeing, wrong shape */
+	unsigned long backwards;    /* a generation older than one seen before */
+	unsigned long changes;      /* generation different from the previous read */
 	uint64_t first, last;
 };
 
@@ -1409,8 +1445,8 @@ START_TEST(test_publish_concurrent_readers)
 	ck_assert_uint_eq(shared_hs->generation, PUB_ROUNDS + 1);
 	for (int i = 0; i < PUB_READERS; i++) {
 		fprintf(stderr, "reader %d: %lu reads, %lu generation changes, %llu..%llu\n", i,
-			res[i].reads, res[i].changes, (unsigned long long)res[i].first,
-			(unsigned long long)res[i].last);
+		        res[i].reads, res[i].changes, (unsigned long long)res[i].first,
+		        (unsigned long long)res[i].last);
 		ck_assert_uint_eq(res[i].inconsistent, 0);
 		ck_assert_uint_eq(res[i].backwards, 0);
 		ck_assert_uint_gt(res[i].reads, 0);
