@@ -61,6 +61,9 @@ struct answer_counters {
 	uint64_t ecs_ignored;      /* ECS present but not used (untrusted, /0) */
 	uint64_t ecs_malformed;
 	uint64_t rank_cache_miss;
+	uint64_t tcp_accepted;
+	uint64_t tcp_closed;
+	uint64_t tcp_evicted;      /* closed to make room under the cap */
 };
 
 /* One cached region order: per (service, GeoIP record), per worker. */

@@ -100,10 +100,23 @@ typedef void (*health_publish_fn)(struct health_snapshot *hs, void *arg);
 /* Start the prober thread for cfg's regions (regions without a feed stay as
  * start_state says). publish() is called from the prober thread with each
  * new snapshot (ownership passes) and once before health_start returns with
- * the start-up state. NULL when no region has a feed (nothing to do); the
- * start-up state is still published. */
+ * the start-up state. The thread runs even without feeds, for overrides. */
 struct health *health_start(const struct config *cfg, const struct region_table *rt,
 			    health_publish_fn publish, void *arg);
 void health_stop(struct health *h);
+
+/* Admin overrides, from any thread; they take effect at once (a new
+ * snapshot). health_drain: GD_ENOTFOUND for an unknown region.
+ * health_endpoint_override: state 1 up, 0 down, -1 back to the feeds
+ * (auto); GD_EINVAL for a bad address. The address counts in every region. */
+int health_drain(struct health *h, const char *region, bool drain);
+int health_endpoint_override(struct health *h, const char *addr, int state);
+/* Carry the overrides of from (regions matched by name) into to. */
+void health_copy_overrides(struct health *to, struct health *from);
+
+struct strbuf;
+/* The regions as a JSON object body (for /status), and the health metrics. */
+void health_status_json(struct health *h, struct strbuf *sb);
+void health_metrics(struct health *h, struct strbuf *sb);
 
 #endif

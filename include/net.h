@@ -44,4 +44,12 @@ void server_stop(struct server *srv);
 /* Sum of every worker's counters. */
 void server_counters(const struct server *srv, struct answer_counters *sum);
 
+struct strbuf;
+/* Prometheus samples of the serving side (queries, rcodes, ECS, TCP, zone
+ * serials, answers per service and region). From any registered RCU
+ * reader thread; never blocks a worker. */
+void server_metrics(struct server *srv, struct strbuf *sb);
+/* The loaded zones as a JSON array (for /status). */
+void server_status_zones(struct server *srv, struct strbuf *sb);
+
 #endif

@@ -14,6 +14,7 @@
 #include "config.h"
 #include "gd.h"
 #include "log.h"
+#include "metrics.h"
 #include "service.h"
 
 #include <arpa/inet.h>
@@ -296,6 +297,8 @@ struct region_state {
 	uint8_t weight;
 	unsigned down_after, up_after, max_age;
 	bool keep_on_loss;     /* feed failures do not count: state kept */
+	bool drained;          /* admin override: weight 0 */
+	time_t last_good;      /* last document that described this region */
 	struct endpoint_state *eps;
 	size_t neps;
 	const char *last_reason;
@@ -321,6 +324,12 @@ struct feed {
 	char *last_text;
 	size_t last_len;
 	uint64_t polls_ok, polls_failed;
+	time_t last_ok;        /* 0 = never */
+};
+
+struct endpoint_override {
+	uint8_t key[17];       /* family + address */
+	bool up;               /* forced up, or forced down */
 };
 
 struct health {
@@ -337,7 +346,23 @@ struct health {
 	uint64_t generation;
 	bool dirty;
 	bool all_down;         /* every region down or drained (logged) */
+	/* the prober's state is read by the HTTP thread (status, metrics) and
+	 * changed by admin overrides: both under this lock */
+	pthread_mutex_t lock;
+	struct event *kick;    /* wakes the prober to publish after an override */
+	struct endpoint_override *overrides;
+	size_t noverrides;
+	bool started;
 };
+
+/* The admin override of an endpoint: 1 up, 0 down, -1 none. */
+static int override_of(const struct health *hp, const uint8_t *key)
+{
+	for (size_t i = 0; i < hp->noverrides; i++)
+		if (memcmp(hp->overrides[i].key, key, 17) == 0)
+			return hp->overrides[i].up ? 1 : 0;
+	return -1;
+}
 
 static struct health_snapshot *build_snapshot(struct health *hp)
 {
@@ -349,32 +374,46 @@ static struct health_snapshot *build_snapshot(struct health *hp)
 		const struct region_state *rs = &hp->regions[i];
 		struct health_region *r = &hs->regions[i];
 		r->up = rs->h.up;
-		r->weight = rs->weight;
-		size_t down = 0;
-		for (size_t k = 0; k < rs->neps; k++)
-			down += !rs->eps[k].h.up;
-		if (down) {
-			uint8_t(*d)[17] = xcalloc(down, 17);
-			size_t j = 0;
-			for (size_t k = 0; k < rs->neps; k++)
-				if (!rs->eps[k].h.up)
-					memcpy(d[j++], rs->eps[k].key, 17);
+		r->weight = rs->drained ? 0 : rs->weight;
+		/* down: damped feed state, then admin overrides on top */
+		uint8_t(*d)[17] = xcalloc(rs->neps + hp->noverrides + 1, 17);
+		size_t j = 0;
+		for (size_t k = 0; k < rs->neps; k++) {
+			int forced = override_of(hp, rs->eps[k].key);
+			if (forced == 0 || (forced < 0 && !rs->eps[k].h.up))
+				memcpy(d[j++], rs->eps[k].key, 17);
+		}
+		for (size_t k = 0; k < hp->noverrides; k++) {
+			bool known = false;
+			for (size_t e = 0; e < rs->neps; e++)
+				known |= memcmp(rs->eps[e].key, hp->overrides[k].key, 17) == 0;
+			if (!known && !hp->overrides[k].up)
+				memcpy(d[j++], hp->overrides[k].key, 17);
+		}
+		if (j) {
 			r->down = (const uint8_t(*)[17])d;
-			r->ndown = (uint16_t)down;
+			r->ndown = (uint16_t)j;
+		} else {
+			free(d);
 		}
 	}
 	return hs;
 }
 
-static void publish(struct health *hp)
+/* Called with hp->lock held; releases it before handing the snapshot over
+ * (the hand-over waits for an RCU grace period). */
+static void publish_unlock(struct health *hp)
 {
-	if (!hp->dirty)
+	if (!hp->dirty) {
+		pthread_mutex_unlock(&hp->lock);
 		return;
+	}
 	hp->dirty = false;
 	/* services fail open when nothing qualifies: say so once per change */
 	size_t usable = 0;
 	for (size_t i = 0; i < hp->nregions; i++)
-		usable += hp->regions[i].h.up && hp->regions[i].weight > 0;
+		usable += hp->regions[i].h.up && hp->regions[i].weight > 0 &&
+			  !hp->regions[i].drained;
 	bool none = hp->nregions > 0 && usable == 0;
 	if (none != hp->all_down) {
 		hp->all_down = none;
@@ -384,7 +423,9 @@ static void publish(struct health *hp)
 		else
 			log_info("event=regions_available regions_usable=%zu", usable);
 	}
-	hp->publish(build_snapshot(hp), hp->arg);
+	struct health_snapshot *hs = build_snapshot(hp);
+	pthread_mutex_unlock(&hp->lock);
+	hp->publish(hs, hp->arg);
 }
 
 static struct endpoint_state *endpoint_state(struct region_state *rs, const uint8_t *key,
@@ -417,6 +458,7 @@ static void feed_result(struct feed *f, const struct feed_doc *doc, const char *
 			const char *detail)
 {
 	struct health *hp = f->hp;
+	pthread_mutex_lock(&hp->lock);
 	const char *new_state = doc ? "ok" : reason;
 	if (strcmp(new_state, f->state) != 0) {
 		if (doc)
@@ -426,10 +468,12 @@ static void feed_result(struct feed *f, const struct feed_doc *doc, const char *
 				 detail ? detail : "");
 		f->state = new_state;
 	}
-	if (doc)
+	if (doc) {
 		f->polls_ok++;
-	else
+		f->last_ok = time(NULL);
+	} else {
 		f->polls_failed++;
+	}
 	for (size_t i = 0; i < f->nregions; i++) {
 		struct region_state *rs = &hp->regions[f->regions[i]];
 		if (!doc) {
@@ -445,6 +489,7 @@ static void feed_result(struct feed *f, const struct feed_doc *doc, const char *
 			region_check(hp, rs, false, "missing_from_feed");
 			continue;
 		}
+		rs->last_good = time(NULL);
 		region_check(hp, rs, fr->healthy, "reported_unhealthy");
 		uint8_t w = (uint8_t)(fr->weight < 0 ? 100 : fr->weight);
 		if (w != rs->weight) {
@@ -477,7 +522,7 @@ static void feed_result(struct feed *f, const struct feed_doc *doc, const char *
 			}
 		}
 	}
-	publish(hp);
+	publish_unlock(hp);
 }
 
 static void feed_text(struct feed *f, const char *text, size_t len)
@@ -607,10 +652,20 @@ static void poll_cb(evutil_socket_t fd, short what, void *arg)
 		poll_http(f);
 }
 
+static void kick_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct health *hp = arg;
+	(void)fd;
+	(void)what;
+	pthread_mutex_lock(&hp->lock);
+	publish_unlock(hp);
+}
+
 static void *health_main(void *arg)
 {
 	struct health *hp = arg;
-	event_base_dispatch(hp->base);
+	/* keep running without feeds: overrides still arrive */
+	event_base_loop(hp->base, EVLOOP_NO_EXIT_ON_EMPTY);
 	return NULL;
 }
 
@@ -623,6 +678,7 @@ struct health *health_start(const struct config *cfg, const struct region_table 
 			    health_publish_fn publish_fn, void *arg)
 {
 	struct health *hp = xcalloc(1, sizeof(*hp));
+	pthread_mutex_init(&hp->lock, NULL);
 	hp->own_rt.n = rt->n;
 	hp->own_rt.regions = xcalloc(rt->n + 1, sizeof(struct region));
 	for (size_t i = 0; i < rt->n; i++) {
@@ -691,13 +747,11 @@ struct health *health_start(const struct config *cfg, const struct region_table 
 		rs->feed = f;
 	}
 	/* the start-up state, before any feed answered */
+	pthread_mutex_lock(&hp->lock);
 	hp->dirty = true;
-	publish(hp);
-	if (hp->nfeeds == 0) {
-		health_stop(hp);
-		return NULL;
-	}
+	publish_unlock(hp);
 	hp->base = event_base_new();
+	hp->kick = event_new(hp->base, -1, 0, kick_cb, hp);
 	for (size_t k = 0; k < hp->nfeeds; k++) {
 		struct feed *f = &hp->feeds[k];
 		f->timer = event_new(hp->base, -1, EV_PERSIST, poll_cb, f);
@@ -714,11 +768,10 @@ struct health *health_start(const struct config *cfg, const struct region_table 
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (rc != 0) {
 		log_error("event=health_thread_failed error=\"%s\"", strerror(rc));
-		event_base_free(hp->base);
-		hp->base = NULL;
 		health_stop(hp);
 		return NULL;
 	}
+	hp->started = true;
 	return hp;
 }
 
@@ -726,7 +779,7 @@ void health_stop(struct health *hp)
 {
 	if (!hp)
 		return;
-	if (hp->base) {
+	if (hp->base && hp->started) {
 		event_base_loopbreak(hp->base);
 		pthread_join(hp->thread, NULL);
 	}
@@ -744,12 +797,221 @@ void health_stop(struct health *hp)
 	}
 	for (size_t i = 0; i < hp->nregions; i++)
 		free(hp->regions[i].eps);
+	if (hp->kick)
+		event_free(hp->kick);
 	if (hp->base)
 		event_base_free(hp->base);
+	free(hp->overrides);
+	pthread_mutex_destroy(&hp->lock);
 	for (size_t i = 0; i < hp->own_rt.n; i++)
 		free(hp->own_rt.regions[i].name);
 	free(hp->own_rt.regions);
 	free(hp->feeds);
 	free(hp->regions);
 	free(hp);
+}
+
+/* ---- admin overrides, status and metrics (HTTP thread) ---- */
+
+int health_drain(struct health *hp, const char *region, bool drain)
+{
+	int rc = GD_ENOTFOUND;
+	pthread_mutex_lock(&hp->lock);
+	for (size_t i = 0; i < hp->nregions; i++) {
+		struct region_state *rs = &hp->regions[i];
+		if (strcmp(rs->name, region) != 0)
+			continue;
+		if (rs->drained != drain) {
+			rs->drained = drain;
+			hp->dirty = true;
+		}
+		rc = GD_OK;
+	}
+	pthread_mutex_unlock(&hp->lock);
+	if (rc == GD_OK)
+		event_active(hp->kick, EV_TIMEOUT, 0);
+	return rc;
+}
+
+int health_endpoint_override(struct health *hp, const char *addr, int state)
+{
+	uint8_t key[17] = {0};
+	if (inet_pton(AF_INET, addr, key + 1) == 1)
+		key[0] = 1;
+	else if (inet_pton(AF_INET6, addr, key + 1) == 1)
+		key[0] = 2;
+	else
+		return GD_EINVAL;
+	pthread_mutex_lock(&hp->lock);
+	size_t i;
+	for (i = 0; i < hp->noverrides; i++)
+		if (memcmp(hp->overrides[i].key, key, 17) == 0)
+			break;
+	if (state < 0) {
+		if (i < hp->noverrides)
+			hp->overrides[i] = hp->overrides[--hp->noverrides];
+	} else {
+		if (i == hp->noverrides) {
+			hp->overrides = xrealloc(hp->overrides, (i + 1) * sizeof(*hp->overrides));
+			memcpy(hp->overrides[i].key, key, 17);
+			hp->noverrides++;
+		}
+		hp->overrides[i].up = state > 0;
+	}
+	hp->dirty = true;
+	pthread_mutex_unlock(&hp->lock);
+	event_active(hp->kick, EV_TIMEOUT, 0);
+	return GD_OK;
+}
+
+void health_copy_overrides(struct health *to, struct health *from)
+{
+	if (!to || !from)
+		return;
+	pthread_mutex_lock(&from->lock);
+	pthread_mutex_lock(&to->lock);
+	for (size_t i = 0; i < from->nregions; i++)
+		for (size_t k = 0; k < to->nregions; k++)
+			if (from->regions[i].drained &&
+			    strcmp(from->regions[i].name, to->regions[k].name) == 0)
+				to->regions[k].drained = true;
+	free(to->overrides);
+	to->overrides = NULL;
+	to->noverrides = from->noverrides;
+	if (from->noverrides) {
+		to->overrides = xmalloc(from->noverrides * sizeof(*to->overrides));
+		memcpy(to->overrides, from->overrides, from->noverrides * sizeof(*to->overrides));
+	}
+	to->dirty = true;
+	pthread_mutex_unlock(&to->lock);
+	pthread_mutex_unlock(&from->lock);
+	event_active(to->kick, EV_TIMEOUT, 0);
+}
+
+static void iso_time(time_t t, char *buf, size_t cap)
+{
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(buf, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static void key_str(const uint8_t *key, char *buf, size_t cap)
+{
+	inet_ntop(key[0] == 2 ? AF_INET6 : AF_INET, key + 1, buf, (socklen_t)cap);
+}
+
+void health_status_json(struct health *hp, struct strbuf *sb)
+{
+	pthread_mutex_lock(&hp->lock);
+	sb_puts(sb, "{");
+	for (size_t i = 0; i < hp->nregions; i++) {
+		const struct region_state *rs = &hp->regions[i];
+		char t[32];
+		sb_printf(sb, "%s\n    \"", i ? "," : "");
+		sb_json_string(sb, rs->name);
+		const char *why = rs->drained ? "override" :
+				  !rs->feed ? "no_feed" :
+				  (rs->h.fails || rs->h.oks) ? "damping" : "feed";
+		sb_printf(sb, "\": { \"state\": \"%s\", \"effective_weight\": %u, "
+			  "\"feed_weight\": %u, \"drained\": %s, \"why\": \"%s\"",
+			  rs->h.up ? "up" : "down", rs->drained ? 0 : rs->weight, rs->weight,
+			  rs->drained ? "true" : "false", why);
+		if (rs->last_reason)
+			sb_printf(sb, ", \"last_failure\": \"%s\"", rs->last_reason);
+		if (rs->feed) {
+			sb_puts(sb, ", \"feed\": \"");
+			sb_json_string(sb, rs->feed->spec);
+			sb_printf(sb, "\", \"feed_state\": \"%s\"", rs->feed->state);
+		}
+		if (rs->last_good) {
+			iso_time(rs->last_good, t, sizeof(t));
+			sb_printf(sb, ", \"last_feed\": \"%s\"", t);
+		}
+		sb_puts(sb, ", \"endpoints\": {");
+		bool first = true;
+		for (size_t k = 0; k < rs->neps; k++) {
+			char a[64];
+			key_str(rs->eps[k].key, a, sizeof(a));
+			int forced = override_of(hp, rs->eps[k].key);
+			bool up = forced < 0 ? rs->eps[k].h.up : forced == 1;
+			sb_printf(sb, "%s \"%s\": { \"state\": \"%s\", \"why\": \"%s\" }",
+				  first ? "" : ",", a, up ? "up" : "down",
+				  forced >= 0 ? "override" : "feed");
+			first = false;
+		}
+		sb_puts(sb, " } }");
+	}
+	sb_puts(sb, "\n  }");
+	if (hp->noverrides) {
+		sb_puts(sb, ",\n  \"endpoint_overrides\": {");
+		for (size_t k = 0; k < hp->noverrides; k++) {
+			char a[64];
+			key_str(hp->overrides[k].key, a, sizeof(a));
+			sb_printf(sb, "%s \"%s\": \"%s\"", k ? "," : "", a,
+				  hp->overrides[k].up ? "up" : "down");
+		}
+		sb_puts(sb, " }");
+	}
+	pthread_mutex_unlock(&hp->lock);
+}
+
+void health_metrics(struct health *hp, struct strbuf *sb)
+{
+	pthread_mutex_lock(&hp->lock);
+	metrics_family(sb, "geodnsd_region_up", "gauge",
+		       "1 when the region is up after damping, else 0.");
+	for (size_t i = 0; i < hp->nregions; i++) {
+		const char *l[] = {"region", hp->regions[i].name, NULL};
+		metrics_sample_u64(sb, "geodnsd_region_up", l, hp->regions[i].h.up);
+	}
+	metrics_family(sb, "geodnsd_region_weight", "gauge",
+		       "Effective weight of the region, 0..100 (0 when drained).");
+	for (size_t i = 0; i < hp->nregions; i++) {
+		const char *l[] = {"region", hp->regions[i].name, NULL};
+		metrics_sample_u64(sb, "geodnsd_region_weight", l,
+				   hp->regions[i].drained ? 0 : hp->regions[i].weight);
+	}
+	metrics_family(sb, "geodnsd_region_drained", "gauge",
+		       "1 when an admin override drains the region.");
+	for (size_t i = 0; i < hp->nregions; i++) {
+		const char *l[] = {"region", hp->regions[i].name, NULL};
+		metrics_sample_u64(sb, "geodnsd_region_drained", l, hp->regions[i].drained);
+	}
+	metrics_family(sb, "geodnsd_endpoint_up", "gauge",
+		       "1 when an endpoint named by a feed or an override is up.");
+	for (size_t i = 0; i < hp->nregions; i++) {
+		const struct region_state *rs = &hp->regions[i];
+		for (size_t k = 0; k < rs->neps; k++) {
+			char a[64];
+			key_str(rs->eps[k].key, a, sizeof(a));
+			int forced = override_of(hp, rs->eps[k].key);
+			const char *l[] = {"region", rs->name, "endpoint", a, NULL};
+			metrics_sample_u64(sb, "geodnsd_endpoint_up", l,
+					   forced < 0 ? rs->eps[k].h.up : forced == 1);
+		}
+	}
+	metrics_family(sb, "geodnsd_endpoint_override", "gauge",
+		       "Admin endpoint overrides: 1 forced up, 0 forced down.");
+	for (size_t k = 0; k < hp->noverrides; k++) {
+		char a[64];
+		key_str(hp->overrides[k].key, a, sizeof(a));
+		const char *l[] = {"endpoint", a, NULL};
+		metrics_sample_u64(sb, "geodnsd_endpoint_override", l, hp->overrides[k].up);
+	}
+	metrics_family(sb, "geodnsd_feed_polls_total", "counter", "Feed polls by result.");
+	for (size_t k = 0; k < hp->nfeeds; k++) {
+		const char *ok[] = {"feed", hp->feeds[k].spec, "result", "ok", NULL};
+		const char *bad[] = {"feed", hp->feeds[k].spec, "result", "failed", NULL};
+		metrics_sample_u64(sb, "geodnsd_feed_polls_total", ok, hp->feeds[k].polls_ok);
+		metrics_sample_u64(sb, "geodnsd_feed_polls_total", bad, hp->feeds[k].polls_failed);
+	}
+	metrics_family(sb, "geodnsd_feed_seconds_since_success", "gauge",
+		       "Seconds since the feed last gave a good document (-1: never).");
+	time_t now = time(NULL);
+	for (size_t k = 0; k < hp->nfeeds; k++) {
+		const char *l[] = {"feed", hp->feeds[k].spec, NULL};
+		metrics_sample(sb, "geodnsd_feed_seconds_since_success", l,
+			       hp->feeds[k].last_ok ? (double)(now - hp->feeds[k].last_ok) : -1);
+	}
+	pthread_mutex_unlock(&hp->lock);
 }

@@ -15,6 +15,8 @@
 #include "snapshot.h"
 #include "geo.h"
 #include "health.h"
+#include "http.h"
+#include "metrics.h"
 #include "service.h"
 #include "zone.h"
 
@@ -22,6 +24,8 @@
 #include <event2/event.h>
 #include <event2/thread.h>
 #include <getopt.h>
+#include <pthread.h>
+#include <time.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,7 +54,11 @@ static const char usage_text[] =
 	"See geodnsd(8) and geodnsd.conf(5).\n";
 
 struct app {
+	pthread_mutex_t lock;      /* one reload at a time (SIGHUP or HTTP) */
 	struct health *health;
+	struct http *http;
+	uint64_t reloads_ok, reloads_failed;
+	time_t last_reload_ok, started_at;
 	const char *config_path;
 	struct config *cfg;
 	struct server *srv;
@@ -73,27 +81,125 @@ static void log_snapshot(const struct snapshot *snap, const struct config *cfg)
 			 geo_layout_name(snap->geo, i));
 }
 
-static void on_hup(evutil_socket_t sig, short what, void *arg)
+/* Do two configs describe the same regions and health settings? Those are
+ * fixed for the life of the process (the prober and its overrides hang on
+ * them); everything else reloads. */
+static bool same_regions(const struct config *a, const struct config *b)
 {
-	struct app *app = arg;
-	(void)sig;
-	(void)what;
+	if (a->nregions != b->nregions || a->health_interval != b->health_interval ||
+	    a->health_timeout != b->health_timeout || a->health_down_after != b->health_down_after ||
+	    a->health_up_after != b->health_up_after || a->health_max_age != b->health_max_age ||
+	    a->health_keep_on_feed_loss != b->health_keep_on_feed_loss)
+		return false;
+	for (size_t i = 0; i < a->nregions; i++) {
+		const struct region_config *x = &a->regions[i], *y = &b->regions[i];
+		if (strcmp(x->name, y->name) != 0 || x->lat != y->lat || x->lon != y->lon ||
+		    (x->feed == NULL) != (y->feed == NULL) || (x->feed && strcmp(x->feed, y->feed)) ||
+		    x->interval != y->interval || x->timeout != y->timeout ||
+		    x->down_after != y->down_after || x->up_after != y->up_after ||
+		    x->max_age != y->max_age || x->on_feed_loss != y->on_feed_loss)
+			return false;
+	}
+	return true;
+}
+
+static bool same_str(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+/*
+ * Reload the configuration, zones, services files and GeoIP databases: all
+ * built aside, swapped in together, or nothing changes. Returns 0 on
+ * success; on failure every error is logged and summarized in msg (may be
+ * NULL). Serialized by app->lock: SIGHUP and POST /v1/reload may race.
+ */
+static int app_reload(struct app *app, struct strbuf *msg)
+{
+	pthread_mutex_lock(&app->lock);
 	uint64_t t0 = now_ms();
 	struct diag diag = {0};
-	struct snapshot *snap = snapshot_build(app->cfg, app->generation + 1, &diag);
+	struct config *cfg = config_load(app->config_path, &diag);
+	struct snapshot *snap = NULL;
+	const char *why = NULL;
+	if (cfg && !same_regions(cfg, app->cfg)) {
+		diag_error(&diag, app->config_path, 0, 0,
+			   "regions or health settings changed: restart geodnsd to apply them");
+	} else if (cfg) {
+		snap = snapshot_build(cfg, app->generation + 1, &diag);
+	}
 	if (!snap) {
 		size_t errors = diag.errors;
+		if (msg)
+			for (size_t i = 0; i < diag.count; i++)
+				sb_printf(msg, "%s%s", i ? "\n" : "", diag.msgs[i]);
 		diag_flush_log(&diag);
-		log_error("event=reload result=failed errors=%zu action=keeping_old_data",
-			  errors);
-		return;
+		log_error("event=reload result=failed errors=%zu action=keeping_old_data", errors);
+		config_free(cfg);
+		__atomic_add_fetch(&app->reloads_failed, 1, __ATOMIC_RELAXED);
+		pthread_mutex_unlock(&app->lock);
+		(void)why;
+		return -1;
 	}
-	app->generation++;
 	diag_flush_log(&diag);
-	log_snapshot(snap, app->cfg);
+	/* settings bound at start-up stay until a restart */
+	bool listen_changed = cfg->nlisten != app->cfg->nlisten;
+	for (size_t i = 0; !listen_changed && i < cfg->nlisten; i++)
+		listen_changed = strcmp(cfg->listen[i].text, app->cfg->listen[i].text) != 0;
+	if (listen_changed || cfg->workers != app->cfg->workers ||
+	    !same_str(cfg->http_listen, app->cfg->http_listen) ||
+	    !same_str(cfg->http_token_file, app->cfg->http_token_file) ||
+	    cfg->tcp_idle_timeout != app->cfg->tcp_idle_timeout ||
+	    cfg->tcp_max_connections != app->cfg->tcp_max_connections)
+		log_warn("event=reload note=\"listen, workers, tcp and http settings change only "
+			 "with a restart\"");
+	app->generation++;
+	log_snapshot(snap, cfg);
 	server_publish(app->srv, snap);
-	log_info("event=reload result=ok zones=%zu ms=%llu", app->cfg->nzones,
+	struct config *old = app->cfg;
+	app->cfg = cfg;
+	config_free(old);
+	app->last_reload_ok = time(NULL);
+	__atomic_add_fetch(&app->reloads_ok, 1, __ATOMIC_RELAXED);
+	log_info("event=reload result=ok zones=%zu ms=%llu", cfg->nzones,
 		 (unsigned long long)(now_ms() - t0));
+	pthread_mutex_unlock(&app->lock);
+	return 0;
+}
+
+static void on_hup(evutil_socket_t sig, short what, void *arg)
+{
+	(void)sig;
+	(void)what;
+	app_reload(arg, NULL);
+}
+
+static int hook_reload(void *arg, struct strbuf *msg)
+{
+	return app_reload(arg, msg);
+}
+
+static struct health *hook_health(void *arg)
+{
+	return ((struct app *)arg)->health;
+}
+
+static void hook_metrics(void *arg, struct strbuf *sb)
+{
+	struct app *app = arg;
+	metrics_family(sb, "geodnsd_reloads_total", "counter", "Reloads by result.");
+	const char *ok[] = {"result", "ok", NULL}, *bad[] = {"result", "failed", NULL};
+	metrics_sample_u64(sb, "geodnsd_reloads_total", ok,
+			   __atomic_load_n(&app->reloads_ok, __ATOMIC_RELAXED));
+	metrics_sample_u64(sb, "geodnsd_reloads_total", bad,
+			   __atomic_load_n(&app->reloads_failed, __ATOMIC_RELAXED));
+	metrics_family(sb, "geodnsd_last_reload_success_timestamp_seconds", "gauge",
+		       "Unix time of the last good load (start-up or reload).");
+	metrics_sample_u64(sb, "geodnsd_last_reload_success_timestamp_seconds", NULL,
+			   (uint64_t)__atomic_load_n(&app->last_reload_ok, __ATOMIC_RELAXED));
+	metrics_family(sb, "geodnsd_start_timestamp_seconds", "gauge",
+		       "Unix time geodnsd started.");
+	metrics_sample_u64(sb, "geodnsd_start_timestamp_seconds", NULL, (uint64_t)app->started_at);
 }
 
 static void on_health(struct health_snapshot *hs, void *arg)
@@ -203,6 +309,26 @@ int main(int argc, char **argv)
 		config_free(app.cfg);
 		return 1;
 	}
+	pthread_mutex_init(&app.lock, NULL);
+	app.started_at = app.last_reload_ok = time(NULL);
+	if (app.cfg->http_listen) {
+		/* bound now, with the DNS sockets, before privileges are dropped */
+		struct diag hd = {0};
+		char *token = app.cfg->http_token_file ? http_read_token(app.cfg->http_token_file, &hd)
+						       : NULL;
+		struct http_hooks hooks = {hook_reload, hook_health, hook_metrics, &app};
+		if (!hd.errors)
+			app.http = http_create(app.cfg->http_listen, token, app.srv, &hooks, &hd);
+		free(token);
+		if (hd.errors) {
+			diag_flush_stderr(&hd);
+			server_stop(app.srv);
+			config_free(app.cfg);
+			return 1;
+		}
+		log_info("event=http_listening listen=%s admin=%s", app.cfg->http_listen,
+			 app.cfg->http_token_file ? "enabled" : "disabled");
+	}
 	if (!foreground) {
 		if (daemon(1, app.cfg->log_syslog ? 0 : 1) < 0) {
 			log_error("event=daemon_failed error=\"%s\"", strerror(errno));
@@ -214,6 +340,10 @@ int main(int argc, char **argv)
 
 	log_snapshot(snap, app.cfg);
 	app.health = health_start(app.cfg, &snap->regions, on_health, app.srv);
+	if (app.http && http_run(app.http) < 0) {
+		log_error("event=http_thread_failed");
+		return 1;
+	}
 	if (server_start(app.srv) < 0) {
 		health_stop(app.health);
 		server_stop(app.srv);
@@ -239,6 +369,7 @@ int main(int argc, char **argv)
 
 	event_base_dispatch(app.base);
 
+	http_stop(app.http);
 	health_stop(app.health);
 	server_stop(app.srv);
 	event_free(ev_hup);

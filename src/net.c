@@ -17,6 +17,7 @@
 #include "gd.h"
 #include "health.h"
 #include "log.h"
+#include "metrics.h"
 #include "snapshot.h"
 #include "wire.h"
 #include "zone.h"
@@ -85,7 +86,17 @@ struct worker {
 	uint8_t *tcp_out;
 };
 
+/* Service answer counts of snapshots already replaced, so counters never
+ * go backwards across reloads. Keyed by zone, service and region name. */
+struct carry {
+	char *zone, *service, *region;
+	uint64_t answers, fail_open;
+};
+
 struct server {
+	pthread_mutex_t carry_lock;
+	struct carry *carry;
+	size_t ncarry;
 	struct snapshot *snap;      /* RCU-protected */
 	struct health_snapshot *health; /* RCU-protected, from the prober */
 	unsigned tcp_max_message;
@@ -245,6 +256,7 @@ static void tcp_close(struct tcp_conn *c)
 	lru_unlink(w, c);
 	bufferevent_free(c->bev);
 	w->tcp_open--;
+	CTR_INC(w->aw.counters.tcp_closed);
 	free(c);
 }
 
@@ -313,8 +325,10 @@ static void tcp_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 {
 	struct worker *w = arg;
 	(void)l;
-	if (w->tcp_open >= w->tcp_max && w->lru_head)
+	if (w->tcp_open >= w->tcp_max && w->lru_head) {
 		tcp_close(w->lru_head); /* make room: the longest idle goes */
+		CTR_INC(w->aw.counters.tcp_evicted);
+	}
 	struct tcp_conn *c = calloc(1, sizeof(*c));
 	if (!c) {
 		evutil_closesocket(fd);
@@ -330,6 +344,7 @@ static void tcp_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 		return;
 	}
 	w->tcp_open++;
+	CTR_INC(w->aw.counters.tcp_accepted);
 	lru_push(w, c);
 	struct timeval idle = {(time_t)w->srv->tcp_idle, 0};
 	bufferevent_set_timeouts(c->bev, &idle, &idle);
@@ -374,6 +389,7 @@ fail:;
 struct server *server_create(const struct config *cfg, struct snapshot *snap)
 {
 	struct server *srv = xcalloc(1, sizeof(*srv));
+	pthread_mutex_init(&srv->carry_lock, NULL);
 	srv->snap = snap;
 	srv->tcp_max_message = cfg->tcp_max_message;
 	srv->tcp_idle = cfg->tcp_idle_timeout;
@@ -465,11 +481,74 @@ int server_start(struct server *srv)
 	return rc;
 }
 
+static struct carry *carry_find(struct server *srv, const char *zone, const char *service,
+				const char *region)
+{
+	for (size_t i = 0; i < srv->ncarry; i++) {
+		struct carry *c = &srv->carry[i];
+		if (strcmp(c->zone, zone) == 0 && strcmp(c->service, service) == 0 &&
+		    strcmp(c->region, region) == 0)
+			return c;
+	}
+	srv->carry = xrealloc(srv->carry, (srv->ncarry + 1) * sizeof(struct carry));
+	struct carry *c = &srv->carry[srv->ncarry++];
+	c->zone = xstrdup(zone);
+	c->service = xstrdup(service);
+	c->region = xstrdup(region);
+	c->answers = c->fail_open = 0;
+	return c;
+}
+
+/* Calls fn for every (zone, service, region) count of snap summed over
+ * workers; region "" carries the service's fail-open count. */
+static void snapshot_service_counts(const struct snapshot *snap,
+				    void (*fn)(void *arg, const char *zone, const char *svc,
+					       const char *region, uint64_t answers,
+					       uint64_t fail_open),
+				    void *arg)
+{
+	const struct answer_settings *set = &snap->settings;
+	if (!set->svc_answers)
+		return;
+	size_t nreg = snap->regions.n;
+	for (size_t zi = 0; zi < snap->db->count; zi++) {
+		const struct zone *z = snap->db->zones[zi];
+		for (size_t k = 0; z->services && k < z->services->n; k++) {
+			const struct service *svc = &z->services->svcs[k];
+			uint64_t fo = 0;
+			for (size_t w = 0; w < set->nworkers_max; w++)
+				fo += CTR_GET(set->svc_fail_open[w * set->nservices + svc->index]);
+			for (unsigned r = 0; r < svc->nregions; r++) {
+				size_t reg = svc->regions[r].region;
+				uint64_t n = 0;
+				for (size_t w = 0; w < set->nworkers_max; w++)
+					n += CTR_GET(set->svc_answers[(w * set->nservices +
+								       svc->index) * nreg + reg]);
+				fn(arg, z->origin_str, svc->name_str, snap->regions.regions[reg].name,
+				   n, 0);
+			}
+			fn(arg, z->origin_str, svc->name_str, "", 0, fo);
+		}
+	}
+}
+
+static void fold_cb(void *arg, const char *zone, const char *svc, const char *region,
+		    uint64_t answers, uint64_t fail_open)
+{
+	struct carry *c = carry_find(arg, zone, svc, region);
+	c->answers += answers;
+	c->fail_open += fail_open;
+}
+
 void server_publish(struct server *srv, struct snapshot *snap)
 {
 	struct snapshot *old = srv->snap;
 	rcu_assign_pointer(srv->snap, snap);
 	urcu_memb_synchronize_rcu();
+	/* no worker sees old any more: keep its counts */
+	pthread_mutex_lock(&srv->carry_lock);
+	snapshot_service_counts(old, fold_cb, srv);
+	pthread_mutex_unlock(&srv->carry_lock);
 	snapshot_free(old);
 }
 
@@ -534,5 +613,153 @@ void server_stop(struct server *srv)
 	free(srv->workers);
 	snapshot_free(srv->snap);
 	health_snapshot_free(srv->health);
+	for (size_t i = 0; i < srv->ncarry; i++) {
+		free(srv->carry[i].zone);
+		free(srv->carry[i].service);
+		free(srv->carry[i].region);
+	}
+	free(srv->carry);
+	pthread_mutex_destroy(&srv->carry_lock);
 	free(srv);
+}
+
+/* ---- metrics ---- */
+
+static const char *const rcode_names[24] = {
+	"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED", "YXDOMAIN",
+	"YXRRSET", "NXRRSET", "NOTAUTH", "NOTZONE", "RCODE11", "RCODE12", "RCODE13",
+	"RCODE14", "RCODE15", "BADVERS", "RCODE17", "RCODE18", "RCODE19", "RCODE20",
+	"RCODE21", "RCODE22", "OTHER"};
+
+static const char *qtype_name(unsigned t, char *buf, size_t cap)
+{
+	static const struct {
+		unsigned t;
+		const char *n;
+	} names[] = {{1, "A"},      {2, "NS"},     {5, "CNAME"},  {6, "SOA"},    {12, "PTR"},
+		     {13, "HINFO"}, {15, "MX"},    {16, "TXT"},   {28, "AAAA"},  {33, "SRV"},
+		     {35, "NAPTR"}, {39, "DNAME"}, {41, "OPT"},   {43, "DS"},    {44, "SSHFP"},
+		     {46, "RRSIG"}, {47, "NSEC"},  {48, "DNSKEY"}, {52, "TLSA"}, {64, "SVCB"},
+		     {65, "HTTPS"}, {99, "SPF"},   {251, "IXFR"}, {252, "AXFR"}, {255, "ANY"},
+		     {257, "CAA"}};
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (names[i].t == t)
+			return names[i].n;
+	if (t == 0)
+		return "OTHER";
+	snprintf(buf, cap, "TYPE%u", t);
+	return buf;
+}
+
+struct emit_ctx {
+	struct strbuf *sb;
+	struct server *srv;
+	bool fail_open;
+};
+
+static void emit_cb(void *arg, const char *zone, const char *svc, const char *region,
+		    uint64_t answers, uint64_t fail_open)
+{
+	struct emit_ctx *e = arg;
+	/* the current counts plus what earlier snapshots carried */
+	struct carry *c = carry_find(e->srv, zone, svc, region);
+	if (e->fail_open && !region[0]) {
+		const char *l[] = {"zone", zone, "service", svc, NULL};
+		metrics_sample_u64(e->sb, "geodnsd_service_fail_open_total", l,
+				   c->fail_open + fail_open);
+	} else if (!e->fail_open && region[0]) {
+		const char *l[] = {"zone", zone, "service", svc, "region", region, NULL};
+		metrics_sample_u64(e->sb, "geodnsd_service_answers_total", l, c->answers + answers);
+	}
+}
+
+void server_metrics(struct server *srv, struct strbuf *sb)
+{
+	struct answer_counters c;
+	server_counters(srv, &c);
+	metrics_family(sb, "geodnsd_queries_total", "counter", "DNS queries received by protocol.");
+	const char *udp[] = {"protocol", "udp", NULL}, *tcp[] = {"protocol", "tcp", NULL};
+	metrics_sample_u64(sb, "geodnsd_queries_total", udp, c.queries_udp);
+	metrics_sample_u64(sb, "geodnsd_queries_total", tcp, c.queries_tcp);
+	metrics_family(sb, "geodnsd_queries_by_qtype_total", "counter",
+		       "DNS queries with a question, by qtype.");
+	for (unsigned t = 0; t < 256; t++) {
+		if (!c.qtype[t])
+			continue;
+		char buf[16];
+		const char *l[] = {"qtype", qtype_name(t, buf, sizeof(buf)), NULL};
+		metrics_sample_u64(sb, "geodnsd_queries_by_qtype_total", l, c.qtype[t]);
+	}
+	metrics_family(sb, "geodnsd_responses_total", "counter", "Responses sent, by rcode.");
+	for (unsigned r = 0; r < 24; r++) {
+		if (!c.rcode[r] && r != 0)
+			continue;
+		const char *l[] = {"rcode", rcode_names[r], NULL};
+		metrics_sample_u64(sb, "geodnsd_responses_total", l, c.rcode[r]);
+	}
+	metrics_family(sb, "geodnsd_truncated_total", "counter",
+		       "Responses sent with TC=1 because they did not fit.");
+	metrics_sample_u64(sb, "geodnsd_truncated_total", NULL, c.truncated);
+	metrics_family(sb, "geodnsd_dropped_total", "counter",
+		       "Packets dropped without a response (QR=1, short, unsendable).");
+	metrics_sample_u64(sb, "geodnsd_dropped_total", NULL, c.dropped);
+	metrics_family(sb, "geodnsd_ecs_queries_total", "counter",
+		       "Queries with EDNS Client Subnet: used for a geo answer, ignored, "
+		       "malformed.");
+	const char *eu[] = {"result", "used", NULL}, *ei[] = {"result", "ignored", NULL},
+		   *em[] = {"result", "malformed", NULL};
+	metrics_sample_u64(sb, "geodnsd_ecs_queries_total", eu, c.ecs_used);
+	metrics_sample_u64(sb, "geodnsd_ecs_queries_total", ei, c.ecs_ignored);
+	metrics_sample_u64(sb, "geodnsd_ecs_queries_total", em, c.ecs_malformed);
+	metrics_family(sb, "geodnsd_geo_answers_total", "counter", "Answers for service names.");
+	metrics_sample_u64(sb, "geodnsd_geo_answers_total", NULL, c.geo_answers);
+	metrics_family(sb, "geodnsd_rank_cache_misses_total", "counter",
+		       "Region rankings computed (per service and GeoIP record, per worker).");
+	metrics_sample_u64(sb, "geodnsd_rank_cache_misses_total", NULL, c.rank_cache_miss);
+	metrics_family(sb, "geodnsd_tcp_connections_open", "gauge", "TCP connections open.");
+	metrics_sample_u64(sb, "geodnsd_tcp_connections_open", NULL,
+			   c.tcp_accepted - c.tcp_closed);
+	metrics_family(sb, "geodnsd_tcp_connections_total", "counter",
+		       "TCP connections accepted.");
+	metrics_sample_u64(sb, "geodnsd_tcp_connections_total", NULL, c.tcp_accepted);
+	metrics_family(sb, "geodnsd_tcp_connections_refused_total", "counter",
+		       "TCP connections closed to make room under tcp_max_connections.");
+	metrics_sample_u64(sb, "geodnsd_tcp_connections_refused_total", NULL, c.tcp_evicted);
+
+	urcu_memb_read_lock();
+	const struct snapshot *snap = rcu_dereference(srv->snap);
+	metrics_family(sb, "geodnsd_zone_serial", "gauge", "SOA serial of each loaded zone.");
+	for (size_t i = 0; i < snap->db->count; i++) {
+		const char *l[] = {"zone", snap->db->zones[i]->origin_str, NULL};
+		metrics_sample_u64(sb, "geodnsd_zone_serial", l, snap->db->zones[i]->serial);
+	}
+	pthread_mutex_lock(&srv->carry_lock);
+	struct emit_ctx e = {sb, srv, false};
+	metrics_family(sb, "geodnsd_service_answers_total", "counter",
+		       "Answers per service and chosen region.");
+	snapshot_service_counts(snap, emit_cb, &e);
+	e.fail_open = true;
+	metrics_family(sb, "geodnsd_service_fail_open_total", "counter",
+		       "Answers that failed open (every region down or drained).");
+	snapshot_service_counts(snap, emit_cb, &e);
+	pthread_mutex_unlock(&srv->carry_lock);
+	urcu_memb_read_unlock();
+}
+
+void server_status_zones(struct server *srv, struct strbuf *sb)
+{
+	urcu_memb_read_lock();
+	const struct snapshot *snap = rcu_dereference(srv->snap);
+	sb_puts(sb, "[");
+	for (size_t i = 0; i < snap->db->count; i++) {
+		const struct zone *z = snap->db->zones[i];
+		sb_printf(sb, "%s\n    { \"zone\": \"", i ? "," : "");
+		sb_json_string(sb, z->origin_str);
+		sb_printf(sb, "\", \"serial\": %u, \"records\": %zu, \"services\": %zu, "
+			  "\"file\": \"", z->serial, z->nrecords, z->services ? z->services->n : 0);
+		sb_json_string(sb, z->file);
+		sb_puts(sb, "\" }");
+	}
+	sb_puts(sb, "\n  ]");
+	urcu_memb_read_unlock();
 }

@@ -1,0 +1,59 @@
+/*
+ * http.h - the operations endpoint: Prometheus metrics, status, health
+ * check and the authenticated admin API, on libevent's evhttp server in a
+ * thread of its own (it never runs on a DNS worker).
+ */
+#ifndef GD_HTTP_H
+#define GD_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct diag;
+struct health;
+struct server;
+struct strbuf;
+
+enum http_route {
+	ROUTE_NOT_FOUND,
+	ROUTE_METRICS,      /* GET /metrics */
+	ROUTE_STATUS,       /* GET /status */
+	ROUTE_HEALTHZ,      /* GET /healthz */
+	ROUTE_DRAIN,        /* POST /v1/regions/{name}/drain */
+	ROUTE_UNDRAIN,      /* POST /v1/regions/{name}/undrain */
+	ROUTE_ENDPOINT,     /* POST /v1/endpoints/{addr}/state */
+	ROUTE_RELOAD,       /* POST /v1/reload */
+};
+
+/* Map a request path (without query) to a route; the {name} or {addr} part
+ * goes to arg. *post is set when the route takes POST (else GET). */
+enum http_route http_route_parse(const char *path, char *arg, size_t argcap, bool *post);
+
+/* Is the Authorization header "Bearer <token>"? Constant time in the token. */
+bool http_token_ok(const char *header, const char *token, size_t token_len);
+
+/* Read the admin token: the file must exist, be non-empty and not be
+ * readable by others. NULL with a diagnostic otherwise. */
+char *http_read_token(const char *path, struct diag *diag);
+
+struct http_hooks {
+	/* reload config, zones, services and GeoIP; 0 when it succeeded, with
+	 * the reason in msg otherwise */
+	int (*reload)(void *arg, struct strbuf *msg);
+	/* the current health prober (for overrides and status) */
+	struct health *(*health)(void *arg);
+	/* extra metrics and status fields of the application */
+	void (*metrics)(void *arg, struct strbuf *sb);
+	void *arg;
+};
+
+struct http;
+
+/* Bind listen (e.g. "127.0.0.1:8053") now; token may be NULL (admin calls
+ * refused). The thread starts with http_run(). NULL with a diagnostic. */
+struct http *http_create(const char *listen, const char *token, struct server *srv,
+			 const struct http_hooks *hooks, struct diag *diag);
+int http_run(struct http *h);
+void http_stop(struct http *h);
+
+#endif

@@ -1,0 +1,39 @@
+/*
+ * metrics.h - a growable text buffer and the Prometheus text exposition
+ * writer (version 0.0.4): one HELP and TYPE line per family, then samples
+ * with label values escaped.
+ */
+#ifndef GD_METRICS_H
+#define GD_METRICS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct strbuf {
+	char *buf;
+	size_t len, cap;
+};
+
+void sb_init(struct strbuf *sb);
+void sb_free(struct strbuf *sb);
+void sb_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sb_add(struct strbuf *sb, const char *s, size_t n);
+void sb_puts(struct strbuf *sb, const char *s);
+/* Append s escaped for a Prometheus label value (\\, \", \n). */
+void sb_label_value(struct strbuf *sb, const char *s);
+/* Append s escaped as a JSON string body (without the quotes). */
+void sb_json_string(struct strbuf *sb, const char *s);
+
+/* "# HELP name help\n# TYPE name type\n" */
+void metrics_family(struct strbuf *sb, const char *name, const char *type, const char *help);
+
+/*
+ * One sample: name{k1="v1",k2="v2"} value. labels is a NULL-terminated list
+ * of alternating keys and values (NULL for no labels).
+ */
+void metrics_sample(struct strbuf *sb, const char *name, const char *const *labels,
+		    double value);
+void metrics_sample_u64(struct strbuf *sb, const char *name, const char *const *labels,
+			uint64_t value);
+
+#endif

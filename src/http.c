@@ -1,0 +1,400 @@
+/*
+ * http.c - /metrics, /status, /healthz and the admin API.
+ *
+ * Admin calls need "Authorization: Bearer <token>" (compared in constant
+ * time); without a configured token they are refused with 403. A missing or
+ * wrong token is 401 with no detail, an unknown resource 404, a wrong method
+ * 405. Request bodies are limited to 4 KiB and headers to 8 KiB. Every admin
+ * call is logged as an audit line.
+ */
+#include "http.h"
+
+#include "config.h"
+#include "diag.h"
+#include "gd.h"
+#include "health.h"
+#include "log.h"
+#include "metrics.h"
+#include "net.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <urcu/urcu-memb.h>
+
+#define HTTP_MAX_BODY 4096
+#define HTTP_MAX_HEADERS 8192
+
+struct http {
+	struct event_base *base;
+	struct evhttp *evh;
+	pthread_t thread;
+	bool started;
+	struct server *srv;
+	struct http_hooks hooks;
+	char *token;
+	size_t token_len;
+};
+
+enum http_route http_route_parse(const char *path, char *arg, size_t argcap, bool *post)
+{
+	arg[0] = '\0';
+	*post = false;
+	if (strcmp(path, "/metrics") == 0)
+		return ROUTE_METRICS;
+	if (strcmp(path, "/status") == 0)
+		return ROUTE_STATUS;
+	if (strcmp(path, "/healthz") == 0)
+		return ROUTE_HEALTHZ;
+	*post = true;
+	if (strcmp(path, "/v1/reload") == 0)
+		return ROUTE_RELOAD;
+	const char *p;
+	enum http_route r = ROUTE_NOT_FOUND;
+	const char *suffix = NULL;
+	if (strncmp(path, "/v1/regions/", 12) == 0) {
+		p = path + 12;
+		const char *slash = strchr(p, '/');
+		if (slash && strcmp(slash, "/drain") == 0)
+			r = ROUTE_DRAIN, suffix = slash;
+		else if (slash && strcmp(slash, "/undrain") == 0)
+			r = ROUTE_UNDRAIN, suffix = slash;
+	} else if (strncmp(path, "/v1/endpoints/", 14) == 0) {
+		p = path + 14;
+		const char *slash = strchr(p, '/');
+		if (slash && strcmp(slash, "/state") == 0)
+			r = ROUTE_ENDPOINT, suffix = slash;
+	}
+	if (r == ROUTE_NOT_FOUND) {
+		*post = false;
+		return r;
+	}
+	size_t n = (size_t)(suffix - p);
+	if (n == 0 || n >= argcap) {
+		*post = false;
+		return ROUTE_NOT_FOUND;
+	}
+	memcpy(arg, p, n);
+	arg[n] = '\0';
+	return r;
+}
+
+bool http_token_ok(const char *header, const char *token, size_t token_len)
+{
+	if (!header || !token || strncmp(header, "Bearer ", 7) != 0)
+		return false;
+	const char *given = header + 7;
+	size_t glen = strlen(given);
+	/* compare every byte of the token whatever the input: the time does not
+	 * depend on where a guess goes wrong */
+	unsigned char diff = (unsigned char)(glen != token_len);
+	for (size_t i = 0; i < token_len; i++)
+		diff |= (unsigned char)(token[i] ^ (i < glen ? given[i] : 0));
+	return diff == 0;
+}
+
+char *http_read_token(const char *path, struct diag *diag)
+{
+	struct stat st;
+	if (stat(path, &st) < 0) {
+		diag_error(diag, path, 0, 0, "cannot read the admin token: %s", strerror(errno));
+		return NULL;
+	}
+	if (st.st_mode & (S_IROTH | S_IWOTH)) {
+		diag_error(diag, path, 0, 0,
+			   "the admin token file is readable or writable by others "
+			   "(chmod 600 it)");
+		return NULL;
+	}
+	char *text;
+	size_t len;
+	if (read_file(path, &text, &len) < 0) {
+		diag_error(diag, path, 0, 0, "cannot read the admin token: %s", strerror(errno));
+		return NULL;
+	}
+	while (len && (text[len - 1] == '\n' || text[len - 1] == '\r' || text[len - 1] == ' '))
+		text[--len] = '\0';
+	if (len < 16 || strchr(text, '\n')) {
+		diag_error(diag, path, 0, 0, "the admin token must be one line of at least 16 "
+			   "characters");
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+static void reply(struct evhttp_request *req, int code, const char *reason, const char *ctype,
+		  const char *body)
+{
+	struct evbuffer *out = evhttp_request_get_output_buffer(req);
+	if (body)
+		evbuffer_add(out, body, strlen(body));
+	struct evkeyvalq *h = evhttp_request_get_output_headers(req);
+	evhttp_add_header(h, "Content-Type", ctype);
+	evhttp_add_header(h, "Cache-Control", "no-store");
+	evhttp_send_reply(req, code, reason, NULL);
+}
+
+static void peer_str(struct evhttp_request *req, char *buf, size_t cap)
+{
+	char *addr = NULL;
+	ev_uint16_t port = 0;
+	evhttp_connection_get_peer(evhttp_request_get_connection(req), &addr, &port);
+	snprintf(buf, cap, "%s", addr ? addr : "?");
+}
+
+static void handle_metrics(struct http *h, struct evhttp_request *req)
+{
+	struct strbuf sb;
+	sb_init(&sb);
+	metrics_family(&sb, "geodnsd_build_info", "gauge", "Version of the running geodnsd.");
+	const char *l[] = {"version", GD_VERSION, NULL};
+	metrics_sample_u64(&sb, "geodnsd_build_info", l, 1);
+	server_metrics(h->srv, &sb);
+	struct health *hp = h->hooks.health(h->hooks.arg);
+	if (hp)
+		health_metrics(hp, &sb);
+	if (h->hooks.metrics)
+		h->hooks.metrics(h->hooks.arg, &sb);
+	reply(req, 200, "OK", "text/plain; version=0.0.4; charset=utf-8", sb.buf);
+	sb_free(&sb);
+}
+
+static void handle_status(struct http *h, struct evhttp_request *req)
+{
+	struct strbuf sb;
+	sb_init(&sb);
+	sb_printf(&sb, "{\n  \"version\": \"%s\",\n  \"zones\": ", GD_VERSION);
+	server_status_zones(h->srv, &sb);
+	sb_puts(&sb, ",\n  \"regions\": ");
+	struct health *hp = h->hooks.health(h->hooks.arg);
+	if (hp)
+		health_status_json(hp, &sb);
+	else
+		sb_puts(&sb, "{}");
+	sb_puts(&sb, "\n}\n");
+	reply(req, 200, "OK", "application/json", sb.buf);
+	sb_free(&sb);
+}
+
+/* The body of a state request: "up", "down", "auto", or {"state": "..."}. */
+static int parse_state(struct evhttp_request *req)
+{
+	struct evbuffer *in = evhttp_request_get_input_buffer(req);
+	char body[HTTP_MAX_BODY + 1];
+	size_t n = evbuffer_copyout(in, body, HTTP_MAX_BODY);
+	body[n] = '\0';
+	char *s = body;
+	while (*s == ' ' || *s == '\n' || *s == '\r' || *s == '\t')
+		s++;
+	char word[16] = "";
+	if (*s == '{') {
+		char *k = strstr(s, "\"state\"");
+		char *q1 = k ? strchr(k + 7, '"') : NULL;
+		char *q2 = q1 ? strchr(q1 + 1, '"') : NULL;
+		if (!q2 || (size_t)(q2 - q1 - 1) >= sizeof(word))
+			return -2;
+		memcpy(word, q1 + 1, (size_t)(q2 - q1 - 1));
+		word[q2 - q1 - 1] = '\0';
+	} else {
+		size_t wl = strcspn(s, " \r\n\t");
+		if (wl >= sizeof(word))
+			return -2;
+		memcpy(word, s, wl);
+		word[wl] = '\0';
+	}
+	if (strcmp(word, "up") == 0)
+		return 1;
+	if (strcmp(word, "down") == 0)
+		return 0;
+	if (strcmp(word, "auto") == 0)
+		return -1;
+	return -2;
+}
+
+static void handle_admin(struct http *h, struct evhttp_request *req, enum http_route route,
+			 const char *arg)
+{
+	char peer[64];
+	peer_str(req, peer, sizeof(peer));
+	if (!h->token) {
+		log_warn("event=admin result=refused reason=no_token_configured from=%s", peer);
+		reply(req, 403, "Forbidden", "text/plain", "admin API disabled: no token configured\n");
+		return;
+	}
+	const char *auth = evhttp_find_header(evhttp_request_get_input_headers(req),
+					      "Authorization");
+	if (!http_token_ok(auth, h->token, h->token_len)) {
+		log_warn("event=admin result=unauthorized from=%s", peer);
+		reply(req, 401, "Unauthorized", "text/plain", NULL);
+		return;
+	}
+	struct health *hp = h->hooks.health(h->hooks.arg);
+	int rc;
+	switch (route) {
+	case ROUTE_DRAIN:
+	case ROUTE_UNDRAIN: {
+		bool drain = route == ROUTE_DRAIN;
+		rc = hp ? health_drain(hp, arg, drain) : GD_ENOTFOUND;
+		log_info("event=admin action=%s region=%s from=%s result=%s",
+			 drain ? "drain" : "undrain", arg, peer, rc == GD_OK ? "ok" : "unknown_region");
+		if (rc == GD_OK)
+			reply(req, 200, "OK", "application/json", drain ? "{\"drained\": true}\n"
+									: "{\"drained\": false}\n");
+		else
+			reply(req, 404, "Not Found", "text/plain", "unknown region\n");
+		return;
+	}
+	case ROUTE_ENDPOINT: {
+		int state = parse_state(req);
+		if (state == -2) {
+			reply(req, 400, "Bad Request", "text/plain",
+			      "body must be up, down or auto\n");
+			return;
+		}
+		rc = hp ? health_endpoint_override(hp, arg, state) : GD_EINVAL;
+		const char *names[] = {"auto", "down", "up"};
+		log_info("event=admin action=endpoint_state endpoint=%s state=%s from=%s result=%s",
+			 arg, names[state + 1], peer, rc == GD_OK ? "ok" : "bad_address");
+		if (rc == GD_OK)
+			reply(req, 200, "OK", "application/json", "{\"ok\": true}\n");
+		else
+			reply(req, 404, "Not Found", "text/plain", "not an endpoint address\n");
+		return;
+	}
+	case ROUTE_RELOAD: {
+		struct strbuf msg;
+		sb_init(&msg);
+		rc = h->hooks.reload(h->hooks.arg, &msg);
+		log_info("event=admin action=reload from=%s result=%s", peer,
+			 rc == 0 ? "ok" : "failed");
+		if (rc == 0) {
+			reply(req, 200, "OK", "application/json", "{\"reloaded\": true}\n");
+		} else {
+			struct strbuf body;
+			sb_init(&body);
+			sb_puts(&body, "{\"reloaded\": false, \"errors\": \"");
+			sb_json_string(&body, msg.buf);
+			sb_puts(&body, "\"}\n");
+			reply(req, 409, "Conflict", "application/json", body.buf);
+			sb_free(&body);
+		}
+		sb_free(&msg);
+		return;
+	}
+	default:
+		reply(req, 404, "Not Found", "text/plain", "not found\n");
+	}
+}
+
+static void handle(struct evhttp_request *req, void *arg)
+{
+	struct http *h = arg;
+	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
+	const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
+	char rarg[256];
+	bool post;
+	enum http_route route = http_route_parse(path ? path : "", rarg, sizeof(rarg), &post);
+	if (route == ROUTE_NOT_FOUND) {
+		reply(req, 404, "Not Found", "text/plain", "not found\n");
+		return;
+	}
+	enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
+	bool ok = post ? cmd == EVHTTP_REQ_POST : (cmd == EVHTTP_REQ_GET || cmd == EVHTTP_REQ_HEAD);
+	if (!ok) {
+		evhttp_add_header(evhttp_request_get_output_headers(req), "Allow",
+				  post ? "POST" : "GET, HEAD");
+		reply(req, 405, "Method Not Allowed", "text/plain", "method not allowed\n");
+		return;
+	}
+	switch (route) {
+	case ROUTE_METRICS: handle_metrics(h, req); break;
+	case ROUTE_STATUS: handle_status(h, req); break;
+	case ROUTE_HEALTHZ: reply(req, 200, "OK", "text/plain", "ok\n"); break;
+	default: handle_admin(h, req, route, rarg); break;
+	}
+}
+
+struct http *http_create(const char *listen, const char *token, struct server *srv,
+			 const struct http_hooks *hooks, struct diag *diag)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	if (parse_hostport(listen, 8053, &ss, &sl) < 0) {
+		diag_error(diag, listen, 0, 0, "bad http.listen address");
+		return NULL;
+	}
+	struct http *h = xcalloc(1, sizeof(*h));
+	h->srv = srv;
+	h->hooks = *hooks;
+	if (token) {
+		h->token = xstrdup(token);
+		h->token_len = strlen(token);
+	}
+	h->base = event_base_new();
+	h->evh = evhttp_new(h->base);
+	evhttp_set_max_body_size(h->evh, HTTP_MAX_BODY);
+	evhttp_set_max_headers_size(h->evh, HTTP_MAX_HEADERS);
+	evhttp_set_timeout(h->evh, 10);
+	evhttp_set_allowed_methods(h->evh, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD |
+						   EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE);
+	evhttp_set_gencb(h->evh, handle, h);
+	char host[128];
+	inet_ntop(ss.ss_family,
+		  ss.ss_family == AF_INET ? (void *)&((struct sockaddr_in *)&ss)->sin_addr
+					  : (void *)&((struct sockaddr_in6 *)&ss)->sin6_addr,
+		  host, sizeof(host));
+	uint16_t port = ntohs(ss.ss_family == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port
+						      : ((struct sockaddr_in6 *)&ss)->sin6_port);
+	if (!evhttp_bind_socket_with_handle(h->evh, host, port)) {
+		diag_error(diag, listen, 0, 0, "cannot listen for HTTP: %s", strerror(errno));
+		http_stop(h);
+		return NULL;
+	}
+	return h;
+}
+
+static void *http_main(void *arg)
+{
+	struct http *h = arg;
+	urcu_memb_register_thread();
+	event_base_dispatch(h->base);
+	urcu_memb_unregister_thread();
+	return NULL;
+}
+
+int http_run(struct http *h)
+{
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	int rc = pthread_create(&h->thread, NULL, http_main, h);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0)
+		return GD_ENOMEM;
+	h->started = true;
+	return GD_OK;
+}
+
+void http_stop(struct http *h)
+{
+	if (!h)
+		return;
+	if (h->started) {
+		event_base_loopbreak(h->base);
+		pthread_join(h->thread, NULL);
+	}
+	evhttp_free(h->evh);
+	event_base_free(h->base);
+	free(h->token);
+	free(h);
+}
