@@ -119,5 +119,7 @@ void snapshot_free(struct snapshot *snap)
 	free(snap->regions.regions);
 	free((void *)snap->settings.nsid);
 	free((void *)snap->settings.ecs_trusted);
+	free(snap->settings.svc_answers);
+	free(snap->settings.svc_fail_open);
 	free(snap);
 }

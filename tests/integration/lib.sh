@@ -20,13 +20,15 @@ mkdir -p "$TMP"
 PORT=
 SERVER_PID=
 
-# start_server TEMPLATE: copy TEMPLATE with @PORT@ and @TMP@ replaced to
+# start_server TEMPLATE: copy TEMPLATE with @PORT@, @HTTPPORT@ (PORT + 1) and @TMP@ replaced to
 # $TMP/geodnsd.conf and start geodnsd -f on it; retries on a port clash.
 start_server() {
 	template=$1
 	for attempt in 1 2 3 4 5 6 7 8 9 10; do
 		PORT=$(( 20000 + ($$ * 7 + attempt * 7919 + $(date +%N | sed 's/^0*//;s/^$/0/') ) % 40000 ))
-		sed -e "s|@PORT@|$PORT|g" -e "s|@TMP@|$TMP|g" "$template" >"$TMP/geodnsd.conf"
+		HTTPPORT=$((PORT + 1))
+		sed -e "s|@PORT@|$PORT|g" -e "s|@HTTPPORT@|$HTTPPORT|g" -e "s|@TMP@|$TMP|g" \
+			"$template" >"$TMP/geodnsd.conf"
 		"$GEODNSD" -f -c "$TMP/geodnsd.conf" >"$TMP/server.log" 2>&1 &
 		SERVER_PID=$!
 		i=0
@@ -45,7 +47,7 @@ start_server() {
 			wait "$SERVER_PID" 2>/dev/null
 		fi
 		wait "$SERVER_PID" 2>/dev/null
-		if ! grep -q "bind_failed" "$TMP/server.log"; then
+		if ! grep -q "bind_failed\|cannot listen for HTTP" "$TMP/server.log"; then
 			echo "FAIL start_server: geodnsd did not start"
 			cat "$TMP/server.log"
 			return 1
