@@ -1,0 +1,150 @@
+/*
+ * test_http.c - the pieces of the operations endpoint that need no socket:
+ * the Prometheus exposition writer, route parsing, the token check and the
+ * token file rules.
+ */
+#include "diag.h"
+#include "http.h"
+#include "metrics.h"
+#include "unit.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+START_TEST(test_exposition_family_and_samples)
+{
+	struct strbuf sb;
+	sb_init(&sb);
+	metrics_family(&sb, "geodnsd_x_total", "counter", "Help with a \\ and\na newline.");
+	const char *l[] = {"zone", "ex\"am\\ple.\n", "region", "us-east", NULL};
+	metrics_sample_u64(&sb, "geodnsd_x_total", l, 18446744073709551615ull);
+	metrics_sample_u64(&sb, "geodnsd_x_total", NULL, 0);
+	metrics_sample(&sb, "geodnsd_g", NULL, -1);
+	metrics_sample(&sb, "geodnsd_g", NULL, 0.5);
+	ck_assert_str_eq(sb.buf, "# HELP geodnsd_x_total Help with a \\\\ and\\na newline.\n"
+				 "# TYPE geodnsd_x_total counter\n"
+				 "geodnsd_x_total{zone=\"ex\\\"am\\\\ple.\\n\",region=\"us-east\"} "
+				 "18446744073709551615\n"
+				 "geodnsd_x_total 0\n"
+				 "geodnsd_g -1\n"
+				 "geodnsd_g 0.5\n");
+	sb_free(&sb);
+}
+END_TEST
+
+START_TEST(test_strbuf_grows_and_json_escapes)
+{
+	struct strbuf sb;
+	sb_init(&sb);
+	for (int i = 0; i < 3000; i++)
+		sb_printf(&sb, "%04d", i % 10000);
+	ck_assert_uint_eq(sb.len, 12000);
+	ck_assert_uint_eq(strlen(sb.buf), 12000);
+	ck_assert(memcmp(sb.buf + 11996, "2999", 4) == 0);
+	sb_free(&sb);
+	sb_init(&sb);
+	sb_json_string(&sb, "a\"b\\c\n\x01");
+	ck_assert_str_eq(sb.buf, "a\\\"b\\\\c\\u000a\\u0001");
+	sb_free(&sb);
+}
+END_TEST
+
+static enum http_route route(const char *path, char *arg, bool *post)
+{
+	return http_route_parse(path, arg, 64, post);
+}
+
+START_TEST(test_routes)
+{
+	char arg[64];
+	bool post;
+	ck_assert_int_eq(route("/metrics", arg, &post), ROUTE_METRICS);
+	ck_assert(!post);
+	ck_assert_int_eq(route("/status", arg, &post), ROUTE_STATUS);
+	ck_assert_int_eq(route("/healthz", arg, &post), ROUTE_HEALTHZ);
+	ck_assert_int_eq(route("/v1/reload", arg, &post), ROUTE_RELOAD);
+	ck_assert(post);
+	ck_assert_int_eq(route("/v1/regions/us-east/drain", arg, &post), ROUTE_DRAIN);
+	ck_assert_str_eq(arg, "us-east");
+	ck_assert(post);
+	ck_assert_int_eq(route("/v1/regions/eu-west/undrain", arg, &post), ROUTE_UNDRAIN);
+	ck_assert_str_eq(arg, "eu-west");
+	ck_assert_int_eq(route("/v1/endpoints/2001:db8::1/state", arg, &post), ROUTE_ENDPOINT);
+	ck_assert_str_eq(arg, "2001:db8::1");
+	/* everything else is not found, with no argument */
+	static const char *const bad[] = {
+		"/", "", "/metrics/", "/v1/regions//drain", "/v1/regions/us-east/drain/",
+		"/v1/regions/us-east", "/v1/regions/a/b/drain", "/v1/endpoints/x/stat",
+		"/v1/reload/now", "/V1/reload", "/v1/endpoints//state", "/status?x"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ck_assert_msg(route(bad[i], arg, &post) == ROUTE_NOT_FOUND, "%s", bad[i]);
+		ck_assert_str_eq(arg, "");
+		ck_assert(!post);
+	}
+	/* an argument longer than the buffer is not found, never truncated */
+	char longp[200];
+	snprintf(longp, sizeof(longp), "/v1/regions/%0100d/drain", 7);
+	ck_assert_int_eq(route(longp, arg, &post), ROUTE_NOT_FOUND);
+}
+END_TEST
+
+START_TEST(test_token_check)
+{
+	const char *tok = "s3cret-token-0123";
+	size_t n = strlen(tok);
+	ck_assert(http_token_ok("Bearer s3cret-token-0123", tok, n));
+	ck_assert(!http_token_ok(NULL, tok, n));
+	ck_assert(!http_token_ok("", tok, n));
+	ck_assert(!http_token_ok("Bearer ", tok, n));
+	ck_assert(!http_token_ok("bearer s3cret-token-0123", tok, n));
+	ck_assert(!http_token_ok("Basic s3cret-token-0123", tok, n));
+	ck_assert(!http_token_ok("Bearer s3cret-token-012", tok, n));   /* prefix */
+	ck_assert(!http_token_ok("Bearer s3cret-token-01234", tok, n)); /* longer */
+	ck_assert(!http_token_ok("Bearer s3cret-token-0124", tok, n));  /* last byte */
+	ck_assert(!http_token_ok("Bearer S3cret-token-0123", tok, n));  /* first byte */
+	ck_assert(!http_token_ok("Bearer s3cret-token-0123", NULL, 0));
+}
+END_TEST
+
+START_TEST(test_token_file_rules)
+{
+	struct diag d = {0};
+	const char *p = unit_write_file("http-token-ok", "abcdefghijklmnopqrstuvwxyz\n");
+	chmod(p, 0600);
+	char *t = http_read_token(p, &d);
+	ck_assert_ptr_nonnull(t);
+	ck_assert_str_eq(t, "abcdefghijklmnopqrstuvwxyz");
+	free(t);
+	ck_assert_uint_eq(d.errors, 0);
+
+	chmod(p, 0644);
+	ck_assert_ptr_null(http_read_token(p, &d));
+	ck_assert_uint_eq(d.errors, 1);
+	ck_assert_str_eq(d.msgs[0], "tests/tmp/unit/http-token-ok: the admin token file is "
+				    "readable or writable by others (chmod 600 it)");
+	p = unit_write_file("http-token-short", "short\n");
+	chmod(p, 0600);
+	ck_assert_ptr_null(http_read_token(p, &d));
+	ck_assert_str_eq(d.msgs[1], "tests/tmp/unit/http-token-short: the admin token must be "
+				    "one line of at least 16 characters");
+	ck_assert_ptr_null(http_read_token("tests/tmp/unit/http-token-none", &d));
+	ck_assert_str_eq(d.msgs[2], "tests/tmp/unit/http-token-none: cannot read the admin "
+				    "token: No such file or directory");
+	diag_free(&d);
+}
+END_TEST
+
+Suite *http_suite(void)
+{
+	Suite *s = suite_create("http");
+	TCase *tc = tcase_create("ops");
+	tcase_add_test(tc, test_exposition_family_and_samples);
+	tcase_add_test(tc, test_strbuf_grows_and_json_escapes);
+	tcase_add_test(tc, test_routes);
+	tcase_add_test(tc, test_token_check);
+	tcase_add_test(tc, test_token_file_rules);
+	suite_add_tcase(s, tc);
+	return s;
+}
