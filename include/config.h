@@ -60,6 +60,7 @@ struct config {
 	unsigned tcp_max_message;    /* bytes, <= 65535 */
 	char *log_level;
 	bool log_syslog;
+	char *user, *group, *chroot; /* privilege drop after binding, or NULL */
 
 	/* geoip */
 	char **geoip_databases;

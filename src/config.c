@@ -218,16 +218,10 @@ static void load_server(struct jcheck *c, struct config *cfg, json_t *o)
 		jc_pop(c);
 	}
 	jc_get_bool(c, o, "syslog", &cfg->log_syslog);
-	/* user, group, chroot: validated as strings; used by the ops release */
-	char *tmp = NULL;
-	jc_get_str(c, o, "user", &tmp);
-	free(tmp);
-	tmp = NULL;
-	jc_get_str(c, o, "group", &tmp);
-	free(tmp);
-	tmp = NULL;
-	jc_get_str(c, o, "chroot", &tmp);
-	free(tmp);
+	/* user, group, chroot: applied by main after the sockets are bound */
+	jc_get_str(c, o, "user", &cfg->user);
+	jc_get_str(c, o, "group", &cfg->group);
+	jc_get_str(c, o, "chroot", &cfg->chroot);
 }
 
 /* "on_feed_loss": "down" (0) or "keep" (1); -1 when absent or wrong. */
@@ -579,6 +573,9 @@ void config_free(struct config *cfg)
 	free(cfg->listen);
 	free(cfg->nsid);
 	free(cfg->log_level);
+	free(cfg->user);
+	free(cfg->group);
+	free(cfg->chroot);
 	for (size_t i = 0; i < cfg->ngeoip_databases; i++)
 		free(cfg->geoip_databases[i]);
 	free(cfg->geoip_databases);

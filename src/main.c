@@ -24,6 +24,8 @@
 #include <event2/event.h>
 #include <event2/thread.h>
 #include <getopt.h>
+#include <grp.h>
+#include <pwd.h>
 #include <pthread.h>
 #include <time.h>
 #include <signal.h>
@@ -215,6 +217,59 @@ static void on_stop(evutil_socket_t sig, short what, void *arg)
 	event_base_loopbreak(app->base);
 }
 
+/*
+ * Drop privileges after every socket is bound: chroot (optional), then the
+ * configured group and user. Any failure is fatal: a server that was told
+ * to run as a user never goes on as root.
+ */
+static int drop_privileges(const struct config *cfg)
+{
+	if (!cfg->user && !cfg->group && !cfg->chroot)
+		return 0;
+	uid_t uid = getuid();
+	gid_t gid = getgid();
+	if (cfg->user) {
+		struct passwd *pw = getpwnam(cfg->user);
+		if (!pw) {
+			log_error("event=privileges_failed reason=\"unknown user %s\"", cfg->user);
+			return -1;
+		}
+		uid = pw->pw_uid;
+		gid = pw->pw_gid;
+	}
+	if (cfg->group) {
+		struct group *gr = getgrnam(cfg->group);
+		if (!gr) {
+			log_error("event=privileges_failed reason=\"unknown group %s\"", cfg->group);
+			return -1;
+		}
+		gid = gr->gr_gid;
+	}
+	if (cfg->chroot) {
+		if (chroot(cfg->chroot) < 0 || chdir("/") < 0) {
+			log_error("event=privileges_failed reason=\"chroot %s: %s\"", cfg->chroot,
+				  strerror(errno));
+			return -1;
+		}
+	}
+	if (getuid() == 0 && setgroups(1, &gid) < 0) {
+		log_error("event=privileges_failed reason=\"setgroups: %s\"", strerror(errno));
+		return -1;
+	}
+	if (setgid(gid) < 0 || setuid(uid) < 0) {
+		log_error("event=privileges_failed reason=\"cannot switch to uid %u gid %u: %s\"",
+			  (unsigned)uid, (unsigned)gid, strerror(errno));
+		return -1;
+	}
+	if (cfg->user && uid != 0 && (setuid(0) == 0 || geteuid() == 0)) {
+		log_error("event=privileges_failed reason=\"root privileges could be regained\"");
+		return -1;
+	}
+	log_info("event=privileges_dropped uid=%u gid=%u%s%s", (unsigned)getuid(),
+		 (unsigned)getgid(), cfg->chroot ? " chroot=" : "", cfg->chroot ? cfg->chroot : "");
+	return 0;
+}
+
 static const char *default_config(void)
 {
 	struct stat st;
@@ -328,6 +383,12 @@ int main(int argc, char **argv)
 		}
 		log_info("event=http_listening listen=%s admin=%s", app.cfg->http_listen,
 			 app.cfg->http_token_file ? "enabled" : "disabled");
+	}
+	if (drop_privileges(app.cfg) < 0) {
+		http_stop(app.http);
+		server_stop(app.srv);
+		config_free(app.cfg);
+		return 1;
 	}
 	if (!foreground) {
 		if (daemon(1, app.cfg->log_syslog ? 0 : 1) < 0) {

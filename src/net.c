@@ -84,6 +84,8 @@ struct worker {
 	uint8_t (*tx)[UDP_BUF];
 	uint8_t *tcp_in;
 	uint8_t *tcp_out;
+	uint64_t stop_deadline;
+	struct event *drain_timer;
 };
 
 /* Service answer counts of snapshots already replaced, so counters never
@@ -573,12 +575,52 @@ void server_counters(const struct server *srv, struct answer_counters *sum)
 	}
 }
 
+#define STOP_GRACE_MS 2000 /* longest wait for unsent TCP answers at stop */
+
+/* In the worker: are all TCP answers written? Then leave the loop. */
+static void drain_check_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct worker *w = arg;
+	(void)fd;
+	(void)what;
+	bool pending = false;
+	for (struct tcp_conn *c = w->lru_head; c; c = c->next)
+		pending |= evbuffer_get_length(bufferevent_get_output(c->bev)) > 0;
+	if (!pending || now_ms() >= w->stop_deadline)
+		event_base_loopbreak(w->base);
+}
+
+/* In the worker: stop taking queries, keep writing what is answered. */
+static void begin_stop_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct worker *w = arg;
+	(void)fd;
+	(void)what;
+	for (size_t k = 0; k < w->nsock; k++) {
+		if (w->udp[k].ev)
+			event_del(w->udp[k].ev);
+		if (w->tcp[k])
+			evconnlistener_disable(w->tcp[k]);
+	}
+	for (struct tcp_conn *c = w->lru_head; c; c = c->next)
+		bufferevent_disable(c->bev, EV_READ);
+	w->stop_deadline = now_ms() + STOP_GRACE_MS;
+	w->drain_timer = event_new(w->base, -1, EV_PERSIST, drain_check_cb, w);
+	struct timeval tv = {0, 20000};
+	event_add(w->drain_timer, &tv);
+	drain_check_cb(-1, 0, w);
+}
+
 void server_stop(struct server *srv)
 {
 	if (!srv)
 		return;
+	/* graceful: each worker stops reading, finishes writing the TCP answers
+	 * it has produced (bounded by STOP_GRACE_MS), then leaves its loop */
 	for (unsigned i = 0; i < srv->nworkers; i++)
-		if (srv->workers[i].started)
+		if (srv->workers[i].started &&
+		    event_base_once(srv->workers[i].base, -1, EV_TIMEOUT, begin_stop_cb,
+				    &srv->workers[i], NULL) != 0)
 			event_base_loopbreak(srv->workers[i].base);
 	for (unsigned i = 0; i < srv->nworkers; i++) {
 		struct worker *w = &srv->workers[i];
@@ -596,6 +638,8 @@ void server_stop(struct server *srv)
 			if (w->tcp_fds[k] >= 0)
 				close(w->tcp_fds[k]);
 		}
+		if (w->drain_timer)
+			event_free(w->drain_timer);
 		if (w->base)
 			event_base_free(w->base);
 		free(w->udp);
