@@ -320,6 +320,8 @@ int main(int argc, char **argv)
 			diag_warn(&diag, app.config_path, 0, 0,
 				  "no zones configured: every query will be REFUSED");
 		snap = snapshot_build(app.cfg, app.generation, &diag);
+		if (check_only && app.cfg->http_token_file)
+			free(http_read_token(app.cfg->http_token_file, &diag));
 	}
 	if (check_only) {
 		size_t errors = diag.errors;
