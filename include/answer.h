@@ -77,9 +77,25 @@ struct rank_entry {
 
 #define ANSWER_RANK_CACHE 4096 /* entries per worker, a power of two */
 
+/* What the sampled query log prints about one query (filled only when the
+ * worker asks, so the unsampled path does no extra work). */
+struct answer_info {
+	bool question;
+	char qname[256];           /* presentation form */
+	uint16_t qtype;
+	uint16_t rcode;
+	int region;                /* chosen region, -1 when none */
+	bool ecs;                  /* the client below is the ECS subnet */
+	uint8_t family;            /* 1 IPv4, 2 IPv6, 0 unknown */
+	uint8_t addr[16];
+	uint8_t prefix;
+};
+
 /* A worker's private answer state: counters and the ranking cache. */
 struct answer_worker {
 	unsigned id;               /* worker index, for per-snapshot counters */
+	bool want_info;            /* fill info for this query (query log) */
+	struct answer_info info;
 	struct answer_counters counters;
 	struct rank_entry *cache;  /* ANSWER_RANK_CACHE entries */
 };

@@ -61,6 +61,8 @@ struct config {
 	char *log_level;
 	bool log_syslog;
 	char *user, *group, *chroot; /* privilege drop after binding, or NULL */
+	unsigned query_log_rate;     /* sampled query log: lines/s, 0 = off */
+	unsigned query_log_sample;   /* log 1 in N queries (before the bound) */
 
 	/* geoip */
 	char **geoip_databases;
@@ -87,6 +89,7 @@ struct config {
 	bool health_keep_on_feed_loss; /* on_feed_loss: "keep" */
 	bool health_start_down;        /* start_state: "down" */
 	bool health_cap_ttl;           /* answer TTL <= poll interval */
+	char *health_state_file;       /* admin overrides persisted here */
 
 	/* rrl */
 	unsigned rrl_responses_per_second, rrl_slip, rrl_window, rrl_ipv4_prefix,

@@ -417,6 +417,8 @@ static int answer_service(struct resp *r, const struct service *svc, const uint8
 		size_t nreg = set->regions->n;
 		size_t base = (size_t)r->aw->id * set->nservices + svc->index;
 		CTR_INC(set->svc_answers[base * nreg + ch_out.sr->region]);
+		if (r->aw->want_info)
+			r->aw->info.region = ch_out.sr->region;
 		if (ch_out.fail_open)
 			CTR_INC(set->svc_fail_open[base]);
 	}
@@ -666,6 +668,29 @@ static void put_header(struct resp *r, const struct query *q, bool with_question
 	}
 }
 
+/* For the query log: the client as a network (ECS subnet, or the source
+ * address cut to the hash prefix: no full client addresses in logs). */
+static void fill_info(struct answer_worker *aw, struct resp *r, const struct query *q)
+{
+	struct answer_info *in = &aw->info;
+	in->question = q->have_question;
+	if (q->have_question)
+		wire_name_to_str(q->qname, in->qname, sizeof(in->qname));
+	in->qtype = q->qtype;
+	in->rcode = (uint16_t)r->rcode;
+	if (!r->located)
+		client_locate(r);
+	in->ecs = r->use_ecs;
+	in->family = r->cfamily;
+	memset(in->addr, 0, sizeof(in->addr));
+	unsigned bits = r->use_ecs ? q->ecs.source
+				   : (r->cfamily == 2 ? r->set->hash_ipv6_prefix : r->set->hash_ipv4_prefix);
+	for (unsigned b = 0; b < bits && b < 128; b++)
+		if (r->caddr[b / 8] & (0x80 >> (b % 8)))
+			in->addr[b / 8] |= (uint8_t)(0x80 >> (b % 8));
+	in->prefix = (uint8_t)bits;
+}
+
 size_t answer_query(const struct zonedb *db, const struct answer_settings *set,
 		    const struct answer_request *req, uint8_t *out, size_t outcap,
 		    struct answer_worker *aw)
@@ -688,6 +713,8 @@ size_t answer_query(const struct zonedb *db, const struct answer_settings *set,
 	r.q = &q;
 	r.set = set;
 	r.aw = aw;
+	if (aw->want_info)
+		aw->info.region = -1;
 	r.client = req->client;
 	r.health = req->health;
 	r.tcp = req->tcp;
@@ -764,6 +791,8 @@ done:
 	CTR_INC(ctr->rcode[r.rcode < 24 ? r.rcode : 23]);
 	if (q.have_question)
 		CTR_INC(ctr->qtype[q.qtype < 256 ? q.qtype : 0]);
+	if (aw->want_info)
+		fill_info(aw, &r, &q);
 	return finish(&r);
 }
 

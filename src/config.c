@@ -156,7 +156,7 @@ static void load_server(struct jcheck *c, struct config *cfg, json_t *o)
 	static const char *const keys[] = {
 		"listen", "workers", "nsid", "udp_payload", "tcp_idle_timeout",
 		"tcp_max_connections", "tcp_max_message", "log_level", "syslog",
-		"user", "group", "chroot", NULL};
+		"user", "group", "chroot", "query_log_rate", "query_log_sample", NULL};
 	jc_check_keys(c, o, keys);
 	json_t *lv = json_object_get(o, "listen");
 	if (lv && !json_is_string(lv) && !json_is_array(lv)) {
@@ -219,6 +219,8 @@ static void load_server(struct jcheck *c, struct config *cfg, json_t *o)
 	}
 	jc_get_bool(c, o, "syslog", &cfg->log_syslog);
 	/* user, group, chroot: applied by main after the sockets are bound */
+	jc_get_uint(c, o, "query_log_rate", 0, 100000, &cfg->query_log_rate);
+	jc_get_uint(c, o, "query_log_sample", 1, 1000000, &cfg->query_log_sample);
 	jc_get_str(c, o, "user", &cfg->user);
 	jc_get_str(c, o, "group", &cfg->group);
 	jc_get_str(c, o, "chroot", &cfg->chroot);
@@ -386,6 +388,7 @@ static void set_defaults(struct config *cfg)
 		cfg->listen[i].text = xstrdup(def[i]);
 	}
 	cfg->udp_payload = 1232;
+	cfg->query_log_sample = 1;
 	cfg->tcp_idle_timeout = 10;
 	cfg->tcp_max_connections = 1000;
 	cfg->tcp_max_message = 65535;
@@ -469,6 +472,8 @@ struct config *config_load(const char *path, struct diag *diag)
 		static const char *const keys[] = {"listen", "token_file", NULL};
 		jc_check_keys(&c, o, keys);
 		jc_get_str(&c, o, "listen", &cfg->http_listen);
+		if (!json_object_get(o, "listen"))
+			cfg->http_listen = xstrdup("127.0.0.1:8053"); /* the section turns it on */
 		jc_get_str(&c, o, "token_file", &cfg->http_token_file);
 		struct sockaddr_storage ss;
 		socklen_t sl;
@@ -489,7 +494,7 @@ struct config *config_load(const char *path, struct diag *diag)
 		jc_push_key(&c, "health");
 		static const char *const keys[] = {"interval", "timeout", "down_after", "up_after",
 						   "max_age", "on_feed_loss", "start_state",
-						   "cap_ttl", NULL};
+						   "cap_ttl", "state_file", NULL};
 		jc_check_keys(&c, o, keys);
 		jc_get_uint(&c, o, "interval", 1, 86400, &cfg->health_interval);
 		jc_get_uint(&c, o, "timeout", 1, 3600, &cfg->health_timeout);
@@ -497,6 +502,7 @@ struct config *config_load(const char *path, struct diag *diag)
 		jc_get_uint(&c, o, "up_after", 1, 100, &cfg->health_up_after);
 		jc_get_uint(&c, o, "max_age", 1, 86400 * 7, &cfg->health_max_age);
 		jc_get_bool(&c, o, "cap_ttl", &cfg->health_cap_ttl);
+		jc_get_str(&c, o, "state_file", &cfg->health_state_file);
 		cfg->health_keep_on_feed_loss = get_feed_loss(&c, o) == 1;
 		char *mode = NULL;
 		jc_get_str(&c, o, "start_state", &mode);
@@ -574,6 +580,7 @@ void config_free(struct config *cfg)
 	free(cfg->nsid);
 	free(cfg->log_level);
 	free(cfg->user);
+	free(cfg->health_state_file);
 	free(cfg->group);
 	free(cfg->chroot);
 	for (size_t i = 0; i < cfg->ngeoip_databases; i++)

@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* ---- hysteresis ---- */
 
@@ -353,6 +354,7 @@ struct health {
 	struct endpoint_override *overrides;
 	size_t noverrides;
 	bool started;
+	char *state_file;      /* overrides persisted here, or NULL */
 };
 
 /* The admin override of an endpoint: 1 up, 0 down, -1 none. */
@@ -652,6 +654,8 @@ static void poll_cb(evutil_socket_t fd, short what, void *arg)
 		poll_http(f);
 }
 
+static void load_state(struct health *hp);
+
 static void kick_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct health *hp = arg;
@@ -746,6 +750,10 @@ struct health *health_start(const struct config *cfg, const struct region_table 
 		f->regions[f->nregions++] = i;
 		rs->feed = f;
 	}
+	if (cfg->health_state_file) {
+		hp->state_file = xstrdup(cfg->health_state_file);
+		load_state(hp);
+	}
 	/* the start-up state, before any feed answered */
 	pthread_mutex_lock(&hp->lock);
 	hp->dirty = true;
@@ -802,6 +810,7 @@ void health_stop(struct health *hp)
 	if (hp->base)
 		event_base_free(hp->base);
 	free(hp->overrides);
+	free(hp->state_file);
 	pthread_mutex_destroy(&hp->lock);
 	for (size_t i = 0; i < hp->own_rt.n; i++)
 		free(hp->own_rt.regions[i].name);
@@ -812,6 +821,79 @@ void health_stop(struct health *hp)
 }
 
 /* ---- admin overrides, status and metrics (HTTP thread) ---- */
+
+/* Write the overrides to the state file (temporary file + rename, so a
+ * crash never leaves half a file). Called with hp->lock held. */
+static void save_state(struct health *hp)
+{
+	if (!hp->state_file)
+		return;
+	char tmp[4096];
+	snprintf(tmp, sizeof(tmp), "%s.tmp", hp->state_file);
+	FILE *f = fopen(tmp, "w");
+	if (!f) {
+		log_error("event=state_save_failed file=%s error=\"%s\"", tmp, strerror(errno));
+		return;
+	}
+	fprintf(f, "{ \"drained\": [");
+	bool first = true;
+	for (size_t i = 0; i < hp->nregions; i++)
+		if (hp->regions[i].drained) {
+			fprintf(f, "%s\"%s\"", first ? "" : ", ", hp->regions[i].name);
+			first = false;
+		}
+	fprintf(f, "],\n  \"endpoints\": {");
+	for (size_t k = 0; k < hp->noverrides; k++) {
+		char a[64];
+		inet_ntop(hp->overrides[k].key[0] == 2 ? AF_INET6 : AF_INET, hp->overrides[k].key + 1,
+			  a, sizeof(a));
+		fprintf(f, "%s \"%s\": \"%s\"", k ? "," : "", a, hp->overrides[k].up ? "up" : "down");
+	}
+	fprintf(f, " } }\n");
+	if (fclose(f) != 0 || rename(tmp, hp->state_file) != 0)
+		log_error("event=state_save_failed file=%s error=\"%s\"", hp->state_file,
+			  strerror(errno));
+}
+
+/* Read overrides saved by an earlier run; a bad file is logged and ignored
+ * (the feeds decide then). Before the prober thread starts. */
+static void load_state(struct health *hp)
+{
+	json_error_t err;
+	json_t *root = json_load_file(hp->state_file, JSON_REJECT_DUPLICATES, &err);
+	if (!root) {
+		if (access(hp->state_file, F_OK) == 0)
+			log_error("event=state_load_failed file=%s line=%d error=\"%s\"",
+				  hp->state_file, err.line, err.text);
+		return;
+	}
+	json_t *drained = json_object_get(root, "drained"), *v;
+	size_t i;
+	json_array_foreach(drained, i, v) {
+		for (size_t k = 0; json_is_string(v) && k < hp->nregions; k++)
+			if (strcmp(hp->regions[k].name, json_string_value(v)) == 0)
+				hp->regions[k].drained = true;
+	}
+	const char *addr;
+	json_t *eps = json_object_get(root, "endpoints");
+	json_object_foreach(eps, addr, v) {
+		uint8_t key[17] = {0};
+		if (inet_pton(AF_INET, addr, key + 1) == 1)
+			key[0] = 1;
+		else if (inet_pton(AF_INET6, addr, key + 1) == 1)
+			key[0] = 2;
+		else
+			continue;
+		if (!json_is_string(v))
+			continue;
+		hp->overrides = xrealloc(hp->overrides, (hp->noverrides + 1) * sizeof(*hp->overrides));
+		memcpy(hp->overrides[hp->noverrides].key, key, 17);
+		hp->overrides[hp->noverrides].up = strcmp(json_string_value(v), "up") == 0;
+		hp->noverrides++;
+	}
+	json_decref(root);
+	log_info("event=state_loaded file=%s endpoints=%zu", hp->state_file, hp->noverrides);
+}
 
 int health_drain(struct health *hp, const char *region, bool drain)
 {
@@ -824,6 +906,7 @@ int health_drain(struct health *hp, const char *region, bool drain)
 		if (rs->drained != drain) {
 			rs->drained = drain;
 			hp->dirty = true;
+			save_state(hp);
 		}
 		rc = GD_OK;
 	}
@@ -859,6 +942,7 @@ int health_endpoint_override(struct health *hp, const char *addr, int state)
 		hp->overrides[i].up = state > 0;
 	}
 	hp->dirty = true;
+	save_state(hp);
 	pthread_mutex_unlock(&hp->lock);
 	event_active(hp->kick, EV_TIMEOUT, 0);
 	return GD_OK;

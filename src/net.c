@@ -28,6 +28,7 @@
 #include <event2/event.h>
 #include <event2/listener.h>
 #include <event2/thread.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
@@ -86,6 +87,9 @@ struct worker {
 	uint8_t *tcp_out;
 	uint64_t stop_deadline;
 	struct event *drain_timer;
+	/* sampled query log: at most qlog_rate lines a second from this worker */
+	unsigned qlog_rate, qlog_sample, qlog_used, qlog_count;
+	uint64_t qlog_second;
 };
 
 /* Service answer counts of snapshots already replaced, so counters never
@@ -110,6 +114,51 @@ struct server {
 };
 
 /* ---- UDP ---- */
+
+static const char *qtype_name(unsigned t, char *buf, size_t cap);
+static const char *const rcode_names[24];
+
+/* Before a query: should it be logged? Sample 1 in N, at most rate a second. */
+static inline void qlog_before(struct worker *w)
+{
+	w->aw.want_info = false;
+	if (!w->qlog_rate)
+		return;
+	if (++w->qlog_count < w->qlog_sample)
+		return;
+	w->qlog_count = 0;
+	uint64_t sec = now_ms() / 1000;
+	if (sec != w->qlog_second) {
+		w->qlog_second = sec;
+		w->qlog_used = 0;
+	}
+	if (w->qlog_used < w->qlog_rate) {
+		w->qlog_used++;
+		w->aw.want_info = true;
+	}
+}
+
+static void qlog_after(struct worker *w, const struct snapshot *snap, bool tcp)
+{
+	if (!w->aw.want_info)
+		return;
+	const struct answer_info *in = &w->aw.info;
+	char net[INET6_ADDRSTRLEN + 8] = "-", tb[16];
+	if (in->family) {
+		char a[INET6_ADDRSTRLEN];
+		inet_ntop(in->family == 2 ? AF_INET6 : AF_INET, in->addr, a, sizeof(a));
+		snprintf(net, sizeof(net), "%s/%u", a, in->prefix);
+	}
+	const char *region = in->region >= 0 && (size_t)in->region < snap->regions.n
+				     ? snap->regions.regions[in->region].name
+				     : "-";
+	log_info("event=query proto=%s client=%s ecs=%s qname=%s qtype=%s region=%s rcode=%s",
+		 tcp ? "tcp" : "udp", net, in->ecs ? "yes" : "no",
+		 in->question ? in->qname : "-",
+		 in->question ? qtype_name(in->qtype, tb, sizeof(tb)) : "-", region,
+		 rcode_names[in->rcode < 24 ? in->rcode : 23]);
+	w->aw.want_info = false;
+}
 
 static bool is_wildcard(const struct sockaddr_storage *ss)
 {
@@ -185,8 +234,10 @@ static void udp_read_cb(evutil_socket_t fd, short what, void *arg)
 			}
 			struct answer_request req = {w->rx[i], w->rx_msgs[i].msg_len, false,
 						     (const struct sockaddr *)&w->peer[i], hs};
+			qlog_before(w);
 			size_t len = answer_query(snap->db, &snap->settings, &req, w->tx[out],
 						  UDP_BUF, &w->aw);
+			qlog_after(w, snap, false);
 			if (len == 0)
 				continue;
 			w->tx_iov[out].iov_base = w->tx[out];
@@ -294,8 +345,10 @@ static void tcp_read_cb(struct bufferevent *bev, void *arg)
 		struct answer_request req = {w->tcp_in, mlen, true,
 					     (const struct sockaddr *)&c->peer,
 					     rcu_dereference(srv->health)};
+		qlog_before(w);
 		size_t len = answer_query(snap->db, &snap->settings, &req, w->tcp_out + 2,
 					  ANSWER_BUF_SIZE, &w->aw);
+		qlog_after(w, snap, true);
 		urcu_memb_read_unlock();
 		if (len == 0)
 			continue;
@@ -408,6 +461,10 @@ struct server *server_create(const struct config *cfg, struct snapshot *snap)
 		w->srv = srv;
 		w->nsock = cfg->nlisten;
 		w->tcp_max = per_worker ? per_worker : 1;
+		if (cfg->query_log_rate) {
+			w->qlog_rate = (cfg->query_log_rate + srv->nworkers - 1) / srv->nworkers;
+			w->qlog_sample = cfg->query_log_sample ? cfg->query_log_sample : 1;
+		}
 		w->udp = xcalloc(cfg->nlisten, sizeof(struct udp_sock));
 		w->tcp_fds = xcalloc(cfg->nlisten, sizeof(int));
 		w->tcp = xcalloc(cfg->nlisten, sizeof(struct evconnlistener *));

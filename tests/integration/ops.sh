@@ -9,6 +9,7 @@
 cp zones/example.com.zone zones/example.com.include "$TMP/"
 printf '{ "regions": { "us-east": { "healthy": true, "weight": 100 } } }\n' >"$TMP/us-east.json"
 printf 'test-token-0123456789abcdef\n' >"$TMP/admin.token"
+rm -f "$TMP/state.json"
 chmod 600 "$TMP/admin.token"
 TOKEN=test-token-0123456789abcdef
 start_server tests/data/ops.conf || exit 1
@@ -152,4 +153,16 @@ check_cmd "POST /v1/reload applies a good change" sh -c "
 192.0.2.123
 EOF2
 
+# --- overrides persist in health.state_file across a restart
+curl -s -X POST -H "$AUTH" "$URL/v1/regions/us-east/drain" >/dev/null
+curl -s -X POST -H "$AUTH" -d down "$URL/v1/endpoints/198.51.100.10/state" >/dev/null
+check_cmd "state file written" cat "$TMP/state.json" <<'EOF2'
+{ "drained": ["us-east"],
+  "endpoints": { "198.51.100.10": "down" } }
+EOF2
 if stop_server; then pass "clean exit"; else fail "clean exit"; fi
+start_server tests/data/ops.conf || exit 1
+check_cmd "after a restart the drain and the override still hold" ans $NA <<'EOF2'
+198.51.100.11 
+EOF2
+if stop_server; then pass "clean exit after restart"; else fail "clean exit after restart"; fi
