@@ -29,6 +29,10 @@ struct jcheck {
 	size_t errors_before;
 };
 
+/* Parse c->text (duplicate keys rejected) as a JSON object. NULL, with the
+ * error reported at its line and column, when it is not. */
+json_t *jc_load_object(struct jcheck *c, const char *not_object);
+
 void jc_push_key(struct jcheck *c, const char *key);
 void jc_push_index(struct jcheck *c, size_t i);
 void jc_pop(struct jcheck *c);

@@ -420,17 +420,9 @@ struct config *config_load(const char *path, struct diag *diag)
 	}
 	struct jcheck c = {.file = path, .text = text, .len = len, .diag = diag,
 			   .errors_before = diag->errors};
-	json_error_t jerr;
-	json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
-	if (!root) {
-		diag_error(diag, path, jerr.line > 0 ? jerr.line : 1,
-			   jerr.column > 0 ? jerr.column : 1, "JSON: %s", jerr.text);
+	json_t *root = jc_load_object(&c, "the configuration must be a JSON object");
+	if (!root)
 		goto fail;
-	}
-	if (!json_is_object(root)) {
-		jc_error(&c, false, "the configuration must be a JSON object");
-		goto fail;
-	}
 	static const char *const top[] = {"server", "geoip", "http", "regions", "health",
 					  "ecs", "rrl", "zones", NULL};
 	jc_check_keys(&c, root, top);

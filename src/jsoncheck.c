@@ -190,3 +190,20 @@ void jc_get_str_list(struct jcheck *c, json_t *obj, const char *key, char ***out
 	jc_pop(c);
 }
 
+
+json_t *jc_load_object(struct jcheck *c, const char *not_object)
+{
+	json_error_t jerr;
+	json_t *root = json_loadb(c->text, c->len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root) {
+		diag_error(c->diag, c->file, jerr.line > 0 ? jerr.line : 1,
+			   jerr.column > 0 ? jerr.column : 1, "JSON: %s", jerr.text);
+		return NULL;
+	}
+	if (!json_is_object(root)) {
+		jc_error(c, false, "%s", not_object);
+		json_decref(root);
+		return NULL;
+	}
+	return root;
+}

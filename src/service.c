@@ -298,17 +298,9 @@ struct service_set *service_set_load(const char *path, const uint8_t *origin,
 	set->file = xstrdup(path);
 	struct jcheck c = {.file = path, .text = text, .len = len, .diag = diag,
 			   .errors_before = diag->errors};
-	json_error_t jerr;
-	json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
-	if (!root) {
-		diag_error(diag, path, jerr.line > 0 ? jerr.line : 1,
-			   jerr.column > 0 ? jerr.column : 1, "JSON: %s", jerr.text);
+	json_t *root = jc_load_object(&c, "a services file is a JSON object of service names");
+	if (!root)
 		goto done;
-	}
-	if (!json_is_object(root)) {
-		jc_error(&c, false, "a services file is a JSON object of service names");
-		goto done;
-	}
 	size_t origin_len = wire_name_len(origin, WIRE_NAME_MAX);
 	set->svcs = xcalloc(json_object_size(root) + 1, sizeof(struct service));
 	const char *name;
