@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "rrl.h"
 #include "service.h"
 
 struct geo_db;
@@ -33,6 +34,7 @@ struct answer_settings {
 	const struct geo_db *geo;  /* NULL: every client location unknown */
 	const struct region_table *regions;
 	uint64_t generation;       /* of the snapshot, for the worker caches */
+	struct rrl_config rrl;     /* rate 0: off */
 	/* answers per [worker][service index][region], owned by the snapshot */
 	uint64_t *svc_answers;
 	uint64_t *svc_fail_open;   /* per [worker][service index] */
@@ -95,6 +97,7 @@ struct answer_info {
 struct answer_worker {
 	unsigned id;               /* worker index, for per-snapshot counters */
 	bool want_info;            /* fill info for this query (query log) */
+	struct rrl_table rrl;      /* this worker's rate limiting accounts */
 	struct answer_info info;
 	struct answer_counters counters;
 	struct rank_entry *cache;  /* ANSWER_RANK_CACHE entries */

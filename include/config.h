@@ -96,6 +96,8 @@ struct config {
 		rrl_ipv6_prefix;
 	struct netprefix *rrl_exempt;
 	size_t nrrl_exempt;
+	bool rrl_log_only;
+	unsigned rrl_table_size;
 
 	struct region_config *regions;
 	size_t nregions;

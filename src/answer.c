@@ -23,6 +23,7 @@
 
 #include <netinet/in.h>
 #include <stdlib.h>
+#include <time.h>
 
 #define ANSWER_CHAIN_MAX 8
 #define ANSWER_ADDITIONAL_MAX 32
@@ -51,6 +52,8 @@ struct resp {
 	uint8_t caddr[16];
 	struct geo_match match;
 	uint8_t ecs_scope;      /* SCOPE PREFIX-LENGTH to echo */
+	const struct zone *zone; /* of the question, for rate limiting */
+	size_t question_end;
 	uint16_t flags;           /* QR, opcode, AA, TC, RD, CD */
 	unsigned rcode;
 	uint16_t an, ns, ar;
@@ -668,6 +671,46 @@ static void put_header(struct resp *r, const struct query *q, bool with_question
 	}
 }
 
+/* Rate limiting by the source address (never ECS: the source is who gets
+ * the traffic). */
+static enum rrl_verdict rate_limit(struct resp *r, const struct query *q)
+{
+	const struct rrl_config *c = &r->set->rrl;
+	uint8_t family = 0, addr[16] = {0};
+	if (r->client->sa_family == AF_INET) {
+		family = 1;
+		memcpy(addr, &((const struct sockaddr_in *)r->client)->sin_addr, 4);
+	} else if (r->client->sa_family == AF_INET6) {
+		family = 2;
+		memcpy(addr, &((const struct sockaddr_in6 *)r->client)->sin6_addr, 16);
+	} else {
+		return RRL_PASS;
+	}
+	if (rrl_exempt(c, family, addr))
+		return RRL_PASS;
+	enum rrl_kind kind;
+	const uint8_t *name = NULL;
+	size_t len = 0;
+	if (r->rcode == RCODE_NXDOMAIN) {
+		kind = RRL_NXDOMAIN;
+	} else if (r->rcode != RCODE_NOERROR) {
+		kind = RRL_ERROR;
+	} else if (r->an == 0 && !(r->flags & DNS_FLAG_AA)) {
+		kind = RRL_REFERRAL;
+	} else {
+		kind = RRL_ANSWER;
+		name = q->lname;
+		len = q->qname_len;
+	}
+	if ((kind == RRL_NXDOMAIN || kind == RRL_REFERRAL) && r->zone) {
+		name = r->zone->origin;
+		len = r->zone->origin_len;
+	}
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return rrl_account(&r->aw->rrl, c, family, addr, kind, name, len, (uint32_t)ts.tv_sec);
+}
+
 /* For the query log: the client as a network (ECS subnet, or the source
  * address cut to the hash prefix: no full client addresses in logs). */
 static void fill_info(struct answer_worker *aw, struct resp *r, const struct query *q)
@@ -746,6 +789,7 @@ size_t answer_query(const struct zonedb *db, const struct answer_settings *set,
 		goto done;
 	}
 	put_header(&r, &q, true);
+	r.question_end = r.w.len;
 	if (q.edns && q.edns_version > 0) {
 		r.rcode = RCODE_BADVERS;
 		put_opt(&r, RCODE_BADVERS, false);
@@ -765,6 +809,7 @@ size_t answer_query(const struct zonedb *db, const struct answer_settings *set,
 		unsigned zidx;
 		const struct zone *z = db ? zonedb_find(db, q.lname, q.label_off, q.nlabels, &zidx)
 					  : NULL;
+		r.zone = z;
 		if (!z) {
 			r.rcode = RCODE_REFUSED;
 		} else {
@@ -787,6 +832,24 @@ size_t answer_query(const struct zonedb *db, const struct answer_settings *set,
 	}
 	if (q.edns)
 		put_opt(&r, 0, true);
+	if (set->rrl.rate && !req->tcp && req->client) {
+		enum rrl_verdict v = rate_limit(&r, &q);
+		if (v == RRL_DROP) {
+			CTR_INC(ctr->dropped);
+			return 0;
+		}
+		if (v == RRL_SLIP) {
+			/* truncated: question (and OPT) only, the client retries
+			 * over TCP, which is never limited */
+			r.w.len = r.question_end;
+			r.w.cap = r.limit;
+			r.an = r.ns = r.ar = 0;
+			r.flags |= DNS_FLAG_TC;
+			r.flags &= (uint16_t)~DNS_FLAG_AA;
+			if (q.edns)
+				put_opt(&r, 0, false);
+		}
+	}
 done:
 	CTR_INC(ctr->rcode[r.rcode < 24 ? r.rcode : 23]);
 	if (q.have_question)
@@ -806,4 +869,5 @@ void answer_worker_free(struct answer_worker *aw)
 {
 	free(aw->cache);
 	aw->cache = NULL;
+	rrl_table_free(&aw->rrl);
 }

@@ -401,6 +401,7 @@ static void set_defaults(struct config *cfg)
 	cfg->health_up_after = 2;
 	cfg->health_max_age = 30;
 	cfg->rrl_slip = 2;
+	cfg->rrl_table_size = 65536;
 	cfg->rrl_window = 5;
 	cfg->rrl_ipv4_prefix = 24;
 	cfg->rrl_ipv6_prefix = 56;
@@ -535,6 +536,8 @@ struct config *config_load(const char *path, struct diag *diag)
 		jc_get_uint(&c, o, "ipv4_prefix", 1, 32, &cfg->rrl_ipv4_prefix);
 		jc_get_uint(&c, o, "ipv6_prefix", 1, 128, &cfg->rrl_ipv6_prefix);
 		get_prefixes(&c, o, "exempt", &cfg->rrl_exempt, &cfg->nrrl_exempt);
+		jc_get_bool(&c, o, "log_only", &cfg->rrl_log_only);
+		jc_get_uint(&c, o, "table_size", 64, 1u << 24, &cfg->rrl_table_size);
 		jc_pop(&c);
 	}
 	if ((o = jc_member(&c, root, "zones", JSON_ARRAY))) {

@@ -107,6 +107,7 @@ struct server {
 	struct health_snapshot *health; /* RCU-protected, from the prober */
 	unsigned tcp_max_message;
 	unsigned tcp_idle;
+	size_t rrl_table_size;      /* 0: no rate limiting tables */
 	struct worker *workers;
 	unsigned nworkers;
 	size_t nlisten;
@@ -447,6 +448,9 @@ struct server *server_create(const struct config *cfg, struct snapshot *snap)
 	pthread_mutex_init(&srv->carry_lock, NULL);
 	srv->snap = snap;
 	srv->tcp_max_message = cfg->tcp_max_message;
+	/* tables exist when RRL is configured at start (a reload may turn the
+	 * rate on or off, not create tables) */
+	srv->rrl_table_size = cfg->rrl_responses_per_second ? cfg->rrl_table_size : 0;
 	srv->tcp_idle = cfg->tcp_idle_timeout;
 	srv->nworkers = config_workers(cfg);
 	srv->workers = xcalloc(srv->nworkers, sizeof(struct worker));
@@ -516,6 +520,8 @@ int server_start(struct server *srv)
 		w->base = event_base_new();
 		answer_worker_init(&w->aw);
 		w->aw.id = i;
+		if (srv->rrl_table_size)
+			rrl_table_init(&w->aw.rrl, srv->rrl_table_size);
 		w->rx = xmalloc(sizeof(*w->rx) * UDP_BATCH);
 		w->tx = xmalloc(sizeof(*w->tx) * UDP_BATCH);
 		w->tcp_in = xmalloc(65536);
@@ -817,6 +823,20 @@ void server_metrics(struct server *srv, struct strbuf *sb)
 	metrics_family(sb, "geodnsd_rank_cache_misses_total", "counter",
 		       "Region rankings computed (per service and GeoIP record, per worker).");
 	metrics_sample_u64(sb, "geodnsd_rank_cache_misses_total", NULL, c.rank_cache_miss);
+	uint64_t rl = 0, rs = 0, rd = 0;
+	for (unsigned i = 0; i < srv->nworkers; i++) {
+		rl += CTR_GET(srv->workers[i].aw.rrl.limited);
+		rs += CTR_GET(srv->workers[i].aw.rrl.slipped);
+		rd += CTR_GET(srv->workers[i].aw.rrl.dropped);
+	}
+	metrics_family(sb, "geodnsd_rrl_responses_total", "counter",
+		       "Responses over the rate limit: limited in all, of which slipped "
+		       "(sent truncated) and dropped.");
+	const char *ll[] = {"action", "limited", NULL}, *ls[] = {"action", "slipped", NULL},
+		   *ld[] = {"action", "dropped", NULL};
+	metrics_sample_u64(sb, "geodnsd_rrl_responses_total", ll, rl);
+	metrics_sample_u64(sb, "geodnsd_rrl_responses_total", ls, rs);
+	metrics_sample_u64(sb, "geodnsd_rrl_responses_total", ld, rd);
 	metrics_family(sb, "geodnsd_tcp_connections_open", "gauge", "TCP connections open.");
 	metrics_sample_u64(sb, "geodnsd_tcp_connections_open", NULL,
 			   c.tcp_accepted - c.tcp_closed);

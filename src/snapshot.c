@@ -87,6 +87,19 @@ struct snapshot *snapshot_build(const struct config *cfg, uint64_t generation,
 		}
 		s->ecs_trust_all = all4 && all6;
 	}
+	s->rrl.rate = cfg->rrl_responses_per_second;
+	s->rrl.window = cfg->rrl_window;
+	s->rrl.slip = cfg->rrl_slip;
+	s->rrl.ipv4_prefix = cfg->rrl_ipv4_prefix;
+	s->rrl.ipv6_prefix = cfg->rrl_ipv6_prefix;
+	s->rrl.log_only = cfg->rrl_log_only;
+	s->rrl.table_size = cfg->rrl_table_size;
+	if (cfg->nrrl_exempt) {
+		struct netprefix *ex = xcalloc(cfg->nrrl_exempt, sizeof(*ex));
+		memcpy(ex, cfg->rrl_exempt, cfg->nrrl_exempt * sizeof(*ex));
+		s->rrl.exempt = ex;
+		s->rrl.nexempt = cfg->nrrl_exempt;
+	}
 	s->regions = &snap->regions;
 	s->geo = snap->geo;
 	s->generation = generation;
@@ -119,6 +132,7 @@ void snapshot_free(struct snapshot *snap)
 	free(snap->regions.regions);
 	free((void *)snap->settings.nsid);
 	free((void *)snap->settings.ecs_trusted);
+	free((void *)snap->settings.rrl.exempt);
 	free(snap->settings.svc_answers);
 	free(snap->settings.svc_fail_open);
 	free(snap);

@@ -16,6 +16,7 @@ Suite *geo_suite(void);
 Suite *service_suite(void);
 Suite *health_suite(void);
 Suite *http_suite(void);
+Suite *rrl_suite(void);
 
 /* Write text to a new file under tests/tmp/unit and return its path
  * (static buffer per call slot: valid until the next call with that slot). */
