@@ -66,6 +66,9 @@ struct answer_counters {
 	uint64_t tcp_accepted;
 	uint64_t tcp_closed;
 	uint64_t tcp_evicted;      /* closed to make room under the cap */
+	uint64_t tcp_client_refused; /* over tcp_max_per_client */
+	uint64_t tcp_idle_closed;
+	uint64_t tcp_lifetime_closed;
 };
 
 /* One cached region order: per (service, GeoIP record), per worker. */

@@ -58,6 +58,8 @@ struct config {
 	unsigned tcp_idle_timeout;   /* seconds */
 	unsigned tcp_max_connections;
 	unsigned tcp_max_message;    /* bytes, <= 65535 */
+	unsigned tcp_max_per_client; /* connections per client address, 0 = off */
+	unsigned tcp_max_lifetime;   /* seconds a connection may live, 0 = off */
 	char *log_level;
 	bool log_syslog;
 	char *user, *group, *chroot; /* privilege drop after binding, or NULL */

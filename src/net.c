@@ -56,6 +56,8 @@ struct udp_sock {
 
 struct tcp_conn {
 	struct bufferevent *bev;
+	struct event *lifetime;     /* closes the connection at tcp_max_lifetime */
+	uint32_t client_slot;       /* in the server's per-client count table */
 	struct sockaddr_storage peer;
 	struct worker *w;
 	struct tcp_conn *prev, *next; /* LRU: head = longest idle */
@@ -99,7 +101,12 @@ struct carry {
 	uint64_t answers, fail_open;
 };
 
+#define CLIENT_SLOTS 4096 /* per-client TCP connection counts, shared */
+
 struct server {
+	unsigned tcp_max_per_client; /* 0: no per-client cap */
+	unsigned tcp_max_lifetime;   /* seconds, 0: none */
+	uint32_t *client_conns;      /* CLIENT_SLOTS counters, atomic */
 	pthread_mutex_t carry_lock;
 	struct carry *carry;
 	size_t ncarry;
@@ -304,10 +311,29 @@ static void lru_push(struct worker *w, struct tcp_conn *c)
 	w->lru_tail = c;
 }
 
+/* The per-client count slot of a peer: a hash of its address (collisions
+ * only make the cap stricter for the colliding clients). */
+static uint32_t client_slot(const struct sockaddr_storage *ss)
+{
+	uint8_t addr[16] = {0};
+	int fam = 1;
+	if (ss->ss_family == AF_INET6) {
+		memcpy(addr, &((const struct sockaddr_in6 *)ss)->sin6_addr, 16);
+		fam = 2;
+	} else {
+		memcpy(addr, &((const struct sockaddr_in *)ss)->sin_addr, 4);
+	}
+	return (uint32_t)(svc_client_hash(fam, addr, fam == 2 ? 128 : 32) % CLIENT_SLOTS);
+}
+
 static void tcp_close(struct tcp_conn *c)
 {
 	struct worker *w = c->w;
 	lru_unlink(w, c);
+	if (w->srv->tcp_max_per_client)
+		__atomic_sub_fetch(&w->srv->client_conns[c->client_slot], 1, __ATOMIC_RELAXED);
+	if (c->lifetime)
+		event_free(c->lifetime);
 	bufferevent_free(c->bev);
 	w->tcp_open--;
 	CTR_INC(w->aw.counters.tcp_closed);
@@ -370,34 +396,70 @@ static void tcp_write_cb(struct bufferevent *bev, void *arg)
 
 static void tcp_event_cb(struct bufferevent *bev, short what, void *arg)
 {
+	struct tcp_conn *c = arg;
 	(void)bev;
-	(void)what;
+	if (what & BEV_EVENT_TIMEOUT)
+		CTR_INC(c->w->aw.counters.tcp_idle_closed);
 	/* EOF, error or idle timeout: unsent answers are dropped (RFC 7766 6.2.4) */
-	tcp_close(arg);
+	tcp_close(c);
+}
+
+static void tcp_lifetime_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct tcp_conn *c = arg;
+	(void)fd;
+	(void)what;
+	CTR_INC(c->w->aw.counters.tcp_lifetime_closed);
+	tcp_close(c);
 }
 
 static void tcp_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 			  struct sockaddr *sa, int salen, void *arg)
 {
 	struct worker *w = arg;
+	struct server *srv = w->srv;
 	(void)l;
+	uint32_t slot = 0;
+	if (srv->tcp_max_per_client && salen > 0) {
+		struct sockaddr_storage ss;
+		memset(&ss, 0, sizeof(ss));
+		memcpy(&ss, sa, (size_t)salen < sizeof(ss) ? (size_t)salen : sizeof(ss));
+		slot = client_slot(&ss);
+		if (__atomic_add_fetch(&srv->client_conns[slot], 1, __ATOMIC_RELAXED) >
+		    srv->tcp_max_per_client) {
+			__atomic_sub_fetch(&srv->client_conns[slot], 1, __ATOMIC_RELAXED);
+			CTR_INC(w->aw.counters.tcp_client_refused);
+			evutil_closesocket(fd);
+			return;
+		}
+	}
 	if (w->tcp_open >= w->tcp_max && w->lru_head) {
 		tcp_close(w->lru_head); /* make room: the longest idle goes */
 		CTR_INC(w->aw.counters.tcp_evicted);
 	}
 	struct tcp_conn *c = calloc(1, sizeof(*c));
 	if (!c) {
+		if (srv->tcp_max_per_client)
+			__atomic_sub_fetch(&srv->client_conns[slot], 1, __ATOMIC_RELAXED);
 		evutil_closesocket(fd);
 		return;
 	}
 	c->w = w;
+	c->client_slot = slot;
 	if (salen > 0 && (size_t)salen <= sizeof(c->peer))
 		memcpy(&c->peer, sa, (size_t)salen);
 	c->bev = bufferevent_socket_new(w->base, fd, BEV_OPT_CLOSE_ON_FREE);
 	if (!c->bev) {
+		if (srv->tcp_max_per_client)
+			__atomic_sub_fetch(&srv->client_conns[slot], 1, __ATOMIC_RELAXED);
 		evutil_closesocket(fd);
 		free(c);
 		return;
+	}
+	if (srv->tcp_max_lifetime) {
+		c->lifetime = evtimer_new(w->base, tcp_lifetime_cb, c);
+		struct timeval life = {(time_t)srv->tcp_max_lifetime, 0};
+		evtimer_add(c->lifetime, &life);
 	}
 	w->tcp_open++;
 	CTR_INC(w->aw.counters.tcp_accepted);
@@ -448,6 +510,9 @@ struct server *server_create(const struct config *cfg, struct snapshot *snap)
 	pthread_mutex_init(&srv->carry_lock, NULL);
 	srv->snap = snap;
 	srv->tcp_max_message = cfg->tcp_max_message;
+	srv->tcp_max_per_client = cfg->tcp_max_per_client;
+	srv->tcp_max_lifetime = cfg->tcp_max_lifetime;
+	srv->client_conns = xcalloc(CLIENT_SLOTS, sizeof(uint32_t));
 	/* tables exist when RRL is configured at start (a reload may turn the
 	 * rate on or off, not create tables) */
 	srv->rrl_table_size = cfg->rrl_responses_per_second ? cfg->rrl_table_size : 0;
@@ -727,6 +792,7 @@ void server_stop(struct server *srv)
 	}
 	free(srv->carry);
 	pthread_mutex_destroy(&srv->carry_lock);
+	free(srv->client_conns);
 	free(srv);
 }
 
@@ -846,6 +912,18 @@ void server_metrics(struct server *srv, struct strbuf *sb)
 	metrics_family(sb, "geodnsd_tcp_connections_refused_total", "counter",
 		       "TCP connections closed to make room under tcp_max_connections.");
 	metrics_sample_u64(sb, "geodnsd_tcp_connections_refused_total", NULL, c.tcp_evicted);
+	metrics_family(sb, "geodnsd_limit_hits_total", "counter",
+		       "Limits hit: tcp_per_client (connection refused), tcp_idle and "
+		       "tcp_lifetime (connection closed), tcp_max_connections (oldest idle "
+		       "closed), rrl (response limited).");
+	const char *h1[] = {"limit", "tcp_per_client", NULL}, *h2[] = {"limit", "tcp_idle", NULL},
+		   *h3[] = {"limit", "tcp_lifetime", NULL},
+		   *h4[] = {"limit", "tcp_max_connections", NULL}, *h5[] = {"limit", "rrl", NULL};
+	metrics_sample_u64(sb, "geodnsd_limit_hits_total", h1, c.tcp_client_refused);
+	metrics_sample_u64(sb, "geodnsd_limit_hits_total", h2, c.tcp_idle_closed);
+	metrics_sample_u64(sb, "geodnsd_limit_hits_total", h3, c.tcp_lifetime_closed);
+	metrics_sample_u64(sb, "geodnsd_limit_hits_total", h4, c.tcp_evicted);
+	metrics_sample_u64(sb, "geodnsd_limit_hits_total", h5, rl);
 
 	urcu_memb_read_lock();
 	const struct snapshot *snap = rcu_dereference(srv->snap);
