@@ -23,7 +23,7 @@ DESTDIR ?=
 CHECK_SANITIZE ?= 1
 
 SRCS = src/log.c src/jsonpos.c src/jsoncheck.c src/config.c src/wire.c src/zone.c \
-       src/geo.c src/service.c src/snapshot.c src/health.c src/metrics.c src/http.c src/rrl.c \
+       src/geo.c src/service.c src/snapshot.c src/health.c src/metrics.c src/http.c src/rrl.c src/cookie.c \
        src/answer.c src/net.c src/util.c
 MAIN = src/main.c
 HDRS = $(wildcard include/*.h)

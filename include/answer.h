@@ -13,6 +13,7 @@
 #include "rrl.h"
 #include "service.h"
 
+struct cookie_secrets;
 struct geo_db;
 struct netprefix;
 struct sockaddr;
@@ -35,6 +36,7 @@ struct answer_settings {
 	const struct region_table *regions;
 	uint64_t generation;       /* of the snapshot, for the worker caches */
 	struct rrl_config rrl;     /* rate 0: off */
+	const struct cookie_secrets *cookies; /* NULL: DNS cookies off */
 	/* answers per [worker][service index][region], owned by the snapshot */
 	uint64_t *svc_answers;
 	uint64_t *svc_fail_open;   /* per [worker][service index] */
@@ -63,6 +65,7 @@ struct answer_counters {
 	uint64_t ecs_ignored;      /* ECS present but not used (untrusted, /0) */
 	uint64_t ecs_malformed;
 	uint64_t rank_cache_miss;
+	uint64_t cookie_client_only, cookie_valid, cookie_bad, cookie_malformed;
 	uint64_t tcp_accepted;
 	uint64_t tcp_closed;
 	uint64_t tcp_evicted;      /* closed to make room under the cap */

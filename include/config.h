@@ -93,6 +93,11 @@ struct config {
 	bool health_cap_ttl;           /* answer TTL <= poll interval */
 	char *health_state_file;       /* admin overrides persisted here */
 
+	/* cookies */
+	bool cookies_enabled;
+	char *cookie_secret;           /* 32 hex digits, or NULL: generated */
+	char *cookie_previous_secret;  /* still accepted during a rotation */
+
 	/* rrl */
 	unsigned rrl_responses_per_second, rrl_slip, rrl_window, rrl_ipv4_prefix,
 		rrl_ipv6_prefix;

@@ -24,6 +24,7 @@ struct snapshot {
 	struct geo_db *geo;            /* NULL without geoip.database */
 	struct region_table regions;
 	struct answer_settings settings;
+	struct cookie_secrets *cookies;  /* NULL when cookies are off */
 	uint64_t generation;           /* unique per build: invalidates caches */
 };
 

@@ -93,6 +93,10 @@ struct query {
 	bool ecs_present;
 	bool ecs_malformed;    /* the FORMERR was for the ECS option */
 	struct ecs ecs;
+	bool cookie_present;   /* the first COOKIE option, well-formed */
+	bool cookie_malformed; /* the FORMERR was for the COOKIE option */
+	uint8_t cookie_len;
+	uint8_t cookie[40];
 };
 
 /*
@@ -106,7 +110,8 @@ struct query {
 int wire_parse_query(const uint8_t *pkt, size_t len, struct query *q);
 
 /* Options for wire_parse_query_opts. */
-#define WIRE_IGNORE_ECS 1u /* ECS disabled: treat option 8 as unknown */
+#define WIRE_IGNORE_ECS 1u    /* ECS disabled: treat option 8 as unknown */
+#define WIRE_IGNORE_COOKIE 2u /* cookies disabled: option 10 as unknown */
 
 int wire_parse_query_opts(const uint8_t *pkt, size_t len, struct query *q, unsigned opts);
 

@@ -15,6 +15,7 @@
 #include "answer.h"
 
 #include "config.h"
+#include "cookie.h"
 #include "gd.h"
 #include "geo.h"
 #include "service.h"
@@ -53,6 +54,9 @@ struct resp {
 	struct geo_match match;
 	uint8_t ecs_scope;      /* SCOPE PREFIX-LENGTH to echo */
 	const struct zone *zone; /* of the question, for rate limiting */
+	uint8_t cookie[COOKIE_OPT_LEN]; /* the COOKIE option to send */
+	size_t cookie_len;
+	enum cookie_check cookie_check;
 	size_t question_end;
 	uint16_t flags;           /* QR, opcode, AA, TC, RD, CD */
 	unsigned rcode;
@@ -605,6 +609,8 @@ static size_t opt_space(const struct resp *r)
 		n += 4 + 4 + q->ecs.addr_len;
 	if (q->keepalive && r->tcp)
 		n += 6;
+	if (r->cookie_len)
+		n += 4 + r->cookie_len;
 	return n;
 }
 
@@ -641,6 +647,12 @@ static void put_opt(struct resp *r, unsigned ext_rcode, bool with_options)
 			wire_put16(w, (uint16_t)(r->set->tcp_idle_timeout * 10));
 		}
 	}
+	if (r->cookie_len) {
+		/* also on BADVERS and truncated answers: the client learns it */
+		wire_put16(w, EDNS_OPT_COOKIE);
+		wire_put16(w, (uint16_t)r->cookie_len);
+		wire_put(w, r->cookie, r->cookie_len);
+	}
 	wr16(w->buf + rdlen_at, (uint16_t)(w->len - rdlen_at - 2));
 	r->ar++;
 }
@@ -671,21 +683,50 @@ static void put_header(struct resp *r, const struct query *q, bool with_question
 	}
 }
 
+/* The source address as family 1/2 and bytes (never ECS). */
+static bool source_addr(const struct sockaddr *sa, uint8_t *family, uint8_t addr[16])
+{
+	memset(addr, 0, 16);
+	if (sa->sa_family == AF_INET) {
+		*family = 1;
+		memcpy(addr, &((const struct sockaddr_in *)sa)->sin_addr, 4);
+	} else if (sa->sa_family == AF_INET6) {
+		*family = 2;
+		memcpy(addr, &((const struct sockaddr_in6 *)sa)->sin6_addr, 16);
+	} else {
+		return false;
+	}
+	return true;
+}
+
+/* DNS cookies (RFC 7873, RFC 9018): verify the client's, make the one to
+ * send. Only a malformed option changes the rcode (FORMERR, in the parser). */
+static void server_cookie(struct resp *r, const struct query *q)
+{
+	uint8_t family, addr[16];
+	if (!source_addr(r->client, &family, addr))
+		return;
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME_COARSE, &ts); /* shared by anycast peers */
+	r->cookie_check = cookie_answer(r->set->cookies, q->cookie, q->cookie_len, family, addr,
+					(uint32_t)ts.tv_sec, r->cookie, &r->cookie_len);
+	struct answer_counters *c = &r->aw->counters;
+	if (r->cookie_check == COOKIE_VALID)
+		CTR_INC(c->cookie_valid);
+	else if (r->cookie_check == COOKIE_CLIENT_ONLY)
+		CTR_INC(c->cookie_client_only);
+	else if (r->cookie_check == COOKIE_BAD)
+		CTR_INC(c->cookie_bad);
+}
+
 /* Rate limiting by the source address (never ECS: the source is who gets
  * the traffic). */
 static enum rrl_verdict rate_limit(struct resp *r, const struct query *q)
 {
 	const struct rrl_config *c = &r->set->rrl;
-	uint8_t family = 0, addr[16] = {0};
-	if (r->client->sa_family == AF_INET) {
-		family = 1;
-		memcpy(addr, &((const struct sockaddr_in *)r->client)->sin_addr, 4);
-	} else if (r->client->sa_family == AF_INET6) {
-		family = 2;
-		memcpy(addr, &((const struct sockaddr_in6 *)r->client)->sin6_addr, 16);
-	} else {
+	uint8_t family, addr[16];
+	if (!source_addr(r->client, &family, addr))
 		return RRL_PASS;
-	}
 	if (rrl_exempt(c, family, addr))
 		return RRL_PASS;
 	enum rrl_kind kind;
@@ -742,7 +783,8 @@ size_t answer_query(const struct zonedb *db, const struct answer_settings *set,
 	struct query q;
 	struct resp r;
 	int rc = wire_parse_query_opts(req->pkt, req->len, &q,
-				       set->ecs_enabled ? 0 : WIRE_IGNORE_ECS);
+				       (set->ecs_enabled ? 0 : WIRE_IGNORE_ECS) |
+					       (set->cookies ? 0 : WIRE_IGNORE_COOKIE));
 	CTR_INC(ctr->queries);
 	if (req->tcp)
 		CTR_INC(ctr->queries_tcp);
@@ -781,6 +823,8 @@ size_t answer_query(const struct zonedb *db, const struct answer_settings *set,
 		r.rcode = RCODE_FORMERR;
 		if (q.ecs_malformed)
 			CTR_INC(ctr->ecs_malformed);
+		if (q.cookie_malformed)
+			CTR_INC(ctr->cookie_malformed);
 		put_header(&r, &q, q.have_question);
 		if (q.edns) {
 			r.limit = r.w.cap;
@@ -790,6 +834,8 @@ size_t answer_query(const struct zonedb *db, const struct answer_settings *set,
 	}
 	put_header(&r, &q, true);
 	r.question_end = r.w.len;
+	if (q.edns && set->cookies && q.cookie_present && req->client)
+		server_cookie(&r, &q);
 	if (q.edns && q.edns_version > 0) {
 		r.rcode = RCODE_BADVERS;
 		put_opt(&r, RCODE_BADVERS, false);
@@ -832,7 +878,7 @@ size_t answer_query(const struct zonedb *db, const struct answer_settings *set,
 	}
 	if (q.edns)
 		put_opt(&r, 0, true);
-	if (set->rrl.rate && !req->tcp && req->client) {
+	if (set->rrl.rate && !req->tcp && req->client && r.cookie_check != COOKIE_VALID) {
 		enum rrl_verdict v = rate_limit(&r, &q);
 		if (v == RRL_DROP) {
 			CTR_INC(ctr->dropped);
@@ -847,7 +893,7 @@ size_t answer_query(const struct zonedb *db, const struct answer_settings *set,
 			r.flags |= DNS_FLAG_TC;
 			r.flags &= (uint16_t)~DNS_FLAG_AA;
 			if (q.edns)
-				put_opt(&r, 0, false);
+				put_opt(&r, 0, false); /* with the cookie: RRL lets it pass */
 		}
 	}
 done:

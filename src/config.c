@@ -7,6 +7,8 @@
  */
 #include "config.h"
 
+#include "cookie.h"
+
 #include "diag.h"
 #include "gd.h"
 #include "jsoncheck.h"
@@ -397,6 +399,7 @@ static void set_defaults(struct config *cfg)
 	cfg->tcp_max_per_client = 64;
 	cfg->tcp_max_lifetime = 300;
 	cfg->ecs_enabled = true;
+	cfg->cookies_enabled = true;
 	cfg->hash_ipv4_prefix = 24;
 	cfg->hash_ipv6_prefix = 56;
 	cfg->health_interval = 5;
@@ -429,7 +432,7 @@ struct config *config_load(const char *path, struct diag *diag)
 	if (!root)
 		goto fail;
 	static const char *const top[] = {"server", "geoip", "http", "regions", "health",
-					  "ecs", "rrl", "zones", NULL};
+					  "ecs", "rrl", "cookies", "zones", NULL};
 	jc_check_keys(&c, root, top);
 
 	json_t *o;
@@ -527,6 +530,30 @@ struct config *config_load(const char *path, struct diag *diag)
 		jc_get_uint(&c, o, "hash_ipv6_prefix", 1, 128, &cfg->hash_ipv6_prefix);
 		jc_pop(&c);
 	}
+	if ((o = jc_member(&c, root, "cookies", JSON_OBJECT))) {
+		jc_push_key(&c, "cookies");
+		static const char *const keys[] = {"enabled", "secret", "previous_secret", NULL};
+		jc_check_keys(&c, o, keys);
+		jc_get_bool(&c, o, "enabled", &cfg->cookies_enabled);
+		jc_get_str(&c, o, "secret", &cfg->cookie_secret);
+		jc_get_str(&c, o, "previous_secret", &cfg->cookie_previous_secret);
+		static const char *const sk[] = {"secret", "previous_secret"};
+		char *const sv[] = {cfg->cookie_secret, cfg->cookie_previous_secret};
+		for (int k = 0; k < 2; k++) {
+			uint8_t tmp[COOKIE_SECRET_LEN];
+			if (sv[k] && cookie_secret_parse(sv[k], tmp) < 0) {
+				jc_push_key(&c, sk[k]);
+				jc_error(&c, false, "must be 32 hexadecimal digits (16 octets)");
+				jc_pop(&c);
+			}
+		}
+		if (cfg->cookie_previous_secret && !cfg->cookie_secret) {
+			jc_push_key(&c, "previous_secret");
+			jc_error(&c, true, "needs \"secret\" too");
+			jc_pop(&c);
+		}
+		jc_pop(&c);
+	}
 	if ((o = jc_member(&c, root, "rrl", JSON_OBJECT))) {
 		jc_push_key(&c, "rrl");
 		static const char *const keys[] = {"responses_per_second", "slip", "window",
@@ -579,6 +606,8 @@ void config_free(struct config *cfg)
 	free(cfg->nsid);
 	free(cfg->log_level);
 	free(cfg->user);
+	free(cfg->cookie_secret);
+	free(cfg->cookie_previous_secret);
 	free(cfg->health_state_file);
 	free(cfg->group);
 	free(cfg->chroot);

@@ -884,6 +884,14 @@ void server_metrics(struct server *srv, struct strbuf *sb)
 	metrics_sample_u64(sb, "geodnsd_ecs_queries_total", eu, c.ecs_used);
 	metrics_sample_u64(sb, "geodnsd_ecs_queries_total", ei, c.ecs_ignored);
 	metrics_sample_u64(sb, "geodnsd_ecs_queries_total", em, c.ecs_malformed);
+	metrics_family(sb, "geodnsd_cookie_queries_total", "counter",
+		       "Queries with a DNS COOKIE option by what it held.");
+	const char *k1[] = {"cookie", "client_only", NULL}, *k2[] = {"cookie", "valid", NULL},
+		   *k3[] = {"cookie", "bad", NULL}, *k4[] = {"cookie", "malformed", NULL};
+	metrics_sample_u64(sb, "geodnsd_cookie_queries_total", k1, c.cookie_client_only);
+	metrics_sample_u64(sb, "geodnsd_cookie_queries_total", k2, c.cookie_valid);
+	metrics_sample_u64(sb, "geodnsd_cookie_queries_total", k3, c.cookie_bad);
+	metrics_sample_u64(sb, "geodnsd_cookie_queries_total", k4, c.cookie_malformed);
 	metrics_family(sb, "geodnsd_geo_answers_total", "counter", "Answers for service names.");
 	metrics_sample_u64(sb, "geodnsd_geo_answers_total", NULL, c.geo_answers);
 	metrics_family(sb, "geodnsd_rank_cache_misses_total", "counter",

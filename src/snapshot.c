@@ -6,6 +6,7 @@
 #include "snapshot.h"
 
 #include "config.h"
+#include "cookie.h"
 #include "diag.h"
 #include "gd.h"
 #include "geo.h"
@@ -100,6 +101,25 @@ struct snapshot *snapshot_build(const struct config *cfg, uint64_t generation,
 		s->rrl.exempt = ex;
 		s->rrl.nexempt = cfg->nrrl_exempt;
 	}
+	if (cfg->cookies_enabled) {
+		/* a secret generated once per process: reloads keep it, so clients'
+		 * cookies stay valid */
+		static uint8_t generated[COOKIE_SECRET_LEN];
+		static bool have_generated;
+		snap->cookies = xcalloc(1, sizeof(*snap->cookies));
+		if (cfg->cookie_secret) {
+			cookie_secret_parse(cfg->cookie_secret, snap->cookies->current);
+		} else {
+			if (!have_generated && cookie_secret_generate(generated) == GD_OK)
+				have_generated = true;
+			memcpy(snap->cookies->current, generated, COOKIE_SECRET_LEN);
+		}
+		if (cfg->cookie_previous_secret) {
+			cookie_secret_parse(cfg->cookie_previous_secret, snap->cookies->previous);
+			snap->cookies->have_previous = true;
+		}
+		s->cookies = snap->cookies;
+	}
 	s->regions = &snap->regions;
 	s->geo = snap->geo;
 	s->generation = generation;
@@ -133,6 +153,7 @@ void snapshot_free(struct snapshot *snap)
 	free((void *)snap->settings.nsid);
 	free((void *)snap->settings.ecs_trusted);
 	free((void *)snap->settings.rrl.exempt);
+	free(snap->cookies);
 	free(snap->settings.svc_answers);
 	free(snap->settings.svc_fail_open);
 	free(snap);

@@ -7,6 +7,7 @@
  */
 #include "wire.h"
 
+#include "cookie.h"
 #include "gd.h"
 
 #include <stdio.h>
@@ -242,6 +243,19 @@ static int parse_opt(const uint8_t *pkt, size_t len, size_t pos, struct query *q
 			q->ecs_present = true;
 			ecs_seen = true;
 			break;
+		case EDNS_OPT_COOKIE:
+			/* RFC 7873 5.2: the first COOKIE option counts; a length
+			 * other than 8 or 16..40 is FORMERR (5.2.2) */
+			if ((opts & WIRE_IGNORE_COOKIE) || q->cookie_present)
+				break;
+			if (!cookie_len_ok(olen)) {
+				q->cookie_malformed = true;
+				return GD_EFORMAT;
+			}
+			memcpy(q->cookie, pkt + p, olen);
+			q->cookie_len = (uint8_t)olen;
+			q->cookie_present = true;
+			break;
 		case EDNS_OPT_KEEPALIVE:
 			/* clients send length 0; tolerate a TIMEOUT (RFC 7828 3.2.1) */
 			q->keepalive = true;
@@ -275,6 +289,8 @@ int wire_parse_query_opts(const uint8_t *pkt, size_t len, struct query *q, unsig
 	q->keepalive = false;
 	q->ecs_present = false;
 	q->ecs_malformed = false;
+	q->cookie_present = false;
+	q->cookie_malformed = false;
 	q->qdcount = rd16(pkt + 4);
 	if (q->opcode != 0)
 		return GD_OK; /* answered NOTIMP, header only */

@@ -303,11 +303,12 @@ check "unknown option 100 with data not echoed" +norec +ednsopt=100:0102030405 s
 ;; ANSWER SECTION:
 static.example.com.	3600	IN	A	192.0.2.80
 EOF
-check "COOKIE not echoed (not implemented)" +norec +cookie static.example.com A <<'EOF'
+check "COOKIE: a client cookie gets client + server cookie back" +norec +cookie static.example.com A <<'EOF'
 ;; ->>HEADER<<- opcode: QUERY, status: NOERROR
 ;; flags: qr aa; QUERY: 1, ANSWER: 1, AUTHORITY: 0, ADDITIONAL: 1
 ;; OPT PSEUDOSECTION:
 ; EDNS: version: 0, flags:; udp: 1232
+; COOKIE: <24 octets> (good)
 ;; QUESTION SECTION:
 ;static.example.com.		IN	A
 ;; ANSWER SECTION:

@@ -171,6 +171,7 @@ check "8.2.10 many options" +edns=0 +noad +norec +cookie +nsid +expire +subnet=0
 ; EDNS: version: 0, flags:; udp: 1232
 ; NSID: 74 65 73 74 2d 31 ("test-1")
 ; CLIENT-SUBNET: 0.0.0.0/0/0
+; COOKIE: <24 octets> (good)
 ;; QUESTION SECTION:
 ;example.com.			IN	SOA
 ;; ANSWER SECTION:
@@ -192,6 +193,7 @@ check "8.2.10 many options over TCP" +tcp +edns=0 +noad +norec +cookie +nsid +ex
 ; EDNS: version: 0, flags:; udp: 1232
 ; NSID: 74 65 73 74 2d 31 ("test-1")
 ; CLIENT-SUBNET: 0.0.0.0/0/0
+; COOKIE: <24 octets> (good)
 ;; QUESTION SECTION:
 ;example.com.			IN	SOA
 ;; ANSWER SECTION:
