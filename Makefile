@@ -67,7 +67,7 @@ OBJS = $(SRCS:src/%.c=build/%.o)
 TSAN_OBJS = $(SRCS:src/%.c=build-tsan/%.o)
 CHECK_OBJS = $(SRCS:src/%.c=$(CHECK_DIR)/%.o)
 
-.PHONY: all run check install uninstall clean distclean deps
+.PHONY: all run check install uninstall clean distclean deps soak
 
 all: src/geodnsd zones/demo-city.mmdb build/feedserver
 
@@ -161,6 +161,11 @@ check: $(CHECK_DIR)/geodnsd $(CHECK_DIR)/unit-tests $(CHECK_DIR)/tcpclient zones
        build/feedserver build-tsan/unit-tests \
        $(TEST_MMDB)
 	TSAN_UNIT=build-tsan/unit-tests tests/run-all $(CHECK_DIR)
+
+# bounded load while reloading, flapping feeds and draining (tools/soak)
+SOAK_SECONDS ?= 600
+soak: src/geodnsd build/feedserver zones/demo-city.mmdb
+	tools/soak --seconds $(SOAK_SECONDS)
 
 install: src/geodnsd
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8 \

@@ -24,6 +24,7 @@
 #include <event2/event.h>
 #include <event2/thread.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <grp.h>
 #include <pwd.h>
 #include <pthread.h>
@@ -359,6 +360,12 @@ int main(int argc, char **argv)
 	log_init(!foreground && app.cfg->log_syslog, lvl);
 	diag_flush_log(&diag);
 
+	/* zone arenas are 1 MiB chunks, freed at every reload: keep them
+	 * mmapped (glibc would otherwise raise its threshold after the first
+	 * free and serve them from a heap that fragments), so memory goes
+	 * back to the system and RSS stays flat across reloads */
+	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+	mallopt(M_TRIM_THRESHOLD, 1024 * 1024);
 	signal(SIGPIPE, SIG_IGN);
 	evthread_use_pthreads();
 	app.srv = server_create(app.cfg, snap);
