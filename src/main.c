@@ -312,6 +312,15 @@ int main(int argc, char **argv)
 	if (!app.config_path)
 		app.config_path = default_config();
 
+	/* HUP, TERM and INT wait until their handlers exist: a reload asked for
+	 * during start-up must not kill the process */
+	sigset_t startup_block, startup_old;
+	sigemptyset(&startup_block);
+	sigaddset(&startup_block, SIGHUP);
+	sigaddset(&startup_block, SIGTERM);
+	sigaddset(&startup_block, SIGINT);
+	sigprocmask(SIG_BLOCK, &startup_block, &startup_old);
+
 	struct diag diag = {0};
 	app.cfg = config_load(app.config_path, &diag);
 	struct snapshot *snap = NULL;
@@ -427,6 +436,8 @@ int main(int argc, char **argv)
 	event_add(ev_hup, NULL);
 	event_add(ev_term, NULL);
 	event_add(ev_int, NULL);
+	/* the handlers are in place: signals held since start-up arrive now */
+	sigprocmask(SIG_SETMASK, &startup_old, NULL);
 	char listen[512] = "";
 	for (size_t i = 0, n = 0; i < app.cfg->nlisten && n < sizeof(listen); i++)
 		n += (size_t)snprintf(listen + n, sizeof(listen) - n, "%s%s", i ? "," : "",
