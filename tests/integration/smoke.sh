@@ -38,3 +38,31 @@ SERVER=127.0.0.1
 
 if stop_server; then pass "clean exit on TERM"; else fail "clean exit on TERM"; fi
 grep -q "event=stopped" "$TMP/server.log" && pass "stop logged" || fail "stop logged"
+
+# regression: a SIGHUP that arrives while geodnsd is still starting must not
+# kill it (the signal waits for its handler, then reloads). A zone of 50000
+# records keeps start-up busy long enough to send the signal into it.
+{
+	printf '$ORIGIN big.test.\n$TTL 300\n@ SOA ns hm 1 2 3 4 5\n@ NS ns\nns A 192.0.2.1\n'
+	awk 'BEGIN { for (i = 0; i < 50000; i++) printf "h%d A 10.%d.%d.%d\n", i, i / 65536, i / 256 % 256, i % 256 }'
+} >"$TMP/big.zone"
+cat >"$TMP/early.conf" <<EOF2
+{ "server": { "listen": ["127.0.0.1:0"], "workers": 1 },
+  "zones": [ { "origin": "big.test", "file": "$TMP/big.zone" } ] }
+EOF2
+"$GEODNSD" -f -c "$TMP/early.conf" >"$TMP/early.log" 2>&1 &
+EARLY=$!
+sleep 0.1 # running main, loading the zone, no handler yet
+started_before=$(grep -c 'event=started' "$TMP/early.log")
+kill -HUP $EARLY
+i=0
+while [ $i -lt 200 ] && ! grep -q 'event=reload result=ok' "$TMP/early.log"; do sleep 0.05; i=$((i + 1)); done
+if [ "$started_before" -eq 0 ] && kill -0 $EARLY 2>/dev/null &&
+   grep -q 'event=reload result=ok' "$TMP/early.log"; then
+	pass "SIGHUP during start-up: held, then reloaded; still running"
+else
+	fail "SIGHUP during start-up (started before: $started_before)"
+	cat "$TMP/early.log"
+fi
+kill -TERM $EARLY 2>/dev/null
+wait $EARLY
