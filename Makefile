@@ -158,9 +158,9 @@ run: src/geodnsd zones/demo-city.mmdb build/feedserver
 	src/geodnsd -f -c zones/geodnsd.conf
 
 check: $(CHECK_DIR)/geodnsd $(CHECK_DIR)/unit-tests $(CHECK_DIR)/tcpclient zones/demo-city.mmdb \
-       build/feedserver build-tsan/unit-tests \
+       build/feedserver build-tsan/unit-tests fuzz-replay-build \
        $(TEST_MMDB)
-	TSAN_UNIT=build-tsan/unit-tests tests/run-all $(CHECK_DIR)
+	TSAN_UNIT=build-tsan/unit-tests FUZZ_TARGETS_ALL="$(FUZZ_ALL)" tests/run-all $(CHECK_DIR)
 
 # bounded load while reloading, flapping feeds and draining (tools/soak)
 SOAK_SECONDS ?= 600
@@ -184,3 +184,6 @@ clean:
 
 distclean: clean
 	rm -rf config.mk config.status config.log configure autom4te.cache
+
+# fuzz targets: make fuzz, make fuzz-replay (run by make check), make fuzz-merge
+include tests/fuzz/fuzz.mk

@@ -18,6 +18,9 @@
 #                      N inputs" or "FAIL fuzz replay <target>: ...".
 #   make fuzz-merge    minimize the scratch corpora into the committed ones
 #                      (libFuzzer -merge=1: only inputs adding coverage).
+#   make fuzz-coverage line coverage of src/ by the committed corpora
+#                      (clang source-based coverage, llvm-profdata and
+#                      llvm-cov; report in build-fuzz/cov/report.txt).
 #
 # Needs clang and libFuzzer's runtime (Debian: clang, libclang-rt-14-dev).
 
@@ -38,11 +41,19 @@ FUZZ_HDRS = $(wildcard tests/fuzz/*.h)
 FUZZ_BINS = $(FUZZ_ALL:%=$(FUZZ_DIR)/fuzz_%)
 FUZZ_REPLAY_BINS = $(FUZZ_ALL:%=$(CHECK_DIR)/fuzz-%)
 
-.PHONY: fuzz fuzz-build fuzz-replay fuzz-replay-build fuzz-merge fuzz-clean
+FUZZ_COV_DIR = $(FUZZ_DIR)/cov
+FUZZ_COV_FLAGS = -fprofile-instr-generate -fcoverage-mapping
+FUZZ_COV_OBJS = $(SRCS:src/%.c=$(FUZZ_COV_DIR)/%.o)
+FUZZ_LLVM_PROFDATA ?= llvm-profdata
+FUZZ_LLVM_COV ?= llvm-cov
+
+.PHONY: fuzz fuzz-build fuzz-replay fuzz-replay-build fuzz-merge fuzz-coverage fuzz-clean
 # made by a pattern rule only: keep them between builds
-.SECONDARY: $(FUZZ_OBJS)
+.SECONDARY: $(FUZZ_OBJS) $(FUZZ_COV_OBJS)
 
 $(FUZZ_DIR):
+	@command -v $(FUZZ_CC) >/dev/null 2>&1 || { echo "fuzz: $(FUZZ_CC) not found" \
+	  "(Debian: apt-get install clang libclang-rt-14-dev)"; exit 1; }
 	mkdir -p $@
 
 # the server's sources, instrumented for coverage
@@ -113,6 +124,29 @@ fuzz-replay: fuzz-replay-build
 	    grep -E 'ERROR:|SUMMARY:|runtime error|fuzz check failed' $$log | head -5 | sed 's/^/  /'; \
 	  fi; \
 	done; exit $$fail
+
+# Coverage: every target with replay.c, instrumented for source-based coverage.
+$(FUZZ_COV_DIR)/%.o: src/%.c $(HDRS) config.mk | $(FUZZ_DIR)
+	@mkdir -p $(FUZZ_COV_DIR)
+	$(FUZZ_CC) $(BASE_CFLAGS) $(FUZZ_COV_FLAGS) $(CFLAGS) -c -o $@ $<
+
+$(FUZZ_COV_DIR)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(FUZZ_COV_OBJS) $(FUZZ_HDRS) \
+			$(HDRS) config.mk | $(FUZZ_DIR)
+	$(FUZZ_CC) $(BASE_CFLAGS) $(FUZZ_COV_FLAGS) -Itests/fuzz $(CFLAGS) $(LDFLAGS) -o $@ \
+	  $< tests/fuzz/replay.c $(FUZZ_COV_OBJS) $(LIBS)
+
+fuzz-coverage: $(FUZZ_ALL:%=$(FUZZ_COV_DIR)/fuzz_%) zones/demo-city.mmdb
+	@rm -f $(FUZZ_COV_DIR)/*.profraw
+	@for t in $(FUZZ_ALL); do \
+	  LLVM_PROFILE_FILE=$(FUZZ_COV_DIR)/$$t.profraw $(FUZZ_COV_DIR)/fuzz_$$t \
+	    tests/fuzz/corpus/$$t > $(FUZZ_COV_DIR)/$$t.log 2>&1 \
+	    || { echo "fuzz-coverage: $$t failed (see $(FUZZ_COV_DIR)/$$t.log)"; exit 1; }; \
+	done
+	@$(FUZZ_LLVM_PROFDATA) merge -sparse -o $(FUZZ_COV_DIR)/all.profdata $(FUZZ_COV_DIR)/*.profraw
+	@$(FUZZ_LLVM_COV) report -instr-profile=$(FUZZ_COV_DIR)/all.profdata \
+	  $(FUZZ_COV_DIR)/fuzz_packet $(foreach t,$(filter-out packet,$(FUZZ_ALL)),-object $(FUZZ_COV_DIR)/fuzz_$(t)) \
+	  $(SRCS) > $(FUZZ_COV_DIR)/report.txt
+	@cat $(FUZZ_COV_DIR)/report.txt
 
 fuzz-clean:
 	rm -rf $(FUZZ_DIR) $(FUZZ_REPLAY_BINS)

@@ -14,11 +14,24 @@
  *   bits 1-2    client address: 0 IPv4, 1 IPv6, 2 IPv4-mapped IPv6, 3 none
  *   bits 3-5    which address of the family (client_v4[] / client_v6[])
  *   bits 6-7    health: 0 none (all up), 1 partial, 2 all down, 3 weight 0
- *   bits 8-9    answer settings: 0 the demo's, 1 ECS disabled, 2 ECS from
- *               listed senders only + no NSID + TTL cap + udp_payload 512,
- *               3 udp_payload 4096 + no GeoIP + /32 and /128 hashing
+ *   bits 8-9    answer settings: 0 the demo's (cookies with a fixed secret
+ *               and a previous one), 1 ECS and cookies disabled, 2 ECS from
+ *               listed senders only + no NSID + TTL cap + udp_payload 512 +
+ *               RRL (3/s, window 2, slip 2, 198.51.100.0/24 exempt),
+ *               3 udp_payload 4096 + no GeoIP + /32 and /128 hashing + RRL
+ *               in log-only mode
  *   bit 10      fill the query log info
  *   bits 11-15  XORed into the last octet of the client address
+ *
+ * Server cookies: a fuzzer cannot forge a SipHash, so the harness makes
+ * valid ones. When the first COOKIE option of the query is 24 octets with
+ * version 1 and an all-zero hash, its timestamp 0..4 means now - 10 s,
+ * now - 2000 s (to renew), now - 3700 s (expired), now + 200 s, now + 400 s
+ * (too far ahead); the harness writes that time and the RFC 9018 hash under
+ * the current secret (the previous one when the first reserved octet has
+ * its top bit set). The response must then carry the COOKIE option with the
+ * client's Client Cookie: the query's own cookie when it was valid, current,
+ * with zero reserved octets and young; else a fresh one that verifies.
  *
  * The output buffer is placed at the end of a heap block so that a write past
  * its capacity is caught by ASan, and the packet is an exact heap copy. Every
@@ -29,6 +42,7 @@
  */
 #include "answer.h"
 #include "config.h"
+#include "cookie.h"
 #include "diag.h"
 #include "gd.h"
 #include "health.h"
@@ -41,6 +55,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <time.h>
 
 static struct config *cfg;
 static struct snapshot *snap;
@@ -71,6 +86,9 @@ static const char *const client_v6[8] = {
 };
 
 static struct netprefix trusted[2];
+static struct netprefix rrl_exempt_nets[1];
+static const char secret_hex[] = "000102030405060708090a0b0c0d0e0f";
+static const char previous_hex[] = "f0e0d0c0b0a090807060504030201000";
 static const uint8_t down_v4[17] = {1, 192, 0, 2, 10};
 static const uint8_t down_v6[17] = {2, 0x20, 0x01, 0x0d, 0xb8, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10};
 static uint8_t (*down_list)[17];
@@ -112,6 +130,12 @@ static void init(void)
 	z[cfg->nzones].origin = dup_str("edge.test");
 	z[cfg->nzones].file = dup_str("tests/data/edge.test.zone");
 	cfg->nzones++;
+	/* cookies with known secrets (the demo's is random per process) */
+	cfg->cookies_enabled = true;
+	free(cfg->cookie_secret);
+	free(cfg->cookie_previous_secret);
+	cfg->cookie_secret = dup_str(secret_hex);
+	cfg->cookie_previous_secret = dup_str(previous_hex);
 	snap = snapshot_build(cfg, 1, &d);
 	if (!snap) {
 		diag_flush_stderr(&d);
@@ -119,7 +143,9 @@ static void init(void)
 	}
 	diag_free(&d);
 	fuzz_check(snap->regions.n == 3, "the demo has 3 regions, not %zu", snap->regions.n);
+	fuzz_check(snap->settings.cookies != NULL, "cookies are off");
 	answer_worker_init(&worker);
+	rrl_table_init(&worker.rrl, 64);
 	outbuf = malloc(ANSWER_BUF_SIZE);
 	if (!outbuf)
 		abort();
@@ -128,6 +154,7 @@ static void init(void)
 	variants[0] = *s;
 	variants[1] = *s;
 	variants[1].ecs_enabled = false;
+	variants[1].cookies = NULL;
 	variants[2] = *s;
 	parse_netprefix("192.0.2.0/24", &trusted[0]);
 	parse_netprefix("2001:db8::/32", &trusted[1]);
@@ -138,11 +165,19 @@ static void init(void)
 	variants[2].nsid_len = 0;
 	variants[2].service_ttl_cap = 10;
 	variants[2].udp_payload = 512;
+	parse_netprefix("198.51.100.0/24", &rrl_exempt_nets[0]);
+	variants[2].rrl = (struct rrl_config){.rate = 3, .window = 2, .slip = 2,
+					      .ipv4_prefix = 24, .ipv6_prefix = 56,
+					      .exempt = rrl_exempt_nets, .nexempt = 1,
+					      .table_size = 64};
 	variants[3] = *s;
 	variants[3].udp_payload = 4096;
 	variants[3].geo = NULL;
 	variants[3].hash_ipv4_prefix = 32;
 	variants[3].hash_ipv6_prefix = 128;
+	variants[3].rrl = (struct rrl_config){.rate = 1, .window = 1, .slip = 0,
+					      .ipv4_prefix = 32, .ipv6_prefix = 128,
+					      .log_only = true, .table_size = 64};
 
 	/* health: [0] NULL (everything up); [1] us-east at weight 50 without
 	 * 192.0.2.10 and 2001:db8:1::10, eu-west down; [2] every region down
@@ -168,6 +203,143 @@ static void init(void)
 	healths[1].regions[0].down = (const uint8_t(*)[17])down_list;
 	healths[1].regions[1].up = false;
 	atexit(cleanup);
+}
+
+/* ---- server cookies made by the harness ---- */
+
+struct cookie_fix {
+	bool done;             /* a cookie was written into the query */
+	int magic;             /* 0..4: which time */
+	bool previous;         /* made with the previous secret */
+	uint8_t sent[COOKIE_OPT_LEN];
+};
+
+/* The octets of the first COOKIE option of the query's OPT (NULL if none). */
+static uint8_t *query_cookie(uint8_t *pkt, size_t len, size_t *olen)
+{
+	struct walk w = {.strict = false};
+	if (!walk_msg(pkt, len, &w) || !w.opt || w.counts[0] != 1)
+		return NULL;
+	/* walk again to the OPT's rdata */
+	size_t pos = DNS_HEADER_LEN;
+	if (!walk_name(pkt, len, &pos))
+		return NULL;
+	pos += 4;
+	for (unsigned i = 0; i < (unsigned)w.counts[1] + w.counts[2] + w.counts[3]; i++) {
+		if (!walk_name(pkt, len, &pos))
+			return NULL;
+		uint16_t type = rd16(pkt + pos);
+		size_t rdlen = rd16(pkt + pos + 8);
+		size_t rd = pos + 10;
+		pos = rd + rdlen;
+		if (type != TYPE_OPT)
+			continue;
+		for (size_t o = rd; o + 4 <= rd + rdlen;) {
+			size_t l = rd16(pkt + o + 2);
+			if (o + 4 + l > rd + rdlen)
+				return NULL;
+			if (rd16(pkt + o) == EDNS_OPT_COOKIE) {
+				*olen = l;
+				return pkt + o + 4;
+			}
+			o += 4 + l;
+		}
+		return NULL;
+	}
+	return NULL;
+}
+
+/* The client address as cookie.c hashes it (IPv4-mapped as IPv4). */
+static size_t cookie_ip(const struct sockaddr *sa, const uint8_t **ip)
+{
+	static const uint8_t v4mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+	if (sa->sa_family == AF_INET) {
+		*ip = (const uint8_t *)&((const struct sockaddr_in *)sa)->sin_addr;
+		return 4;
+	}
+	const uint8_t *a = (const uint8_t *)&((const struct sockaddr_in6 *)sa)->sin6_addr;
+	if (memcmp(a, v4mapped, 12) == 0) {
+		*ip = a + 12;
+		return 4;
+	}
+	*ip = a;
+	return 16;
+}
+
+/* The RFC 9018 hash of a 24-octet cookie (its first 16 octets and the IP). */
+static void cookie_hash(const uint8_t *key, const uint8_t *c, const struct sockaddr *sa,
+			uint8_t out[8])
+{
+	uint8_t msg[16 + 16];
+	const uint8_t *ip;
+	size_t iplen = cookie_ip(sa, &ip);
+	memcpy(msg, c, 16);
+	memcpy(msg + 16, ip, iplen);
+	uint64_t h = cookie_siphash24(key, msg, 16 + iplen);
+	for (int i = 0; i < 8; i++)
+		out[i] = (uint8_t)(h >> (8 * i));
+}
+
+static uint32_t now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME_COARSE, &ts);
+	return (uint32_t)ts.tv_sec;
+}
+
+static void fix_cookie(uint8_t *pkt, size_t len, const struct sockaddr *client,
+		       const struct answer_settings *set, struct cookie_fix *fx)
+{
+	static const int32_t offset[5] = {-10, -2000, -3700, 200, 400};
+	static const uint8_t zero[8] = {0};
+	fx->done = false;
+	size_t olen = 0;
+	uint8_t *c = client && set->cookies ? query_cookie(pkt, len, &olen) : NULL;
+	if (!c || olen != COOKIE_OPT_LEN || c[8] != COOKIE_VERSION ||
+	    memcmp(c + 16, zero, 8) != 0 || rd32(c + 12) > 4)
+		return;
+	fx->magic = (int)rd32(c + 12);
+	fx->previous = c[9] & 0x80;
+	wr32(c + 12, now_s() + (uint32_t)offset[fx->magic]);
+	cookie_hash(fx->previous ? set->cookies->previous : set->cookies->current, c, client,
+		    c + 16);
+	memcpy(fx->sent, c, COOKIE_OPT_LEN);
+	fx->done = true;
+}
+
+/* The COOKIE option of the response must answer the made cookie. */
+static void check_cookie(const uint8_t *out, size_t n, const struct sockaddr *client,
+			 const struct answer_settings *set, const struct cookie_fix *fx)
+{
+	if (!fx->done || n < DNS_HEADER_LEN || (out[3] & 0xF) == RCODE_FORMERR ||
+	    DNS_OPCODE(rd16(out + 2)) != 0)
+		return;
+	size_t olen = 0;
+	uint8_t *copy = malloc(n);
+	if (!copy)
+		abort();
+	memcpy(copy, out, n);
+	const uint8_t *c = query_cookie(copy, n, &olen);
+	fuzz_check(c != NULL, "no COOKIE in the response to a cookie (magic %d)", fx->magic);
+	fuzz_check(olen == COOKIE_OPT_LEN, "response COOKIE of %zu octets", olen);
+	fuzz_check(memcmp(c, fx->sent, COOKIE_CLIENT_LEN) == 0, "Client Cookie not echoed");
+	bool valid = fx->magic != 2 && fx->magic != 4;
+	bool keep = valid && !fx->previous && (fx->sent[9] | fx->sent[10] | fx->sent[11]) == 0 &&
+		    fx->magic != 1;
+	if (keep) {
+		fuzz_check(memcmp(c, fx->sent, COOKIE_OPT_LEN) == 0,
+			   "a valid fresh cookie was not echoed (magic %d)", fx->magic);
+	} else {
+		/* a fresh cookie: version 1, zero reserved, made now, that verifies */
+		uint8_t h[8];
+		cookie_hash(set->cookies->current, c, client, h);
+		uint32_t ts = rd32(c + 12), now = now_s();
+		fuzz_check(c[8] == COOKIE_VERSION && (c[9] | c[10] | c[11]) == 0 &&
+			   (uint32_t)(now - ts) <= 5 && memcmp(h, c + 16, 8) == 0,
+			   "the new Server Cookie is not a fresh valid one (magic %d%s)",
+			   fx->magic, fx->previous ? ", previous secret" : "");
+	}
+	free(copy);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -216,6 +388,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (len)
 		memcpy(pkt, data, len);
+	struct cookie_fix fx;
+	fix_cookie(pkt, len, client, set, &fx);
+	uint64_t valid_before = worker.counters.cookie_valid;
 	size_t cap = tcp ? ANSWER_BUF_SIZE : UDP_BUF;
 	uint8_t *out = outbuf + ANSWER_BUF_SIZE - cap;
 	struct answer_request req = {.pkt = pkt, .len = len, .tcp = tcp, .client = client,
@@ -223,12 +398,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t n = answer_query(snap->db, set, &req, out, cap, &worker);
 
 	fuzz_check_response(pkt, len, out, n, cap, tcp, set);
+	check_cookie(out, n, client, set, &fx);
+	if (fx.done && n >= DNS_HEADER_LEN && (out[3] & 0xF) != RCODE_FORMERR &&
+	    DNS_OPCODE(rd16(out + 2)) == 0)
+		fuzz_check((worker.counters.cookie_valid != valid_before) ==
+				   (fx.magic != 2 && fx.magic != 4),
+			   "cookie_valid counter disagrees (magic %d)", fx.magic);
 	if (fuzz_verbose())
 		fprintf(stderr, "packet: %s %zu octets -> %zu octets rcode %u flags %04x "
-				"an %u ns %u ar %u\n", tcp ? "tcp" : "udp", len, n,
+				"an %u ns %u ar %u%s\n", tcp ? "tcp" : "udp", len, n,
 			n >= 4 ? out[3] & 0xF : 0, n >= 4 ? rd16(out + 2) : 0,
 			n >= 12 ? rd16(out + 6) : 0, n >= 12 ? rd16(out + 8) : 0,
-			n >= 12 ? rd16(out + 10) : 0);
+			n >= 12 ? rd16(out + 10) : 0, fx.done ? " (cookie made)" : "");
 	free(pkt);
 	return 0;
 }

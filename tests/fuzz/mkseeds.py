@@ -172,6 +172,33 @@ def packets():
         tcp = nm.endswith("tcp") or k % 2 == 1
         out(t, "opt-" + nm, query("www.example.com", "A", id=ident(tcp=tcp, info=1),
                                   edns=opt(1232, options=o)))
+    # server cookies the harness completes (version 1, zero hash, timestamp
+    # 0..4 = a time relative to now; reserved[0] bit 7 = previous secret)
+    for magic in range(5):
+        for prev, res in ((False, b"\0\0\0"), (True, b"\x80\0\0"), (False, b"\0\1\0")):
+            if prev and magic not in (0, 2) or res == b"\0\1\0" and magic != 0:
+                continue
+            sc = b"\1" + res + struct.pack("!I", magic) + bytes(8)
+            nm = "cookie-t%d%s%s" % (magic, "-prev" if prev else "",
+                                     "-reserved" if res == b"\0\1\0" else "")
+            out(t, nm, query("www.example.com", "A", id=ident(tcp=magic == 3, client=magic % 3,
+                                                              addr=magic),
+                             edns=opt(1232, options=option(10, cookie_c + sc))))
+    out(t, "cookie-badvers", query("example.com", "SOA", id=ident(),
+                                   edns=opt(1232, version=1,
+                                            options=option(10, cookie_c + b"\1\0\0\0" + bytes(12)))))
+    out(t, "cookie-noclient", query("example.com", "SOA", id=ident(client=3),
+                                    edns=opt(1232, options=option(10, cookie_c))))
+    out(t, "cookie-off", query("example.com", "SOA", id=ident(settings=1),
+                               edns=opt(1232, options=option(10, b"\1\2\3"))))
+    # rate limiting (settings 2: 3/s, slip 2; settings 3: log only)
+    for k in range(4):
+        out(t, "rrl-%d" % k, query("nothere.example.com" if k % 2 else "static.example.com", "A",
+                                   id=ident(settings=2 + k // 2, addr=k), edns=opt(512) if k < 2 else None))
+    out(t, "rrl-exempt", query("static.example.com", "A", id=ident(settings=2, addr=2)))
+    out(t, "rrl-referral", query("www.sub.example.com", "A", id=ident(settings=2, client=1)))
+    out(t, "rrl-cookie", query("static.example.com", "A", id=ident(settings=2),
+                               edns=opt(512, options=option(10, cookie_c + b"\1\0\0\0" + bytes(12)))))
     # EDNS header variants
     out(t, "edns-do", query("example.com", "SOA", id=ident(), edns=opt(4096, do=True)))
     out(t, "edns-small", query("huge.edge.test", "TXT", id=ident(), edns=opt(100)))
