@@ -107,6 +107,9 @@ build build-check build-tsan:
 build-tsan/%.o: src/%.c $(HDRS) config.mk | build-tsan
 	$(CC) $(BASE_CFLAGS) $(TSAN_FLAGS) $(CFLAGS) -c -o $@ $<
 
+build-tsan/geodnsd: $(TSAN_OBJS) build-tsan/main.o
+	$(CC) $(BASE_CFLAGS) $(TSAN_FLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
 build-tsan/unit-tests: $(UNIT_SRCS) $(TSAN_OBJS) $(HDRS) tests/unit/unit.h $(TEST_MMDB)
 	$(CC) $(BASE_CFLAGS) $(TSAN_FLAGS) $(CHECK_CFLAGS) -Itests/unit $(LDFLAGS) \
 	  -o $@ $(UNIT_SRCS) $(TSAN_OBJS) $(LIBS) $(CHECK_LIBS)
@@ -158,9 +161,10 @@ run: src/geodnsd zones/demo-city.mmdb build/feedserver
 	src/geodnsd -f -c zones/geodnsd.conf
 
 check: $(CHECK_DIR)/geodnsd $(CHECK_DIR)/unit-tests $(CHECK_DIR)/tcpclient zones/demo-city.mmdb \
-       build/feedserver build-tsan/unit-tests fuzz-replay-build \
+       build/feedserver build-tsan/unit-tests build-tsan/geodnsd fuzz-replay-build \
        $(TEST_MMDB)
-	TSAN_UNIT=build-tsan/unit-tests FUZZ_TARGETS_ALL="$(FUZZ_ALL)" tests/run-all $(CHECK_DIR)
+	TSAN_UNIT=build-tsan/unit-tests TSAN_GEODNSD=build-tsan/geodnsd \
+	  FUZZ_TARGETS_ALL="$(FUZZ_ALL)" tests/run-all $(CHECK_DIR)
 
 # bounded load while reloading, flapping feeds and draining (tools/soak)
 SOAK_SECONDS ?= 600

@@ -19,6 +19,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "snapshot.h"
+#include "tsan.h"
 #include "wire.h"
 #include "zone.h"
 
@@ -120,6 +121,36 @@ struct server {
 	size_t nlisten;
 	char **listen_text;
 };
+
+/* ---- RCU read sections (with ThreadSanitizer annotations, see tsan.h) ---- */
+
+static int rcu_grace __attribute__((unused)); /* grace-period address for TSan */
+
+static inline void read_begin(void)
+{
+	urcu_memb_read_lock();
+}
+
+static inline void read_end(void)
+{
+	TSAN_RELEASE(&rcu_grace);
+	urcu_memb_read_unlock();
+}
+
+static inline const struct snapshot *read_snapshot(struct server *srv)
+{
+	const struct snapshot *s = rcu_dereference(srv->snap);
+	TSAN_ACQUIRE(s);
+	return s;
+}
+
+static inline const struct health_snapshot *read_health(struct server *srv)
+{
+	const struct health_snapshot *h = rcu_dereference(srv->health);
+	if (h)
+		TSAN_ACQUIRE(h);
+	return h;
+}
 
 /* ---- UDP ---- */
 
@@ -231,9 +262,9 @@ static void udp_read_cb(evutil_socket_t fd, short what, void *arg)
 		if (n <= 0)
 			return;
 		int out = 0;
-		urcu_memb_read_lock();
-		const struct snapshot *snap = rcu_dereference(srv->snap);
-		const struct health_snapshot *hs = rcu_dereference(srv->health);
+		read_begin();
+		const struct snapshot *snap = read_snapshot(srv);
+		const struct health_snapshot *hs = read_health(srv);
 		for (int i = 0; i < n; i++) {
 			struct msghdr *h = &w->rx_msgs[i].msg_hdr;
 			if (h->msg_flags & MSG_TRUNC) {
@@ -267,7 +298,7 @@ static void udp_read_cb(evutil_socket_t fd, short what, void *arg)
 			}
 			out++;
 		}
-		urcu_memb_read_unlock();
+		read_end();
 		for (int sent = 0; sent < out;) {
 			int r = sendmmsg(fd, w->tx_msgs + sent, (unsigned)(out - sent), 0);
 			if (r < 0) {
@@ -367,16 +398,15 @@ static void tcp_read_cb(struct bufferevent *bev, void *arg)
 			return;
 		evbuffer_drain(in, 2);
 		evbuffer_remove(in, w->tcp_in, mlen);
-		urcu_memb_read_lock();
-		const struct snapshot *snap = rcu_dereference(srv->snap);
+		read_begin();
+		const struct snapshot *snap = read_snapshot(srv);
 		struct answer_request req = {w->tcp_in, mlen, true,
-					     (const struct sockaddr *)&c->peer,
-					     rcu_dereference(srv->health)};
+					     (const struct sockaddr *)&c->peer, read_health(srv)};
 		qlog_before(w);
 		size_t len = answer_query(snap->db, &snap->settings, &req, w->tcp_out + 2,
 					  ANSWER_BUF_SIZE, &w->aw);
 		qlog_after(w, snap, true);
-		urcu_memb_read_unlock();
+		read_end();
 		if (len == 0)
 			continue;
 		wr16(w->tcp_out, (uint16_t)len);
@@ -673,8 +703,10 @@ static void fold_cb(void *arg, const char *zone, const char *svc, const char *re
 void server_publish(struct server *srv, struct snapshot *snap)
 {
 	struct snapshot *old = srv->snap;
+	TSAN_RELEASE(snap);
 	rcu_assign_pointer(srv->snap, snap);
 	urcu_memb_synchronize_rcu();
+	TSAN_ACQUIRE(&rcu_grace);
 	/* no worker sees old any more: keep its counts */
 	pthread_mutex_lock(&srv->carry_lock);
 	snapshot_service_counts(old, fold_cb, srv);
@@ -685,8 +717,10 @@ void server_publish(struct server *srv, struct snapshot *snap)
 void server_publish_health(struct server *srv, struct health_snapshot *hs)
 {
 	struct health_snapshot *old = srv->health;
+	TSAN_RELEASE(hs);
 	rcu_assign_pointer(srv->health, hs);
 	urcu_memb_synchronize_rcu();
+	TSAN_ACQUIRE(&rcu_grace);
 	health_snapshot_free(old);
 }
 
@@ -933,8 +967,8 @@ void server_metrics(struct server *srv, struct strbuf *sb)
 	metrics_sample_u64(sb, "geodnsd_limit_hits_total", h4, c.tcp_evicted);
 	metrics_sample_u64(sb, "geodnsd_limit_hits_total", h5, rl);
 
-	urcu_memb_read_lock();
-	const struct snapshot *snap = rcu_dereference(srv->snap);
+	read_begin();
+	const struct snapshot *snap = read_snapshot(srv);
 	metrics_family(sb, "geodnsd_zone_serial", "gauge", "SOA serial of each loaded zone.");
 	for (size_t i = 0; i < snap->db->count; i++) {
 		const char *l[] = {"zone", snap->db->zones[i]->origin_str, NULL};
@@ -950,13 +984,13 @@ void server_metrics(struct server *srv, struct strbuf *sb)
 		       "Answers that failed open (every region down or drained).");
 	snapshot_service_counts(snap, emit_cb, &e);
 	pthread_mutex_unlock(&srv->carry_lock);
-	urcu_memb_read_unlock();
+	read_end();
 }
 
 void server_status_zones(struct server *srv, struct strbuf *sb)
 {
-	urcu_memb_read_lock();
-	const struct snapshot *snap = rcu_dereference(srv->snap);
+	read_begin();
+	const struct snapshot *snap = read_snapshot(srv);
 	sb_puts(sb, "[");
 	for (size_t i = 0; i < snap->db->count; i++) {
 		const struct zone *z = snap->db->zones[i];
@@ -968,5 +1002,5 @@ void server_status_zones(struct server *srv, struct strbuf *sb)
 		sb_puts(sb, "\" }");
 	}
 	sb_puts(sb, "\n  ]");
-	urcu_memb_read_unlock();
+	read_end();
 }
