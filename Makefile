@@ -184,7 +184,7 @@ uninstall:
 	  $(DESTDIR)$(PREFIX)/share/man/man5/geodnsd.conf.5
 
 clean:
-	rm -rf build build-check build-tsan src/geodnsd tests/tmp zones/demo-city.mmdb
+	rm -rf build build-check build-tsan build-fuzz src/geodnsd tests/tmp zones/demo-city.mmdb
 
 distclean: clean
 	rm -rf config.mk config.status config.log configure autom4te.cache

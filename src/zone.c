@@ -99,6 +99,8 @@ struct rec {
 	const char *file;     /* in the loader's file list */
 };
 
+#define ZONE_INCLUDE_DEPTH 16
+
 struct loader {
 	struct zone *z;
 	struct diag *diag;
@@ -108,10 +110,10 @@ struct loader {
 	size_t nfiles;
 	ldns_buffer *buf;
 	int depth;
+	char *chain[ZONE_INCLUDE_DEPTH + 1]; /* real paths of the files being read */
 };
 
 #define ZONE_ENTRY_MAX 65536
-#define ZONE_INCLUDE_DEPTH 16
 
 /*
  * Split the next entry off text at *pos: parentheses join lines, comments are
@@ -309,6 +311,7 @@ static int read_file_into(struct loader *ld, const char *path, ldns_rdf *origin_
 	bool have_ttl = false;
 	size_t pos = 0;
 	int line = 1;
+	ld->chain[ld->depth] = realpath(path, NULL);
 	ld->depth++;
 	for (;;) {
 		int start;
@@ -388,6 +391,18 @@ static int read_file_into(struct loader *ld, const char *path, ldns_rdf *origin_
 						 argv[1]);
 					free(dup);
 				}
+				/* a file that includes itself, directly or not, would be
+				 * read 2^16 times before the depth limit stops it */
+				char *real = realpath(incpath, NULL);
+				bool loop = false;
+				for (int d = 0; real && d < ld->depth; d++)
+					loop |= ld->chain[d] && strcmp(ld->chain[d], real) == 0;
+				free(real);
+				if (loop) {
+					diag_error(ld->diag, file, start, 0,
+						   "$INCLUDE loop: %s is already being read", incpath);
+					continue;
+				}
 				ldns_rdf *io = NULL;
 				if (argc == 3) {
 					ldns_status st = ldns_str2rdf_dname(&io, argv[2]);
@@ -448,6 +463,8 @@ static int read_file_into(struct loader *ld, const char *path, ldns_rdf *origin_
 		ldns_rr_free(rr);
 	}
 	ld->depth--;
+	free(ld->chain[ld->depth]);
+	ld->chain[ld->depth] = NULL;
 	if (prev)
 		ldns_rdf_deep_free(prev);
 	ldns_rdf_deep_free(origin);

@@ -102,12 +102,13 @@ fuzz: fuzz-build
 	done; exit $$fail
 
 # Minimize the scratch corpora into the committed ones: only inputs that add
-# coverage are copied (review and commit them deliberately).
+# coverage are copied (review and commit them deliberately). Edges only
+# (-use_counters=0: hit counts do not count), which keeps the corpora small.
 fuzz-merge: fuzz-build
 	@for t in $(FUZZ_TARGETS); do \
 	  [ -d $(FUZZ_DIR)/corpus/$$t ] || continue; \
 	  before=$$(ls tests/fuzz/corpus/$$t | wc -l); \
-	  $(FUZZ_ENV) $(FUZZ_DIR)/fuzz_$$t -merge=1 -timeout=10 -rss_limit_mb=2048 -max_len=8192 \
+	  $(FUZZ_ENV) $(FUZZ_DIR)/fuzz_$$t -merge=1 -use_counters=0 -timeout=10 -rss_limit_mb=2048 -max_len=8192 \
 	    tests/fuzz/corpus/$$t $(FUZZ_DIR)/corpus/$$t > $(FUZZ_DIR)/merge_$$t.log 2>&1 \
 	    || { echo "fuzz-merge $$t failed: $(FUZZ_DIR)/merge_$$t.log"; exit 1; }; \
 	  after=$$(ls tests/fuzz/corpus/$$t | wc -l); \

@@ -48,6 +48,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_write_file("config.json", data, size, path);
 	struct diag d = {0};
 	struct config *cfg = config_load(path, &d);
+	unlink(path);
 	const char *ok_str = cfg ? "loaded" : "rejected";
 	fuzz_check(cfg || d.errors > 0, "config_load failed without an error");
 	if (cfg) {

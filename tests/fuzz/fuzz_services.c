@@ -144,6 +144,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_write_file("services.json", data, size, path);
 	struct diag d = {0};
 	struct service_set *set = service_set_load(path, origin, "example.com.", &rt, &d);
+	unlink(path);
 	const char *ok_str = set ? "loaded" : "rejected";
 	fuzz_check(set || d.errors > 0, "service_set_load failed without an error");
 	if (set) {

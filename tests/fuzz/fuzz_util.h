@@ -7,8 +7,11 @@
  *                     when zones/geodnsd.conf is there, else $GEODNSD_ROOT,
  *                     else the parent of the directory of the executable
  *                     (build-fuzz/ or build-check/).
- *   fuzz_tmpdir()     a private directory /tmp/geodnsd-fuzz-XXXXXX for this
- *                     process, removed at exit.
+ *   fuzz_tmpdir()     a private directory /tmp/geodnsd-fuzz-<pid>-XXXXXX for
+ *                     this process, removed at exit; directories left by
+ *                     processes that are gone (a crash, or libFuzzer ending
+ *                     without exit handlers) are removed when the next one
+ *                     starts.
  *   fuzz_write_file() write the input to a file in it.
  *   fuzz_check()      abort with a message when a property does not hold
  *                     (libFuzzer then saves the input as a crash).
@@ -22,6 +25,7 @@
 #include "log.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <libgen.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -29,7 +33,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -87,31 +93,64 @@ __attribute__((unused)) static void fuzz_root(void)
 
 static char fuzz_dir[64];
 
-__attribute__((unused)) static void fuzz_tmpdir_remove(void)
+/* Remove a directory and the files in it (no subdirectories are made). */
+__attribute__((unused)) static void fuzz_rmdir(const char *dir)
 {
-	if (!fuzz_dir[0])
-		return;
-	DIR *d = opendir(fuzz_dir);
+	DIR *d = opendir(dir);
 	if (d) {
 		struct dirent *e;
 		char p[PATH_MAX];
 		while ((e = readdir(d)) != NULL) {
 			if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
 				continue;
-			snprintf(p, sizeof(p), "%s/%s", fuzz_dir, e->d_name);
+			snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
 			unlink(p);
 		}
 		closedir(d);
 	}
-	rmdir(fuzz_dir);
+	rmdir(dir);
+}
+
+__attribute__((unused)) static void fuzz_tmpdir_remove(void)
+{
+	if (!fuzz_dir[0])
+		return;
+	fuzz_rmdir(fuzz_dir);
 	fuzz_dir[0] = '\0';
+}
+
+/* Directories of ours whose process is gone. */
+__attribute__((unused)) static void fuzz_tmpdir_sweep(void)
+{
+	static const char prefix[] = "geodnsd-fuzz-";
+	DIR *d = opendir("/tmp");
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		if (strncmp(e->d_name, prefix, sizeof(prefix) - 1) != 0)
+			continue;
+		char *end;
+		long pid = strtol(e->d_name + sizeof(prefix) - 1, &end, 10);
+		if (pid <= 0 || *end != '-' || pid == (long)getpid())
+			continue;
+		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		char p[PATH_MAX];
+		struct stat st;
+		snprintf(p, sizeof(p), "/tmp/%s", e->d_name);
+		if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == getuid())
+			fuzz_rmdir(p);
+	}
+	closedir(d);
 }
 
 __attribute__((unused)) static const char *fuzz_tmpdir(void)
 {
 	if (fuzz_dir[0])
 		return fuzz_dir;
-	snprintf(fuzz_dir, sizeof(fuzz_dir), "/tmp/geodnsd-fuzz-XXXXXX");
+	fuzz_tmpdir_sweep();
+	snprintf(fuzz_dir, sizeof(fuzz_dir), "/tmp/geodnsd-fuzz-%ld-XXXXXX", (long)getpid());
 	if (!mkdtemp(fuzz_dir)) {
 		perror("fuzz: mkdtemp");
 		abort();

@@ -230,6 +230,23 @@ START_TEST(test_error_include_missing)
 }
 END_TEST
 
+/* regression (found reading the code after fuzzing): a zone that includes
+ * itself was read 2^16 times before the depth limit stopped it */
+START_TEST(test_error_include_loop)
+{
+	unit_write_file("loop.part", "$INCLUDE loop.part\n$INCLUDE loop.part\n");
+	struct diag d = {0};
+	struct zone *z = load("example.com", "loop.zone", HEAD "$INCLUDE loop.part\n", &d);
+	ck_assert_ptr_null(z);
+	ck_assert_uint_eq(d.errors, 2);
+	ck_assert(has_msg(&d, "tests/tmp/unit/loop.part:1: $INCLUDE loop: "
+			      "tests/tmp/unit/loop.part is already being read"));
+	ck_assert(has_msg(&d, "tests/tmp/unit/loop.part:2: $INCLUDE loop: "
+			      "tests/tmp/unit/loop.part is already being read"));
+	diag_free(&d);
+}
+END_TEST
+
 START_TEST(test_error_in_included_file)
 {
 	unit_write_file("badinc.part", "; comment\nx IN A nonsense\n");
@@ -351,6 +368,7 @@ Suite *zone_suite(void)
 	tcase_add_test(tc, test_error_unbalanced);
 	tcase_add_test(tc, test_error_include_missing);
 	tcase_add_test(tc, test_error_in_included_file);
+	tcase_add_test(tc, test_error_include_loop);
 	tcase_add_test(tc, test_error_unknown_directive);
 	tcase_add_test(tc, test_all_errors_reported);
 	tcase_add_test(tc, test_delegation_flags);
