@@ -352,7 +352,7 @@ void wire_writer_init(struct wire_writer *w, uint8_t *buf, size_t cap)
 
 int wire_put(struct wire_writer *w, const void *data, size_t n)
 {
-	if (w->cap - w->len < n)
+	if (w->len > w->cap || w->cap - w->len < n)
 		return GD_ESPACE;
 	memcpy(w->buf + w->len, data, n);
 	w->len += n;
@@ -361,7 +361,7 @@ int wire_put(struct wire_writer *w, const void *data, size_t n)
 
 int wire_put16(struct wire_writer *w, uint16_t v)
 {
-	if (w->cap - w->len < 2)
+	if (w->len > w->cap || w->cap - w->len < 2)
 		return GD_ESPACE;
 	wr16(w->buf + w->len, v);
 	w->len += 2;
@@ -370,7 +370,7 @@ int wire_put16(struct wire_writer *w, uint16_t v)
 
 int wire_put32(struct wire_writer *w, uint32_t v)
 {
-	if (w->cap - w->len < 4)
+	if (w->len > w->cap || w->cap - w->len < 4)
 		return GD_ESPACE;
 	wr32(w->buf + w->len, v);
 	w->len += 4;
@@ -449,7 +449,7 @@ int wire_put_name(struct wire_writer *w, const uint8_t *name, bool compress)
 		lit = labels;
 	}
 	size_t need = litlen + (match == SIZE_MAX ? 1 : 2);
-	if (w->cap - w->len < need)
+	if (w->len > w->cap || w->cap - w->len < need)
 		return GD_ESPACE;
 	size_t off = w->len;
 	memcpy(w->buf + off, name, litlen);
