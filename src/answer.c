@@ -318,6 +318,22 @@ static bool sender_trusted(const struct answer_settings *set, int family, const 
 	return false;
 }
 
+/* The source address as family 1/2 and bytes (never ECS). */
+static bool source_addr(const struct sockaddr *sa, uint8_t *family, uint8_t addr[16])
+{
+	memset(addr, 0, 16);
+	if (sa->sa_family == AF_INET) {
+		*family = 1;
+		memcpy(addr, &((const struct sockaddr_in *)sa)->sin_addr, 4);
+	} else if (sa->sa_family == AF_INET6) {
+		*family = 2;
+		memcpy(addr, &((const struct sockaddr_in6 *)sa)->sin6_addr, 16);
+	} else {
+		return false;
+	}
+	return true;
+}
+
 static void client_locate(struct resp *r)
 {
 	if (r->located)
@@ -326,18 +342,12 @@ static void client_locate(struct resp *r)
 	const struct query *q = r->q;
 	const struct answer_settings *set = r->set;
 	uint8_t sfam = 0, saddr[16] = {0};
-	if (r->client && r->client->sa_family == AF_INET) {
+	/* located like the IPv4 address it is when it arrives IPv4-mapped */
+	if (r->client && source_addr(r->client, &sfam, saddr) && sfam == 2 &&
+	    IN6_IS_ADDR_V4MAPPED((const struct in6_addr *)saddr)) {
 		sfam = 1;
-		memcpy(saddr, &((const struct sockaddr_in *)r->client)->sin_addr, 4);
-	} else if (r->client && r->client->sa_family == AF_INET6) {
-		const struct in6_addr *a6 = &((const struct sockaddr_in6 *)r->client)->sin6_addr;
-		if (IN6_IS_ADDR_V4MAPPED(a6)) {
-			sfam = 1;
-			memcpy(saddr, (const uint8_t *)a6 + 12, 4);
-		} else {
-			sfam = 2;
-			memcpy(saddr, a6, 16);
-		}
+		memmove(saddr, saddr + 12, 4);
+		memset(saddr + 4, 0, 12);
 	}
 	r->cfamily = sfam;
 	memcpy(r->caddr, saddr, 16);
@@ -681,22 +691,6 @@ static void put_header(struct resp *r, const struct query *q, bool with_question
 		wire_put16(&r->w, q->qtype);
 		wire_put16(&r->w, q->qclass);
 	}
-}
-
-/* The source address as family 1/2 and bytes (never ECS). */
-static bool source_addr(const struct sockaddr *sa, uint8_t *family, uint8_t addr[16])
-{
-	memset(addr, 0, 16);
-	if (sa->sa_family == AF_INET) {
-		*family = 1;
-		memcpy(addr, &((const struct sockaddr_in *)sa)->sin_addr, 4);
-	} else if (sa->sa_family == AF_INET6) {
-		*family = 2;
-		memcpy(addr, &((const struct sockaddr_in6 *)sa)->sin6_addr, 16);
-	} else {
-		return false;
-	}
-	return true;
 }
 
 /* DNS cookies (RFC 7873, RFC 9018): verify the client's, make the one to
