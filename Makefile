@@ -162,8 +162,8 @@ run: src/geodnsd zones/demo-city.mmdb build/feedserver
 
 check: $(CHECK_DIR)/geodnsd $(CHECK_DIR)/unit-tests $(CHECK_DIR)/tcpclient zones/demo-city.mmdb \
        build/feedserver build-tsan/unit-tests build-tsan/geodnsd fuzz-replay-build \
-       $(TEST_MMDB)
-	TSAN_UNIT=build-tsan/unit-tests TSAN_GEODNSD=build-tsan/geodnsd \
+       $(TEST_MMDB) src/geodnsd
+	TSAN_UNIT=build-tsan/unit-tests TSAN_GEODNSD=build-tsan/geodnsd SOAK_GEODNSD=src/geodnsd \
 	  FUZZ_TARGETS_ALL="$(FUZZ_ALL)" tests/run-all $(CHECK_DIR)
 
 # bounded load while reloading, flapping feeds and draining (tools/soak)

@@ -84,6 +84,7 @@ struct config {
 	/* http */
 	char *http_listen;
 	char *http_token_file;
+	unsigned http_max_connections; /* open at once; default 32 */
 
 	/* health */
 	unsigned health_interval, health_timeout, health_down_after, health_up_after,

@@ -66,6 +66,10 @@ static inline uint8_t lower_ascii(uint8_t c)
  * running out of memory cannot be recovered from sensibly. */
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t m);
+/* xcalloc with every page faulted in: for the fixed per-worker buffers and
+ * tables, so their memory is resident from the start and RSS does not creep
+ * up as traffic reaches pages for the first time. */
+void *xcalloc_resident(size_t n, size_t m);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 

@@ -50,9 +50,10 @@ struct http_hooks {
 struct http;
 
 /* Bind listen (e.g. "127.0.0.1:8053") now; token may be NULL (admin calls
- * refused). The thread starts with http_run(). NULL with a diagnostic. */
-struct http *http_create(const char *listen, const char *token, struct server *srv,
-			 const struct http_hooks *hooks, struct diag *diag);
+ * refused); at most max_conns connections are open at once. The thread
+ * starts with http_run(). NULL with a diagnostic. */
+struct http *http_create(const char *listen, const char *token, unsigned max_conns,
+			 struct server *srv, const struct http_hooks *hooks, struct diag *diag);
 int http_run(struct http *h);
 void http_stop(struct http *h);
 

@@ -49,6 +49,14 @@ struct strbuf;
  * serials, answers per service and region). From any registered RCU
  * reader thread; never blocks a worker. */
 void server_metrics(struct server *srv, struct strbuf *sb);
+/* HTTP limits hit, counted by the HTTP thread into the limit metrics. */
+enum http_limit {
+	HTTP_LIMIT_CONNECTIONS,
+	HTTP_LIMIT_REQUEST_SIZE,
+	HTTP_LIMIT_BAD_REQUEST,
+	HTTP_LIMIT_COUNT
+};
+void server_count_http_limit(struct server *srv, enum http_limit which);
 /* The loaded zones as a JSON array (for /status). */
 void server_status_zones(struct server *srv, struct strbuf *sb);
 

@@ -902,7 +902,7 @@ done:
 void answer_worker_init(struct answer_worker *aw)
 {
 	memset(aw, 0, sizeof(*aw));
-	aw->cache = xcalloc(ANSWER_RANK_CACHE, sizeof(struct rank_entry));
+	aw->cache = xcalloc_resident(ANSWER_RANK_CACHE, sizeof(struct rank_entry));
 }
 
 void answer_worker_free(struct answer_worker *aw)

@@ -395,6 +395,7 @@ static void set_defaults(struct config *cfg)
 	cfg->query_log_sample = 1;
 	cfg->tcp_idle_timeout = 10;
 	cfg->tcp_max_connections = 1000;
+	cfg->http_max_connections = 32;
 	cfg->tcp_max_message = 65535;
 	cfg->tcp_max_per_client = 64;
 	cfg->tcp_max_lifetime = 300;
@@ -469,12 +470,13 @@ struct config *config_load(const char *path, struct diag *diag)
 	}
 	if ((o = jc_member(&c, root, "http", JSON_OBJECT))) {
 		jc_push_key(&c, "http");
-		static const char *const keys[] = {"listen", "token_file", NULL};
+		static const char *const keys[] = {"listen", "token_file", "max_connections", NULL};
 		jc_check_keys(&c, o, keys);
 		jc_get_str(&c, o, "listen", &cfg->http_listen);
 		if (!json_object_get(o, "listen"))
 			cfg->http_listen = xstrdup("127.0.0.1:8053"); /* the section turns it on */
 		jc_get_str(&c, o, "token_file", &cfg->http_token_file);
+		jc_get_uint(&c, o, "max_connections", 1, 10000, &cfg->http_max_connections);
 		struct sockaddr_storage ss;
 		socklen_t sl;
 		if (cfg->http_listen && parse_hostport(cfg->http_listen, 8053, &ss, &sl) < 0) {

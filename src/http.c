@@ -6,6 +6,14 @@
  * wrong token is 401 with no detail, an unknown resource 404, a wrong method
  * 405. Request bodies are limited to 4 KiB and headers to 8 KiB. Every admin
  * call is logged as an audit line.
+ *
+ * Connections: at most max_connections are open at once. libevent 2.1's
+ * evhttp has no such cap, so connections are counted as they are made (the
+ * evhttp_set_bevcb callback) and as they close (the connection's close
+ * callback, see conn_watch). At the cap the listener stops accepting (new
+ * connections wait in the kernel's backlog) until one closes; idle ones
+ * close after 10 s. The 413s libevent sends by itself for oversized headers
+ * or bodies are counted as they go out (out_watch).
  */
 #include "http.h"
 
@@ -20,8 +28,10 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/http.h>
+#include <event2/listener.h>
 #include <event2/keyvalq_struct.h>
 #include <pthread.h>
 #include <signal.h>
@@ -43,6 +53,10 @@ struct http {
 	struct http_hooks hooks;
 	char *token;
 	size_t token_len;
+	struct evconnlistener *lev;
+	unsigned max_conns;
+	unsigned open_conns; /* HTTP thread only */
+	bool paused;
 };
 
 enum http_route http_route_parse(const char *path, char *arg, size_t argcap, bool *post)
@@ -132,6 +146,10 @@ char *http_read_token(const char *path, struct diag *diag)
 	return text;
 }
 
+/* set while one of our handlers writes its reply (HTTP thread only): the
+ * responses out_watch sees without it are libevent's own */
+static bool own_reply;
+
 static void reply(struct evhttp_request *req, int code, const char *reason, const char *ctype,
 		  const char *body)
 {
@@ -141,7 +159,9 @@ static void reply(struct evhttp_request *req, int code, const char *reason, cons
 	struct evkeyvalq *h = evhttp_request_get_output_headers(req);
 	evhttp_add_header(h, "Content-Type", ctype);
 	evhttp_add_header(h, "Cache-Control", "no-store");
+	own_reply = true;
 	evhttp_send_reply(req, code, reason, NULL);
+	own_reply = false;
 }
 
 static void peer_str(struct evhttp_request *req, char *buf, size_t cap)
@@ -160,6 +180,9 @@ static void handle_metrics(struct http *h, struct evhttp_request *req)
 	const char *l[] = {"version", GD_VERSION, NULL};
 	metrics_sample_u64(&sb, "geodnsd_build_info", l, 1);
 	server_metrics(h->srv, &sb);
+	metrics_family(&sb, "geodnsd_http_connections_open", "gauge",
+		       "HTTP connections open (this one included); at most http.max_connections.");
+	metrics_sample_u64(&sb, "geodnsd_http_connections_open", NULL, h->open_conns);
 	struct health *hp = h->hooks.health(h->hooks.arg);
 	if (hp)
 		health_metrics(hp, &sb);
@@ -324,8 +347,97 @@ static void handle(struct evhttp_request *req, void *arg)
 	}
 }
 
-struct http *http_create(const char *listen, const char *token, struct server *srv,
-			 const struct http_hooks *hooks, struct diag *diag)
+/* ---- connection accounting (HTTP thread only) ---- */
+
+/*
+ * evhttp makes the connection (evcon) right after conn_new() returns our
+ * bufferevent and sets the bufferevent's callbacks with the evcon as their
+ * argument. conn_watch() runs at the next turn of the loop, reads the evcon
+ * from there and asks for its close callback. Our reference on the
+ * bufferevent keeps it alive until then even if evhttp is already done with
+ * the connection (its callbacks are then NULL: counted as closed at once).
+ */
+struct conn_watch {
+	struct http *h;
+	struct bufferevent *bev;
+};
+
+static void conn_closed(struct http *h)
+{
+	h->open_conns--;
+	if (h->paused && h->open_conns < h->max_conns) {
+		h->paused = false;
+		evconnlistener_enable(h->lev);
+	}
+}
+
+static void conn_close_cb(struct evhttp_connection *evcon, void *arg)
+{
+	evhttp_connection_set_closecb(evcon, NULL, NULL); /* once */
+	conn_closed(arg);
+}
+
+static void conn_watch(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn_watch *cw = arg;
+	(void)fd;
+	(void)what;
+	bufferevent_data_cb rd = NULL;
+	void *evcon = NULL;
+	bufferevent_getcb(cw->bev, &rd, NULL, NULL, &evcon);
+	if (rd && evcon)
+		evhttp_connection_set_closecb(evcon, conn_close_cb, cw->h);
+	else
+		conn_closed(cw->h);
+	bufferevent_decref(cw->bev);
+	free(cw);
+}
+
+/* Data going out on a connection. A response not from our handlers is one
+ * libevent sent by itself: 413 for a body over the limit, 400 for headers
+ * over the limit or a malformed request (our handlers never see those).
+ * A status line is one write. */
+static void out_watch(struct evbuffer *buf, const struct evbuffer_cb_info *info, void *arg)
+{
+	char head[13];
+	if (own_reply || info->n_added == 0 || info->orig_size != 0 ||
+	    evbuffer_copyout(buf, head, sizeof(head)) != (ev_ssize_t)sizeof(head) ||
+	    memcmp(head, "HTTP/1.", 7) != 0)
+		return;
+	struct http *h = arg;
+	if (memcmp(head + 8, " 413 ", 5) == 0)
+		server_count_http_limit(h->srv, HTTP_LIMIT_REQUEST_SIZE);
+	else if (memcmp(head + 8, " 400 ", 5) == 0)
+		server_count_http_limit(h->srv, HTTP_LIMIT_BAD_REQUEST);
+}
+
+static struct bufferevent *conn_new(struct event_base *base, void *arg)
+{
+	struct http *h = arg;
+	struct bufferevent *bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
+	if (!bev)
+		return NULL;
+	struct conn_watch *cw = xmalloc(sizeof(*cw));
+	cw->h = h;
+	cw->bev = bev;
+	static const struct timeval now = {0, 0};
+	if (event_base_once(base, -1, EV_TIMEOUT, conn_watch, cw, &now) < 0) {
+		free(cw);
+		return bev; /* not counted: cannot happen short of memory */
+	}
+	bufferevent_incref(bev);
+	evbuffer_add_cb(bufferevent_get_output(bev), out_watch, h);
+	if (++h->open_conns >= h->max_conns && !h->paused) {
+		h->paused = true;
+		evconnlistener_disable(h->lev);
+		server_count_http_limit(h->srv, HTTP_LIMIT_CONNECTIONS);
+		log_warn("event=http_limit limit=max_connections open=%u", h->open_conns);
+	}
+	return bev;
+}
+
+struct http *http_create(const char *listen, const char *token, unsigned max_conns,
+			 struct server *srv, const struct http_hooks *hooks, struct diag *diag)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl;
@@ -336,6 +448,7 @@ struct http *http_create(const char *listen, const char *token, struct server *s
 	struct http *h = xcalloc(1, sizeof(*h));
 	h->srv = srv;
 	h->hooks = *hooks;
+	h->max_conns = max_conns ? max_conns : 1;
 	if (token) {
 		h->token = xstrdup(token);
 		h->token_len = strlen(token);
@@ -348,15 +461,20 @@ struct http *http_create(const char *listen, const char *token, struct server *s
 	evhttp_set_allowed_methods(h->evh, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD |
 						   EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE);
 	evhttp_set_gencb(h->evh, handle, h);
-	char host[128];
-	inet_ntop(ss.ss_family,
-		  ss.ss_family == AF_INET ? (void *)&((struct sockaddr_in *)&ss)->sin_addr
-					  : (void *)&((struct sockaddr_in6 *)&ss)->sin6_addr,
-		  host, sizeof(host));
-	uint16_t port = ntohs(ss.ss_family == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port
-						      : ((struct sockaddr_in6 *)&ss)->sin6_port);
-	if (!evhttp_bind_socket_with_handle(h->evh, host, port)) {
+	evhttp_set_bevcb(h->evh, conn_new, h);
+	/* our listener (evhttp sets its callback), so accepting can pause */
+	h->lev = evconnlistener_new_bind(h->base, NULL, NULL,
+					 LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_FREE |
+						 LEV_OPT_CLOSE_ON_EXEC,
+					 128, (struct sockaddr *)&ss, (int)sl);
+	if (!h->lev) {
 		diag_error(diag, listen, 0, 0, "cannot listen for HTTP: %s", strerror(errno));
+		http_stop(h);
+		return NULL;
+	}
+	if (!evhttp_bind_listener(h->evh, h->lev)) { /* only fails allocating */
+		evconnlistener_free(h->lev);
+		diag_error(diag, listen, 0, 0, "cannot listen for HTTP: out of memory");
 		http_stop(h);
 		return NULL;
 	}

@@ -120,6 +120,7 @@ struct server {
 	unsigned nworkers;
 	size_t nlisten;
 	char **listen_text;
+	uint64_t http_limits[HTTP_LIMIT_COUNT]; /* relaxed atomics */
 };
 
 /* ---- RCU read sections (with ThreadSanitizer annotations, see tsan.h) ---- */
@@ -542,7 +543,7 @@ struct server *server_create(const struct config *cfg, struct snapshot *snap)
 	srv->tcp_max_message = cfg->tcp_max_message;
 	srv->tcp_max_per_client = cfg->tcp_max_per_client;
 	srv->tcp_max_lifetime = cfg->tcp_max_lifetime;
-	srv->client_conns = xcalloc(CLIENT_SLOTS, sizeof(uint32_t));
+	srv->client_conns = xcalloc_resident(CLIENT_SLOTS, sizeof(uint32_t));
 	/* tables exist when RRL is configured at start (a reload may turn the
 	 * rate on or off, not create tables) */
 	srv->rrl_table_size = cfg->rrl_responses_per_second ? cfg->rrl_table_size : 0;
@@ -617,10 +618,10 @@ int server_start(struct server *srv)
 		w->aw.id = i;
 		if (srv->rrl_table_size)
 			rrl_table_init(&w->aw.rrl, srv->rrl_table_size);
-		w->rx = xmalloc(sizeof(*w->rx) * UDP_BATCH);
-		w->tx = xmalloc(sizeof(*w->tx) * UDP_BATCH);
-		w->tcp_in = xmalloc(65536);
-		w->tcp_out = xmalloc(ANSWER_BUF_SIZE + 2);
+		w->rx = xcalloc_resident(UDP_BATCH, sizeof(*w->rx));
+		w->tx = xcalloc_resident(UDP_BATCH, sizeof(*w->tx));
+		w->tcp_in = xcalloc_resident(1, 65536);
+		w->tcp_out = xcalloc_resident(1, ANSWER_BUF_SIZE + 2);
 		for (size_t k = 0; k < w->nsock; k++) {
 			w->udp[k].w = w;
 			w->udp[k].ev = event_new(w->base, w->udp[k].fd, EV_READ | EV_PERSIST,
@@ -880,6 +881,11 @@ static void emit_cb(void *arg, const char *zone, const char *svc, const char *re
 	}
 }
 
+void server_count_http_limit(struct server *srv, enum http_limit which)
+{
+	__atomic_add_fetch(&srv->http_limits[which], 1, __ATOMIC_RELAXED);
+}
+
 void server_metrics(struct server *srv, struct strbuf *sb)
 {
 	struct answer_counters c;
@@ -957,7 +963,10 @@ void server_metrics(struct server *srv, struct strbuf *sb)
 	metrics_family(sb, "geodnsd_limit_hits_total", "counter",
 		       "Limits hit: tcp_per_client (connection refused), tcp_idle and "
 		       "tcp_lifetime (connection closed), tcp_max_connections (oldest idle "
-		       "closed), rrl (response limited).");
+		       "closed), rrl (response limited), http_connections (accepting paused "
+		       "at http.max_connections), http_request_size (413: body over 4 KiB), "
+		       "http_bad_request (400 from the HTTP layer: headers over 8 KiB or a "
+		       "malformed request).");
 	const char *h1[] = {"limit", "tcp_per_client", NULL}, *h2[] = {"limit", "tcp_idle", NULL},
 		   *h3[] = {"limit", "tcp_lifetime", NULL},
 		   *h4[] = {"limit", "tcp_max_connections", NULL}, *h5[] = {"limit", "rrl", NULL};
@@ -966,6 +975,15 @@ void server_metrics(struct server *srv, struct strbuf *sb)
 	metrics_sample_u64(sb, "geodnsd_limit_hits_total", h3, c.tcp_lifetime_closed);
 	metrics_sample_u64(sb, "geodnsd_limit_hits_total", h4, c.tcp_evicted);
 	metrics_sample_u64(sb, "geodnsd_limit_hits_total", h5, rl);
+	const char *h6[] = {"limit", "http_connections", NULL},
+		   *h7[] = {"limit", "http_request_size", NULL},
+		   *h8[] = {"limit", "http_bad_request", NULL};
+	metrics_sample_u64(sb, "geodnsd_limit_hits_total", h6,
+			   __atomic_load_n(&srv->http_limits[HTTP_LIMIT_CONNECTIONS], __ATOMIC_RELAXED));
+	metrics_sample_u64(sb, "geodnsd_limit_hits_total", h7,
+			   __atomic_load_n(&srv->http_limits[HTTP_LIMIT_REQUEST_SIZE], __ATOMIC_RELAXED));
+	metrics_sample_u64(sb, "geodnsd_limit_hits_total", h8,
+			   __atomic_load_n(&srv->http_limits[HTTP_LIMIT_BAD_REQUEST], __ATOMIC_RELAXED));
 
 	read_begin();
 	const struct snapshot *snap = read_snapshot(srv);

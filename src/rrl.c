@@ -16,7 +16,7 @@ void rrl_table_init(struct rrl_table *t, size_t size)
 	size_t n = 64;
 	while (n < size)
 		n <<= 1;
-	t->entries = xcalloc(n, sizeof(struct rrl_entry));
+	t->entries = xcalloc_resident(n, sizeof(struct rrl_entry));
 	t->mask = n - 1;
 	t->limited = t->slipped = t->dropped = 0;
 }

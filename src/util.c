@@ -48,6 +48,17 @@ void *xcalloc(size_t n, size_t m)
 	return p;
 }
 
+void *xcalloc_resident(size_t n, size_t m)
+{
+	uint8_t *p = xcalloc(n, m);
+	/* one write per page: a volatile store the compiler cannot drop as it
+	 * would a memset of memory calloc already zeroed */
+	volatile uint8_t *v = p;
+	for (size_t i = 0; i < n * m; i += 4096)
+		v[i] = 0;
+	return p;
+}
+
 void *xrealloc(void *p, size_t n)
 {
 	void *q = realloc(p, n ? n : 1);

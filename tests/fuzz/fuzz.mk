@@ -84,7 +84,8 @@ fuzz: fuzz-build
 	  echo "fuzz $$t: $(FUZZ_SECONDS) s (log $$log)"; \
 	  unwind=; case " $(FUZZ_SLOW_UNWIND) " in *" $$t "*) \
 	    unwind=ASAN_OPTIONS=fast_unwind_on_malloc=0;; esac; \
-	  if env $(FUZZ_LSAN) $$unwind $(FUZZ_DIR)/fuzz_$$t $(FUZZ_RUN_FLAGS) $$dict \
+	  timer=; [ -x /usr/bin/time ] && timer="/usr/bin/time -f %U+%S -o $$log.cpu"; \
+	  if $$timer env $(FUZZ_LSAN) $$unwind $(FUZZ_DIR)/fuzz_$$t $(FUZZ_RUN_FLAGS) $$dict \
 	       -max_total_time=$(FUZZ_SECONDS) \
 	       -artifact_prefix=$(FUZZ_DIR)/artifacts/$$t/ \
 	       $(FUZZ_DIR)/corpus/$$t tests/fuzz/corpus/$$t > $$log 2>&1; then \
@@ -95,7 +96,8 @@ fuzz: fuzz-build
 	  cov=$$(echo "$$last" | sed -n 's/.*cov: \([0-9]*\).*/\1/p'); \
 	  ft=$$(echo "$$last" | sed -n 's/.*ft: \([0-9]*\).*/\1/p'); \
 	  eps=$$(echo "$$last" | sed -n 's/.*exec\/s: \([0-9]*\).*/\1/p'); \
-	  echo "$$st fuzz $$t: $${execs:-?} execs, $${eps:-?} exec/s, cov $${cov:-?} ft $${ft:-?}, rss $${rss:-?} MB"; \
+	  cpu=$$( [ -f $$log.cpu ] && tail -1 $$log.cpu | awk -F+ '{ print $$1 + $$2 }'); \
+	  echo "$$st fuzz $$t: $${execs:-?} execs, $${eps:-?} exec/s, cpu $${cpu:-?} s, cov $${cov:-?} ft $${ft:-?}, rss $${rss:-?} MB"; \
 	  if [ $$st = FAIL ]; then \
 	    grep -E 'ERROR|SUMMARY|fuzz check failed|Test unit written' $$log | head -5; \
 	  fi; \

@@ -1,6 +1,8 @@
 # limits.sh - each TCP limit triggered and visible in /metrics: the
 # per-client connection cap refuses the fourth connection of one address,
-# the total lifetime closes a busy connection, the idle timeout an idle one.
+# the total lifetime closes a busy connection, the idle timeout an idle one;
+# then the HTTP limits: the connection cap (http.max_connections 3) and the
+# header and body size limits.
 . tests/integration/lib.sh
 start_server tests/data/limits.conf || exit 1
 URL=http://127.0.0.1:$HTTPPORT
@@ -35,5 +37,54 @@ else
 fi
 check_cmd "lifetime closes counted" metric 'geodnsd_limit_hits_total{limit="tcp_lifetime"}' <<'EOF2'
 1
+EOF2
+# HTTP: three idle connections held 3.5, 4.5 and 5.5 s fill the cap; a
+# fourth client waits in the backlog until the first closes (then open is 3
+# again: the cap is reached a second time), and is served
+for s in 2 3 4; do
+	"$TCPCLIENT" -p "$HTTPPORT" -w 1000 --stall --idle-check "$s" static.example.com A \
+		>"$TMP/h$s.out" 2>&1 &
+	eval "H$s=\$!"
+done
+sleep 0.5
+t0=$(date +%s%N)
+code=$(curl -s -m 10 -o /dev/null -w '%{http_code}' "$URL/healthz")
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+wait $H2 $H3 $H4
+if [ "$code" = 200 ] && [ "$ms" -ge 2000 ] && [ "$ms" -le 5000 ]; then
+	pass "http.max_connections 3: a fourth client waited ${ms} ms for a free slot, then 200"
+else
+	fail "http.max_connections 3: code $code after $ms ms (want 200 after 2000..5000 ms)"
+fi
+check_cmd "cap reached twice, counted" metric 'geodnsd_limit_hits_total{limit="http_connections"}' <<'EOF2'
+2
+EOF2
+check_cmd "only this connection open now" metric 'geodnsd_http_connections_open' <<'EOF2'
+1
+EOF2
+head -c 5000 /dev/zero | tr '\0' x >"$TMP/body"
+check_cmd "body over 4 KiB: 413" curl -s -o /dev/null -w '%{http_code}\n' -X POST \
+	--data-binary @"$TMP/body" "$URL/v1/reload" <<'EOF2'
+413
+EOF2
+check_cmd "headers over 8 KiB: 400" curl -s -o /dev/null -w '%{http_code}\n' \
+	-H "X-Pad: $(head -c 9000 /dev/zero | tr '\0' y)" "$URL/healthz" <<'EOF2'
+400
+EOF2
+check_cmd "413 counted" metric 'geodnsd_limit_hits_total{limit="http_request_size"}' <<'EOF2'
+1
+EOF2
+check_cmd "400 counted" metric 'geodnsd_limit_hits_total{limit="http_bad_request"}' <<'EOF2'
+1
+EOF2
+check_cmd "our own error replies are not counted" sh -c "
+	curl -s -o /dev/null -w '%{http_code} ' '$URL/nothere'
+	curl -s -o /dev/null -w '%{http_code}\n' -X POST '$URL/v1/reload'" <<'EOF2'
+404 403
+EOF2
+check_cmd "counts unchanged" sh -c "
+	curl -s '$URL/metrics' | grep -E '^geodnsd_limit_hits_total.limit=.http_(request_size|bad_request)'" <<'EOF2'
+geodnsd_limit_hits_total{limit="http_request_size"} 1
+geodnsd_limit_hits_total{limit="http_bad_request"} 1
 EOF2
 if stop_server; then pass "clean exit"; else fail "clean exit"; fi

@@ -86,6 +86,7 @@ START_TEST(test_defaults)
 	ck_assert_uint_eq(cfg->tcp_idle_timeout, 10);
 	ck_assert_uint_eq(cfg->tcp_max_connections, 1000);
 	ck_assert_uint_eq(cfg->tcp_max_message, 65535);
+	ck_assert_uint_eq(cfg->http_max_connections, 32);
 	ck_assert_uint_eq(cfg->workers, 0);
 	ck_assert_ptr_null(cfg->nsid);
 	ck_assert_ptr_null(cfg->log_level);
@@ -525,6 +526,21 @@ START_TEST(test_bad_http_listen)
 }
 END_TEST
 
+START_TEST(test_http_max_connections)
+{
+	struct diag d = {0};
+	struct config *cfg =
+		load("cfg_http_mc.json", "{\"http\": {\"max_connections\": 7}}", &d);
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_uint_eq(cfg->http_max_connections, 7);
+	ck_assert_str_eq(cfg->http_listen, "127.0.0.1:8053");
+	config_free(cfg);
+	diag_free(&d);
+	expect_one_error("cfg_http_mc0.json", "{\"http\": {\"max_connections\": 0}}", 1, 30,
+			 "http.max_connections: 0 is out of range 1..10000");
+}
+END_TEST
+
 START_TEST(test_region_errors)
 {
 	struct diag d = {0};
@@ -732,6 +748,7 @@ Suite *config_suite(void)
 	tcase_add_test(tc, test_zone_missing_file);
 	tcase_add_test(tc, test_zone_entry_errors);
 	tcase_add_test(tc, test_bad_http_listen);
+	tcase_add_test(tc, test_http_max_connections);
 	tcase_add_test(tc, test_region_errors);
 	tcase_add_test(tc, test_all_errors_reported);
 	tcase_add_test(tc, test_errors_appended_to_existing_diag);
