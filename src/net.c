@@ -35,6 +35,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <urcu/urcu-memb.h>
@@ -92,6 +93,8 @@ struct worker {
 	uint8_t *tcp_out;
 	uint64_t stop_deadline;
 	struct event *drain_timer;
+	int stop_fd;                /* eventfd: the main thread asks for a stop */
+	struct event *stop_ev;
 	/* sampled query log: at most qlog_rate lines a second from this worker */
 	unsigned qlog_rate, qlog_sample, qlog_used, qlog_count;
 	uint64_t qlog_second;
@@ -568,6 +571,8 @@ struct server *server_create(const struct config *cfg, struct snapshot *snap)
 	for (size_t i = 0; i < cfg->nlisten; i++)
 		srv->listen_text[i] = xstrdup(cfg->listen[i].text);
 	unsigned per_worker = cfg->tcp_max_connections / srv->nworkers;
+	for (unsigned i = 0; i < srv->nworkers; i++)
+		srv->workers[i].stop_fd = -1;
 	for (unsigned i = 0; i < srv->nworkers; i++) {
 		struct worker *w = &srv->workers[i];
 		w->id = i;
@@ -617,6 +622,18 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
+static void begin_stop_cb(evutil_socket_t fd, short what, void *arg);
+
+/* In the worker: the main thread wrote to stop_fd */
+static void stop_cb(evutil_socket_t fd, short what, void *arg)
+{
+	uint64_t v;
+	(void)what;
+	if (read(fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
+		log_warn("event=stop_read_failed error=\"%s\"", strerror(errno));
+	begin_stop_cb(-1, 0, arg);
+}
+
 int server_start(struct server *srv)
 {
 	/* workers must not take the main thread's signals */
@@ -626,7 +643,22 @@ int server_start(struct server *srv)
 	int rc = GD_OK;
 	for (unsigned i = 0; i < srv->nworkers; i++) {
 		struct worker *w = &srv->workers[i];
-		w->base = event_base_new();
+		/* a worker's base is its own: no locks inside libevent (the main
+		 * thread reaches it only through stop_fd) */
+		struct event_config *ec = event_config_new();
+		if (ec)
+			event_config_set_flag(ec, EVENT_BASE_FLAG_NOLOCK);
+		w->base = ec ? event_base_new_with_config(ec) : NULL;
+		event_config_free(ec);
+		w->stop_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+		if (!w->base || w->stop_fd < 0) {
+			log_error("event=worker_setup_failed worker=%u error=\"%s\"", i,
+				  strerror(errno));
+			rc = GD_ENOMEM;
+			break;
+		}
+		w->stop_ev = event_new(w->base, w->stop_fd, EV_READ, stop_cb, w);
+		event_add(w->stop_ev, NULL);
 		answer_worker_init(&w->aw);
 		w->aw.id = i;
 		if (srv->rrl_table_size)
@@ -793,11 +825,13 @@ void server_stop(struct server *srv)
 		return;
 	/* graceful: each worker stops reading, finishes writing the TCP answers
 	 * it has produced (bounded by STOP_GRACE_MS), then leaves its loop */
-	for (unsigned i = 0; i < srv->nworkers; i++)
-		if (srv->workers[i].started &&
-		    event_base_once(srv->workers[i].base, -1, EV_TIMEOUT, begin_stop_cb,
-				    &srv->workers[i], NULL) != 0)
-			event_base_loopbreak(srv->workers[i].base);
+	for (unsigned i = 0; i < srv->nworkers; i++) {
+		struct worker *w = &srv->workers[i];
+		uint64_t one = 1;
+		if (w->started && write(w->stop_fd, &one, sizeof(one)) != sizeof(one))
+			log_error("event=stop_signal_failed worker=%u error=\"%s\"", i,
+				  strerror(errno));
+	}
 	for (unsigned i = 0; i < srv->nworkers; i++) {
 		struct worker *w = &srv->workers[i];
 		if (w->started)
@@ -816,6 +850,10 @@ void server_stop(struct server *srv)
 		}
 		if (w->drain_timer)
 			event_free(w->drain_timer);
+		if (w->stop_ev)
+			event_free(w->stop_ev);
+		if (w->stop_fd >= 0)
+			close(w->stop_fd);
 		if (w->base)
 			event_base_free(w->base);
 		free(w->udp);
