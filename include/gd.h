@@ -8,6 +8,7 @@
 #ifndef GD_H
 #define GD_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -72,6 +73,10 @@ void *xcalloc(size_t n, size_t m);
 void *xcalloc_resident(size_t n, size_t m);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
+
+/* pthread_create with every signal blocked in the new thread: signals are
+ * the main thread's (its event loop handles them). Returns its error. */
+int thread_start(pthread_t *t, void *(*fn)(void *), void *arg);
 
 /* Read a whole file into a NUL-terminated buffer. Caller frees *out. */
 int read_file(const char *path, char **out, size_t *len);

@@ -769,11 +769,7 @@ struct health *health_start(const struct config *cfg, const struct region_table 
 		log_info("event=feed_configured feed=%s interval=%u timeout=%u regions=%zu",
 			 f->spec, f->interval, f->timeout, f->nregions);
 	}
-	sigset_t all, old;
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	int rc = pthread_create(&hp->thread, NULL, health_main, hp);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	int rc = thread_start(&hp->thread, health_main, hp);
 	if (rc != 0) {
 		log_error("event=health_thread_failed error=\"%s\"", strerror(rc));
 		health_stop(hp);

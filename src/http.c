@@ -12,8 +12,9 @@
  * evhttp_set_bevcb callback) and as they close (the connection's close
  * callback, see conn_watch). At the cap the listener stops accepting (new
  * connections wait in the kernel's backlog) until one closes; idle ones
- * close after 10 s. The 413s libevent sends by itself for oversized headers
- * or bodies are counted as they go out (out_watch).
+ * close after 10 s. The 413s and 400s libevent sends by itself (body or
+ * headers over the limits, malformed requests) are counted as they go out
+ * (out_watch).
  */
 #include "http.h"
 
@@ -25,7 +26,6 @@
 #include "metrics.h"
 #include "net.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
@@ -492,12 +492,7 @@ static void *http_main(void *arg)
 
 int http_run(struct http *h)
 {
-	sigset_t all, old;
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	int rc = pthread_create(&h->thread, NULL, http_main, h);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (rc != 0)
+	if (thread_start(&h->thread, http_main, h) != 0)
 		return GD_ENOMEM;
 	h->started = true;
 	return GD_OK;

@@ -194,12 +194,7 @@ static int app_reload(struct app *app, struct strbuf *msg)
 {
 	struct reload_job job = {app, msg, -1};
 	pthread_t t;
-	sigset_t all, old;
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	int rc = pthread_create(&t, NULL, reload_thread, &job);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (rc != 0) /* no thread: reload here */
+	if (thread_start(&t, reload_thread, &job) != 0) /* no thread: reload here */
 		return app_reload_here(app, msg);
 	pthread_join(t, NULL);
 	malloc_trim(0); /* and the free pages inside the heaps */

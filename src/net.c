@@ -636,10 +636,6 @@ static void stop_cb(evutil_socket_t fd, short what, void *arg)
 
 int server_start(struct server *srv)
 {
-	/* workers must not take the main thread's signals */
-	sigset_t all, old;
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
 	int rc = GD_OK;
 	for (unsigned i = 0; i < srv->nworkers; i++) {
 		struct worker *w = &srv->workers[i];
@@ -676,14 +672,14 @@ int server_start(struct server *srv)
 						       LEV_OPT_CLOSE_ON_FREE, -1, w->tcp_fds[k]);
 			w->tcp_fds[k] = -1; /* owned by the listener now */
 		}
-		if (pthread_create(&w->thread, NULL, worker_main, w) != 0) {
+		/* workers must not take the main thread's signals */
+		if (thread_start(&w->thread, worker_main, w) != 0) {
 			log_error("event=thread_create_failed worker=%u", i);
 			rc = GD_ENOMEM;
 			break;
 		}
 		w->started = true;
 	}
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return rc;
 }
 

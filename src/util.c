@@ -5,6 +5,7 @@
 #include "gd.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -57,6 +58,16 @@ void *xcalloc_resident(size_t n, size_t m)
 	for (size_t i = 0; i < n * m; i += 4096)
 		v[i] = 0;
 	return p;
+}
+
+int thread_start(pthread_t *t, void *(*fn)(void *), void *arg)
+{
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	int rc = pthread_create(t, NULL, fn, arg);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return rc;
 }
 
 void *xrealloc(void *p, size_t n)
