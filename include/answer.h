@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "geo.h"
 #include "rrl.h"
 #include "service.h"
 
@@ -65,6 +66,7 @@ struct answer_counters {
 	uint64_t ecs_ignored;      /* ECS present but not used (untrusted, /0) */
 	uint64_t ecs_malformed;
 	uint64_t rank_cache_miss;
+	uint64_t geo_cache_miss;   /* GeoIP tree walks (not from the cache) */
 	uint64_t cookie_client_only, cookie_valid, cookie_bad, cookie_malformed;
 	uint64_t tcp_accepted;
 	uint64_t tcp_closed;
@@ -84,6 +86,19 @@ struct rank_entry {
 };
 
 #define ANSWER_RANK_CACHE 4096 /* entries per worker, a power of two */
+
+/* One cached GeoIP tree walk: per client network (IPv4 /24, IPv6 /56), per
+ * worker. Only results for networks of that size or larger are kept, so
+ * every address of the key's network has the same result. */
+struct geo_cache_entry {
+	uint64_t generation;
+	uint64_t key;              /* family tag and the network's bits */
+	struct geo_match m;
+};
+
+#define ANSWER_GEO_CACHE 16384 /* entries per worker (two-way sets), a power of two */
+#define ANSWER_GEO_CACHE_V4 24 /* cached network sizes */
+#define ANSWER_GEO_CACHE_V6 56
 
 /* What the sampled query log prints about one query (filled only when the
  * worker asks, so the unsampled path does no extra work). */
@@ -107,6 +122,7 @@ struct answer_worker {
 	struct answer_info info;
 	struct answer_counters counters;
 	struct rank_entry *cache;  /* ANSWER_RANK_CACHE entries */
+	struct geo_cache_entry *gcache; /* ANSWER_GEO_CACHE entries */
 };
 
 void answer_worker_init(struct answer_worker *aw);

@@ -83,6 +83,9 @@ struct query {
 	uint8_t qname[WIRE_NAME_MAX];  /* as received, uncompressed */
 	uint8_t lname[WIRE_NAME_MAX];  /* lower-cased copy for lookups */
 	uint8_t label_off[WIRE_LABELS_MAX]; /* offset of each label in qname */
+	/* wire_suffix_hash of the suffix from label i of lname, [nlabels] the
+	 * root: every zone and node lookup of the query reuses these */
+	uint32_t lhash[WIRE_LABELS_MAX + 1];
 
 	bool edns;             /* a valid OPT record was present */
 	uint8_t edns_version;
@@ -135,6 +138,18 @@ bool wire_name_equal(const uint8_t *a, const uint8_t *b);
 
 /* Lower-case an uncompressed wire name of length len into out. */
 void wire_name_lower(const uint8_t *name, size_t len, uint8_t *out);
+
+/*
+ * The name hash of zone and node tables. It runs from the root label to the
+ * first, so one pass over a name gives the hash of every suffix of it:
+ * out[i] is the hash of the suffix starting at label i (off[i]), out[nlabels]
+ * that of the root. lname is lower-case wire form.
+ */
+void wire_suffix_hashes(const uint8_t *lname, const uint8_t *off, unsigned nlabels,
+			uint32_t *out);
+
+/* Label offsets of an uncompressed wire name; returns the label count. */
+unsigned wire_label_offsets(const uint8_t *name, uint8_t *off);
 
 /* Is name equal to or below parent (both uncompressed wire)? */
 bool wire_name_is_sub(const uint8_t *name, const uint8_t *parent);

@@ -30,6 +30,11 @@ struct rrset {
 	uint32_t ttl;
 	const uint8_t *rdata; /* count entries of [u16 length][rdata] */
 	struct node **targets; /* NS/MX/SRV: node of each record's target or NULL */
+	/* The records as they go out when the owner is the question name:
+	 * [C0 0C][type][class IN][ttl][rdlength][rdata] each. NULL for types
+	 * whose rdata names are compressed (NS, CNAME, PTR, MX, SOA). */
+	const uint8_t *wire;
+	uint32_t wire_len;
 };
 
 enum node_flags {
@@ -98,6 +103,9 @@ void zone_free(struct zone *z);
 /* Node by lower-case wire name, or NULL. */
 struct node *zone_lookup(const struct zone *z, const uint8_t *lname, size_t len);
 
+/* The same with the name's hash (name_hash) already known. */
+struct node *zone_lookup_h(const struct zone *z, const uint8_t *lname, size_t len, uint32_t h);
+
 /* The rrset of a type at a node, or NULL. */
 const struct rrset *node_rrset(const struct node *n, uint16_t type);
 
@@ -121,6 +129,14 @@ static inline const uint8_t *rrset_rdata_next(const uint8_t *p)
 	return p + 2 + (((size_t)p[0] << 8) | p[1]);
 }
 
+/* The same with the name's length and the hash of every suffix known
+ * (wire_suffix_hashes). */
+const struct zone *zonedb_find_h(const struct zonedb *db, const uint8_t *lname, size_t len,
+				 const uint8_t *label_off, unsigned nlabels, const uint32_t *hashes,
+				 unsigned *label_index);
+
+/* The hash of a lower-case wire name in zone and node tables: hashes[0] of
+ * wire_suffix_hashes. */
 uint32_t name_hash(const uint8_t *lname, size_t len);
 
 #endif

@@ -23,6 +23,7 @@
 #include "zone.h"
 
 #include <netinet/in.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -37,7 +38,6 @@ struct additional {
 };
 
 struct resp {
-	struct wire_writer w;
 	const struct query *q;
 	const struct answer_settings *set;
 	struct answer_worker *aw;
@@ -63,8 +63,11 @@ struct resp {
 	uint16_t an, ns, ar;
 	size_t limit;             /* message size limit for this client */
 	size_t opt_len;           /* bytes reserved for our OPT */
-	struct additional add[ANSWER_ADDITIONAL_MAX];
 	unsigned nadd;
+	/* not cleared per query: the writer is initialized, add[] is used up
+	 * to nadd */
+	struct wire_writer w;
+	struct additional add[ANSWER_ADDITIONAL_MAX];
 };
 
 /* Write one record: owner (uncompressed wire), type, class IN, ttl, rdata.
@@ -73,7 +76,15 @@ static int put_rr(struct resp *r, const uint8_t *owner, uint16_t type, uint32_t 
 		  const uint8_t *rdata, size_t rdlen)
 {
 	struct wire_writer *w = &r->w;
-	if (wire_put_name(w, owner, true) < 0 || wire_put16(w, type) < 0 ||
+	if (owner == r->q->qname) {
+		/* the question's name: a pointer to it */
+		static const uint8_t ptr[2] = {0xC0, DNS_HEADER_LEN};
+		if (wire_put(w, ptr, 2) < 0)
+			return GD_ESPACE;
+	} else if (wire_put_name(w, owner, true) < 0) {
+		return GD_ESPACE;
+	}
+	if (wire_put16(w, type) < 0 ||
 	    wire_put16(w, CLASS_IN) < 0 || wire_put32(w, ttl) < 0)
 		return GD_ESPACE;
 	size_t rdlen_at = w->len;
@@ -123,6 +134,13 @@ static int put_rr(struct resp *r, const uint8_t *owner, uint16_t type, uint32_t 
 static int put_rrset(struct resp *r, const uint8_t *owner, const struct rrset *rs,
 		     uint32_t ttl, uint16_t *count)
 {
+	if (rs->wire && owner == r->q->qname && ttl == rs->ttl) {
+		/* pre-rendered: the owner is a pointer to the question */
+		if (wire_put(&r->w, rs->wire, rs->wire_len) < 0)
+			return GD_ESPACE;
+		*count += rs->count;
+		return GD_OK;
+	}
 	struct wire_mark m = wire_mark(&r->w);
 	const uint8_t *rd = rs->rdata;
 	for (unsigned i = 0; i < rs->count; i++, rd = rrset_rdata_next(rd)) {
@@ -187,29 +205,51 @@ static int put_soa(struct resp *r, const struct zone *z)
 
 enum lookup_kind { LK_EXACT, LK_WILDCARD, LK_DELEG, LK_DNAME, LK_NXDOMAIN };
 
+/* A name being answered: the question's own arrays, or a chain target's
+ * copy in a struct name_buf. */
 struct name {
-	uint8_t wire[WIRE_NAME_MAX];   /* as to be written (case preserved) */
-	uint8_t lname[WIRE_NAME_MAX];
+	const uint8_t *wire;       /* as to be written (case preserved) */
+	const uint8_t *lname;
+	const uint8_t *off;        /* label offsets */
+	const uint32_t *hash;      /* of each suffix, [nlabels] the root */
 	size_t len;
-	uint8_t off[WIRE_LABELS_MAX];
 	unsigned nlabels;
 };
 
-static void name_set(struct name *n, const uint8_t *wire, size_t len)
+struct name_buf {
+	uint8_t wire[WIRE_NAME_MAX];
+	uint8_t lname[WIRE_NAME_MAX];
+	uint8_t off[WIRE_LABELS_MAX];
+	uint32_t hash[WIRE_LABELS_MAX + 1];
+};
+
+static void name_of_query(struct name *n, const struct query *q)
 {
-	memcpy(n->wire, wire, len);
+	n->wire = q->qname;
+	n->lname = q->lname;
+	n->off = q->label_off;
+	n->hash = q->lhash;
+	n->len = q->qname_len;
+	n->nlabels = q->nlabels;
+}
+
+static void name_set(struct name *n, struct name_buf *b, const uint8_t *wire, size_t len)
+{
+	memcpy(b->wire, wire, len);
+	wire_name_lower(wire, len, b->lname);
+	n->nlabels = wire_label_offsets(b->lname, b->off);
+	wire_suffix_hashes(b->lname, b->off, n->nlabels, b->hash);
+	n->wire = b->wire;
+	n->lname = b->lname;
+	n->off = b->off;
+	n->hash = b->hash;
 	n->len = len;
-	wire_name_lower(wire, len, n->lname);
-	unsigned k = 0;
-	for (size_t i = 0; n->lname[i]; i += n->lname[i] + 1u)
-		n->off[k++] = (uint8_t)i;
-	n->nlabels = k;
 }
 
 static enum lookup_kind lookup(const struct zone *z, const struct name *nm, unsigned zidx,
 			       uint16_t qtype, const struct node **out)
 {
-	const struct node *n = zone_lookup(z, nm->lname, nm->len);
+	const struct node *n = zone_lookup_h(z, nm->lname, nm->len, nm->hash[0]);
 	if (n && !(n->flags & NODE_OCCLUDED)) {
 		*out = n;
 		if ((n->flags & NODE_DELEG) && qtype != TYPE_DS)
@@ -224,7 +264,7 @@ static enum lookup_kind lookup(const struct zone *z, const struct name *nm, unsi
 	}
 	for (unsigned i = zidx; i-- > 0;) {
 		const uint8_t *suffix = nm->lname + nm->off[i];
-		const struct node *m = zone_lookup(z, suffix, nm->len - nm->off[i]);
+		const struct node *m = zone_lookup_h(z, suffix, nm->len - nm->off[i], nm->hash[i]);
 		if (!m)
 			break;
 		if ((m->flags & NODE_DELEG) && (i > 0 || qtype != TYPE_DS)) {
@@ -334,6 +374,57 @@ static bool source_addr(const struct sockaddr *sa, uint8_t *family, uint8_t addr
 	return true;
 }
 
+/* Can an address starting with this octet be in reserved_nets? (Most
+ * cannot: the table is walked only for those that can.) */
+static bool may_be_reserved(uint8_t family, uint8_t first)
+{
+	if (family == 1)
+		return first == 0 || first == 10 || first == 100 || first == 127 || first == 169 ||
+		       first == 172 || first == 192 || first >= 224;
+	return first == 0 || first >= 0xfc;
+}
+
+/* The GeoIP tree walk for the client, through the worker's cache. */
+static void geo_find_cached(struct resp *r)
+{
+	const struct answer_settings *set = r->set;
+	int family = r->cfamily == 1 ? AF_INET : AF_INET6;
+	struct geo_cache_entry *gc = r->aw->gcache;
+	if (!gc) {
+		geo_find(set->geo, family, r->caddr, &r->match);
+		return;
+	}
+	const uint8_t *a = r->caddr;
+	uint64_t key;
+	unsigned bits;
+	if (family == AF_INET) {
+		key = (1ull << 62) | ((uint64_t)a[0] << 16) | ((uint64_t)a[1] << 8) | a[2];
+		bits = ANSWER_GEO_CACHE_V4;
+	} else {
+		key = 2ull << 62;
+		for (int i = 0; i < 7; i++)
+			key |= (uint64_t)a[i] << (48 - 8 * i);
+		bits = ANSWER_GEO_CACHE_V6;
+	}
+	/* two ways per set: the newest entry first */
+	struct geo_cache_entry *e = &gc[(svc_mix(key) & (ANSWER_GEO_CACHE / 2 - 1)) * 2];
+	for (int way = 0; way < 2; way++) {
+		if (e[way].generation == set->generation && e[way].key == key) {
+			r->match = e[way].m;
+			return;
+		}
+	}
+	CTR_INC(r->aw->counters.geo_cache_miss);
+	geo_find(set->geo, family, r->caddr, &r->match);
+	if (r->match.prefix <= bits) {
+		/* the whole key network has this result */
+		e[1] = e[0];
+		e[0].generation = set->generation;
+		e[0].key = key;
+		e[0].m = r->match;
+	}
+}
+
 static void client_locate(struct resp *r)
 {
 	if (r->located)
@@ -367,16 +458,18 @@ static void client_locate(struct resp *r)
 	/* with ECS only SOURCE bits are known: a reserved range longer than
 	 * that cannot be told apart from the rest of the client's network */
 	unsigned known = r->use_ecs ? q->ecs.source : (r->cfamily == 2 ? 128u : 32u);
-	for (size_t i = 0; i < ARRAY_SIZE(reserved_nets); i++) {
-		const struct reserved_net *n = &reserved_nets[i];
-		if (n->family == r->cfamily && n->bits <= known &&
-		    prefix_match(r->caddr, n->addr, n->bits)) {
-			r->reserved = true;
-			r->reserved_prefix = n->bits;
-			return;
+	if (may_be_reserved(r->cfamily, r->caddr[0])) {
+		for (size_t i = 0; i < ARRAY_SIZE(reserved_nets); i++) {
+			const struct reserved_net *n = &reserved_nets[i];
+			if (n->family == r->cfamily && n->bits <= known &&
+			    prefix_match(r->caddr, n->addr, n->bits)) {
+				r->reserved = true;
+				r->reserved_prefix = n->bits;
+				return;
+			}
 		}
 	}
-	geo_find(set->geo, r->cfamily == 1 ? AF_INET : AF_INET6, r->caddr, &r->match);
+	geo_find_cached(r);
 }
 
 /* The region order for this client: from the worker's cache, or ranked. */
@@ -485,10 +578,11 @@ static int resolve(struct resp *r, const struct zonedb *db, const struct zone *z
 {
 	const struct query *q = r->q;
 	struct name names[2];
+	struct name_buf bufs[2];
 	uint8_t synth[WIRE_NAME_MAX];      /* DNAME-synthesized target */
 	uint8_t seen[ANSWER_CHAIN_MAX][WIRE_NAME_MAX];
 	struct name *cur = &names[0];
-	name_set(cur, q->qname, q->qname_len);
+	name_of_query(cur, q);
 	r->flags |= DNS_FLAG_AA;
 
 	for (unsigned chain = 0;; chain++) {
@@ -598,10 +692,11 @@ static int resolve(struct resp *r, const struct zonedb *db, const struct zone *z
 		for (unsigned i = 0; i <= chain; i++)
 			if (wire_name_equal(seen[i], target))
 				return GD_OK; /* loop: answer what we have */
-		struct name *next = cur == &names[0] ? &names[1] : &names[0];
-		name_set(next, target, tlen);
-		const struct zone *nz = zonedb_find(db, next->lname, next->off, next->nlabels,
-						    &zidx);
+		unsigned nx = cur == &names[0] ? 1 : 0;
+		struct name *next = &names[nx];
+		name_set(next, &bufs[nx], target, tlen);
+		const struct zone *nz = zonedb_find_h(db, next->lname, next->len, next->off,
+						      next->nlabels, next->hash, &zidx);
 		if (!nz)
 			return GD_OK; /* outside our zones: the resolver goes on */
 		z = nz;
@@ -677,20 +772,31 @@ static size_t finish(struct resp *r)
 	return r->w.len;
 }
 
-/* Header and, when have_question, the question as received. */
+/* Header and, when have_question, the question as received; its labels
+ * become compression targets. */
 static void put_header(struct resp *r, const struct query *q, bool with_question)
 {
-	uint8_t h[12] = {0};
-	wr16(h, q->id);
-	wr16(h + 4, with_question ? 1 : 0);
-	wire_put(&r->w, h, sizeof(h));
-	if (with_question) {
-		size_t off = r->w.len;
-		wire_put(&r->w, q->qname, q->qname_len);
-		wire_add_comp(&r->w, off, q->qname);
-		wire_put16(&r->w, q->qtype);
-		wire_put16(&r->w, q->qclass);
+	struct wire_writer *w = &r->w;
+	size_t need = DNS_HEADER_LEN + (with_question ? q->qname_len + 4u : 0);
+	if (w->cap < need)
+		return; /* never: the limit is at least 512 */
+	uint8_t *b = w->buf;
+	memset(b, 0, DNS_HEADER_LEN);
+	wr16(b, q->id);
+	w->len = DNS_HEADER_LEN;
+	if (!with_question)
+		return;
+	b[5] = 1; /* QDCOUNT */
+	memcpy(b + DNS_HEADER_LEN, q->qname, q->qname_len);
+	wr16(b + DNS_HEADER_LEN + q->qname_len, q->qtype);
+	wr16(b + DNS_HEADER_LEN + q->qname_len + 2, q->qclass);
+	w->len = need;
+	unsigned n = q->nlabels < WIRE_COMP_MAX ? q->nlabels : WIRE_COMP_MAX;
+	for (unsigned i = 0; i < n; i++) {
+		w->comp_off[i] = (uint16_t)(DNS_HEADER_LEN + q->label_off[i]);
+		w->comp_labels[i] = (uint8_t)(q->nlabels - i);
 	}
+	w->ncomp = n;
 }
 
 /* DNS cookies (RFC 7873, RFC 9018): verify the client's, make the one to
@@ -788,7 +894,7 @@ size_t answer_query(const struct zonedb *db, const struct answer_settings *set,
 		CTR_INC(ctr->dropped);
 		return 0;
 	}
-	memset(&r, 0, sizeof(r));
+	memset(&r, 0, offsetof(struct resp, w));
 	r.q = &q;
 	r.set = set;
 	r.aw = aw;
@@ -847,7 +953,8 @@ size_t answer_query(const struct zonedb *db, const struct answer_settings *set,
 		r.rcode = RCODE_REFUSED;
 	} else {
 		unsigned zidx;
-		const struct zone *z = db ? zonedb_find(db, q.lname, q.label_off, q.nlabels, &zidx)
+		const struct zone *z = db ? zonedb_find_h(db, q.lname, q.qname_len, q.label_off,
+							  q.nlabels, q.lhash, &zidx)
 					  : NULL;
 		r.zone = z;
 		if (!z) {
@@ -903,11 +1010,14 @@ void answer_worker_init(struct answer_worker *aw)
 {
 	memset(aw, 0, sizeof(*aw));
 	aw->cache = xcalloc_resident(ANSWER_RANK_CACHE, sizeof(struct rank_entry));
+	aw->gcache = xcalloc_resident(ANSWER_GEO_CACHE, sizeof(struct geo_cache_entry));
 }
 
 void answer_worker_free(struct answer_worker *aw)
 {
 	free(aw->cache);
 	aw->cache = NULL;
+	free(aw->gcache);
+	aw->gcache = NULL;
 	rrl_table_free(&aw->rrl);
 }

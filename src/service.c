@@ -51,9 +51,10 @@ uint64_t svc_client_hash(int family, const uint8_t *addr, unsigned prefix)
 {
 	uint8_t net[17] = {(uint8_t)family};
 	size_t len = family == 2 ? 16 : 4; /* 2 = ECS family IPv6 */
-	for (unsigned b = 0; b < prefix && b < len * 8; b++)
-		if (addr[b / 8] & (0x80 >> (b % 8)))
-			net[1 + b / 8] |= (uint8_t)(0x80 >> (b % 8));
+	unsigned bits = prefix < len * 8 ? prefix : (unsigned)len * 8;
+	memcpy(net + 1, addr, bits / 8);
+	if (bits % 8)
+		net[1 + bits / 8] = (uint8_t)(addr[bits / 8] & (0xFF << (8 - bits % 8)));
 	return hash_bytes(net, 1 + len, prefix);
 }
 

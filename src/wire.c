@@ -108,17 +108,50 @@ bool wire_name_equal(const uint8_t *a, const uint8_t *b)
 	}
 }
 
+/* Eight octets at a time: a label length (0..63) is never in 'A'..'Z', so
+ * the whole name is lowered as one string. */
+static inline uint64_t lower8(uint64_t x)
+{
+	const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+	uint64_t low7 = x & ~high;
+	uint64_t ge_a = low7 + ones * (0x80 - 'A'); /* bit 7 set: >= 'A' */
+	uint64_t gt_z = low7 + ones * (0x7F - 'Z'); /* bit 7 set: > 'Z' */
+	uint64_t upper = (ge_a ^ gt_z) & ~x & high;
+	return x | (upper >> 2);                    /* +32 where upper */
+}
+
 void wire_name_lower(const uint8_t *name, size_t len, uint8_t *out)
 {
-	for (size_t i = 0; i < len;) {
-		uint8_t l = name[i];
-		out[i] = l;
-		for (size_t j = 1; j <= l; j++)
-			out[i + j] = lower_ascii(name[i + j]);
-		i += (size_t)l + 1;
-		if (l == 0)
-			break;
+	size_t i = 0;
+	for (; i + 8 <= len; i += 8) {
+		uint64_t x;
+		memcpy(&x, name + i, 8);
+		x = lower8(x);
+		memcpy(out + i, &x, 8);
 	}
+	for (; i < len; i++)
+		out[i] = lower_ascii(name[i]);
+}
+
+void wire_suffix_hashes(const uint8_t *lname, const uint8_t *off, unsigned nlabels,
+			uint32_t *out)
+{
+	uint32_t h = 2166136261u * 16777619u; /* the root label, octet 0 */
+	out[nlabels] = h ^ (h >> 15);
+	for (unsigned i = nlabels; i-- > 0;) {
+		const uint8_t *l = lname + off[i];
+		for (unsigned j = 0; j <= l[0]; j++)
+			h = (h ^ l[j]) * 16777619u;
+		out[i] = h ^ (h >> 15);
+	}
+}
+
+unsigned wire_label_offsets(const uint8_t *name, uint8_t *off)
+{
+	unsigned k = 0;
+	for (size_t i = 0; name[i]; i += name[i] + 1u)
+		off[k++] = (uint8_t)i;
+	return k;
 }
 
 bool wire_name_is_sub(const uint8_t *name, const uint8_t *parent)
@@ -298,20 +331,36 @@ int wire_parse_query_opts(const uint8_t *pkt, size_t len, struct query *q, unsig
 	if (q->qdcount != 1)
 		return GD_EFORMAT;
 
-	size_t pos = DNS_HEADER_LEN, nlen;
-	if (read_name(pkt, len, &pos, q->qname, &nlen, DNS_HEADER_LEN) < 0)
-		return GD_EFORMAT;
+	/* The question name: no compression pointer can be valid here (it would
+	 * point into the header or forwards), so labels are walked directly. */
+	size_t pos = DNS_HEADER_LEN, nlen = 0;
+	unsigned k = 0;
+	for (;;) {
+		if (pos >= len)
+			return GD_EFORMAT;
+		uint8_t c = pkt[pos];
+		if (c & 0xC0)
+			return GD_EFORMAT;
+		if (pos + 1 + c > len || nlen + 1 + c > WIRE_NAME_MAX)
+			return GD_EFORMAT;
+		if (c == 0)
+			break;
+		q->label_off[k++] = (uint8_t)nlen;
+		nlen += (size_t)c + 1;
+		pos += (size_t)c + 1;
+	}
+	nlen++;
+	memcpy(q->qname, pkt + DNS_HEADER_LEN, nlen);
+	pos++;
 	if (pos + 4 > len)
 		return GD_EFORMAT;
 	q->qname_len = (uint8_t)nlen;
+	q->nlabels = (uint8_t)k;
 	q->qtype = rd16(pkt + pos);
 	q->qclass = rd16(pkt + pos + 2);
 	pos += 4;
 	wire_name_lower(q->qname, nlen, q->lname);
-	unsigned k = 0;
-	for (size_t i = 0; q->qname[i]; i += q->qname[i] + 1u)
-		q->label_off[k++] = (uint8_t)i;
-	q->nlabels = (uint8_t)k;
+	wire_suffix_hashes(q->lname, q->label_off, k, q->lhash);
 	q->have_question = true;
 
 	for (unsigned i = 0; i < (unsigned)ancount + nscount; i++)
@@ -319,13 +368,22 @@ int wire_parse_query_opts(const uint8_t *pkt, size_t len, struct query *q, unsig
 			return GD_EFORMAT;
 	bool opt_seen = false;
 	for (unsigned i = 0; i < arcount; i++) {
-		size_t start = pos;
-		if (skip_rr(pkt, len, &pos) < 0)
+		size_t p = pos, ol;
+		if (p < len && pkt[p] == 0) {
+			ol = 1; /* the root, as an OPT's owner is */
+			p++;
+		} else {
+			uint8_t owner[WIRE_NAME_MAX];
+			if (read_name(pkt, len, &p, owner, &ol, DNS_HEADER_LEN) < 0)
+				return GD_EFORMAT;
+		}
+		/* p is on TYPE */
+		if (p + 10 > len)
 			return GD_EFORMAT;
-		/* find TYPE: after the owner name */
-		size_t p = start, ol;
-		uint8_t owner[WIRE_NAME_MAX];
-		read_name(pkt, len, &p, owner, &ol, DNS_HEADER_LEN);
+		size_t rdlen = rd16(pkt + p + 8);
+		if (p + 10 + rdlen > len)
+			return GD_EFORMAT;
+		pos = p + 10 + rdlen;
 		if (rd16(pkt + p) != TYPE_OPT)
 			continue;
 		if (opt_seen || ol != 1)

@@ -78,12 +78,12 @@ static void arena_free(void *arena)
 
 uint32_t name_hash(const uint8_t *lname, size_t len)
 {
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < len; i++) {
-		h ^= lname[i];
-		h *= 16777619u;
-	}
-	return h ^ (h >> 15);
+	uint8_t off[WIRE_LABELS_MAX];
+	uint32_t h[WIRE_LABELS_MAX + 1];
+	(void)len;
+	unsigned k = wire_label_offsets(lname, off);
+	wire_suffix_hashes(lname, off, k, h);
+	return h[0];
 }
 
 /* ---- pass 1: reading ---- */
@@ -497,9 +497,8 @@ static int cmp_rec(const void *a, const void *b)
 	return (x->line > y->line) - (x->line < y->line);
 }
 
-struct node *zone_lookup(const struct zone *z, const uint8_t *lname, size_t len)
+struct node *zone_lookup_h(const struct zone *z, const uint8_t *lname, size_t len, uint32_t h)
 {
-	uint32_t h = name_hash(lname, len);
 	for (size_t i = h & z->mask;; i = (i + 1) & z->mask) {
 		struct node *n = z->table[i];
 		if (!n)
@@ -507,6 +506,11 @@ struct node *zone_lookup(const struct zone *z, const uint8_t *lname, size_t len)
 		if (n->hash == h && n->namelen == len && memcmp(n->name, lname, len) == 0)
 			return n;
 	}
+}
+
+struct node *zone_lookup(const struct zone *z, const uint8_t *lname, size_t len)
+{
+	return zone_lookup_h(z, lname, len, name_hash(lname, len));
 }
 
 static void table_insert(struct zone *z, struct node *n)
@@ -530,6 +534,38 @@ static struct node *new_node(struct zone *z, const uint8_t *lname, size_t len)
 	table_insert(z, n);
 	z->nnodes++;
 	return n;
+}
+
+/* Does the answer code compress names inside this type's rdata? */
+static bool rdata_has_names(uint16_t type)
+{
+	return type == TYPE_NS || type == TYPE_CNAME || type == TYPE_PTR || type == TYPE_MX ||
+	       type == TYPE_SOA;
+}
+
+/* The records pre-rendered for the common answer: owned by the question
+ * name (a pointer to offset 12), TTL and class as they go out. */
+static void render_rrset(struct zone *z, struct rrset *rs, size_t rdata_bytes)
+{
+	rs->wire = NULL;
+	rs->wire_len = 0;
+	if (rdata_has_names(rs->type))
+		return;
+	size_t len = rdata_bytes + (size_t)rs->count * 10;
+	uint8_t *p = arena_alloc(&z->arena, len);
+	rs->wire = p;
+	rs->wire_len = (uint32_t)len;
+	const uint8_t *rd = rs->rdata;
+	for (unsigned i = 0; i < rs->count; i++, rd = rrset_rdata_next(rd)) {
+		size_t rdlen = rd16(rd);
+		p[0] = 0xC0;
+		p[1] = DNS_HEADER_LEN;
+		wr16(p + 2, rs->type);
+		wr16(p + 4, CLASS_IN);
+		wr32(p + 6, rs->ttl);
+		memcpy(p + 10, rd, 2 + rdlen);
+		p += 12 + rdlen;
+	}
 }
 
 /* Find or create the node for lname and all its ancestors up to the apex. */
@@ -643,6 +679,7 @@ static void compile(struct loader *ld)
 				memcpy(rd + 2, ld->recs[x].rdata, ld->recs[x].rdlen);
 				rd += 2 + ld->recs[x].rdlen;
 			}
+			render_rrset(z, rs, bytes);
 			if (rs->type == TYPE_CNAME)
 				n->flags |= NODE_CNAME;
 			else if (rs->type == TYPE_DNAME)
@@ -898,36 +935,42 @@ void zone_free(struct zone *z)
 
 /* ---- the database of all zones ---- */
 
-const struct zone *zonedb_find(const struct zonedb *db, const uint8_t *lname,
-			       const uint8_t *label_off, unsigned nlabels,
-			       unsigned *label_index)
+const struct zone *zonedb_find_h(const struct zonedb *db, const uint8_t *lname, size_t len,
+				 const uint8_t *label_off, unsigned nlabels, const uint32_t *hashes,
+				 unsigned *label_index)
 {
 	unsigned first = nlabels > db->max_labels ? nlabels - db->max_labels : 0;
 	for (unsigned i = first; i <= nlabels; i++) {
 		unsigned labels = nlabels - i;
 		if (labels < db->min_labels)
 			break;
-		const uint8_t *suffix = i < nlabels ? lname + label_off[i] : NULL;
-		size_t len;
-		if (suffix) {
-			len = wire_name_len(suffix, WIRE_NAME_MAX);
-		} else {
-			static const uint8_t root[1] = {0};
-			suffix = root;
-			len = 1;
-		}
-		uint32_t h = name_hash(suffix, len);
+		size_t off = i < nlabels ? label_off[i] : len - 1;
+		const uint8_t *suffix = lname + off;
+		size_t slen = len - off;
+		uint32_t h = hashes[i];
 		for (size_t b = h & db->mask;; b = (b + 1) & db->mask) {
 			const struct zone *z = db->table[b];
 			if (!z)
 				break;
-			if (z->origin_len == len && memcmp(z->origin, suffix, len) == 0) {
+			if (z->origin_len == slen && memcmp(z->origin, suffix, slen) == 0) {
 				*label_index = i;
 				return z;
 			}
 		}
 	}
 	return NULL;
+}
+
+const struct zone *zonedb_find(const struct zonedb *db, const uint8_t *lname,
+			       const uint8_t *label_off, unsigned nlabels,
+			       unsigned *label_index)
+{
+	uint32_t h[WIRE_LABELS_MAX + 1];
+	size_t len = wire_name_len(lname, WIRE_NAME_MAX);
+	if (!len)
+		return NULL;
+	wire_suffix_hashes(lname, label_off, nlabels, h);
+	return zonedb_find_h(db, lname, len, label_off, nlabels, h, label_index);
 }
 
 /* Point each NS/MX/SRV record at its target's node, in any of our zones. */

@@ -1581,6 +1581,52 @@ START_TEST(test_service_answers)
 }
 END_TEST
 
+/* The GeoIP walk cache: per IPv4 /24 and IPv6 /56, and only for GeoIP
+ * networks at least that large, so a finer network is never answered from
+ * a neighbour's entry. */
+START_TEST(test_geo_cache)
+{
+	/* Singapore is a /25: walked every time */
+	expect_answer("www.example.com", LDNS_RR_TYPE_A, ECS4(24, "203.0.113.0"), "203.0.113.10",
+		      25);
+	expect_answer("www.example.com", LDNS_RR_TYPE_A, ECS4(24, "203.0.113.0"), "203.0.113.10",
+		      25);
+	ck_assert_uint_eq(worker.counters.geo_cache_miss, 2);
+	/* San Francisco, 2001:db8::/48: cached per /56 */
+	expect_answer("www.example.com", LDNS_RR_TYPE_A, ECS6(48, "2001:db8::"), "192.0.2.10", 48);
+	ck_assert_uint_eq(worker.counters.geo_cache_miss, 3);
+	expect_answer("www.example.com", LDNS_RR_TYPE_A, ECS6(64, "2001:db8:0:1::"), "192.0.2.10",
+		      48);
+	ck_assert_uint_eq(worker.counters.geo_cache_miss, 3);
+	expect_answer("www.example.com", LDNS_RR_TYPE_A, ECS6(56, "2001:db8:0:ff00::"),
+		      "192.0.2.10", 48);
+	ck_assert_uint_eq(worker.counters.geo_cache_miss, 4);
+	/* not in the database: cached, the same answer for the whole /24 */
+	struct reply a = ask("www.example.com", LDNS_RR_TYPE_A, ECS4(24, "8.8.8.0"));
+	ck_assert_str_eq(a.answer, "192.0.2.40");
+	done(&a);
+	ck_assert_uint_eq(worker.counters.geo_cache_miss, 5);
+	a = ask("www.example.com", LDNS_RR_TYPE_A, ECS4(32, "8.8.8.8"));
+	ck_assert_str_eq(a.answer, "192.0.2.40");
+	done(&a);
+	ck_assert_uint_eq(worker.counters.geo_cache_miss, 5);
+	/* London (198.51.100.0/26) inside Dublin's /24: the /26 is not cached,
+	 * so the rest of the /24 still gets Dublin's network (/25 here) */
+	expect_answer("www.example.com", LDNS_RR_TYPE_A, ECS4(32, "198.51.100.1"), "198.51.100.10",
+		      26);
+	expect_answer("www.example.com", LDNS_RR_TYPE_A, ECS4(32, "198.51.100.200"),
+		      "198.51.100.10", 25);
+	ck_assert_uint_eq(worker.counters.geo_cache_miss, 7);
+	/* a new generation (reload, perhaps a new database): walked again */
+	settings.generation = 9;
+	a = ask("www.example.com", LDNS_RR_TYPE_A, ECS4(32, "8.8.8.8"));
+	ck_assert_str_eq(a.answer, "192.0.2.40");
+	done(&a);
+	ck_assert_uint_eq(worker.counters.geo_cache_miss, 8);
+	settings.generation = 1;
+}
+END_TEST
+
 START_TEST(test_rank_cache)
 {
 	struct ecs_opt e = ECS4(24, "198.51.100.0");
@@ -1673,6 +1719,7 @@ Suite *service_suite(void)
 	tcase_add_test(tc, test_scope_no_ecs);
 	tcase_add_test(tc, test_service_answers);
 	tcase_add_test(tc, test_rank_cache);
+	tcase_add_test(tc, test_geo_cache);
 	suite_add_tcase(s, tc);
 	return s;
 }
