@@ -67,6 +67,7 @@ struct answer_counters {
 	uint64_t ecs_malformed;
 	uint64_t rank_cache_miss;
 	uint64_t geo_cache_miss;   /* GeoIP tree walks (not from the cache) */
+	uint64_t loc_cache_miss;   /* GeoIP records decoded (not from the cache) */
 	uint64_t cookie_client_only, cookie_valid, cookie_bad, cookie_malformed;
 	uint64_t tcp_accepted;
 	uint64_t tcp_closed;
@@ -96,6 +97,19 @@ struct geo_cache_entry {
 	struct geo_match m;
 };
 
+/* One decoded GeoIP record with the order of every region from it: per
+ * worker, shared by all services (their rankings are cut from it). */
+struct loc_entry {
+	uint64_t generation;
+	uint64_t key;              /* database and record */
+	bool known;                /* a country, a continent or a point */
+	bool has_pos;              /* pos[] is filled (a point, few regions) */
+	struct geo_location loc;
+	uint8_t pos[SVC_POSITIONS_MAX];
+};
+
+#define ANSWER_LOC_CACHE 1024  /* entries per worker, a power of two */
+
 #define ANSWER_GEO_CACHE 16384 /* entries per worker (two-way sets), a power of two */
 #define ANSWER_GEO_CACHE_V4 24 /* cached network sizes */
 #define ANSWER_GEO_CACHE_V6 56
@@ -123,6 +137,7 @@ struct answer_worker {
 	struct answer_counters counters;
 	struct rank_entry *cache;  /* ANSWER_RANK_CACHE entries */
 	struct geo_cache_entry *gcache; /* ANSWER_GEO_CACHE entries */
+	struct loc_entry *lcache;  /* ANSWER_LOC_CACHE entries */
 };
 
 void answer_worker_init(struct answer_worker *aw);

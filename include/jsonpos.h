@@ -26,4 +26,23 @@ struct json_path_elem {
 bool jsonpos_find(const char *text, size_t len, const struct json_path_elem *path,
 		  size_t depth, bool want_key, int *line, int *column);
 
+/*
+ * The members of the root object, each with the position of its key, in one
+ * pass (for files of many members, where a jsonpos_find per member would
+ * rescan the text each time). Sorted by key; returns the count and sets *out
+ * (free with jsonpos_members_free). Stops at the first malformed member.
+ */
+struct jsonpos_member {
+	char *key;
+	int line, column;
+};
+
+size_t jsonpos_members(const char *text, size_t len, struct jsonpos_member **out);
+
+/* The first member (in the text) with this key, or NULL. */
+const struct jsonpos_member *jsonpos_member_find(const struct jsonpos_member *m, size_t n,
+						 const char *key);
+
+void jsonpos_members_free(struct jsonpos_member *m, size_t n);
+
 #endif

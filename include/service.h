@@ -64,6 +64,9 @@ struct service {
 	struct service_region *regions;
 	struct override *countries, *continents;
 	size_t ncountries, ncontinents;
+	/* svc_rank for an unknown location, computed at load */
+	uint8_t unknown_order[SERVICE_MAX_REGIONS];
+	uint8_t nunknown;
 	int line, column;      /* of its key in the services file */
 };
 
@@ -88,6 +91,27 @@ void service_set_free(struct service_set *set);
  */
 unsigned svc_rank(const struct service *s, const struct region_table *rt,
 		  const struct geo_location *loc, uint8_t *order);
+
+/* The point distances are measured from for a location: its coordinates,
+ * else its continent's centre. false when it has neither. */
+bool svc_location_point(const struct geo_location *loc, double *lat, double *lon);
+
+/* Regions a position table covers (svc_region_positions); with more regions
+ * configured, svc_rank is used. */
+#define SVC_POSITIONS_MAX 128
+
+/*
+ * The place of every configured region (rt->n <= SVC_POSITIONS_MAX) in the
+ * order of distance from a point, equal distances in configuration order:
+ * pos[region index] = 0 for the closest. Computed once per client location
+ * and shared by every service.
+ */
+void svc_region_positions(const struct region_table *rt, double lat, double lon, uint8_t *pos);
+
+/* svc_rank for a location with a point, given the positions of the regions
+ * from that point: the same order, without a distance per service. */
+unsigned svc_rank_pos(const struct service *s, const struct geo_location *loc,
+		      const uint8_t *pos, uint8_t *order);
 
 struct svc_choice {
 	const struct service_region *sr;

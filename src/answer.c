@@ -472,6 +472,31 @@ static void client_locate(struct resp *r)
 	geo_find_cached(r);
 }
 
+/* The client's GeoIP record decoded, with the place of every region from
+ * it: from the worker's cache, or computed. */
+static const struct loc_entry *loc_for(struct resp *r, struct loc_entry *scratch)
+{
+	const struct answer_settings *set = r->set;
+	uint64_t key = ((uint64_t)r->match.db << 32) | r->match.record;
+	struct loc_entry *le = scratch; /* a worker without caches */
+	if (r->aw->lcache) {
+		le = &r->aw->lcache[svc_mix(key) & (ANSWER_LOC_CACHE - 1)];
+		if (le->generation == set->generation && le->key == key)
+			return le;
+	}
+	CTR_INC(r->aw->counters.loc_cache_miss);
+	geo_decode(set->geo, &r->match, &le->loc);
+	le->known = le->loc.has_coords || le->loc.country[0] || le->loc.continent[0];
+	double lat, lon;
+	le->has_pos = le->known && set->regions->n <= SVC_POSITIONS_MAX &&
+		      svc_location_point(&le->loc, &lat, &lon);
+	if (le->has_pos)
+		svc_region_positions(set->regions, lat, lon, le->pos);
+	le->generation = set->generation;
+	le->key = key;
+	return le;
+}
+
 /* The region order for this client: from the worker's cache, or ranked. */
 static const struct rank_entry *rank_for(struct resp *r, const struct service *svc,
 					 struct rank_entry *scratch)
@@ -489,13 +514,16 @@ static const struct rank_entry *rank_for(struct resp *r, const struct service *s
 			return e;
 	}
 	CTR_INC(r->aw->counters.rank_cache_miss);
-	struct geo_location loc;
-	bool known = false;
-	if (r->match.found) {
-		geo_decode(set->geo, &r->match, &loc);
-		known = loc.has_coords || loc.country[0] || loc.continent[0];
+	struct loc_entry lscratch;
+	const struct loc_entry *le = r->match.found ? loc_for(r, &lscratch) : NULL;
+	if (!le || !le->known) {
+		e->n = svc->nunknown;
+		memcpy(e->order, svc->unknown_order, svc->nunknown);
+	} else if (le->has_pos) {
+		e->n = (uint8_t)svc_rank_pos(svc, &le->loc, le->pos, e->order);
+	} else {
+		e->n = (uint8_t)svc_rank(svc, set->regions, &le->loc, e->order);
 	}
-	e->n = (uint8_t)svc_rank(svc, set->regions, known ? &loc : NULL, e->order);
 	e->generation = set->generation;
 	e->key_service = ks;
 	e->key_record = kr;
@@ -1011,6 +1039,7 @@ void answer_worker_init(struct answer_worker *aw)
 	memset(aw, 0, sizeof(*aw));
 	aw->cache = xcalloc_resident(ANSWER_RANK_CACHE, sizeof(struct rank_entry));
 	aw->gcache = xcalloc_resident(ANSWER_GEO_CACHE, sizeof(struct geo_cache_entry));
+	aw->lcache = xcalloc_resident(ANSWER_LOC_CACHE, sizeof(struct loc_entry));
 }
 
 void answer_worker_free(struct answer_worker *aw)
@@ -1019,5 +1048,7 @@ void answer_worker_free(struct answer_worker *aw)
 	aw->cache = NULL;
 	free(aw->gcache);
 	aw->gcache = NULL;
+	free(aw->lcache);
+	aw->lcache = NULL;
 	rrl_table_free(&aw->rrl);
 }

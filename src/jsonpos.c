@@ -7,6 +7,7 @@
 #include "jsonpos.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 struct scan {
@@ -284,4 +285,85 @@ bool jsonpos_find(const char *text, size_t len, const struct json_path_elem *pat
 	*line = sc.line;
 	*column = sc.col;
 	return true;
+}
+
+static int member_cmp(const void *a, const void *b)
+{
+	const struct jsonpos_member *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+	if (c)
+		return c;
+	return x->line != y->line ? (x->line < y->line ? -1 : 1)
+				  : (x->column < y->column ? -1 : x->column > y->column);
+}
+
+size_t jsonpos_members(const char *text, size_t len, struct jsonpos_member **out)
+{
+	struct scan sc = {.s = text, .len = len, .pos = 0, .line = 1, .col = 1, .depth = 0};
+	struct jsonpos_member *m = NULL;
+	size_t n = 0, cap = 0;
+	*out = NULL;
+	skip_ws(&sc);
+	if (peek(&sc) != '{')
+		return 0;
+	advance(&sc);
+	for (;;) {
+		skip_ws(&sc);
+		if (peek(&sc) != '"')
+			break;
+		int kl = sc.line, kc = sc.col;
+		char key[4096];
+		size_t klen;
+		if (!scan_string(&sc, key, sizeof(key), &klen) || klen == SIZE_MAX)
+			break;
+		skip_ws(&sc);
+		if (peek(&sc) != ':')
+			break;
+		advance(&sc);
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			struct jsonpos_member *nm = realloc(m, cap * sizeof(*m));
+			if (!nm)
+				break;
+			m = nm;
+		}
+		char *k = malloc(klen + 1);
+		if (!k)
+			break;
+		memcpy(k, key, klen + 1);
+		m[n++] = (struct jsonpos_member){k, kl, kc};
+		if (!skip_value(&sc))
+			break;
+		skip_ws(&sc);
+		int sep = peek(&sc);
+		advance(&sc);
+		if (sep != ',')
+			break;
+	}
+	if (n)
+		qsort(m, n, sizeof(*m), member_cmp);
+	*out = m;
+	return n;
+}
+
+const struct jsonpos_member *jsonpos_member_find(const struct jsonpos_member *m, size_t n,
+						 const char *key)
+{
+	/* the first member with this key: the lowest index that compares equal */
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(m[mid].key, key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && strcmp(m[lo].key, key) == 0 ? &m[lo] : NULL;
+}
+
+void jsonpos_members_free(struct jsonpos_member *m, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(m[i].key);
+	free(m);
 }

@@ -987,6 +987,9 @@ void server_metrics(struct server *srv, struct strbuf *sb)
 	metrics_family(sb, "geodnsd_geo_cache_misses_total", "counter",
 		       "GeoIP tree walks (client networks not in the worker's cache).");
 	metrics_sample_u64(sb, "geodnsd_geo_cache_misses_total", NULL, c.geo_cache_miss);
+	metrics_family(sb, "geodnsd_location_cache_misses_total", "counter",
+		       "GeoIP records decoded and every region placed by distance from them.");
+	metrics_sample_u64(sb, "geodnsd_location_cache_misses_total", NULL, c.loc_cache_miss);
 	uint64_t rl = 0, rs = 0, rd = 0;
 	for (unsigned i = 0; i < srv->nworkers; i++) {
 		rl += CTR_GET(srv->workers[i].aw.rrl.limited);

@@ -304,13 +304,25 @@ struct service_set *service_set_load(const char *path, const uint8_t *origin,
 		goto done;
 	size_t origin_len = wire_name_len(origin, WIRE_NAME_MAX);
 	set->svcs = xcalloc(json_object_size(root) + 1, sizeof(struct service));
+	/* every service's position in one pass over the text */
+	struct jsonpos_member *members;
+	size_t nmembers = jsonpos_members(text, len, &members);
+	/* duplicate names (other spellings of one name) through a hash set */
+	size_t dcap = 16;
+	while (dcap < json_object_size(root) * 2)
+		dcap <<= 1;
+	const struct service **seen = xcalloc(dcap, sizeof(*seen));
 	const char *name;
 	json_t *o;
 	json_object_foreach(root, name, o) {
 		jc_push_key(&c, name);
 		struct service *s = &set->svcs[set->n];
 		int line = 1, col = 1;
-		jsonpos_find(text, len, c.path, c.depth, true, &line, &col);
+		const struct jsonpos_member *mp = jsonpos_member_find(members, nmembers, name);
+		if (mp) {
+			line = mp->line;
+			col = mp->column;
+		}
 		if (parse_name(name, origin, origin_len, s->name, &s->name_len, true) < 0) {
 			jc_error(&c, true, "\"%s\" is not a domain name", name);
 			jc_pop(&c);
@@ -322,8 +334,9 @@ struct service_set *service_set_load(const char *path, const uint8_t *origin,
 			continue;
 		}
 		bool dup = false;
-		for (size_t k = 0; k < set->n; k++)
-			dup |= wire_name_equal(set->svcs[k].name, s->name);
+		size_t slot = hash_bytes(s->name, s->name_len, 0) & (dcap - 1);
+		for (; seen[slot]; slot = (slot + 1) & (dcap - 1))
+			dup |= wire_name_equal(seen[slot]->name, s->name);
 		if (dup) {
 			jc_error(&c, true, "duplicate service name %s", name);
 			jc_pop(&c);
@@ -340,10 +353,17 @@ struct service_set *service_set_load(const char *path, const uint8_t *origin,
 		s->seed = hash_bytes(s->name, s->name_len, 0x5eed);
 		s->line = line;
 		s->column = col;
+		seen[slot] = s;
 		set->n++;
 		load_service(&c, s, o, origin, origin_len, rt);
 		jc_pop(&c);
 	}
+	free(seen);
+	jsonpos_members_free(members, nmembers);
+	if (diag->errors == c.errors_before)
+		for (size_t i = 0; i < set->n; i++)
+			set->svcs[i].nunknown = (uint8_t)svc_rank(&set->svcs[i], rt, NULL,
+								  set->svcs[i].unknown_order);
 done:
 	if (root)
 		json_decref(root);
@@ -378,6 +398,43 @@ void service_set_free(struct service_set *set)
 
 /* ---- ranking ---- */
 
+/* The overrides that come before distance: country, then continent. */
+static unsigned rank_overrides(const struct service *s, const struct geo_location *loc,
+			       uint8_t *order, bool *used)
+{
+	unsigned n = 0;
+	for (size_t i = 0; i < s->ncountries; i++)
+		if (strcmp(s->countries[i].code, loc->country) == 0) {
+			order[n++] = s->countries[i].sr;
+			used[s->countries[i].sr] = true;
+			break;
+		}
+	for (size_t i = 0; i < s->ncontinents; i++)
+		if (strcmp(s->continents[i].code, loc->continent) == 0 &&
+		    !used[s->continents[i].sr]) {
+			order[n++] = s->continents[i].sr;
+			used[s->continents[i].sr] = true;
+			break;
+		}
+	return n;
+}
+
+bool svc_location_point(const struct geo_location *loc, double *lat, double *lon)
+{
+	if (loc->has_coords) {
+		*lat = loc->lat;
+		*lon = loc->lon;
+		return true;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(continent_centre); i++)
+		if (strcmp(continent_centre[i].code, loc->continent) == 0) {
+			*lat = continent_centre[i].lat;
+			*lon = continent_centre[i].lon;
+			return true;
+		}
+	return false;
+}
+
 unsigned svc_rank(const struct service *s, const struct region_table *rt,
 		  const struct geo_location *loc, uint8_t *order)
 {
@@ -386,31 +443,8 @@ unsigned svc_rank(const struct service *s, const struct region_table *rt,
 	double lat = 0, lon = 0;
 	bool have_point = false;
 	if (loc) {
-		for (size_t i = 0; i < s->ncountries; i++)
-			if (strcmp(s->countries[i].code, loc->country) == 0) {
-				order[n++] = s->countries[i].sr;
-				used[s->countries[i].sr] = true;
-				break;
-			}
-		for (size_t i = 0; i < s->ncontinents; i++)
-			if (strcmp(s->continents[i].code, loc->continent) == 0 &&
-			    !used[s->continents[i].sr]) {
-				order[n++] = s->continents[i].sr;
-				used[s->continents[i].sr] = true;
-				break;
-			}
-		if (loc->has_coords) {
-			lat = loc->lat;
-			lon = loc->lon;
-			have_point = true;
-		} else {
-			for (size_t i = 0; i < ARRAY_SIZE(continent_centre); i++)
-				if (strcmp(continent_centre[i].code, loc->continent) == 0) {
-					lat = continent_centre[i].lat;
-					lon = continent_centre[i].lon;
-					have_point = true;
-				}
-		}
+		n = rank_overrides(s, loc, order, used);
+		have_point = svc_location_point(loc, &lat, &lon);
 	}
 	if (!have_point) {
 		/* unknown: the fallback first, then the regions closest to it */
@@ -422,16 +456,20 @@ unsigned svc_rank(const struct service *s, const struct region_table *rt,
 			used[s->fallback] = true;
 		}
 	}
-	/* the rest by distance: insertion sort, n is small and this is cached */
+	/* the rest by distance, equal distances by the region's place in the
+	 * configuration (as svc_region_positions orders them): insertion sort,
+	 * n is small and this is cached */
 	double dist[SERVICE_MAX_REGIONS];
 	unsigned first = n;
 	for (unsigned i = 0; i < s->nregions; i++) {
 		if (used[i])
 			continue;
-		const struct region *r = &rt->regions[s->regions[i].region];
+		uint16_t g = s->regions[i].region;
+		const struct region *r = &rt->regions[g];
 		double d = geo_distance_km(lat, lon, r->lat, r->lon);
 		unsigned k = n++;
-		while (k > first && dist[k - 1] > d) {
+		while (k > first && (dist[k - 1] > d ||
+				     (dist[k - 1] == d && s->regions[order[k - 1]].region > g))) {
 			dist[k] = dist[k - 1];
 			order[k] = order[k - 1];
 			k--;
@@ -439,6 +477,52 @@ unsigned svc_rank(const struct service *s, const struct region_table *rt,
 		dist[k] = d;
 		order[k] = (uint8_t)i;
 	}
+	return n;
+}
+
+void svc_region_positions(const struct region_table *rt, double lat, double lon, uint8_t *pos)
+{
+	double dist[SVC_POSITIONS_MAX];
+	uint8_t idx[SVC_POSITIONS_MAX];
+	size_t n = rt->n < SVC_POSITIONS_MAX ? rt->n : SVC_POSITIONS_MAX;
+	for (size_t i = 0; i < n; i++) {
+		double d = geo_distance_km(lat, lon, rt->regions[i].lat, rt->regions[i].lon);
+		size_t k = i;
+		while (k > 0 && dist[k - 1] > d) { /* ties keep configuration order */
+			dist[k] = dist[k - 1];
+			idx[k] = idx[k - 1];
+			k--;
+		}
+		dist[k] = d;
+		idx[k] = (uint8_t)i;
+	}
+	for (size_t k = 0; k < n; k++)
+		pos[idx[k]] = (uint8_t)k;
+}
+
+unsigned svc_rank_pos(const struct service *s, const struct geo_location *loc,
+		      const uint8_t *pos, uint8_t *order)
+{
+	bool used[SERVICE_MAX_REGIONS];
+	unsigned n = 0;
+	if (s->ncountries || s->ncontinents) {
+		memset(used, 0, s->nregions);
+		n = rank_overrides(s, loc, order, used);
+	}
+	/* the rest by position: positions are distinct and below
+	 * SVC_POSITIONS_MAX, so a bit per position sorts them */
+	uint64_t bits[SVC_POSITIONS_MAX / 64] = {0};
+	uint8_t at[SVC_POSITIONS_MAX];
+	for (unsigned i = 0; i < s->nregions; i++) {
+		if (n && used[i])
+			continue;
+		uint8_t p = pos[s->regions[i].region];
+		bits[p / 64] |= 1ull << (p % 64);
+		at[p] = (uint8_t)i;
+	}
+	for (unsigned w = 0; w < SVC_POSITIONS_MAX / 64; w++)
+		for (uint64_t b = bits[w]; b; b &= b - 1)
+			order[n++] = at[w * 64 + (unsigned)__builtin_ctzll(b)];
 	return n;
 }
 

@@ -260,6 +260,63 @@ static char *nested(size_t n, bool wrap)
 	return s;
 }
 
+/* Every top-level member with its key's position, in one pass; the first of
+ * duplicate keys; escapes decoded as jsonpos_find decodes them; agrees with
+ * jsonpos_find for every member. */
+START_TEST(test_members_one_pass)
+{
+	static const char *text = "{\n"
+				  "  \"www\": {\"a\": [1, {\"b\": \"}\"}]},\n"
+				  "  \"api\" : 2,\n"
+				  "\t\"caf\\u00e9\": null,\n"
+				  "  \"www\": 3, \"z\": \"x\"\n"
+				  "}\n";
+	struct jsonpos_member *m;
+	size_t n = jsonpos_members(text, strlen(text), &m);
+	ck_assert_uint_eq(n, 5);
+	/* sorted by key, duplicates in text order */
+	ck_assert_str_eq(m[0].key, "api");
+	ck_assert_str_eq(m[1].key, "caf\xc3\xa9");
+	ck_assert_str_eq(m[2].key, "www");
+	ck_assert_str_eq(m[3].key, "www");
+	ck_assert_str_eq(m[4].key, "z");
+	const struct jsonpos_member *f = jsonpos_member_find(m, n, "www");
+	ck_assert_ptr_eq(f, &m[2]);
+	ck_assert_int_eq(f->line, 2);
+	ck_assert_int_eq(f->column, 3);
+	f = jsonpos_member_find(m, n, "api");
+	ck_assert_int_eq(f->line, 3);
+	ck_assert_int_eq(f->column, 3);
+	f = jsonpos_member_find(m, n, "caf\xc3\xa9");
+	ck_assert_int_eq(f->line, 4);
+	ck_assert_int_eq(f->column, 2);
+	f = jsonpos_member_find(m, n, "z");
+	ck_assert_int_eq(f->line, 5);
+	ck_assert_int_eq(f->column, 13);
+	ck_assert_ptr_null(jsonpos_member_find(m, n, "ww"));
+	ck_assert_ptr_null(jsonpos_member_find(m, n, "zz"));
+	/* the same positions as a jsonpos_find for each key */
+	const char *keys[] = {"www", "api", "caf\xc3\xa9", "z"};
+	for (size_t i = 0; i < 4; i++) {
+		struct json_path_elem p[1] = {K(keys[i])};
+		int line, col;
+		ck_assert(jsonpos_find(text, strlen(text), p, 1, true, &line, &col));
+		f = jsonpos_member_find(m, n, keys[i]);
+		ck_assert_int_eq(f->line, line);
+		ck_assert_int_eq(f->column, col);
+	}
+	jsonpos_members_free(m, n);
+	/* not an object, empty, and malformed after the first member */
+	ck_assert_uint_eq(jsonpos_members("[1]", 3, &m), 0);
+	ck_assert_ptr_null(m);
+	ck_assert_uint_eq(jsonpos_members("{}", 2, &m), 0);
+	n = jsonpos_members("{\"a\": 1, \"b\" 2}", 16, &m);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(m[0].key, "a");
+	jsonpos_members_free(m, n);
+}
+END_TEST
+
 START_TEST(test_deep_path_followed)
 {
 	char *s = nested(70, false);
@@ -358,6 +415,7 @@ Suite *jsonpos_suite(void)
 	tcase_add_test(tc, test_deep_path_followed);
 	tcase_add_test(tc, test_deep_value_skipped_up_to_limit);
 	tcase_add_test(tc, test_very_deep_text_no_crash);
+	tcase_add_test(tc, test_members_one_pass);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -665,6 +665,76 @@ START_TEST(test_rank_overrides)
 }
 END_TEST
 
+/* The shared-position ranking (one table of region places per client
+ * location, cut per service) gives svc_rank's order everywhere, with
+ * overrides, continent centres and the precomputed unknown order. */
+START_TEST(test_rank_positions_agree)
+{
+	struct service_set *set = load_ok("svc-unit-rank.json", rank_services);
+	static const char *ccs[] = {"", "CN", "GB", "DE", "US"};
+	static const char *cts[] = {"", "EU", "OC", "AS", "NA"};
+	unsigned compared = 0;
+	for (size_t k = 0; k < set->n; k++) {
+		const struct service *s = &set->svcs[k];
+		uint8_t a[SERVICE_MAX_REGIONS], b[SERVICE_MAX_REGIONS], pos[SVC_POSITIONS_MAX];
+		unsigned na = svc_rank(s, &rt, NULL, a);
+		ck_assert_uint_eq(s->nunknown, na);
+		ck_assert_mem_eq(s->unknown_order, a, na);
+		for (int lat = -80; lat <= 80; lat += 20)
+			for (int lon = -180; lon < 180; lon += 40)
+				for (size_t c = 0; c < 5; c++)
+					for (size_t t = 0; t < 5; t++) {
+						struct geo_location l = at(lat, lon, ccs[c], cts[t]);
+						if ((lat + lon) % 60 == 0)
+							l.has_coords = false; /* continent centre */
+						double plat, plon;
+						if (!svc_location_point(&l, &plat, &plon))
+							continue;
+						svc_region_positions(&rt, plat, plon, pos);
+						na = svc_rank(s, &rt, &l, a);
+						unsigned nb = svc_rank_pos(s, &l, pos, b);
+						ck_assert_uint_eq(na, s->nregions);
+						ck_assert_uint_eq(nb, na);
+						ck_assert_mem_eq(a, b, na);
+						compared++;
+					}
+	}
+	ck_assert_uint_gt(compared, 1000);
+	service_set_free(set);
+
+	/* equal distances: configuration order, not the services file's */
+	struct region tie[] = {{(char *)"a", 10, 10}, {(char *)"b", 10, 10}, {(char *)"c", 40, 40}};
+	struct region_table trt = {tie, 3};
+	const char *path = unit_write_file("svc-unit-tie.json",
+					   "{\"t\": {\"fallback\": \"c\", \"regions\": {"
+					   "\"c\": {\"A\": [\"192.0.2.3\"]}, \"b\": {\"A\": [\"192.0.2.2\"]}, "
+					   "\"a\": {\"A\": [\"192.0.2.1\"]}}}}\n");
+	struct diag d = {0};
+	set = service_set_load(path, origin, ORIGIN_STR, &trt, &d);
+	ck_assert_ptr_nonnull(set);
+	diag_free(&d);
+	const struct service *s = &set->svcs[0];
+	struct geo_location l = at(0, 0, "", "");
+	uint8_t a[SERVICE_MAX_REGIONS], b[SERVICE_MAX_REGIONS], pos[SVC_POSITIONS_MAX];
+	ck_assert_uint_eq(svc_rank(s, &trt, &l, a), 3);
+	ck_assert_str_eq(tie[s->regions[a[0]].region].name, "a");
+	ck_assert_str_eq(tie[s->regions[a[1]].region].name, "b");
+	ck_assert_str_eq(tie[s->regions[a[2]].region].name, "c");
+	svc_region_positions(&trt, 0, 0, pos);
+	ck_assert_uint_eq(pos[0], 0);
+	ck_assert_uint_eq(pos[1], 1);
+	ck_assert_uint_eq(pos[2], 2);
+	ck_assert_uint_eq(svc_rank_pos(s, &l, pos, b), 3);
+	ck_assert_mem_eq(a, b, 3);
+	/* unknown: the fallback c, then a before b */
+	ck_assert_uint_eq(s->nunknown, 3);
+	ck_assert_str_eq(tie[s->regions[s->unknown_order[0]].region].name, "c");
+	ck_assert_str_eq(tie[s->regions[s->unknown_order[1]].region].name, "a");
+	ck_assert_str_eq(tie[s->regions[s->unknown_order[2]].region].name, "b");
+	service_set_free(set);
+}
+END_TEST
+
 START_TEST(test_rank_unknown_and_no_coords)
 {
 	struct service_set *set = load_ok("svc-unit-rank.json", rank_services);
@@ -1695,6 +1765,7 @@ Suite *service_suite(void)
 	tcase_add_test(tc, test_rank_distance);
 	tcase_add_test(tc, test_rank_overrides);
 	tcase_add_test(tc, test_rank_unknown_and_no_coords);
+	tcase_add_test(tc, test_rank_positions_agree);
 	tcase_add_test(tc, test_rank_property);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("choose");

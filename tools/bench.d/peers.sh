@@ -34,6 +34,10 @@
 #                             write DIR/<server>/ and print one line: the
 #                             command that runs the server in the foreground
 #                             (absolute paths; run it from the repository top)
+#   bench_conf_svc10k DIR PORT
+#                             geodnsd with the bench zone and also svc.test:
+#                             10,000 services s0..s9999, each over 8 of 50
+#                             regions (the scale test); prints the command
 #   bench_verify SERVER PORT  check the answers with dig; 0 when right, else
 #                             1 and a one-line reason on stderr
 #   bench_wait SERVER PORT [SECONDS]
@@ -216,6 +220,48 @@ bench_conf_geodnsd() {
 
 # --------------------------------------------------------------------------
 # NSD: the static zone, www static
+
+bench_conf_svc10k() {
+	if [ -z "$1" ] || [ -z "$2" ]; then echo "usage: bench_conf_svc10k DIR PORT" >&2; return 2; fi
+	_b_dir=$(_bench_abs "$1") || return 1
+	_b_top=$(_bench_top) || return 1
+	mkdir -p "$_b_dir/svc10k" || return 1
+	_b_s=$_b_dir/svc10k
+	# 50 regions: the bench's three (www uses them) and r03..r49 spread
+	# over the globe; service sN lists regions (7N + 13k) mod 50, k = 0..7,
+	# each with its own address, the first one as the fallback.
+	LC_ALL=C awk -v port="$2" -v dir="$_b_dir" -v s="$_b_s" 'BEGIN {
+		name[0] = "us-east"; lat[0] = 38.9; lon[0] = -77.0
+		name[1] = "eu-west"; lat[1] = 53.3; lon[1] = -6.3
+		name[2] = "ap-south"; lat[2] = 1.35; lon[2] = 103.8
+		for (i = 3; i < 50; i++) {
+			name[i] = sprintf("r%02d", i)
+			lat[i] = -45 + (i * 37) % 91
+			lon[i] = -175 + (i * 71) % 350
+		}
+		cf = s "/geodnsd.conf"
+		printf "{\n  \"server\": { \"listen\": [\"127.0.0.1:%s\"], \"workers\": 1, \"log_level\": \"info\" },\n", port > cf
+		printf "  \"geoip\": { \"database\": \"%s/geo.mmdb\" },\n  \"regions\": {\n", dir > cf
+		for (i = 0; i < 50; i++)
+			printf "    \"%s\": { \"location\": [%.2f, %.2f] }%s\n", name[i], lat[i], lon[i], i < 49 ? "," : "" > cf
+		printf "  },\n  \"ecs\": { \"enabled\": true, \"trusted\": [\"0.0.0.0/0\", \"::/0\"] },\n" > cf
+		printf "  \"rrl\": { \"responses_per_second\": 0 },\n  \"zones\": [\n" > cf
+		printf "    { \"origin\": \"bench.test\", \"file\": \"%s/bench.test.zone\", \"services\": \"%s/services.json\" },\n", dir, dir > cf
+		printf "    { \"origin\": \"svc.test\", \"file\": \"%s/svc.test.zone\", \"services\": \"%s/services.json\" }\n  ]\n}\n", s, s > cf
+		z = s "/svc.test.zone"
+		print "$ORIGIN svc.test.\n$TTL 3600\n@ IN SOA ns1 hostmaster 1 7200 900 1209600 300\n@ IN NS ns1\nns1 IN A 127.0.0.1" > z
+		j = s "/services.json"
+		print "{" > j
+		for (n = 0; n < 10000; n++) {
+			printf "  \"s%d\": { \"fallback\": \"%s\", \"regions\": {", n, name[(7 * n) % 50] > j
+			for (k = 0; k < 8; k++)
+				printf "%s \"%s\": { \"A\": [\"10.%d.%d.%d\"] }", k ? "," : "", name[(7 * n + 13 * k) % 50], k, int(n / 256), n % 256 > j
+			printf " } }%s\n", n < 9999 ? "," : "" > j
+		}
+		print "}" > j
+	}' || return 1
+	printf '%s -f -c %s\n' "$_b_top/src/geodnsd" "$_b_s/geodnsd.conf"
+}
 
 bench_conf_nsd() {
 	if [ -z "$1" ] || [ -z "$2" ]; then echo "usage: bench_conf_nsd DIR PORT" >&2; return 2; fi
