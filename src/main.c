@@ -405,6 +405,7 @@ int main(int argc, char **argv)
 		config_free(app.cfg);
 		return 1;
 	}
+	malloc_trim(0); /* what loading freed (jansson trees, ldns buffers) */
 	enum log_level lvl = LOG_LVL_INFO;
 	if (app.cfg->log_level)
 		lvl = (enum log_level)log_level_parse(app.cfg->log_level);

@@ -115,7 +115,9 @@ struct server {
 	uint32_t *client_conns;      /* CLIENT_SLOTS counters, atomic */
 	pthread_mutex_t carry_lock;
 	struct carry *carry;
-	size_t ncarry;
+	size_t ncarry, capcarry;
+	uint32_t *carry_index;      /* hash of the names -> entry + 1; 0 empty */
+	size_t carry_mask;
 	struct snapshot *snap;      /* RCU-protected */
 	struct health_snapshot *health; /* RCU-protected, from the prober */
 	unsigned tcp_max_message;
@@ -683,21 +685,68 @@ int server_start(struct server *srv)
 	return rc;
 }
 
-static struct carry *carry_find(struct server *srv, const char *zone, const char *service,
-				const char *region)
+static uint32_t carry_hash(const char *zone, const char *service, const char *region)
 {
-	for (size_t i = 0; i < srv->ncarry; i++) {
-		struct carry *c = &srv->carry[i];
-		if (strcmp(c->zone, zone) == 0 && strcmp(c->service, service) == 0 &&
-		    strcmp(c->region, region) == 0)
-			return c;
+	uint32_t h = 2166136261u;
+	const char *parts[3] = {zone, service, region};
+	for (int i = 0; i < 3; i++) {
+		for (const char *p = parts[i]; *p; p++)
+			h = (h ^ (uint8_t)*p) * 16777619u;
+		h = (h ^ 0xFFu) * 16777619u; /* separator */
 	}
-	srv->carry = xrealloc(srv->carry, (srv->ncarry + 1) * sizeof(struct carry));
+	return h ^ (h >> 15);
+}
+
+static void carry_index_rebuild(struct server *srv, size_t size)
+{
+	free(srv->carry_index);
+	srv->carry_index = xcalloc(size, sizeof(uint32_t));
+	srv->carry_mask = size - 1;
+	for (size_t i = 0; i < srv->ncarry; i++) {
+		const struct carry *c = &srv->carry[i];
+		size_t b = carry_hash(c->zone, c->service, c->region) & srv->carry_mask;
+		while (srv->carry_index[b])
+			b = (b + 1) & srv->carry_mask;
+		srv->carry_index[b] = (uint32_t)(i + 1);
+	}
+}
+
+/* The carried counts of (zone, service, region); made when create is set,
+ * else NULL when there are none. Hashed: a reload or a scrape touches every
+ * (service, region) of every zone, tens of thousands with many services. */
+static struct carry *carry_get(struct server *srv, const char *zone, const char *service,
+			       const char *region, bool create)
+{
+	uint32_t h = carry_hash(zone, service, region);
+	if (srv->carry_index) {
+		for (size_t b = h & srv->carry_mask; srv->carry_index[b];
+		     b = (b + 1) & srv->carry_mask) {
+			struct carry *c = &srv->carry[srv->carry_index[b] - 1];
+			if (strcmp(c->zone, zone) == 0 && strcmp(c->service, service) == 0 &&
+			    strcmp(c->region, region) == 0)
+				return c;
+		}
+	}
+	if (!create)
+		return NULL;
+	if (srv->ncarry == srv->capcarry) {
+		srv->capcarry = srv->capcarry ? srv->capcarry * 2 : 64;
+		srv->carry = xrealloc(srv->carry, srv->capcarry * sizeof(struct carry));
+	}
 	struct carry *c = &srv->carry[srv->ncarry++];
 	c->zone = xstrdup(zone);
 	c->service = xstrdup(service);
 	c->region = xstrdup(region);
 	c->answers = c->fail_open = 0;
+	if (!srv->carry_index || srv->ncarry * 2 > srv->carry_mask + 1) {
+		size_t size = srv->carry_index ? (srv->carry_mask + 1) * 2 : 128;
+		carry_index_rebuild(srv, size); /* c included */
+	} else {
+		size_t b = h & srv->carry_mask;
+		while (srv->carry_index[b])
+			b = (b + 1) & srv->carry_mask;
+		srv->carry_index[b] = (uint32_t)srv->ncarry;
+	}
 	return c;
 }
 
@@ -737,7 +786,9 @@ static void snapshot_service_counts(const struct snapshot *snap,
 static void fold_cb(void *arg, const char *zone, const char *svc, const char *region,
 		    uint64_t answers, uint64_t fail_open)
 {
-	struct carry *c = carry_find(arg, zone, svc, region);
+	if (!answers && !fail_open)
+		return; /* nothing to carry */
+	struct carry *c = carry_get(arg, zone, svc, region, true);
 	c->answers += answers;
 	c->fail_open += fail_open;
 }
@@ -873,6 +924,7 @@ void server_stop(struct server *srv)
 		free(srv->carry[i].region);
 	}
 	free(srv->carry);
+	free(srv->carry_index);
 	pthread_mutex_destroy(&srv->carry_lock);
 	free(srv->client_conns);
 	free(srv);
@@ -917,14 +969,15 @@ static void emit_cb(void *arg, const char *zone, const char *svc, const char *re
 {
 	struct emit_ctx *e = arg;
 	/* the current counts plus what earlier snapshots carried */
-	struct carry *c = carry_find(e->srv, zone, svc, region);
+	const struct carry *c = carry_get(e->srv, zone, svc, region, false);
 	if (e->fail_open && !region[0]) {
 		const char *l[] = {"zone", zone, "service", svc, NULL};
 		metrics_sample_u64(e->sb, "geodnsd_service_fail_open_total", l,
-				   c->fail_open + fail_open);
+				   (c ? c->fail_open : 0) + fail_open);
 	} else if (!e->fail_open && region[0]) {
 		const char *l[] = {"zone", zone, "service", svc, "region", region, NULL};
-		metrics_sample_u64(e->sb, "geodnsd_service_answers_total", l, c->answers + answers);
+		metrics_sample_u64(e->sb, "geodnsd_service_answers_total", l,
+				   (c ? c->answers : 0) + answers);
 	}
 }
 

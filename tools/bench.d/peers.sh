@@ -480,5 +480,13 @@ bench_verify() {
 		echo "$1: $_b_fail" >&2
 		return 1
 	fi
+	if [ "$1" = svc10k ]; then
+		# s0's closest region to New York is us-east, its first address
+		_b_got=$(_bench_dig "$2" +short +subnet=20.0.5.0/24 s0.svc.test A)
+		if [ "$_b_got" != 10.0.0.0 ]; then
+			echo "$1: s0.svc.test A +subnet=20.0.5.0/24 gave '$(_bench_oneline "$_b_got")', want 10.0.0.0" >&2
+			return 1
+		fi
+	fi
 	return 0
 }
