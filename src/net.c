@@ -3,11 +3,16 @@
  *
  * Sockets are created and bound by server_create() in the main thread: one
  * UDP and one TCP socket per listen address per worker, all with
- * SO_REUSEPORT, so the kernel spreads clients over workers and a worker
- * never shares a socket. Each worker then runs its own libevent base.
+ * SO_REUSEPORT, so the kernel spreads clients over workers and no thread
+ * shares a socket. Each worker runs a libevent base for its TCP listeners
+ * and connections; each of its UDP sockets has a thread of its own that
+ * blocks in recvmmsg() (MSG_WAITFORONE: one datagram, then whatever else is
+ * queued) and answers the batch with sendmmsg(): no readiness call or event
+ * dispatch per batch, which was most of what geodnsd added to the kernel's
+ * UDP path under load. Every thread has its own counters and caches.
  *
  * Per query the UDP path does no allocation: receive and transmit buffers
- * and mmsghdr arrays are allocated once per worker. For wildcard addresses
+ * and mmsghdr arrays are allocated once per thread. For wildcard addresses
  * the destination address is taken from IP_PKTINFO / IPV6_PKTINFO and used
  * as the source of the reply.
  */
@@ -37,12 +42,12 @@
 #include <stdlib.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <fcntl.h>
 #include <unistd.h>
 #include <urcu/urcu-memb.h>
 
 #define UDP_BATCH 64
 #define UDP_BUF 4096
-#define UDP_ROUNDS 8          /* batches per wake-up before yielding */
 #define TCP_BACKLOG 256
 #define TCP_OUT_HIGH (256 * 1024) /* stop reading when this much is unsent */
 #define CMSG_SPACE_PKTINFO 64
@@ -69,6 +74,8 @@ struct worker {
 	unsigned id;
 	pthread_t thread;
 	bool started;
+	bool udp_thread;            /* one UDP socket, a blocking receive loop */
+	int stopping;               /* UDP thread: leave the loop (atomic) */
 	struct server *srv;
 	struct event_base *base;
 	struct udp_sock *udp;
@@ -95,9 +102,9 @@ struct worker {
 	struct event *drain_timer;
 	int stop_fd;                /* eventfd: the main thread asks for a stop */
 	struct event *stop_ev;
-	/* sampled query log: at most qlog_rate lines a second from this worker */
-	unsigned qlog_rate, qlog_sample, qlog_used, qlog_count;
-	uint64_t qlog_second;
+	/* sampled query log: 1 in qlog_sample queries is a candidate; the
+	 * server's budget of qlog_rate lines a second decides */
+	unsigned qlog_rate, qlog_sample, qlog_count;
 };
 
 /* Service answer counts of snapshots already replaced, so counters never
@@ -123,11 +130,13 @@ struct server {
 	unsigned tcp_max_message;
 	unsigned tcp_idle;
 	size_t rrl_table_size;      /* 0: no rate limiting tables */
-	struct worker *workers;
-	unsigned nworkers;
+	struct worker *workers;     /* TCP workers, then the UDP threads */
+	unsigned nworkers;          /* all of them */
+	unsigned ntcp;              /* the configured workers: TCP event loops */
 	size_t nlisten;
 	char **listen_text;
 	uint64_t http_limits[HTTP_LIMIT_COUNT]; /* relaxed atomics */
+	uint64_t qlog_window;       /* query log: second << 24 | lines in it */
 };
 
 /* ---- RCU read sections (with ThreadSanitizer annotations, see tsan.h) ---- */
@@ -174,15 +183,24 @@ static inline void qlog_before(struct worker *w)
 	if (++w->qlog_count < w->qlog_sample)
 		return;
 	w->qlog_count = 0;
+	/* one budget for every thread: a compare-and-swap only for a line
+	 * that is taken (at most qlog_rate a second), a load otherwise */
 	uint64_t sec = now_ms() / 1000;
-	if (sec != w->qlog_second) {
-		w->qlog_second = sec;
-		w->qlog_used = 0;
+	uint64_t *win = &w->srv->qlog_window;
+	uint64_t cur = __atomic_load_n(win, __ATOMIC_RELAXED);
+	for (;;) {
+		uint64_t next;
+		if (cur >> 24 != sec)
+			next = sec << 24 | 1;
+		else if ((cur & 0xFFFFFF) < w->qlog_rate)
+			next = cur + 1;
+		else
+			return;
+		if (__atomic_compare_exchange_n(win, &cur, next, false, __ATOMIC_RELAXED,
+						__ATOMIC_RELAXED))
+			break;
 	}
-	if (w->qlog_used < w->qlog_rate) {
-		w->qlog_used++;
-		w->aw.want_info = true;
-	}
+	w->aw.want_info = true;
 }
 
 static void qlog_after(struct worker *w, const struct snapshot *snap, bool tcp)
@@ -247,13 +265,16 @@ static size_t reply_control(const struct msghdr *in, uint8_t *out, size_t cap)
 	return 0;
 }
 
-static void udp_read_cb(evutil_socket_t fd, short what, void *arg)
+/*
+ * Receive one batch on a UDP socket and answer it. flags: MSG_WAITFORONE on
+ * a blocking socket (the UDP threads: wait for one datagram, take what else
+ * is queued). Returns the datagrams received, or -1 (errno set).
+ */
+static int udp_batch(struct worker *w, struct udp_sock *us, int flags)
 {
-	struct udp_sock *us = arg;
-	struct worker *w = us->w;
 	struct server *srv = w->srv;
-	(void)what;
-	for (int round = 0; round < UDP_ROUNDS; round++) {
+	int fd = us->fd;
+	{
 		/* the headers are set up once per socket; after a batch only the
 		 * fields the kernel wrote are reset (not 64 headers a datagram) */
 		if (w->rx_for != us) {
@@ -276,9 +297,9 @@ static void udp_read_cb(evutil_socket_t fd, short what, void *arg)
 			h->msg_flags = 0;
 		}
 		w->rx_used = 0;
-		int n = recvmmsg(fd, w->rx_msgs, UDP_BATCH, MSG_DONTWAIT, NULL);
+		int n = recvmmsg(fd, w->rx_msgs, UDP_BATCH, flags, NULL);
 		if (n <= 0)
-			return;
+			return n;
 		w->rx_used = n;
 		int out = 0;
 		read_begin();
@@ -330,9 +351,26 @@ static void udp_read_cb(evutil_socket_t fd, short what, void *arg)
 			}
 			sent += r;
 		}
-		if (n < UDP_BATCH)
-			return;
+		return n;
 	}
+}
+
+/* A UDP thread: blocking receives on its one socket, so no event loop and
+ * no readiness call per batch (the receive timeout lets it see a stop). */
+static void *udp_main(void *arg)
+{
+	struct worker *w = arg;
+	urcu_memb_register_thread();
+	while (!__atomic_load_n(&w->stopping, __ATOMIC_ACQUIRE)) {
+		if (udp_batch(w, &w->udp[0], MSG_WAITFORONE) < 0 && errno != EAGAIN &&
+		    errno != EWOULDBLOCK && errno != EINTR) {
+			log_warn("event=udp_receive_failed worker=%u error=\"%s\"", w->id,
+				 strerror(errno));
+			usleep(10000);
+		}
+	}
+	urcu_memb_unregister_thread();
+	return NULL;
 }
 
 /* ---- TCP ---- */
@@ -566,43 +604,54 @@ struct server *server_create(const struct config *cfg, struct snapshot *snap)
 	 * rate on or off, not create tables) */
 	srv->rrl_table_size = cfg->rrl_responses_per_second ? cfg->rrl_table_size : 0;
 	srv->tcp_idle = cfg->tcp_idle_timeout;
-	srv->nworkers = config_workers(cfg);
+	/* per configured worker: a TCP event loop, and a UDP thread for each
+	 * listen address (each with its own SO_REUSEPORT socket) */
+	srv->ntcp = config_workers(cfg);
+	srv->nworkers = srv->ntcp * (1 + (unsigned)cfg->nlisten);
 	srv->workers = xcalloc(srv->nworkers, sizeof(struct worker));
 	srv->nlisten = cfg->nlisten;
 	srv->listen_text = xcalloc(cfg->nlisten, sizeof(char *));
 	for (size_t i = 0; i < cfg->nlisten; i++)
 		srv->listen_text[i] = xstrdup(cfg->listen[i].text);
-	unsigned per_worker = cfg->tcp_max_connections / srv->nworkers;
+	unsigned per_worker = cfg->tcp_max_connections / srv->ntcp;
 	for (unsigned i = 0; i < srv->nworkers; i++)
 		srv->workers[i].stop_fd = -1;
 	for (unsigned i = 0; i < srv->nworkers; i++) {
 		struct worker *w = &srv->workers[i];
 		w->id = i;
 		w->srv = srv;
-		w->nsock = cfg->nlisten;
+		w->udp_thread = i >= srv->ntcp;
+		w->nsock = w->udp_thread ? 1 : cfg->nlisten;
 		w->tcp_max = per_worker ? per_worker : 1;
 		if (cfg->query_log_rate) {
-			w->qlog_rate = (cfg->query_log_rate + srv->nworkers - 1) / srv->nworkers;
+			w->qlog_rate = cfg->query_log_rate < 0xFFFFFF ? cfg->query_log_rate : 0xFFFFFF;
 			w->qlog_sample = cfg->query_log_sample ? cfg->query_log_sample : 1;
 		}
-		w->udp = xcalloc(cfg->nlisten, sizeof(struct udp_sock));
-		w->tcp_fds = xcalloc(cfg->nlisten, sizeof(int));
-		w->tcp = xcalloc(cfg->nlisten, sizeof(struct evconnlistener *));
-		for (size_t k = 0; k < cfg->nlisten; k++)
+		w->udp = xcalloc(w->nsock, sizeof(struct udp_sock));
+		w->tcp_fds = xcalloc(w->nsock, sizeof(int));
+		w->tcp = xcalloc(w->nsock, sizeof(struct evconnlistener *));
+		for (size_t k = 0; k < w->nsock; k++)
 			w->udp[k].fd = w->tcp_fds[k] = -1;
 	}
-	for (unsigned i = 0; i < srv->nworkers; i++) {
+	for (unsigned i = srv->ntcp; i < srv->nworkers; i++) {
+		struct worker *w = &srv->workers[i];
+		const struct listen_addr *la = &cfg->listen[(i - srv->ntcp) % cfg->nlisten];
+		w->udp[0].fd = bind_socket(la, SOCK_DGRAM, &w->udp[0].pktinfo);
+		/* blocking, with a receive timeout so that a stop is seen */
+		struct timeval tv = {0, 200000};
+		if (w->udp[0].fd < 0 || fcntl(w->udp[0].fd, F_SETFL, 0) < 0 ||
+		    setsockopt(w->udp[0].fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0) {
+			log_error("event=bind_failed proto=udp listen=%s error=\"%s\"", la->text,
+				  strerror(errno));
+			server_stop(srv);
+			return NULL;
+		}
+	}
+	for (unsigned i = 0; i < srv->ntcp; i++) {
 		struct worker *w = &srv->workers[i];
 		for (size_t k = 0; k < cfg->nlisten; k++) {
 			const struct listen_addr *la = &cfg->listen[k];
 			bool pi;
-			w->udp[k].fd = bind_socket(la, SOCK_DGRAM, &w->udp[k].pktinfo);
-			if (w->udp[k].fd < 0) {
-				log_error("event=bind_failed proto=udp listen=%s error=\"%s\"",
-					  la->text, strerror(errno));
-				server_stop(srv);
-				return NULL;
-			}
 			w->tcp_fds[k] = bind_socket(la, SOCK_STREAM, &pi);
 			if (w->tcp_fds[k] < 0) {
 				log_error("event=bind_failed proto=tcp listen=%s error=\"%s\"",
@@ -636,10 +685,30 @@ static void stop_cb(evutil_socket_t fd, short what, void *arg)
 	begin_stop_cb(-1, 0, arg);
 }
 
+/* Set up and start a UDP thread. */
+static int udp_thread_start(struct server *srv, struct worker *w)
+{
+	answer_worker_init(&w->aw);
+	w->aw.id = w->id;
+	if (srv->rrl_table_size)
+		rrl_table_init(&w->aw.rrl, srv->rrl_table_size);
+	w->rx = xcalloc_resident(UDP_BATCH, sizeof(*w->rx));
+	w->tx = xcalloc_resident(UDP_BATCH, sizeof(*w->tx));
+	w->udp[0].w = w;
+	if (thread_start(&w->thread, udp_main, w) != 0) {
+		log_error("event=thread_create_failed worker=%u", w->id);
+		return GD_ENOMEM;
+	}
+	w->started = true;
+	return GD_OK;
+}
+
 int server_start(struct server *srv)
 {
 	int rc = GD_OK;
-	for (unsigned i = 0; i < srv->nworkers; i++) {
+	for (unsigned i = srv->ntcp; i < srv->nworkers && rc == GD_OK; i++)
+		rc = udp_thread_start(srv, &srv->workers[i]);
+	for (unsigned i = 0; i < srv->ntcp && rc == GD_OK; i++) {
 		struct worker *w = &srv->workers[i];
 		/* a worker's base is its own: no locks inside libevent (the main
 		 * thread reaches it only through stop_fd) */
@@ -661,15 +730,9 @@ int server_start(struct server *srv)
 		w->aw.id = i;
 		if (srv->rrl_table_size)
 			rrl_table_init(&w->aw.rrl, srv->rrl_table_size);
-		w->rx = xcalloc_resident(UDP_BATCH, sizeof(*w->rx));
-		w->tx = xcalloc_resident(UDP_BATCH, sizeof(*w->tx));
 		w->tcp_in = xcalloc_resident(1, 65536);
 		w->tcp_out = xcalloc_resident(1, ANSWER_BUF_SIZE + 2);
 		for (size_t k = 0; k < w->nsock; k++) {
-			w->udp[k].w = w;
-			w->udp[k].ev = event_new(w->base, w->udp[k].fd, EV_READ | EV_PERSIST,
-						 udp_read_cb, &w->udp[k]);
-			event_add(w->udp[k].ev, NULL);
 			w->tcp[k] = evconnlistener_new(w->base, tcp_accept_cb, w,
 						       LEV_OPT_CLOSE_ON_FREE, -1, w->tcp_fds[k]);
 			w->tcp_fds[k] = -1; /* owned by the listener now */
@@ -875,6 +938,10 @@ void server_stop(struct server *srv)
 	for (unsigned i = 0; i < srv->nworkers; i++) {
 		struct worker *w = &srv->workers[i];
 		uint64_t one = 1;
+		if (w->udp_thread) {
+			__atomic_store_n(&w->stopping, 1, __ATOMIC_RELEASE);
+			continue;
+		}
 		if (w->started && write(w->stop_fd, &one, sizeof(one)) != sizeof(one))
 			log_error("event=stop_signal_failed worker=%u error=\"%s\"", i,
 				  strerror(errno));

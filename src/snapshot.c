@@ -132,7 +132,9 @@ struct snapshot *snapshot_build(const struct config *cfg, uint64_t generation,
 			set->svcs[k].index = (uint32_t)nsvc++;
 	}
 	s->nservices = nsvc;
-	s->nworkers_max = config_workers(cfg);
+	/* a counter row for every thread that answers: the TCP workers and a
+	 * UDP thread per worker and listen address (net.c) */
+	s->nworkers_max = config_workers(cfg) * (1 + cfg->nlisten);
 	if (nsvc) {
 		s->svc_answers = xcalloc(s->nworkers_max * nsvc * (snap->regions.n + 1),
 					 sizeof(uint64_t));

@@ -15,7 +15,7 @@ check_cmd "without ECS: the source cut to /24, no region" sh -c "grep -o 'event=
 event=query proto=udp client=127.0.0.0/24 ecs=no qname=nothere.example.com. qtype=AAAA region=- rcode=NXDOMAIN
 EOF2
 
-# a burst of 200 queries: the bound holds (4 a second, 2 per worker; the
+# a burst of 200 queries: the bound holds (4 a second for all threads; the
 # burst may straddle a second boundary: at most 8 lines)
 sleep 1.1
 before=$(grep -c 'event=query ' "$TMP/server.log")
