@@ -83,6 +83,7 @@ struct rank_entry {
 	uint64_t key_service;
 	uint64_t key_record;
 	uint8_t n;
+	bool partial;              /* only order[0], the closest (rank_for) */
 	uint8_t order[SERVICE_MAX_REGIONS];
 };
 

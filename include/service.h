@@ -138,6 +138,19 @@ void svc_choose(const struct service *s, const uint8_t *order, unsigned norder,
 		uint64_t client_hash, uint16_t qtype, const struct health_snapshot *health,
 		struct svc_choice *out);
 
+/*
+ * The common case without a full ranking: when region `first` (an index into
+ * s->regions: the closest) is usable at full weight, svc_choose would pick it
+ * whatever followed it in the order. Then fills out as svc_choose does and
+ * returns true; else false (rank fully and use svc_choose).
+ */
+bool svc_choose_first(const struct service *s, unsigned first, uint64_t client_hash,
+		      uint16_t qtype, const struct health_snapshot *hs, struct svc_choice *out);
+
+/* The service's region closest by position (svc_region_positions): the
+ * first of svc_rank_pos's order for a service without overrides. */
+unsigned svc_first_by_pos(const struct service *s, const uint8_t *pos);
+
 /* Stable 64-bit hash of the client network: addr masked to prefix bits;
  * family as in ECS (1 = IPv4, 2 = IPv6). */
 uint64_t svc_client_hash(int family, const uint8_t *addr, unsigned prefix);

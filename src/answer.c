@@ -497,9 +497,16 @@ static const struct loc_entry *loc_for(struct resp *r, struct loc_entry *scratch
 	return le;
 }
 
-/* The region order for this client: from the worker's cache, or ranked. */
-static const struct rank_entry *rank_for(struct resp *r, const struct service *svc,
-					 struct rank_entry *scratch)
+/*
+ * The region order for this client: from the worker's cache, or ranked.
+ * With allow_partial, a service without overrides for a client with a
+ * position table gets only its closest region (partial: n = 1), which is
+ * all svc_choose_first needs; the caller ranks fully (allow_partial false)
+ * when that region cannot take the answer. With many services, most
+ * rankings are computed once and used once: this keeps them cheap.
+ */
+static struct rank_entry *rank_for(struct resp *r, const struct service *svc,
+				   struct rank_entry *scratch, bool allow_partial)
 {
 	const struct answer_settings *set = r->set;
 	uint64_t ks = (uint64_t)(uintptr_t)svc;
@@ -510,15 +517,20 @@ static const struct rank_entry *rank_for(struct resp *r, const struct service *s
 	if (r->aw->cache) {
 		e = &r->aw->cache[svc_mix(ks * 31 + kr) & (ANSWER_RANK_CACHE - 1)];
 		if (e->generation == set->generation && e->key_service == ks &&
-		    e->key_record == kr)
+		    e->key_record == kr && (allow_partial || !e->partial))
 			return e;
 	}
 	CTR_INC(r->aw->counters.rank_cache_miss);
 	struct loc_entry lscratch;
 	const struct loc_entry *le = r->match.found ? loc_for(r, &lscratch) : NULL;
+	e->partial = false;
 	if (!le || !le->known) {
 		e->n = svc->nunknown;
 		memcpy(e->order, svc->unknown_order, svc->nunknown);
+	} else if (le->has_pos && allow_partial && !svc->ncountries && !svc->ncontinents) {
+		e->order[0] = (uint8_t)svc_first_by_pos(svc, le->pos);
+		e->n = 1;
+		e->partial = true;
 	} else if (le->has_pos) {
 		e->n = (uint8_t)svc_rank_pos(svc, &le->loc, le->pos, e->order);
 	} else {
@@ -541,11 +553,16 @@ static int answer_service(struct resp *r, const struct service *svc, const uint8
 	const struct answer_settings *set = r->set;
 	client_locate(r);
 	struct rank_entry scratch;
-	const struct rank_entry *rank = rank_for(r, svc, &scratch);
+	const struct rank_entry *rank = rank_for(r, svc, &scratch, true);
 	unsigned hprefix = r->cfamily == 2 ? set->hash_ipv6_prefix : set->hash_ipv4_prefix;
 	uint64_t ch = svc_client_hash(r->cfamily, r->caddr, hprefix);
 	struct svc_choice ch_out;
-	svc_choose(svc, rank->order, rank->n, ch, qtype, r->health, &ch_out);
+	if (!rank->partial ||
+	    !svc_choose_first(svc, rank->order[0], ch, qtype, r->health, &ch_out)) {
+		if (rank->partial) /* the closest cannot take it: the whole order */
+			rank = rank_for(r, svc, &scratch, false);
+		svc_choose(svc, rank->order, rank->n, ch, qtype, r->health, &ch_out);
+	}
 	uint32_t ttl = svc->ttl;
 	if (set->service_ttl_cap && ttl > set->service_ttl_cap)
 		ttl = set->service_ttl_cap;

@@ -510,19 +510,24 @@ unsigned svc_rank_pos(const struct service *s, const struct geo_location *loc,
 		n = rank_overrides(s, loc, order, used);
 	}
 	/* the rest by position: positions are distinct and below
-	 * SVC_POSITIONS_MAX, so a bit per position sorts them */
-	uint64_t bits[SVC_POSITIONS_MAX / 64] = {0};
+	 * SVC_POSITIONS_MAX (two words of bits), so a bit per position sorts
+	 * them */
+	uint64_t lo = 0, hi = 0;
 	uint8_t at[SVC_POSITIONS_MAX];
 	for (unsigned i = 0; i < s->nregions; i++) {
 		if (n && used[i])
 			continue;
-		uint8_t p = pos[s->regions[i].region];
-		bits[p / 64] |= 1ull << (p % 64);
+		unsigned p = pos[s->regions[i].region];
+		if (p < 64)
+			lo |= 1ull << p;
+		else
+			hi |= 1ull << (p - 64);
 		at[p] = (uint8_t)i;
 	}
-	for (unsigned w = 0; w < SVC_POSITIONS_MAX / 64; w++)
-		for (uint64_t b = bits[w]; b; b &= b - 1)
-			order[n++] = at[w * 64 + (unsigned)__builtin_ctzll(b)];
+	for (; lo; lo &= lo - 1)
+		order[n++] = at[__builtin_ctzll(lo)];
+	for (; hi; hi &= hi - 1)
+		order[n++] = at[64 + __builtin_ctzll(hi)];
 	return n;
 }
 
@@ -556,6 +561,9 @@ static unsigned region_weight(const struct service_region *sr, const struct heal
 	unsigned feed = hs && sr->region < hs->n ? hs->regions[sr->region].weight : 100;
 	return sr->weight * feed / 100;
 }
+
+static void choose_endpoints(const struct service *s, uint64_t h, uint16_t qtype,
+			     const struct health_snapshot *hs, struct svc_choice *out);
 
 void svc_choose(const struct service *s, const uint8_t *order, unsigned norder,
 		uint64_t client_hash, uint16_t qtype, const struct health_snapshot *hs,
@@ -595,6 +603,41 @@ void svc_choose(const struct service *s, const uint8_t *order, unsigned norder,
 		out->fail_open = true;
 		out->hashed = false;
 	}
+	choose_endpoints(s, h, qtype, hs, out);
+}
+
+bool svc_choose_first(const struct service *s, unsigned first, uint64_t client_hash,
+		      uint16_t qtype, const struct health_snapshot *hs, struct svc_choice *out)
+{
+	const struct service_region *sr = &s->regions[first];
+	if (!region_usable(sr, hs) || region_weight(sr, hs) < 100)
+		return false;
+	out->sr = sr;
+	out->fail_open = false;
+	out->hashed = false;
+	out->n = 0;
+	choose_endpoints(s, svc_mix(client_hash ^ s->seed), qtype, hs, out);
+	return true;
+}
+
+unsigned svc_first_by_pos(const struct service *s, const uint8_t *pos)
+{
+	unsigned best = 0, bp = pos[s->regions[0].region];
+	for (unsigned i = 1; i < s->nregions; i++) {
+		unsigned p = pos[s->regions[i].region];
+		if (p < bp) {
+			bp = p;
+			best = i;
+		}
+	}
+	return best;
+}
+
+/* The endpoints of out->sr for the qtype: the healthy ones (all when failing
+ * open with none healthy), at most max_answers by rendezvous hashing. */
+static void choose_endpoints(const struct service *s, uint64_t h, uint16_t qtype,
+			     const struct health_snapshot *hs, struct svc_choice *out)
+{
 	const struct service_region *sr = out->sr;
 	uint8_t family = qtype == 28 ? 2 : 1;
 	const struct endpoint *eps = family == 2 ? sr->aaaa : sr->a;

@@ -10,6 +10,7 @@
 #include "config.h"
 #include "diag.h"
 #include "geo.h"
+#include "health.h"
 #include "service.h"
 #include "unit.h"
 #include "zone.h"
@@ -1152,6 +1153,7 @@ static struct geo_db *sgeo;
 static struct answer_settings settings;
 static struct answer_worker worker;
 static struct netprefix trusted[1];
+static const struct health_snapshot *test_health; /* NULL: everything up */
 
 static void scope_setup(void)
 {
@@ -1262,7 +1264,8 @@ static struct reply ask_from(const char *name, uint16_t qtype, struct ecs_opt e,
 	uint8_t q[512];
 	static uint8_t out[ANSWER_BUF_SIZE];
 	size_t qlen = mkquery(q, name, qtype, e);
-	struct answer_request req = {.pkt = q, .len = qlen, .tcp = false, .client = client};
+	struct answer_request req = {
+		.pkt = q, .len = qlen, .tcp = false, .client = client, .health = test_health};
 	size_t n = answer_query(sdb, &settings, &req, out, sizeof(out), &worker);
 	ck_assert_uint_gt(n, 0);
 	struct reply r;
@@ -1697,6 +1700,44 @@ START_TEST(test_geo_cache)
 }
 END_TEST
 
+/* The closest region alone (a partial ranking, cached) answers while it is
+ * up at full weight; when it is down or has no share the whole order is
+ * used, and it answers again once it is back: the cache entry never hides
+ * a health change. */
+START_TEST(test_partial_rank_follows_health)
+{
+	struct health_region hr[4];
+	for (int i = 0; i < 4; i++)
+		hr[i] = (struct health_region){.up = true, .weight = 100};
+	struct health_snapshot hs = {.generation = 1, .n = 4, .regions = hr};
+	test_health = &hs;
+	struct ecs_opt ny = ECS4(24, "192.0.2.0");
+	expect_answer("www.example.com", LDNS_RR_TYPE_A, ny, "192.0.2.10", 25);
+	ck_assert_uint_eq(worker.counters.rank_cache_miss, 1);
+	expect_answer("www.example.com", LDNS_RR_TYPE_A, ny, "192.0.2.10", 25);
+	ck_assert_uint_eq(worker.counters.rank_cache_miss, 1); /* the partial entry */
+	hr[0].up = false; /* us-east down: Dublin is next from New York */
+	expect_answer("www.example.com", LDNS_RR_TYPE_A, ny, "198.51.100.10", 25);
+	ck_assert_uint_eq(worker.counters.rank_cache_miss, 2); /* ranked fully */
+	expect_answer("www.example.com", LDNS_RR_TYPE_A, ny, "198.51.100.10", 25);
+	ck_assert_uint_eq(worker.counters.rank_cache_miss, 2);
+	hr[0].up = true;
+	hr[0].weight = 0; /* up, no share */
+	expect_answer("www.example.com", LDNS_RR_TYPE_A, ny, "198.51.100.10", 25);
+	hr[0].weight = 100;
+	expect_answer("www.example.com", LDNS_RR_TYPE_A, ny, "192.0.2.10", 25);
+	/* a fresh entry after a reload is partial again */
+	settings.generation = 5;
+	expect_answer("www.example.com", LDNS_RR_TYPE_A, ny, "192.0.2.10", 25);
+	hr[0].up = false;
+	expect_answer("www.example.com", LDNS_RR_TYPE_A, ny, "198.51.100.10", 25);
+	hr[1].up = false; /* and eu-west too: sa-east, then ap-south */
+	expect_answer("www.example.com", LDNS_RR_TYPE_A, ny, "192.0.2.40", 25);
+	settings.generation = 1;
+	test_health = NULL;
+}
+END_TEST
+
 START_TEST(test_rank_cache)
 {
 	struct ecs_opt e = ECS4(24, "198.51.100.0");
@@ -1791,6 +1832,7 @@ Suite *service_suite(void)
 	tcase_add_test(tc, test_service_answers);
 	tcase_add_test(tc, test_rank_cache);
 	tcase_add_test(tc, test_geo_cache);
+	tcase_add_test(tc, test_partial_rank_follows_health);
 	suite_add_tcase(s, tc);
 	return s;
 }
