@@ -138,13 +138,28 @@ void svc_choose(const struct service *s, const uint8_t *order, unsigned norder,
 		uint64_t client_hash, uint16_t qtype, const struct health_snapshot *health,
 		struct svc_choice *out);
 
+/* The client as svc_choose hashes it (weight splits, max_answers): its
+ * network is hashed (svc_client_hash) only when an answer depends on it. */
+struct svc_client {
+	int family;            /* 1 IPv4, 2 IPv6 (ECS family numbers) */
+	const uint8_t *addr;
+	unsigned prefix;       /* bits of the network hashed */
+	bool known;            /* hash is set */
+	uint64_t hash;
+};
+
+/* svc_choose with the client hashed on first use. */
+void svc_choose_client(const struct service *s, const uint8_t *order, unsigned norder,
+		       struct svc_client *c, uint16_t qtype, const struct health_snapshot *hs,
+		       struct svc_choice *out);
+
 /*
  * The common case without a full ranking: when region `first` (an index into
  * s->regions: the closest) is usable at full weight, svc_choose would pick it
  * whatever followed it in the order. Then fills out as svc_choose does and
  * returns true; else false (rank fully and use svc_choose).
  */
-bool svc_choose_first(const struct service *s, unsigned first, uint64_t client_hash,
+bool svc_choose_first(const struct service *s, unsigned first, struct svc_client *c,
 		      uint16_t qtype, const struct health_snapshot *hs, struct svc_choice *out);
 
 /* The service's region closest by position (svc_region_positions): the

@@ -555,13 +555,13 @@ static int answer_service(struct resp *r, const struct service *svc, const uint8
 	struct rank_entry scratch;
 	const struct rank_entry *rank = rank_for(r, svc, &scratch, true);
 	unsigned hprefix = r->cfamily == 2 ? set->hash_ipv6_prefix : set->hash_ipv4_prefix;
-	uint64_t ch = svc_client_hash(r->cfamily, r->caddr, hprefix);
+	struct svc_client ch = {.family = r->cfamily, .addr = r->caddr, .prefix = hprefix};
 	struct svc_choice ch_out;
 	if (!rank->partial ||
-	    !svc_choose_first(svc, rank->order[0], ch, qtype, r->health, &ch_out)) {
+	    !svc_choose_first(svc, rank->order[0], &ch, qtype, r->health, &ch_out)) {
 		if (rank->partial) /* the closest cannot take it: the whole order */
 			rank = rank_for(r, svc, &scratch, false);
-		svc_choose(svc, rank->order, rank->n, ch, qtype, r->health, &ch_out);
+		svc_choose_client(svc, rank->order, rank->n, &ch, qtype, r->health, &ch_out);
 	}
 	uint32_t ttl = svc->ttl;
 	if (set->service_ttl_cap && ttl > set->service_ttl_cap)
@@ -767,43 +767,56 @@ static size_t opt_space(const struct resp *r)
 static void put_opt(struct resp *r, unsigned ext_rcode, bool with_options)
 {
 	const struct query *q = r->q;
+	const struct answer_settings *set = r->set;
 	struct wire_writer *w = &r->w;
 	w->cap = r->limit; /* the reserved space */
-	uint8_t head[11] = {0, 0, TYPE_OPT};
-	wr16(head + 3, r->set->udp_payload);
-	head[5] = (uint8_t)(ext_rcode >> 4);
-	head[6] = 0; /* version 0 */
-	wr16(head + 7, q->edns_flags & EDNS_FLAG_DO);
-	size_t rdlen_at = w->len + 9;
-	wire_put(w, head, sizeof(head));
-	if (with_options) {
-		if (q->nsid && r->set->nsid) {
-			wire_put16(w, EDNS_OPT_NSID);
-			wire_put16(w, r->set->nsid_len);
-			wire_put(w, r->set->nsid, r->set->nsid_len);
-		}
-		if (q->ecs_present && r->set->ecs_enabled) {
-			wire_put16(w, EDNS_OPT_ECS);
-			wire_put16(w, (uint16_t)(4 + q->ecs.addr_len));
-			wire_put16(w, q->ecs.family);
-			/* SCOPE: the prefix the answer depends on, 0 if it does not */
-			uint8_t sp[2] = {q->ecs.source, r->ecs_scope};
-			wire_put(w, sp, 2);
-			wire_put(w, q->ecs.addr, q->ecs.addr_len);
-		}
-		if (q->keepalive && r->tcp) {
-			wire_put16(w, EDNS_OPT_KEEPALIVE);
-			wire_put16(w, 2);
-			wire_put16(w, (uint16_t)(r->set->tcp_idle_timeout * 10));
-		}
+	bool nsid = with_options && q->nsid && set->nsid;
+	bool ecs = with_options && q->ecs_present && set->ecs_enabled;
+	bool keepalive = with_options && q->keepalive && r->tcp;
+	size_t rdlen = (nsid ? 4u + set->nsid_len : 0) + (ecs ? 8u + q->ecs.addr_len : 0) +
+		       (keepalive ? 6u : 0) + (r->cookie_len ? 4 + r->cookie_len : 0);
+	if (w->len > w->cap || w->cap - w->len < 11 + rdlen)
+		return; /* never: opt_space() reserved it */
+	/* written in place: one bounds check for the whole record */
+	uint8_t *p = w->buf + w->len;
+	p[0] = 0; /* root owner */
+	wr16(p + 1, TYPE_OPT);
+	wr16(p + 3, set->udp_payload);
+	p[5] = (uint8_t)(ext_rcode >> 4);
+	p[6] = 0; /* version 0 */
+	wr16(p + 7, q->edns_flags & EDNS_FLAG_DO);
+	wr16(p + 9, (uint16_t)rdlen);
+	p += 11;
+	if (nsid) {
+		wr16(p, EDNS_OPT_NSID);
+		wr16(p + 2, set->nsid_len);
+		memcpy(p + 4, set->nsid, set->nsid_len);
+		p += 4 + set->nsid_len;
+	}
+	if (ecs) {
+		wr16(p, EDNS_OPT_ECS);
+		wr16(p + 2, (uint16_t)(4 + q->ecs.addr_len));
+		wr16(p + 4, q->ecs.family);
+		/* SCOPE: the prefix the answer depends on, 0 if it does not */
+		p[6] = q->ecs.source;
+		p[7] = r->ecs_scope;
+		memcpy(p + 8, q->ecs.addr, q->ecs.addr_len);
+		p += 8 + q->ecs.addr_len;
+	}
+	if (keepalive) {
+		wr16(p, EDNS_OPT_KEEPALIVE);
+		wr16(p + 2, 2);
+		wr16(p + 4, (uint16_t)(set->tcp_idle_timeout * 10));
+		p += 6;
 	}
 	if (r->cookie_len) {
 		/* also on BADVERS and truncated answers: the client learns it */
-		wire_put16(w, EDNS_OPT_COOKIE);
-		wire_put16(w, (uint16_t)r->cookie_len);
-		wire_put(w, r->cookie, r->cookie_len);
+		wr16(p, EDNS_OPT_COOKIE);
+		wr16(p + 2, (uint16_t)r->cookie_len);
+		memcpy(p + 4, r->cookie, r->cookie_len);
+		p += 4 + r->cookie_len;
 	}
-	wr16(w->buf + rdlen_at, (uint16_t)(w->len - rdlen_at - 2));
+	w->len = (size_t)(p - w->buf);
 	r->ar++;
 }
 

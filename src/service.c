@@ -547,6 +547,8 @@ static bool region_usable(const struct service_region *sr, const struct health_s
 		return false;
 	if (sr->cname)
 		return true;
+	if (!hs || sr->region >= hs->n || hs->regions[sr->region].ndown == 0)
+		return sr->na || sr->naaaa; /* no endpoint of the region is down */
 	for (unsigned i = 0; i < sr->na; i++)
 		if (ep_up(hs, sr, 1, &sr->a[i]))
 			return true;
@@ -562,18 +564,36 @@ static unsigned region_weight(const struct service_region *sr, const struct heal
 	return sr->weight * feed / 100;
 }
 
-static void choose_endpoints(const struct service *s, uint64_t h, uint16_t qtype,
+static void choose_endpoints(const struct service *s, struct svc_client *c, uint16_t qtype,
 			     const struct health_snapshot *hs, struct svc_choice *out);
+
+/* The client's hash mixed with the service's seed; the client network is
+ * hashed on first use (most answers need no hash at all). */
+static uint64_t client_mix(const struct service *s, struct svc_client *c)
+{
+	if (!c->known) {
+		c->hash = svc_client_hash(c->family, c->addr, c->prefix);
+		c->known = true;
+	}
+	return svc_mix(c->hash ^ s->seed);
+}
 
 void svc_choose(const struct service *s, const uint8_t *order, unsigned norder,
 		uint64_t client_hash, uint16_t qtype, const struct health_snapshot *hs,
 		struct svc_choice *out)
 {
+	struct svc_client c = {.known = true, .hash = client_hash};
+	svc_choose_client(s, order, norder, &c, qtype, hs, out);
+}
+
+void svc_choose_client(const struct service *s, const uint8_t *order, unsigned norder,
+		       struct svc_client *c, uint16_t qtype, const struct health_snapshot *hs,
+		       struct svc_choice *out)
+{
 	out->sr = NULL;
 	out->fail_open = false;
 	out->hashed = false;
 	out->n = 0;
-	uint64_t h = svc_mix(client_hash ^ s->seed);
 	const struct service_region *first_live = NULL;
 	for (unsigned i = 0; i < norder; i++) {
 		const struct service_region *sr = &s->regions[order[i]];
@@ -585,7 +605,8 @@ void svc_choose(const struct service *s, const uint8_t *order, unsigned norder,
 		if (w < 100) {
 			if (w > 0)
 				out->hashed = true; /* the split depends on the client */
-			uint64_t hr = svc_mix(h ^ ((uint64_t)sr->region * 0x9e3779b97f4a7c15ull));
+			uint64_t hr = svc_mix(client_mix(s, c) ^
+					      ((uint64_t)sr->region * 0x9e3779b97f4a7c15ull));
 			if (hr % 100 >= w)
 				continue;
 		}
@@ -603,10 +624,10 @@ void svc_choose(const struct service *s, const uint8_t *order, unsigned norder,
 		out->fail_open = true;
 		out->hashed = false;
 	}
-	choose_endpoints(s, h, qtype, hs, out);
+	choose_endpoints(s, c, qtype, hs, out);
 }
 
-bool svc_choose_first(const struct service *s, unsigned first, uint64_t client_hash,
+bool svc_choose_first(const struct service *s, unsigned first, struct svc_client *c,
 		      uint16_t qtype, const struct health_snapshot *hs, struct svc_choice *out)
 {
 	const struct service_region *sr = &s->regions[first];
@@ -616,7 +637,7 @@ bool svc_choose_first(const struct service *s, unsigned first, uint64_t client_h
 	out->fail_open = false;
 	out->hashed = false;
 	out->n = 0;
-	choose_endpoints(s, svc_mix(client_hash ^ s->seed), qtype, hs, out);
+	choose_endpoints(s, c, qtype, hs, out);
 	return true;
 }
 
@@ -635,7 +656,7 @@ unsigned svc_first_by_pos(const struct service *s, const uint8_t *pos)
 
 /* The endpoints of out->sr for the qtype: the healthy ones (all when failing
  * open with none healthy), at most max_answers by rendezvous hashing. */
-static void choose_endpoints(const struct service *s, uint64_t h, uint16_t qtype,
+static void choose_endpoints(const struct service *s, struct svc_client *c, uint16_t qtype,
 			     const struct health_snapshot *hs, struct svc_choice *out)
 {
 	const struct service_region *sr = out->sr;
@@ -646,8 +667,9 @@ static void choose_endpoints(const struct service *s, uint64_t h, uint16_t qtype
 		return;
 	/* healthy endpoints; when failing open with none healthy, all of them */
 	unsigned idx[SERVICE_MAX_ENDPOINTS], m = 0;
+	bool none_down = !hs || sr->region >= hs->n || hs->regions[sr->region].ndown == 0;
 	for (unsigned i = 0; i < n; i++)
-		if (ep_up(hs, sr, family, &eps[i]))
+		if (none_down || ep_up(hs, sr, family, &eps[i]))
 			idx[m++] = i;
 	if (m == 0) {
 		if (!out->fail_open)
@@ -665,6 +687,7 @@ static void choose_endpoints(const struct service *s, uint64_t h, uint16_t qtype
 	/* rendezvous hashing: the k endpoints with the highest score for this
 	 * client; an endpoint leaving moves only the clients it had */
 	out->hashed = true;
+	uint64_t h = client_mix(s, c);
 	uint64_t score[SERVICE_MAX_ENDPOINTS];
 	for (unsigned i = 0; i < m; i++)
 		score[i] = svc_mix(h ^ eps[idx[i]].hash);
