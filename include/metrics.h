@@ -36,4 +36,8 @@ void metrics_sample(struct strbuf *sb, const char *name, const char *const *labe
 void metrics_sample_u64(struct strbuf *sb, const char *name, const char *const *labels,
 			uint64_t value);
 
+/* A family of one unlabelled sample: metrics_family, then its value. */
+void metrics_single(struct strbuf *sb, const char *name, const char *type, const char *help,
+		    uint64_t value);
+
 #endif

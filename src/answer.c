@@ -749,19 +749,31 @@ static int resolve(struct resp *r, const struct zonedb *db, const struct zone *z
 	}
 }
 
-static size_t opt_space(const struct resp *r)
+/* Which options our OPT record carries (the options only when with_options:
+ * a FORMERR or BADVERS has the cookie alone), and its RDATA length. */
+struct opt_parts {
+	bool nsid, ecs, keepalive;
+	size_t rdlen;
+};
+
+static struct opt_parts opt_parts(const struct resp *r, bool with_options)
 {
 	const struct query *q = r->q;
-	size_t n = 11;
-	if (q->nsid && r->set->nsid)
-		n += 4 + r->set->nsid_len;
-	if (q->ecs_present && r->set->ecs_enabled)
-		n += 4 + 4 + q->ecs.addr_len;
-	if (q->keepalive && r->tcp)
-		n += 6;
-	if (r->cookie_len)
-		n += 4 + r->cookie_len;
-	return n;
+	const struct answer_settings *set = r->set;
+	struct opt_parts o = {
+		.nsid = with_options && q->nsid && set->nsid,
+		.ecs = with_options && q->ecs_present && set->ecs_enabled,
+		.keepalive = with_options && q->keepalive && r->tcp,
+	};
+	o.rdlen = (o.nsid ? 4u + set->nsid_len : 0) + (o.ecs ? 8u + q->ecs.addr_len : 0) +
+		  (o.keepalive ? 6u : 0) + (r->cookie_len ? 4 + r->cookie_len : 0);
+	return o;
+}
+
+/* Octets the full OPT record takes: reserved before the answer is written. */
+static size_t opt_space(const struct resp *r)
+{
+	return 11 + opt_parts(r, true).rdlen;
 }
 
 static void put_opt(struct resp *r, unsigned ext_rcode, bool with_options)
@@ -770,11 +782,8 @@ static void put_opt(struct resp *r, unsigned ext_rcode, bool with_options)
 	const struct answer_settings *set = r->set;
 	struct wire_writer *w = &r->w;
 	w->cap = r->limit; /* the reserved space */
-	bool nsid = with_options && q->nsid && set->nsid;
-	bool ecs = with_options && q->ecs_present && set->ecs_enabled;
-	bool keepalive = with_options && q->keepalive && r->tcp;
-	size_t rdlen = (nsid ? 4u + set->nsid_len : 0) + (ecs ? 8u + q->ecs.addr_len : 0) +
-		       (keepalive ? 6u : 0) + (r->cookie_len ? 4 + r->cookie_len : 0);
+	struct opt_parts o = opt_parts(r, with_options);
+	size_t rdlen = o.rdlen;
 	if (w->len > w->cap || w->cap - w->len < 11 + rdlen)
 		return; /* never: opt_space() reserved it */
 	/* written in place: one bounds check for the whole record */
@@ -787,13 +796,13 @@ static void put_opt(struct resp *r, unsigned ext_rcode, bool with_options)
 	wr16(p + 7, q->edns_flags & EDNS_FLAG_DO);
 	wr16(p + 9, (uint16_t)rdlen);
 	p += 11;
-	if (nsid) {
+	if (o.nsid) {
 		wr16(p, EDNS_OPT_NSID);
 		wr16(p + 2, set->nsid_len);
 		memcpy(p + 4, set->nsid, set->nsid_len);
 		p += 4 + set->nsid_len;
 	}
-	if (ecs) {
+	if (o.ecs) {
 		wr16(p, EDNS_OPT_ECS);
 		wr16(p + 2, (uint16_t)(4 + q->ecs.addr_len));
 		wr16(p + 4, q->ecs.family);
@@ -803,7 +812,7 @@ static void put_opt(struct resp *r, unsigned ext_rcode, bool with_options)
 		memcpy(p + 8, q->ecs.addr, q->ecs.addr_len);
 		p += 8 + q->ecs.addr_len;
 	}
-	if (keepalive) {
+	if (o.keepalive) {
 		wr16(p, EDNS_OPT_KEEPALIVE);
 		wr16(p + 2, 2);
 		wr16(p + 4, (uint16_t)(set->tcp_idle_timeout * 10));

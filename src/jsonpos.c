@@ -159,6 +159,25 @@ static bool scan_string(struct scan *sc, char *out, size_t cap, size_t *outlen)
 	return true;
 }
 
+/* An object member's key at the cursor: its position, the key decoded
+ * (key may be NULL: skipped), the ':' passed; the cursor is left on the
+ * value. false on anything else (the object's end included). */
+static bool member_key(struct scan *sc, char *key, size_t cap, size_t *klen, int *line,
+		       int *col)
+{
+	skip_ws(sc);
+	*line = sc->line;
+	*col = sc->col;
+	if (!scan_string(sc, key, cap, klen))
+		return false;
+	skip_ws(sc);
+	if (peek(sc) != ':')
+		return false;
+	advance(sc);
+	skip_ws(sc);
+	return true;
+}
+
 static bool skip_value(struct scan *sc);
 
 static bool skip_container(struct scan *sc, char open, char close)
@@ -173,16 +192,10 @@ static bool skip_container(struct scan *sc, char open, char close)
 		return true;
 	}
 	for (;;) {
+		int line, col;
 		skip_ws(sc);
-		if (open == '{') {
-			if (!scan_string(sc, NULL, 0, NULL))
-				return false;
-			skip_ws(sc);
-			if (peek(sc) != ':')
-				return false;
-			advance(sc);
-			skip_ws(sc);
-		}
+		if (open == '{' && !member_key(sc, NULL, 0, NULL, &line, &col))
+			return false;
 		if (!skip_value(sc))
 			return false;
 		skip_ws(sc);
@@ -216,6 +229,18 @@ static bool skip_value(struct scan *sc)
 	return sc->pos > start;
 }
 
+/* Past the value at the cursor and its ',': true when another member or
+ * element follows. */
+static bool next_item(struct scan *sc)
+{
+	if (!skip_value(sc))
+		return false;
+	skip_ws(sc);
+	int sep = peek(sc);
+	advance(sc);
+	return sep == ',';
+}
+
 bool jsonpos_find(const char *text, size_t len, const struct json_path_elem *path,
 		  size_t depth, bool want_key, int *line, int *column)
 {
@@ -228,19 +253,11 @@ bool jsonpos_find(const char *text, size_t len, const struct json_path_elem *pat
 		if (pe->key && c == '{') {
 			advance(&sc);
 			for (;;) {
-				skip_ws(&sc);
-				if (peek(&sc) == '}')
-					return false;
-				int kl = sc.line, kc = sc.col;
+				int kl, kc;
 				char key[4096];
 				size_t klen;
-				if (!scan_string(&sc, key, sizeof(key), &klen))
+				if (!member_key(&sc, key, sizeof(key), &klen, &kl, &kc))
 					return false;
-				skip_ws(&sc);
-				if (peek(&sc) != ':')
-					return false;
-				advance(&sc);
-				skip_ws(&sc);
 				if (strlen(pe->key) == klen && memcmp(key, pe->key, klen) == 0) {
 					/* jansson keeps the last duplicate; keep scanning for a
 					 * later one only when this is not the final element */
@@ -252,12 +269,7 @@ bool jsonpos_find(const char *text, size_t len, const struct json_path_elem *pat
 					found = true;
 					break;
 				}
-				if (!skip_value(&sc))
-					return false;
-				skip_ws(&sc);
-				int sep = peek(&sc);
-				advance(&sc);
-				if (sep != ',')
+				if (!next_item(&sc))
 					return false;
 			}
 		} else if (!pe->key && c == '[') {
@@ -270,12 +282,7 @@ bool jsonpos_find(const char *text, size_t len, const struct json_path_elem *pat
 					found = true;
 					break;
 				}
-				if (!skip_value(&sc))
-					return false;
-				skip_ws(&sc);
-				int sep = peek(&sc);
-				advance(&sc);
-				if (sep != ',')
+				if (!next_item(&sc))
 					return false;
 			}
 		}
@@ -308,18 +315,11 @@ size_t jsonpos_members(const char *text, size_t len, struct jsonpos_member **out
 		return 0;
 	advance(&sc);
 	for (;;) {
-		skip_ws(&sc);
-		if (peek(&sc) != '"')
-			break;
-		int kl = sc.line, kc = sc.col;
+		int kl, kc;
 		char key[4096];
 		size_t klen;
-		if (!scan_string(&sc, key, sizeof(key), &klen) || klen == SIZE_MAX)
+		if (!member_key(&sc, key, sizeof(key), &klen, &kl, &kc) || klen == SIZE_MAX)
 			break;
-		skip_ws(&sc);
-		if (peek(&sc) != ':')
-			break;
-		advance(&sc);
 		if (n == cap) {
 			cap = cap ? cap * 2 : 64;
 			struct jsonpos_member *nm = realloc(m, cap * sizeof(*m));
@@ -332,12 +332,7 @@ size_t jsonpos_members(const char *text, size_t len, struct jsonpos_member **out
 			break;
 		memcpy(k, key, klen + 1);
 		m[n++] = (struct jsonpos_member){k, kl, kc};
-		if (!skip_value(&sc))
-			break;
-		skip_ws(&sc);
-		int sep = peek(&sc);
-		advance(&sc);
-		if (sep != ',')
+		if (!next_item(&sc))
 			break;
 	}
 	if (n)

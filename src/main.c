@@ -227,13 +227,12 @@ static void hook_metrics(void *arg, struct strbuf *sb)
 			   __atomic_load_n(&app->reloads_ok, __ATOMIC_RELAXED));
 	metrics_sample_u64(sb, "geodnsd_reloads_total", bad,
 			   __atomic_load_n(&app->reloads_failed, __ATOMIC_RELAXED));
-	metrics_family(sb, "geodnsd_last_reload_success_timestamp_seconds", "gauge",
-		       "Unix time of the last good load (start-up or reload).");
-	metrics_sample_u64(sb, "geodnsd_last_reload_success_timestamp_seconds", NULL,
-			   (uint64_t)__atomic_load_n(&app->last_reload_ok, __ATOMIC_RELAXED));
-	metrics_family(sb, "geodnsd_start_timestamp_seconds", "gauge",
-		       "Unix time geodnsd started.");
-	metrics_sample_u64(sb, "geodnsd_start_timestamp_seconds", NULL, (uint64_t)app->started_at);
+	metrics_single(sb, "geodnsd_last_reload_success_timestamp_seconds", "gauge",
+		       "Unix time of the last good load (start-up or reload).",
+		       (uint64_t)__atomic_load_n(&app->last_reload_ok, __ATOMIC_RELAXED));
+	metrics_single(sb, "geodnsd_start_timestamp_seconds", "gauge",
+		       "Unix time geodnsd started.",
+		       (uint64_t)app->started_at);
 }
 
 static void on_health(struct health_snapshot *hs, void *arg)

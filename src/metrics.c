@@ -133,3 +133,10 @@ void metrics_sample_u64(struct strbuf *sb, const char *name, const char *const *
 	labels_out(sb, labels);
 	sb_printf(sb, " %" PRIu64 "\n", value);
 }
+
+void metrics_single(struct strbuf *sb, const char *name, const char *type, const char *help,
+		    uint64_t value)
+{
+	metrics_family(sb, name, type, help);
+	metrics_sample_u64(sb, name, NULL, value);
+}

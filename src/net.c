@@ -57,8 +57,6 @@ struct worker;
 struct udp_sock {
 	int fd;
 	bool pktinfo;
-	struct event *ev;
-	struct worker *w;
 };
 
 struct tcp_conn {
@@ -94,8 +92,7 @@ struct worker {
 	uint8_t tx_ctl[UDP_BATCH][CMSG_SPACE_PKTINFO];
 	uint8_t (*rx)[UDP_BUF];
 	uint8_t (*tx)[UDP_BUF];
-	const struct udp_sock *rx_for; /* the rx headers are set up for it */
-	int rx_used;                   /* headers the kernel wrote since */
+	int rx_used;                   /* rx headers the kernel wrote since */
 	uint8_t *tcp_in;
 	uint8_t *tcp_out;
 	uint64_t stop_deadline;
@@ -266,93 +263,78 @@ static size_t reply_control(const struct msghdr *in, uint8_t *out, size_t cap)
 }
 
 /*
- * Receive one batch on a UDP socket and answer it. flags: MSG_WAITFORONE on
- * a blocking socket (the UDP threads: wait for one datagram, take what else
- * is queued). Returns the datagrams received, or -1 (errno set).
+ * Receive one batch on a UDP thread's socket and answer it. flags:
+ * MSG_WAITFORONE on the blocking socket (wait for one datagram, take what
+ * else is queued). Returns the datagrams received, or -1 (errno set).
  */
-static int udp_batch(struct worker *w, struct udp_sock *us, int flags)
+static int udp_batch(struct worker *w, int flags)
 {
 	struct server *srv = w->srv;
-	int fd = us->fd;
-	{
-		/* the headers are set up once per socket; after a batch only the
-		 * fields the kernel wrote are reset (not 64 headers a datagram) */
-		if (w->rx_for != us) {
-			for (int i = 0; i < UDP_BATCH; i++) {
-				w->rx_iov[i].iov_base = w->rx[i];
-				w->rx_iov[i].iov_len = UDP_BUF;
-				struct msghdr *h = &w->rx_msgs[i].msg_hdr;
-				h->msg_name = &w->peer[i];
-				h->msg_iov = &w->rx_iov[i];
-				h->msg_iovlen = 1;
-				h->msg_control = us->pktinfo ? w->rx_ctl[i] : NULL;
-			}
-			w->rx_for = us;
-			w->rx_used = UDP_BATCH;
-		}
-		for (int i = 0; i < w->rx_used; i++) {
-			struct msghdr *h = &w->rx_msgs[i].msg_hdr;
-			h->msg_namelen = sizeof(w->peer[i]);
-			h->msg_controllen = us->pktinfo ? CMSG_SPACE_PKTINFO : 0;
-			h->msg_flags = 0;
-		}
-		w->rx_used = 0;
-		int n = recvmmsg(fd, w->rx_msgs, UDP_BATCH, flags, NULL);
-		if (n <= 0)
-			return n;
-		w->rx_used = n;
-		int out = 0;
-		read_begin();
-		const struct snapshot *snap = read_snapshot(srv);
-		const struct health_snapshot *hs = read_health(srv);
-		for (int i = 0; i < n; i++) {
-			struct msghdr *h = &w->rx_msgs[i].msg_hdr;
-			if (h->msg_flags & MSG_TRUNC) {
-				CTR_INC(w->aw.counters.dropped);
-				continue;
-			}
-			struct answer_request req = {w->rx[i], w->rx_msgs[i].msg_len, false,
-						     (const struct sockaddr *)&w->peer[i], hs};
-			qlog_before(w);
-			size_t len = answer_query(snap->db, &snap->settings, &req, w->tx[out],
-						  UDP_BUF, &w->aw);
-			qlog_after(w, snap, false);
-			if (len == 0)
-				continue;
-			w->tx_iov[out].iov_base = w->tx[out];
-			w->tx_iov[out].iov_len = len;
-			struct msghdr *o = &w->tx_msgs[out].msg_hdr;
-			o->msg_name = &w->peer[i];
-			o->msg_namelen = h->msg_namelen;
-			o->msg_iov = &w->tx_iov[out];
-			o->msg_iovlen = 1;
-			o->msg_control = NULL;
-			o->msg_controllen = 0;
-			o->msg_flags = 0;
-			if (us->pktinfo) {
-				size_t cl = reply_control(h, w->tx_ctl[out], CMSG_SPACE_PKTINFO);
-				if (cl) {
-					o->msg_control = w->tx_ctl[out];
-					o->msg_controllen = cl;
-				}
-			}
-			out++;
-		}
-		read_end();
-		for (int sent = 0; sent < out;) {
-			int r = sendmmsg(fd, w->tx_msgs + sent, (unsigned)(out - sent), 0);
-			if (r < 0) {
-				if (errno == EINTR)
-					continue;
-				/* EAGAIN or a per-destination error: skip that one */
-				CTR_INC(w->aw.counters.dropped);
-				sent++;
-				continue;
-			}
-			sent += r;
-		}
-		return n;
+	const struct udp_sock *us = &w->udp[0];
+	/* the headers are set up once (udp_thread_start); after a batch only
+	 * the fields the kernel wrote are reset (not 64 headers a datagram) */
+	for (int i = 0; i < w->rx_used; i++) {
+		struct msghdr *h = &w->rx_msgs[i].msg_hdr;
+		h->msg_namelen = sizeof(w->peer[i]);
+		h->msg_controllen = us->pktinfo ? CMSG_SPACE_PKTINFO : 0;
+		h->msg_flags = 0;
 	}
+	w->rx_used = 0;
+	int n = recvmmsg(us->fd, w->rx_msgs, UDP_BATCH, flags, NULL);
+	if (n <= 0)
+		return n;
+	w->rx_used = n;
+	int out = 0;
+	read_begin();
+	const struct snapshot *snap = read_snapshot(srv);
+	const struct health_snapshot *hs = read_health(srv);
+	for (int i = 0; i < n; i++) {
+		struct msghdr *h = &w->rx_msgs[i].msg_hdr;
+		if (h->msg_flags & MSG_TRUNC) {
+			CTR_INC(w->aw.counters.dropped);
+			continue;
+		}
+		struct answer_request req = {w->rx[i], w->rx_msgs[i].msg_len, false,
+					     (const struct sockaddr *)&w->peer[i], hs};
+		qlog_before(w);
+		size_t len = answer_query(snap->db, &snap->settings, &req, w->tx[out], UDP_BUF,
+					  &w->aw);
+		qlog_after(w, snap, false);
+		if (len == 0)
+			continue;
+		w->tx_iov[out].iov_base = w->tx[out];
+		w->tx_iov[out].iov_len = len;
+		struct msghdr *o = &w->tx_msgs[out].msg_hdr;
+		o->msg_name = &w->peer[i];
+		o->msg_namelen = h->msg_namelen;
+		o->msg_iov = &w->tx_iov[out];
+		o->msg_iovlen = 1;
+		o->msg_control = NULL;
+		o->msg_controllen = 0;
+		o->msg_flags = 0;
+		if (us->pktinfo) {
+			size_t cl = reply_control(h, w->tx_ctl[out], CMSG_SPACE_PKTINFO);
+			if (cl) {
+				o->msg_control = w->tx_ctl[out];
+				o->msg_controllen = cl;
+			}
+		}
+		out++;
+	}
+	read_end();
+	for (int sent = 0; sent < out;) {
+		int r = sendmmsg(us->fd, w->tx_msgs + sent, (unsigned)(out - sent), 0);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			/* EAGAIN or a per-destination error: skip that one */
+			CTR_INC(w->aw.counters.dropped);
+			sent++;
+			continue;
+		}
+		sent += r;
+	}
+	return n;
 }
 
 /* A UDP thread: blocking receives on its one socket, so no event loop and
@@ -362,7 +344,7 @@ static void *udp_main(void *arg)
 	struct worker *w = arg;
 	urcu_memb_register_thread();
 	while (!__atomic_load_n(&w->stopping, __ATOMIC_ACQUIRE)) {
-		if (udp_batch(w, &w->udp[0], MSG_WAITFORONE) < 0 && errno != EAGAIN &&
+		if (udp_batch(w, MSG_WAITFORONE) < 0 && errno != EAGAIN &&
 		    errno != EWOULDBLOCK && errno != EINTR) {
 			log_warn("event=udp_receive_failed worker=%u error=\"%s\"", w->id,
 				 strerror(errno));
@@ -694,7 +676,16 @@ static int udp_thread_start(struct server *srv, struct worker *w)
 		rrl_table_init(&w->aw.rrl, srv->rrl_table_size);
 	w->rx = xcalloc_resident(UDP_BATCH, sizeof(*w->rx));
 	w->tx = xcalloc_resident(UDP_BATCH, sizeof(*w->tx));
-	w->udp[0].w = w;
+	for (int i = 0; i < UDP_BATCH; i++) {
+		w->rx_iov[i].iov_base = w->rx[i];
+		w->rx_iov[i].iov_len = UDP_BUF;
+		struct msghdr *h = &w->rx_msgs[i].msg_hdr;
+		h->msg_name = &w->peer[i];
+		h->msg_iov = &w->rx_iov[i];
+		h->msg_iovlen = 1;
+		h->msg_control = w->udp[0].pktinfo ? w->rx_ctl[i] : NULL;
+	}
+	w->rx_used = UDP_BATCH; /* every header gets its lengths reset */
 	if (thread_start(&w->thread, udp_main, w) != 0) {
 		log_error("event=thread_create_failed worker=%u", w->id);
 		return GD_ENOMEM;
@@ -914,12 +905,9 @@ static void begin_stop_cb(evutil_socket_t fd, short what, void *arg)
 	struct worker *w = arg;
 	(void)fd;
 	(void)what;
-	for (size_t k = 0; k < w->nsock; k++) {
-		if (w->udp[k].ev)
-			event_del(w->udp[k].ev);
+	for (size_t k = 0; k < w->nsock; k++)
 		if (w->tcp[k])
 			evconnlistener_disable(w->tcp[k]);
-	}
 	for (struct tcp_conn *c = w->lru_head; c; c = c->next)
 		bufferevent_disable(c->bev, EV_READ);
 	w->stop_deadline = now_ms() + STOP_GRACE_MS;
@@ -953,8 +941,6 @@ void server_stop(struct server *srv)
 		while (w->lru_head)
 			tcp_close(w->lru_head);
 		for (size_t k = 0; k < w->nsock; k++) {
-			if (w->udp[k].ev)
-				event_free(w->udp[k].ev);
 			if (w->udp[k].fd >= 0)
 				close(w->udp[k].fd);
 			if (w->tcp[k])
@@ -1077,12 +1063,12 @@ void server_metrics(struct server *srv, struct strbuf *sb)
 		const char *l[] = {"rcode", rcode_names[r], NULL};
 		metrics_sample_u64(sb, "geodnsd_responses_total", l, c.rcode[r]);
 	}
-	metrics_family(sb, "geodnsd_truncated_total", "counter",
-		       "Responses sent with TC=1 because they did not fit.");
-	metrics_sample_u64(sb, "geodnsd_truncated_total", NULL, c.truncated);
-	metrics_family(sb, "geodnsd_dropped_total", "counter",
-		       "Packets dropped without a response (QR=1, short, unsendable).");
-	metrics_sample_u64(sb, "geodnsd_dropped_total", NULL, c.dropped);
+	metrics_single(sb, "geodnsd_truncated_total", "counter",
+		       "Responses sent with TC=1 because they did not fit.",
+		       c.truncated);
+	metrics_single(sb, "geodnsd_dropped_total", "counter",
+		       "Packets dropped without a response (QR=1, short, unsendable).",
+		       c.dropped);
 	metrics_family(sb, "geodnsd_ecs_queries_total", "counter",
 		       "Queries with EDNS Client Subnet: used for a geo answer, ignored, "
 		       "malformed.");
@@ -1099,17 +1085,18 @@ void server_metrics(struct server *srv, struct strbuf *sb)
 	metrics_sample_u64(sb, "geodnsd_cookie_queries_total", k2, c.cookie_valid);
 	metrics_sample_u64(sb, "geodnsd_cookie_queries_total", k3, c.cookie_bad);
 	metrics_sample_u64(sb, "geodnsd_cookie_queries_total", k4, c.cookie_malformed);
-	metrics_family(sb, "geodnsd_geo_answers_total", "counter", "Answers for service names.");
-	metrics_sample_u64(sb, "geodnsd_geo_answers_total", NULL, c.geo_answers);
-	metrics_family(sb, "geodnsd_rank_cache_misses_total", "counter",
-		       "Region rankings computed (per service and GeoIP record, per worker).");
-	metrics_sample_u64(sb, "geodnsd_rank_cache_misses_total", NULL, c.rank_cache_miss);
-	metrics_family(sb, "geodnsd_geo_cache_misses_total", "counter",
-		       "GeoIP tree walks (client networks not in the worker's cache).");
-	metrics_sample_u64(sb, "geodnsd_geo_cache_misses_total", NULL, c.geo_cache_miss);
-	metrics_family(sb, "geodnsd_location_cache_misses_total", "counter",
-		       "GeoIP records decoded and every region placed by distance from them.");
-	metrics_sample_u64(sb, "geodnsd_location_cache_misses_total", NULL, c.loc_cache_miss);
+	metrics_single(sb, "geodnsd_geo_answers_total", "counter",
+		       "Answers for service names.",
+		       c.geo_answers);
+	metrics_single(sb, "geodnsd_rank_cache_misses_total", "counter",
+		       "Region rankings computed (per service and GeoIP record, per thread).",
+		       c.rank_cache_miss);
+	metrics_single(sb, "geodnsd_geo_cache_misses_total", "counter",
+		       "GeoIP tree walks (client networks not in the thread's cache).",
+		       c.geo_cache_miss);
+	metrics_single(sb, "geodnsd_location_cache_misses_total", "counter",
+		       "GeoIP records decoded and every region placed by distance from them.",
+		       c.loc_cache_miss);
 	uint64_t rl = 0, rs = 0, rd = 0;
 	for (unsigned i = 0; i < srv->nworkers; i++) {
 		rl += CTR_GET(srv->workers[i].aw.rrl.limited);
@@ -1124,15 +1111,15 @@ void server_metrics(struct server *srv, struct strbuf *sb)
 	metrics_sample_u64(sb, "geodnsd_rrl_responses_total", ll, rl);
 	metrics_sample_u64(sb, "geodnsd_rrl_responses_total", ls, rs);
 	metrics_sample_u64(sb, "geodnsd_rrl_responses_total", ld, rd);
-	metrics_family(sb, "geodnsd_tcp_connections_open", "gauge", "TCP connections open.");
-	metrics_sample_u64(sb, "geodnsd_tcp_connections_open", NULL,
-			   c.tcp_accepted - c.tcp_closed);
-	metrics_family(sb, "geodnsd_tcp_connections_total", "counter",
-		       "TCP connections accepted.");
-	metrics_sample_u64(sb, "geodnsd_tcp_connections_total", NULL, c.tcp_accepted);
-	metrics_family(sb, "geodnsd_tcp_connections_refused_total", "counter",
-		       "TCP connections closed to make room under tcp_max_connections.");
-	metrics_sample_u64(sb, "geodnsd_tcp_connections_refused_total", NULL, c.tcp_evicted);
+	metrics_single(sb, "geodnsd_tcp_connections_open", "gauge",
+		       "TCP connections open.",
+		       c.tcp_accepted - c.tcp_closed);
+	metrics_single(sb, "geodnsd_tcp_connections_total", "counter",
+		       "TCP connections accepted.",
+		       c.tcp_accepted);
+	metrics_single(sb, "geodnsd_tcp_connections_refused_total", "counter",
+		       "TCP connections closed to make room under tcp_max_connections.",
+		       c.tcp_evicted);
 	metrics_family(sb, "geodnsd_limit_hits_total", "counter",
 		       "Limits hit: tcp_per_client (connection refused), tcp_idle and "
 		       "tcp_lifetime (connection closed), tcp_max_connections (oldest idle "

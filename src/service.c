@@ -539,6 +539,12 @@ static bool ep_up(const struct health_snapshot *hs, const struct service_region 
 	return !hs || health_endpoint_up(hs, sr->region, family, ep->addr);
 }
 
+/* No endpoint of the region is reported down: every one is healthy. */
+static bool none_down(const struct service_region *sr, const struct health_snapshot *hs)
+{
+	return !hs || sr->region >= hs->n || hs->regions[sr->region].ndown == 0;
+}
+
 /* Up, with something healthy to answer: a region with no healthy endpoint
  * is down. */
 static bool region_usable(const struct service_region *sr, const struct health_snapshot *hs)
@@ -547,8 +553,8 @@ static bool region_usable(const struct service_region *sr, const struct health_s
 		return false;
 	if (sr->cname)
 		return true;
-	if (!hs || sr->region >= hs->n || hs->regions[sr->region].ndown == 0)
-		return sr->na || sr->naaaa; /* no endpoint of the region is down */
+	if (none_down(sr, hs))
+		return sr->na || sr->naaaa;
 	for (unsigned i = 0; i < sr->na; i++)
 		if (ep_up(hs, sr, 1, &sr->a[i]))
 			return true;
@@ -667,9 +673,9 @@ static void choose_endpoints(const struct service *s, struct svc_client *c, uint
 		return;
 	/* healthy endpoints; when failing open with none healthy, all of them */
 	unsigned idx[SERVICE_MAX_ENDPOINTS], m = 0;
-	bool none_down = !hs || sr->region >= hs->n || hs->regions[sr->region].ndown == 0;
+	bool all_up = none_down(sr, hs);
 	for (unsigned i = 0; i < n; i++)
-		if (none_down || ep_up(hs, sr, family, &eps[i]))
+		if (all_up || ep_up(hs, sr, family, &eps[i]))
 			idx[m++] = i;
 	if (m == 0) {
 		if (!out->fail_open)

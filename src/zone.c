@@ -997,15 +997,16 @@ static void resolve_targets(struct zonedb *db, struct zone *z)
 				if (!nl)
 					continue;
 				uint8_t lname[WIRE_NAME_MAX], off_tab[WIRE_LABELS_MAX];
+				uint32_t hashes[WIRE_LABELS_MAX + 1];
 				wire_name_lower(name, nl, lname);
-				unsigned k2 = 0;
-				for (size_t x = 0; lname[x]; x += lname[x] + 1u)
-					off_tab[k2++] = (uint8_t)x;
+				unsigned k2 = wire_label_offsets(lname, off_tab);
+				wire_suffix_hashes(lname, off_tab, k2, hashes);
 				unsigned li;
-				const struct zone *tz = zonedb_find(db, lname, off_tab, k2, &li);
+				const struct zone *tz =
+					zonedb_find_h(db, lname, nl, off_tab, k2, hashes, &li);
 				if (!tz)
 					continue;
-				rs->targets[k] = zone_lookup(tz, lname, nl);
+				rs->targets[k] = zone_lookup_h(tz, lname, nl, hashes[0]);
 			}
 		}
 	}
