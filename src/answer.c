@@ -756,7 +756,8 @@ struct opt_parts {
 	size_t rdlen;
 };
 
-static struct opt_parts opt_parts(const struct resp *r, bool with_options)
+/* inline: out of line it cost 70 instructions a geo query (callgrind) */
+static inline struct opt_parts opt_parts(const struct resp *r, bool with_options)
 {
 	const struct query *q = r->q;
 	const struct answer_settings *set = r->set;
