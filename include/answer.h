@@ -18,6 +18,7 @@ struct cookie_secrets;
 struct geo_db;
 struct netprefix;
 struct sockaddr;
+struct zone;
 struct zonedb;
 
 /* Settings the answer depends on, fixed for the life of a snapshot. */
@@ -68,6 +69,7 @@ struct answer_counters {
 	uint64_t rank_cache_miss;
 	uint64_t geo_cache_miss;   /* GeoIP tree walks (not from the cache) */
 	uint64_t loc_cache_miss;   /* GeoIP records decoded (not from the cache) */
+	uint64_t answer_cache_hit; /* responses replayed from the answer cache */
 	uint64_t cookie_client_only, cookie_valid, cookie_bad, cookie_malformed;
 	uint64_t tcp_accepted;
 	uint64_t tcp_closed;
@@ -115,6 +117,42 @@ struct loc_entry {
 #define ANSWER_GEO_CACHE_V4 24 /* cached network sizes */
 #define ANSWER_GEO_CACHE_V6 56
 
+/*
+ * One cached response body (answer, authority and additional sections as
+ * written after the question), per worker. A static entry (ctag 0) holds a
+ * response that no client decided; a geo entry one service decision, for
+ * the client network of its key (IPv4 /24, IPv6 /56, as the GeoIP cache),
+ * kept only when nothing finer than that network decided it. Both are for
+ * one snapshot generation; a geo entry also for one health generation.
+ */
+#define ANSWER_RCACHE_NAME 48      /* longest question name kept */
+#define ANSWER_RCACHE_BODY 144     /* longest body kept */
+struct resp_cache_entry {
+	uint64_t generation;       /* of the snapshot */
+	uint64_t health;           /* generation of the health snapshot (geo) */
+	uint64_t client;           /* the client network's bits (geo) */
+	const struct zone *zone;   /* of the question, for rate limiting */
+	uint32_t hash;             /* of the lower-cased question name */
+	uint16_t qtype;
+	uint16_t ctag;             /* 0 static; else family, ECS use, SOURCE */
+	uint16_t an, ns, ar;
+	uint16_t region;           /* the service's chosen region (geo) */
+	uint32_t service;          /* the service's index (geo) */
+	uint8_t qname_len;         /* 0: an empty entry */
+	uint8_t body_len;
+	uint8_t scope;             /* ECS SCOPE PREFIX-LENGTH to send */
+	bool aa;
+	bool fail_open;
+	uint8_t lname[ANSWER_RCACHE_NAME];
+	uint8_t body[ANSWER_RCACHE_BODY];
+};
+
+#define ANSWER_RESP_CACHE 16384 /* entries per worker, a power of two */
+#define ANSWER_RESP_WAYS 4      /* entries per set */
+/* Per question-name hash: 1 static, 2 geo was last kept for it, so a geo
+ * name's cache lookup tries its client's entry first. */
+#define ANSWER_RKIND 4096
+
 /* What the sampled query log prints about one query (filled only when the
  * worker asks, so the unsampled path does no extra work). */
 struct answer_info {
@@ -139,6 +177,8 @@ struct answer_worker {
 	struct rank_entry *cache;  /* ANSWER_RANK_CACHE entries */
 	struct geo_cache_entry *gcache; /* ANSWER_GEO_CACHE entries */
 	struct loc_entry *lcache;  /* ANSWER_LOC_CACHE entries */
+	struct resp_cache_entry *rcache; /* ANSWER_RESP_CACHE entries, or NULL */
+	uint8_t *rkind;            /* ANSWER_RKIND hints: 2 the name was geo */
 };
 
 void answer_worker_init(struct answer_worker *aw);

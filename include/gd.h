@@ -44,6 +44,11 @@ static inline uint32_t rd32(const uint8_t *p)
 	       ((uint32_t)p[2] << 8) | p[3];
 }
 
+static inline uint64_t rd64(const uint8_t *p)
+{
+	return (uint64_t)rd32(p) << 32 | rd32(p + 4);
+}
+
 static inline void wr16(uint8_t *p, uint16_t v)
 {
 	p[0] = (uint8_t)(v >> 8);

@@ -81,10 +81,15 @@ struct query {
 	uint8_t qname_len;     /* wire length including the root label */
 	uint8_t nlabels;       /* labels excluding the root */
 	uint8_t qname[WIRE_NAME_MAX];  /* as received, uncompressed */
-	uint8_t lname[WIRE_NAME_MAX];  /* lower-cased copy for lookups */
+	uint8_t lname[WIRE_NAME_MAX];  /* lower-cased copy for lookups; zero
+					* from its end to the next multiple of 8 (when
+					* that is within the array) */
+	uint32_t word_hash;    /* of lname, a word at a time (the answer cache) */
 	uint8_t label_off[WIRE_LABELS_MAX]; /* offset of each label in qname */
-	/* wire_suffix_hash of the suffix from label i of lname, [nlabels] the
-	 * root: every zone and node lookup of the query reuses these */
+	/* wire_suffix_hashes of the suffix from label i of lname, [nlabels]
+	 * the root: not filled by the parser; the answer computes them when it
+	 * looks the name up (not for a response from its cache), and every
+	 * zone and node lookup of the query reuses them */
 	uint32_t lhash[WIRE_LABELS_MAX + 1];
 
 	bool edns;             /* a valid OPT record was present */

@@ -13,6 +13,7 @@
  * not fit gets TC=1 and keeps only the question (and OPT).
  */
 #include "answer.h"
+#include "health.h"
 
 #include "config.h"
 #include "cookie.h"
@@ -45,7 +46,8 @@ struct resp {
 	const struct health_snapshot *health;
 	bool tcp;
 	/* the client as the geo choice sees it (computed on first need) */
-	bool located;
+	bool addressed;         /* cfamily, caddr and use_ecs are set */
+	bool located;           /* and reserved or match too */
 	bool use_ecs;           /* the ECS address decides */
 	bool reserved;          /* private/reserved address: not located */
 	uint8_t reserved_prefix;
@@ -64,6 +66,14 @@ struct resp {
 	size_t limit;             /* message size limit for this client */
 	size_t opt_len;           /* bytes reserved for our OPT */
 	unsigned nadd;
+	/* for the answer cache: the service decisions made, the last one's
+	 * outcome, and whether anything else keeps the response out */
+	unsigned nsvc;
+	bool svc_net_wide;        /* the decision holds for the client's key network */
+	bool svc_fail_open;
+	uint16_t svc_region;
+	uint32_t svc_index;
+	bool nocache;
 	/* not cleared per query: the writer is initialized, add[] is used up
 	 * to nadd */
 	struct wire_writer w;
@@ -190,9 +200,11 @@ static int put_additional(struct resp *r)
 			const struct rrset *rs = node_rrset(r->add[i].node, types[t]);
 			if (!rs)
 				continue;
-			if (put_rrset(r, r->add[i].name, rs, rs->ttl, &r->ar) < 0 &&
-			    r->add[i].required)
-				return GD_ESPACE;
+			if (put_rrset(r, r->add[i].name, rs, rs->ttl, &r->ar) < 0) {
+				if (r->add[i].required)
+					return GD_ESPACE;
+				r->nocache = true; /* a larger limit would hold more */
+			}
 		}
 	}
 	return GD_OK;
@@ -425,11 +437,11 @@ static void geo_find_cached(struct resp *r)
 	}
 }
 
-static void client_locate(struct resp *r)
+/* Who the answer is for: the source address, or the ECS subnet when the
+ * sender may send one. */
+static void client_address(struct resp *r)
 {
-	if (r->located)
-		return;
-	r->located = true;
+	r->addressed = true;
 	const struct query *q = r->q;
 	const struct answer_settings *set = r->set;
 	uint8_t sfam = 0, saddr[16] = {0};
@@ -449,10 +461,26 @@ static void client_locate(struct resp *r)
 			r->use_ecs = true;
 			r->cfamily = (uint8_t)q->ecs.family;
 			memcpy(r->caddr, q->ecs.addr, 16);
-		} else {
-			CTR_INC(r->aw->counters.ecs_ignored);
 		}
 	}
+}
+
+/* ECS present but not used for a geo answer (untrusted sender, SOURCE 0). */
+static void count_ecs_ignored(struct resp *r)
+{
+	if (r->q->ecs_present && r->set->ecs_enabled && !r->use_ecs)
+		CTR_INC(r->aw->counters.ecs_ignored);
+}
+
+static void client_locate(struct resp *r)
+{
+	if (r->located)
+		return;
+	r->located = true;
+	const struct query *q = r->q;
+	if (!r->addressed)
+		client_address(r);
+	count_ecs_ignored(r);
 	if (!r->cfamily)
 		return;
 	/* with ECS only SOURCE bits are known: a reserved range longer than
@@ -542,6 +570,30 @@ static struct rank_entry *rank_for(struct resp *r, const struct service *svc,
 	return e;
 }
 
+/* Does the service decision just made hold for every client of the key
+ * network (IPv4 /24, IPv6 /56, as the GeoIP cache)? Only then may the
+ * answer cache keep it for that network. */
+static bool net_wide(const struct resp *r, bool hashed, unsigned hprefix)
+{
+	if (!r->cfamily)
+		return false;
+	unsigned kbits = r->cfamily == 2 ? ANSWER_GEO_CACHE_V6 : ANSWER_GEO_CACHE_V4;
+	if (hashed && hprefix > kbits)
+		return false;
+	if (r->reserved)
+		return r->reserved_prefix <= kbits;
+	if (r->match.prefix > kbits)
+		return false;
+	/* a longer reserved network (::1/128) would be answered otherwise */
+	for (size_t i = 0; i < ARRAY_SIZE(reserved_nets); i++) {
+		const struct reserved_net *n = &reserved_nets[i];
+		if (n->family == r->cfamily && n->bits > kbits &&
+		    prefix_match(r->caddr, n->addr, kbits))
+			return false;
+	}
+	return true;
+}
+
 /*
  * Answer a service name: choose the region, write its A/AAAA records or its
  * CNAME. *target is set to the CNAME target to follow (or left NULL).
@@ -563,6 +615,11 @@ static int answer_service(struct resp *r, const struct service *svc, const uint8
 			rank = rank_for(r, svc, &scratch, false);
 		svc_choose_client(svc, rank->order, rank->n, &ch, qtype, r->health, &ch_out);
 	}
+	r->nsvc++;
+	r->svc_index = (uint32_t)svc->index;
+	r->svc_region = (uint16_t)ch_out.sr->region;
+	r->svc_fail_open = ch_out.fail_open;
+	r->svc_net_wide = net_wide(r, ch_out.hashed, hprefix);
 	uint32_t ttl = svc->ttl;
 	if (set->service_ttl_cap && ttl > set->service_ttl_cap)
 		ttl = set->service_ttl_cap;
@@ -669,6 +726,7 @@ static int resolve(struct resp *r, const struct zonedb *db, const struct zone *z
 			}
 			memcpy(synth, cur->wire, prefix);
 			memcpy(synth + prefix, dt, dtl);
+			r->nocache = true; /* the target has the question's case */
 			if (put_rr(r, cur->wire, TYPE_CNAME, dn->ttl, synth, prefix + dtl) < 0)
 				return GD_ESPACE;
 			r->an++;
@@ -840,8 +898,7 @@ static size_t finish(struct resp *r)
 	return r->w.len;
 }
 
-/* Header and, when have_question, the question as received; its labels
- * become compression targets. */
+/* Header and, when have_question, the question as received. */
 static void put_header(struct resp *r, const struct query *q, bool with_question)
 {
 	struct wire_writer *w = &r->w;
@@ -859,6 +916,14 @@ static void put_header(struct resp *r, const struct query *q, bool with_question
 	wr16(b + DNS_HEADER_LEN + q->qname_len, q->qtype);
 	wr16(b + DNS_HEADER_LEN + q->qname_len + 2, q->qclass);
 	w->len = need;
+}
+
+/* The question's labels as compression targets, before the first name is
+ * written after it (not for a response from the answer cache, which
+ * writes none). */
+static void question_targets(struct resp *r, const struct query *q)
+{
+	struct wire_writer *w = &r->w;
 	unsigned n = q->nlabels < WIRE_COMP_MAX ? q->nlabels : WIRE_COMP_MAX;
 	for (unsigned i = 0; i < n; i++) {
 		w->comp_off[i] = (uint16_t)(DNS_HEADER_LEN + q->label_off[i]);
@@ -930,8 +995,8 @@ static void fill_info(struct answer_worker *aw, struct resp *r, const struct que
 		wire_name_to_str(q->qname, in->qname, sizeof(in->qname));
 	in->qtype = q->qtype;
 	in->rcode = (uint16_t)r->rcode;
-	if (!r->located)
-		client_locate(r);
+	if (!r->addressed)
+		client_address(r);
 	in->ecs = r->use_ecs;
 	in->family = r->cfamily;
 	memset(in->addr, 0, sizeof(in->addr));
@@ -941,6 +1006,161 @@ static void fill_info(struct answer_worker *aw, struct resp *r, const struct que
 		if (r->caddr[b / 8] & (0x80 >> (b % 8)))
 			in->addr[b / 8] |= (uint8_t)(0x80 >> (b % 8));
 	in->prefix = (uint8_t)bits;
+}
+
+/* ---- the answer cache (struct resp_cache_entry) ---- */
+
+_Static_assert(sizeof(struct resp_cache_entry) == 256, "a cache entry is four lines");
+
+/* The key of a geo entry: the client network's bits and a tag of the
+ * family, whether ECS decided, and ECS SOURCE (it decides which reserved
+ * networks apply). ctag 0 is a static entry's. */
+static void rcache_client(const struct resp *r, uint64_t *client, uint16_t *ctag)
+{
+	const uint8_t *a = r->caddr;
+	uint64_t k;
+	if (r->cfamily == 2)
+		k = rd64(a) >> (64 - ANSWER_GEO_CACHE_V6);
+	else
+		k = rd32(a) >> (32 - ANSWER_GEO_CACHE_V4);
+	*client = k;
+	*ctag = (uint16_t)(r->cfamily | (r->use_ecs ? 4u | (unsigned)r->q->ecs.source << 3 : 0u));
+}
+
+/* Two lower-cased names of len octets (at most ANSWER_RCACHE_NAME), both
+ * zero-padded to a multiple of 8: a word at a time. */
+static inline bool same_name(const uint8_t *a, const uint8_t *b, size_t len)
+{
+	uint64_t diff = 0;
+	for (size_t i = 0; i < len; i += 8) {
+		uint64_t x, y;
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		diff |= x ^ y;
+	}
+	return diff == 0;
+}
+
+static struct resp_cache_entry *rcache_set(struct answer_worker *aw, uint32_t hash,
+					   uint16_t qtype, uint64_t client, uint16_t ctag)
+{
+	uint64_t k = ((uint64_t)hash << 32 | (uint64_t)qtype << 16 | ctag) ^
+		     client * 0x9E3779B97F4A7C15ull;
+	return &aw->rcache[(svc_mix(k) & (ANSWER_RESP_CACHE / ANSWER_RESP_WAYS - 1)) *
+			   ANSWER_RESP_WAYS];
+}
+
+static const struct resp_cache_entry *rcache_probe(const struct resp *r, uint32_t hash,
+						   uint64_t client, uint16_t ctag)
+{
+	const struct query *q = r->q;
+	const struct resp_cache_entry *e = rcache_set(r->aw, hash, q->qtype, client, ctag);
+	uint64_t hgen = r->health ? r->health->generation : 0;
+	for (int way = 0; way < ANSWER_RESP_WAYS; way++, e++) {
+		if (e->hash == hash && e->qtype == q->qtype && e->ctag == ctag &&
+		    e->qname_len == q->qname_len && e->generation == r->set->generation &&
+		    (ctag == 0 || (e->client == client && e->health == hgen)) &&
+		    same_name(e->lname, q->lname, q->qname_len))
+			return e;
+	}
+	return NULL;
+}
+
+/* The cached response for this question and client, or NULL: a static one
+ * first; for the types a service answers, a geo one for the client. */
+static const struct resp_cache_entry *rcache_find(struct resp *r, uint32_t hash)
+{
+	uint16_t qt = r->q->qtype;
+	bool geo_first = r->aw->rkind[hash & (ANSWER_RKIND - 1)] == 2;
+	const struct resp_cache_entry *e = geo_first ? NULL : rcache_probe(r, hash, 0, 0);
+	if (e || (qt != TYPE_A && qt != TYPE_AAAA && qt != TYPE_CNAME))
+		return e;
+	client_address(r);
+	if (r->cfamily) {
+		uint64_t client;
+		uint16_t ctag;
+		rcache_client(r, &client, &ctag);
+		e = rcache_probe(r, hash, client, ctag);
+	}
+	if (!e && geo_first) /* the hint is per hash: the name may be static */
+		e = rcache_probe(r, hash, 0, 0);
+	return e;
+}
+
+/* The cached body written after the question, with what it counts as. */
+static bool rcache_replay(struct resp *r, const struct resp_cache_entry *e)
+{
+	struct wire_writer *w = &r->w;
+	if (w->len > w->cap || w->cap - w->len < e->body_len)
+		return false; /* this client's limit is smaller: answered afresh */
+	memcpy(w->buf + w->len, e->body, e->body_len);
+	w->len += e->body_len;
+	r->an = e->an;
+	r->ns = e->ns;
+	r->ar = e->ar;
+	if (e->aa)
+		r->flags |= DNS_FLAG_AA;
+	r->zone = e->zone;
+	r->ecs_scope = e->scope;
+	struct answer_counters *ctr = &r->aw->counters;
+	CTR_INC(ctr->answer_cache_hit);
+	if (!e->ctag)
+		return true;
+	/* a geo answer counts as answer_service counts it */
+	const struct answer_settings *set = r->set;
+	count_ecs_ignored(r);
+	CTR_INC(ctr->geo_answers);
+	if (set->svc_answers && r->aw->id < set->nworkers_max) {
+		size_t base = (size_t)r->aw->id * set->nservices + e->service;
+		CTR_INC(set->svc_answers[base * set->regions->n + e->region]);
+		if (r->aw->want_info)
+			r->aw->info.region = e->region;
+		if (e->fail_open)
+			CTR_INC(set->svc_fail_open[base]);
+	}
+	if (e->fail_open)
+		CTR_INC(ctr->fail_open);
+	if (r->use_ecs)
+		CTR_INC(ctr->ecs_used);
+	return true;
+}
+
+/* Keep a complete response: a static one, or one service decision that
+ * holds for the client's whole key network. */
+static void rcache_store(struct resp *r, uint32_t hash)
+{
+	const struct query *q = r->q;
+	size_t body = r->w.len - r->question_end;
+	if (r->nocache || r->rcode != RCODE_NOERROR || (r->flags & DNS_FLAG_TC) ||
+	    r->nsvc > 1 || (r->nsvc && !r->svc_net_wide) || body > ANSWER_RCACHE_BODY)
+		return;
+	uint64_t client = 0;
+	uint16_t ctag = 0;
+	if (r->nsvc)
+		rcache_client(r, &client, &ctag);
+	struct resp_cache_entry *e = rcache_set(r->aw, hash, q->qtype, client, ctag);
+	/* the newest first, the oldest goes */
+	memmove(e + 1, e, (ANSWER_RESP_WAYS - 1) * sizeof(*e));
+	e->generation = r->set->generation;
+	e->health = r->nsvc && r->health ? r->health->generation : 0;
+	e->client = client;
+	e->zone = r->zone;
+	e->hash = hash;
+	e->qtype = q->qtype;
+	e->ctag = ctag;
+	e->an = r->an;
+	e->ns = r->ns;
+	e->ar = r->ar;
+	e->region = r->svc_region;
+	e->service = r->svc_index;
+	e->qname_len = q->qname_len;
+	e->body_len = (uint8_t)body;
+	e->scope = r->ecs_scope;
+	e->aa = r->flags & DNS_FLAG_AA;
+	e->fail_open = r->svc_fail_open;
+	memcpy(e->lname, q->lname, (q->qname_len + 7u) & ~7u); /* with its padding */
+	memcpy(e->body, r->w.buf + r->question_end, body);
+	r->aw->rkind[q->word_hash & (ANSWER_RKIND - 1)] = r->nsvc ? 2 : 1;
 }
 
 size_t answer_query(const struct zonedb *db, const struct answer_settings *set,
@@ -1020,6 +1240,15 @@ size_t answer_query(const struct zonedb *db, const struct answer_settings *set,
 	} else if (q.qclass != CLASS_IN || q.qtype == TYPE_AXFR || q.qtype == TYPE_IXFR) {
 		r.rcode = RCODE_REFUSED;
 	} else {
+		/* the answer cache: for a question it can hold */
+		bool cacheable = aw->rcache && db && q.qtype != TYPE_ANY &&
+				 q.qname_len <= ANSWER_RCACHE_NAME;
+		uint32_t hash = q.word_hash;
+		const struct resp_cache_entry *hit = cacheable ? rcache_find(&r, hash) : NULL;
+		if (hit && rcache_replay(&r, hit))
+			goto answered;
+		question_targets(&r, &q);
+		wire_suffix_hashes(q.lname, q.label_off, q.nlabels, q.lhash);
 		unsigned zidx;
 		const struct zone *z = db ? zonedb_find_h(db, q.lname, q.qname_len, q.label_off,
 							  q.nlabels, q.lhash, &zidx)
@@ -1032,6 +1261,8 @@ size_t answer_query(const struct zonedb *db, const struct answer_settings *set,
 			rc = resolve(&r, db, z, zidx);
 			if (rc == GD_OK)
 				rc = put_additional(&r);
+			if (rc == GD_OK && cacheable)
+				rcache_store(&r, hash);
 			if (rc < 0) {
 				/* did not fit: question only, TC (or SERVFAIL on bad data) */
 				r.w.len = question_end;
@@ -1045,6 +1276,7 @@ size_t answer_query(const struct zonedb *db, const struct answer_settings *set,
 			}
 		}
 	}
+answered:
 	if (q.edns)
 		put_opt(&r, 0, true);
 	if (set->rrl.rate && !req->tcp && req->client && r.cookie_check != COOKIE_VALID) {
@@ -1080,6 +1312,9 @@ void answer_worker_init(struct answer_worker *aw)
 	aw->cache = xcalloc_resident(ANSWER_RANK_CACHE, sizeof(struct rank_entry));
 	aw->gcache = xcalloc_resident(ANSWER_GEO_CACHE, sizeof(struct geo_cache_entry));
 	aw->lcache = xcalloc_resident(ANSWER_LOC_CACHE, sizeof(struct loc_entry));
+	/* 4 MiB: resident only as far as it fills */
+	aw->rcache = xcalloc(ANSWER_RESP_CACHE, sizeof(struct resp_cache_entry));
+	aw->rkind = xcalloc(ANSWER_RKIND, 1);
 }
 
 void answer_worker_free(struct answer_worker *aw)
@@ -1090,5 +1325,9 @@ void answer_worker_free(struct answer_worker *aw)
 	aw->gcache = NULL;
 	free(aw->lcache);
 	aw->lcache = NULL;
+	free(aw->rcache);
+	aw->rcache = NULL;
+	free(aw->rkind);
+	aw->rkind = NULL;
 	rrl_table_free(&aw->rrl);
 }

@@ -1097,6 +1097,10 @@ void server_metrics(struct server *srv, struct strbuf *sb)
 	metrics_single(sb, "geodnsd_location_cache_misses_total", "counter",
 		       "GeoIP records decoded and every region placed by distance from them.",
 		       c.loc_cache_miss);
+	metrics_single(sb, "geodnsd_answer_cache_hits_total", "counter",
+		       "Responses replayed from the thread's answer cache (static, or geo "
+		       "for the same client network and health).",
+		       c.answer_cache_hit);
 	uint64_t rl = 0, rs = 0, rd = 0;
 	for (unsigned i = 0; i < srv->nworkers; i++) {
 		rl += CTR_GET(srv->workers[i].aw.rrl.limited);

@@ -133,6 +133,46 @@ void wire_name_lower(const uint8_t *name, size_t len, uint8_t *out)
 		out[i] = lower_ascii(name[i]);
 }
 
+/* The only octets of a word that belong to a name ending len - i octets
+ * into it (little- or big-endian: the first octets in memory). */
+static inline uint64_t word_head(uint64_t x, size_t n)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return x & (~0ull >> (8 * (8 - n)));
+#else
+	return x & (~0ull << (8 * (8 - n)));
+#endif
+}
+
+/* The question name lowered into lname, a word at a time, with the last
+ * word zero-padded, and hashed (struct query's word_hash). Both arrays are
+ * WIRE_NAME_MAX long: a last word that would pass the end is done by
+ * octets. */
+static uint32_t lower_and_hash(const uint8_t *name, size_t len, uint8_t *out)
+{
+	uint64_t h = len;
+	size_t i = 0;
+	for (; i < len; i += 8) {
+		uint64_t x;
+		if (i + 8 <= WIRE_NAME_MAX) {
+			memcpy(&x, name + i, 8);
+			if (len - i < 8)
+				x = word_head(x, len - i); /* octets past the name: 0 */
+			x = lower8(x);
+			memcpy(out + i, &x, 8);
+		} else {
+			x = 0;
+			for (size_t j = i; j < len; j++) {
+				out[j] = lower_ascii(name[j]);
+				x |= (uint64_t)out[j] << (8 * (j - i));
+			}
+		}
+		h = (h ^ x) * 0x9E3779B97F4A7C15ull;
+		h ^= h >> 29;
+	}
+	return (uint32_t)(h ^ (h >> 32));
+}
+
 void wire_suffix_hashes(const uint8_t *lname, const uint8_t *off, unsigned nlabels,
 			uint32_t *out)
 {
@@ -359,8 +399,7 @@ int wire_parse_query_opts(const uint8_t *pkt, size_t len, struct query *q, unsig
 	q->qtype = rd16(pkt + pos);
 	q->qclass = rd16(pkt + pos + 2);
 	pos += 4;
-	wire_name_lower(q->qname, nlen, q->lname);
-	wire_suffix_hashes(q->lname, q->label_off, k, q->lhash);
+	q->word_hash = lower_and_hash(q->qname, nlen, q->lname);
 	q->have_question = true;
 
 	for (unsigned i = 0; i < (unsigned)ancount + nscount; i++)

@@ -7,6 +7,7 @@
  * and the per-worker ranking cache.
  */
 #include "answer.h"
+#include "gd.h"
 #include "config.h"
 #include "diag.h"
 #include "geo.h"
@@ -1738,6 +1739,187 @@ START_TEST(test_partial_rank_follows_health)
 }
 END_TEST
 
+/* The answer cache replays a geo response for the same question from the
+ * same client network, with the ECS option written afresh; never across a
+ * network finer than its key, a health or snapshot generation, or a split
+ * hashed on more bits than the key. Static responses are for any client,
+ * with the question's own case. */
+START_TEST(test_answer_cache)
+{
+	const struct answer_counters *c = &worker.counters;
+	/* France is 100.0.0.0/16 in the test database: one result per /24 */
+	expect_answer("www.example.com", LDNS_RR_TYPE_A, ECS4(24, "100.0.1.0"), "198.51.100.10",
+		      16);
+	ck_assert_uint_eq(c->answer_cache_hit, 0);
+	expect_answer("www.example.com", LDNS_RR_TYPE_A, ECS4(24, "100.0.1.0"), "198.51.100.10",
+		      16);
+	ck_assert_uint_eq(c->answer_cache_hit, 1);
+	ck_assert_uint_eq(c->geo_answers, 2);
+	ck_assert_uint_eq(c->ecs_used, 2);
+	/* another SOURCE is another entry; the option echoes this query's */
+	expect_answer("www.example.com", LDNS_RR_TYPE_A, ECS4(32, "100.0.1.7"), "198.51.100.10",
+		      16);
+	ck_assert_uint_eq(c->answer_cache_hit, 1);
+	expect_answer("www.example.com", LDNS_RR_TYPE_A, ECS4(32, "100.0.1.9"), "198.51.100.10",
+		      16);
+	ck_assert_uint_eq(c->answer_cache_hit, 2);
+	/* another type, another entry: NODATA for AAAA (eu-west has none) */
+	struct reply a = ask("www.example.com", LDNS_RR_TYPE_AAAA, ECS4(24, "100.0.1.0"));
+	ck_assert_uint_eq(ldns_pkt_ancount(a.pkt), 0);
+	ck_assert_uint_eq(ldns_pkt_nscount(a.pkt), 1);
+	done(&a);
+	a = ask("www.example.com", LDNS_RR_TYPE_AAAA, ECS4(24, "100.0.1.0"));
+	ck_assert_uint_eq(ldns_pkt_ancount(a.pkt), 0);
+	ck_assert_uint_eq(ldns_pkt_nscount(a.pkt), 1);
+	expect_ecs(&a, ECS4(24, "100.0.1.0"), 16);
+	done(&a);
+	ck_assert_uint_eq(c->answer_cache_hit, 3);
+	ck_assert_uint_eq(c->geo_answers, 6);
+	/* Singapore is a /25: never kept for its /24 */
+	for (int i = 0; i < 2; i++)
+		expect_answer("www.example.com", LDNS_RR_TYPE_A, ECS4(24, "203.0.113.0"),
+			      "203.0.113.10", 25);
+	ck_assert_uint_eq(c->answer_cache_hit, 3);
+	/* health: a new generation is never answered from the entries of the
+	 * one before */
+	struct health_region hr[4];
+	for (int i = 0; i < 4; i++)
+		hr[i] = (struct health_region){.up = true, .weight = 100};
+	struct health_snapshot hs = {.generation = 1, .n = 4, .regions = hr};
+	test_health = &hs;
+	expect_answer("www.example.com", LDNS_RR_TYPE_A, ECS4(24, "100.0.1.0"), "198.51.100.10",
+		      16);
+	ck_assert_uint_eq(c->answer_cache_hit, 3);
+	expect_answer("www.example.com", LDNS_RR_TYPE_A, ECS4(24, "100.0.1.0"), "198.51.100.10",
+		      16);
+	ck_assert_uint_eq(c->answer_cache_hit, 4);
+	hr[1].up = false; /* eu-west down: us-east is next from France */
+	hs.generation = 2;
+	expect_answer("www.example.com", LDNS_RR_TYPE_A, ECS4(24, "100.0.1.0"), "192.0.2.10", 16);
+	ck_assert_uint_eq(c->answer_cache_hit, 4);
+	test_health = NULL;
+	/* a reload: a new snapshot generation */
+	settings.generation = 7;
+	expect_answer("www.example.com", LDNS_RR_TYPE_A, ECS4(24, "100.0.1.0"), "198.51.100.10",
+		      16);
+	ck_assert_uint_eq(c->answer_cache_hit, 4);
+	settings.generation = 1;
+	/* a split hashed on /32 cannot be kept for a /24 */
+	settings.hash_ipv4_prefix = 32;
+	for (int i = 0; i < 2; i++) {
+		a = ask("split.example.com", LDNS_RR_TYPE_A, ECS4(32, "100.0.1.7"));
+		ck_assert_uint_eq(ldns_pkt_ancount(a.pkt), 1);
+		done(&a);
+	}
+	ck_assert_uint_eq(c->answer_cache_hit, 4);
+	settings.hash_ipv4_prefix = 24;
+	for (int i = 0; i < 2; i++) {
+		a = ask("split.example.com", LDNS_RR_TYPE_A, ECS4(32, "100.0.1.7"));
+		done(&a);
+	}
+	ck_assert_uint_eq(c->answer_cache_hit, 5);
+	/* static: one entry for every client, the question as asked */
+	expect_answer("static.example.com", LDNS_RR_TYPE_A, ECS4(24, "100.0.1.0"), "192.0.2.80", 0);
+	uint64_t geo = c->geo_answers;
+	expect_answer("STATIC.Example.com", LDNS_RR_TYPE_A, ECS4(24, "203.0.113.0"), "192.0.2.80",
+		      0);
+	ck_assert_uint_eq(c->answer_cache_hit, 6);
+	ck_assert_uint_eq(c->geo_answers, geo);
+	a = ask("sTaTiC.example.COM", LDNS_RR_TYPE_A, NO_ECS);
+	ck_assert_uint_eq(c->answer_cache_hit, 7);
+	char *qn = ldns_rdf2str(ldns_rr_owner(ldns_rr_list_rr(ldns_pkt_question(a.pkt), 0)));
+	ck_assert_str_eq(qn, "sTaTiC.example.COM.");
+	free(qn);
+	ck_assert_str_eq(a.answer, "192.0.2.80");
+	done(&a);
+	/* NXDOMAIN is not kept (random names would only churn the cache) */
+	for (int i = 0; i < 2; i++) {
+		a = ask("nowhere.example.com", LDNS_RR_TYPE_A, NO_ECS);
+		ck_assert_int_eq(ldns_pkt_get_rcode(a.pkt), LDNS_RCODE_NXDOMAIN);
+		done(&a);
+	}
+	ck_assert_uint_eq(c->answer_cache_hit, 7);
+}
+END_TEST
+
+/* What the answer cache replays is, octet for octet, what would have been
+ * computed: every name and type of the test zone, asked twice by clients
+ * from every kind of network, against a worker without the cache. */
+START_TEST(test_answer_cache_same_bytes)
+{
+	static const char *names[] = {"www.example.com",   "WwW.example.com",
+				      "multi.example.com", "split.example.com",
+				      "cn.example.com",    "alias.example.com",
+				      "static.example.com", "x.sub.example.com",
+				      "a.wild.example.com", "example.com",
+				      "ns1.example.com",   "nowhere.example.com"};
+	static const uint16_t types[] = {LDNS_RR_TYPE_A, LDNS_RR_TYPE_AAAA, LDNS_RR_TYPE_CNAME,
+					 LDNS_RR_TYPE_NS, LDNS_RR_TYPE_SOA, LDNS_RR_TYPE_MX};
+	const struct ecs_opt clients[] = {
+		NO_ECS,
+		ECS4(24, "100.0.1.0"),
+		ECS4(32, "100.0.1.7"),
+		ECS4(24, "8.8.8.0"),
+		ECS4(24, "203.0.113.0"),
+		ECS4(24, "198.51.100.0"),
+		ECS4(16, "10.1.0.0"),
+		ECS6(48, "2001:db8::"),
+		ECS6(56, "2001:db8:100:1::"),
+		ECS6(128, "0:0:0:0:0:1::"), /* in ::/56, beside ::1/128 */
+		ECS6(128, "::1"),
+		ECS6(128, "::2"),
+		ECS6(0, "::"),
+	};
+	struct answer_worker plain;
+	answer_worker_init(&plain);
+	free(plain.rcache);
+	plain.rcache = NULL;
+	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(0x7f000001)};
+	static uint8_t out1[ANSWER_BUF_SIZE], out2[ANSWER_BUF_SIZE];
+	uint8_t q[512];
+	/* rounds 2 and 3 with an IPv6 database holding only 2001:db8::/32:
+	 * there ::/56 is one network but ::1/128 within it is reserved */
+	struct diag d = {0};
+	char *f6[1] = {"tests/tmp/geo/flat6.mmdb"};
+	struct geo_db *g6 = geo_open(f6, 1, NULL, &d);
+	ck_assert_ptr_nonnull(g6);
+	diag_free(&d);
+	const struct geo_db *g4 = settings.geo;
+	for (int round = 0; round < 4; round++) {
+		if (round == 2) {
+			settings.geo = g6;
+			settings.generation = 2;
+		}
+		for (size_t n = 0; n < ARRAY_SIZE(names); n++)
+			for (size_t t = 0; t < ARRAY_SIZE(types); t++)
+				for (size_t k = 0; k < ARRAY_SIZE(clients); k++) {
+					size_t ql = mkquery(q, names[n], types[t], clients[k]);
+					struct answer_request req = {
+						.pkt = q, .len = ql,
+						.client = (const struct sockaddr *)&sin};
+					size_t l1 = answer_query(sdb, &settings, &req, out1,
+								 sizeof(out1), &worker);
+					size_t l2 = answer_query(sdb, &settings, &req, out2,
+								 sizeof(out2), &plain);
+					ck_assert_msg(l1 == l2 && memcmp(out1, out2, l1) == 0,
+						      "%s type %u client %zu round %d: %zu vs %zu "
+						      "octets",
+						      names[n], types[t], k, round, l1, l2);
+				}
+	}
+	settings.geo = g4;
+	settings.generation = 1;
+	geo_close(g6);
+	ck_assert_uint_gt(worker.counters.answer_cache_hit, 100);
+	ck_assert_uint_eq(plain.counters.answer_cache_hit, 0);
+	/* and they were counted alike */
+	ck_assert_uint_eq(worker.counters.geo_answers, plain.counters.geo_answers);
+	ck_assert_uint_eq(worker.counters.ecs_used, plain.counters.ecs_used);
+	ck_assert_uint_eq(worker.counters.ecs_ignored, plain.counters.ecs_ignored);
+	answer_worker_free(&plain);
+}
+END_TEST
+
 START_TEST(test_rank_cache)
 {
 	struct ecs_opt e = ECS4(24, "198.51.100.0");
@@ -1833,6 +2015,8 @@ Suite *service_suite(void)
 	tcase_add_test(tc, test_rank_cache);
 	tcase_add_test(tc, test_geo_cache);
 	tcase_add_test(tc, test_partial_rank_follows_health);
+	tcase_add_test(tc, test_answer_cache);
+	tcase_add_test(tc, test_answer_cache_same_bytes);
 	suite_add_tcase(s, tc);
 	return s;
 }

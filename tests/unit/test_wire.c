@@ -6,6 +6,7 @@
 #include "unit.h"
 #include "wire.h"
 
+#include <ctype.h>
 #include <string.h>
 
 /* ---- packet builder ---- */
@@ -153,6 +154,49 @@ START_TEST(test_parse_valid_query)
 	ck_assert(!q.keepalive);
 	ck_assert(!q.ecs_present);
 	ck_assert(!q.ecs_malformed);
+}
+END_TEST
+
+/* lname is zero from the name's end to the next word, and word_hash does
+ * not depend on case or on what the buffers held before; names of 255
+ * octets end in a word done octet by octet. */
+START_TEST(test_parse_word_hash)
+{
+	struct pkt p;
+	struct query q;
+	query(&p, "WWW.Example.COM", TYPE_A, 0);
+	ck_assert_int_eq(parse(&p, &q), GD_OK); /* q was 0xEE throughout */
+	static const uint8_t zero[7] = {0};
+	ck_assert_mem_eq(q.lname + 17, zero, 7);
+	uint32_t h = q.word_hash;
+	query(&p, "www.example.com", TYPE_A, 0);
+	ck_assert_int_eq(parse(&p, &q), GD_OK);
+	ck_assert_uint_eq(q.word_hash, h);
+	query(&p, "wwx.example.com", TYPE_A, 0);
+	ck_assert_int_eq(parse(&p, &q), GD_OK);
+	ck_assert_uint_ne(q.word_hash, h);
+	/* 63+63+63+61 octets of labels: 255 with the lengths and the root */
+	char big[300], lower[300];
+	size_t n = 0;
+	for (int l = 0; l < 4; l++) {
+		for (int i = 0; i < (l < 3 ? 63 : 61); i++)
+			big[n++] = (char)((i % 2 ? 'A' : 'b') + l);
+		big[n++] = '.';
+	}
+	big[n - 1] = 0;
+	for (size_t i = 0; i <= n; i++)
+		lower[i] = (char)tolower((unsigned char)big[i]);
+	query(&p, big, TYPE_A, 0);
+	ck_assert_int_eq(parse(&p, &q), GD_OK);
+	ck_assert_uint_eq(q.qname_len, 255);
+	h = q.word_hash;
+	uint8_t l1[255];
+	memcpy(l1, q.lname, 255);
+	query(&p, lower, TYPE_A, 0);
+	ck_assert_int_eq(parse(&p, &q), GD_OK);
+	ck_assert_mem_eq(q.lname, l1, 255);
+	ck_assert_mem_eq(q.lname, q.qname, 255);
+	ck_assert_uint_eq(q.word_hash, h);
 }
 END_TEST
 
@@ -1188,6 +1232,7 @@ Suite *wire_suite(void)
 	Suite *s = suite_create("wire");
 	TCase *tc = tcase_create("parse");
 	tcase_add_test(tc, test_parse_valid_query);
+	tcase_add_test(tc, test_parse_word_hash);
 	tcase_add_test(tc, test_parse_root_question);
 	tcase_add_test(tc, test_parse_short_header_dropped);
 	tcase_add_test(tc, test_parse_response_dropped);
