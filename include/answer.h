@@ -37,6 +37,7 @@ struct answer_settings {
 	const struct geo_db *geo;  /* NULL: every client location unknown */
 	const struct region_table *regions;
 	uint64_t generation;       /* of the snapshot, for the worker caches */
+	bool answer_cache_off;     /* no whole responses kept or replayed */
 	struct rrl_config rrl;     /* rate 0: off */
 	const struct cookie_secrets *cookies; /* NULL: DNS cookies off */
 	/* answers per [worker][service index][region], owned by the snapshot */
@@ -149,9 +150,11 @@ struct resp_cache_entry {
 
 #define ANSWER_RESP_CACHE 16384 /* entries per worker, a power of two */
 #define ANSWER_RESP_WAYS 4      /* entries per set */
-/* Per question-name hash: 1 static, 2 geo was last kept for it, so a geo
- * name's cache lookup tries its client's entry first. */
-#define ANSWER_RKIND 4096
+/* Per question-name hash, for A, AAAA and CNAME questions: 1 static, 2 geo
+ * was last kept for it, so a geo name's cache lookup tries only its
+ * client's entry (a static name sharing the slot is answered afresh once,
+ * and its entry resets the hint). */
+#define ANSWER_RKIND 16384
 
 /* What the sampled query log prints about one query (filled only when the
  * worker asks, so the unsampled path does no extra work). */
@@ -179,6 +182,7 @@ struct answer_worker {
 	struct loc_entry *lcache;  /* ANSWER_LOC_CACHE entries */
 	struct resp_cache_entry *rcache; /* ANSWER_RESP_CACHE entries, or NULL */
 	uint8_t *rkind;            /* ANSWER_RKIND hints: 2 the name was geo */
+	unsigned rcache_turn;      /* the way replaced next in a full set */
 };
 
 void answer_worker_init(struct answer_worker *aw);

@@ -65,6 +65,7 @@ struct config {
 	char *user, *group, *chroot; /* privilege drop after binding, or NULL */
 	unsigned query_log_rate;     /* sampled query log: lines/s, 0 = off */
 	unsigned query_log_sample;   /* log 1 in N queries (before the bound) */
+	bool answer_cache;           /* per-thread cache of whole responses */
 
 	/* geoip */
 	char **geoip_databases;

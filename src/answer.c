@@ -69,7 +69,7 @@ struct resp {
 	/* for the answer cache: the service decisions made, the last one's
 	 * outcome, and whether anything else keeps the response out */
 	unsigned nsvc;
-	bool svc_net_wide;        /* the decision holds for the client's key network */
+	bool svc_hashed;          /* the client's network hash decided it */
 	bool svc_fail_open;
 	uint16_t svc_region;
 	uint32_t svc_index;
@@ -573,18 +573,21 @@ static struct rank_entry *rank_for(struct resp *r, const struct service *svc,
 /* Does the service decision just made hold for every client of the key
  * network (IPv4 /24, IPv6 /56, as the GeoIP cache)? Only then may the
  * answer cache keep it for that network. */
-static bool net_wide(const struct resp *r, bool hashed, unsigned hprefix)
+static bool net_wide(const struct resp *r)
 {
 	if (!r->cfamily)
 		return false;
 	unsigned kbits = r->cfamily == 2 ? ANSWER_GEO_CACHE_V6 : ANSWER_GEO_CACHE_V4;
-	if (hashed && hprefix > kbits)
+	unsigned hprefix = r->cfamily == 2 ? r->set->hash_ipv6_prefix : r->set->hash_ipv4_prefix;
+	if (r->svc_hashed && hprefix > kbits)
 		return false;
 	if (r->reserved)
 		return r->reserved_prefix <= kbits;
 	if (r->match.prefix > kbits)
 		return false;
 	/* a longer reserved network (::1/128) would be answered otherwise */
+	if (!may_be_reserved(r->cfamily, r->caddr[0]))
+		return true;
 	for (size_t i = 0; i < ARRAY_SIZE(reserved_nets); i++) {
 		const struct reserved_net *n = &reserved_nets[i];
 		if (n->family == r->cfamily && n->bits > kbits &&
@@ -619,7 +622,7 @@ static int answer_service(struct resp *r, const struct service *svc, const uint8
 	r->svc_index = (uint32_t)svc->index;
 	r->svc_region = (uint16_t)ch_out.sr->region;
 	r->svc_fail_open = ch_out.fail_open;
-	r->svc_net_wide = net_wide(r, ch_out.hashed, hprefix);
+	r->svc_hashed = ch_out.hashed;
 	uint32_t ttl = svc->ttl;
 	if (set->service_ttl_cap && ttl > set->service_ttl_cap)
 		ttl = set->service_ttl_cap;
@@ -1071,9 +1074,11 @@ static const struct resp_cache_entry *rcache_probe(const struct resp *r, uint32_
 static const struct resp_cache_entry *rcache_find(struct resp *r, uint32_t hash)
 {
 	uint16_t qt = r->q->qtype;
+	if (qt != TYPE_A && qt != TYPE_AAAA && qt != TYPE_CNAME)
+		return rcache_probe(r, hash, 0, 0); /* no service answers it */
 	bool geo_first = r->aw->rkind[hash & (ANSWER_RKIND - 1)] == 2;
 	const struct resp_cache_entry *e = geo_first ? NULL : rcache_probe(r, hash, 0, 0);
-	if (e || (qt != TYPE_A && qt != TYPE_AAAA && qt != TYPE_CNAME))
+	if (e)
 		return e;
 	client_address(r);
 	if (r->cfamily) {
@@ -1082,8 +1087,8 @@ static const struct resp_cache_entry *rcache_find(struct resp *r, uint32_t hash)
 		rcache_client(r, &client, &ctag);
 		e = rcache_probe(r, hash, client, ctag);
 	}
-	if (!e && geo_first) /* the hint is per hash: the name may be static */
-		e = rcache_probe(r, hash, 0, 0);
+	/* after a geo hint no static probe: a static name that shares the
+	 * hint's slot is answered afresh, and its store resets the hint */
 	return e;
 }
 
@@ -1132,15 +1137,21 @@ static void rcache_store(struct resp *r, uint32_t hash)
 	const struct query *q = r->q;
 	size_t body = r->w.len - r->question_end;
 	if (r->nocache || r->rcode != RCODE_NOERROR || (r->flags & DNS_FLAG_TC) ||
-	    r->nsvc > 1 || (r->nsvc && !r->svc_net_wide) || body > ANSWER_RCACHE_BODY)
+	    r->nsvc > 1 || body > ANSWER_RCACHE_BODY || (r->nsvc && !net_wide(r)))
 		return;
 	uint64_t client = 0;
 	uint16_t ctag = 0;
 	if (r->nsvc)
 		rcache_client(r, &client, &ctag);
 	struct resp_cache_entry *e = rcache_set(r->aw, hash, q->qtype, client, ctag);
-	/* the newest first, the oldest goes */
-	memmove(e + 1, e, (ANSWER_RESP_WAYS - 1) * sizeof(*e));
+	/* a way that is empty or stale, else each in turn */
+	unsigned way = 0;
+	while (way < ANSWER_RESP_WAYS && e[way].qname_len &&
+	       e[way].generation == r->set->generation)
+		way++;
+	if (way == ANSWER_RESP_WAYS)
+		way = r->aw->rcache_turn++ % ANSWER_RESP_WAYS;
+	e += way;
 	e->generation = r->set->generation;
 	e->health = r->nsvc && r->health ? r->health->generation : 0;
 	e->client = client;
@@ -1158,9 +1169,12 @@ static void rcache_store(struct resp *r, uint32_t hash)
 	e->scope = r->ecs_scope;
 	e->aa = r->flags & DNS_FLAG_AA;
 	e->fail_open = r->svc_fail_open;
-	memcpy(e->lname, q->lname, (q->qname_len + 7u) & ~7u); /* with its padding */
+	/* the whole array (the name, its padding and what follows in lname):
+	 * a copy of constant size is a few moves, not a call */
+	memcpy(e->lname, q->lname, sizeof(e->lname));
 	memcpy(e->body, r->w.buf + r->question_end, body);
-	r->aw->rkind[q->word_hash & (ANSWER_RKIND - 1)] = r->nsvc ? 2 : 1;
+	if (q->qtype == TYPE_A || q->qtype == TYPE_AAAA || q->qtype == TYPE_CNAME)
+		r->aw->rkind[q->word_hash & (ANSWER_RKIND - 1)] = r->nsvc ? 2 : 1;
 }
 
 size_t answer_query(const struct zonedb *db, const struct answer_settings *set,
@@ -1241,8 +1255,8 @@ size_t answer_query(const struct zonedb *db, const struct answer_settings *set,
 		r.rcode = RCODE_REFUSED;
 	} else {
 		/* the answer cache: for a question it can hold */
-		bool cacheable = aw->rcache && db && q.qtype != TYPE_ANY &&
-				 q.qname_len <= ANSWER_RCACHE_NAME;
+		bool cacheable = aw->rcache && !set->answer_cache_off && db &&
+				 q.qtype != TYPE_ANY && q.qname_len <= ANSWER_RCACHE_NAME;
 		uint32_t hash = q.word_hash;
 		const struct resp_cache_entry *hit = cacheable ? rcache_find(&r, hash) : NULL;
 		if (hit && rcache_replay(&r, hit))

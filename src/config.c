@@ -158,7 +158,8 @@ static void load_server(struct jcheck *c, struct config *cfg, json_t *o)
 	static const char *const keys[] = {
 		"listen", "workers", "nsid", "udp_payload", "tcp_idle_timeout",
 		"tcp_max_connections", "tcp_max_message", "tcp_max_per_client", "tcp_max_lifetime", "log_level", "syslog",
-		"user", "group", "chroot", "query_log_rate", "query_log_sample", NULL};
+		"user", "group", "chroot", "query_log_rate", "query_log_sample", "answer_cache",
+		NULL};
 	jc_check_keys(c, o, keys);
 	json_t *lv = json_object_get(o, "listen");
 	if (lv && !json_is_string(lv) && !json_is_array(lv)) {
@@ -225,6 +226,7 @@ static void load_server(struct jcheck *c, struct config *cfg, json_t *o)
 	/* user, group, chroot: applied by main after the sockets are bound */
 	jc_get_uint(c, o, "query_log_rate", 0, 100000, &cfg->query_log_rate);
 	jc_get_uint(c, o, "query_log_sample", 1, 1000000, &cfg->query_log_sample);
+	jc_get_bool(c, o, "answer_cache", &cfg->answer_cache);
 	jc_get_str(c, o, "user", &cfg->user);
 	jc_get_str(c, o, "group", &cfg->group);
 	jc_get_str(c, o, "chroot", &cfg->chroot);
@@ -393,6 +395,7 @@ static void set_defaults(struct config *cfg)
 	}
 	cfg->udp_payload = 1232;
 	cfg->query_log_sample = 1;
+	cfg->answer_cache = true;
 	cfg->tcp_idle_timeout = 10;
 	cfg->tcp_max_connections = 1000;
 	cfg->http_max_connections = 32;

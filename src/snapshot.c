@@ -70,6 +70,7 @@ struct snapshot *snapshot_build(const struct config *cfg, uint64_t generation,
 		s->nsid_len = (uint16_t)cfg->nsid_len;
 	}
 	s->ecs_enabled = cfg->ecs_enabled;
+	s->answer_cache_off = !cfg->answer_cache;
 	s->tcp_idle_timeout = (uint16_t)cfg->tcp_idle_timeout;
 	s->service_ttl_cap = cfg->health_cap_ttl ? cfg->health_interval : 0;
 	s->hash_ipv4_prefix = (uint8_t)cfg->hash_ipv4_prefix;

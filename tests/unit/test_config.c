@@ -91,6 +91,7 @@ START_TEST(test_defaults)
 	ck_assert_ptr_null(cfg->nsid);
 	ck_assert_ptr_null(cfg->log_level);
 	ck_assert(!cfg->log_syslog);
+	ck_assert(cfg->answer_cache);
 	ck_assert(cfg->ecs_enabled);
 	ck_assert_uint_eq(cfg->necs_trusted, 0);
 	ck_assert(!cfg->ecs_trusted_set);
@@ -126,7 +127,8 @@ START_TEST(test_parsed_values)
 		"    \"tcp_max_connections\": 50,\n"
 		"    \"tcp_max_message\": 4096,\n"
 		"    \"log_level\": \"info\",\n"
-		"    \"syslog\": true\n"
+		"    \"syslog\": true,\n"
+		"    \"answer_cache\": false\n"
 		"  },\n"
 		"  \"ecs\": {\"enabled\": false, \"trusted\": [\"192.0.2.0/24\", \"2001:db8::/32\"],\n"
 		"          \"hash_ipv4_prefix\": 20, \"hash_ipv6_prefix\": 48},\n"
@@ -162,6 +164,7 @@ START_TEST(test_parsed_values)
 	ck_assert_uint_eq(cfg->tcp_max_message, 4096);
 	ck_assert_str_eq(cfg->log_level, "info");
 	ck_assert(cfg->log_syslog);
+	ck_assert(!cfg->answer_cache);
 	ck_assert(!cfg->ecs_enabled);
 	ck_assert(cfg->ecs_trusted_set);
 	ck_assert_uint_eq(cfg->hash_ipv4_prefix, 20);

@@ -1839,6 +1839,15 @@ START_TEST(test_answer_cache)
 		done(&a);
 	}
 	ck_assert_uint_eq(c->answer_cache_hit, 7);
+	/* server.answer_cache false: nothing replayed */
+	settings.answer_cache_off = true;
+	a = ask("static.example.com", LDNS_RR_TYPE_A, NO_ECS);
+	ck_assert_str_eq(a.answer, "192.0.2.80");
+	done(&a);
+	expect_answer("www.example.com", LDNS_RR_TYPE_A, ECS4(24, "100.0.1.0"), "198.51.100.10",
+		      16);
+	ck_assert_uint_eq(c->answer_cache_hit, 7);
+	settings.answer_cache_off = false;
 }
 END_TEST
 

@@ -34,10 +34,13 @@
 #                             write DIR/<server>/ and print one line: the
 #                             command that runs the server in the foreground
 #                             (absolute paths; run it from the repository top)
-#   bench_conf_svc10k DIR PORT
+#   bench_conf_svc10k DIR PORT [nocache]
 #                             geodnsd with the bench zone and also svc.test:
 #                             10,000 services s0..s9999, each over 8 of 50
-#                             regions (the scale test); prints the command
+#                             regions (the scale test); prints the command;
+#                             nocache: with server.answer_cache false
+#   bench_conf_svc10k_nc DIR PORT
+#                             the same with nocache
 #   bench_verify SERVER PORT  check the answers with dig; 0 when right, else
 #                             1 and a one-line reason on stderr
 #   bench_wait SERVER PORT [SECONDS]
@@ -222,7 +225,9 @@ bench_conf_geodnsd() {
 # NSD: the static zone, www static
 
 bench_conf_svc10k() {
-	if [ -z "$1" ] || [ -z "$2" ]; then echo "usage: bench_conf_svc10k DIR PORT" >&2; return 2; fi
+	if [ -z "$1" ] || [ -z "$2" ]; then echo "usage: bench_conf_svc10k DIR PORT [nocache]" >&2; return 2; fi
+	_b_cache=true
+	[ "${3:-}" = nocache ] && _b_cache=false
 	_b_dir=$(_bench_abs "$1") || return 1
 	_b_top=$(_bench_top) || return 1
 	mkdir -p "$_b_dir/svc10k" || return 1
@@ -230,7 +235,7 @@ bench_conf_svc10k() {
 	# 50 regions: the bench's three (www uses them) and r03..r49 spread
 	# over the globe; service sN lists regions (7N + 13k) mod 50, k = 0..7,
 	# each with its own address, the first one as the fallback.
-	LC_ALL=C awk -v port="$2" -v dir="$_b_dir" -v s="$_b_s" 'BEGIN {
+	LC_ALL=C awk -v port="$2" -v dir="$_b_dir" -v s="$_b_s" -v cache="$_b_cache" 'BEGIN {
 		name[0] = "us-east"; lat[0] = 38.9; lon[0] = -77.0
 		name[1] = "eu-west"; lat[1] = 53.3; lon[1] = -6.3
 		name[2] = "ap-south"; lat[2] = 1.35; lon[2] = 103.8
@@ -240,7 +245,7 @@ bench_conf_svc10k() {
 			lon[i] = -175 + (i * 71) % 350
 		}
 		cf = s "/geodnsd.conf"
-		printf "{\n  \"server\": { \"listen\": [\"127.0.0.1:%s\"], \"workers\": 1, \"log_level\": \"info\" },\n", port > cf
+		printf "{\n  \"server\": { \"listen\": [\"127.0.0.1:%s\"], \"workers\": 1, \"log_level\": \"info\", \"answer_cache\": %s },\n", port, cache > cf
 		printf "  \"geoip\": { \"database\": \"%s/geo.mmdb\" },\n  \"regions\": {\n", dir > cf
 		for (i = 0; i < 50; i++)
 			printf "    \"%s\": { \"location\": [%.2f, %.2f] }%s\n", name[i], lat[i], lon[i], i < 49 ? "," : "" > cf
@@ -261,6 +266,10 @@ bench_conf_svc10k() {
 		print "}" > j
 	}' || return 1
 	printf '%s -f -c %s\n' "$_b_top/src/geodnsd" "$_b_s/geodnsd.conf"
+}
+
+bench_conf_svc10k_nc() {
+	bench_conf_svc10k "$1" "$2" nocache
 }
 
 bench_conf_nsd() {
@@ -480,7 +489,7 @@ bench_verify() {
 		echo "$1: $_b_fail" >&2
 		return 1
 	fi
-	if [ "$1" = svc10k ]; then
+	if [ "$1" = svc10k ] || [ "$1" = svc10k_nc ]; then
 		# s0's closest region to New York is us-east, its first address
 		_b_got=$(_bench_dig "$2" +short +subnet=20.0.5.0/24 s0.svc.test A)
 		if [ "$_b_got" != 10.0.0.0 ]; then
