@@ -39,6 +39,26 @@ check_cmd "25 queries: every counter moved by 25" echo "$((a1 - a0)) $((w1 - w0)
 25 25 25
 EOF2
 
+# --- the answer cache: 25 static questions, all answered right; every
+# one is a replay but the first on each of the two UDP threads
+hits='geodnsd_answer_cache_hits_total'
+h0=$(metric "$hits")
+i=0
+while [ $i -lt 25 ]; do
+	dig @127.0.0.1 -p "$PORT" +norec +tries=1 +time=2 +short static.example.com A
+	i=$((i + 1))
+done >"$TMP/static.out"
+h1=$(metric "$hits")
+check_cmd "25 static answers" sh -c "sort '$TMP/static.out' | uniq -c | sed 's/^ *//'" <<'EOF2'
+25 192.0.2.80
+EOF2
+d=$((h1 - h0))
+if [ $d -ge 23 ] && [ $d -le 25 ]; then
+	pass "answer cache replayed $d of 25"
+else
+	fail "answer cache replayed $d of 25, expected 23..25"
+fi
+
 scrape >"$TMP/metrics.txt"
 check_cmd "promtool check metrics accepts the exposition" sh -c "promtool check metrics <'$TMP/metrics.txt'" </dev/null
 grep -q '^geodnsd_build_info{version="[0-9.]*"} 1$' "$TMP/metrics.txt" &&
