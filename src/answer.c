@@ -570,6 +570,35 @@ static struct rank_entry *rank_for(struct resp *r, const struct service *svc,
 	return e;
 }
 
+/* A geo answer counted: in all, per (service, region), fail-open, ECS used;
+ * and its region for the query log. The same for a computed answer and one
+ * replayed from the answer cache. */
+static void count_geo_answer(struct resp *r, uint32_t service, uint16_t region,
+			     bool fail_open)
+{
+	const struct answer_settings *set = r->set;
+	struct answer_counters *ctr = &r->aw->counters;
+	CTR_INC(ctr->geo_answers);
+	if (set->svc_answers && r->aw->id < set->nworkers_max) {
+		size_t base = (size_t)r->aw->id * set->nservices + service;
+		CTR_INC(set->svc_answers[base * set->regions->n + region]);
+		if (r->aw->want_info)
+			r->aw->info.region = region;
+		if (fail_open)
+			CTR_INC(set->svc_fail_open[base]);
+	}
+	if (fail_open)
+		CTR_INC(ctr->fail_open);
+	if (r->use_ecs)
+		CTR_INC(ctr->ecs_used);
+}
+
+/* The question types a service name answers (ANY only over TCP). */
+static inline bool service_qtype(uint16_t qt)
+{
+	return qt == TYPE_A || qt == TYPE_AAAA || qt == TYPE_CNAME;
+}
+
 /* Does the service decision just made hold for every client of the key
  * network (IPv4 /24, IPv6 /56, as the GeoIP cache)? Only then may the
  * answer cache keep it for that network. */
@@ -626,21 +655,8 @@ static int answer_service(struct resp *r, const struct service *svc, const uint8
 	uint32_t ttl = svc->ttl;
 	if (set->service_ttl_cap && ttl > set->service_ttl_cap)
 		ttl = set->service_ttl_cap;
-	struct answer_counters *ctr = &r->aw->counters;
-	CTR_INC(ctr->geo_answers);
-	if (set->svc_answers && r->aw->id < set->nworkers_max) {
-		size_t nreg = set->regions->n;
-		size_t base = (size_t)r->aw->id * set->nservices + svc->index;
-		CTR_INC(set->svc_answers[base * nreg + ch_out.sr->region]);
-		if (r->aw->want_info)
-			r->aw->info.region = ch_out.sr->region;
-		if (ch_out.fail_open)
-			CTR_INC(set->svc_fail_open[base]);
-	}
-	if (ch_out.fail_open)
-		CTR_INC(ctr->fail_open);
+	count_geo_answer(r, r->svc_index, r->svc_region, r->svc_fail_open);
 	if (r->use_ecs) {
-		CTR_INC(ctr->ecs_used);
 		unsigned scope = r->reserved ? r->reserved_prefix : r->match.prefix;
 		if (ch_out.hashed && scope < hprefix)
 			scope = hprefix;
@@ -739,8 +755,7 @@ static int resolve(struct resp *r, const struct zonedb *db, const struct zone *z
 			/* LK_EXACT or LK_WILDCARD: n holds the data */
 			uint16_t qt = q->qtype;
 			if ((n->flags & NODE_SERVICE) &&
-			    (qt == TYPE_A || qt == TYPE_AAAA || qt == TYPE_CNAME ||
-			     (qt == TYPE_ANY && r->tcp))) {
+			    (service_qtype(qt) || (qt == TYPE_ANY && r->tcp))) {
 				if (qt == TYPE_ANY) {
 					/* TCP ANY: both families (or the CNAME), then the
 					 * static data */
@@ -1073,8 +1088,7 @@ static const struct resp_cache_entry *rcache_probe(const struct resp *r, uint32_
  * first; for the types a service answers, a geo one for the client. */
 static const struct resp_cache_entry *rcache_find(struct resp *r, uint32_t hash)
 {
-	uint16_t qt = r->q->qtype;
-	if (qt != TYPE_A && qt != TYPE_AAAA && qt != TYPE_CNAME)
+	if (!service_qtype(r->q->qtype))
 		return rcache_probe(r, hash, 0, 0); /* no service answers it */
 	bool geo_first = r->aw->rkind[hash & (ANSWER_RKIND - 1)] == 2;
 	const struct resp_cache_entry *e = geo_first ? NULL : rcache_probe(r, hash, 0, 0);
@@ -1112,21 +1126,8 @@ static bool rcache_replay(struct resp *r, const struct resp_cache_entry *e)
 	if (!e->ctag)
 		return true;
 	/* a geo answer counts as answer_service counts it */
-	const struct answer_settings *set = r->set;
 	count_ecs_ignored(r);
-	CTR_INC(ctr->geo_answers);
-	if (set->svc_answers && r->aw->id < set->nworkers_max) {
-		size_t base = (size_t)r->aw->id * set->nservices + e->service;
-		CTR_INC(set->svc_answers[base * set->regions->n + e->region]);
-		if (r->aw->want_info)
-			r->aw->info.region = e->region;
-		if (e->fail_open)
-			CTR_INC(set->svc_fail_open[base]);
-	}
-	if (e->fail_open)
-		CTR_INC(ctr->fail_open);
-	if (r->use_ecs)
-		CTR_INC(ctr->ecs_used);
+	count_geo_answer(r, e->service, e->region, e->fail_open);
 	return true;
 }
 
@@ -1173,8 +1174,8 @@ static void rcache_store(struct resp *r, uint32_t hash)
 	 * a copy of constant size is a few moves, not a call */
 	memcpy(e->lname, q->lname, sizeof(e->lname));
 	memcpy(e->body, r->w.buf + r->question_end, body);
-	if (q->qtype == TYPE_A || q->qtype == TYPE_AAAA || q->qtype == TYPE_CNAME)
-		r->aw->rkind[q->word_hash & (ANSWER_RKIND - 1)] = r->nsvc ? 2 : 1;
+	if (service_qtype(q->qtype))
+		r->aw->rkind[hash & (ANSWER_RKIND - 1)] = r->nsvc ? 2 : 1;
 }
 
 size_t answer_query(const struct zonedb *db, const struct answer_settings *set,
