@@ -38,6 +38,7 @@ struct answer_settings {
 	const struct region_table *regions;
 	uint64_t generation;       /* of the snapshot, for the worker caches */
 	bool answer_cache_off;     /* no whole responses kept or replayed */
+	bool soa_template_off;     /* tests: negative SOAs through the general writer */
 	struct rrl_config rrl;     /* rate 0: off */
 	const struct cookie_secrets *cookies; /* NULL: DNS cookies off */
 	/* answers per [worker][service index][region], owned by the snapshot */

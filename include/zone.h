@@ -59,6 +59,27 @@ struct node {
 	const void *service;   /* struct service when NODE_SERVICE */
 };
 
+/* The SOA record as the authority section of a negative answer that
+ * directly follows the question: owner, MNAME and RNAME compressed as
+ * wire_put_name() would against a question ending in the apex, with each
+ * compression pointer's offset fixed up per answer. */
+#define ZONE_SOA_FIX_MAX 3
+struct soa_template {
+	const uint8_t *wire;   /* NULL: none (the root zone, a malformed SOA) */
+	uint16_t len;
+	uint8_t nfix;
+	struct {
+		uint16_t at;     /* the pointer's place in wire */
+		uint16_t base;   /* its target, from the apex in the question or
+				  * from the record's start */
+		bool in_record;
+	} fix[ZONE_SOA_FIX_MAX];
+	/* MNAME's and RNAME's label directly under the apex (length octet
+	 * first), or an empty label when not below it: a question with that
+	 * label there shares more than the apex with them */
+	uint8_t under[2][64];
+};
+
 struct zone {
 	char *origin_str;      /* presentation form, with trailing dot */
 	uint8_t origin[255];   /* lower-case wire form */
@@ -69,6 +90,7 @@ struct zone {
 	uint32_t neg_ttl;      /* min(SOA TTL, SOA MINIMUM), RFC 2308 */
 	struct node *apex;
 	const struct rrset *soa;
+	struct soa_template neg_soa;
 	struct node **table;   /* open addressing, power-of-two size */
 	size_t mask;
 	size_t nnodes;

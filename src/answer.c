@@ -212,6 +212,34 @@ static int put_additional(struct resp *r)
 
 static int put_soa(struct resp *r, const struct zone *z)
 {
+	/* The zone's rendered record (struct soa_template) when it directly
+	 * follows the question, so the names before it are the question's
+	 * (z is then its zone), and the question shares no more than the apex
+	 * with MNAME or RNAME: the octets put_rr would write. */
+	const struct soa_template *t = &z->neg_soa;
+	const struct query *q = r->q;
+	struct wire_writer *w = &r->w;
+	if (t->wire && !r->set->soa_template_off && r->an == 0 && r->ns == 0 &&
+	    w->ncomp == q->nlabels && w->len + t->len < 0x4000) {
+		unsigned below = q->nlabels - z->labels;
+		if (below > 0) {
+			const uint8_t *l = q->lname + q->label_off[below - 1];
+			for (int i = 0; i < 2; i++)
+				if (t->under[i][0] == *l && memcmp(l + 1, t->under[i] + 1, *l) == 0)
+					goto general;
+		}
+		size_t start = w->len;
+		if (wire_put(w, t->wire, t->len) < 0)
+			return GD_ESPACE;
+		size_t apex = DNS_HEADER_LEN + q->label_off[below];
+		for (unsigned i = 0; i < t->nfix; i++)
+			wr16(w->buf + start + t->fix[i].at,
+			     (uint16_t)(0xC000 | ((t->fix[i].in_record ? start : apex) +
+						 t->fix[i].base)));
+		r->ns++;
+		return GD_OK;
+	}
+general:
 	return put_rrset(r, z->origin, z->soa, z->neg_ttl, &r->ns);
 }
 

@@ -568,6 +568,76 @@ static void render_rrset(struct zone *z, struct rrset *rs, size_t rdata_bytes)
 	}
 }
 
+/* The label of name directly under the apex, if name is below it. */
+static void label_under_apex(const struct zone *z, const uint8_t *name, uint8_t out[64])
+{
+	out[0] = 0;
+	unsigned labels = wire_name_labels(name);
+	if (labels <= z->labels)
+		return;
+	const uint8_t *p = name;
+	for (unsigned i = 0; i + 1 < labels - z->labels; i++)
+		p += *p + 1;
+	if (wire_name_len(p + *p + 1, WIRE_NAME_MAX) == z->origin_len &&
+	    memcmp(p + *p + 1, z->origin, z->origin_len) == 0)
+		memcpy(out, p, *p + 1u);
+}
+
+/* Render the negative answer's SOA record (struct soa_template): through
+ * wire_put_name after a question that is the apex alone, then note where
+ * each compression pointer went. */
+static void render_neg_soa(struct zone *z)
+{
+	struct soa_template *t = &z->neg_soa;
+	memset(t, 0, sizeof(*t));
+	if (z->labels == 0)
+		return; /* the root's owner is never a pointer */
+	const struct rrset *soa = z->soa;
+	uint8_t buf[DNS_HEADER_LEN + WIRE_NAME_MAX + 10 + 2 * WIRE_NAME_MAX + 20];
+	struct wire_writer w;
+	wire_writer_init(&w, buf, sizeof(buf));
+	memset(buf, 0, DNS_HEADER_LEN);
+	w.len = DNS_HEADER_LEN;
+	if (wire_put_name(&w, z->origin, true) < 0)
+		return;
+	size_t start = w.len;
+	const uint8_t *rd = soa->rdata + 2;
+	size_t rdlen = rd16(soa->rdata);
+	size_t l1 = wire_name_len(rd, rdlen);
+	if (wire_put_name(&w, z->origin, true) < 0 || wire_put16(&w, TYPE_SOA) < 0 ||
+	    wire_put16(&w, CLASS_IN) < 0 || wire_put32(&w, z->neg_ttl) < 0 ||
+	    wire_put16(&w, 0) < 0)
+		return;
+	size_t rdata_at = w.len;
+	if (wire_put_name(&w, rd, true) < 0 || wire_put_name(&w, rd + l1, true) < 0 ||
+	    wire_put(&w, rd + rdlen - 20, 20) < 0)
+		return;
+	wr16(buf + rdata_at - 2, (uint16_t)(w.len - rdata_at));
+	/* the pointers: the owner's, and at most one ending each name */
+	size_t at[3] = {start, 0, 0};
+	size_t p = rdata_at;
+	for (int i = 1; i < 3; i++) {
+		while (buf[p] && (buf[p] & 0xC0) != 0xC0)
+			p += buf[p] + 1u;
+		at[i] = p;
+		p += buf[p] ? 2 : 1;
+	}
+	for (int i = 0; i < 3; i++) {
+		if ((buf[at[i]] & 0xC0) != 0xC0)
+			continue;
+		size_t target = rd16(buf + at[i]) & 0x3FFF;
+		bool in_record = target >= start;
+		t->fix[t->nfix].at = (uint16_t)(at[i] - start);
+		t->fix[t->nfix].base = (uint16_t)(target - (in_record ? start : DNS_HEADER_LEN));
+		t->fix[t->nfix].in_record = in_record;
+		t->nfix++;
+	}
+	t->len = (uint16_t)(w.len - start);
+	t->wire = arena_dup(&z->arena, buf + start, t->len);
+	label_under_apex(z, rd, t->under[0]);
+	label_under_apex(z, rd + l1, t->under[1]);
+}
+
 /* Find or create the node for lname and all its ancestors up to the apex. */
 static struct node *ensure_node(struct zone *z, const uint8_t *lname, size_t len)
 {
@@ -749,6 +819,7 @@ static void validate(struct loader *ld)
 			uint32_t minimum = rd32(rd + l1 + l2 + 16);
 			z->neg_ttl = soa->ttl < minimum ? soa->ttl : minimum;
 			z->soa = soa;
+			render_neg_soa(z);
 		}
 	}
 	if (!node_rrset(z->apex, TYPE_NS)) {

@@ -4,11 +4,15 @@
  */
 #include "answer.h"
 #include "diag.h"
+#include "gd.h"
 #include "unit.h"
 #include "wire.h"
 #include "zone.h"
 
 #include <ldns/ldns.h>
+#include <ctype.h>
+#include <string.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 static struct zonedb *db;
@@ -356,6 +360,117 @@ START_TEST(test_compression)
 }
 END_TEST
 
+/* The negative answer's SOA from the zone's template (struct
+ * soa_template) is, octet for octet, what the general writer makes: SOAs
+ * whose names are under the apex, outside it, equal to it or to each
+ * other, asked about names that share labels with them or not, in any
+ * case, and names with more labels than the writer tracks. */
+START_TEST(test_negative_soa_template)
+{
+	static const char *zones[][2] = {
+		{"a.test", "ns1.a.test. hostmaster.a.test."},
+		{"b.test", "ns.other.test. host.other.test."},
+		{"c.example", "c.example. c.example."},
+		{"d.test", "ns1.d.test. ns1.d.test."},
+		{"deep.e.test", "x.y.deep.e.test. hostmaster.y.deep.e.test."},
+		{"f.org", "ns.f.net. root.f.org."},
+	};
+	struct diag d = {0};
+	struct zone **zs = calloc(ARRAY_SIZE(zones), sizeof(*zs));
+	char text[512], file[64];
+	for (size_t i = 0; i < ARRAY_SIZE(zones); i++) {
+		snprintf(text, sizeof(text),
+			 "$ORIGIN %s.\n$TTL 600\n@ 300 IN SOA %s 1 7200 900 1209600 60\n"
+			 "@ IN NS ns1\nns1 IN A 192.0.2.1\nx.y IN A 192.0.2.2\n",
+			 zones[i][0], zones[i][1]);
+		snprintf(file, sizeof(file), "neg%zu.zone", i);
+		struct zone_config zc = {.origin = zones[i][0],
+					 .file = unit_write_file(file, text)};
+		zs[i] = zone_load(&zc, &d);
+		ck_assert_msg(zs[i] != NULL, "%s", zones[i][0]);
+		ck_assert_ptr_nonnull(zs[i]->neg_soa.wire);
+	}
+	struct zonedb *ndb = zonedb_build(zs, ARRAY_SIZE(zones), &d);
+	ck_assert_ptr_nonnull(ndb);
+	diag_free(&d);
+
+	/* one by hand: NXDOMAIN for nx.a.test, the apex at offset 15 */
+	static const uint8_t soa_a[] = {
+		0xC0, 15, 0, 6, 0, 1, 0, 0, 0, 60, 0, 39,
+		3, 'n', 's', '1', 0xC0, 15,
+		10, 'h', 'o', 's', 't', 'm', 'a', 's', 't', 'e', 'r', 0xC0, 15,
+		0, 0, 0, 1, 0, 0, 0x1C, 0x20, 0, 0, 0x03, 0x84, 0, 0x12, 0x75, 0, 0, 0, 0, 60};
+	static uint8_t out1[ANSWER_BUF_SIZE], out2[ANSWER_BUF_SIZE];
+	uint8_t q[600];
+	static const uint8_t nxq[] = {0x12, 0x34, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0,
+				      2, 'n', 'x', 1, 'a', 4, 't', 'e', 's', 't', 0, 0, 1, 0, 1};
+	struct answer_request req = {.pkt = nxq, .len = sizeof(nxq)};
+	settings.answer_cache_off = true;
+	size_t l1 = answer_query(ndb, &settings, &req, out1, sizeof(out1), &worker);
+	ck_assert_uint_eq(l1, sizeof(nxq) + sizeof(soa_a));
+	ck_assert_uint_eq(out1[3] & 0xF, LDNS_RCODE_NXDOMAIN);
+	ck_assert_mem_eq(out1 + sizeof(nxq), soa_a, sizeof(soa_a));
+
+	/* names under each apex: apex, new label, the SOA names' labels, in
+	 * other case, and 100 labels (beyond WIRE_COMP_MAX) */
+	static const char *prefixes[] = {"", "nx.", "ns1.", "NS1.", "hostmaster.", "HostMaster.",
+					 "a.b.hostmaster.", "y.", "x.y.", "q.x.Y.", "ns.", "root.",
+					 "host.", "deep.", "x.", "LONG"};
+	static const uint16_t types[] = {LDNS_RR_TYPE_A, LDNS_RR_TYPE_TXT, LDNS_RR_TYPE_MX,
+					 LDNS_RR_TYPE_SOA};
+	char name[600];
+	unsigned compared = 0;
+	for (size_t z = 0; z < ARRAY_SIZE(zones); z++)
+		for (size_t p = 0; p < ARRAY_SIZE(prefixes); p++)
+			for (size_t t = 0; t < ARRAY_SIZE(types); t++)
+				for (int mode = 0; mode < 3; mode++) {
+					name[0] = '\0';
+					if (strcmp(prefixes[p], "LONG") == 0)
+						for (int k = 0; k < 100; k++)
+							strcat(name, "l.");
+					else
+						strcat(name, prefixes[p]);
+					strcat(name, zones[z][0]);
+					if (p % 2)
+						for (char *c = name; *c; c++)
+							*c = (char)(c - name) % 3 ? *c : (char)toupper(*c);
+					ldns_pkt *lq = NULL;
+					ck_assert_int_eq(ldns_pkt_query_new_frm_str(&lq, name, types[t],
+										     LDNS_RR_CLASS_IN, 0),
+							 LDNS_STATUS_OK);
+					if (mode > 0) {
+						ldns_pkt_set_edns_udp_size(lq, 1232);
+						ldns_pkt_set_edns_data(
+							lq, ldns_rdf_new_frm_data(LDNS_RDF_TYPE_UNKNOWN,
+										  0, ""));
+					}
+					uint8_t *wire;
+					size_t ql;
+					ck_assert_int_eq(ldns_pkt2wire(&wire, lq, &ql), LDNS_STATUS_OK);
+					ldns_pkt_free(lq);
+					ck_assert_uint_le(ql, sizeof(q));
+					memcpy(q, wire, ql);
+					free(wire);
+					req = (struct answer_request){.pkt = q, .len = ql,
+								      .tcp = mode == 2};
+					settings.soa_template_off = false;
+					l1 = answer_query(ndb, &settings, &req, out1, sizeof(out1),
+							  &worker);
+					settings.soa_template_off = true;
+					size_t l2 = answer_query(ndb, &settings, &req, out2,
+								 sizeof(out2), &worker);
+					settings.soa_template_off = false;
+					ck_assert_msg(l1 > 0 && l1 == l2 && memcmp(out1, out2, l1) == 0,
+						      "%s type %u mode %d: %zu vs %zu octets", name,
+						      types[t], mode, l1, l2);
+					compared += rd16(out1 + 8) > 0; /* an authority */
+				}
+	ck_assert_uint_gt(compared, 500);
+	settings.answer_cache_off = false;
+	zonedb_free(ndb);
+}
+END_TEST
+
 START_TEST(test_edns_badvers_and_nsid)
 {
 	ldns_pkt *q = NULL;
@@ -444,6 +559,7 @@ Suite *answer_suite(void)
 	tcase_add_test(tc, test_any);
 	tcase_add_test(tc, test_truncation);
 	tcase_add_test(tc, test_compression);
+	tcase_add_test(tc, test_negative_soa_template);
 	tcase_add_test(tc, test_edns_badvers_and_nsid);
 	tcase_add_test(tc, test_header_rules);
 	suite_add_tcase(s, tc);
