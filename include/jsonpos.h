@@ -27,6 +27,15 @@ bool jsonpos_find(const char *text, size_t len, const struct json_path_elem *pat
 		  size_t depth, bool want_key, int *line, int *column);
 
 /*
+ * For the first n elements of the array at path (depth elements, as for
+ * jsonpos_find), the position of the value of each one's member key (the
+ * first such member), in one pass over the array: 0 and 0 where an
+ * element is not an object or has no such member.
+ */
+void jsonpos_array_values(const char *text, size_t len, const struct json_path_elem *path,
+			  size_t depth, const char *key, size_t n, int *line, int *column);
+
+/*
  * The members of the root object, each with the position of its key, in one
  * pass (for files of many members, where a jsonpos_find per member would
  * rescan the text each time). Sorted by key; returns the count and sets *out

@@ -319,35 +319,72 @@ static void load_regions(struct jcheck *c, struct config *cfg, json_t *o)
 	}
 }
 
-/* Zone origins compared as names: case-insensitive, trailing dot optional. */
-static bool origin_equal(const char *a, const char *b);
+
+struct zone_key {
+	const char *origin;
+	size_t len;   /* without a trailing dot */
+	size_t index;
+};
+
+/* An origin's length without a trailing dot. */
+static size_t origin_len(const char *o)
+{
+	size_t l = strlen(o);
+	return l && o[l - 1] == '.' ? l - 1 : l;
+}
+
+/* By origin (as names: case-insensitive), then by index. */
+static int zone_key_cmp(const void *a, const void *b)
+{
+	const struct zone_key *x = a, *y = b;
+	int c = strncasecmp(x->origin, y->origin, x->len < y->len ? x->len : y->len);
+	if (c == 0 && x->len != y->len)
+		c = x->len < y->len ? -1 : 1;
+	if (c == 0)
+		c = x->index < y->index ? -1 : x->index > y->index;
+	return c;
+}
 
 void config_check_zones(const struct config *cfg, struct diag *diag)
 {
-	for (size_t i = 0; i < cfg->nzones; i++)
-		for (size_t k = 0; k < i; k++)
-			if (origin_equal(cfg->zones[k].origin, cfg->zones[i].origin))
-				diag_error(diag, cfg->file, cfg->zones[i].line, cfg->zones[i].column,
-					   "zones[%zu].origin: zone %s is configured twice (also "
-					   "zones[%zu])",
-					   i, cfg->zones[i].origin, k);
+	/* sorted, so the zones with one origin are neighbours (n log n for
+	 * many zones); each zone is reported against every earlier one with
+	 * its origin, in the order of the zones */
+	size_t n = cfg->nzones;
+	struct zone_key *k = xcalloc(n + 1, sizeof(*k));
+	size_t *first = xcalloc(n + 1, sizeof(*first)), *pos = xcalloc(n + 1, sizeof(*pos));
+	for (size_t i = 0; i < n; i++)
+		k[i] = (struct zone_key){cfg->zones[i].origin, origin_len(cfg->zones[i].origin), i};
+	qsort(k, n, sizeof(*k), zone_key_cmp);
+	for (size_t j = 0; j < n; j++) {
+		pos[k[j].index] = j;
+		first[j] = j > 0 && k[j].len == k[j - 1].len &&
+				   strncasecmp(k[j].origin, k[j - 1].origin, k[j].len) == 0
+			   ? first[j - 1]
+			   : j;
+	}
+	for (size_t i = 0; i < n; i++)
+		for (size_t m = first[pos[i]]; m < pos[i]; m++)
+			diag_error(diag, cfg->file, cfg->zones[i].line, cfg->zones[i].column,
+				   "zones[%zu].origin: zone %s is configured twice (also zones[%zu])",
+				   i, cfg->zones[i].origin, k[m].index);
+	free(k);
+	free(first);
+	free(pos);
 }
 
-static bool origin_equal(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	if (la && a[la - 1] == '.')
-		la--;
-	if (lb && b[lb - 1] == '.')
-		lb--;
-	return la == lb && strncasecmp(a, b, la) == 0;
-}
 
 static void load_zones(struct jcheck *c, struct config *cfg, json_t *a)
 {
 	size_t i;
 	json_t *z;
 	cfg->zones = xcalloc(json_array_size(a) + 1, sizeof(struct zone_entry));
+	/* where each origin sits, for config_check_zones(): one pass over the
+	 * array, not one from the top of the file per zone */
+	size_t n = json_array_size(a);
+	int *oline = xcalloc(n + 1, sizeof(int)), *ocol = xcalloc(n + 1, sizeof(int));
+	size_t adepth = c->depth < JC_DEPTH ? c->depth : JC_DEPTH;
+	jsonpos_array_values(c->text, c->len, c->path, adepth, "origin", n, oline, ocol);
 	json_array_foreach(a, i, z) {
 		jc_push_index(c, i);
 		if (!json_is_object(z)) {
@@ -366,13 +403,8 @@ static void load_zones(struct jcheck *c, struct config *cfg, json_t *a)
 		if (!ze->file)
 			jc_error(c, false, "missing \"file\"");
 		if (ze->origin && ze->file) {
-			/* where the origin sits, for config_check_zones() */
-			jc_push_key(c, "origin");
-			size_t d = c->depth < JC_DEPTH ? c->depth : JC_DEPTH;
-			if (!jsonpos_find(c->text, c->len, c->path, d, false, &ze->line,
-					  &ze->column))
-				ze->line = ze->column = 1;
-			jc_pop(c);
+			ze->line = oline[i] ? oline[i] : 1;
+			ze->column = oline[i] ? ocol[i] : 1;
 			cfg->nzones++;
 		} else {
 			free(ze->origin);
@@ -382,6 +414,8 @@ static void load_zones(struct jcheck *c, struct config *cfg, json_t *a)
 		}
 		jc_pop(c);
 	}
+	free(oline);
+	free(ocol);
 }
 
 static void set_defaults(struct config *cfg)

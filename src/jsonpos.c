@@ -241,10 +241,12 @@ static bool next_item(struct scan *sc)
 	return sep == ',';
 }
 
-bool jsonpos_find(const char *text, size_t len, const struct json_path_elem *path,
-		  size_t depth, bool want_key, int *line, int *column)
+/* Walk sc (at the text's start) to the element at path; the cursor is
+ * left on the value (or on the key, with want_key). */
+static bool walk(struct scan *scp, const struct json_path_elem *path, size_t depth,
+		 bool want_key, int *line, int *column)
 {
-	struct scan sc = {.s = text, .len = len, .pos = 0, .line = 1, .col = 1, .depth = 0};
+	struct scan sc = *scp;
 	skip_ws(&sc);
 	for (size_t d = 0; d < depth; d++) {
 		const struct json_path_elem *pe = &path[d];
@@ -264,6 +266,7 @@ bool jsonpos_find(const char *text, size_t len, const struct json_path_elem *pat
 					if (d + 1 == depth && want_key) {
 						*line = kl;
 						*column = kc;
+						*scp = sc;
 						return true;
 					}
 					found = true;
@@ -291,7 +294,60 @@ bool jsonpos_find(const char *text, size_t len, const struct json_path_elem *pat
 	}
 	*line = sc.line;
 	*column = sc.col;
+	*scp = sc;
 	return true;
+}
+
+bool jsonpos_find(const char *text, size_t len, const struct json_path_elem *path,
+		  size_t depth, bool want_key, int *line, int *column)
+{
+	struct scan sc = {.s = text, .len = len, .pos = 0, .line = 1, .col = 1, .depth = 0};
+	return walk(&sc, path, depth, want_key, line, column);
+}
+
+void jsonpos_array_values(const char *text, size_t len, const struct json_path_elem *path,
+			  size_t depth, const char *key, size_t n, int *line, int *column)
+{
+	for (size_t i = 0; i < n; i++)
+		line[i] = column[i] = 0;
+	struct scan sc = {.s = text, .len = len, .pos = 0, .line = 1, .col = 1, .depth = 0};
+	int al, ac;
+	if (!walk(&sc, path, depth, false, &al, &ac))
+		return;
+	if (peek(&sc) != '[')
+		return;
+	advance(&sc);
+	skip_ws(&sc);
+	if (peek(&sc) == ']')
+		return;
+	size_t klen_want = strlen(key);
+	for (size_t i = 0; i < n; i++) {
+		skip_ws(&sc);
+		if (peek(&sc) == '{') {
+			/* the members of element i, each value skipped but key's */
+			struct scan el = sc;
+			advance(&el);
+			skip_ws(&el);
+			if (peek(&el) != '}') {
+				for (;;) {
+					int kl, kc;
+					char k[4096];
+					size_t klen;
+					if (!member_key(&el, k, sizeof(k), &klen, &kl, &kc))
+						break;
+					if (klen == klen_want && memcmp(k, key, klen) == 0) {
+						line[i] = el.line;
+						column[i] = el.col;
+						break;
+					}
+					if (!next_item(&el))
+						break;
+				}
+			}
+		}
+		if (!next_item(&sc))
+			return;
+	}
 }
 
 static int member_cmp(const void *a, const void *b)

@@ -44,14 +44,15 @@ static const char usage_text[] =
 	"Usage: geodnsd [-f] [-t] [-c FILE] [-p PIDFILE]\n"
 	"Authoritative DNS server with geographic load balancing.\n"
 	"\n"
-	"  -c FILE   configuration file (default: zones/geodnsd.conf when it\n"
-	"            exists in the current directory, else " SYSCONFDIR "/geodnsd/geodnsd.conf)\n"
-	"  -t        check the configuration and every zone, print each error\n"
-	"            as file:line: message, and exit (0 = valid)\n"
-	"  -f        stay in the foreground and log to stderr\n"
-	"  -p FILE   write the process id to FILE\n"
-	"  -h        show this help\n"
-	"  -V        show the version\n"
+	"  -c, --config FILE   configuration file (default: zones/geodnsd.conf when\n"
+	"                      it exists in the current directory, else\n"
+	"                      " SYSCONFDIR "/geodnsd/geodnsd.conf)\n"
+	"  -t, --check         check the configuration and every zone, print each\n"
+	"                      error as file:line: message, and exit (0 = valid)\n"
+	"  -f, --foreground    stay in the foreground and log to stderr\n"
+	"  -p, --pidfile FILE  write the process id to FILE\n"
+	"  -h, --help          show this help\n"
+	"  -V, --version       show the version\n"
 	"\n"
 	"Signals: HUP reloads zones, TERM and INT stop.\n"
 	"See geodnsd(8) and geodnsd.conf(5).\n";
@@ -335,7 +336,15 @@ int main(int argc, char **argv)
 	bool check_only = false, foreground = false;
 	const char *pidfile = NULL;
 	int opt;
-	while ((opt = getopt(argc, argv, "c:tfp:hV")) != -1) {
+	static const struct option longopts[] = {
+		{"config", required_argument, NULL, 'c'},
+		{"check", no_argument, NULL, 't'},
+		{"foreground", no_argument, NULL, 'f'},
+		{"pidfile", required_argument, NULL, 'p'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0}};
+	while ((opt = getopt_long(argc, argv, "c:tfp:hV", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'c': app.config_path = optarg; break;
 		case 't': check_only = true; break;

@@ -158,3 +158,26 @@ else
 	fail "50,000-record zone: ${n:-?} brk calls (want < 500)"
 	cat "$TMP/many.out" "$TMP/brk.txt"
 fi
+
+# the command line: --help and --version succeed on stdout, an unknown
+# option fails with the usage on stderr
+out=$("$PLAIN" --help 2>/dev/null)
+rc=$?
+if [ $rc -eq 0 ] && echo "$out" | grep -q -- '--config FILE' && echo "$out" | grep -q -- '-t, --check'; then
+	pass "--help: usage on stdout, exit 0"
+else
+	fail "--help: exit $rc, output: $out"
+fi
+if [ "$("$PLAIN" --version 2>/dev/null | cut -d' ' -f1)" = geodnsd ] &&
+	[ "$("$PLAIN" -V)" = "$("$PLAIN" --version)" ]; then
+	pass "--version prints the version like -V"
+else
+	fail "--version"
+fi
+"$PLAIN" --no-such-option >"$TMP/opt.out" 2>"$TMP/opt.err"
+rc=$?
+if [ $rc -eq 2 ] && [ ! -s "$TMP/opt.out" ] && grep -q '^Usage: geodnsd' "$TMP/opt.err"; then
+	pass "unknown option: exit 2, usage on stderr"
+else
+	fail "unknown option: exit $rc"
+fi

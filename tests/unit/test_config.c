@@ -11,6 +11,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *cfg_path;
@@ -185,6 +186,72 @@ START_TEST(test_parsed_values)
 	ck_assert_str_eq(cfg->zones[1].services, "s.json");
 	config_free(cfg);
 	diag_free(&d);
+}
+END_TEST
+
+/* Zones configured twice: each against every earlier one with its origin
+ * (as names: case and trailing dot do not count), in the zones' order, at
+ * the origin's place. */
+START_TEST(test_zones_twice)
+{
+	struct diag d = {0};
+	struct config *cfg = load("cfg_twice.json",
+				  "{\"zones\": [\n"
+				  "  {\"origin\": \"a.test\", \"file\": \"x\"},\n"
+				  "  {\"file\": \"y\", \"origin\": \"B.test.\"},\n"
+				  "  {\"origin\": \"a.test.\", \"file\": \"z\"},\n"
+				  "  {\"origin\": \"b.test\", \"file\": \"w\"},\n"
+				  "  {\"origin\": \"a.tes\", \"file\": \"u\"},\n"
+				  "  {\"origin\": \"A.TEST\", \"file\": \"v\"}\n"
+				  "]}\n",
+				  &d);
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_uint_eq(d.count, 0);
+	config_check_zones(cfg, &d);
+	ck_assert_uint_eq(d.count, 4);
+	expect_msg(&d, 0, 4, 14, "zones[2].origin: zone a.test. is configured twice (also zones[0])");
+	expect_msg(&d, 1, 5, 14, "zones[3].origin: zone b.test is configured twice (also zones[1])");
+	expect_msg(&d, 2, 7, 14, "zones[5].origin: zone A.TEST is configured twice (also zones[0])");
+	expect_msg(&d, 3, 7, 14, "zones[5].origin: zone A.TEST is configured twice (also zones[2])");
+	diag_free(&d);
+	config_free(cfg);
+}
+END_TEST
+
+/* 20,000 zones: each origin's place found in one pass over the array (not
+ * one from the top of the file per zone), the one configured twice found
+ * among them. */
+START_TEST(test_many_zones)
+{
+	enum { N = 20000 };
+	size_t cap = (size_t)N * 64 + 64, len = 0;
+	char *text = malloc(cap);
+	ck_assert_ptr_nonnull(text);
+	len += (size_t)snprintf(text + len, cap - len, "{\"zones\": [\n");
+	for (int i = 0; i < N; i++)
+		len += (size_t)snprintf(text + len, cap - len,
+					"  {\"file\": \"z%d\", \"origin\": \"z%d.test\"}%s\n", i,
+					i == N - 1 ? 7 : i, i == N - 1 ? "" : ",");
+	snprintf(text + len, cap - len, "]}\n");
+	struct diag d = {0};
+	struct config *cfg = load("cfg_many.json", text, &d);
+	free(text);
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_uint_eq(cfg->nzones, N);
+	for (int i = 0; i < N; i += 997) {
+		ck_assert_int_eq(cfg->zones[i].line, i + 2);
+		/* `  {"file": "zI", "origin": ` */
+		int digits = snprintf(NULL, 0, "%d", i);
+		ck_assert_int_eq(cfg->zones[i].column, 27 + digits);
+	}
+	config_check_zones(cfg, &d);
+	ck_assert_uint_eq(d.count, 1);
+	char want[128];
+	snprintf(want, sizeof(want),
+		 "zones[%d].origin: zone z7.test is configured twice (also zones[7])", N - 1);
+	expect_msg(&d, 0, N + 1, 27 + 5, want);
+	diag_free(&d);
+	config_free(cfg);
 }
 END_TEST
 
@@ -721,6 +788,8 @@ Suite *config_suite(void)
 	TCase *tc = tcase_create("load");
 	tcase_add_test(tc, test_defaults);
 	tcase_add_test(tc, test_parsed_values);
+	tcase_add_test(tc, test_zones_twice);
+	tcase_add_test(tc, test_many_zones);
 	tcase_add_test(tc, test_listen_single_string);
 	tcase_add_test(tc, test_range_limits_accepted);
 	suite_add_tcase(s, tc);

@@ -263,6 +263,50 @@ static char *nested(size_t n, bool wrap)
 /* Every top-level member with its key's position, in one pass; the first of
  * duplicate keys; escapes decoded as jsonpos_find decodes them; agrees with
  * jsonpos_find for every member. */
+/* One pass over an array: the value of each element's member, the same
+ * place jsonpos_find gives; 0 where an element is no object or lacks the
+ * member; the first of duplicates; nothing past the array's end. */
+START_TEST(test_array_values_one_pass)
+{
+	static const struct json_path_elem zones[] = {K("zones")};
+	int line[3], col[3];
+	jsonpos_array_values(doc, strlen(doc), zones, 1, "origin", 3, line, col);
+	ck_assert_int_eq(line[0], 8);
+	ck_assert_int_eq(col[0], 16);
+	ck_assert_int_eq(line[1], 9);
+	ck_assert_int_eq(col[1], 16);
+	ck_assert_int_eq(line[2], 0); /* only two elements */
+	static const struct json_path_elem z0o[] = {K("zones"), I(0), K("origin")};
+	ASSERT_AT(doc, z0o, false, 8, 16);
+
+	static const char *text = "[\n"
+				  " {\"x\": {\"k\": 1}, \"k\": \"a,]\"},\n"
+				  " 7,\n"
+				  " {\"j\": 2},\n"
+				  " {\"k\": [1, 2], \"k\": 3},\n"
+				  " {}\n"
+				  "]";
+	int l[6], c[6];
+	jsonpos_array_values(text, strlen(text), NULL, 0, "k", 6, l, c);
+	ck_assert_int_eq(l[0], 2); /* the member of the element, not of x */
+	ck_assert_int_eq(c[0], 23);
+	ck_assert_int_eq(l[1], 0);
+	ck_assert_int_eq(l[2], 0);
+	ck_assert_int_eq(l[3], 5); /* the first k */
+	ck_assert_int_eq(c[3], 8);
+	ck_assert_int_eq(l[4], 0);
+	ck_assert_int_eq(l[5], 0);
+	/* not an array, an absent path, an empty array */
+	static const struct json_path_elem srv[] = {K("server")}, none[] = {K("nope")};
+	jsonpos_array_values(doc, strlen(doc), srv, 1, "origin", 2, l, c);
+	ck_assert_int_eq(l[0] + l[1], 0);
+	jsonpos_array_values(doc, strlen(doc), none, 1, "origin", 2, l, c);
+	ck_assert_int_eq(l[0] + l[1], 0);
+	jsonpos_array_values("[ ]", 3, NULL, 0, "k", 2, l, c);
+	ck_assert_int_eq(l[0] + l[1], 0);
+}
+END_TEST
+
 START_TEST(test_members_one_pass)
 {
 	static const char *text = "{\n"
@@ -398,6 +442,7 @@ Suite *jsonpos_suite(void)
 	tcase_add_test(tc, test_nested_member_key_and_value);
 	tcase_add_test(tc, test_array_index);
 	tcase_add_test(tc, test_member_inside_array_element);
+	tcase_add_test(tc, test_array_values_one_pass);
 	tcase_add_test(tc, test_key_with_unicode_escape);
 	tcase_add_test(tc, test_key_with_other_escapes);
 	tcase_add_test(tc, test_skips_strings_with_brackets);
