@@ -319,7 +319,6 @@ static void load_regions(struct jcheck *c, struct config *cfg, json_t *o)
 	}
 }
 
-
 struct zone_key {
 	const char *origin;
 	size_t len;   /* without a trailing dot */
@@ -333,13 +332,20 @@ static size_t origin_len(const char *o)
 	return l && o[l - 1] == '.' ? l - 1 : l;
 }
 
-/* By origin (as names: case-insensitive), then by index. */
-static int zone_key_cmp(const void *a, const void *b)
+/* Origins compared as names: case-insensitive, trailing dot optional. */
+static int origin_cmp(const struct zone_key *x, const struct zone_key *y)
 {
-	const struct zone_key *x = a, *y = b;
 	int c = strncasecmp(x->origin, y->origin, x->len < y->len ? x->len : y->len);
 	if (c == 0 && x->len != y->len)
 		c = x->len < y->len ? -1 : 1;
+	return c;
+}
+
+/* By origin, then by index. */
+static int zone_key_cmp(const void *a, const void *b)
+{
+	const struct zone_key *x = a, *y = b;
+	int c = origin_cmp(x, y);
 	if (c == 0)
 		c = x->index < y->index ? -1 : x->index > y->index;
 	return c;
@@ -358,10 +364,7 @@ void config_check_zones(const struct config *cfg, struct diag *diag)
 	qsort(k, n, sizeof(*k), zone_key_cmp);
 	for (size_t j = 0; j < n; j++) {
 		pos[k[j].index] = j;
-		first[j] = j > 0 && k[j].len == k[j - 1].len &&
-				   strncasecmp(k[j].origin, k[j - 1].origin, k[j].len) == 0
-			   ? first[j - 1]
-			   : j;
+		first[j] = j > 0 && origin_cmp(&k[j], &k[j - 1]) == 0 ? first[j - 1] : j;
 	}
 	for (size_t i = 0; i < n; i++)
 		for (size_t m = first[pos[i]]; m < pos[i]; m++)
@@ -373,15 +376,14 @@ void config_check_zones(const struct config *cfg, struct diag *diag)
 	free(pos);
 }
 
-
 static void load_zones(struct jcheck *c, struct config *cfg, json_t *a)
 {
 	size_t i;
 	json_t *z;
-	cfg->zones = xcalloc(json_array_size(a) + 1, sizeof(struct zone_entry));
+	size_t n = json_array_size(a);
+	cfg->zones = xcalloc(n + 1, sizeof(struct zone_entry));
 	/* where each origin sits, for config_check_zones(): one pass over the
 	 * array, not one from the top of the file per zone */
-	size_t n = json_array_size(a);
 	int *oline = xcalloc(n + 1, sizeof(int)), *ocol = xcalloc(n + 1, sizeof(int));
 	size_t adepth = c->depth < JC_DEPTH ? c->depth : JC_DEPTH;
 	jsonpos_array_values(c->text, c->len, c->path, adepth, "origin", n, oline, ocol);

@@ -241,6 +241,25 @@ static bool next_item(struct scan *sc)
 	return sep == ',';
 }
 
+/* In the object at the cursor (on '{'), the member key: true with the
+ * cursor on its value and the key's place in *kl, *kc; false when the
+ * object has no such member (the first one counts) or is malformed. */
+static bool find_member(struct scan *sc, const char *key, int *kl, int *kc)
+{
+	size_t want = strlen(key);
+	advance(sc);
+	for (;;) {
+		char k[4096];
+		size_t klen;
+		if (!member_key(sc, k, sizeof(k), &klen, kl, kc))
+			return false;
+		if (klen == want && memcmp(k, key, klen) == 0)
+			return true;
+		if (!next_item(sc))
+			return false;
+	}
+}
+
 /* Walk sc (at the text's start) to the element at path; the cursor is
  * left on the value (or on the key, with want_key). */
 static bool walk(struct scan *scp, const struct json_path_elem *path, size_t depth,
@@ -253,28 +272,16 @@ static bool walk(struct scan *scp, const struct json_path_elem *path, size_t dep
 		int c = peek(&sc);
 		bool found = false;
 		if (pe->key && c == '{') {
-			advance(&sc);
-			for (;;) {
-				int kl, kc;
-				char key[4096];
-				size_t klen;
-				if (!member_key(&sc, key, sizeof(key), &klen, &kl, &kc))
-					return false;
-				if (strlen(pe->key) == klen && memcmp(key, pe->key, klen) == 0) {
-					/* jansson keeps the last duplicate; keep scanning for a
-					 * later one only when this is not the final element */
-					if (d + 1 == depth && want_key) {
-						*line = kl;
-						*column = kc;
-						*scp = sc;
-						return true;
-					}
-					found = true;
-					break;
-				}
-				if (!next_item(&sc))
-					return false;
+			int kl, kc;
+			if (!find_member(&sc, pe->key, &kl, &kc))
+				return false;
+			if (d + 1 == depth && want_key) {
+				*line = kl;
+				*column = kc;
+				*scp = sc;
+				return true;
 			}
+			found = true;
 		} else if (!pe->key && c == '[') {
 			advance(&sc);
 			for (size_t i = 0;; i++) {
@@ -320,30 +327,13 @@ void jsonpos_array_values(const char *text, size_t len, const struct json_path_e
 	skip_ws(&sc);
 	if (peek(&sc) == ']')
 		return;
-	size_t klen_want = strlen(key);
 	for (size_t i = 0; i < n; i++) {
 		skip_ws(&sc);
-		if (peek(&sc) == '{') {
-			/* the members of element i, each value skipped but key's */
-			struct scan el = sc;
-			advance(&el);
-			skip_ws(&el);
-			if (peek(&el) != '}') {
-				for (;;) {
-					int kl, kc;
-					char k[4096];
-					size_t klen;
-					if (!member_key(&el, k, sizeof(k), &klen, &kl, &kc))
-						break;
-					if (klen == klen_want && memcmp(k, key, klen) == 0) {
-						line[i] = el.line;
-						column[i] = el.col;
-						break;
-					}
-					if (!next_item(&el))
-						break;
-				}
-			}
+		struct scan el = sc; /* element i's members, on a copy */
+		int kl, kc;
+		if (peek(&el) == '{' && find_member(&el, key, &kl, &kc)) {
+			line[i] = el.line;
+			column[i] = el.col;
 		}
 		if (!next_item(&sc))
 			return;
