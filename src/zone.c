@@ -573,14 +573,12 @@ static void label_under_apex(const struct zone *z, const uint8_t *name, uint8_t 
 {
 	out[0] = 0;
 	unsigned labels = wire_name_labels(name);
-	if (labels <= z->labels)
+	if (labels <= z->labels || !wire_name_is_sub(name, z->origin))
 		return;
 	const uint8_t *p = name;
 	for (unsigned i = 0; i + 1 < labels - z->labels; i++)
 		p += *p + 1;
-	if (wire_name_len(p + *p + 1, WIRE_NAME_MAX) == z->origin_len &&
-	    memcmp(p + *p + 1, z->origin, z->origin_len) == 0)
-		memcpy(out, p, *p + 1u);
+	memcpy(out, p, *p + 1u);
 }
 
 /* Render the negative answer's SOA record (struct soa_template): through
