@@ -297,8 +297,12 @@ static int drop_privileges(const struct config *cfg)
 		log_error("event=privileges_failed reason=\"root privileges could be regained\"");
 		return -1;
 	}
-	log_info("event=privileges_dropped uid=%u gid=%u%s%s", (unsigned)getuid(),
-		 (unsigned)getgid(), cfg->chroot ? " chroot=" : "", cfg->chroot ? cfg->chroot : "");
+	if (cfg->chroot)
+		log_info("event=privileges_dropped uid=%u gid=%u chroot=%s", (unsigned)getuid(),
+			 (unsigned)getgid(), cfg->chroot);
+	else
+		log_info("event=privileges_dropped uid=%u gid=%u", (unsigned)getuid(),
+			 (unsigned)getgid());
 	return 0;
 }
 
