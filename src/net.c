@@ -19,6 +19,7 @@
 #include "net.h"
 
 #include "config.h"
+#include "cookie.h"
 #include "gd.h"
 #include "health.h"
 #include "log.h"
@@ -111,12 +112,11 @@ struct carry {
 	uint64_t answers, fail_open;
 };
 
-#define CLIENT_SLOTS 4096 /* per-client TCP connection counts, shared */
-
 struct server {
 	unsigned tcp_max_per_client; /* 0: no per-client cap */
 	unsigned tcp_max_lifetime;   /* seconds, 0: none */
-	uint32_t *client_conns;      /* CLIENT_SLOTS counters, atomic */
+	uint32_t *client_conns;      /* SERVER_CLIENT_SLOTS counters, atomic */
+	uint8_t client_key[COOKIE_SECRET_LEN]; /* random: keys server_client_slot */
 	pthread_mutex_t carry_lock;
 	struct carry *carry;
 	size_t ncarry, capcarry;
@@ -381,19 +381,23 @@ static void lru_push(struct worker *w, struct tcp_conn *c)
 	w->lru_tail = c;
 }
 
-/* The per-client count slot of a peer: a hash of its address (collisions
- * only make the cap stricter for the colliding clients). */
-static uint32_t client_slot(const struct sockaddr_storage *ss)
+uint32_t server_client_slot(const uint8_t key[COOKIE_SECRET_LEN], const struct sockaddr *sa)
 {
-	uint8_t addr[16] = {0};
-	int fam = 1;
-	if (ss->ss_family == AF_INET6) {
-		memcpy(addr, &((const struct sockaddr_in6 *)ss)->sin6_addr, 16);
-		fam = 2;
+	/* family octet and address: SipHash under the per-process key, so the
+	 * slots of other clients cannot be computed (collisions only make the
+	 * cap stricter for the colliding clients, and now only by chance) */
+	uint8_t in[17];
+	size_t n = 1;
+	if (sa->sa_family == AF_INET6) {
+		in[0] = 6;
+		memcpy(in + 1, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, 16);
+		n += 16;
 	} else {
-		memcpy(addr, &((const struct sockaddr_in *)ss)->sin_addr, 4);
+		in[0] = 4;
+		memcpy(in + 1, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, 4);
+		n += 4;
 	}
-	return (uint32_t)(svc_client_hash(fam, addr, fam == 2 ? 128 : 32) % CLIENT_SLOTS);
+	return (uint32_t)(cookie_siphash24(key, in, n) % SERVER_CLIENT_SLOTS);
 }
 
 static void tcp_close(struct tcp_conn *c)
@@ -493,7 +497,7 @@ static void tcp_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 		struct sockaddr_storage ss;
 		memset(&ss, 0, sizeof(ss));
 		memcpy(&ss, sa, (size_t)salen < sizeof(ss) ? (size_t)salen : sizeof(ss));
-		slot = client_slot(&ss);
+		slot = server_client_slot(srv->client_key, (const struct sockaddr *)&ss);
 		if (__atomic_add_fetch(&srv->client_conns[slot], 1, __ATOMIC_RELAXED) >
 		    srv->tcp_max_per_client) {
 			__atomic_sub_fetch(&srv->client_conns[slot], 1, __ATOMIC_RELAXED);
@@ -581,7 +585,12 @@ struct server *server_create(const struct config *cfg, struct snapshot *snap)
 	srv->tcp_max_message = cfg->tcp_max_message;
 	srv->tcp_max_per_client = cfg->tcp_max_per_client;
 	srv->tcp_max_lifetime = cfg->tcp_max_lifetime;
-	srv->client_conns = xcalloc_resident(CLIENT_SLOTS, sizeof(uint32_t));
+	srv->client_conns = xcalloc_resident(SERVER_CLIENT_SLOTS, sizeof(uint32_t));
+	if (cookie_secret_generate(srv->client_key) != GD_OK) {
+		log_error("event=random_failed what=tcp_client_key error=%s", strerror(errno));
+		server_stop(srv);
+		return NULL;
+	}
 	/* tables exist when RRL is configured at start (a reload may turn the
 	 * rate on or off, not create tables) */
 	srv->rrl_table_size = cfg->rrl_responses_per_second ? cfg->rrl_table_size : 0;
@@ -672,8 +681,11 @@ static int udp_thread_start(struct server *srv, struct worker *w)
 {
 	answer_worker_init(&w->aw);
 	w->aw.id = w->id;
-	if (srv->rrl_table_size)
-		rrl_table_init(&w->aw.rrl, srv->rrl_table_size);
+	if (srv->rrl_table_size && rrl_table_init(&w->aw.rrl, srv->rrl_table_size) != GD_OK) {
+		log_error("event=random_failed what=rrl_key worker=%u error=%s", w->id,
+		          strerror(errno));
+		return GD_EIO;
+	}
 	w->rx = xcalloc_resident(UDP_BATCH, sizeof(*w->rx));
 	w->tx = xcalloc_resident(UDP_BATCH, sizeof(*w->tx));
 	for (int i = 0; i < UDP_BATCH; i++) {
@@ -719,8 +731,13 @@ int server_start(struct server *srv)
 		event_add(w->stop_ev, NULL);
 		answer_worker_init(&w->aw);
 		w->aw.id = i;
-		if (srv->rrl_table_size)
-			rrl_table_init(&w->aw.rrl, srv->rrl_table_size);
+		if (srv->rrl_table_size &&
+		    rrl_table_init(&w->aw.rrl, srv->rrl_table_size) != GD_OK) {
+			log_error("event=random_failed what=rrl_key worker=%u error=%s", i,
+			          strerror(errno));
+			rc = GD_EIO;
+			break;
+		}
 		w->tcp_in = xcalloc_resident(1, 65536);
 		w->tcp_out = xcalloc_resident(1, ANSWER_BUF_SIZE + 2);
 		for (size_t k = 0; k < w->nsock; k++) {
