@@ -47,11 +47,7 @@ base=$(rss)
 "$TCPCLIENT" -p "$PORT" -w 3000 --flood 100 --hold-ms 1500 --repeat 600 big.example.com TXT \
 	>"$TMP/flood.out" 2>&1 &
 flooder=$!
-i=0
-while [ $i -lt 200 ] && ! grep -q 'flood: written' "$TMP/flood.out"; do
-	sleep 0.05
-	i=$((i + 1))
-done
+wait_file 'flood: written' "$TMP/flood.out"
 # the highest RSS while the answers are unread (10 samples over 1 s)
 peak=$base
 i=0

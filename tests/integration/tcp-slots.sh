@@ -26,11 +26,7 @@ while [ $round -lt 3 ]; do
 	"$TCPCLIENT" -p "$PORT" -w 3000 --hold tests/data/tcp-collide.txt --per-source 3 \
 		--hold-ms 2000 static.example.com A >"$TMP/hold.out" 2>&1 &
 	holder=$!
-	i=0
-	while [ $i -lt 200 ] && ! grep -q 'hold: holding' "$TMP/hold.out"; do
-		sleep 0.05
-		i=$((i + 1))
-	done
+	wait_file 'hold: holding' "$TMP/hold.out"
 	victim=$(tcq -w 2000 static.example.com A)
 	refused=$(metric 'geodnsd_limit_hits_total{limit="tcp_per_client"}')
 	wait $holder
