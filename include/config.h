@@ -60,6 +60,7 @@ struct config {
 	unsigned tcp_max_message;    /* bytes, <= 65535 */
 	unsigned tcp_max_per_client; /* connections per client address, 0 = off */
 	unsigned tcp_max_lifetime;   /* seconds a connection may live, 0 = off */
+	unsigned tcp_output_buffer_total; /* bytes of unsent TCP answers, all workers */
 	char *log_level;
 	bool log_syslog;
 	char *user, *group, *chroot; /* privilege drop after binding, or NULL */

@@ -21,6 +21,19 @@
 struct config;
 struct snapshot;
 struct server;
+struct sockaddr;
+
+/* Per-client TCP connection counts (tcp_max_per_client) are kept in this
+ * many slots shared by all clients. */
+#define SERVER_CLIENT_SLOTS 4096
+
+/*
+ * The count slot of a client address (AF_INET or AF_INET6): SipHash-2-4 of
+ * the family and address under key (16 octets; the server's is random per
+ * process), so that addresses sharing a client's slot cannot be chosen
+ * without the key.
+ */
+uint32_t server_client_slot(const uint8_t key[16], const struct sockaddr *sa);
 
 /* Create the server and bind every socket (before privileges are dropped).
  * Returns NULL after logging what could not be bound. */

@@ -14,11 +14,18 @@
  *
  * Each worker has its own fixed-size table (rrl.table_size entries), so the
  * hot path takes no lock and allocates nothing; SO_REUSEPORT keeps a client
- * on one worker. Colliding accounts share an entry, which can only make
- * limiting stricter for them, never looser.
+ * on one worker. An account's entry is chosen by SipHash-2-4 of (family,
+ * kind, network, name) under a random key of the table (rrl_table_init),
+ * so nobody outside can compute which accounts share an entry. Colliding
+ * accounts take the entry over from each other (each restarts with a fresh
+ * balance), which loosens limiting for them: with an unkeyed index an
+ * attacker could interleave crafted accounts with a spoofed victim's and
+ * keep its balance full; with the keyed one collisions are by chance only.
  */
 #ifndef GD_RRL_H
 #define GD_RRL_H
+
+#include "cookie.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -51,11 +58,14 @@ struct rrl_entry {
 struct rrl_table {
 	struct rrl_entry *entries;
 	size_t mask;
+	uint8_t key[COOKIE_SECRET_LEN];     /* SipHash key of the index, random */
 	uint64_t limited, slipped, dropped; /* counters (read by the scraper) */
 };
 
-/* Allocate a worker's table (size rounded up to a power of two). */
-void rrl_table_init(struct rrl_table *t, size_t size);
+/* Allocate a worker's table (size rounded up to a power of two) with a
+ * fresh random index key (cookie_secret_generate). GD_OK, or GD_EIO with
+ * no table when the kernel gives no randomness. */
+int rrl_table_init(struct rrl_table *t, size_t size);
 void rrl_table_free(struct rrl_table *t);
 
 /*

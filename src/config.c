@@ -159,7 +159,7 @@ static void load_server(struct jcheck *c, struct config *cfg, json_t *o)
 		"listen", "workers", "nsid", "udp_payload", "tcp_idle_timeout",
 		"tcp_max_connections", "tcp_max_message", "tcp_max_per_client", "tcp_max_lifetime", "log_level", "syslog",
 		"user", "group", "chroot", "query_log_rate", "query_log_sample", "answer_cache",
-		NULL};
+		"tcp_output_buffer_total", NULL};
 	jc_check_keys(c, o, keys);
 	json_t *lv = json_object_get(o, "listen");
 	if (lv && !json_is_string(lv) && !json_is_array(lv)) {
@@ -215,6 +215,8 @@ static void load_server(struct jcheck *c, struct config *cfg, json_t *o)
 	jc_get_uint(c, o, "tcp_max_message", 512, 65535, &cfg->tcp_max_message);
 	jc_get_uint(c, o, "tcp_max_per_client", 0, 100000, &cfg->tcp_max_per_client);
 	jc_get_uint(c, o, "tcp_max_lifetime", 0, 86400, &cfg->tcp_max_lifetime);
+	jc_get_uint(c, o, "tcp_output_buffer_total", 65536, 1073741824,
+		    &cfg->tcp_output_buffer_total);
 	jc_get_str(c, o, "log_level", &cfg->log_level);
 	if (cfg->log_level && strcmp(cfg->log_level, "debug") && strcmp(cfg->log_level, "info") &&
 	    strcmp(cfg->log_level, "warning") && strcmp(cfg->log_level, "error")) {
@@ -438,6 +440,7 @@ static void set_defaults(struct config *cfg)
 	cfg->tcp_max_message = 65535;
 	cfg->tcp_max_per_client = 64;
 	cfg->tcp_max_lifetime = 300;
+	cfg->tcp_output_buffer_total = 16 * 1024 * 1024;
 	cfg->ecs_enabled = true;
 	cfg->cookies_enabled = true;
 	cfg->hash_ipv4_prefix = 24;

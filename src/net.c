@@ -19,6 +19,7 @@
 #include "net.h"
 
 #include "config.h"
+#include "cookie.h"
 #include "gd.h"
 #include "health.h"
 #include "log.h"
@@ -28,7 +29,9 @@
 #include "wire.h"
 #include "zone.h"
 
+#include <assert.h>
 #include <errno.h>
+#include <malloc.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/event.h>
@@ -50,6 +53,7 @@
 #define UDP_BUF 4096
 #define TCP_BACKLOG 256
 #define TCP_OUT_HIGH (256 * 1024) /* stop reading when this much is unsent */
+#define TCP_TRIM_PEAK (256 * 1024) /* return freed heap after this much drained */
 #define CMSG_SPACE_PKTINFO 64
 
 struct worker;
@@ -66,6 +70,8 @@ struct tcp_conn {
 	struct sockaddr_storage peer;
 	struct worker *w;
 	struct tcp_conn *prev, *next; /* LRU: head = longest idle */
+	bool waiting;                 /* on the worker's wait list, not reading */
+	struct tcp_conn *wait_prev, *wait_next;
 };
 
 struct worker {
@@ -84,6 +90,15 @@ struct worker {
 	unsigned tcp_open;
 	unsigned tcp_max;
 	struct tcp_conn *lru_head, *lru_tail;
+	/* unsent TCP answers of all its connections (evbuffer callbacks keep
+	 * the sum); over out_budget a connection with answers still unsent
+	 * stops reading and waits on the wait list (FIFO) */
+	size_t out_bytes, out_budget, out_peak;
+	struct tcp_conn *wait_head, *wait_tail;
+	struct event *resume_ev; /* resume waiters, return freed memory */
+	uint64_t last_trim_ms;
+	uint64_t out_hits_total;      /* holds for the worker's budget */
+	uint64_t out_hits_connection; /* holds for one connection's TCP_OUT_HIGH */
 	/* UDP batch buffers */
 	struct mmsghdr rx_msgs[UDP_BATCH], tx_msgs[UDP_BATCH];
 	struct iovec rx_iov[UDP_BATCH], tx_iov[UDP_BATCH];
@@ -111,12 +126,11 @@ struct carry {
 	uint64_t answers, fail_open;
 };
 
-#define CLIENT_SLOTS 4096 /* per-client TCP connection counts, shared */
-
 struct server {
 	unsigned tcp_max_per_client; /* 0: no per-client cap */
 	unsigned tcp_max_lifetime;   /* seconds, 0: none */
-	uint32_t *client_conns;      /* CLIENT_SLOTS counters, atomic */
+	uint32_t *client_conns;      /* SERVER_CLIENT_SLOTS counters, atomic */
+	uint8_t client_key[COOKIE_SECRET_LEN]; /* random: keys server_client_slot */
 	pthread_mutex_t carry_lock;
 	struct carry *carry;
 	size_t ncarry, capcarry;
@@ -381,25 +395,91 @@ static void lru_push(struct worker *w, struct tcp_conn *c)
 	w->lru_tail = c;
 }
 
-/* The per-client count slot of a peer: a hash of its address (collisions
- * only make the cap stricter for the colliding clients). */
-static uint32_t client_slot(const struct sockaddr_storage *ss)
+uint32_t server_client_slot(const uint8_t key[COOKIE_SECRET_LEN], const struct sockaddr *sa)
 {
-	uint8_t addr[16] = {0};
-	int fam = 1;
-	if (ss->ss_family == AF_INET6) {
-		memcpy(addr, &((const struct sockaddr_in6 *)ss)->sin6_addr, 16);
-		fam = 2;
+	/* family octet and address: SipHash under the per-process key, so the
+	 * slots of other clients cannot be computed (collisions only make the
+	 * cap stricter for the colliding clients, and now only by chance) */
+	uint8_t in[17];
+	size_t n = 1;
+	if (sa->sa_family == AF_INET6) {
+		in[0] = 6;
+		memcpy(in + 1, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, 16);
+		n += 16;
 	} else {
-		memcpy(addr, &((const struct sockaddr_in *)ss)->sin_addr, 4);
+		in[0] = 4;
+		memcpy(in + 1, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, 4);
+		n += 4;
 	}
-	return (uint32_t)(svc_client_hash(fam, addr, fam == 2 ? 128 : 32) % CLIENT_SLOTS);
+	return (uint32_t)(cookie_siphash24(key, in, n) % SERVER_CLIENT_SLOTS);
+}
+
+/* The wait list: connections that stopped reading for the worker's output
+ * budget, resumed in the order they stopped. */
+static void wait_push(struct worker *w, struct tcp_conn *c)
+{
+	assert(!c->waiting);
+	c->waiting = true;
+	c->wait_prev = w->wait_tail;
+	c->wait_next = NULL;
+	if (w->wait_tail)
+		w->wait_tail->wait_next = c;
+	else
+		w->wait_head = c;
+	w->wait_tail = c;
+}
+
+static void wait_unlink(struct worker *w, struct tcp_conn *c)
+{
+	if (!c->waiting)
+		return;
+	if (c->wait_prev)
+		c->wait_prev->wait_next = c->wait_next;
+	else
+		w->wait_head = c->wait_next;
+	if (c->wait_next)
+		c->wait_next->wait_prev = c->wait_prev;
+	else
+		w->wait_tail = c->wait_prev;
+	c->wait_prev = c->wait_next = NULL;
+	c->waiting = false;
+}
+
+/* Output went down: if waiters may go on, or much memory was released,
+ * let the loop call tcp_resume_cb (never from inside a bufferevent). */
+static void out_released(struct worker *w)
+{
+	if (w->out_bytes > w->out_budget / 2)
+		return;
+	if (w->wait_head || (w->out_peak >= TCP_TRIM_PEAK && w->out_bytes <= w->out_peak / 8))
+		event_active(w->resume_ev, EV_TIMEOUT, 0);
+}
+
+/* Every change of a connection's output buffer: keep the worker's sum. */
+static void tcp_out_cb(struct evbuffer *buf, const struct evbuffer_cb_info *info, void *arg)
+{
+	struct worker *w = ((struct tcp_conn *)arg)->w;
+	(void)buf;
+	w->out_bytes += info->n_added;
+	assert(w->out_bytes >= info->n_deleted);
+	w->out_bytes -= info->n_deleted;
+	if (w->out_bytes > w->out_peak)
+		w->out_peak = w->out_bytes;
+	if (info->n_deleted)
+		out_released(w);
 }
 
 static void tcp_close(struct tcp_conn *c)
 {
 	struct worker *w = c->w;
 	lru_unlink(w, c);
+	wait_unlink(w, c);
+	/* freeing the buffer calls no callback: take its bytes off here */
+	size_t left = evbuffer_get_length(bufferevent_get_output(c->bev));
+	assert(w->out_bytes >= left);
+	w->out_bytes -= left;
+	if (left && w->resume_ev)
+		out_released(w);
 	if (w->srv->tcp_max_per_client)
 		__atomic_sub_fetch(&w->srv->client_conns[c->client_slot], 1, __ATOMIC_RELAXED);
 	if (c->lifetime)
@@ -420,9 +500,22 @@ static void tcp_read_cb(struct bufferevent *bev, void *arg)
 	lru_unlink(w, c);
 	lru_push(w, c);
 	for (;;) {
-		if (evbuffer_get_length(outb) >= TCP_OUT_HIGH) {
-			/* the client is not reading its answers: wait for it */
+		size_t own = evbuffer_get_length(outb);
+		if (own >= TCP_OUT_HIGH) {
+			/* the client is not reading its answers: wait for it
+			 * (tcp_write_cb resumes at the low watermark) */
 			bufferevent_disable(bev, EV_READ);
+			CTR_INC(w->out_hits_connection);
+			return;
+		}
+		if (own > 0 && w->out_bytes >= w->out_budget) {
+			/* the worker's budget is spent: a connection with answers
+			 * still unsent waits (its queries stay unread, none is
+			 * lost); one whose answers are all written may still have
+			 * one queued, so clients that read are served */
+			bufferevent_disable(bev, EV_READ);
+			wait_push(w, c);
+			CTR_INC(w->out_hits_total);
 			return;
 		}
 		uint8_t lenbuf[2];
@@ -456,11 +549,51 @@ static void tcp_read_cb(struct bufferevent *bev, void *arg)
 
 static void tcp_write_cb(struct bufferevent *bev, void *arg)
 {
+	struct tcp_conn *c = arg;
+	struct worker *w = c->w;
+	if (w->stop_deadline)
+		return; /* stopping: no more queries are read */
+	if (c->waiting) {
+		/* waiting for the budget: go on once all its answers are out */
+		if (evbuffer_get_length(bufferevent_get_output(bev)) > 0)
+			return;
+		wait_unlink(w, c);
+	}
 	/* output drained below the low watermark: resume reading */
 	if (!(bufferevent_get_enabled(bev) & EV_READ)) {
 		bufferevent_enable(bev, EV_READ);
 		tcp_read_cb(bev, arg);
 	}
+}
+
+/* From the loop (out_released): resume waiting connections in order while
+ * the budget allows, and give the heap's free pages back to the kernel
+ * after much output was released (glibc keeps them otherwise; at most once
+ * a second per worker). */
+static void tcp_resume_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct worker *w = arg;
+	(void)fd;
+	(void)what;
+	while (w->wait_head && w->out_bytes < w->out_budget && !w->stop_deadline) {
+		struct tcp_conn *c = w->wait_head;
+		wait_unlink(w, c);
+		bufferevent_enable(c->bev, EV_READ);
+		tcp_read_cb(c->bev, c); /* may wait again, or close c */
+	}
+	if (w->out_peak < TCP_TRIM_PEAK || w->out_bytes > w->out_peak / 8)
+		return;
+	uint64_t now = now_ms();
+	if (now < w->last_trim_ms + 1000) {
+		/* trimmed less than a second ago: come back then */
+		uint64_t ms = w->last_trim_ms + 1000 - now;
+		struct timeval tv = {(time_t)(ms / 1000), (suseconds_t)(ms % 1000) * 1000};
+		event_add(w->resume_ev, &tv);
+		return;
+	}
+	w->last_trim_ms = now;
+	w->out_peak = w->out_bytes;
+	malloc_trim(0);
 }
 
 static void tcp_event_cb(struct bufferevent *bev, short what, void *arg)
@@ -493,7 +626,7 @@ static void tcp_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 		struct sockaddr_storage ss;
 		memset(&ss, 0, sizeof(ss));
 		memcpy(&ss, sa, (size_t)salen < sizeof(ss) ? (size_t)salen : sizeof(ss));
-		slot = client_slot(&ss);
+		slot = server_client_slot(srv->client_key, (const struct sockaddr *)&ss);
 		if (__atomic_add_fetch(&srv->client_conns[slot], 1, __ATOMIC_RELAXED) >
 		    srv->tcp_max_per_client) {
 			__atomic_sub_fetch(&srv->client_conns[slot], 1, __ATOMIC_RELAXED);
@@ -536,6 +669,7 @@ static void tcp_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 	struct timeval idle = {(time_t)w->srv->tcp_idle, 0};
 	bufferevent_set_timeouts(c->bev, &idle, &idle);
 	bufferevent_setcb(c->bev, tcp_read_cb, tcp_write_cb, tcp_event_cb, c);
+	evbuffer_add_cb(bufferevent_get_output(c->bev), tcp_out_cb, c);
 	bufferevent_setwatermark(c->bev, EV_WRITE, TCP_OUT_HIGH / 4, 0);
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 }
@@ -581,7 +715,12 @@ struct server *server_create(const struct config *cfg, struct snapshot *snap)
 	srv->tcp_max_message = cfg->tcp_max_message;
 	srv->tcp_max_per_client = cfg->tcp_max_per_client;
 	srv->tcp_max_lifetime = cfg->tcp_max_lifetime;
-	srv->client_conns = xcalloc_resident(CLIENT_SLOTS, sizeof(uint32_t));
+	srv->client_conns = xcalloc_resident(SERVER_CLIENT_SLOTS, sizeof(uint32_t));
+	if (cookie_secret_generate(srv->client_key) != GD_OK) {
+		log_error("event=random_failed what=tcp_client_key error=%s", strerror(errno));
+		server_stop(srv);
+		return NULL;
+	}
 	/* tables exist when RRL is configured at start (a reload may turn the
 	 * rate on or off, not create tables) */
 	srv->rrl_table_size = cfg->rrl_responses_per_second ? cfg->rrl_table_size : 0;
@@ -596,6 +735,7 @@ struct server *server_create(const struct config *cfg, struct snapshot *snap)
 	for (size_t i = 0; i < cfg->nlisten; i++)
 		srv->listen_text[i] = xstrdup(cfg->listen[i].text);
 	unsigned per_worker = cfg->tcp_max_connections / srv->ntcp;
+	size_t out_budget = cfg->tcp_output_buffer_total / srv->ntcp;
 	for (unsigned i = 0; i < srv->nworkers; i++)
 		srv->workers[i].stop_fd = -1;
 	for (unsigned i = 0; i < srv->nworkers; i++) {
@@ -605,6 +745,7 @@ struct server *server_create(const struct config *cfg, struct snapshot *snap)
 		w->udp_thread = i >= srv->ntcp;
 		w->nsock = w->udp_thread ? 1 : cfg->nlisten;
 		w->tcp_max = per_worker ? per_worker : 1;
+		w->out_budget = out_budget > 65536 ? out_budget : 65536;
 		if (cfg->query_log_rate) {
 			w->qlog_rate = cfg->query_log_rate < 0xFFFFFF ? cfg->query_log_rate : 0xFFFFFF;
 			w->qlog_sample = cfg->query_log_sample ? cfg->query_log_sample : 1;
@@ -672,8 +813,11 @@ static int udp_thread_start(struct server *srv, struct worker *w)
 {
 	answer_worker_init(&w->aw);
 	w->aw.id = w->id;
-	if (srv->rrl_table_size)
-		rrl_table_init(&w->aw.rrl, srv->rrl_table_size);
+	if (srv->rrl_table_size && rrl_table_init(&w->aw.rrl, srv->rrl_table_size) != GD_OK) {
+		log_error("event=random_failed what=rrl_key worker=%u error=%s", w->id,
+		          strerror(errno));
+		return GD_EIO;
+	}
 	w->rx = xcalloc_resident(UDP_BATCH, sizeof(*w->rx));
 	w->tx = xcalloc_resident(UDP_BATCH, sizeof(*w->tx));
 	for (int i = 0; i < UDP_BATCH; i++) {
@@ -717,10 +861,16 @@ int server_start(struct server *srv)
 		}
 		w->stop_ev = event_new(w->base, w->stop_fd, EV_READ, stop_cb, w);
 		event_add(w->stop_ev, NULL);
+		w->resume_ev = event_new(w->base, -1, 0, tcp_resume_cb, w);
 		answer_worker_init(&w->aw);
 		w->aw.id = i;
-		if (srv->rrl_table_size)
-			rrl_table_init(&w->aw.rrl, srv->rrl_table_size);
+		if (srv->rrl_table_size &&
+		    rrl_table_init(&w->aw.rrl, srv->rrl_table_size) != GD_OK) {
+			log_error("event=random_failed what=rrl_key worker=%u error=%s", i,
+			          strerror(errno));
+			rc = GD_EIO;
+			break;
+		}
 		w->tcp_in = xcalloc_resident(1, 65536);
 		w->tcp_out = xcalloc_resident(1, ANSWER_BUF_SIZE + 2);
 		for (size_t k = 0; k < w->nsock; k++) {
@@ -952,6 +1102,8 @@ void server_stop(struct server *srv)
 			event_free(w->drain_timer);
 		if (w->stop_ev)
 			event_free(w->stop_ev);
+		if (w->resume_ev)
+			event_free(w->resume_ev);
 		if (w->stop_fd >= 0)
 			close(w->stop_fd);
 		if (w->base)
@@ -1127,7 +1279,10 @@ void server_metrics(struct server *srv, struct strbuf *sb)
 	metrics_family(sb, "geodnsd_limit_hits_total", "counter",
 		       "Limits hit: tcp_per_client (connection refused), tcp_idle and "
 		       "tcp_lifetime (connection closed), tcp_max_connections (oldest idle "
-		       "closed), rrl (response limited), http_connections (accepting paused "
+		       "closed), tcp_output_total (a connection stopped reading: its worker's "
+		       "share of tcp_output_buffer_total is queued), tcp_output_connection (a "
+		       "connection stopped reading: 256 KiB of its own answers unsent), "
+		       "rrl (response limited), http_connections (accepting paused "
 		       "at http.max_connections), http_request_size (413: body over 4 KiB), "
 		       "http_bad_request (400 from the HTTP layer: headers over 8 KiB or a "
 		       "malformed request).");
@@ -1139,6 +1294,15 @@ void server_metrics(struct server *srv, struct strbuf *sb)
 	metrics_sample_u64(sb, "geodnsd_limit_hits_total", h3, c.tcp_lifetime_closed);
 	metrics_sample_u64(sb, "geodnsd_limit_hits_total", h4, c.tcp_evicted);
 	metrics_sample_u64(sb, "geodnsd_limit_hits_total", h5, rl);
+	uint64_t ot = 0, oc = 0;
+	for (unsigned i = 0; i < srv->nworkers; i++) {
+		ot += CTR_GET(srv->workers[i].out_hits_total);
+		oc += CTR_GET(srv->workers[i].out_hits_connection);
+	}
+	const char *h9[] = {"limit", "tcp_output_total", NULL},
+	           *h10[] = {"limit", "tcp_output_connection", NULL};
+	metrics_sample_u64(sb, "geodnsd_limit_hits_total", h9, ot);
+	metrics_sample_u64(sb, "geodnsd_limit_hits_total", h10, oc);
 	const char *h6[] = {"limit", "http_connections", NULL},
 		   *h7[] = {"limit", "http_request_size", NULL},
 		   *h8[] = {"limit", "http_bad_request", NULL};

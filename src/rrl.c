@@ -5,20 +5,25 @@
 
 #include "answer.h"
 #include "config.h"
+#include "cookie.h"
 #include "gd.h"
-#include "service.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 
-void rrl_table_init(struct rrl_table *t, size_t size)
+int rrl_table_init(struct rrl_table *t, size_t size)
 {
 	size_t n = 64;
 	while (n < size)
 		n <<= 1;
+	t->entries = NULL;
+	t->limited = t->slipped = t->dropped = 0;
+	if (cookie_secret_generate(t->key) != GD_OK)
+		return GD_EIO;
 	t->entries = xcalloc_resident(n, sizeof(struct rrl_entry));
 	t->mask = n - 1;
-	t->limited = t->slipped = t->dropped = 0;
+	return GD_OK;
 }
 
 void rrl_table_free(struct rrl_table *t)
@@ -53,12 +58,29 @@ enum rrl_verdict rrl_account(struct rrl_table *t, const struct rrl_config *c, in
 {
 	if (!c->rate || !t->entries)
 		return RRL_PASS;
-	/* the account: client network, kind, name */
+	/* the account: family, kind, client network, name - one SipHash under
+	 * the table's secret key, so that no one can choose addresses or names
+	 * whose accounts land in the entry of another (a collision takes the
+	 * entry over and restarts its balance: chosen collisions would let a
+	 * flood towards a spoofed victim pass unlimited) */
+	uint8_t in[2 + 16 + 255];
+	size_t alen = family == 2 ? 16 : 4;
 	unsigned bits = family == 2 ? c->ipv6_prefix : c->ipv4_prefix;
-	uint64_t h = svc_client_hash(family, addr, bits) ^ ((uint64_t)kind << 56);
-	for (size_t i = 0; name && i < name_len; i++)
-		h = svc_mix(h ^ name[i]);
-	h = svc_mix(h) | 1; /* never 0: 0 marks a free entry */
+	if (bits > alen * 8)
+		bits = (unsigned)alen * 8;
+	in[0] = (uint8_t)family;
+	in[1] = (uint8_t)kind;
+	memset(in + 2, 0, alen);
+	memcpy(in + 2, addr, bits / 8);
+	if (bits % 8)
+		in[2 + bits / 8] = (uint8_t)(addr[bits / 8] & (0xFF << (8 - bits % 8)));
+	size_t n = 2 + alen;
+	if (name) {
+		size_t nl = name_len < 255 ? name_len : 255; /* a wire name is at most 255 */
+		memcpy(in + n, name, nl);
+		n += nl;
+	}
+	uint64_t h = cookie_siphash24(t->key, in, n) | 1; /* never 0: 0 marks a free entry */
 	struct rrl_entry *e = &t->entries[h & t->mask];
 	int32_t rate = (int32_t)c->rate;
 	/* credits accrue at `rate` a second up to `window` seconds worth (the

@@ -185,6 +185,18 @@ wait_log() {
 	return 1
 }
 
+# wait_file PATTERN FILE: wait (at most 10 s) until FILE has a line
+# matching PATTERN (e.g. a test client's "ready" line); 0 when it does.
+wait_file() {
+	_wf_i=0
+	while [ $_wf_i -lt 200 ]; do
+		grep -q -- "$1" "$2" 2>/dev/null && return 0
+		sleep 0.05
+		_wf_i=$((_wf_i + 1))
+	done
+	return 1
+}
+
 # sanitizer_clean NAME: no AddressSanitizer/UBSan report in server.log.
 sanitizer_clean() {
 	if grep -q -e 'ERROR: AddressSanitizer' -e 'runtime error:' -e 'ERROR: LeakSanitizer' \

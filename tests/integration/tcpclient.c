@@ -24,6 +24,20 @@
  *                    TCP: open N connections one after another, each asking
  *                    the first query and reading its answer; then report
  *                    which the server closed (see run_max_conn below)
+ *   --source ADDR    bind every socket to the address ADDR (any of 127/8 or
+ *                    ::1) before connecting
+ *   --hold FILE --per-source N --hold-ms MS
+ *                    TCP: for each address in FILE (one a line, at most
+ *                    1024), open N connections from it, ask the first query
+ *                    on each and read the answer; print how many were
+ *                    answered and how many closed by the server, then
+ *                    "hold: holding" (flushed) and keep every connection
+ *                    open for MS milliseconds before closing them
+ *   --flood N --hold-ms MS
+ *                    TCP: open N connections, write every query on each
+ *                    (pipelined) without reading, print "flood: written"
+ *                    (flushed), wait MS milliseconds, then read every answer
+ *                    on every connection and print a summary of them
  *   --gap MS         (default TCP mode) wait MS milliseconds between queries
  *   --repeat N       send the query list N times (built queries get new IDs)
  *   --summary        instead of one line per answer: whether every query ID
@@ -68,6 +82,7 @@ static int wait_ms = 1000;
 static bool use_edns;
 static int gap_ms;             /* --gap: pause between sequential queries */
 static bool summary_mode;      /* --summary: counts instead of one line each */
+static const char *source;     /* --source: local address to bind */
 static const struct msg *sent; /* the queries, for --summary's ID check */
 static size_t nsent;
 
@@ -275,6 +290,29 @@ static int connect_to(int type)
 	if (type == SOCK_STREAM) {
 		int on = 1;
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
+	}
+	if (source) {
+		struct sockaddr_storage ls;
+		memset(&ls, 0, sizeof(ls));
+		socklen_t ll;
+		if (ipv6) {
+			struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ls;
+			a->sin6_family = AF_INET6;
+			ll = sizeof(*a);
+			if (inet_pton(AF_INET6, source, &a->sin6_addr) != 1)
+				ll = 0;
+		} else {
+			struct sockaddr_in *a = (struct sockaddr_in *)&ls;
+			a->sin_family = AF_INET;
+			ll = sizeof(*a);
+			if (inet_pton(AF_INET, source, &a->sin_addr) != 1)
+				ll = 0;
+		}
+		if (ll == 0 || bind(fd, (struct sockaddr *)&ls, ll) < 0) {
+			fprintf(stderr, "tcpclient: cannot bind to %s\n", source);
+			close(fd);
+			return -1;
+		}
 	}
 	if (connect(fd, (struct sockaddr *)&ss, sl) < 0) {
 		perror("tcpclient: connect");
@@ -688,12 +726,119 @@ static int run_max_conn(struct msg *qs, int n, int limit, int per_worker)
 	return rc;
 }
 
+/* --hold: per-source connections, each asked qs[0]; held for hold_ms. */
+static int run_hold(struct msg *qs, const char *file, int per_source, int hold_ms)
+{
+	FILE *f = fopen(file, "r");
+	if (!f) {
+		perror("tcpclient: hold file");
+		return 2;
+	}
+	char line[64];
+	static char addrs[1024][64];
+	int nsrc = 0;
+	while (nsrc < 1024 && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, " \t\r\n")] = 0;
+		if (line[0])
+			snprintf(addrs[nsrc++], sizeof(addrs[0]), "%s", line);
+	}
+	fclose(f);
+	int *fds = calloc((size_t)nsrc * (size_t)per_source, sizeof(int));
+	int nfd = 0, answered = 0, closed = 0, other = 0;
+	uint8_t *one;
+	size_t ol = stream_of(qs, 1, &one);
+	for (int s = 0; s < nsrc; s++) {
+		source = addrs[s];
+		for (int k = 0; k < per_source; k++) {
+			int fd = connect_to(SOCK_STREAM);
+			if (fd < 0) {
+				other++;
+				continue;
+			}
+			fds[nfd++] = fd;
+			struct msg m;
+			int r = write_all(fd, one, ol) == 0
+					? read_tcp_msg(fd, &m, now_s() + wait_ms / 1000.0)
+					: 0;
+			if (r == 1) {
+				answered++;
+				free(m.buf);
+			} else if (r == 0) {
+				closed++;
+			} else {
+				other++;
+			}
+		}
+	}
+	free(one);
+	source = NULL;
+	printf("hold: %d sources x %d connections: %d answered, %d closed by server, %d other\n",
+	       nsrc, per_source, answered, closed, other);
+	puts("hold: holding");
+	fflush(stdout);
+	sleep_ms(hold_ms);
+	for (int i = 0; i < nfd; i++)
+		close(fds[i]);
+	free(fds);
+	return 0;
+}
+
+/*
+ * --flood: n connections that each write the whole query list (pipelined)
+ * and read nothing for hold_ms; then every answer is read (each connection
+ * in turn, wait_ms for each read) and summarized over all connections:
+ * whether every query of every connection was answered exactly once.
+ */
+static int run_flood(struct msg *qs, size_t nq, int n, int hold_ms)
+{
+	int *fds = calloc((size_t)n, sizeof(int));
+	uint8_t *stream;
+	size_t sl = stream_of(qs, nq, &stream);
+	int written = 0;
+	for (int i = 0; i < n; i++) {
+		fds[i] = connect_to(SOCK_STREAM);
+		if (fds[i] >= 0 && write_all(fds[i], stream, sl) == 0)
+			written++;
+	}
+	free(stream);
+	printf("flood: %d connections, %d wrote %zu queries\n", n, written, nq);
+	puts("flood: written");
+	fflush(stdout);
+	sleep_ms(hold_ms);
+	uint8_t *seen = malloc(65536);
+	int complete = 0;
+	size_t total = 0;
+	for (int i = 0; i < n; i++) {
+		if (fds[i] < 0)
+			continue;
+		memset(seen, 0, 65536);
+		size_t got = 0, dup = 0;
+		struct msg m;
+		while (got + dup < nq && read_tcp_msg(fds[i], &m, now_s() + wait_ms / 1000.0) == 1) {
+			if (m.len >= 2 && seen[m.buf[0] << 8 | m.buf[1]]++)
+				dup++;
+			else
+				got++;
+			free(m.buf);
+		}
+		total += got;
+		complete += got == nq && dup == 0;
+		close(fds[i]);
+	}
+	free(seen);
+	free(fds);
+	printf("flood: %zu answers read, %d of %d connections answered every query once\n", total,
+	       complete, n);
+	return 0;
+}
+
 static void usage(void)
 {
 	fputs("usage: tcpclient -p PORT [-6] [-u] [-w MS] [--edns] [--repeat N] [--summary] [--gap "
 	      "MS]\n"
 	      "         [--pipeline|--bytewise|--split|--close-early|--stall] [--idle-check S]\n"
-	      "         [--max-conn N --limit L --per-worker K] QUERY...\n"
+	      "         [--max-conn N --limit L --per-worker K] [--source ADDR]\n"
+	      "         [--hold FILE --per-source N --hold-ms MS] [--flood N --hold-ms MS] QUERY...\n"
 	      "  QUERY: NAME TYPE | raw:HEX\n",
 	      stderr);
 	exit(2);
@@ -705,6 +850,8 @@ int main(int argc, char **argv)
 	bool udp = false;
 	double idle = 0;
 	int max_conn = 0, limit = 0, per_worker = 0, repeat = 1;
+	const char *hold_file = NULL;
+	int per_source = 0, hold_ms = 0, flood = 0;
 	static struct msg qs[MAXQ];
 	static bool built[MAXQ];
 	size_t nq = 0;
@@ -745,6 +892,16 @@ int main(int argc, char **argv)
 			limit = atoi(argv[++i]);
 		} else if (!strcmp(a, "--per-worker") && i + 1 < argc) {
 			per_worker = atoi(argv[++i]);
+		} else if (!strcmp(a, "--source") && i + 1 < argc) {
+			source = argv[++i];
+		} else if (!strcmp(a, "--hold") && i + 1 < argc) {
+			hold_file = argv[++i];
+		} else if (!strcmp(a, "--per-source") && i + 1 < argc) {
+			per_source = atoi(argv[++i]);
+		} else if (!strcmp(a, "--hold-ms") && i + 1 < argc) {
+			hold_ms = atoi(argv[++i]);
+		} else if (!strcmp(a, "--flood") && i + 1 < argc) {
+			flood = atoi(argv[++i]);
 		} else if (!strncmp(a, "raw:", 4)) {
 			if (nq == MAXQ || parse_hex(a + 4, &qs[nq]) < 0) {
 				fprintf(stderr, "tcpclient: bad raw query %s\n", a);
@@ -783,7 +940,13 @@ int main(int argc, char **argv)
 	sent = qs;
 	nsent = nq;
 	int rc;
-	if (max_conn) {
+	if (hold_file || flood) {
+		if (hold_ms < 0 || hold_ms > 30000 || (hold_file && (per_source < 1 || per_source > 64)) ||
+		    (flood && (flood < 1 || flood > 4096)))
+			usage();
+		rc = hold_file ? run_hold(qs, hold_file, per_source, hold_ms)
+			       : run_flood(qs, nq, flood, hold_ms);
+	} else if (max_conn) {
 		if (max_conn < 2 || max_conn > MAXCONN || limit <= 0 || per_worker <= 0)
 			usage();
 		rc = run_max_conn(qs, max_conn, limit, per_worker);
