@@ -29,11 +29,19 @@ enum http_route {
  * goes to arg. *post is set when the route takes POST (else GET). */
 enum http_route http_route_parse(const char *path, char *arg, size_t argcap, bool *post);
 
-/* Is the Authorization header "Bearer <token>"? Constant time in the token. */
+/* Admin tokens have at least this many characters. */
+#define HTTP_TOKEN_MIN 16
+
+/* Is the Authorization header "Bearer <token>"? The lengths are compared
+ * first (a token shorter than HTTP_TOKEN_MIN never matches), then every
+ * byte: constant time in the token. */
 bool http_token_ok(const char *header, const char *token, size_t token_len);
 
-/* Read the admin token: the file must exist, be non-empty and not be
- * readable by others. NULL with a diagnostic otherwise. */
+/* Read the admin token: the file must exist, not be readable by others and
+ * hold one line of at least HTTP_TOKEN_MIN printable ASCII characters with
+ * no space (a trailing newline or spaces are dropped; a NUL or other control
+ * byte is an error). NULL with a diagnostic naming the file otherwise. The
+ * caller frees the token. */
 char *http_read_token(const char *path, struct diag *diag);
 
 struct http_hooks {

@@ -104,15 +104,16 @@ enum http_route http_route_parse(const char *path, char *arg, size_t argcap, boo
 
 bool http_token_ok(const char *header, const char *token, size_t token_len)
 {
-	if (!header || !token || strncmp(header, "Bearer ", 7) != 0)
+	if (!header || !token || token_len < HTTP_TOKEN_MIN || strncmp(header, "Bearer ", 7) != 0)
 		return false;
 	const char *given = header + 7;
-	size_t glen = strlen(given);
-	/* compare every byte of the token whatever the input: the time does not
-	 * depend on where a guess goes wrong */
-	unsigned char diff = (unsigned char)(glen != token_len);
+	if (strlen(given) != token_len)
+		return false;
+	/* compare every byte of the token: the time does not depend on where a
+	 * guess goes wrong */
+	unsigned char diff = 0;
 	for (size_t i = 0; i < token_len; i++)
-		diff |= (unsigned char)(token[i] ^ (i < glen ? given[i] : 0));
+		diff |= (unsigned char)(token[i] ^ given[i]);
 	return diff == 0;
 }
 
@@ -137,11 +138,23 @@ char *http_read_token(const char *path, struct diag *diag)
 	}
 	while (len && (text[len - 1] == '\n' || text[len - 1] == '\r' || text[len - 1] == ' '))
 		text[--len] = '\0';
-	if (len < 16 || strchr(text, '\n')) {
+	/* by bytes, not as a C string: a NUL would end the token early */
+	if (len < HTTP_TOKEN_MIN || memchr(text, '\n', len)) {
 		diag_error(diag, path, 0, 0, "the admin token must be one line of at least 16 "
 			   "characters");
 		free(text);
 		return NULL;
+	}
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)text[i];
+		if (c <= ' ' || c >= 0x7f) {
+			diag_error(diag, path, 0, 0,
+			           "the admin token must be printable ASCII without spaces "
+			           "(byte 0x%02x at offset %zu)",
+			           c, i);
+			free(text);
+			return NULL;
+		}
 	}
 	return text;
 }

@@ -136,6 +136,71 @@ START_TEST(test_token_file_rules)
 }
 END_TEST
 
+/* A token file with exactly these bytes (a NUL included), mode 0600. */
+static const char *write_token(const char *name, const char *bytes, size_t n)
+{
+	static char path[256];
+	snprintf(path, sizeof(path), "tests/tmp/unit/%s", name);
+	FILE *f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(bytes, 1, n, f), n);
+	fclose(f);
+	chmod(path, 0600);
+	return path;
+}
+
+START_TEST(test_token_file_bytes)
+{
+	/* the file's bytes, the byte refused and its offset */
+	static const struct {
+		const char *name, *bytes;
+		size_t len;
+		const char *refused;
+	} bad[] = {
+	    /* 21 bytes, but a C string of 4: it opened the API with "abcd" */
+	    {"http-token-nul", "abcd\0efghijklmnopqrst\n", 22, "0x00 at offset 4"},
+	    {"http-token-tab", "abcdefgh\tijklmnopqrst\n", 22, "0x09 at offset 8"},
+	    {"http-token-space", "abcdefgh ijklmnopqrst\n", 22, "0x20 at offset 8"},
+	    {"http-token-utf8", "abcdefgh\xc3\xa9ijklmnopqrst\n", 23, "0xc3 at offset 8"},
+	};
+	struct diag d = {0};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ck_assert_ptr_null(
+		    http_read_token(write_token(bad[i].name, bad[i].bytes, bad[i].len), &d));
+		ck_assert_uint_eq(d.errors, i + 1);
+		char want[256];
+		snprintf(want, sizeof(want),
+		         "tests/tmp/unit/%s: the admin token must be printable ASCII without "
+		         "spaces (byte %s)",
+		         bad[i].name, bad[i].refused);
+		ck_assert_str_eq(d.msgs[i], want);
+	}
+	/* every printable character is fine, and CR LF at the end is dropped */
+	static const char ok[] = "!~azAZ09-._+/=:\"\\x\r\n";
+	char *t = http_read_token(write_token("http-token-chars", ok, sizeof(ok) - 1), &d);
+	ck_assert_ptr_nonnull(t);
+	ck_assert_str_eq(t, "!~azAZ09-._+/=:\"\\x");
+	free(t);
+	ck_assert_uint_eq(d.errors, 4);
+	diag_free(&d);
+}
+END_TEST
+
+START_TEST(test_token_lengths)
+{
+	/* lengths first: a token under 16 characters never matches, even the
+	 * same bytes (an empty one matched "Bearer " before) */
+	ck_assert(!http_token_ok("Bearer ", "", 0));
+	ck_assert(!http_token_ok("Bearer abcd", "abcd", 4));
+	ck_assert(!http_token_ok("Bearer abcdefghijklmno", "abcdefghijklmno", 15));
+	ck_assert(http_token_ok("Bearer abcdefghijklmnop", "abcdefghijklmnop", 16));
+	/* the length given, not the C string: a NUL inside is compared */
+	static const char nul[] = "abcd\0efghijklmnopq";
+	ck_assert(!http_token_ok("Bearer abcd", nul, sizeof(nul) - 1));
+	ck_assert(!http_token_ok("Bearer abcdefghijklmnopq", nul, sizeof(nul) - 1));
+}
+END_TEST
+
 Suite *http_suite(void)
 {
 	Suite *s = suite_create("http");
@@ -145,6 +210,8 @@ Suite *http_suite(void)
 	tcase_add_test(tc, test_routes);
 	tcase_add_test(tc, test_token_check);
 	tcase_add_test(tc, test_token_file_rules);
+	tcase_add_test(tc, test_token_file_bytes);
+	tcase_add_test(tc, test_token_lengths);
 	suite_add_tcase(s, tc);
 	return s;
 }
