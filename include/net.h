@@ -57,6 +57,10 @@ enum http_limit {
 	HTTP_LIMIT_COUNT
 };
 void server_count_http_limit(struct server *srv, enum http_limit which);
+/* Is the address (family 1 IPv4 or 2 IPv6, then 16 bytes, 4 used for IPv4)
+ * an endpoint of a service in the current snapshot? From a registered RCU
+ * reader thread (the HTTP thread); a walk of every service: admin calls only. */
+bool server_has_endpoint(struct server *srv, const uint8_t key[17]);
 /* The loaded zones as a JSON array (for /status). */
 void server_status_zones(struct server *srv, struct strbuf *sb);
 

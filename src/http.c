@@ -297,14 +297,24 @@ static void handle_admin(struct http *h, struct evhttp_request *req, enum http_r
 			      "body must be up, down or auto\n");
 			return;
 		}
-		rc = hp ? health_endpoint_override(hp, arg, state) : GD_EINVAL;
+		/* only the endpoints of the services loaded now; "auto" also
+		 * clears an override left from an earlier configuration */
+		uint8_t key[17];
+		const char *result = "bad_address";
+		if (health_endpoint_key(arg, key) == GD_OK) {
+			bool known = server_has_endpoint(h->srv, key);
+			rc = hp && (known || state < 0) ? health_endpoint_override(hp, key, state)
+			                                : GD_ENOTFOUND;
+			result = rc == GD_OK || (known && state < 0) ? "ok" : "not_an_endpoint";
+		}
 		const char *names[] = {"auto", "down", "up"};
 		log_info("event=admin action=endpoint_state endpoint=%s state=%s from=%s result=%s",
-			 arg, names[state + 1], peer, rc == GD_OK ? "ok" : "bad_address");
-		if (rc == GD_OK)
+		         arg, names[state + 1], peer, result);
+		if (strcmp(result, "ok") == 0)
 			reply(req, 200, "OK", "application/json", "{\"ok\": true}\n");
 		else
-			reply(req, 404, "Not Found", "text/plain", "not an endpoint address\n");
+			reply(req, 404, "Not Found", "text/plain",
+			      "not an endpoint of a service\n");
 		return;
 	}
 	case ROUTE_RELOAD: {

@@ -1039,6 +1039,35 @@ void server_count_http_limit(struct server *srv, enum http_limit which)
 	__atomic_add_fetch(&srv->http_limits[which], 1, __ATOMIC_RELAXED);
 }
 
+static bool endpoints_hold(const struct endpoint *eps, unsigned n, const uint8_t *addr, size_t len)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (memcmp(eps[i].addr, addr, len) == 0)
+			return true;
+	return false;
+}
+
+bool server_has_endpoint(struct server *srv, const uint8_t key[17])
+{
+	bool found = false;
+	read_begin();
+	const struct zonedb *db = read_snapshot(srv)->db;
+	for (size_t z = 0; !found && z < db->count; z++) {
+		const struct service_set *set = db->zones[z]->services;
+		for (size_t s = 0; !found && set && s < set->n; s++) {
+			const struct service *svc = &set->svcs[s];
+			for (unsigned r = 0; !found && r < svc->nregions; r++) {
+				const struct service_region *sr = &svc->regions[r];
+				found = key[0] == 1
+				            ? endpoints_hold(sr->a, sr->na, key + 1, 4)
+				            : endpoints_hold(sr->aaaa, sr->naaaa, key + 1, 16);
+			}
+		}
+	}
+	read_end();
+	return found;
+}
+
 void server_metrics(struct server *srv, struct strbuf *sb)
 {
 	struct answer_counters c;
