@@ -8,11 +8,13 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct diag;
 struct health;
 struct server;
 struct strbuf;
+struct sockaddr;
 
 enum http_route {
 	ROUTE_NOT_FOUND,
@@ -44,6 +46,12 @@ bool http_token_ok(const char *header, const char *token, size_t token_len);
  * caller frees the token. */
 char *http_read_token(const char *path, struct diag *diag);
 
+/* The key a client is counted by (connections per address): family 1 and
+ * the IPv4 address (an IPv4-mapped IPv6 address counts as IPv4), or family 2
+ * and the first 64 bits of the IPv6 address, the rest zero. All zero for
+ * another kind of address. */
+void http_client_key(const struct sockaddr *sa, uint8_t key[17]);
+
 struct http_hooks {
 	/* reload config, zones, services and GeoIP; 0 when it succeeded, with
 	 * the reason in msg otherwise */
@@ -58,10 +66,12 @@ struct http_hooks {
 struct http;
 
 /* Bind listen (e.g. "127.0.0.1:8053") now; token may be NULL (admin calls
- * refused); at most max_conns connections are open at once. The thread
+ * refused); at most max_conns connections are open at once, at most
+ * max_per_client of them from one client (http_client_key). The thread
  * starts with http_run(). NULL with a diagnostic. */
 struct http *http_create(const char *listen, const char *token, unsigned max_conns,
-			 struct server *srv, const struct http_hooks *hooks, struct diag *diag);
+                         unsigned max_per_client, struct server *srv,
+                         const struct http_hooks *hooks, struct diag *diag);
 int http_run(struct http *h);
 void http_stop(struct http *h);
 

@@ -7,14 +7,19 @@
  * 405. Request bodies are limited to 4 KiB and headers to 8 KiB. Every admin
  * call is logged as an audit line.
  *
- * Connections: at most max_connections are open at once. libevent 2.1's
- * evhttp has no such cap, so connections are counted as they are made (the
- * evhttp_set_bevcb callback) and as they close (the connection's close
- * callback, see conn_watch). At the cap the listener stops accepting (new
- * connections wait in the kernel's backlog) until one closes; idle ones
- * close after 10 s. The 413s and 400s libevent sends by itself (body or
- * headers over the limits, malformed requests) are counted as they go out
- * (out_watch).
+ * Connections: at most max_connections are open at once, at most
+ * max_per_client from one client. libevent 2.1's evhttp has neither cap, so
+ * connections are counted as they are made (the evhttp_set_bevcb callback)
+ * and as they close (the connection's close callback, see conn_watch). At
+ * the cap the listener stops accepting (new connections wait in the
+ * kernel's backlog) until one closes; a connection over the per-client cap
+ * is closed at once. evhttp's timeout restarts with every byte read, so a
+ * client sending one byte every few seconds (slowloris) would hold its
+ * connection for ever: each connection has its own timer instead, and must
+ * deliver a whole request within HTTP_REQUEST_DEADLINE seconds of opening or
+ * of the previous response, or it is closed. The 413s and 400s libevent
+ * sends by itself (body or headers over the limits, malformed requests) are
+ * counted as they go out (out_watch).
  */
 #include "http.h"
 
@@ -26,6 +31,7 @@
 #include "metrics.h"
 #include "net.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
@@ -33,16 +39,24 @@
 #include <event2/http.h>
 #include <event2/listener.h>
 #include <event2/keyvalq_struct.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <urcu/urcu-memb.h>
 
 #define HTTP_MAX_BODY 4096
 #define HTTP_MAX_HEADERS 8192
+/* seconds a connection has for each whole request (head and body) */
+#define HTTP_REQUEST_DEADLINE 5
+/* at most one log line per this many ms for per-client cap refusals */
+#define HTTP_REFUSAL_LOG_MS 10000
+
+struct http_conn;
 
 struct http {
 	struct event_base *base;
@@ -54,9 +68,13 @@ struct http {
 	char *token;
 	size_t token_len;
 	struct evconnlistener *lev;
-	unsigned max_conns;
-	unsigned open_conns; /* HTTP thread only */
+	unsigned max_conns, max_per_client;
+	/* the rest: HTTP thread only */
+	unsigned open_conns;
 	bool paused;
+	bool stopping;           /* evhttp_free is closing every connection */
+	struct http_conn *conns; /* every connection counted in open_conns */
+	uint64_t refusals_unlogged, refusal_logged_ms;
 };
 
 enum http_route http_route_parse(const char *path, char *arg, size_t argcap, bool *post)
@@ -157,6 +175,48 @@ char *http_read_token(const char *path, struct diag *diag)
 		}
 	}
 	return text;
+}
+
+void http_client_key(const struct sockaddr *sa, uint8_t key[17])
+{
+	static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+	memset(key, 0, 17);
+	if (sa->sa_family == AF_INET) {
+		key[0] = 1;
+		memcpy(key + 1, &((const struct sockaddr_in *)sa)->sin_addr, 4);
+	} else if (sa->sa_family == AF_INET6) {
+		const uint8_t *a = ((const struct sockaddr_in6 *)sa)->sin6_addr.s6_addr;
+		if (memcmp(a, mapped, 12) == 0) {
+			key[0] = 1;
+			memcpy(key + 1, a + 12, 4);
+		} else {
+			key[0] = 2;
+			memcpy(key + 1, a, 8); /* the /64: one site, one client */
+		}
+	}
+}
+
+/* The client of a connection as http_client_key; all zero when unknown. */
+static void conn_client_key(struct evhttp_connection *evcon, uint8_t key[17])
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	struct bufferevent *bev = evcon ? evhttp_connection_get_bufferevent(evcon) : NULL;
+	memset(key, 0, 17);
+	if (bev && getpeername(bufferevent_getfd(bev), (struct sockaddr *)&ss, &sl) == 0)
+		http_client_key((struct sockaddr *)&ss, key);
+}
+
+/* A client key as text for the log: the address, or the /64 for IPv6. */
+static void client_key_str(const uint8_t key[17], char *buf, size_t cap)
+{
+	char a[INET6_ADDRSTRLEN];
+	if (key[0] == 1 && inet_ntop(AF_INET, key + 1, a, sizeof(a)))
+		snprintf(buf, cap, "%s", a);
+	else if (key[0] == 2 && inet_ntop(AF_INET6, key + 1, a, sizeof(a)))
+		snprintf(buf, cap, "%s/64", a);
+	else
+		snprintf(buf, cap, "%s", "other");
 }
 
 /* set while one of our handlers writes its reply (HTTP thread only): the
@@ -373,22 +433,43 @@ static void handle(struct evhttp_request *req, void *arg)
 /* ---- connection accounting (HTTP thread only) ---- */
 
 /*
- * evhttp makes the connection (evcon) right after conn_new() returns our
- * bufferevent and sets the bufferevent's callbacks with the evcon as their
- * argument. conn_watch() runs at the next turn of the loop, reads the evcon
- * from there and asks for its close callback. Our reference on the
- * bufferevent keeps it alive until then even if evhttp is already done with
- * the connection (its callbacks are then NULL: counted as closed at once).
+ * A connection counted in open_conns. evhttp makes the connection (evcon)
+ * right after conn_new() returns our bufferevent, sets the bufferevent's
+ * callbacks with the evcon as their argument and its socket. conn_watch()
+ * runs before anything is read from it (an event made active at once runs
+ * in the same turn of the loop, before the next poll), reads the evcon from
+ * there, applies the per-client cap, asks for the close callback and starts
+ * the request deadline. Our reference on the bufferevent keeps it alive
+ * until then even if evhttp is already done with the connection (its
+ * callbacks are then NULL: counted as closed at once).
  */
-struct conn_watch {
+struct http_conn {
 	struct http *h;
 	struct bufferevent *bev;
+	struct evhttp_connection *evcon; /* set by conn_watch */
+	struct event *deadline;          /* for the request being read */
+	uint8_t client[17];              /* http_client_key; zero until conn_watch */
+	struct http_conn *prev, *next;   /* h->conns */
 };
 
-static void conn_closed(struct http *h)
+static void out_watch(struct evbuffer *buf, const struct evbuffer_cb_info *info, void *arg);
+
+/* Forget a connection that closed (or never opened): uncount it and free
+ * what is ours. The bufferevent is evhttp's (and our reference's). */
+static void conn_free(struct http_conn *c)
 {
+	struct http *h = c->h;
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		h->conns = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	evbuffer_remove_cb(bufferevent_get_output(c->bev), out_watch, c);
+	event_free(c->deadline);
+	free(c);
 	h->open_conns--;
-	if (h->paused && h->open_conns < h->max_conns) {
+	if (h->paused && h->open_conns < h->max_conns && !h->stopping) {
 		h->paused = false;
 		evconnlistener_enable(h->lev);
 	}
@@ -397,41 +478,103 @@ static void conn_closed(struct http *h)
 static void conn_close_cb(struct evhttp_connection *evcon, void *arg)
 {
 	evhttp_connection_set_closecb(evcon, NULL, NULL); /* once */
-	conn_closed(arg);
+	conn_free(arg);
+}
+
+static void arm_deadline(struct http_conn *c)
+{
+	static const struct timeval tv = {HTTP_REQUEST_DEADLINE, 0};
+	event_add(c->deadline, &tv);
+}
+
+/* A request not complete within HTTP_REQUEST_DEADLINE: the connection goes
+ * (its close callback frees c). */
+static void conn_deadline_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct http_conn *c = arg;
+	(void)fd;
+	(void)what;
+	server_count_http_limit(c->h->srv, HTTP_LIMIT_REQUEST_DEADLINE);
+	char from[INET6_ADDRSTRLEN + 4];
+	client_key_str(c->client, from, sizeof(from));
+	log_debug("event=http_limit limit=request_deadline from=%s seconds=%d", from,
+	          HTTP_REQUEST_DEADLINE);
+	evhttp_connection_free(c->evcon);
+}
+
+/* Is the client of c at its cap already (c not counted)? */
+static bool client_full(const struct http *h, const struct http_conn *c)
+{
+	unsigned n = 0;
+	for (const struct http_conn *o = h->conns; o; o = o->next)
+		n += o != c && o->evcon && memcmp(o->client, c->client, 17) == 0;
+	return n >= h->max_per_client;
+}
+
+static void refuse_client(struct http *h, const struct http_conn *c)
+{
+	server_count_http_limit(h->srv, HTTP_LIMIT_PER_ADDRESS);
+	h->refusals_unlogged++;
+	uint64_t now = now_ms();
+	if (h->refusal_logged_ms && now - h->refusal_logged_ms < HTTP_REFUSAL_LOG_MS)
+		return;
+	char from[INET6_ADDRSTRLEN + 4];
+	client_key_str(c->client, from, sizeof(from));
+	/* one line per HTTP_REFUSAL_LOG_MS at most: the refusals since the last */
+	log_warn("event=http_limit limit=max_connections_per_address max=%u from=%s refused=%llu",
+	         h->max_per_client, from, (unsigned long long)h->refusals_unlogged);
+	h->refusals_unlogged = 0;
+	h->refusal_logged_ms = now;
 }
 
 static void conn_watch(evutil_socket_t fd, short what, void *arg)
 {
-	struct conn_watch *cw = arg;
+	struct http_conn *c = arg;
+	struct http *h = c->h;
+	struct bufferevent *bev = c->bev;
 	(void)fd;
 	(void)what;
 	bufferevent_data_cb rd = NULL;
 	void *evcon = NULL;
-	bufferevent_getcb(cw->bev, &rd, NULL, NULL, &evcon);
-	if (rd && evcon)
-		evhttp_connection_set_closecb(evcon, conn_close_cb, cw->h);
-	else
-		conn_closed(cw->h);
-	bufferevent_decref(cw->bev);
-	free(cw);
+	bufferevent_getcb(bev, &rd, NULL, NULL, &evcon);
+	if (!rd || !evcon) {
+		conn_free(c);
+	} else {
+		conn_client_key(evcon, c->client);
+		if (client_full(h, c)) {
+			refuse_client(h, c);
+			conn_free(c); /* first: no close callback was asked for */
+			evhttp_connection_free(evcon);
+		} else {
+			c->evcon = evcon;
+			evhttp_connection_set_closecb(evcon, conn_close_cb, c);
+			arm_deadline(c);
+		}
+	}
+	bufferevent_decref(bev);
 }
 
-/* Data going out on a connection. A response not from our handlers is one
- * libevent sent by itself: 413 for a body over the limit, 400 for headers
- * over the limit or a malformed request (our handlers never see those).
- * A status line is one write. */
+/* Data going out on a connection: a response begins, so the request is
+ * complete and the deadline starts again for the next one. A response not
+ * from our handlers is one libevent sent by itself: 413 for a body over the
+ * limit, 400 for headers over the limit or a malformed request (our
+ * handlers never see those). A status line is one write. */
 static void out_watch(struct evbuffer *buf, const struct evbuffer_cb_info *info, void *arg)
 {
+	struct http_conn *c = arg;
+	if (info->n_added == 0)
+		return;
+	if (c->evcon)
+		arm_deadline(c);
 	char head[13];
-	if (own_reply || info->n_added == 0 || info->orig_size != 0 ||
+	if (own_reply || info->orig_size != 0 ||
 	    evbuffer_copyout(buf, head, sizeof(head)) != (ev_ssize_t)sizeof(head) ||
 	    memcmp(head, "HTTP/1.", 7) != 0)
 		return;
-	struct http *h = arg;
 	if (memcmp(head + 8, " 413 ", 5) == 0)
-		server_count_http_limit(h->srv, HTTP_LIMIT_REQUEST_SIZE);
+		server_count_http_limit(c->h->srv, HTTP_LIMIT_REQUEST_SIZE);
 	else if (memcmp(head + 8, " 400 ", 5) == 0)
-		server_count_http_limit(h->srv, HTTP_LIMIT_BAD_REQUEST);
+		server_count_http_limit(c->h->srv, HTTP_LIMIT_BAD_REQUEST);
 }
 
 static struct bufferevent *conn_new(struct event_base *base, void *arg)
@@ -440,16 +583,23 @@ static struct bufferevent *conn_new(struct event_base *base, void *arg)
 	struct bufferevent *bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
 	if (!bev)
 		return NULL;
-	struct conn_watch *cw = xmalloc(sizeof(*cw));
-	cw->h = h;
-	cw->bev = bev;
+	struct http_conn *c = xcalloc(1, sizeof(*c));
+	c->h = h;
+	c->bev = bev;
+	c->deadline = evtimer_new(base, conn_deadline_cb, c);
 	static const struct timeval now = {0, 0};
-	if (event_base_once(base, -1, EV_TIMEOUT, conn_watch, cw, &now) < 0) {
-		free(cw);
+	if (!c->deadline || event_base_once(base, -1, EV_TIMEOUT, conn_watch, c, &now) < 0) {
+		if (c->deadline)
+			event_free(c->deadline);
+		free(c);
 		return bev; /* not counted: cannot happen short of memory */
 	}
 	bufferevent_incref(bev);
-	evbuffer_add_cb(bufferevent_get_output(bev), out_watch, h);
+	evbuffer_add_cb(bufferevent_get_output(bev), out_watch, c);
+	c->next = h->conns;
+	if (h->conns)
+		h->conns->prev = c;
+	h->conns = c;
 	if (++h->open_conns >= h->max_conns && !h->paused) {
 		h->paused = true;
 		evconnlistener_disable(h->lev);
@@ -460,7 +610,8 @@ static struct bufferevent *conn_new(struct event_base *base, void *arg)
 }
 
 struct http *http_create(const char *listen, const char *token, unsigned max_conns,
-			 struct server *srv, const struct http_hooks *hooks, struct diag *diag)
+                         unsigned max_per_client, struct server *srv,
+                         const struct http_hooks *hooks, struct diag *diag)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl;
@@ -472,6 +623,7 @@ struct http *http_create(const char *listen, const char *token, unsigned max_con
 	h->srv = srv;
 	h->hooks = *hooks;
 	h->max_conns = max_conns ? max_conns : 1;
+	h->max_per_client = max_per_client ? max_per_client : 1;
 	if (token) {
 		h->token = xstrdup(token);
 		h->token_len = strlen(token);
@@ -529,7 +681,14 @@ void http_stop(struct http *h)
 		event_base_loopbreak(h->base);
 		pthread_join(h->thread, NULL);
 	}
+	h->stopping = true; /* the listener goes first: no re-enabling it */
 	evhttp_free(h->evh);
+	/* connections evhttp no longer knew (conn_watch had not run) */
+	while (h->conns) {
+		struct bufferevent *bev = h->conns->bev;
+		conn_free(h->conns);
+		bufferevent_decref(bev);
+	}
 	event_base_free(h->base);
 	free(h->token);
 	free(h);

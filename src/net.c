@@ -1159,7 +1159,9 @@ void server_metrics(struct server *srv, struct strbuf *sb)
 		       "closed), rrl (response limited), http_connections (accepting paused "
 		       "at http.max_connections), http_request_size (413: body over 4 KiB), "
 		       "http_bad_request (400 from the HTTP layer: headers over 8 KiB or a "
-		       "malformed request).");
+		       "malformed request), http_request_deadline (connection closed: a request "
+		       "not complete within 5 s), http_connections_per_address (connection "
+		       "closed at http.max_connections_per_address).");
 	const char *h1[] = {"limit", "tcp_per_client", NULL}, *h2[] = {"limit", "tcp_idle", NULL},
 		   *h3[] = {"limit", "tcp_lifetime", NULL},
 		   *h4[] = {"limit", "tcp_max_connections", NULL}, *h5[] = {"limit", "rrl", NULL};
@@ -1168,15 +1170,17 @@ void server_metrics(struct server *srv, struct strbuf *sb)
 	metrics_sample_u64(sb, "geodnsd_limit_hits_total", h3, c.tcp_lifetime_closed);
 	metrics_sample_u64(sb, "geodnsd_limit_hits_total", h4, c.tcp_evicted);
 	metrics_sample_u64(sb, "geodnsd_limit_hits_total", h5, rl);
-	const char *h6[] = {"limit", "http_connections", NULL},
-		   *h7[] = {"limit", "http_request_size", NULL},
-		   *h8[] = {"limit", "http_bad_request", NULL};
-	metrics_sample_u64(sb, "geodnsd_limit_hits_total", h6,
-			   __atomic_load_n(&srv->http_limits[HTTP_LIMIT_CONNECTIONS], __ATOMIC_RELAXED));
-	metrics_sample_u64(sb, "geodnsd_limit_hits_total", h7,
-			   __atomic_load_n(&srv->http_limits[HTTP_LIMIT_REQUEST_SIZE], __ATOMIC_RELAXED));
-	metrics_sample_u64(sb, "geodnsd_limit_hits_total", h8,
-			   __atomic_load_n(&srv->http_limits[HTTP_LIMIT_BAD_REQUEST], __ATOMIC_RELAXED));
+	static const char *const http_limit_names[HTTP_LIMIT_COUNT] = {
+	    [HTTP_LIMIT_CONNECTIONS] = "http_connections",
+	    [HTTP_LIMIT_REQUEST_SIZE] = "http_request_size",
+	    [HTTP_LIMIT_BAD_REQUEST] = "http_bad_request",
+	    [HTTP_LIMIT_REQUEST_DEADLINE] = "http_request_deadline",
+	    [HTTP_LIMIT_PER_ADDRESS] = "http_connections_per_address"};
+	for (int i = 0; i < HTTP_LIMIT_COUNT; i++) {
+		const char *l[] = {"limit", http_limit_names[i], NULL};
+		metrics_sample_u64(sb, "geodnsd_limit_hits_total", l,
+		                   __atomic_load_n(&srv->http_limits[i], __ATOMIC_RELAXED));
+	}
 
 	read_begin();
 	const struct snapshot *snap = read_snapshot(srv);

@@ -1,13 +1,15 @@
 /*
  * test_http.c - the pieces of the operations endpoint that need no socket:
  * the Prometheus exposition writer, route parsing, the token check and the
- * token file rules.
+ * token file rules and the client key.
  */
 #include "diag.h"
 #include "http.h"
 #include "metrics.h"
 #include "unit.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -201,6 +203,25 @@ START_TEST(test_token_lengths)
 }
 END_TEST
 
+START_TEST(test_client_key)
+{
+	uint8_t key[17];
+	struct sockaddr_in sin = {.sin_family = AF_INET};
+	inet_pton(AF_INET, "192.0.2.7", &sin.sin_addr);
+	http_client_key((struct sockaddr *)&sin, key);
+	static const uint8_t v4[17] = {1, 192, 0, 2, 7};
+	ck_assert(memcmp(key, v4, 17) == 0);
+	struct sockaddr_in6 sin6 = {.sin6_family = AF_INET6};
+	inet_pton(AF_INET6, "::ffff:192.0.2.7", &sin6.sin6_addr);
+	http_client_key((struct sockaddr *)&sin6, key);
+	ck_assert(memcmp(key, v4, 17) == 0);
+	inet_pton(AF_INET6, "2001:db8:1:2:3:4:5:6", &sin6.sin6_addr);
+	http_client_key((struct sockaddr *)&sin6, key);
+	static const uint8_t v6[17] = {2, 0x20, 0x01, 0x0d, 0xb8, 0, 1, 0, 2};
+	ck_assert(memcmp(key, v6, 17) == 0);
+}
+END_TEST
+
 Suite *http_suite(void)
 {
 	Suite *s = suite_create("http");
@@ -212,6 +233,7 @@ Suite *http_suite(void)
 	tcase_add_test(tc, test_token_file_rules);
 	tcase_add_test(tc, test_token_file_bytes);
 	tcase_add_test(tc, test_token_lengths);
+	tcase_add_test(tc, test_client_key);
 	suite_add_tcase(s, tc);
 	return s;
 }
