@@ -46,11 +46,42 @@ bool http_token_ok(const char *header, const char *token, size_t token_len);
  * caller frees the token. */
 char *http_read_token(const char *path, struct diag *diag);
 
-/* The key a client is counted by (connections per address): family 1 and
- * the IPv4 address (an IPv4-mapped IPv6 address counts as IPv4), or family 2
- * and the first 64 bits of the IPv6 address, the rest zero. All zero for
- * another kind of address. */
+/* The key a client is counted by (connections per address, failed
+ * authentications): family 1 and the IPv4 address (an IPv4-mapped IPv6
+ * address counts as IPv4), or family 2 and the first 64 bits of the IPv6
+ * address, the rest zero. All zero for another kind of address. */
 void http_client_key(const struct sockaddr *sa, uint8_t key[17]);
+
+/* ---- failed admin authentications, per client ---- */
+
+#define HTTP_AUTH_BUDGET 10       /* failures a client may make per window */
+#define HTTP_AUTH_WINDOW_MS 10000 /* a window starts at a client's first failure */
+#define HTTP_AUTH_CLIENTS 256     /* clients tracked at once */
+
+/*
+ * Failed admin authentications per client in fixed memory: a client's
+ * first failure opens a window of HTTP_AUTH_WINDOW_MS in which it may fail
+ * HTTP_AUTH_BUDGET times; after that http_auth_allowed() says no until the
+ * window ends. The table holds HTTP_AUTH_CLIENTS clients; while it is full,
+ * every client not in it shares one more budget (key all zero), so many
+ * addresses buy no more than HTTP_AUTH_CLIENTS + 1 budgets per window and
+ * cannot push a client out of the table to reset its count.
+ */
+struct http_auth_limit;
+struct http_auth_limit *http_auth_limit_new(void);
+void http_auth_limit_free(struct http_auth_limit *l);
+/* May the client try a token now? false (counted as a refusal) when it has
+ * used its budget in the current window. */
+bool http_auth_allowed(struct http_auth_limit *l, const uint8_t key[17], uint64_t now_ms);
+/* The client sent a wrong or no token. */
+void http_auth_failed(struct http_auth_limit *l, const uint8_t key[17], uint64_t now_ms);
+/* Close the windows that ended by now_ms (every window with all): report()
+ * gets each one's client, failures and refusals, once. Returns how many
+ * windows stay open. */
+typedef void (*http_auth_report_fn)(const uint8_t key[17], unsigned failures, unsigned refused,
+                                    void *arg);
+size_t http_auth_expire(struct http_auth_limit *l, uint64_t now_ms, bool all,
+                        http_auth_report_fn report, void *arg);
 
 struct http_hooks {
 	/* reload config, zones, services and GeoIP; 0 when it succeeded, with

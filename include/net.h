@@ -56,6 +56,7 @@ enum http_limit {
 	HTTP_LIMIT_BAD_REQUEST,
 	HTTP_LIMIT_REQUEST_DEADLINE, /* a request not complete in time: closed */
 	HTTP_LIMIT_PER_ADDRESS,      /* over http.max_connections_per_address */
+	HTTP_LIMIT_ADMIN_AUTH,       /* 429: too many failed admin authentications */
 	HTTP_LIMIT_COUNT
 };
 void server_count_http_limit(struct server *srv, enum http_limit which);

@@ -5,7 +5,10 @@
  * time); without a configured token they are refused with 403. A missing or
  * wrong token is 401 with no detail, an unknown resource 404, a wrong method
  * 405. Request bodies are limited to 4 KiB and headers to 8 KiB. Every admin
- * call is logged as an audit line.
+ * call is logged as an audit line, except failed authentications: those are
+ * counted per client (http_auth_limit), refused with 429 after
+ * HTTP_AUTH_BUDGET in a window, and logged as one summary line per client
+ * and window, so a flood of guesses neither runs fast nor floods the log.
  *
  * Connections: at most max_connections are open at once, at most
  * max_per_client from one client. libevent 2.1's evhttp has neither cap, so
@@ -75,6 +78,9 @@ struct http {
 	bool stopping;           /* evhttp_free is closing every connection */
 	struct http_conn *conns; /* every connection counted in open_conns */
 	uint64_t refusals_unlogged, refusal_logged_ms;
+	struct http_auth_limit *auth;
+	struct event *auth_timer; /* logs the windows that ended */
+	uint64_t auth_failures;   /* wrong or missing tokens (401, 403) */
 };
 
 enum http_route http_route_parse(const char *path, char *arg, size_t argcap, bool *post)
@@ -219,6 +225,86 @@ static void client_key_str(const uint8_t key[17], char *buf, size_t cap)
 		snprintf(buf, cap, "%s", "other");
 }
 
+/* ---- failed admin authentications ---- */
+
+struct auth_window {
+	uint8_t key[17];
+	bool open;
+	uint64_t start_ms;
+	unsigned failures, refused;
+};
+
+struct http_auth_limit {
+	struct auth_window clients[HTTP_AUTH_CLIENTS];
+	size_t open;             /* windows open in clients[] */
+	struct auth_window rest; /* the clients with no room in clients[] */
+};
+
+struct http_auth_limit *http_auth_limit_new(void)
+{
+	return xcalloc(1, sizeof(struct http_auth_limit));
+}
+
+void http_auth_limit_free(struct http_auth_limit *l)
+{
+	free(l);
+}
+
+/* The window counting key: its own, or the shared one while the table is
+ * full; with add, a new one when there is none. NULL: none open. */
+static struct auth_window *auth_window(struct http_auth_limit *l, const uint8_t key[17], bool add,
+                                       uint64_t now_ms)
+{
+	struct auth_window *room = NULL;
+	for (size_t i = 0; i < HTTP_AUTH_CLIENTS; i++) {
+		struct auth_window *w = &l->clients[i];
+		if (w->open && memcmp(w->key, key, 17) == 0)
+			return w;
+		if (!w->open && !room)
+			room = w;
+	}
+	struct auth_window *w = room ? room : &l->rest;
+	if (w->open || !add)
+		return w->open ? w : NULL;
+	memset(w, 0, sizeof(*w));
+	if (room) {
+		memcpy(w->key, key, 17);
+		l->open++;
+	}
+	w->open = true;
+	w->start_ms = now_ms;
+	return w;
+}
+
+bool http_auth_allowed(struct http_auth_limit *l, const uint8_t key[17], uint64_t now_ms)
+{
+	struct auth_window *w = auth_window(l, key, false, now_ms);
+	if (!w || w->failures < HTTP_AUTH_BUDGET)
+		return true;
+	w->refused++;
+	return false;
+}
+
+void http_auth_failed(struct http_auth_limit *l, const uint8_t key[17], uint64_t now_ms)
+{
+	auth_window(l, key, true, now_ms)->failures++;
+}
+
+size_t http_auth_expire(struct http_auth_limit *l, uint64_t now_ms, bool all,
+                        http_auth_report_fn report, void *arg)
+{
+	for (size_t i = 0; i <= HTTP_AUTH_CLIENTS; i++) {
+		struct auth_window *w = i < HTTP_AUTH_CLIENTS ? &l->clients[i] : &l->rest;
+		if (!w->open || (!all && now_ms - w->start_ms < HTTP_AUTH_WINDOW_MS))
+			continue;
+		report(w->key, w->failures, w->refused, arg);
+		w->open = false;
+		if (i < HTTP_AUTH_CLIENTS)
+			l->open--;
+	}
+	return l->open + l->rest.open;
+}
+
 /* set while one of our handlers writes its reply (HTTP thread only): the
  * responses out_watch sees without it are libevent's own */
 static bool own_reply;
@@ -256,6 +342,10 @@ static void handle_metrics(struct http *h, struct evhttp_request *req)
 	metrics_family(&sb, "geodnsd_http_connections_open", "gauge",
 		       "HTTP connections open (this one included); at most http.max_connections.");
 	metrics_sample_u64(&sb, "geodnsd_http_connections_open", NULL, h->open_conns);
+	metrics_single(&sb, "geodnsd_http_admin_auth_failures_total", "counter",
+	               "Admin calls refused for a wrong or missing token (401, or 403 without a "
+	               "token configured); the 429s are in geodnsd_limit_hits_total.",
+	               h->auth_failures);
 	struct health *hp = h->hooks.health(h->hooks.arg);
 	if (hp)
 		health_metrics(hp, &sb);
@@ -317,20 +407,65 @@ static int parse_state(struct evhttp_request *req)
 	return -2;
 }
 
+static void auth_report(const uint8_t key[17], unsigned failures, unsigned refused, void *arg)
+{
+	(void)arg;
+	char from[INET6_ADDRSTRLEN + 4];
+	client_key_str(key, from, sizeof(from));
+	log_warn("event=admin_auth_failed from=%s failures=%u refused=%u seconds=%u", from,
+	         failures, refused, HTTP_AUTH_WINDOW_MS / 1000);
+}
+
+/* Log the windows of failed authentications that ended; again in a second
+ * while some are open. */
+static void auth_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct http *h = arg;
+	(void)fd;
+	(void)what;
+	if (http_auth_expire(h->auth, now_ms(), false, auth_report, h) > 0) {
+		static const struct timeval second = {1, 0};
+		event_add(h->auth_timer, &second);
+	}
+}
+
+/* A wrong or missing token from client: counted, logged in the summary. */
+static void auth_failed(struct http *h, const uint8_t client[17], uint64_t now)
+{
+	http_auth_failed(h->auth, client, now);
+	h->auth_failures++;
+	if (!event_pending(h->auth_timer, EV_TIMEOUT, NULL))
+		auth_timer_cb(-1, EV_TIMEOUT, h);
+}
+
 static void handle_admin(struct http *h, struct evhttp_request *req, enum http_route route,
 			 const char *arg)
 {
 	char peer[64];
 	peer_str(req, peer, sizeof(peer));
+	uint8_t client[17];
+	conn_client_key(evhttp_request_get_connection(req), client);
+	uint64_t now = now_ms();
+	http_auth_expire(h->auth, now, false, auth_report, h);
+	/* over the budget the token is not even looked at */
+	if (!http_auth_allowed(h->auth, client, now)) {
+		server_count_http_limit(h->srv, HTTP_LIMIT_ADMIN_AUTH);
+		char retry[16];
+		snprintf(retry, sizeof(retry), "%u", HTTP_AUTH_WINDOW_MS / 1000);
+		evhttp_add_header(evhttp_request_get_output_headers(req), "Retry-After", retry);
+		reply(req, 429, "Too Many Requests", "text/plain",
+		      "too many failed authentications\n");
+		return;
+	}
 	if (!h->token) {
-		log_warn("event=admin result=refused reason=no_token_configured from=%s", peer);
+		auth_failed(h, client, now);
 		reply(req, 403, "Forbidden", "text/plain", "admin API disabled: no token configured\n");
 		return;
 	}
 	const char *auth = evhttp_find_header(evhttp_request_get_input_headers(req),
 					      "Authorization");
 	if (!http_token_ok(auth, h->token, h->token_len)) {
-		log_warn("event=admin result=unauthorized from=%s", peer);
+		auth_failed(h, client, now);
 		reply(req, 401, "Unauthorized", "text/plain", NULL);
 		return;
 	}
@@ -624,11 +759,13 @@ struct http *http_create(const char *listen, const char *token, unsigned max_con
 	h->hooks = *hooks;
 	h->max_conns = max_conns ? max_conns : 1;
 	h->max_per_client = max_per_client ? max_per_client : 1;
+	h->auth = http_auth_limit_new();
 	if (token) {
 		h->token = xstrdup(token);
 		h->token_len = strlen(token);
 	}
 	h->base = event_base_new();
+	h->auth_timer = evtimer_new(h->base, auth_timer_cb, h);
 	h->evh = evhttp_new(h->base);
 	evhttp_set_max_body_size(h->evh, HTTP_MAX_BODY);
 	evhttp_set_max_headers_size(h->evh, HTTP_MAX_HEADERS);
@@ -689,6 +826,10 @@ void http_stop(struct http *h)
 		conn_free(h->conns);
 		bufferevent_decref(bev);
 	}
+	http_auth_expire(h->auth, now_ms(), true, auth_report, h);
+	http_auth_limit_free(h->auth);
+	if (h->auth_timer)
+		event_free(h->auth_timer);
 	event_base_free(h->base);
 	free(h->token);
 	free(h);

@@ -1161,7 +1161,8 @@ void server_metrics(struct server *srv, struct strbuf *sb)
 		       "http_bad_request (400 from the HTTP layer: headers over 8 KiB or a "
 		       "malformed request), http_request_deadline (connection closed: a request "
 		       "not complete within 5 s), http_connections_per_address (connection "
-		       "closed at http.max_connections_per_address).");
+		       "closed at http.max_connections_per_address), http_admin_auth (429: "
+		       "too many failed admin authentications).");
 	const char *h1[] = {"limit", "tcp_per_client", NULL}, *h2[] = {"limit", "tcp_idle", NULL},
 		   *h3[] = {"limit", "tcp_lifetime", NULL},
 		   *h4[] = {"limit", "tcp_max_connections", NULL}, *h5[] = {"limit", "rrl", NULL};
@@ -1175,7 +1176,8 @@ void server_metrics(struct server *srv, struct strbuf *sb)
 	    [HTTP_LIMIT_REQUEST_SIZE] = "http_request_size",
 	    [HTTP_LIMIT_BAD_REQUEST] = "http_bad_request",
 	    [HTTP_LIMIT_REQUEST_DEADLINE] = "http_request_deadline",
-	    [HTTP_LIMIT_PER_ADDRESS] = "http_connections_per_address"};
+	    [HTTP_LIMIT_PER_ADDRESS] = "http_connections_per_address",
+	    [HTTP_LIMIT_ADMIN_AUTH] = "http_admin_auth"};
 	for (int i = 0; i < HTTP_LIMIT_COUNT; i++) {
 		const char *l[] = {"limit", http_limit_names[i], NULL};
 		metrics_sample_u64(sb, "geodnsd_limit_hits_total", l,

@@ -1,7 +1,7 @@
 /*
  * test_http.c - the pieces of the operations endpoint that need no socket:
  * the Prometheus exposition writer, route parsing, the token check and the
- * token file rules and the client key.
+ * token file rules, the client key and the limit on failed authentications.
  */
 #include "diag.h"
 #include "http.h"
@@ -203,6 +203,96 @@ START_TEST(test_token_lengths)
 }
 END_TEST
 
+static void key4(uint8_t key[17], unsigned n)
+{
+	memset(key, 0, 17);
+	key[0] = 1;
+	key[1] = 10;
+	key[3] = (uint8_t)(n >> 8);
+	key[4] = (uint8_t)n;
+}
+
+struct reports {
+	unsigned calls, failures, refused;
+	uint8_t last[17];
+};
+
+static void count_report(const uint8_t key[17], unsigned failures, unsigned refused, void *arg)
+{
+	struct reports *r = arg;
+	r->calls++;
+	r->failures += failures;
+	r->refused += refused;
+	memcpy(r->last, key, 17);
+}
+
+START_TEST(test_auth_limit_budget_and_window)
+{
+	struct http_auth_limit *l = http_auth_limit_new();
+	uint8_t a[17], b[17];
+	key4(a, 1);
+	key4(b, 2);
+	uint64_t t = 1000000;
+	for (int i = 0; i < HTTP_AUTH_BUDGET; i++) {
+		ck_assert(http_auth_allowed(l, a, t + (uint64_t)i));
+		http_auth_failed(l, a, t + (uint64_t)i);
+	}
+	/* the budget is spent: refused, counted, whatever the token */
+	for (int i = 0; i < 5; i++)
+		ck_assert(!http_auth_allowed(l, a, t + 100));
+	ck_assert(http_auth_allowed(l, b, t + 100)); /* another client is not */
+	struct reports r = {0};
+	ck_assert_uint_eq(http_auth_expire(l, t + HTTP_AUTH_WINDOW_MS - 1, false, count_report, &r),
+	                  1);
+	ck_assert_uint_eq(r.calls, 0);
+	ck_assert(!http_auth_allowed(l, a, t + HTTP_AUTH_WINDOW_MS - 1));
+	/* the window ends: one report with the counts, then a new budget */
+	ck_assert_uint_eq(http_auth_expire(l, t + HTTP_AUTH_WINDOW_MS, false, count_report, &r), 0);
+	ck_assert_uint_eq(r.calls, 1);
+	ck_assert_uint_eq(r.failures, HTTP_AUTH_BUDGET);
+	ck_assert_uint_eq(r.refused, 6);
+	ck_assert(memcmp(r.last, a, 17) == 0);
+	ck_assert(http_auth_allowed(l, a, t + HTTP_AUTH_WINDOW_MS));
+	ck_assert_uint_eq(http_auth_expire(l, t + 2 * HTTP_AUTH_WINDOW_MS, true, count_report, &r),
+	                  0);
+	ck_assert_uint_eq(r.calls, 1);
+	http_auth_limit_free(l);
+}
+END_TEST
+
+START_TEST(test_auth_limit_full_table)
+{
+	struct http_auth_limit *l = http_auth_limit_new();
+	uint8_t k[17], zero[17] = {0};
+	uint64_t t = 5000;
+	for (unsigned i = 0; i < HTTP_AUTH_CLIENTS; i++) {
+		key4(k, i);
+		http_auth_failed(l, k, t);
+	}
+	/* the table is full: new clients share one budget, and cannot push
+	 * anyone out of the table */
+	for (unsigned i = 0; i < HTTP_AUTH_BUDGET; i++) {
+		key4(k, 1000 + i);
+		ck_assert(http_auth_allowed(l, k, t));
+		http_auth_failed(l, k, t);
+	}
+	key4(k, 2000);
+	ck_assert(!http_auth_allowed(l, k, t));
+	key4(k, 0);
+	ck_assert(http_auth_allowed(l, k, t)); /* its own window: 1 failure */
+	for (unsigned i = 1; i < HTTP_AUTH_BUDGET; i++)
+		http_auth_failed(l, k, t);
+	ck_assert(!http_auth_allowed(l, k, t));
+	struct reports r = {0};
+	ck_assert_uint_eq(http_auth_expire(l, t, true, count_report, &r), 0);
+	ck_assert_uint_eq(r.calls, HTTP_AUTH_CLIENTS + 1);
+	ck_assert_uint_eq(r.failures, HTTP_AUTH_CLIENTS + 2 * HTTP_AUTH_BUDGET - 1);
+	ck_assert_uint_eq(r.refused, 2);
+	ck_assert(memcmp(r.last, zero, 17) == 0); /* the shared window, last */
+	http_auth_limit_free(l);
+}
+END_TEST
+
 START_TEST(test_client_key)
 {
 	uint8_t key[17];
@@ -233,6 +323,8 @@ Suite *http_suite(void)
 	tcase_add_test(tc, test_token_file_rules);
 	tcase_add_test(tc, test_token_file_bytes);
 	tcase_add_test(tc, test_token_lengths);
+	tcase_add_test(tc, test_auth_limit_budget_and_window);
+	tcase_add_test(tc, test_auth_limit_full_table);
 	tcase_add_test(tc, test_client_key);
 	suite_add_tcase(s, tc);
 	return s;
