@@ -135,6 +135,8 @@ $(CHECK_DIR)/unit-tests: $(UNIT_SRCS) $(CHECK_OBJS) $(HDRS) tests/unit/unit.h $(
 # test helper programs used by the integration scripts
 $(CHECK_DIR)/tcpclient: tests/integration/tcpclient.c config.mk | $(CHECK_DIR)
 	$(CC) $(BASE_CFLAGS) $(CHECK_FLAGS) $(CFLAGS) -o $@ $< $(LDNS_LIBS)
+$(CHECK_DIR)/httpclient: tests/integration/httpclient.c config.mk | $(CHECK_DIR)
+	$(CC) $(BASE_CFLAGS) $(CHECK_FLAGS) $(CFLAGS) -o $@ $<
 
 # GeoIP databases for the tests (TEST_MMDB), in every layout the server reads
 tests/tmp/geo/city.mmdb: tests/data/geo-test.csv tools/mkgeodb
@@ -160,7 +162,8 @@ run: src/geodnsd zones/demo-city.mmdb build/feedserver
 	trap 'kill $$fs 2>/dev/null' EXIT INT TERM; \
 	src/geodnsd -f -c zones/geodnsd.conf
 
-check: $(CHECK_DIR)/geodnsd $(CHECK_DIR)/unit-tests $(CHECK_DIR)/tcpclient zones/demo-city.mmdb \
+check: $(CHECK_DIR)/geodnsd $(CHECK_DIR)/unit-tests $(CHECK_DIR)/tcpclient $(CHECK_DIR)/httpclient \
+       zones/demo-city.mmdb \
        build/feedserver build-tsan/unit-tests build-tsan/geodnsd fuzz-replay-build \
        $(TEST_MMDB) src/geodnsd
 	TSAN_UNIT=build-tsan/unit-tests TSAN_GEODNSD=build-tsan/geodnsd SOAK_GEODNSD=src/geodnsd \

@@ -105,12 +105,19 @@ struct health *health_start(const struct config *cfg, const struct region_table 
 			    health_publish_fn publish, void *arg);
 void health_stop(struct health *h);
 
+/* An endpoint address (IPv4 or IPv6 text) as the 17-byte key of overrides and
+ * snapshots: family 1 or 2, then the address. GD_EINVAL when it is neither. */
+int health_endpoint_key(const char *text, uint8_t key[17]);
+
 /* Admin overrides, from any thread; they take effect at once (a new
- * snapshot). health_drain: GD_ENOTFOUND for an unknown region.
+ * snapshot), and the state file (health.state_file) is written within
+ * 0.2 s, once for all the changes made meanwhile, and at health_stop.
+ * health_drain: GD_ENOTFOUND for an unknown region.
  * health_endpoint_override: state 1 up, 0 down, -1 back to the feeds
- * (auto); GD_EINVAL for a bad address. The address counts in every region. */
+ * (auto; GD_ENOTFOUND when the address had no override). The address counts
+ * in every region; the caller checks that it is an endpoint. */
 int health_drain(struct health *h, const char *region, bool drain);
-int health_endpoint_override(struct health *h, const char *addr, int state);
+int health_endpoint_override(struct health *h, const uint8_t key[17], int state);
 /* Carry the overrides of from (regions matched by name) into to. */
 void health_copy_overrides(struct health *to, struct health *from);
 

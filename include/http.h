@@ -8,11 +8,13 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct diag;
 struct health;
 struct server;
 struct strbuf;
+struct sockaddr;
 
 enum http_route {
 	ROUTE_NOT_FOUND,
@@ -29,12 +31,57 @@ enum http_route {
  * goes to arg. *post is set when the route takes POST (else GET). */
 enum http_route http_route_parse(const char *path, char *arg, size_t argcap, bool *post);
 
-/* Is the Authorization header "Bearer <token>"? Constant time in the token. */
+/* Admin tokens have at least this many characters. */
+#define HTTP_TOKEN_MIN 16
+
+/* Is the Authorization header "Bearer <token>"? The lengths are compared
+ * first (a token shorter than HTTP_TOKEN_MIN never matches), then every
+ * byte: constant time in the token. */
 bool http_token_ok(const char *header, const char *token, size_t token_len);
 
-/* Read the admin token: the file must exist, be non-empty and not be
- * readable by others. NULL with a diagnostic otherwise. */
+/* Read the admin token: the file must exist, not be readable by others and
+ * hold one line of at least HTTP_TOKEN_MIN printable ASCII characters with
+ * no space (a trailing newline or spaces are dropped; a NUL or other control
+ * byte is an error). NULL with a diagnostic naming the file otherwise. The
+ * caller frees the token. */
 char *http_read_token(const char *path, struct diag *diag);
+
+/* The key a client is counted by (connections per address, failed
+ * authentications): family 1 and the IPv4 address (an IPv4-mapped IPv6
+ * address counts as IPv4), or family 2 and the first 64 bits of the IPv6
+ * address, the rest zero. All zero for another kind of address. */
+void http_client_key(const struct sockaddr *sa, uint8_t key[17]);
+
+/* ---- failed admin authentications, per client ---- */
+
+#define HTTP_AUTH_BUDGET 10       /* failures a client may make per window */
+#define HTTP_AUTH_WINDOW_MS 10000 /* a window starts at a client's first failure */
+#define HTTP_AUTH_CLIENTS 256     /* clients tracked at once */
+
+/*
+ * Failed admin authentications per client in fixed memory: a client's
+ * first failure opens a window of HTTP_AUTH_WINDOW_MS in which it may fail
+ * HTTP_AUTH_BUDGET times; after that http_auth_allowed() says no until the
+ * window ends. The table holds HTTP_AUTH_CLIENTS clients; while it is full,
+ * every client not in it shares one more budget (key all zero), so many
+ * addresses buy no more than HTTP_AUTH_CLIENTS + 1 budgets per window and
+ * cannot push a client out of the table to reset its count.
+ */
+struct http_auth_limit;
+struct http_auth_limit *http_auth_limit_new(void);
+void http_auth_limit_free(struct http_auth_limit *l);
+/* May the client try a token now? false (counted as a refusal) when it has
+ * used its budget in the current window. */
+bool http_auth_allowed(struct http_auth_limit *l, const uint8_t key[17], uint64_t now_ms);
+/* The client sent a wrong or no token. */
+void http_auth_failed(struct http_auth_limit *l, const uint8_t key[17], uint64_t now_ms);
+/* Close the windows that ended by now_ms (every window with all): report()
+ * gets each one's client, failures and refusals, once. Returns how many
+ * windows stay open. */
+typedef void (*http_auth_report_fn)(const uint8_t key[17], unsigned failures, unsigned refused,
+                                    void *arg);
+size_t http_auth_expire(struct http_auth_limit *l, uint64_t now_ms, bool all,
+                        http_auth_report_fn report, void *arg);
 
 struct http_hooks {
 	/* reload config, zones, services and GeoIP; 0 when it succeeded, with
@@ -50,10 +97,12 @@ struct http_hooks {
 struct http;
 
 /* Bind listen (e.g. "127.0.0.1:8053") now; token may be NULL (admin calls
- * refused); at most max_conns connections are open at once. The thread
+ * refused); at most max_conns connections are open at once, at most
+ * max_per_client of them from one client (http_client_key). The thread
  * starts with http_run(). NULL with a diagnostic. */
 struct http *http_create(const char *listen, const char *token, unsigned max_conns,
-			 struct server *srv, const struct http_hooks *hooks, struct diag *diag);
+                         unsigned max_per_client, struct server *srv,
+                         const struct http_hooks *hooks, struct diag *diag);
 int http_run(struct http *h);
 void http_stop(struct http *h);
 

@@ -67,9 +67,16 @@ enum http_limit {
 	HTTP_LIMIT_CONNECTIONS,
 	HTTP_LIMIT_REQUEST_SIZE,
 	HTTP_LIMIT_BAD_REQUEST,
+	HTTP_LIMIT_REQUEST_DEADLINE, /* a request not complete in time: closed */
+	HTTP_LIMIT_PER_ADDRESS,      /* over http.max_connections_per_address */
+	HTTP_LIMIT_ADMIN_AUTH,       /* 429: too many failed admin authentications */
 	HTTP_LIMIT_COUNT
 };
 void server_count_http_limit(struct server *srv, enum http_limit which);
+/* Is the address (family 1 IPv4 or 2 IPv6, then 16 bytes, 4 used for IPv4)
+ * an endpoint of a service in the current snapshot? From a registered RCU
+ * reader thread (the HTTP thread); a walk of every service: admin calls only. */
+bool server_has_endpoint(struct server *srv, const uint8_t key[17]);
 /* The loaded zones as a JSON array (for /status). */
 void server_status_zones(struct server *srv, struct strbuf *sb);
 

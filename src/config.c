@@ -437,6 +437,7 @@ static void set_defaults(struct config *cfg)
 	cfg->tcp_idle_timeout = 10;
 	cfg->tcp_max_connections = 1000;
 	cfg->http_max_connections = 32;
+	cfg->http_max_connections_per_address = 8;
 	cfg->tcp_max_message = 65535;
 	cfg->tcp_max_per_client = 64;
 	cfg->tcp_max_lifetime = 300;
@@ -512,13 +513,16 @@ struct config *config_load(const char *path, struct diag *diag)
 	}
 	if ((o = jc_member(&c, root, "http", JSON_OBJECT))) {
 		jc_push_key(&c, "http");
-		static const char *const keys[] = {"listen", "token_file", "max_connections", NULL};
+		static const char *const keys[] = {"listen", "token_file", "max_connections",
+		                                   "max_connections_per_address", NULL};
 		jc_check_keys(&c, o, keys);
 		jc_get_str(&c, o, "listen", &cfg->http_listen);
 		if (!json_object_get(o, "listen"))
 			cfg->http_listen = xstrdup("127.0.0.1:8053"); /* the section turns it on */
 		jc_get_str(&c, o, "token_file", &cfg->http_token_file);
 		jc_get_uint(&c, o, "max_connections", 1, 10000, &cfg->http_max_connections);
+		jc_get_uint(&c, o, "max_connections_per_address", 1, 10000,
+		            &cfg->http_max_connections_per_address);
 		struct sockaddr_storage ss;
 		socklen_t sl;
 		if (cfg->http_listen && parse_hostport(cfg->http_listen, 8053, &ss, &sl) < 0) {

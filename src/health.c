@@ -355,6 +355,8 @@ struct health {
 	size_t noverrides;
 	bool started;
 	char *state_file;      /* overrides persisted here, or NULL */
+	bool state_dirty;      /* overrides changed since the file was written */
+	struct event *save_timer; /* writes the state file shortly after a change */
 };
 
 /* The admin override of an endpoint: 1 up, 0 down, -1 none. */
@@ -655,6 +657,14 @@ static void poll_cb(evutil_socket_t fd, short what, void *arg)
 }
 
 static void load_state(struct health *hp);
+static void save_state(struct health *hp);
+
+static void save_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	save_state(arg);
+}
 
 static void kick_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -760,6 +770,7 @@ struct health *health_start(const struct config *cfg, const struct region_table 
 	publish_unlock(hp);
 	hp->base = event_base_new();
 	hp->kick = event_new(hp->base, -1, 0, kick_cb, hp);
+	hp->save_timer = evtimer_new(hp->base, save_cb, hp);
 	for (size_t k = 0; k < hp->nfeeds; k++) {
 		struct feed *f = &hp->feeds[k];
 		f->timer = event_new(hp->base, -1, EV_PERSIST, poll_cb, f);
@@ -803,6 +814,9 @@ void health_stop(struct health *hp)
 		free(hp->regions[i].eps);
 	if (hp->kick)
 		event_free(hp->kick);
+	if (hp->save_timer)
+		event_free(hp->save_timer);
+	save_state(hp); /* a change the timer had not written yet */
 	if (hp->base)
 		event_base_free(hp->base);
 	free(hp->overrides);
@@ -818,37 +832,88 @@ void health_stop(struct health *hp)
 
 /* ---- admin overrides, status and metrics (HTTP thread) ---- */
 
+/* Delay between an override and the write of the state file: the changes
+ * made meanwhile go out in the same write. */
+#define STATE_SAVE_DELAY_MS 200
+
+static void key_str(const uint8_t *key, char *buf, size_t cap);
+
+/* The overrides changed: the state file is written from the prober's loop
+ * STATE_SAVE_DELAY_MS later (and by health_stop), once for every change made
+ * until then. Rewriting the whole file per change made n overrides cost
+ * O(n^2). Called with hp->lock held. */
+static void state_changed(struct health *hp)
+{
+	if (!hp->state_file || hp->state_dirty)
+		return;
+	hp->state_dirty = true;
+	static const struct timeval delay = {0, STATE_SAVE_DELAY_MS * 1000};
+	if (hp->save_timer)
+		event_add(hp->save_timer, &delay);
+}
+
 /* Write the overrides to the state file (temporary file + rename, so a
- * crash never leaves half a file). Called with hp->lock held. */
+ * crash never leaves half a file) when they changed since the last write.
+ * The text is made under hp->lock, the file written outside it. From the
+ * prober thread, or after it stopped: one writer at a time. */
 static void save_state(struct health *hp)
 {
-	if (!hp->state_file)
+	pthread_mutex_lock(&hp->lock);
+	if (!hp->state_dirty) {
+		pthread_mutex_unlock(&hp->lock);
 		return;
+	}
+	hp->state_dirty = false;
+	size_t noverrides = hp->noverrides;
+	struct strbuf sb;
+	sb_init(&sb);
+	sb_puts(&sb, "{ \"drained\": [");
+	bool first = true;
+	for (size_t i = 0; i < hp->nregions; i++)
+		if (hp->regions[i].drained) {
+			sb_puts(&sb, first ? "\"" : ", \"");
+			sb_json_string(&sb, hp->regions[i].name);
+			sb_puts(&sb, "\"");
+			first = false;
+		}
+	sb_puts(&sb, "],\n  \"endpoints\": {");
+	for (size_t k = 0; k < hp->noverrides; k++) {
+		char a[INET6_ADDRSTRLEN];
+		key_str(hp->overrides[k].key, a, sizeof(a));
+		sb_printf(&sb, "%s \"%s\": \"%s\"", k ? "," : "", a,
+		          hp->overrides[k].up ? "up" : "down");
+	}
+	sb_puts(&sb, " } }\n");
+	pthread_mutex_unlock(&hp->lock);
+
 	char tmp[4096];
 	snprintf(tmp, sizeof(tmp), "%s.tmp", hp->state_file);
 	FILE *f = fopen(tmp, "w");
 	if (!f) {
 		log_error("event=state_save_failed file=%s error=\"%s\"", tmp, strerror(errno));
-		return;
+	} else {
+		bool ok = fwrite(sb.buf, 1, sb.len, f) == sb.len;
+		ok = fclose(f) == 0 && ok;
+		if (!ok || rename(tmp, hp->state_file) != 0)
+			log_error("event=state_save_failed file=%s error=\"%s\"", hp->state_file,
+			          strerror(errno));
+		else
+			log_debug("event=state_saved file=%s endpoints=%zu", hp->state_file,
+			          noverrides);
 	}
-	fprintf(f, "{ \"drained\": [");
-	bool first = true;
-	for (size_t i = 0; i < hp->nregions; i++)
-		if (hp->regions[i].drained) {
-			fprintf(f, "%s\"%s\"", first ? "" : ", ", hp->regions[i].name);
-			first = false;
-		}
-	fprintf(f, "],\n  \"endpoints\": {");
-	for (size_t k = 0; k < hp->noverrides; k++) {
-		char a[64];
-		inet_ntop(hp->overrides[k].key[0] == 2 ? AF_INET6 : AF_INET, hp->overrides[k].key + 1,
-			  a, sizeof(a));
-		fprintf(f, "%s \"%s\": \"%s\"", k ? "," : "", a, hp->overrides[k].up ? "up" : "down");
-	}
-	fprintf(f, " } }\n");
-	if (fclose(f) != 0 || rename(tmp, hp->state_file) != 0)
-		log_error("event=state_save_failed file=%s error=\"%s\"", hp->state_file,
-			  strerror(errno));
+	sb_free(&sb);
+}
+
+int health_endpoint_key(const char *text, uint8_t key[17])
+{
+	memset(key, 0, 17);
+	if (inet_pton(AF_INET, text, key + 1) == 1)
+		key[0] = 1;
+	else if (inet_pton(AF_INET6, text, key + 1) == 1)
+		key[0] = 2;
+	else
+		return GD_EINVAL;
+	return GD_OK;
 }
 
 /* Read overrides saved by an earlier run; a bad file is logged and ignored
@@ -873,14 +938,8 @@ static void load_state(struct health *hp)
 	const char *addr;
 	json_t *eps = json_object_get(root, "endpoints");
 	json_object_foreach(eps, addr, v) {
-		uint8_t key[17] = {0};
-		if (inet_pton(AF_INET, addr, key + 1) == 1)
-			key[0] = 1;
-		else if (inet_pton(AF_INET6, addr, key + 1) == 1)
-			key[0] = 2;
-		else
-			continue;
-		if (!json_is_string(v))
+		uint8_t key[17];
+		if (health_endpoint_key(addr, key) != GD_OK || !json_is_string(v))
 			continue;
 		hp->overrides = xrealloc(hp->overrides, (hp->noverrides + 1) * sizeof(*hp->overrides));
 		memcpy(hp->overrides[hp->noverrides].key, key, 17);
@@ -902,7 +961,7 @@ int health_drain(struct health *hp, const char *region, bool drain)
 		if (rs->drained != drain) {
 			rs->drained = drain;
 			hp->dirty = true;
-			save_state(hp);
+			state_changed(hp);
 		}
 		rc = GD_OK;
 	}
@@ -912,23 +971,19 @@ int health_drain(struct health *hp, const char *region, bool drain)
 	return rc;
 }
 
-int health_endpoint_override(struct health *hp, const char *addr, int state)
+int health_endpoint_override(struct health *hp, const uint8_t key[17], int state)
 {
-	uint8_t key[17] = {0};
-	if (inet_pton(AF_INET, addr, key + 1) == 1)
-		key[0] = 1;
-	else if (inet_pton(AF_INET6, addr, key + 1) == 1)
-		key[0] = 2;
-	else
-		return GD_EINVAL;
 	pthread_mutex_lock(&hp->lock);
 	size_t i;
 	for (i = 0; i < hp->noverrides; i++)
 		if (memcmp(hp->overrides[i].key, key, 17) == 0)
 			break;
 	if (state < 0) {
-		if (i < hp->noverrides)
-			hp->overrides[i] = hp->overrides[--hp->noverrides];
+		if (i == hp->noverrides) {
+			pthread_mutex_unlock(&hp->lock);
+			return GD_ENOTFOUND; /* nothing to undo: no change, no write */
+		}
+		hp->overrides[i] = hp->overrides[--hp->noverrides];
 	} else {
 		if (i == hp->noverrides) {
 			hp->overrides = xrealloc(hp->overrides, (i + 1) * sizeof(*hp->overrides));
@@ -938,7 +993,7 @@ int health_endpoint_override(struct health *hp, const char *addr, int state)
 		hp->overrides[i].up = state > 0;
 	}
 	hp->dirty = true;
-	save_state(hp);
+	state_changed(hp);
 	pthread_mutex_unlock(&hp->lock);
 	event_active(hp->kick, EV_TIMEOUT, 0);
 	return GD_OK;

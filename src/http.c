@@ -5,16 +5,24 @@
  * time); without a configured token they are refused with 403. A missing or
  * wrong token is 401 with no detail, an unknown resource 404, a wrong method
  * 405. Request bodies are limited to 4 KiB and headers to 8 KiB. Every admin
- * call is logged as an audit line.
+ * call is logged as an audit line, except failed authentications: those are
+ * counted per client (http_auth_limit), refused with 429 after
+ * HTTP_AUTH_BUDGET in a window, and logged as one summary line per client
+ * and window, so a flood of guesses neither runs fast nor floods the log.
  *
- * Connections: at most max_connections are open at once. libevent 2.1's
- * evhttp has no such cap, so connections are counted as they are made (the
- * evhttp_set_bevcb callback) and as they close (the connection's close
- * callback, see conn_watch). At the cap the listener stops accepting (new
- * connections wait in the kernel's backlog) until one closes; idle ones
- * close after 10 s. The 413s and 400s libevent sends by itself (body or
- * headers over the limits, malformed requests) are counted as they go out
- * (out_watch).
+ * Connections: at most max_connections are open at once, at most
+ * max_per_client from one client. libevent 2.1's evhttp has neither cap, so
+ * connections are counted as they are made (the evhttp_set_bevcb callback)
+ * and as they close (the connection's close callback, see conn_watch). At
+ * the cap the listener stops accepting (new connections wait in the
+ * kernel's backlog) until one closes; a connection over the per-client cap
+ * is closed at once. evhttp's timeout restarts with every byte read, so a
+ * client sending one byte every few seconds (slowloris) would hold its
+ * connection for ever: each connection has its own timer instead, and must
+ * deliver a whole request within HTTP_REQUEST_DEADLINE seconds of opening or
+ * of the previous response, or it is closed. The 413s and 400s libevent
+ * sends by itself (body or headers over the limits, malformed requests) are
+ * counted as they go out (out_watch).
  */
 #include "http.h"
 
@@ -26,6 +34,7 @@
 #include "metrics.h"
 #include "net.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
@@ -33,16 +42,24 @@
 #include <event2/http.h>
 #include <event2/listener.h>
 #include <event2/keyvalq_struct.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <urcu/urcu-memb.h>
 
 #define HTTP_MAX_BODY 4096
 #define HTTP_MAX_HEADERS 8192
+/* seconds a connection has for each whole request (head and body) */
+#define HTTP_REQUEST_DEADLINE 5
+/* at most one log line per this many ms for per-client cap refusals */
+#define HTTP_REFUSAL_LOG_MS 10000
+
+struct http_conn;
 
 struct http {
 	struct event_base *base;
@@ -54,9 +71,16 @@ struct http {
 	char *token;
 	size_t token_len;
 	struct evconnlistener *lev;
-	unsigned max_conns;
-	unsigned open_conns; /* HTTP thread only */
+	unsigned max_conns, max_per_client;
+	/* the rest: HTTP thread only */
+	unsigned open_conns;
 	bool paused;
+	bool stopping;           /* evhttp_free is closing every connection */
+	struct http_conn *conns; /* every connection counted in open_conns */
+	uint64_t refusals_unlogged, refusal_logged_ms;
+	struct http_auth_limit *auth;
+	struct event *auth_timer; /* logs the windows that ended */
+	uint64_t auth_failures;   /* wrong or missing tokens (401, 403) */
 };
 
 enum http_route http_route_parse(const char *path, char *arg, size_t argcap, bool *post)
@@ -104,15 +128,16 @@ enum http_route http_route_parse(const char *path, char *arg, size_t argcap, boo
 
 bool http_token_ok(const char *header, const char *token, size_t token_len)
 {
-	if (!header || !token || strncmp(header, "Bearer ", 7) != 0)
+	if (!header || !token || token_len < HTTP_TOKEN_MIN || strncmp(header, "Bearer ", 7) != 0)
 		return false;
 	const char *given = header + 7;
-	size_t glen = strlen(given);
-	/* compare every byte of the token whatever the input: the time does not
-	 * depend on where a guess goes wrong */
-	unsigned char diff = (unsigned char)(glen != token_len);
+	if (strlen(given) != token_len)
+		return false;
+	/* compare every byte of the token: the time does not depend on where a
+	 * guess goes wrong */
+	unsigned char diff = 0;
 	for (size_t i = 0; i < token_len; i++)
-		diff |= (unsigned char)(token[i] ^ (i < glen ? given[i] : 0));
+		diff |= (unsigned char)(token[i] ^ given[i]);
 	return diff == 0;
 }
 
@@ -137,13 +162,147 @@ char *http_read_token(const char *path, struct diag *diag)
 	}
 	while (len && (text[len - 1] == '\n' || text[len - 1] == '\r' || text[len - 1] == ' '))
 		text[--len] = '\0';
-	if (len < 16 || strchr(text, '\n')) {
+	/* by bytes, not as a C string: a NUL would end the token early */
+	if (len < HTTP_TOKEN_MIN || memchr(text, '\n', len)) {
 		diag_error(diag, path, 0, 0, "the admin token must be one line of at least 16 "
 			   "characters");
 		free(text);
 		return NULL;
 	}
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)text[i];
+		if (c <= ' ' || c >= 0x7f) {
+			diag_error(diag, path, 0, 0,
+			           "the admin token must be printable ASCII without spaces "
+			           "(byte 0x%02x at offset %zu)",
+			           c, i);
+			free(text);
+			return NULL;
+		}
+	}
 	return text;
+}
+
+void http_client_key(const struct sockaddr *sa, uint8_t key[17])
+{
+	static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+	memset(key, 0, 17);
+	if (sa->sa_family == AF_INET) {
+		key[0] = 1;
+		memcpy(key + 1, &((const struct sockaddr_in *)sa)->sin_addr, 4);
+	} else if (sa->sa_family == AF_INET6) {
+		const uint8_t *a = ((const struct sockaddr_in6 *)sa)->sin6_addr.s6_addr;
+		if (memcmp(a, mapped, 12) == 0) {
+			key[0] = 1;
+			memcpy(key + 1, a + 12, 4);
+		} else {
+			key[0] = 2;
+			memcpy(key + 1, a, 8); /* the /64: one site, one client */
+		}
+	}
+}
+
+/* The client of a connection as http_client_key; all zero when unknown. */
+static void conn_client_key(struct evhttp_connection *evcon, uint8_t key[17])
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	struct bufferevent *bev = evcon ? evhttp_connection_get_bufferevent(evcon) : NULL;
+	memset(key, 0, 17);
+	if (bev && getpeername(bufferevent_getfd(bev), (struct sockaddr *)&ss, &sl) == 0)
+		http_client_key((struct sockaddr *)&ss, key);
+}
+
+/* A client key as text for the log: the address, or the /64 for IPv6. */
+static void client_key_str(const uint8_t key[17], char *buf, size_t cap)
+{
+	char a[INET6_ADDRSTRLEN];
+	if (key[0] == 1 && inet_ntop(AF_INET, key + 1, a, sizeof(a)))
+		snprintf(buf, cap, "%s", a);
+	else if (key[0] == 2 && inet_ntop(AF_INET6, key + 1, a, sizeof(a)))
+		snprintf(buf, cap, "%s/64", a);
+	else
+		snprintf(buf, cap, "%s", "other");
+}
+
+/* ---- failed admin authentications ---- */
+
+struct auth_window {
+	uint8_t key[17];
+	bool open;
+	uint64_t start_ms;
+	unsigned failures, refused;
+};
+
+struct http_auth_limit {
+	struct auth_window clients[HTTP_AUTH_CLIENTS];
+	size_t open;             /* windows open in clients[] */
+	struct auth_window rest; /* the clients with no room in clients[] */
+};
+
+struct http_auth_limit *http_auth_limit_new(void)
+{
+	return xcalloc(1, sizeof(struct http_auth_limit));
+}
+
+void http_auth_limit_free(struct http_auth_limit *l)
+{
+	free(l);
+}
+
+/* The window counting key: its own, or the shared one while the table is
+ * full; with add, a new one when there is none. NULL: none open. */
+static struct auth_window *auth_window(struct http_auth_limit *l, const uint8_t key[17], bool add,
+                                       uint64_t now_ms)
+{
+	struct auth_window *room = NULL;
+	for (size_t i = 0; i < HTTP_AUTH_CLIENTS; i++) {
+		struct auth_window *w = &l->clients[i];
+		if (w->open && memcmp(w->key, key, 17) == 0)
+			return w;
+		if (!w->open && !room)
+			room = w;
+	}
+	struct auth_window *w = room ? room : &l->rest;
+	if (w->open || !add)
+		return w->open ? w : NULL;
+	memset(w, 0, sizeof(*w));
+	if (room) {
+		memcpy(w->key, key, 17);
+		l->open++;
+	}
+	w->open = true;
+	w->start_ms = now_ms;
+	return w;
+}
+
+bool http_auth_allowed(struct http_auth_limit *l, const uint8_t key[17], uint64_t now_ms)
+{
+	struct auth_window *w = auth_window(l, key, false, now_ms);
+	if (!w || w->failures < HTTP_AUTH_BUDGET)
+		return true;
+	w->refused++;
+	return false;
+}
+
+void http_auth_failed(struct http_auth_limit *l, const uint8_t key[17], uint64_t now_ms)
+{
+	auth_window(l, key, true, now_ms)->failures++;
+}
+
+size_t http_auth_expire(struct http_auth_limit *l, uint64_t now_ms, bool all,
+                        http_auth_report_fn report, void *arg)
+{
+	for (size_t i = 0; i <= HTTP_AUTH_CLIENTS; i++) {
+		struct auth_window *w = i < HTTP_AUTH_CLIENTS ? &l->clients[i] : &l->rest;
+		if (!w->open || (!all && now_ms - w->start_ms < HTTP_AUTH_WINDOW_MS))
+			continue;
+		report(w->key, w->failures, w->refused, arg);
+		w->open = false;
+		if (i < HTTP_AUTH_CLIENTS)
+			l->open--;
+	}
+	return l->open + l->rest.open;
 }
 
 /* set while one of our handlers writes its reply (HTTP thread only): the
@@ -183,6 +342,10 @@ static void handle_metrics(struct http *h, struct evhttp_request *req)
 	metrics_family(&sb, "geodnsd_http_connections_open", "gauge",
 		       "HTTP connections open (this one included); at most http.max_connections.");
 	metrics_sample_u64(&sb, "geodnsd_http_connections_open", NULL, h->open_conns);
+	metrics_single(&sb, "geodnsd_http_admin_auth_failures_total", "counter",
+	               "Admin calls refused for a wrong or missing token (401, or 403 without a "
+	               "token configured); the 429s are in geodnsd_limit_hits_total.",
+	               h->auth_failures);
 	struct health *hp = h->hooks.health(h->hooks.arg);
 	if (hp)
 		health_metrics(hp, &sb);
@@ -244,20 +407,65 @@ static int parse_state(struct evhttp_request *req)
 	return -2;
 }
 
+static void auth_report(const uint8_t key[17], unsigned failures, unsigned refused, void *arg)
+{
+	(void)arg;
+	char from[INET6_ADDRSTRLEN + 4];
+	client_key_str(key, from, sizeof(from));
+	log_warn("event=admin_auth_failed from=%s failures=%u refused=%u seconds=%u", from,
+	         failures, refused, HTTP_AUTH_WINDOW_MS / 1000);
+}
+
+/* Log the windows of failed authentications that ended; again in a second
+ * while some are open. */
+static void auth_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct http *h = arg;
+	(void)fd;
+	(void)what;
+	if (http_auth_expire(h->auth, now_ms(), false, auth_report, h) > 0) {
+		static const struct timeval second = {1, 0};
+		event_add(h->auth_timer, &second);
+	}
+}
+
+/* A wrong or missing token from client: counted, logged in the summary. */
+static void auth_failed(struct http *h, const uint8_t client[17], uint64_t now)
+{
+	http_auth_failed(h->auth, client, now);
+	h->auth_failures++;
+	if (!event_pending(h->auth_timer, EV_TIMEOUT, NULL))
+		auth_timer_cb(-1, EV_TIMEOUT, h);
+}
+
 static void handle_admin(struct http *h, struct evhttp_request *req, enum http_route route,
 			 const char *arg)
 {
 	char peer[64];
 	peer_str(req, peer, sizeof(peer));
+	uint8_t client[17];
+	conn_client_key(evhttp_request_get_connection(req), client);
+	uint64_t now = now_ms();
+	http_auth_expire(h->auth, now, false, auth_report, h);
+	/* over the budget the token is not even looked at */
+	if (!http_auth_allowed(h->auth, client, now)) {
+		server_count_http_limit(h->srv, HTTP_LIMIT_ADMIN_AUTH);
+		char retry[16];
+		snprintf(retry, sizeof(retry), "%u", HTTP_AUTH_WINDOW_MS / 1000);
+		evhttp_add_header(evhttp_request_get_output_headers(req), "Retry-After", retry);
+		reply(req, 429, "Too Many Requests", "text/plain",
+		      "too many failed authentications\n");
+		return;
+	}
 	if (!h->token) {
-		log_warn("event=admin result=refused reason=no_token_configured from=%s", peer);
+		auth_failed(h, client, now);
 		reply(req, 403, "Forbidden", "text/plain", "admin API disabled: no token configured\n");
 		return;
 	}
 	const char *auth = evhttp_find_header(evhttp_request_get_input_headers(req),
 					      "Authorization");
 	if (!http_token_ok(auth, h->token, h->token_len)) {
-		log_warn("event=admin result=unauthorized from=%s", peer);
+		auth_failed(h, client, now);
 		reply(req, 401, "Unauthorized", "text/plain", NULL);
 		return;
 	}
@@ -284,14 +492,24 @@ static void handle_admin(struct http *h, struct evhttp_request *req, enum http_r
 			      "body must be up, down or auto\n");
 			return;
 		}
-		rc = hp ? health_endpoint_override(hp, arg, state) : GD_EINVAL;
+		/* only the endpoints of the services loaded now; "auto" also
+		 * clears an override left from an earlier configuration */
+		uint8_t key[17];
+		const char *result = "bad_address";
+		if (health_endpoint_key(arg, key) == GD_OK) {
+			bool known = server_has_endpoint(h->srv, key);
+			rc = hp && (known || state < 0) ? health_endpoint_override(hp, key, state)
+			                                : GD_ENOTFOUND;
+			result = rc == GD_OK || (known && state < 0) ? "ok" : "not_an_endpoint";
+		}
 		const char *names[] = {"auto", "down", "up"};
 		log_info("event=admin action=endpoint_state endpoint=%s state=%s from=%s result=%s",
-			 arg, names[state + 1], peer, rc == GD_OK ? "ok" : "bad_address");
-		if (rc == GD_OK)
+		         arg, names[state + 1], peer, result);
+		if (strcmp(result, "ok") == 0)
 			reply(req, 200, "OK", "application/json", "{\"ok\": true}\n");
 		else
-			reply(req, 404, "Not Found", "text/plain", "not an endpoint address\n");
+			reply(req, 404, "Not Found", "text/plain",
+			      "not an endpoint of a service\n");
 		return;
 	}
 	case ROUTE_RELOAD: {
@@ -350,22 +568,43 @@ static void handle(struct evhttp_request *req, void *arg)
 /* ---- connection accounting (HTTP thread only) ---- */
 
 /*
- * evhttp makes the connection (evcon) right after conn_new() returns our
- * bufferevent and sets the bufferevent's callbacks with the evcon as their
- * argument. conn_watch() runs at the next turn of the loop, reads the evcon
- * from there and asks for its close callback. Our reference on the
- * bufferevent keeps it alive until then even if evhttp is already done with
- * the connection (its callbacks are then NULL: counted as closed at once).
+ * A connection counted in open_conns. evhttp makes the connection (evcon)
+ * right after conn_new() returns our bufferevent, sets the bufferevent's
+ * callbacks with the evcon as their argument and its socket. conn_watch()
+ * runs before anything is read from it (an event made active at once runs
+ * in the same turn of the loop, before the next poll), reads the evcon from
+ * there, applies the per-client cap, asks for the close callback and starts
+ * the request deadline. Our reference on the bufferevent keeps it alive
+ * until then even if evhttp is already done with the connection (its
+ * callbacks are then NULL: counted as closed at once).
  */
-struct conn_watch {
+struct http_conn {
 	struct http *h;
 	struct bufferevent *bev;
+	struct evhttp_connection *evcon; /* set by conn_watch */
+	struct event *deadline;          /* for the request being read */
+	uint8_t client[17];              /* http_client_key; zero until conn_watch */
+	struct http_conn *prev, *next;   /* h->conns */
 };
 
-static void conn_closed(struct http *h)
+static void out_watch(struct evbuffer *buf, const struct evbuffer_cb_info *info, void *arg);
+
+/* Forget a connection that closed (or never opened): uncount it and free
+ * what is ours. The bufferevent is evhttp's (and our reference's). */
+static void conn_free(struct http_conn *c)
 {
+	struct http *h = c->h;
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		h->conns = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	evbuffer_remove_cb(bufferevent_get_output(c->bev), out_watch, c);
+	event_free(c->deadline);
+	free(c);
 	h->open_conns--;
-	if (h->paused && h->open_conns < h->max_conns) {
+	if (h->paused && h->open_conns < h->max_conns && !h->stopping) {
 		h->paused = false;
 		evconnlistener_enable(h->lev);
 	}
@@ -374,41 +613,103 @@ static void conn_closed(struct http *h)
 static void conn_close_cb(struct evhttp_connection *evcon, void *arg)
 {
 	evhttp_connection_set_closecb(evcon, NULL, NULL); /* once */
-	conn_closed(arg);
+	conn_free(arg);
+}
+
+static void arm_deadline(struct http_conn *c)
+{
+	static const struct timeval tv = {HTTP_REQUEST_DEADLINE, 0};
+	event_add(c->deadline, &tv);
+}
+
+/* A request not complete within HTTP_REQUEST_DEADLINE: the connection goes
+ * (its close callback frees c). */
+static void conn_deadline_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct http_conn *c = arg;
+	(void)fd;
+	(void)what;
+	server_count_http_limit(c->h->srv, HTTP_LIMIT_REQUEST_DEADLINE);
+	char from[INET6_ADDRSTRLEN + 4];
+	client_key_str(c->client, from, sizeof(from));
+	log_debug("event=http_limit limit=request_deadline from=%s seconds=%d", from,
+	          HTTP_REQUEST_DEADLINE);
+	evhttp_connection_free(c->evcon);
+}
+
+/* Is the client of c at its cap already (c not counted)? */
+static bool client_full(const struct http *h, const struct http_conn *c)
+{
+	unsigned n = 0;
+	for (const struct http_conn *o = h->conns; o; o = o->next)
+		n += o != c && o->evcon && memcmp(o->client, c->client, 17) == 0;
+	return n >= h->max_per_client;
+}
+
+static void refuse_client(struct http *h, const struct http_conn *c)
+{
+	server_count_http_limit(h->srv, HTTP_LIMIT_PER_ADDRESS);
+	h->refusals_unlogged++;
+	uint64_t now = now_ms();
+	if (h->refusal_logged_ms && now - h->refusal_logged_ms < HTTP_REFUSAL_LOG_MS)
+		return;
+	char from[INET6_ADDRSTRLEN + 4];
+	client_key_str(c->client, from, sizeof(from));
+	/* one line per HTTP_REFUSAL_LOG_MS at most: the refusals since the last */
+	log_warn("event=http_limit limit=max_connections_per_address max=%u from=%s refused=%llu",
+	         h->max_per_client, from, (unsigned long long)h->refusals_unlogged);
+	h->refusals_unlogged = 0;
+	h->refusal_logged_ms = now;
 }
 
 static void conn_watch(evutil_socket_t fd, short what, void *arg)
 {
-	struct conn_watch *cw = arg;
+	struct http_conn *c = arg;
+	struct http *h = c->h;
+	struct bufferevent *bev = c->bev;
 	(void)fd;
 	(void)what;
 	bufferevent_data_cb rd = NULL;
 	void *evcon = NULL;
-	bufferevent_getcb(cw->bev, &rd, NULL, NULL, &evcon);
-	if (rd && evcon)
-		evhttp_connection_set_closecb(evcon, conn_close_cb, cw->h);
-	else
-		conn_closed(cw->h);
-	bufferevent_decref(cw->bev);
-	free(cw);
+	bufferevent_getcb(bev, &rd, NULL, NULL, &evcon);
+	if (!rd || !evcon) {
+		conn_free(c);
+	} else {
+		conn_client_key(evcon, c->client);
+		if (client_full(h, c)) {
+			refuse_client(h, c);
+			conn_free(c); /* first: no close callback was asked for */
+			evhttp_connection_free(evcon);
+		} else {
+			c->evcon = evcon;
+			evhttp_connection_set_closecb(evcon, conn_close_cb, c);
+			arm_deadline(c);
+		}
+	}
+	bufferevent_decref(bev);
 }
 
-/* Data going out on a connection. A response not from our handlers is one
- * libevent sent by itself: 413 for a body over the limit, 400 for headers
- * over the limit or a malformed request (our handlers never see those).
- * A status line is one write. */
+/* Data going out on a connection: a response begins, so the request is
+ * complete and the deadline starts again for the next one. A response not
+ * from our handlers is one libevent sent by itself: 413 for a body over the
+ * limit, 400 for headers over the limit or a malformed request (our
+ * handlers never see those). A status line is one write. */
 static void out_watch(struct evbuffer *buf, const struct evbuffer_cb_info *info, void *arg)
 {
+	struct http_conn *c = arg;
+	if (info->n_added == 0)
+		return;
+	if (c->evcon)
+		arm_deadline(c);
 	char head[13];
-	if (own_reply || info->n_added == 0 || info->orig_size != 0 ||
+	if (own_reply || info->orig_size != 0 ||
 	    evbuffer_copyout(buf, head, sizeof(head)) != (ev_ssize_t)sizeof(head) ||
 	    memcmp(head, "HTTP/1.", 7) != 0)
 		return;
-	struct http *h = arg;
 	if (memcmp(head + 8, " 413 ", 5) == 0)
-		server_count_http_limit(h->srv, HTTP_LIMIT_REQUEST_SIZE);
+		server_count_http_limit(c->h->srv, HTTP_LIMIT_REQUEST_SIZE);
 	else if (memcmp(head + 8, " 400 ", 5) == 0)
-		server_count_http_limit(h->srv, HTTP_LIMIT_BAD_REQUEST);
+		server_count_http_limit(c->h->srv, HTTP_LIMIT_BAD_REQUEST);
 }
 
 static struct bufferevent *conn_new(struct event_base *base, void *arg)
@@ -417,16 +718,23 @@ static struct bufferevent *conn_new(struct event_base *base, void *arg)
 	struct bufferevent *bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
 	if (!bev)
 		return NULL;
-	struct conn_watch *cw = xmalloc(sizeof(*cw));
-	cw->h = h;
-	cw->bev = bev;
+	struct http_conn *c = xcalloc(1, sizeof(*c));
+	c->h = h;
+	c->bev = bev;
+	c->deadline = evtimer_new(base, conn_deadline_cb, c);
 	static const struct timeval now = {0, 0};
-	if (event_base_once(base, -1, EV_TIMEOUT, conn_watch, cw, &now) < 0) {
-		free(cw);
+	if (!c->deadline || event_base_once(base, -1, EV_TIMEOUT, conn_watch, c, &now) < 0) {
+		if (c->deadline)
+			event_free(c->deadline);
+		free(c);
 		return bev; /* not counted: cannot happen short of memory */
 	}
 	bufferevent_incref(bev);
-	evbuffer_add_cb(bufferevent_get_output(bev), out_watch, h);
+	evbuffer_add_cb(bufferevent_get_output(bev), out_watch, c);
+	c->next = h->conns;
+	if (h->conns)
+		h->conns->prev = c;
+	h->conns = c;
 	if (++h->open_conns >= h->max_conns && !h->paused) {
 		h->paused = true;
 		evconnlistener_disable(h->lev);
@@ -437,7 +745,8 @@ static struct bufferevent *conn_new(struct event_base *base, void *arg)
 }
 
 struct http *http_create(const char *listen, const char *token, unsigned max_conns,
-			 struct server *srv, const struct http_hooks *hooks, struct diag *diag)
+                         unsigned max_per_client, struct server *srv,
+                         const struct http_hooks *hooks, struct diag *diag)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl;
@@ -449,11 +758,14 @@ struct http *http_create(const char *listen, const char *token, unsigned max_con
 	h->srv = srv;
 	h->hooks = *hooks;
 	h->max_conns = max_conns ? max_conns : 1;
+	h->max_per_client = max_per_client ? max_per_client : 1;
+	h->auth = http_auth_limit_new();
 	if (token) {
 		h->token = xstrdup(token);
 		h->token_len = strlen(token);
 	}
 	h->base = event_base_new();
+	h->auth_timer = evtimer_new(h->base, auth_timer_cb, h);
 	h->evh = evhttp_new(h->base);
 	evhttp_set_max_body_size(h->evh, HTTP_MAX_BODY);
 	evhttp_set_max_headers_size(h->evh, HTTP_MAX_HEADERS);
@@ -506,7 +818,18 @@ void http_stop(struct http *h)
 		event_base_loopbreak(h->base);
 		pthread_join(h->thread, NULL);
 	}
+	h->stopping = true; /* the listener goes first: no re-enabling it */
 	evhttp_free(h->evh);
+	/* connections evhttp no longer knew (conn_watch had not run) */
+	while (h->conns) {
+		struct bufferevent *bev = h->conns->bev;
+		conn_free(h->conns);
+		bufferevent_decref(bev);
+	}
+	http_auth_expire(h->auth, now_ms(), true, auth_report, h);
+	http_auth_limit_free(h->auth);
+	if (h->auth_timer)
+		event_free(h->auth_timer);
 	event_base_free(h->base);
 	free(h->token);
 	free(h);

@@ -153,7 +153,8 @@ static int app_reload_here(struct app *app, struct strbuf *msg)
 	    !same_str(cfg->http_token_file, app->cfg->http_token_file) ||
 	    cfg->tcp_idle_timeout != app->cfg->tcp_idle_timeout ||
 	    cfg->tcp_max_connections != app->cfg->tcp_max_connections ||
-	    cfg->http_max_connections != app->cfg->http_max_connections)
+	    cfg->http_max_connections != app->cfg->http_max_connections ||
+	    cfg->http_max_connections_per_address != app->cfg->http_max_connections_per_address)
 		log_warn("event=reload note=\"listen, workers, tcp and http settings change only "
 			 "with a restart\"");
 	app->generation++;
@@ -440,8 +441,9 @@ int main(int argc, char **argv)
 						       : NULL;
 		struct http_hooks hooks = {hook_reload, hook_health, hook_metrics, &app};
 		if (!hd.errors)
-			app.http = http_create(app.cfg->http_listen, token,
-					       app.cfg->http_max_connections, app.srv, &hooks, &hd);
+			app.http = http_create(
+			    app.cfg->http_listen, token, app.cfg->http_max_connections,
+			    app.cfg->http_max_connections_per_address, app.srv, &hooks, &hd);
 		free(token);
 		if (hd.errors) {
 			diag_flush_stderr(&hd);

@@ -1191,6 +1191,35 @@ void server_count_http_limit(struct server *srv, enum http_limit which)
 	__atomic_add_fetch(&srv->http_limits[which], 1, __ATOMIC_RELAXED);
 }
 
+static bool endpoints_hold(const struct endpoint *eps, unsigned n, const uint8_t *addr, size_t len)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (memcmp(eps[i].addr, addr, len) == 0)
+			return true;
+	return false;
+}
+
+bool server_has_endpoint(struct server *srv, const uint8_t key[17])
+{
+	bool found = false;
+	read_begin();
+	const struct zonedb *db = read_snapshot(srv)->db;
+	for (size_t z = 0; !found && z < db->count; z++) {
+		const struct service_set *set = db->zones[z]->services;
+		for (size_t s = 0; !found && set && s < set->n; s++) {
+			const struct service *svc = &set->svcs[s];
+			for (unsigned r = 0; !found && r < svc->nregions; r++) {
+				const struct service_region *sr = &svc->regions[r];
+				found = key[0] == 1
+				            ? endpoints_hold(sr->a, sr->na, key + 1, 4)
+				            : endpoints_hold(sr->aaaa, sr->naaaa, key + 1, 16);
+			}
+		}
+	}
+	read_end();
+	return found;
+}
+
 void server_metrics(struct server *srv, struct strbuf *sb)
 {
 	struct answer_counters c;
@@ -1285,7 +1314,10 @@ void server_metrics(struct server *srv, struct strbuf *sb)
 		       "rrl (response limited), http_connections (accepting paused "
 		       "at http.max_connections), http_request_size (413: body over 4 KiB), "
 		       "http_bad_request (400 from the HTTP layer: headers over 8 KiB or a "
-		       "malformed request).");
+		       "malformed request), http_request_deadline (connection closed: a request "
+		       "not complete within 5 s), http_connections_per_address (connection "
+		       "closed at http.max_connections_per_address), http_admin_auth (429: "
+		       "too many failed admin authentications).");
 	const char *h1[] = {"limit", "tcp_per_client", NULL}, *h2[] = {"limit", "tcp_idle", NULL},
 		   *h3[] = {"limit", "tcp_lifetime", NULL},
 		   *h4[] = {"limit", "tcp_max_connections", NULL}, *h5[] = {"limit", "rrl", NULL};
@@ -1303,15 +1335,18 @@ void server_metrics(struct server *srv, struct strbuf *sb)
 	           *h10[] = {"limit", "tcp_output_connection", NULL};
 	metrics_sample_u64(sb, "geodnsd_limit_hits_total", h9, ot);
 	metrics_sample_u64(sb, "geodnsd_limit_hits_total", h10, oc);
-	const char *h6[] = {"limit", "http_connections", NULL},
-		   *h7[] = {"limit", "http_request_size", NULL},
-		   *h8[] = {"limit", "http_bad_request", NULL};
-	metrics_sample_u64(sb, "geodnsd_limit_hits_total", h6,
-			   __atomic_load_n(&srv->http_limits[HTTP_LIMIT_CONNECTIONS], __ATOMIC_RELAXED));
-	metrics_sample_u64(sb, "geodnsd_limit_hits_total", h7,
-			   __atomic_load_n(&srv->http_limits[HTTP_LIMIT_REQUEST_SIZE], __ATOMIC_RELAXED));
-	metrics_sample_u64(sb, "geodnsd_limit_hits_total", h8,
-			   __atomic_load_n(&srv->http_limits[HTTP_LIMIT_BAD_REQUEST], __ATOMIC_RELAXED));
+	static const char *const http_limit_names[HTTP_LIMIT_COUNT] = {
+	    [HTTP_LIMIT_CONNECTIONS] = "http_connections",
+	    [HTTP_LIMIT_REQUEST_SIZE] = "http_request_size",
+	    [HTTP_LIMIT_BAD_REQUEST] = "http_bad_request",
+	    [HTTP_LIMIT_REQUEST_DEADLINE] = "http_request_deadline",
+	    [HTTP_LIMIT_PER_ADDRESS] = "http_connections_per_address",
+	    [HTTP_LIMIT_ADMIN_AUTH] = "http_admin_auth"};
+	for (int i = 0; i < HTTP_LIMIT_COUNT; i++) {
+		const char *l[] = {"limit", http_limit_names[i], NULL};
+		metrics_sample_u64(sb, "geodnsd_limit_hits_total", l,
+		                   __atomic_load_n(&srv->http_limits[i], __ATOMIC_RELAXED));
+	}
 
 	read_begin();
 	const struct snapshot *snap = read_snapshot(srv);

@@ -2,7 +2,8 @@
 # by exactly the queries sent, promtool accepts them, /status follows a feed
 # change, the admin API's authentication and errors, a drain through the
 # API that moves answers and survives SIGHUP, endpoint overrides, a failed
-# reload that keeps old answers and is counted, POST /v1/reload.
+# reload that keeps old answers and is counted, POST /v1/reload, overrides
+# kept in the state file across a restart.
 . tests/integration/lib.sh
 
 # the zone is a copy so the test can break it
@@ -176,6 +177,12 @@ EOF2
 # --- overrides persist in health.state_file across a restart
 curl -s -X POST -H "$AUTH" "$URL/v1/regions/us-east/drain" >/dev/null
 curl -s -X POST -H "$AUTH" -d down "$URL/v1/endpoints/198.51.100.10/state" >/dev/null
+# written within 0.2 s of the last change (health.state_file): wait at most 2 s
+i=0
+while [ $i -lt 40 ] && ! grep -q '"198.51.100.10": "down"' "$TMP/state.json"; do
+	sleep 0.05
+	i=$((i + 1))
+done
 check_cmd "state file written" cat "$TMP/state.json" <<'EOF2'
 { "drained": ["us-east"],
   "endpoints": { "198.51.100.10": "down" } }

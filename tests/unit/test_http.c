@@ -1,13 +1,15 @@
 /*
  * test_http.c - the pieces of the operations endpoint that need no socket:
  * the Prometheus exposition writer, route parsing, the token check and the
- * token file rules.
+ * token file rules, the client key and the limit on failed authentications.
  */
 #include "diag.h"
 #include "http.h"
 #include "metrics.h"
 #include "unit.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,6 +138,180 @@ START_TEST(test_token_file_rules)
 }
 END_TEST
 
+/* A token file with exactly these bytes (a NUL included), mode 0600. */
+static const char *write_token(const char *name, const char *bytes, size_t n)
+{
+	static char path[256];
+	snprintf(path, sizeof(path), "tests/tmp/unit/%s", name);
+	FILE *f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(bytes, 1, n, f), n);
+	fclose(f);
+	chmod(path, 0600);
+	return path;
+}
+
+START_TEST(test_token_file_bytes)
+{
+	/* the file's bytes, the byte refused and its offset */
+	static const struct {
+		const char *name, *bytes;
+		size_t len;
+		const char *refused;
+	} bad[] = {
+	    /* 21 bytes, but a C string of 4: it opened the API with "abcd" */
+	    {"http-token-nul", "abcd\0efghijklmnopqrst\n", 22, "0x00 at offset 4"},
+	    {"http-token-tab", "abcdefgh\tijklmnopqrst\n", 22, "0x09 at offset 8"},
+	    {"http-token-space", "abcdefgh ijklmnopqrst\n", 22, "0x20 at offset 8"},
+	    {"http-token-utf8", "abcdefgh\xc3\xa9ijklmnopqrst\n", 23, "0xc3 at offset 8"},
+	};
+	struct diag d = {0};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ck_assert_ptr_null(
+		    http_read_token(write_token(bad[i].name, bad[i].bytes, bad[i].len), &d));
+		ck_assert_uint_eq(d.errors, i + 1);
+		char want[256];
+		snprintf(want, sizeof(want),
+		         "tests/tmp/unit/%s: the admin token must be printable ASCII without "
+		         "spaces (byte %s)",
+		         bad[i].name, bad[i].refused);
+		ck_assert_str_eq(d.msgs[i], want);
+	}
+	/* every printable character is fine, and CR LF at the end is dropped */
+	static const char ok[] = "!~azAZ09-._+/=:\"\\x\r\n";
+	char *t = http_read_token(write_token("http-token-chars", ok, sizeof(ok) - 1), &d);
+	ck_assert_ptr_nonnull(t);
+	ck_assert_str_eq(t, "!~azAZ09-._+/=:\"\\x");
+	free(t);
+	ck_assert_uint_eq(d.errors, 4);
+	diag_free(&d);
+}
+END_TEST
+
+START_TEST(test_token_lengths)
+{
+	/* lengths first: a token under 16 characters never matches, even the
+	 * same bytes (an empty one matched "Bearer " before) */
+	ck_assert(!http_token_ok("Bearer ", "", 0));
+	ck_assert(!http_token_ok("Bearer abcd", "abcd", 4));
+	ck_assert(!http_token_ok("Bearer abcdefghijklmno", "abcdefghijklmno", 15));
+	ck_assert(http_token_ok("Bearer abcdefghijklmnop", "abcdefghijklmnop", 16));
+	/* the length given, not the C string: a NUL inside is compared */
+	static const char nul[] = "abcd\0efghijklmnopq";
+	ck_assert(!http_token_ok("Bearer abcd", nul, sizeof(nul) - 1));
+	ck_assert(!http_token_ok("Bearer abcdefghijklmnopq", nul, sizeof(nul) - 1));
+}
+END_TEST
+
+static void key4(uint8_t key[17], unsigned n)
+{
+	memset(key, 0, 17);
+	key[0] = 1;
+	key[1] = 10;
+	key[3] = (uint8_t)(n >> 8);
+	key[4] = (uint8_t)n;
+}
+
+struct reports {
+	unsigned calls, failures, refused;
+	uint8_t last[17];
+};
+
+static void count_report(const uint8_t key[17], unsigned failures, unsigned refused, void *arg)
+{
+	struct reports *r = arg;
+	r->calls++;
+	r->failures += failures;
+	r->refused += refused;
+	memcpy(r->last, key, 17);
+}
+
+START_TEST(test_auth_limit_budget_and_window)
+{
+	struct http_auth_limit *l = http_auth_limit_new();
+	uint8_t a[17], b[17];
+	key4(a, 1);
+	key4(b, 2);
+	uint64_t t = 1000000;
+	for (int i = 0; i < HTTP_AUTH_BUDGET; i++) {
+		ck_assert(http_auth_allowed(l, a, t + (uint64_t)i));
+		http_auth_failed(l, a, t + (uint64_t)i);
+	}
+	/* the budget is spent: refused, counted, whatever the token */
+	for (int i = 0; i < 5; i++)
+		ck_assert(!http_auth_allowed(l, a, t + 100));
+	ck_assert(http_auth_allowed(l, b, t + 100)); /* another client is not */
+	struct reports r = {0};
+	ck_assert_uint_eq(http_auth_expire(l, t + HTTP_AUTH_WINDOW_MS - 1, false, count_report, &r),
+	                  1);
+	ck_assert_uint_eq(r.calls, 0);
+	ck_assert(!http_auth_allowed(l, a, t + HTTP_AUTH_WINDOW_MS - 1));
+	/* the window ends: one report with the counts, then a new budget */
+	ck_assert_uint_eq(http_auth_expire(l, t + HTTP_AUTH_WINDOW_MS, false, count_report, &r), 0);
+	ck_assert_uint_eq(r.calls, 1);
+	ck_assert_uint_eq(r.failures, HTTP_AUTH_BUDGET);
+	ck_assert_uint_eq(r.refused, 6);
+	ck_assert(memcmp(r.last, a, 17) == 0);
+	ck_assert(http_auth_allowed(l, a, t + HTTP_AUTH_WINDOW_MS));
+	ck_assert_uint_eq(http_auth_expire(l, t + 2 * HTTP_AUTH_WINDOW_MS, true, count_report, &r),
+	                  0);
+	ck_assert_uint_eq(r.calls, 1);
+	http_auth_limit_free(l);
+}
+END_TEST
+
+START_TEST(test_auth_limit_full_table)
+{
+	struct http_auth_limit *l = http_auth_limit_new();
+	uint8_t k[17], zero[17] = {0};
+	uint64_t t = 5000;
+	for (unsigned i = 0; i < HTTP_AUTH_CLIENTS; i++) {
+		key4(k, i);
+		http_auth_failed(l, k, t);
+	}
+	/* the table is full: new clients share one budget, and cannot push
+	 * anyone out of the table */
+	for (unsigned i = 0; i < HTTP_AUTH_BUDGET; i++) {
+		key4(k, 1000 + i);
+		ck_assert(http_auth_allowed(l, k, t));
+		http_auth_failed(l, k, t);
+	}
+	key4(k, 2000);
+	ck_assert(!http_auth_allowed(l, k, t));
+	key4(k, 0);
+	ck_assert(http_auth_allowed(l, k, t)); /* its own window: 1 failure */
+	for (unsigned i = 1; i < HTTP_AUTH_BUDGET; i++)
+		http_auth_failed(l, k, t);
+	ck_assert(!http_auth_allowed(l, k, t));
+	struct reports r = {0};
+	ck_assert_uint_eq(http_auth_expire(l, t, true, count_report, &r), 0);
+	ck_assert_uint_eq(r.calls, HTTP_AUTH_CLIENTS + 1);
+	ck_assert_uint_eq(r.failures, HTTP_AUTH_CLIENTS + 2 * HTTP_AUTH_BUDGET - 1);
+	ck_assert_uint_eq(r.refused, 2);
+	ck_assert(memcmp(r.last, zero, 17) == 0); /* the shared window, last */
+	http_auth_limit_free(l);
+}
+END_TEST
+
+START_TEST(test_client_key)
+{
+	uint8_t key[17];
+	struct sockaddr_in sin = {.sin_family = AF_INET};
+	inet_pton(AF_INET, "192.0.2.7", &sin.sin_addr);
+	http_client_key((struct sockaddr *)&sin, key);
+	static const uint8_t v4[17] = {1, 192, 0, 2, 7};
+	ck_assert(memcmp(key, v4, 17) == 0);
+	struct sockaddr_in6 sin6 = {.sin6_family = AF_INET6};
+	inet_pton(AF_INET6, "::ffff:192.0.2.7", &sin6.sin6_addr);
+	http_client_key((struct sockaddr *)&sin6, key);
+	ck_assert(memcmp(key, v4, 17) == 0);
+	inet_pton(AF_INET6, "2001:db8:1:2:3:4:5:6", &sin6.sin6_addr);
+	http_client_key((struct sockaddr *)&sin6, key);
+	static const uint8_t v6[17] = {2, 0x20, 0x01, 0x0d, 0xb8, 0, 1, 0, 2};
+	ck_assert(memcmp(key, v6, 17) == 0);
+}
+END_TEST
+
 Suite *http_suite(void)
 {
 	Suite *s = suite_create("http");
@@ -145,6 +321,11 @@ Suite *http_suite(void)
 	tcase_add_test(tc, test_routes);
 	tcase_add_test(tc, test_token_check);
 	tcase_add_test(tc, test_token_file_rules);
+	tcase_add_test(tc, test_token_file_bytes);
+	tcase_add_test(tc, test_token_lengths);
+	tcase_add_test(tc, test_auth_limit_budget_and_window);
+	tcase_add_test(tc, test_auth_limit_full_table);
+	tcase_add_test(tc, test_client_key);
 	suite_add_tcase(s, tc);
 	return s;
 }
