@@ -163,7 +163,7 @@ static int app_reload_here(struct app *app, struct strbuf *msg)
 	struct config *old = app->cfg;
 	app->cfg = cfg;
 	config_free(old);
-	app->last_reload_ok = time(NULL);
+	__atomic_store_n(&app->last_reload_ok, time(NULL), __ATOMIC_RELAXED);
 	__atomic_add_fetch(&app->reloads_ok, 1, __ATOMIC_RELAXED);
 	log_info("event=reload result=ok zones=%zu ms=%llu", cfg->nzones,
 		 (unsigned long long)(now_ms() - t0));
