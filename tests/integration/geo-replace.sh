@@ -1,0 +1,171 @@
+# geo-replace.sh - the GeoIP database changed under the running server.
+# Under a bounded query load the file is overwritten in place with another
+# database (cp), truncated, then filled with garbage: the server stays up and
+# answers exactly as before from the copy it loaded (a mapped file killed it
+# with SIGBUS, exit 135). A SIGHUP while the file is truncated or half
+# written is refused with the reason logged and the old answers stay; the
+# safe replacement (new file, mv over the old, SIGHUP) brings the new
+# database's answers; a SIGHUP with the bytes unchanged keeps the same copy.
+. tests/integration/lib.sh
+
+cp tests/tmp/geo/city.mmdb "$TMP/city.mmdb"
+tools/mkgeodb -o "$TMP/swap.mmdb" tests/data/geo-swap.csv >/dev/null 2>&1 ||
+	{ fail "mkgeodb tests/data/geo-swap.csv"; exit 1; }
+start_server tests/data/geo-replace.conf || exit 1
+
+# q SUBNET: status, ECS scope and answer of www.example.com A for SUBNET
+q() {
+	dq +norec www.example.com A +subnet="$1" | grep -E 'status:|CLIENT-SUBNET|^[^;].*	IN	'
+}
+
+# the answers from tests/data/geo-test.csv (city.mmdb): New York, London,
+# Singapore (ap-south's CNAME)
+old_answers() {
+	check_cmd "$1: 192.0.2.0/24 New York -> us-east" q 192.0.2.0/24 <<'EOF2'
+;; ->>HEADER<<- opcode: QUERY, status: NOERROR
+; CLIENT-SUBNET: 192.0.2.0/24/25
+www.example.com.	30	IN	A	192.0.2.10
+www.example.com.	30	IN	A	192.0.2.11
+EOF2
+	check_cmd "$1: 198.51.100.0/24 London /26 -> eu-west" q 198.51.100.0/24 <<'EOF2'
+;; ->>HEADER<<- opcode: QUERY, status: NOERROR
+; CLIENT-SUBNET: 198.51.100.0/24/26
+www.example.com.	30	IN	A	198.51.100.10
+www.example.com.	30	IN	A	198.51.100.11
+EOF2
+	check_cmd "$1: 203.0.113.0/24 Singapore -> ap-south" q 203.0.113.0/24 <<'EOF2'
+;; ->>HEADER<<- opcode: QUERY, status: NOERROR
+; CLIENT-SUBNET: 203.0.113.0/24/25
+www.example.com.	30	IN	CNAME	lb-ap.example.net.
+lb-ap.example.net.	3600	IN	A	203.0.113.10
+EOF2
+}
+
+old_answers "loaded"
+
+# bounded load: rounds of 100 geo queries, each a tree walk (answer_cache
+# off), from dig in the background while the file is changed; it stops when
+# told (load.stop) or after 100 rounds
+i=0
+while [ $i -lt 100 ]; do
+	echo "www.example.com A +subnet=$((i % 3 == 0 ? 192 : i % 3 == 1 ? 198 : 203)).$i.0.0/24"
+	i=$((i + 1))
+done >"$TMP/batch"
+rm -f "$TMP/load.stop" "$TMP/load.out"
+(
+	r=0
+	while [ $r -lt 100 ] && [ ! -e "$TMP/load.stop" ]; do
+		dig @127.0.0.1 -p "$PORT" +norec +nocookie +time=1 +tries=1 +noall +comments \
+			-f "$TMP/batch" >>"$TMP/load.out" 2>&1
+		r=$((r + 1))
+		echo $r >"$TMP/load.rounds"
+	done
+) &
+LOAD_PID=$!
+wait_load=0 # the first answers are in: the load is running
+while ! grep -q 'status:' "$TMP/load.out" 2>/dev/null && [ $wait_load -lt 100 ]; do
+	sleep 0.05
+	wait_load=$((wait_load + 1))
+done
+
+cp "$TMP/swap.mmdb" "$TMP/city.mmdb" # in place: same inode, truncated, rewritten
+old_answers "overwritten in place by cp"
+: >"$TMP/city.mmdb"
+old_answers "truncated to 0 bytes"
+yes 'not a MaxMind DB' | head -c 8192 >"$TMP/city.mmdb"
+old_answers "overwritten with garbage"
+
+touch "$TMP/load.stop"
+n=0 # a round takes well under a second; wait at most 10 s
+while kill -0 $LOAD_PID 2>/dev/null && [ $n -lt 100 ]; do
+	sleep 0.1
+	n=$((n + 1))
+done
+if kill -0 $LOAD_PID 2>/dev/null; then
+	kill $LOAD_PID
+	fail "query load finished within 10 s"
+fi
+wait $LOAD_PID
+rounds=$(cat "$TMP/load.rounds")
+sent=$((rounds * 100))
+noerror=$(grep -c 'status: NOERROR' "$TMP/load.out")
+if [ "$rounds" -lt 100 ] && [ "$noerror" -eq "$sent" ]; then
+	pass "query load across the changes: $noerror of $sent answered NOERROR"
+else
+	fail "query load across the changes: $noerror of $sent answered NOERROR ($rounds rounds)"
+fi
+server_alive "server up after the file was overwritten, truncated and garbled"
+
+reloads=0
+hup() {
+	reloads=$((reloads + 1))
+	kill -HUP "$SERVER_PID"
+	wait_log "event=reload result=" "$reloads"
+}
+
+# reload_refused NAME REASON: the last reload failed on the GeoIP file with
+# REASON, and the old database answers
+reload_refused() {
+	if hup && [ "$(grep -c 'event=reload result=failed' "$TMP/server.log")" -eq "$2" ] &&
+		grep -qF "$TMP/city.mmdb: cannot open GeoIP database: $3" "$TMP/server.log"; then
+		pass "$1: reload refused, reason logged"
+	else
+		fail "$1: reload refused, reason logged"
+		tail -5 "$TMP/server.log" | sed 's/^/  /'
+	fi
+	old_answers "$1"
+}
+
+: >"$TMP/city.mmdb"
+reload_refused "SIGHUP with the file truncated" 1 \
+	"the file is empty (truncated, or still being written?)"
+head -c 1000 "$TMP/swap.mmdb" >"$TMP/city.mmdb"
+reload_refused "SIGHUP with the file half written" 2 \
+	"The MaxMind DB file contains invalid metadata"
+
+# the safe way: a new file next to the old one, renamed over it, SIGHUP
+cp "$TMP/swap.mmdb" "$TMP/city.mmdb.new"
+mv "$TMP/city.mmdb.new" "$TMP/city.mmdb"
+if hup && grep -q "event=reload result=ok" "$TMP/server.log" &&
+	grep -qF "event=geoip_loaded file=$TMP/city.mmdb layout=maxmind content=new" \
+		"$TMP/server.log"; then
+	pass "new file + mv + SIGHUP: reloaded, the new database loaded"
+else
+	fail "new file + mv + SIGHUP: reloaded, the new database loaded"
+	tail -5 "$TMP/server.log" | sed 's/^/  /'
+fi
+new_answers() {
+	check_cmd "$1: 192.0.2.0/24 Dublin -> eu-west" q 192.0.2.0/24 <<'EOF2'
+;; ->>HEADER<<- opcode: QUERY, status: NOERROR
+; CLIENT-SUBNET: 192.0.2.0/24/24
+www.example.com.	30	IN	A	198.51.100.10
+www.example.com.	30	IN	A	198.51.100.11
+EOF2
+	check_cmd "$1: 198.51.100.0/24 Singapore -> ap-south" q 198.51.100.0/24 <<'EOF2'
+;; ->>HEADER<<- opcode: QUERY, status: NOERROR
+; CLIENT-SUBNET: 198.51.100.0/24/24
+www.example.com.	30	IN	CNAME	lb-ap.example.net.
+lb-ap.example.net.	3600	IN	A	203.0.113.10
+EOF2
+	check_cmd "$1: 203.0.113.0/24 New York -> us-east" q 203.0.113.0/24 <<'EOF2'
+;; ->>HEADER<<- opcode: QUERY, status: NOERROR
+; CLIENT-SUBNET: 203.0.113.0/24/24
+www.example.com.	30	IN	A	192.0.2.10
+www.example.com.	30	IN	A	192.0.2.12
+EOF2
+}
+new_answers "after the safe replacement"
+
+# the same bytes again: the copy in use, the same answers
+if hup && [ "$(grep -c 'event=reload result=ok' "$TMP/server.log")" -eq 2 ] &&
+	grep -qF "event=geoip_loaded file=$TMP/city.mmdb layout=maxmind content=unchanged" \
+		"$TMP/server.log"; then
+	pass "SIGHUP with the file unchanged: content=unchanged"
+else
+	fail "SIGHUP with the file unchanged: content=unchanged"
+	tail -5 "$TMP/server.log" | sed 's/^/  /'
+fi
+new_answers "unchanged reload"
+
+if stop_server; then pass "clean exit"; else fail "clean exit (status $rc)"; fi
+sanitizer_clean "no sanitizer report"
