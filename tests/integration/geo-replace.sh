@@ -6,6 +6,8 @@
 # written is refused with the reason logged and the old answers stay; the
 # safe replacement (new file, mv over the old, SIGHUP) brings the new
 # database's answers; a SIGHUP with the bytes unchanged keeps the same copy.
+# As root also in a chroot without /proc, as nobody: reloads happen after
+# the privilege drop, and loading the new database must work there too.
 . tests/integration/lib.sh
 
 cp tests/tmp/geo/city.mmdb "$TMP/city.mmdb"
@@ -169,3 +171,43 @@ new_answers "unchanged reload"
 
 if stop_server; then pass "clean exit"; else fail "clean exit (status $rc)"; fi
 sanitizer_clean "no sanitizer report"
+
+# ---- in a chroot without /proc, as nobody (root only) ----
+if [ "$(id -u)" -eq 0 ]; then
+	ROOT=$TMP/root
+	rm -rf "$ROOT"
+	mkdir -p "$ROOT/zones"
+	cp zones/example.com.zone zones/example.com.include zones/example.com.services.json \
+		zones/example.net.zone "$ROOT/zones/"
+	cp tests/tmp/geo/city.mmdb "$ROOT/city.mmdb"
+	# paths relative to the start directory = the chroot, so the same
+	# config reads the same files before and after the chroot
+	sed -e "s|@PORT@|$PORT|" -e 's|"@TMP@/city.mmdb"|"city.mmdb"|' \
+		-e "s|\"workers\": 2,|\"workers\": 2, \"chroot\": \"$ROOT\", \"user\": \"nobody\", \"group\": \"nogroup\",|" \
+		tests/data/geo-replace.conf >"$ROOT/geodnsd.conf"
+	chmod -R a+rX "$ROOT"
+	# the plain build: LeakSanitizer needs /proc at exit
+	(cd "$ROOT" && exec "${PLAIN_GEODNSD:-$GEODNSD}" -f -c geodnsd.conf) >"$TMP/server.log" 2>&1 &
+	SERVER_PID=$!
+	reloads=0
+	if wait_log "event=started" 1 && [ ! -e "$ROOT/proc" ]; then
+		pass "chroot: started as nobody in $ROOT (no /proc there)"
+	else
+		fail "chroot: started as nobody in $ROOT (no /proc there)"
+		tail -5 "$TMP/server.log" | sed 's/^/  /'
+		exit 1
+	fi
+	old_answers "chroot, loaded"
+	cp "$TMP/swap.mmdb" "$ROOT/city.mmdb.new"
+	mv "$ROOT/city.mmdb.new" "$ROOT/city.mmdb"
+	if hup && grep -q "event=reload result=ok" "$TMP/server.log" &&
+		grep -qF "event=geoip_loaded file=city.mmdb layout=maxmind content=new" \
+			"$TMP/server.log"; then
+		pass "chroot: new file + mv + SIGHUP reloaded"
+	else
+		fail "chroot: new file + mv + SIGHUP reloaded"
+		tail -5 "$TMP/server.log" | sed 's/^/  /'
+	fi
+	new_answers "chroot, after the safe replacement"
+	if stop_server; then pass "chroot: clean exit"; else fail "chroot: clean exit (status $rc)"; fi
+fi
