@@ -274,8 +274,10 @@ static int mmdb_from_copy(const uint8_t *buf, size_t size, const char *path, MMD
 	if (tree + 16 > size)
 		return MMDB_INVALID_METADATA_ERROR;
 	uint64_t data = size - tree - 16;
-	if (data < 3 || data > UINT32_MAX)
-		return data < 3 ? MMDB_INVALID_DATA_ERROR : MMDB_INVALID_METADATA_ERROR;
+	if (data == 0 || data > UINT32_MAX)
+		return MMDB_INVALID_METADATA_ERROR;
+	if (data < 3) /* lookups' bounds checks assume at least 3 */
+		return MMDB_INVALID_DATA_ERROR;
 	mm->file_content = buf;
 	mm->file_size = (ssize_t)size;
 	mm->data_section = buf + tree + 16;
