@@ -235,6 +235,25 @@ static void overwrite(const char *path, const void *data, size_t len)
 	ck_assert_int_eq(fclose(f), 0);
 }
 
+/* The bytes of CITY and FLAT4; two_dbs_at() also puts CITY's at path. */
+struct two_dbs {
+	uint8_t *city, *flat;
+	size_t city_len, flat_len;
+};
+
+static void two_dbs_at(struct two_dbs *t, const char *path)
+{
+	t->city = slurp(CITY, &t->city_len);
+	t->flat = slurp(FLAT4, &t->flat_len);
+	overwrite(path, t->city, t->city_len);
+}
+
+static void two_dbs_free(struct two_dbs *t)
+{
+	free(t->city);
+	free(t->flat);
+}
+
 static const char *const probe_addrs[] = {
     "192.0.2.1",       "192.0.2.200",      "198.51.100.5", "198.51.100.200",  "203.0.113.1",
     "203.0.113.150",   "203.0.113.250",    "100.0.1.1",    "8.8.8.8",         "192.0.3.1",
@@ -288,13 +307,12 @@ START_TEST(test_file_changed_after_open)
 	 * answers as before every time (a mapping of the file died of SIGBUS
 	 * at the first lookup after the truncation) */
 	const char *path = "tests/tmp/unit/geo-unit-live.mmdb";
-	size_t city_len, flat_len;
-	uint8_t *city = slurp(CITY, &city_len), *flat = slurp(FLAT4, &flat_len);
-	overwrite(path, city, city_len);
+	struct two_dbs t;
+	two_dbs_at(&t, path);
 	struct geo_db *g = open1(path);
 	for (int step = 0; step < 3; step++) {
 		if (step == 0) {
-			overwrite(path, flat, flat_len);
+			overwrite(path, t.flat, t.flat_len);
 		} else if (step == 1) {
 			ck_assert_int_eq(truncate(path, 0), 0);
 		} else {
@@ -309,17 +327,15 @@ START_TEST(test_file_changed_after_open)
 		ck_assert_str_eq(geo_layout_name(g, 0), "maxmind");
 	}
 	geo_close(g);
-	free(city);
-	free(flat);
+	two_dbs_free(&t);
 }
 END_TEST
 
 START_TEST(test_reopen_shares_unchanged_bytes)
 {
 	const char *path = "tests/tmp/unit/geo-unit-reload.mmdb";
-	size_t city_len, flat_len;
-	uint8_t *city = slurp(CITY, &city_len), *flat = slurp(FLAT4, &flat_len);
-	overwrite(path, city, city_len);
+	struct two_dbs t;
+	two_dbs_at(&t, path);
 	struct geo_db *a = open1(path);
 	ck_assert(!geo_file_reused(a, 0));
 	/* a reload of the same bytes: the copy in use */
@@ -333,7 +349,7 @@ START_TEST(test_reopen_shares_unchanged_bytes)
 	/* b holds the copy alone now: still answering */
 	expect_loc(b, "192.0.2.1", 25, "US", "NA", 40.7, -74.0);
 	/* changed bytes: a new database; the old one stays for its holder */
-	overwrite(path, flat, flat_len);
+	overwrite(path, t.flat, t.flat_len);
 	struct geo_db *d = open1(path);
 	ck_assert(!geo_file_reused(d, 0));
 	ck_assert_str_eq(geo_layout_name(d, 0), "flat");
@@ -345,8 +361,7 @@ START_TEST(test_reopen_shares_unchanged_bytes)
 	a = open1(path);
 	ck_assert(!geo_file_reused(a, 0));
 	geo_close(a);
-	free(city);
-	free(flat);
+	two_dbs_free(&t);
 }
 END_TEST
 
