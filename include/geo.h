@@ -1,5 +1,9 @@
 /*
- * geo.h - client location from MaxMind DB files (libmaxminddb, mmap).
+ * geo.h - client location from MaxMind DB files (libmaxminddb).
+ *
+ * Each file is read once into private read-only memory (geo.c says why:
+ * a file changed in place never reaches a running lookup); files with the
+ * same bytes as a database still open share its copy.
  *
  * Two record layouts are understood: MaxMind GeoIP2/GeoLite2 City and
  * Country (location.latitude, location.longitude, country.iso_code,
@@ -47,10 +51,18 @@ struct geo_match {
 
 struct geo_db;
 
-/* Open the files (one, or an IPv4 and an IPv6 one). NULL with diagnostics. */
+/* Open the files (one, or an IPv4 and an IPv6 one, at most 4): each read
+ * whole into memory now, the files are not used afterwards. NULL with
+ * diagnostics ("cannot open GeoIP database: REASON") when a file cannot be
+ * read, changes while it is read, or is not a whole MaxMind DB. The caller
+ * owns the result (geo_close). */
 struct geo_db *geo_open(char *const *files, size_t n, const struct geo_paths *paths,
 			struct diag *diag);
 void geo_close(struct geo_db *g);
+
+/* Did file i have the same bytes as a database already open when g was
+ * opened (so g shares that copy: unchanged since the last load)? */
+bool geo_file_reused(const struct geo_db *g, size_t i);
 
 /* Walk the tree for an address (family AF_INET with 4 bytes or AF_INET6 with
  * 16). IPv4 addresses are found in IPv6-tree databases through ::/96. */

@@ -1,24 +1,61 @@
 /*
- * geo.c - libmaxminddb wrapper: opening, layout detection, lookups.
+ * geo.c - libmaxminddb wrapper: loading, layout detection, lookups.
+ *
+ * A database is never mapped from its file: a file replaced in place (cp
+ * over it, truncate, a writer still at work) would change or take away the
+ * pages under a running lookup, and a truncated mapping kills the process
+ * with SIGBUS. geo_open() reads each file once into private anonymous
+ * memory, made read-only, and points libmaxminddb's MMDB_s at that copy
+ * (mmdb_from_copy(): the same checks as MMDB_open, done on our bytes).
+ * Nothing outside the process can change the copy, and loading needs
+ * neither /proc nor a writable directory, so it works the same after the
+ * chroot and privilege drop, where reloads happen.
+ *
+ * Copies are shared by content: a reload whose file has the same bytes as
+ * a database in use takes that copy (one read and a compare, no second
+ * copy); a changed file gets a new copy that goes live with the snapshot.
+ * A file that is not a whole database (truncated, half written, garbage)
+ * fails the open with the reason, and the caller keeps what it has.
  */
 #include "geo.h"
 
 #include "diag.h"
 #include "gd.h"
 
+#include <assert.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <maxminddb.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define GEO_MAX_FILES 4
+/* data offsets are 32-bit; the largest public databases are a few hundred MB */
+#define GEO_MAX_BYTES ((off_t)4 << 30)
 
 enum geo_layout { LAYOUT_MAXMIND, LAYOUT_FLAT };
 
-struct geo_file {
+/* One file's bytes in private read-only memory and libmaxminddb's view of
+ * them; shared by every geo_db opened on the same bytes (refs, under
+ * copies_lock). mmdb.file_content is the mapping, owned here. */
+struct geo_copy {
 	MMDB_s mmdb;
+	size_t refs;
+	struct geo_copy *next;
+};
+
+static pthread_mutex_t copies_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct geo_copy *copies; /* every copy in use */
+
+struct geo_file {
+	struct geo_copy *copy;
+	bool reused; /* the bytes were already loaded */
 	enum geo_layout layout;
 	const char *const *lat, *const *lon, *const *country, *const *continent;
 };
@@ -72,13 +109,14 @@ static bool has_path(MMDB_entry_s *e, const char *const *path)
 
 static void detect_layout(struct geo_file *f)
 {
-	const char *type = f->mmdb.metadata.database_type;
+	MMDB_s *mm = &f->copy->mmdb;
+	const char *type = mm->metadata.database_type;
 	if (type && (strncmp(type, "GeoIP2", 6) == 0 || strncmp(type, "GeoLite2", 8) == 0)) {
 		f->layout = LAYOUT_MAXMIND;
 		return;
 	}
 	MMDB_entry_s e;
-	if (first_record(&f->mmdb, &e)) {
+	if (first_record(mm, &e)) {
 		if (has_path(&e, mm_lat) || has_path(&e, mm_country)) {
 			f->layout = LAYOUT_MAXMIND;
 			return;
@@ -91,6 +129,249 @@ static void detect_layout(struct geo_file *f)
 	f->layout = (type && strstr(type, "dbip")) ? LAYOUT_FLAT : LAYOUT_MAXMIND;
 }
 
+/*
+ * Read the whole regular file at path into private anonymous memory, made
+ * read-only. A file that changes while it is read (a writer at work) is
+ * refused rather than copied half old, half new. Returns the mapping
+ * (*size bytes; the caller munmaps it) or NULL with the reason in *why
+ * (errno text or a fixed string).
+ */
+static uint8_t *read_copy(const char *path, size_t *size, const char **why)
+{
+	/* non-blocking: a FIFO in the database's place must not hang a reload */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		*why = strerror(errno);
+		return NULL;
+	}
+	uint8_t *buf = NULL;
+	struct stat before, after;
+	if (fstat(fd, &before) < 0) {
+		*why = strerror(errno);
+		goto done;
+	}
+	if (!S_ISREG(before.st_mode)) {
+		*why = "not a regular file";
+		goto done;
+	}
+	if (before.st_size == 0) {
+		*why = "the file is empty (truncated, or still being written?)";
+		goto done;
+	}
+	if (before.st_size > GEO_MAX_BYTES) {
+		*why = "larger than 4 GiB";
+		goto done;
+	}
+	size_t n = (size_t)before.st_size, got = 0;
+	buf = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (buf == MAP_FAILED) {
+		buf = NULL;
+		*why = strerror(errno);
+		goto done;
+	}
+	while (got < n) {
+		ssize_t r = pread(fd, buf + got, n - got, (off_t)got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	uint8_t extra;
+	bool grown = got == n && pread(fd, &extra, 1, (off_t)n) != 0;
+	if (got != n || grown || fstat(fd, &after) < 0 || after.st_size != before.st_size ||
+	    after.st_mtim.tv_sec != before.st_mtim.tv_sec ||
+	    after.st_mtim.tv_nsec != before.st_mtim.tv_nsec) {
+		*why = "the file changed while it was read (still being written?)";
+		munmap(buf, n);
+		buf = NULL;
+		goto done;
+	}
+	mprotect(buf, n, PROT_READ);
+	*size = n;
+done:
+	close(fd);
+	return buf;
+}
+
+/* The metadata of a MaxMind DB follows the last marker in its final
+ * 128 KiB. NULL when there is none. */
+static const uint8_t *find_metadata(const uint8_t *buf, size_t size, size_t *meta_size)
+{
+	static const char marker[] = "\xab\xcd\xefMaxMind.com";
+	const size_t len = sizeof(marker) - 1, window = 128 * 1024;
+	size_t lowest = size > window ? size - window : 0;
+	for (size_t at = size >= len ? size - len + 1 : 0; at-- > lowest;) {
+		if (buf[at] == 0xab && memcmp(buf + at, marker, len) == 0) {
+			*meta_size = size - at - len;
+			return *meta_size ? buf + at + len : NULL;
+		}
+	}
+	return NULL;
+}
+
+/* An unsigned metadata value of the given type; 0 when absent or of
+ * another type (every one read here must be nonzero, except the minor
+ * version). */
+static uint64_t meta_uint(MMDB_entry_s *meta, const char *key, uint32_t type)
+{
+	MMDB_entry_data_s d;
+	if (MMDB_get_value(meta, &d, key, NULL) != MMDB_SUCCESS || !d.has_data || d.type != type)
+		return 0;
+	switch (type) {
+	case MMDB_DATA_TYPE_UINT16: return d.uint16;
+	case MMDB_DATA_TYPE_UINT32: return d.uint32;
+	default: return d.uint64;
+	}
+}
+
+/*
+ * Fill *mm for the database in buf (size bytes), as MMDB_open() would for a
+ * mapped file: metadata (node_count, record_size, ip_version, format
+ * version, build_epoch, database_type), the sizes of the search tree and
+ * the data section checked against the file, the IPv4 subtree of an IPv6
+ * tree. Languages and descriptions are not read (nothing here uses them).
+ * On success mm->file_content is buf and mm->filename, database_type are
+ * allocated: free_copy() releases all three. An MMDB_* error otherwise, mm
+ * holding nothing.
+ */
+static int mmdb_from_copy(const uint8_t *buf, size_t size, const char *path, MMDB_s *mm)
+{
+	memset(mm, 0, sizeof(*mm));
+	size_t meta_size;
+	const uint8_t *meta = find_metadata(buf, size, &meta_size);
+	if (!meta || meta_size > UINT32_MAX)
+		return MMDB_INVALID_METADATA_ERROR;
+	/* metadata decodes like a data section of its own */
+	MMDB_s meta_db = {.data_section = meta, .data_section_size = (uint32_t)meta_size};
+	MMDB_entry_s me = {.mmdb = &meta_db, .offset = 0};
+	MMDB_metadata_s *md = &mm->metadata;
+	md->node_count = (uint32_t)meta_uint(&me, "node_count", MMDB_DATA_TYPE_UINT32);
+	md->record_size = (uint16_t)meta_uint(&me, "record_size", MMDB_DATA_TYPE_UINT16);
+	md->ip_version = (uint16_t)meta_uint(&me, "ip_version", MMDB_DATA_TYPE_UINT16);
+	md->binary_format_major_version =
+	    (uint16_t)meta_uint(&me, "binary_format_major_version", MMDB_DATA_TYPE_UINT16);
+	md->binary_format_minor_version =
+	    (uint16_t)meta_uint(&me, "binary_format_minor_version", MMDB_DATA_TYPE_UINT16);
+	md->build_epoch = meta_uint(&me, "build_epoch", MMDB_DATA_TYPE_UINT64);
+	MMDB_entry_data_s type;
+	/* a value missing (0) is invalid metadata, a value not understood an
+	 * unknown format: MMDB_open's errors */
+	if (!md->node_count || !md->record_size || !md->binary_format_major_version ||
+	    !md->build_epoch || (md->ip_version != 4 && md->ip_version != 6) ||
+	    MMDB_get_value(&me, &type, "database_type", NULL) != MMDB_SUCCESS || !type.has_data ||
+	    type.type != MMDB_DATA_TYPE_UTF8_STRING)
+		return MMDB_INVALID_METADATA_ERROR;
+	if (md->record_size != 24 && md->record_size != 28 && md->record_size != 32)
+		return MMDB_UNKNOWN_DATABASE_FORMAT_ERROR;
+	if (md->binary_format_major_version != 2)
+		return MMDB_UNKNOWN_DATABASE_FORMAT_ERROR;
+	mm->full_record_byte_size = (uint16_t)(md->record_size * 2 / 8);
+	mm->depth = md->ip_version == 4 ? 32 : 128;
+
+	/* search tree, 16 zero bytes, data section, metadata marker, metadata */
+	uint64_t tree = (uint64_t)md->node_count * mm->full_record_byte_size;
+	if (tree + 16 > size)
+		return MMDB_INVALID_METADATA_ERROR;
+	uint64_t data = size - tree - 16;
+	if (data == 0 || data > UINT32_MAX)
+		return MMDB_INVALID_METADATA_ERROR;
+	if (data < 3) /* lookups' bounds checks assume at least 3 */
+		return MMDB_INVALID_DATA_ERROR;
+	mm->file_content = buf;
+	mm->file_size = (ssize_t)size;
+	mm->data_section = buf + tree + 16;
+	mm->data_section_size = (uint32_t)data;
+	mm->metadata_section = meta;
+	mm->metadata_section_size = (uint32_t)meta_size;
+
+	/* IPv4 addresses in an IPv6 tree start at ::/96: the node 96 left
+	 * turns down (or the record met before) */
+	if (md->ip_version == 6) {
+		uint64_t node = 0;
+		uint16_t bits = 0;
+		for (; bits < 96 && node < md->node_count; bits++) {
+			MMDB_search_node_s sn;
+			if (MMDB_read_node(mm, (uint32_t)node, &sn) != MMDB_SUCCESS) {
+				memset(mm, 0, sizeof(*mm));
+				return MMDB_CORRUPT_SEARCH_TREE_ERROR;
+			}
+			node = sn.left_record;
+		}
+		mm->ipv4_start_node.node_value = (uint32_t)node;
+		mm->ipv4_start_node.netmask = bits;
+	}
+	char *name = xmalloc((size_t)type.data_size + 1);
+	memcpy(name, type.utf8_string, type.data_size);
+	name[type.data_size] = '\0';
+	md->database_type = name;
+	mm->filename = xstrdup(path);
+	mm->flags = MMDB_MODE_MMAP;
+	return MMDB_SUCCESS;
+}
+
+/* Release a copy whose last user is gone: its mapping and strings. */
+static void free_copy(struct geo_copy *c)
+{
+	munmap((void *)c->mmdb.file_content, (size_t)c->mmdb.file_size);
+	free((void *)c->mmdb.filename);
+	free((void *)c->mmdb.metadata.database_type);
+	free(c);
+}
+
+/* The copy of path's current bytes: one in use with the same bytes, else a
+ * new one. NULL with the reason in *why. */
+static struct geo_copy *load_copy(const char *path, bool *reused, const char **why)
+{
+	size_t size;
+	uint8_t *buf = read_copy(path, &size, why);
+	if (!buf)
+		return NULL;
+	pthread_mutex_lock(&copies_lock);
+	for (struct geo_copy *c = copies; c; c = c->next) {
+		if ((size_t)c->mmdb.file_size == size &&
+		    memcmp(c->mmdb.file_content, buf, size) == 0) {
+			c->refs++;
+			pthread_mutex_unlock(&copies_lock);
+			munmap(buf, size);
+			*reused = true;
+			return c;
+		}
+	}
+	pthread_mutex_unlock(&copies_lock);
+	struct geo_copy *c = xcalloc(1, sizeof(*c));
+	int rc = mmdb_from_copy(buf, size, path, &c->mmdb);
+	if (rc != MMDB_SUCCESS) {
+		*why = MMDB_strerror(rc);
+		munmap(buf, size);
+		free(c);
+		return NULL;
+	}
+	c->refs = 1;
+	pthread_mutex_lock(&copies_lock);
+	c->next = copies;
+	copies = c;
+	pthread_mutex_unlock(&copies_lock);
+	*reused = false;
+	return c;
+}
+
+static void release_copy(struct geo_copy *c)
+{
+	pthread_mutex_lock(&copies_lock);
+	assert(c->refs > 0);
+	bool last = --c->refs == 0;
+	if (last) {
+		struct geo_copy **p = &copies;
+		while (*p != c)
+			p = &(*p)->next;
+		*p = c->next;
+	}
+	pthread_mutex_unlock(&copies_lock);
+	if (last)
+		free_copy(c);
+}
+
 struct geo_db *geo_open(char *const *files, size_t n, const struct geo_paths *paths,
 			struct diag *diag)
 {
@@ -101,12 +382,10 @@ struct geo_db *geo_open(char *const *files, size_t n, const struct geo_paths *pa
 	struct geo_db *g = xcalloc(1, sizeof(*g));
 	for (size_t i = 0; i < n; i++) {
 		struct geo_file *f = &g->files[i];
-		errno = 0;
-		int rc = MMDB_open(files[i], MMDB_MODE_MMAP, &f->mmdb);
-		if (rc != MMDB_SUCCESS) {
-			bool sys = (rc == MMDB_IO_ERROR || rc == MMDB_FILE_OPEN_ERROR) && errno;
-			diag_error(diag, files[i], 0, 0, "cannot open GeoIP database: %s",
-				   sys ? strerror(errno) : MMDB_strerror(rc));
+		const char *why = NULL;
+		f->copy = load_copy(files[i], &f->reused, &why);
+		if (!f->copy) {
+			diag_error(diag, files[i], 0, 0, "cannot open GeoIP database: %s", why);
 			geo_close(g);
 			return NULL;
 		}
@@ -128,8 +407,13 @@ void geo_close(struct geo_db *g)
 	if (!g)
 		return;
 	for (size_t i = 0; i < g->n; i++)
-		MMDB_close(&g->files[i].mmdb);
+		release_copy(g->files[i].copy);
 	free(g);
+}
+
+bool geo_file_reused(const struct geo_db *g, size_t i)
+{
+	return g->files[i].reused;
 }
 
 const char *geo_layout_name(const struct geo_db *g, size_t i)
@@ -146,7 +430,7 @@ void geo_find(const struct geo_db *g, int family, const uint8_t *addr, struct ge
 	 * an IPv6 client: IPv6 databases only */
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t i = 0; i < g->n; i++) {
-			const MMDB_s *mm = &g->files[i].mmdb;
+			const MMDB_s *mm = &g->files[i].copy->mmdb;
 			unsigned ver = mm->metadata.ip_version;
 			if (family == AF_INET6 && ver != 6)
 				continue;
@@ -230,7 +514,7 @@ void geo_decode(const struct geo_db *g, const struct geo_match *m, struct geo_lo
 	if (!m->found || m->db >= g->n)
 		return;
 	const struct geo_file *f = &g->files[m->db];
-	MMDB_entry_s e = {.mmdb = &f->mmdb, .offset = m->record};
+	MMDB_entry_s e = {.mmdb = &f->copy->mmdb, .offset = m->record};
 	double lat, lon;
 	if (get_double(&e, f->lat, &lat) && get_double(&e, f->lon, &lon) && lat >= -90 &&
 	    lat <= 90 && lon >= -180 && lon <= 180) {

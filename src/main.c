@@ -81,8 +81,9 @@ static void log_snapshot(const struct snapshot *snap, const struct config *cfg)
 			 z->services ? z->services->n : 0, z->file);
 	}
 	for (size_t i = 0; snap->geo && i < cfg->ngeoip_databases; i++)
-		log_info("event=geoip_loaded file=%s layout=%s", cfg->geoip_databases[i],
-			 geo_layout_name(snap->geo, i));
+		log_info("event=geoip_loaded file=%s layout=%s content=%s", cfg->geoip_databases[i],
+		         geo_layout_name(snap->geo, i),
+		         geo_file_reused(snap->geo, i) ? "unchanged" : "new");
 }
 
 /* Do two configs describe the same regions and health settings? Those are

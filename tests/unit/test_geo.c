@@ -9,7 +9,11 @@
  *
  * Layout detection, tree walks (record and network prefix, in the client's
  * family), decoding of both layouts, the key-path override, two files
- * together, open errors, and the great-circle distance.
+ * together, open errors, and the great-circle distance. Loading: the
+ * private copy gives the same walks as libmaxminddb's own MMDB_open, a
+ * file changed after the open (overwritten, truncated, garbage) changes
+ * nothing, unchanged bytes share the copy, and truncated or garbled files
+ * fail the open cleanly.
  */
 #include "diag.h"
 #include "geo.h"
@@ -17,10 +21,13 @@
 
 #include <arpa/inet.h>
 #include <math.h>
+#include <maxminddb.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define CITY "tests/tmp/geo/city.mmdb"
 #define CITY4 "tests/tmp/geo/city4.mmdb"
@@ -191,6 +198,255 @@ START_TEST(test_open_not_a_database)
 		 p);
 	ck_assert_str_eq(d.msgs[0], want);
 	diag_free(&d);
+}
+END_TEST
+
+/* ---- the private copy: files changed under a running server ---- */
+
+/* The whole file at path (malloc'd, *len bytes). */
+static uint8_t *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	ck_assert_msg(f != NULL, "cannot open %s", path);
+	uint8_t *buf = NULL;
+	size_t n = 0, cap = 0, r;
+	do {
+		if (n == cap)
+			buf = realloc(buf, cap = cap ? cap * 2 : 4096);
+		ck_assert_ptr_nonnull(buf);
+		r = fread(buf + n, 1, cap - n, f);
+		n += r;
+	} while (r > 0);
+	fclose(f);
+	*len = n;
+	return buf;
+}
+
+/* Write len bytes over path in place, as cp does: same inode, truncated
+ * first (O_TRUNC), then written. */
+static void overwrite(const char *path, const void *data, size_t len)
+{
+	FILE *f = fopen(path, "r+b");
+	if (!f)
+		f = fopen(path, "wb");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(ftruncate(fileno(f), 0), 0);
+	ck_assert_uint_eq(fwrite(data, 1, len, f), len);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+/* The bytes of CITY and FLAT4; two_dbs_at() also puts CITY's at path. */
+struct two_dbs {
+	uint8_t *city, *flat;
+	size_t city_len, flat_len;
+};
+
+static void two_dbs_at(struct two_dbs *t, const char *path)
+{
+	t->city = slurp(CITY, &t->city_len);
+	t->flat = slurp(FLAT4, &t->flat_len);
+	overwrite(path, t->city, t->city_len);
+}
+
+static void two_dbs_free(struct two_dbs *t)
+{
+	free(t->city);
+	free(t->flat);
+}
+
+static const char *const probe_addrs[] = {
+    "192.0.2.1",       "192.0.2.200",      "198.51.100.5", "198.51.100.200",  "203.0.113.1",
+    "203.0.113.150",   "203.0.113.250",    "100.0.1.1",    "8.8.8.8",         "192.0.3.1",
+    "0.0.0.0",         "255.255.255.255",  "2001:db8::1",  "2001:db8:100::1", "2001:db8:2ff::1",
+    "2001:db8:300::1", "::ffff:192.0.2.1", "::",           "ffff::1"};
+
+START_TEST(test_copy_walks_like_mmdb_open)
+{
+	/* the copy is described to libmaxminddb by geo.c itself (no
+	 * MMDB_open): every walk must end exactly where MMDB_open's would,
+	 * record and prefix, IPv4 through ::/96 included */
+	static const char *const files[] = {CITY, CITY4, FLAT4, FLAT6};
+	for (size_t i = 0; i < 4; i++) {
+		MMDB_s mm;
+		ck_assert_int_eq(MMDB_open(files[i], MMDB_MODE_MMAP, &mm), MMDB_SUCCESS);
+		struct geo_db *g = open1(files[i]);
+		size_t compared = 0;
+		for (size_t k = 0; k < sizeof(probe_addrs) / sizeof(probe_addrs[0]); k++) {
+			const char *a = probe_addrs[k];
+			int family = strchr(a, ':') ? AF_INET6 : AF_INET;
+			if (family == AF_INET6 && mm.metadata.ip_version == 4)
+				continue;
+			int gai, err;
+			MMDB_lookup_result_s r = MMDB_lookup_string(&mm, a, &gai, &err);
+			ck_assert_int_eq(gai, 0);
+			ck_assert_int_eq(err, MMDB_SUCCESS);
+			int prefix = r.netmask;
+			if (family == AF_INET && mm.metadata.ip_version == 6)
+				prefix -= mm.ipv4_start_node.netmask;
+			struct geo_match m;
+			struct geo_location loc;
+			find(g, a, &m, &loc);
+			ck_assert_msg(m.found == r.found_entry, "%s in %s", a, files[i]);
+			ck_assert_msg(m.prefix == prefix, "%s in %s: prefix %u, MMDB_open %d", a,
+			              files[i], m.prefix, prefix);
+			if (r.found_entry)
+				ck_assert_uint_eq(m.record, r.entry.offset);
+			compared++;
+		}
+		ck_assert_uint_ge(compared, 12);
+		geo_close(g);
+		MMDB_close(&mm);
+	}
+}
+END_TEST
+
+START_TEST(test_file_changed_after_open)
+{
+	/* the server's database overwritten in place with another database
+	 * (cp), then truncated, then filled with garbage: the open database
+	 * answers as before every time (a mapping of the file died of SIGBUS
+	 * at the first lookup after the truncation) */
+	const char *path = "tests/tmp/unit/geo-unit-live.mmdb";
+	struct two_dbs t;
+	two_dbs_at(&t, path);
+	struct geo_db *g = open1(path);
+	for (int step = 0; step < 3; step++) {
+		if (step == 0) {
+			overwrite(path, t.flat, t.flat_len);
+		} else if (step == 1) {
+			ck_assert_int_eq(truncate(path, 0), 0);
+		} else {
+			uint8_t junk[8192];
+			for (size_t i = 0; i < sizeof(junk); i++)
+				junk[i] = (uint8_t)(i * 131 + 7);
+			overwrite(path, junk, sizeof(junk));
+		}
+		expect_loc(g, "192.0.2.1", 25, "US", "NA", 40.7, -74.0);
+		expect_loc(g, "198.51.100.5", 26, "GB", "EU", 51.5, -0.1);
+		expect_loc(g, "2001:db8:100::1", 40, "DE", "EU", 50.1, 8.7);
+		ck_assert_str_eq(geo_layout_name(g, 0), "maxmind");
+	}
+	geo_close(g);
+	two_dbs_free(&t);
+}
+END_TEST
+
+START_TEST(test_reopen_shares_unchanged_bytes)
+{
+	const char *path = "tests/tmp/unit/geo-unit-reload.mmdb";
+	struct two_dbs t;
+	two_dbs_at(&t, path);
+	struct geo_db *a = open1(path);
+	ck_assert(!geo_file_reused(a, 0));
+	/* a reload of the same bytes: the copy in use */
+	struct geo_db *b = open1(path);
+	ck_assert(geo_file_reused(b, 0));
+	/* the same bytes under another name are the same database too */
+	struct geo_db *c = open1(CITY);
+	ck_assert(geo_file_reused(c, 0));
+	geo_close(a);
+	geo_close(c);
+	/* b holds the copy alone now: still answering */
+	expect_loc(b, "192.0.2.1", 25, "US", "NA", 40.7, -74.0);
+	/* changed bytes: a new database; the old one stays for its holder */
+	overwrite(path, t.flat, t.flat_len);
+	struct geo_db *d = open1(path);
+	ck_assert(!geo_file_reused(d, 0));
+	ck_assert_str_eq(geo_layout_name(d, 0), "flat");
+	expect_loc(d, "192.0.2.1", 25, "US", "", 40.7, -74.0);
+	expect_loc(b, "192.0.2.1", 25, "US", "NA", 40.7, -74.0);
+	geo_close(b);
+	geo_close(d);
+	/* nothing open any more: the next open is a new copy */
+	a = open1(path);
+	ck_assert(!geo_file_reused(a, 0));
+	geo_close(a);
+	two_dbs_free(&t);
+}
+END_TEST
+
+/* geo_open of path must fail with "PATH: cannot open GeoIP database: why". */
+static void expect_refused(const char *path, const char *why)
+{
+	char *files[1] = {(char *)path};
+	struct diag d = {0};
+	ck_assert_ptr_null(geo_open(files, 1, NULL, &d));
+	ck_assert_uint_eq(d.count, 1);
+	ck_assert_uint_eq(d.errors, 1);
+	char want[512];
+	snprintf(want, sizeof(want), "%s" OPEN_ERR "%s", path, why ? why : "");
+	if (why)
+		ck_assert_str_eq(d.msgs[0], want);
+	else
+		ck_assert_msg(strncmp(d.msgs[0], want, strlen(want)) == 0, "got \"%s\"", d.msgs[0]);
+	diag_free(&d);
+}
+
+START_TEST(test_truncated_and_half_written_refused)
+{
+	/* a copy caught halfway (cp writes from the start, the metadata is at
+	 * the end): every prefix of a database is refused, none crashes */
+	const char *path = "tests/tmp/unit/geo-unit-partial.mmdb";
+	size_t len;
+	uint8_t *city = slurp(CITY, &len);
+	overwrite(path, city, 0);
+	expect_refused(path, "the file is empty (truncated, or still being written?)");
+	for (size_t n = 1; n < len; n += (n < 64 || n > len - 64) ? 1 : 37) {
+		overwrite(path, city, n);
+		expect_refused(path, NULL);
+	}
+	/* the last byte missing: the metadata is cut, not the tree */
+	overwrite(path, city, len - 1);
+	expect_refused(path, "The MaxMind DB file contains invalid metadata");
+	/* a FIFO in its place: refused at once, not waited on */
+	ck_assert_int_eq(unlink(path), 0);
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	expect_refused(path, "not a regular file");
+	ck_assert_int_eq(unlink(path), 0);
+	free(city);
+}
+END_TEST
+
+START_TEST(test_garbled_bytes_never_crash)
+{
+	/* every 3rd byte of the database inverted in turn (tree, separator,
+	 * data, marker, metadata): each variant is either refused with a
+	 * reason or opened and then walked and decoded for every probe
+	 * address without a fault (ASan watches the reads) */
+	const char *path = "tests/tmp/unit/geo-unit-garbled.mmdb";
+	size_t len;
+	uint8_t *city = slurp(CITY, &len);
+	size_t opened = 0, refused = 0;
+	for (size_t at = 0; at < len; at += 3) {
+		city[at] ^= 0xff;
+		overwrite(path, city, len);
+		city[at] ^= 0xff;
+		char *files[1] = {(char *)path};
+		struct diag d = {0};
+		struct geo_db *g = geo_open(files, 1, NULL, &d);
+		if (!g) {
+			ck_assert_uint_eq(d.errors, 1);
+			ck_assert_msg(strstr(d.msgs[0], OPEN_ERR) != NULL, "got \"%s\"", d.msgs[0]);
+			refused++;
+		} else {
+			ck_assert_uint_eq(d.count, 0);
+			for (size_t k = 0; k < sizeof(probe_addrs) / sizeof(probe_addrs[0]); k++) {
+				struct geo_match m;
+				struct geo_location loc;
+				find(g, probe_addrs[k], &m, &loc);
+				ck_assert_uint_le(m.prefix, 128);
+			}
+			geo_close(g);
+			opened++;
+		}
+		diag_free(&d);
+	}
+	/* a broken marker or metadata is refused; most of the tree and data
+	 * still opens (a bad record is the lookup's error, not the open's) */
+	ck_assert_uint_gt(refused, 0);
+	ck_assert_uint_gt(opened, 0);
+	ck_assert_uint_eq(opened + refused, (len + 2) / 3);
+	free(city);
 }
 END_TEST
 
@@ -530,6 +786,14 @@ Suite *geo_suite(void)
 	tcase_add_test(tc, test_open_missing_file);
 	tcase_add_test(tc, test_open_second_file_missing);
 	tcase_add_test(tc, test_open_not_a_database);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("copy");
+	tcase_set_timeout(tc, 60); /* thousands of small opens under ASan */
+	tcase_add_test(tc, test_copy_walks_like_mmdb_open);
+	tcase_add_test(tc, test_file_changed_after_open);
+	tcase_add_test(tc, test_reopen_shares_unchanged_bytes);
+	tcase_add_test(tc, test_truncated_and_half_written_refused);
+	tcase_add_test(tc, test_garbled_bytes_never_crash);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("lookup");
 	tcase_add_test(tc, test_ipv4_in_ipv6_tree_and_ipv4_tree);
