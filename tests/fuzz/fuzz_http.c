@@ -9,13 +9,20 @@
  * (the path of evhttp_uri_parse_with_flags(), NONCONFORMANT as evhttp
  * parses request lines), with the server's 256-octet argument buffer and a
  * small one; the header goes to http_token_ok() with the fuzz token and an
- * empty one, compared with a plain reference.
+ * empty one, compared with a plain reference (a token shorter than
+ * HTTP_TOKEN_MIN never matches). The whole input is also a token file for
+ * http_read_token(): what it accepts is the file without trailing line ends
+ * and spaces, at least HTTP_TOKEN_MIN octets, all printable ASCII.
  */
 #include "http.h"
 
 #include "fuzz_util.h"
 
+#include "diag.h"
+
 #include <event2/http.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 static const char token[] = "fuzz-token-0123456789abcdef";
 
@@ -69,8 +76,34 @@ static void token_check(const char *header, const char *tok)
 {
 	size_t tl = strlen(tok);
 	bool ok = http_token_ok(header, tok, tl);
-	bool want = header && strncmp(header, "Bearer ", 7) == 0 && strcmp(header + 7, tok) == 0;
+	bool want = header && tl >= HTTP_TOKEN_MIN && strncmp(header, "Bearer ", 7) == 0 &&
+		    strcmp(header + 7, tok) == 0;
 	fuzz_check(ok == want, "http_token_ok(\"%s\") = %d", header ? header : "(null)", ok);
+}
+
+static void token_file(const uint8_t *data, size_t size)
+{
+	static char path[64];
+	if (!path[0])
+		snprintf(path, sizeof(path), "/tmp/geodnsd-fuzz-token-%ld", (long)getpid());
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0 || write(fd, data, size) != (ssize_t)size)
+		abort();
+	close(fd);
+	struct diag d = {0};
+	char *tok = http_read_token(path, &d);
+	size_t n = size;
+	while (n && (data[n - 1] == '\n' || data[n - 1] == '\r' || data[n - 1] == ' '))
+		n--;
+	bool want = n >= HTTP_TOKEN_MIN;
+	for (size_t i = 0; i < n && want; i++)
+		want = data[i] > ' ' && data[i] < 0x7f;
+	fuzz_check(!tok == !want, "token file accepted %d, want %d", tok != NULL, want);
+	fuzz_check(!tok || (strlen(tok) == n && memcmp(tok, data, n) == 0), "token \"%s\"", tok);
+	fuzz_check(!tok == (d.count > 0), "token refused without a message or accepted with one");
+	free(tok);
+	diag_free(&d);
+	unlink(path);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -98,6 +131,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	token_check(header, token);
 	token_check(header, "");
+	token_file(data, size);
 
 	free(target);
 	free(header);
