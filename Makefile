@@ -75,6 +75,10 @@ all: src/geodnsd zones/demo-city.mmdb build/feedserver
 build/feedserver: tools/feedserver.c config.mk | build
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) -o $@ $< $(EVENT_LIBS)
 
+# a hostile feed (endless headers, trickle, silence) for the health tests
+build/evilfeed: tests/integration/evilfeed.c config.mk | build
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) -o $@ $<
+
 # the demo GeoIP database, built from its readable source
 zones/demo-city.mmdb: zones/demo-geo.csv tools/mkgeodb
 	tools/mkgeodb -o $@ zones/demo-geo.csv
@@ -164,7 +168,7 @@ run: src/geodnsd zones/demo-city.mmdb build/feedserver
 
 check: $(CHECK_DIR)/geodnsd $(CHECK_DIR)/unit-tests $(CHECK_DIR)/tcpclient $(CHECK_DIR)/httpclient \
        zones/demo-city.mmdb \
-       build/feedserver build-tsan/unit-tests build-tsan/geodnsd fuzz-replay-build \
+       build/feedserver build/evilfeed build-tsan/unit-tests build-tsan/geodnsd fuzz-replay-build \
        $(TEST_MMDB) src/geodnsd
 	TSAN_UNIT=build-tsan/unit-tests TSAN_GEODNSD=build-tsan/geodnsd SOAK_GEODNSD=src/geodnsd \
 	  FUZZ_TARGETS_ALL="$(FUZZ_ALL)" tests/run-all $(CHECK_DIR)

@@ -96,6 +96,8 @@ struct config {
 	bool health_start_down;        /* start_state: "down" */
 	bool health_cap_ttl;           /* answer TTL <= poll interval */
 	char *health_state_file;       /* admin overrides persisted here */
+	char *health_resolver;         /* "ADDR[:PORT]" for feed host names, or
+					* NULL: the system's resolv.conf */
 
 	/* cookies */
 	bool cookies_enabled;

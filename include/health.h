@@ -8,6 +8,12 @@
  * health_snapshot that workers read without locks (same RCU scheme as the
  * zones). A bad document is rejected whole and the last good state stays.
  *
+ * Nothing on the prober's loop blocks: host names are resolved with evdns on
+ * the same loop, feed files are opened non-blocking (and only regular files
+ * are read), and every HTTP poll has one deadline (health.timeout) for the
+ * whole of it, name resolution included. An admin change is published by
+ * the loop at once, whatever a feed is doing.
+ *
  * The parser and the state machine are plain functions so they are
  * unit-tested without threads or sockets.
  */
@@ -23,6 +29,11 @@ struct config;
 struct region_table;
 
 #define FEED_MAX_BYTES (1024 * 1024)
+/* An HTTP feed's response head: status line and headers together at most
+ * this many bytes, and at most this many header lines; more fails the poll
+ * (reason headers_too_large) and closes the connection. */
+#define FEED_MAX_HEADER_BYTES (16 * 1024)
+#define FEED_MAX_HEADERS 64
 
 /* ---- hysteresis ---- */
 
@@ -100,9 +111,19 @@ typedef void (*health_publish_fn)(struct health_snapshot *hs, void *arg);
 /* Start the prober thread for cfg's regions (regions without a feed stay as
  * start_state says). publish() is called from the prober thread with each
  * new snapshot (ownership passes) and once before health_start returns with
- * the start-up state. The thread runs even without feeds, for overrides. */
+ * the start-up state. The thread runs even without feeds, for overrides.
+ * health_start is health_create and health_run in one. */
 struct health *health_start(const struct config *cfg, const struct region_table *rt,
 			    health_publish_fn publish, void *arg);
+/* The two halves of health_start, for a daemon: health_create sets up the
+ * feeds and the resolver (it reads /etc/resolv.conf and /etc/hosts unless
+ * health.resolver is set, so call it before a chroot hides them); nothing is
+ * polled or published yet, and it may be followed by a fork. health_run
+ * reads the state file, publishes the start-up state and starts the thread
+ * (NULL and h freed when the thread cannot start). */
+struct health *health_create(const struct config *cfg, const struct region_table *rt,
+                             health_publish_fn publish, void *arg);
+struct health *health_run(struct health *h);
 void health_stop(struct health *h);
 
 /* An endpoint address (IPv4 or IPv6 text) as the 17-byte key of overrides and

@@ -542,7 +542,7 @@ struct config *config_load(const char *path, struct diag *diag)
 		jc_push_key(&c, "health");
 		static const char *const keys[] = {"interval", "timeout", "down_after", "up_after",
 						   "max_age", "on_feed_loss", "start_state",
-						   "cap_ttl", "state_file", NULL};
+						   "cap_ttl", "state_file", "resolver", NULL};
 		jc_check_keys(&c, o, keys);
 		jc_get_uint(&c, o, "interval", 1, 86400, &cfg->health_interval);
 		jc_get_uint(&c, o, "timeout", 1, 3600, &cfg->health_timeout);
@@ -551,6 +551,21 @@ struct config *config_load(const char *path, struct diag *diag)
 		jc_get_uint(&c, o, "max_age", 1, 86400 * 7, &cfg->health_max_age);
 		jc_get_bool(&c, o, "cap_ttl", &cfg->health_cap_ttl);
 		jc_get_str(&c, o, "state_file", &cfg->health_state_file);
+		jc_get_str(&c, o, "resolver", &cfg->health_resolver);
+		struct sockaddr_storage rss;
+		socklen_t rsl;
+		bool resolver_ok = !cfg->health_resolver ||
+				   parse_hostport(cfg->health_resolver, 53, &rss, &rsl) == 0;
+		if (cfg->health_resolver && resolver_ok)
+			resolver_ok = (rss.ss_family == AF_INET6
+					       ? ((struct sockaddr_in6 *)&rss)->sin6_port
+					       : ((struct sockaddr_in *)&rss)->sin_port) != 0;
+		if (!resolver_ok) {
+			jc_push_key(&c, "resolver");
+			jc_error(&c, false, "\"%s\" is not an address such as 127.0.0.1:53",
+				 cfg->health_resolver);
+			jc_pop(&c);
+		}
 		cfg->health_keep_on_feed_loss = get_feed_loss(&c, o) == 1;
 		char *mode = NULL;
 		jc_get_str(&c, o, "start_state", &mode);
@@ -657,6 +672,7 @@ void config_free(struct config *cfg)
 	free(cfg->cookie_secret);
 	free(cfg->cookie_previous_secret);
 	free(cfg->health_state_file);
+	free(cfg->health_resolver);
 	free(cfg->group);
 	free(cfg->chroot);
 	for (size_t i = 0; i < cfg->ngeoip_databases; i++)

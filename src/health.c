@@ -4,10 +4,17 @@
  * Each distinct feed in the config is polled on a timer at the smallest
  * interval of the regions it feeds. A poll ends in a parsed document or a
  * failure reason (feed_timeout, feed_unreachable, http_status, too_large,
- * not_json, stale, ...). Either way every region the feed is responsible for
- * takes one check: healthy or not. State changes are logged as one line
- * each; a feed's own failures are logged when its reason changes, not on
- * every poll. When anything visible changed, a new snapshot is published.
+ * headers_too_large, not_regular_file, not_json, stale, ...). Either way
+ * every region the feed is responsible for takes one check: healthy or not.
+ * State changes are logged as one line each; a feed's own failures are
+ * logged when its reason changes, not on every poll. When anything visible
+ * changed, a new snapshot is published.
+ *
+ * The prober's loop never blocks (a feed must not hold up the others or an
+ * admin change): names resolve through an evdns_base on the loop, a feed
+ * file is opened with O_NONBLOCK and read only when it is a regular file,
+ * and an HTTP poll ends at its deadline (a timer armed when it starts, which
+ * drops the connection) however slowly the feed trickles.
  */
 #include "health.h"
 
@@ -20,10 +27,14 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/dns.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 #include <event2/thread.h>
+#include <event2/util.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <pthread.h>
 #include <signal.h>
@@ -317,15 +328,29 @@ struct feed {
 	size_t *regions;       /* indexes of the regions it feeds */
 	size_t nregions;
 	struct event *timer;
+	struct event *deadline; /* ends an HTTP poll that takes longer than timeout */
 	struct evhttp_connection *conn;
-	bool in_flight;
-	const char *http_error; /* reason from the error callback */
+	char conn_addr[INET6_ADDRSTRLEN]; /* the address conn goes to */
+	struct lookup *lookup;            /* the poll's pending name lookup, or NULL */
+	bool in_flight;                   /* an HTTP poll started and has not ended */
+	bool headers_read;                /* this poll's response head was complete */
+	size_t head_bytes;                /* bytes received before it was */
+	const char *http_error;           /* reason from the error or header callback */
+	const char *http_detail;
 	const char *state;     /* "ok" or the last failure reason */
 	struct stat last_stat; /* file feeds: re-read on change */
 	char *last_text;
 	size_t last_len;
 	uint64_t polls_ok, polls_failed;
 	time_t last_ok;        /* 0 = never */
+};
+
+/* A name lookup of an HTTP poll. Owned by its callback, which always comes
+ * (evdns calls it even for a cancelled lookup) and frees it; feed is NULL
+ * once the poll no longer wants the answer. */
+struct lookup {
+	struct feed *feed;
+	struct evdns_getaddrinfo_request *req;
 };
 
 struct endpoint_override {
@@ -336,6 +361,8 @@ struct endpoint_override {
 struct health {
 	pthread_t thread;
 	struct event_base *base;
+	struct evdns_base *dns;       /* the feeds' host names, resolved on base */
+	pid_t created_by;             /* the process that made base (a fork may follow) */
 	struct region_table own_rt;   /* a copy: snapshots come and go */
 	const struct region_table *rt;
 	struct region_state *regions;
@@ -543,14 +570,43 @@ static void feed_text(struct feed *f, const char *text, size_t len)
 	}
 }
 
+static const char *file_kind(mode_t m)
+{
+	return S_ISFIFO(m)                ? "a FIFO"
+	       : S_ISDIR(m)               ? "a directory"
+	       : S_ISSOCK(m)              ? "a socket"
+	       : S_ISCHR(m) || S_ISBLK(m) ? "a device"
+	                                  : "not a regular file";
+}
+
+/*
+ * A file feed, read without blocking the loop: opened with O_NONBLOCK (a
+ * FIFO's open would otherwise wait for a writer, its read for data), then
+ * read only when fstat says it is a regular file, and at most
+ * FEED_MAX_BYTES + 1 bytes of it.
+ */
 static void poll_file(struct feed *f)
 {
-	struct stat st;
-	if (stat(f->path, &st) < 0) {
+	char detail[160];
+	int fd = open(f->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
 		feed_result(f, NULL, "feed_unreachable", strerror(errno));
 		return;
 	}
+	struct stat st;
+	if (fstat(fd, &st) < 0) {
+		feed_result(f, NULL, "feed_unreachable", strerror(errno));
+		close(fd);
+		return;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		snprintf(detail, sizeof(detail), "the feed file is %s", file_kind(st.st_mode));
+		feed_result(f, NULL, "not_regular_file", detail);
+		return;
+	}
 	if (st.st_size > FEED_MAX_BYTES) {
+		close(fd);
 		feed_result(f, NULL, "too_large", "file larger than 1 MiB");
 		return;
 	}
@@ -558,34 +614,68 @@ static void poll_file(struct feed *f)
 		    st.st_mtim.tv_nsec == f->last_stat.st_mtim.tv_nsec &&
 		    st.st_size == f->last_stat.st_size && st.st_ino == f->last_stat.st_ino;
 	if (!same) {
-		char *text;
-		size_t len;
-		if (read_file(f->path, &text, &len) < 0) {
-			feed_result(f, NULL, "feed_unreachable", strerror(errno));
+		/* the size may change while it is read: read up to one byte over
+		 * the limit to see that */
+		char *text = xmalloc(FEED_MAX_BYTES + 2);
+		size_t len = 0;
+		while (len <= FEED_MAX_BYTES) {
+			ssize_t n = read(fd, text + len, FEED_MAX_BYTES + 1 - len);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0) {
+				int e = errno;
+				free(text);
+				close(fd);
+				feed_result(f, NULL, "feed_unreachable", strerror(e));
+				return;
+			}
+			if (n == 0)
+				break;
+			len += (size_t)n;
+		}
+		if (len > FEED_MAX_BYTES) {
+			free(text);
+			close(fd);
+			feed_result(f, NULL, "too_large", "file larger than 1 MiB");
 			return;
 		}
+		text[len] = '\0';
 		free(f->last_text);
 		f->last_text = text;
 		f->last_len = len;
 		f->last_stat = st;
 	}
+	close(fd);
 	/* unchanged files are parsed again: staleness depends on the time */
 	feed_text(f, f->last_text, f->last_len);
+}
+
+/* The HTTP poll of f ended (answer, failure or deadline): it is no longer in
+ * flight and its deadline is off. Every end of a poll passes here once. */
+static void http_poll_end(struct feed *f)
+{
+	f->in_flight = false;
+	event_del(f->deadline);
 }
 
 static void http_done(struct evhttp_request *req, void *arg)
 {
 	struct feed *f = arg;
-	f->in_flight = false;
+	if (!f->in_flight)
+		return; /* the poll already ended (cannot happen: checked, not assumed) */
+	http_poll_end(f);
 	int code = req ? evhttp_request_get_response_code(req) : 0;
 	if (code == 0) {
 		/* no HTTP response: the error callback, when it ran, said why */
 		const char *reason = f->http_error ? f->http_error : "feed_unreachable";
+		const char *detail = f->http_detail ? f->http_detail : "no HTTP response";
 		f->http_error = NULL;
-		feed_result(f, NULL, reason, "no HTTP response");
+		f->http_detail = NULL;
+		feed_result(f, NULL, reason, detail);
 		return;
 	}
 	f->http_error = NULL;
+	f->http_detail = NULL;
 	if (code != 200) {
 		char d[64];
 		snprintf(d, sizeof(d), "HTTP %d", code);
@@ -605,43 +695,206 @@ static void http_done(struct evhttp_request *req, void *arg)
 	free(text);
 }
 
-/* Runs before http_done(NULL) on failures: keep the reason for it. */
+_Static_assert(FEED_MAX_HEADER_BYTES == 16 * 1024 && FEED_MAX_HEADERS == 64,
+               "the details below name the limits");
+
+/* Runs before http_done(NULL) on failures: keep the reason for it (unless
+ * the header callback already gave one). */
 static void http_error(enum evhttp_request_error err, void *arg)
 {
 	struct feed *f = arg;
+	if (f->http_error)
+		return;
 	f->http_error = "feed_unreachable";
-	if (err == EVREQ_HTTP_TIMEOUT)
+	if (err == EVREQ_HTTP_TIMEOUT) {
 		f->http_error = "feed_timeout";
-	else if (err == EVREQ_HTTP_DATA_TOO_LONG)
+	} else if (err == EVREQ_HTTP_INVALID_HEADER && !f->headers_read &&
+	           f->head_bytes > FEED_MAX_HEADER_BYTES) {
+		/* libevent reports a head over its cap as an invalid one */
+		f->http_error = "headers_too_large";
+		f->http_detail = "response head over 16 KiB";
+	} else if (err == EVREQ_HTTP_INVALID_HEADER) {
+		f->http_detail = "invalid HTTP response head";
+	} else if (err == EVREQ_HTTP_DATA_TOO_LONG) {
 		f->http_error = "too_large";
+		f->http_detail = "body larger than 1 MiB";
+	}
 }
 
-static void poll_http(struct feed *f)
+/* Counts what arrives on the connection until the response head is
+ * complete, to tell a head over the cap from a malformed one. */
+static void http_input_added(struct evbuffer *b, const struct evbuffer_cb_info *info, void *arg)
 {
-	if (f->in_flight)
-		return; /* the previous poll is still waiting for its timeout */
+	struct feed *f = arg;
+	(void)b;
+	if (!f->headers_read)
+		f->head_bytes += info->n_added;
+}
+
+/* The response head is complete: libevent caps its bytes
+ * (FEED_MAX_HEADER_BYTES), this its header lines. A negative return fails
+ * the request. */
+static int http_headers(struct evhttp_request *req, void *arg)
+{
+	struct feed *f = arg;
+	size_t n = 0;
+	const struct evkeyval *kv;
+	for (kv = evhttp_request_get_input_headers(req)->tqh_first; kv; kv = kv->next.tqe_next)
+		n++;
+	if (n > FEED_MAX_HEADERS) {
+		f->http_error = "headers_too_large";
+		f->http_detail = "more than 64 header lines";
+		return -1;
+	}
+	f->headers_read = true;
+	return 0;
+}
+
+/* Stop f's name lookup, if one is pending. Its callback still comes (now,
+ * or later from the loop) and frees the lookup without touching f. */
+static void lookup_cancel(struct feed *f)
+{
+	struct lookup *l = f->lookup;
+	if (!l)
+		return;
+	f->lookup = NULL;
+	l->feed = NULL;
+	evdns_getaddrinfo_cancel(l->req);
+}
+
+/* The whole poll took longer than the feed's timeout (a resolver or a
+ * server that never answers, a feed that trickles a byte at a time). The
+ * lookup is cancelled; freeing the connection drops its request without a
+ * callback, and the next poll opens a new one. */
+static void http_deadline(evutil_socket_t fd, short what, void *arg)
+{
+	struct feed *f = arg;
+	(void)fd;
+	(void)what;
+	if (!f->in_flight)
+		return;
+	lookup_cancel(f);
+	if (f->conn)
+		evhttp_connection_free(f->conn);
+	f->conn = NULL;
+	f->http_error = NULL;
+	f->http_detail = NULL;
+	http_poll_end(f);
+	char d[64];
+	snprintf(d, sizeof(d), "no complete answer within %u s", f->timeout);
+	feed_result(f, NULL, "feed_timeout", d);
+}
+
+/* Send the poll's request to addr (a numeric address, the host name's
+ * first), reusing the connection while the address stays the same. */
+static void http_send(struct feed *f, const char *addr)
+{
+	if (f->conn && strcmp(f->conn_addr, addr) != 0) {
+		evhttp_connection_free(f->conn);
+		f->conn = NULL;
+	}
 	if (!f->conn) {
-		f->conn = evhttp_connection_base_new(f->hp->base, NULL, f->host,
-						     (unsigned short)f->port);
+		f->conn = evhttp_connection_base_new(f->hp->base, f->hp->dns, addr,
+		                                     (unsigned short)f->port);
 		if (!f->conn) {
+			http_poll_end(f);
 			feed_result(f, NULL, "feed_unreachable", "cannot create connection");
 			return;
 		}
+		snprintf(f->conn_addr, sizeof(f->conn_addr), "%s", addr);
 		evhttp_connection_set_timeout(f->conn, (int)f->timeout);
 		evhttp_connection_set_max_body_size(f->conn, FEED_MAX_BYTES);
+		evhttp_connection_set_max_headers_size(f->conn, FEED_MAX_HEADER_BYTES);
 		evhttp_connection_set_retries(f->conn, 0);
+		evbuffer_add_cb(bufferevent_get_input(evhttp_connection_get_bufferevent(f->conn)),
+		                http_input_added, f);
 	}
 	struct evhttp_request *req = evhttp_request_new(http_done, f);
 	evhttp_request_set_error_cb(req, http_error);
+	evhttp_request_set_header_cb(req, http_headers);
 	struct evkeyvalq *h = evhttp_request_get_output_headers(req);
 	evhttp_add_header(h, "Host", f->host);
 	evhttp_add_header(h, "User-Agent", "geodnsd/" GD_VERSION);
 	evhttp_add_header(h, "Accept", "application/json");
-	if (evhttp_make_request(f->conn, req, EVHTTP_REQ_GET, f->path) != 0) {
+	if (evhttp_make_request(f->conn, req, EVHTTP_REQ_GET, f->path) != 0 && f->in_flight) {
+		/* refused before any callback ran */
+		http_poll_end(f);
 		feed_result(f, NULL, "feed_unreachable", "cannot send request");
+	}
+}
+
+/* The feed's host name resolved, or not. Runs inside evdns_getaddrinfo for
+ * a numeric address or a hosts-file name, later from the loop otherwise;
+ * after lookup_cancel only to free the lookup. */
+static void http_resolved(int err, struct evutil_addrinfo *ai, void *arg)
+{
+	struct lookup *l = arg;
+	struct feed *f = l->feed;
+	if (f && f->lookup == l)
+		f->lookup = NULL;
+	free(l);
+	if (!f || !f->in_flight) {
+		if (ai)
+			evutil_freeaddrinfo(ai);
 		return;
 	}
+	char addr[INET6_ADDRSTRLEN] = "";
+	if (err == 0 && ai && ai->ai_family == AF_INET)
+		inet_ntop(AF_INET, &((struct sockaddr_in *)ai->ai_addr)->sin_addr, addr,
+		          sizeof(addr));
+	else if (err == 0 && ai && ai->ai_family == AF_INET6)
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)ai->ai_addr)->sin6_addr, addr,
+		          sizeof(addr));
+	if (ai)
+		evutil_freeaddrinfo(ai);
+	if (!addr[0]) {
+		char d[128];
+		snprintf(d, sizeof(d), "host name not resolved: %s",
+		         err ? evutil_gai_strerror(err) : "no address");
+		http_poll_end(f);
+		feed_result(f, NULL, "feed_unreachable", d);
+		return;
+	}
+	http_send(f, addr);
+}
+
+/*
+ * An HTTP poll: resolve the host name (evdns, on the loop), then send the
+ * request. The poll is in flight from the start until exactly one of
+ * http_done, a failure on the way or http_deadline ends it.
+ */
+static void poll_http(struct feed *f)
+{
+	if (f->in_flight)
+		return; /* the previous poll is still waiting for its deadline */
+	/* in flight from here: a callback may run inside the calls below (a
+	 * numeric address resolves at once, a failure may be found at once)
+	 * and must find it so */
 	f->in_flight = true;
+	f->headers_read = false;
+	f->head_bytes = 0;
+	f->http_error = NULL;
+	f->http_detail = NULL;
+	struct timeval tv = {(time_t)f->timeout, 0};
+	event_add(f->deadline, &tv);
+	struct lookup *l = xcalloc(1, sizeof(*l));
+	l->feed = f;
+	f->lookup = l;
+	struct evutil_addrinfo hints = {
+	    .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_protocol = IPPROTO_TCP};
+	struct evdns_getaddrinfo_request *req =
+	    evdns_getaddrinfo(f->hp->dns, f->host, NULL, &hints, http_resolved, l);
+	if (f->lookup != l)
+		return; /* http_resolved ran already */
+	if (!req) {
+		/* no lookup and no callback (not seen in libevent 2.1) */
+		f->lookup = NULL;
+		free(l);
+		http_poll_end(f);
+		feed_result(f, NULL, "feed_unreachable", "cannot start the name lookup");
+		return;
+	}
+	l->req = req; /* pending */
 }
 
 static void poll_cb(evutil_socket_t fd, short what, void *arg)
@@ -688,8 +941,44 @@ static unsigned pick(unsigned region_value, unsigned global)
 	return region_value ? region_value : global;
 }
 
+/*
+ * The resolver for the feeds' host names, on the prober's loop. With
+ * health.resolver, that server alone (and no hosts file); else the system's
+ * /etc/resolv.conf and /etc/hosts, read now (health_create runs before a
+ * chroot). Without a usable resolv.conf, 127.0.0.1 as the C library does:
+ * numeric feed addresses work whatever the resolver.
+ */
+static struct evdns_base *resolver_new(struct event_base *base, const struct config *cfg)
+{
+	struct evdns_base *dns = evdns_base_new(base, 0);
+	if (!dns)
+		return NULL;
+	if (cfg->health_resolver) {
+		if (evdns_base_nameserver_ip_add(dns, cfg->health_resolver) != 0)
+			log_error("event=resolver_failed resolver=%s", cfg->health_resolver);
+		return dns;
+	}
+	static const char *const conf = "/etc/resolv.conf";
+	int rc = evdns_base_resolv_conf_parse(dns, DNS_OPTIONS_ALL, conf);
+	if (evdns_base_count_nameservers(dns) == 0)
+		evdns_base_nameserver_ip_add(dns, "127.0.0.1");
+	if (rc != 0)
+		log_warn("event=resolver_config file=%s result=%s nameservers=%d", conf,
+		         rc == 1   ? "missing"
+		         : rc == 6 ? "no_nameserver"
+		                   : "unreadable",
+		         evdns_base_count_nameservers(dns));
+	return dns;
+}
+
 struct health *health_start(const struct config *cfg, const struct region_table *rt,
 			    health_publish_fn publish_fn, void *arg)
+{
+	return health_run(health_create(cfg, rt, publish_fn, arg));
+}
+
+struct health *health_create(const struct config *cfg, const struct region_table *rt,
+                             health_publish_fn publish_fn, void *arg)
 {
 	struct health *hp = xcalloc(1, sizeof(*hp));
 	pthread_mutex_init(&hp->lock, NULL);
@@ -760,20 +1049,42 @@ struct health *health_start(const struct config *cfg, const struct region_table 
 		f->regions[f->nregions++] = i;
 		rs->feed = f;
 	}
-	if (cfg->health_state_file) {
+	if (cfg->health_state_file)
 		hp->state_file = xstrdup(cfg->health_state_file);
-		load_state(hp);
+	/* admin changes wake the loop from other threads (event_active on
+	 * kick): that needs a base made after libevent's threading is on */
+	evthread_use_pthreads();
+	hp->base = event_base_new();
+	hp->created_by = getpid();
+	hp->kick = event_new(hp->base, -1, 0, kick_cb, hp);
+	hp->save_timer = evtimer_new(hp->base, save_cb, hp);
+	bool http_feeds = false;
+	for (size_t k = 0; k < hp->nfeeds; k++) {
+		struct feed *f = &hp->feeds[k];
+		f->timer = event_new(hp->base, -1, EV_PERSIST, poll_cb, f);
+		f->deadline = evtimer_new(hp->base, http_deadline, f);
+		http_feeds |= !f->is_file;
 	}
+	if (http_feeds)
+		hp->dns = resolver_new(hp->base, cfg);
+	return hp;
+}
+
+struct health *health_run(struct health *hp)
+{
+	if (!hp)
+		return NULL;
+	/* a daemon forked since health_create: not every backend survives */
+	if (getpid() != hp->created_by && event_reinit(hp->base) != 0)
+		log_warn("event=health_reinit_failed");
+	if (hp->state_file)
+		load_state(hp);
 	/* the start-up state, before any feed answered */
 	pthread_mutex_lock(&hp->lock);
 	hp->dirty = true;
 	publish_unlock(hp);
-	hp->base = event_base_new();
-	hp->kick = event_new(hp->base, -1, 0, kick_cb, hp);
-	hp->save_timer = evtimer_new(hp->base, save_cb, hp);
 	for (size_t k = 0; k < hp->nfeeds; k++) {
 		struct feed *f = &hp->feeds[k];
-		f->timer = event_new(hp->base, -1, EV_PERSIST, poll_cb, f);
 		struct timeval tv = {(time_t)f->interval, 0};
 		event_add(f->timer, &tv);
 		event_active(f->timer, EV_TIMEOUT, 0); /* first poll now */
@@ -802,6 +1113,9 @@ void health_stop(struct health *hp)
 		struct feed *f = &hp->feeds[k];
 		if (f->timer)
 			event_free(f->timer);
+		if (f->deadline)
+			event_free(f->deadline);
+		lookup_cancel(f);
 		if (f->conn)
 			evhttp_connection_free(f->conn);
 		free(f->spec);
@@ -817,6 +1131,12 @@ void health_stop(struct health *hp)
 	if (hp->save_timer)
 		event_free(hp->save_timer);
 	save_state(hp); /* a change the timer had not written yet */
+	/* a cancelled lookup ends in a callback the loop delivers (deferred):
+	 * let it run those before the resolver goes */
+	for (int round = 0; hp->base && round < 4; round++)
+		event_base_loop(hp->base, EVLOOP_NONBLOCK);
+	if (hp->dns)
+		evdns_base_free(hp->dns, 0);
 	if (hp->base)
 		event_base_free(hp->base);
 	free(hp->overrides);

@@ -94,7 +94,9 @@ static bool same_regions(const struct config *a, const struct config *b)
 	if (a->nregions != b->nregions || a->health_interval != b->health_interval ||
 	    a->health_timeout != b->health_timeout || a->health_down_after != b->health_down_after ||
 	    a->health_up_after != b->health_up_after || a->health_max_age != b->health_max_age ||
-	    a->health_keep_on_feed_loss != b->health_keep_on_feed_loss)
+	    a->health_keep_on_feed_loss != b->health_keep_on_feed_loss ||
+	    (a->health_resolver == NULL) != (b->health_resolver == NULL) ||
+	    (a->health_resolver && strcmp(a->health_resolver, b->health_resolver) != 0))
 		return false;
 	for (size_t i = 0; i < a->nregions; i++) {
 		const struct region_config *x = &a->regions[i], *y = &b->regions[i];
@@ -455,7 +457,11 @@ int main(int argc, char **argv)
 		log_info("event=http_listening listen=%s admin=%s", app.cfg->http_listen,
 			 app.cfg->http_token_file ? "enabled" : "disabled");
 	}
+	/* the prober reads /etc/resolv.conf and /etc/hosts here, before a chroot
+	 * hides them; it starts polling after the fork (health_run) */
+	app.health = health_create(app.cfg, &snap->regions, on_health, app.srv);
 	if (drop_privileges(app.cfg) < 0) {
+		health_stop(app.health);
 		http_stop(app.http);
 		server_stop(app.srv);
 		config_free(app.cfg);
@@ -471,7 +477,7 @@ int main(int argc, char **argv)
 		log_warn("event=pidfile_failed file=%s error=\"%s\"", pidfile, strerror(errno));
 
 	log_snapshot(snap, app.cfg);
-	app.health = health_start(app.cfg, &snap->regions, on_health, app.srv);
+	app.health = health_run(app.health);
 	if (app.http && http_run(app.http) < 0) {
 		log_error("event=http_thread_failed");
 		return 1;

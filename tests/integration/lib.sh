@@ -111,6 +111,48 @@ check_cmd() {
 	fi
 }
 
+# start_listener NAME COMMAND...: run COMMAND --port-file FILE in the
+# background (output in $TMP/NAME.out) and wait at most 5 s for the port it
+# writes to FILE (tools/feedserver, tests/integration/evilfeed); sets
+# LISTENER_PID and LISTENER_PORT.
+start_listener() {
+	_sl_name=$1
+	shift
+	rm -f "$TMP/$_sl_name.port"
+	"$@" --port-file "$TMP/$_sl_name.port" >"$TMP/$_sl_name.out" 2>&1 &
+	LISTENER_PID=$!
+	_sl_i=0
+	while [ ! -s "$TMP/$_sl_name.port" ] && [ $_sl_i -lt 50 ]; do
+		sleep 0.1
+		_sl_i=$((_sl_i + 1))
+	done
+	LISTENER_PORT=$(cat "$TMP/$_sl_name.port" 2>/dev/null)
+}
+
+# wait_output NAME EXPECTED MAX_MS COMMAND...: run COMMAND every 50 ms
+# until its output is EXPECTED; PASS (with the milliseconds it took) when
+# that happened within MAX_MS.
+wait_output() {
+	_wo_name=$1
+	_wo_want=$2
+	_wo_max=$3
+	shift 3
+	_wo_start=$(date +%s%N)
+	while :; do
+		_wo_got=$("$@")
+		_wo_ms=$(( ($(date +%s%N) - _wo_start) / 1000000 ))
+		if [ "$_wo_got" = "$_wo_want" ]; then
+			pass "$_wo_name (${_wo_ms} ms)"
+			return
+		fi
+		if [ $_wo_ms -gt "$_wo_max" ]; then
+			fail "$_wo_name: after ${_wo_ms} ms still \"$_wo_got\", want \"$_wo_want\""
+			return
+		fi
+		sleep 0.05
+	done
+}
+
 cleanup() {
 	if [ -n "$SERVER_PID" ]; then
 		kill -TERM "$SERVER_PID" 2>/dev/null

@@ -5,20 +5,29 @@
  * health view in svc_choose (region down, endpoints down, drain, spill
  * shares, fail open, health_endpoint_up), and the publication of health
  * snapshots to concurrent readers with liburcu, reproducing the scheme of
- * server_publish_health (run it under ASan and under TSan).
+ * server_publish_health (run it under ASan and under TSan), and the prober
+ * thread against feeds that would block it (a FIFO, a silent resolver).
  */
+#include "config.h"
+#include "diag.h"
+#include "gd.h"
 #include "health.h"
+#include "metrics.h"
 #include "service.h"
 #include "unit.h"
 
 #include <arpa/inet.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 #include <urcu/urcu-memb.h>
 
 /* ====================================================================== */
@@ -1460,6 +1469,219 @@ START_TEST(test_publish_concurrent_readers)
 }
 END_TEST
 
+/* ====================================================================== */
+/* the prober: nothing a feed does blocks it                               */
+/* ====================================================================== */
+
+/* What the prober published last, for the test thread. */
+struct published {
+	pthread_mutex_t lock;
+	unsigned count;
+	uint8_t weight[2];
+};
+
+static void on_publish(struct health_snapshot *hs, void *arg)
+{
+	struct published *p = arg;
+	pthread_mutex_lock(&p->lock);
+	p->count++;
+	for (size_t i = 0; i < 2 && i < hs->n; i++)
+		p->weight[i] = hs->regions[i].weight;
+	pthread_mutex_unlock(&p->lock);
+	health_snapshot_free(hs);
+}
+
+static uint8_t published_weight(struct published *p, size_t region)
+{
+	pthread_mutex_lock(&p->lock);
+	uint8_t w = p->weight[region];
+	pthread_mutex_unlock(&p->lock);
+	return w;
+}
+
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* Wait (at most max_s, polling every 10 ms) until /status names the feed
+ * state want; the seconds it took, or -1. */
+static double wait_feed_state(struct health *hp, const char *want, double max_s)
+{
+	char needle[96];
+	snprintf(needle, sizeof(needle), "\"feed_state\": \"%s\"", want);
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (seconds_since(&t0) < max_s) {
+		struct strbuf sb;
+		sb_init(&sb);
+		health_status_json(hp, &sb);
+		bool found = strstr(sb.buf, needle) != NULL;
+		sb_free(&sb);
+		if (found)
+			return seconds_since(&t0);
+		struct timespec ts = {0, 10000000};
+		nanosleep(&ts, NULL);
+	}
+	return -1;
+}
+
+/* Drain region 1 and wait (at most 1 s) for the snapshot saying so; the
+ * seconds it took, or -1. */
+static double drain_published(struct health *hp, struct published *pub)
+{
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ck_assert_int_eq(health_drain(hp, "plain", true), GD_OK);
+	while (seconds_since(&t0) < 1.0) {
+		if (published_weight(pub, 1) == 0)
+			return seconds_since(&t0);
+		struct timespec ts = {0, 5000000};
+		nanosleep(&ts, NULL);
+	}
+	return -1;
+}
+
+/* Start the prober on a config of two regions: "fed" with the given feed
+ * (and health settings), "plain" without a feed. */
+static struct health *prober_start(const char *feed, const char *health, struct config **cfgp,
+                                   struct region_table *rt, struct published *pub)
+{
+	char text[1024];
+	snprintf(text, sizeof(text),
+	         "{ \"regions\": { \"fed\": { \"location\": [38.9, -77.0], \"feed\": \"%s\" },\n"
+	         "  \"plain\": { \"location\": [53.3, -6.3] } },\n"
+	         "  \"health\": { %s } }\n",
+	         feed, health);
+	struct diag d = {0};
+	struct config *cfg = config_load(unit_write_file("prober.conf", text), &d);
+	for (size_t i = 0; i < d.count; i++)
+		fprintf(stderr, "  diag: %s\n", d.msgs[i]);
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_uint_eq(d.errors, 0);
+	diag_free(&d);
+	ck_assert_uint_eq(cfg->nregions, 2);
+	rt->n = 2;
+	rt->regions = calloc(2, sizeof(struct region));
+	for (size_t i = 0; i < 2; i++)
+		rt->regions[i] =
+		    (struct region){cfg->regions[i].name, cfg->regions[i].lat, cfg->regions[i].lon};
+	memset(pub, 0, sizeof(*pub));
+	pthread_mutex_init(&pub->lock, NULL);
+	struct health *hp = health_start(cfg, rt, on_publish, pub);
+	ck_assert_ptr_nonnull(hp);
+	ck_assert_uint_eq(pub->count, 1); /* the start-up state, before it returned */
+	ck_assert_uint_eq(published_weight(pub, 1), 100);
+	*cfgp = cfg;
+	return hp;
+}
+
+static void prober_stop(struct health *hp, struct config *cfg, struct region_table *rt,
+                        struct published *pub)
+{
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	health_stop(hp);
+	ck_assert_double_lt(seconds_since(&t0), 1.0);
+	free(rt->regions);
+	config_free(cfg);
+	pthread_mutex_destroy(&pub->lock);
+}
+
+/* A FIFO as the feed file: refused at once (its open or read would wait
+ * for a writer forever and hold the thread); a drain is published at once
+ * and health_stop returns. */
+START_TEST(test_prober_fifo_feed_refused)
+{
+	const char *fifo = "tests/tmp/unit/prober.fifo";
+	mkdir("tests/tmp", 0755);
+	mkdir("tests/tmp/unit", 0755);
+	unlink(fifo);
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	char feed[256];
+	snprintf(feed, sizeof(feed), "file:%s", fifo);
+	struct config *cfg;
+	struct region_table rt;
+	struct published pub;
+	struct health *hp = prober_start(feed, "\"interval\": 1", &cfg, &rt, &pub);
+	double t = wait_feed_state(hp, "not_regular_file", 3.0);
+	ck_assert_msg(t >= 0, "the FIFO feed was not refused within 3 s");
+	t = drain_published(hp, &pub);
+	ck_assert_msg(t >= 0, "a drain was not published within 1 s");
+	prober_stop(hp, cfg, &rt, &pub);
+	unlink(fifo);
+}
+END_TEST
+
+/* A resolver that never answers (a UDP socket nobody reads): the poll ends
+ * at its deadline (feed_timeout, 1 s) with the lookup cancelled, and a
+ * drain is published at once all the while. */
+START_TEST(test_prober_silent_resolver)
+{
+	int udp = socket(AF_INET, SOCK_DGRAM, 0);
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	ck_assert_int_eq(bind(udp, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	socklen_t sl = sizeof(sa);
+	ck_assert_int_eq(getsockname(udp, (struct sockaddr *)&sa, &sl), 0);
+	char health[128];
+	snprintf(health, sizeof(health),
+	         "\"interval\": 1, \"timeout\": 1, \"resolver\": \"127.0.0.1:%u\"",
+	         ntohs(sa.sin_port));
+	struct config *cfg;
+	struct region_table rt;
+	struct published pub;
+	struct health *hp =
+	    prober_start("http://feed.example.invalid:8080/f.json", health, &cfg, &rt, &pub);
+	char resolver[32];
+	snprintf(resolver, sizeof(resolver), "127.0.0.1:%u", ntohs(sa.sin_port));
+	ck_assert_str_eq(cfg->health_resolver, resolver);
+	double t = drain_published(hp, &pub);
+	ck_assert_msg(t >= 0, "a drain was not published within 1 s");
+	t = wait_feed_state(hp, "feed_timeout", 2.5);
+	ck_assert_msg(t >= 0, "no feed_timeout within 2.5 s");
+	prober_stop(hp, cfg, &rt, &pub);
+	close(udp);
+}
+END_TEST
+
+/* health.resolver: an address with an optional port, checked with the
+ * file:line of the value. */
+START_TEST(test_config_resolver)
+{
+	struct diag d = {0};
+	const char *path =
+	    unit_write_file("resolver.conf", "{\n  \"health\": {\n"
+	                                     "    \"resolver\": \"ns.example\" } }\n");
+	struct config *cfg = config_load(path, &d);
+	ck_assert_uint_eq(d.errors, 1);
+	char want[512];
+	snprintf(want, sizeof(want),
+	         "%s:3:17: health.resolver: \"ns.example\" is not an address such as "
+	         "127.0.0.1:53",
+	         path);
+	ck_assert_str_eq(d.msgs[0], want);
+	config_free(cfg);
+	diag_free(&d);
+	static const char *const good[] = {"127.0.0.1", "127.0.0.1:5353", "[::1]:53", "::1"};
+	for (size_t i = 0; i < 4; i++) {
+		char text[128];
+		snprintf(text, sizeof(text), "{ \"health\": { \"resolver\": \"%s\" } }", good[i]);
+		cfg = config_load(unit_write_file("resolver.conf", text), &d);
+		ck_assert_uint_eq(d.errors, 0);
+		ck_assert_str_eq(cfg->health_resolver, good[i]);
+		config_free(cfg);
+	}
+	cfg = config_load(
+	    unit_write_file("resolver.conf", "{ \"health\": { \"resolver\": \"127.0.0.1:0\" } }"),
+	    &d);
+	ck_assert_uint_eq(d.errors, 1);
+	config_free(cfg);
+	diag_free(&d);
+}
+END_TEST
+
 Suite *health_suite(void)
 {
 	Suite *s = suite_create("health");
@@ -1511,6 +1733,14 @@ Suite *health_suite(void)
 	tc = tcase_create("publish");
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_publish_concurrent_readers);
+	suite_add_tcase(s, tc);
+
+	/* a blocked prober never returns: the timeout ends the test (failed) */
+	tc = tcase_create("prober");
+	tcase_set_timeout(tc, 20);
+	tcase_add_test(tc, test_prober_fifo_feed_refused);
+	tcase_add_test(tc, test_prober_silent_resolver);
+	tcase_add_test(tc, test_config_resolver);
 	suite_add_tcase(s, tc);
 	return s;
 }
