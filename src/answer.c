@@ -23,6 +23,7 @@
 #include "wire.h"
 #include "zone.h"
 
+#include <assert.h>
 #include <netinet/in.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -72,6 +73,7 @@ struct resp {
 	bool svc_hashed;          /* the client's network hash decided it */
 	bool svc_fail_open;
 	uint16_t svc_region;
+	uint8_t svc_sr; /* svc_region's index in the service's regions */
 	uint32_t svc_index;
 	bool nocache;
 	/* not cleared per query: the writer is initialized, add[] is used up
@@ -600,20 +602,23 @@ static struct rank_entry *rank_for(struct resp *r, const struct service *svc,
 
 /* A geo answer counted: in all, per (service, region), fail-open, ECS used;
  * and its region for the query log. The same for a computed answer and one
- * replayed from the answer cache. */
-static void count_geo_answer(struct resp *r, uint32_t service, uint16_t region,
-			     bool fail_open)
+ * replayed from the answer cache. sr is the region's index in the service's
+ * regions, region its index in the region table. */
+static void count_geo_answer(struct resp *r, uint32_t service, uint8_t sr, uint16_t region,
+                             bool fail_open)
 {
 	const struct answer_settings *set = r->set;
 	struct answer_counters *ctr = &r->aw->counters;
 	CTR_INC(ctr->geo_answers);
-	if (set->svc_answers && r->aw->id < set->nworkers_max) {
-		size_t base = (size_t)r->aw->id * set->nservices + service;
-		CTR_INC(set->svc_answers[base * set->regions->n + region]);
+	if (set->svc_counts && r->aw->id < set->nworkers_max && service < set->nservices) {
+		uint64_t *row = svc_counters(set, r->aw->id, service);
+		size_t fail_open_at = set->svc_row[service + 1] - set->svc_row[service] - 1;
+		assert(sr < fail_open_at);
+		CTR_INC(row[sr]);
 		if (r->aw->want_info)
 			r->aw->info.region = region;
 		if (fail_open)
-			CTR_INC(set->svc_fail_open[base]);
+			CTR_INC(row[fail_open_at]);
 	}
 	if (fail_open)
 		CTR_INC(ctr->fail_open);
@@ -678,12 +683,13 @@ static int answer_service(struct resp *r, const struct service *svc, const uint8
 	r->nsvc++;
 	r->svc_index = (uint32_t)svc->index;
 	r->svc_region = (uint16_t)ch_out.sr->region;
+	r->svc_sr = (uint8_t)(ch_out.sr - svc->regions);
 	r->svc_fail_open = ch_out.fail_open;
 	r->svc_hashed = ch_out.hashed;
 	uint32_t ttl = svc->ttl;
 	if (set->service_ttl_cap && ttl > set->service_ttl_cap)
 		ttl = set->service_ttl_cap;
-	count_geo_answer(r, r->svc_index, r->svc_region, r->svc_fail_open);
+	count_geo_answer(r, r->svc_index, r->svc_sr, r->svc_region, r->svc_fail_open);
 	if (r->use_ecs) {
 		unsigned scope = r->reserved ? r->reserved_prefix : r->match.prefix;
 		if (ch_out.hashed && scope < hprefix)
@@ -1155,7 +1161,7 @@ static bool rcache_replay(struct resp *r, const struct resp_cache_entry *e)
 		return true;
 	/* a geo answer counts as answer_service counts it */
 	count_ecs_ignored(r);
-	count_geo_answer(r, e->service, e->region, e->fail_open);
+	count_geo_answer(r, e->service, e->service_region, e->region, e->fail_open);
 	return true;
 }
 
@@ -1192,6 +1198,7 @@ static void rcache_store(struct resp *r, uint32_t hash)
 	e->ns = r->ns;
 	e->ar = r->ar;
 	e->region = r->svc_region;
+	e->service_region = r->svc_sr;
 	e->service = r->svc_index;
 	e->qname_len = q->qname_len;
 	e->body_len = (uint8_t)body;

@@ -3,13 +3,18 @@
  * response packet out, checked with ldns: rcode, flags, every section.
  */
 #include "answer.h"
+#include "config.h"
 #include "diag.h"
+#include "health.h"
+#include "snapshot.h"
 #include "gd.h"
 #include "unit.h"
 #include "wire.h"
 #include "zone.h"
 
+#include <arpa/inet.h>
 #include <ldns/ldns.h>
+#include <netinet/in.h>
 #include <ctype.h>
 #include <string.h>
 #include <stdio.h>
@@ -539,6 +544,120 @@ START_TEST(test_header_rules)
 }
 END_TEST
 
+/* ---- per-service counters (issue 14, defect 12) ---- */
+
+/* A query for name/A from 1.2.3.4 through a snapshot's settings; the
+ * response's rcode. */
+static int ask_snap(const struct snapshot *snap, struct answer_worker *aw, const char *name,
+                    const struct health_snapshot *hs)
+{
+	ldns_pkt *q = NULL;
+	ck_assert_int_eq(ldns_pkt_query_new_frm_str(&q, name, LDNS_RR_TYPE_A, LDNS_RR_CLASS_IN, 0),
+	                 LDNS_STATUS_OK);
+	uint8_t *wire;
+	size_t len;
+	ck_assert_int_eq(ldns_pkt2wire(&wire, q, &len), LDNS_STATUS_OK);
+	ldns_pkt_free(q);
+	static uint8_t out[ANSWER_BUF_SIZE];
+	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(0x01020304)};
+	struct answer_request req = {
+	    .pkt = wire, .len = len, .client = (const struct sockaddr *)&sin, .health = hs};
+	size_t n = answer_query(snap->db, &snap->settings, &req, out, sizeof(out), aw);
+	free(wire);
+	ck_assert_uint_ge(n, DNS_HEADER_LEN);
+	ck_assert_uint_eq(rd16(out + 6), 1); /* one A record */
+	return out[3] & 0xF;
+}
+
+static const struct service *find_service(const struct snapshot *snap, const char *name)
+{
+	const struct service_set *set = snap->db->zones[0]->services;
+	for (size_t k = 0; k < set->n; k++)
+		if (strcmp(set->svcs[k].name_str, name) == 0)
+			return &set->svcs[k];
+	ck_abort_msg("no service %s", name);
+	return NULL;
+}
+
+START_TEST(test_service_counters_sized_by_service_regions)
+{
+	/* five regions; services with 2, 3 and 1 of them. No GeoIP database:
+	 * every client is unknown and gets the service's fallback region */
+	unit_write_file("svccount.zone", "$ORIGIN svc.test.\n$TTL 3600\n"
+	                                 "@ IN SOA ns1 hostmaster 1 7200 900 1209600 300\n"
+	                                 "@ IN NS ns1\nns1 IN A 192.0.2.1\n");
+	const char *svc_path = unit_write_file(
+	    "svccount.json",
+	    "{ \"a\": { \"fallback\": \"r3\", \"regions\": {\n"
+	    "    \"r1\": { \"A\": [\"10.0.1.1\"] }, \"r3\": { \"A\": [\"10.0.3.1\"] } } },\n"
+	    "  \"b\": { \"fallback\": \"r2\", \"regions\": { \"r0\": { \"A\": [\"10.1.0.1\"] },\n"
+	    "    \"r2\": { \"A\": [\"10.1.2.1\"] }, \"r4\": { \"A\": [\"10.1.4.1\"] } } },\n"
+	    "  \"c\": { \"regions\": { \"r4\": { \"A\": [\"10.2.4.1\"] } } } }\n");
+	char conf[1024];
+	snprintf(conf, sizeof(conf),
+	         "{ \"server\": { \"listen\": [\"127.0.0.1:5353\"], \"workers\": 2 },\n"
+	         "  \"regions\": { \"r0\": { \"location\": [0, 0] }, \"r1\": { \"location\": [10, "
+	         "10] },\n"
+	         "    \"r2\": { \"location\": [20, 20] }, \"r3\": { \"location\": [30, 30] },\n"
+	         "    \"r4\": { \"location\": [40, 40] } },\n"
+	         "  \"zones\": [ { \"origin\": \"svc.test\", \"file\": "
+	         "\"tests/tmp/unit/svccount.zone\",\n"
+	         "    \"services\": \"%s\" } ] }\n",
+	         svc_path);
+	struct diag d = {0};
+	struct config *cfg = config_load(unit_write_file("svccount.conf", conf), &d);
+	ck_assert_ptr_nonnull(cfg);
+	struct snapshot *snap = snapshot_build(cfg, 7, &d);
+	ck_assert_ptr_nonnull(snap);
+	ck_assert_uint_eq(d.errors, 0);
+	const struct answer_settings *set = &snap->settings;
+	ck_assert_uint_eq(set->nservices, 3);
+	/* 2 workers x (1 + 1 listen address) answering threads */
+	ck_assert_uint_eq(set->nworkers_max, 4);
+	/* a row per worker: (2 + 1) + (3 + 1) + (1 + 1) = 9 counters, not
+	 * 3 services x (5 regions + 1) = 18 */
+	ck_assert_uint_eq(set->svc_row[set->nservices], 9);
+	const struct service *a = find_service(snap, "a.svc.test."),
+	                     *b = find_service(snap, "b.svc.test."),
+	                     *c = find_service(snap, "c.svc.test.");
+	ck_assert_uint_eq(set->svc_row[a->index + 1] - set->svc_row[a->index], 3);
+	ck_assert_uint_eq(set->svc_row[b->index + 1] - set->svc_row[b->index], 4);
+	ck_assert_uint_eq(set->svc_row[c->index + 1] - set->svc_row[c->index], 2);
+
+	struct answer_worker aw;
+	answer_worker_init(&aw);
+	aw.id = 2;
+	ck_assert_int_eq(ask_snap(snap, &aw, "a.svc.test.", NULL), 0);
+	ck_assert_int_eq(ask_snap(snap, &aw, "b.svc.test.", NULL), 0);
+	/* the second from the answer cache: counted in the same place */
+	ck_assert_int_eq(ask_snap(snap, &aw, "b.svc.test.", NULL), 0);
+	ck_assert_uint_eq(aw.counters.answer_cache_hit, 1);
+	/* every region down: c fails open to its only region */
+	struct health_region down[5] = {{0}};
+	struct health_snapshot hs = {.generation = 1, .n = 5, .regions = down};
+	ck_assert_int_eq(ask_snap(snap, &aw, "c.svc.test.", &hs), 0);
+	ck_assert_uint_eq(aw.counters.fail_open, 1);
+
+	/* a's region r3 is its second (index 1), b's r2 its second, c's r4 its
+	 * first; c's fail-open count after its one region */
+	uint64_t expect[9] = {0};
+	expect[set->svc_row[a->index] + 1] = 1;
+	expect[set->svc_row[b->index] + 1] = 2;
+	expect[set->svc_row[c->index] + 0] = 1;
+	expect[set->svc_row[c->index] + 1] = 1;
+	for (size_t w = 0; w < set->nworkers_max; w++)
+		for (size_t k = 0; k < 9; k++)
+			ck_assert_msg(set->svc_counts[w * 9 + k] == (w == 2 ? expect[k] : 0),
+			              "worker %zu counter %zu", w, k);
+	ck_assert_uint_eq(svc_counters(set, 2, b->index)[1], 2);
+	ck_assert_uint_eq(svc_counters(set, 2, c->index)[c->nregions], 1);
+	answer_worker_free(&aw);
+	snapshot_free(snap);
+	config_free(cfg);
+	diag_free(&d);
+}
+END_TEST
+
 Suite *answer_suite(void)
 {
 	Suite *s = suite_create("answer");
@@ -562,6 +681,9 @@ Suite *answer_suite(void)
 	tcase_add_test(tc, test_negative_soa_template);
 	tcase_add_test(tc, test_edns_badvers_and_nsid);
 	tcase_add_test(tc, test_header_rules);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("service_counters");
+	tcase_add_test(tc, test_service_counters_sized_by_service_regions);
 	suite_add_tcase(s, tc);
 	return s;
 }
