@@ -940,6 +940,44 @@ static void put_opt(struct resp *r, unsigned ext_rcode, bool with_options)
 	r->ar++;
 }
 
+/*
+ * The TSIG record of an unsigned error response (RFC 8945 5.3.2), last in
+ * the additional section: the request's key name, algorithm name, time
+ * signed, fudge and original ID; MAC size 0, error BADKEY, no other data;
+ * class ANY, TTL 0. No key is configured, so every key is unknown (5.2.1).
+ * When it does not fit (UDP, long names), TC: the client asks again over TCP.
+ */
+static void put_tsig(struct resp *r)
+{
+	const struct tsig *t = &r->q->tsig_rr;
+	struct wire_writer *w = &r->w;
+	w->cap = r->limit;
+	size_t need = t->key_len + 10u + t->alg_len + 16u;
+	if (w->len > w->cap || w->cap - w->len < need) {
+		r->flags |= DNS_FLAG_TC;
+		return;
+	}
+	uint8_t *p = w->buf + w->len;
+	memcpy(p, t->key, t->key_len); /* uncompressed, as the MAC covers it */
+	p += t->key_len;
+	wr16(p, TYPE_TSIG);
+	wr16(p + 2, CLASS_ANY);
+	wr32(p + 4, 0);
+	wr16(p + 8, (uint16_t)(t->alg_len + 16u));
+	p += 10;
+	memcpy(p, t->alg, t->alg_len);
+	p += t->alg_len;
+	wr16(p, (uint16_t)(t->time_signed >> 32));
+	wr32(p + 2, (uint32_t)t->time_signed);
+	wr16(p + 6, t->fudge);
+	wr16(p + 8, 0); /* MAC size: unsigned */
+	wr16(p + 10, t->original_id);
+	wr16(p + 12, TSIG_ERROR_BADKEY);
+	wr16(p + 14, 0); /* other len */
+	w->len = (size_t)(p + 16 - w->buf);
+	r->ar++;
+}
+
 static size_t finish(struct resp *r)
 {
 	uint8_t *b = r->w.buf;
@@ -1274,6 +1312,14 @@ size_t answer_query(const struct zonedb *db, const struct answer_settings *set,
 	r.question_end = r.w.len;
 	if (q.edns && set->cookies && q.cookie_present && req->client)
 		server_cookie(&r, &q);
+	if (q.tsig) {
+		/* RFC 8945 5.2: the TSIG is checked before the query is looked
+		 * at (so before BADVERS, REFUSED for AXFR/IXFR or class CH):
+		 * NOTAUTH, no answer, a TSIG with BADKEY. Never from or into
+		 * the answer cache. */
+		r.rcode = RCODE_NOTAUTH;
+		goto answered;
+	}
 	if (q.edns && q.edns_version > 0) {
 		r.rcode = RCODE_BADVERS;
 		put_opt(&r, RCODE_BADVERS, false);
@@ -1329,6 +1375,8 @@ size_t answer_query(const struct zonedb *db, const struct answer_settings *set,
 answered:
 	if (q.edns)
 		put_opt(&r, 0, true);
+	if (q.tsig)
+		put_tsig(&r);
 	if (set->rrl.rate && !req->tcp && req->client && r.cookie_check != COOKIE_VALID) {
 		enum rrl_verdict v = rate_limit(&r, &q);
 		if (v == RRL_DROP) {
@@ -1345,6 +1393,8 @@ answered:
 			r.flags &= (uint16_t)~DNS_FLAG_AA;
 			if (q.edns)
 				put_opt(&r, 0, false); /* with the cookie: RRL lets it pass */
+			if (q.tsig)
+				put_tsig(&r);
 		}
 	}
 done:

@@ -658,6 +658,238 @@ START_TEST(test_service_counters_sized_by_service_regions)
 }
 END_TEST
 
+#define ALPHA86                                                                                    \
+	"abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefgh"
+
+/* ---- TSIG: NOTAUTH with BADKEY, never an answer (issue 14, defect 14) ---- */
+
+/* A query for name/qtype IN, id 0x4242, RD; OPT (udp 1232, NSID asked)
+ * when edns; version as given; then a TSIG of key k, algorithm alg, time
+ * 0x5F5E1000, fudge 300, a 32-octet MAC, original ID 0x4242. */
+static size_t tsig_query(uint8_t *b, const char *name, uint16_t qtype, uint16_t qclass, bool edns,
+                         uint8_t version, const char *key, const char *alg)
+{
+	size_t n = 0;
+	memcpy(b, "\x42\x42\x01\x00\x00\x01\x00\x00\x00\x00\x00", 11);
+	b[11] = edns ? 2 : 1;
+	n = 12;
+	ldns_rdf *d = ldns_dname_new_frm_str(name);
+	memcpy(b + n, ldns_rdf_data(d), ldns_rdf_size(d));
+	n += ldns_rdf_size(d);
+	ldns_rdf_deep_free(d);
+	wr16(b + n, qtype);
+	wr16(b + n + 2, qclass);
+	n += 4;
+	if (edns) {
+		static const uint8_t opt[] = {0, 0, 41, 0x04, 0xd0, 0, 0, 0, 0, 0, 4, 0, 3, 0, 0};
+		memcpy(b + n, opt, sizeof(opt));
+		b[n + 6] = version;
+		n += sizeof(opt);
+	}
+	d = ldns_dname_new_frm_str(key);
+	memcpy(b + n, ldns_rdf_data(d), ldns_rdf_size(d));
+	n += ldns_rdf_size(d);
+	ldns_rdf_deep_free(d);
+	memcpy(b + n, "\x00\xfa\x00\xff\x00\x00\x00\x00", 8);
+	n += 8;
+	size_t rdlen_at = n;
+	n += 2;
+	d = ldns_dname_new_frm_str(alg);
+	memcpy(b + n, ldns_rdf_data(d), ldns_rdf_size(d));
+	n += ldns_rdf_size(d);
+	ldns_rdf_deep_free(d);
+	memcpy(b + n, "\x00\x00\x5f\x5e\x10\x00\x01\x2c\x00\x20", 10);
+	n += 10;
+	memset(b + n, 0xAB, 32);
+	n += 32;
+	memcpy(b + n, "\x42\x42\x00\x00\x00\x00", 6);
+	n += 6;
+	wr16(b + rdlen_at, (uint16_t)(n - rdlen_at - 2));
+	return n;
+}
+
+/* The response to a packet: its length, the octets in out. */
+static size_t answer_raw(const struct answer_settings *set, const uint8_t *pkt, size_t len,
+                         bool tcp, const struct sockaddr *client, uint8_t *out)
+{
+	struct answer_request req = {.pkt = pkt, .len = len, .tcp = tcp, .client = client};
+	return answer_query(db, set, &req, out, ANSWER_BUF_SIZE, &worker);
+}
+
+/* The TSIG a BADKEY response ends with for key k1.example. and hmac-sha256. */
+static const uint8_t badkey_tsig[] = {
+    2,    'k',  '1',  7,    'e',  'x',  'a',  'm',  'p',  'l',
+    'e',  0,    0x00, 0xfa, 0x00, 0xff, 0,    0,    0,    0, /* TSIG, class ANY, TTL 0 */
+    0x00, 29,                                                /* RDLENGTH: 13 + 16 */
+    11,   'h',  'm',  'a',  'c',  '-',  's',  'h',  'a',  '2',
+    '5',  '6',  0,    0x00, 0x00, 0x5f, 0x5e, 0x10, 0x00, /* time signed, echoed */
+    0x01, 0x2c,                                           /* fudge 300 */
+    0x00, 0x00,                                           /* MAC size 0 */
+    0x42, 0x42,                                           /* original ID */
+    0x00, 0x11,                                           /* error BADKEY (17) */
+    0x00, 0x00};                                          /* other len */
+
+START_TEST(test_tsig_badkey_exact)
+{
+	uint8_t q[512], out[ANSWER_BUF_SIZE];
+	size_t qlen = tsig_query(q, "static.example.com.", TYPE_A, CLASS_IN, false, 0,
+	                         "k1.example.", "hmac-sha256.");
+	size_t n = answer_raw(&settings, q, qlen, false, NULL, out);
+	static const uint8_t head[] = {
+	    0x42, 0x42, 0x81, 0x09,                   /* QR RD, rcode NOTAUTH (9): no AA */
+	    0,    1,    0,    0,    0,   0,   0,   1, /* the question, no answer, the TSIG */
+	    6,    's',  't',  'a',  't', 'i', 'c', 7, 'e', 'x', 'a', 'm',
+	    'p',  'l',  'e',  3,    'c', 'o', 'm', 0, 0,   1,   0,   1};
+	ck_assert_uint_eq(n, sizeof(head) + sizeof(badkey_tsig));
+	ck_assert_mem_eq(out, head, sizeof(head));
+	ck_assert_mem_eq(out + sizeof(head), badkey_tsig, sizeof(badkey_tsig));
+	ck_assert_uint_eq(worker.counters.rcode[RCODE_NOTAUTH], 1);
+
+	/* the same over TCP */
+	memset(out, 0, sizeof(head) + sizeof(badkey_tsig));
+	n = answer_raw(&settings, q, qlen, true, NULL, out);
+	ck_assert_uint_eq(n, sizeof(head) + sizeof(badkey_tsig));
+	ck_assert_mem_eq(out, head, sizeof(head));
+	ck_assert_mem_eq(out + sizeof(head), badkey_tsig, sizeof(badkey_tsig));
+}
+END_TEST
+
+START_TEST(test_tsig_badkey_after_opt)
+{
+	/* EDNS with NSID asked: OPT as in any response, then the TSIG last */
+	uint8_t q[512], out[ANSWER_BUF_SIZE];
+	size_t qlen = tsig_query(q, "static.example.com.", TYPE_A, CLASS_IN, true, 0, "k1.example.",
+	                         "hmac-sha256.");
+	size_t n = answer_raw(&settings, q, qlen, false, NULL, out);
+	static const uint8_t opt[] = {0, 0, 41, 0x04, 0xd0, 0,   0,   0,   0,  0,
+	                              8, 0, 3,  0,    4,    'u', 'n', 'i', 't'};
+	size_t qend = 12 + 20 + 4;
+	ck_assert_uint_eq(n, qend + sizeof(opt) + sizeof(badkey_tsig));
+	ck_assert_uint_eq(rd16(out + 2), 0x8109);
+	ck_assert_uint_eq(rd16(out + 6), 0);
+	ck_assert_uint_eq(rd16(out + 8), 0);
+	ck_assert_uint_eq(rd16(out + 10), 2);
+	ck_assert_mem_eq(out + qend, opt, sizeof(opt));
+	ck_assert_mem_eq(out + qend + sizeof(opt), badkey_tsig, sizeof(badkey_tsig));
+
+	/* EDNS version 1: the TSIG is checked first, NOTAUTH, not BADVERS
+	 * (the OPT's extended rcode 0, version 0) */
+	qlen = tsig_query(q, "static.example.com.", TYPE_A, CLASS_IN, true, 1, "k1.example.",
+	                  "hmac-sha256.");
+	n = answer_raw(&settings, q, qlen, false, NULL, out);
+	ck_assert_uint_eq(n, qend + sizeof(opt) + sizeof(badkey_tsig));
+	ck_assert_uint_eq(rd16(out + 2), 0x8109);
+	ck_assert_mem_eq(out + qend, opt, sizeof(opt));
+	ck_assert_mem_eq(out + qend + sizeof(opt), badkey_tsig, sizeof(badkey_tsig));
+}
+END_TEST
+
+START_TEST(test_tsig_checked_first)
+{
+	/* AXFR, IXFR (REFUSED unsigned), class CH (REFUSED), qtype TSIG
+	 * (NOTIMP), a name outside our zones (REFUSED): all NOTAUTH/BADKEY */
+	static const struct {
+		const char *name;
+		uint16_t qtype, qclass;
+	} cases[] = {{"example.com.", TYPE_AXFR, CLASS_IN},
+	             {"example.com.", TYPE_IXFR, CLASS_IN},
+	             {"example.com.", TYPE_SOA, CLASS_CH},
+	             {"example.com.", TYPE_TSIG, CLASS_IN},
+	             {"example.org.", TYPE_A, CLASS_IN}};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		uint8_t q[512], out[ANSWER_BUF_SIZE];
+		size_t qlen = tsig_query(q, cases[i].name, cases[i].qtype, cases[i].qclass, false,
+		                         0, "k1.example.", "hmac-sha256.");
+		size_t n = answer_raw(&settings, q, qlen, true, NULL, out);
+		size_t qend = 12 + strlen(cases[i].name) + 1 + 4;
+		ck_assert_uint_eq(n, qend + sizeof(badkey_tsig));
+		ck_assert_msg(rd16(out + 2) == 0x8109, "case %zu: flags %04x", i, rd16(out + 2));
+		ck_assert_uint_eq(rd16(out + 6), 0);
+		ck_assert_uint_eq(rd16(out + 10), 1);
+		ck_assert_mem_eq(out + qend, badkey_tsig, sizeof(badkey_tsig));
+	}
+}
+END_TEST
+
+START_TEST(test_tsig_answer_cache)
+{
+	uint8_t q[512], out[ANSWER_BUF_SIZE];
+	size_t qlen = tsig_query(q, "static.example.com.", TYPE_A, CLASS_IN, false, 0,
+	                         "k1.example.", "hmac-sha256.");
+	/* the TSIG query first: nothing kept, so the next plain one is
+	 * answered afresh */
+	size_t n = answer_raw(&settings, q, qlen, false, NULL, out);
+	ck_assert_uint_eq(rd16(out + 2) & 0xF, RCODE_NOTAUTH);
+	ldns_pkt *r = ask("static.example.com.", LDNS_RR_TYPE_A, NOEDNS, NULL);
+	ck_assert_uint_eq(ldns_pkt_ancount(r), 1);
+	ldns_pkt_free(r);
+	ck_assert_uint_eq(worker.counters.answer_cache_hit, 0);
+	r = ask("static.example.com.", LDNS_RR_TYPE_A, NOEDNS, NULL);
+	ldns_pkt_free(r);
+	ck_assert_uint_eq(worker.counters.answer_cache_hit, 1);
+	/* now cached: the TSIG query is still not answered from it */
+	n = answer_raw(&settings, q, qlen, false, NULL, out);
+	ck_assert_uint_eq(worker.counters.answer_cache_hit, 1);
+	ck_assert_uint_eq(n, 12 + 20 + 4 + sizeof(badkey_tsig));
+	ck_assert_uint_eq(rd16(out + 2), 0x8109);
+	ck_assert_uint_eq(rd16(out + 6), 0);
+	ck_assert_mem_eq(out + 12 + 20 + 4, badkey_tsig, sizeof(badkey_tsig));
+}
+END_TEST
+
+START_TEST(test_tsig_does_not_fit_udp)
+{
+	/* 512 octets without EDNS: a question, key and algorithm names of
+	 * 100 + 200 + 200 octets do not fit with the TSIG: TC, no TSIG */
+	char name[128], key[256], alg[256];
+	snprintf(name, sizeof(name), "%.63s.%.22s.example.com.", ALPHA86, ALPHA86);
+	snprintf(key, sizeof(key), "%.63s.%.63s.%.63s.%.6s.", ALPHA86, ALPHA86, ALPHA86, ALPHA86);
+	snprintf(alg, sizeof(alg), "%.63s.%.63s.%.63s.%.6s.", ALPHA86, ALPHA86, ALPHA86, ALPHA86);
+	uint8_t q[1024], out[ANSWER_BUF_SIZE];
+	size_t qlen = tsig_query(q, name, TYPE_A, CLASS_IN, false, 0, key, alg);
+	size_t n = answer_raw(&settings, q, qlen, false, NULL, out);
+	ck_assert_uint_eq(n, 12 + 100 + 4);
+	ck_assert_uint_eq(rd16(out + 2), 0x8309); /* QR TC RD, NOTAUTH */
+	ck_assert_uint_eq(rd16(out + 10), 0);
+	/* over TCP it fits */
+	n = answer_raw(&settings, q, qlen, true, NULL, out);
+	ck_assert_uint_eq(n, 12 + 100 + 4 + 200 + 10 + 200 + 16);
+	ck_assert_uint_eq(rd16(out + 2), 0x8109);
+	ck_assert_uint_eq(rd16(out + 10), 1);
+	ck_assert_uint_eq(rd16(out + n - 4), TSIG_ERROR_BADKEY);
+}
+END_TEST
+
+START_TEST(test_tsig_rrl_slip_keeps_tsig)
+{
+	/* rate 1: of five BADKEY responses to one client at least one is
+	 * limited and, slip 1, sent truncated: still NOTAUTH, with the TSIG */
+	struct answer_settings set = settings;
+	set.rrl = (struct rrl_config){.rate = 1,
+	                              .window = 1,
+	                              .slip = 1,
+	                              .ipv4_prefix = 24,
+	                              .ipv6_prefix = 56,
+	                              .table_size = 64};
+	rrl_table_init(&worker.rrl, 64);
+	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(0xC0000201)};
+	uint8_t q[512], out[ANSWER_BUF_SIZE];
+	size_t qlen = tsig_query(q, "static.example.com.", TYPE_A, CLASS_IN, false, 0,
+	                         "k1.example.", "hmac-sha256.");
+	unsigned slipped = 0;
+	for (int i = 0; i < 5; i++) {
+		size_t n = answer_raw(&set, q, qlen, false, (const struct sockaddr *)&sin, out);
+		ck_assert_uint_eq(n, 12 + 20 + 4 + sizeof(badkey_tsig));
+		ck_assert_uint_eq(rd16(out + 2) & ~(unsigned)DNS_FLAG_TC, 0x8109);
+		ck_assert_uint_eq(rd16(out + 10), 1);
+		ck_assert_mem_eq(out + 12 + 20 + 4, badkey_tsig, sizeof(badkey_tsig));
+		slipped += (rd16(out + 2) & DNS_FLAG_TC) != 0;
+	}
+	ck_assert_uint_ge(slipped, 1);
+	ck_assert_uint_eq(worker.rrl.slipped, slipped);
+}
+END_TEST
+
 Suite *answer_suite(void)
 {
 	Suite *s = suite_create("answer");
@@ -681,6 +913,15 @@ Suite *answer_suite(void)
 	tcase_add_test(tc, test_negative_soa_template);
 	tcase_add_test(tc, test_edns_badvers_and_nsid);
 	tcase_add_test(tc, test_header_rules);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("tsig");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_tsig_badkey_exact);
+	tcase_add_test(tc, test_tsig_badkey_after_opt);
+	tcase_add_test(tc, test_tsig_checked_first);
+	tcase_add_test(tc, test_tsig_answer_cache);
+	tcase_add_test(tc, test_tsig_does_not_fit_udp);
+	tcase_add_test(tc, test_tsig_rrl_slip_keeps_tsig);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("service_counters");
 	tcase_add_test(tc, test_service_counters_sized_by_service_regions);
