@@ -663,6 +663,17 @@ END_TEST
 
 /* ---- TSIG: NOTAUTH with BADKEY, never an answer (issue 14, defect 14) ---- */
 
+/* The wire form of a presentation name at b; its length. */
+static size_t name_at(uint8_t *b, const char *name)
+{
+	ldns_rdf *d = ldns_dname_new_frm_str(name);
+	ck_assert_ptr_nonnull(d);
+	size_t n = ldns_rdf_size(d);
+	memcpy(b, ldns_rdf_data(d), n);
+	ldns_rdf_deep_free(d);
+	return n;
+}
+
 /* A query for name/qtype IN, id 0x4242, RD; OPT (udp 1232, NSID asked)
  * when edns; version as given; then a TSIG of key k, algorithm alg, time
  * 0x5F5E1000, fudge 300, a 32-octet MAC, original ID 0x4242. */
@@ -673,10 +684,7 @@ static size_t tsig_query(uint8_t *b, const char *name, uint16_t qtype, uint16_t 
 	memcpy(b, "\x42\x42\x01\x00\x00\x01\x00\x00\x00\x00\x00", 11);
 	b[11] = edns ? 2 : 1;
 	n = 12;
-	ldns_rdf *d = ldns_dname_new_frm_str(name);
-	memcpy(b + n, ldns_rdf_data(d), ldns_rdf_size(d));
-	n += ldns_rdf_size(d);
-	ldns_rdf_deep_free(d);
+	n += name_at(b + n, name);
 	wr16(b + n, qtype);
 	wr16(b + n + 2, qclass);
 	n += 4;
@@ -686,18 +694,12 @@ static size_t tsig_query(uint8_t *b, const char *name, uint16_t qtype, uint16_t 
 		b[n + 6] = version;
 		n += sizeof(opt);
 	}
-	d = ldns_dname_new_frm_str(key);
-	memcpy(b + n, ldns_rdf_data(d), ldns_rdf_size(d));
-	n += ldns_rdf_size(d);
-	ldns_rdf_deep_free(d);
+	n += name_at(b + n, key);
 	memcpy(b + n, "\x00\xfa\x00\xff\x00\x00\x00\x00", 8);
 	n += 8;
 	size_t rdlen_at = n;
 	n += 2;
-	d = ldns_dname_new_frm_str(alg);
-	memcpy(b + n, ldns_rdf_data(d), ldns_rdf_size(d));
-	n += ldns_rdf_size(d);
-	ldns_rdf_deep_free(d);
+	n += name_at(b + n, alg);
 	memcpy(b + n, "\x00\x00\x5f\x5e\x10\x00\x01\x2c\x00\x20", 10);
 	n += 10;
 	memset(b + n, 0xAB, 32);

@@ -1273,6 +1273,17 @@ static void put_tsig_rr(struct pkt *p, const struct tsig_spec *t)
 	wr16(p->b + at, (uint16_t)((int)(p->len - at - 2) + t->rdlen_delta));
 }
 
+/* A TSIG's owner, TYPE, CLASS ANY, TTL 0 and RDLENGTH, its RDATA to come. */
+static void tsig_head(struct pkt *p, const char *key, uint16_t rdlen)
+{
+	put_dname(p, key);
+	put16(p, TYPE_TSIG);
+	put16(p, CLASS_ANY);
+	put16(p, 0);
+	put16(p, 0);
+	put16(p, rdlen);
+}
+
 /* example.com/A with one TSIG record as described. */
 static int parse_tsig_query(const struct tsig_spec *t, struct query *q)
 {
@@ -1423,12 +1434,7 @@ START_TEST(test_tsig_malformed_formerr)
 	ck_assert_int_eq(parse(&p, &q), GD_EFORMAT);
 	/* RDATA shorter than the fixed fields */
 	query(&p, "example.com", TYPE_A, 1);
-	put_dname(&p, "k1.example");
-	put16(&p, TYPE_TSIG);
-	put16(&p, CLASS_ANY);
-	put16(&p, 0);
-	put16(&p, 0);
-	put16(&p, 14);
+	tsig_head(&p, "k1.example", 14);
 	put_dname(&p, "x"); /* 3 + 11 octets */
 	putmem(&p, "\0\0\0\0\0\0\0\0\0\0\0", 11);
 	ck_assert_int_eq(parse(&p, &q), GD_EFORMAT);
@@ -1447,12 +1453,7 @@ START_TEST(test_tsig_algorithm_compressed_formerr)
 	struct pkt p;
 	struct query q;
 	query(&p, "example.com", TYPE_A, 1);
-	put_dname(&p, "k1.example");
-	put16(&p, TYPE_TSIG);
-	put16(&p, CLASS_ANY);
-	put16(&p, 0);
-	put16(&p, 0);
-	put16(&p, 2 + 16);
+	tsig_head(&p, "k1.example", 2 + 16);
 	put8(&p, 0xC0);
 	put8(&p, DNS_HEADER_LEN);
 	putmem(&p, "\0\0\0\0\0\0\x01\x2c\0\0\x12\x34\0\0\0\0", 16);
