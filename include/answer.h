@@ -41,11 +41,23 @@ struct answer_settings {
 	bool soa_template_off;     /* tests: negative SOAs through the general writer */
 	struct rrl_config rrl;     /* rate 0: off */
 	const struct cookie_secrets *cookies; /* NULL: DNS cookies off */
-	/* answers per [worker][service index][region], owned by the snapshot */
-	uint64_t *svc_answers;
-	uint64_t *svc_fail_open;   /* per [worker][service index] */
+	/* Per-service answer counters, owned by the snapshot: a row per worker
+	 * of svc_row[nservices] counters; service index i's run from
+	 * svc_row[i], one per region of the service (in the order of its
+	 * regions), then its fail-open count. Sized by the regions each
+	 * service has, not by all regions (see svc_counters). */
+	uint64_t *svc_counts;
+	const size_t *svc_row; /* nservices + 1 offsets into a row */
 	size_t nservices, nworkers_max;
 };
+
+/* Worker w's counters of service index svc (set->svc_counts non-NULL):
+ * [k] answers from the service's region k (an index into its regions),
+ * [nregions] its fail-open answers. */
+static inline uint64_t *svc_counters(const struct answer_settings *set, size_t w, uint32_t svc)
+{
+	return set->svc_counts + w * set->svc_row[set->nservices] + set->svc_row[svc];
+}
 
 /* Increment a counter that only its own worker writes but a scraper thread
  * reads: relaxed atomic load and store, no locked instruction. */
@@ -139,6 +151,7 @@ struct resp_cache_entry {
 	uint16_t ctag;             /* 0 static; else family, ECS use, SOURCE */
 	uint16_t an, ns, ar;
 	uint16_t region;           /* the service's chosen region (geo) */
+	uint8_t service_region;    /* its index in the service's regions */
 	uint32_t service;          /* the service's index (geo) */
 	uint8_t qname_len;         /* 0: an empty entry */
 	uint8_t body_len;

@@ -38,8 +38,17 @@ enum dns_rcode {
 	RCODE_NXDOMAIN = 3,
 	RCODE_NOTIMP = 4,
 	RCODE_REFUSED = 5,
+	RCODE_NOTAUTH = 9,
 	RCODE_BADVERS = 16,
 };
+
+/* The TSIG RR's 16-bit error field (RFC 8945 section 3): values of its own,
+ * never in the header's or OPT's rcode bits. */
+enum { TSIG_ERROR_BADKEY = 17 };
+
+/* Meta-types of RFC 8945 and RFC 2930 (their numbers in the question are
+ * answered NOTIMP; a TSIG record is read by the parser). */
+enum { TYPE_TKEY = 249, TYPE_TSIG = 250 };
 
 enum dns_type {
 	TYPE_A = 1, TYPE_NS = 2, TYPE_CNAME = 5, TYPE_SOA = 6, TYPE_PTR = 12,
@@ -68,6 +77,21 @@ struct ecs {
 	uint8_t scope;         /* SCOPE PREFIX-LENGTH as received (0) */
 	uint8_t addr_len;      /* octets of address carried */
 	uint8_t addr[16];      /* zero-padded */
+};
+
+/* A TSIG record as received (RFC 8945 section 4.2), with what an unsigned
+ * error response echoes. The MAC and other data are checked for length only. */
+struct tsig {
+	uint8_t key_len;            /* wire length of key (the owner name) */
+	uint8_t alg_len;            /* wire length of alg */
+	uint8_t key[WIRE_NAME_MAX]; /* key name, uncompressed, as received */
+	uint8_t alg[WIRE_NAME_MAX]; /* algorithm name, as received */
+	uint64_t time_signed;       /* 48 bits */
+	uint16_t fudge;
+	uint16_t mac_size;
+	uint16_t original_id;
+	uint16_t error;
+	uint16_t other_len;
 };
 
 struct query {
@@ -105,6 +129,10 @@ struct query {
 	bool cookie_malformed; /* the FORMERR was for the COOKIE option */
 	uint8_t cookie_len;
 	uint8_t cookie[40];
+	/* a well-formed TSIG, last in the additional section; tsig_rr is
+	 * filled only then */
+	bool tsig;
+	struct tsig tsig_rr;
 };
 
 /*
@@ -114,6 +142,9 @@ struct query {
  *   GD_EFORMAT  answer FORMERR; q->have_question and q->edns say what may be
  *               echoed.
  * A non-QUERY opcode returns GD_OK with only the header fields filled.
+ * A TSIG record (RFC 8945 5.2) must be the last record of the additional
+ * section, the only one, with class ANY, TTL 0, an uncompressed algorithm
+ * name and RDATA of exactly its fields' length; anything else is FORMERR.
  */
 int wire_parse_query(const uint8_t *pkt, size_t len, struct query *q);
 

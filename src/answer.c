@@ -23,6 +23,7 @@
 #include "wire.h"
 #include "zone.h"
 
+#include <assert.h>
 #include <netinet/in.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -72,6 +73,7 @@ struct resp {
 	bool svc_hashed;          /* the client's network hash decided it */
 	bool svc_fail_open;
 	uint16_t svc_region;
+	uint8_t svc_sr; /* svc_region's index in the service's regions */
 	uint32_t svc_index;
 	bool nocache;
 	/* not cleared per query: the writer is initialized, add[] is used up
@@ -600,20 +602,23 @@ static struct rank_entry *rank_for(struct resp *r, const struct service *svc,
 
 /* A geo answer counted: in all, per (service, region), fail-open, ECS used;
  * and its region for the query log. The same for a computed answer and one
- * replayed from the answer cache. */
-static void count_geo_answer(struct resp *r, uint32_t service, uint16_t region,
-			     bool fail_open)
+ * replayed from the answer cache. sr is the region's index in the service's
+ * regions, region its index in the region table. */
+static void count_geo_answer(struct resp *r, uint32_t service, uint8_t sr, uint16_t region,
+                             bool fail_open)
 {
 	const struct answer_settings *set = r->set;
 	struct answer_counters *ctr = &r->aw->counters;
 	CTR_INC(ctr->geo_answers);
-	if (set->svc_answers && r->aw->id < set->nworkers_max) {
-		size_t base = (size_t)r->aw->id * set->nservices + service;
-		CTR_INC(set->svc_answers[base * set->regions->n + region]);
+	if (set->svc_counts && r->aw->id < set->nworkers_max && service < set->nservices) {
+		uint64_t *row = svc_counters(set, r->aw->id, service);
+		size_t fail_open_at = set->svc_row[service + 1] - set->svc_row[service] - 1;
+		assert(sr < fail_open_at);
+		CTR_INC(row[sr]);
 		if (r->aw->want_info)
 			r->aw->info.region = region;
 		if (fail_open)
-			CTR_INC(set->svc_fail_open[base]);
+			CTR_INC(row[fail_open_at]);
 	}
 	if (fail_open)
 		CTR_INC(ctr->fail_open);
@@ -678,12 +683,13 @@ static int answer_service(struct resp *r, const struct service *svc, const uint8
 	r->nsvc++;
 	r->svc_index = (uint32_t)svc->index;
 	r->svc_region = (uint16_t)ch_out.sr->region;
+	r->svc_sr = (uint8_t)(ch_out.sr - svc->regions);
 	r->svc_fail_open = ch_out.fail_open;
 	r->svc_hashed = ch_out.hashed;
 	uint32_t ttl = svc->ttl;
 	if (set->service_ttl_cap && ttl > set->service_ttl_cap)
 		ttl = set->service_ttl_cap;
-	count_geo_answer(r, r->svc_index, r->svc_region, r->svc_fail_open);
+	count_geo_answer(r, r->svc_index, r->svc_sr, r->svc_region, r->svc_fail_open);
 	if (r->use_ecs) {
 		unsigned scope = r->reserved ? r->reserved_prefix : r->match.prefix;
 		if (ch_out.hashed && scope < hprefix)
@@ -934,6 +940,44 @@ static void put_opt(struct resp *r, unsigned ext_rcode, bool with_options)
 	r->ar++;
 }
 
+/*
+ * The TSIG record of an unsigned error response (RFC 8945 5.3.2), last in
+ * the additional section: the request's key name, algorithm name, time
+ * signed, fudge and original ID; MAC size 0, error BADKEY, no other data;
+ * class ANY, TTL 0. No key is configured, so every key is unknown (5.2.1).
+ * When it does not fit (UDP, long names), TC: the client asks again over TCP.
+ */
+static void put_tsig(struct resp *r)
+{
+	const struct tsig *t = &r->q->tsig_rr;
+	struct wire_writer *w = &r->w;
+	w->cap = r->limit;
+	size_t need = t->key_len + 10u + t->alg_len + 16u;
+	if (w->len > w->cap || w->cap - w->len < need) {
+		r->flags |= DNS_FLAG_TC;
+		return;
+	}
+	uint8_t *p = w->buf + w->len;
+	memcpy(p, t->key, t->key_len); /* uncompressed, as the MAC covers it */
+	p += t->key_len;
+	wr16(p, TYPE_TSIG);
+	wr16(p + 2, CLASS_ANY);
+	wr32(p + 4, 0);
+	wr16(p + 8, (uint16_t)(t->alg_len + 16u));
+	p += 10;
+	memcpy(p, t->alg, t->alg_len);
+	p += t->alg_len;
+	wr16(p, (uint16_t)(t->time_signed >> 32));
+	wr32(p + 2, (uint32_t)t->time_signed);
+	wr16(p + 6, t->fudge);
+	wr16(p + 8, 0); /* MAC size: unsigned */
+	wr16(p + 10, t->original_id);
+	wr16(p + 12, TSIG_ERROR_BADKEY);
+	wr16(p + 14, 0); /* other len */
+	w->len = (size_t)(p + 16 - w->buf);
+	r->ar++;
+}
+
 static size_t finish(struct resp *r)
 {
 	uint8_t *b = r->w.buf;
@@ -1155,7 +1199,7 @@ static bool rcache_replay(struct resp *r, const struct resp_cache_entry *e)
 		return true;
 	/* a geo answer counts as answer_service counts it */
 	count_ecs_ignored(r);
-	count_geo_answer(r, e->service, e->region, e->fail_open);
+	count_geo_answer(r, e->service, e->service_region, e->region, e->fail_open);
 	return true;
 }
 
@@ -1192,6 +1236,7 @@ static void rcache_store(struct resp *r, uint32_t hash)
 	e->ns = r->ns;
 	e->ar = r->ar;
 	e->region = r->svc_region;
+	e->service_region = r->svc_sr;
 	e->service = r->svc_index;
 	e->qname_len = q->qname_len;
 	e->body_len = (uint8_t)body;
@@ -1267,6 +1312,14 @@ size_t answer_query(const struct zonedb *db, const struct answer_settings *set,
 	r.question_end = r.w.len;
 	if (q.edns && set->cookies && q.cookie_present && req->client)
 		server_cookie(&r, &q);
+	if (q.tsig) {
+		/* RFC 8945 5.2: the TSIG is checked before the query is looked
+		 * at (so before BADVERS, REFUSED for AXFR/IXFR or class CH):
+		 * NOTAUTH, no answer, a TSIG with BADKEY. Never from or into
+		 * the answer cache. */
+		r.rcode = RCODE_NOTAUTH;
+		goto answered;
+	}
 	if (q.edns && q.edns_version > 0) {
 		r.rcode = RCODE_BADVERS;
 		put_opt(&r, RCODE_BADVERS, false);
@@ -1322,6 +1375,8 @@ size_t answer_query(const struct zonedb *db, const struct answer_settings *set,
 answered:
 	if (q.edns)
 		put_opt(&r, 0, true);
+	if (q.tsig)
+		put_tsig(&r);
 	if (set->rrl.rate && !req->tcp && req->client && r.cookie_check != COOKIE_VALID) {
 		enum rrl_verdict v = rate_limit(&r, &q);
 		if (v == RRL_DROP) {
@@ -1338,6 +1393,8 @@ answered:
 			r.flags &= (uint16_t)~DNS_FLAG_AA;
 			if (q.edns)
 				put_opt(&r, 0, false); /* with the cookie: RRL lets it pass */
+			if (q.tsig)
+				put_tsig(&r);
 		}
 	}
 done:

@@ -963,22 +963,20 @@ static void snapshot_service_counts(const struct snapshot *snap,
 				    void *arg)
 {
 	const struct answer_settings *set = &snap->settings;
-	if (!set->svc_answers)
+	if (!set->svc_counts)
 		return;
-	size_t nreg = snap->regions.n;
 	for (size_t zi = 0; zi < snap->db->count; zi++) {
 		const struct zone *z = snap->db->zones[zi];
 		for (size_t k = 0; z->services && k < z->services->n; k++) {
 			const struct service *svc = &z->services->svcs[k];
 			uint64_t fo = 0;
 			for (size_t w = 0; w < set->nworkers_max; w++)
-				fo += CTR_GET(set->svc_fail_open[w * set->nservices + svc->index]);
+				fo += CTR_GET(svc_counters(set, w, svc->index)[svc->nregions]);
 			for (unsigned r = 0; r < svc->nregions; r++) {
 				size_t reg = svc->regions[r].region;
 				uint64_t n = 0;
 				for (size_t w = 0; w < set->nworkers_max; w++)
-					n += CTR_GET(set->svc_answers[(w * set->nservices +
-								       svc->index) * nreg + reg]);
+					n += CTR_GET(svc_counters(set, w, svc->index)[r]);
 				fn(arg, z->origin_str, svc->name_str, snap->regions.regions[reg].name,
 				   n, 0);
 			}

@@ -233,14 +233,15 @@ char *wire_name_to_str(const uint8_t *name, char *buf, size_t cap)
 	return buf;
 }
 
-/* Skip one resource record (not OPT) in a section; bounds-checked. */
+/* Skip one resource record of the answer or authority section;
+ * bounds-checked. A TSIG there is out of place (RFC 8945 5.2): FORMERR. */
 static int skip_rr(const uint8_t *pkt, size_t len, size_t *pos)
 {
 	uint8_t name[WIRE_NAME_MAX];
 	size_t nlen;
 	if (read_name(pkt, len, pos, name, &nlen, DNS_HEADER_LEN) < 0)
 		return GD_EFORMAT;
-	if (*pos + 10 > len)
+	if (*pos + 10 > len || rd16(pkt + *pos) == TYPE_TSIG)
 		return GD_EFORMAT;
 	size_t rdlen = rd16(pkt + *pos + 8);
 	if (*pos + 10 + rdlen > len)
@@ -342,6 +343,41 @@ static int parse_opt(const uint8_t *pkt, size_t len, size_t pos, struct query *q
 	return GD_OK;
 }
 
+/* A TSIG record (RFC 8945 4.2): p is on its TYPE field, the owner (the key
+ * name) already read. Every field must be there and the RDATA end exactly
+ * after Other Data; the algorithm name must not be compressed. */
+static int parse_tsig(const uint8_t *pkt, size_t p, const uint8_t *owner, size_t owner_len,
+                      struct tsig *t)
+{
+	uint16_t class = rd16(pkt + p + 2);
+	uint32_t ttl = rd32(pkt + p + 4);
+	size_t rdlen = rd16(pkt + p + 8);
+	const uint8_t *rd = pkt + p + 10;
+	if (class != CLASS_ANY || ttl != 0)
+		return GD_EFORMAT;
+	size_t alen = wire_name_len(rd, rdlen); /* a pointer's first octet is > 63: 0 */
+	if (alen == 0 || rdlen - alen < 16)
+		return GD_EFORMAT;
+	const uint8_t *f = rd + alen;
+	size_t mac = rd16(f + 8);
+	if (rdlen - alen - 16 < mac)
+		return GD_EFORMAT;
+	size_t other = rd16(f + 14 + mac);
+	if (rdlen != alen + 16 + mac + other)
+		return GD_EFORMAT;
+	memcpy(t->key, owner, owner_len);
+	t->key_len = (uint8_t)owner_len;
+	memcpy(t->alg, rd, alen);
+	t->alg_len = (uint8_t)alen;
+	t->time_signed = (uint64_t)rd16(f) << 32 | rd32(f + 2);
+	t->fudge = rd16(f + 6);
+	t->mac_size = (uint16_t)mac;
+	t->original_id = rd16(f + 10 + mac);
+	t->error = rd16(f + 12 + mac);
+	t->other_len = (uint16_t)other;
+	return GD_OK;
+}
+
 int wire_parse_query(const uint8_t *pkt, size_t len, struct query *q)
 {
 	return wire_parse_query_opts(pkt, len, q, 0);
@@ -364,6 +400,7 @@ int wire_parse_query_opts(const uint8_t *pkt, size_t len, struct query *q, unsig
 	q->ecs_malformed = false;
 	q->cookie_present = false;
 	q->cookie_malformed = false;
+	q->tsig = false;
 	q->qdcount = rd16(pkt + 4);
 	if (q->opcode != 0)
 		return GD_OK; /* answered NOTIMP, header only */
@@ -405,14 +442,15 @@ int wire_parse_query_opts(const uint8_t *pkt, size_t len, struct query *q, unsig
 	for (unsigned i = 0; i < (unsigned)ancount + nscount; i++)
 		if (skip_rr(pkt, len, &pos) < 0)
 			return GD_EFORMAT;
-	bool opt_seen = false;
+	bool opt_seen = false, tsig_misplaced = false;
 	for (unsigned i = 0; i < arcount; i++) {
 		size_t p = pos, ol;
+		uint8_t owner[WIRE_NAME_MAX];
 		if (p < len && pkt[p] == 0) {
 			ol = 1; /* the root, as an OPT's owner is */
+			owner[0] = 0;
 			p++;
 		} else {
-			uint8_t owner[WIRE_NAME_MAX];
 			if (read_name(pkt, len, &p, owner, &ol, DNS_HEADER_LEN) < 0)
 				return GD_EFORMAT;
 		}
@@ -423,6 +461,19 @@ int wire_parse_query_opts(const uint8_t *pkt, size_t len, struct query *q, unsig
 		if (p + 10 + rdlen > len)
 			return GD_EFORMAT;
 		pos = p + 10 + rdlen;
+		if (rd16(pkt + p) == TYPE_TSIG) {
+			/* RFC 8945 5.2: only as the last record, so only one.
+			 * One out of place is FORMERR after the loop, so that an
+			 * OPT after it still gives the FORMERR its OPT. */
+			if (i + 1 != arcount) {
+				tsig_misplaced = true;
+				continue;
+			}
+			if (parse_tsig(pkt, p, owner, ol, &q->tsig_rr) < 0)
+				return GD_EFORMAT;
+			q->tsig = true;
+			continue;
+		}
 		if (rd16(pkt + p) != TYPE_OPT)
 			continue;
 		if (opt_seen || ol != 1)
@@ -432,8 +483,8 @@ int wire_parse_query_opts(const uint8_t *pkt, size_t len, struct query *q, unsig
 		if (parse_opt(pkt, len, p, q, opts) < 0)
 			return GD_EFORMAT;
 	}
-	if (pos != len)
-		return GD_EFORMAT; /* trailing garbage */
+	if (pos != len || tsig_misplaced)
+		return GD_EFORMAT; /* trailing garbage, a TSIG not last */
 	return GD_OK;
 }
 

@@ -7,7 +7,9 @@
  * the last), the rdata of the types whose names the server compresses
  * (NS, CNAME, PTR, MX, SOA) exact, A and AAAA of 4 and 16 octets, class IN
  * but for OPT, at most one OPT (in the additional section, owner root, its
- * options exactly filling it, payload our udp_payload), and end exactly at
+ * options exactly filling it, payload our udp_payload), at most one TSIG
+ * (the last record, class ANY, TTL 0, an uncompressed algorithm name, MAC
+ * size 0, error BADKEY, no other data; rcode NOTAUTH), and end exactly at
  * its length. The length must respect the limit: the buffer; over UDP 512
  * without OPT, else the smaller of our udp_payload and the client's size,
  * never more than 4096.
@@ -70,6 +72,7 @@ struct walk {
 	uint16_t id, flags;
 	uint16_t counts[4];
 	bool opt;             /* an OPT record in the additional section */
+	bool tsig;            /* a TSIG record, the last one */
 	uint16_t opt_class;   /* its CLASS: the payload size */
 	bool strict;          /* response: compressed rdata must be exact */
 };
@@ -84,6 +87,7 @@ __attribute__((unused)) static bool walk_msg(const uint8_t *m, size_t n, struct 
 	for (int i = 0; i < 4; i++)
 		w->counts[i] = rd16(m + 4 + 2 * i);
 	w->opt = false;
+	w->tsig = false;
 	size_t pos = DNS_HEADER_LEN;
 	for (unsigned i = 0; i < w->counts[0]; i++) {
 		if (!walk_name(m, n, &pos) || pos + 4 > n)
@@ -96,6 +100,7 @@ __attribute__((unused)) static bool walk_msg(const uint8_t *m, size_t n, struct 
 			if (!walk_name(m, n, &pos) || pos + 10 > n)
 				return false;
 			uint16_t type = rd16(m + pos), cls = rd16(m + pos + 2);
+			uint32_t ttl = rd32(m + pos + 4);
 			size_t rdlen = rd16(m + pos + 8);
 			pos += 10;
 			if (pos + rdlen > n)
@@ -120,6 +125,22 @@ __attribute__((unused)) static bool walk_msg(const uint8_t *m, size_t n, struct 
 			}
 			if (!w->strict)
 				continue;
+			if (type == TYPE_TSIG) {
+				if (sec != 3 || i + 1 != w->counts[3] || cls != CLASS_ANY ||
+				    ttl != 0)
+					return false;
+				size_t a = rd;
+				while (a < rdend && m[a] != 0 && m[a] <= 63)
+					a += (size_t)m[a] + 1;
+				if (a >= rdend || m[a] != 0 || rdend - a - 1 != 16)
+					return false;
+				a++;
+				if (rd16(m + a + 8) != 0 || rd16(m + a + 12) != 17 ||
+				    rd16(m + a + 14) != 0)
+					return false;
+				w->tsig = true;
+				continue;
+			}
 			if (cls != CLASS_IN)
 				return false;
 			/* the types whose rdata names the server compresses */
@@ -160,6 +181,10 @@ __attribute__((unused)) static void fuzz_check_response(const uint8_t *pkt, size
 		fuzz_check(len >= 2, "a response to a query of %zu octets", len);
 		fuzz_check(rw.id == id, "response id %u, query id %u", rw.id, id);
 		fuzz_check(rw.counts[0] <= 1, "%u questions", rw.counts[0]);
+		if (rw.tsig)
+			fuzz_check((rw.flags & 0xF) == RCODE_NOTAUTH && rw.counts[1] == 0,
+			           "TSIG in a response of rcode %u with %u answers", rw.flags & 0xF,
+			           rw.counts[1]);
 		if (rw.opt)
 			fuzz_check(rw.opt_class == set->udp_payload,
 				   "OPT payload %u, configured %u", rw.opt_class,

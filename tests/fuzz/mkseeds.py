@@ -75,6 +75,14 @@ def ecs(family, source, scope, addr):
     return option(8, struct.pack("!HBB", family, source, scope) + addr)
 
 
+def tsig(key="k1.example", alg="hmac-sha256", cls=255, ttl=0, mac=bytes(32), orig_id=0,
+         error=0, other=b"", rdlen_delta=0):
+    """A TSIG record (RFC 8945 4.2): time signed 0x5F5E1000, fudge 300."""
+    rd = wname(alg) + struct.pack("!HIHH", 0, 0x5F5E1000, 300, len(mac)) + mac + \
+        struct.pack("!HHH", orig_id, error, len(other)) + other
+    return wname(key) + struct.pack("!HHIH", 250, cls, ttl, len(rd) + rdlen_delta) + rd
+
+
 def query(name, qtype="A", id=0, flags=0, edns=None, qclass=1, qd=None, an=0, ns=0,
           ar=None, extra=b""):
     qt = TYPES[qtype] if isinstance(qtype, str) else qtype
@@ -266,6 +274,25 @@ def packets():
     out(t, "empty", b"")
     out(t, "tcp-big-any", query("huge.edge.test", "ANY", id=ident(tcp=1), edns=opt(65535)))
     out(t, "tcp-deleg", query("x.deleg.edge.test", "AAAA", id=ident(tcp=1)))
+    # TSIG (answered NOTAUTH/BADKEY; misplaced or malformed: FORMERR)
+    out(t, "tsig", query("static.example.com", "A", id=ident(), ar=1, extra=tsig()))
+    out(t, "tsig-opt-cookie", query("www.example.com", "A", id=ident(client=1, settings=2), ar=2,
+                                    edns=opt(1232, options=option(3, b"") + option(10, cookie_c)),
+                                    extra=tsig(mac=b"", other=bytes(6))))
+    out(t, "tsig-tcp-axfr", query("example.com", "AXFR", id=ident(tcp=1), ar=1, extra=tsig()))
+    out(t, "tsig-before-opt", query("example.com", "A", id=ident(), ar=2,
+                                    edns=tsig() + opt(1232)))
+    out(t, "tsig-two", query("example.com", "A", id=ident(), ar=2, extra=tsig() + tsig()))
+    out(t, "tsig-in-answer", query("example.com", "A", id=ident(), an=1, extra=tsig()))
+    out(t, "tsig-class-in", query("example.com", "A", id=ident(), ar=1, extra=tsig(cls=1)))
+    out(t, "tsig-rdlen-short", query("example.com", "A", id=ident(), ar=1,
+                                     extra=tsig(rdlen_delta=-1) + b"\0"))
+    rd = b"\xc0\x0c" + struct.pack("!HIHHHHH", 0, 0x5F5E1000, 300, 0, 0, 0, 0)
+    out(t, "tsig-alg-ptr", query("example.com", "A", id=ident(), ar=1,
+                                 extra=wname("k1.example") + struct.pack("!HHIH", 250, 255, 0, len(rd)) + rd))
+    long_key = ".".join(["k" * 63] * 3) + "." + "k" * 6
+    out(t, "tsig-long-names", query("huge.edge.test", "TXT", id=ident(), ar=1,
+                                    extra=tsig(key=long_key, alg=long_key)))
 
 
 # ---- zone files ----

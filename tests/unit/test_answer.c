@@ -3,13 +3,18 @@
  * response packet out, checked with ldns: rcode, flags, every section.
  */
 #include "answer.h"
+#include "config.h"
 #include "diag.h"
+#include "health.h"
+#include "snapshot.h"
 #include "gd.h"
 #include "unit.h"
 #include "wire.h"
 #include "zone.h"
 
+#include <arpa/inet.h>
 #include <ldns/ldns.h>
+#include <netinet/in.h>
 #include <ctype.h>
 #include <string.h>
 #include <stdio.h>
@@ -539,6 +544,354 @@ START_TEST(test_header_rules)
 }
 END_TEST
 
+/* ---- per-service counters (issue 14, defect 12) ---- */
+
+/* A query for name/A from 1.2.3.4 through a snapshot's settings; the
+ * response's rcode. */
+static int ask_snap(const struct snapshot *snap, struct answer_worker *aw, const char *name,
+                    const struct health_snapshot *hs)
+{
+	ldns_pkt *q = NULL;
+	ck_assert_int_eq(ldns_pkt_query_new_frm_str(&q, name, LDNS_RR_TYPE_A, LDNS_RR_CLASS_IN, 0),
+	                 LDNS_STATUS_OK);
+	uint8_t *wire;
+	size_t len;
+	ck_assert_int_eq(ldns_pkt2wire(&wire, q, &len), LDNS_STATUS_OK);
+	ldns_pkt_free(q);
+	static uint8_t out[ANSWER_BUF_SIZE];
+	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(0x01020304)};
+	struct answer_request req = {
+	    .pkt = wire, .len = len, .client = (const struct sockaddr *)&sin, .health = hs};
+	size_t n = answer_query(snap->db, &snap->settings, &req, out, sizeof(out), aw);
+	free(wire);
+	ck_assert_uint_ge(n, DNS_HEADER_LEN);
+	ck_assert_uint_eq(rd16(out + 6), 1); /* one A record */
+	return out[3] & 0xF;
+}
+
+static const struct service *find_service(const struct snapshot *snap, const char *name)
+{
+	const struct service_set *set = snap->db->zones[0]->services;
+	for (size_t k = 0; k < set->n; k++)
+		if (strcmp(set->svcs[k].name_str, name) == 0)
+			return &set->svcs[k];
+	ck_abort_msg("no service %s", name);
+	return NULL;
+}
+
+START_TEST(test_service_counters_sized_by_service_regions)
+{
+	/* five regions; services with 2, 3 and 1 of them. No GeoIP database:
+	 * every client is unknown and gets the service's fallback region */
+	unit_write_file("svccount.zone", "$ORIGIN svc.test.\n$TTL 3600\n"
+	                                 "@ IN SOA ns1 hostmaster 1 7200 900 1209600 300\n"
+	                                 "@ IN NS ns1\nns1 IN A 192.0.2.1\n");
+	const char *svc_path = unit_write_file(
+	    "svccount.json",
+	    "{ \"a\": { \"fallback\": \"r3\", \"regions\": {\n"
+	    "    \"r1\": { \"A\": [\"10.0.1.1\"] }, \"r3\": { \"A\": [\"10.0.3.1\"] } } },\n"
+	    "  \"b\": { \"fallback\": \"r2\", \"regions\": { \"r0\": { \"A\": [\"10.1.0.1\"] },\n"
+	    "    \"r2\": { \"A\": [\"10.1.2.1\"] }, \"r4\": { \"A\": [\"10.1.4.1\"] } } },\n"
+	    "  \"c\": { \"regions\": { \"r4\": { \"A\": [\"10.2.4.1\"] } } } }\n");
+	char conf[1024];
+	snprintf(conf, sizeof(conf),
+	         "{ \"server\": { \"listen\": [\"127.0.0.1:5353\"], \"workers\": 2 },\n"
+	         "  \"regions\": { \"r0\": { \"location\": [0, 0] }, \"r1\": { \"location\": [10, "
+	         "10] },\n"
+	         "    \"r2\": { \"location\": [20, 20] }, \"r3\": { \"location\": [30, 30] },\n"
+	         "    \"r4\": { \"location\": [40, 40] } },\n"
+	         "  \"zones\": [ { \"origin\": \"svc.test\", \"file\": "
+	         "\"tests/tmp/unit/svccount.zone\",\n"
+	         "    \"services\": \"%s\" } ] }\n",
+	         svc_path);
+	struct diag d = {0};
+	struct config *cfg = config_load(unit_write_file("svccount.conf", conf), &d);
+	ck_assert_ptr_nonnull(cfg);
+	struct snapshot *snap = snapshot_build(cfg, 7, &d);
+	ck_assert_ptr_nonnull(snap);
+	ck_assert_uint_eq(d.errors, 0);
+	const struct answer_settings *set = &snap->settings;
+	ck_assert_uint_eq(set->nservices, 3);
+	/* 2 workers x (1 + 1 listen address) answering threads */
+	ck_assert_uint_eq(set->nworkers_max, 4);
+	/* a row per worker: (2 + 1) + (3 + 1) + (1 + 1) = 9 counters, not
+	 * 3 services x (5 regions + 1) = 18 */
+	ck_assert_uint_eq(set->svc_row[set->nservices], 9);
+	const struct service *a = find_service(snap, "a.svc.test."),
+	                     *b = find_service(snap, "b.svc.test."),
+	                     *c = find_service(snap, "c.svc.test.");
+	ck_assert_uint_eq(set->svc_row[a->index + 1] - set->svc_row[a->index], 3);
+	ck_assert_uint_eq(set->svc_row[b->index + 1] - set->svc_row[b->index], 4);
+	ck_assert_uint_eq(set->svc_row[c->index + 1] - set->svc_row[c->index], 2);
+
+	struct answer_worker aw;
+	answer_worker_init(&aw);
+	aw.id = 2;
+	ck_assert_int_eq(ask_snap(snap, &aw, "a.svc.test.", NULL), 0);
+	ck_assert_int_eq(ask_snap(snap, &aw, "b.svc.test.", NULL), 0);
+	/* the second from the answer cache: counted in the same place */
+	ck_assert_int_eq(ask_snap(snap, &aw, "b.svc.test.", NULL), 0);
+	ck_assert_uint_eq(aw.counters.answer_cache_hit, 1);
+	/* every region down: c fails open to its only region */
+	struct health_region down[5] = {{0}};
+	struct health_snapshot hs = {.generation = 1, .n = 5, .regions = down};
+	ck_assert_int_eq(ask_snap(snap, &aw, "c.svc.test.", &hs), 0);
+	ck_assert_uint_eq(aw.counters.fail_open, 1);
+
+	/* a's region r3 is its second (index 1), b's r2 its second, c's r4 its
+	 * first; c's fail-open count after its one region */
+	uint64_t expect[9] = {0};
+	expect[set->svc_row[a->index] + 1] = 1;
+	expect[set->svc_row[b->index] + 1] = 2;
+	expect[set->svc_row[c->index] + 0] = 1;
+	expect[set->svc_row[c->index] + 1] = 1;
+	for (size_t w = 0; w < set->nworkers_max; w++)
+		for (size_t k = 0; k < 9; k++)
+			ck_assert_msg(set->svc_counts[w * 9 + k] == (w == 2 ? expect[k] : 0),
+			              "worker %zu counter %zu", w, k);
+	ck_assert_uint_eq(svc_counters(set, 2, b->index)[1], 2);
+	ck_assert_uint_eq(svc_counters(set, 2, c->index)[c->nregions], 1);
+	answer_worker_free(&aw);
+	snapshot_free(snap);
+	config_free(cfg);
+	diag_free(&d);
+}
+END_TEST
+
+#define ALPHA86                                                                                    \
+	"abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefgh"
+
+/* ---- TSIG: NOTAUTH with BADKEY, never an answer (issue 14, defect 14) ---- */
+
+/* The wire form of a presentation name at b; its length. */
+static size_t name_at(uint8_t *b, const char *name)
+{
+	ldns_rdf *d = ldns_dname_new_frm_str(name);
+	ck_assert_ptr_nonnull(d);
+	size_t n = ldns_rdf_size(d);
+	memcpy(b, ldns_rdf_data(d), n);
+	ldns_rdf_deep_free(d);
+	return n;
+}
+
+/* A query for name/qtype IN, id 0x4242, RD; OPT (udp 1232, NSID asked)
+ * when edns; version as given; then a TSIG of key k, algorithm alg, time
+ * 0x5F5E1000, fudge 300, a 32-octet MAC, original ID 0x4242. */
+static size_t tsig_query(uint8_t *b, const char *name, uint16_t qtype, uint16_t qclass, bool edns,
+                         uint8_t version, const char *key, const char *alg)
+{
+	size_t n = 0;
+	memcpy(b, "\x42\x42\x01\x00\x00\x01\x00\x00\x00\x00\x00", 11);
+	b[11] = edns ? 2 : 1;
+	n = 12;
+	n += name_at(b + n, name);
+	wr16(b + n, qtype);
+	wr16(b + n + 2, qclass);
+	n += 4;
+	if (edns) {
+		static const uint8_t opt[] = {0, 0, 41, 0x04, 0xd0, 0, 0, 0, 0, 0, 4, 0, 3, 0, 0};
+		memcpy(b + n, opt, sizeof(opt));
+		b[n + 6] = version;
+		n += sizeof(opt);
+	}
+	n += name_at(b + n, key);
+	memcpy(b + n, "\x00\xfa\x00\xff\x00\x00\x00\x00", 8);
+	n += 8;
+	size_t rdlen_at = n;
+	n += 2;
+	n += name_at(b + n, alg);
+	memcpy(b + n, "\x00\x00\x5f\x5e\x10\x00\x01\x2c\x00\x20", 10);
+	n += 10;
+	memset(b + n, 0xAB, 32);
+	n += 32;
+	memcpy(b + n, "\x42\x42\x00\x00\x00\x00", 6);
+	n += 6;
+	wr16(b + rdlen_at, (uint16_t)(n - rdlen_at - 2));
+	return n;
+}
+
+/* The response to a packet: its length, the octets in out. */
+static size_t answer_raw(const struct answer_settings *set, const uint8_t *pkt, size_t len,
+                         bool tcp, const struct sockaddr *client, uint8_t *out)
+{
+	struct answer_request req = {.pkt = pkt, .len = len, .tcp = tcp, .client = client};
+	return answer_query(db, set, &req, out, ANSWER_BUF_SIZE, &worker);
+}
+
+/* The TSIG a BADKEY response ends with for key k1.example. and hmac-sha256. */
+static const uint8_t badkey_tsig[] = {
+    2,    'k',  '1',  7,    'e',  'x',  'a',  'm',  'p',  'l',
+    'e',  0,    0x00, 0xfa, 0x00, 0xff, 0,    0,    0,    0, /* TSIG, class ANY, TTL 0 */
+    0x00, 29,                                                /* RDLENGTH: 13 + 16 */
+    11,   'h',  'm',  'a',  'c',  '-',  's',  'h',  'a',  '2',
+    '5',  '6',  0,    0x00, 0x00, 0x5f, 0x5e, 0x10, 0x00, /* time signed, echoed */
+    0x01, 0x2c,                                           /* fudge 300 */
+    0x00, 0x00,                                           /* MAC size 0 */
+    0x42, 0x42,                                           /* original ID */
+    0x00, 0x11,                                           /* error BADKEY (17) */
+    0x00, 0x00};                                          /* other len */
+
+START_TEST(test_tsig_badkey_exact)
+{
+	uint8_t q[512], out[ANSWER_BUF_SIZE];
+	size_t qlen = tsig_query(q, "static.example.com.", TYPE_A, CLASS_IN, false, 0,
+	                         "k1.example.", "hmac-sha256.");
+	size_t n = answer_raw(&settings, q, qlen, false, NULL, out);
+	static const uint8_t head[] = {
+	    0x42, 0x42, 0x81, 0x09,                   /* QR RD, rcode NOTAUTH (9): no AA */
+	    0,    1,    0,    0,    0,   0,   0,   1, /* the question, no answer, the TSIG */
+	    6,    's',  't',  'a',  't', 'i', 'c', 7, 'e', 'x', 'a', 'm',
+	    'p',  'l',  'e',  3,    'c', 'o', 'm', 0, 0,   1,   0,   1};
+	ck_assert_uint_eq(n, sizeof(head) + sizeof(badkey_tsig));
+	ck_assert_mem_eq(out, head, sizeof(head));
+	ck_assert_mem_eq(out + sizeof(head), badkey_tsig, sizeof(badkey_tsig));
+	ck_assert_uint_eq(worker.counters.rcode[RCODE_NOTAUTH], 1);
+
+	/* the same over TCP */
+	memset(out, 0, sizeof(head) + sizeof(badkey_tsig));
+	n = answer_raw(&settings, q, qlen, true, NULL, out);
+	ck_assert_uint_eq(n, sizeof(head) + sizeof(badkey_tsig));
+	ck_assert_mem_eq(out, head, sizeof(head));
+	ck_assert_mem_eq(out + sizeof(head), badkey_tsig, sizeof(badkey_tsig));
+}
+END_TEST
+
+START_TEST(test_tsig_badkey_after_opt)
+{
+	/* EDNS with NSID asked: OPT as in any response, then the TSIG last */
+	uint8_t q[512], out[ANSWER_BUF_SIZE];
+	size_t qlen = tsig_query(q, "static.example.com.", TYPE_A, CLASS_IN, true, 0, "k1.example.",
+	                         "hmac-sha256.");
+	size_t n = answer_raw(&settings, q, qlen, false, NULL, out);
+	static const uint8_t opt[] = {0, 0, 41, 0x04, 0xd0, 0,   0,   0,   0,  0,
+	                              8, 0, 3,  0,    4,    'u', 'n', 'i', 't'};
+	size_t qend = 12 + 20 + 4;
+	ck_assert_uint_eq(n, qend + sizeof(opt) + sizeof(badkey_tsig));
+	ck_assert_uint_eq(rd16(out + 2), 0x8109);
+	ck_assert_uint_eq(rd16(out + 6), 0);
+	ck_assert_uint_eq(rd16(out + 8), 0);
+	ck_assert_uint_eq(rd16(out + 10), 2);
+	ck_assert_mem_eq(out + qend, opt, sizeof(opt));
+	ck_assert_mem_eq(out + qend + sizeof(opt), badkey_tsig, sizeof(badkey_tsig));
+
+	/* EDNS version 1: the TSIG is checked first, NOTAUTH, not BADVERS
+	 * (the OPT's extended rcode 0, version 0) */
+	qlen = tsig_query(q, "static.example.com.", TYPE_A, CLASS_IN, true, 1, "k1.example.",
+	                  "hmac-sha256.");
+	n = answer_raw(&settings, q, qlen, false, NULL, out);
+	ck_assert_uint_eq(n, qend + sizeof(opt) + sizeof(badkey_tsig));
+	ck_assert_uint_eq(rd16(out + 2), 0x8109);
+	ck_assert_mem_eq(out + qend, opt, sizeof(opt));
+	ck_assert_mem_eq(out + qend + sizeof(opt), badkey_tsig, sizeof(badkey_tsig));
+}
+END_TEST
+
+START_TEST(test_tsig_checked_first)
+{
+	/* AXFR, IXFR (REFUSED unsigned), class CH (REFUSED), qtype TSIG
+	 * (NOTIMP), a name outside our zones (REFUSED): all NOTAUTH/BADKEY */
+	static const struct {
+		const char *name;
+		uint16_t qtype, qclass;
+	} cases[] = {{"example.com.", TYPE_AXFR, CLASS_IN},
+	             {"example.com.", TYPE_IXFR, CLASS_IN},
+	             {"example.com.", TYPE_SOA, CLASS_CH},
+	             {"example.com.", TYPE_TSIG, CLASS_IN},
+	             {"example.org.", TYPE_A, CLASS_IN}};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		uint8_t q[512], out[ANSWER_BUF_SIZE];
+		size_t qlen = tsig_query(q, cases[i].name, cases[i].qtype, cases[i].qclass, false,
+		                         0, "k1.example.", "hmac-sha256.");
+		size_t n = answer_raw(&settings, q, qlen, true, NULL, out);
+		size_t qend = 12 + strlen(cases[i].name) + 1 + 4;
+		ck_assert_uint_eq(n, qend + sizeof(badkey_tsig));
+		ck_assert_msg(rd16(out + 2) == 0x8109, "case %zu: flags %04x", i, rd16(out + 2));
+		ck_assert_uint_eq(rd16(out + 6), 0);
+		ck_assert_uint_eq(rd16(out + 10), 1);
+		ck_assert_mem_eq(out + qend, badkey_tsig, sizeof(badkey_tsig));
+	}
+}
+END_TEST
+
+START_TEST(test_tsig_answer_cache)
+{
+	uint8_t q[512], out[ANSWER_BUF_SIZE];
+	size_t qlen = tsig_query(q, "static.example.com.", TYPE_A, CLASS_IN, false, 0,
+	                         "k1.example.", "hmac-sha256.");
+	/* the TSIG query first: nothing kept, so the next plain one is
+	 * answered afresh */
+	size_t n = answer_raw(&settings, q, qlen, false, NULL, out);
+	ck_assert_uint_eq(rd16(out + 2) & 0xF, RCODE_NOTAUTH);
+	ldns_pkt *r = ask("static.example.com.", LDNS_RR_TYPE_A, NOEDNS, NULL);
+	ck_assert_uint_eq(ldns_pkt_ancount(r), 1);
+	ldns_pkt_free(r);
+	ck_assert_uint_eq(worker.counters.answer_cache_hit, 0);
+	r = ask("static.example.com.", LDNS_RR_TYPE_A, NOEDNS, NULL);
+	ldns_pkt_free(r);
+	ck_assert_uint_eq(worker.counters.answer_cache_hit, 1);
+	/* now cached: the TSIG query is still not answered from it */
+	n = answer_raw(&settings, q, qlen, false, NULL, out);
+	ck_assert_uint_eq(worker.counters.answer_cache_hit, 1);
+	ck_assert_uint_eq(n, 12 + 20 + 4 + sizeof(badkey_tsig));
+	ck_assert_uint_eq(rd16(out + 2), 0x8109);
+	ck_assert_uint_eq(rd16(out + 6), 0);
+	ck_assert_mem_eq(out + 12 + 20 + 4, badkey_tsig, sizeof(badkey_tsig));
+}
+END_TEST
+
+START_TEST(test_tsig_does_not_fit_udp)
+{
+	/* 512 octets without EDNS: a question, key and algorithm names of
+	 * 100 + 200 + 200 octets do not fit with the TSIG: TC, no TSIG */
+	char name[128], key[256], alg[256];
+	snprintf(name, sizeof(name), "%.63s.%.22s.example.com.", ALPHA86, ALPHA86);
+	snprintf(key, sizeof(key), "%.63s.%.63s.%.63s.%.6s.", ALPHA86, ALPHA86, ALPHA86, ALPHA86);
+	snprintf(alg, sizeof(alg), "%.63s.%.63s.%.63s.%.6s.", ALPHA86, ALPHA86, ALPHA86, ALPHA86);
+	uint8_t q[1024], out[ANSWER_BUF_SIZE];
+	size_t qlen = tsig_query(q, name, TYPE_A, CLASS_IN, false, 0, key, alg);
+	size_t n = answer_raw(&settings, q, qlen, false, NULL, out);
+	ck_assert_uint_eq(n, 12 + 100 + 4);
+	ck_assert_uint_eq(rd16(out + 2), 0x8309); /* QR TC RD, NOTAUTH */
+	ck_assert_uint_eq(rd16(out + 10), 0);
+	/* over TCP it fits */
+	n = answer_raw(&settings, q, qlen, true, NULL, out);
+	ck_assert_uint_eq(n, 12 + 100 + 4 + 200 + 10 + 200 + 16);
+	ck_assert_uint_eq(rd16(out + 2), 0x8109);
+	ck_assert_uint_eq(rd16(out + 10), 1);
+	ck_assert_uint_eq(rd16(out + n - 4), TSIG_ERROR_BADKEY);
+}
+END_TEST
+
+START_TEST(test_tsig_rrl_slip_keeps_tsig)
+{
+	/* rate 1: of five BADKEY responses to one client at least one is
+	 * limited and, slip 1, sent truncated: still NOTAUTH, with the TSIG */
+	struct answer_settings set = settings;
+	set.rrl = (struct rrl_config){.rate = 1,
+	                              .window = 1,
+	                              .slip = 1,
+	                              .ipv4_prefix = 24,
+	                              .ipv6_prefix = 56,
+	                              .table_size = 64};
+	rrl_table_init(&worker.rrl, 64);
+	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(0xC0000201)};
+	uint8_t q[512], out[ANSWER_BUF_SIZE];
+	size_t qlen = tsig_query(q, "static.example.com.", TYPE_A, CLASS_IN, false, 0,
+	                         "k1.example.", "hmac-sha256.");
+	unsigned slipped = 0;
+	for (int i = 0; i < 5; i++) {
+		size_t n = answer_raw(&set, q, qlen, false, (const struct sockaddr *)&sin, out);
+		ck_assert_uint_eq(n, 12 + 20 + 4 + sizeof(badkey_tsig));
+		ck_assert_uint_eq(rd16(out + 2) & ~(unsigned)DNS_FLAG_TC, 0x8109);
+		ck_assert_uint_eq(rd16(out + 10), 1);
+		ck_assert_mem_eq(out + 12 + 20 + 4, badkey_tsig, sizeof(badkey_tsig));
+		slipped += (rd16(out + 2) & DNS_FLAG_TC) != 0;
+	}
+	ck_assert_uint_ge(slipped, 1);
+	ck_assert_uint_eq(worker.rrl.slipped, slipped);
+}
+END_TEST
+
 Suite *answer_suite(void)
 {
 	Suite *s = suite_create("answer");
@@ -562,6 +915,18 @@ Suite *answer_suite(void)
 	tcase_add_test(tc, test_negative_soa_template);
 	tcase_add_test(tc, test_edns_badvers_and_nsid);
 	tcase_add_test(tc, test_header_rules);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("tsig");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_tsig_badkey_exact);
+	tcase_add_test(tc, test_tsig_badkey_after_opt);
+	tcase_add_test(tc, test_tsig_checked_first);
+	tcase_add_test(tc, test_tsig_answer_cache);
+	tcase_add_test(tc, test_tsig_does_not_fit_udp);
+	tcase_add_test(tc, test_tsig_rrl_slip_keeps_tsig);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("service_counters");
+	tcase_add_test(tc, test_service_counters_sized_by_service_regions);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1227,6 +1227,279 @@ START_TEST(test_put_name_beyond_pointer_range)
 }
 END_TEST
 
+/* ---- wire_parse_query: TSIG (RFC 8945 4.2, 5.2) ---- */
+
+struct tsig_spec {
+	const char *key, *alg;
+	uint16_t cls;
+	uint32_t ttl;
+	uint64_t time;
+	uint16_t fudge, mac_len, orig_id, error, other_len;
+	int rdlen_delta; /* added to the true RDLENGTH */
+};
+
+static const struct tsig_spec tsig_default = {.key = "k1.example",
+                                              .alg = "hmac-sha256",
+                                              .cls = CLASS_ANY,
+                                              .ttl = 0,
+                                              .time = 0x123456789ABCull,
+                                              .fudge = 300,
+                                              .mac_len = 32,
+                                              .orig_id = 0x1234};
+
+/* A TSIG record as dig sends it: MAC octets 0xAB, other data 0xCD. */
+static void put_tsig_rr(struct pkt *p, const struct tsig_spec *t)
+{
+	put_dname(p, t->key);
+	put16(p, TYPE_TSIG);
+	put16(p, t->cls);
+	put16(p, (uint16_t)(t->ttl >> 16));
+	put16(p, (uint16_t)t->ttl);
+	size_t at = p->len;
+	put16(p, 0);
+	put_dname(p, t->alg);
+	put16(p, (uint16_t)(t->time >> 32));
+	put16(p, (uint16_t)(t->time >> 16));
+	put16(p, (uint16_t)t->time);
+	put16(p, t->fudge);
+	put16(p, t->mac_len);
+	for (unsigned i = 0; i < t->mac_len; i++)
+		put8(p, 0xAB);
+	put16(p, t->orig_id);
+	put16(p, t->error);
+	put16(p, t->other_len);
+	for (unsigned i = 0; i < t->other_len; i++)
+		put8(p, 0xCD);
+	wr16(p->b + at, (uint16_t)((int)(p->len - at - 2) + t->rdlen_delta));
+}
+
+/* A TSIG's owner, TYPE, CLASS ANY, TTL 0 and RDLENGTH, its RDATA to come. */
+static void tsig_head(struct pkt *p, const char *key, uint16_t rdlen)
+{
+	put_dname(p, key);
+	put16(p, TYPE_TSIG);
+	put16(p, CLASS_ANY);
+	put16(p, 0);
+	put16(p, 0);
+	put16(p, rdlen);
+}
+
+/* example.com/A with one TSIG record as described. */
+static int parse_tsig_query(const struct tsig_spec *t, struct query *q)
+{
+	struct pkt p;
+	query(&p, "example.com", TYPE_A, 1);
+	put_tsig_rr(&p, t);
+	return parse(&p, q);
+}
+
+START_TEST(test_tsig_fields)
+{
+	struct query q;
+	ck_assert_int_eq(parse_tsig_query(&tsig_default, &q), GD_OK);
+	ck_assert(q.tsig);
+	ck_assert(!q.edns);
+	const struct tsig *t = &q.tsig_rr;
+	ck_assert_uint_eq(t->key_len, 12);
+	ck_assert_mem_eq(t->key,
+	                 "\x02k1\x07"
+	                 "example\x00",
+	                 12);
+	ck_assert_uint_eq(t->alg_len, 13);
+	ck_assert_mem_eq(t->alg, "\x0bhmac-sha256\x00", 13);
+	ck_assert_uint_eq(t->time_signed, 0x123456789ABCull);
+	ck_assert_uint_eq(t->fudge, 300);
+	ck_assert_uint_eq(t->mac_size, 32);
+	ck_assert_uint_eq(t->original_id, 0x1234);
+	ck_assert_uint_eq(t->error, 0);
+	ck_assert_uint_eq(t->other_len, 0);
+
+	/* other data (as in a BADTIME), another original ID, an error value */
+	struct tsig_spec o = tsig_default;
+	o.other_len = 6;
+	o.orig_id = 0xBEEF;
+	o.error = 18;
+	o.mac_len = 0;
+	ck_assert_int_eq(parse_tsig_query(&o, &q), GD_OK);
+	ck_assert(q.tsig);
+	ck_assert_uint_eq(q.tsig_rr.other_len, 6);
+	ck_assert_uint_eq(q.tsig_rr.original_id, 0xBEEF);
+	ck_assert_uint_eq(q.tsig_rr.error, 18);
+	ck_assert_uint_eq(q.tsig_rr.mac_size, 0);
+}
+END_TEST
+
+START_TEST(test_tsig_absent)
+{
+	struct pkt p;
+	struct query q;
+	query(&p, "example.com", TYPE_A, 0);
+	ck_assert_int_eq(parse(&p, &q), GD_OK);
+	ck_assert(!q.tsig); /* set by the parser (parse() fills q with 0xEE) */
+}
+END_TEST
+
+START_TEST(test_tsig_after_opt)
+{
+	struct pkt p;
+	struct query q;
+	query(&p, "example.com", TYPE_A, 2);
+	size_t at = opt_begin(&p, 1232, 0, 0);
+	option(&p, EDNS_OPT_NSID, NULL, 0);
+	opt_end(&p, at);
+	put_tsig_rr(&p, &tsig_default);
+	ck_assert_int_eq(parse(&p, &q), GD_OK);
+	ck_assert(q.edns);
+	ck_assert(q.nsid);
+	ck_assert(q.tsig);
+	ck_assert_uint_eq(q.tsig_rr.original_id, 0x1234);
+}
+END_TEST
+
+START_TEST(test_tsig_not_last_formerr)
+{
+	/* TSIG before the OPT (NSD issue 163): FORMERR */
+	struct pkt p;
+	struct query q;
+	query(&p, "example.com", TYPE_A, 2);
+	put_tsig_rr(&p, &tsig_default);
+	size_t at = opt_begin(&p, 1232, 0, 0);
+	opt_end(&p, at);
+	ck_assert_int_eq(parse(&p, &q), GD_EFORMAT);
+	ck_assert(q.edns); /* the OPT after it was read: the FORMERR carries OPT */
+	/* two TSIGs: the first is not last */
+	query(&p, "example.com", TYPE_A, 2);
+	put_tsig_rr(&p, &tsig_default);
+	put_tsig_rr(&p, &tsig_default);
+	ck_assert_int_eq(parse(&p, &q), GD_EFORMAT);
+	/* TSIG before another record of the additional section */
+	query(&p, "example.com", TYPE_A, 2);
+	put_tsig_rr(&p, &tsig_default);
+	put_dname(&p, "a.example");
+	put16(&p, TYPE_A);
+	put16(&p, CLASS_IN);
+	put16(&p, 0);
+	put16(&p, 60);
+	put16(&p, 4);
+	putmem(&p, "\x0a\x00\x00\x01", 4);
+	ck_assert_int_eq(parse(&p, &q), GD_EFORMAT);
+}
+END_TEST
+
+START_TEST(test_tsig_in_answer_or_authority_formerr)
+{
+	struct pkt p;
+	struct query q;
+	header(&p, 0x1234, 0, 1, 1, 0, 0);
+	question(&p, "example.com", TYPE_A, CLASS_IN);
+	put_tsig_rr(&p, &tsig_default);
+	ck_assert_int_eq(parse(&p, &q), GD_EFORMAT);
+	header(&p, 0x1234, 0, 1, 0, 1, 0);
+	question(&p, "example.com", TYPE_A, CLASS_IN);
+	put_tsig_rr(&p, &tsig_default);
+	ck_assert_int_eq(parse(&p, &q), GD_EFORMAT);
+}
+END_TEST
+
+START_TEST(test_tsig_malformed_formerr)
+{
+	struct query q;
+	struct tsig_spec t = tsig_default;
+	t.cls = CLASS_IN; /* CLASS must be ANY */
+	ck_assert_int_eq(parse_tsig_query(&t, &q), GD_EFORMAT);
+	t = tsig_default;
+	t.ttl = 1; /* TTL must be 0 */
+	ck_assert_int_eq(parse_tsig_query(&t, &q), GD_EFORMAT);
+	/* RDLENGTH one more than the fields (and an octet to cover it) */
+	struct pkt p;
+	query(&p, "example.com", TYPE_A, 1);
+	t = tsig_default;
+	t.rdlen_delta = 1;
+	put_tsig_rr(&p, &t);
+	put8(&p, 0);
+	ck_assert_int_eq(parse(&p, &q), GD_EFORMAT);
+	/* RDLENGTH one less: Other Len's last octet outside the RDATA */
+	query(&p, "example.com", TYPE_A, 1);
+	t.rdlen_delta = -1;
+	put_tsig_rr(&p, &t);
+	p.len--;
+	put8(&p, 0); /* keep the packet length: only the RDATA is short */
+	ck_assert_int_eq(parse(&p, &q), GD_EFORMAT);
+	/* MAC Size past the RDATA */
+	query(&p, "example.com", TYPE_A, 1);
+	put_tsig_rr(&p, &tsig_default);
+	size_t mac_size_at = p.len - 2 - 2 - 2 - 32 - 2;
+	ck_assert_uint_eq(rd16(p.b + mac_size_at), 32);
+	wr16(p.b + mac_size_at, 40);
+	ck_assert_int_eq(parse(&p, &q), GD_EFORMAT);
+	/* RDATA shorter than the fixed fields */
+	query(&p, "example.com", TYPE_A, 1);
+	tsig_head(&p, "k1.example", 14);
+	put_dname(&p, "x"); /* 3 + 11 octets */
+	putmem(&p, "\0\0\0\0\0\0\0\0\0\0\0", 11);
+	ck_assert_int_eq(parse(&p, &q), GD_EFORMAT);
+	/* the whole record cut short */
+	query(&p, "example.com", TYPE_A, 1);
+	put_tsig_rr(&p, &tsig_default);
+	p.len -= 3;
+	ck_assert_int_eq(parse(&p, &q), GD_EFORMAT);
+}
+END_TEST
+
+START_TEST(test_tsig_algorithm_compressed_formerr)
+{
+	/* the algorithm name must not be compressed (RFC 8945 4.2): a pointer
+	 * to the question name is FORMERR; the key name (the owner) may be */
+	struct pkt p;
+	struct query q;
+	query(&p, "example.com", TYPE_A, 1);
+	tsig_head(&p, "k1.example", 2 + 16);
+	put8(&p, 0xC0);
+	put8(&p, DNS_HEADER_LEN);
+	putmem(&p, "\0\0\0\0\0\0\x01\x2c\0\0\x12\x34\0\0\0\0", 16);
+	ck_assert_int_eq(parse(&p, &q), GD_EFORMAT);
+
+	query(&p, "example.com", TYPE_A, 1);
+	put8(&p, 0xC0);
+	put8(&p, DNS_HEADER_LEN); /* the key name: the question's, compressed */
+	put16(&p, TYPE_TSIG);
+	put16(&p, CLASS_ANY);
+	put16(&p, 0);
+	put16(&p, 0);
+	put16(&p, 5 + 16);
+	put_dname(&p, "alg");
+	putmem(&p, "\0\0\0\0\0\0\x01\x2c\0\0\x12\x34\0\0\0\0", 16);
+	ck_assert_int_eq(parse(&p, &q), GD_OK);
+	ck_assert(q.tsig);
+	ck_assert_uint_eq(q.tsig_rr.key_len, 13);
+	ck_assert_mem_eq(q.tsig_rr.key,
+	                 "\x07"
+	                 "example\x03"
+	                 "com\x00",
+	                 13);
+	ck_assert_mem_eq(q.tsig_rr.alg,
+	                 "\x03"
+	                 "alg\x00",
+	                 5);
+	ck_assert_uint_eq(q.tsig_rr.fudge, 300);
+	ck_assert_uint_eq(q.tsig_rr.original_id, 0x1234);
+}
+END_TEST
+
+START_TEST(test_tsig_other_opcode_not_parsed)
+{
+	/* NOTIFY (opcode 4) is answered NOTIMP from the header alone */
+	struct pkt p;
+	struct query q;
+	header(&p, 0x1234, 4 << 11, 1, 0, 0, 1);
+	question(&p, "example.com", TYPE_SOA, CLASS_IN);
+	put_tsig_rr(&p, &tsig_default);
+	ck_assert_int_eq(parse(&p, &q), GD_OK);
+	ck_assert_uint_eq(q.opcode, 4);
+	ck_assert(!q.tsig);
+}
+END_TEST
+
 Suite *wire_suite(void)
 {
 	Suite *s = suite_create("wire");
@@ -1269,6 +1542,17 @@ Suite *wire_suite(void)
 	tcase_add_test(tc, test_edns_keepalive);
 	tcase_add_test(tc, test_edns_unknown_option_ignored);
 	tcase_add_test(tc, test_edns_several_options);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("tsig");
+	tcase_add_test(tc, test_tsig_fields);
+	tcase_add_test(tc, test_tsig_absent);
+	tcase_add_test(tc, test_tsig_after_opt);
+	tcase_add_test(tc, test_tsig_not_last_formerr);
+	tcase_add_test(tc, test_tsig_in_answer_or_authority_formerr);
+	tcase_add_test(tc, test_tsig_malformed_formerr);
+	tcase_add_test(tc, test_tsig_algorithm_compressed_formerr);
+	tcase_add_test(tc, test_tsig_other_opcode_not_parsed);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("ecs");
