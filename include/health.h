@@ -84,11 +84,17 @@ void feed_doc_free(struct feed_doc *doc);
 
 /* ---- the published view ---- */
 
+/* A region's down endpoints: those its feed reports unhealthy (after
+ * damping) and not overridden, and every endpoint an admin forced down.
+ * down holds their keys (family byte, then the address; an IPv4 address is
+ * followed by 12 zero bytes) in ascending byte order without duplicates, so
+ * that health_endpoint_up is a binary search: the builder sorts them once
+ * per snapshot, never per query. */
 struct health_region {
 	bool up;
 	uint8_t weight;        /* 0..100 from the feed */
-	uint16_t ndown;        /* endpoints reported unhealthy (after damping) */
-	const uint8_t (*down)[17]; /* family byte + address */
+	size_t ndown;
+	const uint8_t (*down)[17];
 };
 
 struct health_snapshot {
@@ -97,7 +103,8 @@ struct health_snapshot {
 	struct health_region *regions;
 };
 
-/* Is the endpoint (family 1/2, address) of a region healthy in hs? */
+/* Is the endpoint (family 1/2, address: 4 or 16 bytes) of a region healthy
+ * in hs? O(log ndown). */
 bool health_endpoint_up(const struct health_snapshot *hs, size_t region, uint8_t family,
 			const uint8_t *addr);
 

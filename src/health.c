@@ -25,6 +25,7 @@
 #include "service.h"
 
 #include <arpa/inet.h>
+#include <assert.h>
 #include <errno.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
@@ -273,17 +274,43 @@ void feed_doc_free(struct feed_doc *doc)
 
 /* ---- snapshots ---- */
 
+/*
+ * Endpoint keys (family byte, then the address, an IPv4 address followed by
+ * 12 zero bytes) are ordered as 17 bytes. Two arrays are kept in that order,
+ * without duplicates: a snapshot's down lists (health_endpoint_up searches
+ * them per answer) and the admin overrides (build_snapshot and the status
+ * pages search them per endpoint). This is the one search for both: base
+ * holds n elements of size bytes, each starting with its key; the index of
+ * the first element whose key is not below key (n when none is).
+ */
+static size_t key_lower_bound(const void *base, size_t n, size_t size, const uint8_t *key)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (memcmp((const uint8_t *)base + mid * size, key, 17) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static int key_compare(const void *a, const void *b)
+{
+	return memcmp(a, b, 17);
+}
+
 bool health_endpoint_up(const struct health_snapshot *hs, size_t region, uint8_t family,
 			const uint8_t *addr)
 {
 	if (!hs || region >= hs->n)
 		return true;
 	const struct health_region *r = &hs->regions[region];
-	size_t alen = family == 2 ? 16 : 4;
-	for (unsigned i = 0; i < r->ndown; i++)
-		if (r->down[i][0] == family && memcmp(r->down[i] + 1, addr, alen) == 0)
-			return false;
-	return true;
+	uint8_t key[17] = {family};
+	memcpy(key + 1, addr, family == 2 ? 16 : 4);
+	size_t i = key_lower_bound(r->down, r->ndown, 17, key);
+	return i == r->ndown || memcmp(r->down[i], key, 17) != 0;
 }
 
 void health_snapshot_free(struct health_snapshot *hs)
@@ -353,8 +380,9 @@ struct lookup {
 	struct evdns_getaddrinfo_request *req;
 };
 
+/* hp->overrides is sorted by key, without duplicates (key_lower_bound). */
 struct endpoint_override {
-	uint8_t key[17];       /* family + address */
+	uint8_t key[17];       /* family + address: first, for key_lower_bound */
 	bool up;               /* forced up, or forced down */
 };
 
@@ -386,48 +414,70 @@ struct health {
 	struct event *save_timer; /* writes the state file shortly after a change */
 };
 
-/* The admin override of an endpoint: 1 up, 0 down, -1 none. */
+/* The admin override of an endpoint: 1 up, 0 down, -1 none. O(log n). */
 static int override_of(const struct health *hp, const uint8_t *key)
 {
-	for (size_t i = 0; i < hp->noverrides; i++)
-		if (memcmp(hp->overrides[i].key, key, 17) == 0)
-			return hp->overrides[i].up ? 1 : 0;
-	return -1;
+	size_t i = key_lower_bound(hp->overrides, hp->noverrides, sizeof(*hp->overrides), key);
+	if (i == hp->noverrides || memcmp(hp->overrides[i].key, key, 17) != 0)
+		return -1;
+	return hp->overrides[i].up ? 1 : 0;
 }
 
+/*
+ * A region's endpoint is down when an admin forced it down (whether its
+ * feed lists it or not), or when its feed reports it down after damping
+ * and no override says otherwise. Each region's down list is the merge of
+ * two sorted lists with no key in common: the feed's down endpoints without
+ * an override, and the forced down overrides. O(e log e + o) per region
+ * for e endpoints and o overrides.
+ */
 static struct health_snapshot *build_snapshot(struct health *hp)
 {
 	struct health_snapshot *hs = xcalloc(1, sizeof(*hs));
 	hs->generation = ++hp->generation;
 	hs->n = hp->nregions;
 	hs->regions = xcalloc(hp->nregions + 1, sizeof(struct health_region));
+	uint8_t(*feed_down)[17] = NULL; /* scratch, for every region */
+	size_t feed_down_cap = 0;
+	const struct endpoint_override *ov = hp->overrides;
+	size_t nov = hp->noverrides;
 	for (size_t i = 0; i < hp->nregions; i++) {
 		const struct region_state *rs = &hp->regions[i];
 		struct health_region *r = &hs->regions[i];
 		r->up = rs->h.up;
 		r->weight = rs->drained ? 0 : rs->weight;
-		/* down: damped feed state, then admin overrides on top */
-		uint8_t(*d)[17] = xcalloc(rs->neps + hp->noverrides + 1, 17);
-		size_t j = 0;
-		for (size_t k = 0; k < rs->neps; k++) {
-			int forced = override_of(hp, rs->eps[k].key);
-			if (forced == 0 || (forced < 0 && !rs->eps[k].h.up))
-				memcpy(d[j++], rs->eps[k].key, 17);
+		if (rs->neps > feed_down_cap) {
+			feed_down_cap = rs->neps;
+			feed_down = xrealloc(feed_down, feed_down_cap * 17);
 		}
-		for (size_t k = 0; k < hp->noverrides; k++) {
-			bool known = false;
-			for (size_t e = 0; e < rs->neps; e++)
-				known |= memcmp(rs->eps[e].key, hp->overrides[k].key, 17) == 0;
-			if (!known && !hp->overrides[k].up)
-				memcpy(d[j++], hp->overrides[k].key, 17);
+		size_t nf = 0;
+		for (size_t k = 0; k < rs->neps; k++)
+			if (!rs->eps[k].h.up && override_of(hp, rs->eps[k].key) < 0)
+				memcpy(feed_down[nf++], rs->eps[k].key, 17);
+		if (nf > 1)
+			qsort(feed_down, nf, 17, key_compare);
+		uint8_t(*d)[17] = xcalloc(nf + nov + 1, 17);
+		size_t j = 0, f = 0, o = 0;
+		while (f < nf || o < nov) {
+			if (o < nov && ov[o].up) {
+				o++;
+				continue;
+			}
+			bool from_feed =
+			    o == nov || (f < nf && memcmp(feed_down[f], ov[o].key, 17) < 0);
+			const uint8_t *key = from_feed ? feed_down[f++] : ov[o++].key;
+			assert(j == 0 || memcmp(d[j - 1], key, 17) <= 0);
+			if (j == 0 || memcmp(d[j - 1], key, 17) != 0)
+				memcpy(d[j++], key, 17);
 		}
 		if (j) {
-			r->down = (const uint8_t(*)[17])d;
-			r->ndown = (uint16_t)j;
+			r->down = (const uint8_t(*)[17])xrealloc(d, j * 17);
+			r->ndown = j;
 		} else {
 			free(d);
 		}
 	}
+	free(feed_down);
 	return hs;
 }
 
@@ -1236,6 +1286,19 @@ int health_endpoint_key(const char *text, uint8_t key[17])
 	return GD_OK;
 }
 
+/* An override read from the state file, and its place there. */
+struct loaded_override {
+	struct endpoint_override o;
+	size_t seq;
+};
+
+static int loaded_override_compare(const void *a, const void *b)
+{
+	const struct loaded_override *x = a, *y = b;
+	int c = memcmp(x->o.key, y->o.key, 17);
+	return c ? c : (x->seq > y->seq) - (x->seq < y->seq);
+}
+
 /* Read overrides saved by an earlier run; a bad file is logged and ignored
  * (the feeds decide then). Before the prober thread starts. */
 static void load_state(struct health *hp)
@@ -1257,16 +1320,24 @@ static void load_state(struct health *hp)
 	}
 	const char *addr;
 	json_t *eps = json_object_get(root, "endpoints");
+	struct loaded_override *lo = xcalloc(json_object_size(eps) + 1, sizeof(*lo));
+	size_t n = 0;
 	json_object_foreach(eps, addr, v) {
-		uint8_t key[17];
-		if (health_endpoint_key(addr, key) != GD_OK || !json_is_string(v))
+		if (health_endpoint_key(addr, lo[n].o.key) != GD_OK || !json_is_string(v))
 			continue;
-		hp->overrides = xrealloc(hp->overrides, (hp->noverrides + 1) * sizeof(*hp->overrides));
-		memcpy(hp->overrides[hp->noverrides].key, key, 17);
-		hp->overrides[hp->noverrides].up = strcmp(json_string_value(v), "up") == 0;
-		hp->noverrides++;
+		lo[n].o.up = strcmp(json_string_value(v), "up") == 0;
+		lo[n].seq = n;
+		n++;
 	}
 	json_decref(root);
+	/* sorted, and of two spellings of one address the later counts */
+	qsort(lo, n, sizeof(*lo), loaded_override_compare);
+	hp->overrides = xrealloc(hp->overrides, (n + 1) * sizeof(*hp->overrides));
+	hp->noverrides = 0;
+	for (size_t k = 0; k < n; k++)
+		if (k + 1 == n || memcmp(lo[k].o.key, lo[k + 1].o.key, 17) != 0)
+			hp->overrides[hp->noverrides++] = lo[k].o;
+	free(lo);
 	log_info("event=state_loaded file=%s endpoints=%zu", hp->state_file, hp->noverrides);
 }
 
@@ -1294,19 +1365,22 @@ int health_drain(struct health *hp, const char *region, bool drain)
 int health_endpoint_override(struct health *hp, const uint8_t key[17], int state)
 {
 	pthread_mutex_lock(&hp->lock);
-	size_t i;
-	for (i = 0; i < hp->noverrides; i++)
-		if (memcmp(hp->overrides[i].key, key, 17) == 0)
-			break;
+	size_t n = hp->noverrides;
+	size_t i = key_lower_bound(hp->overrides, n, sizeof(*hp->overrides), key);
+	bool found = i < n && memcmp(hp->overrides[i].key, key, 17) == 0;
 	if (state < 0) {
-		if (i == hp->noverrides) {
+		if (!found) {
 			pthread_mutex_unlock(&hp->lock);
 			return GD_ENOTFOUND; /* nothing to undo: no change, no write */
 		}
-		hp->overrides[i] = hp->overrides[--hp->noverrides];
+		memmove(&hp->overrides[i], &hp->overrides[i + 1],
+		        (n - i - 1) * sizeof(*hp->overrides));
+		hp->noverrides--;
 	} else {
-		if (i == hp->noverrides) {
-			hp->overrides = xrealloc(hp->overrides, (i + 1) * sizeof(*hp->overrides));
+		if (!found) { /* inserted at its place: the array stays sorted */
+			hp->overrides = xrealloc(hp->overrides, (n + 1) * sizeof(*hp->overrides));
+			memmove(&hp->overrides[i + 1], &hp->overrides[i],
+			        (n - i) * sizeof(*hp->overrides));
 			memcpy(hp->overrides[i].key, key, 17);
 			hp->noverrides++;
 		}

@@ -792,6 +792,8 @@ static void hs_init(struct test_hs *t, size_t n)
 	}
 }
 
+/* Add a down endpoint; a down list is sorted (include/health.h), so they
+ * must come in ascending order. */
 static void hs_down(struct test_hs *t, size_t region, uint8_t family, const uint8_t *addr)
 {
 	struct health_region *r = &t->regions[region];
@@ -800,6 +802,8 @@ static void hs_down(struct test_hs *t, size_t region, uint8_t family, const uint
 	memset(d, 0, 17);
 	d[0] = family;
 	memcpy(d + 1, addr, family == 2 ? 16 : 4);
+	if (r->ndown > 1)
+		ck_assert_int_lt(memcmp(d - 17, d, 17), 0);
 }
 
 static uint64_t client(unsigned i)
@@ -1478,6 +1482,7 @@ struct published {
 	pthread_mutex_t lock;
 	unsigned count;
 	uint8_t weight[2];
+	struct health_snapshot *last; /* under lock; freed by prober_stop */
 };
 
 static void on_publish(struct health_snapshot *hs, void *arg)
@@ -1487,8 +1492,9 @@ static void on_publish(struct health_snapshot *hs, void *arg)
 	p->count++;
 	for (size_t i = 0; i < 2 && i < hs->n; i++)
 		p->weight[i] = hs->regions[i].weight;
+	health_snapshot_free(p->last);
+	p->last = hs;
 	pthread_mutex_unlock(&p->lock);
-	health_snapshot_free(hs);
 }
 
 static uint8_t published_weight(struct published *p, size_t region)
@@ -1572,7 +1578,11 @@ static struct health *prober_start(const char *feed, const char *health, struct 
 	pthread_mutex_init(&pub->lock, NULL);
 	struct health *hp = health_start(cfg, rt, on_publish, pub);
 	ck_assert_ptr_nonnull(hp);
-	ck_assert_uint_eq(pub->count, 1); /* the start-up state, before it returned */
+	/* the start-up state, before it returned (a feed read may follow at once) */
+	pthread_mutex_lock(&pub->lock);
+	unsigned count = pub->count;
+	pthread_mutex_unlock(&pub->lock);
+	ck_assert_uint_ge(count, 1);
 	ck_assert_uint_eq(published_weight(pub, 1), 100);
 	*cfgp = cfg;
 	return hp;
@@ -1587,6 +1597,7 @@ static void prober_stop(struct health *hp, struct config *cfg, struct region_tab
 	ck_assert_double_lt(seconds_since(&t0), 1.0);
 	free(rt->regions);
 	config_free(cfg);
+	health_snapshot_free(pub->last);
 	pthread_mutex_destroy(&pub->lock);
 }
 
@@ -1643,6 +1654,189 @@ START_TEST(test_prober_silent_resolver)
 	ck_assert_msg(t >= 0, "no feed_timeout within 2.5 s");
 	prober_stop(hp, cfg, &rt, &pub);
 	close(udp);
+}
+END_TEST
+
+/* ====================================================================== */
+/* the published down lists: built once per snapshot, searched per answer  */
+/* ====================================================================== */
+
+/* Is the endpoint (address text) up in region r of the last snapshot? */
+static bool published_up(struct published *pub, size_t region, const char *addr)
+{
+	uint8_t key[17];
+	ck_assert_int_eq(health_endpoint_key(addr, key), GD_OK);
+	pthread_mutex_lock(&pub->lock);
+	bool up = health_endpoint_up(pub->last, region, key[0], key + 1);
+	pthread_mutex_unlock(&pub->lock);
+	return up;
+}
+
+/* A copy of the down list of region r of the last snapshot (the caller
+ * frees it), so that no assertion fails with the lock held. */
+static uint8_t (*published_down(struct published *pub, size_t region, size_t *n))[17]
+{
+	pthread_mutex_lock(&pub->lock);
+	const struct health_region *r = &pub->last->regions[region];
+	*n = r->ndown;
+	uint8_t(*d)[17] = malloc(*n * 17 + 1);
+	memcpy(d, r->down, *n * 17);
+	pthread_mutex_unlock(&pub->lock);
+	return d;
+}
+
+/* The down list of region r of the last snapshot is exactly want[], in
+ * ascending key order (want[] is given in that order). */
+static void expect_down_list(struct published *pub, size_t region, const char *const want[],
+                             size_t n)
+{
+	size_t ndown;
+	uint8_t(*d)[17] = published_down(pub, region, &ndown);
+	ck_assert_uint_eq(ndown, n);
+	for (size_t i = 0; i < n; i++) {
+		uint8_t key[17];
+		ck_assert_int_eq(health_endpoint_key(want[i], key), GD_OK);
+		ck_assert_msg(memcmp(d[i], key, 17) == 0, "region %zu down[%zu] is not %s", region,
+		              i, want[i]);
+	}
+	free(d);
+}
+
+#define MANY_DOWN 70000
+
+/* The address of the i-th of MANY_DOWN endpoints: 10.1.0.0 up. */
+static void many_addr(unsigned i, char *buf, size_t cap)
+{
+	snprintf(buf, cap, "10.%u.%u.%u", 1 + i / 65536, (i / 256) % 256, i % 256);
+}
+
+/* 70,000 endpoints forced down (from the state file, in shuffled order):
+ * every one of them is down in every region, the count does not wrap at
+ * 65,535, and the list is sorted without duplicates. */
+START_TEST(test_snapshot_many_down)
+{
+	struct strbuf sb;
+	sb_init(&sb);
+	sb_puts(&sb, "{ \"drained\": [], \"endpoints\": {");
+	for (unsigned k = 0; k < MANY_DOWN; k++) {
+		char a[32];
+		many_addr((unsigned)((k * 7919ull) % MANY_DOWN), a, sizeof(a)); /* a permutation */
+		sb_printf(&sb, "%s\"%s\": \"down\"", k ? ", " : "", a);
+	}
+	sb_puts(&sb, "} }\n");
+	const char *state = unit_write_file("many-down.state", sb.buf);
+	sb_free(&sb);
+	char health[256];
+	snprintf(health, sizeof(health), "\"interval\": 60, \"state_file\": \"%s\"", state);
+	struct config *cfg;
+	struct region_table rt;
+	struct published pub;
+	struct health *hp =
+	    prober_start("file:tests/tmp/unit/no-such-feed.json", health, &cfg, &rt, &pub);
+	char first[32], middle[32], last[32];
+	many_addr(0, first, sizeof(first));
+	many_addr(MANY_DOWN / 2 + 1, middle, sizeof(middle));
+	many_addr(MANY_DOWN - 1, last, sizeof(last));
+	ck_assert_str_eq(last, "10.2.17.111");
+	for (size_t r = 0; r < 2; r++) {
+		size_t ndown;
+		uint8_t(*d)[17] = published_down(&pub, r, &ndown);
+		ck_assert_uint_eq(ndown, MANY_DOWN);
+		for (size_t i = 1; i < ndown; i++)
+			ck_assert_int_lt(memcmp(d[i - 1], d[i], 17), 0);
+		free(d);
+		ck_assert(!published_up(&pub, r, first));
+		ck_assert(!published_up(&pub, r, middle));
+		ck_assert(!published_up(&pub, r, last));
+		ck_assert(published_up(&pub, r, "10.2.17.112"));  /* just past the last */
+		ck_assert(published_up(&pub, r, "10.0.255.255")); /* just before the first */
+		ck_assert(published_up(&pub, r, "::a01:0"));      /* 10.1.0.0's bytes, IPv6 */
+	}
+	prober_stop(hp, cfg, &rt, &pub);
+	unlink(state);
+}
+END_TEST
+
+/* Overrides over a feed's states, endpoint by endpoint: forced down is down,
+ * forced up is up whatever the feed says, auto (an override taken back)
+ * follows the feed, and a forced down endpoint the feed does not list is
+ * down in every region. The lists are sorted and hold each endpoint once. */
+START_TEST(test_snapshot_overrides_over_feed)
+{
+	/* listed in the feed, in no particular order: F E D C B A G */
+	const char *feed = unit_write_file(
+	    "overrides-feed.json",
+	    "{ \"regions\": { \"fed\": { \"healthy\": true, \"endpoints\": {\n"
+	    "  \"192.0.2.6\": { \"healthy\": false }, \"192.0.2.5\": { \"healthy\": false },\n"
+	    "  \"192.0.2.4\": { \"healthy\": true }, \"192.0.2.3\": { \"healthy\": true },\n"
+	    "  \"192.0.2.2\": { \"healthy\": false }, \"192.0.2.1\": { \"healthy\": false },\n"
+	    "  \"192.0.2.7\": { \"healthy\": true } } } } }\n");
+	char spec[256];
+	snprintf(spec, sizeof(spec), "file:%s", feed);
+	struct config *cfg;
+	struct region_table rt;
+	struct published pub;
+	struct health *hp = prober_start(
+	    spec, "\"interval\": 1, \"down_after\": 1, \"up_after\": 1", &cfg, &rt, &pub);
+	ck_assert_msg(wait_feed_state(hp, "ok", 3.0) >= 0, "the feed was not read within 3 s");
+	static const struct {
+		const char *addr;
+		int state;
+	} ops[] = {
+	    {"2001:db8::1", 0},  /* J: not listed, down */
+	    {"198.51.100.1", 0}, /* H: not listed, down */
+	    {"198.51.100.2", 1}, /* I: not listed, up */
+	    {"192.0.2.2", 1},    /* B: feed down, forced up */
+	    {"192.0.2.5", 0},    /* E: feed down, forced down too */
+	    {"192.0.2.6", 0},    /* F: feed down, forced down, then auto */
+	    {"192.0.2.7", 0},    /* G: feed up, forced down, then auto */
+	    {"192.0.2.6", -1},    {"192.0.2.7", -1},
+	    {"198.51.100.3", 1},                    /* K: up, then auto: never down */
+	    {"198.51.100.3", -1}, {"192.0.2.3", 0}, /* C: feed up, forced down; the last change */
+	};
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+		uint8_t key[17];
+		ck_assert_int_eq(health_endpoint_key(ops[i].addr, key), GD_OK);
+		ck_assert_int_eq(health_endpoint_override(hp, key, ops[i].state), GD_OK);
+	}
+	/* snapshots are built in order: once C is down, all the rest is in */
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (published_up(&pub, 0, "192.0.2.3") && seconds_since(&t0) < 2.0) {
+		struct timespec ts = {0, 5000000};
+		nanosleep(&ts, NULL);
+	}
+	static const struct {
+		const char *addr;
+		bool up_fed, up_plain;
+	} want[] = {
+	    {"192.0.2.1", false, true},     /* A: feed down */
+	    {"192.0.2.2", true, true},      /* B: forced up over the feed */
+	    {"192.0.2.3", false, false},    /* C: forced down over the feed */
+	    {"192.0.2.4", true, true},      /* D: feed up */
+	    {"192.0.2.5", false, false},    /* E: both */
+	    {"192.0.2.6", false, true},     /* F: auto, the feed says down */
+	    {"192.0.2.7", true, true},      /* G: auto, the feed says up */
+	    {"198.51.100.1", false, false}, /* H: forced down, not listed */
+	    {"198.51.100.2", true, true},   /* I: forced up, not listed */
+	    {"198.51.100.3", true, true},   /* K: no override left */
+	    {"2001:db8::1", false, false},  /* J */
+	    {"2001:db8::2", true, true},    /* never named */
+	};
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		ck_assert_msg(published_up(&pub, 0, want[i].addr) == want[i].up_fed,
+		              "%s in fed: want %s", want[i].addr, want[i].up_fed ? "up" : "down");
+		ck_assert_msg(published_up(&pub, 1, want[i].addr) == want[i].up_plain,
+		              "%s in plain: want %s", want[i].addr,
+		              want[i].up_plain ? "up" : "down");
+	}
+	static const char *const down_fed[] = {"192.0.2.1", "192.0.2.3",    "192.0.2.5",
+	                                       "192.0.2.6", "198.51.100.1", "2001:db8::1"};
+	static const char *const down_plain[] = {"192.0.2.3", "192.0.2.5", "198.51.100.1",
+	                                         "2001:db8::1"};
+	expect_down_list(&pub, 0, down_fed, 6);
+	expect_down_list(&pub, 1, down_plain, 4);
+	prober_stop(hp, cfg, &rt, &pub);
 }
 END_TEST
 
@@ -1741,6 +1935,12 @@ Suite *health_suite(void)
 	tcase_add_test(tc, test_prober_fifo_feed_refused);
 	tcase_add_test(tc, test_prober_silent_resolver);
 	tcase_add_test(tc, test_config_resolver);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("snapshot");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_snapshot_many_down);
+	tcase_add_test(tc, test_snapshot_overrides_over_feed);
 	suite_add_tcase(s, tc);
 	return s;
 }
