@@ -535,6 +535,9 @@ def http():
         "only-header": "\n" + tok,
         "bearer-empty": "/v1/reload\nBearer ",
         "nul": "/v1/reload\x00/x\nBearer \x00fuzz",
+        # the whole input is also an admin token file (http_read_token)
+        "token-file-nul": "abcd\x00efghijklmnopqrstuvwxyz",
+        "token-file-ok": "test-token-0123456789abcdef\r\n",
     }
     for k, v in small.items():
         out(t, k, v)
