@@ -325,6 +325,7 @@ void health_snapshot_free(struct health_snapshot *hs)
 
 /* ---- the prober ---- */
 
+/* rs->eps: sorted by key, no duplicates (endpoint_checks keeps it so) */
 struct endpoint_state {
 	uint8_t key[17];       /* family + address */
 	struct hysteresis h;
@@ -509,17 +510,92 @@ static void publish_unlock(struct health *hp)
 	hp->publish(hs, hp->arg);
 }
 
-static struct endpoint_state *endpoint_state(struct region_state *rs, const uint8_t *key,
-					     bool start_up)
+/* A document's endpoint for one region, as its key; idx keeps the document's
+ * order among addresses written twice (::1 and 0::1). */
+struct named_endpoint {
+	uint8_t key[17];
+	uint32_t idx;
+};
+
+static int named_cmp(const void *a, const void *b)
 {
-	for (size_t i = 0; i < rs->neps; i++)
-		if (memcmp(rs->eps[i].key, key, 17) == 0)
-			return &rs->eps[i];
-	rs->eps = xrealloc(rs->eps, (rs->neps + 1) * sizeof(struct endpoint_state));
-	struct endpoint_state *e = &rs->eps[rs->neps++];
-	memcpy(e->key, key, 17);
-	e->h = (struct hysteresis){.up = start_up};
-	return e;
+	const struct named_endpoint *x = a, *y = b;
+	int c = memcmp(x->key, y->key, 17);
+	return c ? c : (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+/*
+ * One document's checks for a region's endpoints. rs->eps is sorted by key
+ * and holds the endpoints the last document named and those still down: an
+ * endpoint the document does not name takes a healthy check, and once it is
+ * up it is dropped (up with no pending check is what an unknown endpoint
+ * is). So the state is bounded by what the last documents named, however
+ * many new addresses a feed invents each poll, and a poll costs
+ * O(n log n) in the endpoints of the document and the state, not their
+ * product.
+ */
+static void endpoint_checks(struct health *hp, struct region_state *rs,
+			    const struct feed_region *fr)
+{
+	size_t n = fr->nendpoints;
+	struct named_endpoint *nm = xcalloc(n + 1, sizeof(*nm));
+	for (size_t e = 0; e < n; e++) {
+		nm[e].key[0] = fr->endpoints[e].family;
+		memcpy(nm[e].key + 1, fr->endpoints[e].addr, 16);
+		nm[e].idx = (uint32_t)e;
+	}
+	qsort(nm, n, sizeof(*nm), named_cmp);
+	size_t keep = 0;
+	for (size_t k = 0; k < rs->neps; k++) {
+		size_t i = key_lower_bound(nm, n, sizeof(*nm), rs->eps[k].key);
+		if (i == n || memcmp(nm[i].key, rs->eps[k].key, 17) != 0) {
+			if (hysteresis_step(&rs->eps[k].h, true, rs->down_after, rs->up_after))
+				hp->dirty = true;
+			if (rs->eps[k].h.up)
+				continue;
+		}
+		rs->eps[keep++] = rs->eps[k];
+	}
+	rs->neps = keep;
+	/* the named ones in key order, each run of one address in the
+	 * document's order; addresses not known yet start up, in added */
+	struct endpoint_state *added = xcalloc(n + 1, sizeof(*added));
+	size_t nadded = 0;
+	struct endpoint_state *es = NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (!es || memcmp(es->key, nm[i].key, 17) != 0) {
+			size_t at = key_lower_bound(rs->eps, rs->neps, sizeof(*rs->eps), nm[i].key);
+			if (at < rs->neps && memcmp(rs->eps[at].key, nm[i].key, 17) == 0) {
+				es = &rs->eps[at];
+			} else {
+				es = &added[nadded++];
+				memcpy(es->key, nm[i].key, 17);
+				es->h = (struct hysteresis){.up = true};
+			}
+		}
+		if (hysteresis_step(&es->h, fr->endpoints[nm[i].idx].healthy, rs->down_after,
+				    rs->up_after)) {
+			char a[INET6_ADDRSTRLEN];
+			inet_ntop(es->key[0] == 2 ? AF_INET6 : AF_INET, es->key + 1, a, sizeof(a));
+			log_info("region=%s endpoint=%s state=%s", rs->name, a,
+				 es->h.up ? "up" : "down");
+			hp->dirty = true;
+		}
+	}
+	/* merge the two sorted lists */
+	struct endpoint_state *merged = xcalloc(rs->neps + nadded + 1, sizeof(*merged));
+	size_t m = 0, x = 0, y = 0;
+	while (x < rs->neps || y < nadded) {
+		if (y == nadded || (x < rs->neps && memcmp(rs->eps[x].key, added[y].key, 17) < 0))
+			merged[m++] = rs->eps[x++];
+		else
+			merged[m++] = added[y++];
+	}
+	free(rs->eps);
+	rs->eps = merged;
+	rs->neps = m;
+	free(added);
+	free(nm);
 }
 
 static void region_check(struct health *hp, struct region_state *rs, bool ok,
@@ -580,28 +656,7 @@ static void feed_result(struct feed *f, const struct feed_doc *doc, const char *
 		}
 		/* endpoints named in the document take a check; others are healthy
 		 * (a feed lists the exceptions) and take a healthy check */
-		for (size_t k = 0; k < rs->neps; k++) {
-			bool named = false;
-			for (size_t e = 0; e < fr->nendpoints; e++)
-				named |= rs->eps[k].key[0] == fr->endpoints[e].family &&
-					 memcmp(rs->eps[k].key + 1, fr->endpoints[e].addr, 16) == 0;
-			if (!named && hysteresis_step(&rs->eps[k].h, true, rs->down_after,
-						      rs->up_after))
-				hp->dirty = true;
-		}
-		for (size_t e = 0; e < fr->nendpoints; e++) {
-			uint8_t key[17] = {fr->endpoints[e].family};
-			memcpy(key + 1, fr->endpoints[e].addr, 16);
-			struct endpoint_state *es = endpoint_state(rs, key, true);
-			if (hysteresis_step(&es->h, fr->endpoints[e].healthy, rs->down_after,
-					    rs->up_after)) {
-				char a[INET6_ADDRSTRLEN];
-				inet_ntop(key[0] == 2 ? AF_INET6 : AF_INET, key + 1, a, sizeof(a));
-				log_info("region=%s endpoint=%s state=%s", rs->name, a,
-					 es->h.up ? "up" : "down");
-				hp->dirty = true;
-			}
-		}
+		endpoint_checks(hp, rs, fr);
 	}
 	publish_unlock(hp);
 }

@@ -1680,7 +1680,8 @@ static uint8_t (*published_down(struct published *pub, size_t region, size_t *n)
 	const struct health_region *r = &pub->last->regions[region];
 	*n = r->ndown;
 	uint8_t(*d)[17] = malloc(*n * 17 + 1);
-	memcpy(d, r->down, *n * 17);
+	if (*n)
+		memcpy(d, r->down, *n * 17);
 	pthread_mutex_unlock(&pub->lock);
 	return d;
 }
@@ -1840,6 +1841,156 @@ START_TEST(test_snapshot_overrides_over_feed)
 }
 END_TEST
 
+/* ====================================================================== */
+/* the prober's endpoint state: bounded by what the last documents named   */
+/* ====================================================================== */
+
+#define INVENTED 2000
+
+/* Write the feed document for region "fed" (endpoints: pairs, then
+ * INVENTED healthy addresses 10.<net>.x.y unless net is 0), by rename. */
+static void write_feed(const char *path, const char *pairs, unsigned net)
+{
+	struct strbuf sb;
+	sb_init(&sb);
+	sb_printf(&sb, "{ \"regions\": { \"fed\": { \"healthy\": true, \"endpoints\": { %s",
+	          pairs);
+	for (unsigned i = 0; net && i < INVENTED; i++)
+		sb_printf(&sb, "%s\"10.%u.%u.%u\": { \"healthy\": true }", *pairs || i ? ", " : "",
+		          net, i / 256, i % 256);
+	sb_puts(&sb, " } } } }\n");
+	char tmp[512];
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	FILE *f = fopen(tmp, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(sb.buf, f);
+	fclose(f);
+	ck_assert_int_eq(rename(tmp, path), 0);
+	sb_free(&sb);
+}
+
+/* The "endpoints" object of region "fed" in /status as the prober has it. */
+static char *fed_endpoints(struct health *hp)
+{
+	struct strbuf sb;
+	sb_init(&sb);
+	health_status_json(hp, &sb);
+	const char *a = strstr(sb.buf, "\"endpoints\": {");
+	ck_assert_ptr_nonnull(a);
+	a += strlen("\"endpoints\": {");
+	/* fed's block ends where plain's begins, with " } }" closing the
+	 * endpoints and the region */
+	const char *b = strstr(a, ",\n    \"plain\"");
+	ck_assert_ptr_nonnull(b);
+	ck_assert(b - a >= 4 && strncmp(b - 4, " } }", 4) == 0);
+	char *out = strndup(a, (size_t)(b - 4 - a));
+	sb_free(&sb);
+	return out;
+}
+
+/* Wait (at most 4 s) until region fed's endpoints in /status are want. */
+static void expect_fed_endpoints(struct health *hp, const char *want)
+{
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	char *got = fed_endpoints(hp);
+	while (strcmp(got, want) != 0 && seconds_since(&t0) < 4.0) {
+		struct timespec ts = {0, 10000000};
+		nanosleep(&ts, NULL);
+		free(got);
+		got = fed_endpoints(hp);
+	}
+	ck_assert_msg(strcmp(got, want) == 0, "endpoints of fed: want %.300s..., got %.300s...",
+	              want, got);
+	free(got);
+}
+
+/* The state the expected /status shows for the invented addresses. */
+static void invented_status(struct strbuf *sb, unsigned net)
+{
+	for (unsigned i = 0; i < INVENTED; i++)
+		sb_printf(sb, "%s \"10.%u.%u.%u\": { \"state\": \"up\", \"why\": \"feed\" }",
+		          sb->len ? "," : "", net, i / 256, i % 256);
+}
+
+/* A feed that invents new addresses every poll does not grow the prober's
+ * state: an endpoint the document no longer names takes a healthy check and
+ * is forgotten once up; one still down is kept until it is up. (It kept
+ * every address ever named, and matched documents against the state
+ * endpoint by endpoint: a hostile feed grew memory and lock time without
+ * bound.) */
+START_TEST(test_feed_state_bounded)
+{
+	const char *feed = unit_write_file("bounded-feed.json", "{}");
+	char spec[256];
+	snprintf(spec, sizeof(spec), "file:%s", feed);
+	write_feed(feed,
+	           "\"192.0.2.1\": { \"healthy\": false }, \"192.0.2.2\": { \"healthy\": true }",
+	           9);
+	struct config *cfg;
+	struct region_table rt;
+	struct published pub;
+	struct health *hp = prober_start(
+	    spec, "\"interval\": 1, \"down_after\": 1, \"up_after\": 2", &cfg, &rt, &pub);
+	struct strbuf want;
+	sb_init(&want);
+	invented_status(&want, 9);
+	sb_puts(&want, ", \"192.0.2.1\": { \"state\": \"down\", \"why\": \"feed\" }, "
+	               "\"192.0.2.2\": { \"state\": \"up\", \"why\": \"feed\" }");
+	expect_fed_endpoints(hp, want.buf);
+	ck_assert(!published_up(&pub, 0, "192.0.2.1"));
+
+	/* the next document names other addresses: 192.0.2.1 is still down
+	 * (one healthy check of up_after 2), the rest of the first is gone */
+	write_feed(feed, "\"192.0.2.3\": { \"healthy\": true }", 8);
+	sb_free(&want);
+	sb_init(&want);
+	invented_status(&want, 8);
+	sb_puts(&want, ", \"192.0.2.1\": { \"state\": \"down\", \"why\": \"feed\" }, "
+	               "\"192.0.2.3\": { \"state\": \"up\", \"why\": \"feed\" }");
+	expect_fed_endpoints(hp, want.buf);
+	ck_assert(!published_up(&pub, 0, "192.0.2.1"));
+
+	/* none named: 192.0.2.1 comes up and nothing is left */
+	write_feed(feed, "", 0);
+	expect_fed_endpoints(hp, "");
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (!published_up(&pub, 0, "192.0.2.1") && seconds_since(&t0) < 1.0) {
+		struct timespec ts = {0, 5000000};
+		nanosleep(&ts, NULL);
+	}
+	ck_assert(published_up(&pub, 0, "192.0.2.1"));
+	size_t ndown;
+	free(published_down(&pub, 0, &ndown));
+	ck_assert_uint_eq(ndown, 0);
+	sb_free(&want);
+	prober_stop(hp, cfg, &rt, &pub);
+}
+END_TEST
+
+/* An address written twice in one document (::1 and 0::1) takes both
+ * checks, in the document's order, as one endpoint. */
+START_TEST(test_feed_address_twice)
+{
+	const char *feed = unit_write_file(
+	    "twice-feed.json",
+	    "{ \"regions\": { \"fed\": { \"healthy\": true, \"endpoints\": {\n"
+	    "  \"2001:db8::1\": { \"healthy\": false },\n"
+	    "  \"2001:db8:0::1\": { \"healthy\": false } } } } }\n");
+	char spec[256];
+	snprintf(spec, sizeof(spec), "file:%s", feed);
+	struct config *cfg;
+	struct region_table rt;
+	struct published pub;
+	/* down after two failed checks: both spellings count */
+	struct health *hp = prober_start(
+	    spec, "\"interval\": 60, \"down_after\": 2, \"up_after\": 1", &cfg, &rt, &pub);
+	expect_fed_endpoints(hp, " \"2001:db8::1\": { \"state\": \"down\", \"why\": \"feed\" }");
+	prober_stop(hp, cfg, &rt, &pub);
+}
+END_TEST
+
 /* health.resolver: an address with an optional port, checked with the
  * file:line of the value. */
 START_TEST(test_config_resolver)
@@ -1941,6 +2092,8 @@ Suite *health_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_snapshot_many_down);
 	tcase_add_test(tc, test_snapshot_overrides_over_feed);
+	tcase_add_test(tc, test_feed_state_bounded);
+	tcase_add_test(tc, test_feed_address_twice);
 	suite_add_tcase(s, tc);
 	return s;
 }
