@@ -1905,12 +1905,21 @@ static void expect_fed_endpoints(struct health *hp, const char *want)
 	free(got);
 }
 
-/* The state the expected /status shows for the invented addresses. */
-static void invented_status(struct strbuf *sb, unsigned net)
+/* Expect fed's endpoints in /status: the invented addresses of net, up,
+ * then 192.0.2.1 down and 192.0.2.<last> up. */
+static void expect_invented_and(struct health *hp, unsigned net, unsigned last)
 {
+	struct strbuf sb;
+	sb_init(&sb);
 	for (unsigned i = 0; i < INVENTED; i++)
-		sb_printf(sb, "%s \"10.%u.%u.%u\": { \"state\": \"up\", \"why\": \"feed\" }",
-		          sb->len ? "," : "", net, i / 256, i % 256);
+		sb_printf(&sb, "%s \"10.%u.%u.%u\": { \"state\": \"up\", \"why\": \"feed\" }",
+		          i ? "," : "", net, i / 256, i % 256);
+	sb_printf(&sb,
+	          ", \"192.0.2.1\": { \"state\": \"down\", \"why\": \"feed\" }, "
+	          "\"192.0.2.%u\": { \"state\": \"up\", \"why\": \"feed\" }",
+	          last);
+	expect_fed_endpoints(hp, sb.buf);
+	sb_free(&sb);
 }
 
 /* A feed that invents new addresses every poll does not grow the prober's
@@ -1932,23 +1941,13 @@ START_TEST(test_feed_state_bounded)
 	struct published pub;
 	struct health *hp = prober_start(
 	    spec, "\"interval\": 1, \"down_after\": 1, \"up_after\": 2", &cfg, &rt, &pub);
-	struct strbuf want;
-	sb_init(&want);
-	invented_status(&want, 9);
-	sb_puts(&want, ", \"192.0.2.1\": { \"state\": \"down\", \"why\": \"feed\" }, "
-	               "\"192.0.2.2\": { \"state\": \"up\", \"why\": \"feed\" }");
-	expect_fed_endpoints(hp, want.buf);
+	expect_invented_and(hp, 9, 2);
 	ck_assert(!published_up(&pub, 0, "192.0.2.1"));
 
 	/* the next document names other addresses: 192.0.2.1 is still down
 	 * (one healthy check of up_after 2), the rest of the first is gone */
 	write_feed(feed, "\"192.0.2.3\": { \"healthy\": true }", 8);
-	sb_free(&want);
-	sb_init(&want);
-	invented_status(&want, 8);
-	sb_puts(&want, ", \"192.0.2.1\": { \"state\": \"down\", \"why\": \"feed\" }, "
-	               "\"192.0.2.3\": { \"state\": \"up\", \"why\": \"feed\" }");
-	expect_fed_endpoints(hp, want.buf);
+	expect_invented_and(hp, 8, 3);
 	ck_assert(!published_up(&pub, 0, "192.0.2.1"));
 
 	/* none named: 192.0.2.1 comes up and nothing is left */
@@ -1964,7 +1963,6 @@ START_TEST(test_feed_state_bounded)
 	size_t ndown;
 	free(published_down(&pub, 0, &ndown));
 	ck_assert_uint_eq(ndown, 0);
-	sb_free(&want);
 	prober_stop(hp, cfg, &rt, &pub);
 }
 END_TEST
