@@ -14,7 +14,9 @@
 
 #include "gd.h"
 
+#include <endian.h>
 #include <errno.h>
+#include <string.h>
 #include <sys/random.h>
 
 /* ---- SipHash-2-4 ---- */
@@ -24,12 +26,13 @@ static inline uint64_t rotl64(uint64_t x, unsigned b)
 	return (x << b) | (x >> (64 - b));
 }
 
+/* one load (and a byte swap on big-endian machines), not eight: SipHash
+ * runs per query for cookies and RRL */
 static inline uint64_t load_le64(const uint8_t *p)
 {
-	uint64_t v = 0;
-	for (unsigned i = 0; i < 8; i++)
-		v |= (uint64_t)p[i] << (8 * i);
-	return v;
+	uint64_t v;
+	memcpy(&v, p, 8);
+	return le64toh(v);
 }
 
 static inline void store_le64(uint8_t *p, uint64_t v)
@@ -85,10 +88,9 @@ uint64_t cookie_siphash24(const uint8_t key[COOKIE_SECRET_LEN], const uint8_t *m
 	for (size_t i = 0; i < full; i += 8)
 		sip_word(&s, load_le64(msg + i));
 	/* last word: the remaining octets, and len mod 256 in the top octet */
-	uint64_t last = (uint64_t)(len & 0xff) << 56;
-	for (size_t i = 0; i < len % 8; i++)
-		last |= (uint64_t)msg[full + i] << (8 * i);
-	sip_word(&s, last);
+	uint8_t tail[8] = {0};
+	memcpy(tail, msg + full, len % 8);
+	sip_word(&s, load_le64(tail) | (uint64_t)(len & 0xff) << 56);
 	/* finalization: d = 4 rounds */
 	s.v2 ^= 0xff;
 	for (unsigned i = 0; i < 4; i++)
