@@ -156,6 +156,9 @@ static int app_reload_here(struct app *app, struct strbuf *msg)
 	    !same_str(cfg->http_token_file, app->cfg->http_token_file) ||
 	    cfg->tcp_idle_timeout != app->cfg->tcp_idle_timeout ||
 	    cfg->tcp_max_connections != app->cfg->tcp_max_connections ||
+	    cfg->tcp_max_per_client != app->cfg->tcp_max_per_client ||
+	    cfg->tcp_max_lifetime != app->cfg->tcp_max_lifetime ||
+	    cfg->tcp_output_buffer_total != app->cfg->tcp_output_buffer_total ||
 	    cfg->http_max_connections != app->cfg->http_max_connections ||
 	    cfg->http_max_connections_per_address != app->cfg->http_max_connections_per_address)
 		log_warn("event=reload note=\"listen, workers, tcp and http settings change only "
