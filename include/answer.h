@@ -2,6 +2,8 @@
  * answer.h - the authoritative answer: one query packet in, one response
  * packet out, written into a caller-owned buffer (RFC 1034 section 4.3.2 and
  * the later RFCs listed in the README). No allocation, lock or log.
+ *
+ * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
 #ifndef GD_ANSWER_H
 #define GD_ANSWER_H

@@ -6,6 +6,8 @@
  * key's path (e.g. "server.udp_payload"); all problems are collected, not
  * just the first. Sections for later features (geoip, regions, health, http,
  * rrl) are validated and kept here so that one file describes the server.
+ *
+ * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
 #ifndef GD_CONFIG_H
 #define GD_CONFIG_H

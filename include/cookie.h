@@ -53,6 +53,8 @@
  *
  * Nothing here allocates, locks or logs: the per-query functions take the
  * secrets by const pointer and may run on every worker at once.
+ *
+ * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
 #ifndef GD_COOKIE_H
 #define GD_COOKIE_H

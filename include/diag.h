@@ -3,6 +3,8 @@
  *
  * Loaders (config, zone, services) append every error they find instead of
  * stopping at the first, so `geodnsd -t` can print them all at once.
+ *
+ * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
 #ifndef GD_DIAG_H
 #define GD_DIAG_H

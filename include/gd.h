@@ -4,6 +4,8 @@
  *
  * Every function that can fail returns a gd_err (GD_OK == 0, failures
  * negative) so callers can test `if (rc < 0)` uniformly, as libknot does.
+ *
+ * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
 #ifndef GD_H
 #define GD_H

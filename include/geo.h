@@ -15,6 +15,8 @@
  * and returns the record id and the network prefix (cheap); geo_decode()
  * reads the fields of a record (the costly part), done once per record per
  * worker.
+ *
+ * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
 #ifndef GD_GEO_H
 #define GD_GEO_H

@@ -16,6 +16,8 @@
  *
  * The parser and the state machine are plain functions so they are
  * unit-tested without threads or sockets.
+ *
+ * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
 #ifndef GD_HEALTH_H
 #define GD_HEALTH_H

@@ -2,6 +2,8 @@
  * http.h - the operations endpoint: Prometheus metrics, status, health
  * check and the authenticated admin API, on libevent's evhttp server in a
  * thread of its own (it never runs on a DNS worker).
+ *
+ * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
 #ifndef GD_HTTP_H
 #define GD_HTTP_H

@@ -5,6 +5,8 @@
  * A struct jcheck follows the path of the element being checked; every
  * error is placed in the source text with jsonpos and reported as
  * "file:line:column: dotted.path: message" into a struct diag.
+ *
+ * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
 #ifndef GD_JSONCHECK_H
 #define GD_JSONCHECK_H

@@ -5,6 +5,8 @@
  * and feed error must name line and column. After jansson has parsed a
  * document, the loader asks jsonpos for the position of the offending path
  * (e.g. regions -> "us-east" -> location -> [1]) by rescanning the text.
+ *
+ * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
 #ifndef GD_JSONPOS_H
 #define GD_JSONPOS_H

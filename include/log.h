@@ -9,6 +9,8 @@
  * printable ASCII become \", \\ and \xNN; a bare value (key=%s) is quoted
  * with the same escapes when it needs one or holds a space. So a %s is one
  * value, never several pairs: build no "key=value" fragments to pass as %s.
+ *
+ * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
 #ifndef GD_LOG_H
 #define GD_LOG_H

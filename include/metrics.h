@@ -2,6 +2,8 @@
  * metrics.h - a growable text buffer and the Prometheus text exposition
  * writer (version 0.0.4): one HELP and TYPE line per family, then samples
  * with label values escaped.
+ *
+ * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
 #ifndef GD_METRICS_H
 #define GD_METRICS_H

@@ -9,6 +9,8 @@
  * RCU-protected pointer (liburcu, memb flavour): server_publish() swaps in a
  * new one and frees the old one after every worker has left its read-side
  * section.
+ *
+ * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
 #ifndef GD_NET_H
 #define GD_NET_H

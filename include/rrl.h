@@ -21,6 +21,8 @@
  * balance), which loosens limiting for them: with an unkeyed index an
  * attacker could interleave crafted accounts with a spoofed victim's and
  * keep its balance full; with the keyed one collisions are by chance only.
+ *
+ * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
 #ifndef GD_RRL_H
 #define GD_RRL_H

@@ -6,6 +6,8 @@
  * load. At query time the answer code asks svc_rank() for the order of
  * regions for a client location (cached per worker) and svc_choose() for
  * the region and endpoints given that order and the client's hash.
+ *
+ * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
 #ifndef GD_SERVICE_H
 #define GD_SERVICE_H

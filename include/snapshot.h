@@ -5,6 +5,8 @@
  *
  * Built aside by snapshot_build() at start and on reload; swapped in by
  * pointer (RCU) so a query sees either the old or the new whole, never a mix.
+ *
+ * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
 #ifndef GD_SNAPSHOT_H
 #define GD_SNAPSHOT_H

@@ -12,6 +12,8 @@
  *   grace period: a read section that ended comes before
  *     synchronize_rcu returns (RELEASE before read_unlock, ACQUIRE after
  *     synchronize_rcu, on one grace address).
+ *
+ * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
 #ifndef GD_TSAN_H
 #define GD_TSAN_H

@@ -8,6 +8,8 @@
  *
  * The writer appends to a caller-owned buffer with a hard capacity and
  * compresses names against those already written (RFC 1035 4.1.4).
+ *
+ * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
 #ifndef GD_WIRE_H
 #define GD_WIRE_H

@@ -11,6 +11,8 @@
  * A struct zonedb (all configured zones) is built aside on load and reload
  * and published to workers by pointer swap; it is never modified after
  * zonedb_build() returns.
+ *
+ * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
 #ifndef GD_ZONE_H
 #define GD_ZONE_H

@@ -11,6 +11,8 @@
  * Responses are written with the wire writer; room for the OPT record is
  * reserved first so that truncation never drops EDNS. A response that does
  * not fit gets TC=1 and keeps only the question (and OPT).
+ *
+ * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
 #include "answer.h"
 #include "health.h"

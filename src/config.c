@@ -4,6 +4,8 @@
  * The document is parsed by jansson (duplicate keys rejected); the schema
  * walk below keeps the path of the element it is looking at, so an error can
  * be placed in the source with jsonpos and named by its dotted key.
+ *
+ * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
 #include "config.h"
 

@@ -9,6 +9,8 @@
  * the response's OPT record. Secrets come from the config or
  * cookie_secret_generate at start (config.c, main.c). See cookie.h for the
  * reading of RFC 7873 section 5.2 this follows.
+ *
+ * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
 #include "cookie.h"
 

@@ -16,6 +16,8 @@
  * copy); a changed file gets a new copy that goes live with the snapshot.
  * A file that is not a whole database (truncated, half written, garbage)
  * fails the open with the reason, and the caller keeps what it has.
+ *
+ * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
 #include "geo.h"
 

@@ -15,6 +15,8 @@
  * file is opened with O_NONBLOCK and read only when it is a regular file,
  * and an HTTP poll ends at its deadline (a timer armed when it starts, which
  * drops the connection) however slowly the feed trickles.
+ *
+ * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
 #include "health.h"
 

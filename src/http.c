@@ -23,6 +23,8 @@
  * of the previous response, or it is closed. The 413s and 400s libevent
  * sends by itself (body or headers over the limits, malformed requests) are
  * counted as they go out (out_watch).
+ *
+ * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
 #include "http.h"
 

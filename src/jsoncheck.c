@@ -1,5 +1,7 @@
 /*
  * jsoncheck.c - schema checking helpers shared by every JSON reader.
+ *
+ * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
 #include "jsoncheck.h"
 

@@ -3,6 +3,8 @@
  * reports the line and column where the element starts. It tolerates (and
  * stops at) malformed text: the document has normally been validated by
  * jansson already, this only recovers positions for error messages.
+ *
+ * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
 #include "jsonpos.h"
 

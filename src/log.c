@@ -11,6 +11,8 @@
  * quote and a backslash are escaped with a backslash and every byte outside
  * printable ASCII becomes \xNN; a bare value (key=%s) that needs any of that,
  * or holds a space, is written quoted with the same escapes.
+ *
+ * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
 #include "log.h"
 

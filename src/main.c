@@ -6,6 +6,8 @@
  * start workers, then run the main thread's event loop, which only handles
  * signals: SIGHUP reloads the zones (built aside, swapped in atomically, the
  * old data kept serving on any error), SIGTERM and SIGINT stop.
+ *
+ * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
 #include "config.h"
 #include "diag.h"

@@ -1,5 +1,7 @@
 /*
  * metrics.c - text buffers and the Prometheus exposition format.
+ *
+ * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
 #include "metrics.h"
 

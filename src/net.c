@@ -15,6 +15,8 @@
  * and mmsghdr arrays are allocated once per thread. For wildcard addresses
  * the destination address is taken from IP_PKTINFO / IPV6_PKTINFO and used
  * as the source of the reply.
+ *
+ * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
 #include "net.h"
 

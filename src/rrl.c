@@ -1,5 +1,7 @@
 /*
  * rrl.c - per-worker response rate limiting accounts (see rrl.h).
+ *
+ * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
 #include "rrl.h"
 

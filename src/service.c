@@ -9,6 +9,8 @@
  * The choice is pure: given the ranked order, the client hash and the
  * health view it always gives the same answer, so it is unit-tested without
  * a network and a resolver sees one answer per client network.
+ *
+ * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
 #include "service.h"
 

@@ -2,6 +2,8 @@
  * snapshot.c - building the serving state from a config: regions, GeoIP,
  * zones and their services files. Every zone is loaded even after an error
  * in another, so all problems are reported at once.
+ *
+ * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
 #include "snapshot.h"
 

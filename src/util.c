@@ -1,6 +1,8 @@
 /*
  * util.c - error strings, checked allocation and file helpers used by every
  * module at load time (never on the per-query path).
+ *
+ * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
 #include "gd.h"
 

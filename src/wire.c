@@ -4,6 +4,8 @@
  * Nothing here allocates or logs. The reader trusts no length in the packet;
  * the writer never writes past the capacity it was given and reports
  * GD_ESPACE instead, so the answer code can roll back and set TC.
+ *
+ * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
 #include "wire.h"
 

@@ -11,6 +11,8 @@
  *   2. compile: records are sorted by owner and type and turned into nodes
  *      and rrsets in one arena; empty non-terminals are added;
  *   3. validate: the RFC 1034/1035 rules, each error with file:line.
+ *
+ * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
 #include "zone.h"
 

@@ -11,6 +11,8 @@
  * current time, as a live health checker would, so that static demo files
  * never go stale. With port 0 the kernel picks a port; --port-file records
  * it. Stops on SIGTERM or SIGINT.
+ *
+ * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
 #include <event2/buffer.h>
 #include <event2/event.h>

@@ -23,6 +23,8 @@
 #                      llvm-cov; report in build-fuzz/cov/report.txt).
 #
 # Needs clang and libFuzzer's runtime (Debian: clang, libclang-rt-14-dev).
+#
+# Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
 
 FUZZ_ALL = packet zone config services feed http
 FUZZ_TARGETS ?= $(FUZZ_ALL)

@@ -7,6 +7,8 @@
  *
  * Properties: NULL comes with at least one error; every diagnostic is a
  * non-empty string; a loaded config is within the documented ranges.
+ *
+ * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
 #include "config.h"
 #include "diag.h"

@@ -13,6 +13,8 @@
  * its length. The length must respect the limit: the buffer; over UDP 512
  * without OPT, else the smaller of our udp_payload and the client's size,
  * never more than 4096.
+ *
+ * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
 #ifndef GD_FUZZ_DNS_H
 #define GD_FUZZ_DNS_H

@@ -7,6 +7,8 @@
  * Properties: accepted, every region index within the table and each region
  * at most once, weights -1 or 0..100, endpoint families 1 or 2; rejected, a
  * reason and a non-empty NUL-terminated detail, and an empty document.
+ *
+ * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
 #include "health.h"
 #include "service.h"

@@ -13,6 +13,8 @@
  * HTTP_TOKEN_MIN never matches). The whole input is also a token file for
  * http_read_token(): what it accepts is the file without trailing line ends
  * and spaces, at least HTTP_TOKEN_MIN octets, all printable ASCII.
+ *
+ * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
 #include "http.h"
 

@@ -39,6 +39,8 @@
  * server's own parser: it must walk exactly, and its length respect the
  * limit (UDP: 512 without OPT, else the smaller of our udp_payload and the
  * client's size, never more than 4096).
+ *
+ * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
 #include "answer.h"
 #include "config.h"

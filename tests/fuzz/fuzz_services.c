@@ -8,6 +8,8 @@
  * it: svc_rank() for unknown and several known client locations, and
  * svc_choose() for A, AAAA and another type, with and without a health
  * snapshot; the rankings and choices must stay within the service.
+ *
+ * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
 #include "diag.h"
 #include "gd.h"

@@ -18,6 +18,8 @@
  *   fuzz_verbose()    FUZZ_VERBOSE=1 in the environment: the targets print
  *                     what they did with each input (diagnostics, rcodes),
  *                     to check that seeds reach what they are meant to.
+ *
+ * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
 #ifndef GD_FUZZ_UTIL_H
 #define GD_FUZZ_UTIL_H

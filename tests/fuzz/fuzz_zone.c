@@ -12,6 +12,8 @@
  * includes. Inputs with an $INCLUDE line holding a '/', '\', "..", or '('
  * are skipped, so a file outside the directory (a device, a FIFO) is never
  * read; the input's own file name is random, so it cannot include itself.
+ *
+ * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
 #include "answer.h"
 #include "diag.h"

@@ -5,6 +5,8 @@ Run from the source tree: python3 tests/fuzz/mkseeds.py
 Writes tests/fuzz/corpus/<target>/seed-* (existing seed-* files are replaced;
 inputs found by fuzzing, named by their SHA-1, are left alone). Only needed
 to regenerate the seeds; the corpora are committed.
+
+Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
 """
 import glob
 import os

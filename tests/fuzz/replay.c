@@ -10,6 +10,8 @@
  * does, so a read past its end is caught. Prints "replayed N inputs" and
  * exits 0; a failing input ends the process (sanitizer report or abort)
  * after its name is printed to stderr. REPLAY_VERBOSE=1 prints every name.
+ *
+ * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE

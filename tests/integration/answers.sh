@@ -4,6 +4,8 @@
 # wildcards and empty non-terminals (RFC 4592), ANY (RFC 8482), case
 # preservation, name compression (exact message sizes) and opcodes.
 # tests/data/full.conf adds tests/data/edge.test.zone to the demo zones.
+#
+# Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
 . tests/integration/lib.sh
 
 start_server tests/data/full.conf || exit 1

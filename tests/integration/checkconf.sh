@@ -2,6 +2,8 @@
 # file:line: message, then "geodnsd: N errors", and the exit status is 1;
 # warnings alone keep the status 0. The zones and configs are in
 # tests/data/checkconf/ (each config also loads a valid zone, good.zone).
+#
+# Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
 . tests/integration/lib.sh
 
 D=tests/data/checkconf

@@ -2,6 +2,8 @@
 # alone gets a server cookie; a valid one comes back unchanged; a bad one is
 # answered with a fresh one; a malformed option is FORMERR; a client with a
 # valid server cookie passes rate limiting, one without does not.
+#
+# Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
 . tests/integration/lib.sh
 start_server tests/data/cookies.conf || exit 1
 

@@ -4,6 +4,8 @@
 # no ECS in the query means none in the reply; a malformed option is FORMERR
 # (with an OPT record, RFC 6891 section 7: the query carried one); with ECS
 # disabled in the config the option is ignored like any unknown option.
+#
+# Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
 . tests/integration/lib.sh
 
 start_server tests/data/demo.conf || exit 1

@@ -4,6 +4,8 @@
 # EDNS, min(client, 1232) with it) keeping only the question and OPT; no TC
 # over TCP; NSID "test-1" when asked (RFC 5001).
 # tests/data/full.conf adds edge.test (huge.edge.test TXT: 1358 octets).
+#
+# Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
 . tests/integration/lib.sh
 
 start_server tests/data/full.conf || exit 1

@@ -16,6 +16,8 @@
  * closed connection, "conn=N sent=BYTES", then "done connections=N
  * sent=BYTES" on stdout: a test can see how much a client took before it
  * gave up. Single-threaded, poll(2), at most 32 connections.
+ *
+ * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
 #include <arpa/inet.h>
 #include <errno.h>

@@ -8,6 +8,8 @@
 # host name does not resolve (NXDOMAIN from a second geodnsd as
 # health.resolver) goes on being polled and is followed once it resolves; a
 # resolver that never answers delays no admin change.
+#
+# Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
 . tests/integration/lib.sh
 
 EVILFEED=${EVILFEED:-$(dirname "${FEEDSERVER:-$(pwd)/build/feedserver}")/evilfeed}

@@ -8,6 +8,8 @@
 # database's answers; a SIGHUP with the bytes unchanged keeps the same copy.
 # As root also in a chroot without /proc, as nobody: reloads happen after
 # the privilege drop, and loading the new database must work there too.
+#
+# Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
 . tests/integration/lib.sh
 
 cp tests/tmp/geo/city.mmdb "$TMP/city.mmdb"

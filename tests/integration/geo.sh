@@ -3,6 +3,8 @@
 # is the GeoIP network prefix (raised to /24 or /56 where a hash decided),
 # CNAME regions are followed, AAAA without AAAA is NODATA, ECS is echoed on
 # negative answers with SCOPE 0 and never sent without ECS in the query.
+#
+# Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
 . tests/integration/lib.sh
 start_server tests/data/demo-geo.conf || exit 1
 

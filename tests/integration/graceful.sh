@@ -1,6 +1,8 @@
 # graceful.sh - SIGTERM lets the answers already produced reach a TCP
 # client before geodnsd exits 0: 1000 pipelined queries in one write, TERM
 # right after they were sent, every one answered.
+#
+# Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
 . tests/integration/lib.sh
 start_server tests/data/demo.conf || exit 1
 "$TCPCLIENT" -p "$PORT" -w 5000 --pipeline --summary --repeat 1000 static.example.com A \

@@ -4,6 +4,8 @@
 # polls; a garbage file feed with on_feed_loss "keep" changes nothing; every
 # region down fails open; a drained share spills; unhealthy endpoints leave
 # the answer; TTLs are capped at the poll interval (cap_ttl).
+#
+# Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
 . tests/integration/lib.sh
 
 FEEDS=$TMP/feeds

@@ -13,6 +13,8 @@
 #   a token file with a NUL byte: the server does not start.
 # HTTP requests go through tests/integration/httpclient.c (many requests
 # over one connection, slow clients, a chosen source address on 127/8).
+#
+# Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
 . tests/integration/lib.sh
 
 HTTPCLIENT=${HTTPCLIENT:-$(dirname "$TCPCLIENT")/httpclient}

@@ -26,6 +26,8 @@
  * Every read and connect has a timeout; the program never runs much longer
  * than its waits (2 s per answer in --requests, HI + 2 s in --slow).
  * Exit status 0, or 1 with a message on stderr.
+ *
+ * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
 #include <arpa/inet.h>
 #include <errno.h>

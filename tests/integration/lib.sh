@@ -12,6 +12,8 @@
 # flags, counts, OPT pseudosection, sections, TTLs) is compared exactly.
 # Each check prints "PASS name" or "FAIL name" with a diff; tests/run-all
 # counts those lines.
+#
+# Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
 
 GEODNSD=${GEODNSD:-$(pwd)/build/geodnsd}
 TESTNAME=$(basename "$0" .sh)

@@ -3,6 +3,8 @@
 # the total lifetime closes a busy connection, the idle timeout an idle one;
 # then the HTTP limits: the connection cap (http.max_connections 3) and the
 # header and body size limits.
+#
+# Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
 . tests/integration/lib.sh
 start_server tests/data/limits.conf || exit 1
 URL=http://127.0.0.1:$HTTPPORT

@@ -2,6 +2,8 @@
 # feed whose region key carries a newline and a complete admin audit line,
 # and an admin URL whose path carries a quote and pairs, are logged as one
 # escaped value each (issue 14, defect 8).
+#
+# Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
 . tests/integration/lib.sh
 
 printf 'test-token-0123456789abcdef\n' >"$TMP/admin.token"

@@ -4,6 +4,8 @@
 # loops and forward pointers, names over 255 octets and truncated questions
 # get FORMERR with the ID echoed and no question; broken OPT records get
 # FORMERR; after all of it the server still answers.
+#
+# Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
 . tests/integration/lib.sh
 
 start_server tests/data/demo.conf || exit 1

@@ -4,6 +4,8 @@
 # API that moves answers and survives SIGHUP, endpoint overrides, a failed
 # reload that keeps old answers and is counted, POST /v1/reload, overrides
 # kept in the state file across a restart.
+#
+# Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
 . tests/integration/lib.sh
 
 # the zone is a copy so the test can break it

@@ -1,5 +1,7 @@
 # privdrop.sh - sockets are bound first, then geodnsd runs as server.user /
 # server.group; an unknown user stops it at start (it never goes on as root).
+#
+# Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
 . tests/integration/lib.sh
 
 if [ "$(id -u)" -eq 0 ]; then

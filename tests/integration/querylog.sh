@@ -1,6 +1,8 @@
 # querylog.sh - the optional sampled query log: one key=value line per
 # logged query (client network, never the full address; qname, qtype,
 # region chosen, rcode), at most query_log_rate lines a second.
+#
+# Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
 . tests/integration/lib.sh
 start_server tests/data/querylog.conf || exit 1
 

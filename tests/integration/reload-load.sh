@@ -1,6 +1,8 @@
 # reload-load.sh - no query is lost while the configuration, zones, services
 # and GeoIP are reloaded 20 times under load: dnsperf on loopback at a
 # bounded rate for a bounded time, SIGHUP every 0.25 s meanwhile.
+#
+# Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
 . tests/integration/lib.sh
 start_server tests/data/demo-geo.conf || exit 1
 

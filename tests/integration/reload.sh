@@ -2,6 +2,8 @@
 # $TMP, see tests/data/reload.conf) is served after HUP; a broken one logs
 # each error (file:line) and event=reload result=failed, and the old data keeps
 # serving; fixing it and HUP again serves the new data.
+#
+# Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
 . tests/integration/lib.sh
 
 cp zones/example.com.zone zones/example.com.include "$TMP/"

@@ -4,6 +4,8 @@
 # AD never set, Z (MBZ) never echoed, no OPT without EDNS, BADVERS with OPT
 # version 0 for EDNS version 1, unknown options and EDNS flags not echoed,
 # DO copied.
+#
+# Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
 . tests/integration/lib.sh
 
 start_server tests/data/demo.conf || exit 1

@@ -3,6 +3,8 @@
 # configured 50 a second, and the limited responses alternate truncated and
 # dropped (slip 2), each within 10%; an exempt address and TCP are never
 # limited; the counters are in /metrics.
+#
+# Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
 . tests/integration/lib.sh
 start_server tests/data/rrl.conf || exit 1
 URL=http://127.0.0.1:$HTTPPORT

@@ -3,6 +3,8 @@
 # hashed: a linear search per (service, region) made a reload of this size
 # run for minutes), the answer counts survive two reloads exactly, and
 # /metrics has a series for every (service, region).
+#
+# Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
 . tests/integration/lib.sh
 
 printf '$ORIGIN svc.test.\n$TTL 3600\n@ IN SOA ns1 hostmaster 1 7200 900 1209600 300\n@ IN NS ns1\nns1 IN A 192.0.2.1\n' \

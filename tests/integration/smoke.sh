@@ -1,5 +1,7 @@
 # smoke.sh - the demo zones answer over UDP and TCP, on IPv4 and IPv6; -t
 # accepts the demo config; the daemon stops cleanly on TERM.
+#
+# Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
 . tests/integration/lib.sh
 
 check_cmd "geodnsd -t accepts the demo config" "$GEODNSD" -t -c zones/geodnsd.conf <<'EOF2'

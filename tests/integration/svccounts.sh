@@ -2,6 +2,8 @@
 # sized by the regions each service has, not by all regions, and /metrics
 # shows the same lines as before for the same counts: one series per region
 # of the service, in the order of its regions, and a fail-open series.
+#
+# Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
 . tests/integration/lib.sh
 
 printf '$ORIGIN svc.test.\n$TTL 3600\n@ IN SOA ns1 hostmaster 1 7200 900 1209600 300\n@ IN NS ns1\nns1 IN A 192.0.2.1\n' \

@@ -15,6 +15,8 @@
 # are closed the RSS comes back to within 2 MiB of the baseline (freed heap
 # pages are returned with malloc_trim; glibc kept them before).
 # RSS is only meaningful without AddressSanitizer: the optimized build runs.
+#
+# Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
 . tests/integration/lib.sh
 GEODNSD=${PLAIN_GEODNSD:-$GEODNSD}
 

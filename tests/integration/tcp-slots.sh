@@ -11,6 +11,8 @@
 # 127.0.0.1's slot by chance (about 64 in 4096); only then is the victim
 # refused, and a fresh server (a new key) is tried, at most 3 in all. The
 # old hash refuses it every time.
+#
+# Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
 . tests/integration/lib.sh
 URL=
 metric() {

@@ -5,6 +5,8 @@
 # split across segments or sent byte by byte, the idle timeout
 # (tcp_idle_timeout 3 in demo.conf), the connection limit
 # (tcp_max_connections 20 over 2 workers) and clients that go away early.
+#
+# Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
 . tests/integration/lib.sh
 
 start_server tests/data/demo.conf || exit 1

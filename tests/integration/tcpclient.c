@@ -51,6 +51,8 @@
  * server closed prints "closed by server"; a read that timed out prints
  * "timeout". Every read has a timeout; the program never runs much longer
  * than the sum of its waits.
+ *
+ * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
 #include <arpa/inet.h>
 #include <errno.h>

@@ -5,6 +5,8 @@
 # last in the additional section after the OPT. Never an answer, never
 # from the answer cache; UDP and TCP; AXFR and class CH too (the TSIG is
 # checked first). A misplaced or malformed TSIG is FORMERR.
+#
+# Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
 . tests/integration/lib.sh
 
 start_server tests/data/tsig.conf || exit 1

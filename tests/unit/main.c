@@ -1,6 +1,8 @@
 /*
  * main.c - runs every Check suite. The summary line Check prints
  * ("NN%: Checks: N, Failures: F, Errors: E") is what tests/run-all counts.
+ *
+ * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
 #include "unit.h"
 

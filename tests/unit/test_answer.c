@@ -1,6 +1,8 @@
 /*
  * test_answer.c - the answer logic on the demo zones, query packet in,
  * response packet out, checked with ldns: rcode, flags, every section.
+ *
+ * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
 #include "answer.h"
 #include "config.h"

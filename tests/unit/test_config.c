@@ -2,6 +2,8 @@
  * test_config.c - configuration loading: defaults, parsed values, and every
  * error reported as "FILE:LINE:COL: path: message" at the right place, all of
  * them at once.
+ *
+ * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
 #include "config.h"
 #include "diag.h"

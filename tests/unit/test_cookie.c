@@ -5,6 +5,8 @@
  * secret rollover, the timestamp window with serial wrap-around, every way a
  * Server Cookie can be wrong, every malformed option length, and secret
  * parsing and generation.
+ *
+ * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
 #include "cookie.h"
 #include "gd.h"

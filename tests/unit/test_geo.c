@@ -14,6 +14,8 @@
  * file changed after the open (overwritten, truncated, garbage) changes
  * nothing, unchanged bytes share the copy, and truncated or garbled files
  * fail the open cleanly.
+ *
+ * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
 #include "diag.h"
 #include "geo.h"

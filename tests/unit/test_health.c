@@ -7,6 +7,8 @@
  * snapshots to concurrent readers with liburcu, reproducing the scheme of
  * server_publish_health (run it under ASan and under TSan), and the prober
  * thread against feeds that would block it (a FIFO, a silent resolver).
+ *
+ * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
 #include "config.h"
 #include "diag.h"

@@ -2,6 +2,8 @@
  * test_http.c - the pieces of the operations endpoint that need no socket:
  * the Prometheus exposition writer, route parsing, the token check and the
  * token file rules, the client key and the limit on failed authentications.
+ *
+ * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
 #include "diag.h"
 #include "http.h"

@@ -2,6 +2,8 @@
  * test_jsonpos.c - positions of keys and values found by path in JSON text:
  * exact lines and byte columns, escapes in keys, absent paths, and text that
  * is malformed or nested deeper than the scanner follows.
+ *
+ * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
 #include "jsonpos.h"
 #include "unit.h"

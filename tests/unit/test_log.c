@@ -1,6 +1,8 @@
 /*
  * test_log.c - log_format escapes every %s so that no value from outside
  * (feed keys, endpoints, URL paths) can forge a line or a key=value pair.
+ *
+ * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
 #include "log.h"
 #include "unit.h"

@@ -3,6 +3,8 @@
  * the window cap, account keys (network, kind, name), exemptions, log-only;
  * and the keyed hashes of the RRL index and of the per-client TCP slots
  * against address sets an attacker computes offline.
+ *
+ * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
 #include "config.h"
 #include "net.h"

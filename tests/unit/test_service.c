@@ -5,6 +5,8 @@
  * (weights, drain, fail open, max_answers by rendezvous hashing, client
  * network hashing), and through answer_query the ECS SCOPE of the answers
  * and the per-worker ranking cache.
+ *
+ * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
 #include "answer.h"
 #include "gd.h"

@@ -1,6 +1,8 @@
 /*
  * test_wire.c - the query reader (header, question, OPT, Client Subnet), the
  * name helpers and the compressing writer, on hand-built packets.
+ *
+ * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
 #include "gd.h"
 #include "unit.h"

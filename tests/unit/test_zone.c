@@ -1,6 +1,8 @@
 /*
  * test_zone.c - zone file loading and validation: every rule reports its
  * error with the file and line of the offending record.
+ *
+ * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
 #include "diag.h"
 #include "gd.h"

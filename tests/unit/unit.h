@@ -1,6 +1,8 @@
 /*
  * unit.h - the Check suites of the unit test binary, one per module, and
  * helpers shared by them.
+ *
+ * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
 #ifndef GD_UNIT_H
 #define GD_UNIT_H

@@ -27,6 +27,8 @@
  *
  * Build: gcc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror \
  *            -o nullresp nullresp.c
+ *
+ * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
 
 #include <arpa/inet.h>

@@ -54,6 +54,8 @@
 # state (pid files, sockets, databases) inside DIR/<server>/. Nothing here
 # needs root, systemd or /run. Helper names start with _bench_; variables
 # set by these functions start with _b (POSIX sh has no local variables).
+#
+# Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
 
 # The geo answers every geo-capable server must give: subnet, then address.
 BENCH_GEO_CASES='20.0.5.0/24 192.0.2.10
