@@ -27,6 +27,10 @@ SRCS = src/log.c src/jsonpos.c src/jsoncheck.c src/config.c src/wire.c src/zone.
        src/answer.c src/net.c src/util.c
 MAIN = src/main.c
 HDRS = $(wildcard include/*.h)
+# each object's header dependencies, written by the compiler beside it
+# (build*/NAME.d, included at the end); -MP keeps a removed header from
+# breaking the build
+DEPFLAGS = -MMD -MP
 UNIT_SRCS = $(wildcard tests/unit/*.c)
 TEST_MMDB = tests/tmp/geo/city.mmdb tests/tmp/geo/city4.mmdb \
 	    tests/tmp/geo/flat4.mmdb tests/tmp/geo/flat6.mmdb
@@ -108,8 +112,8 @@ build build-check build-tsan:
 
 # ThreadSanitizer build of the unit tests: make check runs the concurrency
 # tests (snapshot publication under readers) with it
-build-tsan/%.o: src/%.c $(HDRS) config.mk | build-tsan
-	$(CC) $(BASE_CFLAGS) $(TSAN_FLAGS) $(CFLAGS) -c -o $@ $<
+build-tsan/%.o: src/%.c config.mk | build-tsan
+	$(CC) $(BASE_CFLAGS) $(TSAN_FLAGS) $(DEPFLAGS) $(CFLAGS) -c -o $@ $<
 
 build-tsan/geodnsd: $(TSAN_OBJS) build-tsan/main.o
 	$(CC) $(BASE_CFLAGS) $(TSAN_FLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
@@ -118,12 +122,12 @@ build-tsan/unit-tests: $(UNIT_SRCS) $(TSAN_OBJS) $(HDRS) tests/unit/unit.h $(TES
 	$(CC) $(BASE_CFLAGS) $(TSAN_FLAGS) $(CHECK_CFLAGS) -Itests/unit $(LDFLAGS) \
 	  -o $@ $(UNIT_SRCS) $(TSAN_OBJS) $(LIBS) $(CHECK_LIBS)
 
-build/%.o: src/%.c $(HDRS) config.mk | build
-	$(CC) $(BASE_CFLAGS) $(MODE_FLAGS) $(CFLAGS) -c -o $@ $<
+build/%.o: src/%.c config.mk | build
+	$(CC) $(BASE_CFLAGS) $(MODE_FLAGS) $(DEPFLAGS) $(CFLAGS) -c -o $@ $<
 
 ifneq ($(CHECK_DIR),build)
-$(CHECK_DIR)/%.o: src/%.c $(HDRS) config.mk | $(CHECK_DIR)
-	$(CC) $(BASE_CFLAGS) $(CHECK_FLAGS) $(CFLAGS) -c -o $@ $<
+$(CHECK_DIR)/%.o: src/%.c config.mk | $(CHECK_DIR)
+	$(CC) $(BASE_CFLAGS) $(CHECK_FLAGS) $(DEPFLAGS) $(CFLAGS) -c -o $@ $<
 endif
 
 src/geodnsd: $(OBJS) build/main.o
@@ -201,3 +205,5 @@ distclean: clean
 
 # fuzz targets: make fuzz, make fuzz-replay (run by make check), make fuzz-merge
 include tests/fuzz/fuzz.mk
+
+-include $(wildcard build/*.d build-check/*.d build-tsan/*.d build-fuzz/*.d build-fuzz/cov/*.d)

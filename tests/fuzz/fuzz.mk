@@ -67,8 +67,8 @@ $(FUZZ_DIR):
 	mkdir -p $@
 
 # the server's sources, instrumented for coverage
-$(FUZZ_DIR)/%.o: src/%.c $(HDRS) config.mk | $(FUZZ_DIR)
-	$(FUZZ_CC) $(BASE_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link $(CFLAGS) -c -o $@ $<
+$(FUZZ_DIR)/%.o: src/%.c config.mk | $(FUZZ_DIR)
+	$(FUZZ_CC) $(BASE_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link $(DEPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS) $(FUZZ_HDRS) $(HDRS) config.mk | $(FUZZ_DIR)
 	$(FUZZ_CC) $(BASE_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer -Itests/fuzz $(CFLAGS) \
@@ -141,9 +141,9 @@ fuzz-replay: fuzz-replay-build
 	done; exit $$fail
 
 # Coverage: every target with replay.c, instrumented for source-based coverage.
-$(FUZZ_COV_DIR)/%.o: src/%.c $(HDRS) config.mk | $(FUZZ_DIR)
+$(FUZZ_COV_DIR)/%.o: src/%.c config.mk | $(FUZZ_DIR)
 	@mkdir -p $(FUZZ_COV_DIR)
-	$(FUZZ_CC) $(BASE_CFLAGS) $(FUZZ_COV_FLAGS) $(CFLAGS) -c -o $@ $<
+	$(FUZZ_CC) $(BASE_CFLAGS) $(FUZZ_COV_FLAGS) $(DEPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(FUZZ_COV_DIR)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(FUZZ_COV_OBJS) $(FUZZ_HDRS) \
 			$(HDRS) config.mk | $(FUZZ_DIR)
