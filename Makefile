@@ -41,6 +41,7 @@ ifeq ($(WERROR),yes)
 WARN += -Werror
 endif
 BASE_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O2 -pthread -Iinclude $(WARN) \
+       -DGD_VERSION='"$(VERSION)"' \
        $(LDNS_CFLAGS) $(EVENT_CFLAGS) $(MMDB_CFLAGS) $(JANSSON_CFLAGS) \
        $(URCU_CFLAGS)
 LIBS = $(LDNS_LIBS) $(EVENT_LIBS) $(MMDB_LIBS) $(JANSSON_LIBS) $(URCU_LIBS) -lm \
@@ -118,7 +119,12 @@ build-tsan/%.o: src/%.c config.mk | build-tsan
 build-tsan/geodnsd: $(TSAN_OBJS) build-tsan/main.o
 	$(CC) $(BASE_CFLAGS) $(TSAN_FLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
+# the unit tests need Check; the daemon does not (configure finds it or not)
+NEED_CHECK = @test "$(HAVE_CHECK)" = yes || \
+	{ echo "make: the unit tests need Check (libcheck, pkg-config check): run tools/install-deps"; exit 1; }
+
 build-tsan/unit-tests: $(UNIT_SRCS) $(TSAN_OBJS) $(HDRS) tests/unit/unit.h $(TEST_MMDB)
+	$(NEED_CHECK)
 	$(CC) $(BASE_CFLAGS) $(TSAN_FLAGS) $(CHECK_CFLAGS) -Itests/unit $(LDFLAGS) \
 	  -o $@ $(UNIT_SRCS) $(TSAN_OBJS) $(LIBS) $(CHECK_LIBS)
 
@@ -137,6 +143,7 @@ $(CHECK_DIR)/geodnsd: $(CHECK_OBJS) $(CHECK_DIR)/main.o
 	$(CC) $(BASE_CFLAGS) $(CHECK_FLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 $(CHECK_DIR)/unit-tests: $(UNIT_SRCS) $(CHECK_OBJS) $(HDRS) tests/unit/unit.h $(TEST_MMDB)
+	$(NEED_CHECK)
 	$(CC) $(BASE_CFLAGS) $(CHECK_FLAGS) $(CHECK_CFLAGS) -Itests/unit $(LDFLAGS) \
 	  -o $@ $(UNIT_SRCS) $(CHECK_OBJS) $(LIBS) $(CHECK_LIBS)
 

@@ -15,7 +15,11 @@
 #include <stdint.h>
 #include <string.h>
 
-#define GD_VERSION "0.1.0"
+/* the version is configure.ac's AC_INIT, passed by the Makefile
+ * (-DGD_VERSION from config.mk): set in one place */
+#ifndef GD_VERSION
+#error "GD_VERSION is not defined: build with the Makefile (it comes from configure.ac)"
+#endif
 
 typedef enum gd_err {
 	GD_OK = 0,
