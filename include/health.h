@@ -148,8 +148,6 @@ int health_endpoint_key(const char *text, uint8_t key[17]);
  * in every region; the caller checks that it is an endpoint. */
 int health_drain(struct health *h, const char *region, bool drain);
 int health_endpoint_override(struct health *h, const uint8_t key[17], int state);
-/* Carry the overrides of from (regions matched by name) into to. */
-void health_copy_overrides(struct health *to, struct health *from);
 
 struct strbuf;
 /* The regions as a JSON object body (for /status), and the health metrics. */

@@ -1450,30 +1450,6 @@ int health_endpoint_override(struct health *hp, const uint8_t key[17], int state
 	return GD_OK;
 }
 
-void health_copy_overrides(struct health *to, struct health *from)
-{
-	if (!to || !from)
-		return;
-	pthread_mutex_lock(&from->lock);
-	pthread_mutex_lock(&to->lock);
-	for (size_t i = 0; i < from->nregions; i++)
-		for (size_t k = 0; k < to->nregions; k++)
-			if (from->regions[i].drained &&
-			    strcmp(from->regions[i].name, to->regions[k].name) == 0)
-				to->regions[k].drained = true;
-	free(to->overrides);
-	to->overrides = NULL;
-	to->noverrides = from->noverrides;
-	if (from->noverrides) {
-		to->overrides = xmalloc(from->noverrides * sizeof(*to->overrides));
-		memcpy(to->overrides, from->overrides, from->noverrides * sizeof(*to->overrides));
-	}
-	to->dirty = true;
-	pthread_mutex_unlock(&to->lock);
-	pthread_mutex_unlock(&from->lock);
-	event_active(to->kick, EV_TIMEOUT, 0);
-}
-
 static void iso_time(time_t t, char *buf, size_t cap)
 {
 	struct tm tm;
