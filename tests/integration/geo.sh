@@ -131,13 +131,14 @@ EOF2
 # (2001:db8:0:XX00::/56); us-east keeps about half of them (weight 50) and
 # the rest spill to the next closest region, eu-west.
 split() {
-	east=0; west=0; i=0
+	east=0; west=0; i=0; other=""
 	while [ $i -lt 64 ]; do
 		net=$(printf '2001:db8:0:%02x00::/56' $i)
 		a=$(dq +norec +short api.example.com +subnet=$net | grep -v '^;' | head -1)
 		case $a in
 		192.0.2.20) east=$((east + 1)) ;;
 		198.51.100.20) west=$((west + 1)) ;;
+		*) other="$other $net:[$a]" ;; # shown on failure: no answer or a third
 		esac
 		i=$((i + 1))
 	done
@@ -145,7 +146,7 @@ split() {
 	if [ $east -ge 20 ] && [ $east -le 44 ] && [ $((east + west)) -eq 64 ]; then
 		echo "split ok"
 	else
-		echo "split east=$east west=$west"
+		echo "split east=$east west=$west other:$other"
 	fi
 }
 check_cmd "weight 50 keeps about half of us-east's clients, the rest spill" split <<'EOF2'
