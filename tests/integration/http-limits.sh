@@ -66,6 +66,17 @@ wait_ready() {
 "$HTTPCLIENT" -p "$HTTPPORT" -s 127.0.0.1 --slow 9 1000 4000 6500 >"$TMP/slow1.out" 2>&1 &
 S1=$!
 wait_ready "$TMP/slow1.out" 9 || fail "slow client 127.0.0.1 did not connect"
+# the server refuses the ninth only after counting it open (it learns the
+# address once the connection is set up): wait for that refusal (at most
+# 5 s, from an address of its own) before the other addresses fill the
+# slots, or the cap is reached twice, once with the ninth still counted
+_i=0
+until curl -s --interface 127.0.0.9 "$URL/metrics" |
+	grep -q '^geodnsd_limit_hits_total{limit="http_connections_per_address"} 1$' ||
+	[ $_i -ge 100 ]; do
+	sleep 0.05
+	_i=$((_i + 1))
+done
 for a in 2 3 4; do
 	"$HTTPCLIENT" -p "$HTTPPORT" -s 127.0.0.$a --slow 8 1000 4000 6500 >"$TMP/slow$a.out" 2>&1 &
 	eval "S$a=\$!"
@@ -98,12 +109,21 @@ check_cmd "8 slow connections from three more addresses: closed at the deadline"
 3 ready 8
 3 still_open 0
 EOF
-check_cmd "limits counted: 32 deadlines, 1 per-address refusal, the cap reached once" sh -c "
-	curl -s '$URL/metrics' | grep -E '^geodnsd_limit_hits_total.limit=.http_(request_deadline|connections_per_address|connections)'" <<'EOF'
-geodnsd_limit_hits_total{limit="http_connections"} 1
+check_cmd "limits counted: 32 deadlines, 1 per-address refusal" sh -c "
+	curl -s '$URL/metrics' | grep -E '^geodnsd_limit_hits_total.limit=.http_(request_deadline|connections_per_address)'" <<'EOF'
 geodnsd_limit_hits_total{limit="http_request_deadline"} 32
 geodnsd_limit_hits_total{limit="http_connections_per_address"} 1
 EOF
+# the cap is reached when the 32nd slow connection is accepted, and again
+# when /healthz, waiting in the backlog, takes the first slot a deadline
+# frees while the other seven of that address are still being closed: once
+# or twice, as the loop orders those closes (both were seen)
+caps=$(curl -s "$URL/metrics" | sed -n 's/^geodnsd_limit_hits_total{limit="http_connections"} //p')
+if [ "$caps" = 1 ] || [ "$caps" = 2 ]; then
+	pass "the cap counted when reached: $caps"
+else
+	fail "the cap counted when reached: '$caps' (want 1 or 2)"
+fi
 
 # --- wrong tokens: 10 tries, then 429 whatever the token
 i=0
