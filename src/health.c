@@ -298,6 +298,20 @@ static size_t key_lower_bound(const void *base, size_t n, size_t size, const uin
 	return lo;
 }
 
+/* The element of base (as key_lower_bound) whose key is key, or NULL. */
+static void *key_find(const void *base, size_t n, size_t size, const uint8_t *key)
+{
+	size_t i = key_lower_bound(base, n, size, key);
+	const uint8_t *e = (const uint8_t *)base + i * size;
+	return i < n && memcmp(e, key, 17) == 0 ? (void *)e : NULL;
+}
+
+/* An endpoint key as the address's text. */
+static void key_str(const uint8_t *key, char *buf, size_t cap)
+{
+	inet_ntop(key[0] == 2 ? AF_INET6 : AF_INET, key + 1, buf, (socklen_t)cap);
+}
+
 static int key_compare(const void *a, const void *b)
 {
 	return memcmp(a, b, 17);
@@ -311,8 +325,7 @@ bool health_endpoint_up(const struct health_snapshot *hs, size_t region, uint8_t
 	const struct health_region *r = &hs->regions[region];
 	uint8_t key[17] = {family};
 	memcpy(key + 1, addr, family == 2 ? 16 : 4);
-	size_t i = key_lower_bound(r->down, r->ndown, 17, key);
-	return i == r->ndown || memcmp(r->down[i], key, 17) != 0;
+	return !key_find(r->down, r->ndown, 17, key);
 }
 
 void health_snapshot_free(struct health_snapshot *hs)
@@ -420,10 +433,9 @@ struct health {
 /* The admin override of an endpoint: 1 up, 0 down, -1 none. O(log n). */
 static int override_of(const struct health *hp, const uint8_t *key)
 {
-	size_t i = key_lower_bound(hp->overrides, hp->noverrides, sizeof(*hp->overrides), key);
-	if (i == hp->noverrides || memcmp(hp->overrides[i].key, key, 17) != 0)
-		return -1;
-	return hp->overrides[i].up ? 1 : 0;
+	const struct endpoint_override *o =
+	    key_find(hp->overrides, hp->noverrides, sizeof(*hp->overrides), key);
+	return o ? o->up : -1;
 }
 
 /*
@@ -549,8 +561,7 @@ static void endpoint_checks(struct health *hp, struct region_state *rs,
 	qsort(nm, n, sizeof(*nm), named_cmp);
 	size_t keep = 0;
 	for (size_t k = 0; k < rs->neps; k++) {
-		size_t i = key_lower_bound(nm, n, sizeof(*nm), rs->eps[k].key);
-		if (i == n || memcmp(nm[i].key, rs->eps[k].key, 17) != 0) {
+		if (!key_find(nm, n, sizeof(*nm), rs->eps[k].key)) {
 			if (hysteresis_step(&rs->eps[k].h, true, rs->down_after, rs->up_after))
 				hp->dirty = true;
 			if (rs->eps[k].h.up)
@@ -566,10 +577,8 @@ static void endpoint_checks(struct health *hp, struct region_state *rs,
 	struct endpoint_state *es = NULL;
 	for (size_t i = 0; i < n; i++) {
 		if (!es || memcmp(es->key, nm[i].key, 17) != 0) {
-			size_t at = key_lower_bound(rs->eps, rs->neps, sizeof(*rs->eps), nm[i].key);
-			if (at < rs->neps && memcmp(rs->eps[at].key, nm[i].key, 17) == 0) {
-				es = &rs->eps[at];
-			} else {
+			es = key_find(rs->eps, rs->neps, sizeof(*rs->eps), nm[i].key);
+			if (!es) {
 				es = &added[nadded++];
 				memcpy(es->key, nm[i].key, 17);
 				es->h = (struct hysteresis){.up = true};
@@ -578,7 +587,7 @@ static void endpoint_checks(struct health *hp, struct region_state *rs,
 		if (hysteresis_step(&es->h, fr->endpoints[nm[i].idx].healthy, rs->down_after,
 				    rs->up_after)) {
 			char a[INET6_ADDRSTRLEN];
-			inet_ntop(es->key[0] == 2 ? AF_INET6 : AF_INET, es->key + 1, a, sizeof(a));
+			key_str(es->key, a, sizeof(a));
 			log_info("region=%s endpoint=%s state=%s", rs->name, a,
 				 es->h.up ? "up" : "down");
 			hp->dirty = true;
@@ -1263,8 +1272,6 @@ void health_stop(struct health *hp)
  * made meanwhile go out in the same write. */
 #define STATE_SAVE_DELAY_MS 200
 
-static void key_str(const uint8_t *key, char *buf, size_t cap);
-
 /* The overrides changed: the state file is written from the prober's loop
  * STATE_SAVE_DELAY_MS later (and by health_stop), once for every change made
  * until then. Rewriting the whole file per change made n overrides cost
@@ -1455,11 +1462,6 @@ static void iso_time(time_t t, char *buf, size_t cap)
 	struct tm tm;
 	gmtime_r(&t, &tm);
 	strftime(buf, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-static void key_str(const uint8_t *key, char *buf, size_t cap)
-{
-	inet_ntop(key[0] == 2 ? AF_INET6 : AF_INET, key + 1, buf, (socklen_t)cap);
 }
 
 void health_status_json(struct health *hp, struct strbuf *sb)
