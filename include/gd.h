@@ -89,6 +89,14 @@ char *xstrdup(const char *s);
  * the main thread's (its event loop handles them). Returns its error. */
 int thread_start(pthread_t *t, void *(*fn)(void *), void *arg);
 
+/* Open path for reading without blocking (a FIFO in a file's place must not
+ * hold the caller up: its open would wait for a writer) and fstat it into
+ * *st. The descriptor (the caller closes it); -1 with errno when it cannot
+ * be opened; -2 when it is not a regular file (*st says what it is, nothing
+ * is left open). */
+struct stat;
+int open_regular(const char *path, struct stat *st);
+
 /* Read a whole file into a NUL-terminated buffer. Caller frees *out. */
 int read_file(const char *path, char **out, size_t *len);
 

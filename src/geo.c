@@ -26,7 +26,6 @@
 
 #include <assert.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <maxminddb.h>
 #include <netinet/in.h>
@@ -140,22 +139,14 @@ static void detect_layout(struct geo_file *f)
  */
 static uint8_t *read_copy(const char *path, size_t *size, const char **why)
 {
-	/* non-blocking: a FIFO in the database's place must not hang a reload */
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	/* a FIFO in the database's place must not hang a reload */
+	struct stat before, after;
+	int fd = open_regular(path, &before);
 	if (fd < 0) {
-		*why = strerror(errno);
+		*why = fd == -2 ? "not a regular file" : strerror(errno);
 		return NULL;
 	}
 	uint8_t *buf = NULL;
-	struct stat before, after;
-	if (fstat(fd, &before) < 0) {
-		*why = strerror(errno);
-		goto done;
-	}
-	if (!S_ISREG(before.st_mode)) {
-		*why = "not a regular file";
-		goto done;
-	}
 	if (before.st_size == 0) {
 		*why = "the file is empty (truncated, or still being written?)";
 		goto done;

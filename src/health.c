@@ -37,7 +37,6 @@
 #include <event2/keyvalq_struct.h>
 #include <event2/thread.h>
 #include <event2/util.h>
-#include <fcntl.h>
 #include <jansson.h>
 #include <pthread.h>
 #include <signal.h>
@@ -704,21 +703,15 @@ static const char *file_kind(mode_t m)
 static void poll_file(struct feed *f)
 {
 	char detail[160];
-	int fd = open(f->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0) {
-		feed_result(f, NULL, "feed_unreachable", strerror(errno));
-		return;
-	}
 	struct stat st;
-	if (fstat(fd, &st) < 0) {
-		feed_result(f, NULL, "feed_unreachable", strerror(errno));
-		close(fd);
-		return;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		close(fd);
+	int fd = open_regular(f->path, &st);
+	if (fd == -2) {
 		snprintf(detail, sizeof(detail), "the feed file is %s", file_kind(st.st_mode));
 		feed_result(f, NULL, "not_regular_file", detail);
+		return;
+	}
+	if (fd < 0) {
+		feed_result(f, NULL, "feed_unreachable", strerror(errno));
 		return;
 	}
 	if (st.st_size > FEED_MAX_BYTES) {
