@@ -22,13 +22,13 @@ PREFIX ?= $(if $(prefix),$(prefix),/usr/local)
 DESTDIR ?=
 CHECK_SANITIZE ?= 1
 
-SRCS = src/log.c src/jsonpos.c src/jsoncheck.c src/config.c src/wire.c src/zone.c \
-       src/geo.c src/service.c src/snapshot.c src/health.c src/metrics.c src/http.c src/rrl.c src/cookie.c \
-       src/answer.c src/net.c src/util.c
+# every module lives in a folder of src/ named for its concern (doc/design.md
+# has the map); include/ mirrors it with each module's interface
+SRCS = $(sort $(wildcard src/*/*.c))
 MAIN = src/main.c
-HDRS = $(wildcard include/*.h)
+HDRS = $(wildcard include/*/*.h)
 # each object's header dependencies, written by the compiler beside it
-# (build*/NAME.d, included at the end); -MP keeps a removed header from
+# (build*/DIR/NAME.d, included at the end); -MP keeps a removed header from
 # breaking the build
 DEPFLAGS = -MMD -MP
 UNIT_SRCS = $(wildcard tests/unit/*.c)
@@ -114,6 +114,7 @@ build build-check build-tsan:
 # ThreadSanitizer build of the unit tests: make check runs the concurrency
 # tests (snapshot publication under readers) with it
 build-tsan/%.o: src/%.c config.mk | build-tsan
+	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) $(TSAN_FLAGS) $(DEPFLAGS) $(CFLAGS) -c -o $@ $<
 
 build-tsan/geodnsd: $(TSAN_OBJS) build-tsan/main.o
@@ -129,10 +130,12 @@ build-tsan/unit-tests: $(UNIT_SRCS) $(TSAN_OBJS) $(HDRS) tests/unit/unit.h $(TES
 	  -o $@ $(UNIT_SRCS) $(TSAN_OBJS) $(LIBS) $(CHECK_LIBS)
 
 build/%.o: src/%.c config.mk | build
+	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) $(MODE_FLAGS) $(DEPFLAGS) $(CFLAGS) -c -o $@ $<
 
 ifneq ($(CHECK_DIR),build)
 $(CHECK_DIR)/%.o: src/%.c config.mk | $(CHECK_DIR)
+	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) $(CHECK_FLAGS) $(DEPFLAGS) $(CFLAGS) -c -o $@ $<
 endif
 
@@ -213,4 +216,5 @@ distclean: clean
 # fuzz targets: make fuzz, make fuzz-replay (run by make check), make fuzz-merge
 include tests/fuzz/fuzz.mk
 
--include $(wildcard build/*.d build-check/*.d build-tsan/*.d build-fuzz/*.d build-fuzz/cov/*.d)
+-include $(wildcard build/*.d build-check/*.d build-tsan/*.d build-fuzz/*.d build-fuzz/cov/*.d \
+		    build/*/*.d build-check/*/*.d build-tsan/*/*.d build-fuzz/*/*.d build-fuzz/cov/*/*.d)

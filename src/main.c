@@ -9,18 +9,18 @@
  *
  * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
-#include "config.h"
-#include "diag.h"
-#include "gd.h"
-#include "log.h"
-#include "net.h"
-#include "snapshot.h"
-#include "geo.h"
-#include "health.h"
-#include "http.h"
-#include "metrics.h"
-#include "service.h"
-#include "zone.h"
+#include "conf/config.h"
+#include "common/diag.h"
+#include "common/gd.h"
+#include "common/log.h"
+#include "server/net.h"
+#include "server/snapshot.h"
+#include "geo/geo.h"
+#include "health/health.h"
+#include "ops/http.h"
+#include "ops/metrics.h"
+#include "geo/service.h"
+#include "zone/zone.h"
 
 #include <errno.h>
 #include <event2/event.h>

@@ -68,6 +68,7 @@ $(FUZZ_DIR):
 
 # the server's sources, instrumented for coverage
 $(FUZZ_DIR)/%.o: src/%.c config.mk | $(FUZZ_DIR)
+	@mkdir -p $(@D)
 	$(FUZZ_CC) $(BASE_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link $(DEPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS) $(FUZZ_HDRS) $(HDRS) config.mk | $(FUZZ_DIR)
@@ -142,6 +143,7 @@ fuzz-replay: fuzz-replay-build
 
 # Coverage: every target with replay.c, instrumented for source-based coverage.
 $(FUZZ_COV_DIR)/%.o: src/%.c config.mk | $(FUZZ_DIR)
+	@mkdir -p $(@D)
 	@mkdir -p $(FUZZ_COV_DIR)
 	$(FUZZ_CC) $(BASE_CFLAGS) $(FUZZ_COV_FLAGS) $(DEPFLAGS) $(CFLAGS) -c -o $@ $<
 

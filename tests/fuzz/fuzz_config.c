@@ -10,8 +10,8 @@
  *
  * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
-#include "config.h"
-#include "diag.h"
+#include "conf/config.h"
+#include "common/diag.h"
 
 #include "fuzz_util.h"
 

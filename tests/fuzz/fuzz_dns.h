@@ -19,9 +19,9 @@
 #ifndef GD_FUZZ_DNS_H
 #define GD_FUZZ_DNS_H
 
-#include "answer.h"
-#include "gd.h"
-#include "wire.h"
+#include "query/answer.h"
+#include "common/gd.h"
+#include "dns/wire.h"
 
 #include "fuzz_util.h"
 

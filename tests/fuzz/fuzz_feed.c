@@ -10,8 +10,8 @@
  *
  * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
-#include "health.h"
-#include "service.h"
+#include "health/health.h"
+#include "geo/service.h"
 
 #include "fuzz_util.h"
 

@@ -16,11 +16,11 @@
  *
  * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
-#include "http.h"
+#include "ops/http.h"
 
 #include "fuzz_util.h"
 
-#include "diag.h"
+#include "common/diag.h"
 
 #include <event2/http.h>
 #include <fcntl.h>

@@ -42,14 +42,14 @@
  *
  * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
-#include "answer.h"
-#include "config.h"
-#include "cookie.h"
-#include "diag.h"
-#include "gd.h"
-#include "health.h"
-#include "snapshot.h"
-#include "wire.h"
+#include "query/answer.h"
+#include "conf/config.h"
+#include "query/cookie.h"
+#include "common/diag.h"
+#include "common/gd.h"
+#include "health/health.h"
+#include "server/snapshot.h"
+#include "dns/wire.h"
 
 #include "fuzz_dns.h"
 #include "fuzz_util.h"

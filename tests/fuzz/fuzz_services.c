@@ -11,12 +11,12 @@
  *
  * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
-#include "diag.h"
-#include "gd.h"
-#include "geo.h"
-#include "health.h"
-#include "service.h"
-#include "wire.h"
+#include "common/diag.h"
+#include "common/gd.h"
+#include "geo/geo.h"
+#include "health/health.h"
+#include "geo/service.h"
+#include "dns/wire.h"
 
 #include "fuzz_util.h"
 

@@ -24,7 +24,7 @@
 #ifndef GD_FUZZ_UTIL_H
 #define GD_FUZZ_UTIL_H
 
-#include "log.h"
+#include "common/log.h"
 
 #include <dirent.h>
 #include <errno.h>

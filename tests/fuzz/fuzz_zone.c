@@ -15,11 +15,11 @@
  *
  * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
-#include "answer.h"
-#include "diag.h"
-#include "gd.h"
-#include "wire.h"
-#include "zone.h"
+#include "query/answer.h"
+#include "common/diag.h"
+#include "common/gd.h"
+#include "dns/wire.h"
+#include "zone/zone.h"
 
 #include "fuzz_dns.h"
 #include "fuzz_util.h"

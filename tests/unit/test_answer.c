@@ -4,15 +4,15 @@
  *
  * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
-#include "answer.h"
-#include "config.h"
-#include "diag.h"
-#include "health.h"
-#include "snapshot.h"
-#include "gd.h"
+#include "query/answer.h"
+#include "conf/config.h"
+#include "common/diag.h"
+#include "health/health.h"
+#include "server/snapshot.h"
+#include "common/gd.h"
 #include "unit.h"
-#include "wire.h"
-#include "zone.h"
+#include "dns/wire.h"
+#include "zone/zone.h"
 
 #include <arpa/inet.h>
 #include <ldns/ldns.h>

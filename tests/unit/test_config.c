@@ -5,9 +5,9 @@
  *
  * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
-#include "config.h"
-#include "diag.h"
-#include "gd.h"
+#include "conf/config.h"
+#include "common/diag.h"
+#include "common/gd.h"
 #include "unit.h"
 
 #include <arpa/inet.h>

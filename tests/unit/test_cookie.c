@@ -8,8 +8,8 @@
  *
  * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
-#include "cookie.h"
-#include "gd.h"
+#include "query/cookie.h"
+#include "common/gd.h"
 #include "unit.h"
 
 #include <arpa/inet.h>

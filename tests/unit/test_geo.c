@@ -17,8 +17,8 @@
  *
  * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
-#include "diag.h"
-#include "geo.h"
+#include "common/diag.h"
+#include "geo/geo.h"
 #include "unit.h"
 
 #include <arpa/inet.h>

@@ -10,12 +10,12 @@
  *
  * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
-#include "config.h"
-#include "diag.h"
-#include "gd.h"
-#include "health.h"
-#include "metrics.h"
-#include "service.h"
+#include "conf/config.h"
+#include "common/diag.h"
+#include "common/gd.h"
+#include "health/health.h"
+#include "ops/metrics.h"
+#include "geo/service.h"
 #include "unit.h"
 
 #include <arpa/inet.h>

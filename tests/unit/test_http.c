@@ -5,9 +5,9 @@
  *
  * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
-#include "diag.h"
-#include "http.h"
-#include "metrics.h"
+#include "common/diag.h"
+#include "ops/http.h"
+#include "ops/metrics.h"
 #include "unit.h"
 
 #include <arpa/inet.h>

@@ -5,7 +5,7 @@
  *
  * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
-#include "jsonpos.h"
+#include "conf/jsonpos.h"
 #include "unit.h"
 
 #include <stdio.h>

@@ -4,7 +4,7 @@
  *
  * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
-#include "log.h"
+#include "common/log.h"
 #include "unit.h"
 
 #include <string.h>

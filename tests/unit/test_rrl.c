@@ -6,10 +6,10 @@
  *
  * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
-#include "config.h"
-#include "net.h"
-#include "rrl.h"
-#include "service.h"
+#include "conf/config.h"
+#include "server/net.h"
+#include "query/rrl.h"
+#include "geo/service.h"
 #include "unit.h"
 
 #include <arpa/inet.h>

@@ -8,15 +8,15 @@
  *
  * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
-#include "answer.h"
-#include "gd.h"
-#include "config.h"
-#include "diag.h"
-#include "geo.h"
-#include "health.h"
-#include "service.h"
+#include "query/answer.h"
+#include "common/gd.h"
+#include "conf/config.h"
+#include "common/diag.h"
+#include "geo/geo.h"
+#include "health/health.h"
+#include "geo/service.h"
 #include "unit.h"
-#include "zone.h"
+#include "zone/zone.h"
 
 #include <arpa/inet.h>
 #include <ldns/ldns.h>

@@ -4,9 +4,9 @@
  *
  * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
-#include "gd.h"
+#include "common/gd.h"
 #include "unit.h"
-#include "wire.h"
+#include "dns/wire.h"
 
 #include <ctype.h>
 #include <string.h>

@@ -4,11 +4,11 @@
  *
  * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
-#include "diag.h"
-#include "gd.h"
+#include "common/diag.h"
+#include "common/gd.h"
 #include "unit.h"
-#include "wire.h"
-#include "zone.h"
+#include "dns/wire.h"
+#include "zone/zone.h"
 
 #include <stdio.h>
 #include <stdlib.h>

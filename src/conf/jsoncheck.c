@@ -3,10 +3,10 @@
  *
  * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
-#include "jsoncheck.h"
+#include "conf/jsoncheck.h"
 
-#include "diag.h"
-#include "gd.h"
+#include "common/diag.h"
+#include "common/gd.h"
 
 #include <stdarg.h>
 #include <stdio.h>

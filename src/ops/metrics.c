@@ -3,9 +3,9 @@
  *
  * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
-#include "metrics.h"
+#include "ops/metrics.h"
 
-#include "gd.h"
+#include "common/gd.h"
 
 #include <inttypes.h>
 #include <stdarg.h>

@@ -11,8 +11,8 @@
 #ifndef GD_SNAPSHOT_H
 #define GD_SNAPSHOT_H
 
-#include "answer.h"
-#include "service.h"
+#include "query/answer.h"
+#include "geo/service.h"
 
 #include <stdint.h>
 

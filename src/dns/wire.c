@@ -7,10 +7,10 @@
  *
  * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
-#include "wire.h"
+#include "dns/wire.h"
 
-#include "cookie.h"
-#include "gd.h"
+#include "query/cookie.h"
+#include "common/gd.h"
 
 #include <stdio.h>
 

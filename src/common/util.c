@@ -4,7 +4,7 @@
  *
  * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
-#include "gd.h"
+#include "common/gd.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -149,8 +149,8 @@ uint64_t now_ms(void)
 
 /* ---- diagnostics ---- */
 
-#include "diag.h"
-#include "log.h"
+#include "common/diag.h"
+#include "common/log.h"
 #include <stdarg.h>
 
 static void diag_vadd(struct diag *d, const char *kind, const char *file, int line,

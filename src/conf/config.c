@@ -7,13 +7,13 @@
  *
  * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
-#include "config.h"
+#include "conf/config.h"
 
-#include "cookie.h"
+#include "query/cookie.h"
 
-#include "diag.h"
-#include "gd.h"
-#include "jsoncheck.h"
+#include "common/diag.h"
+#include "common/gd.h"
+#include "conf/jsoncheck.h"
 
 #include <arpa/inet.h>
 #include <event2/http.h>

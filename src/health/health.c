@@ -18,13 +18,13 @@
  *
  * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
-#include "health.h"
+#include "health/health.h"
 
-#include "config.h"
-#include "gd.h"
-#include "log.h"
-#include "metrics.h"
-#include "service.h"
+#include "conf/config.h"
+#include "common/gd.h"
+#include "common/log.h"
+#include "ops/metrics.h"
+#include "geo/service.h"
 
 #include <arpa/inet.h>
 #include <assert.h>

@@ -12,9 +12,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "geo.h"
-#include "rrl.h"
-#include "service.h"
+#include "geo/geo.h"
+#include "query/rrl.h"
+#include "geo/service.h"
 
 struct cookie_secrets;
 struct geo_db;

@@ -19,10 +19,10 @@
  *
  * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
-#include "geo.h"
+#include "geo/geo.h"
 
-#include "diag.h"
-#include "gd.h"
+#include "common/diag.h"
+#include "common/gd.h"
 
 #include <assert.h>
 #include <errno.h>

@@ -5,14 +5,14 @@
  *
  * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
-#include "snapshot.h"
+#include "server/snapshot.h"
 
-#include "config.h"
-#include "cookie.h"
-#include "diag.h"
-#include "gd.h"
-#include "geo.h"
-#include "zone.h"
+#include "conf/config.h"
+#include "query/cookie.h"
+#include "common/diag.h"
+#include "common/gd.h"
+#include "geo/geo.h"
+#include "zone/zone.h"
 
 #include <stdlib.h>
 

@@ -11,7 +11,7 @@
 #ifndef GD_JSONCHECK_H
 #define GD_JSONCHECK_H
 
-#include "jsonpos.h"
+#include "conf/jsonpos.h"
 
 #include <jansson.h>
 #include <stdbool.h>

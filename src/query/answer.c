@@ -14,16 +14,16 @@
  *
  * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
-#include "answer.h"
-#include "health.h"
+#include "query/answer.h"
+#include "health/health.h"
 
-#include "config.h"
-#include "cookie.h"
-#include "gd.h"
-#include "geo.h"
-#include "service.h"
-#include "wire.h"
-#include "zone.h"
+#include "conf/config.h"
+#include "query/cookie.h"
+#include "common/gd.h"
+#include "geo/geo.h"
+#include "geo/service.h"
+#include "dns/wire.h"
+#include "zone/zone.h"
 
 #include <assert.h>
 #include <netinet/in.h>

@@ -6,7 +6,7 @@
  *
  * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
-#include "jsonpos.h"
+#include "conf/jsonpos.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -14,7 +14,7 @@
  *
  * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
-#include "log.h"
+#include "common/log.h"
 
 #include <stdarg.h>
 #include <stddef.h>

@@ -12,14 +12,14 @@
  *
  * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
-#include "service.h"
+#include "geo/service.h"
 
-#include "diag.h"
-#include "gd.h"
-#include "geo.h"
-#include "health.h"
-#include "jsoncheck.h"
-#include "wire.h"
+#include "common/diag.h"
+#include "common/gd.h"
+#include "geo/geo.h"
+#include "health/health.h"
+#include "conf/jsoncheck.h"
+#include "dns/wire.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

@@ -14,12 +14,12 @@
  *
  * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
-#include "zone.h"
+#include "zone/zone.h"
 
-#include "diag.h"
-#include "gd.h"
-#include "service.h"
-#include "wire.h"
+#include "common/diag.h"
+#include "common/gd.h"
+#include "geo/service.h"
+#include "dns/wire.h"
 
 #include <ldns/ldns.h>
 

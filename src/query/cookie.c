@@ -12,9 +12,9 @@
  *
  * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
-#include "cookie.h"
+#include "query/cookie.h"
 
-#include "gd.h"
+#include "common/gd.h"
 
 #include <endian.h>
 #include <errno.h>

@@ -27,7 +27,7 @@
 #ifndef GD_RRL_H
 #define GD_RRL_H
 
-#include "cookie.h"
+#include "query/cookie.h"
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -18,18 +18,18 @@
  *
  * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
-#include "net.h"
+#include "server/net.h"
 
-#include "config.h"
-#include "cookie.h"
-#include "gd.h"
-#include "health.h"
-#include "log.h"
-#include "metrics.h"
-#include "snapshot.h"
-#include "tsan.h"
-#include "wire.h"
-#include "zone.h"
+#include "conf/config.h"
+#include "query/cookie.h"
+#include "common/gd.h"
+#include "health/health.h"
+#include "common/log.h"
+#include "ops/metrics.h"
+#include "server/snapshot.h"
+#include "common/tsan.h"
+#include "dns/wire.h"
+#include "zone/zone.h"
 
 #include <assert.h>
 #include <errno.h>

@@ -15,7 +15,7 @@
 #ifndef GD_NET_H
 #define GD_NET_H
 
-#include "answer.h"
+#include "query/answer.h"
 
 #include <stdbool.h>
 #include <stdint.h>

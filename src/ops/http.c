@@ -26,15 +26,15 @@
  *
  * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
-#include "http.h"
+#include "ops/http.h"
 
-#include "config.h"
-#include "diag.h"
-#include "gd.h"
-#include "health.h"
-#include "log.h"
-#include "metrics.h"
-#include "net.h"
+#include "conf/config.h"
+#include "common/diag.h"
+#include "common/gd.h"
+#include "health/health.h"
+#include "common/log.h"
+#include "ops/metrics.h"
+#include "server/net.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

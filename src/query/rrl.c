@@ -3,12 +3,12 @@
  *
  * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
-#include "rrl.h"
+#include "query/rrl.h"
 
-#include "answer.h"
-#include "config.h"
-#include "cookie.h"
-#include "gd.h"
+#include "query/answer.h"
+#include "conf/config.h"
+#include "query/cookie.h"
+#include "common/gd.h"
 
 #include <stdlib.h>
 #include <string.h>
