@@ -17,18 +17,14 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "common/netaddr.h"
+
 struct diag;
 
 struct listen_addr {
 	struct sockaddr_storage ss;
 	socklen_t len;
 	char *text;
-};
-
-struct netprefix {
-	int family;          /* AF_INET or AF_INET6 */
-	uint8_t addr[16];
-	uint8_t bits;
 };
 
 struct zone_entry {
@@ -137,8 +133,5 @@ void config_check_zones(const struct config *cfg, struct diag *diag);
  * default_port). */
 int parse_hostport(const char *s, uint16_t default_port, struct sockaddr_storage *ss,
 		   socklen_t *len);
-
-/* Parse "192.0.2.0/24" or "2001:db8::/32" (host bits must be zero). */
-int parse_netprefix(const char *s, struct netprefix *out);
 
 #endif

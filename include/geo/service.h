@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/hash.h"
+
 struct diag;
 struct geo_location;
 
@@ -171,16 +173,5 @@ unsigned svc_first_by_pos(const struct service *s, const uint8_t *pos);
 /* Stable 64-bit hash of the client network: addr masked to prefix bits;
  * family as in ECS (1 = IPv4, 2 = IPv6). */
 uint64_t svc_client_hash(int family, const uint8_t *addr, unsigned prefix);
-
-/* 64-bit mixing function (splitmix64 finalizer). */
-static inline uint64_t svc_mix(uint64_t x)
-{
-	x ^= x >> 30;
-	x *= 0xbf58476d1ce4e5b9ull;
-	x ^= x >> 27;
-	x *= 0x94d049bb133111ebull;
-	x ^= x >> 31;
-	return x;
-}
 
 #endif

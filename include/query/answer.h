@@ -12,11 +12,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/counter.h"
 #include "geo/geo.h"
 #include "query/rrl.h"
 #include "geo/service.h"
 
 struct cookie_secrets;
+struct geo_cache_entry;
+struct health_snapshot;
+struct loc_entry;
+struct rank_entry;
+struct resp_cache_entry;
 struct geo_db;
 struct netprefix;
 struct sockaddr;
@@ -61,14 +67,6 @@ static inline uint64_t *svc_counters(const struct answer_settings *set, size_t w
 	return set->svc_counts + w * set->svc_row[set->nservices] + set->svc_row[svc];
 }
 
-/* Increment a counter that only its own worker writes but a scraper thread
- * reads: relaxed atomic load and store, no locked instruction. */
-#define CTR_INC(x) __atomic_store_n(&(x), __atomic_load_n(&(x), __ATOMIC_RELAXED) + 1, \
-				    __ATOMIC_RELAXED)
-#define CTR_ADD(x, n) __atomic_store_n(&(x), __atomic_load_n(&(x), __ATOMIC_RELAXED) + (n), \
-				       __ATOMIC_RELAXED)
-#define CTR_GET(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
-
 /* Per-worker counters (summed on read by the stats module). */
 struct answer_counters {
 	uint64_t queries;
@@ -94,83 +92,6 @@ struct answer_counters {
 	uint64_t tcp_idle_closed;
 	uint64_t tcp_lifetime_closed;
 };
-
-/* One cached region order: per (service, GeoIP record), per worker. */
-struct rank_entry {
-	uint64_t generation;
-	uint64_t key_service;
-	uint64_t key_record;
-	uint8_t n;
-	bool partial;              /* only order[0], the closest (rank_for) */
-	uint8_t order[SERVICE_MAX_REGIONS];
-};
-
-#define ANSWER_RANK_CACHE 4096 /* entries per worker, a power of two */
-
-/* One cached GeoIP tree walk: per client network (IPv4 /24, IPv6 /56), per
- * worker. Only results for networks of that size or larger are kept, so
- * every address of the key's network has the same result. */
-struct geo_cache_entry {
-	uint64_t generation;
-	uint64_t key;              /* family tag and the network's bits */
-	struct geo_match m;
-};
-
-/* One decoded GeoIP record with the order of every region from it: per
- * worker, shared by all services (their rankings are cut from it). */
-struct loc_entry {
-	uint64_t generation;
-	uint64_t key;              /* database and record */
-	bool known;                /* a country, a continent or a point */
-	bool has_pos;              /* pos[] is filled (a point, few regions) */
-	struct geo_location loc;
-	uint8_t pos[SVC_POSITIONS_MAX];
-};
-
-#define ANSWER_LOC_CACHE 1024  /* entries per worker, a power of two */
-
-#define ANSWER_GEO_CACHE 16384 /* entries per worker (two-way sets), a power of two */
-#define ANSWER_GEO_CACHE_V4 24 /* cached network sizes */
-#define ANSWER_GEO_CACHE_V6 56
-
-/*
- * One cached response body (answer, authority and additional sections as
- * written after the question), per worker. A static entry (ctag 0) holds a
- * response that no client decided; a geo entry one service decision, for
- * the client network of its key (IPv4 /24, IPv6 /56, as the GeoIP cache),
- * kept only when nothing finer than that network decided it. Both are for
- * one snapshot generation; a geo entry also for one health generation.
- */
-#define ANSWER_RCACHE_NAME 48      /* longest question name kept */
-#define ANSWER_RCACHE_BODY 144     /* longest body kept */
-struct resp_cache_entry {
-	uint64_t generation;       /* of the snapshot */
-	uint64_t health;           /* generation of the health snapshot (geo) */
-	uint64_t client;           /* the client network's bits (geo) */
-	const struct zone *zone;   /* of the question, for rate limiting */
-	uint32_t hash;             /* of the lower-cased question name */
-	uint16_t qtype;
-	uint16_t ctag;             /* 0 static; else family, ECS use, SOURCE */
-	uint16_t an, ns, ar;
-	uint16_t region;           /* the service's chosen region (geo) */
-	uint8_t service_region;    /* its index in the service's regions */
-	uint32_t service;          /* the service's index (geo) */
-	uint8_t qname_len;         /* 0: an empty entry */
-	uint8_t body_len;
-	uint8_t scope;             /* ECS SCOPE PREFIX-LENGTH to send */
-	bool aa;
-	bool fail_open;
-	uint8_t lname[ANSWER_RCACHE_NAME];
-	uint8_t body[ANSWER_RCACHE_BODY];
-};
-
-#define ANSWER_RESP_CACHE 16384 /* entries per worker, a power of two */
-#define ANSWER_RESP_WAYS 4      /* entries per set */
-/* Per question-name hash, for A, AAAA and CNAME questions: 1 static, 2 geo
- * was last kept for it, so a geo name's cache lookup tries only its
- * client's entry (a static name sharing the slot is answered afresh once,
- * and its entry resets the hint). */
-#define ANSWER_RKIND 16384
 
 /* What the sampled query log prints about one query (filled only when the
  * worker asks, so the unsampled path does no extra work). */
@@ -203,8 +124,6 @@ struct answer_worker {
 
 void answer_worker_init(struct answer_worker *aw);
 void answer_worker_free(struct answer_worker *aw);
-
-struct health_snapshot;
 
 struct answer_request {
 	const uint8_t *pkt;

@@ -95,14 +95,6 @@ enum cookie_check {
 };
 
 /*
- * SipHash-2-4 of msg under a 16-octet key (Aumasson and Bernstein, 2012).
- * The value is the 64-bit result; its octets on the wire are little-endian
- * (cookie_make writes them that way), as in the reference implementation.
- */
-uint64_t cookie_siphash24(const uint8_t key[COOKIE_SECRET_LEN], const uint8_t *msg,
-			  size_t len);
-
-/*
  * Parse a secret written as exactly 32 hexadecimal digits (either case, no
  * prefix, no spaces) into out. GD_OK, or GD_EINVAL (out untouched) when the
  * string has another length or a non-hex character.

@@ -82,44 +82,6 @@ int parse_hostport(const char *s, uint16_t default_port, struct sockaddr_storage
 	return GD_OK;
 }
 
-int parse_netprefix(const char *s, struct netprefix *out)
-{
-	char buf[128];
-	const char *slash = strchr(s, '/');
-	size_t hl = slash ? (size_t)(slash - s) : strlen(s);
-	if (hl >= sizeof(buf))
-		return GD_EINVAL;
-	memcpy(buf, s, hl);
-	buf[hl] = '\0';
-	memset(out, 0, sizeof(*out));
-	unsigned max;
-	if (inet_pton(AF_INET, buf, out->addr) == 1) {
-		out->family = AF_INET;
-		max = 32;
-	} else if (inet_pton(AF_INET6, buf, out->addr) == 1) {
-		out->family = AF_INET6;
-		max = 128;
-	} else {
-		return GD_EINVAL;
-	}
-	unsigned long bits = max;
-	if (slash) {
-		char *end;
-		if (!slash[1])
-			return GD_EINVAL;
-		if (slash[1 + strspn(slash + 1, "0123456789")] != '\0')
-			return GD_EINVAL;
-		bits = strtoul(slash + 1, &end, 10);
-		if (*end || bits > max)
-			return GD_EINVAL;
-	}
-	out->bits = (uint8_t)bits;
-	for (unsigned b = (unsigned)bits; b < max; b++)
-		if (out->addr[b / 8] & (0x80 >> (b % 8)))
-			return GD_EINVAL; /* host bits set */
-	return GD_OK;
-}
-
 static void get_prefixes(struct jcheck *c, json_t *obj, const char *key,
 			 struct netprefix **out, size_t *n)
 {
@@ -137,7 +99,7 @@ static void get_prefixes(struct jcheck *c, json_t *obj, const char *key,
 		/* jc_get_str_list kept the non-empty strings, in order */
 		if (!json_is_string(e) || json_string_length(e) == 0 || k >= nl)
 			continue;
-		if (parse_netprefix(list[k], &(*out)[*n]) < 0) {
+		if (netprefix_parse(list[k], &(*out)[*n]) < 0) {
 			jc_push_key(c, key);
 			jc_push_index(c, i);
 			jc_error(c, false, "\"%s\" is not a network prefix such as "

@@ -45,7 +45,7 @@ static uint64_t hash_bytes(const uint8_t *p, size_t n, uint64_t seed)
 {
 	uint64_t h = seed ^ 0x9e3779b97f4a7c15ull;
 	for (size_t i = 0; i < n; i++)
-		h = svc_mix(h ^ p[i]);
+		h = mix64(h ^ p[i]);
 	return h;
 }
 
@@ -583,7 +583,7 @@ static uint64_t client_mix(const struct service *s, struct svc_client *c)
 		c->hash = svc_client_hash(c->family, c->addr, c->prefix);
 		c->known = true;
 	}
-	return svc_mix(c->hash ^ s->seed);
+	return mix64(c->hash ^ s->seed);
 }
 
 void svc_choose(const struct service *s, const uint8_t *order, unsigned norder,
@@ -613,7 +613,7 @@ void svc_choose_client(const struct service *s, const uint8_t *order, unsigned n
 		if (w < 100) {
 			if (w > 0)
 				out->hashed = true; /* the split depends on the client */
-			uint64_t hr = svc_mix(client_mix(s, c) ^
+			uint64_t hr = mix64(client_mix(s, c) ^
 					      ((uint64_t)sr->region * 0x9e3779b97f4a7c15ull));
 			if (hr % 100 >= w)
 				continue;
@@ -698,7 +698,7 @@ static void choose_endpoints(const struct service *s, struct svc_client *c, uint
 	uint64_t h = client_mix(s, c);
 	uint64_t score[SERVICE_MAX_ENDPOINTS];
 	for (unsigned i = 0; i < m; i++)
-		score[i] = svc_mix(h ^ eps[idx[i]].hash);
+		score[i] = mix64(h ^ eps[idx[i]].hash);
 	bool taken[SERVICE_MAX_ENDPOINTS] = {false};
 	for (unsigned j = 0; j < k; j++) {
 		unsigned best = m;

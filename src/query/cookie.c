@@ -1,5 +1,5 @@
 /*
- * cookie.c - DNS server cookies: SipHash-2-4, the RFC 9018 version 1 Server
+ * cookie.c - DNS server cookies: the RFC 9018 version 1 Server
  * Cookie, its verification against the current and previous secrets, and the
  * choice of the cookie a response carries.
  *
@@ -15,89 +15,16 @@
 #include "query/cookie.h"
 
 #include "common/gd.h"
+#include "common/hash.h"
 
-#include <endian.h>
 #include <errno.h>
 #include <string.h>
 #include <sys/random.h>
-
-/* ---- SipHash-2-4 ---- */
-
-static inline uint64_t rotl64(uint64_t x, unsigned b)
-{
-	return (x << b) | (x >> (64 - b));
-}
-
-/* one load (and a byte swap on big-endian machines), not eight: SipHash
- * runs per query for cookies and RRL */
-static inline uint64_t load_le64(const uint8_t *p)
-{
-	uint64_t v;
-	memcpy(&v, p, 8);
-	return le64toh(v);
-}
 
 static inline void store_le64(uint8_t *p, uint64_t v)
 {
 	for (unsigned i = 0; i < 8; i++)
 		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-struct sip {
-	uint64_t v0, v1, v2, v3;
-};
-
-/* One SipRound: the ARX network of the paper's section 2.1. */
-static inline void sip_round(struct sip *s)
-{
-	s->v0 += s->v1;
-	s->v1 = rotl64(s->v1, 13);
-	s->v1 ^= s->v0;
-	s->v0 = rotl64(s->v0, 32);
-	s->v2 += s->v3;
-	s->v3 = rotl64(s->v3, 16);
-	s->v3 ^= s->v2;
-	s->v0 += s->v3;
-	s->v3 = rotl64(s->v3, 21);
-	s->v3 ^= s->v0;
-	s->v2 += s->v1;
-	s->v1 = rotl64(s->v1, 17);
-	s->v1 ^= s->v2;
-	s->v2 = rotl64(s->v2, 32);
-}
-
-/* Compression of one 64-bit message word: c = 2 rounds. */
-static inline void sip_word(struct sip *s, uint64_t m)
-{
-	s->v3 ^= m;
-	sip_round(s);
-	sip_round(s);
-	s->v0 ^= m;
-}
-
-uint64_t cookie_siphash24(const uint8_t key[COOKIE_SECRET_LEN], const uint8_t *msg,
-			  size_t len)
-{
-	uint64_t k0 = load_le64(key), k1 = load_le64(key + 8);
-	/* "somepseudorandomlygeneratedbytes" */
-	struct sip s = {
-		k0 ^ UINT64_C(0x736f6d6570736575),
-		k1 ^ UINT64_C(0x646f72616e646f6d),
-		k0 ^ UINT64_C(0x6c7967656e657261),
-		k1 ^ UINT64_C(0x7465646279746573),
-	};
-	size_t full = len - len % 8;
-	for (size_t i = 0; i < full; i += 8)
-		sip_word(&s, load_le64(msg + i));
-	/* last word: the remaining octets, and len mod 256 in the top octet */
-	uint8_t tail[8] = {0};
-	memcpy(tail, msg + full, len % 8);
-	sip_word(&s, load_le64(tail) | (uint64_t)(len & 0xff) << 56);
-	/* finalization: d = 4 rounds */
-	s.v2 ^= 0xff;
-	for (unsigned i = 0; i < 4; i++)
-		sip_round(&s);
-	return s.v0 ^ s.v1 ^ s.v2 ^ s.v3;
 }
 
 /* ---- secrets ---- */
@@ -190,7 +117,7 @@ static void hash_v1(const uint8_t key[COOKIE_SECRET_LEN], const uint8_t *cookie,
 	memcpy(msg, cookie, COOKIE_CLIENT_LEN + 8);
 	if (iplen)
 		memcpy(msg + COOKIE_CLIENT_LEN + 8, ip, iplen);
-	store_le64(hash, cookie_siphash24(key, msg, COOKIE_CLIENT_LEN + 8 + iplen));
+	store_le64(hash, siphash24(key, msg, COOKIE_CLIENT_LEN + 8 + iplen));
 }
 
 size_t cookie_make(const struct cookie_secrets *s, const uint8_t client[COOKIE_CLIENT_LEN],

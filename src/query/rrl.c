@@ -5,7 +5,9 @@
  */
 #include "query/rrl.h"
 
-#include "query/answer.h"
+#include "common/counter.h"
+#include "common/hash.h"
+#include "common/netaddr.h"
 #include "conf/config.h"
 #include "query/cookie.h"
 #include "common/gd.h"
@@ -34,24 +36,9 @@ void rrl_table_free(struct rrl_table *t)
 	t->entries = NULL;
 }
 
-static bool in_prefix(const uint8_t *addr, const uint8_t *net, unsigned bits)
-{
-	for (unsigned b = 0; b < bits; b++) {
-		uint8_t m = (uint8_t)(0x80 >> (b % 8));
-		if ((addr[b / 8] & m) != (net[b / 8] & m))
-			return false;
-	}
-	return true;
-}
-
 bool rrl_exempt(const struct rrl_config *c, int family, const uint8_t *addr)
 {
-	for (size_t i = 0; i < c->nexempt; i++) {
-		const struct netprefix *p = &c->exempt[i];
-		if ((p->family == AF_INET) == (family == 1) && in_prefix(addr, p->addr, p->bits))
-			return true;
-	}
-	return false;
+	return netprefix_list_match(c->exempt, c->nexempt, (uint8_t)family, addr);
 }
 
 enum rrl_verdict rrl_account(struct rrl_table *t, const struct rrl_config *c, int family,
@@ -82,7 +69,7 @@ enum rrl_verdict rrl_account(struct rrl_table *t, const struct rrl_config *c, in
 		memcpy(in + n, name, nl);
 		n += nl;
 	}
-	uint64_t h = cookie_siphash24(t->key, in, n) | 1; /* never 0: 0 marks a free entry */
+	uint64_t h = siphash24(t->key, in, n) | 1; /* never 0: 0 marks a free entry */
 	struct rrl_entry *e = &t->entries[h & t->mask];
 	int32_t rate = (int32_t)c->rate;
 	/* credits accrue at `rate` a second up to `window` seconds worth (the

@@ -21,6 +21,7 @@
 #include "server/net.h"
 
 #include "conf/config.h"
+#include "common/hash.h"
 #include "query/cookie.h"
 #include "common/gd.h"
 #include "health/health.h"
@@ -413,7 +414,7 @@ uint32_t server_client_slot(const uint8_t key[COOKIE_SECRET_LEN], const struct s
 		memcpy(in + 1, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, 4);
 		n += 4;
 	}
-	return (uint32_t)(cookie_siphash24(key, in, n) % SERVER_CLIENT_SLOTS);
+	return (uint32_t)(siphash24(key, in, n) % SERVER_CLIENT_SLOTS);
 }
 
 /* The wait list: connections that stopped reading for the worker's output

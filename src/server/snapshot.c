@@ -86,8 +86,8 @@ struct snapshot *snapshot_build(const struct config *cfg, uint64_t generation,
 		/* 0.0.0.0/0 together with ::/0 is the same as trusting everyone */
 		bool all4 = false, all6 = false;
 		for (size_t i = 0; i < s->necs_trusted; i++) {
-			all4 |= s->ecs_trusted[i].family == AF_INET && s->ecs_trusted[i].bits == 0;
-			all6 |= s->ecs_trusted[i].family == AF_INET6 && s->ecs_trusted[i].bits == 0;
+			all4 |= s->ecs_trusted[i].family == ADDR_IPV4 && s->ecs_trusted[i].bits == 0;
+			all6 |= s->ecs_trusted[i].family == ADDR_IPV6 && s->ecs_trusted[i].bits == 0;
 		}
 		s->ecs_trust_all = all4 && all6;
 	}

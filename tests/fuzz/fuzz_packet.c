@@ -42,6 +42,7 @@
  *
  * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
+#include "common/hash.h"
 #include "query/answer.h"
 #include "conf/config.h"
 #include "query/cookie.h"
@@ -158,8 +159,8 @@ static void init(void)
 	variants[1].ecs_enabled = false;
 	variants[1].cookies = NULL;
 	variants[2] = *s;
-	parse_netprefix("192.0.2.0/24", &trusted[0]);
-	parse_netprefix("2001:db8::/32", &trusted[1]);
+	netprefix_parse("192.0.2.0/24", &trusted[0]);
+	netprefix_parse("2001:db8::/32", &trusted[1]);
 	variants[2].ecs_trust_all = false;
 	variants[2].ecs_trusted = trusted;
 	variants[2].necs_trusted = 2;
@@ -167,7 +168,7 @@ static void init(void)
 	variants[2].nsid_len = 0;
 	variants[2].service_ttl_cap = 10;
 	variants[2].udp_payload = 512;
-	parse_netprefix("198.51.100.0/24", &rrl_exempt_nets[0]);
+	netprefix_parse("198.51.100.0/24", &rrl_exempt_nets[0]);
 	variants[2].rrl = (struct rrl_config){.rate = 3, .window = 2, .slip = 2,
 					      .ipv4_prefix = 24, .ipv6_prefix = 56,
 					      .exempt = rrl_exempt_nets, .nexempt = 1,
@@ -277,7 +278,7 @@ static void cookie_hash(const uint8_t *key, const uint8_t *c, const struct socka
 	size_t iplen = cookie_ip(sa, &ip);
 	memcpy(msg, c, 16);
 	memcpy(msg + 16, ip, iplen);
-	uint64_t h = cookie_siphash24(key, msg, 16 + iplen);
+	uint64_t h = siphash24(key, msg, 16 + iplen);
 	for (int i = 0; i < 8; i++)
 		out[i] = (uint8_t)(h >> (8 * i));
 }

@@ -173,10 +173,10 @@ START_TEST(test_parsed_values)
 	ck_assert_uint_eq(cfg->hash_ipv4_prefix, 20);
 	ck_assert_uint_eq(cfg->hash_ipv6_prefix, 48);
 	ck_assert_uint_eq(cfg->necs_trusted, 2);
-	ck_assert_int_eq(cfg->ecs_trusted[0].family, AF_INET);
+	ck_assert_int_eq(cfg->ecs_trusted[0].family, ADDR_IPV4);
 	ck_assert_uint_eq(cfg->ecs_trusted[0].bits, 24);
 	ck_assert_mem_eq(cfg->ecs_trusted[0].addr, "\xC0\x00\x02\x00", 4);
-	ck_assert_int_eq(cfg->ecs_trusted[1].family, AF_INET6);
+	ck_assert_int_eq(cfg->ecs_trusted[1].family, ADDR_IPV6);
 	ck_assert_uint_eq(cfg->ecs_trusted[1].bits, 32);
 	ck_assert_mem_eq(cfg->ecs_trusted[1].addr, "\x20\x01\x0d\xb8\0\0\0\0\0\0\0\0\0\0\0\0", 16);
 	ck_assert_uint_eq(cfg->nzones, 2);
@@ -681,7 +681,7 @@ START_TEST(test_errors_appended_to_existing_diag)
 }
 END_TEST
 
-/* ---- parse_hostport / parse_netprefix ---- */
+/* ---- parse_hostport / netprefix_parse ---- */
 
 START_TEST(test_hostport_good)
 {
@@ -739,32 +739,32 @@ END_TEST
 START_TEST(test_netprefix_good)
 {
 	struct netprefix p;
-	ck_assert_int_eq(parse_netprefix("192.0.2.0/24", &p), GD_OK);
-	ck_assert_int_eq(p.family, AF_INET);
+	ck_assert_int_eq(netprefix_parse("192.0.2.0/24", &p), GD_OK);
+	ck_assert_int_eq(p.family, ADDR_IPV4);
 	ck_assert_uint_eq(p.bits, 24);
 	ck_assert_mem_eq(p.addr, "\xC0\x00\x02\x00", 4);
 
-	ck_assert_int_eq(parse_netprefix("2001:db8::/32", &p), GD_OK);
-	ck_assert_int_eq(p.family, AF_INET6);
+	ck_assert_int_eq(netprefix_parse("2001:db8::/32", &p), GD_OK);
+	ck_assert_int_eq(p.family, ADDR_IPV6);
 	ck_assert_uint_eq(p.bits, 32);
 	ck_assert_mem_eq(p.addr, "\x20\x01\x0d\xb8\0\0\0\0\0\0\0\0\0\0\0\0", 16);
 
-	ck_assert_int_eq(parse_netprefix("10.1.2.3", &p), GD_OK);
-	ck_assert_int_eq(p.family, AF_INET);
+	ck_assert_int_eq(netprefix_parse("10.1.2.3", &p), GD_OK);
+	ck_assert_int_eq(p.family, ADDR_IPV4);
 	ck_assert_uint_eq(p.bits, 32);
 
-	ck_assert_int_eq(parse_netprefix("2001:db8::1", &p), GD_OK);
+	ck_assert_int_eq(netprefix_parse("2001:db8::1", &p), GD_OK);
 	ck_assert_uint_eq(p.bits, 128);
 
-	ck_assert_int_eq(parse_netprefix("0.0.0.0/0", &p), GD_OK);
+	ck_assert_int_eq(netprefix_parse("0.0.0.0/0", &p), GD_OK);
 	ck_assert_uint_eq(p.bits, 0);
-	ck_assert_int_eq(parse_netprefix("::/0", &p), GD_OK);
-	ck_assert_int_eq(p.family, AF_INET6);
+	ck_assert_int_eq(netprefix_parse("::/0", &p), GD_OK);
+	ck_assert_int_eq(p.family, ADDR_IPV6);
 	ck_assert_uint_eq(p.bits, 0);
 
-	ck_assert_int_eq(parse_netprefix("192.0.2.128/25", &p), GD_OK);
+	ck_assert_int_eq(netprefix_parse("192.0.2.128/25", &p), GD_OK);
 	ck_assert_uint_eq(p.addr[3], 128);
-	ck_assert_int_eq(parse_netprefix("2001:db8:0:80::/57", &p), GD_OK);
+	ck_assert_int_eq(netprefix_parse("2001:db8:0:80::/57", &p), GD_OK);
 	ck_assert_uint_eq(p.bits, 57);
 }
 END_TEST
@@ -779,7 +779,7 @@ START_TEST(test_netprefix_bad)
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		struct netprefix p;
-		ck_assert_msg(parse_netprefix(bad[i], &p) == GD_EINVAL, "\"%s\" accepted", bad[i]);
+		ck_assert_msg(netprefix_parse(bad[i], &p) == GD_EINVAL, "\"%s\" accepted", bad[i]);
 	}
 }
 END_TEST

@@ -10,6 +10,7 @@
  *
  * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
+#include "common/hash.h"
 #include "conf/config.h"
 #include "common/diag.h"
 #include "common/gd.h"
@@ -730,7 +731,7 @@ static void set_v4(struct endpoint *e, const char *s)
 {
 	memset(e, 0, sizeof(*e));
 	ck_assert_int_eq(inet_pton(AF_INET, s, e->addr), 1);
-	e->hash = svc_mix(((uint64_t)e->addr[0] << 24 | (uint64_t)e->addr[1] << 16 |
+	e->hash = mix64(((uint64_t)e->addr[0] << 24 | (uint64_t)e->addr[1] << 16 |
 	                   (uint64_t)e->addr[2] << 8 | e->addr[3]) ^
 	                  0x4444);
 }
@@ -741,7 +742,7 @@ static void set_v6(struct endpoint *e, const char *s)
 	ck_assert_int_eq(inet_pton(AF_INET6, s, e->addr), 1);
 	uint64_t h = 0x6666;
 	for (int i = 0; i < 16; i++)
-		h = svc_mix(h ^ e->addr[i]);
+		h = mix64(h ^ e->addr[i]);
 	e->hash = h;
 }
 

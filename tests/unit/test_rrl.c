@@ -6,6 +6,7 @@
  *
  * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
+#include "common/hash.h"
 #include "conf/config.h"
 #include "server/net.h"
 #include "query/rrl.h"
@@ -122,8 +123,8 @@ END_TEST
 START_TEST(test_exempt)
 {
 	struct netprefix ex[2];
-	ck_assert_int_eq(parse_netprefix("192.0.2.0/25", &ex[0]), 0);
-	ck_assert_int_eq(parse_netprefix("2001:db8::/32", &ex[1]), 0);
+	ck_assert_int_eq(netprefix_parse("192.0.2.0/25", &ex[0]), 0);
+	ck_assert_int_eq(netprefix_parse("2001:db8::/32", &ex[1]), 0);
 	struct rrl_config c = cfg();
 	c.exempt = ex;
 	c.nexempt = 2;
@@ -209,8 +210,8 @@ static size_t old_rrl_index(const uint8_t *addr, enum rrl_kind kind, const uint8
 {
 	uint64_t h = svc_client_hash(1, addr, 24) ^ ((uint64_t)kind << 56);
 	for (size_t i = 0; i < len; i++)
-		h = svc_mix(h ^ name[i]);
-	return (size_t)((svc_mix(h) | 1) & mask);
+		h = mix64(h ^ name[i]);
+	return (size_t)((mix64(h) | 1) & mask);
 }
 
 /*

@@ -8,6 +8,7 @@
  *
  * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
+#include "common/hash.h"
 #include "query/answer.h"
 #include "common/gd.h"
 #include "conf/config.h"
@@ -779,7 +780,7 @@ START_TEST(test_rank_property)
 	uint64_t x = 12345;
 	unsigned bad = 0;
 	for (int i = 0; i < 2000; i++) {
-		x = svc_mix(x + 1);
+		x = mix64(x + 1);
 		double lat = (double)(x % 18000) / 100.0 - 90.0;
 		double lon = (double)((x >> 20) % 36000) / 100.0 - 180.0;
 		struct geo_location l = at(lat, lon, "", "");
@@ -1548,7 +1549,7 @@ END_TEST
 START_TEST(test_scope_untrusted_sender)
 {
 	settings.ecs_trust_all = false;
-	trusted[0] = (struct netprefix){.family = AF_INET, .addr = {192, 0, 2, 0}, .bits = 24};
+	trusted[0] = (struct netprefix){.family = ADDR_IPV4, .addr = {192, 0, 2, 0}, .bits = 24};
 	settings.ecs_trusted = trusted;
 	settings.necs_trusted = 1;
 	struct sockaddr_in sin = {.sin_family = AF_INET};

@@ -1,0 +1,256 @@
+/*
+ * resolve.c - the authoritative lookup (RFC 1034 4.3.2) against the
+ * compiled zone database: longest-match zone, then a hash lookup of the
+ * whole name (the common case: found, not below a cut), falling back to a
+ * walk from the apex that finds zone cuts (referral), DNAMEs, the closest
+ * encloser and its wildcard (RFC 4592). CNAMEs are followed within our
+ * zones, at most ANSWER_CHAIN_MAX links, with a loop check. A service name
+ * is answered by geo_answer.c.
+ *
+ * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
+ */
+#include "resp.h"
+
+#include "common/gd.h"
+#include "dns/wire.h"
+#include "zone/zone.h"
+
+#include <string.h>
+
+#define ANSWER_CHAIN_MAX 8
+#define RFC8482_TTL 3600
+
+enum lookup_kind { LK_EXACT, LK_WILDCARD, LK_DELEG, LK_DNAME, LK_NXDOMAIN };
+
+/* A name being answered: the question's own arrays, or a chain target's
+ * copy in a struct name_buf. */
+struct name {
+	const uint8_t *wire;       /* as to be written (case preserved) */
+	const uint8_t *lname;
+	const uint8_t *off;        /* label offsets */
+	const uint32_t *hash;      /* of each suffix, [nlabels] the root */
+	size_t len;
+	unsigned nlabels;
+};
+
+struct name_buf {
+	uint8_t wire[WIRE_NAME_MAX];
+	uint8_t lname[WIRE_NAME_MAX];
+	uint8_t off[WIRE_LABELS_MAX];
+	uint32_t hash[WIRE_LABELS_MAX + 1];
+};
+
+static void name_of_query(struct name *n, const struct query *q)
+{
+	n->wire = q->qname;
+	n->lname = q->lname;
+	n->off = q->label_off;
+	n->hash = q->lhash;
+	n->len = q->qname_len;
+	n->nlabels = q->nlabels;
+}
+
+static void name_set(struct name *n, struct name_buf *b, const uint8_t *wire, size_t len)
+{
+	memcpy(b->wire, wire, len);
+	wire_name_lower(wire, len, b->lname);
+	n->nlabels = wire_label_offsets(b->lname, b->off);
+	wire_suffix_hashes(b->lname, b->off, n->nlabels, b->hash);
+	n->wire = b->wire;
+	n->lname = b->lname;
+	n->off = b->off;
+	n->hash = b->hash;
+	n->len = len;
+}
+
+static enum lookup_kind lookup(const struct zone *z, const struct name *nm, unsigned zidx,
+			       uint16_t qtype, const struct node **out)
+{
+	const struct node *n = zone_lookup_h(z, nm->lname, nm->len, nm->hash[0]);
+	if (n && !(n->flags & NODE_OCCLUDED)) {
+		*out = n;
+		if ((n->flags & NODE_DELEG) && qtype != TYPE_DS)
+			return LK_DELEG;
+		return LK_EXACT;
+	}
+	/* walk down from the apex: cuts and DNAMEs above the name win */
+	const struct node *prev = z->apex;
+	if ((prev->flags & NODE_DNAME) && zidx > 0) {
+		*out = prev;
+		return LK_DNAME;
+	}
+	for (unsigned i = zidx; i-- > 0;) {
+		const uint8_t *suffix = nm->lname + nm->off[i];
+		const struct node *m = zone_lookup_h(z, suffix, nm->len - nm->off[i], nm->hash[i]);
+		if (!m)
+			break;
+		if ((m->flags & NODE_DELEG) && (i > 0 || qtype != TYPE_DS)) {
+			*out = m;
+			return LK_DELEG;
+		}
+		if ((m->flags & NODE_DNAME) && i > 0) {
+			*out = m;
+			return LK_DNAME;
+		}
+		prev = m;
+		if (i == 0) {
+			*out = m;
+			return LK_EXACT;
+		}
+	}
+	if (prev->wildcard) {
+		*out = prev->wildcard;
+		return LK_WILDCARD;
+	}
+	*out = prev;
+	return LK_NXDOMAIN;
+}
+
+/* RFC 8482: over UDP a single synthesized HINFO; over TCP every RRset. */
+static int answer_any(struct resp *r, const struct name *cur, const struct node *n)
+{
+	if (r->tcp) {
+		for (unsigned i = 0; i < n->nrrsets; i++)
+			if (resp_put_rrset(r, cur->wire, &n->rrsets[i], n->rrsets[i].ttl, &r->an) < 0)
+				return GD_ESPACE;
+		return GD_OK;
+	}
+	static const uint8_t hinfo[] = {7, 'R', 'F', 'C', '8', '4', '8', '2', 0};
+	if (resp_put_rr(r, cur->wire, TYPE_HINFO, RFC8482_TTL, hinfo, sizeof(hinfo)) < 0)
+		return GD_ESPACE;
+	r->an++;
+	return GD_OK;
+}
+
+/* The authoritative part: fills answer, authority and the additional queue.
+ * GD_ESPACE means the answer did not fit (TC). */
+int query_resolve(struct resp *r, const struct zonedb *db, const struct zone *z,
+		   unsigned zidx)
+{
+	const struct query *q = r->q;
+	struct name names[2];
+	struct name_buf bufs[2];
+	uint8_t synth[WIRE_NAME_MAX];      /* DNAME-synthesized target */
+	uint8_t seen[ANSWER_CHAIN_MAX][WIRE_NAME_MAX];
+	struct name *cur = &names[0];
+	name_of_query(cur, q);
+	r->flags |= DNS_FLAG_AA;
+
+	for (unsigned chain = 0;; chain++) {
+		const struct node *n;
+		enum lookup_kind k = lookup(z, cur, zidx, q->qtype, &n);
+		const uint8_t *target = NULL;
+		size_t tlen = 0;
+
+		if (k == LK_DELEG) {
+			if (chain > 0)
+				return GD_OK; /* a CNAME led into a delegation */
+			r->flags &= (uint16_t)~DNS_FLAG_AA;
+			const struct rrset *ns = node_rrset(n, TYPE_NS);
+			/* owner: the cut, with the case of the query */
+			const uint8_t *owner = cur->wire + cur->off[cur->nlabels - n->labels];
+			if (resp_put_rrset(r, owner, ns, ns->ttl, &r->ns) < 0)
+				return GD_ESPACE;
+			resp_queue_targets(r, ns, n->name);
+			return GD_OK;
+		}
+		if (k == LK_NXDOMAIN) {
+			r->rcode = RCODE_NXDOMAIN;
+			return resp_put_soa(r, z);
+		}
+		if (k == LK_DNAME) {
+			const struct rrset *dn = node_rrset(n, TYPE_DNAME);
+			const uint8_t *owner = cur->wire + cur->off[cur->nlabels - n->labels];
+			if (resp_put_rrset(r, owner, dn, dn->ttl, &r->an) < 0)
+				return GD_ESPACE;
+			/* synthesize: the labels above the DNAME owner + its target */
+			size_t prefix = cur->off[cur->nlabels - n->labels];
+			const uint8_t *dt = dn->rdata + 2;
+			size_t dtl = wire_name_len(dt, rd16(dn->rdata));
+			if (!dtl)
+				return GD_EFORMAT;
+			if (prefix + dtl > WIRE_NAME_MAX) {
+				r->rcode = 6; /* YXDOMAIN, RFC 6672 2.2 */
+				return GD_OK;
+			}
+			memcpy(synth, cur->wire, prefix);
+			memcpy(synth + prefix, dt, dtl);
+			r->nocache = true; /* the target has the question's case */
+			if (resp_put_rr(r, cur->wire, TYPE_CNAME, dn->ttl, synth, prefix + dtl) < 0)
+				return GD_ESPACE;
+			r->an++;
+			target = synth;
+			tlen = prefix + dtl;
+		} else {
+			/* LK_EXACT or LK_WILDCARD: n holds the data */
+			uint16_t qt = q->qtype;
+			if ((n->flags & NODE_SERVICE) &&
+			    (service_qtype(qt) || (qt == TYPE_ANY && r->tcp))) {
+				if (qt == TYPE_ANY) {
+					/* TCP ANY: both families (or the CNAME), then the
+					 * static data */
+					int rc = geoanswer_service(r, n->service, cur->wire, TYPE_A,
+								&target, &tlen);
+					if (rc != GD_ESPACE && !target)
+						rc = geoanswer_service(r, n->service, cur->wire,
+								    TYPE_AAAA, &target, &tlen);
+					if (rc == GD_ESPACE)
+						return rc;
+					return answer_any(r, cur, n);
+				}
+				int rc = geoanswer_service(r, n->service, cur->wire, qt, &target,
+							&tlen);
+				if (rc == GD_ENOTFOUND)
+					return resp_put_soa(r, z); /* NODATA: no AAAA there */
+				if (rc < 0)
+					return rc;
+				if (!target)
+					return GD_OK;
+				goto follow;
+			}
+			if (q->qtype == TYPE_ANY && (n->nrrsets || (n->flags & NODE_SERVICE))) {
+				const struct rrset *cn = node_rrset(n, TYPE_CNAME);
+				if (cn)
+					return resp_put_rrset(r, cur->wire, cn, cn->ttl, &r->an);
+				return answer_any(r, cur, n);
+			}
+			const struct rrset *rs = node_rrset(n, q->qtype);
+			if (rs) {
+				if (resp_put_rrset(r, cur->wire, rs, rs->ttl, &r->an) < 0)
+					return GD_ESPACE;
+				if (rs->type == TYPE_NS || rs->type == TYPE_MX ||
+				    rs->type == TYPE_SRV)
+					resp_queue_targets(r, rs, NULL);
+				return GD_OK;
+			}
+			const struct rrset *cn = (n->flags & NODE_CNAME) ?
+							 node_rrset(n, TYPE_CNAME) : NULL;
+			if (!cn)
+				return resp_put_soa(r, z); /* NODATA */
+			if (resp_put_rrset(r, cur->wire, cn, cn->ttl, &r->an) < 0)
+				return GD_ESPACE;
+			target = cn->rdata + 2;
+			tlen = wire_name_len(target, rd16(cn->rdata));
+			if (!tlen)
+				return GD_EFORMAT;
+		}
+
+	follow:
+		/* follow the chain within our zones, at most ANSWER_CHAIN_MAX */
+		memcpy(seen[chain], cur->lname, cur->len);
+		if (chain + 1 >= ANSWER_CHAIN_MAX)
+			return GD_OK;
+		for (unsigned i = 0; i <= chain; i++)
+			if (wire_name_equal(seen[i], target))
+				return GD_OK; /* loop: answer what we have */
+		unsigned nx = cur == &names[0] ? 1 : 0;
+		struct name *next = &names[nx];
+		name_set(next, &bufs[nx], target, tlen);
+		const struct zone *nz = zonedb_find_h(db, next->lname, next->len, next->off,
+						      next->nlabels, next->hash, &zidx);
+		if (!nz)
+			return GD_OK; /* outside our zones: the resolver goes on */
+		z = nz;
+		cur = next;
+	}
+}
