@@ -174,10 +174,15 @@ id=1 opcode=QUERY rcode=FORMERR flags=qr qd=1 an=0 ns=0 ar=0 q=www.example.com./
 EOF2
 
 if command -v kdig >/dev/null 2>&1; then
+	# kdig shows the TSIG error as the status (Knot 3.2: "status: BADKEY")
+	# or the header's rcode (NOTAUTH), by version; the header itself is
+	# checked octet by octet above. The TSIG record must carry BADKEY.
 	check_cmd "kdig: NOTAUTH with BADKEY" sh -c "kdig @127.0.0.1 -p $PORT +time=2 +retry=0 \
-		-y $KEY www.example.com A 2>&1 | grep -o -e 'status: NOTAUTH' -e 'BADKEY' | sort -u" <<'EOF2'
-BADKEY
-status: NOTAUTH
+		-y $KEY www.example.com A 2>&1 | sed -n \
+		-e 's/.*status: \(NOTAUTH\|BADKEY\);.*/status NOTAUTH or BADKEY/p' \
+		-e 's/^k1\.example\.[[:space:]]*0[[:space:]]*ANY[[:space:]]*TSIG[[:space:]]*hmac-sha256\. [0-9]* 300 0 [0-9]* BADKEY 0\$/TSIG BADKEY, MAC size 0/p'" <<'EOF2'
+status NOTAUTH or BADKEY
+TSIG BADKEY, MAC size 0
 EOF2
 fi
 
