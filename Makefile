@@ -198,7 +198,8 @@ install: src/geodnsd
 	install -m 0644 doc/geodnsd-services.5 $(DESTDIR)$(PREFIX)/share/man/man5/geodnsd-services.5
 	install -m 0644 doc/geodnsd-feed.5 $(DESTDIR)$(PREFIX)/share/man/man5/geodnsd-feed.5
 	install -d $(DESTDIR)$(PREFIX)/share/doc/geodnsd
-	install -m 0644 doc/security.md $(DESTDIR)$(PREFIX)/share/doc/geodnsd/security.md
+	install -m 0644 doc/security.md doc/design.md doc/testing.md doc/benchmarks.md \
+	  $(DESTDIR)$(PREFIX)/share/doc/geodnsd/
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/sbin/geodnsd \
@@ -206,7 +207,10 @@ uninstall:
 	  $(DESTDIR)$(PREFIX)/share/man/man5/geodnsd.conf.5 \
 	  $(DESTDIR)$(PREFIX)/share/man/man5/geodnsd-services.5 \
 	  $(DESTDIR)$(PREFIX)/share/man/man5/geodnsd-feed.5 \
-	  $(DESTDIR)$(PREFIX)/share/doc/geodnsd/security.md
+	  $(DESTDIR)$(PREFIX)/share/doc/geodnsd/security.md \
+	  $(DESTDIR)$(PREFIX)/share/doc/geodnsd/design.md \
+	  $(DESTDIR)$(PREFIX)/share/doc/geodnsd/testing.md \
+	  $(DESTDIR)$(PREFIX)/share/doc/geodnsd/benchmarks.md
 
 clean:
 	rm -rf build build-check build-tsan build-fuzz src/geodnsd tests/tmp zones/demo-city.mmdb
