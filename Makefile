@@ -196,16 +196,24 @@ install: src/geodnsd
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8 \
 	  $(DESTDIR)$(PREFIX)/share/man/man5
 	install -m 0755 src/geodnsd $(DESTDIR)$(PREFIX)/sbin/geodnsd
-	install -m 0644 src/geodnsd.8 $(DESTDIR)$(PREFIX)/share/man/man8/geodnsd.8
+	install -m 0644 doc/geodnsd.8 $(DESTDIR)$(PREFIX)/share/man/man8/geodnsd.8
 	install -m 0644 src/geodnsd.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/geodnsd.conf.5
+	install -m 0644 doc/geodnsd-services.5 $(DESTDIR)$(PREFIX)/share/man/man5/geodnsd-services.5
+	install -m 0644 doc/geodnsd-feed.5 $(DESTDIR)$(PREFIX)/share/man/man5/geodnsd-feed.5
 	install -d $(DESTDIR)$(PREFIX)/share/doc/geodnsd
-	install -m 0644 doc/security.md $(DESTDIR)$(PREFIX)/share/doc/geodnsd/security.md
+	install -m 0644 doc/security.md doc/design.md doc/testing.md doc/benchmarks.md \
+	  $(DESTDIR)$(PREFIX)/share/doc/geodnsd/
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/sbin/geodnsd \
 	  $(DESTDIR)$(PREFIX)/share/man/man8/geodnsd.8 \
 	  $(DESTDIR)$(PREFIX)/share/man/man5/geodnsd.conf.5 \
-	  $(DESTDIR)$(PREFIX)/share/doc/geodnsd/security.md
+	  $(DESTDIR)$(PREFIX)/share/man/man5/geodnsd-services.5 \
+	  $(DESTDIR)$(PREFIX)/share/man/man5/geodnsd-feed.5 \
+	  $(DESTDIR)$(PREFIX)/share/doc/geodnsd/security.md \
+	  $(DESTDIR)$(PREFIX)/share/doc/geodnsd/design.md \
+	  $(DESTDIR)$(PREFIX)/share/doc/geodnsd/testing.md \
+	  $(DESTDIR)$(PREFIX)/share/doc/geodnsd/benchmarks.md
 
 clean:
 	rm -rf build build-check build-tsan build-fuzz src/geodnsd tests/tmp zones/demo-city.mmdb
