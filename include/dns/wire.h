@@ -14,63 +14,11 @@
 #ifndef GD_WIRE_H
 #define GD_WIRE_H
 
+#include "dns/dns.h"
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#define DNS_HEADER_LEN 12
-#define WIRE_NAME_MAX 255
-#define WIRE_LABELS_MAX 128
-
-/* header flag bits in the 16-bit word after the ID */
-#define DNS_FLAG_QR 0x8000u
-#define DNS_FLAG_AA 0x0400u
-#define DNS_FLAG_TC 0x0200u
-#define DNS_FLAG_RD 0x0100u
-#define DNS_FLAG_RA 0x0080u
-#define DNS_FLAG_Z 0x0040u
-#define DNS_FLAG_AD 0x0020u
-#define DNS_FLAG_CD 0x0010u
-#define DNS_OPCODE(flags) (((flags) >> 11) & 0xF)
-
-enum dns_rcode {
-	RCODE_NOERROR = 0,
-	RCODE_FORMERR = 1,
-	RCODE_SERVFAIL = 2,
-	RCODE_NXDOMAIN = 3,
-	RCODE_NOTIMP = 4,
-	RCODE_REFUSED = 5,
-	RCODE_NOTAUTH = 9,
-	RCODE_BADVERS = 16,
-};
-
-/* The TSIG RR's 16-bit error field (RFC 8945 section 3): values of its own,
- * never in the header's or OPT's rcode bits. */
-enum { TSIG_ERROR_BADKEY = 17 };
-
-/* Meta-types of RFC 8945 and RFC 2930 (their numbers in the question are
- * answered NOTIMP; a TSIG record is read by the parser). */
-enum { TYPE_TKEY = 249, TYPE_TSIG = 250 };
-
-enum dns_type {
-	TYPE_A = 1, TYPE_NS = 2, TYPE_CNAME = 5, TYPE_SOA = 6, TYPE_PTR = 12,
-	TYPE_HINFO = 13, TYPE_MX = 15, TYPE_TXT = 16, TYPE_AAAA = 28,
-	TYPE_SRV = 33, TYPE_NAPTR = 35, TYPE_DNAME = 39, TYPE_OPT = 41,
-	TYPE_DS = 43, TYPE_RRSIG = 46, TYPE_NSEC = 47, TYPE_DNSKEY = 48,
-	TYPE_SVCB = 64, TYPE_HTTPS = 65, TYPE_IXFR = 251, TYPE_AXFR = 252,
-	TYPE_ANY = 255,
-};
-
-enum { CLASS_IN = 1, CLASS_CH = 3, CLASS_ANY = 255 };
-
-enum edns_option {
-	EDNS_OPT_NSID = 3,
-	EDNS_OPT_ECS = 8,
-	EDNS_OPT_COOKIE = 10,
-	EDNS_OPT_KEEPALIVE = 11,
-};
-
-#define EDNS_FLAG_DO 0x8000u
 
 /* An EDNS Client Subnet option as received (RFC 7871 section 6). */
 struct ecs {

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "common/counter.h"
+#include "dns/dns.h"
 #include "geo/geo.h"
 #include "query/rrl.h"
 #include "geo/service.h"
@@ -72,7 +73,7 @@ struct answer_counters {
 	uint64_t queries;
 	uint64_t queries_udp, queries_tcp;
 	uint64_t qtype[256];       /* by qtype; [0] counts types >= 256 */
-	uint64_t rcode[24];
+	uint64_t rcode[DNS_RCODES_COUNTED];
 	uint64_t truncated;
 	uint64_t dropped;
 	uint64_t geo_answers;

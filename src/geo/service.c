@@ -16,6 +16,7 @@
 
 #include "common/diag.h"
 #include "common/gd.h"
+#include "common/netaddr.h"
 #include "geo/geo.h"
 #include "health/health.h"
 #include "conf/jsoncheck.h"
@@ -668,9 +669,9 @@ static void choose_endpoints(const struct service *s, struct svc_client *c, uint
 			     const struct health_snapshot *hs, struct svc_choice *out)
 {
 	const struct service_region *sr = out->sr;
-	uint8_t family = qtype == 28 ? 2 : 1;
+	uint8_t family = qtype == TYPE_AAAA ? ADDR_IPV6 : ADDR_IPV4;
 	const struct endpoint *eps = family == 2 ? sr->aaaa : sr->a;
-	unsigned n = family == 2 ? sr->naaaa : (qtype == 1 ? sr->na : 0);
+	unsigned n = family == ADDR_IPV6 ? sr->naaaa : (qtype == TYPE_A ? sr->na : 0);
 	if (n == 0)
 		return;
 	/* healthy endpoints; when failing open with none healthy, all of them */

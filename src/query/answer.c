@@ -118,6 +118,21 @@ static enum rrl_verdict rate_limit(struct resp *r, const struct query *q)
 	return rrl_account(&r->aw->rrl, c, family, addr, kind, name, len, (uint32_t)ts.tv_sec);
 }
 
+/* RRL's slip: truncated, question (and OPT) only; the client retries over
+ * TCP, which is never limited. */
+static void slip(struct resp *r, const struct query *q)
+{
+	r->w.len = r->question_end;
+	r->w.cap = r->limit;
+	r->an = r->ns = r->ar = 0;
+	r->flags |= DNS_FLAG_TC;
+	r->flags &= (uint16_t)~DNS_FLAG_AA;
+	if (q->edns)
+		resp_put_opt(r, 0, false); /* with the cookie: RRL lets it pass */
+	if (q->tsig)
+		resp_put_tsig(r);
+}
+
 /* For the query log: the client as a network (ECS subnet, or the source
  * address cut to the hash prefix: no full client addresses in logs). */
 static void fill_info(struct answer_worker *aw, struct resp *r, const struct query *q)
@@ -139,6 +154,49 @@ static void fill_info(struct answer_worker *aw, struct resp *r, const struct que
 		if (r->caddr[b / 8] & (0x80 >> (b % 8)))
 			in->addr[b / 8] |= (uint8_t)(0x80 >> (b % 8));
 	in->prefix = (uint8_t)bits;
+}
+
+/* A question for our zones: from the answer cache, or looked up (REFUSED
+ * outside them), with the additional section; TC when it does not fit. */
+static void answer_from_zones(struct resp *r, const struct zonedb *db, struct query *q)
+{
+	const struct answer_settings *set = r->set;
+	struct answer_counters *ctr = &r->aw->counters;
+	/* the answer cache: for a question it can hold */
+	bool cacheable = r->aw->rcache && !set->answer_cache_off && db &&
+			 q->qtype != TYPE_ANY && q->qname_len <= ANSWER_RCACHE_NAME;
+	uint32_t hash = q->word_hash;
+	const struct resp_cache_entry *hit = cacheable ? rcache_find(r, hash) : NULL;
+	if (hit && rcache_replay(r, hit))
+		return;
+	question_targets(r, q);
+	wire_suffix_hashes(q->lname, q->label_off, q->nlabels, q->lhash);
+	unsigned zidx;
+	const struct zone *z = db ? zonedb_find_h(db, q->lname, q->qname_len, q->label_off,
+						  q->nlabels, q->lhash, &zidx)
+				  : NULL;
+	r->zone = z;
+	if (!z) {
+		r->rcode = RCODE_REFUSED;
+		return;
+	}
+	size_t question_end = r->w.len;
+	int rc = query_resolve(r, db, z, zidx);
+	if (rc == GD_OK)
+		rc = resp_put_additional(r);
+	if (rc == GD_OK && cacheable)
+		rcache_store(r, hash);
+	if (rc < 0) {
+		/* did not fit: question only, TC (or SERVFAIL on bad data) */
+		r->w.len = question_end;
+		r->an = r->ns = r->ar = 0;
+		if (rc == GD_ESPACE) {
+			r->flags |= DNS_FLAG_TC;
+			CTR_INC(ctr->truncated);
+		} else {
+			r->rcode = RCODE_SERVFAIL;
+		}
+	}
 }
 
 size_t answer_query(const struct zonedb *db, const struct answer_settings *set,
@@ -169,7 +227,7 @@ size_t answer_query(const struct zonedb *db, const struct answer_settings *set,
 	r.client = req->client;
 	r.health = req->health;
 	r.tcp = req->tcp;
-	r.flags = (uint16_t)(DNS_FLAG_QR | (q.flags & (0x7800u | DNS_FLAG_RD | DNS_FLAG_CD)));
+	r.flags = (uint16_t)(DNS_FLAG_QR | (q.flags & (DNS_FLAG_OPCODE | DNS_FLAG_RD | DNS_FLAG_CD)));
 	if (req->tcp)
 		r.limit = outcap < 65535 ? outcap : 65535;
 	else
@@ -180,7 +238,7 @@ size_t answer_query(const struct zonedb *db, const struct answer_settings *set,
 	/* every response below fits 512 octets before the answer is added */
 	wire_writer_init(&r.w, out, r.limit);
 
-	if (rc == GD_OK && q.opcode != 0) {
+	if (rc == GD_OK && q.opcode != OPCODE_QUERY) {
 		r.rcode = RCODE_NOTIMP;
 		put_header(&r, &q, false);
 		goto done;
@@ -221,46 +279,13 @@ size_t answer_query(const struct zonedb *db, const struct answer_settings *set,
 	}
 	if (q.qtype == TYPE_OPT) {
 		r.rcode = RCODE_FORMERR;
-	} else if (q.qtype == 249 || q.qtype == 250 || q.qtype == 253 || q.qtype == 254) {
-		r.rcode = RCODE_NOTIMP; /* TKEY, TSIG, MAILB, MAILA */
+	} else if (q.qtype == TYPE_TKEY || q.qtype == TYPE_TSIG || q.qtype == TYPE_MAILB ||
+		   q.qtype == TYPE_MAILA) {
+		r.rcode = RCODE_NOTIMP;
 	} else if (q.qclass != CLASS_IN || q.qtype == TYPE_AXFR || q.qtype == TYPE_IXFR) {
 		r.rcode = RCODE_REFUSED;
 	} else {
-		/* the answer cache: for a question it can hold */
-		bool cacheable = aw->rcache && !set->answer_cache_off && db &&
-				 q.qtype != TYPE_ANY && q.qname_len <= ANSWER_RCACHE_NAME;
-		uint32_t hash = q.word_hash;
-		const struct resp_cache_entry *hit = cacheable ? rcache_find(&r, hash) : NULL;
-		if (hit && rcache_replay(&r, hit))
-			goto answered;
-		question_targets(&r, &q);
-		wire_suffix_hashes(q.lname, q.label_off, q.nlabels, q.lhash);
-		unsigned zidx;
-		const struct zone *z = db ? zonedb_find_h(db, q.lname, q.qname_len, q.label_off,
-							  q.nlabels, q.lhash, &zidx)
-					  : NULL;
-		r.zone = z;
-		if (!z) {
-			r.rcode = RCODE_REFUSED;
-		} else {
-			size_t question_end = r.w.len;
-			rc = query_resolve(&r, db, z, zidx);
-			if (rc == GD_OK)
-				rc = resp_put_additional(&r);
-			if (rc == GD_OK && cacheable)
-				rcache_store(&r, hash);
-			if (rc < 0) {
-				/* did not fit: question only, TC (or SERVFAIL on bad data) */
-				r.w.len = question_end;
-				r.an = r.ns = r.ar = 0;
-				if (rc == GD_ESPACE) {
-					r.flags |= DNS_FLAG_TC;
-					CTR_INC(ctr->truncated);
-				} else {
-					r.rcode = RCODE_SERVFAIL;
-				}
-			}
-		}
+		answer_from_zones(&r, db, &q);
 	}
 answered:
 	if (q.edns)
@@ -273,22 +298,11 @@ answered:
 			CTR_INC(ctr->dropped);
 			return 0;
 		}
-		if (v == RRL_SLIP) {
-			/* truncated: question (and OPT) only, the client retries
-			 * over TCP, which is never limited */
-			r.w.len = r.question_end;
-			r.w.cap = r.limit;
-			r.an = r.ns = r.ar = 0;
-			r.flags |= DNS_FLAG_TC;
-			r.flags &= (uint16_t)~DNS_FLAG_AA;
-			if (q.edns)
-				resp_put_opt(&r, 0, false); /* with the cookie: RRL lets it pass */
-			if (q.tsig)
-				resp_put_tsig(&r);
-		}
+		if (v == RRL_SLIP)
+			slip(&r, &q);
 	}
 done:
-	CTR_INC(ctr->rcode[r.rcode < 24 ? r.rcode : 23]);
+	CTR_INC(ctr->rcode[r.rcode < DNS_RCODES_COUNTED ? r.rcode : DNS_RCODES_COUNTED - 1]);
 	if (q.have_question)
 		CTR_INC(ctr->qtype[q.qtype < 256 ? q.qtype : 0]);
 	if (aw->want_info)

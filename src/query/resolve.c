@@ -170,7 +170,7 @@ int query_resolve(struct resp *r, const struct zonedb *db, const struct zone *z,
 			if (!dtl)
 				return GD_EFORMAT;
 			if (prefix + dtl > WIRE_NAME_MAX) {
-				r->rcode = 6; /* YXDOMAIN, RFC 6672 2.2 */
+				r->rcode = RCODE_YXDOMAIN; /* RFC 6672 2.2 */
 				return GD_OK;
 			}
 			memcpy(synth, cur->wire, prefix);

@@ -185,9 +185,6 @@ static inline const struct health_snapshot *read_health(struct server *srv)
 
 /* ---- UDP ---- */
 
-static const char *qtype_name(unsigned t, char *buf, size_t cap);
-static const char *const rcode_names[24];
-
 /* Before a query: should it be logged? Sample 1 in N, at most rate a second. */
 static inline void qlog_before(struct worker *w)
 {
@@ -234,8 +231,8 @@ static void qlog_after(struct worker *w, const struct snapshot *snap, bool tcp)
 	log_info("event=query proto=%s client=%s ecs=%s qname=%s qtype=%s region=%s rcode=%s",
 		 tcp ? "tcp" : "udp", net, in->ecs ? "yes" : "no",
 		 in->question ? in->qname : "-",
-		 in->question ? qtype_name(in->qtype, tb, sizeof(tb)) : "-", region,
-		 rcode_names[in->rcode < 24 ? in->rcode : 23]);
+		 in->question ? dns_type_name(in->qtype, tb, sizeof(tb)) : "-", region,
+		 dns_rcode_name(in->rcode));
 	w->aw.want_info = false;
 }
 
@@ -1138,32 +1135,6 @@ void server_stop(struct server *srv)
 
 /* ---- metrics ---- */
 
-static const char *const rcode_names[24] = {
-	"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED", "YXDOMAIN",
-	"YXRRSET", "NXRRSET", "NOTAUTH", "NOTZONE", "RCODE11", "RCODE12", "RCODE13",
-	"RCODE14", "RCODE15", "BADVERS", "RCODE17", "RCODE18", "RCODE19", "RCODE20",
-	"RCODE21", "RCODE22", "OTHER"};
-
-static const char *qtype_name(unsigned t, char *buf, size_t cap)
-{
-	static const struct {
-		unsigned t;
-		const char *n;
-	} names[] = {{1, "A"},      {2, "NS"},     {5, "CNAME"},  {6, "SOA"},    {12, "PTR"},
-		     {13, "HINFO"}, {15, "MX"},    {16, "TXT"},   {28, "AAAA"},  {33, "SRV"},
-		     {35, "NAPTR"}, {39, "DNAME"}, {41, "OPT"},   {43, "DS"},    {44, "SSHFP"},
-		     {46, "RRSIG"}, {47, "NSEC"},  {48, "DNSKEY"}, {52, "TLSA"}, {64, "SVCB"},
-		     {65, "HTTPS"}, {99, "SPF"},   {251, "IXFR"}, {252, "AXFR"}, {255, "ANY"},
-		     {257, "CAA"}};
-	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
-		if (names[i].t == t)
-			return names[i].n;
-	if (t == 0)
-		return "OTHER";
-	snprintf(buf, cap, "TYPE%u", t);
-	return buf;
-}
-
 struct emit_ctx {
 	struct strbuf *sb;
 	struct server *srv;
@@ -1235,14 +1206,14 @@ void server_metrics(struct server *srv, struct strbuf *sb)
 		if (!c.qtype[t])
 			continue;
 		char buf[16];
-		const char *l[] = {"qtype", qtype_name(t, buf, sizeof(buf)), NULL};
+		const char *l[] = {"qtype", dns_type_name(t, buf, sizeof(buf)), NULL};
 		metrics_sample_u64(sb, "geodnsd_queries_by_qtype_total", l, c.qtype[t]);
 	}
 	metrics_family(sb, "geodnsd_responses_total", "counter", "Responses sent, by rcode.");
-	for (unsigned r = 0; r < 24; r++) {
+	for (unsigned r = 0; r < DNS_RCODES_COUNTED; r++) {
 		if (!c.rcode[r] && r != 0)
 			continue;
-		const char *l[] = {"rcode", rcode_names[r], NULL};
+		const char *l[] = {"rcode", dns_rcode_name(r), NULL};
 		metrics_sample_u64(sb, "geodnsd_responses_total", l, c.rcode[r]);
 	}
 	metrics_single(sb, "geodnsd_truncated_total", "counter",
