@@ -29,6 +29,17 @@ enum http_route {
 	ROUTE_RELOAD,       /* POST /v1/reload */
 };
 
+/* HTTP limits hit, counted by the HTTP thread into the limit metrics. */
+enum http_limit {
+	HTTP_LIMIT_CONNECTIONS,
+	HTTP_LIMIT_REQUEST_SIZE,
+	HTTP_LIMIT_BAD_REQUEST,
+	HTTP_LIMIT_REQUEST_DEADLINE, /* a request not complete in time: closed */
+	HTTP_LIMIT_PER_ADDRESS,      /* over http.max_connections_per_address */
+	HTTP_LIMIT_ADMIN_AUTH,       /* 429: too many failed admin authentications */
+	HTTP_LIMIT_COUNT
+};
+
 /* Map a request path (without query) to a route; the {name} or {addr} part
  * goes to arg. *post is set when the route takes POST (else GET). */
 enum http_route http_route_parse(const char *path, char *arg, size_t argcap, bool *post);

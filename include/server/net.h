@@ -59,27 +59,20 @@ void server_stop(struct server *srv);
 /* Sum of every worker's counters. */
 void server_counters(const struct server *srv, struct answer_counters *sum);
 
-struct strbuf;
-/* Prometheus samples of the serving side (queries, rcodes, ECS, TCP, zone
- * serials, answers per service and region). From any registered RCU
- * reader thread; never blocks a worker. */
-void server_metrics(struct server *srv, struct strbuf *sb);
-/* HTTP limits hit, counted by the HTTP thread into the limit metrics. */
-enum http_limit {
-	HTTP_LIMIT_CONNECTIONS,
-	HTTP_LIMIT_REQUEST_SIZE,
-	HTTP_LIMIT_BAD_REQUEST,
-	HTTP_LIMIT_REQUEST_DEADLINE, /* a request not complete in time: closed */
-	HTTP_LIMIT_PER_ADDRESS,      /* over http.max_connections_per_address */
-	HTTP_LIMIT_ADMIN_AUTH,       /* 429: too many failed admin authentications */
-	HTTP_LIMIT_COUNT
+/* Limits hit on the serving side, summed over the workers. */
+struct server_limit_counts {
+	uint64_t rrl_limited, rrl_slipped, rrl_dropped;
+	uint64_t tcp_output_total;      /* a connection held for the worker's budget */
+	uint64_t tcp_output_connection; /* held for its own unsent answers */
 };
-void server_count_http_limit(struct server *srv, enum http_limit which);
-/* Is the address (family 1 IPv4 or 2 IPv6, then 16 bytes, 4 used for IPv4)
- * an endpoint of a service in the current snapshot? From a registered RCU
- * reader thread (the HTTP thread); a walk of every service: admin calls only. */
-bool server_has_endpoint(struct server *srv, const uint8_t key[17]);
-/* The loaded zones as a JSON array (for /status). */
-void server_status_zones(struct server *srv, struct strbuf *sb);
+void server_limit_counts(const struct server *srv, struct server_limit_counts *out);
+
+/* The current snapshot for the calling thread (a registered RCU reader),
+ * valid until server_snapshot_leave(); the read section must be short. */
+const struct snapshot *server_snapshot_enter(struct server *srv);
+void server_snapshot_leave(void);
+
+/* The answer counts of the snapshots replaced (ops/carry.h). */
+struct carry_table *server_carry(struct server *srv);
 
 #endif

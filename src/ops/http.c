@@ -35,6 +35,8 @@
 #include "common/log.h"
 #include "ops/metrics.h"
 #include "server/net.h"
+#include "ops/serving.h"
+#include "common/counter.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -83,7 +85,13 @@ struct http {
 	struct http_auth_limit *auth;
 	struct event *auth_timer; /* logs the windows that ended */
 	uint64_t auth_failures;   /* wrong or missing tokens (401, 403) */
+	uint64_t limits[HTTP_LIMIT_COUNT]; /* limits hit (HTTP thread only) */
 };
+
+static void count_limit(struct http *h, enum http_limit which)
+{
+	CTR_INC(h->limits[which]);
+}
 
 enum http_route http_route_parse(const char *path, char *arg, size_t argcap, bool *post)
 {
@@ -340,7 +348,7 @@ static void handle_metrics(struct http *h, struct evhttp_request *req)
 	metrics_family(&sb, "geodnsd_build_info", "gauge", "Version of the running geodnsd.");
 	const char *l[] = {"version", GD_VERSION, NULL};
 	metrics_sample_u64(&sb, "geodnsd_build_info", l, 1);
-	server_metrics(h->srv, &sb);
+	serving_metrics(h->srv, h->limits, &sb);
 	metrics_family(&sb, "geodnsd_http_connections_open", "gauge",
 		       "HTTP connections open (this one included); at most http.max_connections.");
 	metrics_sample_u64(&sb, "geodnsd_http_connections_open", NULL, h->open_conns);
@@ -362,7 +370,7 @@ static void handle_status(struct http *h, struct evhttp_request *req)
 	struct strbuf sb;
 	sb_init(&sb);
 	sb_printf(&sb, "{\n  \"version\": \"%s\",\n  \"zones\": ", GD_VERSION);
-	server_status_zones(h->srv, &sb);
+	serving_status_zones(h->srv, &sb);
 	sb_puts(&sb, ",\n  \"regions\": ");
 	struct health *hp = h->hooks.health(h->hooks.arg);
 	if (hp)
@@ -451,7 +459,7 @@ static void handle_admin(struct http *h, struct evhttp_request *req, enum http_r
 	http_auth_expire(h->auth, now, false, auth_report, h);
 	/* over the budget the token is not even looked at */
 	if (!http_auth_allowed(h->auth, client, now)) {
-		server_count_http_limit(h->srv, HTTP_LIMIT_ADMIN_AUTH);
+		count_limit(h, HTTP_LIMIT_ADMIN_AUTH);
 		char retry[16];
 		snprintf(retry, sizeof(retry), "%u", HTTP_AUTH_WINDOW_MS / 1000);
 		evhttp_add_header(evhttp_request_get_output_headers(req), "Retry-After", retry);
@@ -499,7 +507,7 @@ static void handle_admin(struct http *h, struct evhttp_request *req, enum http_r
 		uint8_t key[17];
 		const char *result = "bad_address";
 		if (health_endpoint_key(arg, key) == GD_OK) {
-			bool known = server_has_endpoint(h->srv, key);
+			bool known = serving_has_endpoint(h->srv, key);
 			rc = hp && (known || state < 0) ? health_endpoint_override(hp, key, state)
 			                                : GD_ENOTFOUND;
 			result = rc == GD_OK || (known && state < 0) ? "ok" : "not_an_endpoint";
@@ -631,7 +639,7 @@ static void conn_deadline_cb(evutil_socket_t fd, short what, void *arg)
 	struct http_conn *c = arg;
 	(void)fd;
 	(void)what;
-	server_count_http_limit(c->h->srv, HTTP_LIMIT_REQUEST_DEADLINE);
+	count_limit(c->h, HTTP_LIMIT_REQUEST_DEADLINE);
 	char from[INET6_ADDRSTRLEN + 4];
 	client_key_str(c->client, from, sizeof(from));
 	log_debug("event=http_limit limit=request_deadline from=%s seconds=%d", from,
@@ -650,7 +658,7 @@ static bool client_full(const struct http *h, const struct http_conn *c)
 
 static void refuse_client(struct http *h, const struct http_conn *c)
 {
-	server_count_http_limit(h->srv, HTTP_LIMIT_PER_ADDRESS);
+	count_limit(h, HTTP_LIMIT_PER_ADDRESS);
 	h->refusals_unlogged++;
 	uint64_t now = now_ms();
 	if (h->refusal_logged_ms && now - h->refusal_logged_ms < HTTP_REFUSAL_LOG_MS)
@@ -709,9 +717,9 @@ static void out_watch(struct evbuffer *buf, const struct evbuffer_cb_info *info,
 	    memcmp(head, "HTTP/1.", 7) != 0)
 		return;
 	if (memcmp(head + 8, " 413 ", 5) == 0)
-		server_count_http_limit(c->h->srv, HTTP_LIMIT_REQUEST_SIZE);
+		count_limit(c->h, HTTP_LIMIT_REQUEST_SIZE);
 	else if (memcmp(head + 8, " 400 ", 5) == 0)
-		server_count_http_limit(c->h->srv, HTTP_LIMIT_BAD_REQUEST);
+		count_limit(c->h, HTTP_LIMIT_BAD_REQUEST);
 }
 
 static struct bufferevent *conn_new(struct event_base *base, void *arg)
@@ -740,7 +748,7 @@ static struct bufferevent *conn_new(struct event_base *base, void *arg)
 	if (++h->open_conns >= h->max_conns && !h->paused) {
 		h->paused = true;
 		evconnlistener_disable(h->lev);
-		server_count_http_limit(h->srv, HTTP_LIMIT_CONNECTIONS);
+		count_limit(h, HTTP_LIMIT_CONNECTIONS);
 		log_warn("event=http_limit limit=max_connections open=%u", h->open_conns);
 	}
 	return bev;

@@ -27,7 +27,7 @@
 
 #include <stdbool.h>
 
-#define UDP_BUF 4096 /* as in src/net.c */
+#define UDP_BUF 4096 /* as in src/server/server_internal.h */
 
 /* ---- an independent walk of a DNS message ---- */
 

@@ -1,0 +1,170 @@
+/*
+ * server_internal.h - private to src/server/: the server, its workers and
+ * their TCP connections, and the RCU read sections every worker thread
+ * opens around a query. udp.c and tcp.c serve, querylog.c samples the
+ * query log, server.c creates, starts, publishes and stops.
+ *
+ * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
+ */
+#ifndef GD_SERVER_INTERNAL_H
+#define GD_SERVER_INTERNAL_H
+
+#include "server/net.h"
+
+#include "common/tsan.h"
+#include "query/answer.h"
+#include "query/cookie.h"
+
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/listener.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <urcu/urcu-memb.h>
+
+struct carry_table;
+struct listen_addr;
+
+#define UDP_BATCH 64
+#define UDP_BUF 4096
+#define TCP_BACKLOG 256
+#define TCP_OUT_HIGH (256 * 1024) /* stop reading when this much is unsent */
+#define TCP_TRIM_PEAK (256 * 1024) /* return freed heap after this much drained */
+#define CMSG_SPACE_PKTINFO 64
+
+struct worker;
+
+struct udp_sock {
+	int fd;
+	bool pktinfo;
+};
+
+struct tcp_conn {
+	struct bufferevent *bev;
+	struct event *lifetime;     /* closes the connection at tcp_max_lifetime */
+	uint32_t client_slot;       /* in the server's per-client count table */
+	struct sockaddr_storage peer;
+	struct worker *w;
+	struct tcp_conn *prev, *next; /* LRU: head = longest idle */
+	bool waiting;                 /* on the worker's wait list, not reading */
+	struct tcp_conn *wait_prev, *wait_next;
+};
+
+struct worker {
+	unsigned id;
+	pthread_t thread;
+	bool started;
+	bool udp_thread;            /* one UDP socket, a blocking receive loop */
+	int stopping;               /* UDP thread: leave the loop (atomic) */
+	struct server *srv;
+	struct event_base *base;
+	struct udp_sock *udp;
+	int *tcp_fds;
+	struct evconnlistener **tcp;
+	size_t nsock;
+	struct answer_worker aw;
+	unsigned tcp_open;
+	unsigned tcp_max;
+	struct tcp_conn *lru_head, *lru_tail;
+	/* unsent TCP answers of all its connections (evbuffer callbacks keep
+	 * the sum); over out_budget a connection with answers still unsent
+	 * stops reading and waits on the wait list (FIFO) */
+	size_t out_bytes, out_budget, out_peak;
+	struct tcp_conn *wait_head, *wait_tail;
+	struct event *resume_ev; /* resume waiters, return freed memory */
+	uint64_t last_trim_ms;
+	uint64_t out_hits_total;      /* holds for the worker's budget */
+	uint64_t out_hits_connection; /* holds for one connection's TCP_OUT_HIGH */
+	/* UDP batch buffers */
+	struct mmsghdr rx_msgs[UDP_BATCH], tx_msgs[UDP_BATCH];
+	struct iovec rx_iov[UDP_BATCH], tx_iov[UDP_BATCH];
+	struct sockaddr_storage peer[UDP_BATCH];
+	uint8_t rx_ctl[UDP_BATCH][CMSG_SPACE_PKTINFO];
+	uint8_t tx_ctl[UDP_BATCH][CMSG_SPACE_PKTINFO];
+	uint8_t (*rx)[UDP_BUF];
+	uint8_t (*tx)[UDP_BUF];
+	int rx_used;                   /* rx headers the kernel wrote since */
+	uint8_t *tcp_in;
+	uint8_t *tcp_out;
+	uint64_t stop_deadline;
+	struct event *drain_timer;
+	int stop_fd;                /* eventfd: the main thread asks for a stop */
+	struct event *stop_ev;
+	/* sampled query log: 1 in qlog_sample queries is a candidate; the
+	 * server's budget of qlog_rate lines a second decides */
+	unsigned qlog_rate, qlog_sample, qlog_count;
+};
+
+struct server {
+	unsigned tcp_max_per_client; /* 0: no per-client cap */
+	unsigned tcp_max_lifetime;   /* seconds, 0: none */
+	uint32_t *client_conns;      /* SERVER_CLIENT_SLOTS counters, atomic */
+	uint8_t client_key[COOKIE_SECRET_LEN]; /* random: keys server_client_slot */
+	struct carry_table *carry;  /* counts of the snapshots replaced */
+	struct snapshot *snap;      /* RCU-protected */
+	struct health_snapshot *health; /* RCU-protected, from the prober */
+	unsigned tcp_max_message;
+	unsigned tcp_idle;
+	size_t rrl_table_size;      /* 0: no rate limiting tables */
+	struct worker *workers;     /* TCP workers, then the UDP threads */
+	unsigned nworkers;          /* all of them */
+	unsigned ntcp;              /* the configured workers: TCP event loops */
+	size_t nlisten;
+	char **listen_text;
+	uint64_t qlog_window;       /* query log: second << 24 | lines in it */
+};
+
+/* ---- RCU read sections (with ThreadSanitizer annotations, see tsan.h) ---- */
+
+extern int server_rcu_grace; /* grace-period address for TSan (server.c) */
+
+static inline void read_begin(void)
+{
+	urcu_memb_read_lock();
+}
+
+static inline void read_end(void)
+{
+	TSAN_RELEASE(&server_rcu_grace);
+	urcu_memb_read_unlock();
+}
+
+static inline const struct snapshot *read_snapshot(struct server *srv)
+{
+	const struct snapshot *s = rcu_dereference(srv->snap);
+	TSAN_ACQUIRE(s);
+	return s;
+}
+
+static inline const struct health_snapshot *read_health(struct server *srv)
+{
+	const struct health_snapshot *h = rcu_dereference(srv->health);
+	if (h)
+		TSAN_ACQUIRE(h);
+	return h;
+}
+
+/* ---- querylog.c ---- */
+
+/* Before a query: should it be logged? Sample 1 in N, at most rate a second. */
+void qlog_before(struct worker *w);
+/* After it: the log line, when qlog_before asked for one. */
+void qlog_after(struct worker *w, const struct snapshot *snap, bool tcp);
+
+/* ---- udp.c ---- */
+
+/* A UDP thread: receive, answer and send in batches until stopping. */
+void *udp_main(void *arg);
+
+/* ---- tcp.c ---- */
+
+void tcp_accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int salen,
+		   void *arg);
+/* Resume the connections waiting for the worker's output budget. */
+void tcp_resume_cb(evutil_socket_t fd, short what, void *arg);
+/* Close and free a connection (its slot, its LRU and wait list places). */
+void tcp_close(struct tcp_conn *c);
+
+#endif
