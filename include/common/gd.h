@@ -34,9 +34,6 @@ typedef enum gd_err {
 	GD_ELIMIT = -9,   /* a configured or built-in limit was hit */
 } gd_err;
 
-/* A static English description of an error code. */
-const char *gd_strerror(int err);
-
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static inline uint16_t rd16(const uint8_t *p)

@@ -85,33 +85,11 @@ struct query {
 	struct tsig tsig_rr;
 };
 
-/*
- * Parse a query. Returns
- *   GD_OK       q is filled;
- *   GD_EDROP    no answer must be sent (short header, QR=1);
- *   GD_EFORMAT  answer FORMERR; q->have_question and q->edns say what may be
- *               echoed.
- * A non-QUERY opcode returns GD_OK with only the header fields filled.
- * A TSIG record (RFC 8945 5.2) must be the last record of the additional
- * section, the only one, with class ANY, TTL 0, an uncompressed algorithm
- * name and RDATA of exactly its fields' length; anything else is FORMERR.
- */
-int wire_parse_query(const uint8_t *pkt, size_t len, struct query *q);
-
 /* Options for wire_parse_query_opts. */
 #define WIRE_IGNORE_ECS 1u    /* ECS disabled: treat option 8 as unknown */
 #define WIRE_IGNORE_COOKIE 2u /* cookies disabled: option 10 as unknown */
 
 int wire_parse_query_opts(const uint8_t *pkt, size_t len, struct query *q, unsigned opts);
-
-/*
- * Read a possibly compressed name at *pos of msg into out (uncompressed wire
- * form, at most 255 octets). Advances *pos past the name as it sits in the
- * message. Rejects labels > 63, names > 255 octets, reserved label types,
- * forward or self pointers and reads past the end.
- */
-int wire_read_name(const uint8_t *msg, size_t len, size_t *pos, uint8_t *out,
-		   size_t *outlen);
 
 /* Length of an uncompressed wire name, or 0 when malformed / over limit. */
 size_t wire_name_len(const uint8_t *name, size_t max);
@@ -185,9 +163,5 @@ int wire_put32(struct wire_writer *w, uint32_t v);
  * compress is true; its labels become targets for later names either way
  * (unless beyond the 14-bit pointer range). */
 int wire_put_name(struct wire_writer *w, const uint8_t *name, bool compress);
-
-/* Register a name already in the buffer at offset off (e.g. the question
- * copied verbatim) as a compression target. */
-void wire_add_comp(struct wire_writer *w, size_t off, const uint8_t *name);
 
 #endif

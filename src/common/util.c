@@ -15,23 +15,6 @@
 #include <stdlib.h>
 #include <time.h>
 
-const char *gd_strerror(int err)
-{
-	switch (err) {
-	case GD_OK: return "success";
-	case GD_ENOMEM: return "out of memory";
-	case GD_EFORMAT: return "malformed input";
-	case GD_ESPACE: return "no space left in buffer";
-	case GD_ENOTFOUND: return "not found";
-	case GD_EIO: return "I/O error";
-	case GD_EINVAL: return "invalid value";
-	case GD_EEXIST: return "already exists";
-	case GD_EDROP: return "dropped";
-	case GD_ELIMIT: return "limit reached";
-	}
-	return "unknown error";
-}
-
 static void oom(size_t n)
 {
 	fprintf(stderr, "level=fatal event=out_of_memory bytes=%zu\n", n);

@@ -61,12 +61,6 @@ static int read_name(const uint8_t *msg, size_t len, size_t *pos, uint8_t *out,
 	return GD_OK;
 }
 
-int wire_read_name(const uint8_t *msg, size_t len, size_t *pos, uint8_t *out,
-		   size_t *outlen)
-{
-	return read_name(msg, len, pos, out, outlen, 0);
-}
-
 size_t wire_name_len(const uint8_t *name, size_t max)
 {
 	size_t n = 0;
@@ -380,11 +374,6 @@ static int parse_tsig(const uint8_t *pkt, size_t p, const uint8_t *owner, size_t
 	return GD_OK;
 }
 
-int wire_parse_query(const uint8_t *pkt, size_t len, struct query *q)
-{
-	return wire_parse_query_opts(pkt, len, q, 0);
-}
-
 int wire_parse_query_opts(const uint8_t *pkt, size_t len, struct query *q, unsigned opts)
 {
 	if (len < DNS_HEADER_LEN)
@@ -556,16 +545,6 @@ static void add_comp_entry(struct wire_writer *w, size_t off, unsigned labels)
 		w->comp_off[w->ncomp] = (uint16_t)off;
 		w->comp_labels[w->ncomp] = (uint8_t)labels;
 		w->ncomp++;
-	}
-}
-
-void wire_add_comp(struct wire_writer *w, size_t off, const uint8_t *name)
-{
-	unsigned labels = wire_name_labels(name);
-	while (*name) {
-		add_comp_entry(w, off, labels--);
-		off += *name + 1u;
-		name += *name + 1;
 	}
 }
 

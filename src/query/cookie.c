@@ -196,12 +196,6 @@ static struct verdict classify(const struct cookie_secrets *s, const uint8_t *op
 	return v;
 }
 
-enum cookie_check cookie_verify(const struct cookie_secrets *s, const uint8_t *opt,
-				size_t len, int family, const uint8_t *addr, uint32_t now)
-{
-	return classify(s, opt, len, family, addr, now).check;
-}
-
 enum cookie_check cookie_answer(const struct cookie_secrets *s, const uint8_t *opt,
 				size_t len, int family, const uint8_t *addr, uint32_t now,
 				uint8_t out[COOKIE_OPT_LEN], size_t *outlen)

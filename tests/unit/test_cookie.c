@@ -93,6 +93,16 @@ static void make_a1(const struct cookie_secrets *s, uint32_t t, uint8_t out[COOK
 	ck_assert_uint_eq(cookie_make(s, client, a.family, a.a, t, out), COOKIE_OPT_LEN);
 }
 
+/* What the answer path concludes of a query's cookie option (cookie_answer
+ * without the cookie it writes). */
+static enum cookie_check cookie_verify(const struct cookie_secrets *s, const uint8_t *opt,
+				       size_t len, int family, const uint8_t *addr, uint32_t now)
+{
+	uint8_t out[COOKIE_OPT_LEN];
+	size_t outlen;
+	return cookie_answer(s, opt, len, family, addr, now, out, &outlen);
+}
+
 static enum cookie_check verify_a1(const struct cookie_secrets *s, const uint8_t *opt,
 				   size_t len, uint32_t now)
 {
