@@ -127,8 +127,14 @@ size_t cookie_make(const struct cookie_secrets *s, const uint8_t client[COOKIE_C
 		   int family, const uint8_t *addr, uint32_t now, uint8_t out[COOKIE_OPT_LEN]);
 
 /*
- * Everything the answer path needs in one call: classify the query's COOKIE
- * option as cookie_verify does, and write into out the COOKIE option data
+ * Everything the answer path needs in one call: classify the COOKIE option
+ * data opt (len octets) of a query from the client address family/addr (as
+ * for cookie_make) at time now - opt == NULL means the query had no COOKIE
+ * option (COOKIE_NONE); a Server Cookie is COOKIE_VALID only when it is 16
+ * octets of version 1, its hash matches under the current or (while kept)
+ * the previous secret, and its Timestamp is within COOKIE_MAX_AGE in the
+ * past and COOKIE_MAX_FUTURE in the future; every other well-formed Server
+ * Cookie is COOKIE_BAD - and write into out the COOKIE option data
  * the response must carry, setting *outlen to its length:
  *   COOKIE_NONE, COOKIE_MALFORMED  *outlen = 0, no COOKIE option;
  *   COOKIE_CLIENT_ONLY, COOKIE_BAD *outlen = 24, the Client Cookie and a
