@@ -111,39 +111,6 @@ static enum cookie_check verify_a1(const struct cookie_secrets *s, const uint8_t
 }
 
 /* ====================================================================== */
-/* SipHash-2-4                                                             */
-/* ====================================================================== */
-
-static uint8_t sip_key[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
-static uint8_t sip_msg[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
-
-START_TEST(test_siphash_paper_vector)
-{
-	/* SipHash paper, Appendix A: key 00..0f, message 00..0e */
-	ck_assert_uint_eq(siphash24(sip_key, sip_msg, 15), UINT64_C(0xa129ca6149be45e5));
-}
-END_TEST
-
-START_TEST(test_siphash_reference_lengths)
-{
-	/* the reference implementation's vectors (output octets read
-	 * little-endian): the empty message, a 7-octet tail, one full word */
-	ck_assert_uint_eq(siphash24(sip_key, sip_msg, 0), UINT64_C(0x726fdb47dd0e0e31));
-	ck_assert_uint_eq(siphash24(sip_key, sip_msg, 7), UINT64_C(0xab0200f58b01d137));
-	ck_assert_uint_eq(siphash24(sip_key, sip_msg, 8), UINT64_C(0x93f5f5799a932462));
-}
-END_TEST
-
-START_TEST(test_siphash_key_matters)
-{
-	uint8_t k2[16];
-	memcpy(k2, sip_key, 16);
-	k2[15] ^= 1;
-	ck_assert_uint_ne(siphash24(k2, sip_msg, 15), UINT64_C(0xa129ca6149be45e5));
-}
-END_TEST
-
-/* ====================================================================== */
 /* RFC 9018 Appendix A                                                     */
 /* ====================================================================== */
 
@@ -720,7 +687,7 @@ START_TEST(test_secret_parse_good)
 {
 	uint8_t k[16];
 	ck_assert_int_eq(cookie_secret_parse("000102030405060708090a0b0c0d0e0f", k), GD_OK);
-	ck_assert_mem_eq(k, sip_key, 16);
+	ck_assert_mem_eq(k, "\x00\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f", 16);
 	ck_assert_int_eq(cookie_secret_parse("E5E973E5A6B2A43F48E7DC849E37BFCF", k), GD_OK);
 	ck_assert_mem_eq(k, "\xe5\xe9\x73\xe5\xa6\xb2\xa4\x3f\x48\xe7\xdc\x84\x9e\x37\xbf\xcf", 16);
 	ck_assert_int_eq(cookie_secret_parse("e5E973e5A6b2a43f48e7dc849e37BfcF", k), GD_OK);
@@ -788,9 +755,6 @@ Suite *cookie_suite(void)
 {
 	Suite *s = suite_create("cookie");
 	TCase *tc = tcase_create("siphash");
-	tcase_add_test(tc, test_siphash_paper_vector);
-	tcase_add_test(tc, test_siphash_reference_lengths);
-	tcase_add_test(tc, test_siphash_key_matters);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("rfc9018");
