@@ -5,8 +5,13 @@
  * $ORIGIN, $TTL and $INCLUDE handled here) and compiled into a hash table of
  * nodes keyed by the lower-cased wire name. Every name between the apex and
  * each owner exists as a node, so empty non-terminals are found by lookup.
- * Targets of NS/MX/SRV records are resolved to nodes at build time so the
- * answer code adds additional-section addresses without searching.
+ *
+ * A zone's memory refers to nothing outside itself. Targets of NS/MX/SRV
+ * records in the zone's own names are resolved to its nodes at load, so the
+ * answer code adds their additional-section addresses without searching;
+ * targets under another origin are kept as a name with its label offsets
+ * and suffix hashes and found through the zone database when answering
+ * (zonedb_target), as CNAME and DNAME targets are.
  *
  * A struct zonedb (all configured zones) is built aside on load and reload
  * and published to workers by pointer swap; it is never modified after
@@ -25,13 +30,19 @@ struct diag;
 struct node;
 struct region_table;
 struct service_set;
+struct target_name;
 
 struct rrset {
 	uint16_t type;
 	uint16_t count;      /* records */
 	uint32_t ttl;
 	const uint8_t *rdata; /* count entries of [u16 length][rdata] */
-	struct node **targets; /* NS/MX/SRV: node of each record's target or NULL */
+	/* NS/MX/SRV: node of each record's target in this zone, or NULL */
+	struct node **targets;
+	/* NS/MX/SRV with a target outside the zone's names: per record, the
+	 * target to find through the zone database (zonedb_target), NULL for
+	 * the ones in the zone; NULL for a set with none outside */
+	const struct target_name **outside;
 	/* The records as they go out when the owner is the question name:
 	 * [C0 0C][type][class IN][ttl][rdlength][rdata] each. NULL for types
 	 * whose rdata names are compressed (NS, CNAME, PTR, MX, SOA). */
@@ -115,6 +126,9 @@ struct zonedb {
 	struct zone **table;   /* apex hash */
 	size_t mask;
 	uint64_t generation;
+	/* an origin below another hosted origin: in-zone targets may then
+	 * belong to the inner zone and are looked up too (zonedb_target) */
+	bool nested;
 };
 
 /*
@@ -135,8 +149,8 @@ const struct rrset *node_rrset(const struct node *n, uint16_t type);
 
 /*
  * Assemble loaded zones into a database (takes ownership of zones[] and the
- * zones), resolving NS/MX/SRV targets across zones. Returns NULL and reports
- * through diag on duplicate origins.
+ * zones, which it does not modify). Returns NULL and
+ * reports through diag on duplicate origins.
  */
 struct zonedb *zonedb_build(struct zone **zones, size_t count, struct diag *diag);
 void zonedb_free(struct zonedb *db);
@@ -146,6 +160,16 @@ void zonedb_free(struct zonedb *db);
 const struct zone *zonedb_find(const struct zonedb *db, const uint8_t *lname,
 			       const uint8_t *label_off, unsigned nlabels,
 			       unsigned *label_index);
+
+/*
+ * The node for NS/MX/SRV record i of rs (rd: its length field) to take
+ * additional-section addresses from: rs->targets[i] when the target is in
+ * rs's zone and no hosted zone can be nested below that one, else the
+ * target found through db as a CNAME target is. NULL when we have none.
+ * Callers use rs->targets[i] directly unless rs->outside or db->nested.
+ */
+const struct node *zonedb_target(const struct zonedb *db, const struct rrset *rs, unsigned i,
+                                 const uint8_t *rd);
 
 /* Iterate records of an rrset: returns a pointer to rdata i's length field. */
 static inline const uint8_t *rrset_rdata_next(const uint8_t *p)

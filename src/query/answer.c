@@ -43,6 +43,7 @@ struct additional {
 
 struct resp {
 	const struct query *q;
+	const struct zonedb *db;
 	const struct answer_settings *set;
 	struct answer_worker *aw;
 	const struct sockaddr *client;
@@ -172,10 +173,13 @@ static void queue_targets(struct resp *r, const struct rrset *rs, const uint8_t 
 {
 	if (!rs->targets)
 		return;
+	/* targets in rs's own zone are its nodes; others (in another zone,
+	 * or possibly in a zone nested in this one) are found in the db */
+	bool find = rs->outside || r->db->nested;
 	const uint8_t *rd = rs->rdata;
 	size_t off = rs->type == TYPE_NS ? 0 : rs->type == TYPE_MX ? 2 : 6;
 	for (unsigned i = 0; i < rs->count; i++, rd = rrset_rdata_next(rd)) {
-		const struct node *t = rs->targets[i];
+		const struct node *t = find ? zonedb_target(r->db, rs, i, rd) : rs->targets[i];
 		if (!t || r->nadd == ANSWER_ADDITIONAL_MAX)
 			continue;
 		/* below a cut only as glue of that very referral */
@@ -1274,6 +1278,7 @@ size_t answer_query(const struct zonedb *db, const struct answer_settings *set,
 	}
 	memset(&r, 0, offsetof(struct resp, w));
 	r.q = &q;
+	r.db = db;
 	r.set = set;
 	r.aw = aw;
 	if (aw->want_info)

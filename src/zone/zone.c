@@ -669,6 +669,82 @@ static const uint8_t *rdata_name_at(const struct rrset *rs, const uint8_t *rd)
 	return rd + 2 + off;
 }
 
+/* A target as zonedb_find_h wants it: lower-case, labels, suffix hashes. */
+struct target_name {
+	const uint8_t *lname;
+	const uint8_t *label_off;
+	const uint32_t *hashes; /* nlabels + 1 */
+	size_t len;
+	unsigned nlabels;
+};
+
+/* The target of the NS/MX/SRV record at rd (its length field) into t, its
+ * arrays in the buffers given; -1 when the record has no valid name. */
+static int target_name_of(const struct rrset *rs, const uint8_t *rd, struct target_name *t,
+                          uint8_t *lname, uint8_t *label_off, uint32_t *hashes)
+{
+	size_t rdlen = rd16(rd);
+	size_t off = rs->type == TYPE_NS ? 0 : rs->type == TYPE_MX ? 2 : 6;
+	if (rdlen <= off)
+		return -1;
+	const uint8_t *name = rdata_name_at(rs, rd);
+	size_t nl = wire_name_len(name, rdlen - off);
+	if (!nl)
+		return -1;
+	wire_name_lower(name, nl, lname);
+	t->nlabels = wire_label_offsets(lname, label_off);
+	wire_suffix_hashes(lname, label_off, t->nlabels, hashes);
+	t->lname = lname;
+	t->label_off = label_off;
+	t->hashes = hashes;
+	t->len = nl;
+	return 0;
+}
+
+/* Point each NS/MX/SRV record at its target's node when the target is in
+ * the zone's names; keep the others as names for zonedb_target. */
+static void resolve_targets(struct zone *z)
+{
+	for (size_t b = 0; b <= z->mask; b++) {
+		struct node *n = z->table[b];
+		if (!n)
+			continue;
+		for (unsigned i = 0; i < n->nrrsets; i++) {
+			struct rrset *rs = &n->rrsets[i];
+			if (rs->type != TYPE_NS && rs->type != TYPE_MX && rs->type != TYPE_SRV)
+				continue;
+			rs->targets = arena_alloc(&z->arena, rs->count * sizeof(struct node *));
+			rs->outside = NULL;
+			const uint8_t *rd = rs->rdata;
+			for (unsigned k = 0; k < rs->count; k++, rd = rrset_rdata_next(rd)) {
+				rs->targets[k] = NULL;
+				struct target_name t;
+				uint8_t lname[WIRE_NAME_MAX], off[WIRE_LABELS_MAX];
+				uint32_t hashes[WIRE_LABELS_MAX + 1];
+				if (target_name_of(rs, rd, &t, lname, off, hashes) < 0)
+					continue;
+				if (wire_name_is_sub(lname, z->origin)) {
+					rs->targets[k] = zone_lookup_h(z, lname, t.len, hashes[0]);
+					continue;
+				}
+				if (!rs->outside) {
+					size_t sz = rs->count * sizeof(*rs->outside);
+					rs->outside = memset(arena_alloc(&z->arena, sz), 0, sz);
+				}
+				struct target_name *kept = arena_alloc(&z->arena, sizeof(*kept));
+				kept->lname = arena_dup(&z->arena, lname, t.len);
+				kept->label_off =
+				    arena_dup(&z->arena, off, t.nlabels ? t.nlabels : 1);
+				kept->hashes =
+				    arena_dup(&z->arena, hashes, (t.nlabels + 1) * sizeof(*hashes));
+				kept->len = t.len;
+				kept->nlabels = t.nlabels;
+				rs->outside[k] = kept;
+			}
+		}
+	}
+}
+
 static void compile(struct loader *ld)
 {
 	struct zone *z = ld->z;
@@ -742,6 +818,7 @@ static void compile(struct loader *ld)
 			uint8_t *rd = arena_alloc(&z->arena, bytes);
 			rs->rdata = rd;
 			rs->targets = NULL;
+			rs->outside = NULL;
 			for (size_t x = k; x < m; x++) {
 				if (ld->recs[x].line < 0)
 					continue;
@@ -767,6 +844,7 @@ static void compile(struct loader *ld)
 		n->flags |= NODE_SERVICE;
 		n->service = svc;
 	}
+	resolve_targets(z);
 }
 
 /* ---- pass 3: validation ---- */
@@ -943,16 +1021,26 @@ static void validate(struct loader *ld)
 	}
 }
 
+/* The origin of a config entry as ldns reads it (relative names are taken
+ * as absolute), NULL when it is not a name. */
+static ldns_rdf *config_origin(const char *text)
+{
+	ldns_rdf *origin = NULL;
+	char abs[1024];
+	snprintf(abs, sizeof(abs), "%s%s", text,
+	         text[0] && text[strlen(text) - 1] == '.' ? "" : ".");
+	if (ldns_str2rdf_dname(&origin, abs) != LDNS_STATUS_OK)
+		return NULL;
+	return origin;
+}
+
 struct zone *zone_load(const struct zone_config *zc, struct diag *diag)
 {
 	struct zone *z = xcalloc(1, sizeof(*z));
 	z->file = xstrdup(zc->file);
-	ldns_rdf *origin = NULL;
 	size_t before = diag->errors;
-	char abs[1024];
-	snprintf(abs, sizeof(abs), "%s%s", zc->origin,
-		 zc->origin[0] && zc->origin[strlen(zc->origin) - 1] == '.' ? "" : ".");
-	if (ldns_str2rdf_dname(&origin, abs) != LDNS_STATUS_OK) {
+	ldns_rdf *origin = config_origin(zc->origin);
+	if (!origin) {
 		diag_error(diag, zc->file, 0, 0, "bad zone origin %s", zc->origin);
 		zone_free(z);
 		return NULL;
@@ -1006,6 +1094,17 @@ void zone_free(struct zone *z)
 
 /* ---- the database of all zones ---- */
 
+/* The zone whose origin is exactly the lower-case name with hash h. */
+static inline struct zone *zonedb_exact(const struct zonedb *db, const uint8_t *lname, size_t len,
+                                        uint32_t h)
+{
+	for (size_t b = h & db->mask;; b = (b + 1) & db->mask) {
+		struct zone *z = db->table[b];
+		if (!z || (z->origin_len == len && memcmp(z->origin, lname, len) == 0))
+			return z;
+	}
+}
+
 const struct zone *zonedb_find_h(const struct zonedb *db, const uint8_t *lname, size_t len,
 				 const uint8_t *label_off, unsigned nlabels, const uint32_t *hashes,
 				 unsigned *label_index)
@@ -1016,17 +1115,10 @@ const struct zone *zonedb_find_h(const struct zonedb *db, const uint8_t *lname, 
 		if (labels < db->min_labels)
 			break;
 		size_t off = i < nlabels ? label_off[i] : len - 1;
-		const uint8_t *suffix = lname + off;
-		size_t slen = len - off;
-		uint32_t h = hashes[i];
-		for (size_t b = h & db->mask;; b = (b + 1) & db->mask) {
-			const struct zone *z = db->table[b];
-			if (!z)
-				break;
-			if (z->origin_len == slen && memcmp(z->origin, suffix, slen) == 0) {
-				*label_index = i;
-				return z;
-			}
+		const struct zone *z = zonedb_exact(db, lname + off, len - off, hashes[i]);
+		if (z) {
+			*label_index = i;
+			return z;
 		}
 	}
 	return NULL;
@@ -1044,43 +1136,26 @@ const struct zone *zonedb_find(const struct zonedb *db, const uint8_t *lname,
 	return zonedb_find_h(db, lname, len, label_off, nlabels, h, label_index);
 }
 
-/* Point each NS/MX/SRV record at its target's node, in any of our zones. */
-static void resolve_targets(struct zonedb *db, struct zone *z)
+const struct node *zonedb_target(const struct zonedb *db, const struct rrset *rs, unsigned i,
+                                 const uint8_t *rd)
 {
-	for (size_t b = 0; b <= z->mask; b++) {
-		struct node *n = z->table[b];
-		if (!n)
-			continue;
-		for (unsigned i = 0; i < n->nrrsets; i++) {
-			struct rrset *rs = &n->rrsets[i];
-			if (rs->type != TYPE_NS && rs->type != TYPE_MX && rs->type != TYPE_SRV)
-				continue;
-			rs->targets = arena_alloc(&z->arena, rs->count * sizeof(struct node *));
-			const uint8_t *rd = rs->rdata;
-			for (unsigned k = 0; k < rs->count; k++, rd = rrset_rdata_next(rd)) {
-				rs->targets[k] = NULL;
-				size_t rdlen = rd16(rd);
-				size_t off = rs->type == TYPE_NS ? 0 : rs->type == TYPE_MX ? 2 : 6;
-				if (rdlen <= off)
-					continue;
-				const uint8_t *name = rdata_name_at(rs, rd);
-				size_t nl = wire_name_len(name, rdlen - off);
-				if (!nl)
-					continue;
-				uint8_t lname[WIRE_NAME_MAX], off_tab[WIRE_LABELS_MAX];
-				uint32_t hashes[WIRE_LABELS_MAX + 1];
-				wire_name_lower(name, nl, lname);
-				unsigned k2 = wire_label_offsets(lname, off_tab);
-				wire_suffix_hashes(lname, off_tab, k2, hashes);
-				unsigned li;
-				const struct zone *tz =
-					zonedb_find_h(db, lname, nl, off_tab, k2, hashes, &li);
-				if (!tz)
-					continue;
-				rs->targets[k] = zone_lookup_h(tz, lname, nl, hashes[0]);
-			}
-		}
+	const struct target_name *t = rs->outside ? rs->outside[i] : NULL;
+	struct target_name here;
+	uint8_t lname[WIRE_NAME_MAX], off[WIRE_LABELS_MAX];
+	uint32_t hashes[WIRE_LABELS_MAX + 1];
+	if (!t) {
+		/* in the zone's names: its own node unless a hosted zone may
+		 * sit between its origin and the target */
+		if (!db->nested)
+			return rs->targets[i];
+		if (target_name_of(rs, rd, &here, lname, off, hashes) < 0)
+			return NULL;
+		t = &here;
 	}
+	unsigned label_index;
+	const struct zone *tz =
+	    zonedb_find_h(db, t->lname, t->len, t->label_off, t->nlabels, t->hashes, &label_index);
+	return tz ? zone_lookup_h(tz, t->lname, t->len, t->hashes[0]) : NULL;
 }
 
 struct zonedb *zonedb_build(struct zone **zones, size_t count, struct diag *diag)
@@ -1117,8 +1192,18 @@ struct zonedb *zonedb_build(struct zone **zones, size_t count, struct diag *diag
 		zonedb_free(db);
 		return NULL;
 	}
-	for (size_t i = 0; i < count; i++)
-		resolve_targets(db, zones[i]);
+	/* an origin with another hosted origin above it */
+	for (size_t i = 0; i < count && !db->nested; i++) {
+		const struct zone *z = zones[i];
+		uint8_t off[WIRE_LABELS_MAX];
+		uint32_t h[WIRE_LABELS_MAX + 1];
+		unsigned nl = wire_label_offsets(z->origin, off);
+		wire_suffix_hashes(z->origin, off, nl, h);
+		for (unsigned k = 1; k <= nl && !db->nested; k++) {
+			size_t at = k < nl ? off[k] : z->origin_len - 1;
+			db->nested = zonedb_exact(db, z->origin + at, z->origin_len - at, h[k]);
+		}
+	}
 	return db;
 }
 
