@@ -13,6 +13,16 @@
  * and suffix hashes and found through the zone database when answering
  * (zonedb_target), as CNAME and DNAME targets are.
  *
+ * Ownership: a zone is reference counted. zone_load() hands the caller one
+ * reference; zone_reuse() takes another on a zone of a previous database
+ * whose inputs are unchanged, so two snapshots share it; zone_free() drops
+ * one and frees the zone with the last. Nothing in a zone changes after
+ * zone_load() returns except that count (and the snapshot numbering its
+ * services, before it is published), so a shared zone is read by the
+ * workers of both snapshots without locks. The count is only changed by
+ * whoever builds and frees snapshots (reload, start, stop), never by a
+ * worker.
+ *
  * A struct zonedb (all configured zones) is built aside on load and reload
  * and published to workers by pointer swap; it is never modified after
  * zonedb_build() returns.
@@ -110,6 +120,15 @@ struct zone {
 	size_t nrecords;
 	struct service_set *services; /* owned; NULL without a services file */
 	void *arena;           /* owns every node, name, rrset and rdata */
+	unsigned refs;         /* references: zone_load, zone_reuse, zone_free */
+	/* what it was built from, for zone_reuse: the config entry, and every
+	 * file read (the zone file, its $INCLUDEs in the order read, the
+	 * services file), digested with the regions table when it has
+	 * services */
+	char *config_origin, *config_services;
+	char **inputs;
+	size_t ninputs;
+	uint64_t digest;
 };
 
 struct zone_config {
@@ -133,9 +152,22 @@ struct zonedb {
 
 /*
  * Parse and compile one zone. Every problem is appended to diag with file and
- * line; returns NULL when any error was found. The caller owns the zone.
+ * line; returns NULL when any error was found. The caller owns the zone (one
+ * reference).
  */
 struct zone *zone_load(const struct zone_config *zc, struct diag *diag);
+
+/*
+ * The zone of prev with zc's origin when it was built from exactly what
+ * zone_load(zc) would read now: the same config entry, the same bytes (and
+ * real paths) of every file it read, the same regions table when it has
+ * services. Every file is read again and digested; no time stamps are
+ * trusted. Returns it with a reference taken for the caller, or NULL: then
+ * load it.
+ */
+struct zone *zone_reuse(const struct zonedb *prev, const struct zone_config *zc);
+
+/* Drop one reference; the last frees the zone. NULL is ignored. */
 void zone_free(struct zone *z);
 
 /* Node by lower-case wire name, or NULL. */
@@ -148,8 +180,8 @@ struct node *zone_lookup_h(const struct zone *z, const uint8_t *lname, size_t le
 const struct rrset *node_rrset(const struct node *n, uint16_t type);
 
 /*
- * Assemble loaded zones into a database (takes ownership of zones[] and the
- * zones, which it does not modify). Returns NULL and
+ * Assemble loaded zones into a database (takes ownership of zones[] and of
+ * one reference to each zone; the zones are not modified). Returns NULL and
  * reports through diag on duplicate origins.
  */
 struct zonedb *zonedb_build(struct zone **zones, size_t count, struct diag *diag);
@@ -164,7 +196,7 @@ const struct zone *zonedb_find(const struct zonedb *db, const uint8_t *lname,
 /*
  * The node for NS/MX/SRV record i of rs (rd: its length field) to take
  * additional-section addresses from: rs->targets[i] when the target is in
- * rs's zone and no hosted zone can be nested below that one, else the
+ * rs's zone and no hosted origin is below another, else the
  * target found through db as a CNAME target is. NULL when we have none.
  * Callers use rs->targets[i] directly unless rs->outside or db->nested.
  */

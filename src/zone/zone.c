@@ -12,6 +12,10 @@
  *      and rrsets in one arena; empty non-terminals are added;
  *   3. validate: the RFC 1034/1035 rules, each error with file:line.
  *
+ * Every byte read is digested on the way (with the config entry and, for a
+ * zone with services, the regions table) so that zone_reuse() can tell on
+ * a reload that reading again would build the same zone, and share it.
+ *
  * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
 #include "zone/zone.h"
@@ -88,6 +92,57 @@ uint32_t name_hash(const uint8_t *lname, size_t len)
 	return h[0];
 }
 
+/* ---- what a zone is built from: the digest zone_reuse compares ---- */
+
+/* 64-bit FNV-1a: not for adversaries (the inputs are the operator's own
+ * files), only to tell changed inputs from unchanged ones. */
+#define DIGEST_SEED 0xcbf29ce484222325ull
+
+static uint64_t digest_bytes(uint64_t h, const void *p, size_t n)
+{
+	const uint8_t *b = p;
+	for (size_t i = 0; i < n; i++) {
+		h ^= b[i];
+		h *= 0x100000001b3ull;
+	}
+	return h;
+}
+
+static uint64_t digest_str(uint64_t h, const char *s)
+{
+	return digest_bytes(h, s ? s : "", s ? strlen(s) + 1 : 1);
+}
+
+/* The config entry, and the regions the services file is checked against
+ * (names and places: unknown_order is computed from them). */
+static uint64_t digest_config(const struct zone_config *zc)
+{
+	uint64_t h = digest_str(DIGEST_SEED, zc->origin);
+	h = digest_str(h, zc->file);
+	h = digest_str(h, zc->services);
+	if (zc->services && zc->regions) {
+		h = digest_bytes(h, &zc->regions->n, sizeof(zc->regions->n));
+		for (size_t i = 0; i < zc->regions->n; i++) {
+			const struct region *r = &zc->regions->regions[i];
+			h = digest_str(h, r->name);
+			h = digest_bytes(h, &r->lat, sizeof(r->lat));
+			h = digest_bytes(h, &r->lon, sizeof(r->lon));
+		}
+	}
+	return h;
+}
+
+/* One file read: its path, what it resolves to now, its bytes. */
+static uint64_t digest_file(uint64_t h, const char *path, const char *text, size_t len)
+{
+	char *real = realpath(path, NULL);
+	h = digest_str(h, path);
+	h = digest_str(h, real);
+	free(real);
+	h = digest_bytes(h, &len, sizeof(len));
+	return digest_bytes(h, text, len);
+}
+
 /* ---- pass 1: reading ---- */
 
 struct rec {
@@ -108,8 +163,9 @@ struct loader {
 	struct diag *diag;
 	struct rec *recs;
 	size_t nrecs, caprecs;
-	char **files;         /* names of every file read, for messages */
+	char **files; /* names of every file read, in order */
 	size_t nfiles;
+	uint64_t digest; /* digest_file of each, in order */
 	ldns_buffer *buf;
 	int depth;
 	char *chain[ZONE_INCLUDE_DEPTH + 1]; /* real paths of the files being read */
@@ -306,6 +362,7 @@ static int read_file_into(struct loader *ld, const char *path, ldns_rdf *origin_
 		return GD_EIO;
 	}
 	const char *file = loader_file(ld, path);
+	ld->digest = digest_file(ld->digest, path, text, len);
 	char *entry = xmalloc(ZONE_ENTRY_MAX + 256 + 1024);
 	ldns_rdf *origin = ldns_rdf_clone(origin_in);
 	ldns_rdf *prev = NULL;   /* owner of the previous record */
@@ -1037,7 +1094,10 @@ static ldns_rdf *config_origin(const char *text)
 struct zone *zone_load(const struct zone_config *zc, struct diag *diag)
 {
 	struct zone *z = xcalloc(1, sizeof(*z));
+	z->refs = 1;
 	z->file = xstrdup(zc->file);
+	z->config_origin = xstrdup(zc->origin);
+	z->config_services = zc->services ? xstrdup(zc->services) : NULL;
 	size_t before = diag->errors;
 	ldns_rdf *origin = config_origin(zc->origin);
 	if (!origin) {
@@ -1051,11 +1111,22 @@ struct zone *zone_load(const struct zone_config *zc, struct diag *diag)
 	char s[1024];
 	z->origin_str = xstrdup(wire_name_to_str(z->origin, s, sizeof(s)));
 
-	struct loader ld = {.z = z, .diag = diag, .buf = ldns_buffer_new(65536)};
+	struct loader ld = {
+	    .z = z, .diag = diag, .buf = ldns_buffer_new(65536), .digest = digest_config(zc)};
 	bool readable = read_file_into(&ld, zc->file, origin, NULL, 0) == GD_OK;
 	ldns_rdf_deep_free(origin);
 	if (zc->services) {
 		static const struct region_table none = {NULL, 0};
+		/* digested as read here, before the services code reads it:
+		 * a change in between then only costs a rebuild on the next
+		 * reload, never keeps a stale zone */
+		char *text;
+		size_t len;
+		if (read_file(zc->services, &text, &len) == GD_OK) {
+			loader_file(&ld, zc->services);
+			ld.digest = digest_file(ld.digest, zc->services, text, len);
+			free(text);
+		}
 		z->services = service_set_load(zc->services, z->origin, z->origin_str,
 					       zc->regions ? zc->regions : &none, diag);
 	}
@@ -1069,9 +1140,9 @@ struct zone *zone_load(const struct zone_config *zc, struct diag *diag)
 	/* the source records are no longer needed: rdata lives in the arena
 	 * already, and rec structs are load-time only */
 	free(ld.recs);
-	for (size_t i = 0; i < ld.nfiles; i++)
-		free(ld.files[i]);
-	free(ld.files);
+	z->inputs = ld.files;
+	z->ninputs = ld.nfiles;
+	z->digest = ld.digest;
 	ldns_buffer_free(ld.buf);
 	if (diag->errors != before) {
 		zone_free(z);
@@ -1082,13 +1153,18 @@ struct zone *zone_load(const struct zone_config *zc, struct diag *diag)
 
 void zone_free(struct zone *z)
 {
-	if (!z)
+	if (!z || __atomic_sub_fetch(&z->refs, 1, __ATOMIC_ACQ_REL) != 0)
 		return;
 	free(z->table);
 	service_set_free(z->services);
 	arena_free(z->arena);
 	free(z->origin_str);
 	free(z->file);
+	free(z->config_origin);
+	free(z->config_services);
+	for (size_t i = 0; i < z->ninputs; i++)
+		free(z->inputs[i]);
+	free(z->inputs);
 	free(z);
 }
 
@@ -1216,4 +1292,39 @@ void zonedb_free(struct zonedb *db)
 	free(db->zones);
 	free(db->table);
 	free(db);
+}
+
+static bool same_str(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+struct zone *zone_reuse(const struct zonedb *prev, const struct zone_config *zc)
+{
+	if (!prev)
+		return NULL;
+	ldns_rdf *origin = config_origin(zc->origin);
+	if (!origin)
+		return NULL;
+	uint8_t lname[WIRE_NAME_MAX];
+	size_t len = ldns_rdf_size(origin);
+	wire_name_lower(ldns_rdf_data(origin), len, lname);
+	ldns_rdf_deep_free(origin);
+	struct zone *z = zonedb_exact(prev, lname, len, name_hash(lname, len));
+	if (!z || strcmp(z->config_origin, zc->origin) != 0 || strcmp(z->file, zc->file) != 0 ||
+	    !same_str(z->config_services, zc->services))
+		return NULL;
+	uint64_t h = digest_config(zc);
+	for (size_t i = 0; i < z->ninputs; i++) {
+		char *text;
+		size_t n;
+		if (read_file(z->inputs[i], &text, &n) != GD_OK)
+			return NULL; /* gone: loading it reports why */
+		h = digest_file(h, z->inputs[i], text, n);
+		free(text);
+	}
+	if (h != z->digest)
+		return NULL;
+	__atomic_add_fetch(&z->refs, 1, __ATOMIC_RELAXED);
+	return z;
 }

@@ -609,7 +609,7 @@ START_TEST(test_service_counters_sized_by_service_regions)
 	struct diag d = {0};
 	struct config *cfg = config_load(unit_write_file("svccount.conf", conf), &d);
 	ck_assert_ptr_nonnull(cfg);
-	struct snapshot *snap = snapshot_build(cfg, 7, &d);
+	struct snapshot *snap = snapshot_build(cfg, NULL, 7, &d);
 	ck_assert_ptr_nonnull(snap);
 	ck_assert_uint_eq(d.errors, 0);
 	const struct answer_settings *set = &snap->settings;
