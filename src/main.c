@@ -70,6 +70,9 @@ struct app {
 	struct server *srv;
 	struct event_base *base;
 	uint64_t generation;
+	/* the snapshot last published: a reload shares its unchanged zones;
+	 * freed by the publication that replaces it (under lock) */
+	const struct snapshot *published;
 };
 
 static void log_snapshot(const struct snapshot *snap, const struct config *cfg)
@@ -134,7 +137,7 @@ static int app_reload_here(struct app *app, struct strbuf *msg)
 		diag_error(&diag, app->config_path, 0, 0,
 			   "regions or health settings changed: restart geodnsd to apply them");
 	} else if (cfg) {
-		snap = snapshot_build(cfg, app->generation + 1, &diag);
+		snap = snapshot_build(cfg, app->published, app->generation + 1, &diag);
 	}
 	if (!snap) {
 		size_t errors = diag.errors;
@@ -167,14 +170,15 @@ static int app_reload_here(struct app *app, struct strbuf *msg)
 			 "with a restart\"");
 	app->generation++;
 	log_snapshot(snap, cfg);
+	app->published = snap;
 	server_publish(app->srv, snap);
 	struct config *old = app->cfg;
 	app->cfg = cfg;
 	config_free(old);
 	__atomic_store_n(&app->last_reload_ok, time(NULL), __ATOMIC_RELAXED);
 	__atomic_add_fetch(&app->reloads_ok, 1, __ATOMIC_RELAXED);
-	log_info("event=reload result=ok zones=%zu ms=%llu", cfg->nzones,
-		 (unsigned long long)(now_ms() - t0));
+	log_info("event=reload result=ok zones=%zu rebuilt=%zu kept=%zu ms=%llu", cfg->nzones,
+	         snap->zones_built, snap->zones_kept, (unsigned long long)(now_ms() - t0));
 	pthread_mutex_unlock(&app->lock);
 	return 0;
 }
@@ -392,7 +396,7 @@ int main(int argc, char **argv)
 		if (app.cfg->nzones == 0)
 			diag_warn(&diag, app.config_path, 0, 0,
 				  "no zones configured: every query will be REFUSED");
-		snap = snapshot_build(app.cfg, app.generation, &diag);
+		snap = snapshot_build(app.cfg, NULL, app.generation, &diag);
 		if (check_only && app.cfg->http_token_file)
 			free(http_read_token(app.cfg->http_token_file, &diag));
 	}
@@ -440,6 +444,7 @@ int main(int argc, char **argv)
 		config_free(app.cfg);
 		return 1;
 	}
+	app.published = snap;
 	pthread_mutex_init(&app.lock, NULL);
 	app.started_at = app.last_reload_ok = time(NULL);
 	if (app.cfg->http_listen) {

@@ -28,11 +28,17 @@ struct snapshot {
 	struct answer_settings settings;
 	struct cookie_secrets *cookies;  /* NULL when cookies are off */
 	uint64_t generation;           /* unique per build: invalidates caches */
+	size_t zones_built, zones_kept; /* zones loaded, and shared with prev */
 };
 
-/* Build from a validated config; NULL with every problem in diag. */
-struct snapshot *snapshot_build(const struct config *cfg, uint64_t generation,
-				struct diag *diag);
+/*
+ * Build from a validated config; NULL with every problem in diag. prev (NULL
+ * at start) is the snapshot being replaced: its zones whose inputs are
+ * unchanged are shared, not built again (zone_reuse). prev must stay alive
+ * until this returns; it may be freed at any time after.
+ */
+struct snapshot *snapshot_build(const struct config *cfg, const struct snapshot *prev,
+                                uint64_t generation, struct diag *diag);
 void snapshot_free(struct snapshot *snap);
 
 #endif

@@ -5,8 +5,23 @@
  * $ORIGIN, $TTL and $INCLUDE handled here) and compiled into a hash table of
  * nodes keyed by the lower-cased wire name. Every name between the apex and
  * each owner exists as a node, so empty non-terminals are found by lookup.
- * Targets of NS/MX/SRV records are resolved to nodes at build time so the
- * answer code adds additional-section addresses without searching.
+ *
+ * A zone's memory refers to nothing outside itself. Targets of NS/MX/SRV
+ * records in the zone's own names are resolved to its nodes at load, so the
+ * answer code adds their additional-section addresses without searching;
+ * targets under another origin are kept as a name with its label offsets
+ * and suffix hashes and found through the zone database when answering
+ * (zonedb_target), as CNAME and DNAME targets are.
+ *
+ * Ownership: a zone is reference counted. zone_load() hands the caller one
+ * reference; zone_reuse() takes another on a zone of a previous database
+ * whose inputs are unchanged, so two snapshots share it; zone_free() drops
+ * one and frees the zone with the last. Nothing in a zone changes after
+ * zone_load() returns except that count (and the snapshot numbering its
+ * services, before it is published), so a shared zone is read by the
+ * workers of both snapshots without locks. The count is only changed by
+ * whoever builds and frees snapshots (reload, start, stop), never by a
+ * worker.
  *
  * A struct zonedb (all configured zones) is built aside on load and reload
  * and published to workers by pointer swap; it is never modified after
@@ -25,13 +40,19 @@ struct diag;
 struct node;
 struct region_table;
 struct service_set;
+struct target_name;
 
 struct rrset {
 	uint16_t type;
 	uint16_t count;      /* records */
 	uint32_t ttl;
 	const uint8_t *rdata; /* count entries of [u16 length][rdata] */
-	struct node **targets; /* NS/MX/SRV: node of each record's target or NULL */
+	/* NS/MX/SRV: node of each record's target in this zone, or NULL */
+	struct node **targets;
+	/* NS/MX/SRV with a target outside the zone's names: per record, the
+	 * target to find through the zone database (zonedb_target), NULL for
+	 * the ones in the zone; NULL for a set with none outside */
+	const struct target_name **outside;
 	/* The records as they go out when the owner is the question name:
 	 * [C0 0C][type][class IN][ttl][rdlength][rdata] each. NULL for types
 	 * whose rdata names are compressed (NS, CNAME, PTR, MX, SOA). */
@@ -99,6 +120,15 @@ struct zone {
 	size_t nrecords;
 	struct service_set *services; /* owned; NULL without a services file */
 	void *arena;           /* owns every node, name, rrset and rdata */
+	unsigned refs;         /* references: zone_load, zone_reuse, zone_free */
+	/* what it was built from, for zone_reuse: the config entry, and every
+	 * file read (the zone file, its $INCLUDEs in the order read, the
+	 * services file), digested with the regions table when it has
+	 * services */
+	char *config_origin, *config_services;
+	char **inputs;
+	size_t ninputs;
+	uint64_t digest;
 };
 
 struct zone_config {
@@ -115,13 +145,29 @@ struct zonedb {
 	struct zone **table;   /* apex hash */
 	size_t mask;
 	uint64_t generation;
+	/* an origin below another hosted origin: in-zone targets may then
+	 * belong to the inner zone and are looked up too (zonedb_target) */
+	bool nested;
 };
 
 /*
  * Parse and compile one zone. Every problem is appended to diag with file and
- * line; returns NULL when any error was found. The caller owns the zone.
+ * line; returns NULL when any error was found. The caller owns the zone (one
+ * reference).
  */
 struct zone *zone_load(const struct zone_config *zc, struct diag *diag);
+
+/*
+ * The zone of prev with zc's origin when it was built from exactly what
+ * zone_load(zc) would read now: the same config entry, the same bytes (and
+ * real paths) of every file it read, the same regions table when it has
+ * services. Every file is read again and digested; no time stamps are
+ * trusted. Returns it with a reference taken for the caller, or NULL: then
+ * load it.
+ */
+struct zone *zone_reuse(const struct zonedb *prev, const struct zone_config *zc);
+
+/* Drop one reference; the last frees the zone. NULL is ignored. */
 void zone_free(struct zone *z);
 
 /* Node by lower-case wire name, or NULL. */
@@ -134,9 +180,9 @@ struct node *zone_lookup_h(const struct zone *z, const uint8_t *lname, size_t le
 const struct rrset *node_rrset(const struct node *n, uint16_t type);
 
 /*
- * Assemble loaded zones into a database (takes ownership of zones[] and the
- * zones), resolving NS/MX/SRV targets across zones. Returns NULL and reports
- * through diag on duplicate origins.
+ * Assemble loaded zones into a database (takes ownership of zones[] and of
+ * one reference to each zone; the zones are not modified). Returns NULL and
+ * reports through diag on duplicate origins.
  */
 struct zonedb *zonedb_build(struct zone **zones, size_t count, struct diag *diag);
 void zonedb_free(struct zonedb *db);
@@ -146,6 +192,16 @@ void zonedb_free(struct zonedb *db);
 const struct zone *zonedb_find(const struct zonedb *db, const uint8_t *lname,
 			       const uint8_t *label_off, unsigned nlabels,
 			       unsigned *label_index);
+
+/*
+ * The node for NS/MX/SRV record i of rs (rd: its length field) to take
+ * additional-section addresses from: rs->targets[i] when the target is in
+ * rs's zone and no hosted origin is below another, else the
+ * target found through db as a CNAME target is. NULL when we have none.
+ * Callers use rs->targets[i] directly unless rs->outside or db->nested.
+ */
+const struct node *zonedb_target(const struct zonedb *db, const struct rrset *rs, unsigned i,
+                                 const uint8_t *rd);
 
 /* Iterate records of an rrset: returns a pointer to rdata i's length field. */
 static inline const uint8_t *rrset_rdata_next(const uint8_t *p)

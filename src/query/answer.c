@@ -220,6 +220,7 @@ size_t answer_query(const struct zonedb *db, const struct answer_settings *set,
 	}
 	memset(&r, 0, offsetof(struct resp, w));
 	r.q = &q;
+	r.db = db;
 	r.set = set;
 	r.aw = aw;
 	if (aw->want_info)

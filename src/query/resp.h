@@ -111,6 +111,7 @@ struct additional {
 
 struct resp {
 	const struct query *q;
+	const struct zonedb *db;
 	const struct answer_settings *set;
 	struct answer_worker *aw;
 	const struct sockaddr *client;

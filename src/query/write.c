@@ -104,10 +104,13 @@ void resp_queue_targets(struct resp *r, const struct rrset *rs, const uint8_t *c
 {
 	if (!rs->targets)
 		return;
+	/* targets in rs's own zone are its nodes; others (in another zone,
+	 * or possibly in a zone nested in this one) are found in the db */
+	bool find = rs->outside || r->db->nested;
 	const uint8_t *rd = rs->rdata;
 	size_t off = rs->type == TYPE_NS ? 0 : rs->type == TYPE_MX ? 2 : 6;
 	for (unsigned i = 0; i < rs->count; i++, rd = rrset_rdata_next(rd)) {
-		const struct node *t = rs->targets[i];
+		const struct node *t = find ? zonedb_target(r->db, rs, i, rd) : rs->targets[i];
 		if (!t || r->nadd == ANSWER_ADDITIONAL_MAX)
 			continue;
 		/* below a cut only as glue of that very referral */

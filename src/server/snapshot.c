@@ -3,6 +3,11 @@
  * zones and their services files. Every zone is loaded even after an error
  * in another, so all problems are reported at once.
  *
+ * On a reload a zone whose inputs did not change is not built again: the
+ * new snapshot shares the previous one's zone object (zone_reuse, a
+ * reference each; RCU frees the old snapshot, and with it a shared zone
+ * only when the new snapshot no longer holds it).
+ *
  * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
 #include "server/snapshot.h"
@@ -14,10 +19,41 @@
 #include "geo/geo.h"
 #include "zone/zone.h"
 
+#include <assert.h>
 #include <stdlib.h>
 
-struct snapshot *snapshot_build(const struct config *cfg, uint64_t generation,
-				struct diag *diag)
+/*
+ * Zone i of the config: prev's when unchanged, else loaded. Every service
+ * is numbered across the snapshot (service.index, the per-service counters)
+ * in config order from *nsvc; a shared zone cannot be renumbered (workers
+ * of prev read it), so one whose numbers would move is loaded anew.
+ */
+static struct zone *snapshot_zone(const struct snapshot *prev, const struct zone_config *zc,
+                                  size_t *nsvc, bool *kept, struct diag *diag)
+{
+	struct zone *z = zone_reuse(prev ? prev->db : NULL, zc);
+	*kept = z != NULL;
+	if (z && z->services && z->services->n && z->services->svcs[0].index != *nsvc) {
+		zone_free(z);
+		z = NULL;
+		*kept = false;
+	}
+	if (!z)
+		z = zone_load(zc, diag);
+	if (!z)
+		return NULL;
+	for (size_t k = 0; z->services && k < z->services->n; k++) {
+		if (*kept)
+			assert(z->services->svcs[k].index == *nsvc + k);
+		else
+			z->services->svcs[k].index = (uint32_t)(*nsvc + k);
+	}
+	*nsvc += z->services ? z->services->n : 0;
+	return z;
+}
+
+struct snapshot *snapshot_build(const struct config *cfg, const struct snapshot *prev,
+                                uint64_t generation, struct diag *diag)
 {
 	struct snapshot *snap = xcalloc(1, sizeof(*snap));
 	size_t before = diag->errors;
@@ -42,13 +78,19 @@ struct snapshot *snapshot_build(const struct config *cfg, uint64_t generation,
 
 	config_check_zones(cfg, diag);
 	struct zone **zones = xcalloc(cfg->nzones + 1, sizeof(struct zone *));
-	size_t n = 0;
+	size_t n = 0, nsvc = 0;
 	for (size_t i = 0; i < cfg->nzones; i++) {
 		struct zone_config zc = {cfg->zones[i].origin, cfg->zones[i].file,
 					 cfg->zones[i].services, &snap->regions};
-		struct zone *z = zone_load(&zc, diag);
-		if (z)
+		bool kept;
+		struct zone *z = snapshot_zone(prev, &zc, &nsvc, &kept, diag);
+		if (z) {
 			zones[n++] = z;
+			if (kept)
+				snap->zones_kept++;
+			else
+				snap->zones_built++;
+		}
 	}
 	if (diag->errors != before) {
 		for (size_t i = 0; i < n; i++)
@@ -127,22 +169,15 @@ struct snapshot *snapshot_build(const struct config *cfg, uint64_t generation,
 	s->geo = snap->geo;
 	s->generation = generation;
 
-	/* number the services of every zone; per-worker answer counters, a
+	/* per-worker answer counters (services numbered by snapshot_zone), a
 	 * row per worker with (its regions + 1) counters per service: sized by
 	 * all regions instead, 10,000 services over 10,000 regions took 1.1 GB */
-	size_t nsvc = 0;
-	for (size_t i = 0; i < snap->db->count; i++) {
-		struct service_set *set = snap->db->zones[i]->services;
-		nsvc += set ? set->n : 0;
-	}
 	size_t *row = xcalloc(nsvc + 1, sizeof(size_t));
-	nsvc = 0;
 	for (size_t i = 0; i < snap->db->count; i++) {
-		struct service_set *set = snap->db->zones[i]->services;
+		const struct service_set *set = snap->db->zones[i]->services;
 		for (size_t k = 0; set && k < set->n; k++) {
-			set->svcs[k].index = (uint32_t)nsvc;
-			row[nsvc + 1] = row[nsvc] + set->svcs[k].nregions + 1u;
-			nsvc++;
+			size_t x = set->svcs[k].index;
+			row[x + 1] = row[x] + set->svcs[k].nregions + 1u;
 		}
 	}
 	s->nservices = nsvc;

@@ -139,7 +139,7 @@ static void init(void)
 	free(cfg->cookie_previous_secret);
 	cfg->cookie_secret = dup_str(secret_hex);
 	cfg->cookie_previous_secret = dup_str(previous_hex);
-	snap = snapshot_build(cfg, 1, &d);
+	snap = snapshot_build(cfg, NULL, 1, &d);
 	if (!snap) {
 		diag_flush_stderr(&d);
 		abort();

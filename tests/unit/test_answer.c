@@ -609,7 +609,7 @@ START_TEST(test_service_counters_sized_by_service_regions)
 	struct diag d = {0};
 	struct config *cfg = config_load(unit_write_file("svccount.conf", conf), &d);
 	ck_assert_ptr_nonnull(cfg);
-	struct snapshot *snap = snapshot_build(cfg, 7, &d);
+	struct snapshot *snap = snapshot_build(cfg, NULL, 7, &d);
 	ck_assert_ptr_nonnull(snap);
 	ck_assert_uint_eq(d.errors, 0);
 	const struct answer_settings *set = &snap->settings;
@@ -894,6 +894,236 @@ START_TEST(test_tsig_rrl_slip_keeps_tsig)
 }
 END_TEST
 
+/* ---- zones shared between snapshots (snapshot_build with a previous one) ---- */
+
+/* where unit_write_file writes: config paths are spelled out, since its
+ * returned names are reused after a few calls */
+#define UNIT_TMP "tests/tmp/unit/"
+
+static const char share_regions[] =
+    "  \"regions\": { \"r0\": { \"location\": [0, 0] }, \"r1\": { \"location\": [10, 10] } },\n";
+
+/* A zone file for the sharing tests: SOA, NS ns1.a.test and extra lines. */
+static const char *share_zone(const char *name, const char *origin, const char *extra)
+{
+	char text[1024];
+	snprintf(text, sizeof(text),
+	         "$ORIGIN %s.\n$TTL 3600\n@ IN SOA ns1.a.test. hostmaster 1 7200 900 1209600 300\n"
+	         "@ IN NS ns1.a.test.\n%s",
+	         origin, extra);
+	return unit_write_file(name, text);
+}
+
+static struct config *share_config(const char *zones)
+{
+	char conf[2048];
+	snprintf(conf, sizeof(conf),
+	         "{ \"server\": { \"listen\": [\"127.0.0.1:5353\"], \"workers\": 1 },\n%s"
+	         "  \"zones\": [ %s ] }\n",
+	         share_regions, zones);
+	struct diag d = {0};
+	struct config *cfg = config_load(unit_write_file("share.conf", conf), &d);
+	ck_assert_msg(cfg != NULL, "%s", d.count ? d.msgs[0] : "");
+	diag_free(&d);
+	return cfg;
+}
+
+static struct snapshot *share_build(const struct config *cfg, const struct snapshot *prev,
+                                    uint64_t generation)
+{
+	struct diag d = {0};
+	struct snapshot *snap = snapshot_build(cfg, prev, generation, &d);
+	ck_assert_msg(snap != NULL, "%s", d.count ? d.msgs[0] : "");
+	ck_assert_uint_eq(d.errors, 0);
+	diag_free(&d);
+	return snap;
+}
+
+/* The additional section of name's answer for type from snap, as section()
+ * writes it. */
+static char *share_additional(const struct snapshot *snap, const char *name, ldns_rr_type type)
+{
+	ldns_pkt *q = NULL;
+	ck_assert_int_eq(ldns_pkt_query_new_frm_str(&q, name, type, LDNS_RR_CLASS_IN, 0),
+	                 LDNS_STATUS_OK);
+	uint8_t *wire;
+	size_t len;
+	ck_assert_int_eq(ldns_pkt2wire(&wire, q, &len), LDNS_STATUS_OK);
+	ldns_pkt_free(q);
+	static uint8_t out[ANSWER_BUF_SIZE];
+	struct answer_request req = {.pkt = wire, .len = len};
+	struct answer_worker aw;
+	answer_worker_init(&aw);
+	size_t n = answer_query(snap->db, &snap->settings, &req, out, sizeof(out), &aw);
+	answer_worker_free(&aw);
+	free(wire);
+	ldns_pkt *r = NULL;
+	ck_assert_int_eq(ldns_wire2pkt(&r, out, n), LDNS_STATUS_OK);
+	ck_assert_int_eq(ldns_pkt_get_rcode(r), LDNS_RCODE_NOERROR);
+	ck_assert_uint_eq(ldns_pkt_ancount(r), 1);
+	char *add = section(ldns_pkt_additional(r));
+	ldns_pkt_free(r);
+	return add;
+}
+
+START_TEST(test_snapshots_share_unchanged_zones)
+{
+	/* a.test with services, b.test plain, c.test with services */
+	unit_write_file("share-a.json",
+	                "{ \"geo\": { \"regions\": { \"r0\": { \"A\": [\"10.0.0.1\"] } } } }\n");
+	unit_write_file("share-c.json",
+	                "{ \"geo\": { \"regions\": { \"r1\": { \"A\": [\"10.0.1.1\"] } } } }\n");
+	share_zone("share-a.zone", "a.test", "ns1 IN A 192.0.2.1\n");
+	share_zone("share-b.zone", "b.test", "www IN A 192.0.2.2\n");
+	share_zone("share-c.zone", "c.test", "");
+	struct config *cfg =
+	    share_config("{ \"origin\": \"a.test\", \"file\": \"" UNIT_TMP "share-a.zone\",\n"
+	                 "  \"services\": \"" UNIT_TMP "share-a.json\" },\n"
+	                 "{ \"origin\": \"b.test\", \"file\": \"" UNIT_TMP "share-b.zone\" },\n"
+	                 "{ \"origin\": \"c.test\", \"file\": \"" UNIT_TMP "share-c.zone\",\n"
+	                 "  \"services\": \"" UNIT_TMP "share-c.json\" }");
+
+	struct snapshot *s1 = share_build(cfg, NULL, 1);
+	ck_assert_uint_eq(s1->zones_built, 3);
+	ck_assert_uint_eq(s1->zones_kept, 0);
+	/* the same inputs: the same zone objects */
+	struct snapshot *s2 = share_build(cfg, s1, 2);
+	ck_assert_uint_eq(s2->zones_built, 0);
+	ck_assert_uint_eq(s2->zones_kept, 3);
+	for (size_t i = 0; i < 3; i++)
+		ck_assert_ptr_eq(s2->db->zones[i], s1->db->zones[i]);
+	ck_assert_uint_eq(s2->db->zones[2]->services->svcs[0].index, 1);
+	snapshot_free(s1); /* the shared zones live on in s2 */
+
+	/* b.test's file changed (same length): b.test alone rebuilt */
+	share_zone("share-b.zone", "b.test", "www IN A 192.0.2.3\n");
+	struct snapshot *s3 = share_build(cfg, s2, 3);
+	ck_assert_uint_eq(s3->zones_built, 1);
+	ck_assert_uint_eq(s3->zones_kept, 2);
+	ck_assert_ptr_eq(s3->db->zones[0], s2->db->zones[0]);
+	ck_assert_ptr_ne(s3->db->zones[1], s2->db->zones[1]);
+	ck_assert_ptr_eq(s3->db->zones[2], s2->db->zones[2]);
+	snapshot_free(s2);
+
+	/* a services file changed: its zone rebuilt */
+	unit_write_file("share-c.json",
+	                "{ \"geo\": { \"regions\": { \"r1\": { \"A\": [\"10.0.1.2\"] } } } }\n");
+	struct snapshot *s4 = share_build(cfg, s3, 4);
+	ck_assert_uint_eq(s4->zones_built, 1);
+	ck_assert_ptr_eq(s4->db->zones[0], s3->db->zones[0]);
+	ck_assert_ptr_eq(s4->db->zones[1], s3->db->zones[1]);
+	ck_assert_ptr_ne(s4->db->zones[2], s3->db->zones[2]);
+	snapshot_free(s3);
+
+	/* a service more in a.test: c.test's services would be numbered
+	 * differently, and a shared zone is never renumbered, so c.test is
+	 * rebuilt too; b.test (no services) is kept */
+	unit_write_file("share-a.json",
+	                "{ \"geo\": { \"regions\": { \"r0\": { \"A\": [\"10.0.0.1\"] } } },\n"
+	                "  \"geo2\": { \"regions\": { \"r0\": { \"A\": [\"10.0.0.2\"] } } } }\n");
+	struct snapshot *s5 = share_build(cfg, s4, 5);
+	ck_assert_uint_eq(s5->zones_built, 2);
+	ck_assert_uint_eq(s5->zones_kept, 1);
+	ck_assert_ptr_eq(s5->db->zones[1], s4->db->zones[1]);
+	ck_assert_uint_eq(s5->db->zones[2]->services->svcs[0].index, 2);
+	ck_assert_uint_eq(s5->settings.nservices, 3);
+	snapshot_free(s4);
+
+	/* another config entry for the same origin and file (a services file
+	 * added) is another zone */
+	config_free(cfg);
+	unit_write_file("share-b.json", "{}\n");
+	cfg = share_config("{ \"origin\": \"a.test\", \"file\": \"" UNIT_TMP "share-a.zone\",\n"
+	                   "  \"services\": \"" UNIT_TMP "share-a.json\" },\n"
+	                   "{ \"origin\": \"b.test\", \"file\": \"" UNIT_TMP "share-b.zone\",\n"
+	                   "  \"services\": \"" UNIT_TMP "share-b.json\" },\n"
+	                   "{ \"origin\": \"c.test\", \"file\": \"" UNIT_TMP "share-c.zone\",\n"
+	                   "  \"services\": \"" UNIT_TMP "share-c.json\" }");
+	struct snapshot *s6 = share_build(cfg, s5, 6);
+	ck_assert_uint_eq(s6->zones_built, 1);
+	ck_assert_ptr_ne(s6->db->zones[1], s5->db->zones[1]);
+	snapshot_free(s5);
+	snapshot_free(s6);
+	config_free(cfg);
+}
+END_TEST
+
+START_TEST(test_out_of_zone_targets_follow_reload)
+{
+	/* c.test's NS, MX and SRV targets are in a.test and b.test */
+	share_zone("tgt-a.zone", "a.test", "ns1 IN A 192.0.2.1\n");
+	share_zone("tgt-b.zone", "b.test", "mail IN A 192.0.2.20\nsip IN AAAA 2001:db8::20\n");
+	share_zone("tgt-c.zone", "c.test",
+	           "@ IN MX 10 mail.b.test.\n_sip._udp IN SRV 10 60 5060 sip.b.test.\n");
+	struct config *cfg =
+	    share_config("{ \"origin\": \"a.test\", \"file\": \"" UNIT_TMP "tgt-a.zone\" },\n"
+	                 "{ \"origin\": \"b.test\", \"file\": \"" UNIT_TMP "tgt-b.zone\" },\n"
+	                 "{ \"origin\": \"c.test\", \"file\": \"" UNIT_TMP "tgt-c.zone\" }");
+	settings.answer_cache_off = true;
+	struct snapshot *s1 = share_build(cfg, NULL, 1);
+	ck_assert_str_eq(share_additional(s1, "c.test.", LDNS_RR_TYPE_MX),
+	                 "mail.b.test. 3600 IN A 192.0.2.20\n");
+	ck_assert_str_eq(share_additional(s1, "_sip._udp.c.test.", LDNS_RR_TYPE_SRV),
+	                 "sip.b.test. 3600 IN AAAA 2001:db8::20\n");
+	ck_assert_str_eq(share_additional(s1, "c.test.", LDNS_RR_TYPE_NS),
+	                 "ns1.a.test. 3600 IN A 192.0.2.1\n");
+
+	/* b.test rebuilt with new addresses, c.test and a.test kept: c.test's
+	 * answers take them from the new b.test */
+	share_zone("tgt-b.zone", "b.test", "mail IN A 192.0.2.21\nsip IN AAAA 2001:db8::21\n");
+	struct snapshot *s2 = share_build(cfg, s1, 2);
+	ck_assert_uint_eq(s2->zones_built, 1);
+	ck_assert_ptr_eq(s2->db->zones[2], s1->db->zones[2]);
+	ck_assert_ptr_eq(s2->db->zones[0], s1->db->zones[0]);
+	snapshot_free(s1); /* the old b.test is gone */
+	ck_assert_str_eq(share_additional(s2, "c.test.", LDNS_RR_TYPE_MX),
+	                 "mail.b.test. 3600 IN A 192.0.2.21\n");
+	ck_assert_str_eq(share_additional(s2, "_sip._udp.c.test.", LDNS_RR_TYPE_SRV),
+	                 "sip.b.test. 3600 IN AAAA 2001:db8::21\n");
+
+	/* a.test rebuilt: the NS target's address follows, c.test kept */
+	share_zone("tgt-a.zone", "a.test", "ns1 IN A 192.0.2.2\n");
+	struct snapshot *s3 = share_build(cfg, s2, 3);
+	ck_assert_uint_eq(s3->zones_built, 1);
+	ck_assert_ptr_eq(s3->db->zones[2], s2->db->zones[2]);
+	snapshot_free(s2);
+	ck_assert_str_eq(share_additional(s3, "c.test.", LDNS_RR_TYPE_NS),
+	                 "ns1.a.test. 3600 IN A 192.0.2.2\n");
+	snapshot_free(s3);
+	config_free(cfg);
+	settings.answer_cache_off = false;
+}
+END_TEST
+
+START_TEST(test_nested_zone_targets)
+{
+	/* sub.p.test is hosted inside p.test without a delegation: p.test's MX
+	 * target under it is answered from sub.p.test, as a query for it is */
+	struct diag d = {0};
+	struct zone **zs = calloc(2, sizeof(*zs));
+	struct zone_config p = {.origin = "p.test",
+	                        .file =
+	                            share_zone("nest-p.zone", "p.test",
+	                                       "@ IN MX 10 mail.sub\nmail.sub IN A 192.0.2.1\n")};
+	struct zone_config sub = {
+	    .origin = "sub.p.test",
+	    .file = share_zone("nest-sub.zone", "sub.p.test", "mail IN A 192.0.2.2\n")};
+	zs[0] = zone_load(&p, &d);
+	zs[1] = zone_load(&sub, &d);
+	ck_assert_ptr_nonnull(zs[0]);
+	ck_assert_ptr_nonnull(zs[1]);
+	struct zonedb *ndb = zonedb_build(zs, 2, &d);
+	ck_assert_ptr_nonnull(ndb);
+	ck_assert(ndb->nested);
+	struct snapshot snap = {.db = ndb, .settings = settings};
+	snap.settings.answer_cache_off = true;
+	ck_assert_str_eq(share_additional(&snap, "p.test.", LDNS_RR_TYPE_MX),
+	                 "mail.sub.p.test. 3600 IN A 192.0.2.2\n");
+	zonedb_free(ndb);
+	diag_free(&d);
+}
+END_TEST
+
 Suite *answer_suite(void)
 {
 	Suite *s = suite_create("answer");
@@ -929,6 +1159,11 @@ Suite *answer_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("service_counters");
 	tcase_add_test(tc, test_service_counters_sized_by_service_regions);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("zone_sharing");
+	tcase_add_test(tc, test_snapshots_share_unchanged_zones);
+	tcase_add_test(tc, test_out_of_zone_targets_follow_reload);
+	tcase_add_test(tc, test_nested_zone_targets);
 	suite_add_tcase(s, tc);
 	return s;
 }
