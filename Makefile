@@ -206,7 +206,7 @@ install: src/geodnsd
 	  $(DESTDIR)$(PREFIX)/share/man/man5
 	install -m 0755 src/geodnsd $(DESTDIR)$(PREFIX)/sbin/geodnsd
 	install -m 0644 doc/geodnsd.8 $(DESTDIR)$(PREFIX)/share/man/man8/geodnsd.8
-	install -m 0644 src/geodnsd.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/geodnsd.conf.5
+	install -m 0644 doc/geodnsd.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/geodnsd.conf.5
 	install -m 0644 doc/geodnsd-services.5 $(DESTDIR)$(PREFIX)/share/man/man5/geodnsd-services.5
 	install -m 0644 doc/geodnsd-feed.5 $(DESTDIR)$(PREFIX)/share/man/man5/geodnsd-feed.5
 	install -d $(DESTDIR)$(PREFIX)/share/doc/geodnsd

@@ -10,6 +10,7 @@
  * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
 #include "conf/config.h"
+#include "conf/schema.h"
 #include "common/diag.h"
 #include "common/gd.h"
 #include "common/log.h"
@@ -54,6 +55,8 @@ static const char usage_text[] =
 	"  -f, --foreground    stay in the foreground and log to stderr\n"
 	"  -p, --pidfile FILE  write the process id to FILE\n"
 	"  -h, --help          show this help\n"
+	"      --help-config   list every configuration key: type, range, default\n"
+	"                      and meaning\n"
 	"  -V, --version       show the version\n"
 	"\n"
 	"Signals: HUP reloads zones, TERM and INT stop.\n"
@@ -336,6 +339,9 @@ static int write_pidfile(const char *path)
 	return fclose(f);
 }
 
+/* getopt_long's value for the options without a short form */
+enum { OPT_HELP_CONFIG = 256 };
+
 int main(int argc, char **argv)
 {
 	/* Before anything is loaded. Zone arenas are 1 MiB chunks, freed at
@@ -360,6 +366,7 @@ int main(int argc, char **argv)
 		{"pidfile", required_argument, NULL, 'p'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
+		{"help-config", no_argument, NULL, OPT_HELP_CONFIG},
 		{NULL, 0, NULL, 0}};
 	while ((opt = getopt_long(argc, argv, "c:tfp:hV", longopts, NULL)) != -1) {
 		switch (opt) {
@@ -369,6 +376,7 @@ int main(int argc, char **argv)
 		case 'p': pidfile = optarg; break;
 		case 'h': fputs(usage_text, stdout); return 0;
 		case 'V': printf("geodnsd %s\n", GD_VERSION); return 0;
+		case OPT_HELP_CONFIG: conf_schema_print(stdout); return 0;
 		default: fputs(usage_text, stderr); return 2;
 		}
 	}

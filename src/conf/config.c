@@ -14,11 +14,14 @@
 #include "common/diag.h"
 #include "common/gd.h"
 #include "conf/jsoncheck.h"
+#include "conf/schema.h"
 
 #include <arpa/inet.h>
+#include <assert.h>
 #include <event2/http.h>
 #include <errno.h>
 #include <jansson.h>
+#include <math.h>
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -82,9 +85,102 @@ int parse_hostport(const char *s, uint16_t default_port, struct sockaddr_storage
 	return GD_OK;
 }
 
-static void get_prefixes(struct jcheck *c, json_t *obj, const char *key,
-			 struct netprefix **out, size_t *n)
+/* ---- the schema's rows applied (conf/schema.h) ---- */
+
+static const char *key_name(enum conf_key_id id)
 {
+	return conf_key_name(&conf_schema[id]);
+}
+
+/* Unknown keys of obj, the object at parent ("" for the top level), are
+ * errors. */
+static void check_keys_under(struct jcheck *c, json_t *obj, const char *parent)
+{
+	const char *names[KEY_COUNT + 1];
+	conf_key_children(parent, names);
+	jc_check_keys(c, obj, names);
+}
+
+/* Unknown keys of obj, an object of the row id (a CONF_OBJECT, or one entry
+ * of a CONF_MAP or a CONF_ARRAY), are errors. */
+static void check_keys(struct jcheck *c, json_t *obj, enum conf_key_id id)
+{
+	const struct conf_key *k = &conf_schema[id];
+	const char *entry = ""; /* one entry of a map or an array */
+	if (k->type == CONF_MAP)
+		entry = ".*";
+	else if (k->type == CONF_ARRAY)
+		entry = "[]";
+	char parent[128];
+	snprintf(parent, sizeof(parent), "%s%s", k->path, entry);
+	check_keys_under(c, obj, parent);
+}
+
+/* The member of obj for a container row, when it has the row's type. */
+static json_t *get_section(struct jcheck *c, json_t *obj, enum conf_key_id id)
+{
+	const struct conf_key *k = &conf_schema[id];
+	assert(k->type == CONF_OBJECT || k->type == CONF_MAP || k->type == CONF_ARRAY);
+	return jc_member(c, obj, conf_key_name(k),
+	                 k->type == CONF_ARRAY ? JSON_ARRAY : JSON_OBJECT);
+}
+
+static void get_uint(struct jcheck *c, json_t *obj, enum conf_key_id id, unsigned *out)
+{
+	const struct conf_key *k = &conf_schema[id];
+	assert(k->type == CONF_UINT);
+	jc_get_uint(c, obj, conf_key_name(k), k->min, k->max, out);
+}
+
+static void get_bool(struct jcheck *c, json_t *obj, enum conf_key_id id, bool *out)
+{
+	assert(conf_schema[id].type == CONF_BOOL);
+	jc_get_bool(c, obj, key_name(id), out);
+}
+
+static void get_str(struct jcheck *c, json_t *obj, enum conf_key_id id, char **out)
+{
+	jc_get_str(c, obj, key_name(id), out);
+}
+
+/* The index in the row's names of the member's value; -1 when absent or not
+ * one of them (reported as 'must be "a" or "b"', or 'must be one of a, b,
+ * c' for more). */
+static int get_enum(struct jcheck *c, json_t *obj, enum conf_key_id id)
+{
+	const struct conf_key *k = &conf_schema[id];
+	assert(k->type == CONF_ENUM);
+	char *value = NULL;
+	int v = -1;
+	jc_get_str(c, obj, conf_key_name(k), &value);
+	if (!value)
+		return -1;
+	size_t n = 0;
+	for (; k->names[n]; n++)
+		if (strcmp(value, k->names[n]) == 0)
+			v = (int)n;
+	if (v < 0) {
+		char msg[256];
+		size_t len =
+		    (size_t)snprintf(msg, sizeof(msg), "must be %s", n == 2 ? "" : "one of ");
+		for (size_t i = 0; i < n && len < sizeof(msg); i++) {
+			const char *sep = i == 0 ? "" : n == 2 ? " or " : ", ";
+			const char *quote = n == 2 ? "\"" : "";
+			len += (size_t)snprintf(msg + len, sizeof(msg) - len, "%s%s%s%s", sep,
+			                        quote, k->names[i], quote);
+		}
+		jc_push_key(c, conf_key_name(k));
+		jc_error(c, false, "%s", msg);
+		jc_pop(c);
+	}
+	free(value);
+	return v;
+}
+
+static void get_prefixes(struct jcheck *c, json_t *obj, enum conf_key_id id, struct netprefix **out,
+                         size_t *n)
+{
+	const char *key = key_name(id);
 	char **list = NULL;
 	size_t nl = 0;
 	json_t *arr = json_object_get(obj, key);
@@ -119,15 +215,11 @@ done:
 
 static void load_server(struct jcheck *c, struct config *cfg, json_t *o)
 {
-	static const char *const keys[] = {
-		"listen", "workers", "nsid", "udp_payload", "tcp_idle_timeout",
-		"tcp_max_connections", "tcp_max_message", "tcp_max_per_client", "tcp_max_lifetime", "log_level", "syslog",
-		"user", "group", "chroot", "query_log_rate", "query_log_sample", "answer_cache",
-		"tcp_output_buffer_total", NULL};
-	jc_check_keys(c, o, keys);
-	json_t *lv = json_object_get(o, "listen");
+	const struct conf_key *listen = &conf_schema[KEY_SERVER_LISTEN];
+	check_keys(c, o, KEY_SERVER);
+	json_t *lv = json_object_get(o, conf_key_name(listen));
 	if (lv && !json_is_string(lv) && !json_is_array(lv)) {
-		jc_push_key(c, "listen");
+		jc_push_key(c, conf_key_name(listen));
 		jc_error(c, false, "expected a string or an array of strings, found %s",
 			 jc_type_name(lv));
 		jc_pop(c);
@@ -138,7 +230,7 @@ static void load_server(struct jcheck *c, struct config *cfg, json_t *o)
 		size_t n = json_is_array(lv) ? json_array_size(lv) : 1;
 		cfg->listen = xcalloc(n + 1, sizeof(struct listen_addr));
 		cfg->nlisten = 0;
-		jc_push_key(c, "listen");
+		jc_push_key(c, conf_key_name(listen));
 		if (n == 0)
 			jc_error(c, false, "needs at least one address");
 		for (size_t i = 0; i < n; i++) {
@@ -149,7 +241,8 @@ static void load_server(struct jcheck *c, struct config *cfg, json_t *o)
 			if (!json_is_string(e) || json_string_length(e) == 0)
 				jc_error(c, false, "expected a non-empty string, found %s",
 					 json_is_string(e) ? "an empty string" : jc_type_name(e));
-			else if (parse_hostport(json_string_value(e), 53, &la->ss, &la->len) < 0)
+			else if (parse_hostport(json_string_value(e), (uint16_t)listen->port,
+			                        &la->ss, &la->len) < 0)
 				jc_error(c, false, "\"%s\" is not an address such as "
 					 "127.0.0.1:5353 or [::1]:5353", json_string_value(e));
 			else {
@@ -161,62 +254,39 @@ static void load_server(struct jcheck *c, struct config *cfg, json_t *o)
 		}
 		jc_pop(c);
 	}
-	jc_get_uint(c, o, "workers", 0, 256, &cfg->workers);
-	jc_get_str(c, o, "nsid", &cfg->nsid);
+	get_uint(c, o, KEY_SERVER_WORKERS, &cfg->workers);
+	get_str(c, o, KEY_SERVER_NSID, &cfg->nsid);
 	if (cfg->nsid) {
+		const struct conf_key *nsid = &conf_schema[KEY_SERVER_NSID];
 		cfg->nsid_len = strlen(cfg->nsid);
-		if (cfg->nsid_len > 128) {
-			jc_push_key(c, "nsid");
-			jc_error(c, false, "longer than 128 bytes");
+		if (cfg->nsid_len > (size_t)nsid->max) {
+			jc_push_key(c, conf_key_name(nsid));
+			jc_error(c, false, "longer than %lld bytes", nsid->max);
 			jc_pop(c);
 		}
 	}
 	unsigned payload = cfg->udp_payload;
-	jc_get_uint(c, o, "udp_payload", 512, 4096, &payload);
+	get_uint(c, o, KEY_SERVER_UDP_PAYLOAD, &payload);
 	cfg->udp_payload = (uint16_t)payload;
-	jc_get_uint(c, o, "tcp_idle_timeout", 1, 3600, &cfg->tcp_idle_timeout);
-	jc_get_uint(c, o, "tcp_max_connections", 1, 1000000, &cfg->tcp_max_connections);
-	jc_get_uint(c, o, "tcp_max_message", 512, 65535, &cfg->tcp_max_message);
-	jc_get_uint(c, o, "tcp_max_per_client", 0, 100000, &cfg->tcp_max_per_client);
-	jc_get_uint(c, o, "tcp_max_lifetime", 0, 86400, &cfg->tcp_max_lifetime);
-	jc_get_uint(c, o, "tcp_output_buffer_total", 65536, 1073741824,
-		    &cfg->tcp_output_buffer_total);
-	jc_get_str(c, o, "log_level", &cfg->log_level);
-	if (cfg->log_level && strcmp(cfg->log_level, "debug") && strcmp(cfg->log_level, "info") &&
-	    strcmp(cfg->log_level, "warning") && strcmp(cfg->log_level, "error")) {
-		jc_push_key(c, "log_level");
-		jc_error(c, false, "must be one of debug, info, warning, error");
-		jc_pop(c);
+	get_uint(c, o, KEY_SERVER_TCP_IDLE_TIMEOUT, &cfg->tcp_idle_timeout);
+	get_uint(c, o, KEY_SERVER_TCP_MAX_CONNECTIONS, &cfg->tcp_max_connections);
+	get_uint(c, o, KEY_SERVER_TCP_MAX_MESSAGE, &cfg->tcp_max_message);
+	get_uint(c, o, KEY_SERVER_TCP_MAX_PER_CLIENT, &cfg->tcp_max_per_client);
+	get_uint(c, o, KEY_SERVER_TCP_MAX_LIFETIME, &cfg->tcp_max_lifetime);
+	get_uint(c, o, KEY_SERVER_TCP_OUTPUT_BUFFER_TOTAL, &cfg->tcp_output_buffer_total);
+	int level = get_enum(c, o, KEY_SERVER_LOG_LEVEL);
+	if (level >= 0) {
+		free(cfg->log_level);
+		cfg->log_level = xstrdup(conf_schema[KEY_SERVER_LOG_LEVEL].names[level]);
 	}
-	jc_get_bool(c, o, "syslog", &cfg->log_syslog);
+	get_bool(c, o, KEY_SERVER_SYSLOG, &cfg->log_syslog);
 	/* user, group, chroot: applied by main after the sockets are bound */
-	jc_get_uint(c, o, "query_log_rate", 0, 100000, &cfg->query_log_rate);
-	jc_get_uint(c, o, "query_log_sample", 1, 1000000, &cfg->query_log_sample);
-	jc_get_bool(c, o, "answer_cache", &cfg->answer_cache);
-	jc_get_str(c, o, "user", &cfg->user);
-	jc_get_str(c, o, "group", &cfg->group);
-	jc_get_str(c, o, "chroot", &cfg->chroot);
-}
-
-/* "on_feed_loss": "down" (0) or "keep" (1); -1 when absent or wrong. */
-static int get_feed_loss(struct jcheck *c, json_t *o)
-{
-	char *mode = NULL;
-	int v = -1;
-	jc_get_str(c, o, "on_feed_loss", &mode);
-	if (!mode)
-		return -1;
-	if (strcmp(mode, "keep") == 0)
-		v = 1;
-	else if (strcmp(mode, "down") == 0)
-		v = 0;
-	else {
-		jc_push_key(c, "on_feed_loss");
-		jc_error(c, false, "must be \"down\" or \"keep\"");
-		jc_pop(c);
-	}
-	free(mode);
-	return v;
+	get_uint(c, o, KEY_SERVER_QUERY_LOG_RATE, &cfg->query_log_rate);
+	get_uint(c, o, KEY_SERVER_QUERY_LOG_SAMPLE, &cfg->query_log_sample);
+	get_bool(c, o, KEY_SERVER_ANSWER_CACHE, &cfg->answer_cache);
+	get_str(c, o, KEY_SERVER_USER, &cfg->user);
+	get_str(c, o, KEY_SERVER_GROUP, &cfg->group);
+	get_str(c, o, KEY_SERVER_CHROOT, &cfg->chroot);
 }
 
 static bool feed_url_valid(const char *f)
@@ -244,14 +314,11 @@ static void load_regions(struct jcheck *c, struct config *cfg, json_t *o)
 			jc_pop(c);
 			continue;
 		}
-		static const char *const keys[] = {"location", "feed", "interval", "timeout",
-						   "down_after", "up_after", "max_age",
-						   "on_feed_loss", NULL};
-		jc_check_keys(c, r, keys);
+		check_keys(c, r, KEY_REGIONS);
 		struct region_config *rc = &cfg->regions[cfg->nregions++];
 		rc->name = xstrdup(name);
-		json_t *loc = json_object_get(r, "location");
-		jc_push_key(c, "location");
+		json_t *loc = json_object_get(r, key_name(KEY_REGION_LOCATION));
+		jc_push_key(c, key_name(KEY_REGION_LOCATION));
 		if (!loc) {
 			jc_pop(c);
 			jc_error(c, true, "missing \"location\": [latitude, longitude]");
@@ -263,24 +330,27 @@ static void load_regions(struct jcheck *c, struct config *cfg, json_t *o)
 		} else {
 			rc->lat = json_number_value(json_array_get(loc, 0));
 			rc->lon = json_number_value(json_array_get(loc, 1));
-			if (rc->lat < -90 || rc->lat > 90 || rc->lon < -180 || rc->lon > 180)
-				jc_error(c, false, "latitude must be in -90..90 and "
-					  "longitude in -180..180");
+			if (fabs(rc->lat) > CONF_LATITUDE_MAX || fabs(rc->lon) > CONF_LONGITUDE_MAX)
+				jc_error(c, false,
+				         "latitude must be in %g..%g and longitude in %g..%g",
+				         -CONF_LATITUDE_MAX, CONF_LATITUDE_MAX, -CONF_LONGITUDE_MAX,
+				         CONF_LONGITUDE_MAX);
 			jc_pop(c);
 		}
-		jc_get_str(c, r, "feed", &rc->feed);
+		get_str(c, r, KEY_REGION_FEED, &rc->feed);
 		if (rc->feed && !feed_url_valid(rc->feed)) {
-			jc_push_key(c, "feed");
+			jc_push_key(c, key_name(KEY_REGION_FEED));
 			jc_error(c, false, "\"%s\" is not a feed: use http://host:port/path "
 				 "or file:PATH", rc->feed);
 			jc_pop(c);
 		}
-		jc_get_uint(c, r, "interval", 1, 86400, &rc->interval);
-		jc_get_uint(c, r, "timeout", 1, 3600, &rc->timeout);
-		jc_get_uint(c, r, "down_after", 1, 100, &rc->down_after);
-		jc_get_uint(c, r, "up_after", 1, 100, &rc->up_after);
-		jc_get_uint(c, r, "max_age", 1, 86400 * 7, &rc->max_age);
-		rc->on_feed_loss = get_feed_loss(c, r);
+		/* 0 and -1 (unset): the health section's values */
+		get_uint(c, r, KEY_REGION_INTERVAL, &rc->interval);
+		get_uint(c, r, KEY_REGION_TIMEOUT, &rc->timeout);
+		get_uint(c, r, KEY_REGION_DOWN_AFTER, &rc->down_after);
+		get_uint(c, r, KEY_REGION_UP_AFTER, &rc->up_after);
+		get_uint(c, r, KEY_REGION_MAX_AGE, &rc->max_age);
+		rc->on_feed_loss = get_enum(c, r, KEY_REGION_ON_FEED_LOSS);
 		jc_pop(c);
 	}
 }
@@ -352,7 +422,8 @@ static void load_zones(struct jcheck *c, struct config *cfg, json_t *a)
 	 * array, not one from the top of the file per zone */
 	int *oline = xcalloc(n + 1, sizeof(int)), *ocol = xcalloc(n + 1, sizeof(int));
 	size_t adepth = c->depth < JC_DEPTH ? c->depth : JC_DEPTH;
-	jsonpos_array_values(c->text, c->len, c->path, adepth, "origin", n, oline, ocol);
+	jsonpos_array_values(c->text, c->len, c->path, adepth, key_name(KEY_ZONE_ORIGIN), n, oline,
+	                     ocol);
 	json_array_foreach(a, i, z) {
 		jc_push_index(c, i);
 		if (!json_is_object(z)) {
@@ -360,12 +431,11 @@ static void load_zones(struct jcheck *c, struct config *cfg, json_t *a)
 			jc_pop(c);
 			continue;
 		}
-		static const char *const keys[] = {"origin", "file", "services", NULL};
-		jc_check_keys(c, z, keys);
+		check_keys(c, z, KEY_ZONES);
 		struct zone_entry *ze = &cfg->zones[cfg->nzones];
-		jc_get_str(c, z, "origin", &ze->origin);
-		jc_get_str(c, z, "file", &ze->file);
-		jc_get_str(c, z, "services", &ze->services);
+		get_str(c, z, KEY_ZONE_ORIGIN, &ze->origin);
+		get_str(c, z, KEY_ZONE_FILE, &ze->file);
+		get_str(c, z, KEY_ZONE_SERVICES, &ze->services);
 		if (!ze->origin)
 			jc_error(c, false, "missing \"origin\"");
 		if (!ze->file)
@@ -386,40 +456,188 @@ static void load_zones(struct jcheck *c, struct config *cfg, json_t *a)
 	free(ocol);
 }
 
+static void load_geoip(struct jcheck *c, struct config *cfg, json_t *o)
+{
+	check_keys(c, o, KEY_GEOIP);
+	jc_get_str_list(c, o, key_name(KEY_GEOIP_DATABASE), &cfg->geoip_databases,
+	                &cfg->ngeoip_databases, true);
+	json_t *paths = get_section(c, o, KEY_GEOIP_PATHS);
+	if (!paths)
+		return;
+	jc_push_key(c, key_name(KEY_GEOIP_PATHS));
+	check_keys(c, paths, KEY_GEOIP_PATHS);
+	for (int k = 0; k < 4; k++) {
+		size_t n = 0;
+		jc_get_str_list(c, paths, key_name(KEY_GEOIP_PATHS_LATITUDE + k),
+		                &cfg->geoip_paths[k], &n, false);
+		if (cfg->geoip_paths[k]) {
+			cfg->geoip_paths[k] =
+			    xrealloc(cfg->geoip_paths[k], (n + 1) * sizeof(char *));
+			cfg->geoip_paths[k][n] = NULL;
+		}
+	}
+	jc_pop(c);
+}
+
+static void load_http(struct jcheck *c, struct config *cfg, json_t *o)
+{
+	const struct conf_key *listen = &conf_schema[KEY_HTTP_LISTEN];
+	check_keys(c, o, KEY_HTTP);
+	get_str(c, o, KEY_HTTP_LISTEN, &cfg->http_listen);
+	if (!json_object_get(o, conf_key_name(listen)))
+		cfg->http_listen = xstrdup(listen->def); /* the section turns it on */
+	get_str(c, o, KEY_HTTP_TOKEN_FILE, &cfg->http_token_file);
+	get_uint(c, o, KEY_HTTP_MAX_CONNECTIONS, &cfg->http_max_connections);
+	get_uint(c, o, KEY_HTTP_MAX_CONNECTIONS_PER_ADDRESS,
+	         &cfg->http_max_connections_per_address);
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	if (cfg->http_listen &&
+	    parse_hostport(cfg->http_listen, (uint16_t)listen->port, &ss, &sl) < 0) {
+		jc_push_key(c, conf_key_name(listen));
+		jc_error(c, false, "\"%s\" is not an address such as 127.0.0.1:8053",
+		         cfg->http_listen);
+		jc_pop(c);
+	}
+}
+
+static void load_health(struct jcheck *c, struct config *cfg, json_t *o)
+{
+	const struct conf_key *resolver = &conf_schema[KEY_HEALTH_RESOLVER];
+	check_keys(c, o, KEY_HEALTH);
+	get_uint(c, o, KEY_HEALTH_INTERVAL, &cfg->health_interval);
+	get_uint(c, o, KEY_HEALTH_TIMEOUT, &cfg->health_timeout);
+	get_uint(c, o, KEY_HEALTH_DOWN_AFTER, &cfg->health_down_after);
+	get_uint(c, o, KEY_HEALTH_UP_AFTER, &cfg->health_up_after);
+	get_uint(c, o, KEY_HEALTH_MAX_AGE, &cfg->health_max_age);
+	get_bool(c, o, KEY_HEALTH_CAP_TTL, &cfg->health_cap_ttl);
+	get_str(c, o, KEY_HEALTH_STATE_FILE, &cfg->health_state_file);
+	get_str(c, o, KEY_HEALTH_RESOLVER, &cfg->health_resolver);
+	struct sockaddr_storage rss;
+	socklen_t rsl;
+	bool resolver_ok =
+	    !cfg->health_resolver ||
+	    parse_hostport(cfg->health_resolver, (uint16_t)resolver->port, &rss, &rsl) == 0;
+	if (cfg->health_resolver && resolver_ok)
+		resolver_ok =
+		    (rss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&rss)->sin6_port
+		                               : ((struct sockaddr_in *)&rss)->sin_port) != 0;
+	if (!resolver_ok) {
+		jc_push_key(c, conf_key_name(resolver));
+		jc_error(c, false, "\"%s\" is not an address such as 127.0.0.1:53",
+		         cfg->health_resolver);
+		jc_pop(c);
+	}
+	int loss = get_enum(c, o, KEY_HEALTH_ON_FEED_LOSS);
+	if (loss >= 0)
+		cfg->health_keep_on_feed_loss = loss == FEED_LOSS_KEEP;
+	int start = get_enum(c, o, KEY_HEALTH_START_STATE);
+	if (start >= 0)
+		cfg->health_start_down = start == START_STATE_DOWN;
+}
+
+static void load_ecs(struct jcheck *c, struct config *cfg, json_t *o)
+{
+	check_keys(c, o, KEY_ECS);
+	get_bool(c, o, KEY_ECS_ENABLED, &cfg->ecs_enabled);
+	get_prefixes(c, o, KEY_ECS_TRUSTED, &cfg->ecs_trusted, &cfg->necs_trusted);
+	cfg->ecs_trusted_set = json_object_get(o, key_name(KEY_ECS_TRUSTED)) != NULL;
+	get_uint(c, o, KEY_ECS_HASH_IPV4_PREFIX, &cfg->hash_ipv4_prefix);
+	get_uint(c, o, KEY_ECS_HASH_IPV6_PREFIX, &cfg->hash_ipv6_prefix);
+}
+
+static void load_cookies(struct jcheck *c, struct config *cfg, json_t *o)
+{
+	check_keys(c, o, KEY_COOKIES);
+	get_bool(c, o, KEY_COOKIES_ENABLED, &cfg->cookies_enabled);
+	get_str(c, o, KEY_COOKIES_SECRET, &cfg->cookie_secret);
+	get_str(c, o, KEY_COOKIES_PREVIOUS_SECRET, &cfg->cookie_previous_secret);
+	static const enum conf_key_id sk[] = {KEY_COOKIES_SECRET, KEY_COOKIES_PREVIOUS_SECRET};
+	char *const sv[] = {cfg->cookie_secret, cfg->cookie_previous_secret};
+	for (int k = 0; k < 2; k++) {
+		uint8_t tmp[COOKIE_SECRET_LEN];
+		if (sv[k] && cookie_secret_parse(sv[k], tmp) < 0) {
+			jc_push_key(c, key_name(sk[k]));
+			jc_error(c, false, "must be 32 hexadecimal digits (16 octets)");
+			jc_pop(c);
+		}
+	}
+	if (cfg->cookie_previous_secret && !cfg->cookie_secret) {
+		jc_push_key(c, key_name(KEY_COOKIES_PREVIOUS_SECRET));
+		jc_error(c, true, "needs \"secret\" too");
+		jc_pop(c);
+	}
+}
+
+static void load_rrl(struct jcheck *c, struct config *cfg, json_t *o)
+{
+	check_keys(c, o, KEY_RRL);
+	get_uint(c, o, KEY_RRL_RESPONSES_PER_SECOND, &cfg->rrl_responses_per_second);
+	get_uint(c, o, KEY_RRL_SLIP, &cfg->rrl_slip);
+	get_uint(c, o, KEY_RRL_WINDOW, &cfg->rrl_window);
+	get_uint(c, o, KEY_RRL_IPV4_PREFIX, &cfg->rrl_ipv4_prefix);
+	get_uint(c, o, KEY_RRL_IPV6_PREFIX, &cfg->rrl_ipv6_prefix);
+	get_prefixes(c, o, KEY_RRL_EXEMPT, &cfg->rrl_exempt, &cfg->nrrl_exempt);
+	get_bool(c, o, KEY_RRL_LOG_ONLY, &cfg->rrl_log_only);
+	get_uint(c, o, KEY_RRL_TABLE_SIZE, &cfg->rrl_table_size);
+}
+
+/* The defaults of the schema's rows. Keys without one stay NULL or zero;
+ * the per-region keys stay unset (0, -1): the health section's apply. */
 static void set_defaults(struct config *cfg)
 {
-	cfg->nlisten = 2;
-	cfg->listen = xcalloc(2, sizeof(struct listen_addr));
-	const char *def[] = {"127.0.0.1:53", "[::1]:53"};
-	for (int i = 0; i < 2; i++) {
-		parse_hostport(def[i], 53, &cfg->listen[i].ss, &cfg->listen[i].len);
-		cfg->listen[i].text = xstrdup(def[i]);
+	/* server.listen: the comma-separated addresses of its default */
+	const struct conf_key *listen = &conf_schema[KEY_SERVER_LISTEN];
+	size_t n = 1;
+	for (const char *p = listen->def; *p; p++)
+		n += *p == ',';
+	cfg->listen = xcalloc(n, sizeof(struct listen_addr));
+	for (const char *p = listen->def; *p;) {
+		size_t len = strcspn(p, ",");
+		struct listen_addr *la = &cfg->listen[cfg->nlisten++];
+		la->text = xcalloc(len + 1, 1);
+		memcpy(la->text, p, len);
+		int rc = parse_hostport(la->text, (uint16_t)listen->port, &la->ss, &la->len);
+		assert(rc == GD_OK);
+		(void)rc;
+		p += len + (p[len] == ',');
 	}
-	cfg->udp_payload = 1232;
-	cfg->query_log_sample = 1;
-	cfg->answer_cache = true;
-	cfg->tcp_idle_timeout = 10;
-	cfg->tcp_max_connections = 1000;
-	cfg->http_max_connections = 32;
-	cfg->http_max_connections_per_address = 8;
-	cfg->tcp_max_message = 65535;
-	cfg->tcp_max_per_client = 64;
-	cfg->tcp_max_lifetime = 300;
-	cfg->tcp_output_buffer_total = 16 * 1024 * 1024;
-	cfg->ecs_enabled = true;
-	cfg->cookies_enabled = true;
-	cfg->hash_ipv4_prefix = 24;
-	cfg->hash_ipv6_prefix = 56;
-	cfg->health_interval = 5;
-	cfg->health_timeout = 2;
-	cfg->health_down_after = 3;
-	cfg->health_up_after = 2;
-	cfg->health_max_age = 30;
-	cfg->rrl_slip = 2;
-	cfg->rrl_table_size = 65536;
-	cfg->rrl_window = 5;
-	cfg->rrl_ipv4_prefix = 24;
-	cfg->rrl_ipv6_prefix = 56;
+	cfg->workers = conf_default_uint(KEY_SERVER_WORKERS);
+	cfg->udp_payload = (uint16_t)conf_default_uint(KEY_SERVER_UDP_PAYLOAD);
+	cfg->tcp_idle_timeout = conf_default_uint(KEY_SERVER_TCP_IDLE_TIMEOUT);
+	cfg->tcp_max_connections = conf_default_uint(KEY_SERVER_TCP_MAX_CONNECTIONS);
+	cfg->tcp_max_message = conf_default_uint(KEY_SERVER_TCP_MAX_MESSAGE);
+	cfg->tcp_max_per_client = conf_default_uint(KEY_SERVER_TCP_MAX_PER_CLIENT);
+	cfg->tcp_max_lifetime = conf_default_uint(KEY_SERVER_TCP_MAX_LIFETIME);
+	cfg->tcp_output_buffer_total = conf_default_uint(KEY_SERVER_TCP_OUTPUT_BUFFER_TOTAL);
+	cfg->log_level = xstrdup(conf_schema[KEY_SERVER_LOG_LEVEL].def);
+	cfg->log_syslog = conf_default_bool(KEY_SERVER_SYSLOG);
+	cfg->query_log_rate = conf_default_uint(KEY_SERVER_QUERY_LOG_RATE);
+	cfg->query_log_sample = conf_default_uint(KEY_SERVER_QUERY_LOG_SAMPLE);
+	cfg->answer_cache = conf_default_bool(KEY_SERVER_ANSWER_CACHE);
+	cfg->http_max_connections = conf_default_uint(KEY_HTTP_MAX_CONNECTIONS);
+	cfg->http_max_connections_per_address =
+	    conf_default_uint(KEY_HTTP_MAX_CONNECTIONS_PER_ADDRESS);
+	cfg->health_interval = conf_default_uint(KEY_HEALTH_INTERVAL);
+	cfg->health_timeout = conf_default_uint(KEY_HEALTH_TIMEOUT);
+	cfg->health_down_after = conf_default_uint(KEY_HEALTH_DOWN_AFTER);
+	cfg->health_up_after = conf_default_uint(KEY_HEALTH_UP_AFTER);
+	cfg->health_max_age = conf_default_uint(KEY_HEALTH_MAX_AGE);
+	cfg->health_keep_on_feed_loss =
+	    conf_default_enum(KEY_HEALTH_ON_FEED_LOSS) == FEED_LOSS_KEEP;
+	cfg->health_start_down = conf_default_enum(KEY_HEALTH_START_STATE) == START_STATE_DOWN;
+	cfg->health_cap_ttl = conf_default_bool(KEY_HEALTH_CAP_TTL);
+	cfg->ecs_enabled = conf_default_bool(KEY_ECS_ENABLED);
+	cfg->hash_ipv4_prefix = conf_default_uint(KEY_ECS_HASH_IPV4_PREFIX);
+	cfg->hash_ipv6_prefix = conf_default_uint(KEY_ECS_HASH_IPV6_PREFIX);
+	cfg->cookies_enabled = conf_default_bool(KEY_COOKIES_ENABLED);
+	cfg->rrl_responses_per_second = conf_default_uint(KEY_RRL_RESPONSES_PER_SECOND);
+	cfg->rrl_slip = conf_default_uint(KEY_RRL_SLIP);
+	cfg->rrl_window = conf_default_uint(KEY_RRL_WINDOW);
+	cfg->rrl_ipv4_prefix = conf_default_uint(KEY_RRL_IPV4_PREFIX);
+	cfg->rrl_ipv6_prefix = conf_default_uint(KEY_RRL_IPV6_PREFIX);
+	cfg->rrl_log_only = conf_default_bool(KEY_RRL_LOG_ONLY);
+	cfg->rrl_table_size = conf_default_uint(KEY_RRL_TABLE_SIZE);
 }
 
 struct config *config_load(const char *path, struct diag *diag)
@@ -439,169 +657,23 @@ struct config *config_load(const char *path, struct diag *diag)
 	json_t *root = jc_load_object(&c, "the configuration must be a JSON object");
 	if (!root)
 		goto fail;
-	static const char *const top[] = {"server", "geoip", "http", "regions", "health",
-					  "ecs", "rrl", "cookies", "zones", NULL};
-	jc_check_keys(&c, root, top);
-
-	json_t *o;
-	if ((o = jc_member(&c, root, "server", JSON_OBJECT))) {
-		jc_push_key(&c, "server");
-		load_server(&c, cfg, o);
-		jc_pop(&c);
-	}
-	if ((o = jc_member(&c, root, "geoip", JSON_OBJECT))) {
-		jc_push_key(&c, "geoip");
-		static const char *const keys[] = {"database", "paths", NULL};
-		jc_check_keys(&c, o, keys);
-		jc_get_str_list(&c, o, "database", &cfg->geoip_databases, &cfg->ngeoip_databases,
-			     true);
-		json_t *paths = jc_member(&c, o, "paths", JSON_OBJECT);
-		if (paths) {
-			static const char *const pkeys[] = {"latitude", "longitude", "country",
-							    "continent", NULL};
-			jc_push_key(&c, "paths");
-			jc_check_keys(&c, paths, pkeys);
-			for (int k = 0; k < 4; k++) {
-				size_t n = 0;
-				jc_get_str_list(&c, paths, pkeys[k], &cfg->geoip_paths[k], &n,
-						false);
-				if (cfg->geoip_paths[k]) {
-					cfg->geoip_paths[k] = xrealloc(cfg->geoip_paths[k],
-								       (n + 1) * sizeof(char *));
-					cfg->geoip_paths[k][n] = NULL;
-				}
-			}
+	check_keys_under(&c, root, "");
+	/* the sections in the order of the table, the order of their errors */
+	static const struct {
+		enum conf_key_id id;
+		void (*load)(struct jcheck *c, struct config *cfg, json_t *o);
+	} sections[] = {
+	    {KEY_SERVER, load_server},   {KEY_GEOIP, load_geoip},   {KEY_HTTP, load_http},
+	    {KEY_REGIONS, load_regions}, {KEY_HEALTH, load_health}, {KEY_ECS, load_ecs},
+	    {KEY_COOKIES, load_cookies}, {KEY_RRL, load_rrl},       {KEY_ZONES, load_zones},
+	};
+	for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
+		json_t *o = get_section(&c, root, sections[i].id);
+		if (o) {
+			jc_push_key(&c, key_name(sections[i].id));
+			sections[i].load(&c, cfg, o);
 			jc_pop(&c);
 		}
-		jc_pop(&c);
-	}
-	if ((o = jc_member(&c, root, "http", JSON_OBJECT))) {
-		jc_push_key(&c, "http");
-		static const char *const keys[] = {"listen", "token_file", "max_connections",
-		                                   "max_connections_per_address", NULL};
-		jc_check_keys(&c, o, keys);
-		jc_get_str(&c, o, "listen", &cfg->http_listen);
-		if (!json_object_get(o, "listen"))
-			cfg->http_listen = xstrdup("127.0.0.1:8053"); /* the section turns it on */
-		jc_get_str(&c, o, "token_file", &cfg->http_token_file);
-		jc_get_uint(&c, o, "max_connections", 1, 10000, &cfg->http_max_connections);
-		jc_get_uint(&c, o, "max_connections_per_address", 1, 10000,
-		            &cfg->http_max_connections_per_address);
-		struct sockaddr_storage ss;
-		socklen_t sl;
-		if (cfg->http_listen && parse_hostport(cfg->http_listen, 8053, &ss, &sl) < 0) {
-			jc_push_key(&c, "listen");
-			jc_error(&c, false, "\"%s\" is not an address such as 127.0.0.1:8053",
-				  cfg->http_listen);
-			jc_pop(&c);
-		}
-		jc_pop(&c);
-	}
-	if ((o = jc_member(&c, root, "regions", JSON_OBJECT))) {
-		jc_push_key(&c, "regions");
-		load_regions(&c, cfg, o);
-		jc_pop(&c);
-	}
-	if ((o = jc_member(&c, root, "health", JSON_OBJECT))) {
-		jc_push_key(&c, "health");
-		static const char *const keys[] = {"interval", "timeout", "down_after", "up_after",
-						   "max_age", "on_feed_loss", "start_state",
-						   "cap_ttl", "state_file", "resolver", NULL};
-		jc_check_keys(&c, o, keys);
-		jc_get_uint(&c, o, "interval", 1, 86400, &cfg->health_interval);
-		jc_get_uint(&c, o, "timeout", 1, 3600, &cfg->health_timeout);
-		jc_get_uint(&c, o, "down_after", 1, 100, &cfg->health_down_after);
-		jc_get_uint(&c, o, "up_after", 1, 100, &cfg->health_up_after);
-		jc_get_uint(&c, o, "max_age", 1, 86400 * 7, &cfg->health_max_age);
-		jc_get_bool(&c, o, "cap_ttl", &cfg->health_cap_ttl);
-		jc_get_str(&c, o, "state_file", &cfg->health_state_file);
-		jc_get_str(&c, o, "resolver", &cfg->health_resolver);
-		struct sockaddr_storage rss;
-		socklen_t rsl;
-		bool resolver_ok = !cfg->health_resolver ||
-				   parse_hostport(cfg->health_resolver, 53, &rss, &rsl) == 0;
-		if (cfg->health_resolver && resolver_ok)
-			resolver_ok = (rss.ss_family == AF_INET6
-					       ? ((struct sockaddr_in6 *)&rss)->sin6_port
-					       : ((struct sockaddr_in *)&rss)->sin_port) != 0;
-		if (!resolver_ok) {
-			jc_push_key(&c, "resolver");
-			jc_error(&c, false, "\"%s\" is not an address such as 127.0.0.1:53",
-				 cfg->health_resolver);
-			jc_pop(&c);
-		}
-		cfg->health_keep_on_feed_loss = get_feed_loss(&c, o) == 1;
-		char *mode = NULL;
-		jc_get_str(&c, o, "start_state", &mode);
-		if (mode) {
-			if (strcmp(mode, "down") == 0)
-				cfg->health_start_down = true;
-			else if (strcmp(mode, "up") != 0) {
-				jc_push_key(&c, "start_state");
-				jc_error(&c, false, "must be \"up\" or \"down\"");
-				jc_pop(&c);
-			}
-			free(mode);
-		}
-		jc_pop(&c);
-	}
-	if ((o = jc_member(&c, root, "ecs", JSON_OBJECT))) {
-		jc_push_key(&c, "ecs");
-		static const char *const keys[] = {"enabled", "trusted", "hash_ipv4_prefix",
-						   "hash_ipv6_prefix", NULL};
-		jc_check_keys(&c, o, keys);
-		jc_get_bool(&c, o, "enabled", &cfg->ecs_enabled);
-		get_prefixes(&c, o, "trusted", &cfg->ecs_trusted, &cfg->necs_trusted);
-		cfg->ecs_trusted_set = json_object_get(o, "trusted") != NULL;
-		jc_get_uint(&c, o, "hash_ipv4_prefix", 1, 32, &cfg->hash_ipv4_prefix);
-		jc_get_uint(&c, o, "hash_ipv6_prefix", 1, 128, &cfg->hash_ipv6_prefix);
-		jc_pop(&c);
-	}
-	if ((o = jc_member(&c, root, "cookies", JSON_OBJECT))) {
-		jc_push_key(&c, "cookies");
-		static const char *const keys[] = {"enabled", "secret", "previous_secret", NULL};
-		jc_check_keys(&c, o, keys);
-		jc_get_bool(&c, o, "enabled", &cfg->cookies_enabled);
-		jc_get_str(&c, o, "secret", &cfg->cookie_secret);
-		jc_get_str(&c, o, "previous_secret", &cfg->cookie_previous_secret);
-		static const char *const sk[] = {"secret", "previous_secret"};
-		char *const sv[] = {cfg->cookie_secret, cfg->cookie_previous_secret};
-		for (int k = 0; k < 2; k++) {
-			uint8_t tmp[COOKIE_SECRET_LEN];
-			if (sv[k] && cookie_secret_parse(sv[k], tmp) < 0) {
-				jc_push_key(&c, sk[k]);
-				jc_error(&c, false, "must be 32 hexadecimal digits (16 octets)");
-				jc_pop(&c);
-			}
-		}
-		if (cfg->cookie_previous_secret && !cfg->cookie_secret) {
-			jc_push_key(&c, "previous_secret");
-			jc_error(&c, true, "needs \"secret\" too");
-			jc_pop(&c);
-		}
-		jc_pop(&c);
-	}
-	if ((o = jc_member(&c, root, "rrl", JSON_OBJECT))) {
-		jc_push_key(&c, "rrl");
-		static const char *const keys[] = {"responses_per_second", "slip", "window",
-						   "ipv4_prefix", "ipv6_prefix", "exempt",
-						   "log_only", "table_size", NULL};
-		jc_check_keys(&c, o, keys);
-		jc_get_uint(&c, o, "responses_per_second", 0, 1000000,
-			 &cfg->rrl_responses_per_second);
-		jc_get_uint(&c, o, "slip", 0, 10, &cfg->rrl_slip);
-		jc_get_uint(&c, o, "window", 1, 60, &cfg->rrl_window);
-		jc_get_uint(&c, o, "ipv4_prefix", 1, 32, &cfg->rrl_ipv4_prefix);
-		jc_get_uint(&c, o, "ipv6_prefix", 1, 128, &cfg->rrl_ipv6_prefix);
-		get_prefixes(&c, o, "exempt", &cfg->rrl_exempt, &cfg->nrrl_exempt);
-		jc_get_bool(&c, o, "log_only", &cfg->rrl_log_only);
-		jc_get_uint(&c, o, "table_size", 64, 1u << 24, &cfg->rrl_table_size);
-		jc_pop(&c);
-	}
-	if ((o = jc_member(&c, root, "zones", JSON_ARRAY))) {
-		jc_push_key(&c, "zones");
-		load_zones(&c, cfg, o);
-		jc_pop(&c);
 	}
 	json_decref(root);
 	root = NULL;

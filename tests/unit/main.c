@@ -33,6 +33,7 @@ int main(void)
 	SRunner *sr = srunner_create(wire_suite());
 	srunner_add_suite(sr, jsonpos_suite());
 	srunner_add_suite(sr, config_suite());
+	srunner_add_suite(sr, schema_suite());
 	srunner_add_suite(sr, zone_suite());
 	srunner_add_suite(sr, answer_suite());
 	srunner_add_suite(sr, geo_suite());

@@ -92,7 +92,7 @@ START_TEST(test_defaults)
 	ck_assert_uint_eq(cfg->http_max_connections, 32);
 	ck_assert_uint_eq(cfg->workers, 0);
 	ck_assert_ptr_null(cfg->nsid);
-	ck_assert_ptr_null(cfg->log_level);
+	ck_assert_str_eq(cfg->log_level, "info");
 	ck_assert(!cfg->log_syslog);
 	ck_assert(cfg->answer_cache);
 	ck_assert(cfg->ecs_enabled);

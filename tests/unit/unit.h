@@ -12,6 +12,7 @@
 Suite *wire_suite(void);
 Suite *jsonpos_suite(void);
 Suite *config_suite(void);
+Suite *schema_suite(void);
 Suite *zone_suite(void);
 Suite *answer_suite(void);
 Suite *geo_suite(void);
