@@ -342,6 +342,93 @@ static int write_pidfile(const char *path)
 /* getopt_long's value for the options without a short form */
 enum { OPT_HELP_CONFIG = 256 };
 
+/* -t: every error of the configuration and the zones, then each zone's
+ * summary; the exit status. */
+static int check_report(struct app *app, struct snapshot *snap, struct diag *diag)
+{
+	size_t errors = diag->errors;
+	diag_flush_stderr(diag);
+	if (snap) {
+		const struct zonedb *db = snap->db;
+		for (size_t i = 0; i < db->count; i++) {
+			const struct zone *z = db->zones[i];
+			printf("zone %s serial %u: %zu records", z->origin_str, z->serial,
+			       z->nrecords);
+			if (z->services)
+				printf(", %zu services", z->services->n);
+			printf(" OK\n");
+		}
+		snapshot_free(snap);
+	}
+	config_free(app->cfg);
+	if (errors || !app->cfg) {
+		fprintf(stderr, "geodnsd: %zu error%s\n", errors, errors == 1 ? "" : "s");
+		return 1;
+	}
+	printf("configuration %s OK\n", app->config_path);
+	return 0;
+}
+
+/* The HTTP endpoint, bound now with the DNS sockets, before privileges are
+ * dropped. -1 after reporting why. */
+static int http_setup(struct app *app)
+{
+	struct diag hd = {0};
+	char *token = app->cfg->http_token_file ? http_read_token(app->cfg->http_token_file, &hd)
+						: NULL;
+	struct http_hooks hooks = {hook_reload, hook_health, hook_metrics, app};
+	if (!hd.errors)
+		app->http = http_create(app->cfg->http_listen, token, app->cfg->http_max_connections,
+					app->cfg->http_max_connections_per_address, app->srv, &hooks,
+					&hd);
+	free(token);
+	if (hd.errors) {
+		diag_flush_stderr(&hd);
+		return -1;
+	}
+	log_info("event=http_listening listen=%s admin=%s", app->cfg->http_listen,
+		 app->cfg->http_token_file ? "enabled" : "disabled");
+	return 0;
+}
+
+/* The main thread's loop: SIGHUP reloads, SIGTERM and SIGINT stop; the
+ * signals held since start-up arrive once the handlers exist. Returns when
+ * stopped, everything stopped and freed. */
+static void serve_until_stopped(struct app *app, const sigset_t *startup_old, const char *pidfile)
+{
+	app->base = event_base_new();
+	struct event *ev_hup = evsignal_new(app->base, SIGHUP, on_hup, app);
+	struct event *ev_term = evsignal_new(app->base, SIGTERM, on_stop, app);
+	struct event *ev_int = evsignal_new(app->base, SIGINT, on_stop, app);
+	event_add(ev_hup, NULL);
+	event_add(ev_term, NULL);
+	event_add(ev_int, NULL);
+	/* the handlers are in place: signals held since start-up arrive now */
+	sigprocmask(SIG_SETMASK, startup_old, NULL);
+	char listen[512] = "";
+	for (size_t i = 0, n = 0; i < app->cfg->nlisten && n < sizeof(listen); i++)
+		n += (size_t)snprintf(listen + n, sizeof(listen) - n, "%s%s", i ? "," : "",
+				      app->cfg->listen[i].text);
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	log_info("event=started version=%s config=%s listen=%s workers=%u zones=%zu pid=%ld",
+		 GD_VERSION, app->config_path, listen,
+		 app->cfg->workers ? app->cfg->workers : (unsigned)(ncpu > 0 ? ncpu : 1),
+		 app->cfg->nzones, (long)getpid());
+
+	event_base_dispatch(app->base);
+
+	http_stop(app->http);
+	health_stop(app->health);
+	server_stop(app->srv);
+	event_free(ev_hup);
+	event_free(ev_term);
+	event_free(ev_int);
+	event_base_free(app->base);
+	config_free(app->cfg);
+	if (pidfile)
+		unlink(pidfile);
+}
+
 int main(int argc, char **argv)
 {
 	/* Before anything is loaded. Zone arenas are 1 MiB chunks, freed at
@@ -408,29 +495,8 @@ int main(int argc, char **argv)
 		if (check_only && app.cfg->http_token_file)
 			free(http_read_token(app.cfg->http_token_file, &diag));
 	}
-	if (check_only) {
-		size_t errors = diag.errors;
-		diag_flush_stderr(&diag);
-		if (snap) {
-			const struct zonedb *db = snap->db;
-			for (size_t i = 0; i < db->count; i++) {
-				const struct zone *z = db->zones[i];
-				printf("zone %s serial %u: %zu records", z->origin_str, z->serial,
-				       z->nrecords);
-				if (z->services)
-					printf(", %zu services", z->services->n);
-				printf(" OK\n");
-			}
-			snapshot_free(snap);
-		}
-		config_free(app.cfg);
-		if (errors || !app.cfg) {
-			fprintf(stderr, "geodnsd: %zu error%s\n", errors, errors == 1 ? "" : "s");
-			return 1;
-		}
-		printf("configuration %s OK\n", app.config_path);
-		return 0;
-	}
+	if (check_only)
+		return check_report(&app, snap, &diag);
 	if (!app.cfg || !snap) {
 		diag_flush_stderr(&diag);
 		fprintf(stderr, "geodnsd: not started: the configuration or a zone has errors\n");
@@ -455,25 +521,10 @@ int main(int argc, char **argv)
 	app.published = snap;
 	pthread_mutex_init(&app.lock, NULL);
 	app.started_at = app.last_reload_ok = time(NULL);
-	if (app.cfg->http_listen) {
-		/* bound now, with the DNS sockets, before privileges are dropped */
-		struct diag hd = {0};
-		char *token = app.cfg->http_token_file ? http_read_token(app.cfg->http_token_file, &hd)
-						       : NULL;
-		struct http_hooks hooks = {hook_reload, hook_health, hook_metrics, &app};
-		if (!hd.errors)
-			app.http = http_create(
-			    app.cfg->http_listen, token, app.cfg->http_max_connections,
-			    app.cfg->http_max_connections_per_address, app.srv, &hooks, &hd);
-		free(token);
-		if (hd.errors) {
-			diag_flush_stderr(&hd);
-			server_stop(app.srv);
-			config_free(app.cfg);
-			return 1;
-		}
-		log_info("event=http_listening listen=%s admin=%s", app.cfg->http_listen,
-			 app.cfg->http_token_file ? "enabled" : "disabled");
+	if (app.cfg->http_listen && http_setup(&app) < 0) {
+		server_stop(app.srv);
+		config_free(app.cfg);
+		return 1;
 	}
 	/* the prober reads /etc/resolv.conf and /etc/hosts here, before a chroot
 	 * hides them; it starts polling after the fork (health_run) */
@@ -506,37 +557,7 @@ int main(int argc, char **argv)
 		config_free(app.cfg);
 		return 1;
 	}
-	app.base = event_base_new();
-	struct event *ev_hup = evsignal_new(app.base, SIGHUP, on_hup, &app);
-	struct event *ev_term = evsignal_new(app.base, SIGTERM, on_stop, &app);
-	struct event *ev_int = evsignal_new(app.base, SIGINT, on_stop, &app);
-	event_add(ev_hup, NULL);
-	event_add(ev_term, NULL);
-	event_add(ev_int, NULL);
-	/* the handlers are in place: signals held since start-up arrive now */
-	sigprocmask(SIG_SETMASK, &startup_old, NULL);
-	char listen[512] = "";
-	for (size_t i = 0, n = 0; i < app.cfg->nlisten && n < sizeof(listen); i++)
-		n += (size_t)snprintf(listen + n, sizeof(listen) - n, "%s%s", i ? "," : "",
-				      app.cfg->listen[i].text);
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	log_info("event=started version=%s config=%s listen=%s workers=%u zones=%zu pid=%ld",
-		 GD_VERSION, app.config_path, listen,
-		 app.cfg->workers ? app.cfg->workers : (unsigned)(ncpu > 0 ? ncpu : 1),
-		 app.cfg->nzones, (long)getpid());
-
-	event_base_dispatch(app.base);
-
-	http_stop(app.http);
-	health_stop(app.health);
-	server_stop(app.srv);
-	event_free(ev_hup);
-	event_free(ev_term);
-	event_free(ev_int);
-	event_base_free(app.base);
-	config_free(app.cfg);
-	if (pidfile)
-		unlink(pidfile);
+	serve_until_stopped(&app, &startup_old, pidfile);
 	log_info("event=stopped");
 	return 0;
 }
