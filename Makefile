@@ -2,7 +2,7 @@
 #
 # On a fresh clone every target first makes config.mk: when autoconf or a
 # library that configure needs is missing it runs tools/install-deps (and says
-# so), then autoconf and ./configure. Run ./configure yourself for options
+# so), then autoconf -I /usr/share/aclocal and ./configure. Run ./configure yourself for options
 # (--enable-sanitizers, --enable-tsan, --prefix).
 #
 #   make            build src/geodnsd
@@ -41,7 +41,7 @@ ifeq ($(WERROR),yes)
 WARN += -Werror
 endif
 BASE_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O2 -pthread -Iinclude $(WARN) \
-       -DGD_VERSION='"$(VERSION)"' \
+       -DGD_VERSION='"$(VERSION)"' -DSYSCONFDIR='"$(sysconfdir)"' \
        $(LDNS_CFLAGS) $(EVENT_CFLAGS) $(MMDB_CFLAGS) $(JANSSON_CFLAGS) \
        $(URCU_CFLAGS)
 LIBS = $(LDNS_LIBS) $(EVENT_LIBS) $(MMDB_LIBS) $(JANSSON_LIBS) $(URCU_LIBS) -lm \
@@ -97,6 +97,9 @@ build/evilfeed: tests/integration/evilfeed.c config.mk | build
 zones/demo-city.mmdb: zones/demo-geo.csv tools/mkgeodb
 	tools/mkgeodb -o $@ zones/demo-geo.csv
 
+# where pkg-config installs pkg.m4 (PKG_CHECK_MODULES), for autoconf
+PKG_M4_DIR ?= /usr/share/aclocal
+
 ifneq ($(CONFIGURED),yes)
 # Bootstrap: make config.mk, then GNU make restarts with it included.
 config.mk: configure.ac config.mk.in
@@ -105,12 +108,12 @@ config.mk: configure.ac config.mk.in
 	  echo "make: build dependencies are missing; running tools/install-deps"; \
 	  tools/install-deps; \
 	fi
-	autoconf
+	autoconf -I $(PKG_M4_DIR)
 	./configure
 else
 config.mk: configure.ac config.mk.in
 	@echo "make: configure.ac changed; re-running ./configure"
-	autoconf
+	autoconf -I $(PKG_M4_DIR)
 	./config.status --recheck && ./config.status
 endif
 

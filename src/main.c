@@ -40,7 +40,7 @@
 #include <urcu/urcu-memb.h>
 
 #ifndef SYSCONFDIR
-#define SYSCONFDIR "/etc"
+#error "SYSCONFDIR comes from configure (config.mk, -DSYSCONFDIR)"
 #endif
 
 static const char usage_text[] =
