@@ -3,8 +3,10 @@
  * its "file:line:column: path: message"), services in zones, the region
  * ranking (distance, overrides, fallback, continent centres), the choice
  * (weights, drain, fail open, max_answers by rendezvous hashing, client
- * network hashing), and through answer_query the ECS SCOPE of the answers
- * and the per-worker ranking cache.
+ * network hashing), the choice under health snapshots (region down,
+ * endpoints down, drain, spill shares, fail open, health_endpoint_up), and
+ * through answer_query the ECS SCOPE of the answers and the per-worker
+ * ranking cache.
  *
  * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
@@ -1112,6 +1114,578 @@ START_TEST(test_client_hash)
 }
 END_TEST
 
+/* ---- choosing with health snapshots ---- */
+
+/* A service of up to 4 regions built by hand: region r of the service is
+ * region table index r (us-east 0, eu-west 1, ap-south 2, sa-east 3). */
+struct test_svc {
+	struct service s;
+	struct service_region regions[4];
+	struct endpoint a[4][4], aaaa[4][4];
+};
+
+static void set_v4(struct endpoint *e, const char *s)
+{
+	memset(e, 0, sizeof(*e));
+	ck_assert_int_eq(inet_pton(AF_INET, s, e->addr), 1);
+	e->hash = svc_mix(((uint64_t)e->addr[0] << 24 | (uint64_t)e->addr[1] << 16 |
+	                   (uint64_t)e->addr[2] << 8 | e->addr[3]) ^
+	                  0x4444);
+}
+
+static void set_v6(struct endpoint *e, const char *s)
+{
+	memset(e, 0, sizeof(*e));
+	ck_assert_int_eq(inet_pton(AF_INET6, s, e->addr), 1);
+	uint64_t h = 0x6666;
+	for (int i = 0; i < 16; i++)
+		h = svc_mix(h ^ e->addr[i]);
+	e->hash = h;
+}
+
+/* Region r: A 10.0.r.1 .. 10.0.r.na, AAAA 2001:db8:r::1 .. ::naaaa, weight w. */
+static void svc_init(struct test_svc *t, unsigned nregions, unsigned na, unsigned naaaa)
+{
+	memset(t, 0, sizeof(*t));
+	t->s.name_str = (char *)"www.example.com.";
+	t->s.seed = 0x1234567890abcdefull;
+	t->s.ttl = 30;
+	t->s.nregions = (uint8_t)nregions;
+	t->s.regions = t->regions;
+	for (unsigned r = 0; r < nregions; r++) {
+		struct service_region *sr = &t->regions[r];
+		sr->region = (uint16_t)r;
+		sr->weight = 100;
+		sr->na = (uint8_t)na;
+		sr->naaaa = (uint8_t)naaaa;
+		sr->a = na ? t->a[r] : NULL;
+		sr->aaaa = naaaa ? t->aaaa[r] : NULL;
+		char buf[64];
+		for (unsigned i = 0; i < na; i++) {
+			snprintf(buf, sizeof(buf), "10.0.%u.%u", r, i + 1);
+			set_v4(&t->a[r][i], buf);
+		}
+		for (unsigned i = 0; i < naaaa; i++) {
+			snprintf(buf, sizeof(buf), "2001:db8:%u::%u", r, i + 1);
+			set_v6(&t->aaaa[r][i], buf);
+		}
+	}
+}
+
+/* A snapshot of n regions, all up at weight 100 with nothing down. */
+struct test_hs {
+	struct health_snapshot hs;
+	struct health_region regions[4];
+	uint8_t down[4][8][17];
+};
+
+static void hs_init(struct test_hs *t, size_t n)
+{
+	memset(t, 0, sizeof(*t));
+	t->hs.generation = 1;
+	t->hs.n = n;
+	t->hs.regions = t->regions;
+	for (size_t r = 0; r < n; r++) {
+		t->regions[r].up = true;
+		t->regions[r].weight = 100;
+		t->regions[r].down = (const uint8_t(*)[17])t->down[r];
+	}
+}
+
+/* Add a down endpoint; a down list is sorted (include/health.h), so they
+ * must come in ascending order. */
+static void hs_down(struct test_hs *t, size_t region, uint8_t family, const uint8_t *addr)
+{
+	struct health_region *r = &t->regions[region];
+	ck_assert_uint_lt(r->ndown, 8);
+	uint8_t *d = t->down[region][r->ndown++];
+	memset(d, 0, 17);
+	d[0] = family;
+	memcpy(d + 1, addr, family == 2 ? 16 : 4);
+	if (r->ndown > 1)
+		ck_assert_int_lt(memcmp(d - 17, d, 17), 0);
+}
+
+static uint64_t hs_client(unsigned i)
+{
+	uint8_t a[4] = {(uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i, 77};
+	return svc_client_hash(1, a, 24);
+}
+
+static const uint8_t order012[] = {0, 1, 2};
+
+/* out must be region sr_index of t with exactly the endpoints want[] (in
+ * configured order) of the family. */
+static void expect_eps(const struct svc_choice *c, const struct endpoint *want[], unsigned n)
+{
+	ck_assert_uint_eq(c->n, n);
+	for (unsigned i = 0; i < n; i++)
+		ck_assert_ptr_eq(c->eps[i], want[i]);
+}
+
+START_TEST(test_choose_no_health_is_all_up)
+{
+	struct test_svc t;
+	svc_init(&t, 3, 2, 2);
+	struct svc_choice c;
+	for (unsigned i = 0; i < 200; i++) {
+		svc_choose(&t.s, order012, 3, hs_client(i), 1, NULL, &c);
+		ck_assert_ptr_eq(c.sr, &t.regions[0]);
+		ck_assert(!c.fail_open);
+		ck_assert(!c.hashed);
+		const struct endpoint *w[] = {&t.a[0][0], &t.a[0][1]};
+		expect_eps(&c, w, 2);
+	}
+	/* a full-health snapshot gives the same answers */
+	struct test_hs h;
+	hs_init(&h, 3);
+	svc_choose(&t.s, order012, 3, hs_client(1), 28, &h.hs, &c);
+	ck_assert_ptr_eq(c.sr, &t.regions[0]);
+	ck_assert(!c.fail_open);
+	ck_assert(!c.hashed);
+	const struct endpoint *w6[] = {&t.aaaa[0][0], &t.aaaa[0][1]};
+	expect_eps(&c, w6, 2);
+}
+END_TEST
+
+START_TEST(test_choose_region_down_skipped)
+{
+	struct test_svc t;
+	svc_init(&t, 3, 2, 1);
+	struct test_hs h;
+	hs_init(&h, 3);
+	h.regions[0].up = false;
+	struct svc_choice c;
+	for (unsigned i = 0; i < 200; i++) {
+		svc_choose(&t.s, order012, 3, hs_client(i), 1, &h.hs, &c);
+		ck_assert_ptr_eq(c.sr, &t.regions[1]);
+		ck_assert(!c.fail_open);
+		const struct endpoint *w[] = {&t.a[1][0], &t.a[1][1]};
+		expect_eps(&c, w, 2);
+	}
+	/* the second down too: the third */
+	h.regions[1].up = false;
+	svc_choose(&t.s, order012, 3, hs_client(5), 28, &h.hs, &c);
+	ck_assert_ptr_eq(c.sr, &t.regions[2]);
+	ck_assert(!c.fail_open);
+	const struct endpoint *w6[] = {&t.aaaa[2][0]};
+	expect_eps(&c, w6, 1);
+	/* qtype other than A/AAAA chooses the region only */
+	svc_choose(&t.s, order012, 3, hs_client(5), 16, &h.hs, &c);
+	ck_assert_ptr_eq(c.sr, &t.regions[2]);
+	ck_assert_uint_eq(c.n, 0);
+}
+END_TEST
+
+START_TEST(test_choose_all_endpoints_down_skipped)
+{
+	/* region 0 has A endpoints only, every one of them down: the region is
+	 * down although its flag says up */
+	struct test_svc t;
+	svc_init(&t, 3, 2, 0);
+	struct test_hs h;
+	hs_init(&h, 3);
+	hs_down(&h, 0, 1, t.a[0][0].addr);
+	hs_down(&h, 0, 1, t.a[0][1].addr);
+	struct svc_choice c;
+	for (unsigned i = 0; i < 200; i++) {
+		svc_choose(&t.s, order012, 3, hs_client(i), 1, &h.hs, &c);
+		ck_assert_ptr_eq(c.sr, &t.regions[1]);
+		ck_assert(!c.fail_open);
+		const struct endpoint *w[] = {&t.a[1][0], &t.a[1][1]};
+		expect_eps(&c, w, 2);
+	}
+	/* one of them back: region 0 again, with only that endpoint */
+	h.regions[0].ndown = 1; /* only 10.0.0.1 down */
+	svc_choose(&t.s, order012, 3, hs_client(3), 1, &h.hs, &c);
+	ck_assert_ptr_eq(c.sr, &t.regions[0]);
+	const struct endpoint *w[] = {&t.a[0][1]};
+	expect_eps(&c, w, 1);
+
+	/* every A endpoint down but an AAAA one healthy: the region is usable,
+	 * an A query gets NODATA from it (no fallback to the next region) */
+	svc_init(&t, 3, 2, 1);
+	hs_init(&h, 3);
+	hs_down(&h, 0, 1, t.a[0][0].addr);
+	hs_down(&h, 0, 1, t.a[0][1].addr);
+	svc_choose(&t.s, order012, 3, hs_client(3), 1, &h.hs, &c);
+	ck_assert_ptr_eq(c.sr, &t.regions[0]);
+	ck_assert(!c.fail_open);
+	ck_assert_uint_eq(c.n, 0);
+	svc_choose(&t.s, order012, 3, hs_client(3), 28, &h.hs, &c);
+	ck_assert_ptr_eq(c.sr, &t.regions[0]);
+	const struct endpoint *w6[] = {&t.aaaa[0][0]};
+	expect_eps(&c, w6, 1);
+
+	/* a down entry with the same bytes in the other family does not count */
+	svc_init(&t, 3, 1, 0);
+	hs_init(&h, 3);
+	uint8_t v6[16] = {0};
+	memcpy(v6, t.a[0][0].addr, 4);
+	hs_down(&h, 0, 2, v6);
+	svc_choose(&t.s, order012, 3, hs_client(3), 1, &h.hs, &c);
+	ck_assert_ptr_eq(c.sr, &t.regions[0]);
+	const struct endpoint *w1[] = {&t.a[0][0]};
+	expect_eps(&c, w1, 1);
+	/* the down list of another region does not count either */
+	hs_init(&h, 3);
+	hs_down(&h, 1, 1, t.a[0][0].addr);
+	svc_choose(&t.s, order012, 3, hs_client(3), 1, &h.hs, &c);
+	ck_assert_ptr_eq(c.sr, &t.regions[0]);
+	expect_eps(&c, w1, 1);
+}
+END_TEST
+
+START_TEST(test_choose_unhealthy_endpoints_left_out)
+{
+	struct test_svc t;
+	svc_init(&t, 2, 4, 3);
+	struct test_hs h;
+	hs_init(&h, 2);
+	hs_down(&h, 0, 1, t.a[0][1].addr);
+	hs_down(&h, 0, 1, t.a[0][3].addr);
+	hs_down(&h, 0, 2, t.aaaa[0][0].addr);
+	struct svc_choice c;
+	for (unsigned i = 0; i < 100; i++) {
+		svc_choose(&t.s, order012, 2, hs_client(i), 1, &h.hs, &c);
+		ck_assert_ptr_eq(c.sr, &t.regions[0]);
+		ck_assert(!c.fail_open);
+		const struct endpoint *w[] = {&t.a[0][0], &t.a[0][2]};
+		expect_eps(&c, w, 2);
+		svc_choose(&t.s, order012, 2, hs_client(i), 28, &h.hs, &c);
+		ck_assert_ptr_eq(c.sr, &t.regions[0]);
+		const struct endpoint *w6[] = {&t.aaaa[0][1], &t.aaaa[0][2]};
+		expect_eps(&c, w6, 2);
+	}
+	/* max_answers 1 among the healthy: never a down endpoint, and both
+	 * healthy ones are used by some clients */
+	t.s.max_answers = 1;
+	unsigned seen[4] = {0};
+	for (unsigned i = 0; i < 2000; i++) {
+		svc_choose(&t.s, order012, 2, hs_client(i), 1, &h.hs, &c);
+		ck_assert_ptr_eq(c.sr, &t.regions[0]);
+		ck_assert_uint_eq(c.n, 1);
+		ck_assert(c.hashed);
+		seen[c.eps[0] - t.a[0]]++;
+	}
+	ck_assert_uint_eq(seen[1], 0);
+	ck_assert_uint_eq(seen[3], 0);
+	ck_assert_uint_gt(seen[0], 0);
+	ck_assert_uint_gt(seen[2], 0);
+	ck_assert_uint_eq(seen[0] + seen[2], 2000);
+}
+END_TEST
+
+START_TEST(test_choose_drain)
+{
+	struct test_svc t;
+	svc_init(&t, 3, 1, 0);
+	struct test_hs h;
+	hs_init(&h, 3);
+	h.regions[0].weight = 0;
+	struct svc_choice c;
+	for (unsigned i = 0; i < 5000; i++) {
+		svc_choose(&t.s, order012, 3, hs_client(i), 1, &h.hs, &c);
+		ck_assert_ptr_eq(c.sr, &t.regions[1]);
+		ck_assert(!c.fail_open);
+		const struct endpoint *w[] = {&t.a[1][0]};
+		expect_eps(&c, w, 1);
+	}
+	/* the next one drained too: the third */
+	h.regions[1].weight = 0;
+	for (unsigned i = 0; i < 1000; i++) {
+		svc_choose(&t.s, order012, 3, hs_client(i), 1, &h.hs, &c);
+		ck_assert_ptr_eq(c.sr, &t.regions[2]);
+		ck_assert(!c.fail_open);
+	}
+	/* a static weight of 0 drains the same way under full feed weight */
+	hs_init(&h, 3);
+	t.regions[0].weight = 0;
+	for (unsigned i = 0; i < 1000; i++) {
+		svc_choose(&t.s, order012, 3, hs_client(i), 1, &h.hs, &c);
+		ck_assert_ptr_eq(c.sr, &t.regions[1]);
+	}
+}
+END_TEST
+
+START_TEST(test_choose_fail_open)
+{
+	struct test_svc t;
+	svc_init(&t, 3, 3, 2);
+	struct test_hs h;
+	hs_init(&h, 3);
+	for (int r = 0; r < 3; r++)
+		h.regions[r].up = false;
+	hs_down(&h, 0, 1, t.a[0][0].addr);
+	hs_down(&h, 1, 1, t.a[1][0].addr);
+	hs_down(&h, 2, 1, t.a[2][2].addr);
+	struct svc_choice c;
+	/* the closest region in the order, with its healthy endpoints */
+	svc_choose(&t.s, order012, 3, hs_client(1), 1, &h.hs, &c);
+	ck_assert_ptr_eq(c.sr, &t.regions[0]);
+	ck_assert(c.fail_open);
+	ck_assert(!c.hashed);
+	const struct endpoint *w0[] = {&t.a[0][1], &t.a[0][2]};
+	expect_eps(&c, w0, 2);
+	static const uint8_t order201[] = {2, 0, 1};
+	svc_choose(&t.s, order201, 3, hs_client(1), 1, &h.hs, &c);
+	ck_assert_ptr_eq(c.sr, &t.regions[2]);
+	ck_assert(c.fail_open);
+	const struct endpoint *w2[] = {&t.a[2][0], &t.a[2][1]};
+	expect_eps(&c, w2, 2);
+	svc_choose(&t.s, order201, 3, hs_client(1), 28, &h.hs, &c);
+	ck_assert_ptr_eq(c.sr, &t.regions[2]);
+	ck_assert(c.fail_open);
+	const struct endpoint *w26[] = {&t.aaaa[2][0], &t.aaaa[2][1]};
+	expect_eps(&c, w26, 2);
+
+	/* none healthy in the closest: all of its endpoints */
+	for (unsigned i = 1; i < 3; i++)
+		hs_down(&h, 0, 1, t.a[0][i].addr);
+	hs_down(&h, 0, 2, t.aaaa[0][0].addr);
+	hs_down(&h, 0, 2, t.aaaa[0][1].addr);
+	h.regions[1].up = true; /* region 1 up: no fail open, region 1 answers */
+	svc_choose(&t.s, order012, 3, hs_client(1), 1, &h.hs, &c);
+	ck_assert_ptr_eq(c.sr, &t.regions[1]);
+	ck_assert(!c.fail_open);
+	const struct endpoint *w1[] = {&t.a[1][1], &t.a[1][2]};
+	expect_eps(&c, w1, 2);
+	h.regions[1].up = false;
+	svc_choose(&t.s, order012, 3, hs_client(1), 1, &h.hs, &c);
+	ck_assert_ptr_eq(c.sr, &t.regions[0]);
+	ck_assert(c.fail_open);
+	const struct endpoint *wall[] = {&t.a[0][0], &t.a[0][1], &t.a[0][2]};
+	expect_eps(&c, wall, 3);
+	svc_choose(&t.s, order012, 3, hs_client(1), 28, &h.hs, &c);
+	ck_assert(c.fail_open);
+	const struct endpoint *wall6[] = {&t.aaaa[0][0], &t.aaaa[0][1]};
+	expect_eps(&c, wall6, 2);
+
+	/* every region up but drained: fail open with the closest too */
+	hs_init(&h, 3);
+	for (int r = 0; r < 3; r++)
+		h.regions[r].weight = 0;
+	for (unsigned i = 0; i < 500; i++) {
+		svc_choose(&t.s, order201, 3, hs_client(i), 1, &h.hs, &c);
+		ck_assert_ptr_eq(c.sr, &t.regions[2]);
+		ck_assert(c.fail_open);
+		const struct endpoint *w[] = {&t.a[2][0], &t.a[2][1], &t.a[2][2]};
+		expect_eps(&c, w, 3);
+	}
+}
+END_TEST
+
+/* Share of 100000 clients that region 0 keeps, the rest must go to region 1. */
+static unsigned spill_count(struct test_svc *t, const struct test_hs *h)
+{
+	unsigned kept = 0, spilled = 0;
+	struct svc_choice c, c2;
+	for (unsigned i = 0; i < 100000; i++) {
+		uint64_t ch = hs_client(i);
+		svc_choose(&t->s, order012, 2, ch, 1, &h->hs, &c);
+		ck_assert(!c.fail_open);
+		ck_assert(c.hashed); /* the split depends on the client */
+		if (c.sr == &t->regions[0])
+			kept++;
+		else if (c.sr == &t->regions[1])
+			spilled++;
+		else
+			ck_abort_msg("client %u: region %td", i, c.sr - t->regions);
+		if (i % 97 == 0) { /* stable per client */
+			svc_choose(&t->s, order012, 2, ch, 1, &h->hs, &c2);
+			ck_assert_ptr_eq(c2.sr, c.sr);
+		}
+	}
+	ck_assert_uint_eq(kept + spilled, 100000);
+	return kept;
+}
+
+START_TEST(test_choose_spill_feed_weight)
+{
+	struct test_svc t;
+	svc_init(&t, 2, 1, 0);
+	struct test_hs h;
+	hs_init(&h, 2);
+	h.regions[0].weight = 30;
+	unsigned kept = spill_count(&t, &h);
+	ck_assert_msg(kept >= 28000 && kept <= 32000, "kept %u of 100000, want 30%% +-2%%", kept);
+}
+END_TEST
+
+START_TEST(test_choose_spill_both_weights)
+{
+	struct test_svc t;
+	svc_init(&t, 2, 1, 0);
+	t.regions[0].weight = 50;
+	struct test_hs h;
+	hs_init(&h, 2);
+	h.regions[0].weight = 50;
+	unsigned kept = spill_count(&t, &h);
+	ck_assert_msg(kept >= 23000 && kept <= 27000, "kept %u of 100000, want 25%% +-2%%", kept);
+}
+END_TEST
+
+START_TEST(test_choose_spill_static_weight_full_feed)
+{
+	/* static 70, feed 100 (the default when absent): 70% */
+	struct test_svc t;
+	svc_init(&t, 2, 1, 0);
+	t.regions[0].weight = 70;
+	struct test_hs h;
+	hs_init(&h, 2);
+	unsigned kept = spill_count(&t, &h);
+	ck_assert_msg(kept >= 68000 && kept <= 72000, "kept %u of 100000, want 70%% +-2%%", kept);
+}
+END_TEST
+
+START_TEST(test_choose_spill_past_last_region)
+{
+	/* every region up and none drained, but none at full weight: some
+	 * clients are kept by neither. That is not "every region down"
+	 * (service.h: fail_open = every region was down; health.c logs fail
+	 * open only when every region is down or at weight 0), and the region
+	 * they get was decided by the weight split for their hash (hashed:
+	 * "a weight split or max_answers decided it"), which answer.c needs to
+	 * widen the ECS scope to the hashing prefix. */
+	struct test_svc t;
+	svc_init(&t, 2, 1, 0);
+	struct test_hs h;
+	hs_init(&h, 2);
+	h.regions[0].weight = 30;
+	h.regions[1].weight = 50;
+	unsigned fail_open = 0, not_hashed = 0, kept0 = 0, kept1 = 0;
+	struct svc_choice c;
+	for (unsigned i = 0; i < 100000; i++) {
+		svc_choose(&t.s, order012, 2, hs_client(i), 1, &h.hs, &c);
+		fail_open += c.fail_open;
+		not_hashed += !c.hashed;
+		kept0 += c.sr == &t.regions[0];
+		kept1 += c.sr == &t.regions[1];
+		ck_assert_uint_eq(c.n, 1);
+	}
+	ck_assert_uint_eq(kept0 + kept1, 100000);
+	ck_assert_msg(fail_open == 0 && not_hashed == 0,
+	              "both regions up at weights 30 and 50: of 100000 answers %u are "
+	              "flagged fail_open and %u are not flagged hashed (want 0 and 0)",
+	              fail_open, not_hashed);
+	/* the remainder (70% x 50% = 35%) goes to the closest region with a
+	 * share: region 0 ends with 30% + 35%, region 1 with 35% */
+	ck_assert_msg(kept0 >= 63000 && kept0 <= 67000, "region 0: %u of 100000, want 65%% +-2%%",
+	              kept0);
+	ck_assert_msg(kept1 >= 33000 && kept1 <= 37000, "region 1: %u of 100000, want 35%% +-2%%",
+	              kept1);
+
+	/* the closest drained (weight 0) and the closest with a share down:
+	 * the remainder goes to the closest that is up with a share */
+	svc_init(&t, 3, 1, 0);
+	hs_init(&h, 3);
+	h.regions[0].weight = 0;
+	h.regions[1].weight = 40;
+	h.regions[2].weight = 50;
+	unsigned kept[3] = {0};
+	for (unsigned i = 0; i < 100000; i++) {
+		svc_choose(&t.s, order012, 3, hs_client(i), 1, &h.hs, &c);
+		ck_assert(!c.fail_open);
+		ck_assert(c.hashed);
+		kept[c.sr - t.regions]++;
+	}
+	/* region 1: 40% + 60% x 50% = 70%; region 2: 30% */
+	ck_assert_uint_eq(kept[0], 0);
+	ck_assert_msg(kept[1] >= 68000 && kept[1] <= 72000, "region 1: %u, want 70%% +-2%%",
+	              kept[1]);
+	ck_assert_msg(kept[2] >= 28000 && kept[2] <= 32000, "region 2: %u, want 30%% +-2%%",
+	              kept[2]);
+	h.regions[1].up = false;
+	memset(kept, 0, sizeof(kept));
+	for (unsigned i = 0; i < 100000; i++) {
+		svc_choose(&t.s, order012, 3, hs_client(i), 1, &h.hs, &c);
+		ck_assert(!c.fail_open);
+		kept[c.sr - t.regions]++;
+	}
+	ck_assert_uint_eq(kept[2], 100000); /* the only one left with a share */
+}
+END_TEST
+
+START_TEST(test_choose_single_region_partial_weight)
+{
+	/* one region at feed weight 50, the only one: everyone gets it, and it
+	 * is up and not drained: no fail open */
+	struct test_svc t;
+	svc_init(&t, 1, 1, 0);
+	struct test_hs h;
+	hs_init(&h, 1);
+	h.regions[0].weight = 50;
+	unsigned fail_open = 0;
+	struct svc_choice c;
+	for (unsigned i = 0; i < 10000; i++) {
+		svc_choose(&t.s, order012, 1, hs_client(i), 1, &h.hs, &c);
+		ck_assert_ptr_eq(c.sr, &t.regions[0]);
+		const struct endpoint *w[] = {&t.a[0][0]};
+		expect_eps(&c, w, 1);
+		fail_open += c.fail_open;
+	}
+	ck_assert_msg(fail_open == 0,
+	              "%u of 10000 answers flagged fail_open with the only region up at "
+	              "weight 50",
+	              fail_open);
+}
+END_TEST
+
+START_TEST(test_endpoint_up)
+{
+	struct test_hs h;
+	hs_init(&h, 2);
+	uint8_t v4[16] = {192, 0, 2, 1};
+	uint8_t v4b[16] = {192, 0, 2, 2};
+	uint8_t v6[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+	uint8_t v6b[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2};
+	hs_down(&h, 0, 1, v4);
+	hs_down(&h, 0, 2, v6);
+
+	ck_assert(!health_endpoint_up(&h.hs, 0, 1, v4));
+	ck_assert(health_endpoint_up(&h.hs, 0, 1, v4b));
+	ck_assert(!health_endpoint_up(&h.hs, 0, 2, v6));
+	ck_assert(health_endpoint_up(&h.hs, 0, 2, v6b));
+	/* same leading bytes, other family */
+	uint8_t v6_like_v4[16] = {192, 0, 2, 1}; /* c000:201:: */
+	ck_assert(health_endpoint_up(&h.hs, 0, 2, v6_like_v4));
+	uint8_t v4_like_v6[4] = {0x20, 0x01, 0x0d, 0xb8}; /* 32.1.13.184 */
+	ck_assert(health_endpoint_up(&h.hs, 0, 1, v4_like_v6));
+	/* an IPv6 address that differs from the down one only after byte 4 */
+	uint8_t v6c[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x80, 1};
+	ck_assert(health_endpoint_up(&h.hs, 0, 2, v6c));
+	/* another region's list does not apply */
+	ck_assert(health_endpoint_up(&h.hs, 1, 1, v4));
+	ck_assert(health_endpoint_up(&h.hs, 1, 2, v6));
+	/* out of range region index, NULL snapshot: up */
+	ck_assert(health_endpoint_up(&h.hs, 2, 1, v4));
+	ck_assert(health_endpoint_up(&h.hs, 1000, 2, v6));
+	ck_assert(health_endpoint_up(NULL, 0, 1, v4));
+	/* a down region does not make its endpoints down by itself */
+	h.regions[0].up = false;
+	ck_assert(health_endpoint_up(&h.hs, 0, 1, v4b));
+}
+END_TEST
+
+START_TEST(test_choose_region_outside_snapshot)
+{
+	/* a snapshot with fewer regions than the table (e.g. built before a
+	 * region was added): the others count as up at full weight */
+	struct test_svc t;
+	svc_init(&t, 3, 1, 0);
+	struct test_hs h;
+	hs_init(&h, 1);
+	h.regions[0].up = false;
+	struct svc_choice c;
+	for (unsigned i = 0; i < 200; i++) {
+		svc_choose(&t.s, order012, 3, hs_client(i), 1, &h.hs, &c);
+		ck_assert_ptr_eq(c.sr, &t.regions[1]);
+		ck_assert(!c.fail_open);
+		ck_assert(!c.hashed);
+	}
+}
+END_TEST
+
 /* ---- ECS scope, through answer_query ---- */
 
 static const char *scope_zone =
@@ -2012,6 +2586,23 @@ Suite *service_suite(void)
 	tcase_add_test(tc, test_choose_rendezvous_removal);
 	tcase_add_test(tc, test_client_hash);
 	suite_add_tcase(s, tc);
+	tc = tcase_create("choose_health");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_choose_no_health_is_all_up);
+	tcase_add_test(tc, test_choose_region_down_skipped);
+	tcase_add_test(tc, test_choose_all_endpoints_down_skipped);
+	tcase_add_test(tc, test_choose_unhealthy_endpoints_left_out);
+	tcase_add_test(tc, test_choose_drain);
+	tcase_add_test(tc, test_choose_fail_open);
+	tcase_add_test(tc, test_choose_spill_feed_weight);
+	tcase_add_test(tc, test_choose_spill_both_weights);
+	tcase_add_test(tc, test_choose_spill_static_weight_full_feed);
+	tcase_add_test(tc, test_choose_spill_past_last_region);
+	tcase_add_test(tc, test_choose_single_region_partial_weight);
+	tcase_add_test(tc, test_endpoint_up);
+	tcase_add_test(tc, test_choose_region_outside_snapshot);
+	suite_add_tcase(s, tc);
+
 	tc = tcase_create("scope");
 	tcase_set_timeout(tc, 60);
 	tcase_add_checked_fixture(tc, scope_setup, scope_teardown);
