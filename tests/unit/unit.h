@@ -16,6 +16,7 @@ Suite *zone_suite(void);
 Suite *answer_suite(void);
 Suite *geo_suite(void);
 Suite *service_suite(void);
+Suite *geoanswer_suite(void);
 Suite *health_suite(void);
 Suite *http_suite(void);
 Suite *rrl_suite(void);
