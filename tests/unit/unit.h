@@ -12,13 +12,16 @@
 Suite *wire_suite(void);
 Suite *jsonpos_suite(void);
 Suite *config_suite(void);
+Suite *jsoncheck_suite(void);
 Suite *zone_suite(void);
+Suite *publication_suite(void);
 Suite *answer_suite(void);
 Suite *geo_suite(void);
 Suite *service_suite(void);
 Suite *geoanswer_suite(void);
 Suite *health_suite(void);
 Suite *http_suite(void);
+Suite *metrics_suite(void);
 Suite *rrl_suite(void);
 Suite *cookie_suite(void);
 Suite *log_suite(void);
