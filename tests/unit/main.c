@@ -34,12 +34,16 @@ int main(void)
 	srunner_add_suite(sr, jsonpos_suite());
 	srunner_add_suite(sr, config_suite());
 	srunner_add_suite(sr, schema_suite());
+	srunner_add_suite(sr, jsoncheck_suite());
 	srunner_add_suite(sr, zone_suite());
+	srunner_add_suite(sr, publication_suite());
 	srunner_add_suite(sr, answer_suite());
 	srunner_add_suite(sr, geo_suite());
 	srunner_add_suite(sr, service_suite());
+	srunner_add_suite(sr, geoanswer_suite());
 	srunner_add_suite(sr, health_suite());
 	srunner_add_suite(sr, http_suite());
+	srunner_add_suite(sr, metrics_suite());
 	srunner_add_suite(sr, rrl_suite());
 	srunner_add_suite(sr, cookie_suite());
 	srunner_add_suite(sr, log_suite());

@@ -3,13 +3,13 @@
  * its "file:line:column: path: message"), services in zones, the region
  * ranking (distance, overrides, fallback, continent centres), the choice
  * (weights, drain, fail open, max_answers by rendezvous hashing, client
- * network hashing), and through answer_query the ECS SCOPE of the answers
- * and the per-worker ranking cache.
+ * network hashing), and the choice under health snapshots (region down,
+ * endpoints down, drain, spill shares, fail open, health_endpoint_up).
+ * Answers through answer_query are test_geoanswer.c's.
  *
  * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
 #include "common/hash.h"
-#include "query/answer.h"
 #include "common/gd.h"
 #include "conf/config.h"
 #include "common/diag.h"
@@ -1113,866 +1113,575 @@ START_TEST(test_client_hash)
 }
 END_TEST
 
-/* ---- ECS scope, through answer_query ---- */
+/* ---- choosing with health snapshots ---- */
 
-static const char *scope_zone =
-	"$ORIGIN example.com.\n"
-	"$TTL 3600\n"
-	"@ IN SOA ns1 hostmaster 1 7200 900 1209600 300\n"
-	"@ IN NS ns1\n"
-	"ns1 IN A 192.0.2.1\n"
-	"static IN A 192.0.2.80\n"
-	"alias IN CNAME www\n"
-	"sub IN NS ns.example.net.\n";
-
-static const char *scope_services =
-	"{\n"
-	"  \"www\": {\"fallback\": \"sa-east\", \"regions\": {\n"
-	"    \"us-east\": {\"A\": [\"192.0.2.10\"], \"AAAA\": [\"2001:db8:1::10\"]},\n"
-	"    \"eu-west\": {\"A\": [\"198.51.100.10\"]},\n"
-	"    \"ap-south\": {\"A\": [\"203.0.113.10\"]},\n"
-	"    \"sa-east\": {\"A\": [\"192.0.2.40\"]}}},\n"
-	"  \"multi\": {\"fallback\": \"sa-east\", \"max_answers\": 2, \"regions\": {\n"
-	"    \"us-east\": {\"A\": [\"192.0.2.11\", \"192.0.2.12\", \"192.0.2.13\"]},\n"
-	"    \"eu-west\": {\"A\": [\"198.51.100.11\", \"198.51.100.12\", \"198.51.100.13\"],\n"
-	"                \"AAAA\": [\"2001:db8:2::11\", \"2001:db8:2::12\", \"2001:db8:2::13\"]},\n"
-	"    \"ap-south\": {\"A\": [\"203.0.113.11\"]},\n"
-	"    \"sa-east\": {\"A\": [\"192.0.2.41\", \"192.0.2.42\", \"192.0.2.43\"]}}},\n"
-	"  \"split\": {\"fallback\": \"sa-east\", \"regions\": {\n"
-	"    \"us-east\": {\"A\": [\"192.0.2.10\"]},\n"
-	"    \"eu-west\": {\"A\": [\"198.51.100.10\"], \"weight\": 50},\n"
-	"    \"ap-south\": {\"A\": [\"203.0.113.10\"]},\n"
-	"    \"sa-east\": {\"A\": [\"192.0.2.40\"]}}},\n"
-	"  \"cn\": {\"ttl\": 45, \"regions\": {\n"
-	"    \"us-east\": {\"A\": [\"192.0.2.10\"]},\n"
-	"    \"eu-west\": {\"cname\": \"static\"},\n"
-	"    \"ap-south\": {\"cname\": \"lb.example.net.\"}}},\n"
-	"  \"*.wild\": {\"regions\": {\n"
-	"    \"us-east\": {\"A\": [\"192.0.2.10\"]},\n"
-	"    \"eu-west\": {\"A\": [\"198.51.100.10\"]}}}\n"
-	"}\n";
-
-static struct zonedb *sdb;
-static struct geo_db *sgeo;
-static struct answer_settings settings;
-static struct answer_worker worker;
-static struct netprefix trusted[1];
-static const struct health_snapshot *test_health; /* NULL: everything up */
-
-static void scope_setup(void)
-{
-	struct diag d = {0};
-	const char *zp = unit_write_file("svc-unit-scope.zone", scope_zone);
-	const char *sp = unit_write_file("svc-unit-scope.json", scope_services);
-	struct zone_config zc = {"example.com", zp, sp, &rt};
-	struct zone **zs = calloc(1, sizeof(*zs));
-	zs[0] = zone_load(&zc, &d);
-	if (d.count)
-		dump(&d);
-	ck_assert_ptr_nonnull(zs[0]);
-	sdb = zonedb_build(zs, 1, &d);
-	ck_assert_ptr_nonnull(sdb);
-	char *files[1] = {"tests/tmp/geo/city.mmdb"};
-	sgeo = geo_open(files, 1, NULL, &d);
-	ck_assert_ptr_nonnull(sgeo);
-	ck_assert_uint_eq(d.count, 0);
-	diag_free(&d);
-	settings = (struct answer_settings){.udp_payload = 1232,
-					    .ecs_enabled = true,
-					    .ecs_trust_all = true,
-					    .hash_ipv4_prefix = 24,
-					    .hash_ipv6_prefix = 56,
-					    .tcp_idle_timeout = 10,
-					    .geo = sgeo,
-					    .regions = &rt,
-					    .generation = 1};
-	answer_worker_init(&worker);
-}
-
-static void scope_teardown(void)
-{
-	zonedb_free(sdb);
-	sdb = NULL;
-	geo_close(sgeo);
-	sgeo = NULL;
-	answer_worker_free(&worker);
-}
-
-/* An ECS option to send; family 0 = no ECS option (EDNS still). */
-struct ecs_opt {
-	uint16_t family;
-	uint8_t source;
-	const char *addr;  /* textual; only the first ceil(source/8) bytes go */
+/* A service of up to 4 regions built by hand: region r of the service is
+ * region table index r (us-east 0, eu-west 1, ap-south 2, sa-east 3). */
+struct test_svc {
+	struct service s;
+	struct service_region regions[4];
+	struct endpoint a[4][4], aaaa[4][4];
 };
 
-/* Build a query: header, question, OPT with the ECS option. */
-static size_t mkquery(uint8_t *buf, const char *name, uint16_t qtype, struct ecs_opt e)
+static void set_v4(struct endpoint *e, const char *s)
 {
-	size_t n = 0;
-	static const uint8_t head[12] = {0x4a, 0x4a, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1};
-	memcpy(buf, head, 12);
-	n = 12;
-	const char *p = name;
-	while (*p) {
-		const char *dot = strchr(p, '.');
-		size_t l = dot ? (size_t)(dot - p) : strlen(p);
-		buf[n++] = (uint8_t)l;
-		memcpy(buf + n, p, l);
-		n += l;
-		p += l + (dot ? 1 : 0);
-	}
-	buf[n++] = 0;
-	buf[n++] = (uint8_t)(qtype >> 8);
-	buf[n++] = (uint8_t)qtype;
-	buf[n++] = 0;
-	buf[n++] = 1;
-	/* OPT: root, type 41, payload 1232, ttl 0 */
-	static const uint8_t opt[] = {0, 0, 41, 0x04, 0xd0, 0, 0, 0, 0};
-	memcpy(buf + n, opt, sizeof(opt));
-	n += sizeof(opt);
-	if (!e.family) {
-		buf[n++] = 0;
-		buf[n++] = 0;
-		return n;
-	}
-	uint8_t a[16] = {0};
-	ck_assert_int_eq(inet_pton(e.family == 1 ? AF_INET : AF_INET6, e.addr, a), 1);
-	size_t alen = ((size_t)e.source + 7) / 8;
-	size_t olen = 4 + alen;
-	buf[n++] = 0;
-	buf[n++] = (uint8_t)(4 + olen);
-	buf[n++] = 0; /* option 8 */
-	buf[n++] = 8;
-	buf[n++] = 0;
-	buf[n++] = (uint8_t)olen;
-	buf[n++] = 0;
-	buf[n++] = (uint8_t)e.family;
-	buf[n++] = e.source;
-	buf[n++] = 0; /* SCOPE */
-	memcpy(buf + n, a, alen);
-	n += alen;
-	return n;
+	memset(e, 0, sizeof(*e));
+	ck_assert_int_eq(inet_pton(AF_INET, s, e->addr), 1);
+	e->hash = mix64(((uint64_t)e->addr[0] << 24 | (uint64_t)e->addr[1] << 16 |
+	                   (uint64_t)e->addr[2] << 8 | e->addr[3]) ^
+	                  0x4444);
 }
 
-struct reply {
-	ldns_pkt *pkt;
-	bool has_ecs;
-	uint8_t ecs[20];   /* the option data as received */
-	size_t ecs_len;
-	char answer[1024]; /* rdata of the answer records, space separated */
-};
-
-static struct reply ask_from(const char *name, uint16_t qtype, struct ecs_opt e,
-			     const struct sockaddr *client)
+static void set_v6(struct endpoint *e, const char *s)
 {
-	uint8_t q[512];
-	static uint8_t out[ANSWER_BUF_SIZE];
-	size_t qlen = mkquery(q, name, qtype, e);
-	struct answer_request req = {
-		.pkt = q, .len = qlen, .tcp = false, .client = client, .health = test_health};
-	size_t n = answer_query(sdb, &settings, &req, out, sizeof(out), &worker);
-	ck_assert_uint_gt(n, 0);
-	struct reply r;
-	memset(&r, 0, sizeof(r));
-	ck_assert_int_eq(ldns_wire2pkt(&r.pkt, out, n), LDNS_STATUS_OK);
-	ck_assert(ldns_pkt_edns(r.pkt));
-	ldns_rdf *data = ldns_pkt_edns_data(r.pkt);
-	const uint8_t *d = data ? ldns_rdf_data(data) : NULL;
-	size_t dl = data ? ldns_rdf_size(data) : 0;
-	for (size_t i = 0; i + 4 <= dl;) {
-		uint16_t code = (uint16_t)(d[i] << 8 | d[i + 1]);
-		uint16_t len = (uint16_t)(d[i + 2] << 8 | d[i + 3]);
-		ck_assert_uint_le(i + 4 + len, dl);
-		if (code == 8) {
-			ck_assert(!r.has_ecs);
-			ck_assert_uint_le(len, sizeof(r.ecs));
-			r.has_ecs = true;
-			memcpy(r.ecs, d + i + 4, len);
-			r.ecs_len = len;
+	memset(e, 0, sizeof(*e));
+	ck_assert_int_eq(inet_pton(AF_INET6, s, e->addr), 1);
+	uint64_t h = 0x6666;
+	for (int i = 0; i < 16; i++)
+		h = mix64(h ^ e->addr[i]);
+	e->hash = h;
+}
+
+/* Region r: A 10.0.r.1 .. 10.0.r.na, AAAA 2001:db8:r::1 .. ::naaaa, weight w. */
+static void svc_init(struct test_svc *t, unsigned nregions, unsigned na, unsigned naaaa)
+{
+	memset(t, 0, sizeof(*t));
+	t->s.name_str = (char *)"www.example.com.";
+	t->s.seed = 0x1234567890abcdefull;
+	t->s.ttl = 30;
+	t->s.nregions = (uint8_t)nregions;
+	t->s.regions = t->regions;
+	for (unsigned r = 0; r < nregions; r++) {
+		struct service_region *sr = &t->regions[r];
+		sr->region = (uint16_t)r;
+		sr->weight = 100;
+		sr->na = (uint8_t)na;
+		sr->naaaa = (uint8_t)naaaa;
+		sr->a = na ? t->a[r] : NULL;
+		sr->aaaa = naaaa ? t->aaaa[r] : NULL;
+		char buf[64];
+		for (unsigned i = 0; i < na; i++) {
+			snprintf(buf, sizeof(buf), "10.0.%u.%u", r, i + 1);
+			set_v4(&t->a[r][i], buf);
 		}
-		i += 4 + len;
+		for (unsigned i = 0; i < naaaa; i++) {
+			snprintf(buf, sizeof(buf), "2001:db8:%u::%u", r, i + 1);
+			set_v6(&t->aaaa[r][i], buf);
+		}
 	}
-	const ldns_rr_list *an = ldns_pkt_answer(r.pkt);
-	for (size_t i = 0; i < ldns_rr_list_rr_count(an); i++) {
-		char *s = ldns_rdf2str(ldns_rr_rdf(ldns_rr_list_rr(an, i), 0));
-		if (i)
-			strcat(r.answer, " ");
-		strcat(r.answer, s);
-		free(s);
+}
+
+/* A snapshot of n regions, all up at weight 100 with nothing down. */
+struct test_hs {
+	struct health_snapshot hs;
+	struct health_region regions[4];
+	uint8_t down[4][8][17];
+};
+
+static void hs_init(struct test_hs *t, size_t n)
+{
+	memset(t, 0, sizeof(*t));
+	t->hs.generation = 1;
+	t->hs.n = n;
+	t->hs.regions = t->regions;
+	for (size_t r = 0; r < n; r++) {
+		t->regions[r].up = true;
+		t->regions[r].weight = 100;
+		t->regions[r].down = (const uint8_t(*)[17])t->down[r];
 	}
-	return r;
 }
 
-/* From 127.0.0.1 (a trusted sender while ecs_trust_all; not located itself). */
-static struct reply ask(const char *name, uint16_t qtype, struct ecs_opt e)
+/* Add a down endpoint; a down list is sorted (include/health.h), so they
+ * must come in ascending order. */
+static void hs_down(struct test_hs *t, size_t region, uint8_t family, const uint8_t *addr)
 {
-	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(0x7f000001)};
-	return ask_from(name, qtype, e, (const struct sockaddr *)&sin);
+	struct health_region *r = &t->regions[region];
+	ck_assert_uint_lt(r->ndown, 8);
+	uint8_t *d = t->down[region][r->ndown++];
+	memset(d, 0, 17);
+	d[0] = family;
+	memcpy(d + 1, addr, family == 2 ? 16 : 4);
+	if (r->ndown > 1)
+		ck_assert_int_lt(memcmp(d - 17, d, 17), 0);
 }
 
-/* The ECS option must echo family, source and address as sent, with scope. */
-static void expect_ecs(const struct reply *r, struct ecs_opt e, unsigned scope)
+static uint64_t hs_client(unsigned i)
 {
-	ck_assert_msg(r->has_ecs, "no ECS option in the response");
-	uint8_t a[16] = {0};
-	inet_pton(e.family == 1 ? AF_INET : AF_INET6, e.addr, a);
-	size_t alen = ((size_t)e.source + 7) / 8;
-	ck_assert_uint_eq(r->ecs_len, 4 + alen);
-	ck_assert_uint_eq(r->ecs[0] << 8 | r->ecs[1], e.family);
-	ck_assert_uint_eq(r->ecs[2], e.source);
-	ck_assert_msg(r->ecs[3] == scope, "%s/%u: SCOPE %u, expected %u", e.addr, e.source,
-		      r->ecs[3], scope);
-	ck_assert_mem_eq(r->ecs + 4, a, alen);
+	uint8_t a[4] = {(uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i, 77};
+	return svc_client_hash(1, a, 24);
 }
 
-static void done(struct reply *r)
+static const uint8_t order012[] = {0, 1, 2};
+
+/* out must be region sr_index of t with exactly the endpoints want[] (in
+ * configured order) of the family. */
+static void expect_eps(const struct svc_choice *c, const struct endpoint *want[], unsigned n)
 {
-	ldns_pkt_free(r->pkt);
+	ck_assert_uint_eq(c->n, n);
+	for (unsigned i = 0; i < n; i++)
+		ck_assert_ptr_eq(c->eps[i], want[i]);
 }
 
-#define ECS4(src, a) ((struct ecs_opt){1, (src), (a)})
-#define ECS6(src, a) ((struct ecs_opt){2, (src), (a)})
-#define NO_ECS ((struct ecs_opt){0, 0, NULL})
-
-/* ask for name/A with e: the answer's rdata and the scope */
-static void expect_answer(const char *name, uint16_t qtype, struct ecs_opt e,
-			  const char *answer, unsigned scope)
+START_TEST(test_choose_no_health_is_all_up)
 {
-	struct reply r = ask(name, qtype, e);
-	ck_assert_int_eq(ldns_pkt_get_rcode(r.pkt), LDNS_RCODE_NOERROR);
-	ck_assert(ldns_pkt_aa(r.pkt));
-	ck_assert_msg(strcmp(r.answer, answer) == 0, "%s from %s/%u: \"%s\", expected \"%s\"",
-		      name, e.addr, e.source, r.answer, answer);
-	expect_ecs(&r, e, scope);
-	done(&r);
-}
-
-START_TEST(test_scope_geo_prefix)
-{
-	/* SCOPE = the prefix of the GeoIP network of the ECS address; longer
-	 * than SOURCE where the network is (RFC 7871 7.2.1 allows it) */
-	expect_answer("www.example.com", LDNS_RR_TYPE_A, ECS4(24, "198.51.100.0"),
-		      "198.51.100.10", 26);
-	expect_answer("www.example.com", LDNS_RR_TYPE_A, ECS4(25, "198.51.100.128"),
-		      "198.51.100.10", 25);
-	expect_answer("www.example.com", LDNS_RR_TYPE_A, ECS4(24, "192.0.2.0"), "192.0.2.10", 25);
-	expect_answer("www.example.com", LDNS_RR_TYPE_A, ECS4(24, "203.0.113.0"),
-		      "203.0.113.10", 25);
-	expect_answer("www.example.com", LDNS_RR_TYPE_A, ECS4(32, "192.0.2.77"), "192.0.2.10",
-		      25);
-	/* Beijing (203.0.113.128/26): closest is ap-south */
-	expect_answer("www.example.com", LDNS_RR_TYPE_A, ECS4(26, "203.0.113.128"),
-		      "203.0.113.10", 26);
-	/* a short source: the network of its first address */
-	expect_answer("www.example.com", LDNS_RR_TYPE_A, ECS4(16, "198.51.0.0"), "192.0.2.40",
-		      18);
-	/* IPv6 */
-	expect_answer("www.example.com", LDNS_RR_TYPE_A, ECS6(48, "2001:db8::"), "192.0.2.10",
-		      48);
-	expect_answer("www.example.com", LDNS_RR_TYPE_AAAA, ECS6(56, "2001:db8::"),
-		      "2001:db8:1::10", 48);
-	expect_answer("www.example.com", LDNS_RR_TYPE_A, ECS6(40, "2001:db8:100::"),
-		      "198.51.100.10", 40);
-	expect_answer("www.example.com", LDNS_RR_TYPE_A, ECS6(40, "2001:db8:200::"),
-		      "203.0.113.10", 40);
-	/* a record without coordinates (FR, EU): the continent centre, eu-west */
-	expect_answer("www.example.com", LDNS_RR_TYPE_A, ECS4(24, "100.0.1.0"), "198.51.100.10",
-		      16);
-	/* not in the database: fallback, SCOPE = the empty network 0.0.0.0/2 */
-	expect_answer("www.example.com", LDNS_RR_TYPE_A, ECS4(24, "8.8.8.0"), "192.0.2.40", 2);
-	/* NODATA at a service (eu-west has no AAAA) depends on the client too */
-	struct reply r = ask("www.example.com", LDNS_RR_TYPE_AAAA, ECS4(24, "198.51.100.0"));
-	ck_assert_int_eq(ldns_pkt_get_rcode(r.pkt), LDNS_RCODE_NOERROR);
-	ck_assert_uint_eq(ldns_pkt_ancount(r.pkt), 0);
-	ck_assert_uint_eq(ldns_pkt_nscount(r.pkt), 1);
-	expect_ecs(&r, ECS4(24, "198.51.100.0"), 26);
-	done(&r);
-	ck_assert_uint_eq(worker.counters.ecs_used, 14);
-	ck_assert_uint_eq(worker.counters.geo_answers, 14);
-	ck_assert_uint_eq(worker.counters.ecs_ignored, 0);
-}
-END_TEST
-
-START_TEST(test_scope_hashed)
-{
-	/* max_answers decided: SCOPE at least the hashed /24 (/56) */
-	struct reply r = ask("multi.example.com", LDNS_RR_TYPE_A, ECS4(24, "100.0.1.0"));
-	ck_assert_uint_eq(ldns_pkt_ancount(r.pkt), 2);
-	expect_ecs(&r, ECS4(24, "100.0.1.0"), 24);
-	done(&r);
-	r = ask("multi.example.com", LDNS_RR_TYPE_A, ECS4(16, "100.0.0.0"));
-	ck_assert_uint_eq(ldns_pkt_ancount(r.pkt), 2);
-	expect_ecs(&r, ECS4(16, "100.0.0.0"), 24);
-	done(&r);
-	/* the GeoIP network already longer: it stays */
-	r = ask("multi.example.com", LDNS_RR_TYPE_A, ECS4(24, "198.51.100.0"));
-	ck_assert_uint_eq(ldns_pkt_ancount(r.pkt), 2);
-	expect_ecs(&r, ECS4(24, "198.51.100.0"), 26);
-	done(&r);
-	/* one endpoint in the region (ap-south): nothing hashed */
-	expect_answer("multi.example.com", LDNS_RR_TYPE_A, ECS4(24, "203.0.113.0"),
-		      "203.0.113.11", 25);
-	/* IPv6: /56 */
-	r = ask("multi.example.com", LDNS_RR_TYPE_AAAA, ECS6(40, "2001:db8:100::"));
-	ck_assert_uint_eq(ldns_pkt_ancount(r.pkt), 2);
-	expect_ecs(&r, ECS6(40, "2001:db8:100::"), 56);
-	done(&r);
-	/* a weight split decided (eu-west 50): /24 */
-	r = ask("split.example.com", LDNS_RR_TYPE_A, ECS4(24, "100.0.1.0"));
-	ck_assert_uint_eq(ldns_pkt_ancount(r.pkt), 1);
-	expect_ecs(&r, ECS4(24, "100.0.1.0"), 24);
-	done(&r);
-	r = ask("split.example.com", LDNS_RR_TYPE_A, ECS4(8, "100.0.0.0"));
-	expect_ecs(&r, ECS4(8, "100.0.0.0"), 24);
-	done(&r);
-	/* the split region is second for a US client: no split decided */
-	expect_answer("split.example.com", LDNS_RR_TYPE_A, ECS4(24, "192.0.2.0"), "192.0.2.10",
-		      25);
-	/* the same client network, the same answer */
-	struct reply a = ask("multi.example.com", LDNS_RR_TYPE_A, ECS4(24, "100.0.7.0"));
-	for (int i = 0; i < 5; i++) {
-		struct reply b = ask("multi.example.com", LDNS_RR_TYPE_A, ECS4(24, "100.0.7.0"));
-		ck_assert_str_eq(a.answer, b.answer);
-		done(&b);
-	}
-	done(&a);
-	/* the split spreads /24s of one GeoIP network over both regions */
-	unsigned eu = 0;
+	struct test_svc t;
+	svc_init(&t, 3, 2, 2);
+	struct svc_choice c;
 	for (unsigned i = 0; i < 200; i++) {
-		char addr[32];
-		snprintf(addr, sizeof(addr), "100.0.%u.0", i);
-		r = ask("split.example.com", LDNS_RR_TYPE_A, ECS4(24, addr));
-		ck_assert(strcmp(r.answer, "198.51.100.10") == 0 ||
-			  strcmp(r.answer, "192.0.2.10") == 0); /* eu-west, else us-east */
-		eu += strcmp(r.answer, "198.51.100.10") == 0;
-		expect_ecs(&r, ECS4(24, addr), 24);
-		done(&r);
+		svc_choose(&t.s, order012, 3, hs_client(i), 1, NULL, &c);
+		ck_assert_ptr_eq(c.sr, &t.regions[0]);
+		ck_assert(!c.fail_open);
+		ck_assert(!c.hashed);
+		const struct endpoint *w[] = {&t.a[0][0], &t.a[0][1]};
+		expect_eps(&c, w, 2);
 	}
-	ck_assert_uint_gt(eu, 60);
-	ck_assert_uint_lt(eu, 140);
+	/* a full-health snapshot gives the same answers */
+	struct test_hs h;
+	hs_init(&h, 3);
+	svc_choose(&t.s, order012, 3, hs_client(1), 28, &h.hs, &c);
+	ck_assert_ptr_eq(c.sr, &t.regions[0]);
+	ck_assert(!c.fail_open);
+	ck_assert(!c.hashed);
+	const struct endpoint *w6[] = {&t.aaaa[0][0], &t.aaaa[0][1]};
+	expect_eps(&c, w6, 2);
 }
 END_TEST
 
-START_TEST(test_scope_static_and_errors)
+START_TEST(test_choose_region_down_skipped)
 {
-	/* answers that do not depend on the client: SCOPE 0, echoed as sent */
-	struct ecs_opt e = ECS4(24, "198.51.100.0");
-	struct reply r = ask("static.example.com", LDNS_RR_TYPE_A, e);
-	ck_assert_str_eq(r.answer, "192.0.2.80");
-	expect_ecs(&r, e, 0);
-	done(&r);
-	r = ask("nothere.example.com", LDNS_RR_TYPE_A, e);
-	ck_assert_int_eq(ldns_pkt_get_rcode(r.pkt), LDNS_RCODE_NXDOMAIN);
-	expect_ecs(&r, e, 0);
-	done(&r);
-	r = ask("www.example.org", LDNS_RR_TYPE_A, e);
-	ck_assert_int_eq(ldns_pkt_get_rcode(r.pkt), LDNS_RCODE_REFUSED);
-	expect_ecs(&r, e, 0);
-	done(&r);
-	/* another type at a service name comes from the zone: NODATA */
-	r = ask("www.example.com", LDNS_RR_TYPE_TXT, e);
-	ck_assert_int_eq(ldns_pkt_get_rcode(r.pkt), LDNS_RCODE_NOERROR);
-	ck_assert_uint_eq(ldns_pkt_ancount(r.pkt), 0);
-	expect_ecs(&r, e, 0);
-	done(&r);
-	r = ask("static.example.com", LDNS_RR_TYPE_A, ECS6(56, "2001:db8::"));
-	expect_ecs(&r, ECS6(56, "2001:db8::"), 0);
-	done(&r);
-	/* a referral */
-	r = ask("www.sub.example.com", LDNS_RR_TYPE_A, e);
-	ck_assert(!ldns_pkt_aa(r.pkt));
-	ck_assert_uint_eq(ldns_pkt_nscount(r.pkt), 1);
-	expect_ecs(&r, e, 0);
-	done(&r);
-	ck_assert_uint_eq(worker.counters.geo_answers, 0);
-	/* a static CNAME leading to a service: the answer depends on the
-	 * client again */
-	r = ask("alias.example.com", LDNS_RR_TYPE_A, e);
-	ck_assert_str_eq(r.answer, "www.example.com. 198.51.100.10");
-	expect_ecs(&r, e, 26);
-	done(&r);
-}
-END_TEST
-
-START_TEST(test_scope_source_zero)
-{
-	/* SOURCE 0: the source address decides, SCOPE 0 */
-	struct sockaddr_in sin = {.sin_family = AF_INET};
-	inet_pton(AF_INET, "198.51.100.7", &sin.sin_addr);
-	struct ecs_opt e = ECS4(0, "0.0.0.0");
-	struct reply r = ask_from("www.example.com", LDNS_RR_TYPE_A, e, (struct sockaddr *)&sin);
-	ck_assert_str_eq(r.answer, "198.51.100.10");
-	expect_ecs(&r, e, 0);
-	done(&r);
-	inet_pton(AF_INET, "192.0.2.7", &sin.sin_addr);
-	r = ask_from("www.example.com", LDNS_RR_TYPE_A, e, (struct sockaddr *)&sin);
-	ck_assert_str_eq(r.answer, "192.0.2.10");
-	expect_ecs(&r, e, 0);
-	done(&r);
-	/* even when max_answers decides */
-	r = ask_from("multi.example.com", LDNS_RR_TYPE_A, e, (struct sockaddr *)&sin);
-	ck_assert_uint_eq(ldns_pkt_ancount(r.pkt), 2);
-	expect_ecs(&r, e, 0);
-	done(&r);
-	/* IPv6 family, source 0, from an IPv6 client */
-	struct sockaddr_in6 sin6 = {.sin6_family = AF_INET6};
-	inet_pton(AF_INET6, "2001:db8:200::5", &sin6.sin6_addr);
-	r = ask_from("www.example.com", LDNS_RR_TYPE_A, ECS6(0, "::"), (struct sockaddr *)&sin6);
-	ck_assert_str_eq(r.answer, "203.0.113.10");
-	expect_ecs(&r, ECS6(0, "::"), 0);
-	done(&r);
-	ck_assert_uint_eq(worker.counters.ecs_used, 0);
-	ck_assert_uint_eq(worker.counters.ecs_ignored, 4);
-}
-END_TEST
-
-START_TEST(test_scope_private_ecs)
-{
-	/* private and reserved addresses are not located: the fallback,
-	 * SCOPE = the reserved range */
-	expect_answer("www.example.com", LDNS_RR_TYPE_A, ECS4(24, "10.1.2.0"), "192.0.2.40", 8);
-	expect_answer("www.example.com", LDNS_RR_TYPE_A, ECS4(24, "192.168.1.0"), "192.0.2.40",
-		      16);
-	expect_answer("www.example.com", LDNS_RR_TYPE_A, ECS4(24, "100.64.1.0"), "192.0.2.40",
-		      10);
-	expect_answer("www.example.com", LDNS_RR_TYPE_A, ECS6(48, "fd00:1:2::"), "192.0.2.40",
-		      7);
-	/* hashed: raised to /24 */
-	struct reply r = ask("multi.example.com", LDNS_RR_TYPE_A, ECS4(24, "10.1.2.0"));
-	ck_assert_uint_eq(ldns_pkt_ancount(r.pkt), 2);
-	ck_assert(strstr(r.answer, "192.0.2.4") == r.answer); /* sa-east endpoints */
-	expect_ecs(&r, ECS4(24, "10.1.2.0"), 24);
-	done(&r);
-}
-END_TEST
-
-START_TEST(test_scope_untrusted_sender)
-{
-	settings.ecs_trust_all = false;
-	trusted[0] = (struct netprefix){.family = ADDR_IPV4, .addr = {192, 0, 2, 0}, .bits = 24};
-	settings.ecs_trusted = trusted;
-	settings.necs_trusted = 1;
-	struct sockaddr_in sin = {.sin_family = AF_INET};
-	inet_pton(AF_INET, "127.0.0.1", &sin.sin_addr);
-	struct ecs_opt e = ECS4(24, "198.51.100.0");
-	/* not trusted: ECS not used (the loopback source: fallback), SCOPE 0,
-	 * the option still echoed */
-	struct reply r = ask_from("www.example.com", LDNS_RR_TYPE_A, e, (struct sockaddr *)&sin);
-	ck_assert_str_eq(r.answer, "192.0.2.40");
-	expect_ecs(&r, e, 0);
-	done(&r);
-	ck_assert_uint_eq(worker.counters.ecs_ignored, 1);
-	ck_assert_uint_eq(worker.counters.ecs_used, 0);
-	/* a trusted sender: used */
-	inet_pton(AF_INET, "192.0.2.53", &sin.sin_addr);
-	r = ask_from("www.example.com", LDNS_RR_TYPE_A, e, (struct sockaddr *)&sin);
-	ck_assert_str_eq(r.answer, "198.51.100.10");
-	expect_ecs(&r, e, 26);
-	done(&r);
-	ck_assert_uint_eq(worker.counters.ecs_used, 1);
-	/* no source address known: not trusted */
-	r = ask_from("www.example.com", LDNS_RR_TYPE_A, e, NULL);
-	ck_assert_str_eq(r.answer, "192.0.2.40");
-	expect_ecs(&r, e, 0);
-	done(&r);
-}
-END_TEST
-
-START_TEST(test_scope_no_ecs)
-{
-	/* no ECS in the query: none in the response; the source decides */
-	struct sockaddr_in sin = {.sin_family = AF_INET};
-	inet_pton(AF_INET, "198.51.100.7", &sin.sin_addr);
-	struct reply r = ask_from("www.example.com", LDNS_RR_TYPE_A, NO_ECS,
-				  (struct sockaddr *)&sin);
-	ck_assert_str_eq(r.answer, "198.51.100.10");
-	ck_assert(!r.has_ecs);
-	done(&r);
-	/* ECS disabled: not used, not echoed */
-	settings.ecs_enabled = false;
-	r = ask_from("www.example.com", LDNS_RR_TYPE_A, ECS4(24, "203.0.113.0"),
-		     (struct sockaddr *)&sin);
-	ck_assert_str_eq(r.answer, "198.51.100.10");
-	ck_assert(!r.has_ecs);
-	done(&r);
-	/* an IPv4-mapped IPv6 source is an IPv4 client */
-	struct sockaddr_in6 sin6 = {.sin6_family = AF_INET6};
-	inet_pton(AF_INET6, "::ffff:203.0.113.9", &sin6.sin6_addr);
-	r = ask_from("www.example.com", LDNS_RR_TYPE_A, NO_ECS, (struct sockaddr *)&sin6);
-	ck_assert_str_eq(r.answer, "203.0.113.10");
-	done(&r);
-	ck_assert_uint_eq(worker.counters.ecs_used, 0);
-}
-END_TEST
-
-/* The answer section as "owner ttl type rdata" lines. */
-static const char *answer_lines(const ldns_pkt *p)
-{
-	static char buf[1024];
-	buf[0] = '\0';
-	const ldns_rr_list *an = ldns_pkt_answer(p);
-	for (size_t i = 0; i < ldns_rr_list_rr_count(an); i++) {
-		const ldns_rr *rr = ldns_rr_list_rr(an, i);
-		char *o = ldns_rdf2str(ldns_rr_owner(rr));
-		char *t = ldns_rr_type2str(ldns_rr_get_type(rr));
-		char *d = ldns_rdf2str(ldns_rr_rdf(rr, 0));
-		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s %u %s %s\n", o,
-			 ldns_rr_ttl(rr), t, d);
-		free(o);
-		free(t);
-		free(d);
+	struct test_svc t;
+	svc_init(&t, 3, 2, 1);
+	struct test_hs h;
+	hs_init(&h, 3);
+	h.regions[0].up = false;
+	struct svc_choice c;
+	for (unsigned i = 0; i < 200; i++) {
+		svc_choose(&t.s, order012, 3, hs_client(i), 1, &h.hs, &c);
+		ck_assert_ptr_eq(c.sr, &t.regions[1]);
+		ck_assert(!c.fail_open);
+		const struct endpoint *w[] = {&t.a[1][0], &t.a[1][1]};
+		expect_eps(&c, w, 2);
 	}
-	return buf;
-}
-
-START_TEST(test_service_answers)
-{
-	/* the default TTL 30 */
-	struct reply r = ask("www.example.com", LDNS_RR_TYPE_A, ECS4(24, "192.0.2.0"));
-	ck_assert_str_eq(answer_lines(r.pkt), "www.example.com. 30 A 192.0.2.10\n");
-	done(&r);
-	/* a cname region: the CNAME (service TTL), followed inside the zone */
-	r = ask("cn.example.com", LDNS_RR_TYPE_A, ECS4(24, "198.51.100.0"));
-	ck_assert_int_eq(ldns_pkt_get_rcode(r.pkt), LDNS_RCODE_NOERROR);
-	ck_assert_str_eq(answer_lines(r.pkt), "cn.example.com. 45 CNAME static.example.com.\n"
-					      "static.example.com. 3600 A 192.0.2.80\n");
-	expect_ecs(&r, ECS4(24, "198.51.100.0"), 26);
-	done(&r);
-	/* out of our zones: the CNAME only */
-	r = ask("cn.example.com", LDNS_RR_TYPE_AAAA, ECS4(24, "203.0.113.0"));
-	ck_assert_int_eq(ldns_pkt_get_rcode(r.pkt), LDNS_RCODE_NOERROR);
-	ck_assert_str_eq(answer_lines(r.pkt), "cn.example.com. 45 CNAME lb.example.net.\n");
-	expect_ecs(&r, ECS4(24, "203.0.113.0"), 25);
-	done(&r);
-	r = ask("cn.example.com", LDNS_RR_TYPE_A, ECS4(24, "192.0.2.0"));
-	ck_assert_str_eq(answer_lines(r.pkt), "cn.example.com. 45 A 192.0.2.10\n");
-	done(&r);
-	/* a wildcard service answers the names it covers, with their owner */
-	r = ask("a.wild.example.com", LDNS_RR_TYPE_A, ECS4(24, "198.51.100.0"));
-	ck_assert_str_eq(answer_lines(r.pkt), "a.wild.example.com. 30 A 198.51.100.10\n");
-	expect_ecs(&r, ECS4(24, "198.51.100.0"), 26);
-	done(&r);
-	r = ask("b.wild.example.com", LDNS_RR_TYPE_A, ECS6(48, "2001:db8::"));
-	ck_assert_str_eq(answer_lines(r.pkt), "b.wild.example.com. 30 A 192.0.2.10\n");
-	done(&r);
+	/* the second down too: the third */
+	h.regions[1].up = false;
+	svc_choose(&t.s, order012, 3, hs_client(5), 28, &h.hs, &c);
+	ck_assert_ptr_eq(c.sr, &t.regions[2]);
+	ck_assert(!c.fail_open);
+	const struct endpoint *w6[] = {&t.aaaa[2][0]};
+	expect_eps(&c, w6, 1);
+	/* qtype other than A/AAAA chooses the region only */
+	svc_choose(&t.s, order012, 3, hs_client(5), 16, &h.hs, &c);
+	ck_assert_ptr_eq(c.sr, &t.regions[2]);
+	ck_assert_uint_eq(c.n, 0);
 }
 END_TEST
 
-/* The GeoIP walk cache: per IPv4 /24 and IPv6 /56, and only for GeoIP
- * networks at least that large, so a finer network is never answered from
- * a neighbour's entry. */
-START_TEST(test_geo_cache)
+START_TEST(test_choose_all_endpoints_down_skipped)
 {
-	/* Singapore is a /25: walked every time */
-	expect_answer("www.example.com", LDNS_RR_TYPE_A, ECS4(24, "203.0.113.0"), "203.0.113.10",
-		      25);
-	expect_answer("www.example.com", LDNS_RR_TYPE_A, ECS4(24, "203.0.113.0"), "203.0.113.10",
-		      25);
-	ck_assert_uint_eq(worker.counters.geo_cache_miss, 2);
-	/* San Francisco, 2001:db8::/48: cached per /56 */
-	expect_answer("www.example.com", LDNS_RR_TYPE_A, ECS6(48, "2001:db8::"), "192.0.2.10", 48);
-	ck_assert_uint_eq(worker.counters.geo_cache_miss, 3);
-	expect_answer("www.example.com", LDNS_RR_TYPE_A, ECS6(64, "2001:db8:0:1::"), "192.0.2.10",
-		      48);
-	ck_assert_uint_eq(worker.counters.geo_cache_miss, 3);
-	expect_answer("www.example.com", LDNS_RR_TYPE_A, ECS6(56, "2001:db8:0:ff00::"),
-		      "192.0.2.10", 48);
-	ck_assert_uint_eq(worker.counters.geo_cache_miss, 4);
-	/* not in the database: cached, the same answer for the whole /24 */
-	struct reply a = ask("www.example.com", LDNS_RR_TYPE_A, ECS4(24, "8.8.8.0"));
-	ck_assert_str_eq(a.answer, "192.0.2.40");
-	done(&a);
-	ck_assert_uint_eq(worker.counters.geo_cache_miss, 5);
-	a = ask("www.example.com", LDNS_RR_TYPE_A, ECS4(32, "8.8.8.8"));
-	ck_assert_str_eq(a.answer, "192.0.2.40");
-	done(&a);
-	ck_assert_uint_eq(worker.counters.geo_cache_miss, 5);
-	/* London (198.51.100.0/26) inside Dublin's /24: the /26 is not cached,
-	 * so the rest of the /24 still gets Dublin's network (/25 here) */
-	expect_answer("www.example.com", LDNS_RR_TYPE_A, ECS4(32, "198.51.100.1"), "198.51.100.10",
-		      26);
-	expect_answer("www.example.com", LDNS_RR_TYPE_A, ECS4(32, "198.51.100.200"),
-		      "198.51.100.10", 25);
-	ck_assert_uint_eq(worker.counters.geo_cache_miss, 7);
-	/* a new generation (reload, perhaps a new database): walked again */
-	settings.generation = 9;
-	a = ask("www.example.com", LDNS_RR_TYPE_A, ECS4(32, "8.8.8.8"));
-	ck_assert_str_eq(a.answer, "192.0.2.40");
-	done(&a);
-	ck_assert_uint_eq(worker.counters.geo_cache_miss, 8);
-	settings.generation = 1;
-}
-END_TEST
-
-/* The closest region alone (a partial ranking, cached) answers while it is
- * up at full weight; when it is down or has no share the whole order is
- * used, and it answers again once it is back: the cache entry never hides
- * a health change. */
-START_TEST(test_partial_rank_follows_health)
-{
-	struct health_region hr[4];
-	for (int i = 0; i < 4; i++)
-		hr[i] = (struct health_region){.up = true, .weight = 100};
-	struct health_snapshot hs = {.generation = 1, .n = 4, .regions = hr};
-	test_health = &hs;
-	struct ecs_opt ny = ECS4(24, "192.0.2.0");
-	expect_answer("www.example.com", LDNS_RR_TYPE_A, ny, "192.0.2.10", 25);
-	ck_assert_uint_eq(worker.counters.rank_cache_miss, 1);
-	expect_answer("www.example.com", LDNS_RR_TYPE_A, ny, "192.0.2.10", 25);
-	ck_assert_uint_eq(worker.counters.rank_cache_miss, 1); /* the partial entry */
-	hr[0].up = false; /* us-east down: Dublin is next from New York */
-	expect_answer("www.example.com", LDNS_RR_TYPE_A, ny, "198.51.100.10", 25);
-	ck_assert_uint_eq(worker.counters.rank_cache_miss, 2); /* ranked fully */
-	expect_answer("www.example.com", LDNS_RR_TYPE_A, ny, "198.51.100.10", 25);
-	ck_assert_uint_eq(worker.counters.rank_cache_miss, 2);
-	hr[0].up = true;
-	hr[0].weight = 0; /* up, no share */
-	expect_answer("www.example.com", LDNS_RR_TYPE_A, ny, "198.51.100.10", 25);
-	hr[0].weight = 100;
-	expect_answer("www.example.com", LDNS_RR_TYPE_A, ny, "192.0.2.10", 25);
-	/* a fresh entry after a reload is partial again */
-	settings.generation = 5;
-	expect_answer("www.example.com", LDNS_RR_TYPE_A, ny, "192.0.2.10", 25);
-	hr[0].up = false;
-	expect_answer("www.example.com", LDNS_RR_TYPE_A, ny, "198.51.100.10", 25);
-	hr[1].up = false; /* and eu-west too: sa-east, then ap-south */
-	expect_answer("www.example.com", LDNS_RR_TYPE_A, ny, "192.0.2.40", 25);
-	settings.generation = 1;
-	test_health = NULL;
-}
-END_TEST
-
-/* The answer cache replays a geo response for the same question from the
- * same client network, with the ECS option written afresh; never across a
- * network finer than its key, a health or snapshot generation, or a split
- * hashed on more bits than the key. Static responses are for any client,
- * with the question's own case. */
-START_TEST(test_answer_cache)
-{
-	const struct answer_counters *c = &worker.counters;
-	/* France is 100.0.0.0/16 in the test database: one result per /24 */
-	expect_answer("www.example.com", LDNS_RR_TYPE_A, ECS4(24, "100.0.1.0"), "198.51.100.10",
-		      16);
-	ck_assert_uint_eq(c->answer_cache_hit, 0);
-	expect_answer("www.example.com", LDNS_RR_TYPE_A, ECS4(24, "100.0.1.0"), "198.51.100.10",
-		      16);
-	ck_assert_uint_eq(c->answer_cache_hit, 1);
-	ck_assert_uint_eq(c->geo_answers, 2);
-	ck_assert_uint_eq(c->ecs_used, 2);
-	/* another SOURCE is another entry; the option echoes this query's */
-	expect_answer("www.example.com", LDNS_RR_TYPE_A, ECS4(32, "100.0.1.7"), "198.51.100.10",
-		      16);
-	ck_assert_uint_eq(c->answer_cache_hit, 1);
-	expect_answer("www.example.com", LDNS_RR_TYPE_A, ECS4(32, "100.0.1.9"), "198.51.100.10",
-		      16);
-	ck_assert_uint_eq(c->answer_cache_hit, 2);
-	/* another type, another entry: NODATA for AAAA (eu-west has none) */
-	struct reply a = ask("www.example.com", LDNS_RR_TYPE_AAAA, ECS4(24, "100.0.1.0"));
-	ck_assert_uint_eq(ldns_pkt_ancount(a.pkt), 0);
-	ck_assert_uint_eq(ldns_pkt_nscount(a.pkt), 1);
-	done(&a);
-	a = ask("www.example.com", LDNS_RR_TYPE_AAAA, ECS4(24, "100.0.1.0"));
-	ck_assert_uint_eq(ldns_pkt_ancount(a.pkt), 0);
-	ck_assert_uint_eq(ldns_pkt_nscount(a.pkt), 1);
-	expect_ecs(&a, ECS4(24, "100.0.1.0"), 16);
-	done(&a);
-	ck_assert_uint_eq(c->answer_cache_hit, 3);
-	ck_assert_uint_eq(c->geo_answers, 6);
-	/* Singapore is a /25: never kept for its /24 */
-	for (int i = 0; i < 2; i++)
-		expect_answer("www.example.com", LDNS_RR_TYPE_A, ECS4(24, "203.0.113.0"),
-			      "203.0.113.10", 25);
-	ck_assert_uint_eq(c->answer_cache_hit, 3);
-	/* health: a new generation is never answered from the entries of the
-	 * one before */
-	struct health_region hr[4];
-	for (int i = 0; i < 4; i++)
-		hr[i] = (struct health_region){.up = true, .weight = 100};
-	struct health_snapshot hs = {.generation = 1, .n = 4, .regions = hr};
-	test_health = &hs;
-	expect_answer("www.example.com", LDNS_RR_TYPE_A, ECS4(24, "100.0.1.0"), "198.51.100.10",
-		      16);
-	ck_assert_uint_eq(c->answer_cache_hit, 3);
-	expect_answer("www.example.com", LDNS_RR_TYPE_A, ECS4(24, "100.0.1.0"), "198.51.100.10",
-		      16);
-	ck_assert_uint_eq(c->answer_cache_hit, 4);
-	hr[1].up = false; /* eu-west down: us-east is next from France */
-	hs.generation = 2;
-	expect_answer("www.example.com", LDNS_RR_TYPE_A, ECS4(24, "100.0.1.0"), "192.0.2.10", 16);
-	ck_assert_uint_eq(c->answer_cache_hit, 4);
-	test_health = NULL;
-	/* a reload: a new snapshot generation */
-	settings.generation = 7;
-	expect_answer("www.example.com", LDNS_RR_TYPE_A, ECS4(24, "100.0.1.0"), "198.51.100.10",
-		      16);
-	ck_assert_uint_eq(c->answer_cache_hit, 4);
-	settings.generation = 1;
-	/* a split hashed on /32 cannot be kept for a /24 */
-	settings.hash_ipv4_prefix = 32;
-	for (int i = 0; i < 2; i++) {
-		a = ask("split.example.com", LDNS_RR_TYPE_A, ECS4(32, "100.0.1.7"));
-		ck_assert_uint_eq(ldns_pkt_ancount(a.pkt), 1);
-		done(&a);
+	/* region 0 has A endpoints only, every one of them down: the region is
+	 * down although its flag says up */
+	struct test_svc t;
+	svc_init(&t, 3, 2, 0);
+	struct test_hs h;
+	hs_init(&h, 3);
+	hs_down(&h, 0, 1, t.a[0][0].addr);
+	hs_down(&h, 0, 1, t.a[0][1].addr);
+	struct svc_choice c;
+	for (unsigned i = 0; i < 200; i++) {
+		svc_choose(&t.s, order012, 3, hs_client(i), 1, &h.hs, &c);
+		ck_assert_ptr_eq(c.sr, &t.regions[1]);
+		ck_assert(!c.fail_open);
+		const struct endpoint *w[] = {&t.a[1][0], &t.a[1][1]};
+		expect_eps(&c, w, 2);
 	}
-	ck_assert_uint_eq(c->answer_cache_hit, 4);
-	settings.hash_ipv4_prefix = 24;
-	for (int i = 0; i < 2; i++) {
-		a = ask("split.example.com", LDNS_RR_TYPE_A, ECS4(32, "100.0.1.7"));
-		done(&a);
-	}
-	ck_assert_uint_eq(c->answer_cache_hit, 5);
-	/* static: one entry for every client, the question as asked */
-	expect_answer("static.example.com", LDNS_RR_TYPE_A, ECS4(24, "100.0.1.0"), "192.0.2.80", 0);
-	uint64_t geo = c->geo_answers;
-	expect_answer("STATIC.Example.com", LDNS_RR_TYPE_A, ECS4(24, "203.0.113.0"), "192.0.2.80",
-		      0);
-	ck_assert_uint_eq(c->answer_cache_hit, 6);
-	ck_assert_uint_eq(c->geo_answers, geo);
-	a = ask("sTaTiC.example.COM", LDNS_RR_TYPE_A, NO_ECS);
-	ck_assert_uint_eq(c->answer_cache_hit, 7);
-	char *qn = ldns_rdf2str(ldns_rr_owner(ldns_rr_list_rr(ldns_pkt_question(a.pkt), 0)));
-	ck_assert_str_eq(qn, "sTaTiC.example.COM.");
-	free(qn);
-	ck_assert_str_eq(a.answer, "192.0.2.80");
-	done(&a);
-	/* NXDOMAIN is not kept (random names would only churn the cache) */
-	for (int i = 0; i < 2; i++) {
-		a = ask("nowhere.example.com", LDNS_RR_TYPE_A, NO_ECS);
-		ck_assert_int_eq(ldns_pkt_get_rcode(a.pkt), LDNS_RCODE_NXDOMAIN);
-		done(&a);
-	}
-	ck_assert_uint_eq(c->answer_cache_hit, 7);
-	/* server.answer_cache false: nothing replayed */
-	settings.answer_cache_off = true;
-	a = ask("static.example.com", LDNS_RR_TYPE_A, NO_ECS);
-	ck_assert_str_eq(a.answer, "192.0.2.80");
-	done(&a);
-	expect_answer("www.example.com", LDNS_RR_TYPE_A, ECS4(24, "100.0.1.0"), "198.51.100.10",
-		      16);
-	ck_assert_uint_eq(c->answer_cache_hit, 7);
-	settings.answer_cache_off = false;
+	/* one of them back: region 0 again, with only that endpoint */
+	h.regions[0].ndown = 1; /* only 10.0.0.1 down */
+	svc_choose(&t.s, order012, 3, hs_client(3), 1, &h.hs, &c);
+	ck_assert_ptr_eq(c.sr, &t.regions[0]);
+	const struct endpoint *w[] = {&t.a[0][1]};
+	expect_eps(&c, w, 1);
+
+	/* every A endpoint down but an AAAA one healthy: the region is usable,
+	 * an A query gets NODATA from it (no fallback to the next region) */
+	svc_init(&t, 3, 2, 1);
+	hs_init(&h, 3);
+	hs_down(&h, 0, 1, t.a[0][0].addr);
+	hs_down(&h, 0, 1, t.a[0][1].addr);
+	svc_choose(&t.s, order012, 3, hs_client(3), 1, &h.hs, &c);
+	ck_assert_ptr_eq(c.sr, &t.regions[0]);
+	ck_assert(!c.fail_open);
+	ck_assert_uint_eq(c.n, 0);
+	svc_choose(&t.s, order012, 3, hs_client(3), 28, &h.hs, &c);
+	ck_assert_ptr_eq(c.sr, &t.regions[0]);
+	const struct endpoint *w6[] = {&t.aaaa[0][0]};
+	expect_eps(&c, w6, 1);
+
+	/* a down entry with the same bytes in the other family does not count */
+	svc_init(&t, 3, 1, 0);
+	hs_init(&h, 3);
+	uint8_t v6[16] = {0};
+	memcpy(v6, t.a[0][0].addr, 4);
+	hs_down(&h, 0, 2, v6);
+	svc_choose(&t.s, order012, 3, hs_client(3), 1, &h.hs, &c);
+	ck_assert_ptr_eq(c.sr, &t.regions[0]);
+	const struct endpoint *w1[] = {&t.a[0][0]};
+	expect_eps(&c, w1, 1);
+	/* the down list of another region does not count either */
+	hs_init(&h, 3);
+	hs_down(&h, 1, 1, t.a[0][0].addr);
+	svc_choose(&t.s, order012, 3, hs_client(3), 1, &h.hs, &c);
+	ck_assert_ptr_eq(c.sr, &t.regions[0]);
+	expect_eps(&c, w1, 1);
 }
 END_TEST
 
-/* What the answer cache replays is, octet for octet, what would have been
- * computed: every name and type of the test zone, asked twice by clients
- * from every kind of network, against a worker without the cache. */
-START_TEST(test_answer_cache_same_bytes)
+START_TEST(test_choose_unhealthy_endpoints_left_out)
 {
-	static const char *names[] = {"www.example.com",   "WwW.example.com",
-				      "multi.example.com", "split.example.com",
-				      "cn.example.com",    "alias.example.com",
-				      "static.example.com", "x.sub.example.com",
-				      "a.wild.example.com", "example.com",
-				      "ns1.example.com",   "nowhere.example.com"};
-	static const uint16_t types[] = {LDNS_RR_TYPE_A, LDNS_RR_TYPE_AAAA, LDNS_RR_TYPE_CNAME,
-					 LDNS_RR_TYPE_NS, LDNS_RR_TYPE_SOA, LDNS_RR_TYPE_MX};
-	const struct ecs_opt clients[] = {
-		NO_ECS,
-		ECS4(24, "100.0.1.0"),
-		ECS4(32, "100.0.1.7"),
-		ECS4(24, "8.8.8.0"),
-		ECS4(24, "203.0.113.0"),
-		ECS4(24, "198.51.100.0"),
-		ECS4(16, "10.1.0.0"),
-		ECS6(48, "2001:db8::"),
-		ECS6(56, "2001:db8:100:1::"),
-		ECS6(128, "0:0:0:0:0:1::"), /* in ::/56, beside ::1/128 */
-		ECS6(128, "::1"),
-		ECS6(128, "::2"),
-		ECS6(0, "::"),
-	};
-	struct answer_worker plain;
-	answer_worker_init(&plain);
-	free(plain.rcache);
-	plain.rcache = NULL;
-	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(0x7f000001)};
-	static uint8_t out1[ANSWER_BUF_SIZE], out2[ANSWER_BUF_SIZE];
-	uint8_t q[512];
-	/* rounds 2 and 3 with an IPv6 database holding only 2001:db8::/32:
-	 * there ::/56 is one network but ::1/128 within it is reserved */
-	struct diag d = {0};
-	char *f6[1] = {"tests/tmp/geo/flat6.mmdb"};
-	struct geo_db *g6 = geo_open(f6, 1, NULL, &d);
-	ck_assert_ptr_nonnull(g6);
-	diag_free(&d);
-	const struct geo_db *g4 = settings.geo;
-	for (int round = 0; round < 4; round++) {
-		if (round == 2) {
-			settings.geo = g6;
-			settings.generation = 2;
+	struct test_svc t;
+	svc_init(&t, 2, 4, 3);
+	struct test_hs h;
+	hs_init(&h, 2);
+	hs_down(&h, 0, 1, t.a[0][1].addr);
+	hs_down(&h, 0, 1, t.a[0][3].addr);
+	hs_down(&h, 0, 2, t.aaaa[0][0].addr);
+	struct svc_choice c;
+	for (unsigned i = 0; i < 100; i++) {
+		svc_choose(&t.s, order012, 2, hs_client(i), 1, &h.hs, &c);
+		ck_assert_ptr_eq(c.sr, &t.regions[0]);
+		ck_assert(!c.fail_open);
+		const struct endpoint *w[] = {&t.a[0][0], &t.a[0][2]};
+		expect_eps(&c, w, 2);
+		svc_choose(&t.s, order012, 2, hs_client(i), 28, &h.hs, &c);
+		ck_assert_ptr_eq(c.sr, &t.regions[0]);
+		const struct endpoint *w6[] = {&t.aaaa[0][1], &t.aaaa[0][2]};
+		expect_eps(&c, w6, 2);
+	}
+	/* max_answers 1 among the healthy: never a down endpoint, and both
+	 * healthy ones are used by some clients */
+	t.s.max_answers = 1;
+	unsigned seen[4] = {0};
+	for (unsigned i = 0; i < 2000; i++) {
+		svc_choose(&t.s, order012, 2, hs_client(i), 1, &h.hs, &c);
+		ck_assert_ptr_eq(c.sr, &t.regions[0]);
+		ck_assert_uint_eq(c.n, 1);
+		ck_assert(c.hashed);
+		seen[c.eps[0] - t.a[0]]++;
+	}
+	ck_assert_uint_eq(seen[1], 0);
+	ck_assert_uint_eq(seen[3], 0);
+	ck_assert_uint_gt(seen[0], 0);
+	ck_assert_uint_gt(seen[2], 0);
+	ck_assert_uint_eq(seen[0] + seen[2], 2000);
+}
+END_TEST
+
+START_TEST(test_choose_drain)
+{
+	struct test_svc t;
+	svc_init(&t, 3, 1, 0);
+	struct test_hs h;
+	hs_init(&h, 3);
+	h.regions[0].weight = 0;
+	struct svc_choice c;
+	for (unsigned i = 0; i < 5000; i++) {
+		svc_choose(&t.s, order012, 3, hs_client(i), 1, &h.hs, &c);
+		ck_assert_ptr_eq(c.sr, &t.regions[1]);
+		ck_assert(!c.fail_open);
+		const struct endpoint *w[] = {&t.a[1][0]};
+		expect_eps(&c, w, 1);
+	}
+	/* the next one drained too: the third */
+	h.regions[1].weight = 0;
+	for (unsigned i = 0; i < 1000; i++) {
+		svc_choose(&t.s, order012, 3, hs_client(i), 1, &h.hs, &c);
+		ck_assert_ptr_eq(c.sr, &t.regions[2]);
+		ck_assert(!c.fail_open);
+	}
+	/* a static weight of 0 drains the same way under full feed weight */
+	hs_init(&h, 3);
+	t.regions[0].weight = 0;
+	for (unsigned i = 0; i < 1000; i++) {
+		svc_choose(&t.s, order012, 3, hs_client(i), 1, &h.hs, &c);
+		ck_assert_ptr_eq(c.sr, &t.regions[1]);
+	}
+}
+END_TEST
+
+START_TEST(test_choose_fail_open)
+{
+	struct test_svc t;
+	svc_init(&t, 3, 3, 2);
+	struct test_hs h;
+	hs_init(&h, 3);
+	for (int r = 0; r < 3; r++)
+		h.regions[r].up = false;
+	hs_down(&h, 0, 1, t.a[0][0].addr);
+	hs_down(&h, 1, 1, t.a[1][0].addr);
+	hs_down(&h, 2, 1, t.a[2][2].addr);
+	struct svc_choice c;
+	/* the closest region in the order, with its healthy endpoints */
+	svc_choose(&t.s, order012, 3, hs_client(1), 1, &h.hs, &c);
+	ck_assert_ptr_eq(c.sr, &t.regions[0]);
+	ck_assert(c.fail_open);
+	ck_assert(!c.hashed);
+	const struct endpoint *w0[] = {&t.a[0][1], &t.a[0][2]};
+	expect_eps(&c, w0, 2);
+	static const uint8_t order201[] = {2, 0, 1};
+	svc_choose(&t.s, order201, 3, hs_client(1), 1, &h.hs, &c);
+	ck_assert_ptr_eq(c.sr, &t.regions[2]);
+	ck_assert(c.fail_open);
+	const struct endpoint *w2[] = {&t.a[2][0], &t.a[2][1]};
+	expect_eps(&c, w2, 2);
+	svc_choose(&t.s, order201, 3, hs_client(1), 28, &h.hs, &c);
+	ck_assert_ptr_eq(c.sr, &t.regions[2]);
+	ck_assert(c.fail_open);
+	const struct endpoint *w26[] = {&t.aaaa[2][0], &t.aaaa[2][1]};
+	expect_eps(&c, w26, 2);
+
+	/* none healthy in the closest: all of its endpoints */
+	for (unsigned i = 1; i < 3; i++)
+		hs_down(&h, 0, 1, t.a[0][i].addr);
+	hs_down(&h, 0, 2, t.aaaa[0][0].addr);
+	hs_down(&h, 0, 2, t.aaaa[0][1].addr);
+	h.regions[1].up = true; /* region 1 up: no fail open, region 1 answers */
+	svc_choose(&t.s, order012, 3, hs_client(1), 1, &h.hs, &c);
+	ck_assert_ptr_eq(c.sr, &t.regions[1]);
+	ck_assert(!c.fail_open);
+	const struct endpoint *w1[] = {&t.a[1][1], &t.a[1][2]};
+	expect_eps(&c, w1, 2);
+	h.regions[1].up = false;
+	svc_choose(&t.s, order012, 3, hs_client(1), 1, &h.hs, &c);
+	ck_assert_ptr_eq(c.sr, &t.regions[0]);
+	ck_assert(c.fail_open);
+	const struct endpoint *wall[] = {&t.a[0][0], &t.a[0][1], &t.a[0][2]};
+	expect_eps(&c, wall, 3);
+	svc_choose(&t.s, order012, 3, hs_client(1), 28, &h.hs, &c);
+	ck_assert(c.fail_open);
+	const struct endpoint *wall6[] = {&t.aaaa[0][0], &t.aaaa[0][1]};
+	expect_eps(&c, wall6, 2);
+
+	/* every region up but drained: fail open with the closest too */
+	hs_init(&h, 3);
+	for (int r = 0; r < 3; r++)
+		h.regions[r].weight = 0;
+	for (unsigned i = 0; i < 500; i++) {
+		svc_choose(&t.s, order201, 3, hs_client(i), 1, &h.hs, &c);
+		ck_assert_ptr_eq(c.sr, &t.regions[2]);
+		ck_assert(c.fail_open);
+		const struct endpoint *w[] = {&t.a[2][0], &t.a[2][1], &t.a[2][2]};
+		expect_eps(&c, w, 3);
+	}
+}
+END_TEST
+
+/* Share of 100000 clients that region 0 keeps, the rest must go to region 1. */
+static unsigned spill_count(struct test_svc *t, const struct test_hs *h)
+{
+	unsigned kept = 0, spilled = 0;
+	struct svc_choice c, c2;
+	for (unsigned i = 0; i < 100000; i++) {
+		uint64_t ch = hs_client(i);
+		svc_choose(&t->s, order012, 2, ch, 1, &h->hs, &c);
+		ck_assert(!c.fail_open);
+		ck_assert(c.hashed); /* the split depends on the client */
+		if (c.sr == &t->regions[0])
+			kept++;
+		else if (c.sr == &t->regions[1])
+			spilled++;
+		else
+			ck_abort_msg("client %u: region %td", i, c.sr - t->regions);
+		if (i % 97 == 0) { /* stable per client */
+			svc_choose(&t->s, order012, 2, ch, 1, &h->hs, &c2);
+			ck_assert_ptr_eq(c2.sr, c.sr);
 		}
-		for (size_t n = 0; n < ARRAY_SIZE(names); n++)
-			for (size_t t = 0; t < ARRAY_SIZE(types); t++)
-				for (size_t k = 0; k < ARRAY_SIZE(clients); k++) {
-					size_t ql = mkquery(q, names[n], types[t], clients[k]);
-					struct answer_request req = {
-						.pkt = q, .len = ql,
-						.client = (const struct sockaddr *)&sin};
-					size_t l1 = answer_query(sdb, &settings, &req, out1,
-								 sizeof(out1), &worker);
-					size_t l2 = answer_query(sdb, &settings, &req, out2,
-								 sizeof(out2), &plain);
-					ck_assert_msg(l1 == l2 && memcmp(out1, out2, l1) == 0,
-						      "%s type %u client %zu round %d: %zu vs %zu "
-						      "octets",
-						      names[n], types[t], k, round, l1, l2);
-				}
 	}
-	settings.geo = g4;
-	settings.generation = 1;
-	geo_close(g6);
-	ck_assert_uint_gt(worker.counters.answer_cache_hit, 100);
-	ck_assert_uint_eq(plain.counters.answer_cache_hit, 0);
-	/* and they were counted alike */
-	ck_assert_uint_eq(worker.counters.geo_answers, plain.counters.geo_answers);
-	ck_assert_uint_eq(worker.counters.ecs_used, plain.counters.ecs_used);
-	ck_assert_uint_eq(worker.counters.ecs_ignored, plain.counters.ecs_ignored);
-	answer_worker_free(&plain);
+	ck_assert_uint_eq(kept + spilled, 100000);
+	return kept;
+}
+
+START_TEST(test_choose_spill_feed_weight)
+{
+	struct test_svc t;
+	svc_init(&t, 2, 1, 0);
+	struct test_hs h;
+	hs_init(&h, 2);
+	h.regions[0].weight = 30;
+	unsigned kept = spill_count(&t, &h);
+	ck_assert_msg(kept >= 28000 && kept <= 32000, "kept %u of 100000, want 30%% +-2%%", kept);
 }
 END_TEST
 
-START_TEST(test_rank_cache)
+START_TEST(test_choose_spill_both_weights)
 {
-	struct ecs_opt e = ECS4(24, "198.51.100.0");
-	struct reply r = ask("www.example.com", LDNS_RR_TYPE_A, e);
-	done(&r);
-	ck_assert_uint_eq(worker.counters.rank_cache_miss, 1);
-	/* the same query: from the cache */
-	r = ask("www.example.com", LDNS_RR_TYPE_A, e);
-	ck_assert_str_eq(r.answer, "198.51.100.10");
-	done(&r);
-	ck_assert_uint_eq(worker.counters.rank_cache_miss, 1);
-	/* another address of the same GeoIP record: cached too */
-	r = ask("www.example.com", LDNS_RR_TYPE_A, ECS4(27, "198.51.100.32"));
-	ck_assert_str_eq(r.answer, "198.51.100.10");
-	done(&r);
-	ck_assert_uint_eq(worker.counters.rank_cache_miss, 1);
-	/* another record, another service: misses */
-	r = ask("www.example.com", LDNS_RR_TYPE_A, ECS4(24, "192.0.2.0"));
-	done(&r);
-	ck_assert_uint_eq(worker.counters.rank_cache_miss, 2);
-	r = ask("multi.example.com", LDNS_RR_TYPE_A, e);
-	done(&r);
-	ck_assert_uint_eq(worker.counters.rank_cache_miss, 3);
-	/* unknown locations share one entry per service */
-	r = ask("www.example.com", LDNS_RR_TYPE_A, ECS4(24, "8.8.8.0"));
-	ck_assert_str_eq(r.answer, "192.0.2.40");
-	done(&r);
-	ck_assert_uint_eq(worker.counters.rank_cache_miss, 4);
-	r = ask("www.example.com", LDNS_RR_TYPE_A, ECS4(24, "10.0.0.0"));
-	ck_assert_str_eq(r.answer, "192.0.2.40");
-	done(&r);
-	ck_assert_uint_eq(worker.counters.rank_cache_miss, 4);
-	/* a new generation (reload): ranked again, then cached */
-	settings.generation = 2;
-	r = ask("www.example.com", LDNS_RR_TYPE_A, e);
-	ck_assert_str_eq(r.answer, "198.51.100.10");
-	done(&r);
-	ck_assert_uint_eq(worker.counters.rank_cache_miss, 5);
-	r = ask("www.example.com", LDNS_RR_TYPE_A, e);
-	done(&r);
-	ck_assert_uint_eq(worker.counters.rank_cache_miss, 5);
+	struct test_svc t;
+	svc_init(&t, 2, 1, 0);
+	t.regions[0].weight = 50;
+	struct test_hs h;
+	hs_init(&h, 2);
+	h.regions[0].weight = 50;
+	unsigned kept = spill_count(&t, &h);
+	ck_assert_msg(kept >= 23000 && kept <= 27000, "kept %u of 100000, want 25%% +-2%%", kept);
+}
+END_TEST
+
+START_TEST(test_choose_spill_static_weight_full_feed)
+{
+	/* static 70, feed 100 (the default when absent): 70% */
+	struct test_svc t;
+	svc_init(&t, 2, 1, 0);
+	t.regions[0].weight = 70;
+	struct test_hs h;
+	hs_init(&h, 2);
+	unsigned kept = spill_count(&t, &h);
+	ck_assert_msg(kept >= 68000 && kept <= 72000, "kept %u of 100000, want 70%% +-2%%", kept);
+}
+END_TEST
+
+START_TEST(test_choose_spill_past_last_region)
+{
+	/* every region up and none drained, but none at full weight: some
+	 * clients are kept by neither. That is not "every region down"
+	 * (service.h: fail_open = every region was down; health.c logs fail
+	 * open only when every region is down or at weight 0), and the region
+	 * they get was decided by the weight split for their hash (hashed:
+	 * "a weight split or max_answers decided it"), which answer.c needs to
+	 * widen the ECS scope to the hashing prefix. */
+	struct test_svc t;
+	svc_init(&t, 2, 1, 0);
+	struct test_hs h;
+	hs_init(&h, 2);
+	h.regions[0].weight = 30;
+	h.regions[1].weight = 50;
+	unsigned fail_open = 0, not_hashed = 0, kept0 = 0, kept1 = 0;
+	struct svc_choice c;
+	for (unsigned i = 0; i < 100000; i++) {
+		svc_choose(&t.s, order012, 2, hs_client(i), 1, &h.hs, &c);
+		fail_open += c.fail_open;
+		not_hashed += !c.hashed;
+		kept0 += c.sr == &t.regions[0];
+		kept1 += c.sr == &t.regions[1];
+		ck_assert_uint_eq(c.n, 1);
+	}
+	ck_assert_uint_eq(kept0 + kept1, 100000);
+	ck_assert_msg(fail_open == 0 && not_hashed == 0,
+	              "both regions up at weights 30 and 50: of 100000 answers %u are "
+	              "flagged fail_open and %u are not flagged hashed (want 0 and 0)",
+	              fail_open, not_hashed);
+	/* the remainder (70% x 50% = 35%) goes to the closest region with a
+	 * share: region 0 ends with 30% + 35%, region 1 with 35% */
+	ck_assert_msg(kept0 >= 63000 && kept0 <= 67000, "region 0: %u of 100000, want 65%% +-2%%",
+	              kept0);
+	ck_assert_msg(kept1 >= 33000 && kept1 <= 37000, "region 1: %u of 100000, want 35%% +-2%%",
+	              kept1);
+
+	/* the closest drained (weight 0) and the closest with a share down:
+	 * the remainder goes to the closest that is up with a share */
+	svc_init(&t, 3, 1, 0);
+	hs_init(&h, 3);
+	h.regions[0].weight = 0;
+	h.regions[1].weight = 40;
+	h.regions[2].weight = 50;
+	unsigned kept[3] = {0};
+	for (unsigned i = 0; i < 100000; i++) {
+		svc_choose(&t.s, order012, 3, hs_client(i), 1, &h.hs, &c);
+		ck_assert(!c.fail_open);
+		ck_assert(c.hashed);
+		kept[c.sr - t.regions]++;
+	}
+	/* region 1: 40% + 60% x 50% = 70%; region 2: 30% */
+	ck_assert_uint_eq(kept[0], 0);
+	ck_assert_msg(kept[1] >= 68000 && kept[1] <= 72000, "region 1: %u, want 70%% +-2%%",
+	              kept[1]);
+	ck_assert_msg(kept[2] >= 28000 && kept[2] <= 32000, "region 2: %u, want 30%% +-2%%",
+	              kept[2]);
+	h.regions[1].up = false;
+	memset(kept, 0, sizeof(kept));
+	for (unsigned i = 0; i < 100000; i++) {
+		svc_choose(&t.s, order012, 3, hs_client(i), 1, &h.hs, &c);
+		ck_assert(!c.fail_open);
+		kept[c.sr - t.regions]++;
+	}
+	ck_assert_uint_eq(kept[2], 100000); /* the only one left with a share */
+}
+END_TEST
+
+START_TEST(test_choose_single_region_partial_weight)
+{
+	/* one region at feed weight 50, the only one: everyone gets it, and it
+	 * is up and not drained: no fail open */
+	struct test_svc t;
+	svc_init(&t, 1, 1, 0);
+	struct test_hs h;
+	hs_init(&h, 1);
+	h.regions[0].weight = 50;
+	unsigned fail_open = 0;
+	struct svc_choice c;
+	for (unsigned i = 0; i < 10000; i++) {
+		svc_choose(&t.s, order012, 1, hs_client(i), 1, &h.hs, &c);
+		ck_assert_ptr_eq(c.sr, &t.regions[0]);
+		const struct endpoint *w[] = {&t.a[0][0]};
+		expect_eps(&c, w, 1);
+		fail_open += c.fail_open;
+	}
+	ck_assert_msg(fail_open == 0,
+	              "%u of 10000 answers flagged fail_open with the only region up at "
+	              "weight 50",
+	              fail_open);
+}
+END_TEST
+
+START_TEST(test_endpoint_up)
+{
+	struct test_hs h;
+	hs_init(&h, 2);
+	uint8_t v4[16] = {192, 0, 2, 1};
+	uint8_t v4b[16] = {192, 0, 2, 2};
+	uint8_t v6[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+	uint8_t v6b[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2};
+	hs_down(&h, 0, 1, v4);
+	hs_down(&h, 0, 2, v6);
+
+	ck_assert(!health_endpoint_up(&h.hs, 0, 1, v4));
+	ck_assert(health_endpoint_up(&h.hs, 0, 1, v4b));
+	ck_assert(!health_endpoint_up(&h.hs, 0, 2, v6));
+	ck_assert(health_endpoint_up(&h.hs, 0, 2, v6b));
+	/* same leading bytes, other family */
+	uint8_t v6_like_v4[16] = {192, 0, 2, 1}; /* c000:201:: */
+	ck_assert(health_endpoint_up(&h.hs, 0, 2, v6_like_v4));
+	uint8_t v4_like_v6[4] = {0x20, 0x01, 0x0d, 0xb8}; /* 32.1.13.184 */
+	ck_assert(health_endpoint_up(&h.hs, 0, 1, v4_like_v6));
+	/* an IPv6 address that differs from the down one only after byte 4 */
+	uint8_t v6c[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x80, 1};
+	ck_assert(health_endpoint_up(&h.hs, 0, 2, v6c));
+	/* another region's list does not apply */
+	ck_assert(health_endpoint_up(&h.hs, 1, 1, v4));
+	ck_assert(health_endpoint_up(&h.hs, 1, 2, v6));
+	/* out of range region index, NULL snapshot: up */
+	ck_assert(health_endpoint_up(&h.hs, 2, 1, v4));
+	ck_assert(health_endpoint_up(&h.hs, 1000, 2, v6));
+	ck_assert(health_endpoint_up(NULL, 0, 1, v4));
+	/* a down region does not make its endpoints down by itself */
+	h.regions[0].up = false;
+	ck_assert(health_endpoint_up(&h.hs, 0, 1, v4b));
+}
+END_TEST
+
+START_TEST(test_choose_region_outside_snapshot)
+{
+	/* a snapshot with fewer regions than the table (e.g. built before a
+	 * region was added): the others count as up at full weight */
+	struct test_svc t;
+	svc_init(&t, 3, 1, 0);
+	struct test_hs h;
+	hs_init(&h, 1);
+	h.regions[0].up = false;
+	struct svc_choice c;
+	for (unsigned i = 0; i < 200; i++) {
+		svc_choose(&t.s, order012, 3, hs_client(i), 1, &h.hs, &c);
+		ck_assert_ptr_eq(c.sr, &t.regions[1]);
+		ck_assert(!c.fail_open);
+		ck_assert(!c.hashed);
+	}
 }
 END_TEST
 
@@ -2013,22 +1722,21 @@ Suite *service_suite(void)
 	tcase_add_test(tc, test_choose_rendezvous_removal);
 	tcase_add_test(tc, test_client_hash);
 	suite_add_tcase(s, tc);
-	tc = tcase_create("scope");
+	tc = tcase_create("choose_health");
 	tcase_set_timeout(tc, 60);
-	tcase_add_checked_fixture(tc, scope_setup, scope_teardown);
-	tcase_add_test(tc, test_scope_geo_prefix);
-	tcase_add_test(tc, test_scope_hashed);
-	tcase_add_test(tc, test_scope_static_and_errors);
-	tcase_add_test(tc, test_scope_source_zero);
-	tcase_add_test(tc, test_scope_private_ecs);
-	tcase_add_test(tc, test_scope_untrusted_sender);
-	tcase_add_test(tc, test_scope_no_ecs);
-	tcase_add_test(tc, test_service_answers);
-	tcase_add_test(tc, test_rank_cache);
-	tcase_add_test(tc, test_geo_cache);
-	tcase_add_test(tc, test_partial_rank_follows_health);
-	tcase_add_test(tc, test_answer_cache);
-	tcase_add_test(tc, test_answer_cache_same_bytes);
+	tcase_add_test(tc, test_choose_no_health_is_all_up);
+	tcase_add_test(tc, test_choose_region_down_skipped);
+	tcase_add_test(tc, test_choose_all_endpoints_down_skipped);
+	tcase_add_test(tc, test_choose_unhealthy_endpoints_left_out);
+	tcase_add_test(tc, test_choose_drain);
+	tcase_add_test(tc, test_choose_fail_open);
+	tcase_add_test(tc, test_choose_spill_feed_weight);
+	tcase_add_test(tc, test_choose_spill_both_weights);
+	tcase_add_test(tc, test_choose_spill_static_weight_full_feed);
+	tcase_add_test(tc, test_choose_spill_past_last_region);
+	tcase_add_test(tc, test_choose_single_region_partial_weight);
+	tcase_add_test(tc, test_endpoint_up);
+	tcase_add_test(tc, test_choose_region_outside_snapshot);
 	suite_add_tcase(s, tc);
 	return s;
 }
