@@ -284,7 +284,7 @@ void server_publish(struct server *srv, struct snapshot *snap)
 	TSAN_RELEASE(snap);
 	rcu_assign_pointer(srv->snap, snap);
 	urcu_memb_synchronize_rcu();
-	TSAN_ACQUIRE(&rcu_grace);
+	TSAN_ACQUIRE(&server_rcu_grace);
 	/* no worker sees old any more: keep its counts */
 	carry_fold(srv->carry, old);
 	snapshot_free(old);
@@ -296,7 +296,7 @@ void server_publish_health(struct server *srv, struct health_snapshot *hs)
 	TSAN_RELEASE(hs);
 	rcu_assign_pointer(srv->health, hs);
 	urcu_memb_synchronize_rcu();
-	TSAN_ACQUIRE(&rcu_grace);
+	TSAN_ACQUIRE(&server_rcu_grace);
 	health_snapshot_free(old);
 }
 
