@@ -152,8 +152,6 @@ extern const struct conf_key conf_schema[KEY_COUNT];
 
 /* The key's own name: the path after its last dot ("udp_payload"). */
 const char *conf_key_name(const struct conf_key *k);
-/* The row of path, or NULL. */
-const struct conf_key *conf_key_find(const char *path);
 /* The names of the keys directly under parent ("" for the top level,
  * "regions.*", "zones[]", "geoip.paths"), NULL-terminated, into names
  * (room for KEY_COUNT + 1). Returns how many. */

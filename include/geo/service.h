@@ -4,7 +4,7 @@
  *
  * A services file (JSON, one per zone) is compiled into a service_set at
  * load. At query time the answer code asks svc_rank() for the order of
- * regions for a client location (cached per worker) and svc_choose() for
+ * regions for a client location (cached per worker) and svc_choose_client() for
  * the region and endpoints given that order and the client's hash.
  *
  * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
@@ -127,23 +127,10 @@ struct svc_choice {
 
 struct health_snapshot;
 
-/*
- * Choose for a client: the first region in order that is up, has a healthy
- * endpoint (or a cname) and keeps the client under its weight (the
- * service's static weight times the feed's weight / 100), then its healthy
- * endpoints of the family for qtype (A or AAAA; others choose the region
- * only), at most max_answers, chosen stably by rendezvous hashing.
- * client_hash identifies the client network. health NULL: every region up
- * at full feed weight, every endpoint healthy. When no region qualifies the
- * closest one answers (fail open) with its healthy endpoints, or all of them
- * when none is healthy.
- */
-void svc_choose(const struct service *s, const uint8_t *order, unsigned norder,
-		uint64_t client_hash, uint16_t qtype, const struct health_snapshot *health,
-		struct svc_choice *out);
 
-/* The client as svc_choose hashes it (weight splits, max_answers): its
- * network is hashed (svc_client_hash) only when an answer depends on it. */
+/* The client as svc_choose_client hashes it (weight splits, max_answers):
+ * its network is hashed (svc_client_hash) only when an answer depends on
+ * it; known with hash set when the caller has it already. */
 struct svc_client {
 	int family;            /* 1 IPv4, 2 IPv6 (ECS family numbers) */
 	const uint8_t *addr;
@@ -152,7 +139,17 @@ struct svc_client {
 	uint64_t hash;
 };
 
-/* svc_choose with the client hashed on first use. */
+/*
+ * Choose for a client: the first region in order that is up, has a healthy
+ * endpoint (or a cname) and keeps the client under its weight (the
+ * service's static weight times the feed's weight / 100), then its healthy
+ * endpoints of the family for qtype (A or AAAA; others choose the region
+ * only), at most max_answers, chosen stably by rendezvous hashing of the
+ * client network's hash (computed on first need). health NULL: every region
+ * up at full feed weight, every endpoint healthy. When no region qualifies
+ * the closest one answers (fail open) with its healthy endpoints, or all of
+ * them when none is healthy.
+ */
 void svc_choose_client(const struct service *s, const uint8_t *order, unsigned norder,
 		       struct svc_client *c, uint16_t qtype, const struct health_snapshot *hs,
 		       struct svc_choice *out);

@@ -119,12 +119,9 @@ typedef void (*health_publish_fn)(struct health_snapshot *hs, void *arg);
 
 /* Start the prober thread for cfg's regions (regions without a feed stay as
  * start_state says). publish() is called from the prober thread with each
- * new snapshot (ownership passes) and once before health_start returns with
+ * new snapshot (ownership passes) and once before health_run returns with
  * the start-up state. The thread runs even without feeds, for overrides.
- * health_start is health_create and health_run in one. */
-struct health *health_start(const struct config *cfg, const struct region_table *rt,
-			    health_publish_fn publish, void *arg);
-/* The two halves of health_start, for a daemon: health_create sets up the
+ * In two halves, for a daemon: health_create sets up the
  * feeds and the resolver (it reads /etc/resolv.conf and /etc/hosts unless
  * health.resolver is set, so call it before a chroot hides them); nothing is
  * polled or published yet, and it may be followed by a fork. health_run

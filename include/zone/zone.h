@@ -187,12 +187,6 @@ const struct rrset *node_rrset(const struct node *n, uint16_t type);
 struct zonedb *zonedb_build(struct zone **zones, size_t count, struct diag *diag);
 void zonedb_free(struct zonedb *db);
 
-/* Longest-match zone for a lower-case name given its label offsets; sets
- * *label_index to the index of the label where the apex starts. */
-const struct zone *zonedb_find(const struct zonedb *db, const uint8_t *lname,
-			       const uint8_t *label_off, unsigned nlabels,
-			       unsigned *label_index);
-
 /*
  * The node for NS/MX/SRV record i of rs (rd: its length field) to take
  * additional-section addresses from: rs->targets[i] when the target is in

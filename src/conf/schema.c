@@ -194,14 +194,6 @@ const char *conf_key_name(const struct conf_key *k)
 	return dot ? dot + 1 : k->path;
 }
 
-const struct conf_key *conf_key_find(const char *path)
-{
-	for (size_t i = 0; i < KEY_COUNT; i++)
-		if (strcmp(conf_schema[i].path, path) == 0)
-			return &conf_schema[i];
-	return NULL;
-}
-
 size_t conf_key_children(const char *parent, const char **names)
 {
 	size_t n = 0, plen = strlen(parent);

@@ -587,14 +587,6 @@ static uint64_t client_mix(const struct service *s, struct svc_client *c)
 	return mix64(c->hash ^ s->seed);
 }
 
-void svc_choose(const struct service *s, const uint8_t *order, unsigned norder,
-		uint64_t client_hash, uint16_t qtype, const struct health_snapshot *hs,
-		struct svc_choice *out)
-{
-	struct svc_client c = {.known = true, .hash = client_hash};
-	svc_choose_client(s, order, norder, &c, qtype, hs, out);
-}
-
 void svc_choose_client(const struct service *s, const uint8_t *order, unsigned norder,
 		       struct svc_client *c, uint16_t qtype, const struct health_snapshot *hs,
 		       struct svc_choice *out)

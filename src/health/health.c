@@ -91,12 +91,6 @@ static unsigned pick(unsigned region_value, unsigned global)
 	return region_value ? region_value : global;
 }
 
-struct health *health_start(const struct config *cfg, const struct region_table *rt,
-			    health_publish_fn publish_fn, void *arg)
-{
-	return health_run(health_create(cfg, rt, publish_fn, arg));
-}
-
 struct health *health_create(const struct config *cfg, const struct region_table *rt,
                              health_publish_fn publish_fn, void *arg)
 {

@@ -40,18 +40,6 @@ const struct zone *zonedb_find_h(const struct zonedb *db, const uint8_t *lname, 
 	return NULL;
 }
 
-const struct zone *zonedb_find(const struct zonedb *db, const uint8_t *lname,
-			       const uint8_t *label_off, unsigned nlabels,
-			       unsigned *label_index)
-{
-	uint32_t h[WIRE_LABELS_MAX + 1];
-	size_t len = wire_name_len(lname, WIRE_NAME_MAX);
-	if (!len)
-		return NULL;
-	wire_suffix_hashes(lname, label_off, nlabels, h);
-	return zonedb_find_h(db, lname, len, label_off, nlabels, h, label_index);
-}
-
 const struct node *zonedb_target(const struct zonedb *db, const struct rrset *rs, unsigned i,
                                  const uint8_t *rd)
 {

@@ -43,6 +43,15 @@ static struct health_region hregs[3] = {
 	{true, 30, 1, down}, {false, 100, 0, NULL}, {true, 100, 0, NULL}};
 static const struct health_snapshot health = {1, 3, hregs};
 
+/* svc_choose_client for a client whose network hash is given. */
+static void svc_choose(const struct service *s, const uint8_t *order, unsigned norder,
+		       uint64_t client_hash, uint16_t qtype, const struct health_snapshot *hs,
+		       struct svc_choice *out)
+{
+	struct svc_client c = {.known = true, .hash = client_hash};
+	svc_choose_client(s, order, norder, &c, qtype, hs, out);
+}
+
 static void check_rank(const struct service *s, const uint8_t *order, unsigned n)
 {
 	fuzz_check(n >= 1 && n <= s->nregions, "svc_rank gave %u of %u regions", n,

@@ -1005,7 +1005,7 @@ static struct health *prober_start(const char *feed, const char *health, struct 
 		    (struct region){cfg->regions[i].name, cfg->regions[i].lat, cfg->regions[i].lon};
 	memset(pub, 0, sizeof(*pub));
 	pthread_mutex_init(&pub->lock, NULL);
-	struct health *hp = health_start(cfg, rt, on_publish, pub);
+	struct health *hp = health_run(health_create(cfg, rt, on_publish, pub));
 	ck_assert_ptr_nonnull(hp);
 	/* the start-up state, before it returned (a feed read may follow at once) */
 	pthread_mutex_lock(&pub->lock);

@@ -32,6 +32,15 @@ static bool default_is_word(const char *def)
 	return false;
 }
 
+/* The row of path, or NULL. */
+static const struct conf_key *conf_key_find(const char *path)
+{
+	for (size_t i = 0; i < KEY_COUNT; i++)
+		if (strcmp(conf_schema[i].path, path) == 0)
+			return &conf_schema[i];
+	return NULL;
+}
+
 START_TEST(test_every_row_filled)
 {
 	for (size_t i = 0; i < KEY_COUNT; i++) {

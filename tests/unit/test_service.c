@@ -41,6 +41,15 @@ static const uint8_t origin[] = "\7example\3com";   /* + the final 0 */
 
 static const char *svc_path;
 
+/* svc_choose_client for a client whose network hash is given. */
+static void svc_choose(const struct service *s, const uint8_t *order, unsigned norder,
+		       uint64_t client_hash, uint16_t qtype, const struct health_snapshot *hs,
+		       struct svc_choice *out)
+{
+	struct svc_client c = {.known = true, .hash = client_hash};
+	svc_choose_client(s, order, norder, &c, qtype, hs, out);
+}
+
 static void dump(const struct diag *d)
 {
 	for (size_t i = 0; i < d->count; i++)
