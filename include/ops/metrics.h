@@ -1,5 +1,5 @@
 /*
- * metrics.h - a growable text buffer and the Prometheus text exposition
+ * metrics.h - the Prometheus text exposition
  * writer (version 0.0.4): one HELP and TYPE line per family, then samples
  * with label values escaped.
  *
@@ -11,20 +11,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct strbuf {
-	char *buf;
-	size_t len, cap;
-};
+#include "common/strbuf.h"
 
-void sb_init(struct strbuf *sb);
-void sb_free(struct strbuf *sb);
-void sb_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void sb_add(struct strbuf *sb, const char *s, size_t n);
-void sb_puts(struct strbuf *sb, const char *s);
 /* Append s escaped for a Prometheus label value (\\, \", \n). */
 void sb_label_value(struct strbuf *sb, const char *s);
-/* Append s escaped as a JSON string body (without the quotes). */
-void sb_json_string(struct strbuf *sb, const char *s);
 
 /* "# HELP name help\n# TYPE name type\n" */
 void metrics_family(struct strbuf *sb, const char *name, const char *type, const char *help);
