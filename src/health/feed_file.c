@@ -4,7 +4,7 @@
  * The file is read again only when it changed (mtime, size, inode), and
  * parsed on every poll, since staleness depends on the time. Reading never
  * blocks the loop and never reads more than the document limit; the text
- * goes to feed_text and a failure to feed_result (state_machine.c).
+ * goes to health_feed_text and a failure to health_feed_result (state_machine.c).
  *
  * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
@@ -34,23 +34,23 @@ static const char *file_kind(mode_t m)
  * read only when fstat says it is a regular file, and at most
  * FEED_MAX_BYTES + 1 bytes of it.
  */
-void poll_file(struct feed *f)
+void health_poll_file(struct feed *f)
 {
 	char detail[160];
 	struct stat st;
 	int fd = open_regular(f->path, &st);
 	if (fd == -2) {
 		snprintf(detail, sizeof(detail), "the feed file is %s", file_kind(st.st_mode));
-		feed_result(f, NULL, "not_regular_file", detail);
+		health_feed_result(f, NULL, "not_regular_file", detail);
 		return;
 	}
 	if (fd < 0) {
-		feed_result(f, NULL, "feed_unreachable", strerror(errno));
+		health_feed_result(f, NULL, "feed_unreachable", strerror(errno));
 		return;
 	}
 	if (st.st_size > FEED_MAX_BYTES) {
 		close(fd);
-		feed_result(f, NULL, "too_large", "file larger than 1 MiB");
+		health_feed_result(f, NULL, "too_large", "file larger than 1 MiB");
 		return;
 	}
 	bool same = f->last_text && st.st_mtim.tv_sec == f->last_stat.st_mtim.tv_sec &&
@@ -69,7 +69,7 @@ void poll_file(struct feed *f)
 				int e = errno;
 				free(text);
 				close(fd);
-				feed_result(f, NULL, "feed_unreachable", strerror(e));
+				health_feed_result(f, NULL, "feed_unreachable", strerror(e));
 				return;
 			}
 			if (n == 0)
@@ -79,7 +79,7 @@ void poll_file(struct feed *f)
 		if (len > FEED_MAX_BYTES) {
 			free(text);
 			close(fd);
-			feed_result(f, NULL, "too_large", "file larger than 1 MiB");
+			health_feed_result(f, NULL, "too_large", "file larger than 1 MiB");
 			return;
 		}
 		text[len] = '\0';
@@ -90,5 +90,5 @@ void poll_file(struct feed *f)
 	}
 	close(fd);
 	/* unchanged files are parsed again: staleness depends on the time */
-	feed_text(f, f->last_text, f->last_len);
+	health_feed_text(f, f->last_text, f->last_len);
 }

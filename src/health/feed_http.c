@@ -4,11 +4,11 @@
  * and one deadline for the whole of it.
  *
  * Nothing blocks: the feed's host name resolves through an evdns_base on
- * the loop (resolver_new makes it at health_create), and a poll ends at its
+ * the loop (health_resolver_new makes it at health_create), and a poll ends at its
  * deadline (a timer armed when it starts, which drops the connection)
  * however slowly the feed trickles. A response head or body over its limit
  * fails the poll with its own reason. Every poll ends in exactly one call
- * of feed_text or feed_result (state_machine.c).
+ * of health_feed_text or health_feed_result (state_machine.c).
  *
  * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
@@ -51,7 +51,7 @@ static void http_done(struct evhttp_request *req, void *arg)
 		const char *detail = f->http_detail ? f->http_detail : "no HTTP response";
 		f->http_error = NULL;
 		f->http_detail = NULL;
-		feed_result(f, NULL, reason, detail);
+		health_feed_result(f, NULL, reason, detail);
 		return;
 	}
 	f->http_error = NULL;
@@ -59,19 +59,19 @@ static void http_done(struct evhttp_request *req, void *arg)
 	if (code != 200) {
 		char d[64];
 		snprintf(d, sizeof(d), "HTTP %d", code);
-		feed_result(f, NULL, "http_status", d);
+		health_feed_result(f, NULL, "http_status", d);
 		return;
 	}
 	struct evbuffer *b = evhttp_request_get_input_buffer(req);
 	size_t len = evbuffer_get_length(b);
 	if (len > FEED_MAX_BYTES) {
-		feed_result(f, NULL, "too_large", "body larger than 1 MiB");
+		health_feed_result(f, NULL, "too_large", "body larger than 1 MiB");
 		return;
 	}
 	char *text = xmalloc(len + 1);
 	evbuffer_remove(b, text, len);
 	text[len] = '\0';
-	feed_text(f, text, len);
+	health_feed_text(f, text, len);
 	free(text);
 }
 
@@ -132,7 +132,7 @@ static int http_headers(struct evhttp_request *req, void *arg)
 
 /* Stop f's name lookup, if one is pending. Its callback still comes (now,
  * or later from the loop) and frees the lookup without touching f. */
-void lookup_cancel(struct feed *f)
+void health_lookup_cancel(struct feed *f)
 {
 	struct lookup *l = f->lookup;
 	if (!l)
@@ -146,14 +146,14 @@ void lookup_cancel(struct feed *f)
  * server that never answers, a feed that trickles a byte at a time). The
  * lookup is cancelled; freeing the connection drops its request without a
  * callback, and the next poll opens a new one. */
-void http_deadline(evutil_socket_t fd, short what, void *arg)
+void health_http_deadline(evutil_socket_t fd, short what, void *arg)
 {
 	struct feed *f = arg;
 	(void)fd;
 	(void)what;
 	if (!f->in_flight)
 		return;
-	lookup_cancel(f);
+	health_lookup_cancel(f);
 	if (f->conn)
 		evhttp_connection_free(f->conn);
 	f->conn = NULL;
@@ -162,7 +162,7 @@ void http_deadline(evutil_socket_t fd, short what, void *arg)
 	http_poll_end(f);
 	char d[64];
 	snprintf(d, sizeof(d), "no complete answer within %u s", f->timeout);
-	feed_result(f, NULL, "feed_timeout", d);
+	health_feed_result(f, NULL, "feed_timeout", d);
 }
 
 /* Send the poll's request to addr (a numeric address, the host name's
@@ -178,7 +178,7 @@ static void http_send(struct feed *f, const char *addr)
 		                                     (unsigned short)f->port);
 		if (!f->conn) {
 			http_poll_end(f);
-			feed_result(f, NULL, "feed_unreachable", "cannot create connection");
+			health_feed_result(f, NULL, "feed_unreachable", "cannot create connection");
 			return;
 		}
 		snprintf(f->conn_addr, sizeof(f->conn_addr), "%s", addr);
@@ -199,13 +199,13 @@ static void http_send(struct feed *f, const char *addr)
 	if (evhttp_make_request(f->conn, req, EVHTTP_REQ_GET, f->path) != 0 && f->in_flight) {
 		/* refused before any callback ran */
 		http_poll_end(f);
-		feed_result(f, NULL, "feed_unreachable", "cannot send request");
+		health_feed_result(f, NULL, "feed_unreachable", "cannot send request");
 	}
 }
 
 /* The feed's host name resolved, or not. Runs inside evdns_getaddrinfo for
  * a numeric address or a hosts-file name, later from the loop otherwise;
- * after lookup_cancel only to free the lookup. */
+ * after health_lookup_cancel only to free the lookup. */
 static void http_resolved(int err, struct evutil_addrinfo *ai, void *arg)
 {
 	struct lookup *l = arg;
@@ -232,7 +232,7 @@ static void http_resolved(int err, struct evutil_addrinfo *ai, void *arg)
 		snprintf(d, sizeof(d), "host name not resolved: %s",
 		         err ? evutil_gai_strerror(err) : "no address");
 		http_poll_end(f);
-		feed_result(f, NULL, "feed_unreachable", d);
+		health_feed_result(f, NULL, "feed_unreachable", d);
 		return;
 	}
 	http_send(f, addr);
@@ -241,9 +241,9 @@ static void http_resolved(int err, struct evutil_addrinfo *ai, void *arg)
 /*
  * An HTTP poll: resolve the host name (evdns, on the loop), then send the
  * request. The poll is in flight from the start until exactly one of
- * http_done, a failure on the way or http_deadline ends it.
+ * http_done, a failure on the way or health_http_deadline ends it.
  */
-void poll_http(struct feed *f)
+void health_poll_http(struct feed *f)
 {
 	if (f->in_flight)
 		return; /* the previous poll is still waiting for its deadline */
@@ -271,7 +271,7 @@ void poll_http(struct feed *f)
 		f->lookup = NULL;
 		free(l);
 		http_poll_end(f);
-		feed_result(f, NULL, "feed_unreachable", "cannot start the name lookup");
+		health_feed_result(f, NULL, "feed_unreachable", "cannot start the name lookup");
 		return;
 	}
 	l->req = req; /* pending */
@@ -284,7 +284,7 @@ void poll_http(struct feed *f)
  * chroot). Without a usable resolv.conf, 127.0.0.1 as the C library does:
  * numeric feed addresses work whatever the resolver.
  */
-struct evdns_base *resolver_new(struct event_base *base, const struct config *cfg)
+struct evdns_base *health_resolver_new(struct event_base *base, const struct config *cfg)
 {
 	struct evdns_base *dns = evdns_base_new(base, 0);
 	if (!dns)

@@ -6,7 +6,7 @@
  * A document is accepted whole or rejected whole, with a short reason (the
  * log's and /status's feed_state) and a detail for the log line, so a bad
  * poll never leaves half a state. Pure functions of the text and the time:
- * the prober calls feed_parse from feed_text (state_machine.c), the unit
+ * the prober calls feed_parse from health_feed_text (state_machine.c), the unit
  * tests and the feed fuzz target call it directly.
  *
  * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.

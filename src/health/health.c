@@ -57,16 +57,16 @@ static void poll_cb(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	log_debug("event=feed_poll feed=%s in_flight=%d", f->spec, f->in_flight);
 	if (f->is_file)
-		poll_file(f);
+		health_poll_file(f);
 	else
-		poll_http(f);
+		health_poll_http(f);
 }
 
 static void save_cb(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd;
 	(void)what;
-	save_state(arg);
+	health_save_state(arg);
 }
 
 static void kick_cb(evutil_socket_t fd, short what, void *arg)
@@ -75,7 +75,7 @@ static void kick_cb(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	pthread_mutex_lock(&hp->lock);
-	publish_unlock(hp);
+	health_publish_unlock(hp);
 }
 
 static void *health_main(void *arg)
@@ -176,11 +176,11 @@ struct health *health_create(const struct config *cfg, const struct region_table
 	for (size_t k = 0; k < hp->nfeeds; k++) {
 		struct feed *f = &hp->feeds[k];
 		f->timer = event_new(hp->base, -1, EV_PERSIST, poll_cb, f);
-		f->deadline = evtimer_new(hp->base, http_deadline, f);
+		f->deadline = evtimer_new(hp->base, health_http_deadline, f);
 		http_feeds |= !f->is_file;
 	}
 	if (http_feeds)
-		hp->dns = resolver_new(hp->base, cfg);
+		hp->dns = health_resolver_new(hp->base, cfg);
 	return hp;
 }
 
@@ -192,11 +192,11 @@ struct health *health_run(struct health *hp)
 	if (getpid() != hp->created_by && event_reinit(hp->base) != 0)
 		log_warn("event=health_reinit_failed");
 	if (hp->state_file)
-		load_state(hp);
+		health_load_state(hp);
 	/* the start-up state, before any feed answered */
 	pthread_mutex_lock(&hp->lock);
 	hp->dirty = true;
-	publish_unlock(hp);
+	health_publish_unlock(hp);
 	for (size_t k = 0; k < hp->nfeeds; k++) {
 		struct feed *f = &hp->feeds[k];
 		struct timeval tv = {(time_t)f->interval, 0};
@@ -229,7 +229,7 @@ void health_stop(struct health *hp)
 			event_free(f->timer);
 		if (f->deadline)
 			event_free(f->deadline);
-		lookup_cancel(f);
+		health_lookup_cancel(f);
 		if (f->conn)
 			evhttp_connection_free(f->conn);
 		free(f->spec);
@@ -244,7 +244,7 @@ void health_stop(struct health *hp)
 		event_free(hp->kick);
 	if (hp->save_timer)
 		event_free(hp->save_timer);
-	save_state(hp); /* a change the timer had not written yet */
+	health_save_state(hp); /* a change the timer had not written yet */
 	/* a cancelled lookup ends in a callback the loop delivers (deferred):
 	 * let it run those before the resolver goes */
 	for (int round = 0; hp->base && round < 4; round++)

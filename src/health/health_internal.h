@@ -156,27 +156,27 @@ static inline void *key_find(const void *base, size_t n, size_t size, const uint
 }
 
 /* snapshot.c */
-void key_str(const uint8_t *key, char *buf, size_t cap);
-void publish_unlock(struct health *hp);
+void health_key_str(const uint8_t *key, char *buf, size_t cap);
+void health_publish_unlock(struct health *hp);
 
 /* state_machine.c */
-int override_of(const struct health *hp, const uint8_t *key);
-void feed_result(struct feed *f, const struct feed_doc *doc, const char *reason,
+int health_override_of(const struct health *hp, const uint8_t *key);
+void health_feed_result(struct feed *f, const struct feed_doc *doc, const char *reason,
 		 const char *detail);
-void feed_text(struct feed *f, const char *text, size_t len);
+void health_feed_text(struct feed *f, const char *text, size_t len);
 
 /* feed_file.c */
-void poll_file(struct feed *f);
+void health_poll_file(struct feed *f);
 
 /* feed_http.c */
-void poll_http(struct feed *f);
-void http_deadline(evutil_socket_t fd, short what, void *arg);
-void lookup_cancel(struct feed *f);
-struct evdns_base *resolver_new(struct event_base *base, const struct config *cfg);
+void health_poll_http(struct feed *f);
+void health_http_deadline(evutil_socket_t fd, short what, void *arg);
+void health_lookup_cancel(struct feed *f);
+struct evdns_base *health_resolver_new(struct event_base *base, const struct config *cfg);
 
 /* state_file.c */
-void state_changed(struct health *hp);
-void save_state(struct health *hp);
-void load_state(struct health *hp);
+void health_state_changed(struct health *hp);
+void health_save_state(struct health *hp);
+void health_load_state(struct health *hp);
 
 #endif

@@ -4,7 +4,7 @@
  * that health_endpoint_up (per answer) is a binary search.
  *
  * build_snapshot makes one from the prober's state (region states, feed
- * endpoint states, admin overrides) under hp->lock; publish_unlock hands
+ * endpoint states, admin overrides) under hp->lock; health_publish_unlock hands
  * it to the publish callback, which swaps it in with RCU like the zones.
  * Also here: the 17-byte endpoint keys that snapshots, endpoint states and
  * overrides are sorted by (key_lower_bound and key_find are in
@@ -24,7 +24,7 @@
 #include <string.h>
 
 /* An endpoint key as the address's text. */
-void key_str(const uint8_t *key, char *buf, size_t cap)
+void health_key_str(const uint8_t *key, char *buf, size_t cap)
 {
 	inet_ntop(key[0] == 2 ? AF_INET6 : AF_INET, key + 1, buf, (socklen_t)cap);
 }
@@ -84,7 +84,7 @@ static struct health_snapshot *build_snapshot(struct health *hp)
 		}
 		size_t nf = 0;
 		for (size_t k = 0; k < rs->neps; k++)
-			if (!rs->eps[k].h.up && override_of(hp, rs->eps[k].key) < 0)
+			if (!rs->eps[k].h.up && health_override_of(hp, rs->eps[k].key) < 0)
 				memcpy(feed_down[nf++], rs->eps[k].key, 17);
 		if (nf > 1)
 			qsort(feed_down, nf, 17, key_compare);
@@ -115,7 +115,7 @@ static struct health_snapshot *build_snapshot(struct health *hp)
 
 /* Called with hp->lock held; releases it before handing the snapshot over
  * (the hand-over waits for an RCU grace period). */
-void publish_unlock(struct health *hp)
+void health_publish_unlock(struct health *hp)
 {
 	if (!hp->dirty) {
 		pthread_mutex_unlock(&hp->lock);

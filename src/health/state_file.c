@@ -2,10 +2,10 @@
  * state_file.c - the admin overrides kept across restarts in
  * health.state_file (drained regions, forced endpoints), as JSON.
  *
- * An override marks the state dirty (state_changed) and the prober's loop
+ * An override marks the state dirty (health_state_changed) and the prober's loop
  * writes the file shortly after, once for all the changes made meanwhile,
  * and health_stop writes what is left; health_run reads it before the
- * start-up snapshot (load_state).
+ * start-up snapshot (health_load_state).
  *
  * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
@@ -33,7 +33,7 @@
  * STATE_SAVE_DELAY_MS later (and by health_stop), once for every change made
  * until then. Rewriting the whole file per change made n overrides cost
  * O(n^2). Called with hp->lock held. */
-void state_changed(struct health *hp)
+void health_state_changed(struct health *hp)
 {
 	if (!hp->state_file || hp->state_dirty)
 		return;
@@ -47,7 +47,7 @@ void state_changed(struct health *hp)
  * crash never leaves half a file) when they changed since the last write.
  * The text is made under hp->lock, the file written outside it. From the
  * prober thread, or after it stopped: one writer at a time. */
-void save_state(struct health *hp)
+void health_save_state(struct health *hp)
 {
 	pthread_mutex_lock(&hp->lock);
 	if (!hp->state_dirty) {
@@ -70,7 +70,7 @@ void save_state(struct health *hp)
 	sb_puts(&sb, "],\n  \"endpoints\": {");
 	for (size_t k = 0; k < hp->noverrides; k++) {
 		char a[INET6_ADDRSTRLEN];
-		key_str(hp->overrides[k].key, a, sizeof(a));
+		health_key_str(hp->overrides[k].key, a, sizeof(a));
 		sb_printf(&sb, "%s \"%s\": \"%s\"", k ? "," : "", a,
 		          hp->overrides[k].up ? "up" : "down");
 	}
@@ -110,7 +110,7 @@ static int loaded_override_compare(const void *a, const void *b)
 
 /* Read overrides saved by an earlier run; a bad file is logged and ignored
  * (the feeds decide then). Before the prober thread starts. */
-void load_state(struct health *hp)
+void health_load_state(struct health *hp)
 {
 	json_error_t err;
 	json_t *root = json_load_file(hp->state_file, JSON_REJECT_DUPLICATES, &err);

@@ -2,13 +2,13 @@
  * state_machine.c - the health state machine: hysteresis, the checks one
  * poll gives each region and endpoint, and the admin overrides.
  *
- * A poll of a feed ends in feed_text (a document to parse) or feed_result
+ * A poll of a feed ends in health_feed_text (a document to parse) or health_feed_result
  * (a document, or a failure reason). Every region the feed is responsible
  * for then takes one check, healthy or not, and its endpoints take one each;
  * a region or endpoint flips after down_after failed or up_after healthy
  * checks in a row (hysteresis_step). State changes are logged as one line
  * each, and when anything visible changed a new snapshot is published
- * (publish_unlock, snapshot.c). Admin overrides (drain, endpoint up/down)
+ * (health_publish_unlock, snapshot.c). Admin overrides (drain, endpoint up/down)
  * come from the HTTP thread, take effect at once and are saved by
  * state_file.c.
  *
@@ -55,7 +55,7 @@ bool hysteresis_step(struct hysteresis *h, bool ok, unsigned down_after, unsigne
 }
 
 /* The admin override of an endpoint: 1 up, 0 down, -1 none. O(log n). */
-int override_of(const struct health *hp, const uint8_t *key)
+int health_override_of(const struct health *hp, const uint8_t *key)
 {
 	const struct endpoint_override *o =
 	    key_find(hp->overrides, hp->noverrides, sizeof(*hp->overrides), key);
@@ -125,7 +125,7 @@ static void endpoint_checks(struct health *hp, struct region_state *rs,
 		if (hysteresis_step(&es->h, fr->endpoints[nm[i].idx].healthy, rs->down_after,
 				    rs->up_after)) {
 			char a[INET6_ADDRSTRLEN];
-			key_str(es->key, a, sizeof(a));
+			health_key_str(es->key, a, sizeof(a));
 			log_info("region=%s endpoint=%s state=%s", rs->name, a,
 				 es->h.up ? "up" : "down");
 			hp->dirty = true;
@@ -160,7 +160,7 @@ static void region_check(struct health *hp, struct region_state *rs, bool ok,
 }
 
 /* One poll of feed f ended: doc on success, or reason on failure. */
-void feed_result(struct feed *f, const struct feed_doc *doc, const char *reason,
+void health_feed_result(struct feed *f, const struct feed_doc *doc, const char *reason,
 			const char *detail)
 {
 	struct health *hp = f->hp;
@@ -207,20 +207,20 @@ void feed_result(struct feed *f, const struct feed_doc *doc, const char *reason,
 		 * (a feed lists the exceptions) and take a healthy check */
 		endpoint_checks(hp, rs, fr);
 	}
-	publish_unlock(hp);
+	health_publish_unlock(hp);
 }
 
-void feed_text(struct feed *f, const char *text, size_t len)
+void health_feed_text(struct feed *f, const char *text, size_t len)
 {
 	struct feed_doc doc;
 	const char *reason = NULL;
 	char detail[256];
 	if (feed_parse(text, len, f->hp->rt, time(NULL), f->max_age, &doc, &reason, detail,
 		       sizeof(detail))) {
-		feed_result(f, &doc, NULL, NULL);
+		health_feed_result(f, &doc, NULL, NULL);
 		feed_doc_free(&doc);
 	} else {
-		feed_result(f, NULL, reason, detail);
+		health_feed_result(f, NULL, reason, detail);
 	}
 }
 
@@ -235,7 +235,7 @@ int health_drain(struct health *hp, const char *region, bool drain)
 		if (rs->drained != drain) {
 			rs->drained = drain;
 			hp->dirty = true;
-			state_changed(hp);
+			health_state_changed(hp);
 		}
 		rc = GD_OK;
 	}
@@ -270,7 +270,7 @@ int health_endpoint_override(struct health *hp, const uint8_t key[17], int state
 		hp->overrides[i].up = state > 0;
 	}
 	hp->dirty = true;
-	state_changed(hp);
+	health_state_changed(hp);
 	pthread_mutex_unlock(&hp->lock);
 	event_active(hp->kick, EV_TIMEOUT, 0);
 	return GD_OK;

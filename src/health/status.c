@@ -54,8 +54,8 @@ void health_status_json(struct health *hp, struct strbuf *sb)
 		bool first = true;
 		for (size_t k = 0; k < rs->neps; k++) {
 			char a[64];
-			key_str(rs->eps[k].key, a, sizeof(a));
-			int forced = override_of(hp, rs->eps[k].key);
+			health_key_str(rs->eps[k].key, a, sizeof(a));
+			int forced = health_override_of(hp, rs->eps[k].key);
 			bool up = forced < 0 ? rs->eps[k].h.up : forced == 1;
 			sb_printf(sb, "%s \"%s\": { \"state\": \"%s\", \"why\": \"%s\" }",
 				  first ? "" : ",", a, up ? "up" : "down",
@@ -69,7 +69,7 @@ void health_status_json(struct health *hp, struct strbuf *sb)
 		sb_puts(sb, ",\n  \"endpoint_overrides\": {");
 		for (size_t k = 0; k < hp->noverrides; k++) {
 			char a[64];
-			key_str(hp->overrides[k].key, a, sizeof(a));
+			health_key_str(hp->overrides[k].key, a, sizeof(a));
 			sb_printf(sb, "%s \"%s\": \"%s\"", k ? "," : "", a,
 				  hp->overrides[k].up ? "up" : "down");
 		}
@@ -106,8 +106,8 @@ void health_metrics(struct health *hp, struct strbuf *sb)
 		const struct region_state *rs = &hp->regions[i];
 		for (size_t k = 0; k < rs->neps; k++) {
 			char a[64];
-			key_str(rs->eps[k].key, a, sizeof(a));
-			int forced = override_of(hp, rs->eps[k].key);
+			health_key_str(rs->eps[k].key, a, sizeof(a));
+			int forced = health_override_of(hp, rs->eps[k].key);
 			const char *l[] = {"region", rs->name, "endpoint", a, NULL};
 			metrics_sample_u64(sb, "geodnsd_endpoint_up", l,
 					   forced < 0 ? rs->eps[k].h.up : forced == 1);
@@ -117,7 +117,7 @@ void health_metrics(struct health *hp, struct strbuf *sb)
 		       "Admin endpoint overrides: 1 forced up, 0 forced down.");
 	for (size_t k = 0; k < hp->noverrides; k++) {
 		char a[64];
-		key_str(hp->overrides[k].key, a, sizeof(a));
+		health_key_str(hp->overrides[k].key, a, sizeof(a));
 		const char *l[] = {"endpoint", a, NULL};
 		metrics_sample_u64(sb, "geodnsd_endpoint_override", l, hp->overrides[k].up);
 	}
