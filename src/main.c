@@ -123,6 +123,53 @@ static bool same_str(const char *a, const char *b)
 	return (!a && !b) || (a && b && strcmp(a, b) == 0);
 }
 
+/* Settings read only at start (sockets, threads, limits bound at start-up,
+ * logging, privileges): a reload keeps them; the warning names each one
+ * that changed. */
+static void warn_start_only(const struct config *cfg, const struct config *old)
+{
+	char changed[512] = "";
+	size_t n = 0;
+#define START_ONLY(cond, name)                                                                     \
+	do {                                                                                       \
+		if ((cond) && n < sizeof(changed))                                                 \
+			n += (size_t)snprintf(changed + n, sizeof(changed) - n, "%s%s", n ? "," : "", \
+					      name);                                               \
+	} while (0)
+	bool listen_changed = cfg->nlisten != old->nlisten;
+	for (size_t i = 0; !listen_changed && i < cfg->nlisten; i++)
+		listen_changed = strcmp(cfg->listen[i].text, old->listen[i].text) != 0;
+	START_ONLY(listen_changed, "server.listen");
+	START_ONLY(cfg->workers != old->workers, "server.workers");
+	START_ONLY(cfg->tcp_idle_timeout != old->tcp_idle_timeout, "server.tcp_idle_timeout");
+	START_ONLY(cfg->tcp_max_connections != old->tcp_max_connections,
+		   "server.tcp_max_connections");
+	START_ONLY(cfg->tcp_max_per_client != old->tcp_max_per_client, "server.tcp_max_per_client");
+	START_ONLY(cfg->tcp_max_lifetime != old->tcp_max_lifetime, "server.tcp_max_lifetime");
+	START_ONLY(cfg->tcp_max_message != old->tcp_max_message, "server.tcp_max_message");
+	START_ONLY(cfg->tcp_output_buffer_total != old->tcp_output_buffer_total,
+		   "server.tcp_output_buffer_total");
+	START_ONLY(!same_str(cfg->log_level, old->log_level), "server.log_level");
+	START_ONLY(cfg->log_syslog != old->log_syslog, "server.syslog");
+	START_ONLY(cfg->query_log_rate != old->query_log_rate, "server.query_log_rate");
+	START_ONLY(cfg->query_log_sample != old->query_log_sample, "server.query_log_sample");
+	START_ONLY(!same_str(cfg->user, old->user), "server.user");
+	START_ONLY(!same_str(cfg->group, old->group), "server.group");
+	START_ONLY(!same_str(cfg->chroot, old->chroot), "server.chroot");
+	START_ONLY(cfg->health_start_down != old->health_start_down, "health.start_state");
+	START_ONLY(!same_str(cfg->health_state_file, old->health_state_file), "health.state_file");
+	START_ONLY(!same_str(cfg->http_listen, old->http_listen), "http.listen");
+	START_ONLY(!same_str(cfg->http_token_file, old->http_token_file), "http.token_file");
+	START_ONLY(cfg->http_max_connections != old->http_max_connections, "http.max_connections");
+	START_ONLY(cfg->http_max_connections_per_address != old->http_max_connections_per_address,
+		   "http.max_connections_per_address");
+#undef START_ONLY
+	if (n)
+		log_warn("event=reload note=\"these settings change only with a restart\" "
+			 "changed=%s",
+			 changed);
+}
+
 /*
  * Reload the configuration, zones, services files and GeoIP databases: all
  * built aside, swapped in together, or nothing changes. Returns 0 on
@@ -155,22 +202,7 @@ static int app_reload_here(struct app *app, struct strbuf *msg)
 		return -1;
 	}
 	diag_flush_log(&diag);
-	/* settings bound at start-up stay until a restart */
-	bool listen_changed = cfg->nlisten != app->cfg->nlisten;
-	for (size_t i = 0; !listen_changed && i < cfg->nlisten; i++)
-		listen_changed = strcmp(cfg->listen[i].text, app->cfg->listen[i].text) != 0;
-	if (listen_changed || cfg->workers != app->cfg->workers ||
-	    !same_str(cfg->http_listen, app->cfg->http_listen) ||
-	    !same_str(cfg->http_token_file, app->cfg->http_token_file) ||
-	    cfg->tcp_idle_timeout != app->cfg->tcp_idle_timeout ||
-	    cfg->tcp_max_connections != app->cfg->tcp_max_connections ||
-	    cfg->tcp_max_per_client != app->cfg->tcp_max_per_client ||
-	    cfg->tcp_max_lifetime != app->cfg->tcp_max_lifetime ||
-	    cfg->tcp_output_buffer_total != app->cfg->tcp_output_buffer_total ||
-	    cfg->http_max_connections != app->cfg->http_max_connections ||
-	    cfg->http_max_connections_per_address != app->cfg->http_max_connections_per_address)
-		log_warn("event=reload note=\"listen, workers, tcp and http settings change only "
-			 "with a restart\"");
+	warn_start_only(cfg, app->cfg);
 	app->generation++;
 	log_snapshot(snap, cfg);
 	app->published = snap;

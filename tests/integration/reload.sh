@@ -217,6 +217,22 @@ else
 	grep -e load_error -e reload "$TMP/server.log" | tail -8 | sed 's/^/  /'
 fi
 
+# ---- settings read only at start: the reload keeps them and names them
+if grep -q 'changed=' "$TMP/server.log"; then
+	fail "no start-only warning while only zones changed"
+else
+	pass "no start-only warning while only zones changed"
+fi
+sed -e 's/"tcp_idle_timeout": 3,/"tcp_idle_timeout": 4, "query_log_rate": 5,/' \
+	"$TMP/geodnsd.conf" >"$TMP/geodnsd.conf.new" && mv "$TMP/geodnsd.conf.new" "$TMP/geodnsd.conf"
+hup
+if grep -q 'level=warning event=reload note="these settings change only with a restart" changed=server.tcp_idle_timeout,server.query_log_rate$' "$TMP/server.log"; then
+	pass "a reload names the start-only settings that changed"
+else
+	fail "a reload names the start-only settings that changed"
+	grep -e 'event=reload' "$TMP/server.log" | tail -3 | sed 's/^/  /'
+fi
+
 server_alive "server still running"
 if stop_server; then pass "clean exit on TERM"; else fail "clean exit on TERM"; fi
 sanitizer_clean "no sanitizer report"
