@@ -545,7 +545,55 @@ def http():
         out(t, k, v)
 
 
+TSIG_KEYS = {"hmac-sha256": ("sha256.key", b"fuzz-secret-sha256", "sha256"),
+             "hmac-sha384": ("sha384.key", b"fuzz-secret-sha384", "sha384"),
+             "hmac-sha512": ("sha512.key", b"fuzz-secret-sha512", "sha512"),
+             "hmac-sha1": ("sha1.key", b"fuzz-secret-sha1", "sha1")}
+
+
+def signed(alg, name="www.example.com", id=0x1000, edns=None, macsize=None, key=None,
+           other=b"", time_signed=0x5F5E1000, flip=False):
+    """A query signed for real (RFC 8945 4.3.3) with a key of fuzz_tsig.c."""
+    import hashlib
+    import hmac
+    kname, secret, digest = TSIG_KEYS[alg]
+    kname = key or kname
+    body = query(name, id=id, edns=edns)
+    tvars = (wname(kname.lower()) + struct.pack("!HI", 255, 0) + wname(alg) +
+             struct.pack("!HIHHH", time_signed >> 32, time_signed & 0xFFFFFFFF, 300, 0,
+                         len(other)) + other)
+    mac = hmac.new(secret, body + tvars, getattr(hashlib, digest)).digest()
+    if macsize is not None:
+        mac = mac[:macsize]
+    if flip:
+        mac = bytes([mac[0] ^ 1]) + mac[1:]
+    rd = (wname(alg) + struct.pack("!HIHH", time_signed >> 32, time_signed & 0xFFFFFFFF, 300,
+                                   len(mac)) + mac + struct.pack("!HHH", id, 0, len(other)) +
+          other)
+    rr = wname(kname) + struct.pack("!HHIH", 250, 255, 0, len(rd)) + rd
+    arcount = struct.unpack("!H", body[10:12])[0] + 1
+    return body[:10] + struct.pack("!H", arcount) + body[12:] + rr
+
+
+def tsig_seeds():
+    t = "tsig"
+    clear(t)
+    for alg in TSIG_KEYS:
+        out(t, "valid-" + alg, signed(alg))
+        out(t, "badtime-" + alg, signed(alg, id=0x1001))
+    out(t, "valid-edns", signed("hmac-sha256", edns=opt()))
+    out(t, "valid-case", signed("hmac-sha384", key="SHA384.Key"))
+    out(t, "valid-other", signed("hmac-sha512", other=b"\0\0\x5f\x5e\x10\x00"))
+    out(t, "truncated-16", signed("hmac-sha256", macsize=16))
+    out(t, "truncated-10-sha1", signed("hmac-sha1", macsize=10))
+    out(t, "truncated-15", signed("hmac-sha256", macsize=15))
+    out(t, "badsig", signed("hmac-sha256", flip=True))
+    out(t, "unknown-key", signed("hmac-sha256", key="other.key"))
+    out(t, "no-tsig", query("www.example.com"))
+
+
 if __name__ == "__main__":
+    tsig_seeds()
     packets()
     zones()
     configs()
