@@ -7,7 +7,7 @@
 # comes from the answer cache. A signed response too large for UDP: TC,
 # the question only, signed (5.3). BADTIME and truncated MACs through
 # tsigclient.py, a client of its own (Python's hmac), which also checks the
-# response MACs independently of dig.
+# response MACs independently of dig. A reload applies a new secret_file.
 #
 # Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
 . tests/integration/lib.sh
@@ -279,6 +279,21 @@ check_cmd "tsigclient: truncated to 15 octets: FORMERR, no TSIG" tc k256.example
 rcode=FORMERR
 tc=0 an=0 ar=0
 tsig=none
+EOF2
+
+# a reload applies new keys: k512's secret_file rewritten, SIGHUP; the old
+# secret is then BADSIG, the new one verifies
+echo bmV3LXNlY3JldC1zaGE1MTI= >"$TMP/k512.secret"
+kill -HUP "$SERVER_PID"
+if wait_log "event=reload result=ok" 1; then pass "reload with a new secret_file"; else fail "reload with a new secret_file"; fi
+check_cmd "after the reload: the old secret gets BADSIG" kq -y "$K512" static.example.com A <<'EOF2'
+;; WARNING: reply verification for SERVER(UDP) (failed to verify TSIG)
+status BADSIG
+TSIG k512.example. hmac-sha512. macsize 0 BADSIG
+EOF2
+check_cmd "after the reload: the new secret verifies" kq -y hmac-sha512:k512.example:bmV3LXNlY3JldC1zaGE1MTI= static.example.com A <<'EOF2'
+status NOERROR
+TSIG k512.example. hmac-sha512. macsize 64 NOERROR
 EOF2
 
 server_alive "server still running"
