@@ -82,8 +82,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size_t full = key ? tsig_mac_size(key->algorithm) : 0;
 		size_t least = full / 2 > 10 ? full / 2 : 10;
 		fuzz_check(rc == GD_EFORMAT && key && (t->mac_size > full || t->mac_size < least),
-			   "FORMERR only for a MAC size out of range (key %p, size %u)",
-			   (const void *)key, t->mac_size);
+		           "FORMERR only for a MAC size out of range (key %p, size %u)",
+		           (const void *)key, t->mac_size);
 		if (fuzz_verbose())
 			fprintf(stderr, "tsig: FORMERR\n");
 		return 0;
@@ -91,9 +91,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (fuzz_verbose())
 		fprintf(stderr, "tsig: error %u sign %d\n", v.error, v.sign);
 	fuzz_check(v.key == NULL ? v.error == TSIG_ERROR_BADKEY && !v.sign : v.key == key,
-		   "an unknown key is BADKEY, unsigned");
+	           "an unknown key is BADKEY, unsigned");
 	fuzz_check(!v.sign || v.error == 0 || v.error == TSIG_ERROR_BADTIME,
-		   "signed: no error but BADTIME (error %u)", v.error);
+	           "signed: no error but BADTIME (error %u)", v.error);
 	fuzz_check(v.error != TSIG_ERROR_BADSIG || !v.sign, "BADSIG is unsigned");
 	fuzz_check(v.error != TSIG_ERROR_BADTIME || (q.id & 1), "BADTIME only outside the fudge");
 	if (v.sign) {
@@ -103,8 +103,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		copy[t->mac_offset + (q.id >> 1) % t->mac_size] ^= (uint8_t)(1u << (q.id >> 9 & 7));
 		struct tsig_verdict v2;
 		fuzz_check(tsig_verify_request(copy, size, t, &ring, now, &v2) == GD_OK &&
-			       v2.error == TSIG_ERROR_BADSIG && !v2.sign,
-			   "a flipped MAC bit still verifies");
+		               v2.error == TSIG_ERROR_BADSIG && !v2.sign,
+		           "a flipped MAC bit still verifies");
 		free(copy);
 	}
 
@@ -116,15 +116,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	msg[2] |= 0x80;
 	wr16(msg + 10, (uint16_t)(rd16(msg + 10) - 1));
 	fuzz_check(tsig_append_response(msg, start, start + space - 1, t, &v) == 0,
-		   "written into one octet less than it needs");
+	           "written into one octet less than it needs");
 	size_t n = tsig_append_response(msg, start, start + space, t, &v);
 	fuzz_check(n == start + space, "the TSIG took %zu octets, not %zu", n - start, space);
 	const uint8_t *p = msg + start;
 	fuzz_check(memcmp(p, t->key, t->key_len) == 0, "the owner is the request's key name");
 	p += t->key_len;
 	fuzz_check(rd16(p) == TYPE_TSIG && rd16(p + 2) == CLASS_ANY && rd32(p + 4) == 0 &&
-		       rd16(p + 8) == space - t->key_len - 10,
-		   "type, class, TTL, RDLENGTH");
+	               rd16(p + 8) == space - t->key_len - 10,
+	           "type, class, TTL, RDLENGTH");
 	p += 10 + t->alg_len;
 	size_t mac = rd16(p + 8);
 	fuzz_check(mac == (v.sign ? tsig_mac_size(v.key->algorithm) : 0), "MAC size %zu", mac);

@@ -78,9 +78,9 @@ def ecs(family, source, scope, addr):
 
 
 def tsig(key="k1.example", alg="hmac-sha256", cls=255, ttl=0, mac=bytes(32), orig_id=0,
-         error=0, other=b"", rdlen_delta=0):
+         error=0, other=b"", rdlen_delta=0, time_signed=0x5F5E1000):
     """A TSIG record (RFC 8945 4.2): time signed 0x5F5E1000, fudge 300."""
-    rd = wname(alg) + struct.pack("!HIHH", 0, 0x5F5E1000, 300, len(mac)) + mac + \
+    rd = wname(alg) + struct.pack("!HIHH", 0, time_signed, 300, len(mac)) + mac + \
         struct.pack("!HHH", orig_id, error, len(other)) + other
     return wname(key) + struct.pack("!HHIH", 250, cls, ttl, len(rd) + rdlen_delta) + rd
 
@@ -295,6 +295,23 @@ def packets():
     long_key = ".".join(["k" * 63] * 3) + "." + "k" * 6
     out(t, "tsig-long-names", query("huge.edge.test", "TXT", id=ident(), ar=1,
                                     extra=tsig(key=long_key, alg=long_key)))
+    # fuzz.key.: the harness signs these (time 0 now, 1 now - 10 s, 2 and 3
+    # BADTIME): signed answers, TC with the question, BADTIME
+    for ts in range(4):
+        out(t, "tsig-signed-%d" % ts,
+            query("static.example.com", "A", id=ident(), ar=1,
+                  extra=tsig(key="fuzz.key", time_signed=ts)))
+    out(t, "tsig-signed-edns-cookie",
+        query("www.example.com", "A", id=ident(client=1), ar=2,
+              edns=opt(1232, options=option(3, b"") + option(10, cookie_c)),
+              extra=tsig(key="fuzz.key", time_signed=0)))
+    out(t, "tsig-signed-tc", query("huge.edge.test", "TXT", id=ident(), ar=1,
+                                   extra=tsig(key="fuzz.key", time_signed=0)))
+    out(t, "tsig-signed-tcp-any", query("huge.edge.test", "ANY", id=ident(tcp=1), ar=1,
+                                        extra=tsig(key="fuzz.key", time_signed=1)))
+    out(t, "tsig-signed-badvers", query("www.example.com", "A", id=ident(), ar=2,
+                                        edns=opt(1232, version=1),
+                                        extra=tsig(key="fuzz.key", time_signed=0)))
 
 
 # ---- zone files ----
