@@ -14,7 +14,7 @@
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make clean, make distclean
 
-PKGS = ldns libevent libevent_pthreads libmaxminddb jansson liburcu-memb check
+PKGS = ldns libevent libevent_pthreads libmaxminddb jansson liburcu-memb libcrypto check
 
 -include config.mk
 
@@ -43,8 +43,8 @@ endif
 BASE_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O2 -pthread -Iinclude $(WARN) \
        -DGD_VERSION='"$(VERSION)"' -DSYSCONFDIR='"$(sysconfdir)"' \
        $(LDNS_CFLAGS) $(EVENT_CFLAGS) $(MMDB_CFLAGS) $(JANSSON_CFLAGS) \
-       $(URCU_CFLAGS)
-LIBS = $(LDNS_LIBS) $(EVENT_LIBS) $(MMDB_LIBS) $(JANSSON_LIBS) $(URCU_LIBS) -lm \
+       $(URCU_CFLAGS) $(CRYPTO_CFLAGS)
+LIBS = $(LDNS_LIBS) $(EVENT_LIBS) $(MMDB_LIBS) $(JANSSON_LIBS) $(URCU_LIBS) $(CRYPTO_LIBS) -lm \
        -pthread
 SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
        -fno-sanitize-recover=undefined

@@ -43,6 +43,17 @@ struct region_config {
 	int on_feed_loss;    /* -1 = the health section's, 0 = down, 1 = keep */
 };
 
+/* A TSIG key (tsig_keys.NAME): the secret decoded, from "secret" or read
+ * from "secret_file" when the configuration is loaded. */
+struct tsig_key_config {
+	char *name;        /* as written in the config */
+	uint8_t wire[255]; /* lower-case wire form (WIRE_NAME_MAX) */
+	size_t wire_len;
+	int algorithm;   /* enum tsig_algorithm (dns/tsig.h) */
+	uint8_t *secret; /* owned; wiped when freed */
+	size_t secret_len;
+};
+
 struct config {
 	char *file;
 
@@ -109,6 +120,10 @@ struct config {
 	size_t nrrl_exempt;
 	bool rrl_log_only;
 	unsigned rrl_table_size;
+
+	/* tsig_keys */
+	struct tsig_key_config *tsig_keys;
+	size_t ntsig_keys;
 
 	struct region_config *regions;
 	size_t nregions;

@@ -117,6 +117,11 @@ enum conf_key_id {
 	KEY_RRL_LOG_ONLY,
 	KEY_RRL_TABLE_SIZE,
 
+	KEY_TSIG_KEYS,
+	KEY_TSIG_KEY_ALGORITHM,
+	KEY_TSIG_KEY_SECRET,
+	KEY_TSIG_KEY_SECRET_FILE,
+
 	KEY_ZONES,
 	KEY_ZONE_ORIGIN,
 	KEY_ZONE_FILE,
@@ -133,6 +138,8 @@ enum conf_key_id {
  * the order of their names in the table. */
 enum conf_feed_loss { FEED_LOSS_DOWN, FEED_LOSS_KEEP };
 enum conf_start_state { START_STATE_UP, START_STATE_DOWN };
+/* tsig_keys.*.algorithm: the names in the order of enum tsig_algorithm
+ * (dns/tsig.h) */
 
 struct conf_key {
 	const char *path;

@@ -46,7 +46,12 @@ enum dns_rcode {
 
 /* The TSIG RR's 16-bit error field (RFC 8945 section 3): values of its own,
  * never in the header's or OPT's rcode bits. */
-enum { TSIG_ERROR_BADKEY = 17 };
+enum {
+	TSIG_ERROR_BADSIG = 16,
+	TSIG_ERROR_BADKEY = 17,
+	TSIG_ERROR_BADTIME = 18,
+	TSIG_ERROR_BADTRUNC = 22,
+};
 
 /* Meta-types answered NOTIMP in the question: TKEY (RFC 2930), TSIG
  * (RFC 8945; a TSIG record is read by the parser), MAILB and MAILA

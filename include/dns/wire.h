@@ -30,7 +30,8 @@ struct ecs {
 };
 
 /* A TSIG record as received (RFC 8945 section 4.2), with what an unsigned
- * error response echoes. The MAC and other data are checked for length only. */
+ * error response echoes and where its parts are in the packet (for the MAC,
+ * dns/tsig.h). The MAC and other data are checked for length only. */
 struct tsig {
 	uint8_t key_len;            /* wire length of key (the owner name) */
 	uint8_t alg_len;            /* wire length of alg */
@@ -42,6 +43,9 @@ struct tsig {
 	uint16_t original_id;
 	uint16_t error;
 	uint16_t other_len;
+	uint16_t rr_offset;    /* the record's owner: the signed part ends there */
+	uint16_t mac_offset;   /* the MAC's first octet */
+	uint16_t other_offset; /* Other Data's first octet */
 };
 
 struct query {

@@ -27,6 +27,7 @@ struct resp_cache_entry;
 struct geo_db;
 struct netprefix;
 struct sockaddr;
+struct tsig_keyring;
 struct zone;
 struct zonedb;
 
@@ -50,6 +51,7 @@ struct answer_settings {
 	bool soa_template_off;     /* tests: negative SOAs through the general writer */
 	struct rrl_config rrl;     /* rate 0: off */
 	const struct cookie_secrets *cookies; /* NULL: DNS cookies off */
+	const struct tsig_keyring *tsig_keys; /* the keys TSIG requests are checked with */
 	/* Per-service answer counters, owned by the snapshot: a row per worker
 	 * of svc_row[nservices] counters; service index i's run from
 	 * svc_row[i], one per region of the service (in the order of its

@@ -12,6 +12,7 @@
 #define GD_SNAPSHOT_H
 
 #include "query/answer.h"
+#include "dns/tsig.h"
 #include "geo/service.h"
 
 #include <stdint.h>
@@ -27,6 +28,7 @@ struct snapshot {
 	struct region_table regions;
 	struct answer_settings settings;
 	struct cookie_secrets *cookies;  /* NULL when cookies are off */
+	struct tsig_keyring tsig_keys;   /* tsig_keys of the config */
 	uint64_t generation;           /* unique per build: invalidates caches */
 	size_t zones_built, zones_kept; /* zones loaded, and shared with prev */
 };

@@ -9,6 +9,7 @@
  */
 #include "conf/config.h"
 
+#include "dns/tsig.h"
 #include "query/cookie.h"
 
 #include "common/diag.h"
@@ -22,11 +23,13 @@
 #include <errno.h>
 #include <jansson.h>
 #include <math.h>
+#include <openssl/crypto.h>
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int parse_hostport(const char *s, uint16_t default_port, struct sockaddr_storage *ss,
@@ -582,6 +585,129 @@ static void load_rrl(struct jcheck *c, struct config *cfg, json_t *o)
 	get_uint(c, o, KEY_RRL_TABLE_SIZE, &cfg->rrl_table_size);
 }
 
+/* The secret of a key from its secret_file: a regular file that neither its
+ * group nor others may read or write (the key signs zone transfers), one
+ * line of base64. The text into *out (caller frees); false after an error
+ * at the current path (secret_file). */
+static bool read_secret_file(struct jcheck *c, const char *path, char **out)
+{
+	struct stat st;
+	if (stat(path, &st) < 0) {
+		jc_error(c, false, "cannot read \"%s\": %s", path, strerror(errno));
+		return false;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		jc_error(c, false, "\"%s\" is not a regular file", path);
+		return false;
+	}
+	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
+		jc_error(c, false,
+		         "\"%s\" may be read or written by its group or others: only the "
+		         "daemon may read a TSIG secret (chmod 600 it)",
+		         path);
+		return false;
+	}
+	char *text;
+	size_t len;
+	if (read_file(path, &text, &len) < 0) {
+		jc_error(c, false, "cannot read \"%s\": %s", path, strerror(errno));
+		return false;
+	}
+	while (len && (text[len - 1] == '\n' || text[len - 1] == '\r' || text[len - 1] == ' '))
+		text[--len] = '\0';
+	if (strlen(text) != len) {
+		jc_error(c, false, "\"%s\" holds a NUL byte, not base64", path);
+		OPENSSL_cleanse(text, len);
+		free(text);
+		return false;
+	}
+	*out = text;
+	return true;
+}
+
+static void load_tsig_keys(struct jcheck *c, struct config *cfg, json_t *o)
+{
+	const char *name;
+	json_t *k;
+	cfg->tsig_keys = xcalloc(json_object_size(o) + 1, sizeof(struct tsig_key_config));
+	json_object_foreach(o, name, k) {
+		jc_push_key(c, name);
+		if (!json_is_object(k)) {
+			jc_error(c, false, "expected an object, found %s", jc_type_name(k));
+			jc_pop(c);
+			continue;
+		}
+		check_keys(c, k, KEY_TSIG_KEYS);
+		struct tsig_key_config *tk = &cfg->tsig_keys[cfg->ntsig_keys];
+		tk->wire_len = tsig_name_from_text(name, tk->wire);
+		if (tk->wire_len == 0) {
+			jc_error(c, true,
+			         "\"%s\" is not a key name (a domain name such as "
+			         "xfr.example.)",
+			         name);
+			jc_pop(c);
+			continue;
+		}
+		bool dup = false;
+		for (size_t i = 0; i < cfg->ntsig_keys && !dup; i++)
+			dup = wire_name_equal(cfg->tsig_keys[i].wire, tk->wire);
+		if (dup) {
+			jc_error(c, true,
+			         "the key \"%s\" is defined twice (names are compared "
+			         "without case)",
+			         name);
+			jc_pop(c);
+			continue;
+		}
+		tk->name = xstrdup(name);
+		cfg->ntsig_keys++;
+		int alg = get_enum(c, k, KEY_TSIG_KEY_ALGORITHM);
+		tk->algorithm = alg >= 0 ? alg : conf_default_enum(KEY_TSIG_KEY_ALGORITHM);
+		char *secret = NULL, *secret_file = NULL;
+		get_str(c, k, KEY_TSIG_KEY_SECRET, &secret);
+		get_str(c, k, KEY_TSIG_KEY_SECRET_FILE, &secret_file);
+		bool has_secret = json_object_get(k, key_name(KEY_TSIG_KEY_SECRET)) != NULL;
+		bool has_file = json_object_get(k, key_name(KEY_TSIG_KEY_SECRET_FILE)) != NULL;
+		enum conf_key_id at = KEY_TSIG_KEY_SECRET;
+		if (has_secret && has_file) {
+			jc_push_key(c, key_name(KEY_TSIG_KEY_SECRET_FILE));
+			jc_error(c, true, "give \"secret\" or \"secret_file\", not both");
+			jc_pop(c);
+		} else if (!has_secret && !has_file) {
+			jc_error(c, true, "needs \"secret\" or \"secret_file\"");
+		} else if (secret_file) {
+			at = KEY_TSIG_KEY_SECRET_FILE;
+			jc_push_key(c, key_name(at));
+			if (!read_secret_file(c, secret_file, &secret))
+				secret = NULL;
+			jc_pop(c);
+		}
+		if (secret && !(has_secret && has_file)) {
+			uint8_t buf[TSIG_SECRET_MAX];
+			long n = tsig_base64_decode(secret, buf, sizeof(buf));
+			jc_push_key(c, key_name(at));
+			if (n < 0)
+				jc_error(c, false, "the secret is not base64 (at most %d octets)",
+				         TSIG_SECRET_MAX);
+			else if (n == 0)
+				jc_error(c, false, "the secret is empty");
+			else {
+				tk->secret = xmalloc((size_t)n);
+				memcpy(tk->secret, buf, (size_t)n);
+				tk->secret_len = (size_t)n;
+			}
+			jc_pop(c);
+			OPENSSL_cleanse(buf, sizeof(buf));
+		}
+		if (secret) {
+			OPENSSL_cleanse(secret, strlen(secret));
+			free(secret);
+		}
+		free(secret_file);
+		jc_pop(c);
+	}
+}
+
 /* The defaults of the schema's rows. Keys without one stay NULL or zero;
  * the per-region keys stay unset (0, -1): the health section's apply. */
 static void set_defaults(struct config *cfg)
@@ -665,7 +791,8 @@ struct config *config_load(const char *path, struct diag *diag)
 	} sections[] = {
 	    {KEY_SERVER, load_server},   {KEY_GEOIP, load_geoip},   {KEY_HTTP, load_http},
 	    {KEY_REGIONS, load_regions}, {KEY_HEALTH, load_health}, {KEY_ECS, load_ecs},
-	    {KEY_COOKIES, load_cookies}, {KEY_RRL, load_rrl},       {KEY_ZONES, load_zones},
+	    {KEY_COOKIES, load_cookies}, {KEY_RRL, load_rrl},       {KEY_TSIG_KEYS, load_tsig_keys},
+	    {KEY_ZONES, load_zones},
 	};
 	for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
 		json_t *o = get_section(&c, root, sections[i].id);
@@ -728,6 +855,13 @@ void config_free(struct config *cfg)
 		free(cfg->regions[i].feed);
 	}
 	free(cfg->regions);
+	for (size_t i = 0; i < cfg->ntsig_keys; i++) {
+		free(cfg->tsig_keys[i].name);
+		if (cfg->tsig_keys[i].secret)
+			OPENSSL_cleanse(cfg->tsig_keys[i].secret, cfg->tsig_keys[i].secret_len);
+		free(cfg->tsig_keys[i].secret);
+	}
+	free(cfg->tsig_keys);
 	for (size_t i = 0; i < cfg->nzones; i++) {
 		free(cfg->zones[i].origin);
 		free(cfg->zones[i].file);

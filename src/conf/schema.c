@@ -17,6 +17,9 @@
 static const char *const log_levels[] = {"debug", "info", "warning", "error", NULL};
 static const char *const feed_loss_modes[] = {"down", "keep", NULL};
 static const char *const start_states[] = {"up", "down", NULL};
+/* in the order of enum tsig_algorithm */
+static const char *const tsig_algorithms[] = {"hmac-sha256", "hmac-sha384", "hmac-sha512",
+                                              "hmac-sha1", NULL};
 
 /* the table is laid out by hand, a row a key */
 /* clang-format off */
@@ -179,6 +182,17 @@ const struct conf_key conf_schema[KEY_COUNT] = {
 				  "count limited responses but send them"),
 	[KEY_RRL_TABLE_SIZE] = UINT("rrl.table_size", 64, 16777216, "65536",
 				    "accounts per UDP thread"),
+
+	[KEY_TSIG_KEYS] = {.path = "tsig_keys", .type = CONF_MAP,
+			   .doc = "TSIG keys (RFC 8945) by key name, each an object of the "
+				  "keys tsig_keys.*"},
+	[KEY_TSIG_KEY_ALGORITHM] = ENUM("tsig_keys.*.algorithm", tsig_algorithms, "hmac-sha256",
+					"the HMAC of the key"),
+	[KEY_TSIG_KEY_SECRET] = STRING("tsig_keys.*.secret", NULL,
+				       "the secret in base64; this or secret_file"),
+	[KEY_TSIG_KEY_SECRET_FILE] = STRING("tsig_keys.*.secret_file", NULL,
+					    "file of the secret in base64, readable by its "
+					    "owner only; this or secret"),
 
 	[KEY_ZONES] = {.path = "zones", .type = CONF_ARRAY,
 		       .doc = "the zones served, each an object of the keys zones[]"},

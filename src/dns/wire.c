@@ -342,8 +342,8 @@ static int parse_opt(const uint8_t *pkt, size_t len, size_t pos, struct query *q
 /* A TSIG record (RFC 8945 4.2): p is on its TYPE field, the owner (the key
  * name) already read. Every field must be there and the RDATA end exactly
  * after Other Data; the algorithm name must not be compressed. */
-static int parse_tsig(const uint8_t *pkt, size_t p, const uint8_t *owner, size_t owner_len,
-                      struct tsig *t)
+static int parse_tsig(const uint8_t *pkt, size_t start, size_t p, const uint8_t *owner,
+                      size_t owner_len, struct tsig *t)
 {
 	uint16_t class = rd16(pkt + p + 2);
 	uint32_t ttl = rd32(pkt + p + 4);
@@ -371,6 +371,10 @@ static int parse_tsig(const uint8_t *pkt, size_t p, const uint8_t *owner, size_t
 	t->original_id = rd16(f + 10 + mac);
 	t->error = rd16(f + 12 + mac);
 	t->other_len = (uint16_t)other;
+	/* a query is at most 65535 octets (TCP), so every offset fits */
+	t->rr_offset = (uint16_t)start;
+	t->mac_offset = (uint16_t)(f + 10 - pkt);
+	t->other_offset = (uint16_t)(f + 16 + mac - pkt);
 	return GD_OK;
 }
 
@@ -435,7 +439,7 @@ int wire_parse_query_opts(const uint8_t *pkt, size_t len, struct query *q, unsig
 			return GD_EFORMAT;
 	bool opt_seen = false, tsig_misplaced = false;
 	for (unsigned i = 0; i < arcount; i++) {
-		size_t p = pos, ol;
+		size_t p = pos, pos_rr = pos, ol;
 		uint8_t owner[WIRE_NAME_MAX];
 		if (p < len && pkt[p] == 0) {
 			ol = 1; /* the root, as an OPT's owner is */
@@ -460,7 +464,7 @@ int wire_parse_query_opts(const uint8_t *pkt, size_t len, struct query *q, unsig
 				tsig_misplaced = true;
 				continue;
 			}
-			if (parse_tsig(pkt, p, owner, ol, &q->tsig_rr) < 0)
+			if (parse_tsig(pkt, pos_rr, p, owner, ol, &q->tsig_rr) < 0)
 				return GD_EFORMAT;
 			q->tsig = true;
 			continue;

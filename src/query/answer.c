@@ -23,11 +23,7 @@
 
 static size_t finish(struct resp *r)
 {
-	uint8_t *b = r->w.buf;
-	wr16(b + 2, (uint16_t)(r->flags | (r->rcode & 0xF)));
-	wr16(b + 6, r->an);
-	wr16(b + 8, r->ns);
-	wr16(b + 10, r->ar);
+	resp_write_header(r);
 	return r->w.len;
 }
 
@@ -133,6 +129,38 @@ static void slip(struct resp *r, const struct query *q)
 		resp_put_tsig(r);
 }
 
+/*
+ * RFC 8945 5.2: the TSIG is checked before the query is looked at (so
+ * before BADVERS, REFUSED for AXFR/IXFR or class CH). An unknown key, a
+ * wrong MAC or a time outside the fudge: r->tsig.error, answered NOTAUTH
+ * without an answer. A MAC size the RFC forbids: FORMERR without a TSIG,
+ * -1. A request that verified: the room for the signed TSIG is taken off
+ * the limit, so that the answer and OPT leave it free. Never from or into
+ * the answer cache.
+ */
+static int check_tsig(struct resp *r, const struct answer_request *req, struct query *q)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	r->tsig_space = 0;
+	if (tsig_verify_request(req->pkt, req->len, &q->tsig_rr, r->set->tsig_keys,
+	                        (uint64_t)ts.tv_sec, &r->tsig) < 0) {
+		q->tsig = false;
+		r->rcode = RCODE_FORMERR;
+		if (q->edns)
+			resp_put_opt(r, 0, false);
+		return -1;
+	}
+	if (!r->tsig.sign)
+		return 0;
+	size_t space = tsig_response_space(&q->tsig_rr, &r->tsig);
+	size_t keep = r->limit > r->question_end + space ? space : r->limit - r->question_end;
+	r->tsig_space = keep;
+	r->limit -= keep;
+	r->w.cap = r->limit;
+	return 0;
+}
+
 /* For the query log: the client as a network (ECS subnet, or the source
  * address cut to the hash prefix: no full client addresses in logs). */
 static void fill_info(struct answer_worker *aw, struct resp *r, const struct query *q)
@@ -162,9 +190,10 @@ static void answer_from_zones(struct resp *r, const struct zonedb *db, struct qu
 {
 	const struct answer_settings *set = r->set;
 	struct answer_counters *ctr = &r->aw->counters;
-	/* the answer cache: for a question it can hold */
-	bool cacheable = r->aw->rcache && !set->answer_cache_off && db &&
-			 q->qtype != TYPE_ANY && q->qname_len <= ANSWER_RCACHE_NAME;
+	/* the answer cache: for a question it can hold; a signed response is
+	 * never kept or replayed (its MAC is per request) */
+	bool cacheable = r->aw->rcache && !set->answer_cache_off && db && q->qtype != TYPE_ANY &&
+	                 q->qname_len <= ANSWER_RCACHE_NAME && !q->tsig;
 	uint32_t hash = q->word_hash;
 	const struct resp_cache_entry *hit = cacheable ? rcache_find(r, hash) : NULL;
 	if (hit && rcache_replay(r, hit))
@@ -261,17 +290,17 @@ size_t answer_query(const struct zonedb *db, const struct answer_settings *set,
 	r.question_end = r.w.len;
 	if (q.edns && set->cookies && q.cookie_present && req->client)
 		server_cookie(&r, &q);
-	if (q.tsig) {
-		/* RFC 8945 5.2: the TSIG is checked before the query is looked
-		 * at (so before BADVERS, REFUSED for AXFR/IXFR or class CH):
-		 * NOTAUTH, no answer, a TSIG with BADKEY. Never from or into
-		 * the answer cache. */
+	if (q.tsig && check_tsig(&r, req, &q) < 0)
+		goto done;
+	if (q.tsig && r.tsig.error) {
 		r.rcode = RCODE_NOTAUTH;
 		goto answered;
 	}
 	if (q.edns && q.edns_version > 0) {
 		r.rcode = RCODE_BADVERS;
 		resp_put_opt(&r, RCODE_BADVERS, false);
+		if (q.tsig)
+			resp_put_tsig(&r);
 		goto done;
 	}
 	if (q.edns) {

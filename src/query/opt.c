@@ -2,7 +2,7 @@
  * opt.c - the records written last: our OPT record (RFC 6891) with the
  * options the query asked for (NSID, ECS with its scope, edns-tcp-keepalive,
  * the server cookie), its space reserved before the answer so truncation
- * never drops EDNS; and the TSIG record of an unsigned error response.
+ * never drops EDNS; and the TSIG record, signed or an unsigned error.
  *
  * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
@@ -95,39 +95,33 @@ void resp_put_opt(struct resp *r, unsigned ext_rcode, bool with_options)
 }
 
 /*
- * The TSIG record of an unsigned error response (RFC 8945 5.3.2), last in
- * the additional section: the request's key name, algorithm name, time
- * signed, fudge and original ID; MAC size 0, error BADKEY, no other data;
- * class ANY, TTL 0. No key is configured, so every key is unknown (5.2.1).
- * When it does not fit (UDP, long names), TC: the client asks again over TCP.
+ * The TSIG record of the response, last in the additional section (RFC 8945
+ * 5.3): a request that verified gets its response signed with the key (a
+ * BADTIME too, with the server's time); an unknown key or a wrong MAC an
+ * unsigned error, MAC size 0 (5.3.2), echoing the request's key name,
+ * algorithm, time signed, fudge and original ID. The signed TSIG's room was
+ * kept after r->limit (r->tsig_space) before the answer was written.
  */
 void resp_put_tsig(struct resp *r)
 {
 	const struct tsig *t = &r->q->tsig_rr;
 	struct wire_writer *w = &r->w;
-	w->cap = r->limit;
-	size_t need = t->key_len + 10u + t->alg_len + 16u;
-	if (w->len > w->cap || w->cap - w->len < need) {
+	w->cap = r->limit + r->tsig_space;
+	if (r->tsig.sign)
+		resp_write_header(r); /* the MAC covers the header's counts */
+	size_t n = tsig_append_response(w->buf, w->len, w->cap, t, &r->tsig);
+	if (n == 0 && r->tsig.sign && w->len > r->question_end) {
+		/* 5.3: the question alone, TC, signed */
+		w->len = r->question_end;
+		r->an = r->ns = r->ar = 0;
 		r->flags |= DNS_FLAG_TC;
+		resp_write_header(r);
+		n = tsig_append_response(w->buf, w->len, w->cap, t, &r->tsig);
+	}
+	if (n == 0) {
+		r->flags |= DNS_FLAG_TC; /* UDP, long names: over TCP then */
 		return;
 	}
-	uint8_t *p = w->buf + w->len;
-	memcpy(p, t->key, t->key_len); /* uncompressed, as the MAC covers it */
-	p += t->key_len;
-	wr16(p, TYPE_TSIG);
-	wr16(p + 2, CLASS_ANY);
-	wr32(p + 4, 0);
-	wr16(p + 8, (uint16_t)(t->alg_len + 16u));
-	p += 10;
-	memcpy(p, t->alg, t->alg_len);
-	p += t->alg_len;
-	wr16(p, (uint16_t)(t->time_signed >> 32));
-	wr32(p + 2, (uint32_t)t->time_signed);
-	wr16(p + 6, t->fudge);
-	wr16(p + 8, 0); /* MAC size: unsigned */
-	wr16(p + 10, t->original_id);
-	wr16(p + 12, TSIG_ERROR_BADKEY);
-	wr16(p + 14, 0); /* other len */
-	w->len = (size_t)(p + 16 - w->buf);
+	w->len = n;
 	r->ar++;
 }

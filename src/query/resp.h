@@ -13,7 +13,9 @@
 
 #include "query/answer.h"
 #include "query/cookie.h"
+#include "dns/tsig.h"
 #include "dns/wire.h"
+#include "common/gd.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -151,7 +153,22 @@ struct resp {
 	 * to nadd */
 	struct wire_writer w;
 	struct additional add[ANSWER_ADDITIONAL_MAX];
+	/* a query with a TSIG (q->tsig) only, set before they are read: the
+	 * verdict, and the octets kept after limit for the signed TSIG */
+	struct tsig_verdict tsig;
+	size_t tsig_space;
 };
+
+/* The header's flags, rcode and counts as they stand (the final write, and
+ * before the response is signed). */
+static inline void resp_write_header(struct resp *r)
+{
+	uint8_t *b = r->w.buf;
+	wr16(b + 2, (uint16_t)(r->flags | (r->rcode & 0xF)));
+	wr16(b + 6, r->an);
+	wr16(b + 8, r->ns);
+	wr16(b + 10, r->ar);
+}
 
 /* The question types a service name answers (ANY only over TCP). */
 static inline bool service_qtype(uint16_t qt)
@@ -210,7 +227,10 @@ size_t resp_opt_space(const struct resp *r);
 /* Our OPT record, in the space reserved (r->limit); the options only when
  * with_options (a FORMERR or BADVERS has the cookie alone). */
 void resp_put_opt(struct resp *r, unsigned ext_rcode, bool with_options);
-/* The TSIG record of an unsigned error response (BADKEY), or TC. */
+/* The TSIG record, last: signed when the request verified (r->tsig.sign),
+ * else an unsigned error (BADKEY, BADSIG). A signed response that does not
+ * fit is cut to the question with TC, signed (RFC 8945 5.3); an unsigned
+ * error that does not fit gets TC. */
 void resp_put_tsig(struct resp *r);
 
 /* ---- rcache.c: the answer cache ---- */

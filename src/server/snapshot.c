@@ -52,6 +52,25 @@ static struct zone *snapshot_zone(const struct snapshot *prev, const struct zone
 	return z;
 }
 
+/* The TSIG keys of the config, copied into the snapshot (the config is
+ * freed after a reload; the keyring lives as long as the snapshot). */
+static void build_tsig_keys(struct tsig_keyring *ring, const struct config *cfg)
+{
+	if (!cfg->ntsig_keys)
+		return;
+	ring->keys = xcalloc(cfg->ntsig_keys, sizeof(struct tsig_key));
+	for (size_t i = 0; i < cfg->ntsig_keys; i++) {
+		const struct tsig_key_config *kc = &cfg->tsig_keys[i];
+		struct tsig_key *k = &ring->keys[ring->n++];
+		memcpy(k->name, kc->wire, kc->wire_len);
+		k->name_len = (uint8_t)kc->wire_len;
+		k->algorithm = (enum tsig_algorithm)kc->algorithm;
+		k->secret = xmalloc(kc->secret_len);
+		memcpy(k->secret, kc->secret, kc->secret_len);
+		k->secret_len = kc->secret_len;
+	}
+}
+
 struct snapshot *snapshot_build(const struct config *cfg, const struct snapshot *prev,
                                 uint64_t generation, struct diag *diag)
 {
@@ -165,6 +184,8 @@ struct snapshot *snapshot_build(const struct config *cfg, const struct snapshot 
 		}
 		s->cookies = snap->cookies;
 	}
+	build_tsig_keys(&snap->tsig_keys, cfg);
+	s->tsig_keys = &snap->tsig_keys;
 	s->regions = &snap->regions;
 	s->geo = snap->geo;
 	s->generation = generation;
@@ -203,6 +224,7 @@ void snapshot_free(struct snapshot *snap)
 	free((void *)snap->settings.ecs_trusted);
 	free((void *)snap->settings.rrl.exempt);
 	free(snap->cookies);
+	tsig_keyring_clear(&snap->tsig_keys);
 	free(snap->settings.svc_counts);
 	free((void *)snap->settings.svc_row);
 	free(snap);

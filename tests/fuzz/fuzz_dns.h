@@ -8,8 +8,10 @@
  * (NS, CNAME, PTR, MX, SOA) exact, A and AAAA of 4 and 16 octets, class IN
  * but for OPT, at most one OPT (in the additional section, owner root, its
  * options exactly filling it, payload our udp_payload), at most one TSIG
- * (the last record, class ANY, TTL 0, an uncompressed algorithm name, MAC
- * size 0, error BADKEY, no other data; rcode NOTAUTH), and end exactly at
+ * (the last record, class ANY, TTL 0, an uncompressed algorithm name;
+ * unsigned: MAC size 0, error BADKEY or BADSIG, no other data, rcode
+ * NOTAUTH and no answer; signed: a whole MAC and no error, or BADTIME with
+ * six octets of other data and then NOTAUTH), and end exactly at
  * its length. The length must respect the limit: the buffer; over UDP 512
  * without OPT, else the smaller of our udp_payload and the client's size,
  * never more than 4096.
@@ -75,6 +77,7 @@ struct walk {
 	uint16_t counts[4];
 	bool opt;             /* an OPT record in the additional section */
 	bool tsig;            /* a TSIG record, the last one */
+	uint16_t tsig_error;  /* its error */
 	uint16_t opt_class;   /* its CLASS: the payload size */
 	bool strict;          /* response: compressed rdata must be exact */
 };
@@ -134,13 +137,25 @@ __attribute__((unused)) static bool walk_msg(const uint8_t *m, size_t n, struct 
 				size_t a = rd;
 				while (a < rdend && m[a] != 0 && m[a] <= 63)
 					a += (size_t)m[a] + 1;
-				if (a >= rdend || m[a] != 0 || rdend - a - 1 != 16)
+				if (a >= rdend || m[a] != 0 || rdend - a - 1 < 16)
 					return false;
 				a++;
-				if (rd16(m + a + 8) != 0 || rd16(m + a + 12) != 17 ||
-				    rd16(m + a + 14) != 0)
+				/* unsigned: BADKEY or BADSIG, no MAC; signed: a whole
+				 * MAC, no error or BADTIME with the server's time */
+				size_t mac = rd16(m + a + 8);
+				if (rdend - a < 16 + mac)
+					return false;
+				uint16_t err = rd16(m + a + 12 + mac),
+				         olen = rd16(m + a + 14 + mac);
+				if (rdend - a != 16 + mac + olen)
+					return false;
+				if (mac == 0
+				        ? !((err == 16 || err == 17) && olen == 0)
+				        : !((mac == 20 || mac == 32 || mac == 48 || mac == 64) &&
+				            ((err == 0 && olen == 0) || (err == 18 && olen == 6))))
 					return false;
 				w->tsig = true;
+				w->tsig_error = err;
 				continue;
 			}
 			if (cls != CLASS_IN)
@@ -183,10 +198,13 @@ __attribute__((unused)) static void fuzz_check_response(const uint8_t *pkt, size
 		fuzz_check(len >= 2, "a response to a query of %zu octets", len);
 		fuzz_check(rw.id == id, "response id %u, query id %u", rw.id, id);
 		fuzz_check(rw.counts[0] <= 1, "%u questions", rw.counts[0]);
-		if (rw.tsig)
+		if (rw.tsig && rw.tsig_error)
 			fuzz_check((rw.flags & 0xF) == RCODE_NOTAUTH && rw.counts[1] == 0,
-			           "TSIG in a response of rcode %u with %u answers", rw.flags & 0xF,
-			           rw.counts[1]);
+			           "TSIG error %u in a response of rcode %u with %u answers",
+			           rw.tsig_error, rw.flags & 0xF, rw.counts[1]);
+		if (rw.tsig && !rw.tsig_error)
+			fuzz_check((rw.flags & 0xF) != RCODE_NOTAUTH,
+			           "a signed NOTAUTH without error");
 		if (rw.opt)
 			fuzz_check(rw.opt_class == set->udp_payload,
 				   "OPT payload %u, configured %u", rw.opt_class,

@@ -33,6 +33,14 @@
  * client's Client Cookie: the query's own cookie when it was valid, current,
  * with zero reserved octets and young; else a fresh one that verifies.
  *
+ * TSIG: the settings have one key, fuzz.key. (hmac-sha256, secret
+ * "fuzz-packet-secret"). A fuzzer cannot forge its MAC either, so when a
+ * query's TSIG names that key with hmac-sha256 and a MAC of 32 zero
+ * octets, the harness signs it (RFC 8945 4.3.3): first, when Time Signed is
+ * 0..3, it writes now, now - 10 s, now - 1000 s or now + 1000 s (BADTIME
+ * for the last two); the answer is then signed, and the checker accepts a
+ * signed TSIG. Other keys stay BADKEY as the seeds of k1.example. expect.
+ *
  * The output buffer is placed at the end of a heap block so that a write past
  * its capacity is caught by ASan, and the packet is an exact heap copy. Every
  * response is checked by fuzz_check_response() (fuzz_dns.h) without the
@@ -50,6 +58,7 @@
 #include "common/gd.h"
 #include "health/health.h"
 #include "server/snapshot.h"
+#include "dns/tsig.h"
 #include "dns/wire.h"
 
 #include "fuzz_dns.h"
@@ -95,6 +104,10 @@ static const char previous_hex[] = "f0e0d0c0b0a090807060504030201000";
 static const uint8_t down_v4[17] = {1, 192, 0, 2, 10};
 static const uint8_t down_v6[17] = {2, 0x20, 0x01, 0x0d, 0xb8, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10};
 static uint8_t (*down_list)[17];
+
+static struct tsig_key fuzz_key;
+static struct tsig_keyring fuzz_ring = {&fuzz_key, 1};
+static uint8_t fuzz_secret[] = "fuzz-packet-secret";
 
 static void cleanup(void)
 {
@@ -206,6 +219,12 @@ static void init(void)
 	healths[1].regions[0].down = (const uint8_t(*)[17])down_list;
 	healths[1].regions[1].up = false;
 	atexit(cleanup);
+	fuzz_key.name_len = (uint8_t)tsig_name_from_text("fuzz.key.", fuzz_key.name);
+	fuzz_key.algorithm = TSIG_HMAC_SHA256;
+	fuzz_key.secret = fuzz_secret;
+	fuzz_key.secret_len = sizeof(fuzz_secret) - 1;
+	for (size_t i = 0; i < 4; i++)
+		variants[i].tsig_keys = &fuzz_ring;
 }
 
 /* ---- server cookies made by the harness ---- */
@@ -345,6 +364,44 @@ static void check_cookie(const uint8_t *out, size_t n, const struct sockaddr *cl
 	free(copy);
 }
 
+/* A TSIG of fuzz.key. with an all-zero MAC: the time (0..3 picks one) and
+ * the real MAC written into the query (see the top of the file). */
+static void sign_query(uint8_t *pkt, size_t len)
+{
+	struct query q;
+	if (wire_parse_query_opts(pkt, len, &q, 0) != GD_OK || !q.tsig)
+		return;
+	const struct tsig *t = &q.tsig_rr;
+	if (!wire_name_equal(t->key, fuzz_key.name) ||
+	    !wire_name_equal(t->alg, (const uint8_t *)"\013hmac-sha256") || t->mac_size != 32)
+		return;
+	for (size_t i = 0; i < 32; i++)
+		if (pkt[t->mac_offset + i])
+			return;
+	uint8_t *times = pkt + t->mac_offset - 10; /* Time Signed */
+	uint64_t ts = t->time_signed;
+	if (ts < 4) {
+		static const int64_t offset[4] = {0, -10, -1000, 1000};
+		ts = (uint64_t)((int64_t)now_s() + offset[ts]);
+		wr16(times, (uint16_t)(ts >> 32));
+		wr32(times + 2, (uint32_t)ts);
+	}
+	uint8_t header[DNS_HEADER_LEN], vars_a[6] = {0, 255, 0, 0, 0, 0}, vars_b[12];
+	memcpy(header, pkt, DNS_HEADER_LEN);
+	wr16(header, t->original_id);
+	wr16(header + 10, (uint16_t)(rd16(pkt + 10) - 1));
+	memcpy(vars_b, times, 8); /* Time Signed, Fudge */
+	wr16(vars_b + 8, t->error);
+	wr16(vars_b + 10, t->other_len);
+	const uint8_t *parts[] = {
+	    header, pkt + DNS_HEADER_LEN, fuzz_key.name, vars_a, (const uint8_t *)"\013hmac-sha256",
+	    vars_b, pkt + t->other_offset};
+	size_t lens[] = {
+	    DNS_HEADER_LEN, t->rr_offset - DNS_HEADER_LEN, fuzz_key.name_len, 6, 13, 12,
+	    t->other_len};
+	tsig_hmac(&fuzz_key, parts, lens, t->other_len ? 7 : 6, pkt + t->mac_offset);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (!snap)
@@ -393,6 +450,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memcpy(pkt, data, len);
 	struct cookie_fix fx;
 	fix_cookie(pkt, len, client, set, &fx);
+	sign_query(pkt, len); /* after the cookie: the MAC covers it */
 	uint64_t valid_before = worker.counters.cookie_valid;
 	size_t cap = tcp ? ANSWER_BUF_SIZE : UDP_BUF;
 	uint8_t *out = outbuf + ANSWER_BUF_SIZE - cap;

@@ -78,9 +78,9 @@ def ecs(family, source, scope, addr):
 
 
 def tsig(key="k1.example", alg="hmac-sha256", cls=255, ttl=0, mac=bytes(32), orig_id=0,
-         error=0, other=b"", rdlen_delta=0):
+         error=0, other=b"", rdlen_delta=0, time_signed=0x5F5E1000):
     """A TSIG record (RFC 8945 4.2): time signed 0x5F5E1000, fudge 300."""
-    rd = wname(alg) + struct.pack("!HIHH", 0, 0x5F5E1000, 300, len(mac)) + mac + \
+    rd = wname(alg) + struct.pack("!HIHH", 0, time_signed, 300, len(mac)) + mac + \
         struct.pack("!HHH", orig_id, error, len(other)) + other
     return wname(key) + struct.pack("!HHIH", 250, cls, ttl, len(rd) + rdlen_delta) + rd
 
@@ -295,6 +295,23 @@ def packets():
     long_key = ".".join(["k" * 63] * 3) + "." + "k" * 6
     out(t, "tsig-long-names", query("huge.edge.test", "TXT", id=ident(), ar=1,
                                     extra=tsig(key=long_key, alg=long_key)))
+    # fuzz.key.: the harness signs these (time 0 now, 1 now - 10 s, 2 and 3
+    # BADTIME): signed answers, TC with the question, BADTIME
+    for ts in range(4):
+        out(t, "tsig-signed-%d" % ts,
+            query("static.example.com", "A", id=ident(), ar=1,
+                  extra=tsig(key="fuzz.key", time_signed=ts)))
+    out(t, "tsig-signed-edns-cookie",
+        query("www.example.com", "A", id=ident(client=1), ar=2,
+              edns=opt(1232, options=option(3, b"") + option(10, cookie_c)),
+              extra=tsig(key="fuzz.key", time_signed=0)))
+    out(t, "tsig-signed-tc", query("huge.edge.test", "TXT", id=ident(), ar=1,
+                                   extra=tsig(key="fuzz.key", time_signed=0)))
+    out(t, "tsig-signed-tcp-any", query("huge.edge.test", "ANY", id=ident(tcp=1), ar=1,
+                                        extra=tsig(key="fuzz.key", time_signed=1)))
+    out(t, "tsig-signed-badvers", query("www.example.com", "A", id=ident(), ar=2,
+                                        edns=opt(1232, version=1),
+                                        extra=tsig(key="fuzz.key", time_signed=0)))
 
 
 # ---- zone files ----
@@ -545,7 +562,55 @@ def http():
         out(t, k, v)
 
 
+TSIG_KEYS = {"hmac-sha256": ("sha256.key", b"fuzz-secret-sha256", "sha256"),
+             "hmac-sha384": ("sha384.key", b"fuzz-secret-sha384", "sha384"),
+             "hmac-sha512": ("sha512.key", b"fuzz-secret-sha512", "sha512"),
+             "hmac-sha1": ("sha1.key", b"fuzz-secret-sha1", "sha1")}
+
+
+def signed(alg, name="www.example.com", id=0x1000, edns=None, macsize=None, key=None,
+           other=b"", time_signed=0x5F5E1000, flip=False):
+    """A query signed for real (RFC 8945 4.3.3) with a key of fuzz_tsig.c."""
+    import hashlib
+    import hmac
+    kname, secret, digest = TSIG_KEYS[alg]
+    kname = key or kname
+    body = query(name, id=id, edns=edns)
+    tvars = (wname(kname.lower()) + struct.pack("!HI", 255, 0) + wname(alg) +
+             struct.pack("!HIHHH", time_signed >> 32, time_signed & 0xFFFFFFFF, 300, 0,
+                         len(other)) + other)
+    mac = hmac.new(secret, body + tvars, getattr(hashlib, digest)).digest()
+    if macsize is not None:
+        mac = mac[:macsize]
+    if flip:
+        mac = bytes([mac[0] ^ 1]) + mac[1:]
+    rd = (wname(alg) + struct.pack("!HIHH", time_signed >> 32, time_signed & 0xFFFFFFFF, 300,
+                                   len(mac)) + mac + struct.pack("!HHH", id, 0, len(other)) +
+          other)
+    rr = wname(kname) + struct.pack("!HHIH", 250, 255, 0, len(rd)) + rd
+    arcount = struct.unpack("!H", body[10:12])[0] + 1
+    return body[:10] + struct.pack("!H", arcount) + body[12:] + rr
+
+
+def tsig_seeds():
+    t = "tsig"
+    clear(t)
+    for alg in TSIG_KEYS:
+        out(t, "valid-" + alg, signed(alg))
+        out(t, "badtime-" + alg, signed(alg, id=0x1001))
+    out(t, "valid-edns", signed("hmac-sha256", edns=opt()))
+    out(t, "valid-case", signed("hmac-sha384", key="SHA384.Key"))
+    out(t, "valid-other", signed("hmac-sha512", other=b"\0\0\x5f\x5e\x10\x00"))
+    out(t, "truncated-16", signed("hmac-sha256", macsize=16))
+    out(t, "truncated-10-sha1", signed("hmac-sha1", macsize=10))
+    out(t, "truncated-15", signed("hmac-sha256", macsize=15))
+    out(t, "badsig", signed("hmac-sha256", flip=True))
+    out(t, "unknown-key", signed("hmac-sha256", key="other.key"))
+    out(t, "no-tsig", query("www.example.com"))
+
+
 if __name__ == "__main__":
+    tsig_seeds()
     packets()
     zones()
     configs()

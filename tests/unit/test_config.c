@@ -13,6 +13,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -634,6 +635,100 @@ START_TEST(test_region_errors)
 }
 END_TEST
 
+/* tsig_keys: inline and file secrets, the algorithms, names in wire form */
+START_TEST(test_tsig_keys)
+{
+	const char *secret = unit_write_file("tsig_secret", "c2VjcmV0c2VjcmV0\n");
+	ck_assert_int_eq(chmod(secret, 0600), 0);
+	char text[1024];
+	snprintf(text, sizeof(text),
+	         "{\"tsig_keys\": {\n"
+	         "  \"Xfr.Example.\": {\"secret\": \"YWJj\"},\n"
+	         "  \"k2\": {\"algorithm\": \"hmac-sha1\", \"secret_file\": \"%s\"}\n"
+	         "}}\n",
+	         secret);
+	struct diag d = {0};
+	struct config *cfg = load("cfg_tsig.json", text, &d);
+	if (!cfg)
+		dump(&d);
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_uint_eq(cfg->ntsig_keys, 2);
+	const struct tsig_key_config *k = &cfg->tsig_keys[0];
+	ck_assert_str_eq(k->name, "Xfr.Example.");
+	ck_assert_uint_eq(k->wire_len, 13);
+	ck_assert_mem_eq(k->wire, "\003xfr\007example", 13);
+	ck_assert_int_eq(k->algorithm, 0); /* hmac-sha256, the default */
+	ck_assert_uint_eq(k->secret_len, 3);
+	ck_assert_mem_eq(k->secret, "abc", 3);
+	k = &cfg->tsig_keys[1];
+	ck_assert_int_eq(k->algorithm, 3);
+	ck_assert_uint_eq(k->secret_len, 12);
+	ck_assert_mem_eq(k->secret, "secretsecret", 12);
+	config_free(cfg);
+	diag_free(&d);
+}
+END_TEST
+
+START_TEST(test_tsig_key_errors)
+{
+	expect_one_error("cfg_tsig_b64.json", "{\"tsig_keys\": {\"k\": {\"secret\": \"abc\"}}}", 1,
+	                 32, "tsig_keys.k.secret: the secret is not base64 (at most 1024 octets)");
+	expect_one_error("cfg_tsig_empty.json", "{\"tsig_keys\": {\"k\": {\"secret\": \"\"}}}", 1,
+	                 32, "tsig_keys.k.secret: must be a non-empty string without NUL");
+	expect_one_error(
+	    "cfg_tsig_alg.json",
+	    "{\"tsig_keys\": {\"k\": {\"algorithm\": \"hmac-md5\", \"secret\": \"YWJj\"}}}", 1, 35,
+	    "tsig_keys.k.algorithm: must be one of hmac-sha256, hmac-sha384, "
+	    "hmac-sha512, hmac-sha1");
+	expect_one_error("cfg_tsig_both.json",
+	                 "{\"tsig_keys\": {\"k\": {\"secret\": \"YWJj\", \"secret_file\": \"x\"}}}",
+	                 1, 40,
+	                 "tsig_keys.k.secret_file: give \"secret\" or \"secret_file\", not both");
+	expect_one_error("cfg_tsig_neither.json", "{\"tsig_keys\": {\"k\": {}}}", 1, 16,
+	                 "tsig_keys.k: needs \"secret\" or \"secret_file\"");
+	expect_one_error("cfg_tsig_name.json",
+	                 "{\"tsig_keys\": {\"a..b\": {\"secret\": \"YWJj\"}}}", 1, 16,
+	                 "tsig_keys.a..b: \"a..b\" is not a key name (a domain name such as "
+	                 "xfr.example.)");
+	expect_one_error("cfg_tsig_dup.json",
+	                 "{\"tsig_keys\": {\"k.x\": {\"secret\": \"YWJj\"},\n"
+	                 "               \"K.X.\": {\"secret\": \"YWJj\"}}}",
+	                 2, 16,
+	                 "tsig_keys.K.X.: the key \"K.X.\" is defined twice (names are compared "
+	                 "without case)");
+	/* a secret file others may read, a directory, a missing file, and one
+	 * that is not base64 */
+	const char *loose = unit_write_file("tsig_loose", "YWJj\n");
+	ck_assert_int_eq(chmod(loose, 0640), 0);
+	char text[512], msg[512];
+	snprintf(text, sizeof(text), "{\"tsig_keys\": {\"k\": {\"secret_file\": \"%s\"}}}", loose);
+	snprintf(msg, sizeof(msg),
+	         "tsig_keys.k.secret_file: \"%s\" may be read or written by its group or "
+	         "others: only the daemon may read a TSIG secret (chmod 600 it)",
+	         loose);
+	expect_one_error("cfg_tsig_loose.json", text, 1, 37, msg);
+	snprintf(text, sizeof(text), "{\"tsig_keys\": {\"k\": {\"secret_file\": \"tests\"}}}");
+	expect_one_error("cfg_tsig_dir.json", text, 1, 37,
+	                 "tsig_keys.k.secret_file: \"tests\" is not a regular file");
+	snprintf(text, sizeof(text),
+	         "{\"tsig_keys\": {\"k\": {\"secret_file\": \"/nonexistent/k\"}}}");
+	expect_one_error("cfg_tsig_missing.json", text, 1, 37,
+	                 "tsig_keys.k.secret_file: cannot read \"/nonexistent/k\": No such file or "
+	                 "directory");
+	const char *bad = unit_write_file("tsig_bad", "not base64!\n");
+	ck_assert_int_eq(chmod(bad, 0400), 0);
+	snprintf(text, sizeof(text), "{\"tsig_keys\": {\"k\": {\"secret_file\": \"%s\"}}}", bad);
+	expect_one_error("cfg_tsig_badfile.json", text, 1, 37,
+	                 "tsig_keys.k.secret_file: the secret is not base64 (at most 1024 octets)");
+	ck_assert_int_eq(chmod(bad, 0600), 0);
+	const char *empty = unit_write_file("tsig_empty", "\n");
+	ck_assert_int_eq(chmod(empty, 0600), 0);
+	snprintf(text, sizeof(text), "{\"tsig_keys\": {\"k\": {\"secret_file\": \"%s\"}}}", empty);
+	expect_one_error("cfg_tsig_emptyfile.json", text, 1, 37,
+	                 "tsig_keys.k.secret_file: the secret is empty");
+}
+END_TEST
+
 START_TEST(test_all_errors_reported)
 {
 	struct diag d = {0};
@@ -824,6 +919,8 @@ Suite *config_suite(void)
 	tcase_add_test(tc, test_bad_http_listen);
 	tcase_add_test(tc, test_http_max_connections);
 	tcase_add_test(tc, test_region_errors);
+	tcase_add_test(tc, test_tsig_keys);
+	tcase_add_test(tc, test_tsig_key_errors);
 	tcase_add_test(tc, test_all_errors_reported);
 	tcase_add_test(tc, test_errors_appended_to_existing_diag);
 	suite_add_tcase(s, tc);

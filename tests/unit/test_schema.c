@@ -176,12 +176,13 @@ END_TEST
 START_TEST(test_children)
 {
 	const char *names[KEY_COUNT + 1];
-	ck_assert_uint_eq(conf_key_children("", names), 9);
-	static const char *const top[] = {"server", "geoip",   "http", "regions", "health",
-	                                  "ecs",    "cookies", "rrl",  "zones"};
+	ck_assert_uint_eq(conf_key_children("", names), 10);
+	static const char *const top[] = {"server", "geoip",   "http", "regions",   "health",
+	                                  "ecs",    "cookies", "rrl",  "tsig_keys", "zones"};
 	for (size_t i = 0; i < ARRAY_SIZE(top); i++)
 		ck_assert_str_eq(names[i], top[i]);
-	ck_assert_ptr_null(names[9]);
+	ck_assert_ptr_null(names[10]);
+	ck_assert_uint_eq(conf_key_children("tsig_keys.*", names), 3);
 	ck_assert_uint_eq(conf_key_children("zones[]", names), 3);
 	ck_assert_str_eq(names[0], "origin");
 	ck_assert_uint_eq(conf_key_children("geoip.paths", names), 4);
@@ -235,6 +236,14 @@ static void config_with(const char *path, const char *value, char *text, size_t 
 		snprintf(text, cap, "{\"regions\": {\"r\": {%s\"%s\": %s}}}",
 		         strcmp(name, "location") ? "\"location\": [0, 0], " : "", name, value);
 		snprintf(shown, shown_cap, "regions.r.%s", name);
+		return;
+	}
+	if (strncmp(path, "tsig_keys.*.", 12) == 0) {
+		/* a key needs its secret, unless name is where it comes from */
+		const char *name = path + 12;
+		snprintf(text, cap, "{\"tsig_keys\": {\"k\": {%s\"%s\": %s}}}",
+		         strncmp(name, "secret", 6) ? "\"secret\": \"YWJj\", " : "", name, value);
+		snprintf(shown, shown_cap, "tsig_keys.k.%s", name);
 		return;
 	}
 	if (strncmp(path, "zones[].", 8) == 0) {

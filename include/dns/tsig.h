@@ -1,0 +1,112 @@
+/*
+ * tsig.h - TSIG (RFC 8945): the keys, the verification of a signed request
+ * and the signature of its response, on the raw wire message.
+ *
+ * The parser (wire.c) reads the TSIG record into a struct tsig with the
+ * offsets of its parts in the packet; this module finds the key, computes
+ * the HMAC (OpenSSL 3 libcrypto, EVP_MAC) over the digest input of RFC 8945
+ * 4.3.3 and decides the TSIG error. The answer path (src/query/answer.c,
+ * opt.c) turns the verdict into NOTAUTH or a signed answer.
+ *
+ * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
+ */
+#ifndef GD_TSIG_H
+#define GD_TSIG_H
+
+#include "dns/wire.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* The algorithms, in the order of their names in the config schema. */
+enum tsig_algorithm {
+	TSIG_HMAC_SHA256,
+	TSIG_HMAC_SHA384,
+	TSIG_HMAC_SHA512,
+	TSIG_HMAC_SHA1,
+	TSIG_ALGORITHMS
+};
+
+#define TSIG_MAC_MAX 64       /* HMAC-SHA512 */
+#define TSIG_SECRET_MAX 1024  /* octets of a decoded secret */
+#define TSIG_OTHER_TIME_LEN 6 /* BADTIME's Other Data: the server's time */
+
+struct tsig_key {
+	uint8_t name[WIRE_NAME_MAX]; /* lower-case wire form */
+	uint8_t name_len;
+	enum tsig_algorithm algorithm;
+	uint8_t *secret; /* owned by the key */
+	size_t secret_len;
+};
+
+struct tsig_keyring {
+	struct tsig_key *keys; /* owned */
+	size_t n;
+};
+
+/* The outcome of tsig_verify_request: what the response carries. */
+struct tsig_verdict {
+	const struct tsig_key *key; /* NULL: the key is unknown (BADKEY) */
+	uint16_t error;             /* 0, TSIG_ERROR_BADSIG, _BADKEY or _BADTIME */
+	bool sign;                  /* the response is signed with key */
+	uint64_t now;               /* the server's time (48 bits) */
+	uint16_t mac_len;           /* the request's MAC as received */
+	uint8_t mac[TSIG_MAC_MAX];
+};
+
+/* "hmac-sha256" ... as the config names them. */
+const char *tsig_algorithm_name(enum tsig_algorithm a);
+/* Octets of the algorithm's full MAC. */
+size_t tsig_mac_size(enum tsig_algorithm a);
+
+/* A key name in presentation form ("xfr", "k1.example.") as lower-case wire
+ * form into out (WIRE_NAME_MAX); its length, or 0 when it is not a name. */
+size_t tsig_name_from_text(const char *text, uint8_t *out);
+
+/* Strict base64 (RFC 4648, padding required, no blanks) into out of cap
+ * octets; the decoded length, or -1 when malformed or too long. */
+long tsig_base64_decode(const char *text, uint8_t *out, size_t cap);
+
+/* The key named name (wire form, any case), or NULL. */
+const struct tsig_key *tsig_key_find(const struct tsig_keyring *ring, const uint8_t *name);
+
+/* Free the keys (their secrets wiped) and the ring's array; not ring. */
+void tsig_keyring_clear(struct tsig_keyring *ring);
+
+/*
+ * Check the TSIG of a request (RFC 8945 5.2): t as the parser read it from
+ * pkt, now the server's time in seconds. Fills v and returns GD_OK; the
+ * checks in the RFC's order: an unknown key or an algorithm other than the
+ * key's: BADKEY, unsigned; a MAC size longer than the hash or shorter than
+ * max(10, half the hash) (5.2.2.1): GD_EFORMAT (FORMERR, no TSIG); a MAC
+ * that does not verify: BADSIG, unsigned; the time outside Time Signed ±
+ * Fudge: BADTIME, signed. Any truncation the RFC allows is accepted, so
+ * BADTRUNC (5.2.4) is not produced.
+ */
+int tsig_verify_request(const uint8_t *pkt, size_t len, const struct tsig *t,
+                        const struct tsig_keyring *ring, uint64_t now, struct tsig_verdict *v);
+
+/*
+ * Append the TSIG record of a response to msg (len octets, its header's
+ * ARCOUNT not counting the TSIG; cap the room in msg) for the request t
+ * and its verdict v: signed when v->sign (the request MAC, the response,
+ * the TSIG variables: 4.3.1, 4.3.3), else MAC size 0 with v->error
+ * (5.3.2). Time Signed is v->now, or the request's for an error; a BADTIME
+ * carries the server's time in Other Data. The caller adds one to ARCOUNT.
+ * Returns the new length, or 0 when the record does not fit (nothing
+ * written).
+ */
+size_t tsig_append_response(uint8_t *msg, size_t len, size_t cap, const struct tsig *t,
+                            const struct tsig_verdict *v);
+
+/* Octets the TSIG record of a response takes (as tsig_append_response
+ * writes it). */
+size_t tsig_response_space(const struct tsig *t, const struct tsig_verdict *v);
+
+/* The HMAC of the parts (ptr, len pairs, n of them) with the key into mac
+ * (TSIG_MAC_MAX); its length, 0 on a library failure. */
+size_t tsig_hmac(const struct tsig_key *key, const uint8_t *const *parts, const size_t *lens,
+                 size_t n, uint8_t *mac);
+
+#endif

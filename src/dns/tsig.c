@@ -1,0 +1,327 @@
+/*
+ * tsig.c - TSIG (RFC 8945) on the raw wire message: the keys, the request's
+ * verification and the response's signature (see dns/tsig.h).
+ *
+ * The MAC is computed over parts handed to EVP_MAC one after the other, so
+ * neither the request nor the response is copied: the header (12 octets,
+ * with the original ID and the ARCOUNT without the TSIG), the rest of the
+ * message up to the TSIG record, and the TSIG variables (4.3.3).
+ *
+ * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
+ */
+#include "dns/tsig.h"
+
+#include "common/gd.h"
+
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/params.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct {
+	const char *name;    /* as the config names it */
+	const char *digest;  /* OpenSSL's name */
+	const uint8_t *wire; /* the algorithm name on the wire, lower case */
+	size_t wire_len;
+	size_t mac_size;
+} algorithms[TSIG_ALGORITHMS] = {
+    [TSIG_HMAC_SHA256] = {"hmac-sha256", "SHA256", (const uint8_t *)"\013hmac-sha256", 13, 32},
+    [TSIG_HMAC_SHA384] = {"hmac-sha384", "SHA384", (const uint8_t *)"\013hmac-sha384", 13, 48},
+    [TSIG_HMAC_SHA512] = {"hmac-sha512", "SHA512", (const uint8_t *)"\013hmac-sha512", 13, 64},
+    [TSIG_HMAC_SHA1] = {"hmac-sha1", "SHA1", (const uint8_t *)"\011hmac-sha1", 11, 20},
+};
+
+const char *tsig_algorithm_name(enum tsig_algorithm a)
+{
+	return algorithms[a].name;
+}
+
+size_t tsig_mac_size(enum tsig_algorithm a)
+{
+	return algorithms[a].mac_size;
+}
+
+size_t tsig_name_from_text(const char *text, uint8_t *out)
+{
+	size_t n = 0, tl = strlen(text);
+	if (tl == 0)
+		return 0;
+	if (strcmp(text, ".") == 0) {
+		out[0] = 0;
+		return 1;
+	}
+	if (text[tl - 1] == '.')
+		tl--;
+	const char *p = text, *end = text + tl;
+	while (p < end) {
+		const char *dot = memchr(p, '.', (size_t)(end - p));
+		size_t ll = dot ? (size_t)(dot - p) : (size_t)(end - p);
+		if (ll == 0 || ll > 63 || n + 1 + ll + 1 > WIRE_NAME_MAX)
+			return 0;
+		out[n++] = (uint8_t)ll;
+		for (size_t i = 0; i < ll; i++) {
+			unsigned char c = (unsigned char)p[i];
+			if (c <= ' ' || c >= 0x7f || c == '\\')
+				return 0; /* no escapes: key names are host-name like */
+			out[n++] = (uint8_t)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+		}
+		p += ll + (dot != NULL);
+	}
+	out[n++] = 0;
+	return n;
+}
+
+static int b64_value(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return -1;
+}
+
+long tsig_base64_decode(const char *text, uint8_t *out, size_t cap)
+{
+	size_t tl = strlen(text), n = 0;
+	if (tl % 4 != 0)
+		return -1;
+	for (size_t i = 0; i < tl; i += 4) {
+		int v[4];
+		unsigned pad = 0;
+		for (int k = 0; k < 4; k++) {
+			unsigned char c = (unsigned char)text[i + (size_t)k];
+			if (c == '=' && i + 4 == tl && k >= 2) {
+				v[k] = 0;
+				pad++;
+				continue;
+			}
+			if (pad) /* "=" only at the end */
+				return -1;
+			v[k] = b64_value(c);
+			if (v[k] < 0)
+				return -1;
+		}
+		uint32_t word = (uint32_t)v[0] << 18 | (uint32_t)v[1] << 12 | (uint32_t)v[2] << 6 |
+		                (uint32_t)v[3];
+		size_t bytes = 3 - pad;
+		if (n + bytes > cap)
+			return -1;
+		for (size_t k = 0; k < bytes; k++)
+			out[n++] = (uint8_t)(word >> (16 - 8 * k));
+	}
+	return (long)n;
+}
+
+const struct tsig_key *tsig_key_find(const struct tsig_keyring *ring, const uint8_t *name)
+{
+	for (size_t i = 0; ring && i < ring->n; i++)
+		if (wire_name_equal(ring->keys[i].name, name))
+			return &ring->keys[i];
+	return NULL;
+}
+
+void tsig_keyring_clear(struct tsig_keyring *ring)
+{
+	for (size_t i = 0; i < ring->n; i++) {
+		OPENSSL_cleanse(ring->keys[i].secret, ring->keys[i].secret_len);
+		free(ring->keys[i].secret);
+	}
+	free(ring->keys);
+	ring->keys = NULL;
+	ring->n = 0;
+}
+
+/* EVP_MAC_fetch once: it looks the implementation up in the provider
+ * tables, which is slower than the HMAC of a short message. */
+static EVP_MAC *hmac_impl;
+static pthread_once_t hmac_once = PTHREAD_ONCE_INIT;
+
+static void hmac_fetch(void)
+{
+	hmac_impl = EVP_MAC_fetch(NULL, "HMAC", NULL);
+}
+
+size_t tsig_hmac(const struct tsig_key *key, const uint8_t *const *parts, const size_t *lens,
+                 size_t n, uint8_t *mac)
+{
+	pthread_once(&hmac_once, hmac_fetch);
+	if (!hmac_impl)
+		return 0;
+	EVP_MAC_CTX *ctx = EVP_MAC_CTX_new(hmac_impl);
+	if (!ctx)
+		return 0;
+	OSSL_PARAM params[2] = {
+	    OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
+	                                     (char *)algorithms[key->algorithm].digest, 0),
+	    OSSL_PARAM_construct_end()};
+	size_t out = 0;
+	int ok = EVP_MAC_init(ctx, key->secret, key->secret_len, params);
+	for (size_t i = 0; ok && i < n; i++)
+		ok = EVP_MAC_update(ctx, parts[i], lens[i]);
+	if (ok && !EVP_MAC_final(ctx, mac, &out, TSIG_MAC_MAX))
+		out = 0;
+	EVP_MAC_CTX_free(ctx);
+	return ok ? out : 0;
+}
+
+/* The TSIG variables after the names (4.3.3): class, TTL, algorithm name
+ * and the fields from Time Signed to Other Len; the key name goes first,
+ * Other Data last, as separate parts. vars_a: CLASS and TTL (6 octets);
+ * vars_b: Time Signed, Fudge, Error, Other Len (12 octets). */
+static void tsig_vars(uint8_t *vars_a, uint8_t *vars_b, uint64_t time_signed, uint16_t fudge,
+                      uint16_t error, uint16_t other_len)
+{
+	wr16(vars_a, CLASS_ANY);
+	wr32(vars_a + 2, 0);
+	wr16(vars_b, (uint16_t)(time_signed >> 32));
+	wr32(vars_b + 2, (uint32_t)time_signed);
+	wr16(vars_b + 6, fudge);
+	wr16(vars_b + 8, error);
+	wr16(vars_b + 10, other_len);
+}
+
+/* The MAC of a message (msg, len: up to where the TSIG record starts) with
+ * the ID replaced by original_id and ARCOUNT by arcount, after prefix (the
+ * length-prefixed request MAC of a response, or nothing), and the TSIG
+ * variables. */
+static size_t message_mac(const struct tsig_key *key, const uint8_t *prefix, size_t prefix_len,
+                          const uint8_t *msg, size_t len, uint16_t original_id, uint16_t arcount,
+                          uint64_t time_signed, uint16_t fudge, uint16_t error,
+                          const uint8_t *other, uint16_t other_len, uint8_t *mac)
+{
+	uint8_t header[DNS_HEADER_LEN], vars_a[6], vars_b[12];
+	memcpy(header, msg, DNS_HEADER_LEN);
+	wr16(header, original_id);
+	wr16(header + 10, arcount);
+	tsig_vars(vars_a, vars_b, time_signed, fudge, error, other_len);
+	const uint8_t *alg = algorithms[key->algorithm].wire;
+	const uint8_t *parts[] = {prefix, header, msg + DNS_HEADER_LEN, key->name, vars_a, alg,
+	                          vars_b, other};
+	size_t lens[] = {prefix_len,     DNS_HEADER_LEN, len - DNS_HEADER_LEN,
+	                 key->name_len,  sizeof(vars_a), algorithms[key->algorithm].wire_len,
+	                 sizeof(vars_b), other_len};
+	/* EVP_MAC_update takes a length of 0 with any pointer; NULLs skipped */
+	const uint8_t *p2[8];
+	size_t l2[8], n = 0;
+	for (size_t i = 0; i < 8; i++) {
+		if (lens[i] == 0)
+			continue;
+		p2[n] = parts[i];
+		l2[n++] = lens[i];
+	}
+	return tsig_hmac(key, p2, l2, n, mac);
+}
+
+int tsig_verify_request(const uint8_t *pkt, size_t len, const struct tsig *t,
+                        const struct tsig_keyring *ring, uint64_t now, struct tsig_verdict *v)
+{
+	v->key = NULL;
+	v->sign = false;
+	v->now = now;
+	v->mac_len = 0;
+	/* 5.2.1: a key we do not have, or not with this algorithm */
+	const struct tsig_key *key = tsig_key_find(ring, t->key);
+	if (!key || !wire_name_equal(t->alg, algorithms[key->algorithm].wire)) {
+		v->error = TSIG_ERROR_BADKEY;
+		return GD_OK;
+	}
+	v->key = key;
+	/* 5.2.2.1: longer than the hash, or shorter than the larger of 10 and
+	 * half the hash: the message is dropped, FORMERR */
+	size_t full = algorithms[key->algorithm].mac_size;
+	size_t least = full / 2 > 10 ? full / 2 : 10;
+	if (t->mac_size > full || t->mac_size < least)
+		return GD_EFORMAT;
+	if (t->rr_offset < DNS_HEADER_LEN || t->other_offset + (size_t)t->other_len > len)
+		return GD_EFORMAT; /* never: the parser placed them */
+	memcpy(v->mac, pkt + t->mac_offset, t->mac_size);
+	v->mac_len = t->mac_size;
+	uint8_t mac[TSIG_MAC_MAX];
+	size_t n = message_mac(key, NULL, 0, pkt, t->rr_offset, t->original_id,
+	                       (uint16_t)(rd16(pkt + 10) - 1), t->time_signed, t->fudge, t->error,
+	                       pkt + t->other_offset, t->other_len, mac);
+	/* 5.2.2: only the octets sent are compared (a truncated MAC), in
+	 * constant time */
+	if (n != full || CRYPTO_memcmp(mac, v->mac, t->mac_size) != 0) {
+		v->error = TSIG_ERROR_BADSIG;
+		v->mac_len = 0;
+		return GD_OK;
+	}
+	v->sign = true;
+	/* 5.2.3: the server's time within Time Signed ± Fudge */
+	uint64_t lo = t->time_signed > t->fudge ? t->time_signed - t->fudge : 0;
+	if (now < lo || now > t->time_signed + t->fudge)
+		v->error = TSIG_ERROR_BADTIME;
+	else
+		v->error = 0;
+	return GD_OK;
+}
+
+size_t tsig_response_space(const struct tsig *t, const struct tsig_verdict *v)
+{
+	size_t mac = v->sign ? algorithms[v->key->algorithm].mac_size : 0;
+	size_t other = v->error == TSIG_ERROR_BADTIME ? TSIG_OTHER_TIME_LEN : 0;
+	return t->key_len + 10u + t->alg_len + 16u + mac + other;
+}
+
+size_t tsig_append_response(uint8_t *msg, size_t len, size_t cap, const struct tsig *t,
+                            const struct tsig_verdict *v)
+{
+	size_t need = tsig_response_space(t, v);
+	if (len > cap || cap - len < need)
+		return 0;
+	/* 4.5.2, 5.2.3: a BADTIME's Time Signed is the request's (the client
+	 * finds its own clock there), its Other Data the server's time; an
+	 * unsigned error echoes the request's */
+	uint64_t signed_at = v->sign && v->error == 0 ? v->now : t->time_signed;
+	uint8_t other[TSIG_OTHER_TIME_LEN];
+	uint16_t other_len = 0;
+	if (v->error == TSIG_ERROR_BADTIME) {
+		wr16(other, (uint16_t)(v->now >> 32));
+		wr32(other + 2, (uint32_t)v->now);
+		other_len = TSIG_OTHER_TIME_LEN;
+	}
+	uint8_t mac[TSIG_MAC_MAX];
+	size_t mac_len = 0;
+	if (v->sign) {
+		uint8_t prefix[2 + TSIG_MAC_MAX];
+		wr16(prefix, v->mac_len);
+		memcpy(prefix + 2, v->mac, v->mac_len);
+		mac_len = message_mac(v->key, prefix, 2u + v->mac_len, msg, len, t->original_id,
+		                      rd16(msg + 10), signed_at, t->fudge, v->error, other,
+		                      other_len, mac);
+		if (mac_len != algorithms[v->key->algorithm].mac_size)
+			return 0;
+	}
+	uint8_t *p = msg + len;
+	memcpy(p, t->key, t->key_len); /* uncompressed, as the MAC covers it */
+	p += t->key_len;
+	wr16(p, TYPE_TSIG);
+	wr16(p + 2, CLASS_ANY);
+	wr32(p + 4, 0);
+	wr16(p + 8, (uint16_t)(need - t->key_len - 10u));
+	p += 10;
+	memcpy(p, t->alg, t->alg_len);
+	p += t->alg_len;
+	wr16(p, (uint16_t)(signed_at >> 32));
+	wr32(p + 2, (uint32_t)signed_at);
+	wr16(p + 6, t->fudge);
+	wr16(p + 8, (uint16_t)mac_len);
+	memcpy(p + 10, mac, mac_len);
+	p += 10 + mac_len;
+	wr16(p, t->original_id);
+	wr16(p + 2, v->error);
+	wr16(p + 4, other_len);
+	memcpy(p + 6, other, other_len);
+	p += 6 + other_len;
+	return (size_t)(p - msg);
+}
