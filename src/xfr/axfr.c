@@ -14,7 +14,10 @@
  *
  * The one cost per transfer is sorting the names: an array of node
  * pointers (8 octets per name that has records) sorted with a comparison
- * that walks labels from the root. The question is written as received but
+ * that walks labels from the root. For 1M names that is 8 MB and about
+ * 0.8 s of the transfer thread (one-off measurement, 4-label names, qsort);
+ * if it matters next to the time of sending, the order can be computed once
+ * per zone load and shared by every transfer of it. The question is written as received but
  * is not a compression target, so every owner and rdata name goes out in
  * the zone's own case whatever case the request used.
  *
