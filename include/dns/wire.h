@@ -168,4 +168,12 @@ int wire_put32(struct wire_writer *w, uint32_t v);
  * (unless beyond the 14-bit pointer range). */
 int wire_put_name(struct wire_writer *w, const uint8_t *name, bool compress);
 
+/* Append RDLENGTH and the rdata of a record of this type: the names inside
+ * the rdata of the RFC 1035 types NS, CNAME, PTR, MX and SOA compressed
+ * (RFC 3597 section 4), every other type's rdata as it is. The one writer
+ * of record data for answers (query/write.c) and zone transfers
+ * (xfr/axfr.c). GD_ESPACE when it does not fit (the caller rolls back),
+ * GD_EFORMAT when such a name runs past rdlen. */
+int wire_put_rdata(struct wire_writer *w, uint16_t type, const uint8_t *rdata, size_t rdlen);
+
 #endif

@@ -601,3 +601,48 @@ int wire_put_name(struct wire_writer *w, const uint8_t *name, bool compress)
 	w->len += need;
 	return GD_OK;
 }
+
+int wire_put_rdata(struct wire_writer *w, uint16_t type, const uint8_t *rdata, size_t rdlen)
+{
+	size_t rdlen_at = w->len;
+	if (wire_put16(w, 0) < 0)
+		return GD_ESPACE;
+	size_t names = 0, pre = 0, post = 0;
+	switch (type) {
+	case TYPE_NS:
+	case TYPE_CNAME:
+	case TYPE_PTR:
+		names = 1;
+		break;
+	case TYPE_MX:
+		names = 1;
+		pre = 2;
+		break;
+	case TYPE_SOA:
+		names = 2;
+		post = 20;
+		break;
+	default:
+		break;
+	}
+	if (names) {
+		/* zone data was validated by ldns; still never read past rdlen */
+		size_t p = pre;
+		if (pre > rdlen || wire_put(w, rdata, pre) < 0)
+			return GD_ESPACE;
+		for (size_t i = 0; i < names; i++) {
+			size_t nl = wire_name_len(rdata + p, rdlen - p);
+			if (!nl)
+				return GD_EFORMAT;
+			if (wire_put_name(w, rdata + p, true) < 0)
+				return GD_ESPACE;
+			p += nl;
+		}
+		if (p + post != rdlen || wire_put(w, rdata + p, post) < 0)
+			return GD_ESPACE;
+	} else if (wire_put(w, rdata, rdlen) < 0) {
+		return GD_ESPACE;
+	}
+	wr16(w->buf + rdlen_at, (uint16_t)(w->len - rdlen_at - 2));
+	return GD_OK;
+}

@@ -17,7 +17,8 @@
 #include <string.h>
 
 /* Write one record: owner (uncompressed wire), type, class IN, ttl, rdata.
- * Names inside the rdata of RFC 1035 types are compressed (RFC 3597 4). */
+ * Names inside the rdata of RFC 1035 types are compressed (RFC 3597 4) by
+ * wire_put_rdata, which AXFR (xfr/axfr.c) writes its records with too. */
 int resp_put_rr(struct resp *r, const uint8_t *owner, uint16_t type, uint32_t ttl,
 		  const uint8_t *rdata, size_t rdlen)
 {
@@ -33,47 +34,7 @@ int resp_put_rr(struct resp *r, const uint8_t *owner, uint16_t type, uint32_t tt
 	if (wire_put16(w, type) < 0 ||
 	    wire_put16(w, CLASS_IN) < 0 || wire_put32(w, ttl) < 0)
 		return GD_ESPACE;
-	size_t rdlen_at = w->len;
-	if (wire_put16(w, 0) < 0)
-		return GD_ESPACE;
-	size_t names = 0, pre = 0, post = 0;
-	switch (type) {
-	case TYPE_NS:
-	case TYPE_CNAME:
-	case TYPE_PTR:
-		names = 1;
-		break;
-	case TYPE_MX:
-		names = 1;
-		pre = 2;
-		break;
-	case TYPE_SOA:
-		names = 2;
-		post = 20;
-		break;
-	default:
-		break;
-	}
-	if (names) {
-		/* zone data was validated by ldns; still never read past rdlen */
-		size_t p = pre;
-		if (pre > rdlen || wire_put(w, rdata, pre) < 0)
-			return GD_ESPACE;
-		for (size_t i = 0; i < names; i++) {
-			size_t nl = wire_name_len(rdata + p, rdlen - p);
-			if (!nl)
-				return GD_EFORMAT;
-			if (wire_put_name(w, rdata + p, true) < 0)
-				return GD_ESPACE;
-			p += nl;
-		}
-		if (p + post != rdlen || wire_put(w, rdata + p, post) < 0)
-			return GD_ESPACE;
-	} else if (wire_put(w, rdata, rdlen) < 0) {
-		return GD_ESPACE;
-	}
-	wr16(w->buf + rdlen_at, (uint16_t)(w->len - rdlen_at - 2));
-	return GD_OK;
+	return wire_put_rdata(w, type, rdata, rdlen);
 }
 
 /* Write a whole rrset or nothing. */
