@@ -19,9 +19,11 @@
  * one and frees the zone with the last. Nothing in a zone changes after
  * zone_load() returns except that count (and the snapshot numbering its
  * services, before it is published), so a shared zone is read by the
- * workers of both snapshots without locks. The count is only changed by
- * whoever builds and frees snapshots (reload, start, stop), never by a
- * worker.
+ * workers of both snapshots without locks. The count is atomic: snapshot
+ * builders change it (reload, start, stop), and a thread that must keep a
+ * zone beyond its RCU read section (a zone transfer) takes a reference
+ * with zone_ref() inside the section and drops it with zone_free(). No
+ * worker answering a query touches it.
  *
  * A struct zonedb (all configured zones) is built aside on load and reload
  * and published to workers by pointer swap; it is never modified after
@@ -166,6 +168,11 @@ struct zone *zone_load(const struct zone_config *zc, struct diag *diag);
  * load it.
  */
 struct zone *zone_reuse(const struct zonedb *prev, const struct zone_config *zc);
+
+/* Take one more reference on z and return it: for a thread that keeps a
+ * zone beyond its RCU read section. Call it inside the section (the
+ * snapshot holding z cannot be freed before it ends). */
+struct zone *zone_ref(const struct zone *z);
 
 /* Drop one reference; the last frees the zone. NULL is ignored. */
 void zone_free(struct zone *z);

@@ -266,6 +266,14 @@ struct zone *zone_reuse(const struct zonedb *prev, const struct zone_config *zc)
 	}
 	if (h != z->digest)
 		return NULL;
-	__atomic_add_fetch(&z->refs, 1, __ATOMIC_RELAXED);
-	return z;
+	return zone_ref(z);
+}
+
+struct zone *zone_ref(const struct zone *z)
+{
+	/* the zone is immutable but for this count: the cast is the one
+	 * write the const caller may make */
+	struct zone *w = (struct zone *)z;
+	__atomic_add_fetch(&w->refs, 1, __ATOMIC_RELAXED);
+	return w;
 }

@@ -365,6 +365,30 @@ START_TEST(test_zonedb_duplicate_origin)
 }
 END_TEST
 
+/* A reference taken with zone_ref keeps the zone after every other one is
+ * dropped (a zone transfer outliving the snapshot); the last frees it. */
+START_TEST(test_zone_ref_outlives_the_loader)
+{
+	struct diag d = {0};
+	struct zone *z = load("example.com", "ref.zone", HEAD, &d);
+	ck_assert_ptr_nonnull(z);
+	ck_assert_uint_eq(__atomic_load_n(&z->refs, __ATOMIC_RELAXED), 1);
+	struct zone *held = zone_ref(z);
+	ck_assert_ptr_eq(held, z);
+	ck_assert_uint_eq(__atomic_load_n(&z->refs, __ATOMIC_RELAXED), 2);
+	zone_free(z); /* the loader's reference */
+	ck_assert_uint_eq(__atomic_load_n(&held->refs, __ATOMIC_RELAXED), 1);
+	/* still whole: its apex and SOA are there (ASan would see a use
+	 * after free) */
+	uint8_t w[256];
+	size_t n = to_wire("example.com.", w);
+	ck_assert_ptr_eq(zone_lookup(held, w, n), held->apex);
+	ck_assert_ptr_nonnull(node_rrset(held->apex, TYPE_SOA));
+	zone_free(held);
+	diag_free(&d);
+}
+END_TEST
+
 Suite *zone_suite(void)
 {
 	Suite *s = suite_create("zone");
@@ -389,6 +413,7 @@ Suite *zone_suite(void)
 	tcase_add_test(tc, test_delegation_flags);
 	tcase_add_test(tc, test_zonedb_longest_match);
 	tcase_add_test(tc, test_zonedb_duplicate_origin);
+	tcase_add_test(tc, test_zone_ref_outlives_the_loader);
 	suite_add_tcase(s, tc);
 	return s;
 }
