@@ -96,6 +96,8 @@ int open_regular(const char *path, struct stat *st);
 
 /* Read a whole file into a NUL-terminated buffer. Caller frees *out. */
 int read_file(const char *path, char **out, size_t *len);
+/* The same from an open descriptor, read to its end (the caller closes it). */
+int read_fd(int fd, char **out, size_t *len);
 
 /* Monotonic time in milliseconds. */
 uint64_t now_ms(void);

@@ -92,11 +92,8 @@ int open_regular(const char *path, struct stat *st)
 	return fd;
 }
 
-int read_file(const char *path, char **out, size_t *len)
+int read_fd(int fd, char **out, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return GD_EIO;
 	size_t cap = 4096, n = 0;
 	char *buf = xmalloc(cap);
 	for (;;) {
@@ -104,23 +101,33 @@ int read_file(const char *path, char **out, size_t *len)
 			cap *= 2;
 			buf = xrealloc(buf, cap);
 		}
-		size_t r = fread(buf + n, 1, cap - n - 1, f);
-		n += r;
+		ssize_t r = read(fd, buf + n, cap - n - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			free(buf);
+			errno = EIO;
+			return GD_EIO;
+		}
 		if (r == 0)
 			break;
-	}
-	int err = ferror(f);
-	fclose(f);
-	if (err) {
-		free(buf);
-		errno = EIO;
-		return GD_EIO;
+		n += (size_t)r;
 	}
 	buf[n] = '\0';
 	*out = buf;
 	if (len)
 		*len = n;
 	return GD_OK;
+}
+
+int read_file(const char *path, char **out, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return GD_EIO;
+	int rc = read_fd(fd, out, len);
+	close(fd);
+	return rc;
 }
 
 uint64_t now_ms(void)

@@ -591,16 +591,19 @@ static void load_rrl(struct jcheck *c, struct config *cfg, json_t *o)
  * at the current path (secret_file). */
 static bool read_secret_file(struct jcheck *c, const char *path, char **out)
 {
+	/* one open, its fstat checked: nothing can be swapped in between */
 	struct stat st;
-	if (stat(path, &st) < 0) {
-		jc_error(c, false, "cannot read \"%s\": %s", path, strerror(errno));
-		return false;
-	}
-	if (!S_ISREG(st.st_mode)) {
+	int fd = open_regular(path, &st);
+	if (fd == -2) {
 		jc_error(c, false, "\"%s\" is not a regular file", path);
 		return false;
 	}
+	if (fd < 0) {
+		jc_error(c, false, "cannot read \"%s\": %s", path, strerror(errno));
+		return false;
+	}
 	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
+		close(fd);
 		jc_error(c, false,
 		         "\"%s\" may be read or written by its group or others: only the "
 		         "daemon may read a TSIG secret (chmod 600 it)",
@@ -609,7 +612,9 @@ static bool read_secret_file(struct jcheck *c, const char *path, char **out)
 	}
 	char *text;
 	size_t len;
-	if (read_file(path, &text, &len) < 0) {
+	int rc = read_fd(fd, &text, &len);
+	close(fd);
+	if (rc < 0) {
 		jc_error(c, false, "cannot read \"%s\": %s", path, strerror(errno));
 		return false;
 	}
