@@ -34,6 +34,18 @@ typedef enum gd_err {
 	GD_ELIMIT = -9,   /* a configured or built-in limit was hit */
 } gd_err;
 
+/* The value of a hexadecimal digit (either case), or -1. */
+static inline int hex_digit(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static inline uint16_t rd16(const uint8_t *p)

@@ -8,6 +8,8 @@
  */
 #include "conf/jsonpos.h"
 
+#include "common/gd.h"
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,22 +51,11 @@ static int peek(const struct scan *sc)
 	return sc->pos < sc->len ? (unsigned char)sc->s[sc->pos] : -1;
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static bool read_hex4(struct scan *sc, uint32_t *cp)
 {
 	*cp = 0;
 	for (int i = 0; i < 4; i++) {
-		int h = hexval(peek(sc));
+		int h = hex_digit(peek(sc));
 		if (h < 0)
 			return false;
 		*cp = *cp * 16 + (uint32_t)h;

@@ -29,17 +29,6 @@ static inline void store_le64(uint8_t *p, uint64_t v)
 
 /* ---- secrets ---- */
 
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int cookie_secret_parse(const char *hex, uint8_t out[COOKIE_SECRET_LEN])
 {
 	uint8_t tmp[COOKIE_SECRET_LEN];
@@ -47,10 +36,10 @@ int cookie_secret_parse(const char *hex, uint8_t out[COOKIE_SECRET_LEN])
 		return GD_EINVAL;
 	for (size_t i = 0; i < COOKIE_SECRET_LEN; i++) {
 		/* hi is checked before lo is read: no read past a short string */
-		int hi = hex_value(hex[2 * i]);
+		int hi = hex_digit((unsigned char)hex[2 * i]);
 		if (hi < 0)
 			return GD_EINVAL;
-		int lo = hex_value(hex[2 * i + 1]);
+		int lo = hex_digit((unsigned char)hex[2 * i + 1]);
 		if (lo < 0)
 			return GD_EINVAL;
 		tmp[i] = (uint8_t)(hi << 4 | lo);
