@@ -27,11 +27,38 @@ struct listen_addr {
 	char *text;
 };
 
+/* zones[].transfer.allow[]: a client network, and the TSIG key its
+ * requests must be signed with (NULL: signed or not). */
+struct acl_entry {
+	struct netprefix net;
+	char *key;             /* the tsig_keys name, or NULL */
+	uint8_t key_wire[255]; /* its lower-case wire form (WIRE_NAME_MAX) */
+	size_t key_wire_len;
+};
+
+/* zones[].transfer.notify[]: a secondary told of every new serial. */
+struct notify_entry {
+	struct sockaddr_storage ss;
+	socklen_t len;
+	char *text;            /* as written */
+	char *key;             /* the tsig_keys name, or NULL */
+	uint8_t key_wire[255];
+	size_t key_wire_len;
+};
+
 struct zone_entry {
 	char *origin;
 	char *file;
 	char *services;      /* may be NULL */
 	int line, column;    /* of "origin" in the config */
+	int serial_policy;   /* enum conf_serial_policy */
+	struct acl_entry *allow;
+	size_t nallow;
+	struct notify_entry *notify;
+	size_t nnotify;
+	unsigned journal_max_versions;
+	unsigned journal_max_bytes;
+	char *journal_file;  /* may be NULL */
 };
 
 struct region_config {
@@ -70,6 +97,8 @@ struct config {
 	unsigned tcp_max_per_client; /* connections per client address, 0 = off */
 	unsigned tcp_max_lifetime;   /* seconds a connection may live, 0 = off */
 	unsigned tcp_output_buffer_total; /* bytes of unsent TCP answers, all workers */
+	unsigned transfers_out;      /* zone transfers at once */
+	unsigned transfers_out_per_client;
 	char *log_level;
 	bool log_syslog;
 	char *user, *group, *chroot; /* privilege drop after binding, or NULL */

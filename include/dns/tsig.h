@@ -100,6 +100,18 @@ int tsig_verify_request(const uint8_t *pkt, size_t len, const struct tsig *t,
 size_t tsig_append_response(uint8_t *msg, size_t len, size_t cap, const struct tsig *t,
                             const struct tsig_verdict *v);
 
+/*
+ * The same for each message of a multi-message response (a zone transfer,
+ * RFC 8945 5.3.1): the first (first true) signed as tsig_append_response
+ * does, every later one over the prior message's MAC, itself and the TSIG
+ * timers only. v->mac holds the request's MAC before the first call and
+ * each message's MAC after it (the next one's prior MAC). Unsigned
+ * verdicts are appended as tsig_append_response does. Returns the new
+ * length, or 0 when it does not fit (v unchanged).
+ */
+size_t tsig_append_stream(uint8_t *msg, size_t len, size_t cap, const struct tsig *t,
+                          struct tsig_verdict *v, bool first);
+
 /* Octets the TSIG record of a response takes (as tsig_append_response
  * writes it). */
 size_t tsig_response_space(const struct tsig *t, const struct tsig_verdict *v);

@@ -104,6 +104,12 @@ unsigned wire_name_labels(const uint8_t *name);
 /* Case-insensitive equality of two uncompressed wire names. */
 bool wire_name_equal(const uint8_t *a, const uint8_t *b);
 
+/* A quick look at a message before it is parsed: a query (QR clear, opcode
+ * QUERY) with one question of type AXFR or IXFR, its name uncompressed?
+ * The TCP workers hand those connections to the transfer thread, which
+ * parses and checks them whole. */
+bool wire_is_transfer_request(const uint8_t *pkt, size_t len);
+
 /* Lower-case an uncompressed wire name of length len into out. */
 void wire_name_lower(const uint8_t *name, size_t len, uint8_t *out);
 

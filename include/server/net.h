@@ -67,6 +67,15 @@ struct server_limit_counts {
 };
 void server_limit_counts(const struct server *srv, struct server_limit_counts *out);
 
+/* Zone transfers out, by type and result (xfr_out_total{type,result}). */
+enum xfr_type { XFR_AXFR, XFR_IXFR, XFR_TYPES };
+enum xfr_result { XFR_OK, XFR_REFUSED, XFR_NOTAUTH, XFR_LIMIT, XFR_ABORTED, XFR_RESULTS };
+const char *xfr_type_name(int t);     /* "AXFR", "IXFR" */
+const char *xfr_result_name(int r);   /* "ok", "refused", ... */
+struct xfr_out;
+void xfrout_counts(const struct xfr_out *x, uint64_t out[XFR_TYPES][XFR_RESULTS]);
+void server_xfr_counts(const struct server *srv, uint64_t out[XFR_TYPES][XFR_RESULTS]);
+
 /* The current snapshot for the calling thread (a registered RCU reader),
  * valid until server_snapshot_leave(); the read section must be short. */
 const struct snapshot *server_snapshot_enter(struct server *srv);

@@ -14,6 +14,7 @@
 #include "query/answer.h"
 #include "dns/tsig.h"
 #include "geo/service.h"
+#include "xfr/acl.h"
 
 #include <stdint.h>
 
@@ -29,6 +30,9 @@ struct snapshot {
 	struct answer_settings settings;
 	struct cookie_secrets *cookies;  /* NULL when cookies are off */
 	struct tsig_keyring tsig_keys;   /* tsig_keys of the config */
+	/* zones[].transfer.allow of db->zones[i] (config order) */
+	struct xfr_acl *xfr_allow;
+	size_t nxfr_allow;
 	uint64_t generation;           /* unique per build: invalidates caches */
 	size_t zones_built, zones_kept; /* zones loaded, and shared with prev */
 };

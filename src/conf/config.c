@@ -277,6 +277,8 @@ static void load_server(struct jcheck *c, struct config *cfg, json_t *o)
 	get_uint(c, o, KEY_SERVER_TCP_MAX_PER_CLIENT, &cfg->tcp_max_per_client);
 	get_uint(c, o, KEY_SERVER_TCP_MAX_LIFETIME, &cfg->tcp_max_lifetime);
 	get_uint(c, o, KEY_SERVER_TCP_OUTPUT_BUFFER_TOTAL, &cfg->tcp_output_buffer_total);
+	get_uint(c, o, KEY_SERVER_TRANSFERS_OUT, &cfg->transfers_out);
+	get_uint(c, o, KEY_SERVER_TRANSFERS_OUT_PER_CLIENT, &cfg->transfers_out_per_client);
 	int level = get_enum(c, o, KEY_SERVER_LOG_LEVEL);
 	if (level >= 0) {
 		free(cfg->log_level);
@@ -415,6 +417,168 @@ void config_check_zones(const struct config *cfg, struct diag *diag)
 	free(pos);
 }
 
+/* A "key" member naming one of tsig_keys (loaded before the zones): its
+ * name and wire form into the out parameters; an error when unknown. */
+static void get_key_ref(struct jcheck *c, const struct config *cfg, json_t *o,
+                        enum conf_key_id id, char **name, uint8_t *wire, size_t *wire_len)
+{
+	get_str(c, o, id, name);
+	if (!*name)
+		return;
+	uint8_t w[WIRE_NAME_MAX];
+	size_t wl = tsig_name_from_text(*name, w);
+	for (size_t i = 0; wl && i < cfg->ntsig_keys; i++) {
+		if (wire_name_equal(cfg->tsig_keys[i].wire, w)) {
+			memcpy(wire, w, wl);
+			*wire_len = wl;
+			return;
+		}
+	}
+	jc_push_key(c, key_name(id));
+	jc_error(c, false, "\"%s\" is not one of tsig_keys", *name);
+	jc_pop(c);
+	free(*name);
+	*name = NULL;
+}
+
+/* Each object of the array member id (allow or notify), in turn, to fn. */
+static size_t each_entry(struct jcheck *c, json_t *o, enum conf_key_id id,
+                         bool (*fn)(struct jcheck *, const struct config *, json_t *, void *),
+                         const struct config *cfg, void *out, size_t size)
+{
+	json_t *a = get_section(c, o, id);
+	if (!a)
+		return 0;
+	jc_push_key(c, key_name(id));
+	size_t n = 0, i;
+	json_t *e;
+	json_array_foreach(a, i, e) {
+		jc_push_index(c, i);
+		if (!json_is_object(e)) {
+			jc_error(c, false, "expected an object, found %s", jc_type_name(e));
+		} else {
+			check_keys(c, e, id);
+			if (fn(c, cfg, e, (char *)out + n * size))
+				n++;
+		}
+		jc_pop(c);
+	}
+	jc_pop(c);
+	return n;
+}
+
+static bool load_acl_entry(struct jcheck *c, const struct config *cfg, json_t *o, void *out)
+{
+	struct acl_entry *a = out;
+	char *net = NULL;
+	get_str(c, o, KEY_ZONE_TRANSFER_ALLOW_NETWORK, &net);
+	if (!net) {
+		if (!json_object_get(o, key_name(KEY_ZONE_TRANSFER_ALLOW_NETWORK)))
+			jc_error(c, false, "missing \"network\"");
+		return false;
+	}
+	/* an address alone is its host network */
+	bool ok = netprefix_parse(net, &a->net) == 0;
+	if (!ok) {
+		jc_push_key(c, key_name(KEY_ZONE_TRANSFER_ALLOW_NETWORK));
+		jc_error(c, false,
+		         "\"%s\" is not a network such as 192.0.2.0/24 (host bits must be "
+		         "zero) or an address",
+		         net);
+		jc_pop(c);
+	}
+	free(net);
+	bool had_key = json_object_get(o, key_name(KEY_ZONE_TRANSFER_ALLOW_KEY)) != NULL;
+	get_key_ref(c, cfg, o, KEY_ZONE_TRANSFER_ALLOW_KEY, &a->key, a->key_wire,
+	            &a->key_wire_len);
+	if (!ok || (had_key && !a->key)) {
+		free(a->key);
+		memset(a, 0, sizeof(*a));
+		return false;
+	}
+	return true;
+}
+
+static bool load_notify_entry(struct jcheck *c, const struct config *cfg, json_t *o, void *out)
+{
+	struct notify_entry *t = out;
+	const struct conf_key *addr = &conf_schema[KEY_ZONE_TRANSFER_NOTIFY_ADDRESS];
+	get_str(c, o, KEY_ZONE_TRANSFER_NOTIFY_ADDRESS, &t->text);
+	if (!t->text) {
+		if (!json_object_get(o, conf_key_name(addr)))
+			jc_error(c, false, "missing \"address\"");
+		return false;
+	}
+	bool ok = parse_hostport(t->text, (uint16_t)addr->port, &t->ss, &t->len) == 0;
+	if (!ok) {
+		jc_push_key(c, conf_key_name(addr));
+		jc_error(c, false, "\"%s\" is not an address such as 192.0.2.53:53", t->text);
+		jc_pop(c);
+	}
+	bool had_key = json_object_get(o, key_name(KEY_ZONE_TRANSFER_NOTIFY_KEY)) != NULL;
+	get_key_ref(c, cfg, o, KEY_ZONE_TRANSFER_NOTIFY_KEY, &t->key, t->key_wire,
+	            &t->key_wire_len);
+	if (!ok || (had_key && !t->key)) {
+		free(t->text);
+		free(t->key);
+		memset(t, 0, sizeof(*t));
+		return false;
+	}
+	return true;
+}
+
+/* zones[].transfer, .journal and .serial_policy of one zone. */
+static void load_zone_replication(struct jcheck *c, const struct config *cfg, json_t *z,
+                                  struct zone_entry *ze)
+{
+	int policy = get_enum(c, z, KEY_ZONE_SERIAL_POLICY);
+	ze->serial_policy = policy >= 0 ? policy : conf_default_enum(KEY_ZONE_SERIAL_POLICY);
+	ze->journal_max_versions = conf_default_uint(KEY_ZONE_JOURNAL_MAX_VERSIONS);
+	ze->journal_max_bytes = conf_default_uint(KEY_ZONE_JOURNAL_MAX_BYTES);
+	json_t *t = get_section(c, z, KEY_ZONE_TRANSFER);
+	if (t) {
+		jc_push_key(c, key_name(KEY_ZONE_TRANSFER));
+		check_keys(c, t, KEY_ZONE_TRANSFER);
+		json_t *a = json_object_get(t, key_name(KEY_ZONE_TRANSFER_ALLOW));
+		ze->allow = xcalloc(json_is_array(a) ? json_array_size(a) + 1 : 1,
+		                    sizeof(struct acl_entry));
+		ze->nallow = each_entry(c, t, KEY_ZONE_TRANSFER_ALLOW, load_acl_entry, cfg,
+		                        ze->allow, sizeof(struct acl_entry));
+		json_t *n = json_object_get(t, key_name(KEY_ZONE_TRANSFER_NOTIFY));
+		ze->notify = xcalloc(json_is_array(n) ? json_array_size(n) + 1 : 1,
+		                     sizeof(struct notify_entry));
+		ze->nnotify = each_entry(c, t, KEY_ZONE_TRANSFER_NOTIFY, load_notify_entry, cfg,
+		                         ze->notify, sizeof(struct notify_entry));
+		jc_pop(c);
+	}
+	json_t *j = get_section(c, z, KEY_ZONE_JOURNAL);
+	if (j) {
+		jc_push_key(c, key_name(KEY_ZONE_JOURNAL));
+		check_keys(c, j, KEY_ZONE_JOURNAL);
+		get_uint(c, j, KEY_ZONE_JOURNAL_MAX_VERSIONS, &ze->journal_max_versions);
+		get_uint(c, j, KEY_ZONE_JOURNAL_MAX_BYTES, &ze->journal_max_bytes);
+		get_str(c, j, KEY_ZONE_JOURNAL_FILE, &ze->journal_file);
+		jc_pop(c);
+	}
+}
+
+static void zone_entry_free(struct zone_entry *ze)
+{
+	free(ze->origin);
+	free(ze->file);
+	free(ze->services);
+	for (size_t i = 0; i < ze->nallow; i++)
+		free(ze->allow[i].key);
+	free(ze->allow);
+	for (size_t i = 0; i < ze->nnotify; i++) {
+		free(ze->notify[i].text);
+		free(ze->notify[i].key);
+	}
+	free(ze->notify);
+	free(ze->journal_file);
+	memset(ze, 0, sizeof(*ze));
+}
+
 static void load_zones(struct jcheck *c, struct config *cfg, json_t *a)
 {
 	size_t i;
@@ -439,6 +603,7 @@ static void load_zones(struct jcheck *c, struct config *cfg, json_t *a)
 		get_str(c, z, KEY_ZONE_ORIGIN, &ze->origin);
 		get_str(c, z, KEY_ZONE_FILE, &ze->file);
 		get_str(c, z, KEY_ZONE_SERVICES, &ze->services);
+		load_zone_replication(c, cfg, z, ze);
 		if (!ze->origin)
 			jc_error(c, false, "missing \"origin\"");
 		if (!ze->file)
@@ -448,10 +613,7 @@ static void load_zones(struct jcheck *c, struct config *cfg, json_t *a)
 			ze->column = oline[i] ? ocol[i] : 1;
 			cfg->nzones++;
 		} else {
-			free(ze->origin);
-			free(ze->file);
-			free(ze->services);
-			memset(ze, 0, sizeof(*ze));
+			zone_entry_free(ze);
 		}
 		jc_pop(c);
 	}
@@ -741,6 +903,8 @@ static void set_defaults(struct config *cfg)
 	cfg->tcp_max_per_client = conf_default_uint(KEY_SERVER_TCP_MAX_PER_CLIENT);
 	cfg->tcp_max_lifetime = conf_default_uint(KEY_SERVER_TCP_MAX_LIFETIME);
 	cfg->tcp_output_buffer_total = conf_default_uint(KEY_SERVER_TCP_OUTPUT_BUFFER_TOTAL);
+	cfg->transfers_out = conf_default_uint(KEY_SERVER_TRANSFERS_OUT);
+	cfg->transfers_out_per_client = conf_default_uint(KEY_SERVER_TRANSFERS_OUT_PER_CLIENT);
 	cfg->log_level = xstrdup(conf_schema[KEY_SERVER_LOG_LEVEL].def);
 	cfg->log_syslog = conf_default_bool(KEY_SERVER_SYSLOG);
 	cfg->query_log_rate = conf_default_uint(KEY_SERVER_QUERY_LOG_RATE);
@@ -867,11 +1031,8 @@ void config_free(struct config *cfg)
 		free(cfg->tsig_keys[i].secret);
 	}
 	free(cfg->tsig_keys);
-	for (size_t i = 0; i < cfg->nzones; i++) {
-		free(cfg->zones[i].origin);
-		free(cfg->zones[i].file);
-		free(cfg->zones[i].services);
-	}
+	for (size_t i = 0; i < cfg->nzones; i++)
+		zone_entry_free(&cfg->zones[i]);
 	free(cfg->zones);
 	free(cfg->file);
 	free(cfg);

@@ -17,6 +17,8 @@
 static const char *const log_levels[] = {"debug", "info", "warning", "error", NULL};
 static const char *const feed_loss_modes[] = {"down", "keep", NULL};
 static const char *const start_states[] = {"up", "down", NULL};
+/* in the order of enum conf_serial_policy */
+static const char *const serial_policies[] = {"keep", "increment", "unixtime", NULL};
 /* in the order of enum tsig_algorithm */
 static const char *const tsig_algorithms[] = {"hmac-sha256", "hmac-sha384", "hmac-sha512",
                                               "hmac-sha1", NULL};
@@ -58,6 +60,11 @@ const struct conf_key conf_schema[KEY_COUNT] = {
 						    1073741824, "16777216",
 						    "bytes of unsent TCP answers, all "
 						    "connections together"),
+	[KEY_SERVER_TRANSFERS_OUT] = UINT("server.transfers_out", 1, 10000, "10",
+					  "zone transfers (AXFR, IXFR over TCP) served at once"),
+	[KEY_SERVER_TRANSFERS_OUT_PER_CLIENT] = UINT("server.transfers_out_per_client", 1, 10000,
+						     "4", "zone transfers one client address may "
+						     "hold at once"),
 	[KEY_SERVER_LOG_LEVEL] = ENUM("server.log_level", log_levels, "info",
 				      "least severe level logged"),
 	[KEY_SERVER_SYSLOG] = BOOL("server.syslog", "false",
@@ -199,6 +206,33 @@ const struct conf_key conf_schema[KEY_COUNT] = {
 	[KEY_ZONE_ORIGIN] = STRING("zones[].origin", "required", "the zone apex"),
 	[KEY_ZONE_FILE] = STRING("zones[].file", "required", "the master file"),
 	[KEY_ZONE_SERVICES] = STRING("zones[].services", NULL, "the services file of the zone"),
+	[KEY_ZONE_SERIAL_POLICY] = ENUM("zones[].serial_policy", serial_policies, "keep",
+					"who raises the serial when the zone changes: the "
+					"file (keep), or geodnsd"),
+	[KEY_ZONE_TRANSFER] = OBJECT("zones[].transfer", "zone transfers out and NOTIFY"),
+	[KEY_ZONE_TRANSFER_ALLOW] = {.path = "zones[].transfer.allow", .type = CONF_ARRAY,
+				     .doc = "who may transfer the zone (AXFR, IXFR); none: "
+					    "nobody"},
+	[KEY_ZONE_TRANSFER_ALLOW_NETWORK] = STRING("zones[].transfer.allow[].network", "required",
+						   "client network, ADDR/BITS or an address"),
+	[KEY_ZONE_TRANSFER_ALLOW_KEY] = STRING("zones[].transfer.allow[].key", NULL,
+					       "TSIG key the request must be signed with"),
+	[KEY_ZONE_TRANSFER_NOTIFY] = {.path = "zones[].transfer.notify", .type = CONF_ARRAY,
+				      .doc = "where NOTIFY goes at every new serial"},
+	[KEY_ZONE_TRANSFER_NOTIFY_ADDRESS] = {.path = "zones[].transfer.notify[].address",
+					      .type = CONF_ADDRESS, .port = 53, .def = "required",
+					      .doc = "secondary to notify (port 53 when left "
+						     "out)"},
+	[KEY_ZONE_TRANSFER_NOTIFY_KEY] = STRING("zones[].transfer.notify[].key", NULL,
+						"TSIG key to sign the NOTIFY with"),
+	[KEY_ZONE_JOURNAL] = OBJECT("zones[].journal", "the differences kept for IXFR"),
+	[KEY_ZONE_JOURNAL_MAX_VERSIONS] = UINT("zones[].journal.max_versions", 0, 100000, "20",
+					       "versions kept; 0: no journal (IXFR answered "
+					       "as AXFR)"),
+	[KEY_ZONE_JOURNAL_MAX_BYTES] = UINT("zones[].journal.max_bytes", 0, 2147483647,
+					    "16777216", "bytes of differences kept"),
+	[KEY_ZONE_JOURNAL_FILE] = STRING("zones[].journal.file", NULL,
+					 "file that keeps the journal across restarts"),
 };
 /* clang-format on */
 

@@ -273,8 +273,30 @@ size_t tsig_response_space(const struct tsig *t, const struct tsig_verdict *v)
 	return t->key_len + 10u + t->alg_len + 16u + mac + other;
 }
 
-size_t tsig_append_response(uint8_t *msg, size_t len, size_t cap, const struct tsig *t,
-                            const struct tsig_verdict *v)
+/* The MAC of a later message of a multi-message response (RFC 8945
+ * 5.3.1): the prior MAC with its length, the message as sent (its
+ * ARCOUNT not counting the TSIG), Time Signed and Fudge. */
+static size_t next_message_mac(const struct tsig_key *key, const uint8_t *prior,
+                               uint16_t prior_len, const uint8_t *msg, size_t len,
+                               uint64_t time_signed, uint16_t fudge, uint8_t *mac)
+{
+	uint8_t plen[2], timers[8];
+	wr16(plen, prior_len);
+	wr16(timers, (uint16_t)(time_signed >> 32));
+	wr32(timers + 2, (uint32_t)time_signed);
+	wr16(timers + 6, fudge);
+	const uint8_t *parts[] = {plen, prior, msg, timers};
+	size_t lens[] = {2, prior_len, len, sizeof(timers)};
+	return tsig_hmac(key, parts, lens, prior_len ? 4 : 1, mac);
+}
+
+/* Append the TSIG record (signed per mode, or unsigned with v->error) and
+ * return the new length, 0 when it does not fit; the MAC into mac_out. */
+enum sign_mode { SIGN_NONE, SIGN_FIRST, SIGN_NEXT };
+
+static size_t append_tsig(uint8_t *msg, size_t len, size_t cap, const struct tsig *t,
+                          const struct tsig_verdict *v, enum sign_mode mode, uint8_t *mac,
+                          size_t *mac_len)
 {
 	size_t need = tsig_response_space(t, v);
 	if (len > cap || cap - len < need)
@@ -290,18 +312,20 @@ size_t tsig_append_response(uint8_t *msg, size_t len, size_t cap, const struct t
 		wr32(other + 2, (uint32_t)v->now);
 		other_len = TSIG_OTHER_TIME_LEN;
 	}
-	uint8_t mac[TSIG_MAC_MAX];
-	size_t mac_len = 0;
-	if (v->sign) {
+	*mac_len = 0;
+	if (mode == SIGN_FIRST) {
 		uint8_t prefix[2 + TSIG_MAC_MAX];
 		wr16(prefix, v->mac_len);
 		memcpy(prefix + 2, v->mac, v->mac_len);
-		mac_len = message_mac(v->key, prefix, 2u + v->mac_len, msg, len, t->original_id,
-		                      rd16(msg + 10), signed_at, t->fudge, v->error, other,
-		                      other_len, mac);
-		if (mac_len != algorithms[v->key->algorithm].mac_size)
-			return 0;
+		*mac_len = message_mac(v->key, prefix, 2u + v->mac_len, msg, len, t->original_id,
+		                       rd16(msg + 10), signed_at, t->fudge, v->error, other,
+		                       other_len, mac);
+	} else if (mode == SIGN_NEXT) {
+		*mac_len = next_message_mac(v->key, v->mac, v->mac_len, msg, len, signed_at,
+		                            t->fudge, mac);
 	}
+	if (mode != SIGN_NONE && *mac_len != algorithms[v->key->algorithm].mac_size)
+		return 0;
 	uint8_t *p = msg + len;
 	memcpy(p, t->key, t->key_len); /* uncompressed, as the MAC covers it */
 	p += t->key_len;
@@ -315,13 +339,36 @@ size_t tsig_append_response(uint8_t *msg, size_t len, size_t cap, const struct t
 	wr16(p, (uint16_t)(signed_at >> 32));
 	wr32(p + 2, (uint32_t)signed_at);
 	wr16(p + 6, t->fudge);
-	wr16(p + 8, (uint16_t)mac_len);
-	memcpy(p + 10, mac, mac_len);
-	p += 10 + mac_len;
+	wr16(p + 8, (uint16_t)*mac_len);
+	memcpy(p + 10, mac, *mac_len);
+	p += 10 + *mac_len;
 	wr16(p, t->original_id);
 	wr16(p + 2, v->error);
 	wr16(p + 4, other_len);
 	memcpy(p + 6, other, other_len);
 	p += 6 + other_len;
 	return (size_t)(p - msg);
+}
+
+size_t tsig_append_response(uint8_t *msg, size_t len, size_t cap, const struct tsig *t,
+                            const struct tsig_verdict *v)
+{
+	uint8_t mac[TSIG_MAC_MAX];
+	size_t mac_len;
+	return append_tsig(msg, len, cap, t, v, v->sign ? SIGN_FIRST : SIGN_NONE, mac, &mac_len);
+}
+
+size_t tsig_append_stream(uint8_t *msg, size_t len, size_t cap, const struct tsig *t,
+                          struct tsig_verdict *v, bool first)
+{
+	if (!v->sign || v->error)
+		return tsig_append_response(msg, len, cap, t, v);
+	uint8_t mac[TSIG_MAC_MAX];
+	size_t mac_len;
+	size_t n = append_tsig(msg, len, cap, t, v, first ? SIGN_FIRST : SIGN_NEXT, mac, &mac_len);
+	if (n) {
+		memcpy(v->mac, mac, mac_len);
+		v->mac_len = (uint16_t)mac_len;
+	}
+	return n;
 }

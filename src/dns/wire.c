@@ -646,3 +646,19 @@ int wire_put_rdata(struct wire_writer *w, uint16_t type, const uint8_t *rdata, s
 	wr16(w->buf + rdlen_at, (uint16_t)(w->len - rdlen_at - 2));
 	return GD_OK;
 }
+
+bool wire_is_transfer_request(const uint8_t *pkt, size_t len)
+{
+	if (len < DNS_HEADER_LEN + 5 || (pkt[2] & 0xF8) != 0 || rd16(pkt + 4) != 1)
+		return false;
+	size_t p = DNS_HEADER_LEN;
+	while (p < len && pkt[p] != 0) {
+		if (pkt[p] > 63)
+			return false;
+		p += 1u + pkt[p];
+	}
+	if (p + 5 > len)
+		return false;
+	uint16_t type = rd16(pkt + p + 1);
+	return type == TYPE_AXFR || type == TYPE_IXFR;
+}

@@ -68,6 +68,26 @@ bool serving_has_endpoint(struct server *srv, const uint8_t key[17])
 	return found;
 }
 
+/* Zone transfers out by type and result. */
+static void xfr_metrics(struct strbuf *sb, const struct server *srv)
+{
+	uint64_t xfr[XFR_TYPES][XFR_RESULTS];
+	server_xfr_counts(srv, xfr);
+	metrics_family(sb, "geodnsd_xfr_out_total", "counter",
+		       "Zone transfer requests over TCP by type (AXFR, IXFR) and result: ok "
+		       "(sent whole), refused (not in transfer.allow, or not a zone of ours), "
+		       "notauth (TSIG: unknown key, bad MAC, bad time), limit "
+		       "(server.transfers_out or transfers_out_per_client: SERVFAIL), aborted "
+		       "(the client went away or stopped reading).");
+	for (int t = 0; t < XFR_TYPES; t++) {
+		for (int r = 0; r < XFR_RESULTS; r++) {
+			const char *l[] = {"type", xfr_type_name(t), "result", xfr_result_name(r),
+			                   NULL};
+			metrics_sample_u64(sb, "geodnsd_xfr_out_total", l, xfr[t][r]);
+		}
+	}
+}
+
 void serving_metrics(struct server *srv, const uint64_t http_limits[HTTP_LIMIT_COUNT],
 		     struct strbuf *sb)
 {
@@ -189,6 +209,8 @@ void serving_metrics(struct server *srv, const uint64_t http_limits[HTTP_LIMIT_C
 		metrics_sample_u64(sb, "geodnsd_limit_hits_total", l,
 		                   __atomic_load_n(&http_limits[i], __ATOMIC_RELAXED));
 	}
+
+	xfr_metrics(sb, srv);
 
 	const struct snapshot *snap = server_snapshot_enter(srv);
 	metrics_family(sb, "geodnsd_zone_serial", "gauge", "SOA serial of each loaded zone.");

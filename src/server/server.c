@@ -104,6 +104,8 @@ struct server *server_create(const struct config *cfg, struct snapshot *snap)
 	srv->tcp_max_message = cfg->tcp_max_message;
 	srv->tcp_max_per_client = cfg->tcp_max_per_client;
 	srv->tcp_max_lifetime = cfg->tcp_max_lifetime;
+	srv->transfers_out = cfg->transfers_out;
+	srv->transfers_out_per_client = cfg->transfers_out_per_client;
 	srv->client_conns = xcalloc_resident(SERVER_CLIENT_SLOTS, sizeof(uint32_t));
 	if (cookie_secret_generate(srv->client_key) != GD_OK) {
 		log_error("event=random_failed what=tcp_client_key error=%s", strerror(errno));
@@ -230,6 +232,11 @@ static int udp_thread_start(struct server *srv, struct worker *w)
 int server_start(struct server *srv)
 {
 	int rc = GD_OK;
+	/* the answer counter row after the workers' (snapshot.c) */
+	srv->xfr = xfrout_start(srv, srv->transfers_out, srv->transfers_out_per_client,
+	                        srv->nworkers);
+	if (!srv->xfr)
+		return GD_ENOMEM;
 	for (unsigned i = srv->ntcp; i < srv->nworkers && rc == GD_OK; i++)
 		rc = udp_thread_start(srv, &srv->workers[i]);
 	for (unsigned i = 0; i < srv->ntcp && rc == GD_OK; i++) {
@@ -306,11 +313,20 @@ void server_counters(const struct server *srv, struct answer_counters *sum)
 	memset(sum, 0, sizeof(*sum));
 	uint64_t *out = (uint64_t *)sum;
 	size_t n = sizeof(*sum) / sizeof(uint64_t);
-	for (unsigned i = 0; i < srv->nworkers; i++) {
-		uint64_t *in = (uint64_t *)&srv->workers[i].aw.counters;
+	const struct answer_worker *xw = xfrout_answer_worker(srv->xfr);
+	for (unsigned i = 0; i <= srv->nworkers; i++) {
+		const struct answer_worker *aw = i < srv->nworkers ? &srv->workers[i].aw : xw;
+		if (!aw)
+			continue;
+		const uint64_t *in = (const uint64_t *)&aw->counters;
 		for (size_t k = 0; k < n; k++)
 			out[k] += CTR_GET(in[k]);
 	}
+}
+
+void server_xfr_counts(const struct server *srv, uint64_t out[XFR_TYPES][XFR_RESULTS])
+{
+	xfrout_counts(srv->xfr, out);
 }
 
 #define STOP_GRACE_MS 2000 /* longest wait for unsent TCP answers at stop */
@@ -396,6 +412,9 @@ void server_stop(struct server *srv)
 		free(w->tcp_out);
 		answer_worker_free(&w->aw);
 	}
+	/* after the workers: none hands a connection over any more */
+	xfrout_stop(srv->xfr);
+	srv->xfr = NULL;
 	for (size_t i = 0; i < srv->nlisten; i++)
 		free(srv->listen_text[i]);
 	free(srv->listen_text);

@@ -97,7 +97,20 @@ struct worker {
 	unsigned qlog_rate, qlog_sample, qlog_count;
 };
 
+/* A connection a TCP worker hands to the transfer thread (xfrout.c). */
+struct xfr_handoff {
+	struct xfr_handoff *next;
+	int fd;                       /* the socket, now the transfer thread's */
+	struct sockaddr_storage peer;
+	uint8_t *out;                 /* answers not sent yet: written first */
+	size_t out_len;
+	uint8_t *in;                  /* unread input, the transfer request first */
+	size_t in_len;
+};
+
 struct server {
+	struct xfr_out *xfr;        /* the transfer thread, or NULL */
+	unsigned transfers_out, transfers_out_per_client;
 	unsigned tcp_max_per_client; /* 0: no per-client cap */
 	unsigned tcp_max_lifetime;   /* seconds, 0: none */
 	uint32_t *client_conns;      /* SERVER_CLIENT_SLOTS counters, atomic */
@@ -166,5 +179,17 @@ void tcp_accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr
 void tcp_resume_cb(evutil_socket_t fd, short what, void *arg);
 /* Close and free a connection (its slot, its LRU and wait list places). */
 void tcp_close(struct tcp_conn *c);
+
+/* ---- xfrout.c ---- */
+
+/* The transfer thread: started by server_start (answer_id: its row in the
+ * answer counters), given connections by the TCP workers (xfrout_adopt,
+ * from any thread; takes h), stopped after the workers. */
+struct xfr_out *xfrout_start(struct server *srv, unsigned max_total, unsigned max_per_client,
+                             unsigned answer_id);
+void xfrout_adopt(struct xfr_out *x, struct xfr_handoff *h);
+void xfr_handoff_free(struct xfr_handoff *h);
+void xfrout_stop(struct xfr_out *x);
+const struct answer_worker *xfrout_answer_worker(const struct xfr_out *x);
 
 #endif

@@ -71,6 +71,23 @@ static void build_tsig_keys(struct tsig_keyring *ring, const struct config *cfg)
 	}
 }
 
+/* Who may transfer each zone, in the order of the config (and of db). */
+static struct xfr_acl *build_xfr_allow(const struct config *cfg)
+{
+	struct xfr_acl *acls = xcalloc(cfg->nzones + 1, sizeof(*acls));
+	for (size_t i = 0; i < cfg->nzones; i++) {
+		const struct zone_entry *ze = &cfg->zones[i];
+		acls[i].entries = xcalloc(ze->nallow + 1, sizeof(struct xfr_acl_entry));
+		for (size_t k = 0; k < ze->nallow; k++) {
+			struct xfr_acl_entry *e = &acls[i].entries[acls[i].n++];
+			e->net = ze->allow[k].net;
+			e->key_len = (uint8_t)ze->allow[k].key_wire_len;
+			memcpy(e->key, ze->allow[k].key_wire, e->key_len);
+		}
+	}
+	return acls;
+}
+
 struct snapshot *snapshot_build(const struct config *cfg, const struct snapshot *prev,
                                 uint64_t generation, struct diag *diag)
 {
@@ -185,6 +202,8 @@ struct snapshot *snapshot_build(const struct config *cfg, const struct snapshot 
 		s->cookies = snap->cookies;
 	}
 	build_tsig_keys(&snap->tsig_keys, cfg);
+	snap->xfr_allow = build_xfr_allow(cfg);
+	snap->nxfr_allow = cfg->nzones;
 	s->tsig_keys = &snap->tsig_keys;
 	s->regions = &snap->regions;
 	s->geo = snap->geo;
@@ -204,8 +223,9 @@ struct snapshot *snapshot_build(const struct config *cfg, const struct snapshot 
 	s->nservices = nsvc;
 	s->svc_row = row;
 	/* a counter row for every thread that answers: the TCP workers and a
-	 * UDP thread per worker and listen address (net.c) */
-	s->nworkers_max = config_workers(cfg) * (1 + cfg->nlisten);
+	 * UDP thread per worker and listen address (net.c), and the transfer
+	 * thread (the queries it answers on connections handed to it) */
+	s->nworkers_max = config_workers(cfg) * (1 + cfg->nlisten) + 1;
 	if (nsvc)
 		s->svc_counts = xcalloc(s->nworkers_max * row[nsvc], sizeof(uint64_t));
 	return snap;
@@ -225,6 +245,9 @@ void snapshot_free(struct snapshot *snap)
 	free((void *)snap->settings.rrl.exempt);
 	free(snap->cookies);
 	tsig_keyring_clear(&snap->tsig_keys);
+	for (size_t i = 0; i < snap->nxfr_allow; i++)
+		free(snap->xfr_allow[i].entries);
+	free(snap->xfr_allow);
 	free(snap->settings.svc_counts);
 	free((void *)snap->settings.svc_row);
 	free(snap);

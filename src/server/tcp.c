@@ -20,6 +20,7 @@
 #include <malloc.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 static void lru_unlink(struct worker *w, struct tcp_conn *c)
 {
@@ -140,6 +141,36 @@ void tcp_close(struct tcp_conn *c)
 	free(c);
 }
 
+/* The connection goes to the transfer thread with everything it holds:
+ * the answers not yet written, the request (w->tcp_in, mlen octets) and
+ * whatever the client sent after it. */
+static void tcp_handoff(struct tcp_conn *c, size_t mlen)
+{
+	struct worker *w = c->w;
+	struct evbuffer *in = bufferevent_get_input(c->bev);
+	struct evbuffer *out = bufferevent_get_output(c->bev);
+	int fd = dup(bufferevent_getfd(c->bev));
+	if (fd < 0) {
+		log_warn("event=xfr_handoff_failed error=\"%s\"", strerror(errno));
+		tcp_close(c);
+		return;
+	}
+	struct xfr_handoff *h = xcalloc(1, sizeof(*h));
+	h->fd = fd;
+	h->peer = c->peer;
+	h->out_len = evbuffer_get_length(out);
+	h->out = xmalloc(h->out_len + 1);
+	evbuffer_remove(out, h->out, h->out_len);
+	size_t rest = evbuffer_get_length(in);
+	h->in_len = 2 + mlen + rest;
+	h->in = xmalloc(h->in_len);
+	wr16(h->in, (uint16_t)mlen);
+	memcpy(h->in + 2, w->tcp_in, mlen);
+	evbuffer_remove(in, h->in + 2 + mlen, rest);
+	tcp_close(c);
+	xfrout_adopt(w->srv->xfr, h);
+}
+
 static void tcp_read_cb(struct bufferevent *bev, void *arg)
 {
 	struct tcp_conn *c = arg;
@@ -180,6 +211,10 @@ static void tcp_read_cb(struct bufferevent *bev, void *arg)
 			return;
 		evbuffer_drain(in, 2);
 		evbuffer_remove(in, w->tcp_in, mlen);
+		if (srv->xfr && wire_is_transfer_request(w->tcp_in, mlen)) {
+			tcp_handoff(c, mlen);
+			return;
+		}
 		read_begin();
 		const struct snapshot *snap = read_snapshot(srv);
 		struct answer_request req = {w->tcp_in, mlen, true,

@@ -62,7 +62,7 @@ compare() {
 	}
 	tag {
 		tag = 0
-		if ($0 !~ /^\.B [a-z_0-9.]+$/) {
+		if ($0 !~ /^\.B [a-z_0-9.\[\]]+$/) {
 			print "page line " FNR ": entry of " prefix " tagged \"" $0 "\", not one key as .B name"
 			next
 		}

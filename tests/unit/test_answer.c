@@ -614,8 +614,9 @@ START_TEST(test_service_counters_sized_by_service_regions)
 	ck_assert_uint_eq(d.errors, 0);
 	const struct answer_settings *set = &snap->settings;
 	ck_assert_uint_eq(set->nservices, 3);
-	/* 2 workers x (1 + 1 listen address) answering threads */
-	ck_assert_uint_eq(set->nworkers_max, 4);
+	/* 2 workers x (1 + 1 listen address) answering threads, and the
+	 * transfer thread */
+	ck_assert_uint_eq(set->nworkers_max, 5);
 	/* a row per worker: (2 + 1) + (3 + 1) + (1 + 1) = 9 counters, not
 	 * 3 services x (5 regions + 1) = 18 */
 	ck_assert_uint_eq(set->svc_row[set->nservices], 9);

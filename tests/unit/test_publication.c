@@ -158,11 +158,11 @@ START_TEST(test_build_settings)
 	ck_assert_ptr_ne(snap->regions.regions[0].name, cfg->regions[0].name);
 	ck_assert(snap->regions.regions[1].lat == 37 && snap->regions.regions[1].lon == -122);
 	/* one service of two regions: a counter row of 2 + 1 per answering
-	 * thread, 2 workers x (1 + 2 listen addresses) */
+	 * thread, 2 workers x (1 + 2 listen addresses), and the transfer thread */
 	ck_assert_uint_eq(s->nservices, 1);
 	ck_assert_uint_eq(s->svc_row[0], 0);
 	ck_assert_uint_eq(s->svc_row[1], 3);
-	ck_assert_uint_eq(s->nworkers_max, 6);
+	ck_assert_uint_eq(s->nworkers_max, 7);
 	ck_assert_ptr_nonnull(s->svc_counts);
 	snapshot_free(snap);
 	config_free(cfg);

@@ -183,8 +183,12 @@ START_TEST(test_children)
 		ck_assert_str_eq(names[i], top[i]);
 	ck_assert_ptr_null(names[10]);
 	ck_assert_uint_eq(conf_key_children("tsig_keys.*", names), 3);
-	ck_assert_uint_eq(conf_key_children("zones[]", names), 3);
+	ck_assert_uint_eq(conf_key_children("zones[]", names), 6);
 	ck_assert_str_eq(names[0], "origin");
+	ck_assert_str_eq(names[4], "transfer");
+	ck_assert_uint_eq(conf_key_children("zones[].transfer", names), 2);
+	ck_assert_uint_eq(conf_key_children("zones[].transfer.allow[]", names), 2);
+	ck_assert_str_eq(names[0], "network");
 	ck_assert_uint_eq(conf_key_children("geoip.paths", names), 4);
 	ck_assert_str_eq(names[3], "continent");
 	ck_assert_uint_eq(conf_key_children("regions.*", names), 8);
@@ -248,11 +252,42 @@ static void config_with(const char *path, const char *value, char *text, size_t 
 	}
 	if (strncmp(path, "zones[].", 8) == 0) {
 		const char *name = path + 8;
-		/* the two required keys, unless name is one of them */
-		snprintf(text, cap, "{\"zones\": [{%s%s\"%s\": %s}]}",
+		/* the two required keys, unless name is one of them; a key
+		 * below it (transfer.allow[].network) in objects and arrays of
+		 * one object, one per component */
+		char nested[256];
+		size_t n = 0, close = 0;
+		char closers[16];
+		const char *p = name;
+		while (p[strcspn(p, ".[")]) {
+			size_t len = strcspn(p, ".[");
+			bool array = p[len] == '[';
+			n += (size_t)snprintf(nested + n, sizeof(nested) - n, "\"%.*s\": %s",
+			                      (int)len, p, array ? "[{" : "{");
+			closers[close++] = array ? ']' : '}';
+			p += len + (array ? 3 : 1);
+		}
+		snprintf(nested + n, sizeof(nested) - n, "\"%s\": %s", p, value);
+		n = strlen(nested);
+		while (close > 0) {
+			char c = closers[--close];
+			n += (size_t)snprintf(nested + n, sizeof(nested) - n, "%s",
+			                      c == ']' ? "}]" : "}");
+		}
+		snprintf(text, cap, "{\"zones\": [{%s%s%s}]}",
 		         strcmp(name, "origin") ? "\"origin\": \"a.example\", " : "",
-		         strcmp(name, "file") ? "\"file\": \"f\", " : "", name, value);
-		snprintf(shown, shown_cap, "zones[0].%s", name);
+		         strcmp(name, "file") ? "\"file\": \"f\", " : "", nested);
+		/* errors name array entries by index */
+		size_t k = (size_t)snprintf(shown, shown_cap, "zones[0].");
+		for (const char *q = name; *q && k + 2 < shown_cap; q++) {
+			if (q[0] == '[' && q[1] == ']') {
+				k += (size_t)snprintf(shown + k, shown_cap - k, "[0]");
+				q++;
+			} else {
+				shown[k++] = *q;
+				shown[k] = '\0';
+			}
+		}
 		return;
 	}
 	/* nested objects, one per component */

@@ -1,0 +1,176 @@
+# xfr-out.sh - zone transfers out (RFC 5936) from the transfer thread:
+# AXFR over TCP of exactly the zone's records, SOA first and last; every
+# message of a multi-message transfer TSIG-signed and verified by kdig and
+# dig (RFC 8945 5.3.1); transfer.allow by network and key (REFUSED
+# otherwise), a bad or unknown key NOTAUTH with BADSIG or BADKEY; AXFR over
+# UDP refused; IXFR answered in AXFR form (RFC 1995 4) while there is no
+# journal; the caps on transfers at once (server.transfers_out and
+# transfers_out_per_client: SERVFAIL, counted); queries on a connection
+# that transferred still answered; xfr_out_total and the log line.
+#
+# Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
+. tests/integration/lib.sh
+
+# a zone of 200,001 records: about 7 MB, hundreds of messages
+awk 'BEGIN {
+	print "$ORIGIN big.test."
+	print "$TTL 300"
+	print "@ SOA ns1 hostmaster 7 3600 600 86400 300"
+	print "@ NS ns1"
+	print "ns1 A 192.0.2.1"
+	for (i = 0; i < 99999; i++) {
+		printf "h%d A 10.%d.%d.%d\n", i, int(i / 65536) % 256, int(i / 256) % 256, i % 256
+		printf "h%d TXT \"record number %d, with some text\"\n", i, i
+	}
+}' >"$TMP/big.zone"
+start_server tests/data/xfr-out.conf || exit 1
+K=hmac-sha256:xfr:eGZyLXNlY3JldC14ZnItc2VjcmV0LXhmci1zZWNyZXQ=
+KBAD=hmac-sha256:xfr:d3Jvbmctc2VjcmV0LXdyb25nLXNlY3JldC13cm9uZw==
+KOTHER=hmac-sha512:other:b3RoZXItc2VjcmV0LW90aGVyLXNlY3JldA==
+KUNKNOWN=hmac-sha256:nobody:eGZyLXNlY3JldC14ZnItc2VjcmV0LXhmci1zZWNyZXQ=
+
+kx() { kdig @127.0.0.1 -p "$PORT" +time=5 +retry=0 "$@" 2>&1; }
+
+# the records of a transfer without its TSIG lines and its final SOA, in
+# canonical order, against the zone file's
+canon() { ldns-read-zone -c -s "$1" 2>&1 | grep -v '^;' | sort; }
+kx +noall +answer example.net AXFR -y "$K" >"$TMP/axfr.txt"
+grep -v 'TSIG' "$TMP/axfr.txt" | sed '$d' >"$TMP/axfr.zone"
+canon "$TMP/axfr.zone" >"$TMP/got"
+canon zones/example.net.zone >"$TMP/want"
+if [ -s "$TMP/want" ] && diff -u "$TMP/want" "$TMP/got" >"$TMP/diff"; then
+	pass "signed AXFR: exactly the zone's records"
+else
+	fail "signed AXFR: exactly the zone's records"
+	sed 's/^/  /' "$TMP/diff"
+fi
+kx example.net AXFR -y "$K" >"$TMP/axfr-full.txt"
+check_cmd "signed AXFR: SOA first and last, one message, signed" \
+	sh -c "awk '{ print \$4 }' '$TMP/axfr.txt' | sed -n '1p;\$p'; grep -c 'TSIG.* NOERROR' '$TMP/axfr-full.txt'; grep -o '(1 messages, 7 records)' '$TMP/axfr-full.txt'" <<'EOF'
+SOA
+SOA
+1
+(1 messages, 7 records)
+EOF
+
+# unsigned from the network allowed without a key: dig's exact output
+check "unsigned AXFR from 127.0.0.2" -b 127.0.0.2 example.net AXFR <<'EOF'
+example.net.		3600	IN	SOA	ns1.example.com. hostmaster.example.net. 2026112701 7200 900 1209600 600
+example.net.		3600	IN	NS	ns1.example.com.
+example.net.		3600	IN	NS	ns2.example.com.
+lb-ap.example.net.	3600	IN	A	203.0.113.10
+lb-ap.example.net.	3600	IN	AAAA	2001:db8:200::10
+www.example.net.	3600	IN	A	198.51.100.80
+example.net.		3600	IN	SOA	ns1.example.com. hostmaster.example.net. 2026112701 7200 900 1209600 600
+EOF
+
+check_refusal() {
+	name=$1
+	want=$2
+	shift 2
+	out=$(kx "$@" | grep 'server replied')
+	if [ "$out" = ";; ERROR: server replied with error '$want'" ]; then
+		pass "$name"
+	else
+		fail "$name"
+		echo "  got: $out"
+	fi
+}
+check_refusal "no key from 127.0.0.1: REFUSED" REFUSED example.net AXFR
+check_refusal "another key than the allowed one: REFUSED" REFUSED example.net AXFR -y "$KOTHER"
+check_refusal "not in any network: REFUSED" REFUSED -b 127.0.0.3 example.net AXFR
+check_refusal "wrong secret: BADSIG" BADSIG example.net AXFR -y "$KBAD"
+check_refusal "unknown key: BADKEY" BADKEY example.net AXFR -y "$KUNKNOWN"
+check_refusal "not our zone: REFUSED" REFUSED example.org AXFR -y "$K"
+check_refusal "below the apex: REFUSED" REFUSED www.example.net AXFR -y "$K"
+check_refusal "zone without transfer.allow: REFUSED" REFUSED example.com AXFR
+check_refusal "AXFR over UDP: REFUSED" REFUSED +notcp -b 127.0.0.2 example.net AXFR
+
+# IXFR without a journal: the whole zone (AXFR form, RFC 1995 4)
+check_cmd "IXFR answered as AXFR" \
+	sh -c "kdig @127.0.0.1 -p $PORT +noall +answer -b 127.0.0.2 example.net IXFR=2026010100 | awk '{ print \$4 }' | tr '\n' ' '; echo" <<'EOF'
+SOA NS NS A AAAA A SOA 
+EOF
+
+# the large zone: every message signed and verified (kdig fails the
+# transfer on a MAC it cannot verify), all records there
+kx big.test AXFR -y "$K" >"$TMP/big.txt"
+check_cmd "large signed AXFR: every message verified by kdig" \
+	sh -c "grep -c ';; ERROR\\|fail' '$TMP/big.txt'; grep -c 'TSIG.* NOERROR' '$TMP/big.txt' | awk '{ print (\$1 > 300) ? \"many signed\" : \$1 }'; sed -n 's/.*(\\([0-9]*\\) messages, \\([0-9]*\\) records).*/\\2 records/p' '$TMP/big.txt'" <<'EOF'
+0
+many signed
+200002 records
+EOF
+dig @127.0.0.1 -p "$PORT" +time=5 +tries=1 big.test AXFR -y "$K" >"$TMP/big-dig.txt" 2>&1
+check_cmd "large signed AXFR: dig verifies every message" \
+	sh -c "grep -c 'verify\\|failed' '$TMP/big-dig.txt'; grep -o 'XFR size: [0-9]* records' '$TMP/big-dig.txt'" <<'EOF'
+0
+XFR size: 200002 records
+EOF
+
+# a connection that transferred goes on answering queries
+check_cmd "queries after a transfer on one connection" \
+	sh -c "kdig @127.0.0.1 -p $PORT +tcp +keepopen +noall +answer -b 127.0.0.2 example.net AXFR www.example.net A | tail -1" <<'EOF'
+www.example.net.    	3600	IN	A	198.51.100.80
+EOF
+
+# caps: a client that asks for the big zone and does not read holds its
+# transfer; a second one from the same address gets SERVFAIL
+# (transfers_out_per_client 1), one from another address is served, and
+# with two held the next gets SERVFAIL (transfers_out 2)
+stall() {
+	rm -f "$TMP/stall.ready"
+	python3 - "$PORT" "$1" "$2" "$TMP/stall.ready" >/dev/null 2>&1 <<'PY' &
+import socket, struct, sys, time
+port, src, secs, ready = int(sys.argv[1]), sys.argv[2], float(sys.argv[3]), sys.argv[4]
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+s.bind((src, 0))
+s.connect(("127.0.0.1", port))
+q = bytes.fromhex("abcd00000001000000000000") + b"\x03big\x04test\x00" + bytes.fromhex("00fc0001")
+s.sendall(struct.pack("!H", len(q)) + q)
+s.recv(1, socket.MSG_PEEK)  # the transfer has begun
+open(ready, "w").close()
+time.sleep(secs)
+s.close()
+PY
+	STALL_PID=$!
+	i=0
+	while [ ! -e "$TMP/stall.ready" ] && [ $i -lt 100 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+}
+stall 127.0.0.1 6
+p1=$STALL_PID
+check_refusal "per-client cap: SERVFAIL" SERVFAIL big.test AXFR
+check_cmd "per-client cap: another client is served" \
+	sh -c "kdig @127.0.0.1 -p $PORT +noall +answer -b 127.0.0.2 example.net AXFR | wc -l" <<'EOF'
+7
+EOF
+stall 127.0.0.3 4
+p2=$STALL_PID
+check_refusal "total cap: SERVFAIL" SERVFAIL -b 127.0.0.4 example.net AXFR
+wait "$p1" "$p2"
+sleep 0.3
+check_cmd "caps released when the clients leave" \
+	sh -c "kdig @127.0.0.1 -p $PORT +noall +answer -b 127.0.0.4 example.net AXFR | wc -l" <<'EOF'
+7
+EOF
+
+curl -s "http://127.0.0.1:$HTTPPORT/metrics" | grep '^geodnsd_xfr_out_total' >"$TMP/metrics"
+check_cmd "xfr_out_total by type and result" \
+	sh -c "grep -v ' 0\$' '$TMP/metrics'" <<'EOF'
+geodnsd_xfr_out_total{type="AXFR",result="ok"} 8
+geodnsd_xfr_out_total{type="AXFR",result="refused"} 6
+geodnsd_xfr_out_total{type="AXFR",result="notauth"} 2
+geodnsd_xfr_out_total{type="AXFR",result="limit"} 2
+geodnsd_xfr_out_total{type="AXFR",result="aborted"} 2
+geodnsd_xfr_out_total{type="IXFR",result="ok"} 1
+EOF
+check_cmd "log line of a signed transfer" \
+	sh -c "grep 'event=xfr_out zone=big.test. client=127.0.0.1 key=xfr. type=AXFR serial=7 records=200002 ' '$TMP/server.log' | grep -c 'result=ok'" <<'EOF'
+2
+EOF
+
+stop_server || fail "geodnsd exit status"
