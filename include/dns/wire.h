@@ -95,6 +95,12 @@ struct query {
 
 int wire_parse_query_opts(const uint8_t *pkt, size_t len, struct query *q, unsigned opts);
 
+/* Read the possibly compressed name at *pos of a message of len octets
+ * into out (uncompressed, as received; *outlen its length) and move *pos
+ * past it. Pointers must point backwards and past the header, so no loop
+ * can form. GD_OK or GD_EFORMAT. */
+int wire_read_name(const uint8_t *msg, size_t len, size_t *pos, uint8_t *out, size_t *outlen);
+
 /* Length of an uncompressed wire name, or 0 when malformed / over limit. */
 size_t wire_name_len(const uint8_t *name, size_t max);
 

@@ -231,6 +231,11 @@ char *wire_name_to_str(const uint8_t *name, char *buf, size_t cap)
 
 /* Skip one resource record of the answer or authority section;
  * bounds-checked. A TSIG there is out of place (RFC 8945 5.2): FORMERR. */
+int wire_read_name(const uint8_t *msg, size_t len, size_t *pos, uint8_t *out, size_t *outlen)
+{
+	return read_name(msg, len, pos, out, outlen, DNS_HEADER_LEN);
+}
+
 static int skip_rr(const uint8_t *pkt, size_t len, size_t *pos)
 {
 	uint8_t name[WIRE_NAME_MAX];

@@ -22,79 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static struct region regs[] = {
-    {(char *)"us-east", 38.9, -77.0},
-    {(char *)"eu-west", 53.3, -6.3},
-    {(char *)"ap-south", 1.35, 103.8},
-};
-static const struct region_table rt = {regs, 3};
-
-static struct zone *load(const char *origin, const char *path, const char *services)
-{
-	struct diag d = {0};
-	struct zone_config zc = {origin, path, services, services ? &rt : NULL};
-	struct zone *z = zone_load(&zc, &d);
-	for (size_t i = 0; !z && i < d.count; i++)
-		fprintf(stderr, "  diag: %s\n", d.msgs[i]);
-	diag_free(&d);
-	ck_assert_ptr_nonnull(z);
-	return z;
-}
-
-/* An AXFR (or other type) request for name, parsed as the server would. */
-static void request(struct query *q, const char *name, uint16_t id, bool rd, ldns_rr_type type)
-{
-	ldns_pkt *p = NULL;
-	ck_assert_int_eq(
-	    ldns_pkt_query_new_frm_str(&p, name, type, LDNS_RR_CLASS_IN, rd ? LDNS_RD : 0),
-	    LDNS_STATUS_OK);
-	ldns_pkt_set_id(p, id);
-	uint8_t *wire = NULL;
-	size_t len = 0;
-	ck_assert_int_eq(ldns_pkt2wire(&wire, p, &len), LDNS_STATUS_OK);
-	ck_assert_int_eq(wire_parse_query_opts(wire, len, q, 0), GD_OK);
-	free(wire);
-	ldns_pkt_free(p);
-}
-
-/* Past a (possibly compressed) name; 0 when it runs out of the message or
- * a pointer does not point backwards. */
-static size_t skip_name(const uint8_t *m, size_t len, size_t p)
-{
-	for (;;) {
-		if (p >= len)
-			return 0;
-		uint8_t c = m[p];
-		if ((c & 0xC0) == 0xC0) {
-			if (p + 2 > len || (size_t)(((c & 0x3F) << 8) | m[p + 1]) >= p)
-				return 0;
-			return p + 2;
-		}
-		if (c == 0)
-			return p + 1;
-		p += c + 1u;
-	}
-}
-
-/* Does the message hold exactly its header's records, each whole? */
-static bool whole_records(const uint8_t *m, size_t len)
-{
-	size_t p = DNS_HEADER_LEN;
-	for (unsigned i = 0; i < rd16(m + 4); i++) {
-		if (!(p = skip_name(m, len, p)) || p + 4 > len)
-			return false;
-		p += 4;
-	}
-	for (unsigned i = 0; i < rd16(m + 6); i++) {
-		if (!(p = skip_name(m, len, p)) || p + 10 > len)
-			return false;
-		p += 10 + rd16(m + p + 8);
-		if (p > len)
-			return false;
-	}
-	return p == len;
-}
-
 /* What a stream was: its records in order, its messages' count. */
 struct stream {
 	ldns_rr_list *rrs;
@@ -109,32 +36,6 @@ static void stream_free(struct stream *st)
 	free(st->raw);
 }
 
-/* Check one message's header and question against the request. */
-static void check_header(const ldns_pkt *p, const struct query *q, bool first)
-{
-	ck_assert_uint_eq(ldns_pkt_id(p), q->id);
-	ck_assert(ldns_pkt_qr(p));
-	ck_assert(ldns_pkt_aa(p));
-	ck_assert(!ldns_pkt_tc(p));
-	ck_assert_int_eq(ldns_pkt_rd(p), (q->flags & DNS_FLAG_RD) != 0);
-	ck_assert(!ldns_pkt_ra(p) && !ldns_pkt_ad(p) && !ldns_pkt_cd(p));
-	ck_assert_int_eq(ldns_pkt_get_opcode(p), LDNS_PACKET_QUERY);
-	ck_assert_int_eq(ldns_pkt_get_rcode(p), LDNS_RCODE_NOERROR);
-	ck_assert_uint_eq(ldns_pkt_qdcount(p), first ? 1 : 0);
-	ck_assert_uint_gt(ldns_pkt_ancount(p), 0);
-	ck_assert_uint_eq(ldns_pkt_nscount(p), 0);
-	ck_assert_uint_eq(ldns_pkt_arcount(p), 0);
-	if (!first)
-		return;
-	const ldns_rr *qr = ldns_rr_list_rr(ldns_pkt_question(p), 0);
-	const ldns_rdf *owner = ldns_rr_owner(qr);
-	/* as received: the same octets, case included */
-	ck_assert_uint_eq(ldns_rdf_size(owner), q->qname_len);
-	ck_assert(memcmp(ldns_rdf_data(owner), q->qname, q->qname_len) == 0);
-	ck_assert_uint_eq(ldns_rr_get_type(qr), q->qtype);
-	ck_assert_uint_eq(ldns_rr_get_class(qr), LDNS_RR_CLASS_IN);
-}
-
 /* Run the whole stream of z for q with messages of cap octets. */
 static struct stream run(const struct zone *z, const struct query *q, size_t cap)
 {
@@ -146,11 +47,11 @@ static struct stream run(const struct zone *z, const struct query *q, size_t cap
 	int rc;
 	while ((rc = axfr_next_message(s, buf, cap, &len)) == 1) {
 		ck_assert_uint_le(len, cap);
-		ck_assert_msg(whole_records(buf, len), "message %zu: records not whole",
+		ck_assert_msg(unit_whole_records(buf, len), "message %zu: records not whole",
 		              st.messages);
 		ldns_pkt *p = NULL;
 		ck_assert_int_eq(ldns_wire2pkt(&p, buf, len), LDNS_STATUS_OK);
-		check_header(p, q, st.messages == 0);
+		unit_xfr_check_header(p, q, st.messages == 0);
 		ldns_rr_list *an = ldns_pkt_answer(p);
 		for (size_t i = 0; i < ldns_rr_list_rr_count(an); i++)
 			ldns_rr_list_push_rr(st.rrs, ldns_rr_clone(ldns_rr_list_rr(an, i)));
@@ -275,9 +176,9 @@ static void check_stream(const struct stream *st, const ldns_rr_list *ref)
 static void check_zone(const char *origin, const char *path, const char *const *includes,
                        const char *services, size_t cap, size_t min_messages)
 {
-	struct zone *z = load(origin, path, services);
+	struct zone *z = unit_load_zone(origin, path, services);
 	struct query q;
-	request(&q, origin, 0x4d2, true, LDNS_RR_TYPE_AXFR);
+	unit_xfr_request(&q, origin, 0x4d2, true, LDNS_RR_TYPE_AXFR);
 	struct stream st = run(z, &q, cap);
 	ldns_rr_list *ref = ldns_rr_list_new();
 	ref_read(ref, path, origin);
@@ -367,9 +268,10 @@ END_TEST
  * and question case are what the header and question carry. */
 START_TEST(test_deterministic_and_request)
 {
-	struct zone *z = load("cut.test.", unit_write_file("axfr-cut.zone", cut_zone), NULL);
+	struct zone *z =
+	    unit_load_zone("cut.test.", unit_write_file("axfr-cut.zone", cut_zone), NULL);
 	struct query q;
-	request(&q, "CuT.TeSt.", 7, false, LDNS_RR_TYPE_AXFR);
+	unit_xfr_request(&q, "CuT.TeSt.", 7, false, LDNS_RR_TYPE_AXFR);
 	struct stream a = run(z, &q, 300);
 	struct stream b = run(z, &q, 300);
 	ck_assert_uint_eq(a.bytes, b.bytes);
@@ -378,7 +280,7 @@ START_TEST(test_deterministic_and_request)
 	const ldns_rdf *owner = ldns_rr_owner(ldns_rr_list_rr(a.rrs, 0));
 	ck_assert_mem_eq(ldns_rdf_data(owner), "\003cut\004test", 10);
 	/* an IXFR answered in AXFR form keeps its question type */
-	request(&q, "cut.test.", 65535, true, LDNS_RR_TYPE_IXFR);
+	unit_xfr_request(&q, "cut.test.", 65535, true, LDNS_RR_TYPE_IXFR);
 	struct stream c = run(z, &q, AXFR_MESSAGE_SIZE);
 	ck_assert_uint_eq(c.raw[0], 0xff);
 	ck_assert_uint_eq(c.raw[1], 0xff);
@@ -399,9 +301,10 @@ START_TEST(test_too_large)
 	         "@ IN SOA ns h 1 2 3 4 5\n@ IN NS ns\nns IN A 192.0.2.1\n"
 	         "t IN TXT \"%0200d\" \"%0200d\" \"%0200d\"\n",
 	         0, 1, 2);
-	struct zone *z = load("large.test.", unit_write_file("axfr-large.zone", text), NULL);
+	struct zone *z =
+	    unit_load_zone("large.test.", unit_write_file("axfr-large.zone", text), NULL);
 	struct query q;
-	request(&q, "large.test.", 1, false, LDNS_RR_TYPE_AXFR);
+	unit_xfr_request(&q, "large.test.", 1, false, LDNS_RR_TYPE_AXFR);
 	struct axfr_state *s = axfr_begin(z, &q);
 	uint8_t buf[1024];
 	size_t len = 0;

@@ -7,6 +7,7 @@
 #include "unit.h"
 
 #include "dns/dns.h"
+#include "dns/serial.h"
 
 START_TEST(test_rcode_names)
 {
@@ -38,12 +39,38 @@ START_TEST(test_type_names)
 }
 END_TEST
 
+/* RFC 1982 with SERIAL_BITS 32: the circle, its wrap and the undefined
+ * pairs exactly 2^31 apart. */
+START_TEST(test_serial)
+{
+	ck_assert(serial_lt(1, 2) && serial_gt(2, 1));
+	ck_assert(!serial_lt(5, 5) && !serial_gt(5, 5));
+	/* the wrap: 0xffffffff + 1 is 0 */
+	ck_assert(serial_lt(0xffffffffu, 0) && serial_gt(0, 0xffffffffu));
+	ck_assert(serial_lt(0xfffffff0u, 0x10));
+	/* the farthest still defined: 2^31 - 1 ahead */
+	ck_assert(serial_lt(0, 0x7fffffffu) && serial_gt(0x7fffffffu, 0));
+	ck_assert(serial_lt(0x80000001u, 0) && serial_gt(0, 0x80000001u));
+	/* 2^31 apart: neither, both ways */
+	ck_assert(!serial_lt(0, 0x80000000u) && !serial_gt(0, 0x80000000u));
+	ck_assert(!serial_lt(0x80000000u, 0) && !serial_gt(0x80000000u, 0));
+	ck_assert(!serial_lt(7, 0x80000007u) && !serial_gt(0x80000007u, 7));
+	/* addition wraps and is bounded to 2^31 - 1 */
+	ck_assert_uint_eq(serial_add(0xffffffffu, 2), 1);
+	ck_assert_uint_eq(serial_add(10, 0xffffffffu), 10 + 0x7fffffffu);
+	ck_assert(serial_gt(serial_add(10, 0xffffffffu), 10));
+}
+END_TEST
+
 Suite *dns_suite(void)
 {
 	Suite *s = suite_create("dns");
 	TCase *tc = tcase_create("names");
 	tcase_add_test(tc, test_rcode_names);
 	tcase_add_test(tc, test_type_names);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("serial");
+	tcase_add_test(tc, test_serial);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -8,6 +8,9 @@
 #define GD_UNIT_H
 
 #include <check.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 Suite *wire_suite(void);
 Suite *jsonpos_suite(void);
@@ -30,9 +33,31 @@ Suite *common_suite(void);
 Suite *dns_suite(void);
 Suite *tsig_suite(void);
 Suite *axfr_suite(void);
+Suite *journal_suite(void);
 
 /* Write text to a new file under tests/tmp/unit and return its path
  * (static buffer per call slot: valid until the next call with that slot). */
 const char *unit_write_file(const char *name, const char *text);
+
+/* ---- zone transfers (xfr_helpers.c) ---- */
+struct ldns_struct_pkt;
+struct query;
+struct zone;
+
+/* The zone at path (services: a services file or NULL, with a fixed table
+ * of three regions); the test fails with the diagnostics when it does not
+ * load. The caller frees it (zone_free). */
+struct zone *unit_load_zone(const char *origin, const char *path, const char *services);
+
+/* q as the server parses a query for name of type (an ldns_rr_type) with
+ * this ID and RD bit. */
+void unit_xfr_request(struct query *q, const char *name, uint16_t id, bool rd, int type);
+
+/* Does the message hold exactly its header's records, each whole? */
+bool unit_whole_records(const uint8_t *m, size_t len);
+
+/* A message of a transfer stream against its request: ID, flags, opcode,
+ * NOERROR, counts, and in the first message the question as received. */
+void unit_xfr_check_header(const struct ldns_struct_pkt *p, const struct query *q, bool first);
 
 #endif
