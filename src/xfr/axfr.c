@@ -7,8 +7,11 @@
  * The records are the zone's as loaded (zone/compile.c keeps every RRset,
  * glue and occluded data included, at its node; check.c only marks and
  * warns), so the stream is what the zone file said after duplicates were
- * dropped and each RRset's TTL made one. Geo service names are nodes
- * without RRsets and so never appear. Records go out with dns/wire.c's
+ * dropped and each RRset's TTL made one. A geo service defined in the zone
+ * is a TYPE65281 record at its name and goes out as any record does (the
+ * secondary gets the policy with the records, under one serial); a service
+ * from a services file is no record, its name a node without RRsets, and
+ * never appears. Records go out with dns/wire.c's
  * writer, as answers do: the same name compression, the same rdata writer
  * (wire_put_rdata).
  *
