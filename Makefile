@@ -11,7 +11,8 @@
 #   make check      the whole test suite (unit + integration), built with
 #                   ASan+UBSan in build-check/ (CHECK_SANITIZE=0 to use the
 #                   plain build)
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR= (sbin/geodnsd, bin/geodnsd-services-to-zone,
+#                   the man pages, the manual)
 #   make clean, make distclean
 
 PKGS = ldns libevent libevent_pthreads libmaxminddb jansson liburcu-memb libcrypto check
@@ -83,11 +84,15 @@ CHECK_OBJS = $(SRCS:src/%.c=$(CHECK_DIR)/%.o)
 
 .PHONY: all run check install uninstall clean distclean deps soak
 
-all: src/geodnsd zones/demo-city.mmdb build/feedserver
+all: src/geodnsd zones/demo-city.mmdb build/feedserver build/services-to-zone
 
 # the feed server of the demo and the health tests
 build/feedserver: tools/feedserver.c config.mk | build
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) -o $@ $< $(EVENT_LIBS)
+
+# a services file as TYPE65281 zone records (installed: bin/services-to-zone)
+build/services-to-zone: tools/services-to-zone.c config.mk | build
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) -o $@ $< $(JANSSON_LIBS)
 
 # a hostile feed (endless headers, trickle, silence) for the health tests
 build/evilfeed: tests/integration/evilfeed.c config.mk | build
@@ -194,7 +199,7 @@ run: src/geodnsd zones/demo-city.mmdb build/feedserver
 
 check: $(CHECK_DIR)/geodnsd $(CHECK_DIR)/unit-tests $(CHECK_DIR)/tcpclient $(CHECK_DIR)/httpclient \
        zones/demo-city.mmdb \
-       build/feedserver build/evilfeed build-tsan/unit-tests build-tsan/geodnsd fuzz-replay-build \
+       build/feedserver build/services-to-zone build/evilfeed build-tsan/unit-tests build-tsan/geodnsd fuzz-replay-build \
        $(TEST_MMDB) src/geodnsd
 	TSAN_UNIT=build-tsan/unit-tests TSAN_GEODNSD=build-tsan/geodnsd SOAK_GEODNSD=src/geodnsd \
 	  FUZZ_TARGETS_ALL="$(FUZZ_ALL)" tests/run-all $(CHECK_DIR)
@@ -204,10 +209,14 @@ SOAK_SECONDS ?= 600
 soak: src/geodnsd build/feedserver zones/demo-city.mmdb
 	tools/soak --seconds $(SOAK_SECONDS)
 
-install: src/geodnsd
-	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8 \
-	  $(DESTDIR)$(PREFIX)/share/man/man5
+install: src/geodnsd build/services-to-zone
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin \
+	  $(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)$(PREFIX)/share/man/man5 \
+	  $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 0755 src/geodnsd $(DESTDIR)$(PREFIX)/sbin/geodnsd
+	install -m 0755 build/services-to-zone $(DESTDIR)$(PREFIX)/bin/geodnsd-services-to-zone
+	install -m 0644 doc/geodnsd-services-to-zone.1 \
+	  $(DESTDIR)$(PREFIX)/share/man/man1/geodnsd-services-to-zone.1
 	install -m 0644 doc/geodnsd.8 $(DESTDIR)$(PREFIX)/share/man/man8/geodnsd.8
 	install -m 0644 doc/geodnsd.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/geodnsd.conf.5
 	install -m 0644 doc/geodnsd-services.5 $(DESTDIR)$(PREFIX)/share/man/man5/geodnsd-services.5
@@ -218,6 +227,8 @@ install: src/geodnsd
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/sbin/geodnsd \
+	  $(DESTDIR)$(PREFIX)/bin/geodnsd-services-to-zone \
+	  $(DESTDIR)$(PREFIX)/share/man/man1/geodnsd-services-to-zone.1 \
 	  $(DESTDIR)$(PREFIX)/share/man/man8/geodnsd.8 \
 	  $(DESTDIR)$(PREFIX)/share/man/man5/geodnsd.conf.5 \
 	  $(DESTDIR)$(PREFIX)/share/man/man5/geodnsd-services.5 \

@@ -4,7 +4,8 @@
  *
  * A struct jcheck follows the path of the element being checked; every
  * error is placed in the source text with jsonpos and reported as
- * "file:line:column: dotted.path: message" into a struct diag.
+ * "file:line:column: dotted.path: message" into a struct diag (or, for a
+ * document embedded in another file, "file:line: PREFIXdotted.path: message").
  *
  * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
@@ -29,6 +30,12 @@ struct jcheck {
 	struct json_path_elem path[JC_DEPTH];
 	size_t depth;
 	size_t errors_before;
+	/* A document that is one item of another file (a zone record's data)
+	 * when line > 0: every error goes to file:line, its text after
+	 * prefix, and a position inside the document is given as the path
+	 * (or, for a syntax error, the octet) rather than a line and column */
+	int line;
+	const char *prefix;
 };
 
 /* Parse c->text (duplicate keys rejected) as a JSON object. NULL, with the

@@ -67,6 +67,11 @@ enum dns_type {
 	TYPE_ANY = 255,
 };
 
+/* geodnsd's own type, from the private use range (RFC 6895 3.1): a geo
+ * service's JSON object as the record data (geodnsd-services(5)); zone data
+ * that transfers carry and queries never see (NODATA, left out of ANY). */
+enum { TYPE_GEO_SERVICE = 65281 };
+
 enum { CLASS_IN = 1, CLASS_CH = 3, CLASS_ANY = 255 };
 
 enum edns_option {

@@ -2,8 +2,10 @@
  * service.h - geo services: names that answer A/AAAA (or a CNAME) with the
  * endpoints of the closest healthy region to the client.
  *
- * A services file (JSON, one per zone) is compiled into a service_set at
- * load. At query time the answer code asks svc_rank() for the order of
+ * A services file (JSON, one per zone), and the zone's own records of the
+ * private type TYPE65281 (each the JSON object of one service, handed over
+ * by the zone loader), are compiled into one service_set at load, checked
+ * by one code. At query time the answer code asks svc_rank() for the order of
  * regions for a client location (cached per worker) and svc_choose_client() for
  * the region and endpoints given that order and the client's hash.
  *
@@ -23,6 +25,9 @@ struct geo_location;
 
 #define SERVICE_MAX_REGIONS 64
 #define SERVICE_MAX_ENDPOINTS 64
+/* The largest JSON object of one service given on its own (a record's
+ * data): 16 KiB. */
+#define SERVICE_JSON_MAX 16384
 
 /* A region from the configuration. */
 struct region {
@@ -71,13 +76,19 @@ struct service {
 	/* svc_rank for an unknown location, computed at load */
 	uint8_t unknown_order[SERVICE_MAX_REGIONS];
 	uint8_t nunknown;
-	int line, column;      /* of its key in the services file */
+	/* where it is defined: its key in the services file (line and
+	 * column), or its record in a zone file (line, column 0); file is
+	 * the set's copy */
+	const char *file;
+	int line, column;
 };
 
 struct service_set {
-	char *file;
+	char *file; /* the services file, or NULL */
 	struct service *svcs;
 	size_t n;
+	char **files; /* the files services from JSON objects name */
+	size_t nfiles;
 };
 
 /* Parse a services file for the zone with the given origin (lower-case wire).
@@ -86,6 +97,34 @@ struct service_set *service_set_load(const char *path, const uint8_t *origin,
 				     const char *origin_str, const struct region_table *rt,
 				     struct diag *diag);
 void service_set_free(struct service_set *set);
+
+/* A service given as the JSON text of its object (the data of a zone's
+ * TYPE65281 record), named by its owner. */
+struct service_json {
+	const uint8_t *name; /* wire form, inside the zone */
+	const char *text;    /* not NUL-terminated */
+	size_t len;
+	const char *file; /* where it is defined, for errors */
+	int line;
+};
+
+/*
+ * Add services given one by one as JSON objects to *set (created when
+ * NULL): each checked exactly as a services file's member is, with the
+ * same messages, reported at its file and line after "service NAME: "
+ * (the JSON path in the message says where inside the object). Also
+ * errors: a name already in the set or given twice (naming both places),
+ * text over SERVICE_JSON_MAX octets, text that is not a JSON object
+ * (invalid UTF-8 included). Relative names inside are relative to origin
+ * (lower-case wire). Returns GD_OK, or GD_EINVAL with every problem in
+ * diag: the set then holds the services that parsed, fit for the zone's
+ * remaining checks and for service_set_free only.
+ */
+int service_set_add_json(struct service_set **set, const struct service_json *items, size_t n,
+                         const uint8_t *origin, const struct region_table *rt, struct diag *diag);
+
+/* Where a service is defined, "file:line:column" or "file:line", into buf. */
+const char *service_place(const struct service *s, char *buf, size_t cap);
 
 /*
  * Order the service's regions for a client location (NULL = unknown):

@@ -4,8 +4,9 @@
  *
  * A transfer walks the zone's records as loaded: every RRset of every node,
  * glue and data occluded below a zone cut included (the answer code ignores
- * those; a secondary must still get them), geo service names left out (they
- * are not records). The SOA comes first and last; between them the apex's
+ * those; a secondary must still get them), a service's TYPE65281 record
+ * included (the answer code never shows it), a services file's services
+ * left out (they are not records). The SOA comes first and last; between them the apex's
  * other RRsets, then the other names in canonical order (RFC 4034 6.1), so
  * the stream of a zone is always the same octets.
  *

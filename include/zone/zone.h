@@ -120,24 +120,29 @@ struct zone {
 	size_t mask;
 	size_t nnodes;
 	size_t nrecords;
-	struct service_set *services; /* owned; NULL without a services file */
+	/* owned; the services file's then the TYPE65281 records'; NULL
+	 * without either */
+	struct service_set *services;
 	void *arena;           /* owns every node, name, rrset and rdata */
 	unsigned refs;         /* references: zone_load, zone_reuse, zone_free */
 	/* what it was built from, for zone_reuse: the config entry, and every
 	 * file read (the zone file, its $INCLUDEs in the order read, the
 	 * services file), digested with the regions table when it has
-	 * services */
+	 * services (after the files when they are in TYPE65281 records:
+	 * service_records) */
 	char *config_origin, *config_services;
 	char **inputs;
 	size_t ninputs;
 	uint64_t digest;
+	bool service_records;
 };
 
 struct zone_config {
 	const char *origin;    /* presentation form */
 	const char *file;
 	const char *services;  /* services file, or NULL */
-	const struct region_table *regions; /* needed with services */
+	const struct region_table *regions; /* needed with services (a file
+	                                     * or TYPE65281 records) */
 };
 
 struct zonedb {

@@ -56,6 +56,11 @@ void jc_error(struct jcheck *c, bool at_key, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	jc_path_str(c, path, sizeof(path));
+	if (c->line > 0) {
+		diag_error(c->diag, c->file, c->line, 0, "%s%s%s%s", c->prefix ? c->prefix : "",
+		           path, path[0] ? ": " : "", msg);
+		return;
+	}
 	int line = 0, col = 0;
 	size_t d = c->depth < JC_DEPTH ? c->depth : JC_DEPTH;
 	if (!jsonpos_find(c->text, c->len, c->path, d, at_key, &line, &col))
@@ -197,6 +202,11 @@ json_t *jc_load_object(struct jcheck *c, const char *not_object)
 {
 	json_error_t jerr;
 	json_t *root = json_loadb(c->text, c->len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root && c->line > 0) {
+		diag_error(c->diag, c->file, c->line, 0, "%sJSON: %s (at octet %d of %zu)",
+		           c->prefix ? c->prefix : "", jerr.text, jerr.position, c->len);
+		return NULL;
+	}
 	if (!root) {
 		diag_error(c->diag, c->file, jerr.line > 0 ? jerr.line : 1,
 			   jerr.column > 0 ? jerr.column : 1, "JSON: %s", jerr.text);

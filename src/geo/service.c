@@ -23,8 +23,10 @@
 #include "dns/wire.h"
 
 #include <arpa/inet.h>
+#include <assert.h>
 #include <errno.h>
 #include <ldns/ldns.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -288,6 +290,68 @@ static void load_service(struct jcheck *c, struct service *s, json_t *o,
 	load_overrides(c, o, "continents", s, rt, &s->continents, &s->ncontinents);
 }
 
+/* Service names seen so far (other spellings of one name are one name):
+ * open addressing over the services, sized for every name of a load. */
+struct name_set {
+	const struct service **slot;
+	size_t mask;
+};
+
+static void name_set_init(struct name_set *ns, size_t n)
+{
+	size_t cap = 16;
+	while (cap < n * 2)
+		cap <<= 1;
+	ns->slot = xcalloc(cap, sizeof(*ns->slot));
+	ns->mask = cap - 1;
+}
+
+/* The slot of a name: the service there with that name, or an empty slot
+ * for it. */
+static const struct service **name_set_slot(struct name_set *ns, const uint8_t *name, size_t len)
+{
+	size_t i = hash_bytes(name, len, 0) & ns->mask;
+	while (ns->slot[i] && !wire_name_equal(ns->slot[i]->name, name))
+		i = (i + 1) & ns->mask;
+	return &ns->slot[i];
+}
+
+/* The service at set->svcs[set->n], its name set: its identity, then its
+ * object loaded and checked (the part every source of services shares). */
+static void add_service(struct jcheck *c, struct service_set *set, json_t *o, const char *file,
+                        int line, int column, const uint8_t *origin, size_t origin_len,
+                        const struct region_table *rt)
+{
+	struct service *s = &set->svcs[set->n];
+	char buf[1024];
+	s->name_str = xstrdup(wire_name_to_str(s->name, buf, sizeof(buf)));
+	s->id = (uint32_t)set->n;
+	s->seed = hash_bytes(s->name, s->name_len, 0x5eed);
+	s->file = file;
+	s->line = line;
+	s->column = column;
+	set->n++;
+	load_service(c, s, o, origin, origin_len, rt);
+}
+
+/* svc_rank for an unknown location, of the services from index first on
+ * (only for services loaded without errors: it needs their regions). */
+static void rank_unknown(struct service_set *set, size_t first, const struct region_table *rt)
+{
+	for (size_t i = first; i < set->n; i++)
+		set->svcs[i].nunknown =
+		    (uint8_t)svc_rank(&set->svcs[i], rt, NULL, set->svcs[i].unknown_order);
+}
+
+const char *service_place(const struct service *s, char *buf, size_t cap)
+{
+	if (s->column > 0)
+		snprintf(buf, cap, "%s:%d:%d", s->file, s->line, s->column);
+	else
+		snprintf(buf, cap, "%s:%d", s->file, s->line);
+	return buf;
+}
+
 struct service_set *service_set_load(const char *path, const uint8_t *origin,
 				     const char *origin_str, const struct region_table *rt,
 				     struct diag *diag)
@@ -310,11 +374,8 @@ struct service_set *service_set_load(const char *path, const uint8_t *origin,
 	/* every service's position in one pass over the text */
 	struct jsonpos_member *members;
 	size_t nmembers = jsonpos_members(text, len, &members);
-	/* duplicate names (other spellings of one name) through a hash set */
-	size_t dcap = 16;
-	while (dcap < json_object_size(root) * 2)
-		dcap <<= 1;
-	const struct service **seen = xcalloc(dcap, sizeof(*seen));
+	struct name_set seen;
+	name_set_init(&seen, json_object_size(root));
 	const char *name;
 	json_t *o;
 	json_object_foreach(root, name, o) {
@@ -336,11 +397,8 @@ struct service_set *service_set_load(const char *path, const uint8_t *origin,
 			jc_pop(&c);
 			continue;
 		}
-		bool dup = false;
-		size_t slot = hash_bytes(s->name, s->name_len, 0) & (dcap - 1);
-		for (; seen[slot]; slot = (slot + 1) & (dcap - 1))
-			dup |= wire_name_equal(seen[slot]->name, s->name);
-		if (dup) {
+		const struct service **slot = name_set_slot(&seen, s->name, s->name_len);
+		if (*slot) {
 			jc_error(&c, true, "duplicate service name %s", name);
 			jc_pop(&c);
 			continue;
@@ -350,23 +408,14 @@ struct service_set *service_set_load(const char *path, const uint8_t *origin,
 			jc_pop(&c);
 			continue;
 		}
-		char buf[1024];
-		s->name_str = xstrdup(wire_name_to_str(s->name, buf, sizeof(buf)));
-		s->id = (uint32_t)set->n;
-		s->seed = hash_bytes(s->name, s->name_len, 0x5eed);
-		s->line = line;
-		s->column = col;
-		seen[slot] = s;
-		set->n++;
-		load_service(&c, s, o, origin, origin_len, rt);
+		*slot = s;
+		add_service(&c, set, o, set->file, line, col, origin, origin_len, rt);
 		jc_pop(&c);
 	}
-	free(seen);
+	free(seen.slot);
 	jsonpos_members_free(members, nmembers);
 	if (diag->errors == c.errors_before)
-		for (size_t i = 0; i < set->n; i++)
-			set->svcs[i].nunknown = (uint8_t)svc_rank(&set->svcs[i], rt, NULL,
-								  set->svcs[i].unknown_order);
+		rank_unknown(set, 0, rt);
 done:
 	if (root)
 		json_decref(root);
@@ -376,6 +425,84 @@ done:
 		return NULL;
 	}
 	return set;
+}
+
+/* The set's copy of a file name that services from JSON objects name
+ * (consecutive items usually share one). */
+static const char *set_file(struct service_set *set, const char *file)
+{
+	if (set->nfiles && strcmp(set->files[set->nfiles - 1], file) == 0)
+		return set->files[set->nfiles - 1];
+	set->files = xrealloc(set->files, (set->nfiles + 1) * sizeof(*set->files));
+	set->files[set->nfiles] = xstrdup(file);
+	return set->files[set->nfiles++];
+}
+
+/* One service from its JSON object's text: the checks a services file's
+ * member gets, errors at the item's line after "service NAME: ". */
+static void add_json(struct service_set *set, struct name_set *seen, const struct service_json *it,
+                     const uint8_t *origin, size_t origin_len, const struct region_table *rt,
+                     struct diag *diag)
+{
+	const char *file = set_file(set, it->file);
+	struct service *s = &set->svcs[set->n];
+	memset(s, 0, sizeof(*s));
+	s->name_len = wire_name_len(it->name, WIRE_NAME_MAX);
+	assert(s->name_len > 0);
+	wire_name_lower(it->name, s->name_len, s->name);
+	char name[1024], prefix[1100];
+	wire_name_to_str(s->name, name, sizeof(name));
+	snprintf(prefix, sizeof(prefix), "service %s: ", name);
+	const struct service **slot = name_set_slot(seen, s->name, s->name_len);
+	if (*slot) {
+		char place[1100];
+		diag_error(diag, file, it->line, 0, "service %s is also defined at %s", name,
+		           service_place(*slot, place, sizeof(place)));
+		return;
+	}
+	if (it->len > SERVICE_JSON_MAX) {
+		diag_error(diag, file, it->line, 0,
+		           "%sthe JSON object is %zu octets, more than %d (16 KiB)", prefix,
+		           it->len, SERVICE_JSON_MAX);
+		return;
+	}
+	struct jcheck c = {.file = file,
+	                   .text = it->text,
+	                   .len = it->len,
+	                   .diag = diag,
+	                   .errors_before = diag->errors,
+	                   .line = it->line,
+	                   .prefix = prefix};
+	json_t *o = jc_load_object(&c, "not a JSON object");
+	if (!o)
+		return;
+	*slot = s;
+	add_service(&c, set, o, file, it->line, 0, origin, origin_len, rt);
+	json_decref(o);
+}
+
+int service_set_add_json(struct service_set **setp, const struct service_json *items, size_t n,
+                         const uint8_t *origin, const struct region_table *rt, struct diag *diag)
+{
+	if (!*setp)
+		*setp = xcalloc(1, sizeof(**setp));
+	struct service_set *set = *setp;
+	size_t before = diag->errors, first = set->n;
+	size_t origin_len = wire_name_len(origin, WIRE_NAME_MAX);
+	set->svcs = xrealloc(set->svcs, (set->n + n + 1) * sizeof(struct service));
+	memset(set->svcs + set->n, 0, (n + 1) * sizeof(struct service));
+	/* the names already in the set (a services file's) and the new ones */
+	struct name_set seen;
+	name_set_init(&seen, set->n + n);
+	for (size_t i = 0; i < set->n; i++)
+		*name_set_slot(&seen, set->svcs[i].name, set->svcs[i].name_len) = &set->svcs[i];
+	for (size_t i = 0; i < n; i++)
+		add_json(set, &seen, &items[i], origin, origin_len, rt, diag);
+	free(seen.slot);
+	if (diag->errors != before)
+		return GD_EINVAL;
+	rank_unknown(set, first, rt);
+	return GD_OK;
 }
 
 void service_set_free(struct service_set *set)
@@ -394,6 +521,9 @@ void service_set_free(struct service_set *set)
 		free(s->continents);
 		free(s->name_str);
 	}
+	for (size_t i = 0; i < set->nfiles; i++)
+		free(set->files[i]);
+	free(set->files);
 	free(set->svcs);
 	free(set->file);
 	free(set);

@@ -5,7 +5,8 @@
  * walk from the apex that finds zone cuts (referral), DNAMEs, the closest
  * encloser and its wildcard (RFC 4592). CNAMEs are followed within our
  * zones, at most ANSWER_CHAIN_MAX links, with a loop check. A service name
- * is answered by geo_answer.c.
+ * is answered by geo_answer.c; the TYPE65281 record that may define it is
+ * never answered (NODATA when asked for, absent from ANY).
  *
  * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
@@ -106,13 +107,18 @@ static enum lookup_kind lookup(const struct zone *z, const struct name *nm, unsi
 	return LK_NXDOMAIN;
 }
 
-/* RFC 8482: over UDP a single synthesized HINFO; over TCP every RRset. */
+/* RFC 8482: over UDP a single synthesized HINFO; over TCP every RRset but
+ * a service's TYPE65281 record (zone data for transfers, never an answer). */
 static int answer_any(struct resp *r, const struct name *cur, const struct node *n)
 {
 	if (r->tcp) {
-		for (unsigned i = 0; i < n->nrrsets; i++)
-			if (resp_put_rrset(r, cur->wire, &n->rrsets[i], n->rrsets[i].ttl, &r->an) < 0)
+		for (unsigned i = 0; i < n->nrrsets; i++) {
+			const struct rrset *rs = &n->rrsets[i];
+			if (rs->type == TYPE_GEO_SERVICE)
+				continue;
+			if (resp_put_rrset(r, cur->wire, rs, rs->ttl, &r->an) < 0)
 				return GD_ESPACE;
+		}
 		return GD_OK;
 	}
 	static const uint8_t hinfo[] = {7, 'R', 'F', 'C', '8', '4', '8', '2', 0};
@@ -214,7 +220,9 @@ int query_resolve(struct resp *r, const struct zonedb *db, const struct zone *z,
 					return resp_put_rrset(r, cur->wire, cn, cn->ttl, &r->an);
 				return answer_any(r, cur, n);
 			}
-			const struct rrset *rs = node_rrset(n, q->qtype);
+			/* a service's own record is NODATA like a type absent */
+			const struct rrset *rs =
+			    q->qtype == TYPE_GEO_SERVICE ? NULL : node_rrset(n, q->qtype);
 			if (rs) {
 				if (resp_put_rrset(r, cur->wire, rs, rs->ttl, &r->an) < 0)
 					return GD_ESPACE;

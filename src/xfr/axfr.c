@@ -7,11 +7,13 @@
  * The records are the zone's as loaded (zone/compile.c keeps every RRset,
  * glue and occluded data included, at its node; check.c only marks and
  * warns), so the stream is what the zone file said after duplicates were
- * dropped and each RRset's TTL made one. Geo service names are nodes
- * without RRsets and so never appear. The messages are message.c's,
- * shared with the IXFR stream: records go out with dns/wire.c's writer, as
- * answers do (the same name compression, the same rdata writer,
- * wire_put_rdata).
+ * dropped and each RRset's TTL made one. A geo service defined in the zone
+ * is a TYPE65281 record at its name and goes out as any record does (the
+ * secondary gets the policy with the records, under one serial); a service
+ * from a services file is no record, its name a node without RRsets, and
+ * never appears. The messages are message.c's, shared with the IXFR
+ * stream: records go out with dns/wire.c's writer, as answers do (the same
+ * name compression, the same rdata writer, wire_put_rdata).
  *
  * The one cost per transfer is sorting the names: an array of node
  * pointers (8 octets per name that has records) sorted with a comparison

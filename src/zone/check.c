@@ -100,7 +100,9 @@ static void validate_nodes(struct loader *ld)
 		if (cn && n->nrrsets > 1) {
 			for (unsigned i = 0; i < n->nrrsets; i++) {
 				uint16_t t = n->rrsets[i].type;
-				if (t == TYPE_CNAME || t == TYPE_RRSIG || t == TYPE_NSEC)
+				/* a service record beside it: validate_services */
+				if (t == TYPE_CNAME || t == TYPE_RRSIG || t == TYPE_NSEC ||
+				    t == TYPE_GEO_SERVICE)
 					continue;
 				const struct rec *r = first_rec(ld, n, t);
 				diag_error(ld->diag, r->file, r->line, 0,
@@ -164,34 +166,38 @@ static void mark_occluded(struct loader *ld)
 	}
 }
 
-/* Service names: no static A/AAAA/CNAME/DNAME, not at or below a cut or
- * DNAME, no CNAME answer at the apex. */
+/* Service names (from the services file or TYPE65281 records alike): no
+ * static A/AAAA/CNAME/DNAME, not at or below a cut or DNAME, no CNAME
+ * answer at the apex. */
 static void validate_services(struct loader *ld)
 {
 	struct zone *z = ld->z;
 	for (size_t i = 0; z->services && i < z->services->n; i++) {
 		const struct service *svc = &z->services->svcs[i];
 		const struct node *n = zone_lookup(z, svc->name, svc->name_len);
+		char place[1100];
+		service_place(svc, place, sizeof(place));
 		static const uint16_t banned[] = {TYPE_A, TYPE_AAAA, TYPE_CNAME, TYPE_DNAME};
 		for (size_t k = 0; k < ARRAY_SIZE(banned); k++) {
 			const struct rec *r = node_rrset(n, banned[k]) ? first_rec(ld, n, banned[k])
 								  : NULL;
 			if (r)
 				diag_error(ld->diag, r->file, r->line, 0,
-					   "static %s record at service name %s (%s:%d:%d "
-					   "defines it)",
-					   banned[k] == TYPE_A ? "A" : banned[k] == TYPE_AAAA ? "AAAA" :
-					   banned[k] == TYPE_CNAME ? "CNAME" : "DNAME",
-					   svc->name_str, z->services->file, svc->line, svc->column);
+				           "static %s record at service name %s (%s defines it)",
+				           banned[k] == TYPE_A       ? "A"
+				           : banned[k] == TYPE_AAAA  ? "AAAA"
+				           : banned[k] == TYPE_CNAME ? "CNAME"
+				                                     : "DNAME",
+				           svc->name_str, place);
 		}
 		if (n->flags & (NODE_OCCLUDED | NODE_DELEG))
-			diag_error(ld->diag, z->services->file, svc->line, svc->column,
-				   "service %s is at or below a zone cut or DNAME", svc->name_str);
+			diag_error(ld->diag, svc->file, svc->line, svc->column,
+			           "service %s is at or below a zone cut or DNAME", svc->name_str);
 		for (unsigned k = 0; k < svc->nregions; k++)
 			if ((n->flags & NODE_APEX) && svc->regions[k].cname)
-				diag_error(ld->diag, z->services->file, svc->line, svc->column,
-					   "service %s at the zone apex cannot answer a cname",
-					   svc->name_str);
+				diag_error(ld->diag, svc->file, svc->line, svc->column,
+				           "service %s at the zone apex cannot answer a cname",
+				           svc->name_str);
 	}
 }
 

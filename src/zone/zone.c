@@ -15,8 +15,9 @@
  *   3. validate: the RFC 1034/1035 rules, each error with file:line.
  *
  * Every byte read is digested on the way (with the config entry and, for a
- * zone with services, the regions table) so that zone_reuse() can tell on
- * a reload that reading again would build the same zone, and share it.
+ * zone with services from a file or from its own TYPE65281 records, the
+ * regions table) so that zone_reuse() can tell on a reload that reading
+ * again would build the same zone, and share it.
  *
  * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
@@ -115,22 +116,31 @@ static uint64_t digest_str(uint64_t h, const char *s)
 	return digest_bytes(h, s ? s : "", s ? strlen(s) + 1 : 1);
 }
 
-/* The config entry, and the regions the services file is checked against
- * (names and places: unknown_order is computed from them). */
+/* The regions services are checked against (names and places:
+ * unknown_order is computed from them). */
+uint64_t digest_regions(uint64_t h, const struct region_table *rt)
+{
+	if (!rt)
+		return digest_str(h, NULL);
+	h = digest_bytes(h, &rt->n, sizeof(rt->n));
+	for (size_t i = 0; i < rt->n; i++) {
+		const struct region *r = &rt->regions[i];
+		h = digest_str(h, r->name);
+		h = digest_bytes(h, &r->lat, sizeof(r->lat));
+		h = digest_bytes(h, &r->lon, sizeof(r->lon));
+	}
+	return h;
+}
+
+/* The config entry, and the regions when it names a services file (a zone
+ * with service records adds them after its files: zone_record_services). */
 static uint64_t digest_config(const struct zone_config *zc)
 {
 	uint64_t h = digest_str(DIGEST_SEED, zc->origin);
 	h = digest_str(h, zc->file);
 	h = digest_str(h, zc->services);
-	if (zc->services && zc->regions) {
-		h = digest_bytes(h, &zc->regions->n, sizeof(zc->regions->n));
-		for (size_t i = 0; i < zc->regions->n; i++) {
-			const struct region *r = &zc->regions->regions[i];
-			h = digest_str(h, r->name);
-			h = digest_bytes(h, &r->lat, sizeof(r->lat));
-			h = digest_bytes(h, &r->lon, sizeof(r->lon));
-		}
-	}
+	if (zc->services && zc->regions)
+		h = digest_regions(h, zc->regions);
 	return h;
 }
 
@@ -197,6 +207,9 @@ struct zone *zone_load(const struct zone_config *zc, struct diag *diag)
 		z->services = service_set_load(zc->services, z->origin, z->origin_str,
 					       zc->regions ? zc->regions : &none, diag);
 	}
+	/* the services in TYPE65281 records join the file's (before compiling:
+	 * their names are flagged with the others) */
+	zone_record_services(&ld, zc->regions);
 	/* check what did parse even after syntax errors: -t then reports every
 	 * problem of the zone at once (a broken line may add its consequence,
 	 * e.g. missing glue, which is true of the zone as written) */
@@ -264,6 +277,8 @@ struct zone *zone_reuse(const struct zonedb *prev, const struct zone_config *zc)
 		h = digest_file(h, z->inputs[i], text, n);
 		free(text);
 	}
+	if (z->service_records)
+		h = digest_regions(h, zc->regions);
 	if (h != z->digest)
 		return NULL;
 	return zone_ref(z);

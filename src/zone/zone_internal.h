@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 struct diag;
+struct region_table;
 struct zone_config;
 
 /* One record read, before compiling. */
@@ -76,6 +77,8 @@ void *arena_dup(void **arena, const void *src, size_t n);
 void arena_free(void *arena);
 /* The digest of one file read (path, what it resolves to, its bytes). */
 uint64_t digest_file(uint64_t h, const char *path, const char *text, size_t len);
+/* The digest of a regions table (NULL too). */
+uint64_t digest_regions(uint64_t h, const struct region_table *rt);
 
 /* ---- read.c ---- */
 
@@ -86,6 +89,14 @@ const char *loader_file(struct loader *ld, const char *path);
  * cannot be read (reported). */
 int read_file_into(struct loader *ld, const char *path, ldns_rdf *origin_in,
 		   const char *from_file, int from_line);
+
+/* ---- service_records.c ---- */
+
+/* The services in the zone's TYPE65281 records (read, not yet compiled)
+ * added to z->services, checked as a services file's members are, each
+ * error at its record's file and line; with any such record the regions
+ * are digested after the files (zone_reuse does the same). */
+void zone_record_services(struct loader *ld, const struct region_table *rt);
 
 /* ---- compile.c ---- */
 

@@ -8,6 +8,10 @@
  * NXDOMAIN); every response is checked as in fuzz_packet (fuzz_dns.h). Zone
  * data the loader accepts must never make a bad answer.
  *
+ * The zone has the demo's three regions (us-east, eu-west, ap-south), so
+ * services in TYPE65281 records are checked and, without a GeoIP database,
+ * answered as for a client that cannot be located.
+ *
  * $INCLUDE: the directory holds inc.zone (fixed records) for relative
  * includes. Inputs with an $INCLUDE line holding a '/', '\', "..", or '('
  * are skipped, so a file outside the directory (a device, a FIFO) is never
@@ -19,6 +23,7 @@
 #include "common/diag.h"
 #include "common/gd.h"
 #include "dns/wire.h"
+#include "geo/service.h"
 #include "zone/zone.h"
 
 #include "fuzz_dns.h"
@@ -30,11 +35,21 @@
 static char zone_name[64];
 static uint8_t *outbuf;
 static struct answer_worker worker;
-static const struct region_table no_regions = {NULL, 0};
-static const struct answer_settings settings = {
-	.udp_payload = 1232, .nsid = (const uint8_t *)"fuzz", .nsid_len = 4,
-	.ecs_enabled = true, .ecs_trust_all = true, .hash_ipv4_prefix = 24,
-	.hash_ipv6_prefix = 56, .tcp_idle_timeout = 10, .regions = &no_regions};
+static struct region regs[] = {
+    {(char *)"us-east", 38.9, -77.0},
+    {(char *)"eu-west", 53.3, -6.3},
+    {(char *)"ap-south", 1.35, 103.8},
+};
+static const struct region_table rt = {regs, 3};
+static const struct answer_settings settings = {.udp_payload = 1232,
+                                                .nsid = (const uint8_t *)"fuzz",
+                                                .nsid_len = 4,
+                                                .ecs_enabled = true,
+                                                .ecs_trust_all = true,
+                                                .hash_ipv4_prefix = 24,
+                                                .hash_ipv6_prefix = 56,
+                                                .tcp_idle_timeout = 10,
+                                                .regions = &rt};
 
 static const char inc_zone[] =
 	"; included by the fuzz inputs\n"
@@ -145,7 +160,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char path[PATH_MAX];
 	fuzz_write_file(zone_name, data, size, path);
 	struct diag d = {0};
-	struct zone_config zc = {.origin = "example.com", .file = path};
+	struct zone_config zc = {.origin = "example.com", .file = path, .regions = &rt};
 	struct zone *z = zone_load(&zc, &d);
 	const char *ok_str = z ? "loaded" : "rejected";
 	unlink(path);

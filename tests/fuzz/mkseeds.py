@@ -316,6 +316,18 @@ def packets():
 
 # ---- zone files ----
 
+def svc_record(owner, text, per_line=0):
+    """A geo service as a TYPE65281 record in RFC 3597 form ("\\xff" in text
+    is the octet 0xff: invalid UTF-8 on purpose)."""
+    data = text.encode("latin-1")
+    hexdata = data.hex()
+    if per_line:
+        step = 2 * per_line
+        hexdata = "(\n\t" + "\n\t".join(hexdata[i:i + step]
+                                          for i in range(0, len(hexdata), step)) + " )"
+    return "%s 600 IN TYPE65281 \\# %d %s\n" % (owner, len(data), hexdata)
+
+
 def zones():
     t = "zone"
     clear(t)
@@ -374,6 +386,24 @@ def zones():
         "big-rrset": soa + "".join("m IN A 192.0.2.%d\n" % i for i in range(1, 80)),
         "unbalanced-paren": soa + "x IN TXT ( \"a\"\n",
         "service-names": soa + "www IN A 192.0.2.1\napi IN CNAME www\n",
+        # services in TYPE65281 records (the target's regions: us-east,
+        # eu-west, ap-south)
+        "service-records": soa + "static IN A 192.0.2.80\nwww IN TXT \"beside\"\n" +
+        svc_record("www", '{"ttl":20,"regions":{"us-east":{"A":["192.0.2.10","192.0.2.11"],'
+                   '"AAAA":["2001:db8::10"]},"eu-west":{"A":["198.51.100.10"],"weight":40}},'
+                   '"countries":{"US":"eu-west"},"fallback":"eu-west","max_answers":1}') +
+        svc_record("cn", '{"regions":{"eu-west":{"cname":"static"},'
+                   '"ap-south":{"cname":"lb.example.net."}}}') +
+        svc_record("*.wild", '{"regions":{"ap-south":{"AAAA":["2001:db8::99"]}}}') +
+        svc_record("@", '{"regions":{"us-east":{"A":["192.0.2.1"]}}}'),
+        "service-records-multiline": soa + svc_record(
+            "m", '{"regions":{"us-east":{"A":["192.0.2.1"]},"ap-south":{"A":["192.0.2.3"]}}}',
+            per_line=16),
+        "service-record-errors": soa + "static IN A 192.0.2.80\nsub IN NS ns.example.net.\n" +
+        svc_record("bad", '{"regions":') + svc_record("arr", "[1]") +
+        svc_record("utf8", '{"\xff":1}') + svc_record("twice", "{}") + svc_record("twice", "{}") +
+        svc_record("static", '{"regions":{"us-east":{"A":["192.0.2.1"]}}}') +
+        svc_record("x.sub", '{"regions":{"mars":{"A":["192.0.2.1"]}}}'),
     }
     for k, v in small.items():
         out(t, k, v)

@@ -6,9 +6,46 @@
  */
 #include "unit.h"
 
+#include "common/diag.h"
+#include "geo/geo.h"
+#include "geo/service.h"
+#include "query/answer.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+
+static struct region unit_region_list[] = {
+	{(char *)"us-east", 38.9, -77.0},
+	{(char *)"eu-west", 53.3, -6.3},
+	{(char *)"ap-south", 1.35, 103.8},
+	{(char *)"sa-east", -23.5, -46.6},
+};
+const struct region_table unit_regions = {unit_region_list, 4};
+
+struct geo_db *unit_geo_open(void)
+{
+	struct diag d = {0};
+	char *files[1] = {"tests/tmp/geo/city.mmdb"};
+	struct geo_db *geo = geo_open(files, 1, NULL, &d);
+	ck_assert_ptr_nonnull(geo);
+	ck_assert_uint_eq(d.count, 0);
+	diag_free(&d);
+	return geo;
+}
+
+struct answer_settings unit_geo_settings(const struct geo_db *geo)
+{
+	return (struct answer_settings){.udp_payload = 1232,
+	                                .ecs_enabled = true,
+	                                .ecs_trust_all = true,
+	                                .hash_ipv4_prefix = 24,
+	                                .hash_ipv6_prefix = 56,
+	                                .tcp_idle_timeout = 10,
+	                                .geo = geo,
+	                                .regions = &unit_regions,
+	                                .generation = 1};
+}
 
 const char *unit_write_file(const char *name, const char *text)
 {
@@ -52,6 +89,7 @@ int main(void)
 	srunner_add_suite(sr, tsig_suite());
 	srunner_add_suite(sr, axfr_suite());
 	srunner_add_suite(sr, journal_suite());
+	srunner_add_suite(sr, service_records_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

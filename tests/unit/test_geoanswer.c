@@ -27,15 +27,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The regions of the configuration, by index: 0 us-east, 1 eu-west,
- * 2 ap-south, 3 sa-east (as in test_service.c). */
-static struct region regs[] = {
-	{(char *)"us-east", 38.9, -77.0},
-	{(char *)"eu-west", 53.3, -6.3},
-	{(char *)"ap-south", 1.35, 103.8},
-	{(char *)"sa-east", -23.5, -46.6},
-};
-static const struct region_table rt = {regs, 4};
+/* The regions of the configuration: unit_regions (unit.h). */
+static const struct region_table *const rt = &unit_regions;
 
 static void dump(const struct diag *d)
 {
@@ -92,7 +85,7 @@ static void scope_setup(void)
 	struct diag d = {0};
 	const char *zp = unit_write_file("svc-unit-scope.zone", scope_zone);
 	const char *sp = unit_write_file("svc-unit-scope.json", scope_services);
-	struct zone_config zc = {"example.com", zp, sp, &rt};
+	struct zone_config zc = {"example.com", zp, sp, rt};
 	struct zone **zs = calloc(1, sizeof(*zs));
 	zs[0] = zone_load(&zc, &d);
 	if (d.count)
@@ -100,20 +93,10 @@ static void scope_setup(void)
 	ck_assert_ptr_nonnull(zs[0]);
 	sdb = zonedb_build(zs, 1, &d);
 	ck_assert_ptr_nonnull(sdb);
-	char *files[1] = {"tests/tmp/geo/city.mmdb"};
-	sgeo = geo_open(files, 1, NULL, &d);
-	ck_assert_ptr_nonnull(sgeo);
 	ck_assert_uint_eq(d.count, 0);
 	diag_free(&d);
-	settings = (struct answer_settings){.udp_payload = 1232,
-					    .ecs_enabled = true,
-					    .ecs_trust_all = true,
-					    .hash_ipv4_prefix = 24,
-					    .hash_ipv6_prefix = 56,
-					    .tcp_idle_timeout = 10,
-					    .geo = sgeo,
-					    .regions = &rt,
-					    .generation = 1};
+	sgeo = unit_geo_open();
+	settings = unit_geo_settings(sgeo);
 	answer_worker_init(&worker);
 	test_health = NULL;
 }

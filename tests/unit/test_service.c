@@ -27,14 +27,8 @@
 #include <string.h>
 
 /* The regions of the configuration, by index: 0 us-east, 1 eu-west,
- * 2 ap-south, 3 sa-east. */
-static struct region regs[] = {
-	{(char *)"us-east", 38.9, -77.0},
-	{(char *)"eu-west", 53.3, -6.3},
-	{(char *)"ap-south", 1.35, 103.8},
-	{(char *)"sa-east", -23.5, -46.6},
-};
-static const struct region_table rt = {regs, 4};
+ * 2 ap-south, 3 sa-east (unit_regions, unit.h). */
+static const struct region_table *const rt = &unit_regions;
 
 static const uint8_t origin[] = "\7example\3com";   /* + the final 0 */
 #define ORIGIN_STR "example.com."
@@ -59,7 +53,7 @@ static void dump(const struct diag *d)
 static struct service_set *load(const char *name, const char *text, struct diag *d)
 {
 	svc_path = unit_write_file(name, text);
-	return service_set_load(svc_path, origin, ORIGIN_STR, &rt, d);
+	return service_set_load(svc_path, origin, ORIGIN_STR, rt, d);
 }
 
 /* Must load without any diagnostic. */
@@ -103,7 +97,7 @@ static void expect_one_error(const char *name, const char *text, int line, int c
 
 static const char *region_name(const struct service *s, unsigned sr)
 {
-	return rt.regions[s->regions[sr].region].name;
+	return rt->regions[s->regions[sr].region].name;
 }
 
 static struct service *svc_named(struct service_set *set, const char *name)
@@ -347,7 +341,7 @@ START_TEST(test_error_json)
 	/* a missing file */
 	struct diag d = {0};
 	ck_assert_ptr_null(service_set_load("tests/tmp/unit/svc-unit-none.json", origin,
-					    ORIGIN_STR, &rt, &d));
+					    ORIGIN_STR, rt, &d));
 	ck_assert_uint_eq(d.count, 1);
 	ck_assert_str_eq(d.msgs[0], "tests/tmp/unit/svc-unit-none.json: cannot read services "
 				    "file: No such file or directory");
@@ -440,7 +434,7 @@ static struct zone *load_zone(const char *services, struct diag *d, const char *
 {
 	*zpath = unit_write_file("svc-unit.zone", zone_text);
 	svc_path = unit_write_file("svc-unit-zone.json", services);
-	struct zone_config zc = {"example.com", *zpath, svc_path, &rt};
+	struct zone_config zc = {"example.com", *zpath, svc_path, rt};
 	return zone_load(&zc, d);
 }
 
@@ -595,7 +589,7 @@ static const char *ranked(const struct service *s, const struct geo_location *lo
 {
 	static char buf[256];
 	uint8_t order[SERVICE_MAX_REGIONS];
-	unsigned n = svc_rank(s, &rt, loc, order);
+	unsigned n = svc_rank(s, rt, loc, order);
 	buf[0] = '\0';
 	for (unsigned i = 0; i < n; i++) {
 		ck_assert_uint_lt(order[i], s->nregions);
@@ -691,7 +685,7 @@ START_TEST(test_rank_positions_agree)
 	for (size_t k = 0; k < set->n; k++) {
 		const struct service *s = &set->svcs[k];
 		uint8_t a[SERVICE_MAX_REGIONS], b[SERVICE_MAX_REGIONS], pos[SVC_POSITIONS_MAX];
-		unsigned na = svc_rank(s, &rt, NULL, a);
+		unsigned na = svc_rank(s, rt, NULL, a);
 		ck_assert_uint_eq(s->nunknown, na);
 		ck_assert_mem_eq(s->unknown_order, a, na);
 		for (int lat = -80; lat <= 80; lat += 20)
@@ -704,8 +698,8 @@ START_TEST(test_rank_positions_agree)
 						double plat, plon;
 						if (!svc_location_point(&l, &plat, &plon))
 							continue;
-						svc_region_positions(&rt, plat, plon, pos);
-						na = svc_rank(s, &rt, &l, a);
+						svc_region_positions(rt, plat, plon, pos);
+						na = svc_rank(s, rt, &l, a);
 						unsigned nb = svc_rank_pos(s, &l, pos, b);
 						ck_assert_uint_eq(na, s->nregions);
 						ck_assert_uint_eq(nb, na);
@@ -794,7 +788,7 @@ START_TEST(test_rank_property)
 		double lon = (double)((x >> 20) % 36000) / 100.0 - 180.0;
 		struct geo_location l = at(lat, lon, "", "");
 		uint8_t order[SERVICE_MAX_REGIONS];
-		unsigned n = svc_rank(s, &rt, &l, order);
+		unsigned n = svc_rank(s, rt, &l, order);
 		/* (counted, not asserted per point: every Check assertion costs
 		 * a message to the runner) */
 		bad += n != 4;
@@ -806,7 +800,7 @@ START_TEST(test_rank_property)
 				break;
 			}
 			seen[order[k]] = true;
-			const struct region *r = &rt.regions[s->regions[order[k]].region];
+			const struct region *r = &rt->regions[s->regions[order[k]].region];
 			double d = geo_distance_km(lat, lon, r->lat, r->lon);
 			bad += d < prev;
 			prev = d;

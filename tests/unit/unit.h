@@ -34,6 +34,25 @@ Suite *dns_suite(void);
 Suite *tsig_suite(void);
 Suite *axfr_suite(void);
 Suite *journal_suite(void);
+Suite *service_records_suite(void);
+
+struct answer_settings;
+struct geo_db;
+struct region_table;
+
+/* The configuration's regions of the geo tests, by index: 0 us-east
+ * (38.9, -77.0), 1 eu-west (53.3, -6.3), 2 ap-south (1.35, 103.8),
+ * 3 sa-east (-23.5, -46.6). */
+extern const struct region_table unit_regions;
+
+/* The test GeoIP database, tests/tmp/geo/city.mmdb (the test fails when it
+ * does not open); geo_close frees it. */
+struct geo_db *unit_geo_open(void);
+
+/* The answer settings of the geo tests: UDP payload 1232, ECS on and
+ * trusted from every sender, hashes of /24 and /56, a TCP idle timeout of
+ * 10 s, geo and unit_regions, generation 1. */
+struct answer_settings unit_geo_settings(const struct geo_db *geo);
 
 /* Write text to a new file under tests/tmp/unit and return its path
  * (static buffer per call slot: valid until the next call with that slot). */
