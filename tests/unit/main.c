@@ -51,6 +51,7 @@ int main(void)
 	srunner_add_suite(sr, dns_suite());
 	srunner_add_suite(sr, tsig_suite());
 	srunner_add_suite(sr, axfr_suite());
+	srunner_add_suite(sr, notify_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -30,6 +30,7 @@ Suite *common_suite(void);
 Suite *dns_suite(void);
 Suite *tsig_suite(void);
 Suite *axfr_suite(void);
+Suite *notify_suite(void);
 
 /* Write text to a new file under tests/tmp/unit and return its path
  * (static buffer per call slot: valid until the next call with that slot). */
