@@ -49,6 +49,11 @@ bool netprefix_list_match(const struct netprefix *list, size_t n, uint8_t family
  * families, with *family ADDR_NONE and addr zeroed. */
 bool netaddr_from_sockaddr(const struct sockaddr *sa, uint8_t *family, uint8_t addr[16]);
 
+/* "192.0.2.53:53" or "[2001:db8::53]:53" of an AF_INET or AF_INET6
+ * socket address into buf (cap octets; 64 hold any), "?" for another
+ * family; always terminated. Returns buf. */
+char *netaddr_sockaddr_str(const struct sockaddr *sa, char *buf, size_t cap);
+
 /* Parse "192.0.2.0/24", "2001:db8::/32" or a bare address (a host
  * prefix). GD_EINVAL for anything else, a prefix longer than the family's
  * or host bits set below the prefix. */

@@ -6,7 +6,9 @@
  * offsets of its parts in the packet; this module finds the key, computes
  * the HMAC (OpenSSL 3 libcrypto, EVP_MAC) over the digest input of RFC 8945
  * 4.3.3 and decides the TSIG error. The answer path (src/query/answer.c,
- * opt.c) turns the verdict into NOTAUTH or a signed answer.
+ * opt.c) turns the verdict into NOTAUTH or a signed answer. For the
+ * requests the server sends (NOTIFY, xfr/notify.c) it signs the request
+ * and checks the response's TSIG against the request's MAC.
  *
  * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
@@ -115,6 +117,35 @@ size_t tsig_append_stream(uint8_t *msg, size_t len, size_t cap, const struct tsi
 /* Octets the TSIG record of a response takes (as tsig_append_response
  * writes it). */
 size_t tsig_response_space(const struct tsig *t, const struct tsig_verdict *v);
+
+/* The fudge a request signed here carries (RFC 8945 10: 300 s). */
+#define TSIG_FUDGE 300
+
+/*
+ * Sign a request (RFC 8945 4.3.3, 5.1): append its TSIG record with key,
+ * Time Signed now, fudge, the full MAC, the message's ID as the original
+ * ID, to msg (len octets, ARCOUNT not yet counting the TSIG; cap the room
+ * in msg), and add one to ARCOUNT. The MAC is copied to mac (TSIG_MAC_MAX)
+ * and its length to *mac_len: the response's check needs them
+ * (tsig_verify_response). Returns the new length, or 0 when the record
+ * does not fit or the HMAC failed (msg unchanged). Used by xfr/notify.c.
+ */
+size_t tsig_sign_request(uint8_t *msg, size_t len, size_t cap, const struct tsig_key *key,
+                         uint64_t now, uint16_t fudge, uint8_t *mac, uint16_t *mac_len);
+
+/*
+ * Check the TSIG t (as wire_parse_message read it from pkt) of a response
+ * to a request signed with key whose MAC was request_mac (RFC 8945 4.3.1,
+ * 5.3), now the local time in seconds. Returns 0 when it is signed by key
+ * over the request MAC and the response and its Time Signed is within
+ * Fudge of now; else TSIG_ERROR_BADKEY (another key name or algorithm),
+ * TSIG_ERROR_BADSIG (an unsigned error - MAC size 0 -, a MAC size out of
+ * range, a MAC that does not verify) or TSIG_ERROR_BADTIME. A response
+ * without a TSIG record is the caller's to refuse.
+ */
+int tsig_verify_response(const uint8_t *pkt, size_t len, const struct tsig *t,
+                         const struct tsig_key *key, const uint8_t *request_mac,
+                         uint16_t request_mac_len, uint64_t now);
 
 /* The HMAC of the parts (ptr, len pairs, n of them) with the key into mac
  * (TSIG_MAC_MAX); its length, 0 on a library failure. */

@@ -101,6 +101,27 @@ int wire_parse_query_opts(const uint8_t *pkt, size_t len, struct query *q, unsig
  * can form. GD_OK or GD_EFORMAT. */
 int wire_read_name(const uint8_t *msg, size_t len, size_t *pos, uint8_t *out, size_t *outlen);
 
+/* Any message's header, its question (when QDCOUNT is 1) and its TSIG: what
+ * an exchange the server starts needs of the answer (NOTIFY out,
+ * xfr/notify.c), and of a request other than a query. */
+struct wire_message {
+	uint16_t id;
+	uint16_t flags;
+	uint16_t qdcount, ancount, nscount, arcount;
+	uint8_t qname_len;            /* 0: no question */
+	uint8_t qname[WIRE_NAME_MAX]; /* as received, uncompressed */
+	uint16_t qtype;
+	uint16_t qclass;
+	bool tsig; /* a well-formed TSIG, last in the additional section */
+	struct tsig tsig_rr;
+};
+
+/* Parse a whole message of any opcode, QR set or clear: every record is
+ * bounds-checked and skipped but a TSIG (as the query parser reads it; an
+ * OPT is not looked into). GD_EFORMAT for a malformed message, a QDCOUNT
+ * over 1, a TSIG that is not last, or octets after the last record. */
+int wire_parse_message(const uint8_t *pkt, size_t len, struct wire_message *m);
+
 /* Length of an uncompressed wire name, or 0 when malformed / over limit. */
 size_t wire_name_len(const uint8_t *name, size_t max);
 

@@ -10,6 +10,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 
@@ -36,6 +37,23 @@ bool netaddr_from_sockaddr(const struct sockaddr *sa, uint8_t *family, uint8_t a
 		return false;
 	}
 	return true;
+}
+
+char *netaddr_sockaddr_str(const struct sockaddr *sa, char *buf, size_t cap)
+{
+	char a[INET6_ADDRSTRLEN];
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+		inet_ntop(AF_INET, &in->sin_addr, a, sizeof(a));
+		snprintf(buf, cap, "%s:%u", a, (unsigned)ntohs(in->sin_port));
+	} else if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
+		inet_ntop(AF_INET6, &in6->sin6_addr, a, sizeof(a));
+		snprintf(buf, cap, "[%s]:%u", a, (unsigned)ntohs(in6->sin6_port));
+	} else {
+		snprintf(buf, cap, "?");
+	}
+	return buf;
 }
 
 int netprefix_parse(const char *s, struct netprefix *out)

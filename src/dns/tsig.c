@@ -190,35 +190,74 @@ static void tsig_vars(uint8_t *vars_a, uint8_t *vars_b, uint64_t time_signed, ui
 }
 
 /* The MAC of a message (msg, len: up to where the TSIG record starts) with
- * the ID replaced by original_id and ARCOUNT by arcount, after prefix (the
- * length-prefixed request MAC of a response, or nothing), and the TSIG
- * variables. */
-static size_t message_mac(const struct tsig_key *key, const uint8_t *prefix, size_t prefix_len,
-                          const uint8_t *msg, size_t len, uint16_t original_id, uint16_t arcount,
-                          uint64_t time_signed, uint16_t fudge, uint16_t error,
-                          const uint8_t *other, uint16_t other_len, uint8_t *mac)
+ * the ID replaced by original_id and ARCOUNT by arcount, after the request
+ * MAC with its length first for a response (4.3.1; request_mac NULL for a
+ * request), and the TSIG variables. */
+static size_t message_mac(const struct tsig_key *key, const uint8_t *request_mac,
+                          uint16_t request_mac_len, const uint8_t *msg, size_t len,
+                          uint16_t original_id, uint16_t arcount, uint64_t time_signed,
+                          uint16_t fudge, uint16_t error, const uint8_t *other, uint16_t other_len,
+                          uint8_t *mac)
 {
-	uint8_t header[DNS_HEADER_LEN], vars_a[6], vars_b[12];
+	uint8_t prefix[2], header[DNS_HEADER_LEN], vars_a[6], vars_b[12];
+	wr16(prefix, request_mac_len);
 	memcpy(header, msg, DNS_HEADER_LEN);
 	wr16(header, original_id);
 	wr16(header + 10, arcount);
 	tsig_vars(vars_a, vars_b, time_signed, fudge, error, other_len);
 	const uint8_t *alg = algorithms[key->algorithm].wire;
-	const uint8_t *parts[] = {prefix, header, msg + DNS_HEADER_LEN, key->name, vars_a, alg,
-	                          vars_b, other};
-	size_t lens[] = {prefix_len,     DNS_HEADER_LEN, len - DNS_HEADER_LEN,
-	                 key->name_len,  sizeof(vars_a), algorithms[key->algorithm].wire_len,
-	                 sizeof(vars_b), other_len};
+	const uint8_t *parts[] = {prefix,    request_mac, header, msg + DNS_HEADER_LEN,
+	                          key->name, vars_a,      alg,    vars_b,
+	                          other};
+	size_t lens[] = {request_mac ? 2u : 0u,
+	                 request_mac ? request_mac_len : 0u,
+	                 DNS_HEADER_LEN,
+	                 len - DNS_HEADER_LEN,
+	                 key->name_len,
+	                 sizeof(vars_a),
+	                 algorithms[key->algorithm].wire_len,
+	                 sizeof(vars_b),
+	                 other_len};
 	/* EVP_MAC_update takes a length of 0 with any pointer; NULLs skipped */
-	const uint8_t *p2[8];
-	size_t l2[8], n = 0;
-	for (size_t i = 0; i < 8; i++) {
+	const uint8_t *p2[ARRAY_SIZE(parts)];
+	size_t l2[ARRAY_SIZE(parts)], n = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(parts); i++) {
 		if (lens[i] == 0)
 			continue;
 		p2[n] = parts[i];
 		l2[n++] = lens[i];
 	}
 	return tsig_hmac(key, p2, l2, n, mac);
+}
+
+/* The MAC of t in pkt (len octets) checked against the message's, after
+ * the request MAC of a response (NULL for a request), then the time: 0,
+ * TSIG_ERROR_BADSIG or TSIG_ERROR_BADTIME; GD_EFORMAT for a MAC size the
+ * key's algorithm does not allow (5.2.2.1: longer than the hash, or
+ * shorter than the larger of 10 and half the hash). */
+static int check_signed(const struct tsig_key *key, const uint8_t *request_mac,
+                        uint16_t request_mac_len, const uint8_t *pkt, size_t len,
+                        const struct tsig *t, uint64_t now)
+{
+	size_t full = algorithms[key->algorithm].mac_size;
+	size_t least = full / 2 > 10 ? full / 2 : 10;
+	if (t->mac_size > full || t->mac_size < least)
+		return GD_EFORMAT;
+	if (t->rr_offset < DNS_HEADER_LEN || t->other_offset + (size_t)t->other_len > len)
+		return GD_EFORMAT; /* never: the parser placed them */
+	uint8_t mac[TSIG_MAC_MAX];
+	size_t n = message_mac(key, request_mac, request_mac_len, pkt, t->rr_offset, t->original_id,
+	                       (uint16_t)(rd16(pkt + 10) - 1), t->time_signed, t->fudge, t->error,
+	                       pkt + t->other_offset, t->other_len, mac);
+	/* 5.2.2: only the octets sent are compared (a truncated MAC), in
+	 * constant time */
+	if (n != full || CRYPTO_memcmp(mac, pkt + t->mac_offset, t->mac_size) != 0)
+		return TSIG_ERROR_BADSIG;
+	/* 5.2.3: the time within Time Signed ± Fudge */
+	uint64_t lo = t->time_signed > t->fudge ? t->time_signed - t->fudge : 0;
+	if (now < lo || now > t->time_signed + t->fudge)
+		return TSIG_ERROR_BADTIME;
+	return 0;
 }
 
 int tsig_verify_request(const uint8_t *pkt, size_t len, const struct tsig *t,
@@ -235,42 +274,75 @@ int tsig_verify_request(const uint8_t *pkt, size_t len, const struct tsig *t,
 		return GD_OK;
 	}
 	v->key = key;
-	/* 5.2.2.1: longer than the hash, or shorter than the larger of 10 and
-	 * half the hash: the message is dropped, FORMERR */
-	size_t full = algorithms[key->algorithm].mac_size;
-	size_t least = full / 2 > 10 ? full / 2 : 10;
-	if (t->mac_size > full || t->mac_size < least)
-		return GD_EFORMAT;
-	if (t->rr_offset < DNS_HEADER_LEN || t->other_offset + (size_t)t->other_len > len)
-		return GD_EFORMAT; /* never: the parser placed them */
-	memcpy(v->mac, pkt + t->mac_offset, t->mac_size);
-	v->mac_len = t->mac_size;
-	uint8_t mac[TSIG_MAC_MAX];
-	size_t n = message_mac(key, NULL, 0, pkt, t->rr_offset, t->original_id,
-	                       (uint16_t)(rd16(pkt + 10) - 1), t->time_signed, t->fudge, t->error,
-	                       pkt + t->other_offset, t->other_len, mac);
-	/* 5.2.2: only the octets sent are compared (a truncated MAC), in
-	 * constant time */
-	if (n != full || CRYPTO_memcmp(mac, v->mac, t->mac_size) != 0) {
+	int rc = check_signed(key, NULL, 0, pkt, len, t, now);
+	if (rc < 0)
+		return rc;
+	if (rc == TSIG_ERROR_BADSIG) {
 		v->error = TSIG_ERROR_BADSIG;
-		v->mac_len = 0;
 		return GD_OK;
 	}
+	memcpy(v->mac, pkt + t->mac_offset, t->mac_size);
+	v->mac_len = t->mac_size;
 	v->sign = true;
-	/* 5.2.3: the server's time within Time Signed ± Fudge */
-	uint64_t lo = t->time_signed > t->fudge ? t->time_signed - t->fudge : 0;
-	if (now < lo || now > t->time_signed + t->fudge)
-		v->error = TSIG_ERROR_BADTIME;
-	else
-		v->error = 0;
+	v->error = (uint16_t)rc;
 	return GD_OK;
+}
+
+/* The fields of a TSIG record as written. */
+struct tsig_fields {
+	const uint8_t *key;
+	size_t key_len;
+	const uint8_t *alg;
+	size_t alg_len;
+	uint64_t time_signed;
+	uint16_t fudge;
+	const uint8_t *mac;
+	uint16_t mac_len;
+	uint16_t original_id;
+	uint16_t error;
+	const uint8_t *other;
+	uint16_t other_len;
+};
+
+/* Octets of a TSIG record: owner, TYPE to RDLENGTH, the algorithm, the
+ * 16 octets of fixed fields, the MAC and Other Data. */
+static size_t tsig_rr_size(size_t key_len, size_t alg_len, size_t mac_len, size_t other_len)
+{
+	return key_len + 10u + alg_len + 16u + mac_len + other_len;
+}
+
+/* Write the TSIG record f at p (room checked by the caller); the end. */
+static uint8_t *put_tsig_rr(uint8_t *p, const struct tsig_fields *f)
+{
+	memcpy(p, f->key, f->key_len); /* uncompressed, as the MAC covers it */
+	p += f->key_len;
+	wr16(p, TYPE_TSIG);
+	wr16(p + 2, CLASS_ANY);
+	wr32(p + 4, 0);
+	wr16(p + 8, (uint16_t)(f->alg_len + 16u + f->mac_len + f->other_len));
+	p += 10;
+	memcpy(p, f->alg, f->alg_len);
+	p += f->alg_len;
+	wr16(p, (uint16_t)(f->time_signed >> 32));
+	wr32(p + 2, (uint32_t)f->time_signed);
+	wr16(p + 6, f->fudge);
+	wr16(p + 8, f->mac_len);
+	if (f->mac_len)
+		memcpy(p + 10, f->mac, f->mac_len);
+	p += 10 + f->mac_len;
+	wr16(p, f->original_id);
+	wr16(p + 2, f->error);
+	wr16(p + 4, f->other_len);
+	if (f->other_len)
+		memcpy(p + 6, f->other, f->other_len);
+	return p + 6 + f->other_len;
 }
 
 size_t tsig_response_space(const struct tsig *t, const struct tsig_verdict *v)
 {
 	size_t mac = v->sign ? algorithms[v->key->algorithm].mac_size : 0;
 	size_t other = v->error == TSIG_ERROR_BADTIME ? TSIG_OTHER_TIME_LEN : 0;
-	return t->key_len + 10u + t->alg_len + 16u + mac + other;
+	return tsig_rr_size(t->key_len, t->alg_len, mac, other);
 }
 
 /* The MAC of a later message of a multi-message response (RFC 8945
@@ -287,13 +359,13 @@ static size_t next_message_mac(const struct tsig_key *key, const uint8_t *prior,
 	wr16(timers + 6, fudge);
 	const uint8_t *parts[] = {plen, prior, msg, timers};
 	size_t lens[] = {2, prior_len, len, sizeof(timers)};
-	return tsig_hmac(key, parts, lens, prior_len ? 4 : 1, mac);
+	return tsig_hmac(key, parts, lens, ARRAY_SIZE(parts), mac);
 }
 
-/* Append the TSIG record (signed per mode, or unsigned with v->error) and
- * return the new length, 0 when it does not fit; the MAC into mac_out. */
 enum sign_mode { SIGN_NONE, SIGN_FIRST, SIGN_NEXT };
 
+/* Append the TSIG record of a response, signed per mode or unsigned with
+ * v->error; the new length, 0 when it does not fit. The MAC into mac. */
 static size_t append_tsig(uint8_t *msg, size_t len, size_t cap, const struct tsig *t,
                           const struct tsig_verdict *v, enum sign_mode mode, uint8_t *mac,
                           size_t *mac_len)
@@ -313,41 +385,19 @@ static size_t append_tsig(uint8_t *msg, size_t len, size_t cap, const struct tsi
 		other_len = TSIG_OTHER_TIME_LEN;
 	}
 	*mac_len = 0;
-	if (mode == SIGN_FIRST) {
-		uint8_t prefix[2 + TSIG_MAC_MAX];
-		wr16(prefix, v->mac_len);
-		memcpy(prefix + 2, v->mac, v->mac_len);
-		*mac_len = message_mac(v->key, prefix, 2u + v->mac_len, msg, len, t->original_id,
+	if (mode == SIGN_FIRST)
+		*mac_len = message_mac(v->key, v->mac, v->mac_len, msg, len, t->original_id,
 		                       rd16(msg + 10), signed_at, t->fudge, v->error, other,
 		                       other_len, mac);
-	} else if (mode == SIGN_NEXT) {
+	else if (mode == SIGN_NEXT)
 		*mac_len = next_message_mac(v->key, v->mac, v->mac_len, msg, len, signed_at,
 		                            t->fudge, mac);
-	}
 	if (mode != SIGN_NONE && *mac_len != algorithms[v->key->algorithm].mac_size)
 		return 0;
-	uint8_t *p = msg + len;
-	memcpy(p, t->key, t->key_len); /* uncompressed, as the MAC covers it */
-	p += t->key_len;
-	wr16(p, TYPE_TSIG);
-	wr16(p + 2, CLASS_ANY);
-	wr32(p + 4, 0);
-	wr16(p + 8, (uint16_t)(need - t->key_len - 10u));
-	p += 10;
-	memcpy(p, t->alg, t->alg_len);
-	p += t->alg_len;
-	wr16(p, (uint16_t)(signed_at >> 32));
-	wr32(p + 2, (uint32_t)signed_at);
-	wr16(p + 6, t->fudge);
-	wr16(p + 8, (uint16_t)*mac_len);
-	memcpy(p + 10, mac, *mac_len);
-	p += 10 + *mac_len;
-	wr16(p, t->original_id);
-	wr16(p + 2, v->error);
-	wr16(p + 4, other_len);
-	memcpy(p + 6, other, other_len);
-	p += 6 + other_len;
-	return (size_t)(p - msg);
+	struct tsig_fields f = {t->key,         t->key_len, t->alg, t->alg_len,
+	                        signed_at,      t->fudge,   mac,    (uint16_t)*mac_len,
+	                        t->original_id, v->error,   other,  other_len};
+	return (size_t)(put_tsig_rr(msg + len, &f) - msg);
 }
 
 size_t tsig_append_response(uint8_t *msg, size_t len, size_t cap, const struct tsig *t,
@@ -371,4 +421,40 @@ size_t tsig_append_stream(uint8_t *msg, size_t len, size_t cap, const struct tsi
 		v->mac_len = (uint16_t)mac_len;
 	}
 	return n;
+}
+
+size_t tsig_sign_request(uint8_t *msg, size_t len, size_t cap, const struct tsig_key *key,
+                         uint64_t now, uint16_t fudge, uint8_t *mac, uint16_t *mac_len)
+{
+	const uint8_t *alg = algorithms[key->algorithm].wire;
+	size_t alg_len = algorithms[key->algorithm].wire_len;
+	size_t full = algorithms[key->algorithm].mac_size;
+	size_t need = tsig_rr_size(key->name_len, alg_len, full, 0);
+	if (len < DNS_HEADER_LEN || len > cap || cap - len < need)
+		return 0;
+	uint16_t id = rd16(msg), arcount = rd16(msg + 10);
+	if (arcount == UINT16_MAX)
+		return 0;
+	/* 4.3.3: the request's digest: the message as it is (its ID the
+	 * original ID), the TSIG variables */
+	if (message_mac(key, NULL, 0, msg, len, id, arcount, now, fudge, 0, NULL, 0, mac) != full)
+		return 0;
+	*mac_len = (uint16_t)full;
+	struct tsig_fields f = {key->name, key->name_len,  alg, alg_len, now,  fudge,
+	                        mac,       (uint16_t)full, id,  0,       NULL, 0};
+	uint8_t *end = put_tsig_rr(msg + len, &f);
+	wr16(msg + 10, (uint16_t)(arcount + 1));
+	return (size_t)(end - msg);
+}
+
+int tsig_verify_response(const uint8_t *pkt, size_t len, const struct tsig *t,
+                         const struct tsig_key *key, const uint8_t *request_mac,
+                         uint16_t request_mac_len, uint64_t now)
+{
+	if (!wire_name_equal(t->key, key->name) ||
+	    !wire_name_equal(t->alg, algorithms[key->algorithm].wire))
+		return TSIG_ERROR_BADKEY;
+	int rc = check_signed(key, request_mac, request_mac_len, pkt, len, t, now);
+	/* a MAC size out of range, an unsigned error (size 0): not signed */
+	return rc < 0 ? TSIG_ERROR_BADSIG : rc;
 }

@@ -383,6 +383,59 @@ static int parse_tsig(const uint8_t *pkt, size_t start, size_t p, const uint8_t 
 	return GD_OK;
 }
 
+/* The additional section from pos to the message's end: a TSIG only as
+ * its last record (RFC 8945 5.2) into *t and *have_tsig; with q, the OPT
+ * record and its options into q (one OPT at most, at the root), without
+ * q every other record skipped. Trailing octets are FORMERR. */
+static int parse_additional(const uint8_t *pkt, size_t len, size_t pos, unsigned arcount,
+                            struct query *q, unsigned opts, struct tsig *t, bool *have_tsig)
+{
+	bool opt_seen = false, tsig_misplaced = false;
+	for (unsigned i = 0; i < arcount; i++) {
+		size_t p = pos, pos_rr = pos, ol;
+		uint8_t owner[WIRE_NAME_MAX];
+		if (p < len && pkt[p] == 0) {
+			ol = 1; /* the root, as an OPT's owner is */
+			owner[0] = 0;
+			p++;
+		} else {
+			if (read_name(pkt, len, &p, owner, &ol, DNS_HEADER_LEN) < 0)
+				return GD_EFORMAT;
+		}
+		/* p is on TYPE */
+		if (p + 10 > len)
+			return GD_EFORMAT;
+		size_t rdlen = rd16(pkt + p + 8);
+		if (p + 10 + rdlen > len)
+			return GD_EFORMAT;
+		pos = p + 10 + rdlen;
+		if (rd16(pkt + p) == TYPE_TSIG) {
+			/* RFC 8945 5.2: only as the last record, so only one.
+			 * One out of place is FORMERR after the loop, so that an
+			 * OPT after it still gives the FORMERR its OPT. */
+			if (i + 1 != arcount) {
+				tsig_misplaced = true;
+				continue;
+			}
+			if (parse_tsig(pkt, pos_rr, p, owner, ol, t) < 0)
+				return GD_EFORMAT;
+			*have_tsig = true;
+			continue;
+		}
+		if (rd16(pkt + p) != TYPE_OPT || !q)
+			continue;
+		if (opt_seen || ol != 1)
+			return GD_EFORMAT; /* two OPTs, or OPT not at the root */
+		opt_seen = true;
+		q->edns = true; /* a FORMERR for a bad option still carries OPT */
+		if (parse_opt(pkt, len, p, q, opts) < 0)
+			return GD_EFORMAT;
+	}
+	if (pos != len || tsig_misplaced)
+		return GD_EFORMAT; /* trailing garbage, a TSIG not last */
+	return GD_OK;
+}
+
 int wire_parse_query_opts(const uint8_t *pkt, size_t len, struct query *q, unsigned opts)
 {
 	if (len < DNS_HEADER_LEN)
@@ -442,50 +495,36 @@ int wire_parse_query_opts(const uint8_t *pkt, size_t len, struct query *q, unsig
 	for (unsigned i = 0; i < (unsigned)ancount + nscount; i++)
 		if (skip_rr(pkt, len, &pos) < 0)
 			return GD_EFORMAT;
-	bool opt_seen = false, tsig_misplaced = false;
-	for (unsigned i = 0; i < arcount; i++) {
-		size_t p = pos, pos_rr = pos, ol;
-		uint8_t owner[WIRE_NAME_MAX];
-		if (p < len && pkt[p] == 0) {
-			ol = 1; /* the root, as an OPT's owner is */
-			owner[0] = 0;
-			p++;
-		} else {
-			if (read_name(pkt, len, &p, owner, &ol, DNS_HEADER_LEN) < 0)
-				return GD_EFORMAT;
-		}
-		/* p is on TYPE */
-		if (p + 10 > len)
+	return parse_additional(pkt, len, pos, arcount, q, opts, &q->tsig_rr, &q->tsig);
+}
+
+int wire_parse_message(const uint8_t *pkt, size_t len, struct wire_message *m)
+{
+	if (len < DNS_HEADER_LEN)
+		return GD_EFORMAT;
+	m->id = rd16(pkt);
+	m->flags = rd16(pkt + 2);
+	m->qdcount = rd16(pkt + 4);
+	m->ancount = rd16(pkt + 6);
+	m->nscount = rd16(pkt + 8);
+	m->arcount = rd16(pkt + 10);
+	m->qname_len = 0;
+	m->tsig = false;
+	if (m->qdcount > 1)
+		return GD_EFORMAT;
+	size_t pos = DNS_HEADER_LEN, nlen;
+	if (m->qdcount == 1) {
+		if (read_name(pkt, len, &pos, m->qname, &nlen, DNS_HEADER_LEN) < 0 || pos + 4 > len)
 			return GD_EFORMAT;
-		size_t rdlen = rd16(pkt + p + 8);
-		if (p + 10 + rdlen > len)
-			return GD_EFORMAT;
-		pos = p + 10 + rdlen;
-		if (rd16(pkt + p) == TYPE_TSIG) {
-			/* RFC 8945 5.2: only as the last record, so only one.
-			 * One out of place is FORMERR after the loop, so that an
-			 * OPT after it still gives the FORMERR its OPT. */
-			if (i + 1 != arcount) {
-				tsig_misplaced = true;
-				continue;
-			}
-			if (parse_tsig(pkt, pos_rr, p, owner, ol, &q->tsig_rr) < 0)
-				return GD_EFORMAT;
-			q->tsig = true;
-			continue;
-		}
-		if (rd16(pkt + p) != TYPE_OPT)
-			continue;
-		if (opt_seen || ol != 1)
-			return GD_EFORMAT; /* two OPTs, or OPT not at the root */
-		opt_seen = true;
-		q->edns = true; /* a FORMERR for a bad option still carries OPT */
-		if (parse_opt(pkt, len, p, q, opts) < 0)
-			return GD_EFORMAT;
+		m->qname_len = (uint8_t)nlen;
+		m->qtype = rd16(pkt + pos);
+		m->qclass = rd16(pkt + pos + 2);
+		pos += 4;
 	}
-	if (pos != len || tsig_misplaced)
-		return GD_EFORMAT; /* trailing garbage, a TSIG not last */
-	return GD_OK;
+	for (unsigned i = 0; i < (unsigned)m->ancount + m->nscount; i++)
+		if (skip_rr(pkt, len, &pos) < 0)
+			return GD_EFORMAT;
+	return parse_additional(pkt, len, pos, m->arcount, NULL, 0, &m->tsig_rr, &m->tsig);
 }
 
 /* ---- writer ---- */

@@ -57,21 +57,21 @@ static struct zone *ver(unsigned serial, const char *body)
 static const char *body1 = "www IN A 192.0.2.80\nwww IN A 192.0.2.81\n"
                            "txt 600 IN TXT \"hello\"\n"
                            "sub IN NS ns.sub\nns.sub IN A 192.0.2.53\n"
-                           "svc IN TYPE65281 \\# 2 7b7d\n"
+                           "svc IN TYPE65281 \\# 43 7b22726567696f6e73223a7b2275732d65617374223a7b2241223a5b223139322e302e322e31225d7d7d7d\n"
                            "gone IN A 192.0.2.99\ngone IN TXT \"bye\"\n";
 /* 1 -> 2: an rdata change (www), a TTL change (txt), glue (ns.sub), the
  * service record, a name gone, a name new */
 static const char *body2 = "www IN A 192.0.2.80\nwww IN A 192.0.2.82\n"
                            "txt 900 IN TXT \"hello\"\n"
                            "sub IN NS ns.sub\nns.sub IN A 192.0.2.54\n"
-                           "svc IN TYPE65281 \\# 3 7b307d\n"
+                           "svc IN TYPE65281 \\# 43 7b22726567696f6e73223a7b2275732d65617374223a7b2241223a5b223139322e302e322e32225d7d7d7d\n"
                            "new IN AAAA 2001:db8::1\n";
 /* 2 -> 3: new removed again, gone's A back, www and txt back as in 1,
  * late added */
 static const char *body3 = "www IN A 192.0.2.80\nwww IN A 192.0.2.81\n"
                            "txt 600 IN TXT \"hello\"\n"
                            "sub IN NS ns.sub\nns.sub IN A 192.0.2.54\n"
-                           "svc IN TYPE65281 \\# 3 7b307d\n"
+                           "svc IN TYPE65281 \\# 43 7b22726567696f6e73223a7b2275732d65617374223a7b2241223a5b223139322e302e322e32225d7d7d7d\n"
                            "gone IN A 192.0.2.99\nlate IN A 192.0.2.7\n";
 
 /* A record in ldns's presentation form. */
@@ -151,13 +151,13 @@ static void check_part(const struct diff *d, enum diff_part part, const char *co
 static const char *const removed12[] = {"gone.j.test. 3600 IN A 192.0.2.99",
                                         "gone.j.test. 3600 IN TXT \"bye\"",
                                         "ns.sub.j.test. 3600 IN A 192.0.2.53",
-                                        "svc.j.test. 3600 IN TYPE65281 \\# 2 7b7d",
+                                        "svc.j.test. 3600 IN TYPE65281 \\# 43 7b22726567696f6e73223a7b2275732d65617374223a7b2241223a5b223139322e302e322e31225d7d7d7d",
                                         "txt.j.test. 600 IN TXT \"hello\"",
                                         "www.j.test. 3600 IN A 192.0.2.81",
                                         NULL};
 static const char *const added12[] = {
     "new.j.test. 3600 IN AAAA 2001:db8::1",       "ns.sub.j.test. 3600 IN A 192.0.2.54",
-    "svc.j.test. 3600 IN TYPE65281 \\# 3 7b307d", "txt.j.test. 900 IN TXT \"hello\"",
+    "svc.j.test. 3600 IN TYPE65281 \\# 43 7b22726567696f6e73223a7b2275732d65617374223a7b2241223a5b223139322e302e322e32225d7d7d7d", "txt.j.test. 900 IN TXT \"hello\"",
     "www.j.test. 3600 IN A 192.0.2.82",           NULL};
 static const char *const removed23[] = {"new.j.test. 3600 IN AAAA 2001:db8::1",
                                         "txt.j.test. 900 IN TXT \"hello\"",
@@ -169,10 +169,10 @@ static const char *const added23[] = {
  * they were; what is left */
 static const char *const removed13[] = {"gone.j.test. 3600 IN TXT \"bye\"",
                                         "ns.sub.j.test. 3600 IN A 192.0.2.53",
-                                        "svc.j.test. 3600 IN TYPE65281 \\# 2 7b7d", NULL};
+                                        "svc.j.test. 3600 IN TYPE65281 \\# 43 7b22726567696f6e73223a7b2275732d65617374223a7b2241223a5b223139322e302e322e31225d7d7d7d", NULL};
 static const char *const added13[] = {"late.j.test. 3600 IN A 192.0.2.7",
                                       "ns.sub.j.test. 3600 IN A 192.0.2.54",
-                                      "svc.j.test. 3600 IN TYPE65281 \\# 3 7b307d", NULL};
+                                      "svc.j.test. 3600 IN TYPE65281 \\# 43 7b22726567696f6e73223a7b2275732d65617374223a7b2241223a5b223139322e302e322e32225d7d7d7d", NULL};
 
 static struct diff *diff_of(const struct zone *a, const struct zone *b)
 {

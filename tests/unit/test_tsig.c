@@ -171,16 +171,24 @@ START_TEST(test_known_answer_request)
 }
 END_TEST
 
+/* The known request (kat_query with kat_mac) into pkt, parsed into q and
+ * verified at KAT_TIME + 10 into v. */
+static void known_request(uint8_t *pkt, struct query *q, struct tsig_verdict *v)
+{
+	uint8_t mac[TSIG_MAC_MAX];
+	unhex(kat_mac, mac);
+	size_t len = build_request(pkt, "k1.example", 0, KAT_TIME, mac, 32);
+	parse(pkt, len, q);
+	ck_assert_int_eq(tsig_verify_request(pkt, len, &q->tsig_rr, &ring, KAT_TIME + 10, v),
+	                 GD_OK);
+}
+
 START_TEST(test_known_answer_response)
 {
 	uint8_t pkt[512], msg[512], want[TSIG_MAC_MAX];
-	unhex(kat_mac, want);
-	size_t len = build_request(pkt, "k1.example", 0, KAT_TIME, want, 32);
 	struct query q;
-	parse(pkt, len, &q);
 	struct tsig_verdict v;
-	ck_assert_int_eq(tsig_verify_request(pkt, len, &q.tsig_rr, &ring, KAT_TIME + 10, &v),
-	                 GD_OK);
+	known_request(pkt, &q, &v);
 	size_t ml = unhex(kat_response, msg);
 	size_t out = tsig_append_response(msg, ml, sizeof(msg), &q.tsig_rr, &v);
 	ck_assert_uint_eq(out, ml + tsig_response_space(&q.tsig_rr, &v));
@@ -432,6 +440,119 @@ START_TEST(test_no_room)
 }
 END_TEST
 
+/* tsig_sign_request over kat_query at KAT_TIME: the known MAC, and the
+ * record as build_request writes it by hand, octet for octet; the request
+ * verifies */
+START_TEST(test_sign_request_known_answer)
+{
+	uint8_t msg[512], want[512], kmac[TSIG_MAC_MAX], mac[TSIG_MAC_MAX];
+	uint16_t mac_len = 0;
+	unhex(kat_mac, kmac);
+	size_t ql = unhex(kat_query, msg);
+	size_t len =
+	    tsig_sign_request(msg, ql, sizeof(msg), &keys[0], KAT_TIME, 300, mac, &mac_len);
+	size_t wl = build_request(want, "k1.example", 0, KAT_TIME, kmac, 32);
+	ck_assert_uint_eq(len, wl);
+	ck_assert_mem_eq(msg, want, wl);
+	ck_assert_uint_eq(mac_len, 32);
+	ck_assert_mem_eq(mac, kmac, 32);
+	struct query q;
+	parse(msg, len, &q);
+	struct tsig_verdict v;
+	ck_assert_int_eq(tsig_verify_request(msg, len, &q.tsig_rr, &ring, KAT_TIME, &v), GD_OK);
+	ck_assert_uint_eq(v.error, 0);
+	ck_assert(v.sign);
+	/* every algorithm: signed here, verified by the server's check */
+	for (int a = 0; a < TSIG_ALGORITHMS; a++) {
+		ql = unhex(kat_query, msg);
+		len = tsig_sign_request(msg, ql, sizeof(msg), &keys[a], KAT_TIME + 5, TSIG_FUDGE,
+		                        mac, &mac_len);
+		ck_assert_uint_gt(len, ql);
+		ck_assert_uint_eq(mac_len, tsig_mac_size((enum tsig_algorithm)a));
+		ck_assert_uint_eq(rd16(msg + 10), 1);
+		parse(msg, len, &q);
+		ck_assert_uint_eq(q.tsig_rr.fudge, TSIG_FUDGE);
+		ck_assert_int_eq(tsig_verify_request(msg, len, &q.tsig_rr, &ring, KAT_TIME, &v),
+		                 GD_OK);
+		ck_assert_ptr_eq(v.key, &keys[a]);
+		ck_assert_uint_eq(v.error, 0);
+		ck_assert_mem_eq(v.mac, mac, mac_len);
+	}
+	/* no room: nothing written, ARCOUNT unchanged */
+	ql = unhex(kat_query, msg);
+	memset(msg + ql, 0xAA, 100);
+	size_t need = wl - ql;
+	ck_assert_uint_eq(
+	    tsig_sign_request(msg, ql, ql + need - 1, &keys[0], KAT_TIME, 300, mac, &mac_len), 0);
+	ck_assert_uint_eq(msg[ql], 0xAA);
+	ck_assert_uint_eq(rd16(msg + 10), 0);
+	ck_assert_uint_eq(
+	    tsig_sign_request(msg, ql, ql + need, &keys[0], KAT_TIME, 300, mac, &mac_len), wl);
+}
+END_TEST
+
+/* The known response (kat_response signed at KAT_TIME + 10 over kat_mac),
+ * as a client checks it: accepted; any change, another request MAC,
+ * another key, the time outside the fudge and an unsigned error are not */
+START_TEST(test_verify_response)
+{
+	uint8_t pkt[512], msg[512], kmac[TSIG_MAC_MAX];
+	unhex(kat_mac, kmac);
+	struct query q;
+	struct tsig_verdict v;
+	known_request(pkt, &q, &v);
+	size_t ml = unhex(kat_response, msg);
+	size_t rl = tsig_append_response(msg, ml, sizeof(msg), &q.tsig_rr, &v);
+	msg[11] = 1; /* the TSIG counted */
+	uint8_t want[TSIG_MAC_MAX];
+	unhex(kat_response_mac, want);
+	ck_assert_mem_eq(msg + ml + 12 + 10 + 13 + 10, want, 32);
+	struct wire_message m;
+	ck_assert_int_eq(wire_parse_message(msg, rl, &m), GD_OK);
+	ck_assert(m.tsig);
+	struct tsig_key other = keys[0];
+	other.algorithm = TSIG_HMAC_SHA512;
+	static const struct {
+		int key;          /* keys[key], or -1: other */
+		uint16_t mac_len; /* of the request MAC given */
+		uint64_t now;
+		size_t flip_mac, flip_msg; /* an octet to change, 0: none */
+		int want;
+	} cases[] = {
+	    {0, 32, KAT_TIME + 10, 0, 0, 0},
+	    {0, 32, KAT_TIME + 310, 0, 0, 0},
+	    {0, 32, KAT_TIME + 311, 0, 0, TSIG_ERROR_BADTIME},
+	    {0, 32, KAT_TIME + 10, 5, 0, TSIG_ERROR_BADSIG},  /* another request MAC */
+	    {0, 31, KAT_TIME + 10, 0, 0, TSIG_ERROR_BADSIG},  /* a truncated one */
+	    {0, 32, KAT_TIME + 10, 0, 3, TSIG_ERROR_BADSIG},  /* the rcode changed */
+	    {1, 32, KAT_TIME + 10, 0, 0, TSIG_ERROR_BADKEY},  /* another key name */
+	    {-1, 32, KAT_TIME + 10, 0, 0, TSIG_ERROR_BADKEY}, /* another algorithm */
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		const struct tsig_key *k = cases[i].key < 0 ? &other : &keys[cases[i].key];
+		kmac[cases[i].flip_mac] ^= cases[i].flip_mac ? 1 : 0;
+		msg[cases[i].flip_msg] ^= cases[i].flip_msg ? 1 : 0;
+		ck_assert_int_eq(tsig_verify_response(msg, rl, &m.tsig_rr, k, kmac,
+		                                      cases[i].mac_len, cases[i].now),
+		                 cases[i].want);
+		kmac[cases[i].flip_mac] ^= cases[i].flip_mac ? 1 : 0;
+		msg[cases[i].flip_msg] ^= cases[i].flip_msg ? 1 : 0;
+	}
+	/* the server's unsigned error (BADSIG: MAC size 0) is not signed */
+	v.sign = false;
+	v.error = TSIG_ERROR_BADSIG;
+	ml = unhex(kat_response, msg);
+	rl = tsig_append_response(msg, ml, sizeof(msg), &q.tsig_rr, &v);
+	msg[11] = 1;
+	ck_assert_int_eq(wire_parse_message(msg, rl, &m), GD_OK);
+	ck_assert_uint_eq(m.tsig_rr.mac_size, 0);
+	ck_assert_uint_eq(m.tsig_rr.error, TSIG_ERROR_BADSIG);
+	ck_assert_int_eq(
+	    tsig_verify_response(msg, rl, &m.tsig_rr, &keys[0], kmac, 32, KAT_TIME + 10),
+	    TSIG_ERROR_BADSIG);
+}
+END_TEST
+
 START_TEST(test_names_and_base64)
 {
 	uint8_t out[WIRE_NAME_MAX];
@@ -479,6 +600,8 @@ Suite *tsig_suite(void)
 	tcase_add_test(tc, test_truncated_mac);
 	tcase_add_test(tc, test_no_room);
 	tcase_add_test(tc, test_names_and_base64);
+	tcase_add_test(tc, test_sign_request_known_answer);
+	tcase_add_test(tc, test_verify_response);
 	suite_add_tcase(s, tc);
 	return s;
 }

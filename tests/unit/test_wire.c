@@ -1398,6 +1398,77 @@ START_TEST(test_tsig_other_opcode_not_parsed)
 }
 END_TEST
 
+/* wire_parse_message: a NOTIFY response (QR, opcode 4) with a compressed
+ * SOA in the answer, an OPT and the TSIG last; a NOTIFY request; the
+ * errors */
+START_TEST(test_message_parse)
+{
+	struct pkt p;
+	struct wire_message m;
+	header(&p, 0xBEEF, DNS_FLAG_QR | DNS_FLAG_AA | 4 << 11 | RCODE_NOTAUTH, 1, 1, 0, 2);
+	question(&p, "Example.COM", TYPE_SOA, CLASS_IN);
+	put16(&p, 0xC00C); /* the SOA, its owner compressed */
+	put16(&p, TYPE_SOA);
+	put16(&p, CLASS_IN);
+	put16(&p, 0);
+	put16(&p, 3600);
+	put16(&p, 4 + 20);
+	put16(&p, 0xC00C);
+	put16(&p, 0xC00C);
+	for (int i = 0; i < 5; i++) {
+		put16(&p, 0);
+		put16(&p, (uint16_t)i);
+	}
+	size_t opt = opt_begin(&p, 1232, 0, 0);
+	opt_end(&p, opt);
+	size_t tsig_at = p.len;
+	put_tsig_rr(&p, &tsig_default);
+	ck_assert_int_eq(wire_parse_message(p.b, p.len, &m), GD_OK);
+	ck_assert_uint_eq(m.id, 0xBEEF);
+	ck_assert_uint_eq(DNS_OPCODE(m.flags), 4);
+	ck_assert_uint_eq(m.flags & 0xF, RCODE_NOTAUTH);
+	ck_assert(m.flags & DNS_FLAG_QR);
+	ck_assert_uint_eq(m.qdcount, 1);
+	ck_assert_uint_eq(m.ancount, 1);
+	ck_assert_uint_eq(m.arcount, 2);
+	ck_assert_uint_eq(m.qname_len, 13);
+	ck_assert_mem_eq(m.qname, "\007Example\003COM", 13);
+	ck_assert_uint_eq(m.qtype, TYPE_SOA);
+	ck_assert_uint_eq(m.qclass, CLASS_IN);
+	ck_assert(m.tsig);
+	ck_assert_uint_eq(m.tsig_rr.rr_offset, tsig_at);
+	ck_assert_uint_eq(m.tsig_rr.mac_size, 32);
+	ck_assert_uint_eq(m.tsig_rr.original_id, 0x1234);
+	/* a trailing octet; ARCOUNT one more, one fewer (octets left) */
+	p.b[p.len++] = 0;
+	ck_assert_int_eq(wire_parse_message(p.b, p.len, &m), GD_EFORMAT);
+	p.len--;
+	wr16(p.b + 10, 3);
+	ck_assert_int_eq(wire_parse_message(p.b, p.len, &m), GD_EFORMAT);
+	wr16(p.b + 10, 1);
+	ck_assert_int_eq(wire_parse_message(p.b, p.len, &m), GD_EFORMAT);
+
+	/* the request: no answer, no TSIG; QDCOUNT 0 and 2 */
+	header(&p, 7, 4 << 11 | DNS_FLAG_AA, 1, 0, 0, 0);
+	question(&p, "example.com", TYPE_SOA, CLASS_IN);
+	ck_assert_int_eq(wire_parse_message(p.b, p.len, &m), GD_OK);
+	ck_assert(!m.tsig);
+	ck_assert_uint_eq(m.qname_len, 13);
+	wr16(p.b + 4, 2);
+	ck_assert_int_eq(wire_parse_message(p.b, p.len, &m), GD_EFORMAT);
+	header(&p, 7, DNS_FLAG_QR | 4 << 11, 0, 0, 0, 0);
+	ck_assert_int_eq(wire_parse_message(p.b, p.len, &m), GD_OK);
+	ck_assert_uint_eq(m.qname_len, 0);
+	ck_assert_int_eq(wire_parse_message(p.b, 11, &m), GD_EFORMAT);
+	/* a question name pointing into the header */
+	header(&p, 7, DNS_FLAG_QR | 4 << 11, 1, 0, 0, 0);
+	put16(&p, 0xC002);
+	put16(&p, TYPE_SOA);
+	put16(&p, CLASS_IN);
+	ck_assert_int_eq(wire_parse_message(p.b, p.len, &m), GD_EFORMAT);
+}
+END_TEST
+
 Suite *wire_suite(void)
 {
 	Suite *s = suite_create("wire");
@@ -1451,6 +1522,7 @@ Suite *wire_suite(void)
 	tcase_add_test(tc, test_tsig_malformed_formerr);
 	tcase_add_test(tc, test_tsig_algorithm_compressed_formerr);
 	tcase_add_test(tc, test_tsig_other_opcode_not_parsed);
+	tcase_add_test(tc, test_message_parse);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("ecs");

@@ -33,6 +33,7 @@ Suite *common_suite(void);
 Suite *dns_suite(void);
 Suite *tsig_suite(void);
 Suite *axfr_suite(void);
+Suite *notify_suite(void);
 Suite *journal_suite(void);
 Suite *service_records_suite(void);
 

@@ -29,7 +29,8 @@ static const struct region_table rt = {regs, 3};
 struct zone *unit_load_zone(const char *origin, const char *path, const char *services)
 {
 	struct diag d = {0};
-	struct zone_config zc = {origin, path, services, services ? &rt : NULL};
+	/* the regions always: a TYPE65281 record in the zone is a service too */
+	struct zone_config zc = {origin, path, services, &rt};
 	struct zone *z = zone_load(&zc, &d);
 	for (size_t i = 0; !z && i < d.count; i++)
 		fprintf(stderr, "  diag: %s\n", d.msgs[i]);
