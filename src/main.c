@@ -207,6 +207,7 @@ static int app_reload_here(struct app *app, struct strbuf *msg)
 	log_snapshot(snap, cfg);
 	app->published = snap;
 	server_publish(app->srv, snap);
+	server_replication_commit(app->srv, snap);
 	struct config *old = app->cfg;
 	app->cfg = cfg;
 	config_free(old);
@@ -589,6 +590,7 @@ int main(int argc, char **argv)
 		config_free(app.cfg);
 		return 1;
 	}
+	server_replication_commit(app.srv, snap);
 	serve_until_stopped(&app, &startup_old, pidfile);
 	log_info("event=stopped");
 	return 0;

@@ -73,6 +73,10 @@ long tsig_base64_decode(const char *text, uint8_t *out, size_t cap);
 /* The key named name (wire form, any case), or NULL. */
 const struct tsig_key *tsig_key_find(const struct tsig_keyring *ring, const uint8_t *name);
 
+/* A deep copy of src into dst (for a thread that keeps the keys beyond
+ * the snapshot they came with); free it with tsig_keyring_clear. */
+void tsig_keyring_copy(struct tsig_keyring *dst, const struct tsig_keyring *src);
+
 /* Free the keys (their secrets wiped) and the ring's array; not ring. */
 void tsig_keyring_clear(struct tsig_keyring *ring);
 

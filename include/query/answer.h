@@ -32,8 +32,22 @@ struct zone;
 struct zonedb;
 
 /* Settings the answer depends on, fixed for the life of a snapshot. */
+struct answer_request;
+struct query;
+struct tsig_verdict;
+
+/* IXFR over UDP (RFC 1995 2), answered by the serving side from its
+ * journals: the response into out (at most cap octets), or 0 when the
+ * request is not one it serves (then REFUSED). v: the request's verified
+ * TSIG, or NULL when unsigned. */
+typedef size_t (*answer_ixfr_udp_fn)(const void *ctx, const struct answer_request *req,
+                                     struct query *q, const struct tsig_verdict *v, uint8_t *out,
+                                     size_t cap);
+
 struct answer_settings {
 	uint16_t udp_payload;      /* our EDNS payload size and UDP limit */
+	answer_ixfr_udp_fn ixfr_udp; /* NULL: IXFR over UDP REFUSED */
+	const void *ixfr_ctx;
 	const uint8_t *nsid;       /* NULL: NSID not answered */
 	uint16_t nsid_len;
 	bool ecs_enabled;

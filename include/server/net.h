@@ -53,6 +53,11 @@ void server_publish(struct server *srv, struct snapshot *snap);
 struct health_snapshot;
 void server_publish_health(struct server *srv, struct health_snapshot *hs);
 
+/* After publishing snap (at start: after server_start): add each zone's
+ * difference to its journal (and journal.file), and have the transfer
+ * thread send NOTIFY for each new serial. The thread that publishes. */
+void server_replication_commit(struct server *srv, struct snapshot *snap);
+
 /* Stop workers, join them, close sockets and free everything. */
 void server_stop(struct server *srv);
 
@@ -75,6 +80,9 @@ const char *xfr_result_name(int r);   /* "ok", "refused", ... */
 struct xfr_out;
 void xfrout_counts(const struct xfr_out *x, uint64_t out[XFR_TYPES][XFR_RESULTS]);
 void server_xfr_counts(const struct server *srv, uint64_t out[XFR_TYPES][XFR_RESULTS]);
+/* NOTIFY out (notify_sent_total{result}). */
+struct notify_counters;
+void server_notify_counts(const struct server *srv, struct notify_counters *out);
 
 /* The current snapshot for the calling thread (a registered RCU reader),
  * valid until server_snapshot_leave(); the read section must be short. */

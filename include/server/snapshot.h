@@ -33,6 +33,10 @@ struct snapshot {
 	/* zones[].transfer.allow of db->zones[i] (config order) */
 	struct xfr_acl *xfr_allow;
 	size_t nxfr_allow;
+	/* per zone of db: its journal, the difference this version brings,
+	 * its NOTIFY targets (replication.c) */
+	struct zone_replication *repl;
+	size_t nrepl;
 	uint64_t generation;           /* unique per build: invalidates caches */
 	size_t zones_built, zones_kept; /* zones loaded, and shared with prev */
 };
@@ -46,5 +50,23 @@ struct snapshot {
 struct snapshot *snapshot_build(const struct config *cfg, const struct snapshot *prev,
                                 uint64_t generation, struct diag *diag);
 void snapshot_free(struct snapshot *snap);
+
+/* ---- replication.c ---- */
+
+struct journal;
+struct zone;
+
+/* For each zone (zones[i] of cfg->zones[i]): the journal (prev's for the
+ * same origin and settings, else a new one, read from journal.file), the
+ * serial under zones[].serial_policy (a changed zone whose serial did not
+ * increase is an error in diag under "keep") and the difference from the
+ * zone of prev it replaces. Nothing is added to a journal here. */
+void replication_prepare(struct snapshot *snap, const struct config *cfg,
+                         const struct snapshot *prev, struct zone **zones, size_t n,
+                         struct diag *diag);
+void replication_free(struct snapshot *snap);
+
+/* The journal of zone index of snap's db (never NULL for a zone of it). */
+struct journal *snapshot_journal(const struct snapshot *snap, size_t index);
 
 #endif

@@ -179,6 +179,15 @@ struct zone *zone_reuse(const struct zonedb *prev, const struct zone_config *zc)
  * snapshot holding z cannot be freed before it ends). */
 struct zone *zone_ref(const struct zone *z);
 
+/* Give a zone just loaded (one reference, not yet shared) another SOA
+ * serial: the SOA record, the negative answers' SOA and z->serial. For
+ * zones[].serial_policy "increment" and "unixtime". */
+void zone_set_serial(struct zone *z, uint32_t serial);
+
+/* The zone of db whose origin is exactly the lower-case wire name lname
+ * (len octets), or NULL. */
+const struct zone *zonedb_origin(const struct zonedb *db, const uint8_t *lname, size_t len);
+
 /* Drop one reference; the last frees the zone. NULL is ignored. */
 void zone_free(struct zone *z);
 

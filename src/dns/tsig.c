@@ -140,6 +140,18 @@ void tsig_keyring_clear(struct tsig_keyring *ring)
 	ring->n = 0;
 }
 
+void tsig_keyring_copy(struct tsig_keyring *dst, const struct tsig_keyring *src)
+{
+	dst->n = 0;
+	dst->keys = xcalloc(src->n + 1, sizeof(struct tsig_key));
+	for (size_t i = 0; i < src->n; i++) {
+		struct tsig_key *k = &dst->keys[dst->n++];
+		*k = src->keys[i];
+		k->secret = xmalloc(k->secret_len + 1);
+		memcpy(k->secret, src->keys[i].secret, k->secret_len);
+	}
+}
+
 /* EVP_MAC_fetch once: it looks the implementation up in the provider
  * tables, which is slower than the HMAC of a short message. */
 static EVP_MAC *hmac_impl;

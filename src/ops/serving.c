@@ -11,14 +11,18 @@
 #include "ops/serving.h"
 
 #include "common/counter.h"
+#include "common/gd.h"
 #include "dns/dns.h"
 #include "geo/service.h"
 #include "ops/carry.h"
 #include "ops/metrics.h"
 #include "server/net.h"
 #include "server/snapshot.h"
+#include "xfr/journal.h"
+#include "xfr/notify.h"
 #include "zone/zone.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 struct emit_ctx {
@@ -68,6 +72,29 @@ bool serving_has_endpoint(struct server *srv, const uint8_t key[17])
 	return found;
 }
 
+/* The journal of each zone: differences kept and their bytes. */
+static void journal_metrics(struct strbuf *sb, const struct snapshot *snap)
+{
+	size_t n = snap->db->count;
+	size_t *v = xcalloc(n + 1, sizeof(size_t)), *b = xcalloc(n + 1, sizeof(size_t));
+	for (size_t i = 0; i < n; i++)
+		journal_stats(snapshot_journal(snap, i), &v[i], &b[i]);
+	metrics_family(sb, "geodnsd_journal_versions", "gauge",
+		       "Differences kept in each zone's journal for IXFR.");
+	for (size_t i = 0; i < n; i++) {
+		const char *l[] = {"zone", snap->db->zones[i]->origin_str, NULL};
+		metrics_sample_u64(sb, "geodnsd_journal_versions", l, v[i]);
+	}
+	metrics_family(sb, "geodnsd_journal_bytes", "gauge",
+		       "Bytes of the differences kept in each zone's journal.");
+	for (size_t i = 0; i < n; i++) {
+		const char *l[] = {"zone", snap->db->zones[i]->origin_str, NULL};
+		metrics_sample_u64(sb, "geodnsd_journal_bytes", l, b[i]);
+	}
+	free(v);
+	free(b);
+}
+
 /* Zone transfers out by type and result. */
 static void xfr_metrics(struct strbuf *sb, const struct server *srv)
 {
@@ -86,6 +113,19 @@ static void xfr_metrics(struct strbuf *sb, const struct server *srv)
 			metrics_sample_u64(sb, "geodnsd_xfr_out_total", l, xfr[t][r]);
 		}
 	}
+	struct notify_counters nc;
+	server_notify_counts(srv, &nc);
+	metrics_family(sb, "geodnsd_notify_sent_total", "counter",
+		       "NOTIFY messages out (RFC 1996) by result: ok (answered NOERROR), failed "
+		       "(another rcode, a bad or missing TSIG, a send error), timeout (an "
+		       "attempt unanswered), gave_up (no answer after every attempt).");
+	const char *nr[][3] = {{"result", "ok", NULL},
+	                       {"result", "failed", NULL},
+	                       {"result", "timeout", NULL},
+	                       {"result", "gave_up", NULL}};
+	const uint64_t nv[] = {nc.sent, nc.failed, nc.timeout, nc.gave_up};
+	for (size_t i = 0; i < ARRAY_SIZE(nv); i++)
+		metrics_sample_u64(sb, "geodnsd_notify_sent_total", nr[i], nv[i]);
 }
 
 void serving_metrics(struct server *srv, const uint64_t http_limits[HTTP_LIMIT_COUNT],
@@ -218,6 +258,7 @@ void serving_metrics(struct server *srv, const uint64_t http_limits[HTTP_LIMIT_C
 		const char *l[] = {"zone", snap->db->zones[i]->origin_str, NULL};
 		metrics_sample_u64(sb, "geodnsd_zone_serial", l, snap->db->zones[i]->serial);
 	}
+	journal_metrics(sb, snap);
 	struct emit_ctx e = {sb, false};
 	metrics_family(sb, "geodnsd_service_answers_total", "counter",
 		       "Answers per service and chosen region.");

@@ -235,6 +235,7 @@ size_t answer_query(const struct zonedb *db, const struct answer_settings *set,
 	struct answer_counters *ctr = &aw->counters;
 	struct query q;
 	struct resp r;
+	size_t len;
 	int rc = wire_parse_query_opts(req->pkt, req->len, &q,
 				       (set->ecs_enabled ? 0 : WIRE_IGNORE_ECS) |
 					       (set->cookies ? 0 : WIRE_IGNORE_COOKIE));
@@ -312,6 +313,13 @@ size_t answer_query(const struct zonedb *db, const struct answer_settings *set,
 	} else if (q.qtype == TYPE_TKEY || q.qtype == TYPE_TSIG || q.qtype == TYPE_MAILB ||
 		   q.qtype == TYPE_MAILA) {
 		r.rcode = RCODE_NOTIMP;
+	} else if (q.qtype == TYPE_IXFR && q.qclass == CLASS_IN && !req->tcp && set->ixfr_udp &&
+	           (len = set->ixfr_udp(set->ixfr_ctx, req, &q, q.tsig ? &r.tsig : NULL, out,
+	                                r.limit)) > 0) {
+		/* the whole response, from the journal (its TSIG and OPT too) */
+		CTR_INC(ctr->rcode[RCODE_NOERROR]);
+		CTR_INC(ctr->qtype[TYPE_IXFR]);
+		return len;
 	} else if (q.qclass != CLASS_IN || q.qtype == TYPE_AXFR || q.qtype == TYPE_IXFR) {
 		r.rcode = RCODE_REFUSED;
 	} else {

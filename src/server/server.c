@@ -329,6 +329,11 @@ void server_xfr_counts(const struct server *srv, uint64_t out[XFR_TYPES][XFR_RES
 	xfrout_counts(srv->xfr, out);
 }
 
+void server_notify_counts(const struct server *srv, struct notify_counters *out)
+{
+	xfrout_notify_counts(srv->xfr, out);
+}
+
 #define STOP_GRACE_MS 2000 /* longest wait for unsent TCP answers at stop */
 
 /* In the worker: are all TCP answers written? Then leave the loop. */

@@ -190,6 +190,19 @@ struct xfr_out *xfrout_start(struct server *srv, unsigned max_total, unsigned ma
 void xfrout_adopt(struct xfr_out *x, struct xfr_handoff *h);
 void xfr_handoff_free(struct xfr_handoff *h);
 void xfrout_stop(struct xfr_out *x);
+/* Have the transfer thread notify z's targets of its serial, signing with
+ * the keys of ring (copied, as are the targets and the SOA). */
+struct notify_target;
+struct tsig_keyring;
+struct zone;
+/* IXFR over UDP from the journals of the snapshot ctx (answer_ixfr_udp_fn;
+ * on the workers, inside their read section). */
+size_t xfr_ixfr_udp(const void *ctx, const struct answer_request *req, struct query *q,
+                    const struct tsig_verdict *v, uint8_t *out, size_t cap);
+struct notify_counters;
+void xfrout_notify_counts(const struct xfr_out *x, struct notify_counters *out);
+void xfrout_notify(struct xfr_out *x, const struct zone *z, const struct notify_target *targets,
+                   size_t n, const struct tsig_keyring *ring);
 const struct answer_worker *xfrout_answer_worker(const struct xfr_out *x);
 
 #endif

@@ -12,6 +12,8 @@
  */
 #include "server/snapshot.h"
 
+#include "server_internal.h"
+
 #include "conf/config.h"
 #include "query/cookie.h"
 #include "common/diag.h"
@@ -128,6 +130,8 @@ struct snapshot *snapshot_build(const struct config *cfg, const struct snapshot 
 				snap->zones_built++;
 		}
 	}
+	if (diag->errors == before)
+		replication_prepare(snap, cfg, prev, zones, n, diag);
 	if (diag->errors != before) {
 		for (size_t i = 0; i < n; i++)
 			zone_free(zones[i]);
@@ -203,6 +207,8 @@ struct snapshot *snapshot_build(const struct config *cfg, const struct snapshot 
 	}
 	build_tsig_keys(&snap->tsig_keys, cfg);
 	snap->xfr_allow = build_xfr_allow(cfg);
+	s->ixfr_udp = xfr_ixfr_udp; /* from the journals, for transfer.allow */
+	s->ixfr_ctx = snap;
 	snap->nxfr_allow = cfg->nzones;
 	s->tsig_keys = &snap->tsig_keys;
 	s->regions = &snap->regions;
@@ -235,6 +241,7 @@ void snapshot_free(struct snapshot *snap)
 {
 	if (!snap)
 		return;
+	replication_free(snap);
 	zonedb_free(snap->db);
 	geo_close(snap->geo);
 	for (size_t i = 0; i < snap->regions.n; i++)

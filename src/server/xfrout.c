@@ -29,6 +29,9 @@
 #include "server/snapshot.h"
 #include "xfr/acl.h"
 #include "xfr/axfr.h"
+#include "xfr/ixfr.h"
+#include "xfr/journal.h"
+#include "xfr/notify.h"
 #include "zone/zone.h"
 
 #include <arpa/inet.h>
@@ -54,13 +57,27 @@ struct xconn {
 	struct xconn *prev, *next;
 	/* the transfer in progress (zone != NULL) */
 	struct zone *zone;
-	struct axfr_state *axfr;
-	int type; /* XFR_AXFR or XFR_IXFR */
+	struct axfr_state *axfr; /* the stream: an AXFR (or IXFR in AXFR form) */
+	struct ixfr_state *ixfr; /* or an IXFR */
+	int type;                /* XFR_AXFR or XFR_IXFR */
 	bool signing, first;
 	struct tsig tsig_rr;
 	struct tsig_verdict verdict;
 	struct tsig_key key; /* a copy: the snapshot's keyring may go first */
 	uint64_t started_ms, bytes;
+};
+
+/* A NOTIFY to send (replication.c, through xfrout_notify). */
+struct xfr_job {
+	struct xfr_job *next;
+	uint8_t origin[WIRE_NAME_MAX];
+	size_t origin_len;
+	uint8_t *soa; /* the SOA rdata */
+	uint16_t soa_len;
+	uint32_t soa_ttl;
+	struct notify_target *targets; /* keys owned */
+	size_t n;
+	struct tsig_keyring ring;
 };
 
 struct xfr_out {
@@ -71,6 +88,9 @@ struct xfr_out {
 	struct event *wake_ev;
 	pthread_mutex_t lock;
 	struct xfr_handoff *queue; /* under lock */
+	struct xfr_job *jobs;      /* under lock */
+	struct notifier *nf;
+	struct tsig_keyring ring;  /* the notifier's keys: the last job's */
 	bool stopping;             /* under lock */
 	struct xconn *conns;
 	unsigned active; /* transfers streaming */
@@ -104,19 +124,29 @@ static void transfer_end(struct xconn *c, int result)
 {
 	struct xfr_out *x = c->x;
 	uint64_t records = 0, messages = 0;
-	axfr_progress(c->axfr, &records, &messages);
+	uint32_t from = 0, to = 0;
+	if (c->ixfr)
+		ixfr_progress(c->ixfr, &records, &messages, &from, &to);
+	else
+		axfr_progress(c->axfr, &records, &messages);
 	char key[256] = "-";
 	if (c->signing)
 		wire_name_to_str(c->key.name, key, sizeof(key));
-	log_info("event=xfr_out zone=%s client=%s key=%s type=%s serial=%u records=%llu "
+	char range[16] = "-";
+	if (c->ixfr)
+		snprintf(range, sizeof(range), "%u", from);
+	log_info("event=xfr_out zone=%s client=%s key=%s type=%s from=%s serial=%u form=%s records=%llu "
 	         "messages=%llu bytes=%llu ms=%llu result=%s",
-	         c->zone->origin_str, c->client, key, type_names[c->type], c->zone->serial,
+	         c->zone->origin_str, c->client, key, type_names[c->type], range, c->zone->serial,
+	         c->ixfr ? "ixfr" : "axfr",
 	         (unsigned long long)records, (unsigned long long)messages,
 	         (unsigned long long)c->bytes, (unsigned long long)(now_ms() - c->started_ms),
 	         result_names[result]);
 	CTR_INC(x->results[c->type][result]);
 	axfr_end(c->axfr);
 	c->axfr = NULL;
+	ixfr_end(c->ixfr);
+	c->ixfr = NULL;
 	zone_free(c->zone);
 	c->zone = NULL;
 	if (c->key.secret) {
@@ -127,6 +157,12 @@ static void transfer_end(struct xconn *c, int result)
 	x->active--;
 }
 
+static int next_message(struct xconn *c, uint8_t *buf, size_t cap, size_t *len)
+{
+	return c->ixfr ? ixfr_next_message(c->ixfr, buf, cap, len)
+	               : axfr_next_message(c->axfr, buf, cap, len);
+}
+
 /* Write the next messages until XFR_OUT_QUEUE is queued or the stream
  * ended; at its end the connection reads again. False when c was closed
  * (and freed). */
@@ -134,12 +170,12 @@ static bool pump(struct xconn *c)
 {
 	struct xfr_out *x = c->x;
 	struct evbuffer *out = bufferevent_get_output(c->bev);
-	while (c->axfr && evbuffer_get_length(out) < XFR_OUT_QUEUE) {
+	while (c->zone && evbuffer_get_length(out) < XFR_OUT_QUEUE) {
 		size_t room = c->signing ? tsig_response_space(&c->tsig_rr, &c->verdict) : 0;
 		size_t len = 0;
-		int rc = axfr_next_message(c->axfr, x->out + 2, AXFR_MESSAGE_SIZE - room, &len);
+		int rc = next_message(c, x->out + 2, AXFR_MESSAGE_SIZE - room, &len);
 		if (rc == GD_ESPACE) /* one record larger than our messages */
-			rc = axfr_next_message(c->axfr, x->out + 2, 65535 - room, &len);
+			rc = next_message(c, x->out + 2, 65535 - room, &len);
 		if (rc == 0) {
 			transfer_end(c, XFR_OK);
 			bufferevent_enable(c->bev, EV_READ);
@@ -270,8 +306,19 @@ static enum start transfer_start(struct xconn *c, const struct snapshot *snap, s
 		*answer_len = refuse_with(c, msg, q, &v, RCODE_SERVFAIL);
 		return START_ANSWERED;
 	}
-	c->axfr = axfr_begin(z, q);
-	if (!c->axfr) {
+	if (type == XFR_IXFR) {
+		uint32_t serial;
+		if (ixfr_request_serial(msg, len, q, &serial) != GD_OK) {
+			*answer_len = refuse_with(c, msg, q, &v, RCODE_FORMERR);
+			return START_ANSWERED;
+		}
+		/* from the journal, or the whole zone (IXFR_FALLBACK) */
+		if (ixfr_begin(snapshot_journal(snap, index), z, q, serial, &c->ixfr) != GD_OK)
+			c->ixfr = NULL;
+	}
+	if (!c->ixfr)
+		c->axfr = axfr_begin(z, q);
+	if (!c->ixfr && !c->axfr) {
 		*answer_len = refuse_with(c, msg, q, &v, RCODE_SERVFAIL);
 		return START_ANSWERED;
 	}
@@ -327,6 +374,57 @@ static bool handle_message(struct xconn *c, const uint8_t *msg, size_t len)
 		evbuffer_add(bufferevent_get_output(c->bev), x->out, out_len + 2);
 	}
 	return true;
+}
+
+/* ---- IXFR over UDP, on the DNS workers ---- */
+
+size_t xfr_ixfr_udp(const void *ctx, const struct answer_request *req, struct query *q,
+                    const struct tsig_verdict *v, uint8_t *out, size_t cap)
+{
+	const struct snapshot *snap = ctx;
+	size_t index = 0;
+	uint32_t serial;
+	const struct zone *z = find_apex(snap->db, q, &index);
+	if (!z || !xfr_acl_allows(&snap->xfr_allow[index], req->client, v ? v->key : NULL) ||
+	    ixfr_request_serial(req->pkt, req->len, q, &serial) != GD_OK)
+		return 0;
+	struct ixfr_state *st = NULL;
+	/* a serial the journal does not lead from: the SOA alone and TC, the
+	 * client comes back over TCP for the whole zone */
+	bool fallback = ixfr_begin(snapshot_journal(snap, index), z, q, serial, &st) != GD_OK;
+	if (fallback)
+		st = ixfr_begin_soa(z, q);
+	if (!st)
+		return 0;
+	size_t opt = q->edns ? 11 : 0, sig = v ? tsig_response_space(&q->tsig_rr, v) : 0;
+	size_t len = 0;
+	bool whole = false;
+	int rc = cap > opt + sig ? ixfr_udp_message(st, out, cap - opt - sig, &len, &whole)
+	                         : GD_ESPACE;
+	ixfr_end(st);
+	if (rc != GD_OK)
+		return 0;
+	if (!whole || fallback)
+		out[2] |= DNS_FLAG_TC >> 8; /* as well as the SOA alone (RFC 1995 2) */
+	if (opt) {
+		/* OPT: root owner, our payload size, no options (RFC 6891 7) */
+		uint8_t *o = out + len;
+		o[0] = 0;
+		wr16(o + 1, TYPE_OPT);
+		wr16(o + 3, snap->settings.udp_payload);
+		wr32(o + 5, 0);
+		wr16(o + 9, 0);
+		len += opt;
+		wr16(out + 10, (uint16_t)(rd16(out + 10) + 1));
+	}
+	if (v) {
+		size_t n = tsig_append_response(out, len, cap, &q->tsig_rr, v);
+		if (n == 0)
+			return 0;
+		len = n;
+		wr16(out + 10, (uint16_t)(rd16(out + 10) + 1));
+	}
+	return len;
 }
 
 /* ---- connections ---- */
@@ -440,6 +538,47 @@ static void adopt(struct xfr_out *x, struct xfr_handoff *h)
 
 /* ---- the thread ---- */
 
+static void job_free(struct xfr_job *j)
+{
+	for (size_t k = 0; k < j->n; k++)
+		free((char *)j->targets[k].key);
+	free(j->targets);
+	free(j->soa);
+	tsig_keyring_clear(&j->ring);
+	free(j);
+}
+
+/* The NOTIFY jobs, oldest first (the list is newest first). */
+static void run_jobs(struct xfr_out *x, struct xfr_job *jobs, bool stop)
+{
+	struct xfr_job *order = NULL;
+	while (jobs) {
+		struct xfr_job *next = jobs->next;
+		jobs->next = order;
+		order = jobs;
+		jobs = next;
+	}
+	for (struct xfr_job *j = order, *next; j; j = next) {
+		next = j->next;
+		if (!stop && x->nf) {
+			/* the job's keys from now on: the notifier borrows them */
+			struct tsig_keyring old = x->ring;
+			x->ring = j->ring;
+			j->ring = old;
+			notifier_set_keyring(x->nf, &x->ring);
+			struct notify_soa soa = {j->soa, j->soa_len, j->soa_ttl};
+			int rc = notifier_zone(x->nf, j->origin, j->origin_len, &soa, j->targets, j->n);
+			if (rc != GD_OK) {
+				char name[1024];
+				log_error("event=notify_failed zone=%s error=%s",
+				          wire_name_to_str(j->origin, name, sizeof(name)),
+				          rc == GD_ENOTFOUND ? "unknown_key" : "bad_target");
+			}
+		}
+		job_free(j);
+	}
+}
+
 static void wake_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct xfr_out *x = arg;
@@ -448,8 +587,11 @@ static void wake_cb(evutil_socket_t fd, short what, void *arg)
 	pthread_mutex_lock(&x->lock);
 	struct xfr_handoff *q = x->queue;
 	x->queue = NULL;
+	struct xfr_job *jobs = x->jobs;
+	x->jobs = NULL;
 	bool stop = x->stopping;
 	pthread_mutex_unlock(&x->lock);
+	run_jobs(x, jobs, stop);
 	while (q) {
 		struct xfr_handoff *next = q->next;
 		if (stop)
@@ -489,7 +631,8 @@ struct xfr_out *xfrout_start(struct server *srv, unsigned max_total, unsigned ma
 	x->out = xmalloc(2 + 65535);
 	x->base = event_base_new(); /* locking: other threads wake it */
 	x->wake_ev = x->base ? event_new(x->base, -1, EV_PERSIST, wake_cb, x) : NULL;
-	if (!x->wake_ev || event_add(x->wake_ev, NULL) < 0 ||
+	x->nf = x->base ? notifier_new(x->base, &x->ring, NULL) : NULL;
+	if (!x->wake_ev || !x->nf || event_add(x->wake_ev, NULL) < 0 ||
 	    thread_start(&x->thread, xfr_main, x) != 0) {
 		log_error("event=thread_create_failed what=transfers");
 		xfrout_stop(x);
@@ -514,6 +657,45 @@ void xfrout_adopt(struct xfr_out *x, struct xfr_handoff *h)
 		return;
 	}
 	event_active(x->wake_ev, EV_READ, 0);
+}
+
+void xfrout_notify(struct xfr_out *x, const struct zone *z, const struct notify_target *targets,
+                   size_t n, const struct tsig_keyring *ring)
+{
+	if (!x)
+		return;
+	struct xfr_job *j = xcalloc(1, sizeof(*j));
+	memcpy(j->origin, z->origin, z->origin_len);
+	j->origin_len = z->origin_len;
+	j->soa_len = rd16(z->soa->rdata);
+	j->soa = xmalloc(j->soa_len);
+	memcpy(j->soa, z->soa->rdata + 2, j->soa_len);
+	j->soa_ttl = z->soa->ttl;
+	j->targets = xcalloc(n + 1, sizeof(*targets));
+	j->n = n;
+	for (size_t k = 0; k < n; k++) {
+		j->targets[k] = targets[k];
+		j->targets[k].key = targets[k].key ? xstrdup(targets[k].key) : NULL;
+	}
+	tsig_keyring_copy(&j->ring, ring);
+	pthread_mutex_lock(&x->lock);
+	bool stop = x->stopping;
+	if (!stop) {
+		j->next = x->jobs;
+		x->jobs = j;
+	}
+	pthread_mutex_unlock(&x->lock);
+	if (stop)
+		job_free(j);
+	else
+		event_active(x->wake_ev, EV_READ, 0);
+}
+
+void xfrout_notify_counts(const struct xfr_out *x, struct notify_counters *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (x && x->nf)
+		notifier_counters(x->nf, out);
 }
 
 void xfr_handoff_free(struct xfr_handoff *h)
@@ -550,6 +732,10 @@ void xfrout_stop(struct xfr_out *x)
 	}
 	while (x->conns)
 		conn_close(x->conns);
+	notifier_free(x->nf);
+	run_jobs(x, x->jobs, true);
+	x->jobs = NULL;
+	tsig_keyring_clear(&x->ring);
 	struct xfr_handoff *q = x->queue;
 	while (q) {
 		struct xfr_handoff *next = q->next;

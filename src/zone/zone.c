@@ -292,3 +292,19 @@ struct zone *zone_ref(const struct zone *z)
 	__atomic_add_fetch(&w->refs, 1, __ATOMIC_RELAXED);
 	return w;
 }
+
+void zone_set_serial(struct zone *z, uint32_t serial)
+{
+	/* the serial is the first of the last five fields (20 octets) of the
+	 * SOA's rdata, in the record and in the negative answers' template */
+	uint8_t *rd = (uint8_t *)z->soa->rdata;
+	wr32(rd + 2 + rd16(rd) - 20, serial);
+	if (z->neg_soa.wire)
+		wr32((uint8_t *)z->neg_soa.wire + z->neg_soa.len - 20, serial);
+	z->serial = serial;
+}
+
+const struct zone *zonedb_origin(const struct zonedb *db, const uint8_t *lname, size_t len)
+{
+	return db && db->count ? zonedb_exact(db, lname, len, name_hash(lname, len)) : NULL;
+}

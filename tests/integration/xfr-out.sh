@@ -23,6 +23,19 @@ awk 'BEGIN {
 		printf "h%d TXT \"record number %d, with some text\"\n", i, i
 	}
 }' >"$TMP/big.zone"
+# j.test: versions 1 to 5 by reloads (journal.max_versions 2, journal.file);
+# inc.test: serial_policy increment
+jzone() {
+	printf '$ORIGIN j.test.\n$TTL 300\n@ SOA ns1 hostmaster %s 3600 600 86400 300\n@ NS ns1\nns1 A 192.0.2.1\n%s' "$1" "$2" >"$TMP/j.zone"
+}
+jzone 1 'a A 192.0.2.10
+b A 192.0.2.20
+'
+izone() {
+	printf '$ORIGIN inc.test.\n$TTL 300\n@ SOA ns1 hostmaster 5 3600 600 86400 300\n@ NS ns1\nns1 A 192.0.2.1\n%s' "$1" >"$TMP/inc.zone"
+}
+izone ''
+rm -f "$TMP/j.journal"
 start_server tests/data/xfr-out.conf || exit 1
 K=hmac-sha256:xfr:eGZyLXNlY3JldC14ZnItc2VjcmV0LXhmci1zZWNyZXQ=
 KBAD=hmac-sha256:xfr:d3Jvbmctc2VjcmV0LXdyb25nLXNlY3JldC13cm9uZw==
@@ -158,6 +171,112 @@ check_cmd "caps released when the clients leave" \
 7
 EOF
 
+# ---- the journal and IXFR (RFC 1995) ----
+# reload N: SIGHUP, then wait for the Nth reload's result line
+reload() {
+	kill -HUP "$SERVER_PID"
+	_i=0
+	while [ "$(grep -c "event=reload result=" "$TMP/server.log")" -lt "$1" ] && [ $_i -lt 100 ]; do
+		sleep 0.05
+		_i=$((_i + 1))
+	done
+}
+# ixfr ARGS: owner, type, first rdata field, and the SOA's serial
+ixfr() { kdig @127.0.0.1 -p "$PORT" +noall +answer "$@" 2>&1 | awk '{ print $1, $4, $5, ($4 == "SOA") ? $7 : "" }'; }
+jzone 2 'a A 192.0.2.11
+b A 192.0.2.20
+c TXT "new"
+'
+reload 1
+check_cmd "IXFR from the previous serial: the difference" ixfr j.test IXFR=1 <<'EOF'
+j.test. SOA ns1.j.test. 2
+j.test. SOA ns1.j.test. 1
+a.j.test. A 192.0.2.10 
+j.test. SOA ns1.j.test. 2
+a.j.test. A 192.0.2.11 
+c.j.test. TXT "new" 
+j.test. SOA ns1.j.test. 2
+EOF
+check_cmd "IXFR from the current serial: our SOA alone" ixfr j.test IXFR=2 <<'EOF'
+j.test. SOA ns1.j.test. 2
+EOF
+check_cmd "IXFR from a newer serial: our SOA alone" ixfr j.test IXFR=9 <<'EOF'
+j.test. SOA ns1.j.test. 2
+EOF
+jzone 3 'a A 192.0.2.11
+b A 192.0.2.20
+'
+reload 2
+check_cmd "IXFR across two versions: condensed (c added, then removed)" ixfr j.test IXFR=1 <<'EOF'
+j.test. SOA ns1.j.test. 3
+j.test. SOA ns1.j.test. 1
+a.j.test. A 192.0.2.10 
+j.test. SOA ns1.j.test. 3
+a.j.test. A 192.0.2.11 
+j.test. SOA ns1.j.test. 3
+EOF
+check_cmd "IXFR over UDP when it fits" ixfr +notcp j.test IXFR=2 <<'EOF'
+j.test. SOA ns1.j.test. 3
+j.test. SOA ns1.j.test. 2
+c.j.test. TXT "new" 
+j.test. SOA ns1.j.test. 3
+j.test. SOA ns1.j.test. 3
+EOF
+# an IXFR over UDP from serial 0, built here: dig and kdig show no flags
+# for IXFR answers
+udp_unkept() {
+	python3 - "$PORT" <<'PY'
+import socket, struct, sys
+name = b"\x01j\x04test\x00"
+soa = b"\x00\x00" + struct.pack("!IIIII", 0, 0, 0, 0, 0)
+q = struct.pack("!HHHHHH", 0x1234, 0, 1, 0, 1, 0) + name + struct.pack("!HH", 251, 1)
+q += b"\xc0\x0c" + struct.pack("!HHIH", 6, 1, 0, len(soa)) + soa
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(3)
+s.sendto(q, ("127.0.0.1", int(sys.argv[1])))
+r = s.recv(4096)
+flags = struct.unpack("!H", r[2:4])[0]
+names = [n for n, bit in (("qr", 15), ("aa", 10), ("tc", 9)) if flags >> bit & 1]
+an = struct.unpack("!H", r[6:8])[0]
+p = 12 + len(name) + 4
+p += 2 if r[p] & 0xC0 else len(name)  # the answer's owner
+print("flags:", " ".join(names), "rcode", flags & 15, "answers", an,
+      "type", struct.unpack("!H", r[p:p + 2])[0])
+PY
+}
+check_cmd "IXFR over UDP from a serial not kept: TC and our SOA alone" udp_unkept <<'EOF'
+flags: qr aa tc rcode 0 answers 1 type 6
+EOF
+jzone 3 'a A 192.0.2.12
+b A 192.0.2.20
+'
+reload 3
+check_cmd "a changed zone with the same serial: the reload fails, naming both serials" \
+	sh -c "grep -c 'zone j.test.: the zone changed but its serial 3 is not greater than the serial served, 3' '$TMP/server.log'; kdig @127.0.0.1 -p $PORT +short j.test SOA | awk '{ print \$3 }'; kdig @127.0.0.1 -p $PORT +short a.j.test A" <<'EOF'
+1
+3
+192.0.2.11
+EOF
+jzone 4 'a A 192.0.2.13
+'
+reload 4
+jzone 5 'a A 192.0.2.14
+'
+reload 5
+check_cmd "journal.max_versions 2: 3 is the oldest serial kept, 2 gets the zone (AXFR form)" \
+	sh -c "kdig @127.0.0.1 -p $PORT +noall +answer j.test IXFR=3 | wc -l; kdig @127.0.0.1 -p $PORT +noall +answer j.test IXFR=2 | awk '{ print \$4 }' | tr '\n' ' '; echo" <<'EOF'
+7
+SOA NS A A SOA 
+EOF
+izone 'x A 192.0.2.5
+'
+reload 6
+check_cmd "serial_policy increment: a change without a new serial gets the served one plus one" \
+	sh -c "kdig @127.0.0.1 -p $PORT +short inc.test SOA | awk '{ print \$3 }'; kdig @127.0.0.1 -p $PORT +noall +answer inc.test IXFR=5 | awk '{ print \$4 }' | tr '\n' ' '; echo" <<'EOF'
+6
+SOA SOA SOA A SOA 
+EOF
+
 curl -s "http://127.0.0.1:$HTTPPORT/metrics" | grep '^geodnsd_xfr_out_total' >"$TMP/metrics"
 check_cmd "xfr_out_total by type and result" \
 	sh -c "grep -v ' 0\$' '$TMP/metrics'" <<'EOF'
@@ -166,11 +285,19 @@ geodnsd_xfr_out_total{type="AXFR",result="refused"} 6
 geodnsd_xfr_out_total{type="AXFR",result="notauth"} 2
 geodnsd_xfr_out_total{type="AXFR",result="limit"} 2
 geodnsd_xfr_out_total{type="AXFR",result="aborted"} 2
-geodnsd_xfr_out_total{type="IXFR",result="ok"} 1
+geodnsd_xfr_out_total{type="IXFR",result="ok"} 8
 EOF
 check_cmd "log line of a signed transfer" \
-	sh -c "grep 'event=xfr_out zone=big.test. client=127.0.0.1 key=xfr. type=AXFR serial=7 records=200002 ' '$TMP/server.log' | grep -c 'result=ok'" <<'EOF'
+	sh -c "grep 'event=xfr_out zone=big.test. client=127.0.0.1 key=xfr. type=AXFR from=- serial=7 form=axfr records=200002 ' '$TMP/server.log' | grep -c 'result=ok'" <<'EOF'
 2
+EOF
+
+# a restart keeps the journal (journal.file): IXFR from 4 still served
+stop_server || fail "geodnsd exit status before the restart"
+start_server tests/data/xfr-out.conf || exit 1
+check_cmd "the journal file survives a restart" \
+	sh -c "kdig @127.0.0.1 -p $PORT +noall +answer j.test IXFR=4 | awk '{ print \$4 }' | tr '\n' ' '; echo" <<'EOF'
+SOA SOA A SOA A SOA 
 EOF
 
 stop_server || fail "geodnsd exit status"

@@ -6,7 +6,8 @@
 #
 # Three zones in $TMP: a.test has the name server ns1.a.test; b.test is
 # served by it and $INCLUDEs b.inc with mail.b.test; c.test is served by it
-# and has its mail at mail.b.test.
+# and has its mail at mail.b.test. The zones change without new serials:
+# serial_policy "increment" gives them one.
 #
 # Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
 . tests/integration/lib.sh

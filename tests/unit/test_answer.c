@@ -904,14 +904,17 @@ END_TEST
 static const char share_regions[] =
     "  \"regions\": { \"r0\": { \"location\": [0, 0] }, \"r1\": { \"location\": [10, 10] } },\n";
 
-/* A zone file for the sharing tests: SOA, NS ns1.a.test and extra lines. */
+/* A zone file for the sharing tests: SOA, NS ns1.a.test and extra lines;
+ * each file written has a serial above the last (a changed zone must
+ * raise it, serial_policy "keep"). */
 static const char *share_zone(const char *name, const char *origin, const char *extra)
 {
+	static unsigned serial;
 	char text[1024];
 	snprintf(text, sizeof(text),
-	         "$ORIGIN %s.\n$TTL 3600\n@ IN SOA ns1.a.test. hostmaster 1 7200 900 1209600 300\n"
+	         "$ORIGIN %s.\n$TTL 3600\n@ IN SOA ns1.a.test. hostmaster %u 7200 900 1209600 300\n"
 	         "@ IN NS ns1.a.test.\n%s",
-	         origin, extra);
+	         origin, ++serial, extra);
 	return unit_write_file(name, text);
 }
 
