@@ -13,6 +13,8 @@
 #
 # Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
 . tests/integration/lib.sh
+# nothing of an earlier run (peer storage, logs) is read again
+rm -rf "${TMP:?}/"*
 
 S2Z=${SERVICES_TO_ZONE:-$(pwd)/build/services-to-zone}
 ZONE=interop.test
