@@ -64,6 +64,15 @@ struct axfr_state *axfr_begin(const struct zone *z, const struct query *q);
  */
 int axfr_next_message(struct axfr_state *s, uint8_t *buf, size_t cap, size_t *len);
 
+/*
+ * Sort z's names for transfers once (8 octets per name with records, kept
+ * with the zone until it is freed); axfr_begin does it when it was not
+ * done. The reload thread calls it for the zones that may be transferred,
+ * so no transfer waits for the sort. GD_OK, GD_EINVAL, GD_ENOMEM. Safe
+ * from several threads at once (one copy wins).
+ */
+int axfr_prepare(const struct zone *z);
+
 /* Records and messages written so far (for the transfer's log line). */
 void axfr_progress(const struct axfr_state *s, uint64_t *records, uint64_t *messages);
 

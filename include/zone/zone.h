@@ -18,7 +18,8 @@
  * whose inputs are unchanged, so two snapshots share it; zone_free() drops
  * one and frees the zone with the last. Nothing in a zone changes after
  * zone_load() returns except that count (and the snapshot numbering its
- * services, before it is published), so a shared zone is read by the
+ * services and zone_set_serial, before it is published; and xfr_order,
+ * set once by an atomic store), so a shared zone is read by the
  * workers of both snapshots without locks. The count is atomic: snapshot
  * builders change it (reload, start, stop), and a thread that must keep a
  * zone beyond its RCU read section (a zone transfer) takes a reference
@@ -123,6 +124,10 @@ struct zone {
 	/* owned; the services file's then the TYPE65281 records'; NULL
 	 * without either */
 	struct service_set *services;
+	/* the nodes with records in canonical order, for AXFR: computed once
+	 * (axfr_prepare) and published by an atomic pointer store; owned */
+	const struct node **xfr_order;
+	size_t xfr_norder;
 	void *arena;           /* owns every node, name, rrset and rdata */
 	unsigned refs;         /* references: zone_load, zone_reuse, zone_free */
 	/* what it was built from, for zone_reuse: the config entry, and every

@@ -25,6 +25,7 @@
 #include "dns/serial.h"
 #include "dns/wire.h"
 #include "server/snapshot.h"
+#include "xfr/axfr.h"
 #include "xfr/journal.h"
 #include "xfr/notify.h"
 #include "zone/zone.h"
@@ -221,6 +222,10 @@ void replication_prepare(struct snapshot *snap, const struct config *cfg,
 			new_zone(zr, ze, z);
 		else if (p != z)
 			replace_zone(zr, ze, p, z, diag);
+		/* the names in transfer order, here rather than on the transfer
+		 * thread (a no-op for a zone kept from prev) */
+		if (ze->nallow && axfr_prepare(z) != GD_OK)
+			log_warn("event=axfr_prepare_failed zone=%s", z->origin_str);
 	}
 }
 

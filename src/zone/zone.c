@@ -236,6 +236,7 @@ void zone_free(struct zone *z)
 	if (!z || __atomic_sub_fetch(&z->refs, 1, __ATOMIC_ACQ_REL) != 0)
 		return;
 	free(z->table);
+	free((void *)z->xfr_order);
 	service_set_free(z->services);
 	arena_free(z->arena);
 	free(z->origin_str);
