@@ -83,6 +83,12 @@ void server_xfr_counts(const struct server *srv, uint64_t out[XFR_TYPES][XFR_RES
 /* NOTIFY out (notify_sent_total{result}). */
 struct notify_counters;
 void server_notify_counts(const struct server *srv, struct notify_counters *out);
+/* The last NOTIFY event of the zone origin (wire form, len octets, any
+ * case) into st (xfr/notify.h); false when the transfer thread was never
+ * given NOTIFY targets for it (or transfers are not running). Any thread. */
+struct notify_status;
+bool server_notify_status(const struct server *srv, const uint8_t *origin, size_t len,
+                          struct notify_status *st);
 
 /* The current snapshot for the calling thread (a registered RCU reader),
  * valid until server_snapshot_leave(); the read section must be short. */

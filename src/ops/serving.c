@@ -270,6 +270,43 @@ void serving_metrics(struct server *srv, const uint64_t http_limits[HTTP_LIMIT_C
 	server_snapshot_leave();
 }
 
+/* A zone's journal: the serials it leads from and to (null when empty),
+ * the differences kept and their bytes. */
+static void status_journal(struct strbuf *sb, struct journal *j)
+{
+	uint32_t first, last;
+	size_t versions = 0, bytes = 0;
+	journal_stats(j, &versions, &bytes);
+	sb_puts(sb, ", \"journal\": { ");
+	if (journal_range(j, &first, &last))
+		sb_printf(sb, "\"first_serial\": %u, \"last_serial\": %u", first, last);
+	else
+		sb_puts(sb, "\"first_serial\": null, \"last_serial\": null");
+	sb_printf(sb, ", \"versions\": %zu, \"bytes\": %zu }", versions, bytes);
+}
+
+/* A zone's last NOTIFY event, when it has NOTIFY targets. */
+static void status_notify(struct strbuf *sb, struct server *srv, const struct zone *z)
+{
+	struct notify_status st;
+	if (!server_notify_status(srv, z->origin, z->origin_len, &st))
+		return;
+	sb_printf(sb, ", \"notify\": { \"result\": \"%s\"", notify_result_name(st.result));
+	if (st.result == NOTIFY_NONE) {
+		sb_puts(sb, ", \"serial\": null, \"target\": null, \"when\": null");
+	} else {
+		sb_printf(sb, ", \"serial\": %u, \"target\": \"", st.serial);
+		sb_json_string(sb, st.target);
+		sb_printf(sb, "\", \"when\": %lld, \"attempt\": %u", (long long)st.when,
+		          st.attempt);
+	}
+	if (st.result == NOTIFY_RCODE)
+		sb_printf(sb, ", \"rcode\": \"%s\"", dns_rcode_name(st.rcode));
+	if (st.result == NOTIFY_BADTSIG)
+		sb_printf(sb, ", \"tsig_error\": %u", st.tsig_error);
+	sb_printf(sb, ", \"pending\": %u }", st.pending);
+}
+
 void serving_status_zones(struct server *srv, struct strbuf *sb)
 {
 	const struct snapshot *snap = server_snapshot_enter(srv);
@@ -281,7 +318,10 @@ void serving_status_zones(struct server *srv, struct strbuf *sb)
 		sb_printf(sb, "\", \"serial\": %u, \"records\": %zu, \"services\": %zu, "
 			  "\"file\": \"", z->serial, z->nrecords, z->services ? z->services->n : 0);
 		sb_json_string(sb, z->file);
-		sb_puts(sb, "\" }");
+		sb_puts(sb, "\"");
+		status_journal(sb, snapshot_journal(snap, i));
+		status_notify(sb, srv, z);
+		sb_puts(sb, " }");
 	}
 	sb_puts(sb, "\n  ]");
 	server_snapshot_leave();

@@ -334,6 +334,12 @@ void server_notify_counts(const struct server *srv, struct notify_counters *out)
 	xfrout_notify_counts(srv->xfr, out);
 }
 
+bool server_notify_status(const struct server *srv, const uint8_t *origin, size_t len,
+                          struct notify_status *st)
+{
+	return xfrout_notify_status(srv->xfr, origin, len, st);
+}
+
 #define STOP_GRACE_MS 2000 /* longest wait for unsent TCP answers at stop */
 
 /* In the worker: are all TCP answers written? Then leave the loop. */

@@ -201,6 +201,9 @@ size_t xfr_ixfr_udp(const void *ctx, const struct answer_request *req, struct qu
                     const struct tsig_verdict *v, uint8_t *out, size_t cap);
 struct notify_counters;
 void xfrout_notify_counts(const struct xfr_out *x, struct notify_counters *out);
+struct notify_status;
+bool xfrout_notify_status(const struct xfr_out *x, const uint8_t *origin, size_t len,
+                          struct notify_status *st);
 void xfrout_notify(struct xfr_out *x, const struct zone *z, const struct notify_target *targets,
                    size_t n, const struct tsig_keyring *ring);
 const struct answer_worker *xfrout_answer_worker(const struct xfr_out *x);

@@ -698,6 +698,12 @@ void xfrout_notify_counts(const struct xfr_out *x, struct notify_counters *out)
 		notifier_counters(x->nf, out);
 }
 
+bool xfrout_notify_status(const struct xfr_out *x, const uint8_t *origin, size_t len,
+                          struct notify_status *st)
+{
+	return x && x->nf && notifier_zone_status(x->nf, origin, len, st);
+}
+
 void xfr_handoff_free(struct xfr_handoff *h)
 {
 	if (!h)

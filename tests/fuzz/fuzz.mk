@@ -26,7 +26,7 @@
 #
 # Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
 
-FUZZ_ALL = packet zone config services feed http tsig
+FUZZ_ALL = packet zone config services feed http tsig xfr
 FUZZ_TARGETS ?= $(FUZZ_ALL)
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang

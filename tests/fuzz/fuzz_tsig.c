@@ -4,11 +4,7 @@
  * checked against a keyring of four keys (one per algorithm) and the TSIG of
  * the response is written.
  *
- * The keys, as tests/fuzz/mkseeds.py signs its seeds with them:
- *   sha256.key. hmac-sha256 "fuzz-secret-sha256"
- *   sha384.key. hmac-sha384 "fuzz-secret-sha384"
- *   sha512.key. hmac-sha512 "fuzz-secret-sha512"
- *   sha1.key.   hmac-sha1   "fuzz-secret-sha1"
+ * The keys: fuzz_keys.h, as tests/fuzz/mkseeds.py signs its seeds with them.
  * The server's time is the request's Time Signed when bit 0 of the DNS ID is
  * 0, else just outside its fudge (BADTIME), so mutating the ID reaches both.
  *
@@ -27,6 +23,7 @@
 #include "dns/tsig.h"
 #include "dns/wire.h"
 
+#include "fuzz_keys.h"
 #include "fuzz_util.h"
 
 #include <stdlib.h>
@@ -37,26 +34,7 @@ static struct tsig_keyring ring;
 
 static void init(void)
 {
-	static const char *const names[TSIG_ALGORITHMS] = {
-	    [TSIG_HMAC_SHA256] = "sha256.key.",
-	    [TSIG_HMAC_SHA384] = "sha384.key.",
-	    [TSIG_HMAC_SHA512] = "sha512.key.",
-	    [TSIG_HMAC_SHA1] = "sha1.key.",
-	};
-	static const char *const secrets[TSIG_ALGORITHMS] = {
-	    [TSIG_HMAC_SHA256] = "fuzz-secret-sha256",
-	    [TSIG_HMAC_SHA384] = "fuzz-secret-sha384",
-	    [TSIG_HMAC_SHA512] = "fuzz-secret-sha512",
-	    [TSIG_HMAC_SHA1] = "fuzz-secret-sha1",
-	};
-	for (int a = 0; a < TSIG_ALGORITHMS; a++) {
-		keys[a].name_len = (uint8_t)tsig_name_from_text(names[a], keys[a].name);
-		keys[a].algorithm = (enum tsig_algorithm)a;
-		keys[a].secret = (uint8_t *)secrets[a];
-		keys[a].secret_len = strlen(secrets[a]);
-	}
-	ring.keys = keys;
-	ring.n = TSIG_ALGORITHMS;
+	fuzz_keyring(keys, &ring);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -599,13 +599,16 @@ TSIG_KEYS = {"hmac-sha256": ("sha256.key", b"fuzz-secret-sha256", "sha256"),
 
 
 def signed(alg, name="www.example.com", id=0x1000, edns=None, macsize=None, key=None,
-           other=b"", time_signed=0x5F5E1000, flip=False):
-    """A query signed for real (RFC 8945 4.3.3) with a key of fuzz_tsig.c."""
+           other=b"", time_signed=0x5F5E1000, flip=False, body=None):
+    """A query (or the message body) signed for real (RFC 8945 4.3.3) with a
+    key of fuzz_keys.h."""
     import hashlib
     import hmac
     kname, secret, digest = TSIG_KEYS[alg]
     kname = key or kname
-    body = query(name, id=id, edns=edns)
+    if body is None:
+        body = query(name, id=id, edns=edns)
+    id = struct.unpack("!H", body[:2])[0]
     tvars = (wname(kname.lower()) + struct.pack("!HI", 255, 0) + wname(alg) +
              struct.pack("!HIHHH", time_signed >> 32, time_signed & 0xFFFFFFFF, 300, 0,
                          len(other)) + other)
@@ -639,7 +642,71 @@ def tsig_seeds():
     out(t, "no-tsig", query("www.example.com"))
 
 
+# ---- transfer requests (fuzz_xfr.c: the zone xfr.test., serial 3, a journal
+# from 1 and 2; bit 0 of the ID set: no journal) ----
+
+def soa_rdata(serial, mname="ns1.xfr.test", rname="hostmaster.xfr.test"):
+    return wname(mname) + wname(rname) + struct.pack("!IIIII", serial, 3600, 600, 86400, 300)
+
+
+def soa_rr(serial, owner=b"\xc0\x0c", rdata=None):
+    rd = soa_rdata(serial) if rdata is None else rdata
+    return owner + struct.pack("!HHIH", 6, 1, 300, len(rd)) + rd
+
+
+def ixfr(serial, name="xfr.test", id=0x2000, edns=None, flags=0):
+    """An IXFR request: the client's SOA in the authority section, then the
+    OPT record when edns is given."""
+    q = query(name, "IXFR", id=id, flags=flags, ns=1, ar=1 if edns is not None else 0)
+    return q + soa_rr(serial) + (edns if edns is not None else b"")
+
+
+def xfr_seeds():
+    t = "xfr"
+    clear(t)
+    out(t, "axfr", query("xfr.test", "AXFR", id=0x2000))
+    out(t, "axfr-rd-case", query("XFR.Test", "AXFR", id=0x2002, flags=0x0100))
+    out(t, "axfr-edns", query("xfr.test", "AXFR", id=0x2004, edns=opt(4096)))
+    out(t, "axfr-edns-v1", query("xfr.test", "AXFR", id=0x2006, edns=opt(4096, version=1)))
+    out(t, "axfr-class-ch", query("xfr.test", "AXFR", id=0x2008, qclass=3))
+    out(t, "axfr-other-zone", query("example.com", "AXFR", id=0x200a))
+    out(t, "axfr-below-apex", query("www.xfr.test", "AXFR", id=0x200c))
+    for serial in (1, 2, 3, 9, 0, 0x80000003):
+        out(t, "ixfr-%d" % serial, ixfr(serial))
+    out(t, "ixfr-1-nojournal", ixfr(1, id=0x2001))
+    out(t, "ixfr-2-nojournal", ixfr(2, id=0x2003))
+    out(t, "ixfr-1-udp512", ixfr(1, edns=opt(512)))
+    out(t, "ixfr-2-udp1232", ixfr(2, edns=opt(1232)))
+    out(t, "ixfr-1-udp4096", ixfr(1, edns=opt(4096)))
+    out(t, "ixfr-1-rd", ixfr(1, flags=0x0100))
+    # the client's SOA missing or malformed
+    out(t, "ixfr-no-soa", query("xfr.test", "IXFR", id=0x2000))
+    out(t, "ixfr-soa-in-answer", query("xfr.test", "IXFR", id=0x2000, an=1) + soa_rr(1))
+    out(t, "ixfr-soa-other-owner", query("xfr.test", "IXFR", id=0x2000, ns=1) +
+        soa_rr(1, owner=wname("other.test")))
+    out(t, "ixfr-soa-short", query("xfr.test", "IXFR", id=0x2000, ns=1) +
+        soa_rr(1, rdata=soa_rdata(1)[:-4]))
+    out(t, "ixfr-soa-long", query("xfr.test", "IXFR", id=0x2000, ns=1) +
+        soa_rr(1, rdata=soa_rdata(1) + b"\0"))
+    out(t, "ixfr-soa-badname", query("xfr.test", "IXFR", id=0x2000, ns=1) +
+        soa_rr(1, rdata=b"\x05ns1" + soa_rdata(1)))
+    out(t, "ixfr-soa-compressed", query("xfr.test", "IXFR", id=0x2000, ns=1) +
+        soa_rr(2, rdata=b"\3ns1\xc0\x0c\nhostmaster\xc0\x0c" + struct.pack("!IIIII", 2, 1, 2, 3, 4)))
+    out(t, "ixfr-soa-rdlen-over", query("xfr.test", "IXFR", id=0x2000, ns=1) +
+        b"\xc0\x0c" + struct.pack("!HHIH", 6, 1, 300, len(soa_rdata(1)) + 10) + soa_rdata(1))
+    out(t, "ixfr-ns-then-soa", query("xfr.test", "IXFR", id=0x2000, ns=2) +
+        b"\xc0\x0c" + struct.pack("!HHIH", 2, 1, 300, 2) + b"\xc0\x0c" + soa_rr(2))
+    # signed (keys of fuzz_keys.h; Time Signed is the server's time)
+    out(t, "axfr-tsig-sha256", signed("hmac-sha256", body=query("xfr.test", "AXFR", id=0x2010)))
+    out(t, "ixfr-1-tsig-sha512", signed("hmac-sha512", body=ixfr(1, id=0x2012)))
+    out(t, "ixfr-2-tsig-sha1-udp", signed("hmac-sha1", body=ixfr(2, id=0x2014, edns=opt(512))))
+    out(t, "ixfr-3-tsig-sha384", signed("hmac-sha384", body=ixfr(3, id=0x2016)))
+    out(t, "ixfr-9-tsig-badsig", signed("hmac-sha256", body=ixfr(9, id=0x2018), flip=True))
+    out(t, "ixfr-1-tsig-trunc", signed("hmac-sha256", body=ixfr(1, id=0x201a), macsize=16))
+
+
 if __name__ == "__main__":
+    xfr_seeds()
     tsig_seeds()
     packets()
     zones()

@@ -131,6 +131,18 @@ start_listener() {
 	LISTENER_PORT=$(cat "$TMP/$_sl_name.port" 2>/dev/null)
 }
 
+# reload N: SIGHUP the test server, then wait (at most 5 s) until its log
+# has the result line of the Nth reload since it started.
+reload() {
+	kill -HUP "$SERVER_PID"
+	_rl_i=0
+	while [ "$(grep -c "event=reload result=" "$TMP/server.log")" -lt "$1" ] &&
+		[ $_rl_i -lt 100 ]; do
+		sleep 0.05
+		_rl_i=$((_rl_i + 1))
+	done
+}
+
 # wait_output NAME EXPECTED MAX_MS COMMAND...: run COMMAND every 50 ms
 # until its output is EXPECTED; PASS (with the milliseconds it took) when
 # that happened within MAX_MS.

@@ -172,15 +172,7 @@ check_cmd "caps released when the clients leave" \
 EOF
 
 # ---- the journal and IXFR (RFC 1995) ----
-# reload N: SIGHUP, then wait for the Nth reload's result line
-reload() {
-	kill -HUP "$SERVER_PID"
-	_i=0
-	while [ "$(grep -c "event=reload result=" "$TMP/server.log")" -lt "$1" ] && [ $_i -lt 100 ]; do
-		sleep 0.05
-		_i=$((_i + 1))
-	done
-}
+# reload N (lib.sh): SIGHUP, then wait for the Nth reload's result line
 # ixfr ARGS: owner, type, first rdata field, and the SOA's serial
 ixfr() { kdig @127.0.0.1 -p "$PORT" +noall +answer "$@" 2>&1 | awk '{ print $1, $4, $5, ($4 == "SOA") ? $7 : "" }'; }
 jzone 2 'a A 192.0.2.11
