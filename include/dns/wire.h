@@ -170,6 +170,12 @@ struct wire_writer {
 	unsigned ncomp;
 	uint16_t comp_off[WIRE_COMP_MAX];   /* offsets of written label runs */
 	uint8_t comp_labels[WIRE_COMP_MAX]; /* labels from there to the root */
+	/* NULL (wire_writer_init): a name is looked for by comparing it with
+	 * every entry of its label count, which costs little in an answer of
+	 * a few names; or WIRE_COMP_MAX slots for the hash of each entry's
+	 * first label, compared first: for full tables of similar names (a
+	 * zone transfer's messages, where comparing was most of the time) */
+	uint32_t *comp_hash;
 };
 
 struct wire_mark {

@@ -535,6 +535,7 @@ void wire_writer_init(struct wire_writer *w, uint8_t *buf, size_t cap)
 	w->cap = cap;
 	w->len = 0;
 	w->ncomp = 0;
+	w->comp_hash = NULL;
 }
 
 int wire_put(struct wire_writer *w, const void *data, size_t n)
@@ -587,11 +588,25 @@ static bool buf_name_equal(const uint8_t *buf, size_t off, const uint8_t *name)
 	}
 }
 
+/* FNV-1a of a label (its length octet and its octets in lower case). */
+static uint32_t label_hash(const uint8_t *label)
+{
+	uint32_t h = 2166136261u ^ label[0];
+	h *= 16777619u;
+	for (uint8_t i = 1; i <= label[0]; i++) {
+		h ^= lower_ascii(label[i]);
+		h *= 16777619u;
+	}
+	return h;
+}
+
 static void add_comp_entry(struct wire_writer *w, size_t off, unsigned labels)
 {
 	if (w->ncomp < WIRE_COMP_MAX && off < 0x4000) {
 		w->comp_off[w->ncomp] = (uint16_t)off;
 		w->comp_labels[w->ncomp] = (uint8_t)labels;
+		if (w->comp_hash)
+			w->comp_hash[w->ncomp] = label_hash(w->buf + off);
 		w->ncomp++;
 	}
 }
@@ -607,8 +622,9 @@ int wire_put_name(struct wire_writer *w, const uint8_t *name, bool compress)
 	unsigned lit = 0;   /* labels written literally before the pointer */
 	if (compress) {
 		for (unsigned k = labels; k > 0; k--, lit++) {
+			uint32_t h = w->comp_hash ? label_hash(s) : 0;
 			for (unsigned e = 0; e < w->ncomp; e++) {
-				if (w->comp_labels[e] == k &&
+				if (w->comp_labels[e] == k && (!w->comp_hash || w->comp_hash[e] == h) &&
 				    buf_name_equal(w->buf, w->comp_off[e], s)) {
 					match = w->comp_off[e];
 					break;
