@@ -47,6 +47,7 @@ struct zone_replication {
 	struct zone_journal *journal;
 	struct diff *pending; /* the difference this version brings, until committed */
 	bool notify_due;      /* a new serial (or a zone new to us) */
+	bool targets_changed; /* since prev: the notifier is told even of none */
 	struct notify_target *targets;
 	size_t ntargets;
 };
@@ -188,6 +189,19 @@ static struct notify_target *notify_targets(const struct zone_entry *ze)
 	return t;
 }
 
+static bool same_targets(const struct zone_replication *a, const struct zone_replication *b)
+{
+	if (a->ntargets != b->ntargets)
+		return false;
+	for (size_t k = 0; k < a->ntargets; k++) {
+		const struct notify_target *x = &a->targets[k], *y = &b->targets[k];
+		if (x->addr_len != y->addr_len || memcmp(&x->addr, &y->addr, x->addr_len) != 0 ||
+		    !same_str(x->key, y->key))
+			return false;
+	}
+	return true;
+}
+
 /* The index of the zone with z's origin in prev (config order first). */
 static const struct zone_replication *prev_of(const struct snapshot *prev, size_t i,
                                               const struct zone *p)
@@ -222,6 +236,10 @@ void replication_prepare(struct snapshot *snap, const struct config *cfg,
 			new_zone(zr, ze, z);
 		else if (p != z)
 			replace_zone(zr, ze, p, z, diag);
+		/* targets added or given another key hear of the serial too (the
+		 * notifier sends only to those) */
+		if (pr && !same_targets(pr, zr))
+			zr->notify_due = zr->targets_changed = true;
 		/* the names in transfer order, here rather than on the transfer
 		 * thread (a no-op for a zone kept from prev) */
 		if (ze->nallow && axfr_prepare(z) != GD_OK)
@@ -269,7 +287,7 @@ void server_replication_commit(struct server *srv, struct snapshot *snap)
 				log_warn("event=journal_save_failed zone=%s file=%s", z->origin_str,
 				         zr->journal->file);
 		}
-		if (zr->notify_due && zr->ntargets)
+		if (zr->notify_due && (zr->ntargets || zr->targets_changed))
 			xfrout_notify(srv->xfr, z, zr->targets, zr->ntargets, &snap->tsig_keys);
 		zr->notify_due = false;
 	}

@@ -42,11 +42,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 /* Output kept queued per connection while streaming: enough to keep the
  * socket busy, little enough that 10 transfers cost next to nothing. */
 #define XFR_OUT_QUEUE (128 * 1024)
+#define XFR_NICE 10
 
 struct xconn {
 	struct xfr_out *x;
@@ -567,6 +570,11 @@ static void run_jobs(struct xfr_out *x, struct xfr_job *jobs, bool stop)
 			j->ring = old;
 			notifier_set_keyring(x->nf, &x->ring);
 			struct notify_soa soa = {j->soa, j->soa_len, j->soa_ttl};
+			if (j->n == 0) { /* its last targets removed */
+				notifier_zone_remove(x->nf, j->origin, j->origin_len);
+				job_free(j);
+				continue;
+			}
 			int rc = notifier_zone(x->nf, j->origin, j->origin_len, &soa, j->targets, j->n);
 			if (rc != GD_OK) {
 				char name[1024];
@@ -608,6 +616,11 @@ static void wake_cb(evutil_socket_t fd, short what, void *arg)
 static void *xfr_main(void *arg)
 {
 	struct xfr_out *x = arg;
+	/* transfers are background work: where they share a core with a DNS
+	 * worker, the scheduler gives the worker the larger share (nice 10,
+	 * this thread only; an unprivileged thread may lower its priority) */
+	if (setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), XFR_NICE) < 0)
+		log_warn("event=xfr_nice_failed error=\"%s\"", strerror(errno));
 	urcu_memb_register_thread();
 	/* the wake event has no descriptor: the loop must not take itself for
 	 * empty while no connection is open */
