@@ -232,10 +232,16 @@ void replication_prepare(struct snapshot *snap, const struct config *cfg,
 		zr->journal = journal_for(ze, z, pr ? pr->journal : NULL);
 		zr->targets = notify_targets(ze);
 		zr->ntargets = ze->nnotify;
+		/* secondaries (transfer.allow, transfer.notify) follow serials
+		 * and IXFR needs the differences; a zone without them only pays
+		 * for a difference when geodnsd keeps its serial */
+		bool replicated = ze->nallow || ze->nnotify;
 		if (!p)
 			new_zone(zr, ze, z);
-		else if (p != z)
+		else if (p != z && (replicated || ze->serial_policy != SERIAL_POLICY_KEEP))
 			replace_zone(zr, ze, p, z, diag);
+		else if (p != z)
+			zr->notify_due = p->serial != z->serial;
 		/* targets added or given another key hear of the serial too (the
 		 * notifier sends only to those) */
 		if (pr && !same_targets(pr, zr))
