@@ -172,10 +172,18 @@ struct wire_writer {
 	uint8_t comp_labels[WIRE_COMP_MAX]; /* labels from there to the root */
 	/* NULL (wire_writer_init): a name is looked for by comparing it with
 	 * every entry of its label count, which costs little in an answer of
-	 * a few names; or WIRE_COMP_MAX slots for the hash of each entry's
-	 * first label, compared first: for full tables of similar names (a
-	 * zone transfer's messages, where comparing was most of the time) */
-	uint32_t *comp_hash;
+	 * a few names; or an index of the entries by the hash of their first
+	 * label: for full tables of similar names (a zone transfer's messages,
+	 * where comparing was most of the time). Its slots must be zero when
+	 * it is attached to an empty writer. */
+	struct wire_comp_index *index;
+};
+
+#define WIRE_COMP_SLOTS 256 /* a power of two above WIRE_COMP_MAX */
+
+struct wire_comp_index {
+	uint32_t hash[WIRE_COMP_MAX];  /* of each entry's first label */
+	uint8_t slot[WIRE_COMP_SLOTS]; /* entry + 1 by hash, linear probing; 0 empty */
 };
 
 struct wire_mark {

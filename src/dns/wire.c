@@ -535,7 +535,7 @@ void wire_writer_init(struct wire_writer *w, uint8_t *buf, size_t cap)
 	w->cap = cap;
 	w->len = 0;
 	w->ncomp = 0;
-	w->comp_hash = NULL;
+	w->index = NULL;
 }
 
 int wire_put(struct wire_writer *w, const void *data, size_t n)
@@ -600,13 +600,51 @@ static uint32_t label_hash(const uint8_t *label)
 	return h;
 }
 
+/* Index entry e (hash h): the first slot from h that is empty or holds an
+ * entry a rollback removed (entries are only appended and rolled back, so
+ * one at or past ncomp is gone). */
+static void index_add(struct wire_writer *w, unsigned e, uint32_t h)
+{
+	struct wire_comp_index *x = w->index;
+	x->hash[e] = h;
+	for (unsigned n = 0, i = h & (WIRE_COMP_SLOTS - 1); n < WIRE_COMP_SLOTS;
+	     n++, i = (i + 1) & (WIRE_COMP_SLOTS - 1)) {
+		if (x->slot[i] == 0 || x->slot[i] - 1u >= e) {
+			x->slot[i] = (uint8_t)(e + 1);
+			return;
+		}
+	}
+	/* no room (never, see index_find): the entry is not found by hash */
+}
+
+/* The entry with k labels whose name is s, through the index; SIZE_MAX
+ * when there is none. */
+static size_t index_find(const struct wire_writer *w, const uint8_t *s, unsigned k)
+{
+	const struct wire_comp_index *x = w->index;
+	uint32_t h = label_hash(s);
+	/* bounded: a table with no empty slot (never: at most WIRE_COMP_MAX
+	 * entries and the ones a rollback left) is searched once round */
+	for (unsigned n = 0, i = h & (WIRE_COMP_SLOTS - 1); n < WIRE_COMP_SLOTS;
+	     n++, i = (i + 1) & (WIRE_COMP_SLOTS - 1)) {
+		unsigned v = x->slot[i];
+		if (v == 0)
+			return SIZE_MAX;
+		unsigned e = v - 1;
+		if (e < w->ncomp && w->comp_labels[e] == k && x->hash[e] == h &&
+		    buf_name_equal(w->buf, w->comp_off[e], s))
+			return w->comp_off[e];
+	}
+	return SIZE_MAX;
+}
+
 static void add_comp_entry(struct wire_writer *w, size_t off, unsigned labels)
 {
 	if (w->ncomp < WIRE_COMP_MAX && off < 0x4000) {
 		w->comp_off[w->ncomp] = (uint16_t)off;
 		w->comp_labels[w->ncomp] = (uint8_t)labels;
-		if (w->comp_hash)
-			w->comp_hash[w->ncomp] = label_hash(w->buf + off);
+		if (w->index)
+			index_add(w, w->ncomp, label_hash(w->buf + off));
 		w->ncomp++;
 	}
 }
@@ -622,9 +660,15 @@ int wire_put_name(struct wire_writer *w, const uint8_t *name, bool compress)
 	unsigned lit = 0;   /* labels written literally before the pointer */
 	if (compress) {
 		for (unsigned k = labels; k > 0; k--, lit++) {
-			uint32_t h = w->comp_hash ? label_hash(s) : 0;
+			if (w->index) {
+				match = index_find(w, s, k);
+				if (match != SIZE_MAX)
+					break;
+				s += *s + 1;
+				continue;
+			}
 			for (unsigned e = 0; e < w->ncomp; e++) {
-				if (w->comp_labels[e] == k && (!w->comp_hash || w->comp_hash[e] == h) &&
+				if (w->comp_labels[e] == k &&
 				    buf_name_equal(w->buf, w->comp_off[e], s)) {
 					match = w->comp_off[e];
 					break;

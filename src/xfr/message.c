@@ -30,7 +30,8 @@ int xfr_msg_begin(struct xfr_msg *m, const struct xfr_request *r, uint8_t *buf, 
 		cap = 65535;
 	struct wire_writer *w = &m->w;
 	wire_writer_init(w, buf, cap);
-	w->comp_hash = m->comp_hash;
+	memset(m->index.slot, 0, sizeof(m->index.slot));
+	w->index = &m->index;
 	m->an = 0;
 	uint16_t flags = DNS_FLAG_QR | DNS_FLAG_AA | r->rd_flag; /* opcode QUERY, NOERROR */
 	if (wire_put16(w, r->id) < 0 || wire_put16(w, flags) < 0 ||

@@ -34,7 +34,7 @@ void xfr_request_copy(struct xfr_request *r, const struct query *q);
 struct xfr_msg {
 	struct wire_writer w;
 	unsigned an;
-	uint32_t comp_hash[WIRE_COMP_MAX]; /* w's: names looked up by hash */
+	struct wire_comp_index index; /* w's: names looked up by hash */
 };
 
 /* xfr_msg_add's answer that the message is full: the record opens the
