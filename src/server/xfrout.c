@@ -64,6 +64,7 @@ struct xconn {
 	struct ixfr_state *ixfr; /* or an IXFR */
 	int type;                /* XFR_AXFR or XFR_IXFR */
 	bool signing, first;
+	uint16_t opt_payload; /* the request had EDNS: an OPT in every message */
 	struct tsig tsig_rr;
 	struct tsig_verdict verdict;
 	struct tsig_key key; /* a copy: the snapshot's keyring may go first */
@@ -160,6 +161,23 @@ static void transfer_end(struct xconn *c, int result)
 	x->active--;
 }
 
+#define OPT_RR_LEN 11
+
+/* Append an OPT record (root owner, payload size, no flags, no options;
+ * RFC 6891 7: a response to a request with EDNS carries one) to msg of
+ * len octets, counting it in ARCOUNT; the new length. */
+static size_t put_opt(uint8_t *msg, size_t len, uint16_t payload)
+{
+	uint8_t *o = msg + len;
+	o[0] = 0;
+	wr16(o + 1, TYPE_OPT);
+	wr16(o + 3, payload);
+	wr32(o + 5, 0);
+	wr16(o + 9, 0);
+	wr16(msg + 10, (uint16_t)(rd16(msg + 10) + 1));
+	return len + OPT_RR_LEN;
+}
+
 static int next_message(struct xconn *c, uint8_t *buf, size_t cap, size_t *len)
 {
 	return c->ixfr ? ixfr_next_message(c->ixfr, buf, cap, len)
@@ -174,7 +192,8 @@ static bool pump(struct xconn *c)
 	struct xfr_out *x = c->x;
 	struct evbuffer *out = bufferevent_get_output(c->bev);
 	while (c->zone && evbuffer_get_length(out) < XFR_OUT_QUEUE) {
-		size_t room = c->signing ? tsig_response_space(&c->tsig_rr, &c->verdict) : 0;
+		size_t room = (c->signing ? tsig_response_space(&c->tsig_rr, &c->verdict) : 0) +
+		              (c->opt_payload ? OPT_RR_LEN : 0);
 		size_t len = 0;
 		int rc = next_message(c, x->out + 2, AXFR_MESSAGE_SIZE - room, &len);
 		if (rc == GD_ESPACE) /* one record larger than our messages */
@@ -193,6 +212,8 @@ static bool pump(struct xconn *c)
 			conn_close(c);
 			return false;
 		}
+		if (c->opt_payload)
+			len = put_opt(x->out + 2, len, c->opt_payload);
 		if (c->signing) {
 			size_t n = tsig_append_stream(x->out + 2, len, 65535, &c->tsig_rr,
 			                              &c->verdict, c->first);
@@ -228,8 +249,8 @@ static unsigned client_transfers(const struct xfr_out *x, const struct xconn *c)
 
 /* A response of the header, the question and rcode only, signed when the
  * request was: for the caps. Its length. */
-static size_t refuse_with(struct xconn *c, const uint8_t *msg, const struct query *q,
-                          const struct tsig_verdict *v, uint8_t rcode)
+static size_t refuse_with(struct xconn *c, const struct snapshot *snap, const uint8_t *msg,
+                          const struct query *q, const struct tsig_verdict *v, uint8_t rcode)
 {
 	uint8_t *out = c->x->out + 2;
 	size_t qend = DNS_HEADER_LEN + q->qname_len + 4u;
@@ -239,11 +260,13 @@ static size_t refuse_with(struct xconn *c, const uint8_t *msg, const struct quer
 	wr16(out + 6, 0);
 	wr16(out + 8, 0);
 	wr16(out + 10, 0);
+	if (q->edns)
+		qend = put_opt(out, qend, snap->settings.udp_payload);
 	if (!q->tsig)
 		return qend;
 	size_t n = tsig_append_response(out, qend, 65535, &q->tsig_rr, v);
 	if (n)
-		wr16(out + 10, 1);
+		wr16(out + 10, (uint16_t)(rd16(out + 10) + 1));
 	return n ? n : qend;
 }
 
@@ -306,13 +329,13 @@ static enum start transfer_start(struct xconn *c, const struct snapshot *snap, s
 		CTR_INC(x->results[type][XFR_LIMIT]);
 		log_warn("event=xfr_out zone=%s client=%s type=%s result=limit active=%u",
 		         z->origin_str, c->client, type_names[type], x->active);
-		*answer_len = refuse_with(c, msg, q, &v, RCODE_SERVFAIL);
+		*answer_len = refuse_with(c, snap, msg, q, &v, RCODE_SERVFAIL);
 		return START_ANSWERED;
 	}
 	if (type == XFR_IXFR) {
 		uint32_t serial;
 		if (ixfr_request_serial(msg, len, q, &serial) != GD_OK) {
-			*answer_len = refuse_with(c, msg, q, &v, RCODE_FORMERR);
+			*answer_len = refuse_with(c, snap, msg, q, &v, RCODE_FORMERR);
 			return START_ANSWERED;
 		}
 		/* from the journal, or the whole zone (IXFR_FALLBACK) */
@@ -322,12 +345,13 @@ static enum start transfer_start(struct xconn *c, const struct snapshot *snap, s
 	if (!c->ixfr)
 		c->axfr = axfr_begin(z, q);
 	if (!c->ixfr && !c->axfr) {
-		*answer_len = refuse_with(c, msg, q, &v, RCODE_SERVFAIL);
+		*answer_len = refuse_with(c, snap, msg, q, &v, RCODE_SERVFAIL);
 		return START_ANSWERED;
 	}
 	c->zone = zone_ref(z);
 	c->type = type;
 	c->signing = q->tsig;
+	c->opt_payload = q->edns ? snap->settings.udp_payload : 0;
 	c->first = true;
 	c->bytes = 0;
 	c->started_ms = now_ms();
@@ -399,7 +423,7 @@ size_t xfr_ixfr_udp(const void *ctx, const struct answer_request *req, struct qu
 		st = ixfr_begin_soa(z, q);
 	if (!st)
 		return 0;
-	size_t opt = q->edns ? 11 : 0, sig = v ? tsig_response_space(&q->tsig_rr, v) : 0;
+	size_t opt = q->edns ? OPT_RR_LEN : 0, sig = v ? tsig_response_space(&q->tsig_rr, v) : 0;
 	size_t len = 0;
 	bool whole = false;
 	int rc = cap > opt + sig ? ixfr_udp_message(st, out, cap - opt - sig, &len, &whole)
@@ -409,17 +433,8 @@ size_t xfr_ixfr_udp(const void *ctx, const struct answer_request *req, struct qu
 		return 0;
 	if (!whole || fallback)
 		out[2] |= DNS_FLAG_TC >> 8; /* as well as the SOA alone (RFC 1995 2) */
-	if (opt) {
-		/* OPT: root owner, our payload size, no options (RFC 6891 7) */
-		uint8_t *o = out + len;
-		o[0] = 0;
-		wr16(o + 1, TYPE_OPT);
-		wr16(o + 3, snap->settings.udp_payload);
-		wr32(o + 5, 0);
-		wr16(o + 9, 0);
-		len += opt;
-		wr16(out + 10, (uint16_t)(rd16(out + 10) + 1));
-	}
+	if (opt)
+		len = put_opt(out, len, snap->settings.udp_payload);
 	if (v) {
 		size_t n = tsig_append_response(out, len, cap, &q->tsig_rr, v);
 		if (n == 0)

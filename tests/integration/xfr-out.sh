@@ -121,6 +121,26 @@ check_cmd "large signed AXFR: dig verifies every message" \
 XFR size: 200002 records
 EOF
 
+# EDNS: every message of a transfer to an EDNS request carries an OPT
+# (RFC 6891 7; 11 octets: root, type, payload size, no options)
+edns_sizes() {
+	for e in +edns +noedns; do
+		kdig @127.0.0.1 -p "$PORT" -b 127.0.0.2 $e example.net AXFR 2>&1 |
+			sed -n 's/^;; Received \([0-9]*\) B (\([0-9]*\) messages.*/\1 octets, \2 message/p'
+	done
+}
+check_cmd "AXFR with EDNS: an OPT in the message" edns_sizes <<'EOF'
+251 octets, 1 message
+240 octets, 1 message
+EOF
+
+# SOA then AXFR on one connection (RFC 7766 6.2.3): the worker answers the
+# SOA, the transfer thread takes the connection with that answer unsent
+check_cmd "SOA then AXFR pipelined on one connection" \
+	sh -c "kdig @127.0.0.1 -p $PORT -b 127.0.0.2 +tcp +keepopen +noall +answer example.net SOA example.net AXFR | awk 'NF { print \$4 }' | tr '\n' ' '; echo" <<'EOF'
+SOA SOA NS NS A AAAA A SOA 
+EOF
+
 # a connection that transferred goes on answering queries
 check_cmd "queries after a transfer on one connection" \
 	sh -c "kdig @127.0.0.1 -p $PORT +tcp +keepopen +noall +answer -b 127.0.0.2 example.net AXFR www.example.net A | tail -1" <<'EOF'
@@ -272,7 +292,7 @@ EOF
 curl -s "http://127.0.0.1:$HTTPPORT/metrics" | grep '^geodnsd_xfr_out_total' >"$TMP/metrics"
 check_cmd "xfr_out_total by type and result" \
 	sh -c "grep -v ' 0\$' '$TMP/metrics'" <<'EOF'
-geodnsd_xfr_out_total{type="AXFR",result="ok"} 8
+geodnsd_xfr_out_total{type="AXFR",result="ok"} 11
 geodnsd_xfr_out_total{type="AXFR",result="refused"} 6
 geodnsd_xfr_out_total{type="AXFR",result="notauth"} 2
 geodnsd_xfr_out_total{type="AXFR",result="limit"} 2
