@@ -30,9 +30,11 @@
 #include "xfr/notify.h"
 #include "zone/zone.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 struct zone_journal {
 	unsigned refs; /* snapshots holding it (atomic) */
@@ -160,12 +162,59 @@ static void replace_zone(struct zone_replication *zr, const struct zone_entry *z
 
 /* A zone new to this process (start, or added by a reload): the journal
  * read from its file continues only at the zone's serial. */
+/* Beside journal.file, the digest of the zone's inputs (zone->digest) the
+ * journal leads to: at start a journal whose last serial is the zone's is
+ * kept only when the zone was built from the same bytes (an edit without
+ * a new serial while geodnsd was down would make its differences lead to
+ * another version than the one served). */
+static void digest_path(const char *journal_file, char *buf, size_t cap)
+{
+	snprintf(buf, cap, "%s.zone-digest", journal_file);
+}
+
+static void save_digest(const char *journal_file, uint64_t digest)
+{
+	char path[4096], tmp[4200];
+	digest_path(journal_file, path, sizeof(path));
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	FILE *f = fopen(tmp, "w");
+	bool ok = f && fprintf(f, "%016llx\n", (unsigned long long)digest) > 0;
+	if (f && fclose(f) != 0)
+		ok = false;
+	if (!ok || rename(tmp, path) != 0) {
+		log_warn("event=journal_save_failed file=%s", path);
+		unlink(tmp);
+	}
+}
+
+static bool same_digest(const char *journal_file, uint64_t digest)
+{
+	char path[4096], *text;
+	size_t len;
+	digest_path(journal_file, path, sizeof(path));
+	if (read_file(path, &text, &len) != GD_OK)
+		return false;
+	unsigned long long d = 0;
+	bool same = sscanf(text, "%16llx", &d) == 1 && d == digest;
+	free(text);
+	return same;
+}
+
 static void new_zone(struct zone_replication *zr, const struct zone_entry *ze, struct zone *z)
 {
 	uint32_t first, last;
 	zr->notify_due = true;
-	if (!journal_range(zr->journal->j, &first, &last) || last == z->serial)
+	if (!journal_range(zr->journal->j, &first, &last))
 		return;
+	if (last == z->serial) {
+		if (!zr->journal->file || same_digest(zr->journal->file, z->digest))
+			return;
+		log_warn("event=journal_reset zone=%s serial=%u reason=\"the zone changed without "
+		         "a new serial since the journal was saved\"",
+		         z->origin_str, z->serial);
+		journal_clear(zr->journal->j);
+		return;
+	}
 	if (serial_gt(last, z->serial) && ze->serial_policy != SERIAL_POLICY_KEEP) {
 		/* served before the restart at a later serial: a version after it
 		 * (the content may have changed meanwhile) */
@@ -292,6 +341,8 @@ void server_replication_commit(struct server *srv, struct snapshot *snap)
 			    journal_save(zr->journal->j, z->origin, zr->journal->file) != GD_OK)
 				log_warn("event=journal_save_failed zone=%s file=%s", z->origin_str,
 				         zr->journal->file);
+			else if (zr->journal->file)
+				save_digest(zr->journal->file, z->digest);
 		}
 		if (zr->notify_due && (zr->ntargets || zr->targets_changed))
 			xfrout_notify(srv->xfr, z, zr->targets, zr->ntargets, &snap->tsig_keys);

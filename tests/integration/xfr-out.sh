@@ -311,5 +311,16 @@ check_cmd "the journal file survives a restart" \
 	sh -c "kdig @127.0.0.1 -p $PORT +noall +answer j.test IXFR=4 | awk '{ print \$4 }' | tr '\n' ' '; echo" <<'EOF'
 SOA SOA A SOA A SOA 
 EOF
+# edited without a new serial while stopped: the saved journal would lead
+# to another version than the one served, so it is emptied
+stop_server || fail "geodnsd exit status before the second restart"
+jzone 5 'a A 192.0.2.15
+'
+start_server tests/data/xfr-out.conf || exit 1
+check_cmd "a zone edited without a new serial while stopped: its journal emptied" \
+	sh -c "grep -c 'event=journal_reset zone=j.test. serial=5' '$TMP/server.log'; kdig @127.0.0.1 -p $PORT +noall +answer j.test IXFR=4 | awk '{ print \$4, \$5 }' | tr '\n' ' '; echo" <<'EOF'
+1
+SOA ns1.j.test. NS ns1.j.test. A 192.0.2.15 A 192.0.2.1 SOA ns1.j.test. 
+EOF
 
 stop_server || fail "geodnsd exit status"
