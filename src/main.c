@@ -118,11 +118,6 @@ static bool same_regions(const struct config *a, const struct config *b)
 	return true;
 }
 
-static bool same_str(const char *a, const char *b)
-{
-	return (!a && !b) || (a && b && strcmp(a, b) == 0);
-}
-
 /* Settings read only at start (sockets, threads, limits bound at start-up,
  * logging, privileges): a reload keeps them; the warning names each one
  * that changed. */
@@ -149,17 +144,17 @@ static void warn_start_only(const struct config *cfg, const struct config *old)
 	START_ONLY(cfg->tcp_max_message != old->tcp_max_message, "server.tcp_max_message");
 	START_ONLY(cfg->tcp_output_buffer_total != old->tcp_output_buffer_total,
 		   "server.tcp_output_buffer_total");
-	START_ONLY(!same_str(cfg->log_level, old->log_level), "server.log_level");
+	START_ONLY(!str_same(cfg->log_level, old->log_level), "server.log_level");
 	START_ONLY(cfg->log_syslog != old->log_syslog, "server.syslog");
 	START_ONLY(cfg->query_log_rate != old->query_log_rate, "server.query_log_rate");
 	START_ONLY(cfg->query_log_sample != old->query_log_sample, "server.query_log_sample");
-	START_ONLY(!same_str(cfg->user, old->user), "server.user");
-	START_ONLY(!same_str(cfg->group, old->group), "server.group");
-	START_ONLY(!same_str(cfg->chroot, old->chroot), "server.chroot");
+	START_ONLY(!str_same(cfg->user, old->user), "server.user");
+	START_ONLY(!str_same(cfg->group, old->group), "server.group");
+	START_ONLY(!str_same(cfg->chroot, old->chroot), "server.chroot");
 	START_ONLY(cfg->health_start_down != old->health_start_down, "health.start_state");
-	START_ONLY(!same_str(cfg->health_state_file, old->health_state_file), "health.state_file");
-	START_ONLY(!same_str(cfg->http_listen, old->http_listen), "http.listen");
-	START_ONLY(!same_str(cfg->http_token_file, old->http_token_file), "http.token_file");
+	START_ONLY(!str_same(cfg->health_state_file, old->health_state_file), "health.state_file");
+	START_ONLY(!str_same(cfg->http_listen, old->http_listen), "http.listen");
+	START_ONLY(!str_same(cfg->http_token_file, old->http_token_file), "http.token_file");
 	START_ONLY(cfg->http_max_connections != old->http_max_connections, "http.max_connections");
 	START_ONLY(cfg->http_max_connections_per_address != old->http_max_connections_per_address,
 		   "http.max_connections_per_address");

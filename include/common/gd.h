@@ -11,6 +11,7 @@
 #define GD_H
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -93,6 +94,12 @@ void *xcalloc(size_t n, size_t m);
 void *xcalloc_resident(size_t n, size_t m);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
+
+/* Two optional strings alike: both NULL, or both there and equal. */
+static inline bool str_same(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
 
 /* pthread_create with every signal blocked in the new thread: signals are
  * the main thread's (its event loop handles them). Returns its error. */

@@ -193,6 +193,10 @@ void zone_set_serial(struct zone *z, uint32_t serial);
  * (len octets), or NULL. */
 const struct zone *zonedb_origin(const struct zonedb *db, const uint8_t *lname, size_t len);
 
+/* The index of z in db->zones (config order), trying hint first; SIZE_MAX
+ * when db does not hold it. */
+size_t zonedb_index(const struct zonedb *db, const struct zone *z, size_t hint);
+
 /* Drop one reference; the last frees the zone. NULL is ignored. */
 void zone_free(struct zone *z);
 

@@ -63,17 +63,12 @@ static void journal_unref(struct zone_journal *zj)
 	free(zj);
 }
 
-static bool same_str(const char *a, const char *b)
-{
-	return (!a && !b) || (a && b && strcmp(a, b) == 0);
-}
-
 /* The journal for zone z (entry ze): prev's when its settings are the
  * same, else a new one (read from journal.file when there is one). */
 static struct zone_journal *journal_for(const struct zone_entry *ze, const struct zone *z,
                                         const struct zone_journal *prev)
 {
-	if (prev && same_str(prev->file, ze->journal_file) &&
+	if (prev && str_same(prev->file, ze->journal_file) &&
 	    prev->max_versions == ze->journal_max_versions &&
 	    prev->max_bytes == ze->journal_max_bytes) {
 		struct zone_journal *zj = (struct zone_journal *)prev;
@@ -245,24 +240,18 @@ static bool same_targets(const struct zone_replication *a, const struct zone_rep
 	for (size_t k = 0; k < a->ntargets; k++) {
 		const struct notify_target *x = &a->targets[k], *y = &b->targets[k];
 		if (x->addr_len != y->addr_len || memcmp(&x->addr, &y->addr, x->addr_len) != 0 ||
-		    !same_str(x->key, y->key))
+		    !str_same(x->key, y->key))
 			return false;
 	}
 	return true;
 }
 
-/* The index of the zone with z's origin in prev (config order first). */
+/* The replication state of zone p in prev (its config index i tried first). */
 static const struct zone_replication *prev_of(const struct snapshot *prev, size_t i,
                                               const struct zone *p)
 {
-	if (!prev || !p)
-		return NULL;
-	if (i < prev->db->count && prev->db->zones[i] == p)
-		return &prev->repl[i];
-	for (size_t k = 0; k < prev->db->count; k++)
-		if (prev->db->zones[k] == p)
-			return &prev->repl[k];
-	return NULL;
+	size_t k = prev && p ? zonedb_index(prev->db, p, i) : SIZE_MAX;
+	return k != SIZE_MAX ? &prev->repl[k] : NULL;
 }
 
 void replication_prepare(struct snapshot *snap, const struct config *cfg,

@@ -283,13 +283,8 @@ static const struct zone *find_apex(const struct zonedb *db, struct query *q, si
 	    zonedb_find_h(db, q->lname, q->qname_len, q->label_off, q->nlabels, q->lhash, &zidx);
 	if (!z || z->origin_len != q->qname_len)
 		return NULL;
-	for (size_t i = 0; i < db->count; i++) {
-		if (db->zones[i] == z) {
-			*index = i;
-			return z;
-		}
-	}
-	return NULL;
+	*index = zonedb_index(db, z, 0);
+	return *index != SIZE_MAX ? z : NULL;
 }
 
 /* Inside the read section: start streaming the zone q asks for, or leave

@@ -249,11 +249,6 @@ void zone_free(struct zone *z)
 	free(z);
 }
 
-static bool same_str(const char *a, const char *b)
-{
-	return (!a && !b) || (a && b && strcmp(a, b) == 0);
-}
-
 struct zone *zone_reuse(const struct zonedb *prev, const struct zone_config *zc)
 {
 	if (!prev)
@@ -267,7 +262,7 @@ struct zone *zone_reuse(const struct zonedb *prev, const struct zone_config *zc)
 	ldns_rdf_deep_free(origin);
 	struct zone *z = zonedb_exact(prev, lname, len, name_hash(lname, len));
 	if (!z || strcmp(z->config_origin, zc->origin) != 0 || strcmp(z->file, zc->file) != 0 ||
-	    !same_str(z->config_services, zc->services))
+	    !str_same(z->config_services, zc->services))
 		return NULL;
 	uint64_t h = digest_config(zc);
 	for (size_t i = 0; i < z->ninputs; i++) {
@@ -308,4 +303,14 @@ void zone_set_serial(struct zone *z, uint32_t serial)
 const struct zone *zonedb_origin(const struct zonedb *db, const uint8_t *lname, size_t len)
 {
 	return db && db->count ? zonedb_exact(db, lname, len, name_hash(lname, len)) : NULL;
+}
+
+size_t zonedb_index(const struct zonedb *db, const struct zone *z, size_t hint)
+{
+	if (hint < db->count && db->zones[hint] == z)
+		return hint;
+	for (size_t i = 0; i < db->count; i++)
+		if (db->zones[i] == z)
+			return i;
+	return SIZE_MAX;
 }
