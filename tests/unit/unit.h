@@ -36,6 +36,7 @@ Suite *axfr_suite(void);
 Suite *notify_suite(void);
 Suite *journal_suite(void);
 Suite *service_records_suite(void);
+Suite *catalog_suite(void);
 
 struct answer_settings;
 struct geo_db;
