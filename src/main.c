@@ -94,6 +94,17 @@ static void log_snapshot(const struct snapshot *snap, const struct config *cfg)
 		         geo_file_reused(snap->geo, i) ? "unchanged" : "new");
 }
 
+/* The same feed URLs in the same order (the order decides ties). */
+static bool same_feeds(const struct region_config *x, const struct region_config *y)
+{
+	if (x->nfeeds != y->nfeeds)
+		return false;
+	for (size_t i = 0; i < x->nfeeds; i++)
+		if (strcmp(x->feeds[i], y->feeds[i]) != 0)
+			return false;
+	return true;
+}
+
 /* Do two configs describe the same regions and health settings? Those are
  * fixed for the life of the process (the prober and its overrides hang on
  * them); everything else reloads. */
@@ -109,8 +120,7 @@ static bool same_regions(const struct config *a, const struct config *b)
 	for (size_t i = 0; i < a->nregions; i++) {
 		const struct region_config *x = &a->regions[i], *y = &b->regions[i];
 		if (strcmp(x->name, y->name) != 0 || x->lat != y->lat || x->lon != y->lon ||
-		    (x->feed == NULL) != (y->feed == NULL) || (x->feed && strcmp(x->feed, y->feed)) ||
-		    x->interval != y->interval || x->timeout != y->timeout ||
+		    !same_feeds(x, y) || x->interval != y->interval || x->timeout != y->timeout ||
 		    x->down_after != y->down_after || x->up_after != y->up_after ||
 		    x->max_age != y->max_age || x->on_feed_loss != y->on_feed_loss)
 			return false;

@@ -64,7 +64,11 @@ struct zone_entry {
 struct region_config {
 	char *name;
 	double lat, lon;
-	char *feed;          /* "http://host:port/path" or "file:PATH", or NULL */
+	/* the feed URLs ("http://host:port/path" or "file:PATH") in the order
+	 * they are polled, none twice; nfeeds 0 (no feed: always up) to the
+	 * schema's limit (conf_schema[KEY_REGION_FEED].max) */
+	char **feeds;
+	size_t nfeeds;
 	/* per-region health settings; 0 = the health section's value */
 	unsigned interval, timeout, down_after, up_after, max_age;
 	int on_feed_loss;    /* -1 = the health section's, 0 = down, 1 = keep */

@@ -35,7 +35,8 @@ enum conf_type {
 	CONF_ADDRESS_LIST,   /* an address or an array of them */
 	CONF_PREFIX_LIST,    /* an array of network prefixes "ADDR/BITS" */
 	CONF_LOCATION,       /* [latitude, longitude] in degrees */
-	CONF_FEED,           /* "http://host:port/path" or "file:PATH" */
+	CONF_FEED,           /* "http://host:port/path" or "file:PATH", or an array
+	                      * of min..max of them, none twice */
 };
 
 /* One row per key, in the order --help-config prints them. */
@@ -159,7 +160,8 @@ enum conf_serial_policy { SERIAL_POLICY_KEEP, SERIAL_POLICY_INCREMENT, SERIAL_PO
 struct conf_key {
 	const char *path;
 	enum conf_type type;
-	long long min, max;       /* CONF_UINT: the range; CONF_STRING: max bytes */
+	long long min, max;       /* CONF_UINT: the range; CONF_STRING: max bytes;
+	                           * CONF_FEED: how many URLs a list holds */
 	const char *const *names; /* CONF_ENUM: NULL-terminated */
 	unsigned port;            /* CONF_ADDRESS(_LIST): the port when left out */
 	/* The default as text: a value the parser applies ("1232", "true",

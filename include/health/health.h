@@ -3,7 +3,8 @@
  *
  * One prober thread with its own libevent base polls every feed
  * (http://host:port/path with the evhttp client, or file:PATH re-read when
- * it changes), parses documents with jansson, runs the hysteresis state
+ * it changes; a region's feed may list several, all polled each interval
+ * and the newest document applied), parses documents with jansson, runs the hysteresis state
  * machine per region and per endpoint, and publishes an immutable
  * health_snapshot that workers read without locks (same RCU scheme as the
  * zones). A bad document is rejected whole and the last good state stays.
@@ -83,6 +84,34 @@ bool feed_parse(const char *text, size_t len, const struct region_table *rt, tim
 		unsigned max_age, struct feed_doc *doc, const char **reason, char *detail,
 		size_t detail_cap);
 void feed_doc_free(struct feed_doc *doc);
+
+/* ---- a round of a feed list ---- */
+
+/* One URL's part in a round: whether its document was acceptable (read,
+ * parsed and valid), and its generated_at (0: it had none). */
+struct feed_candidate {
+	bool accepted;
+	time_t generated_at;
+};
+
+enum feed_verdict {
+	FEED_APPLY, /* apply the document of *best */
+	FEED_OLDER, /* only documents older than the one applied: it stays */
+	FEED_LOST,  /* no acceptable document: the feed is lost (on_feed_loss) */
+};
+
+/*
+ * The rule of a round, in which every URL of a region's feed (c[0..n), in
+ * the configured order) was polled: the newest acceptable document wins,
+ * the first in the list among equals, one without generated_at below any
+ * with one (*best: its index). It is applied unless it is older than the
+ * document applied before (generated_at applied_at; 0 when none was, or it
+ * had none) while that one is still fresh (applied_at + max_age >= now):
+ * an older document never replaces a newer one. A document as old as the
+ * applied one is the same version, applied again (one more check).
+ */
+enum feed_verdict feed_pick(const struct feed_candidate *c, size_t n, time_t applied_at, time_t now,
+                            unsigned max_age, size_t *best);
 
 /* ---- the published view ---- */
 

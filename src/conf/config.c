@@ -307,6 +307,56 @@ static bool feed_url_valid(const char *f)
 	return ok;
 }
 
+/* regions.*.feed: one feed URL, or a list of them (as many as the schema
+ * row's range) polled in order, none twice. Each error at the value or the
+ * list entry it is about. */
+static void get_feeds(struct jcheck *c, json_t *r, struct region_config *rc)
+{
+	const struct conf_key *k = &conf_schema[KEY_REGION_FEED];
+	json_t *v = json_object_get(r, conf_key_name(k));
+	if (!v)
+		return;
+	jc_push_key(c, conf_key_name(k));
+	bool list = json_is_array(v);
+	size_t n = list ? json_array_size(v) : 1;
+	if (!list && !json_is_string(v)) {
+		jc_error(c, false, "expected a feed or a list of feeds, found %s", jc_type_name(v));
+		n = 0;
+	} else if (list && n == 0) {
+		jc_error(c, false, "an empty list: give %lld to %lld feeds", k->min, k->max);
+	} else if (list && (long long)n > k->max) {
+		jc_error(c, false, "%zu feeds: at most %lld", n, k->max);
+		n = 0;
+	}
+	rc->feeds = n ? xcalloc(n, sizeof(char *)) : NULL;
+	for (size_t i = 0; i < n; i++) {
+		json_t *e = list ? json_array_get(v, i) : v;
+		if (list)
+			jc_push_index(c, i);
+		const char *s = json_is_string(e) ? json_string_value(e) : NULL;
+		size_t dup = rc->nfeeds;
+		for (size_t j = 0; s && j < rc->nfeeds; j++)
+			if (strcmp(rc->feeds[j], s) == 0)
+				dup = j;
+		if (!s)
+			jc_error(c, false, "expected a string, found %s", jc_type_name(e));
+		else if (json_string_length(e) == 0 || strlen(s) != json_string_length(e))
+			jc_error(c, false, "must be a non-empty string without NUL");
+		else if (!feed_url_valid(s))
+			jc_error(c, false,
+			         "\"%s\" is not a feed: use http://host:port/path or "
+			         "file:PATH",
+			         s);
+		else if (dup < rc->nfeeds)
+			jc_error(c, false, "\"%s\" is listed twice (first at [%zu])", s, dup);
+		else
+			rc->feeds[rc->nfeeds++] = xstrdup(s);
+		if (list)
+			jc_pop(c);
+	}
+	jc_pop(c);
+}
+
 static void load_regions(struct jcheck *c, struct config *cfg, json_t *o)
 {
 	const char *name;
@@ -342,13 +392,7 @@ static void load_regions(struct jcheck *c, struct config *cfg, json_t *o)
 				         CONF_LONGITUDE_MAX);
 			jc_pop(c);
 		}
-		get_str(c, r, KEY_REGION_FEED, &rc->feed);
-		if (rc->feed && !feed_url_valid(rc->feed)) {
-			jc_push_key(c, key_name(KEY_REGION_FEED));
-			jc_error(c, false, "\"%s\" is not a feed: use http://host:port/path "
-				 "or file:PATH", rc->feed);
-			jc_pop(c);
-		}
+		get_feeds(c, r, rc);
 		/* 0 and -1 (unset): the health section's values */
 		get_uint(c, r, KEY_REGION_INTERVAL, &rc->interval);
 		get_uint(c, r, KEY_REGION_TIMEOUT, &rc->timeout);
@@ -1021,7 +1065,9 @@ void config_free(struct config *cfg)
 	free(cfg->rrl_exempt);
 	for (size_t i = 0; i < cfg->nregions; i++) {
 		free(cfg->regions[i].name);
-		free(cfg->regions[i].feed);
+		for (size_t k = 0; k < cfg->regions[i].nfeeds; k++)
+			free(cfg->regions[i].feeds[k]);
+		free(cfg->regions[i].feeds);
 	}
 	free(cfg->regions);
 	for (size_t i = 0; i < cfg->ntsig_keys; i++) {

@@ -114,9 +114,9 @@ const struct conf_key conf_schema[KEY_COUNT] = {
 			 .doc = "regions by name, each an object of the keys regions.*"},
 	[KEY_REGION_LOCATION] = {.path = "regions.*.location", .type = CONF_LOCATION,
 				 .def = "required", .doc = "[latitude, longitude] in degrees"},
-	[KEY_REGION_FEED] = {.path = "regions.*.feed", .type = CONF_FEED,
-			     .doc = "health feed, http://host:port/path or file:PATH; none: "
-				    "always up"},
+	[KEY_REGION_FEED] = {.path = "regions.*.feed", .type = CONF_FEED, .min = 1, .max = 8,
+			     .doc = "health feed, http://host:port/path or file:PATH, or a list; "
+				    "none: always up"},
 	[KEY_REGION_INTERVAL] = UINT("regions.*.interval", 1, 86400, "health.interval",
 				     "health.interval for this region"),
 	[KEY_REGION_TIMEOUT] = UINT("regions.*.timeout", 1, 3600, "health.timeout",
@@ -306,7 +306,7 @@ const char *conf_type_name(enum conf_type t)
 	case CONF_ADDRESS_LIST: return "address|list";
 	case CONF_PREFIX_LIST: return "prefix-list";
 	case CONF_LOCATION: return "location";
-	case CONF_FEED: return "feed";
+	case CONF_FEED: return "feed|list";
 	}
 	return "?";
 }
@@ -318,7 +318,8 @@ const char *conf_range_str(const struct conf_key *k, char *buf, size_t cap)
 	if (k->type == CONF_ENUM) {
 		for (size_t i = 0; k->names[i] && n < cap; i++)
 			n += (size_t)snprintf(buf + n, cap - n, "%s%s", i ? "," : "", k->names[i]);
-	} else if (k->type == CONF_UINT || (k->type == CONF_STRING && k->max > 0)) {
+	} else if (k->type == CONF_UINT || k->type == CONF_FEED ||
+	           (k->type == CONF_STRING && k->max > 0)) {
 		snprintf(buf, cap, "%lld..%lld", k->min, k->max);
 	} else {
 		snprintf(buf, cap, "-");

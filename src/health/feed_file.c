@@ -4,7 +4,7 @@
  * The file is read again only when it changed (mtime, size, inode), and
  * parsed on every poll, since staleness depends on the time. Reading never
  * blocks the loop and never reads more than the document limit; the text
- * goes to health_feed_text and a failure to health_feed_result (state_machine.c).
+ * goes to health_feed_text and a failure to health_feed_result (feed_list.c).
  *
  * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */

@@ -8,7 +8,9 @@
  * deadline (a timer armed when it starts, which drops the connection)
  * however slowly the feed trickles. A response head or body over its limit
  * fails the poll with its own reason. Every poll ends in exactly one call
- * of health_feed_text or health_feed_result (state_machine.c).
+ * of health_feed_text or health_feed_result (feed_list.c). f is one URL of
+ * a region's feed list; the others are polled beside it, each with its own
+ * lookup, connection and deadline.
  *
  * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
@@ -19,6 +21,7 @@
 #include "common/log.h"
 
 #include <arpa/inet.h>
+#include <assert.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/dns.h>
@@ -161,7 +164,7 @@ void health_http_deadline(evutil_socket_t fd, short what, void *arg)
 	f->http_detail = NULL;
 	http_poll_end(f);
 	char d[64];
-	snprintf(d, sizeof(d), "no complete answer within %u s", f->timeout);
+	snprintf(d, sizeof(d), "no complete answer within %u s", f->list->timeout);
 	health_feed_result(f, NULL, "feed_timeout", d);
 }
 
@@ -182,7 +185,7 @@ static void http_send(struct feed *f, const char *addr)
 			return;
 		}
 		snprintf(f->conn_addr, sizeof(f->conn_addr), "%s", addr);
-		evhttp_connection_set_timeout(f->conn, (int)f->timeout);
+		evhttp_connection_set_timeout(f->conn, (int)f->list->timeout);
 		evhttp_connection_set_max_body_size(f->conn, FEED_MAX_BYTES);
 		evhttp_connection_set_max_headers_size(f->conn, FEED_MAX_HEADER_BYTES);
 		evhttp_connection_set_retries(f->conn, 0);
@@ -245,8 +248,9 @@ static void http_resolved(int err, struct evutil_addrinfo *ai, void *arg)
  */
 void health_poll_http(struct feed *f)
 {
-	if (f->in_flight)
-		return; /* the previous poll is still waiting for its deadline */
+	/* a round (feed_list.c) starts a poll only once every poll of the
+	 * previous one has ended */
+	assert(!f->in_flight);
 	/* in flight from here: a callback may run inside the calls below (a
 	 * numeric address resolves at once, a failure may be found at once)
 	 * and must find it so */
@@ -255,7 +259,7 @@ void health_poll_http(struct feed *f)
 	f->head_bytes = 0;
 	f->http_error = NULL;
 	f->http_detail = NULL;
-	struct timeval tv = {(time_t)f->timeout, 0};
+	struct timeval tv = {(time_t)f->list->timeout, 0};
 	event_add(f->deadline, &tv);
 	struct lookup *l = xcalloc(1, sizeof(*l));
 	l->feed = f;

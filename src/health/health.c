@@ -1,12 +1,13 @@
 /*
  * health.c - the prober: its thread, its loop and the feeds' timers.
  *
- * health_create turns the config into region states and feeds, health_run
- * reads the state file, publishes the start-up state and starts the thread,
- * health_stop ends it and frees everything. Each distinct feed in the config
- * is polled on a timer at the smallest interval of the regions it feeds.
- * The other files of the module:
+ * health_create turns the config into region states and feed lists,
+ * health_run reads the state file, publishes the start-up state and starts
+ * the thread, health_stop ends it and frees everything. Each distinct feed
+ * in the config (one URL, or a list of them) is polled on a timer at the
+ * smallest interval of the regions it feeds. The other files of the module:
  *
+ *   feed_list.c      a round: every URL of a feed polled, the newest applied
  *   feed_http.c      an HTTP poll: evdns lookup, request, response, deadline
  *   feed_file.c      a file poll, without blocking the loop
  *   feed_parse.c     a feed document (JSON) as region and endpoint states
@@ -16,10 +17,12 @@
  *   status.c         /status and /metrics from the prober's state
  *   health_internal.h  the structs they share
  *
- * A poll ends in a parsed document or a failure reason (feed_timeout,
- * feed_unreachable, http_status, too_large, headers_too_large,
- * not_regular_file, not_json, stale, ...). Either way every region the feed
- * is responsible for takes one check: healthy or not.
+ * A poll of one URL ends in a parsed document or a failure reason
+ * (feed_timeout, feed_unreachable, http_status, too_large,
+ * headers_too_large, not_regular_file, not_json, stale, ...); a round ends
+ * when every URL of the feed has, in the newest document or the feed lost.
+ * Either way every region the feed is responsible for takes one check:
+ * healthy or not (none when every document is older than the one applied).
  * State changes are logged as one line each; a feed's own failures are
  * logged when its reason changes, not on every poll. When anything visible
  * changed, a new snapshot is published.
@@ -37,6 +40,7 @@
 #include "conf/config.h"
 #include "common/gd.h"
 #include "common/log.h"
+#include "common/strbuf.h"
 #include "geo/service.h"
 
 #include <errno.h>
@@ -52,14 +56,11 @@
 
 static void poll_cb(evutil_socket_t fd, short what, void *arg)
 {
-	struct feed *f = arg;
+	struct feed_list *l = arg;
 	(void)fd;
 	(void)what;
-	log_debug("event=feed_poll feed=%s in_flight=%d", f->spec, f->in_flight);
-	if (f->is_file)
-		health_poll_file(f);
-	else
-		health_poll_http(f);
+	log_debug("event=feed_poll feed=%s", l->spec);
+	health_poll_list(l);
 }
 
 static void save_cb(evutil_socket_t fd, short what, void *arg)
@@ -91,6 +92,58 @@ static unsigned pick(unsigned region_value, unsigned global)
 	return region_value ? region_value : global;
 }
 
+/* URL f of list l, from the configuration (checked there). */
+static void feed_init(struct feed *f, struct feed_list *l, const char *url)
+{
+	f->hp = l->hp;
+	f->list = l;
+	f->spec = xstrdup(url);
+	f->state = "ok";
+	if (strncmp(url, "file:", 5) == 0) {
+		f->is_file = true;
+		f->path = xstrdup(url + 5);
+		return;
+	}
+	struct evhttp_uri *u = evhttp_uri_parse(url);
+	f->host = xstrdup(evhttp_uri_get_host(u));
+	f->port = evhttp_uri_get_port(u) > 0 ? evhttp_uri_get_port(u) : 80;
+	const char *path = evhttp_uri_get_path(u);
+	const char *query = evhttp_uri_get_query(u);
+	char buf[2048];
+	snprintf(buf, sizeof(buf), "%s%s%s", path && *path ? path : "/", query ? "?" : "",
+	         query ? query : "");
+	f->path = xstrdup(buf);
+	evhttp_uri_free(u);
+}
+
+/* The list of region rc's feed: the one with the same URLs in the same
+ * order, or a new one. */
+static struct feed_list *list_for(struct health *hp, const struct region_config *rc)
+{
+	for (size_t k = 0; k < hp->nlists; k++) {
+		struct feed_list *l = &hp->lists[k];
+		bool same = l->nurls == rc->nfeeds;
+		for (size_t i = 0; same && i < l->nurls; i++)
+			same = strcmp(l->urls[i].spec, rc->feeds[i]) == 0;
+		if (same)
+			return l;
+	}
+	struct feed_list *l = &hp->lists[hp->nlists++];
+	l->hp = hp;
+	l->state = "ok";
+	l->nurls = rc->nfeeds;
+	l->urls = xcalloc(rc->nfeeds, sizeof(struct feed));
+	struct strbuf name;
+	sb_init(&name);
+	for (size_t i = 0; i < rc->nfeeds; i++) {
+		feed_init(&l->urls[i], l, rc->feeds[i]);
+		sb_printf(&name, "%s%s", i ? " " : "", rc->feeds[i]);
+	}
+	l->spec = xstrdup(name.buf);
+	sb_free(&name);
+	return l;
+}
+
 struct health *health_create(const struct config *cfg, const struct region_table *rt,
                              health_publish_fn publish_fn, void *arg)
 {
@@ -108,7 +161,7 @@ struct health *health_create(const struct config *cfg, const struct region_table
 	hp->arg = arg;
 	hp->nregions = rt->n;
 	hp->regions = xcalloc(rt->n + 1, sizeof(struct region_state));
-	hp->feeds = xcalloc(cfg->nregions + 1, sizeof(struct feed));
+	hp->lists = xcalloc(cfg->nregions + 1, sizeof(struct feed_list));
 	for (size_t i = 0; i < rt->n; i++) {
 		const struct region_config *rc = &cfg->regions[i];
 		struct region_state *rs = &hp->regions[i];
@@ -120,48 +173,21 @@ struct health *health_create(const struct config *cfg, const struct region_table
 		rs->max_age = pick(rc->max_age, cfg->health_max_age);
 		rs->keep_on_loss = rc->on_feed_loss < 0 ? cfg->health_keep_on_feed_loss
 							 : rc->on_feed_loss == 1;
-		if (!rc->feed)
+		if (!rc->nfeeds)
 			continue;
-		struct feed *f = NULL;
-		for (size_t k = 0; k < hp->nfeeds; k++)
-			if (strcmp(hp->feeds[k].spec, rc->feed) == 0)
-				f = &hp->feeds[k];
 		unsigned interval = pick(rc->interval, cfg->health_interval);
 		unsigned timeout = pick(rc->timeout, cfg->health_timeout);
-		if (!f) {
-			f = &hp->feeds[hp->nfeeds++];
-			f->hp = hp;
-			f->spec = xstrdup(rc->feed);
-			f->state = "ok";
-			f->interval = interval;
-			f->timeout = timeout;
-			f->max_age = rs->max_age;
-			if (strncmp(rc->feed, "file:", 5) == 0) {
-				f->is_file = true;
-				f->path = xstrdup(rc->feed + 5);
-			} else {
-				struct evhttp_uri *u = evhttp_uri_parse(rc->feed);
-				f->host = xstrdup(evhttp_uri_get_host(u));
-				f->port = evhttp_uri_get_port(u) > 0 ? evhttp_uri_get_port(u) : 80;
-				const char *path = evhttp_uri_get_path(u);
-				const char *query = evhttp_uri_get_query(u);
-				char buf[2048];
-				snprintf(buf, sizeof(buf), "%s%s%s", path && *path ? path : "/",
-					 query ? "?" : "", query ? query : "");
-				f->path = xstrdup(buf);
-				evhttp_uri_free(u);
-			}
-		}
+		struct feed_list *l = list_for(hp, rc);
 		/* a shared feed polls as often as its most demanding region */
-		if (interval < f->interval)
-			f->interval = interval;
-		if (timeout > f->timeout)
-			f->timeout = timeout;
-		if (rs->max_age < f->max_age)
-			f->max_age = rs->max_age;
-		f->regions = xrealloc(f->regions, (f->nregions + 1) * sizeof(size_t));
-		f->regions[f->nregions++] = i;
-		rs->feed = f;
+		if (l->nregions == 0 || interval < l->interval)
+			l->interval = interval;
+		if (timeout > l->timeout)
+			l->timeout = timeout;
+		if (l->nregions == 0 || rs->max_age < l->max_age)
+			l->max_age = rs->max_age;
+		l->regions = xrealloc(l->regions, (l->nregions + 1) * sizeof(size_t));
+		l->regions[l->nregions++] = i;
+		rs->list = l;
 	}
 	if (cfg->health_state_file)
 		hp->state_file = xstrdup(cfg->health_state_file);
@@ -173,11 +199,14 @@ struct health *health_create(const struct config *cfg, const struct region_table
 	hp->kick = event_new(hp->base, -1, 0, kick_cb, hp);
 	hp->save_timer = evtimer_new(hp->base, save_cb, hp);
 	bool http_feeds = false;
-	for (size_t k = 0; k < hp->nfeeds; k++) {
-		struct feed *f = &hp->feeds[k];
-		f->timer = event_new(hp->base, -1, EV_PERSIST, poll_cb, f);
-		f->deadline = evtimer_new(hp->base, health_http_deadline, f);
-		http_feeds |= !f->is_file;
+	for (size_t k = 0; k < hp->nlists; k++) {
+		struct feed_list *l = &hp->lists[k];
+		l->timer = event_new(hp->base, -1, EV_PERSIST, poll_cb, l);
+		for (size_t i = 0; i < l->nurls; i++) {
+			struct feed *f = &l->urls[i];
+			f->deadline = evtimer_new(hp->base, health_http_deadline, f);
+			http_feeds |= !f->is_file;
+		}
 	}
 	if (http_feeds)
 		hp->dns = health_resolver_new(hp->base, cfg);
@@ -197,13 +226,14 @@ struct health *health_run(struct health *hp)
 	pthread_mutex_lock(&hp->lock);
 	hp->dirty = true;
 	health_publish_unlock(hp);
-	for (size_t k = 0; k < hp->nfeeds; k++) {
-		struct feed *f = &hp->feeds[k];
-		struct timeval tv = {(time_t)f->interval, 0};
-		event_add(f->timer, &tv);
-		event_active(f->timer, EV_TIMEOUT, 0); /* first poll now */
-		log_info("event=feed_configured feed=%s interval=%u timeout=%u regions=%zu",
-			 f->spec, f->interval, f->timeout, f->nregions);
+	for (size_t k = 0; k < hp->nlists; k++) {
+		struct feed_list *l = &hp->lists[k];
+		struct timeval tv = {(time_t)l->interval, 0};
+		event_add(l->timer, &tv);
+		event_active(l->timer, EV_TIMEOUT, 0); /* first poll now */
+		log_info(
+		    "event=feed_configured feed=%s interval=%u timeout=%u regions=%zu urls=%zu",
+		    l->spec, l->interval, l->timeout, l->nregions, l->nurls);
 	}
 	int rc = thread_start(&hp->thread, health_main, hp);
 	if (rc != 0) {
@@ -223,20 +253,26 @@ void health_stop(struct health *hp)
 		event_base_loopbreak(hp->base);
 		pthread_join(hp->thread, NULL);
 	}
-	for (size_t k = 0; k < hp->nfeeds; k++) {
-		struct feed *f = &hp->feeds[k];
-		if (f->timer)
-			event_free(f->timer);
-		if (f->deadline)
-			event_free(f->deadline);
-		health_lookup_cancel(f);
-		if (f->conn)
-			evhttp_connection_free(f->conn);
-		free(f->spec);
-		free(f->path);
-		free(f->host);
-		free(f->regions);
-		free(f->last_text);
+	for (size_t k = 0; k < hp->nlists; k++) {
+		struct feed_list *l = &hp->lists[k];
+		if (l->timer)
+			event_free(l->timer);
+		for (size_t i = 0; i < l->nurls; i++) {
+			struct feed *f = &l->urls[i];
+			if (f->deadline)
+				event_free(f->deadline);
+			health_lookup_cancel(f);
+			if (f->conn)
+				evhttp_connection_free(f->conn);
+			free(f->spec);
+			free(f->path);
+			free(f->host);
+			free(f->last_text);
+			feed_doc_free(&f->doc);
+		}
+		free(l->urls);
+		free(l->spec);
+		free(l->regions);
 	}
 	for (size_t i = 0; i < hp->nregions; i++)
 		free(hp->regions[i].eps);
@@ -259,7 +295,7 @@ void health_stop(struct health *hp)
 	for (size_t i = 0; i < hp->own_rt.n; i++)
 		free(hp->own_rt.regions[i].name);
 	free(hp->own_rt.regions);
-	free(hp->feeds);
+	free(hp->lists);
 	free(hp->regions);
 	free(hp);
 }

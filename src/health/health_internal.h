@@ -3,7 +3,8 @@
  * of src/health/; nothing outside the module includes it (its interface is
  * include/health/health.h).
  *
- * struct health owns the region states, the feeds and the admin overrides.
+ * struct health owns the region states, the feed lists (each region's feed:
+ * one URL or several, struct feed each) and the admin overrides.
  * The prober's loop changes them; the HTTP thread reads them (status,
  * metrics) and changes the overrides, both under hp->lock. Each function
  * below is described where it is defined.
@@ -52,20 +53,18 @@ struct region_state {
 	struct endpoint_state *eps;
 	size_t neps;
 	const char *last_reason;
-	struct feed *feed;
+	struct feed_list *list; /* its feed, or NULL */
 };
 
+/* One URL of a feed list: its poll (HTTP or file) and what that gave. */
 struct feed {
 	struct health *hp;
-	char *spec;            /* as configured */
+	struct feed_list *list; /* the list it is one URL of */
+	char *spec;             /* the URL as configured */
 	bool is_file;
 	char *path;            /* file path, or the HTTP path with query */
 	char *host;
 	int port;
-	unsigned interval, timeout, max_age;
-	size_t *regions;       /* indexes of the regions it feeds */
-	size_t nregions;
-	struct event *timer;
 	struct event *deadline; /* ends an HTTP poll that takes longer than timeout */
 	struct evhttp_connection *conn;
 	char conn_addr[INET6_ADDRSTRLEN]; /* the address conn goes to */
@@ -80,7 +79,34 @@ struct feed {
 	char *last_text;
 	size_t last_len;
 	uint64_t polls_ok, polls_failed;
-	time_t last_ok;        /* 0 = never */
+	time_t last_ok;      /* its last acceptable document (0 = never) */
+	time_t generated_at; /* that document's generated_at (0: it had none) */
+	/* this round's acceptable document, until the round ends */
+	bool has_doc;
+	struct feed_doc doc;
+};
+
+/*
+ * A region's feed: its URLs, one or more, polled together every interval
+ * (a round), the newest acceptable document applied (feed_list.c).
+ * Regions configured with the same URLs in the same order share one.
+ */
+struct feed_list {
+	struct health *hp;
+	char *spec;        /* its name in logs and metrics: the URLs joined by spaces */
+	struct feed *urls; /* in the configured order */
+	size_t nurls;
+	unsigned interval, timeout, max_age;
+	size_t *regions; /* indexes of the regions it feeds */
+	size_t nregions;
+	struct event *timer;
+	size_t pending;    /* polls of the round in progress still running (0: none) */
+	const char *state; /* "ok", "older_than_applied" or why it was lost */
+	uint64_t polls_ok, polls_older, polls_failed; /* rounds by outcome */
+	time_t last_ok;     /* the last round that applied a document (0 = never) */
+	bool applied;       /* a document was applied */
+	time_t applied_at;  /* its generated_at (0: it had none) */
+	size_t applied_url; /* the index of the URL that gave it */
 };
 
 /* A name lookup of an HTTP poll. Owned by its callback, which always comes
@@ -106,8 +132,8 @@ struct health {
 	const struct region_table *rt;
 	struct region_state *regions;
 	size_t nregions;
-	struct feed *feeds;
-	size_t nfeeds;
+	struct feed_list *lists;
+	size_t nlists;
 	health_publish_fn publish;
 	void *arg;
 	uint64_t generation;
@@ -161,8 +187,12 @@ void health_publish_unlock(struct health *hp);
 
 /* state_machine.c */
 int health_override_of(const struct health *hp, const uint8_t *key);
-void health_feed_result(struct feed *f, const struct feed_doc *doc, const char *reason,
-		 const char *detail);
+void health_list_apply(struct feed_list *l, const struct feed_doc *doc, const char *reason);
+
+/* feed_list.c */
+void health_poll_list(struct feed_list *l);
+void health_feed_result(struct feed *f, struct feed_doc *doc, const char *reason,
+                        const char *detail);
 void health_feed_text(struct feed *f, const char *text, size_t len);
 
 /* feed_file.c */

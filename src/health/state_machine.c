@@ -2,9 +2,9 @@
  * state_machine.c - the health state machine: hysteresis, the checks one
  * poll gives each region and endpoint, and the admin overrides.
  *
- * A poll of a feed ends in health_feed_text (a document to parse) or health_feed_result
- * (a document, or a failure reason). Every region the feed is responsible
- * for then takes one check, healthy or not, and its endpoints take one each;
+ * A round of a feed's polls ends in a document to apply or the feed lost
+ * (feed_list.c). Every region the feed is responsible for then takes one
+ * check (health_list_apply), healthy or not, and its endpoints take one each;
  * a region or endpoint flips after down_after failed or up_after healthy
  * checks in a row (hysteresis_step). State changes are logged as one line
  * each, and when anything visible changed a new snapshot is published
@@ -159,29 +159,14 @@ static void region_check(struct health *hp, struct region_state *rs, bool ok,
 	rs->last_reason = ok ? NULL : reason;
 }
 
-/* One poll of feed f ended: doc on success, or reason on failure. */
-void health_feed_result(struct feed *f, const struct feed_doc *doc, const char *reason,
-			const char *detail)
+/* The outcome of a round of l's polls (feed_list.c), for every region l
+ * feeds: doc, the document applied, or the feed lost with reason. Called
+ * with hp->lock held; the caller publishes. */
+void health_list_apply(struct feed_list *l, const struct feed_doc *doc, const char *reason)
 {
-	struct health *hp = f->hp;
-	pthread_mutex_lock(&hp->lock);
-	const char *new_state = doc ? "ok" : reason;
-	if (strcmp(new_state, f->state) != 0) {
-		if (doc)
-			log_info("event=feed_ok feed=%s", f->spec);
-		else
-			log_warn("event=feed_failed feed=%s reason=%s detail=\"%s\"", f->spec, reason,
-				 detail ? detail : "");
-		f->state = new_state;
-	}
-	if (doc) {
-		f->polls_ok++;
-		f->last_ok = time(NULL);
-	} else {
-		f->polls_failed++;
-	}
-	for (size_t i = 0; i < f->nregions; i++) {
-		struct region_state *rs = &hp->regions[f->regions[i]];
+	struct health *hp = l->hp;
+	for (size_t i = 0; i < l->nregions; i++) {
+		struct region_state *rs = &hp->regions[l->regions[i]];
 		if (!doc) {
 			if (!rs->keep_on_loss)
 				region_check(hp, rs, false, reason);
@@ -189,7 +174,7 @@ void health_feed_result(struct feed *f, const struct feed_doc *doc, const char *
 		}
 		const struct feed_region *fr = NULL;
 		for (size_t k = 0; k < doc->nregions; k++)
-			if (doc->regions[k].region == f->regions[i])
+			if (doc->regions[k].region == l->regions[i])
 				fr = &doc->regions[k];
 		if (!fr) {
 			region_check(hp, rs, false, "missing_from_feed");
@@ -206,21 +191,6 @@ void health_feed_result(struct feed *f, const struct feed_doc *doc, const char *
 		/* endpoints named in the document take a check; others are healthy
 		 * (a feed lists the exceptions) and take a healthy check */
 		endpoint_checks(hp, rs, fr);
-	}
-	health_publish_unlock(hp);
-}
-
-void health_feed_text(struct feed *f, const char *text, size_t len)
-{
-	struct feed_doc doc;
-	const char *reason = NULL;
-	char detail[256];
-	if (feed_parse(text, len, f->hp->rt, time(NULL), f->max_age, &doc, &reason, detail,
-		       sizeof(detail))) {
-		health_feed_result(f, &doc, NULL, NULL);
-		feed_doc_free(&doc);
-	} else {
-		health_feed_result(f, NULL, reason, detail);
 	}
 }
 

@@ -1,7 +1,8 @@
 /*
  * status.c - the prober's state for the HTTP thread: each region's entry in
  * /status (state, weights, why, feed, endpoints, overrides) and the health
- * families of /metrics (regions, endpoints, overrides, feed polls).
+ * families of /metrics (regions, endpoints, overrides, feed polls, per feed
+ * and per URL of a feed list).
  *
  * Both read the live state under hp->lock, not a snapshot: they show what
  * the snapshots leave out (damping, feed state, last failure).
@@ -23,6 +24,58 @@ static void iso_time(time_t t, char *buf, size_t cap)
 	strftime(buf, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* Append ", \"key\": \"s\"" with s escaped. */
+static void json_member(struct strbuf *sb, const char *key, const char *s)
+{
+	sb_printf(sb, ", \"%s\": \"", key);
+	sb_json_string(sb, s);
+	sb_puts(sb, "\"");
+}
+
+/* A region's feed in its /status entry: the URL (or the list of them, as
+ * configured), the outcome of the last round, the URL whose document the
+ * region follows and that document's time, and each URL's last poll. */
+static void list_status(const struct feed_list *l, struct strbuf *sb)
+{
+	char t[32];
+	if (l->nurls == 1) {
+		json_member(sb, "feed", l->urls[0].spec);
+	} else {
+		sb_puts(sb, ", \"feed\": [");
+		for (size_t i = 0; i < l->nurls; i++) {
+			sb_puts(sb, i ? ", \"" : "\"");
+			sb_json_string(sb, l->urls[i].spec);
+			sb_puts(sb, "\"");
+		}
+		sb_puts(sb, "]");
+	}
+	sb_printf(sb, ", \"feed_state\": \"%s\"", l->state);
+	if (l->applied) {
+		json_member(sb, "feed_source", l->urls[l->applied_url].spec);
+		if (l->applied_at) {
+			iso_time(l->applied_at, t, sizeof(t));
+			sb_printf(sb, ", \"feed_generated_at\": \"%s\"", t);
+		}
+	}
+	sb_puts(sb, ", \"feed_urls\": [");
+	for (size_t i = 0; i < l->nurls; i++) {
+		const struct feed *f = &l->urls[i];
+		sb_puts(sb, i ? ", { \"url\": \"" : " { \"url\": \"");
+		sb_json_string(sb, f->spec);
+		sb_printf(sb, "\", \"state\": \"%s\"", f->state);
+		if (f->last_ok) {
+			iso_time(f->last_ok, t, sizeof(t));
+			sb_printf(sb, ", \"last_ok\": \"%s\"", t);
+		}
+		if (f->generated_at) {
+			iso_time(f->generated_at, t, sizeof(t));
+			sb_printf(sb, ", \"generated_at\": \"%s\"", t);
+		}
+		sb_puts(sb, " }");
+	}
+	sb_puts(sb, " ]");
+}
+
 void health_status_json(struct health *hp, struct strbuf *sb)
 {
 	pthread_mutex_lock(&hp->lock);
@@ -32,20 +85,18 @@ void health_status_json(struct health *hp, struct strbuf *sb)
 		char t[32];
 		sb_printf(sb, "%s\n    \"", i ? "," : "");
 		sb_json_string(sb, rs->name);
-		const char *why = rs->drained ? "override" :
-				  !rs->feed ? "no_feed" :
-				  (rs->h.fails || rs->h.oks) ? "damping" : "feed";
+		const char *why = rs->drained                  ? "override"
+		                  : !rs->list                  ? "no_feed"
+		                  : (rs->h.fails || rs->h.oks) ? "damping"
+		                                               : "feed";
 		sb_printf(sb, "\": { \"state\": \"%s\", \"effective_weight\": %u, "
 			  "\"feed_weight\": %u, \"drained\": %s, \"why\": \"%s\"",
 			  rs->h.up ? "up" : "down", rs->drained ? 0 : rs->weight, rs->weight,
 			  rs->drained ? "true" : "false", why);
 		if (rs->last_reason)
 			sb_printf(sb, ", \"last_failure\": \"%s\"", rs->last_reason);
-		if (rs->feed) {
-			sb_puts(sb, ", \"feed\": \"");
-			sb_json_string(sb, rs->feed->spec);
-			sb_printf(sb, "\", \"feed_state\": \"%s\"", rs->feed->state);
-		}
+		if (rs->list)
+			list_status(rs->list, sb);
 		if (rs->last_good) {
 			iso_time(rs->last_good, t, sizeof(t));
 			sb_printf(sb, ", \"last_feed\": \"%s\"", t);
@@ -76,6 +127,79 @@ void health_status_json(struct health *hp, struct strbuf *sb)
 		sb_puts(sb, " }");
 	}
 	pthread_mutex_unlock(&hp->lock);
+}
+
+/* The feed families: per feed (its name: the URL, or the URLs of a list
+ * joined by spaces) the rounds and the document applied, per URL of it
+ * the polls. */
+static void feed_metrics(const struct health *hp, struct strbuf *sb)
+{
+	static const char *const results[] = {"ok", "older", "failed"};
+	metrics_family(sb, "geodnsd_feed_polls_total", "counter",
+	               "Feed polls by result: ok (a document applied), older (every document "
+	               "older than the one applied), failed (none acceptable).");
+	for (size_t k = 0; k < hp->nlists; k++) {
+		const struct feed_list *l = &hp->lists[k];
+		const uint64_t n[] = {l->polls_ok, l->polls_older, l->polls_failed};
+		for (size_t r = 0; r < 3; r++) {
+			const char *lb[] = {"feed", l->spec, "result", results[r], NULL};
+			metrics_sample_u64(sb, "geodnsd_feed_polls_total", lb, n[r]);
+		}
+	}
+	metrics_family(sb, "geodnsd_feed_seconds_since_success", "gauge",
+	               "Seconds since the feed last gave a good document (-1: never).");
+	time_t now = time(NULL);
+	for (size_t k = 0; k < hp->nlists; k++) {
+		const struct feed_list *l = &hp->lists[k];
+		const char *lb[] = {"feed", l->spec, NULL};
+		metrics_sample(sb, "geodnsd_feed_seconds_since_success", lb,
+		               l->last_ok ? (double)(now - l->last_ok) : -1);
+	}
+	metrics_family(sb, "geodnsd_feed_generated_timestamp_seconds", "gauge",
+	               "generated_at of the document the feed's regions follow (0: none yet, "
+	               "or it had none).");
+	for (size_t k = 0; k < hp->nlists; k++) {
+		const struct feed_list *l = &hp->lists[k];
+		const char *lb[] = {"feed", l->spec, NULL};
+		metrics_sample(sb, "geodnsd_feed_generated_timestamp_seconds", lb,
+		               l->applied ? (double)l->applied_at : 0);
+	}
+	metrics_family(sb, "geodnsd_feed_url_polls_total", "counter",
+	               "Polls of each URL of a feed by result: ok (an acceptable document), "
+	               "failed.");
+	for (size_t k = 0; k < hp->nlists; k++) {
+		const struct feed_list *l = &hp->lists[k];
+		for (size_t i = 0; i < l->nurls; i++) {
+			const struct feed *f = &l->urls[i];
+			const char *ok[] = {"feed", l->spec, "url", f->spec, "result", "ok", NULL};
+			const char *bad[] = {"feed",   l->spec,  "url", f->spec,
+			                     "result", "failed", NULL};
+			metrics_sample_u64(sb, "geodnsd_feed_url_polls_total", ok, f->polls_ok);
+			metrics_sample_u64(sb, "geodnsd_feed_url_polls_total", bad,
+			                   f->polls_failed);
+		}
+	}
+	metrics_family(sb, "geodnsd_feed_url_seconds_since_success", "gauge",
+	               "Seconds since the URL last gave an acceptable document (-1: never).");
+	for (size_t k = 0; k < hp->nlists; k++) {
+		const struct feed_list *l = &hp->lists[k];
+		for (size_t i = 0; i < l->nurls; i++) {
+			const struct feed *f = &l->urls[i];
+			const char *lb[] = {"feed", l->spec, "url", f->spec, NULL};
+			metrics_sample(sb, "geodnsd_feed_url_seconds_since_success", lb,
+			               f->last_ok ? (double)(now - f->last_ok) : -1);
+		}
+	}
+	metrics_family(sb, "geodnsd_feed_url_applied", "gauge",
+	               "1 for the URL whose document the feed's regions follow, else 0.");
+	for (size_t k = 0; k < hp->nlists; k++) {
+		const struct feed_list *l = &hp->lists[k];
+		for (size_t i = 0; i < l->nurls; i++) {
+			const char *lb[] = {"feed", l->spec, "url", l->urls[i].spec, NULL};
+			metrics_sample_u64(sb, "geodnsd_feed_url_applied", lb,
+			                   l->applied && l->applied_url == i);
+		}
+	}
 }
 
 void health_metrics(struct health *hp, struct strbuf *sb)
@@ -121,20 +245,6 @@ void health_metrics(struct health *hp, struct strbuf *sb)
 		const char *l[] = {"endpoint", a, NULL};
 		metrics_sample_u64(sb, "geodnsd_endpoint_override", l, hp->overrides[k].up);
 	}
-	metrics_family(sb, "geodnsd_feed_polls_total", "counter", "Feed polls by result.");
-	for (size_t k = 0; k < hp->nfeeds; k++) {
-		const char *ok[] = {"feed", hp->feeds[k].spec, "result", "ok", NULL};
-		const char *bad[] = {"feed", hp->feeds[k].spec, "result", "failed", NULL};
-		metrics_sample_u64(sb, "geodnsd_feed_polls_total", ok, hp->feeds[k].polls_ok);
-		metrics_sample_u64(sb, "geodnsd_feed_polls_total", bad, hp->feeds[k].polls_failed);
-	}
-	metrics_family(sb, "geodnsd_feed_seconds_since_success", "gauge",
-		       "Seconds since the feed last gave a good document (-1: never).");
-	time_t now = time(NULL);
-	for (size_t k = 0; k < hp->nfeeds; k++) {
-		const char *l[] = {"feed", hp->feeds[k].spec, NULL};
-		metrics_sample(sb, "geodnsd_feed_seconds_since_success", l,
-			       hp->feeds[k].last_ok ? (double)(now - hp->feeds[k].last_ok) : -1);
-	}
+	feed_metrics(hp, sb);
 	pthread_mutex_unlock(&hp->lock);
 }

@@ -79,6 +79,7 @@ int main(void)
 	srunner_add_suite(sr, service_suite());
 	srunner_add_suite(sr, geoanswer_suite());
 	srunner_add_suite(sr, health_suite());
+	srunner_add_suite(sr, feedlist_suite());
 	srunner_add_suite(sr, http_suite());
 	srunner_add_suite(sr, metrics_suite());
 	srunner_add_suite(sr, rrl_suite());

@@ -635,6 +635,92 @@ START_TEST(test_region_errors)
 }
 END_TEST
 
+/* regions.*.feed: one URL (a list of one), a list polled in the order
+ * written, or none */
+START_TEST(test_region_feed_forms)
+{
+	struct diag d = {0};
+	struct config *cfg =
+	    load("cfg_feeds.json",
+	         "{\"regions\": {\n"
+	         "  \"one\": {\"location\": [1, 2], \"feed\": \"file:/f/one.json\"},\n"
+	         "  \"two\": {\"location\": [1, 2], \"feed\": [\n"
+	         "    \"http://127.0.0.1:9053/b.json\", \"file:/f/a.json\"]},\n"
+	         "  \"listed\": {\"location\": [1, 2], \"feed\": [\"file:/f/c.json\"]},\n"
+	         "  \"none\": {\"location\": [1, 2]}\n"
+	         "}}\n",
+	         &d);
+	if (d.count)
+		dump(&d);
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_uint_eq(d.count, 0);
+	ck_assert_uint_eq(cfg->nregions, 4);
+	ck_assert_str_eq(cfg->regions[0].name, "one");
+	ck_assert_uint_eq(cfg->regions[0].nfeeds, 1);
+	ck_assert_str_eq(cfg->regions[0].feeds[0], "file:/f/one.json");
+	ck_assert_str_eq(cfg->regions[1].name, "two");
+	ck_assert_uint_eq(cfg->regions[1].nfeeds, 2);
+	ck_assert_str_eq(cfg->regions[1].feeds[0], "http://127.0.0.1:9053/b.json");
+	ck_assert_str_eq(cfg->regions[1].feeds[1], "file:/f/a.json");
+	ck_assert_uint_eq(cfg->regions[2].nfeeds, 1);
+	ck_assert_str_eq(cfg->regions[2].feeds[0], "file:/f/c.json");
+	ck_assert_uint_eq(cfg->regions[3].nfeeds, 0);
+	ck_assert_ptr_null(cfg->regions[3].feeds);
+	config_free(cfg);
+	diag_free(&d);
+	/* eight is the most a list holds */
+	cfg =
+	    load("cfg_feeds8.json",
+	         "{\"regions\": {\"r\": {\"location\": [1, 2], \"feed\": [\"file:1\", \"file:2\", "
+	         "\"file:3\", \"file:4\", \"file:5\", \"file:6\", \"file:7\", \"file:8\"]}}}\n",
+	         &d);
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_uint_eq(cfg->regions[0].nfeeds, 8);
+	ck_assert_str_eq(cfg->regions[0].feeds[7], "file:8");
+	config_free(cfg);
+	diag_free(&d);
+}
+END_TEST
+
+/* Every error of a feed list at once, each at the value or entry it is
+ * about: empty, too long, a URL twice, entries of the wrong kind, neither
+ * a string nor a list. */
+START_TEST(test_region_feed_errors)
+{
+	struct diag d = {0};
+	struct config *cfg = load(
+	    "cfg_feed_errors.json",
+	    "{\"regions\": {\n"
+	    "  \"e\": {\"location\": [1, 2], \"feed\": []},\n"
+	    "  \"n\": {\"location\": [1, 2], \"feed\": [\"file:1\", \"file:2\", \"file:3\", "
+	    "\"file:4\", \"file:5\", \"file:6\", \"file:7\", \"file:8\", \"file:9\"]},\n"
+	    "  \"d\": {\"location\": [1, 2], \"feed\": [\"file:a\", \"http://h/x\", \"file:a\"]},\n"
+	    "  \"t\": {\"location\": [1, 2], \"feed\": [\"file:a\", 7, \"\", \"ftp://h/x\"]},\n"
+	    "  \"o\": {\"location\": [1, 2], \"feed\": {\"url\": \"file:a\"}},\n"
+	    "  \"s\": {\"location\": [1, 2], \"feed\": \"file:\"}\n"
+	    "}}\n",
+	    &d);
+	ck_assert_ptr_null(cfg);
+	if (d.count != 8)
+		dump(&d);
+	ck_assert_uint_eq(d.errors, 8);
+	expect_msg(&d, 0, 2, 37, "regions.e.feed: an empty list: give 1 to 8 feeds");
+	expect_msg(&d, 1, 3, 37, "regions.n.feed: 9 feeds: at most 8");
+	expect_msg(&d, 2, 4, 62, "regions.d.feed[2]: \"file:a\" is listed twice (first at [0])");
+	expect_msg(&d, 3, 5, 48, "regions.t.feed[1]: expected a string, found an integer");
+	expect_msg(&d, 4, 5, 51, "regions.t.feed[2]: must be a non-empty string without NUL");
+	expect_msg(&d, 5, 5, 55,
+	           "regions.t.feed[3]: \"ftp://h/x\" is not a feed: use http://host:port/path or "
+	           "file:PATH");
+	expect_msg(&d, 6, 6, 37,
+	           "regions.o.feed: expected a feed or a list of feeds, found an object");
+	expect_msg(&d, 7, 7, 37,
+	           "regions.s.feed: \"file:\" is not a feed: use http://host:port/path or "
+	           "file:PATH");
+	diag_free(&d);
+}
+END_TEST
+
 /* tsig_keys: inline and file secrets, the algorithms, names in wire form */
 START_TEST(test_tsig_keys)
 {
@@ -919,6 +1005,8 @@ Suite *config_suite(void)
 	tcase_add_test(tc, test_bad_http_listen);
 	tcase_add_test(tc, test_http_max_connections);
 	tcase_add_test(tc, test_region_errors);
+	tcase_add_test(tc, test_region_feed_forms);
+	tcase_add_test(tc, test_region_feed_errors);
 	tcase_add_test(tc, test_tsig_keys);
 	tcase_add_test(tc, test_tsig_key_errors);
 	tcase_add_test(tc, test_all_errors_reported);

@@ -224,6 +224,13 @@ START_TEST(test_print)
 	ck_assert_int_eq(sscanf(row, "%63s %31s %63s %63s", path, type, range, def), 4);
 	ck_assert_str_eq(range, "debug,info,warning,error");
 	ck_assert_str_eq(def, "info");
+	/* a feed or a list of 1 to 8 of them */
+	row = strstr(buf, "\nregions.*.feed ");
+	ck_assert_ptr_nonnull(row);
+	ck_assert_int_eq(sscanf(row, "%63s %31s %63s %63s", path, type, range, def), 4);
+	ck_assert_str_eq(type, "feed|list");
+	ck_assert_str_eq(range, "1..8");
+	ck_assert_str_eq(def, "-");
 	free(buf);
 }
 END_TEST

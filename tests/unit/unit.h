@@ -24,6 +24,7 @@ Suite *geo_suite(void);
 Suite *service_suite(void);
 Suite *geoanswer_suite(void);
 Suite *health_suite(void);
+Suite *feedlist_suite(void);
 Suite *http_suite(void);
 Suite *metrics_suite(void);
 Suite *rrl_suite(void);
