@@ -7,6 +7,7 @@
 #include "unit.h"
 
 #include "common/diag.h"
+#include "common/gd.h"
 #include "geo/geo.h"
 #include "geo/service.h"
 #include "query/answer.h"
@@ -63,6 +64,14 @@ const char *unit_write_file(const char *name, const char *text)
 	fputs(text, f);
 	fclose(f);
 	return p;
+}
+
+size_t unit_unhex(const char *hex, uint8_t *out)
+{
+	size_t n = 0;
+	for (; hex[0] && hex[1]; hex += 2)
+		out[n++] = (uint8_t)(hex_digit(hex[0]) << 4 | hex_digit(hex[1]));
+	return n;
 }
 
 int main(void)

@@ -59,6 +59,10 @@ struct answer_settings unit_geo_settings(const struct geo_db *geo);
  * (static buffer per call slot: valid until the next call with that slot). */
 const char *unit_write_file(const char *name, const char *text);
 
+/* The octets of a hex string (two digits each, no blanks) into out; their
+ * number. */
+size_t unit_unhex(const char *hex, uint8_t *out);
+
 /* ---- zone transfers (xfr_helpers.c) ---- */
 struct ldns_struct_pkt;
 struct query;
