@@ -151,6 +151,58 @@ int tsig_verify_response(const uint8_t *pkt, size_t len, const struct tsig *t,
                          const struct tsig_key *key, const uint8_t *request_mac,
                          uint16_t request_mac_len, uint64_t now);
 
+/*
+ * The check of the TSIGs of a multi-message response (a zone transfer
+ * read as a secondary, RFC 8945 5.3.1), the counterpart of
+ * tsig_append_stream: the first message signed over the request's MAC as
+ * tsig_verify_response checks it; every later signed one over the prior
+ * signed message's MAC (its length first), the unsigned messages since
+ * it whole, this message up to its TSIG (the original ID, ARCOUNT without
+ * the TSIG) and the TSIG timers only; at most TSIG_STREAM_UNSIGNED_MAX
+ * unsigned messages in a row. The running HMAC over the unsigned
+ * messages is kept, not the messages. The caller checks at the end that
+ * the last message was signed (tsig_stream_complete).
+ */
+#define TSIG_STREAM_UNSIGNED_MAX 99
+
+struct tsig_stream {
+	const struct tsig_key *key;
+	void *hmac;                /* the running HMAC (libcrypto's EVP_MAC_CTX); NULL: none */
+	uint8_t mac[TSIG_MAC_MAX]; /* the request's MAC, then the last signed message's */
+	uint16_t mac_len;
+	uint64_t messages;     /* messages taken */
+	unsigned unsigned_run; /* unsigned messages since the last signed one */
+};
+
+/* Start the check of the response to a request signed with key whose MAC
+ * was request_mac. */
+void tsig_stream_init(struct tsig_stream *s, const struct tsig_key *key, const uint8_t *request_mac,
+                      uint16_t request_mac_len);
+
+/*
+ * Take the next message pkt (len octets) with its TSIG t as
+ * wire_parse_message read it, NULL when it has none. 0: signed and
+ * verified, or unsigned where that is allowed; TSIG_ERROR_BADKEY (another
+ * key name or algorithm), TSIG_ERROR_BADSIG (a MAC that does not verify,
+ * or of a size out of range), TSIG_ERROR_BADTIME (Time Signed not within
+ * Fudge of now), or the TSIG's error field when a verified TSIG carries
+ * one (the server refused the request's signature); GD_EFORMAT for an unsigned first
+ * message, GD_ELIMIT for the 100th unsigned message in a row, GD_ENOMEM
+ * when the HMAC could not be computed. After anything but 0 the stream is
+ * not to be used further (only tsig_stream_clear).
+ */
+int tsig_verify_stream(struct tsig_stream *s, const uint8_t *pkt, size_t len, const struct tsig *t,
+                       uint64_t now);
+
+/* Was the last message taken signed (the response may end there)? */
+static inline bool tsig_stream_complete(const struct tsig_stream *s)
+{
+	return s->messages > 0 && s->unsigned_run == 0;
+}
+
+/* Free what the check holds (the running HMAC); s may be initialized again. */
+void tsig_stream_clear(struct tsig_stream *s);
+
 /* The HMAC of the parts (ptr, len pairs, n of them) with the key into mac
  * (TSIG_MAC_MAX); its length, 0 on a library failure. */
 size_t tsig_hmac(const struct tsig_key *key, const uint8_t *const *parts, const size_t *lens,

@@ -162,27 +162,45 @@ static void hmac_fetch(void)
 	hmac_impl = EVP_MAC_fetch(NULL, "HMAC", NULL);
 }
 
-size_t tsig_hmac(const struct tsig_key *key, const uint8_t *const *parts, const size_t *lens,
-                 size_t n, uint8_t *mac)
+/* An HMAC with key, started; NULL on a library failure. */
+static EVP_MAC_CTX *hmac_begin(const struct tsig_key *key)
 {
 	pthread_once(&hmac_once, hmac_fetch);
 	if (!hmac_impl)
-		return 0;
+		return NULL;
 	EVP_MAC_CTX *ctx = EVP_MAC_CTX_new(hmac_impl);
 	if (!ctx)
-		return 0;
+		return NULL;
 	OSSL_PARAM params[2] = {
 	    OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
 	                                     (char *)algorithms[key->algorithm].digest, 0),
 	    OSSL_PARAM_construct_end()};
+	if (!EVP_MAC_init(ctx, key->secret, key->secret_len, params)) {
+		EVP_MAC_CTX_free(ctx);
+		return NULL;
+	}
+	return ctx;
+}
+
+/* The parts into ctx, then its MAC into mac (TSIG_MAC_MAX); ctx is freed.
+ * The MAC's length, 0 on a library failure. */
+static size_t hmac_finish(EVP_MAC_CTX *ctx, const uint8_t *const *parts, const size_t *lens,
+                          size_t n, uint8_t *mac)
+{
 	size_t out = 0;
-	int ok = EVP_MAC_init(ctx, key->secret, key->secret_len, params);
+	int ok = ctx != NULL;
 	for (size_t i = 0; ok && i < n; i++)
 		ok = EVP_MAC_update(ctx, parts[i], lens[i]);
 	if (ok && !EVP_MAC_final(ctx, mac, &out, TSIG_MAC_MAX))
 		out = 0;
 	EVP_MAC_CTX_free(ctx);
 	return ok ? out : 0;
+}
+
+size_t tsig_hmac(const struct tsig_key *key, const uint8_t *const *parts, const size_t *lens,
+                 size_t n, uint8_t *mac)
+{
+	return hmac_finish(hmac_begin(key), parts, lens, n, mac);
 }
 
 /* The TSIG variables after the names (4.3.3): class, TTL, algorithm name
@@ -469,4 +487,106 @@ int tsig_verify_response(const uint8_t *pkt, size_t len, const struct tsig *t,
 	int rc = check_signed(key, request_mac, request_mac_len, pkt, len, t, now);
 	/* a MAC size out of range, an unsigned error (size 0): not signed */
 	return rc < 0 ? TSIG_ERROR_BADSIG : rc;
+}
+
+/* ---- a multi-message response's TSIGs (RFC 8945 5.3.1) ---- */
+
+void tsig_stream_init(struct tsig_stream *s, const struct tsig_key *key, const uint8_t *request_mac,
+                      uint16_t request_mac_len)
+{
+	*s = (struct tsig_stream){.key = key, .mac_len = request_mac_len};
+	if (request_mac_len)
+		memcpy(s->mac, request_mac, request_mac_len);
+}
+
+void tsig_stream_clear(struct tsig_stream *s)
+{
+	EVP_MAC_CTX_free(s->hmac);
+	s->hmac = NULL;
+}
+
+/* The running HMAC of a later message: the prior MAC with its length
+ * first, then the unsigned messages as they come. */
+static bool stream_start(struct tsig_stream *s)
+{
+	if (s->hmac)
+		return true;
+	s->hmac = hmac_begin(s->key);
+	uint8_t plen[2];
+	wr16(plen, s->mac_len);
+	if (!s->hmac || !EVP_MAC_update(s->hmac, plen, 2) ||
+	    !EVP_MAC_update(s->hmac, s->mac, s->mac_len)) {
+		tsig_stream_clear(s);
+		return false;
+	}
+	return true;
+}
+
+/* A later signed message (5.3.1): the running HMAC over the prior MAC and
+ * the unsigned messages since, then this message up to its TSIG (the ID
+ * the original ID, ARCOUNT without the TSIG) and the timers. */
+static int stream_verify_next(struct tsig_stream *s, const uint8_t *pkt, const struct tsig *t,
+                              uint64_t now)
+{
+	size_t full = algorithms[s->key->algorithm].mac_size;
+	size_t least = full / 2 > 10 ? full / 2 : 10;
+	if (!wire_name_equal(t->key, s->key->name) ||
+	    !wire_name_equal(t->alg, algorithms[s->key->algorithm].wire))
+		return TSIG_ERROR_BADKEY;
+	if (t->mac_size > full || t->mac_size < least)
+		return TSIG_ERROR_BADSIG;
+	if (!stream_start(s))
+		return GD_ENOMEM;
+	uint8_t header[DNS_HEADER_LEN], timers[8], mac[TSIG_MAC_MAX];
+	memcpy(header, pkt, DNS_HEADER_LEN);
+	wr16(header, t->original_id);
+	wr16(header + 10, (uint16_t)(rd16(pkt + 10) - 1));
+	wr16(timers, (uint16_t)(t->time_signed >> 32));
+	wr32(timers + 2, (uint32_t)t->time_signed);
+	wr16(timers + 6, t->fudge);
+	const uint8_t *parts[] = {header, pkt + DNS_HEADER_LEN, timers};
+	size_t lens[] = {DNS_HEADER_LEN, (size_t)t->rr_offset - DNS_HEADER_LEN, sizeof(timers)};
+	size_t n = hmac_finish(s->hmac, parts, lens, ARRAY_SIZE(parts), mac);
+	s->hmac = NULL;
+	if (n != full)
+		return n ? TSIG_ERROR_BADSIG : GD_ENOMEM;
+	if (CRYPTO_memcmp(mac, pkt + t->mac_offset, t->mac_size) != 0)
+		return TSIG_ERROR_BADSIG;
+	uint64_t lo = t->time_signed > t->fudge ? t->time_signed - t->fudge : 0;
+	if (now < lo || now > t->time_signed + t->fudge)
+		return TSIG_ERROR_BADTIME;
+	return 0;
+}
+
+int tsig_verify_stream(struct tsig_stream *s, const uint8_t *pkt, size_t len, const struct tsig *t,
+                       uint64_t now)
+{
+	if (!t) {
+		if (s->messages == 0)
+			return GD_EFORMAT; /* the first message must be signed */
+		if (s->unsigned_run >= TSIG_STREAM_UNSIGNED_MAX)
+			return GD_ELIMIT;
+		if (!stream_start(s) || !EVP_MAC_update(s->hmac, pkt, len)) {
+			tsig_stream_clear(s);
+			return GD_ENOMEM;
+		}
+		s->messages++;
+		s->unsigned_run++;
+		return 0;
+	}
+	if (t->rr_offset < DNS_HEADER_LEN || rd16(pkt + 10) == 0)
+		return GD_EFORMAT; /* never: the parser placed it */
+	int rc = s->messages == 0
+	             ? tsig_verify_response(pkt, len, t, s->key, s->mac, s->mac_len, now)
+	             : stream_verify_next(s, pkt, t, now);
+	if (rc != 0)
+		return rc;
+	if (t->error)
+		return t->error; /* signed, but the server refused ours */
+	/* the MAC as received is the next message's prior MAC */
+	memcpy(s->mac, pkt + t->mac_offset, t->mac_size);
+	s->mac_len = t->mac_size;
+	s->messages++;
+	s->unsigned_run = 0;
+	return 0;
 }

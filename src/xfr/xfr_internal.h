@@ -12,6 +12,7 @@
 
 #include "dns/wire.h"
 #include "xfr/journal.h"
+#include "xfr/xfrin.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -155,5 +156,42 @@ struct diff *diff_make(const struct diff_rr *soa_old, const struct xbuf *removed
  */
 int diff_parse(const uint8_t *origin, uint32_t serial_from, uint32_t serial_to, const uint8_t *data,
                size_t len, size_t nremoved, size_t nadded, struct diff **out);
+
+/* ---- the transfer-in reader (xfrin.c reads, xfrin_write.c writes) ---- */
+
+/* What a completed transfer holds for xfrin_write_zone: the first SOA,
+ * and the records of a FULL transfer (SOAs of the origin left out) or the
+ * differences of an INCREMENTAL one, in the order received. */
+struct xfrin_data {
+	uint8_t origin[WIRE_NAME_MAX]; /* lower-case wire */
+	size_t origin_len;
+	int kind;             /* enum xfrin_kind */
+	uint32_t serial_from; /* the request's (IXFR) */
+	struct xbuf soa;      /* the first SOA: one packed record */
+	struct xbuf records;  /* FULL: packed records */
+	size_t nrecords;
+	struct diff **diffs; /* INCREMENTAL, in order */
+	size_t ndiffs;
+};
+
+/* Where the names are in the rdata of the types whose names a receiver
+ * decompresses (RFC 3597 4: the RFC 1035 types, and RP, AFSDB, RT, PX,
+ * NAPTR and SRV): fixed octets, character-strings, names, fixed octets,
+ * nothing after. xfrin.c decompresses them; xfrin_write.c compares those
+ * names without case. */
+struct xfr_name_layout {
+	uint16_t type;
+	uint8_t pre, strings, names, post;
+};
+
+/* The layout of type, NULL for a type without such names. */
+const struct xfr_name_layout *xfr_name_layout(uint16_t type);
+
+/* The reason of an error into err (errlen octets; nothing when NULL). */
+void xfrin_say(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* The data of x (xfrin.c). */
+const struct xfrin_data *xfrin_data(const struct xfrin *x);
 
 #endif

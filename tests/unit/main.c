@@ -7,6 +7,7 @@
 #include "unit.h"
 
 #include "common/diag.h"
+#include "common/gd.h"
 #include "geo/geo.h"
 #include "geo/service.h"
 #include "query/answer.h"
@@ -65,6 +66,14 @@ const char *unit_write_file(const char *name, const char *text)
 	return p;
 }
 
+size_t unit_unhex(const char *hex, uint8_t *out)
+{
+	size_t n = 0;
+	for (; hex[0] && hex[1]; hex += 2)
+		out[n++] = (uint8_t)(hex_digit(hex[0]) << 4 | hex_digit(hex[1]));
+	return n;
+}
+
 int main(void)
 {
 	SRunner *sr = srunner_create(wire_suite());
@@ -93,6 +102,7 @@ int main(void)
 	srunner_add_suite(sr, service_records_suite());
 	srunner_add_suite(sr, notify_suite());
 	srunner_add_suite(sr, catalog_suite());
+	srunner_add_suite(sr, xfrin_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

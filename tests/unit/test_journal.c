@@ -78,18 +78,7 @@ static const char *body3 = "www IN A 192.0.2.80\nwww IN A 192.0.2.81\n"
 static char *rr_string(const uint8_t *owner, size_t ownerlen, uint16_t type, uint32_t ttl,
                        const uint8_t *rdata, size_t rdlen)
 {
-	static uint8_t wire[WIRE_NAME_MAX + 10 + 65535];
-	memcpy(wire, owner, ownerlen);
-	size_t n = ownerlen;
-	wr16(wire + n, type);
-	wr16(wire + n + 2, CLASS_IN);
-	wr32(wire + n + 4, ttl);
-	wr16(wire + n + 8, (uint16_t)rdlen);
-	memcpy(wire + n + 10, rdata, rdlen);
-	ldns_rr *rr = NULL;
-	size_t pos = 0;
-	ck_assert_int_eq(ldns_wire2rr(&rr, wire, n + 10 + rdlen, &pos, LDNS_SECTION_ANSWER),
-	                 LDNS_STATUS_OK);
+	ldns_rr *rr = unit_ldns_rr(owner, ownerlen, type, ttl, rdata, rdlen);
 	char *s = ldns_rr2str(rr);
 	ldns_rr_free(rr);
 	return s;

@@ -25,17 +25,6 @@
 
 #define KAT_TIME 1700000000u /* 0x6553f100 */
 
-static size_t unhex(const char *h, uint8_t *out)
-{
-	size_t n = 0;
-	for (; h[0] && h[1]; h += 2) {
-		unsigned v;
-		sscanf(h, "%2x", &v);
-		out[n++] = (uint8_t)v;
-	}
-	return n;
-}
-
 /* www.example.com/A, ID 0x1234, RD, ARCOUNT 0 (the TSIG not counted) */
 static const char kat_query[] =
     "12340100000100000000000003777777076578616d706c6503636f6d0000010001";
@@ -82,7 +71,7 @@ static void setup(void)
 static size_t build_request(uint8_t *pkt, const char *owner, int a, uint64_t time,
                             const uint8_t *mac, size_t mac_len)
 {
-	size_t n = unhex(kat_query, pkt);
+	size_t n = unit_unhex(kat_query, pkt);
 	pkt[11] = 1;
 	uint8_t name[WIRE_NAME_MAX];
 	size_t nl = 0;
@@ -127,7 +116,7 @@ static size_t build_request(uint8_t *pkt, const char *owner, int a, uint64_t tim
 static size_t request_mac(int a, uint64_t time, uint8_t *mac)
 {
 	uint8_t q[64], vars_a[6] = {0, 255, 0, 0, 0, 0}, vars_b[12] = {0};
-	size_t ql = unhex(kat_query, q);
+	size_t ql = unit_unhex(kat_query, q);
 	static const char *const algs[] = {"\013hmac-sha256", "\013hmac-sha384", "\013hmac-sha512",
 	                                   "\011hmac-sha1"};
 	wr16(vars_b, (uint16_t)(time >> 32));
@@ -147,9 +136,9 @@ static void parse(const uint8_t *pkt, size_t len, struct query *q)
 START_TEST(test_known_answer_request)
 {
 	uint8_t in[512], want[TSIG_MAC_MAX], pkt[512];
-	size_t n = unhex(kat_query, in);
-	n += unhex(kat_vars, in + n);
-	ck_assert_uint_eq(unhex(kat_mac, want), 32);
+	size_t n = unit_unhex(kat_query, in);
+	n += unit_unhex(kat_vars, in + n);
+	ck_assert_uint_eq(unit_unhex(kat_mac, want), 32);
 	/* the digest input, MACed by tsig_hmac: the independent digest */
 	uint8_t mac[TSIG_MAC_MAX];
 	const uint8_t *parts[] = {in};
@@ -176,7 +165,7 @@ END_TEST
 static void known_request(uint8_t *pkt, struct query *q, struct tsig_verdict *v)
 {
 	uint8_t mac[TSIG_MAC_MAX];
-	unhex(kat_mac, mac);
+	unit_unhex(kat_mac, mac);
 	size_t len = build_request(pkt, "k1.example", 0, KAT_TIME, mac, 32);
 	parse(pkt, len, q);
 	ck_assert_int_eq(tsig_verify_request(pkt, len, &q->tsig_rr, &ring, KAT_TIME + 10, v),
@@ -189,7 +178,7 @@ START_TEST(test_known_answer_response)
 	struct query q;
 	struct tsig_verdict v;
 	known_request(pkt, &q, &v);
-	size_t ml = unhex(kat_response, msg);
+	size_t ml = unit_unhex(kat_response, msg);
 	size_t out = tsig_append_response(msg, ml, sizeof(msg), &q.tsig_rr, &v);
 	ck_assert_uint_eq(out, ml + tsig_response_space(&q.tsig_rr, &v));
 	/* owner k1.example. (12), TYPE CLASS TTL RDLEN (10), algorithm (13),
@@ -199,7 +188,7 @@ START_TEST(test_known_answer_response)
 	ck_assert_uint_eq(rd16(f) * 4294967296ull + rd32(f + 2), KAT_TIME + 10);
 	ck_assert_uint_eq(rd16(f + 6), 300);
 	ck_assert_uint_eq(rd16(f + 8), 32);
-	unhex(kat_response_mac, want);
+	unit_unhex(kat_response_mac, want);
 	ck_assert_mem_eq(f + 10, want, 32);
 	ck_assert_uint_eq(rd16(f + 42), 0x1234);
 	ck_assert_uint_eq(rd16(f + 44), 0);
@@ -210,7 +199,7 @@ END_TEST
 START_TEST(test_badtime)
 {
 	uint8_t pkt[512], msg[512], mac[TSIG_MAC_MAX];
-	unhex(kat_mac, mac);
+	unit_unhex(kat_mac, mac);
 	size_t len = build_request(pkt, "k1.example", 0, KAT_TIME, mac, 32);
 	struct query q;
 	parse(pkt, len, &q);
@@ -231,14 +220,14 @@ START_TEST(test_badtime)
 	ck_assert_uint_eq(v.error, TSIG_ERROR_BADTIME);
 	ck_assert(v.sign);
 	ck_assert_ptr_eq(v.key, &keys[0]);
-	size_t ml = unhex(kat_badtime_response, msg);
+	size_t ml = unit_unhex(kat_badtime_response, msg);
 	size_t out = tsig_append_response(msg, ml, sizeof(msg), &q.tsig_rr, &v);
 	ck_assert_uint_eq(out - ml, 12 + 10 + 13 + 10 + 32 + 6 + 6);
 	const uint8_t *f = msg + ml + 12 + 10 + 13;
 	/* Time Signed: the request's; Other Data: the server's time */
 	ck_assert_uint_eq(rd16(f) * 4294967296ull + rd32(f + 2), KAT_TIME);
 	uint8_t want[TSIG_MAC_MAX];
-	unhex(kat_badtime_mac, want);
+	unit_unhex(kat_badtime_mac, want);
 	ck_assert_mem_eq(f + 10, want, 32);
 	ck_assert_uint_eq(rd16(f + 44), TSIG_ERROR_BADTIME);
 	ck_assert_uint_eq(rd16(f + 46), 6);
@@ -268,7 +257,7 @@ START_TEST(test_round_trip_algorithms)
 		/* the response signed, then checked as a client would: the
 		 * request MAC, the response without the TSIG, the variables */
 		uint8_t msg[512];
-		size_t rl = unhex(kat_response, msg);
+		size_t rl = unit_unhex(kat_response, msg);
 		size_t out = tsig_append_response(msg, rl, sizeof(msg), &q.tsig_rr, &v);
 		ck_assert_uint_gt(out, rl);
 		const uint8_t *rr = msg + rl;
@@ -305,7 +294,7 @@ START_TEST(test_badkey)
 	ck_assert_uint_eq(v.error, TSIG_ERROR_BADKEY);
 	ck_assert(!v.sign);
 	/* the unsigned error: MAC size 0, the request's time, BADKEY */
-	size_t rl = unhex(kat_response, msg);
+	size_t rl = unit_unhex(kat_response, msg);
 	size_t out = tsig_append_response(msg, rl, sizeof(msg), &q.tsig_rr, &v);
 	ck_assert_uint_eq(out - rl, 12 + 10 + 13 + 16);
 	const uint8_t *f = msg + rl + 12 + 10 + 13;
@@ -431,7 +420,7 @@ START_TEST(test_no_room)
 	parse(pkt, len, &q);
 	struct tsig_verdict v;
 	tsig_verify_request(pkt, len, &q.tsig_rr, &ring, KAT_TIME, &v);
-	size_t rl = unhex(kat_response, msg);
+	size_t rl = unit_unhex(kat_response, msg);
 	size_t need = tsig_response_space(&q.tsig_rr, &v);
 	memset(msg + rl, 0xAA, need);
 	ck_assert_uint_eq(tsig_append_response(msg, rl, rl + need - 1, &q.tsig_rr, &v), 0);
@@ -447,8 +436,8 @@ START_TEST(test_sign_request_known_answer)
 {
 	uint8_t msg[512], want[512], kmac[TSIG_MAC_MAX], mac[TSIG_MAC_MAX];
 	uint16_t mac_len = 0;
-	unhex(kat_mac, kmac);
-	size_t ql = unhex(kat_query, msg);
+	unit_unhex(kat_mac, kmac);
+	size_t ql = unit_unhex(kat_query, msg);
 	size_t len =
 	    tsig_sign_request(msg, ql, sizeof(msg), &keys[0], KAT_TIME, 300, mac, &mac_len);
 	size_t wl = build_request(want, "k1.example", 0, KAT_TIME, kmac, 32);
@@ -464,7 +453,7 @@ START_TEST(test_sign_request_known_answer)
 	ck_assert(v.sign);
 	/* every algorithm: signed here, verified by the server's check */
 	for (int a = 0; a < TSIG_ALGORITHMS; a++) {
-		ql = unhex(kat_query, msg);
+		ql = unit_unhex(kat_query, msg);
 		len = tsig_sign_request(msg, ql, sizeof(msg), &keys[a], KAT_TIME + 5, TSIG_FUDGE,
 		                        mac, &mac_len);
 		ck_assert_uint_gt(len, ql);
@@ -479,7 +468,7 @@ START_TEST(test_sign_request_known_answer)
 		ck_assert_mem_eq(v.mac, mac, mac_len);
 	}
 	/* no room: nothing written, ARCOUNT unchanged */
-	ql = unhex(kat_query, msg);
+	ql = unit_unhex(kat_query, msg);
 	memset(msg + ql, 0xAA, 100);
 	size_t need = wl - ql;
 	ck_assert_uint_eq(
@@ -497,15 +486,15 @@ END_TEST
 START_TEST(test_verify_response)
 {
 	uint8_t pkt[512], msg[512], kmac[TSIG_MAC_MAX];
-	unhex(kat_mac, kmac);
+	unit_unhex(kat_mac, kmac);
 	struct query q;
 	struct tsig_verdict v;
 	known_request(pkt, &q, &v);
-	size_t ml = unhex(kat_response, msg);
+	size_t ml = unit_unhex(kat_response, msg);
 	size_t rl = tsig_append_response(msg, ml, sizeof(msg), &q.tsig_rr, &v);
 	msg[11] = 1; /* the TSIG counted */
 	uint8_t want[TSIG_MAC_MAX];
-	unhex(kat_response_mac, want);
+	unit_unhex(kat_response_mac, want);
 	ck_assert_mem_eq(msg + ml + 12 + 10 + 13 + 10, want, 32);
 	struct wire_message m;
 	ck_assert_int_eq(wire_parse_message(msg, rl, &m), GD_OK);
@@ -541,7 +530,7 @@ START_TEST(test_verify_response)
 	/* the server's unsigned error (BADSIG: MAC size 0) is not signed */
 	v.sign = false;
 	v.error = TSIG_ERROR_BADSIG;
-	ml = unhex(kat_response, msg);
+	ml = unit_unhex(kat_response, msg);
 	rl = tsig_append_response(msg, ml, sizeof(msg), &q.tsig_rr, &v);
 	msg[11] = 1;
 	ck_assert_int_eq(wire_parse_message(msg, rl, &m), GD_OK);
@@ -550,6 +539,151 @@ START_TEST(test_verify_response)
 	ck_assert_int_eq(
 	    tsig_verify_response(msg, rl, &m.tsig_rr, &keys[0], kmac, 32, KAT_TIME + 10),
 	    TSIG_ERROR_BADSIG);
+}
+END_TEST
+
+/* ---- a multi-message response (RFC 8945 5.3.1) ---- */
+
+#define STREAM_MSGS 204
+
+/* The messages of a response: kat_response with the question's type i,
+ * those in sign[] signed by the server's tsig_append_stream (the first
+ * over the request MAC). An unsigned run before a signed message goes
+ * into its MAC as the RFC says: the signer is handed the run and the
+ * message as one (its MAC is then over the prior MAC, the unsigned
+ * messages, this message and the timers), and the TSIG lands at the end
+ * of the message. */
+struct stream {
+	uint8_t m[STREAM_MSGS][256];
+	size_t len[STREAM_MSGS];
+	size_t n;
+};
+
+static void make_stream(struct stream *st, size_t n, const bool *sign, struct tsig_verdict *v,
+                        const struct query *q, uint64_t later)
+{
+	static uint8_t run[STREAM_MSGS * 256];
+	size_t run_len = 0;
+	st->n = n;
+	for (size_t i = 0; i < n; i++) {
+		size_t ml = unit_unhex(kat_response, st->m[i]);
+		wr16(st->m[i] + ml - 4, (uint16_t)(i + 1));
+		if (!sign[i]) {
+			st->len[i] = ml;
+			memcpy(run + run_len, st->m[i], ml);
+			run_len += ml;
+			continue;
+		}
+		memcpy(run + run_len, st->m[i], ml);
+		size_t out =
+		    tsig_append_stream(run, run_len + ml, sizeof(run), &q->tsig_rr, v, i == 0);
+		ck_assert_uint_gt(out, run_len + ml);
+		memcpy(st->m[i], run + run_len, out - run_len);
+		st->len[i] = out - run_len;
+		st->m[i][11] = 1; /* the TSIG counted */
+		run_len = 0;
+		if (i == 0)
+			v->now += later; /* the later messages' Time Signed */
+	}
+}
+
+/* Check st's messages from..to-1 with a new stream check at now: each
+ * verified but message at, which gives code (and ends the check; code 0:
+ * every message verified). */
+static void check_stream(const struct stream *st, const struct tsig_key *key, const uint8_t *mac,
+                         size_t from, size_t to, uint64_t now, size_t at, int code)
+{
+	struct tsig_stream ts;
+	tsig_stream_init(&ts, key, mac, 32);
+	for (size_t i = from; i < to; i++) {
+		struct wire_message m;
+		ck_assert_int_eq(wire_parse_message(st->m[i], st->len[i], &m), GD_OK);
+		int rc =
+		    tsig_verify_stream(&ts, st->m[i], st->len[i], m.tsig ? &m.tsig_rr : NULL, now);
+		int want = i == at ? code : 0;
+		ck_assert_msg(rc == want, "message %zu: %d, want %d", i, rc, want);
+		if (rc)
+			break;
+		ck_assert_int_eq(tsig_stream_complete(&ts), m.tsig);
+	}
+	tsig_stream_clear(&ts);
+}
+
+/* tsig_verify_stream against the server's own signer: every message
+ * signed, unsigned runs, 99 and 100 unsigned in a row, a flipped bit, a
+ * message left out, the time, another key */
+START_TEST(test_verify_stream)
+{
+	uint8_t pkt[512], kmac[TSIG_MAC_MAX];
+	unit_unhex(kat_mac, kmac);
+	struct query q;
+	struct tsig_verdict v;
+	static struct stream st;
+	static bool sign[STREAM_MSGS];
+	uint64_t now = KAT_TIME + 10;
+
+	/* four messages, each signed, all at now */
+	for (size_t i = 0; i < 4; i++)
+		sign[i] = true;
+	known_request(pkt, &q, &v);
+	make_stream(&st, 4, sign, &v, &q, 0);
+	check_stream(&st, &keys[0], kmac, 0, 4, now, 0, 0);
+	check_stream(&st, &keys[0], kmac, 0, 4, now + 300, 0, 0);
+	check_stream(&st, &keys[0], kmac, 0, 4, now + 301, 0, TSIG_ERROR_BADTIME);
+	/* the later messages signed 400 s after the first */
+	known_request(pkt, &q, &v);
+	make_stream(&st, 4, sign, &v, &q, 400);
+	check_stream(&st, &keys[0], kmac, 0, 4, now, 1, TSIG_ERROR_BADTIME);
+	check_stream(&st, &keys[0], kmac, 0, 4, now + 400, 0, TSIG_ERROR_BADTIME);
+	known_request(pkt, &q, &v);
+	make_stream(&st, 4, sign, &v, &q, 0);
+	/* another request MAC, another key, another algorithm */
+	kmac[0] ^= 1;
+	check_stream(&st, &keys[0], kmac, 0, 4, now, 0, TSIG_ERROR_BADSIG);
+	kmac[0] ^= 1;
+	check_stream(&st, &keys[1], kmac, 0, 4, now, 0, TSIG_ERROR_BADKEY);
+	struct tsig_key other = keys[0];
+	other.algorithm = TSIG_HMAC_SHA384;
+	check_stream(&st, &other, kmac, 0, 4, now, 0, TSIG_ERROR_BADKEY);
+	/* a bit of message 2 flipped (its question's type) */
+	st.m[2][30] ^= 1;
+	ck_assert_uint_eq(rd16(st.m[2] + 29), 3 ^ 1);
+	check_stream(&st, &keys[0], kmac, 0, 4, now, 2, TSIG_ERROR_BADSIG);
+	st.m[2][30] ^= 1;
+	check_stream(&st, &keys[0], kmac, 0, 4, now, 0, 0);
+	/* message 1 left out: message 2's prior MAC is not message 0's */
+	struct stream gap = st;
+	memcpy(gap.m[1], st.m[2], st.len[2]);
+	gap.len[1] = st.len[2];
+	check_stream(&gap, &keys[0], kmac, 0, 2, now, 1, TSIG_ERROR_BADSIG);
+
+	/* unsigned runs between signed messages: 1 and 2, then 4 to 102
+	 * (99 in a row), the last signed */
+	memset(sign, 0, sizeof(sign));
+	sign[0] = sign[3] = sign[103] = true;
+	known_request(pkt, &q, &v);
+	make_stream(&st, 104, sign, &v, &q, 0);
+	check_stream(&st, &keys[0], kmac, 0, 104, now, 0, 0);
+	/* a bit flipped in an unsigned message: the next signed one fails */
+	st.m[50][3] ^= 0x10;
+	check_stream(&st, &keys[0], kmac, 0, 104, now, 103, TSIG_ERROR_BADSIG);
+	st.m[50][3] ^= 0x10;
+	/* 100 in a row: the 100th is refused */
+	memset(sign, 0, sizeof(sign));
+	sign[0] = sign[101] = true;
+	known_request(pkt, &q, &v);
+	make_stream(&st, 102, sign, &v, &q, 0);
+	check_stream(&st, &keys[0], kmac, 0, 102, now, 100, GD_ELIMIT);
+	/* the first unsigned */
+	check_stream(&st, &keys[0], kmac, 1, 3, now, 1, GD_EFORMAT);
+	/* a TSIG with an error (the server's BADTIME, signed): refused */
+	known_request(pkt, &q, &v);
+	v.error = TSIG_ERROR_BADTIME;
+	v.now = KAT_TIME + 10;
+	size_t ml = unit_unhex(kat_badtime_response, st.m[0]);
+	st.len[0] = tsig_append_stream(st.m[0], ml, sizeof(st.m[0]), &q.tsig_rr, &v, true);
+	st.m[0][11] = 1;
+	check_stream(&st, &keys[0], kmac, 0, 1, KAT_TIME, 0, TSIG_ERROR_BADTIME);
 }
 END_TEST
 
@@ -602,6 +736,7 @@ Suite *tsig_suite(void)
 	tcase_add_test(tc, test_names_and_base64);
 	tcase_add_test(tc, test_sign_request_known_answer);
 	tcase_add_test(tc, test_verify_response);
+	tcase_add_test(tc, test_verify_stream);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -38,6 +38,7 @@ Suite *notify_suite(void);
 Suite *journal_suite(void);
 Suite *service_records_suite(void);
 Suite *catalog_suite(void);
+Suite *xfrin_suite(void);
 
 struct answer_settings;
 struct geo_db;
@@ -61,8 +62,13 @@ struct answer_settings unit_geo_settings(const struct geo_db *geo);
  * (static buffer per call slot: valid until the next call with that slot). */
 const char *unit_write_file(const char *name, const char *text);
 
+/* The octets of a hex string (two digits each, no blanks) into out; their
+ * number. */
+size_t unit_unhex(const char *hex, uint8_t *out);
+
 /* ---- zone transfers (xfr_helpers.c) ---- */
 struct ldns_struct_pkt;
+struct ldns_struct_rr;
 struct query;
 struct zone;
 
@@ -77,6 +83,12 @@ void unit_xfr_request(struct query *q, const char *name, uint16_t id, bool rd, i
 
 /* Does the message hold exactly its header's records, each whole? */
 bool unit_whole_records(const uint8_t *m, size_t len);
+
+/* The record (owner in wire form, type, TTL, rdata; class IN) as ldns
+ * reads it from the wire; the test fails when ldns does not. The caller
+ * frees it (ldns_rr_free). */
+struct ldns_struct_rr *unit_ldns_rr(const uint8_t *owner, size_t owner_len, uint16_t type,
+                                    uint32_t ttl, const uint8_t *rdata, size_t rdlen);
 
 /* A message of a transfer stream against its request: ID, flags, opcode,
  * NOERROR, counts, and in the first message the question as received. */

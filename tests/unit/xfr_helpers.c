@@ -55,6 +55,23 @@ void unit_xfr_request(struct query *q, const char *name, uint16_t id, bool rd, i
 	ldns_pkt_free(p);
 }
 
+struct ldns_struct_rr *unit_ldns_rr(const uint8_t *owner, size_t owner_len, uint16_t type,
+                                    uint32_t ttl, const uint8_t *rdata, size_t rdlen)
+{
+	static uint8_t wire[WIRE_NAME_MAX + 10 + 65535];
+	memcpy(wire, owner, owner_len);
+	wr16(wire + owner_len, type);
+	wr16(wire + owner_len + 2, CLASS_IN);
+	wr32(wire + owner_len + 4, ttl);
+	wr16(wire + owner_len + 8, (uint16_t)rdlen);
+	memcpy(wire + owner_len + 10, rdata, rdlen);
+	ldns_rr *rr = NULL;
+	size_t pos = 0;
+	ck_assert_int_eq(ldns_wire2rr(&rr, wire, owner_len + 10 + rdlen, &pos, LDNS_SECTION_ANSWER),
+	                 LDNS_STATUS_OK);
+	return rr;
+}
+
 /* Past a (possibly compressed) name; 0 when it runs out of the message or
  * a pointer does not point backwards. */
 static size_t skip_name(const uint8_t *m, size_t len, size_t p)
