@@ -15,6 +15,7 @@
 #include "common/gd.h"
 #include "common/log.h"
 #include "server/net.h"
+#include "server/secondary.h"
 #include "server/snapshot.h"
 #include "geo/geo.h"
 #include "health/health.h"
@@ -71,6 +72,7 @@ struct app {
 	const char *config_path;
 	struct config *cfg;
 	struct server *srv;
+	struct secondaries *sec;    /* secondary zones' copies and refreshes */
 	struct event_base *base;
 	uint64_t generation;
 	/* the snapshot last published: a reload shares its unchanged zones;
@@ -192,7 +194,8 @@ static int app_reload_here(struct app *app, struct strbuf *msg)
 		diag_error(&diag, app->config_path, 0, 0,
 			   "regions or health settings changed: restart geodnsd to apply them");
 	} else if (cfg) {
-		snap = snapshot_build(cfg, app->published, app->generation + 1, &diag);
+		struct snapshot_source src = {.sec = app->sec};
+		snap = snapshot_build_from(cfg, app->published, app->generation + 1, &src, &diag);
 	}
 	if (!snap) {
 		size_t errors = diag.errors;
@@ -213,6 +216,7 @@ static int app_reload_here(struct app *app, struct strbuf *msg)
 	app->published = snap;
 	server_publish(app->srv, snap);
 	server_replication_commit(app->srv, snap);
+	secondaries_configure(app->sec, cfg, snap);
 	struct config *old = app->cfg;
 	app->cfg = cfg;
 	config_free(old);
@@ -220,6 +224,41 @@ static int app_reload_here(struct app *app, struct strbuf *msg)
 	__atomic_add_fetch(&app->reloads_ok, 1, __ATOMIC_RELAXED);
 	log_info("event=reload result=ok zones=%zu rebuilt=%zu kept=%zu ms=%llu", cfg->nzones,
 	         snap->zones_built, snap->zones_kept, (unsigned long long)(now_ms() - t0));
+	pthread_mutex_unlock(&app->lock);
+	return 0;
+}
+
+/*
+ * The secondaries' hook: publish z as the zone of config origin origin,
+ * every other zone as served (no file read again), under the reload lock.
+ */
+static int app_publish_zone(void *arg, const char *origin, struct zone *z)
+{
+	struct app *app = arg;
+	pthread_mutex_lock(&app->lock);
+	bool known = false;
+	for (size_t i = 0; i < app->cfg->nzones && !known; i++)
+		known = app->cfg->zones[i].nprimaries && strcmp(app->cfg->zones[i].origin, origin) == 0;
+	struct diag diag = {0};
+	struct snapshot_source src = {.sec = app->sec, .only_origin = origin, .only_zone = z};
+	struct snapshot *snap =
+	    known ? snapshot_build_from(app->cfg, app->published, app->generation + 1, &src, &diag)
+	          : NULL;
+	diag_flush_log(&diag);
+	if (!snap) {
+		if (known)
+			log_error("event=publish_zone zone=%s result=failed", origin);
+		pthread_mutex_unlock(&app->lock);
+		return -1;
+	}
+	app->generation++;
+	app->published = snap;
+	server_publish(app->srv, snap);
+	secondaries_set_copy(app->sec, origin, z);
+	server_replication_commit(app->srv, snap);
+	log_info("event=zone_loaded zone=%s serial=%u records=%zu nodes=%zu services=%zu file=%s%s",
+	         z->origin_str, z->serial, z->nrecords, z->nnodes,
+	         z->services ? z->services->n : 0, z->file, z->unavailable ? " state=expired" : "");
 	pthread_mutex_unlock(&app->lock);
 	return 0;
 }
@@ -288,6 +327,8 @@ static void hook_metrics(void *arg, struct strbuf *sb)
 	metrics_single(sb, "geodnsd_start_timestamp_seconds", "gauge",
 		       "Unix time geodnsd started.",
 		       (uint64_t)app->started_at);
+	if (app->sec)
+		secondaries_metrics(app->sec, sb);
 }
 
 static void on_health(struct health_snapshot *hs, void *arg)
@@ -455,6 +496,8 @@ static void serve_until_stopped(struct app *app, const sigset_t *startup_old, co
 
 	event_base_dispatch(app->base);
 
+	secondaries_free(app->sec); /* it publishes: before the server stops */
+	app->sec = NULL;
 	http_stop(app->http);
 	health_stop(app->health);
 	server_stop(app->srv);
@@ -557,6 +600,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	app.published = snap;
+	app.sec = secondaries_new(&snap->regions);
+	snap->sec = app.sec; /* for NOTIFY: before any worker answers */
+	secondaries_configure(app.sec, app.cfg, snap);
 	pthread_mutex_init(&app.lock, NULL);
 	app.started_at = app.last_reload_ok = time(NULL);
 	if (app.cfg->http_listen && http_setup(&app) < 0) {
@@ -596,6 +642,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	server_replication_commit(app.srv, snap);
+	if (secondaries_start(app.sec, app_publish_zone, &app) < 0)
+		log_error("event=secondaries_thread_failed note=\"secondary zones are not "
+		          "refreshed\"");
 	serve_until_stopped(&app, &startup_old, pidfile);
 	log_info("event=stopped");
 	return 0;

@@ -36,7 +36,8 @@ struct acl_entry {
 	size_t key_wire_len;
 };
 
-/* zones[].transfer.notify[]: a secondary told of every new serial. */
+/* zones[].transfer.notify[]: a secondary told of every new serial; also
+ * zones[].primaries[]: a primary the zone is transferred from. */
 struct notify_entry {
 	struct sockaddr_storage ss;
 	socklen_t len;
@@ -59,6 +60,10 @@ struct zone_entry {
 	unsigned journal_max_versions;
 	unsigned journal_max_bytes;
 	char *journal_file;  /* may be NULL */
+	/* a secondary: its primaries (none: a primary zone) and timer bounds */
+	struct notify_entry *primaries;
+	size_t nprimaries;
+	unsigned refresh_min, refresh_max, retry_min, retry_max, expire_min, expire_max;
 };
 
 struct region_config {

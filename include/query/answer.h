@@ -44,8 +44,15 @@ typedef size_t (*answer_ixfr_udp_fn)(const void *ctx, const struct answer_reques
                                      struct query *q, const struct tsig_verdict *v, uint8_t *out,
                                      size_t cap);
 
+/* A NOTIFY (RFC 1996) that passed the TSIG check: the RCODE of its
+ * response (NOERROR: a refresh is on its way). v as for the IXFR hook. */
+typedef int (*answer_notify_fn)(const void *ctx, const struct answer_request *req,
+                                const struct query *q, const struct tsig_verdict *v);
+
 struct answer_settings {
 	uint16_t udp_payload;      /* our EDNS payload size and UDP limit */
+	answer_notify_fn notify_in; /* NULL: NOTIFY answered NOTIMP */
+	const void *notify_ctx;
 	answer_ixfr_udp_fn ixfr_udp; /* NULL: IXFR over UDP REFUSED */
 	const void *ixfr_ctx;
 	const uint8_t *nsid;       /* NULL: NSID not answered */

@@ -21,6 +21,8 @@
 struct config;
 struct diag;
 struct geo_db;
+struct secondaries;
+struct zone;
 struct zonedb;
 
 struct snapshot {
@@ -33,6 +35,11 @@ struct snapshot {
 	/* zones[].transfer.allow of db->zones[i] (config order) */
 	struct xfr_acl *xfr_allow;
 	size_t nxfr_allow;
+	/* zones[].primaries of db->zones[i]: whose NOTIFY is taken (empty
+	 * for a primary zone) */
+	struct xfr_acl *notify_from;
+	/* the secondaries' registry NOTIFY goes to (NULL: none) */
+	struct secondaries *sec;
 	/* per zone of db: its journal, the difference this version brings,
 	 * its NOTIFY targets (replication.c) */
 	struct zone_replication *repl;
@@ -49,6 +56,25 @@ struct snapshot {
  */
 struct snapshot *snapshot_build(const struct config *cfg, const struct snapshot *prev,
                                 uint64_t generation, struct diag *diag);
+
+/* Where snapshot_build_from takes zones from besides their files. */
+struct snapshot_source {
+	/* the secondaries' copies (secondaries_copy); a secondary zone it has
+	 * none of is read from its file, or a stub (zone_stub) when there is
+	 * none or it does not load (a warning, not an error: the primary
+	 * sends a good one) */
+	struct secondaries *sec;
+	/* a publication of one zone: the zone whose config origin is
+	 * only_origin is only_zone (borrowed; the snapshot takes a
+	 * reference), every other one prev's as it is (prev built from the
+	 * same config); NULL: every zone as snapshot_build finds it */
+	const char *only_origin;
+	struct zone *only_zone;
+};
+
+struct snapshot *snapshot_build_from(const struct config *cfg, const struct snapshot *prev,
+                                     uint64_t generation, const struct snapshot_source *src,
+                                     struct diag *diag);
 void snapshot_free(struct snapshot *snap);
 
 /* ---- replication.c ---- */

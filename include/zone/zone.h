@@ -140,6 +140,12 @@ struct zone {
 	size_t ninputs;
 	uint64_t digest;
 	bool service_records;
+	/* a secondary's: received from its primaries (never zone_reuse'd: the
+	 * secondary code hands the snapshot its copy) */
+	bool secondary;
+	/* no data to serve (a secondary with no copy yet, or expired): every
+	 * query in it is answered SERVFAIL; the apex node alone, no SOA */
+	bool unavailable;
 };
 
 struct zone_config {
@@ -178,6 +184,10 @@ struct zone *zone_load(const struct zone_config *zc, struct diag *diag);
  * load it.
  */
 struct zone *zone_reuse(const struct zonedb *prev, const struct zone_config *zc);
+
+/* A zone of origin (presentation form) with no data, flagged unavailable
+ * (answered SERVFAIL), file kept for the logs; NULL for a bad origin. */
+struct zone *zone_stub(const char *origin, const char *file);
 
 /* Take one more reference on z and return it: for a thread that keeps a
  * zone beyond its RCU read section. Call it inside the section (the

@@ -543,11 +543,12 @@ static bool load_acl_entry(struct jcheck *c, const struct config *cfg, json_t *o
 	return true;
 }
 
-static bool load_notify_entry(struct jcheck *c, const struct config *cfg, json_t *o, void *out)
+/* An object of address and key (notify[], primaries[]): the keys' ids. */
+static bool load_remote(struct jcheck *c, const struct config *cfg, json_t *o,
+                        struct notify_entry *t, enum conf_key_id addr_id, enum conf_key_id key_id)
 {
-	struct notify_entry *t = out;
-	const struct conf_key *addr = &conf_schema[KEY_ZONE_TRANSFER_NOTIFY_ADDRESS];
-	get_str(c, o, KEY_ZONE_TRANSFER_NOTIFY_ADDRESS, &t->text);
+	const struct conf_key *addr = &conf_schema[addr_id];
+	get_str(c, o, addr_id, &t->text);
 	if (!t->text) {
 		if (!json_object_get(o, conf_key_name(addr)))
 			jc_error(c, false, "missing \"address\"");
@@ -559,9 +560,8 @@ static bool load_notify_entry(struct jcheck *c, const struct config *cfg, json_t
 		jc_error(c, false, "\"%s\" is not an address such as 192.0.2.53:53", t->text);
 		jc_pop(c);
 	}
-	bool had_key = json_object_get(o, key_name(KEY_ZONE_TRANSFER_NOTIFY_KEY)) != NULL;
-	get_key_ref(c, cfg, o, KEY_ZONE_TRANSFER_NOTIFY_KEY, &t->key, t->key_wire,
-	            &t->key_wire_len);
+	bool had_key = json_object_get(o, key_name(key_id)) != NULL;
+	get_key_ref(c, cfg, o, key_id, &t->key, t->key_wire, &t->key_wire_len);
 	if (!ok || (had_key && !t->key)) {
 		free(t->text);
 		free(t->key);
@@ -569,6 +569,56 @@ static bool load_notify_entry(struct jcheck *c, const struct config *cfg, json_t
 		return false;
 	}
 	return true;
+}
+
+static bool load_notify_entry(struct jcheck *c, const struct config *cfg, json_t *o, void *out)
+{
+	return load_remote(c, cfg, o, out, KEY_ZONE_TRANSFER_NOTIFY_ADDRESS,
+	                   KEY_ZONE_TRANSFER_NOTIFY_KEY);
+}
+
+static bool load_primary_entry(struct jcheck *c, const struct config *cfg, json_t *o, void *out)
+{
+	return load_remote(c, cfg, o, out, KEY_ZONE_PRIMARY_ADDRESS, KEY_ZONE_PRIMARY_KEY);
+}
+
+/* zones[].primaries and .timers: a secondary zone. */
+static void load_zone_secondary(struct jcheck *c, const struct config *cfg, json_t *z,
+                                struct zone_entry *ze)
+{
+	ze->refresh_min = conf_default_uint(KEY_ZONE_TIMERS_REFRESH_MIN);
+	ze->refresh_max = conf_default_uint(KEY_ZONE_TIMERS_REFRESH_MAX);
+	ze->retry_min = conf_default_uint(KEY_ZONE_TIMERS_RETRY_MIN);
+	ze->retry_max = conf_default_uint(KEY_ZONE_TIMERS_RETRY_MAX);
+	ze->expire_min = conf_default_uint(KEY_ZONE_TIMERS_EXPIRE_MIN);
+	ze->expire_max = conf_default_uint(KEY_ZONE_TIMERS_EXPIRE_MAX);
+	json_t *p = json_object_get(z, key_name(KEY_ZONE_PRIMARIES));
+	if (p) {
+		ze->primaries = xcalloc(json_is_array(p) ? json_array_size(p) + 1 : 1,
+		                        sizeof(struct notify_entry));
+		ze->nprimaries = each_entry(c, z, KEY_ZONE_PRIMARIES, load_primary_entry, cfg,
+		                            ze->primaries, sizeof(struct notify_entry));
+		if (json_is_array(p) && json_array_size(p) == 0) {
+			jc_push_key(c, key_name(KEY_ZONE_PRIMARIES));
+			jc_error(c, false, "an empty list: leave primaries out for a primary zone");
+			jc_pop(c);
+		}
+	}
+	json_t *t = get_section(c, z, KEY_ZONE_TIMERS);
+	if (!t)
+		return;
+	jc_push_key(c, key_name(KEY_ZONE_TIMERS));
+	check_keys(c, t, KEY_ZONE_TIMERS);
+	get_uint(c, t, KEY_ZONE_TIMERS_REFRESH_MIN, &ze->refresh_min);
+	get_uint(c, t, KEY_ZONE_TIMERS_REFRESH_MAX, &ze->refresh_max);
+	get_uint(c, t, KEY_ZONE_TIMERS_RETRY_MIN, &ze->retry_min);
+	get_uint(c, t, KEY_ZONE_TIMERS_RETRY_MAX, &ze->retry_max);
+	get_uint(c, t, KEY_ZONE_TIMERS_EXPIRE_MIN, &ze->expire_min);
+	get_uint(c, t, KEY_ZONE_TIMERS_EXPIRE_MAX, &ze->expire_max);
+	if (ze->refresh_min > ze->refresh_max || ze->retry_min > ze->retry_max ||
+	    ze->expire_min > ze->expire_max)
+		jc_error(c, false, "a minimum above its maximum");
+	jc_pop(c);
 }
 
 /* zones[].transfer, .journal and .serial_policy of one zone. */
@@ -619,6 +669,11 @@ static void zone_entry_free(struct zone_entry *ze)
 		free(ze->notify[i].key);
 	}
 	free(ze->notify);
+	for (size_t i = 0; i < ze->nprimaries; i++) {
+		free(ze->primaries[i].text);
+		free(ze->primaries[i].key);
+	}
+	free(ze->primaries);
 	free(ze->journal_file);
 	memset(ze, 0, sizeof(*ze));
 }
@@ -648,6 +703,18 @@ static void load_zones(struct jcheck *c, struct config *cfg, json_t *a)
 		get_str(c, z, KEY_ZONE_FILE, &ze->file);
 		get_str(c, z, KEY_ZONE_SERVICES, &ze->services);
 		load_zone_replication(c, cfg, z, ze);
+		load_zone_secondary(c, cfg, z, ze);
+		if (ze->primaries && ze->services) {
+			jc_push_key(c, key_name(KEY_ZONE_SERVICES));
+			jc_error(c, false, "a secondary's services come in its zone (TYPE65281 "
+			                   "records), not from a file");
+			jc_pop(c);
+		}
+		if (ze->primaries && ze->serial_policy != conf_default_enum(KEY_ZONE_SERIAL_POLICY)) {
+			jc_push_key(c, key_name(KEY_ZONE_SERIAL_POLICY));
+			jc_error(c, false, "a secondary keeps its primary's serials");
+			jc_pop(c);
+		}
 		if (!ze->origin)
 			jc_error(c, false, "missing \"origin\"");
 		if (!ze->file)

@@ -233,6 +233,28 @@ const struct conf_key conf_schema[KEY_COUNT] = {
 					    "16777216", "bytes of differences kept"),
 	[KEY_ZONE_JOURNAL_FILE] = STRING("zones[].journal.file", NULL,
 					 "file that keeps the journal across restarts"),
+	[KEY_ZONE_PRIMARIES] = {.path = "zones[].primaries", .type = CONF_ARRAY,
+				.doc = "primaries to transfer from, in order: the zone is a secondary"},
+	[KEY_ZONE_PRIMARY_ADDRESS] = {.path = "zones[].primaries[].address",
+				      .type = CONF_ADDRESS, .port = 53, .def = "required",
+				      .doc = "the primary (port 53 when left out); its NOTIFY "
+					     "is taken from this address"},
+	[KEY_ZONE_PRIMARY_KEY] = STRING("zones[].primaries[].key", NULL,
+					"TSIG key of the requests to it and of its NOTIFY"),
+	[KEY_ZONE_TIMERS] = OBJECT("zones[].timers",
+				   "bounds of a secondary's SOA refresh, retry and expire"),
+	[KEY_ZONE_TIMERS_REFRESH_MIN] = UINT("zones[].timers.refresh_min", 1, 86400, "2",
+					     "seconds, least refresh interval"),
+	[KEY_ZONE_TIMERS_REFRESH_MAX] = UINT("zones[].timers.refresh_max", 2, 2419200, "86400",
+					     "seconds, greatest refresh interval"),
+	[KEY_ZONE_TIMERS_RETRY_MIN] = UINT("zones[].timers.retry_min", 1, 86400, "1",
+					   "seconds, least retry interval"),
+	[KEY_ZONE_TIMERS_RETRY_MAX] = UINT("zones[].timers.retry_max", 1, 2419200, "86400",
+					   "seconds, greatest retry interval"),
+	[KEY_ZONE_TIMERS_EXPIRE_MIN] = UINT("zones[].timers.expire_min", 1, 2419200, "3",
+					    "seconds, least expire time"),
+	[KEY_ZONE_TIMERS_EXPIRE_MAX] = UINT("zones[].timers.expire_max", 3, 31536000,
+					    "2419200", "seconds, greatest expire time"),
 };
 /* clang-format on */
 

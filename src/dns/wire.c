@@ -455,7 +455,7 @@ int wire_parse_query_opts(const uint8_t *pkt, size_t len, struct query *q, unsig
 	q->cookie_malformed = false;
 	q->tsig = false;
 	q->qdcount = rd16(pkt + 4);
-	if (q->opcode != OPCODE_QUERY)
+	if (q->opcode != OPCODE_QUERY && q->opcode != OPCODE_NOTIFY)
 		return GD_OK; /* answered NOTIMP, header only */
 	uint16_t ancount = rd16(pkt + 6), nscount = rd16(pkt + 8), arcount = rd16(pkt + 10);
 	if (q->qdcount != 1)

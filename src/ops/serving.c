@@ -17,6 +17,7 @@
 #include "ops/carry.h"
 #include "ops/metrics.h"
 #include "server/net.h"
+#include "server/secondary.h"
 #include "server/snapshot.h"
 #include "xfr/journal.h"
 #include "xfr/notify.h"
@@ -321,6 +322,8 @@ void serving_status_zones(struct server *srv, struct strbuf *sb)
 		sb_puts(sb, "\"");
 		status_journal(sb, snapshot_journal(snap, i));
 		status_notify(sb, srv, z);
+		if (z->secondary)
+			secondaries_status(snap->sec, z->config_origin, sb);
 		sb_puts(sb, " }");
 	}
 	sb_puts(sb, "\n  ]");

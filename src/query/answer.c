@@ -209,6 +209,10 @@ static void answer_from_zones(struct resp *r, const struct zonedb *db, struct qu
 		r->rcode = RCODE_REFUSED;
 		return;
 	}
+	if (z->unavailable) { /* a secondary with no copy, or expired */
+		r->rcode = RCODE_SERVFAIL;
+		return;
+	}
 	size_t question_end = r->w.len;
 	int rc = query_resolve(r, db, z, zidx);
 	if (rc == GD_OK)
@@ -269,7 +273,8 @@ size_t answer_query(const struct zonedb *db, const struct answer_settings *set,
 	/* every response below fits 512 octets before the answer is added */
 	wire_writer_init(&r.w, out, r.limit);
 
-	if (rc == GD_OK && q.opcode != OPCODE_QUERY) {
+	if (rc == GD_OK && q.opcode != OPCODE_QUERY &&
+	    (q.opcode != OPCODE_NOTIFY || !set->notify_in)) {
 		r.rcode = RCODE_NOTIMP;
 		put_header(&r, &q, false);
 		goto done;
@@ -307,6 +312,18 @@ size_t answer_query(const struct zonedb *db, const struct answer_settings *set,
 	if (q.edns) {
 		r.opt_len = resp_opt_space(&r);
 		r.w.cap = r.limit - r.opt_len;
+	}
+	if (q.opcode == OPCODE_NOTIFY) {
+		/* RFC 1996 4.7: the response echoes the question; AA when
+		 * taken. Not rate-limited: it comes from a primary. */
+		r.rcode = set->notify_in(set->notify_ctx, req, &q, q.tsig ? &r.tsig : NULL);
+		if (r.rcode == RCODE_NOERROR)
+			r.flags |= DNS_FLAG_AA;
+		if (q.edns)
+			resp_put_opt(&r, 0, true);
+		if (q.tsig)
+			resp_put_tsig(&r);
+		goto done;
 	}
 	if (q.qtype == TYPE_OPT) {
 		r.rcode = RCODE_FORMERR;

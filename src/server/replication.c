@@ -270,6 +270,10 @@ void replication_prepare(struct snapshot *snap, const struct config *cfg,
 		zr->journal = journal_for(ze, z, pr ? pr->journal : NULL);
 		zr->targets = notify_targets(ze);
 		zr->ntargets = ze->nnotify;
+		if (z->unavailable)
+			continue; /* a secondary with no data: nothing to tell or keep */
+		if (p && p->unavailable)
+			p = NULL; /* data again: as a zone new to the process */
 		/* secondaries (transfer.allow, transfer.notify) follow serials
 		 * and IXFR needs the differences; a zone without them only pays
 		 * for a difference when geodnsd keeps its serial */
@@ -333,7 +337,7 @@ void server_replication_commit(struct server *srv, struct snapshot *snap)
 			else if (zr->journal->file)
 				save_digest(zr->journal->file, z->digest);
 		}
-		if (zr->notify_due && (zr->ntargets || zr->targets_changed))
+		if (zr->notify_due && !z->unavailable && (zr->ntargets || zr->targets_changed))
 			xfrout_notify(srv->xfr, z, zr->targets, zr->ntargets, &snap->tsig_keys);
 		zr->notify_due = false;
 	}

@@ -17,12 +17,56 @@
 #include "conf/config.h"
 #include "query/cookie.h"
 #include "common/diag.h"
+#include "server/secondary.h"
 #include "common/gd.h"
 #include "geo/geo.h"
 #include "zone/zone.h"
 
 #include <assert.h>
 #include <stdlib.h>
+#include <unistd.h>
+
+/* A secondary zone without a copy in the registry (start-up, or added by
+ * a reload): the copy kept in its file, else a stub answered SERVFAIL
+ * until the first transfer. A copy that does not load is a warning. */
+static struct zone *secondary_from_file(const struct zone_config *zc, struct diag *diag)
+{
+	struct zone *z = NULL;
+	if (access(zc->file, F_OK) == 0) {
+		struct diag own = {0};
+		z = zone_load(zc, &own);
+		for (size_t i = 0; i < own.count; i++)
+			diag_warn(diag, NULL, 0, 0, "secondary %s: its copy is not used: %s",
+			          zc->origin, own.msgs[i]);
+		diag_free(&own);
+	}
+	if (!z)
+		z = zone_stub(zc->origin, zc->file);
+	if (z)
+		z->secondary = true;
+	return z;
+}
+
+/* The zone of cfg->zones[i] when src says where it comes from (a
+ * reference for the caller, *kept when it is not new), else NULL. */
+static struct zone *source_zone(const struct snapshot *prev, const struct snapshot_source *src,
+                                const struct zone_entry *ze, size_t i, bool *kept)
+{
+	*kept = true;
+	if (src && src->only_origin) {
+		if (strcmp(ze->origin, src->only_origin) == 0) {
+			*kept = false;
+			return zone_ref(src->only_zone);
+		}
+		if (prev && i < prev->db->count &&
+		    strcmp(prev->db->zones[i]->config_origin, ze->origin) == 0)
+			return zone_ref(prev->db->zones[i]);
+		return NULL;
+	}
+	if (ze->nprimaries && src && src->sec)
+		return secondaries_copy(src->sec, ze->origin);
+	return NULL;
+}
 
 /*
  * Zone i of the config: prev's when unchanged, else loaded. Every service
@@ -30,17 +74,25 @@
  * in config order from *nsvc; a shared zone cannot be renumbered (workers
  * of prev read it), so one whose numbers would move is loaded anew.
  */
-static struct zone *snapshot_zone(const struct snapshot *prev, const struct zone_config *zc,
-                                  size_t *nsvc, bool *kept, struct diag *diag)
+static struct zone *snapshot_zone(const struct snapshot *prev, const struct snapshot_source *src,
+                                  const struct zone_entry *ze, size_t i,
+                                  const struct zone_config *zc, size_t *nsvc, bool *kept,
+                                  struct diag *diag)
 {
-	struct zone *z = zone_reuse(prev ? prev->db : NULL, zc);
-	*kept = z != NULL;
+	struct zone *z = source_zone(prev, src, ze, i, kept);
+	if (!z) {
+		z = ze->nprimaries ? NULL : zone_reuse(prev ? prev->db : NULL, zc);
+		*kept = z != NULL;
+	}
 	if (z && z->services && z->services->n && z->services->svcs[0].index != *nsvc) {
+		/* a secondary's file is its copy: the same version */
 		zone_free(z);
 		z = NULL;
 		*kept = false;
 	}
-	if (!z)
+	if (!z && ze->nprimaries)
+		z = secondary_from_file(zc, diag);
+	else if (!z)
 		z = zone_load(zc, diag);
 	if (!z)
 		return NULL;
@@ -90,61 +142,29 @@ static struct xfr_acl *build_xfr_allow(const struct config *cfg)
 	return acls;
 }
 
-struct snapshot *snapshot_build(const struct config *cfg, const struct snapshot *prev,
-                                uint64_t generation, struct diag *diag)
+/* Whose NOTIFY each zone takes: its primaries' addresses and keys. */
+static struct xfr_acl *build_notify_from(const struct config *cfg)
 {
-	struct snapshot *snap = xcalloc(1, sizeof(*snap));
-	size_t before = diag->errors;
-	snap->generation = generation;
-
-	snap->regions.n = cfg->nregions;
-	snap->regions.regions = xcalloc(cfg->nregions + 1, sizeof(struct region));
-	for (size_t i = 0; i < cfg->nregions; i++) {
-		snap->regions.regions[i].name = xstrdup(cfg->regions[i].name);
-		snap->regions.regions[i].lat = cfg->regions[i].lat;
-		snap->regions.regions[i].lon = cfg->regions[i].lon;
-	}
-
-	if (cfg->ngeoip_databases) {
-		struct geo_paths paths = {
-			(const char *const *)cfg->geoip_paths[0],
-			(const char *const *)cfg->geoip_paths[1],
-			(const char *const *)cfg->geoip_paths[2],
-			(const char *const *)cfg->geoip_paths[3]};
-		snap->geo = geo_open(cfg->geoip_databases, cfg->ngeoip_databases, &paths, diag);
-	}
-
-	config_check_zones(cfg, diag);
-	struct zone **zones = xcalloc(cfg->nzones + 1, sizeof(struct zone *));
-	size_t n = 0, nsvc = 0;
+	struct xfr_acl *acls = xcalloc(cfg->nzones + 1, sizeof(*acls));
 	for (size_t i = 0; i < cfg->nzones; i++) {
-		struct zone_config zc = {cfg->zones[i].origin, cfg->zones[i].file,
-					 cfg->zones[i].services, &snap->regions};
-		bool kept;
-		struct zone *z = snapshot_zone(prev, &zc, &nsvc, &kept, diag);
-		if (z) {
-			zones[n++] = z;
-			if (kept)
-				snap->zones_kept++;
-			else
-				snap->zones_built++;
+		const struct zone_entry *ze = &cfg->zones[i];
+		acls[i].entries = xcalloc(ze->nprimaries + 1, sizeof(struct xfr_acl_entry));
+		for (size_t k = 0; k < ze->nprimaries; k++) {
+			struct xfr_acl_entry *e = &acls[i].entries[acls[i].n++];
+			netaddr_from_sockaddr((const struct sockaddr *)&ze->primaries[k].ss,
+			                      &e->net.family, e->net.addr);
+			e->net.bits = e->net.family == ADDR_IPV6 ? 128 : 32;
+			e->key_len = (uint8_t)ze->primaries[k].key_wire_len;
+			memcpy(e->key, ze->primaries[k].key_wire, e->key_len);
 		}
 	}
-	if (diag->errors == before)
-		replication_prepare(snap, cfg, prev, zones, n, diag);
-	if (diag->errors != before) {
-		for (size_t i = 0; i < n; i++)
-			zone_free(zones[i]);
-		free(zones);
-		snapshot_free(snap);
-		return NULL;
-	}
-	snap->db = zonedb_build(zones, n, diag);
-	if (!snap->db) {
-		snapshot_free(snap);
-		return NULL;
-	}
+	return acls;
+}
 
+/* The answer settings of the config (the hooks and tables are set by the
+ * caller). */
+static void fill_settings(struct snapshot *snap, const struct config *cfg)
+{
 	struct answer_settings *s = &snap->settings;
 	s->udp_payload = cfg->udp_payload;
 	if (cfg->nsid) {
@@ -205,8 +225,79 @@ struct snapshot *snapshot_build(const struct config *cfg, const struct snapshot 
 		}
 		s->cookies = snap->cookies;
 	}
+}
+
+struct snapshot *snapshot_build(const struct config *cfg, const struct snapshot *prev,
+                                uint64_t generation, struct diag *diag)
+{
+	return snapshot_build_from(cfg, prev, generation, NULL, diag);
+}
+
+struct snapshot *snapshot_build_from(const struct config *cfg, const struct snapshot *prev,
+                                     uint64_t generation, const struct snapshot_source *src,
+                                     struct diag *diag)
+{
+	struct snapshot *snap = xcalloc(1, sizeof(*snap));
+	size_t before = diag->errors;
+	snap->generation = generation;
+	snap->sec = src ? src->sec : NULL;
+
+	snap->regions.n = cfg->nregions;
+	snap->regions.regions = xcalloc(cfg->nregions + 1, sizeof(struct region));
+	for (size_t i = 0; i < cfg->nregions; i++) {
+		snap->regions.regions[i].name = xstrdup(cfg->regions[i].name);
+		snap->regions.regions[i].lat = cfg->regions[i].lat;
+		snap->regions.regions[i].lon = cfg->regions[i].lon;
+	}
+
+	if (cfg->ngeoip_databases) {
+		struct geo_paths paths = {
+			(const char *const *)cfg->geoip_paths[0],
+			(const char *const *)cfg->geoip_paths[1],
+			(const char *const *)cfg->geoip_paths[2],
+			(const char *const *)cfg->geoip_paths[3]};
+		snap->geo = geo_open(cfg->geoip_databases, cfg->ngeoip_databases, &paths, diag);
+	}
+
+	config_check_zones(cfg, diag);
+	struct zone **zones = xcalloc(cfg->nzones + 1, sizeof(struct zone *));
+	size_t n = 0, nsvc = 0;
+	for (size_t i = 0; i < cfg->nzones; i++) {
+		struct zone_config zc = {cfg->zones[i].origin, cfg->zones[i].file,
+					 cfg->zones[i].services, &snap->regions};
+		bool kept;
+		struct zone *z =
+		    snapshot_zone(prev, src, &cfg->zones[i], i, &zc, &nsvc, &kept, diag);
+		if (z) {
+			zones[n++] = z;
+			if (kept)
+				snap->zones_kept++;
+			else
+				snap->zones_built++;
+		}
+	}
+	if (diag->errors == before)
+		replication_prepare(snap, cfg, prev, zones, n, diag);
+	if (diag->errors != before) {
+		for (size_t i = 0; i < n; i++)
+			zone_free(zones[i]);
+		free(zones);
+		snapshot_free(snap);
+		return NULL;
+	}
+	snap->db = zonedb_build(zones, n, diag);
+	if (!snap->db) {
+		snapshot_free(snap);
+		return NULL;
+	}
+
+	struct answer_settings *s = &snap->settings;
+	fill_settings(snap, cfg);
 	build_tsig_keys(&snap->tsig_keys, cfg);
 	snap->xfr_allow = build_xfr_allow(cfg);
+	snap->notify_from = build_notify_from(cfg);
+	s->notify_in = secondary_notify_in; /* NOTIFY from zones[].primaries */
+	s->notify_ctx = snap;
 	s->ixfr_udp = xfr_ixfr_udp; /* from the journals, for transfer.allow */
 	s->ixfr_ctx = snap;
 	snap->nxfr_allow = cfg->nzones;
@@ -252,9 +343,13 @@ void snapshot_free(struct snapshot *snap)
 	free((void *)snap->settings.rrl.exempt);
 	free(snap->cookies);
 	tsig_keyring_clear(&snap->tsig_keys);
-	for (size_t i = 0; i < snap->nxfr_allow; i++)
+	for (size_t i = 0; i < snap->nxfr_allow; i++) {
 		free(snap->xfr_allow[i].entries);
+		if (snap->notify_from)
+			free(snap->notify_from[i].entries);
+	}
 	free(snap->xfr_allow);
+	free(snap->notify_from);
 	free(snap->settings.svc_counts);
 	free((void *)snap->settings.svc_row);
 	free(snap);

@@ -41,6 +41,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <time.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -49,7 +50,8 @@
 /* Output kept queued per connection while streaming: enough to keep the
  * socket busy, little enough that 10 transfers cost next to nothing. */
 #define XFR_OUT_QUEUE (128 * 1024)
-#define XFR_NICE 10
+#define XFR_NICE 10 /* when SCHED_IDLE is refused */
+#define XFR_SEND_MAX (16 * 1024 + 2)
 
 struct xconn {
 	struct xfr_out *x;
@@ -320,6 +322,13 @@ static enum start transfer_start(struct xconn *c, const struct snapshot *snap, s
 		         type_names[type]);
 		return START_DECLINED; /* REFUSED */
 	}
+	if (z->unavailable) { /* a secondary with no copy, or expired */
+		CTR_INC(x->results[type][XFR_REFUSED]);
+		log_info("event=xfr_out zone=%s client=%s type=%s result=unavailable",
+		         z->origin_str, c->client, type_names[type]);
+		*answer_len = refuse_with(c, snap, msg, q, &v, RCODE_SERVFAIL);
+		return START_ANSWERED;
+	}
 	if (x->active >= x->max_total || client_transfers(x, c) >= x->max_per_client) {
 		CTR_INC(x->results[type][XFR_LIMIT]);
 		log_warn("event=xfr_out zone=%s client=%s type=%s result=limit active=%u",
@@ -407,7 +416,8 @@ size_t xfr_ixfr_udp(const void *ctx, const struct answer_request *req, struct qu
 	size_t index = 0;
 	uint32_t serial;
 	const struct zone *z = find_apex(snap->db, q, &index);
-	if (!z || !xfr_acl_allows(&snap->xfr_allow[index], req->client, v ? v->key : NULL) ||
+	if (!z || z->unavailable ||
+	    !xfr_acl_allows(&snap->xfr_allow[index], req->client, v ? v->key : NULL) ||
 	    ixfr_request_serial(req->pkt, req->len, q, &serial) != GD_OK)
 		return 0;
 	struct ixfr_state *st = NULL;
@@ -541,6 +551,10 @@ static void adopt(struct xfr_out *x, struct xfr_handoff *h)
 	bufferevent_set_timeouts(bev, &idle, &idle);
 	bufferevent_setcb(bev, conn_read_cb, conn_write_cb, conn_event_cb, c);
 	bufferevent_setwatermark(bev, EV_WRITE, XFR_OUT_QUEUE / 2, 0);
+	/* one message per send: each send runs the loopback's (or the NIC
+	 * queue's) work for what it carries in one stretch of kernel time, a
+	 * DNS worker sharing the core waits at most for that */
+	bufferevent_set_max_single_write(bev, XFR_SEND_MAX);
 	/* the worker's unsent answers go first, in order */
 	if (h->out_len)
 		evbuffer_add(bufferevent_get_output(bev), h->out, h->out_len);
@@ -626,10 +640,14 @@ static void wake_cb(evutil_socket_t fd, short what, void *arg)
 static void *xfr_main(void *arg)
 {
 	struct xfr_out *x = arg;
-	/* transfers are background work: where they share a core with a DNS
-	 * worker, the scheduler gives the worker the larger share (nice 10,
-	 * this thread only; an unprivileged thread may lower its priority) */
-	if (setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), XFR_NICE) < 0)
+	/* transfers are background work: they run on CPU time that answers
+	 * leave (SCHED_IDLE, this thread only: a worker that wakes takes the
+	 * core at once; a core of its own is still used whole); where that
+	 * policy is refused, nice 10 (an unprivileged thread may lower its
+	 * priority) */
+	struct sched_param sp = {.sched_priority = 0};
+	if (sched_setscheduler(0, SCHED_IDLE, &sp) < 0 &&
+	    setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), XFR_NICE) < 0)
 		log_warn("event=xfr_nice_failed error=\"%s\"", strerror(errno));
 	urcu_memb_register_thread();
 	/* the wake event has no descriptor: the loop must not take itself for

@@ -84,6 +84,14 @@ static struct node *new_node(struct zone *z, const uint8_t *lname, size_t len)
 	return n;
 }
 
+void zone_stub_apex(struct zone *z)
+{
+	z->mask = 1;
+	z->table = xcalloc(2, sizeof(struct node *));
+	z->apex = new_node(z, z->origin, z->origin_len);
+	z->apex->flags = NODE_APEX;
+}
+
 /* Does the answer code compress names inside this type's rdata? */
 static bool rdata_has_names(uint16_t type)
 {

@@ -231,6 +231,26 @@ struct zone *zone_load(const struct zone_config *zc, struct diag *diag)
 	return z;
 }
 
+struct zone *zone_stub(const char *origin, const char *file)
+{
+	ldns_rdf *o = config_origin(origin);
+	if (!o)
+		return NULL;
+	struct zone *z = xcalloc(1, sizeof(*z));
+	z->refs = 1;
+	z->unavailable = true;
+	z->file = xstrdup(file);
+	z->config_origin = xstrdup(origin);
+	z->origin_len = ldns_rdf_size(o);
+	wire_name_lower(ldns_rdf_data(o), z->origin_len, z->origin);
+	ldns_rdf_deep_free(o);
+	z->labels = wire_name_labels(z->origin);
+	char s[1024];
+	z->origin_str = xstrdup(wire_name_to_str(z->origin, s, sizeof(s)));
+	zone_stub_apex(z);
+	return z;
+}
+
 void zone_free(struct zone *z)
 {
 	if (!z || __atomic_sub_fetch(&z->refs, 1, __ATOMIC_ACQ_REL) != 0)
@@ -261,7 +281,8 @@ struct zone *zone_reuse(const struct zonedb *prev, const struct zone_config *zc)
 	wire_name_lower(ldns_rdf_data(origin), len, lname);
 	ldns_rdf_deep_free(origin);
 	struct zone *z = zonedb_exact(prev, lname, len, name_hash(lname, len));
-	if (!z || strcmp(z->config_origin, zc->origin) != 0 || strcmp(z->file, zc->file) != 0 ||
+	if (!z || z->unavailable || z->secondary || strcmp(z->config_origin, zc->origin) != 0 ||
+	    strcmp(z->file, zc->file) != 0 ||
 	    !str_same(z->config_services, zc->services))
 		return NULL;
 	uint64_t h = digest_config(zc);

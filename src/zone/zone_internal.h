@@ -71,6 +71,9 @@ static inline struct zone *zonedb_exact(const struct zonedb *db, const uint8_t *
 
 /* ---- zone.c ---- */
 
+/* The apex node alone, in a table of its own (zone_stub). */
+void zone_stub_apex(struct zone *z);
+
 /* Memory from the zone's arena (freed only with the zone). */
 void *arena_alloc(void **arena, size_t n);
 void *arena_dup(void **arena, const void *src, size_t n);

@@ -887,9 +887,12 @@ check "opcode STATUS is NOTIMP" +noedns +norec +opcode=2 example.com SOA <<'EOF'
 ;; ->>HEADER<<- opcode: STATUS, status: NOTIMP
 ;; flags: qr; QUERY: 0, ANSWER: 0, AUTHORITY: 0, ADDITIONAL: 0
 EOF
-check "opcode NOTIFY is NOTIMP" +noedns +norec +opcode=4 example.com SOA <<'EOF'
-;; ->>HEADER<<- opcode: NOTIFY, status: NOTIMP
-;; flags: qr; QUERY: 0, ANSWER: 0, AUTHORITY: 0, ADDITIONAL: 0
+check "opcode NOTIFY for a zone that is no secondary: REFUSED, question echoed" \
+	+noedns +norec +opcode=4 example.com SOA <<'EOF'
+;; ->>HEADER<<- opcode: NOTIFY, status: REFUSED
+;; flags: qr; QUERY: 1, ANSWER: 0, AUTHORITY: 0, ADDITIONAL: 0
+;; QUESTION SECTION:
+;example.com.			IN	SOA
 EOF
 check "opcode UPDATE is NOTIMP" +noedns +norec +opcode=5 example.com SOA <<'EOF'
 ;; ->>HEADER<<- opcode: UPDATE, status: NOTIMP

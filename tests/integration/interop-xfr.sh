@@ -77,23 +77,6 @@ need() {
 }
 bin() { command -v "$1" 2>/dev/null || echo "/usr/sbin/$1"; }
 
-# free_port: a loopback port free for TCP and UDP right now
-free_port() {
-	python3 -c '
-import socket
-while True:
-    t = socket.socket()
-    t.bind(("127.0.0.1", 0))
-    p = t.getsockname()[1]
-    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    try:
-        u.bind(("127.0.0.1", p))
-    except OSError:
-        continue
-    print(p)
-    break'
-}
-
 # soa_serial PORT [KDIG-ARGS]: the zone's serial as the server on PORT answers it
 soa_serial() {
 	_ss_port=$1

@@ -208,6 +208,23 @@ check_tc() {
 	fi
 }
 
+# free_port: a loopback port free for TCP and UDP right now
+free_port() {
+	python3 -c '
+import socket
+while True:
+    t = socket.socket()
+    t.bind(("127.0.0.1", 0))
+    p = t.getsockname()[1]
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        u.bind(("127.0.0.1", p))
+    except OSError:
+        continue
+    print(p)
+    break'
+}
+
 # hexname NAME: NAME in DNS wire format, as hex (for raw:HEX queries).
 hexname() {
 	echo "$1" | tr '.' '\n' | while read -r label; do

@@ -1386,15 +1386,25 @@ END_TEST
 
 START_TEST(test_tsig_other_opcode_not_parsed)
 {
-	/* NOTIFY (opcode 4) is answered NOTIMP from the header alone */
+	/* UPDATE (opcode 5) is answered NOTIMP from the header alone; NOTIFY
+	 * (4) is parsed like a query, its TSIG too (a secondary checks it) */
 	struct pkt p;
 	struct query q;
+	header(&p, 0x1234, 5 << 11, 1, 0, 0, 1);
+	question(&p, "example.com", TYPE_SOA, CLASS_IN);
+	put_tsig_rr(&p, &tsig_default);
+	ck_assert_int_eq(parse(&p, &q), GD_OK);
+	ck_assert_uint_eq(q.opcode, 5);
+	ck_assert(!q.tsig);
+	ck_assert(!q.have_question);
 	header(&p, 0x1234, 4 << 11, 1, 0, 0, 1);
 	question(&p, "example.com", TYPE_SOA, CLASS_IN);
 	put_tsig_rr(&p, &tsig_default);
 	ck_assert_int_eq(parse(&p, &q), GD_OK);
 	ck_assert_uint_eq(q.opcode, 4);
-	ck_assert(!q.tsig);
+	ck_assert(q.have_question);
+	ck_assert_uint_eq(q.qtype, TYPE_SOA);
+	ck_assert(q.tsig);
 }
 END_TEST
 

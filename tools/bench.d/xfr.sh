@@ -217,7 +217,7 @@ _xfr_state() {
 		fi || say "could not move the transfer thread $XFR_TID"
 		_x_i=1
 		while [ $_x_i -le $XFR_LOOPS ]; do
-			taskset -c "$XFR_CPU" nice -n 19 "$W/axfrcat" -p "$_x_port" -z big.test \
+			taskset -c "$XFR_CPU" chrt -i 0 "$W/axfrcat" -p "$_x_port" -z big.test \
 				-t $((2 * SECS + 90)) >"$W/xfr/loop$_x_i.out" 2>&1 &
 			_x_loops="$_x_loops $!"
 			PIDS="$PIDS $!"
