@@ -14,6 +14,7 @@
 #include "common/diag.h"
 #include "common/gd.h"
 #include "common/log.h"
+#include "server/catalogs.h"
 #include "server/net.h"
 #include "server/secondary.h"
 #include "server/snapshot.h"
@@ -73,6 +74,7 @@ struct app {
 	struct config *cfg;
 	struct server *srv;
 	struct secondaries *sec;    /* secondary zones' copies and refreshes */
+	struct catalogs *catalogs;  /* catalog zones' members */
 	struct event_base *base;
 	uint64_t generation;
 	/* the snapshot last published: a reload shares its unchanged zones;
@@ -189,13 +191,16 @@ static int app_reload_here(struct app *app, struct strbuf *msg)
 	uint64_t t0 = now_ms();
 	struct diag diag = {0};
 	struct config *cfg = config_load(app->config_path, &diag);
+	struct config *eff = NULL;
 	struct snapshot *snap = NULL;
 	if (cfg && !same_regions(cfg, app->cfg)) {
 		diag_error(&diag, app->config_path, 0, 0,
 			   "regions or health settings changed: restart geodnsd to apply them");
 	} else if (cfg) {
+		catalogs_forget(app->catalogs, cfg);
+		eff = catalogs_config(app->catalogs, cfg);
 		struct snapshot_source src = {.sec = app->sec};
-		snap = snapshot_build_from(cfg, app->published, app->generation + 1, &src, &diag);
+		snap = snapshot_build_from(eff, app->published, app->generation + 1, &src, &diag);
 	}
 	if (!snap) {
 		size_t errors = diag.errors;
@@ -204,6 +209,7 @@ static int app_reload_here(struct app *app, struct strbuf *msg)
 				sb_printf(msg, "%s%s", i ? "\n" : "", diag.msgs[i]);
 		diag_flush_log(&diag);
 		log_error("event=reload result=failed errors=%zu action=keeping_old_data", errors);
+		catalogs_config_free(eff, cfg);
 		config_free(cfg);
 		__atomic_add_fetch(&app->reloads_failed, 1, __ATOMIC_RELAXED);
 		pthread_mutex_unlock(&app->lock);
@@ -216,7 +222,9 @@ static int app_reload_here(struct app *app, struct strbuf *msg)
 	app->published = snap;
 	server_publish(app->srv, snap);
 	server_replication_commit(app->srv, snap);
-	secondaries_configure(app->sec, cfg, snap);
+	secondaries_configure(app->sec, eff, snap);
+	catalogs_config_free(eff, cfg);
+	catalogs_remove_files(app->catalogs);
 	struct config *old = app->cfg;
 	app->cfg = cfg;
 	config_free(old);
@@ -232,35 +240,89 @@ static int app_reload_here(struct app *app, struct strbuf *msg)
  * The secondaries' hook: publish z as the zone of config origin origin,
  * every other zone as served (no file read again), under the reload lock.
  */
+static struct snapshot *app_build(struct app *app, const struct config *eff,
+                                   const char *only_origin, struct zone *only_zone)
+{
+	struct diag diag = {0};
+	struct snapshot_source src = {
+	    .sec = app->sec, .only_origin = only_origin, .only_zone = only_zone};
+	struct snapshot *snap =
+	    snapshot_build_from(eff, app->published, app->generation + 1, &src, &diag);
+	diag_flush_log(&diag);
+	diag_free(&diag);
+	return snap;
+}
+
+/* Publish snap (built from eff) and tell the secondaries' registry. */
+static void app_publish(struct app *app, struct snapshot *snap, const struct config *eff)
+{
+	app->generation++;
+	app->published = snap;
+	server_publish(app->srv, snap);
+	server_replication_commit(app->srv, snap);
+	secondaries_configure(app->sec, eff, snap);
+}
+
+/* The catalogs' members changed: every zone again (shared, not read),
+ * the members added and removed; twice when members were reset. */
+static void app_republish_members(struct app *app)
+{
+	do {
+		struct config *eff = catalogs_config(app->catalogs, app->cfg);
+		struct snapshot *snap = app_build(app, eff, NULL, NULL);
+		if (snap) {
+			app_publish(app, snap, eff);
+			log_info("event=catalog_published zones=%zu", eff->nzones);
+		} else {
+			log_error("event=catalog_published result=failed");
+		}
+		catalogs_config_free(eff, app->cfg);
+		catalogs_remove_files(app->catalogs);
+	} while (catalogs_end_reset(app->catalogs));
+}
+
+/*
+ * The secondaries' hook: publish z as the zone of config origin origin,
+ * every other zone as served (no file read again), under the reload lock;
+ * a catalog's new members then join.
+ */
 static int app_publish_zone(void *arg, const char *origin, struct zone *z)
 {
 	struct app *app = arg;
 	pthread_mutex_lock(&app->lock);
+	struct config *eff = catalogs_config(app->catalogs, app->cfg);
 	bool known = false;
-	for (size_t i = 0; i < app->cfg->nzones && !known; i++)
-		known = app->cfg->zones[i].nprimaries && strcmp(app->cfg->zones[i].origin, origin) == 0;
-	struct diag diag = {0};
-	struct snapshot_source src = {.sec = app->sec, .only_origin = origin, .only_zone = z};
-	struct snapshot *snap =
-	    known ? snapshot_build_from(app->cfg, app->published, app->generation + 1, &src, &diag)
-	          : NULL;
-	diag_flush_log(&diag);
+	for (size_t i = 0; i < eff->nzones && !known; i++)
+		known = eff->zones[i].nprimaries && strcmp(eff->zones[i].origin, origin) == 0;
+	struct snapshot *snap = known ? app_build(app, eff, origin, z) : NULL;
 	if (!snap) {
 		if (known)
 			log_error("event=publish_zone zone=%s result=failed", origin);
+		catalogs_config_free(eff, app->cfg);
 		pthread_mutex_unlock(&app->lock);
 		return -1;
 	}
-	app->generation++;
-	app->published = snap;
-	server_publish(app->srv, snap);
+	app_publish(app, snap, eff);
 	secondaries_set_copy(app->sec, origin, z);
-	server_replication_commit(app->srv, snap);
+	catalogs_config_free(eff, app->cfg);
 	log_info("event=zone_loaded zone=%s serial=%u records=%zu nodes=%zu services=%zu file=%s%s",
 	         z->origin_str, z->serial, z->nrecords, z->nnodes,
 	         z->services ? z->services->n : 0, z->file, z->unavailable ? " state=expired" : "");
+	if (catalogs_update(app->catalogs, app->cfg, origin, z))
+		app_republish_members(app);
 	pthread_mutex_unlock(&app->lock);
 	return 0;
+}
+
+/* The secondaries' check: a catalog's version must read as a catalog. */
+static bool app_check_zone(void *arg, const char *origin, const struct zone *z, char *why,
+                           size_t cap)
+{
+	struct app *app = arg;
+	pthread_mutex_lock(&app->lock);
+	bool ok = catalogs_check(app->cfg, origin, z, why, cap);
+	pthread_mutex_unlock(&app->lock);
+	return ok;
 }
 
 struct reload_job {
@@ -329,6 +391,8 @@ static void hook_metrics(void *arg, struct strbuf *sb)
 		       (uint64_t)app->started_at);
 	if (app->sec)
 		secondaries_metrics(app->sec, sb);
+	if (app->catalogs)
+		catalogs_metrics(app->catalogs, sb);
 }
 
 static void on_health(struct health_snapshot *hs, void *arg)
@@ -418,6 +482,29 @@ static int write_pidfile(const char *path)
 	return fclose(f);
 }
 
+/* At start, the members of the catalogs whose copies were read: snap
+ * again with them (members from their files; a stub for those without). */
+static struct snapshot *start_catalogs(struct app *app, struct snapshot *snap,
+                                       struct diag *diag)
+{
+	bool changed = false;
+	for (size_t i = 0; i < app->cfg->nzones; i++)
+		if (app->cfg->zones[i].catalog_dir)
+			changed |= catalogs_update(app->catalogs, app->cfg, app->cfg->zones[i].origin,
+			                           snap->db->zones[i]);
+	catalogs_end_reset(app->catalogs);
+	catalogs_remove_files(app->catalogs);
+	if (!changed)
+		return snap;
+	struct config *eff = catalogs_config(app->catalogs, app->cfg);
+	struct snapshot *with = snapshot_build(eff, snap, app->generation, diag);
+	catalogs_config_free(eff, app->cfg);
+	if (!with)
+		return snap; /* the members' errors are in diag, logged */
+	snapshot_free(snap);
+	return with;
+}
+
 /* getopt_long's value for the options without a short form */
 enum { OPT_HELP_CONFIG = 256 };
 
@@ -498,6 +585,8 @@ static void serve_until_stopped(struct app *app, const sigset_t *startup_old, co
 
 	secondaries_free(app->sec); /* it publishes: before the server stops */
 	app->sec = NULL;
+	catalogs_free(app->catalogs);
+	app->catalogs = NULL;
 	http_stop(app->http);
 	health_stop(app->health);
 	server_stop(app->srv);
@@ -585,6 +674,8 @@ int main(int argc, char **argv)
 		config_free(app.cfg);
 		return 1;
 	}
+	app.catalogs = catalogs_new();
+	snap = start_catalogs(&app, snap, &diag);
 	malloc_trim(0); /* what loading freed (jansson trees, ldns buffers) */
 	enum log_level lvl = LOG_LVL_INFO;
 	if (app.cfg->log_level)
@@ -602,7 +693,9 @@ int main(int argc, char **argv)
 	app.published = snap;
 	app.sec = secondaries_new(&snap->regions);
 	snap->sec = app.sec; /* for NOTIFY: before any worker answers */
-	secondaries_configure(app.sec, app.cfg, snap);
+	struct config *eff = catalogs_config(app.catalogs, app.cfg);
+	secondaries_configure(app.sec, eff, snap);
+	catalogs_config_free(eff, app.cfg);
 	pthread_mutex_init(&app.lock, NULL);
 	app.started_at = app.last_reload_ok = time(NULL);
 	if (app.cfg->http_listen && http_setup(&app) < 0) {
@@ -642,7 +735,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	server_replication_commit(app.srv, snap);
-	if (secondaries_start(app.sec, app_publish_zone, &app) < 0)
+	if (secondaries_start(app.sec, app_publish_zone, app_check_zone, &app) < 0)
 		log_error("event=secondaries_thread_failed note=\"secondary zones are not "
 		          "refreshed\"");
 	serve_until_stopped(&app, &startup_old, pidfile);

@@ -64,6 +64,12 @@ struct zone_entry {
 	struct notify_entry *primaries;
 	size_t nprimaries;
 	unsigned refresh_min, refresh_max, retry_min, retry_max, expire_min, expire_max;
+	/* a catalog zone: where its members' copies go (NULL: not a
+	 * catalog) and their primaries (the zone's own when none) */
+	char *catalog_dir;
+	struct notify_entry *member_primaries;
+	size_t nmember_primaries;
+	bool catalog_member; /* an entry made for a member (catalogs.c) */
 };
 
 struct region_config {

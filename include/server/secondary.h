@@ -47,6 +47,11 @@ struct secondaries;
  * Called on the secondaries' thread. */
 typedef int (*secondaries_publish_fn)(void *ctx, const char *origin, struct zone *z);
 
+/* Whether z, loaded from a transfer, may replace the copy of origin
+ * (before it is kept in its file): false with why to reject it. */
+typedef bool (*secondaries_check_fn)(void *ctx, const char *origin, const struct zone *z,
+                                     char *why, size_t cap);
+
 /* An empty registry: its regions (a copy) check the services of received
  * versions; the regions are fixed for the life of the process. */
 struct secondaries *secondaries_new(const struct region_table *regions);
@@ -68,7 +73,8 @@ void secondaries_configure(struct secondaries *s, const struct config *cfg,
 
 /* Start the thread: refreshes every secondary zone at once. -1 when the
  * thread could not start. */
-int secondaries_start(struct secondaries *s, secondaries_publish_fn publish, void *ctx);
+int secondaries_start(struct secondaries *s, secondaries_publish_fn publish,
+                      secondaries_check_fn check, void *ctx);
 
 /* Stop the thread (transfers in progress are dropped) and free. */
 void secondaries_free(struct secondaries *s);

@@ -582,6 +582,37 @@ static bool load_primary_entry(struct jcheck *c, const struct config *cfg, json_
 	return load_remote(c, cfg, o, out, KEY_ZONE_PRIMARY_ADDRESS, KEY_ZONE_PRIMARY_KEY);
 }
 
+static bool load_member_primary(struct jcheck *c, const struct config *cfg, json_t *o, void *out)
+{
+	return load_remote(c, cfg, o, out, KEY_ZONE_CATALOG_PRIMARY_ADDRESS,
+	                   KEY_ZONE_CATALOG_PRIMARY_KEY);
+}
+
+/* zones[].catalog: a secondary whose members are served too. */
+static void load_zone_catalog(struct jcheck *c, const struct config *cfg, json_t *z,
+                              struct zone_entry *ze)
+{
+	json_t *o = get_section(c, z, KEY_ZONE_CATALOG);
+	if (!o)
+		return;
+	jc_push_key(c, key_name(KEY_ZONE_CATALOG));
+	check_keys(c, o, KEY_ZONE_CATALOG);
+	get_str(c, o, KEY_ZONE_CATALOG_DIRECTORY, &ze->catalog_dir);
+	if (!ze->catalog_dir)
+		jc_error(c, false, "missing \"directory\"");
+	json_t *p = json_object_get(o, key_name(KEY_ZONE_CATALOG_PRIMARIES));
+	if (p) {
+		ze->member_primaries = xcalloc(json_is_array(p) ? json_array_size(p) + 1 : 1,
+		                               sizeof(struct notify_entry));
+		ze->nmember_primaries =
+		    each_entry(c, o, KEY_ZONE_CATALOG_PRIMARIES, load_member_primary, cfg,
+		               ze->member_primaries, sizeof(struct notify_entry));
+	}
+	if (!ze->primaries)
+		jc_error(c, false, "a catalog is a secondary zone: it needs primaries");
+	jc_pop(c);
+}
+
 /* zones[].primaries and .timers: a secondary zone. */
 static void load_zone_secondary(struct jcheck *c, const struct config *cfg, json_t *z,
                                 struct zone_entry *ze)
@@ -674,6 +705,12 @@ static void zone_entry_free(struct zone_entry *ze)
 		free(ze->primaries[i].key);
 	}
 	free(ze->primaries);
+	for (size_t i = 0; i < ze->nmember_primaries; i++) {
+		free(ze->member_primaries[i].text);
+		free(ze->member_primaries[i].key);
+	}
+	free(ze->member_primaries);
+	free(ze->catalog_dir);
 	free(ze->journal_file);
 	memset(ze, 0, sizeof(*ze));
 }
@@ -704,6 +741,7 @@ static void load_zones(struct jcheck *c, struct config *cfg, json_t *a)
 		get_str(c, z, KEY_ZONE_SERVICES, &ze->services);
 		load_zone_replication(c, cfg, z, ze);
 		load_zone_secondary(c, cfg, z, ze);
+		load_zone_catalog(c, cfg, z, ze);
 		if (ze->primaries && ze->services) {
 			jc_push_key(c, key_name(KEY_ZONE_SERVICES));
 			jc_error(c, false, "a secondary's services come in its zone (TYPE65281 "

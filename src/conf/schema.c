@@ -255,6 +255,17 @@ const struct conf_key conf_schema[KEY_COUNT] = {
 					    "seconds, least expire time"),
 	[KEY_ZONE_TIMERS_EXPIRE_MAX] = UINT("zones[].timers.expire_max", 3, 31536000,
 					    "2419200", "seconds, greatest expire time"),
+	[KEY_ZONE_CATALOG] = OBJECT("zones[].catalog",
+				    "a catalog zone (RFC 9432): its members are served"),
+	[KEY_ZONE_CATALOG_DIRECTORY] = STRING("zones[].catalog.directory", "required",
+					      "where the members' copies are kept"),
+	[KEY_ZONE_CATALOG_PRIMARIES] = {.path = "zones[].catalog.primaries", .type = CONF_ARRAY,
+					.doc = "the members' primaries; the catalog's when left out"},
+	[KEY_ZONE_CATALOG_PRIMARY_ADDRESS] = {.path = "zones[].catalog.primaries[].address",
+					      .type = CONF_ADDRESS, .port = 53, .def = "required",
+					      .doc = "a primary of the members"},
+	[KEY_ZONE_CATALOG_PRIMARY_KEY] = STRING("zones[].catalog.primaries[].key", NULL,
+						"TSIG key for it"),
 };
 /* clang-format on */
 

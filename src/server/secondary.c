@@ -403,9 +403,11 @@ static void *sec_main(void *arg)
 	return NULL;
 }
 
-int secondaries_start(struct secondaries *s, secondaries_publish_fn publish, void *ctx)
+int secondaries_start(struct secondaries *s, secondaries_publish_fn publish,
+                      secondaries_check_fn check, void *ctx)
 {
 	s->publish = publish;
+	s->check = check;
 	s->ctx = ctx;
 	s->base = event_base_new();
 	if (!s->base)

@@ -104,6 +104,7 @@ struct secondaries {
 	pthread_t thread;
 	bool running;
 	secondaries_publish_fn publish;
+	secondaries_check_fn check; /* NULL: every version that loads */
 	void *ctx;
 	uint64_t results[SEC_TYPES][SEC_RESULTS]; /* atomic */
 	uint64_t notify[SEC_NOTIFY_RESULTS];      /* atomic */

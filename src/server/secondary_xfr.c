@@ -172,6 +172,11 @@ static enum take take_version(struct sec_zone *z, char *why, size_t cap, uint32_
 		unlink(tmp);
 		return TAKE_REJECTED;
 	}
+	if (z->s->check && !z->s->check(z->s->ctx, z->origin_cfg, nz, why, cap)) {
+		zone_free(nz);
+		unlink(tmp);
+		return TAKE_REJECTED;
+	}
 	if (rename(tmp, z->file) != 0) {
 		snprintf(why, cap, "cannot rename %.200s to %.200s: %s", tmp, z->file,
 		         strerror(errno));

@@ -208,6 +208,31 @@ check_tc() {
 	fi
 }
 
+# start_instance NAME: another geodnsd, on $TMP/NAME.conf, its log
+# appended to $TMP/NAME.log; 0 with INSTANCE_PID once it has started
+# (within 5 s), else a FAIL and 1. For tests that run several instances
+# (secondary.sh, catalog.sh); stop each with stop_instance PID.
+start_instance() {
+	"$GEODNSD" -f -c "$TMP/$1.conf" >>"$TMP/$1.log" 2>&1 &
+	INSTANCE_PID=$!
+	_si_i=0
+	while [ $_si_i -lt 100 ]; do
+		grep -q "event=started.* pid=$INSTANCE_PID\( \|$\)" "$TMP/$1.log" 2>/dev/null &&
+			return 0
+		kill -0 "$INSTANCE_PID" 2>/dev/null || break
+		sleep 0.05
+		_si_i=$((_si_i + 1))
+	done
+	fail "$1 did not start"
+	tail -5 "$TMP/$1.log" | sed 's/^/  /'
+	return 1
+}
+stop_instance() {
+	[ -n "$1" ] || return 0
+	kill -TERM "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+}
+
 # free_port: a loopback port free for TCP and UDP right now
 free_port() {
 	python3 -c '

@@ -22,14 +22,9 @@ SPORT=$(free_port)
 PPID_=''
 SPID=''
 
-stop_pid() {
-	[ -n "$1" ] || return 0
-	kill -TERM "$1" 2>/dev/null
-	wait "$1" 2>/dev/null
-}
 sec_cleanup() {
-	stop_pid "$PPID_"
-	stop_pid "$SPID"
+	stop_instance "$PPID_"
+	stop_instance "$SPID"
 	PPID_=''
 	SPID=''
 	cleanup
@@ -46,20 +41,10 @@ conf() {
 # start NAME: start the primary or the secondary (its log $TMP/NAME.log,
 # appended); its pid in PPID_ or SPID; 1 when it did not start within 5 s
 start() {
-	_s_conf=$TMP/$1.conf
-	"$GEODNSD" -f -c "$_s_conf" >>"$TMP/$1.log" 2>&1 &
-	_s_pid=$!
-	if [ "$1" = primary ]; then PPID_=$_s_pid; else SPID=$_s_pid; fi
-	_s_i=0
-	while [ $_s_i -lt 100 ]; do
-		grep -q "event=started.* pid=$_s_pid\( \|$\)" "$TMP/$1.log" 2>/dev/null && return 0
-		kill -0 "$_s_pid" 2>/dev/null || break
-		sleep 0.05
-		_s_i=$((_s_i + 1))
-	done
-	fail "$1 did not start"
-	tail -5 "$TMP/$1.log" | sed 's/^/  /'
-	return 1
+	start_instance "$1"
+	_st_rc=$?
+	if [ "$1" = primary ]; then PPID_=$INSTANCE_PID; else SPID=$INSTANCE_PID; fi
+	return $_st_rc
 }
 
 # zone SERIAL SERVICES [EXTRA]: the primary's zone file
@@ -223,9 +208,9 @@ EOF
 
 # ---- the primary down: the copy serves, a restart serves it at once ----
 
-stop_pid "$PPID_"
+stop_instance "$PPID_"
 PPID_=''
-stop_pid "$SPID"
+stop_instance "$SPID"
 SPID=''
 start secondary || exit 1
 check_cmd "restarted during the outage: answers at once from its copy" serial "$SPORT" <<'EOF'

@@ -183,7 +183,7 @@ START_TEST(test_children)
 		ck_assert_str_eq(names[i], top[i]);
 	ck_assert_ptr_null(names[10]);
 	ck_assert_uint_eq(conf_key_children("tsig_keys.*", names), 3);
-	ck_assert_uint_eq(conf_key_children("zones[]", names), 8);
+	ck_assert_uint_eq(conf_key_children("zones[]", names), 9);
 	ck_assert_str_eq(names[0], "origin");
 	ck_assert_str_eq(names[4], "transfer");
 	ck_assert_str_eq(names[6], "primaries");

@@ -1,0 +1,143 @@
+# catalog.sh - catalog zones (RFC 9432, version 2) consumed by a geodnsd
+# secondary (issue 17 item 5): a geodnsd primary serves the catalog
+# cat.test and the member zones; the secondary, configured with the
+# catalog alone, serves every member within seconds of the catalog's
+# change, keeps each member's copy in catalog.directory, stops serving a
+# member removed from the catalog and deletes its copy; a catalog of
+# another version changes nothing; a restart serves the members from
+# their copies at once. Both servers on 127.0.0.1, free ports; every wait
+# bounded; every process stopped by its pid.
+#
+# Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
+. tests/integration/lib.sh
+rm -rf "${TMP:?}/"*
+mkdir -p "$TMP/primary" "$TMP/secondary"
+
+PPORT=$(free_port)
+SPORT=$(free_port)
+PPID_=''
+SPID=''
+cat_cleanup() {
+	stop_instance "$PPID_"
+	stop_instance "$SPID"
+	cleanup
+}
+trap cat_cleanup EXIT
+trap 'cat_cleanup; exit 1' INT TERM HUP PIPE
+
+conf() {
+	sed -e "s|@PORT@|$2|g" -e "s|@HTTPPORT@|$(($2 + 1))|g" -e "s|@TMP@|$TMP|g" \
+		-e "s|@SECPORT@|$SPORT|g" -e "s|@PRIMPORT@|$PPORT|g" "$1" >"$3"
+}
+start() {
+	start_instance "$1"
+	_st_rc=$?
+	if [ "$1" = primary ]; then PPID_=$INSTANCE_PID; else SPID=$INSTANCE_PID; fi
+	return $_st_rc
+}
+
+# member NAME: a member zone's file at the primary
+member() {
+	cat >"$TMP/primary/$1.zone" <<EOF
+\$ORIGIN $1.
+\$TTL 300
+@	IN SOA	ns hostmaster 1 2 1 600 60
+	IN NS	ns
+ns	IN A	192.0.2.53
+www	IN A	192.0.2.$2
+EOF
+}
+# catalog SERIAL VERSION ID:MEMBER...: the catalog's file at the primary
+catalog() {
+	_c_serial=$1
+	_c_version=$2
+	shift 2
+	{
+		echo "\$ORIGIN cat.test."
+		echo "\$TTL 0"
+		echo "@	IN SOA	invalid. invalid. $_c_serial 2 1 600 0"
+		echo "	IN NS	invalid."
+		echo "version	IN TXT	\"$_c_version\""
+		for _c_m in "$@"; do
+			echo "${_c_m%%:*}.zones	IN PTR	${_c_m#*:}."
+		done
+	} >"$TMP/primary/cat.test.zone.new"
+	mv "$TMP/primary/cat.test.zone.new" "$TMP/primary/cat.test.zone"
+}
+
+# serving: each member's www address on the secondary ("-" when not
+# NOERROR: REFUSED once it is no longer a zone there)
+serving() {
+	for z in m1.test m2.test m3.test; do
+		_sv=$(dig @127.0.0.1 -p "$SPORT" +time=1 +tries=1 "www.$z" A 2>/dev/null)
+		case $_sv in
+		*"status: NOERROR"*) echo "$z $(echo "$_sv" | awk '$4 == "A" { print $5 }')" ;;
+		*) echo "$z $(echo "$_sv" | sed -n 's/.*status: \([A-Z]*\),.*/\1/p')" ;;
+		esac
+	done
+}
+files() {
+	(cd "$TMP/secondary/members" 2>/dev/null && ls | sort | tr '\n' ' ')
+	echo
+}
+
+member m1.test 1
+member m2.test 2
+member m3.test 3
+catalog 1 2 a1:m1.test a2:m2.test
+conf tests/data/catalog-primary.conf "$PPORT" "$TMP/primary.conf"
+conf tests/data/catalog.conf "$SPORT" "$TMP/secondary.conf"
+start primary || exit 1
+start secondary || exit 1
+
+wait_output "the catalog's two members served" "m1.test 192.0.2.1
+m2.test 192.0.2.2
+m3.test REFUSED" 5000 serving
+check_cmd "their copies in catalog.directory" files <<'EOF'
+m1.test.zone m1.test.zone.timers m2.test.zone m2.test.zone.timers 
+EOF
+check_cmd "logged as added" sh -c "grep -o 'event=catalog_member catalog=cat.test zone=m[0-9].test. id=a[0-9] change=added' '$TMP/secondary.log' | sort" <<'EOF'
+event=catalog_member catalog=cat.test zone=m1.test. id=a1 change=added
+event=catalog_member catalog=cat.test zone=m2.test. id=a2 change=added
+EOF
+
+catalog 2 2 a1:m1.test a2:m2.test a3:m3.test
+kill -HUP "$PPID_"
+wait_output "a member added to the catalog is served" "m1.test 192.0.2.1
+m2.test 192.0.2.2
+m3.test 192.0.2.3" 3000 serving
+
+catalog 3 2 a2:m2.test a3:m3.test
+kill -HUP "$PPID_"
+wait_output "a member removed is no longer served" "m1.test REFUSED
+m2.test 192.0.2.2
+m3.test 192.0.2.3" 3000 serving
+check_cmd "and its copy is deleted" files <<'EOF'
+m2.test.zone m2.test.zone.timers m3.test.zone m3.test.zone.timers 
+EOF
+
+catalog 4 1 a1:m1.test
+kill -HUP "$PPID_"
+wait_output "a catalog of version 1 is rejected whole (the version before kept)" 1 3000 sh -c \
+	"grep -c 'event=xfr_in zone=cat.test. .*result=rejected serial=4 error=\"not a catalog: .*action=keeping_serial_3' '$TMP/secondary.log'"
+check_cmd "the members stay as they were" serving <<'EOF'
+m1.test REFUSED
+m2.test 192.0.2.2
+m3.test 192.0.2.3
+EOF
+check_cmd "catalog_members metric" sh -c \
+	"curl -s http://127.0.0.1:$((SPORT + 1))/metrics | grep '^geodnsd_catalog_members'" <<'EOF'
+geodnsd_catalog_members{catalog="cat.test"} 2
+EOF
+
+stop_instance "$PPID_"
+PPID_=''
+stop_instance "$SPID"
+SPID=''
+start secondary || exit 1
+check_cmd "restarted with the primary down: the members answer at once from their copies" \
+	serving <<'EOF'
+m1.test REFUSED
+m2.test 192.0.2.2
+m3.test 192.0.2.3
+EOF
