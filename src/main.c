@@ -583,11 +583,11 @@ static void serve_until_stopped(struct app *app, const sigset_t *startup_old, co
 
 	event_base_dispatch(app->base);
 
+	http_stop(app->http); /* its metrics read the secondaries */
 	secondaries_free(app->sec); /* it publishes: before the server stops */
 	app->sec = NULL;
 	catalogs_free(app->catalogs);
 	app->catalogs = NULL;
-	http_stop(app->http);
 	health_stop(app->health);
 	server_stop(app->srv);
 	event_free(ev_hup);
