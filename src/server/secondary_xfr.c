@@ -358,7 +358,7 @@ static void on_soa(evutil_socket_t fd, short what, void *arg)
 	int rc = xfrin_soa_response(buf, (size_t)n, z->origin, z->origin_len, z->id,
 	                            z->signed_ ? &z->key : NULL, z->mac, z->mac_len, wall_now(),
 	                            &serial, &tc, &rcode, err, sizeof(err));
-	if (rc != GD_OK) {
+	if (rc != GD_OK && rcode == 0) {
 		primary_failed(z, "SOA query: %s", err);
 		return;
 	}
@@ -366,6 +366,15 @@ static void on_soa(evutil_socket_t fd, short what, void *arg)
 	z->io = NULL;
 	close(z->fd);
 	z->fd = -1;
+	if (rc != GD_OK) {
+		/* an error RCODE (Knot refuses queries for the catalogs it
+		 * generates, some primaries serve only transfers): the IXFR
+		 * answers the same question */
+		log_debug("event=xfr_in zone=%s primary=%s type=SOA rcode=%d action=ixfr", z->name,
+		          z->peer.text, rcode);
+		xfr_start(z, SEC_IXFR);
+		return;
+	}
 	if (!tc && !serial_gt(serial, z->copy->serial)) {
 		log_debug("event=xfr_in zone=%s primary=%s type=SOA result=uptodate serial=%u "
 		          "primary_serial=%u",

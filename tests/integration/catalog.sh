@@ -5,7 +5,9 @@
 # change, keeps each member's copy in catalog.directory, stops serving a
 # member removed from the catalog and deletes its copy; a catalog of
 # another version changes nothing; a restart serves the members from
-# their copies at once. Both servers on 127.0.0.1, free ports; every wait
+# their copies at once. Then knotd generates a catalog (catalog-role:
+# generate) and adds and removes a member through its configuration: a
+# second geodnsd secondary follows it. All on 127.0.0.1, free ports; every wait
 # bounded; every process stopped by its pid.
 #
 # Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
@@ -141,3 +143,101 @@ m1.test REFUSED
 m2.test 192.0.2.2
 m3.test 192.0.2.3
 EOF
+
+# ---- knotd as the catalog producer (catalog-role: generate) ----
+
+KNOTD=$(command -v knotd 2>/dev/null || echo /usr/sbin/knotd)
+if [ ! -x "$KNOTD" ]; then
+	fail "knotd not found: install the Debian package knot (tools/install-deps)"
+	exit 0
+fi
+stop_instance "$SPID"
+SPID=''
+KPORT=$(free_port)
+KSPORT=$(free_port)
+mkdir -p "$TMP/knot" "$TMP/ksec"
+for m in m1 m2; do
+	sed "s/192.0.2.[0-9]*$/192.0.2.4${m#m}/" "$TMP/primary/$m.test.zone" >"$TMP/knot/$m.test.zone"
+done
+# knot_conf MEMBER...: knotd generating catalog kcat.test of the members
+knot_conf() {
+	{
+		cat <<EOF2
+server:
+    rundir: "$TMP/knot"
+    listen: 127.0.0.1@$KPORT
+database:
+    storage: "$TMP/knot"
+log:
+  - target: stderr
+    any: info
+remote:
+  - id: ksec
+    address: 127.0.0.1@$KSPORT
+acl:
+  - id: xfr
+    address: 127.0.0.1
+    action: transfer
+template:
+  - id: default
+    storage: "$TMP/knot"
+    file: "%s.zone"
+    notify: ksec
+    acl: xfr
+zone:
+  - domain: kcat.test
+    catalog-role: generate
+EOF2
+		for m in "$@"; do
+			printf '  - domain: %s\n    catalog-role: member\n    catalog-zone: kcat.test\n' "$m"
+		done
+	} >"$TMP/knot/knot.conf"
+}
+knot_conf m1.test
+"$KNOTD" -c "$TMP/knot/knot.conf" >"$TMP/knot/out.log" 2>&1 &
+KNOT_PID=$!
+cat_cleanup() {
+	stop_instance "$PPID_"
+	stop_instance "$SPID"
+	stop_instance "$KNOT_PID"
+	cleanup
+}
+sed -e "s|@PORT@|$KSPORT|g" -e "s|@HTTPPORT@|$((KSPORT + 1))|g" -e "s|@TMP@/secondary|$TMP/ksec|g" \
+	-e "s|@PRIMPORT@|$KPORT|g" -e 's|"cat.test"|"kcat.test"|' -e 's|/cat.test.zone|/kcat.test.zone|' \
+	-e 's|, "key": "xfr"||' tests/data/catalog.conf >"$TMP/ksec.conf"
+start_instance ksec && SPID=$INSTANCE_PID
+kserving() {
+	for z in m1.test m2.test; do
+		_kv=$(dig @127.0.0.1 -p "$KSPORT" +time=1 +tries=1 "www.$z" A 2>/dev/null)
+		case $_kv in
+		*"status: NOERROR"*) echo "$z $(echo "$_kv" | awk '$4 == "A" { print $5 }')" ;;
+		*) echo "$z $(echo "$_kv" | sed -n 's/.*status: \([A-Z]*\),.*/\1/p')" ;;
+		esac
+	done
+}
+wait_output "knotd's generated catalog: its member served" "m1.test 192.0.2.41
+m2.test REFUSED" 8000 kserving
+# knot_reload: SIGHUP knotd until it logs one more configuration reload
+# (a signal during its own reload may be lost): 3 tries of 2 s
+knot_reload() {
+	_kr_n=$(grep -c 'configuration reloaded' "$TMP/knot/out.log")
+	for _kr_try in 1 2 3; do
+		kill -HUP "$KNOT_PID"
+		_kr_i=0
+		while [ $_kr_i -lt 40 ]; do
+			[ "$(grep -c 'configuration reloaded' "$TMP/knot/out.log")" -gt "$_kr_n" ] &&
+				return 0
+			sleep 0.05
+			_kr_i=$((_kr_i + 1))
+		done
+	done
+	fail "knotd did not reload its configuration"
+}
+knot_conf m1.test m2.test
+knot_reload
+wait_output "a member added at knotd is served" "m1.test 192.0.2.41
+m2.test 192.0.2.42" 5000 kserving
+knot_conf m2.test
+knot_reload
+wait_output "a member removed at knotd is no longer served" "m1.test REFUSED
+m2.test 192.0.2.42" 5000 kserving
