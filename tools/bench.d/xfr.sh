@@ -23,7 +23,9 @@
 #    bench.test; dnsperf sends the static mix from CPU 1 for SECS seconds,
 #    in three states, interleaved over ROUNDS rounds:
 #      alone    no transfers
-#      shared   10 AXFR loops of the 1M-record zone (axfrcat -t, at nice 19
+#      shared   10 AXFR loops of the 1M-record zone (axfrcat -t, under
+#               SCHED_IDLE (chrt -i 0: the secondaries are elsewhere in a
+#               fleet, here they only take CPU that nothing else wants)
 #               on CPU 2, or CPU 1 on a two-CPU machine; dnsperf starts 1 s after every loop has its first
 #               octets, i.e. after the server's sorts, and the loops are
 #               stopped by pid when it ends, then the server is given up to
@@ -31,11 +33,11 @@
 #               on CPU 0 with the DNS worker: the two share one core
 #      own      the same loops, the transfer thread moved to CPU 2: what a
 #               machine with a core to spare for it gives. On two CPUs it
-#               goes to CPU 1 at nice 10, so that it takes what dnsperf
-#               leaves rather than half of dnsperf's core; it still costs
-#               the client (its TCP sends are processed on CPU 1, at no
-#               nice level), so on two CPUs neither state isolates the
-#               server: shared loads the server's core, own the client's
+#               goes to CPU 1; geodnsd runs it under SCHED_IDLE itself, so
+#               that it takes what dnsperf leaves; it still costs the
+#               client (its TCP sends are processed on CPU 1), so on two
+#               CPUs neither state isolates the server: shared loads the
+#               server's core, own the client's
 #    Each state: one run at full speed (queries/s, lost) and one at a fixed
 #    rate with per-query times (dnsperf -v: answered queries/s, lost, p50,
 #    p99). The rate is --xfr-rate, else half of what geodnsd answered at
@@ -50,8 +52,7 @@
 
 XFR_LOOPS=10
 # the CPU of the loops, and of the transfer thread in state own: a third
-# CPU when there is one, else dnsperf's CPU 1, where the thread runs at
-# nice 10
+# CPU when there is one, else dnsperf's CPU 1
 XFR_CPU=1
 [ "$(nproc)" -ge 3 ] && XFR_CPU=2
 
@@ -370,7 +371,7 @@ xfr_figures() {
 	echo "UDP answers (static mix) while $XFR_LOOPS AXFRs of the 1M-record zone loop: geodnsd, one worker on CPU 0,"
 	echo "  dnsperf on CPU 1, $ROUNDS interleaved rounds of $SECS s per run; shared: the transfer thread on the"
 	if [ "$XFR_CPU" = 1 ]; then
-		echo "  worker's core; own: on CPU 1 at nice 10 (see tools/bench.d/xfr.sh); vs alone: same-round ratios"
+		echo "  worker's core; own: on CPU 1 (SCHED_IDLE; see tools/bench.d/xfr.sh); vs alone: same-round ratios"
 	else
 		echo "  worker's core; own: on CPU $XFR_CPU, with the AXFR clients; vs alone: same-round ratios"
 	fi
