@@ -11,12 +11,17 @@
 #include "common/diag.h"
 #include "common/gd.h"
 #include "dns/dns.h"
+#include "conf/config.h"
+#include "server/catalogs.h"
 #include "xfr/catalog.h"
 #include "zone/zone.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define CAT_HEAD                                                                                   \
 	"$ORIGIN cat.example.\n$TTL 0\n"                                                           \
@@ -454,6 +459,74 @@ START_TEST(test_catalog_diff_groups)
 }
 END_TEST
 
+
+/* ---- the consumer (server/catalogs.c) ---- */
+
+/* The members appended to the config as secondaries: file names encoded,
+ * a member with a configured zone's origin left out, the template's
+ * primaries; an update without change says so; a removed member's copy
+ * deleted by catalogs_remove_files. */
+START_TEST(test_catalogs_config)
+{
+	const char *path;
+	struct zone *z = load_catalog("catalogs-1.zone",
+	                              "version IN TXT \"2\"\n"
+	                              "a.zones IN PTR m1.example.\n"
+	                              "b.zones IN PTR 0/26.2.0.192.in-addr.arpa.\n"
+	                              "c.zones IN PTR Taken.example.\n",
+	                              &path);
+	ck_assert_ptr_nonnull(z);
+	struct notify_entry prim = {.text = (char *)"192.0.2.1", .len = sizeof(struct sockaddr_in)};
+	struct notify_entry tmpl = {.text = (char *)"192.0.2.2", .len = sizeof(struct sockaddr_in)};
+	struct zone_entry zones[2] = {
+	    {.origin = (char *)"cat.example", .file = (char *)path, .primaries = &prim,
+	     .nprimaries = 1, .catalog_dir = (char *)"tests/tmp/unit/members",
+	     .member_primaries = &tmpl, .nmember_primaries = 1, .refresh_min = 7},
+	    {.origin = (char *)"taken.example", .file = (char *)"x.zone"}};
+	struct config cfg = {.zones = zones, .nzones = 2};
+	struct catalogs *c = catalogs_new();
+	ck_assert_ptr_eq(catalogs_config(c, &cfg), &cfg); /* no members yet */
+	ck_assert(catalogs_update(c, &cfg, "cat.example", z));
+	ck_assert(!catalogs_update(c, &cfg, "cat.example", z)); /* the same members */
+	ck_assert(!catalogs_update(c, &cfg, "taken.example", z)); /* not a catalog */
+	struct config *eff = catalogs_config(c, &cfg);
+	ck_assert_uint_eq(eff->nzones, 4);
+	ck_assert_str_eq(eff->zones[2].origin, "0/26.2.0.192.in-addr.arpa.");
+	ck_assert_str_eq(eff->zones[2].file, "tests/tmp/unit/members/0%2F26.2.0.192.in-addr.arpa.zone");
+	ck_assert_str_eq(eff->zones[3].origin, "m1.example.");
+	ck_assert_str_eq(eff->zones[3].file, "tests/tmp/unit/members/m1.example.zone");
+	ck_assert_ptr_eq(eff->zones[3].primaries, &tmpl);
+	ck_assert_uint_eq(eff->zones[3].refresh_min, 7);
+	ck_assert(eff->zones[3].catalog_member);
+	catalogs_config_free(eff, &cfg);
+	/* m1 leaves: its copy goes once the caller has published */
+	mkdir("tests/tmp/unit/members", 0755);
+	unit_write_file("members/m1.example.zone", "x");
+	struct zone *z2 = load_catalog("catalogs-2.zone",
+	                               "version IN TXT \"2\"\n"
+	                               "b.zones IN PTR 0/26.2.0.192.in-addr.arpa.\n",
+	                               &path);
+	ck_assert(catalogs_update(c, &cfg, "cat.example", z2));
+	ck_assert_int_eq(access("tests/tmp/unit/members/m1.example.zone", F_OK), 0);
+	catalogs_remove_files(c);
+	ck_assert_int_eq(access("tests/tmp/unit/members/m1.example.zone", F_OK), -1);
+	eff = catalogs_config(c, &cfg);
+	ck_assert_uint_eq(eff->nzones, 3);
+	catalogs_config_free(eff, &cfg);
+	/* a version that is not a catalog: rejected by catalogs_check */
+	char why[256] = "";
+	struct zone *bad = load_catalog("catalogs-3.zone", "version IN TXT \"1\"\n", &path);
+	ck_assert(!catalogs_check(&cfg, "cat.example", bad, why, sizeof(why)));
+	ck_assert_msg(strstr(why, "not a catalog: ") == why, "%s", why);
+	ck_assert(catalogs_check(&cfg, "taken.example", bad, why, sizeof(why)));
+	ck_assert(catalogs_forget(c, &(struct config){.zones = zones + 1, .nzones = 1}));
+	catalogs_free(c);
+	zone_free(z);
+	zone_free(z2);
+	zone_free(bad);
+}
+END_TEST
+
 Suite *catalog_suite(void)
 {
 	Suite *s = suite_create("catalog");
@@ -468,6 +541,9 @@ Suite *catalog_suite(void)
 	tc = tcase_create("diff");
 	tcase_add_test(tc, test_catalog_diff);
 	tcase_add_test(tc, test_catalog_diff_groups);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("consumer");
+	tcase_add_test(tc, test_catalogs_config);
 	suite_add_tcase(s, tc);
 	return s;
 }
