@@ -518,6 +518,11 @@ static int check_report(struct app *app, struct snapshot *snap, struct diag *dia
 		const struct zonedb *db = snap->db;
 		for (size_t i = 0; i < db->count; i++) {
 			const struct zone *z = db->zones[i];
+			if (z->unavailable) {
+				printf("zone %s: secondary without a copy yet (%s) OK\n", z->origin_str,
+				       z->file);
+				continue;
+			}
 			printf("zone %s serial %u: %zu records", z->origin_str, z->serial,
 			       z->nrecords);
 			if (z->services)

@@ -91,8 +91,13 @@ zone 2026120301 tests/data/secondary.services.json
 conf tests/data/secondary-primary.conf "$PPORT" "$TMP/primary.conf"
 conf tests/data/secondary.conf "$SPORT" "$TMP/secondary.conf"
 # the same secondary, its primary a port where nobody answers, no copy
-sed -e "s|127.0.0.1:$PPORT|127.0.0.1:$(free_port)|" -e "s|/secondary/|/nocopy-|" \
+sed -e "s|127.0.0.1:$PPORT|127.0.0.1:$(free_port)|" -e "s|$TMP/secondary/|$TMP/nocopy-|" \
 	"$TMP/secondary.conf" >"$TMP/nocopy.conf"
+check_cmd "geodnsd -t: a secondary without a copy yet is valid" sh -c \
+	"'$GEODNSD' -t -c '$TMP/nocopy.conf' 2>&1 | sed 's|$TMP|TMP|'" <<'EOF'
+zone sec.test.: secondary without a copy yet (TMP/nocopy-sec.test.zone) OK
+configuration TMP/nocopy.conf OK
+EOF
 start primary || exit 1
 
 # ---- the first copy ----
