@@ -265,6 +265,10 @@ _xi_wait() {
 		-T "$3" -i "$4" -w "$5" -P "$XI_PID"
 }
 
+_xi_sec() { # NS MS: the time NS (ns) + MS (ms), in seconds
+	awk -v t="$1" -v m="$2" 'BEGIN { printf "%.3f\n", t / 1e9 + m / 1000 }'
+}
+
 _xi_field() { # KEY LINE: the value of KEY=VALUE in LINE
 	echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p" | head -1
 }
@@ -279,6 +283,64 @@ _xi_bytes() {
 	esac | tail -1
 }
 
+# geodnsd's phases. It receives a whole transfer, then writes the version
+# aside as FILE.xfr-tmp, loads and checks that file and renames it over
+# FILE, then publishes it and logs event=xfr_in. A watcher (on CPU 1,
+# stat every 5 ms) notes when the file appears, when its size last
+# changed and when it is gone: transfer | write | load | publish.
+# _xi_watch FILE: start the watcher (XI_WATCH), its line to FILE.watch:
+# "appeared last_growth gone" (stamper's clock, 0 for never); it ends
+# once the file has gone, or after 600 s
+_xi_watch() {
+	# shellcheck disable=SC2016
+	taskset -c 1 perl -MTime::HiRes=time,sleep -e '
+		my ($f, $end) = ($ARGV[0], time + 600);
+		my ($c, $g, $z, $gone) = (0, 0, -1, 0);
+		while (time < $end) {
+			my @st = stat $f;
+			my $t = time;
+			if (@st) { $c ||= $t; if ($st[7] != $z) { $z = $st[7]; $g = $t } }
+			elsif ($c) { $gone = $t; last }
+			sleep 0.005;
+		}
+		printf "%.3f %.3f %.3f\n", $c, $g, $gone;' "$1" >"$1.watch" &
+	XI_WATCH=$!
+	PIDS="$PIDS $XI_WATCH"
+}
+
+# _xi_watched: wait (up to 2 s) for the watcher, which should be done
+_xi_watched() {
+	_xi_n=0
+	while kill -0 "$XI_WATCH" 2>/dev/null && [ $_xi_n -lt 20 ]; do
+		sleep 0.1
+		_xi_n=$((_xi_n + 1))
+	done
+	kill -TERM "$XI_WATCH" 2>/dev/null
+	wait "$XI_WATCH" 2>/dev/null
+	PIDS=$(echo " $PIDS " | sed "s/ $XI_WATCH / /; s/^ //; s/ $//")
+}
+
+# _xi_phases DIR TYPE SERIAL START_S SERVED_S: geodnsd's "ms transfer write
+# load publish line_to_served" (ms) for its TYPE transfer to SERIAL:
+# the ms= of its event=xfr_in line, from START_S to the file's appearance,
+# its writing, its loading, from its rename to the log line, and from the
+# line to the poll that saw the serial (times in seconds, stamper's clock)
+_xi_phases() {
+	awk -v ty="$2" -v s="$3" -v st="$4" -v sv="$5" '
+		FNR == NR { c = $1; g = $2; z = $3; next }
+		/event=xfr_in / && index($0, " type=" ty " ") && index($0, " serial=" s " ") && /result=ok/ {
+			for (i = 1; i <= NF; i++) if ($i ~ /^ms=/) ms = substr($i, 4)
+			if (c > 0 && z > 0)
+				printf "%s %.0f %.0f %.0f %.0f %.0f\n", ms, (c - st) * 1000, (g - c) * 1000,
+					(z - g) * 1000, ($1 - z) * 1000, (sv - $1) * 1000
+			else
+				printf "%s ? ? ? ? %.0f\n", ms, (sv - $1) * 1000
+			found = 1
+			exit
+		}
+		END { if (!found) print "? ? ? ? ? ?" }' "$1/big.test.zone.xfr-tmp.watch" "$1/log"
+}
+
 # _xi_round SERVER ROUND: one load and one change; a row for load.tsv and
 # one for ixfr.tsv
 _xi_round() {
@@ -290,6 +352,7 @@ _xi_round() {
 	[ -n "$_xi_want" ] || { say "xfr-in: the primary does not answer"; return 1; }
 
 	# ---- 1: the load ----
+	[ "$_xi_s" = geodnsd ] && _xi_watch "$_xi_dir/big.test.zone.xfr-tmp"
 	_xi_t0=$(date +%s%N)
 	_xi_start "$_xi_s" "$_xi_dir" 0 || return 1
 	_xi_out=$(_xi_wait "$_xi_s" "$_xi_want" "$_xi_t0" 50 600)
@@ -303,8 +366,14 @@ _xi_round() {
 	_xi_c1=$(_xi_ticks "$XI_PID")
 	_xi_h=$(_xi_hwm "$XI_PID")
 	_xi_c2=$(_xi_settle "$XI_PID")
-	printf '%s\t%s\t%s\t%s\t%d\t%d\t%s\n' "$_xi_r" "$_xi_s" "$(_xi_field up_ms "$_xi_out")" \
-		"$_xi_serve" $((_xi_c1 * 1000 / HZ)) $((_xi_c2 * 1000 / HZ)) "$_xi_h" |
+	_xi_g="- - - - - -"
+	if [ "$_xi_s" = geodnsd ]; then
+		_xi_watched
+		_xi_g=$(_xi_phases "$_xi_dir" AXFR "$_xi_want" "$(_xi_sec "$_xi_t0" 0)" \
+			"$(_xi_sec "$_xi_t0" "$_xi_serve")")
+	fi
+	printf '%s\t%s\t%s\t%s\t%d\t%d\t%s\t%s\n' "$_xi_r" "$_xi_s" "$(_xi_field up_ms "$_xi_out")" \
+		"$_xi_serve" $((_xi_c1 * 1000 / HZ)) $((_xi_c2 * 1000 / HZ)) "$_xi_h" "$_xi_g" |
 		tr ' ' '\t' >>"$X/load.tsv"
 	say "xfr-in round $_xi_r $_xi_s: loaded serial $_xi_want in $_xi_serve ms, CPU $((_xi_c1 * 1000 / HZ)) ms ($((_xi_c2 * 1000 / HZ)) settled), VmHWM (largest, sum) $_xi_h KiB"
 	for _xi_q in $(tree_pids "$XI_PID"); do
@@ -315,6 +384,7 @@ _xi_round() {
 	_xi_new=$((_xi_want + 1))
 	_xi_plines=$(wc -l <"$X/primary/log")
 	_xi_c0=$(_xi_ticks "$XI_PID")
+	[ "$_xi_s" = geodnsd ] && _xi_watch "$_xi_dir/big.test.zone.xfr-tmp"
 	_xi_t1=$(date +%s%N)
 	printf 'server 127.0.0.1 %s\nzone big.test.\nupdate delete h7.big.test. A\nupdate add h7.big.test. 3600 A %s\nsend\n' \
 		"$(xfrin_port primary)" "$(big_addr $((_xi_new % 65536 + 16711680)))" |
@@ -336,19 +406,12 @@ _xi_round() {
 	_xi_nt=$(tail -n +$((_xi_plines + 1)) "$X/primary/log" |
 		awk -v p="127.0.0.1@$(xfrin_port "$_xi_s")," -v s="$_xi_new" \
 			'index($0, "notify, outgoing, remote " p) && $NF == s { print $1; exit }')
-	# geodnsd: its event=xfr_in line for the new serial and the
-	# event=notify_in line before it
-	_xi_g="- - -"
+	# geodnsd: its phases from its event=notify_in line
+	_xi_g="- - - - - -"
 	if [ "$_xi_s" = geodnsd ]; then
-		_xi_g=$(awk -v s="$_xi_new" -v served="$_xi_t1" -v at="$_xi_serve" '
-			/event=notify_in .*result=ok/ { n = $1 }
-			/event=xfr_in / && index($0, " serial=" s " ") && /result=ok/ {
-				for (i = 1; i <= NF; i++) if ($i ~ /^ms=/) ms = substr($i, 4)
-				printf "%s %.0f %.0f\n", ms, n ? ($1 - n) * 1000 : -1,
-					served / 1e6 + at - $1 * 1000
-				exit
-			}' "$_xi_dir/log")
-		[ -n "$_xi_g" ] || _xi_g="? ? ?"
+		_xi_watched
+		_xi_ni=$(awk '/event=notify_in .*result=ok/ { n = $1 } END { printf "%.3f\n", n }' "$_xi_dir/log")
+		_xi_g=$(_xi_phases "$_xi_dir" IXFR "$_xi_new" "$_xi_ni" "$(_xi_sec "$_xi_t1" "$_xi_serve")")
 	fi
 	printf '%s\t%s\t%d\t%s\t%s\t%d\t%d\t%s\t%s\t%s\n' "$_xi_r" "$_xi_s" \
 		$(((_xi_t2 - _xi_t1) / 1000000)) "$_xi_serve" \
@@ -359,7 +422,7 @@ _xi_round() {
 	say "xfr-in round $_xi_r $_xi_s: serial $_xi_new $_xi_serve ms after the update: $(tail -1 "$X/ixfr.tsv" | tr '\t' ' ')"
 	_xi_stop "$XI_PID" "$XI_STAMP"
 	# the copy and the journals go (the logs stay)
-	find "$_xi_dir" -type f ! -name log ! -name '*.conf' ! -name '*.out' -delete 2>/dev/null
+	find "$_xi_dir" -type f ! -name log ! -name '*.conf' ! -name '*.out' ! -name '*.watch' -delete 2>/dev/null
 	return 0
 }
 
@@ -395,6 +458,18 @@ xfrin_figures() {
 	xfrin_report
 }
 
+# _xi_phase_report FILE COLUMN FIRST: geodnsd's phases (_xi_phases, from
+# COLUMN of FILE on), medians
+_xi_phase_report() {
+	awk -F'\t' -v c="$2" -v first="$3" "$AWK_MED"'
+		$2 == "geodnsd" && $(c + 1) != "?" { n++; for (i = 0; i < 6; i++) v[i, n] = $(c + i) }
+		function m(i,   a, k) { for (k = 1; k <= n; k++) a[k] = v[i, k]; return med(a, n) }
+		END { if (!n) exit
+			printf "geodnsd, medians in ms: %s %.0f | write FILE.xfr-tmp %.0f | fsync, load and check it %.0f\n", first, m(1), m(2), m(3)
+			printf "  | rename, publish, log event=xfr_in %.0f (its ms=%.0f) | that line to the poll seeing the serial %.0f\n", m(4), m(0), m(5)
+			print "  (the file is watched every 5 ms from CPU 1: each phase is good to about 5 ms)" }' "$1"
+}
+
 xfrin_report() {
 	echo
 	echo "Secondary load of the $XFR_IN_RECORDS-record zone by AXFR ($(du -m "$X/big.test.zone" | cut -f1) MB file) from a Knot primary"
@@ -424,7 +499,9 @@ xfrin_report() {
 						x[++n] = g[r] / o[r]; l = l sprintf(" %.2f", x[n]) }
 					if (n) printf "geodnsd load time over %s'\''s, same round: median %.2f (rounds:%s)\n", s, med(x, n), l }' \
 				"$X/load.tsv"
-		done ;;
+		done
+		_xi_phase_report "$X/load.tsv" 9 "its start to the AXFR received"
+		;;
 	esac
 	echo
 	echo "IXFR of one change: knsupdate replaces one A record at the primary; its NOTIFY brings the secondary"
@@ -457,11 +534,7 @@ xfrin_report() {
 					if (n) printf "geodnsd notify_ms over %s'\''s, same round: median %.1f (rounds:%s)\n", s, med(x, n), l }' \
 				"$X/ixfr.tsv"
 		done
-		awk -F'\t' "$AWK_MED"'
-			$2 == "geodnsd" && $11 != "?" { n++; ms[n] = $11; nl[n] = $12; ls[n] = $13; kn = $3 }
-			END { if (!n) exit
-				printf "geodnsd (medians): event=xfr_in ms=%.0f (SOA query to published), event=notify_in to that line %.0f ms,\n", med(ms, n), med(nl, n)
-				printf "  that line to the poll seeing the serial %.0f ms\n", med(ls, n) }' "$X/ixfr.tsv"
+		_xi_phase_report "$X/ixfr.tsv" 11 "its event=notify_in line to the IXFR received"
 		;;
 	esac
 	echo "knsupdate took $(awk -F'\t' "$AWK_MED"'{ n++; a[n] = $3 } END { if (n) printf "%.0f", med(a, n) }' "$X/ixfr.tsv") ms (median);" \
