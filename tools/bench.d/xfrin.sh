@@ -7,7 +7,7 @@
 # section on stdout.
 #
 # The primary: knotd serving big_zone's zone of XFR_IN_RECORDS records
-# (default 1,000,000) from its file, with DDNS allowed from 127.0.0.1, a
+# (default 1,000,000) from its file, with DDNS allowed from 127.0.0.0/8, a
 # journal of its changes (so it answers IXFR) and NOTIFY to the three
 # secondaries' ports; once it serves the zone every thread of it is put on
 # CPU 1 (knotd pins some threads itself), where the pollers, knsupdate and
@@ -38,18 +38,23 @@
 #    the same moment; the secondary's CPU for it (until served, and
 #    settled) and its VmHWM after it (the peak so far, load included). The
 #    bytes of the transfer (from the secondary's log) show that it was an
-#    IXFR. For geodnsd also: the ms= of its log line event=xfr_in (from its
-#    SOA query to the new version published), from its event=notify_in line
-#    to that line, and from that line until the poll saw the new serial.
+#    IXFR.
+#
+# For geodnsd also its phases, for the load and for the change: until the
+# transfer is received, writing the version as FILE.xfr-tmp, its fsync,
+# load and check, the rename and publication (see _xi_watch), the ms= of
+# its log line event=xfr_in (from its SOA query to the version published)
+# and from that line until the poll saw the serial.
 #
 # Every log line of the primary and the secondaries is stamped with the
 # time it was read (a perl reader behind a FIFO on CPU 1), so lines can be
 # put on the same clock as the polls. Each server runs with its defaults
 # but for one worker or thread per kind, and NSD without RRL; the
-# persistence each does by default stays: geodnsd writes, fsyncs and
-# renames the whole zone file per version before it loads it, Knot writes
-# its zone file after the switch (zonefile-sync 0) and keeps a journal, NSD
-# writes zone files every hour (zonefiles-write 3600 without a database).
+# persistence each does by default stays: geodnsd writes and fsyncs the
+# whole zone file per version, loads it and renames it before it serves
+# it; Knot writes its zone file after the switch (zonefile-sync 0) and
+# keeps a journal; NSD writes zone files every hour (zonefiles-write 3600
+# without a database).
 #
 # Ports: port_of xfrin is the primary's; geodnsd +1, Knot +2, NSD +3.
 #
@@ -64,15 +69,10 @@ xfrin_port() {
 	esac
 }
 
-# xfrin_conf SERVER DIR: write SERVER's configuration into DIR and print
-# the command that runs it in the foreground
-xfrin_conf() {
-	_xi_d=$2
-	_xi_p=$(xfrin_port "$1")
-	_xi_pp=$(xfrin_port primary)
-	case $1 in
-	primary)
-		cat >"$_xi_d/knot.conf" <<-EOF
+# _xi_knot_server: the server, database and log sections of a knotd of
+# ours (directory _xi_d, port _xi_p): one thread of each kind
+_xi_knot_server() {
+	cat <<-EOF
 		server:
 		    rundir: "$_xi_d"
 		    listen: 127.0.0.1@$_xi_p
@@ -81,6 +81,23 @@ xfrin_conf() {
 		    background-workers: 1
 		database:
 		    storage: "$_xi_d"
+		log:
+		  - target: stderr
+		    any: info
+	EOF
+}
+
+# xfrin_conf SERVER DIR: write SERVER's configuration into DIR and print
+# the command that runs it in the foreground
+xfrin_conf() {
+	_xi_d=$2
+	_xi_p=$(xfrin_port "$1")
+	_xi_pp=$(xfrin_port primary)
+	case $1 in
+	primary)
+		{
+			_xi_knot_server
+			cat <<-EOF
 		remote:
 		  - id: geodnsd
 		    address: 127.0.0.1@$(xfrin_port geodnsd)
@@ -101,10 +118,8 @@ xfrin_conf() {
 		    file: "$X/big.test.zone"
 		    acl: secondaries
 		    notify: [geodnsd, knot, nsd]
-		log:
-		  - target: stderr
-		    any: info
 		EOF
+		} >"$_xi_d/knot.conf"
 		echo "$(_bench_bin knotd) -c $_xi_d/knot.conf" ;;
 	geodnsd)
 		# debug: its event=notify_in lines
@@ -120,15 +135,9 @@ xfrin_conf() {
 		# shellcheck disable=SC2154
 		echo "$top/src/geodnsd -f -c $_xi_d/geodnsd.conf" ;;
 	knot)
-		cat >"$_xi_d/knot.conf" <<-EOF
-		server:
-		    rundir: "$_xi_d"
-		    listen: 127.0.0.1@$_xi_p
-		    udp-workers: 1
-		    tcp-workers: 1
-		    background-workers: 1
-		database:
-		    storage: "$_xi_d"
+		{
+			_xi_knot_server
+			cat <<-EOF
 		remote:
 		  - id: primary
 		    address: 127.0.0.1@$_xi_pp
@@ -144,10 +153,8 @@ xfrin_conf() {
 		    file: "$_xi_d/big.test.zone"
 		    master: primary
 		    acl: primary
-		log:
-		  - target: stderr
-		    any: info
 		EOF
+		} >"$_xi_d/knot.conf"
 		echo "$(_bench_bin knotd) -c $_xi_d/knot.conf" ;;
 	nsd)
 		cat >"$_xi_d/nsd.conf" <<-EOF
@@ -213,14 +220,21 @@ _xi_stop() {
 			kill -KILL "$_xi_q" 2>/dev/null
 		}
 	done
+	PIDS=$(echo " $PIDS " | sed "s/ $1 / /; s/^ //; s/ $//")
+	_xi_end "$2" 50
+}
+
+# _xi_end PID TENTHS: wait up to TENTHS tenths of a second for a helper
+# that ends by itself (a stamper, a watcher), then stop it and forget it
+_xi_end() {
 	_xi_n=0
-	while kill -0 "$2" 2>/dev/null && [ $_xi_n -lt 50 ]; do
+	while kill -0 "$1" 2>/dev/null && [ $_xi_n -lt "$2" ]; do
 		sleep 0.1
 		_xi_n=$((_xi_n + 1))
 	done
-	kill -TERM "$2" 2>/dev/null
-	wait "$2" 2>/dev/null
-	PIDS=$(echo " $PIDS " | sed "s/ $1 / /; s/ $2 / /; s/^ //; s/ $//")
+	kill -TERM "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+	PIDS=$(echo " $PIDS " | sed "s/ $1 / /; s/^ //; s/ $//")
 }
 
 # _xi_ticks PID: CPU ticks of the tree, the ended children it waited for
@@ -309,16 +323,7 @@ _xi_watch() {
 }
 
 # _xi_watched: wait (up to 2 s) for the watcher, which should be done
-_xi_watched() {
-	_xi_n=0
-	while kill -0 "$XI_WATCH" 2>/dev/null && [ $_xi_n -lt 20 ]; do
-		sleep 0.1
-		_xi_n=$((_xi_n + 1))
-	done
-	kill -TERM "$XI_WATCH" 2>/dev/null
-	wait "$XI_WATCH" 2>/dev/null
-	PIDS=$(echo " $PIDS " | sed "s/ $XI_WATCH / /; s/^ //; s/ $//")
-}
+_xi_watched() { _xi_end "$XI_WATCH" 20; }
 
 # _xi_phases DIR TYPE SERIAL START_S SERVED_S: geodnsd's "ms transfer write
 # load publish line_to_served" (ms) for its TYPE transfer to SERIAL:
@@ -341,6 +346,25 @@ _xi_phases() {
 		END { if (!found) print "? ? ? ? ? ?" }' "$1/big.test.zone.xfr-tmp.watch" "$1/log"
 }
 
+# _xi_served SERIAL START_NS MS SECONDS: wait until the secondary of this
+# round (_xi_s, XI_PID) serves SERIAL; soawait's line in _xi_out, the
+# serve_ms in _xi_serve; else everything of the round is stopped
+_xi_served() {
+	_xi_out=$(_xi_wait "$_xi_s" "$1" "$2" "$3" "$4")
+	_xi_serve=$(_xi_field serve_ms "$_xi_out")
+	case $_xi_serve in
+	'' | '?')
+		say "xfr-in: $_xi_s did not serve serial $1 (${_xi_out:-no answer}; log $_xi_dir/log)"
+		_xi_abandon
+		return 1 ;;
+	esac
+}
+
+_xi_abandon() { # stop the secondary of this round, its stamper and watcher
+	_xi_stop "$XI_PID" "$XI_STAMP"
+	[ "$_xi_s" = geodnsd ] && _xi_end "$XI_WATCH" 0
+}
+
 # _xi_round SERVER ROUND: one load and one change; a row for load.tsv and
 # one for ixfr.tsv
 _xi_round() {
@@ -355,14 +379,7 @@ _xi_round() {
 	[ "$_xi_s" = geodnsd ] && _xi_watch "$_xi_dir/big.test.zone.xfr-tmp"
 	_xi_t0=$(date +%s%N)
 	_xi_start "$_xi_s" "$_xi_dir" 0 || return 1
-	_xi_out=$(_xi_wait "$_xi_s" "$_xi_want" "$_xi_t0" 50 600)
-	_xi_serve=$(_xi_field serve_ms "$_xi_out")
-	case $_xi_serve in
-	'' | '?')
-		say "xfr-in: $_xi_s did not serve serial $_xi_want (${_xi_out:-no answer}; log $_xi_dir/log)"
-		_xi_stop "$XI_PID" "$XI_STAMP"
-		return 1 ;;
-	esac
+	_xi_served "$_xi_want" "$_xi_t0" 50 600 || return 1
 	_xi_c1=$(_xi_ticks "$XI_PID")
 	_xi_h=$(_xi_hwm "$XI_PID")
 	_xi_c2=$(_xi_settle "$XI_PID")
@@ -389,16 +406,9 @@ _xi_round() {
 	printf 'server 127.0.0.1 %s\nzone big.test.\nupdate delete h7.big.test. A\nupdate add h7.big.test. 3600 A %s\nsend\n' \
 		"$(xfrin_port primary)" "$(big_addr $((_xi_new % 65536 + 16711680)))" |
 		taskset -c 1 timeout 10 knsupdate -t 5 >"$_xi_dir/knsupdate.out" 2>&1 ||
-		{ say "xfr-in: knsupdate failed: $(tr '\n' ' ' <"$_xi_dir/knsupdate.out")"; _xi_stop "$XI_PID" "$XI_STAMP"; return 1; }
+		{ say "xfr-in: knsupdate failed: $(tr '\n' ' ' <"$_xi_dir/knsupdate.out")"; _xi_abandon; return 1; }
 	_xi_t2=$(date +%s%N)
-	_xi_out=$(_xi_wait "$_xi_s" "$_xi_new" "$_xi_t1" 10 120)
-	_xi_serve=$(_xi_field serve_ms "$_xi_out")
-	case $_xi_serve in
-	'' | '?')
-		say "xfr-in: $_xi_s did not serve serial $_xi_new after the change (${_xi_out:-no answer}; log $_xi_dir/log)"
-		_xi_stop "$XI_PID" "$XI_STAMP"
-		return 1 ;;
-	esac
+	_xi_served "$_xi_new" "$_xi_t1" 10 120 || return 1
 	_xi_c1=$(_xi_ticks "$XI_PID")
 	_xi_c2=$(_xi_settle "$XI_PID")
 	_xi_h=$(_xi_hwm "$XI_PID")
@@ -458,6 +468,20 @@ xfrin_figures() {
 	xfrin_report
 }
 
+# _xi_ratios FILE COLUMN WHAT FORMAT: geodnsd's COLUMN of FILE over each
+# other server's, round by round, and their median
+_xi_ratios() {
+	for _xi_o in $XS; do
+		[ "$_xi_o" = geodnsd ] && continue
+		awk -F'\t' -v s="$_xi_o" -v c="$2" -v what="$3" -v f="$4" -v rounds="$ROUNDS" "$AWK_MED"'
+			$2 == "geodnsd" && $c != "?" { g[$1] = $c } $2 == s && $c != "?" { o[$1] = $c }
+			END { n = 0; l = ""
+				for (r = 1; r <= rounds; r++) if ((r in g) && (r in o) && o[r] > 0) {
+					x[++n] = g[r] / o[r]; l = l sprintf(" " f, x[n]) }
+				if (n) printf "geodnsd %s over %s'\''s, same round: median " f " (rounds:%s)\n", what, s, med(x, n), l }' "$1"
+	done
+}
+
 # _xi_phase_report FILE COLUMN FIRST: geodnsd's phases (_xi_phases, from
 # COLUMN of FILE on), medians
 _xi_phase_report() {
@@ -490,16 +514,7 @@ xfrin_report() {
 	done
 	case " $XS " in
 	*" geodnsd "*)
-		for s in $XS; do
-			[ "$s" = geodnsd ] && continue
-			awk -F'\t' -v s="$s" "$AWK_MED"'
-				$2 == "geodnsd" { g[$1] = $4 } $2 == s { o[$1] = $4 }
-				END { n = 0; l = ""
-					for (r = 1; r <= '"$ROUNDS"'; r++) if ((r in g) && (r in o) && o[r] > 0) {
-						x[++n] = g[r] / o[r]; l = l sprintf(" %.2f", x[n]) }
-					if (n) printf "geodnsd load time over %s'\''s, same round: median %.2f (rounds:%s)\n", s, med(x, n), l }' \
-				"$X/load.tsv"
-		done
+		_xi_ratios "$X/load.tsv" 4 "load time" %.2f
 		_xi_phase_report "$X/load.tsv" 9 "its start to the AXFR received"
 		;;
 	esac
@@ -524,16 +539,7 @@ xfrin_report() {
 	done
 	case " $XS " in
 	*" geodnsd "*)
-		for s in $XS; do
-			[ "$s" = geodnsd ] && continue
-			awk -F'\t' -v s="$s" "$AWK_MED"'
-				$2 == "geodnsd" && $5 != "?" { g[$1] = $5 } $2 == s && $5 != "?" { o[$1] = $5 }
-				END { n = 0; l = ""
-					for (r = 1; r <= '"$ROUNDS"'; r++) if ((r in g) && (r in o) && o[r] > 0) {
-						x[++n] = g[r] / o[r]; l = l sprintf(" %.1f", x[n]) }
-					if (n) printf "geodnsd notify_ms over %s'\''s, same round: median %.1f (rounds:%s)\n", s, med(x, n), l }' \
-				"$X/ixfr.tsv"
-		done
+		_xi_ratios "$X/ixfr.tsv" 5 notify_ms %.1f
 		_xi_phase_report "$X/ixfr.tsv" 11 "its event=notify_in line to the IXFR received"
 		;;
 	esac
