@@ -588,13 +588,16 @@ static void serve_until_stopped(struct app *app, const sigset_t *startup_old, co
 
 	event_base_dispatch(app->base);
 
-	http_stop(app->http); /* its metrics read the secondaries */
-	secondaries_free(app->sec); /* it publishes: before the server stops */
+	secondaries_stop(app->sec); /* it publishes: before the server stops */
+	/* the HTTP thread's metrics and /status read the secondaries and catalogs */
+	http_stop(app->http);
+	health_stop(app->health);
+	server_stop(app->srv);
+	/* the workers (NOTIFY) read the registry until here */
+	secondaries_free(app->sec);
 	app->sec = NULL;
 	catalogs_free(app->catalogs);
 	app->catalogs = NULL;
-	health_stop(app->health);
-	server_stop(app->srv);
 	event_free(ev_hup);
 	event_free(ev_term);
 	event_free(ev_int);

@@ -76,7 +76,13 @@ void secondaries_configure(struct secondaries *s, const struct config *cfg,
 int secondaries_start(struct secondaries *s, secondaries_publish_fn publish,
                       secondaries_check_fn check, void *ctx);
 
-/* Stop the thread (transfers in progress are dropped) and free. */
+/* Stop the thread (transfers in progress are dropped): nothing is
+ * published after it returns. The registry stays for the other threads
+ * (NOTIFY on the workers, /status and /metrics on the HTTP thread) until
+ * secondaries_free, after they have stopped. */
+void secondaries_stop(struct secondaries *s);
+
+/* Stop the thread if it runs, and free; no other thread may use s. */
 void secondaries_free(struct secondaries *s);
 
 /*

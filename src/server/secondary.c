@@ -116,14 +116,26 @@ static void take_config(struct sec_zone *z, const struct zone_entry *ze)
 		p->key_len = (uint8_t)ze->primaries[k].key_wire_len;
 		memcpy(p->key, ze->primaries[k].key_wire, p->key_len);
 	}
-	z->bounds[0][0] = ze->refresh_min;
-	z->bounds[0][1] = ze->refresh_max;
-	z->bounds[1][0] = ze->retry_min;
-	z->bounds[1][1] = ze->retry_max;
-	z->bounds[2][0] = ze->expire_min;
-	z->bounds[2][1] = ze->expire_max;
+	/* the loop reads the bounds without the lock */
+	const uint32_t b[3][2] = {{ze->refresh_min, ze->refresh_max},
+	                          {ze->retry_min, ze->retry_max},
+	                          {ze->expire_min, ze->expire_max}};
+	for (int i = 0; i < 3; i++)
+		for (int j = 0; j < 2; j++)
+			__atomic_store_n(&z->bounds[i][j], b[i][j], __ATOMIC_RELAXED);
+	/* the loop's own z->file follows at its next refresh (sec_sync_file) */
+	if (!z->file_cfg || strcmp(z->file_cfg, ze->file) != 0) {
+		free(z->file_cfg);
+		z->file_cfg = xstrdup(ze->file);
+	}
+}
+
+void sec_sync_file(struct sec_zone *z)
+{
+	if (z->file && strcmp(z->file, z->file_cfg) == 0)
+		return;
 	free(z->file);
-	z->file = xstrdup(ze->file);
+	z->file = xstrdup(z->file_cfg);
 }
 
 void secondaries_configure(struct secondaries *s, const struct config *cfg,
@@ -177,10 +189,12 @@ static uint32_t soa_timer(const struct sec_zone *z, int which)
 		size_t len = rd16(rd);
 		v = rd32(rd + 2 + len - 16 + 4 * (unsigned)which);
 	}
-	if (v < z->bounds[which][0])
-		v = z->bounds[which][0];
-	if (v > z->bounds[which][1])
-		v = z->bounds[which][1];
+	uint32_t lo = __atomic_load_n(&z->bounds[which][0], __ATOMIC_RELAXED);
+	uint32_t hi = __atomic_load_n(&z->bounds[which][1], __ATOMIC_RELAXED);
+	if (v < lo)
+		v = lo;
+	if (v > hi)
+		v = hi;
 	return v;
 }
 
@@ -301,8 +315,8 @@ void sec_done(struct sec_zone *z, enum sec_result result, int type, const char *
 	if (result == SEC_OK || result == SEC_UPTODATE) {
 		z->last_ok = now;
 		z->expire_at = now + soa_timer(z, 2);
-		snprintf(z->last_primary, sizeof(z->last_primary), "%s",
-		         z->primaries[z->primary].text);
+		/* the exchange's copy: a reload may have shortened the list */
+		snprintf(z->last_primary, sizeof(z->last_primary), "%s", z->peer.text);
 	}
 	pthread_mutex_unlock(&s->lock);
 	z->phase = SEC_IDLE;
@@ -347,6 +361,7 @@ static void zone_free_io(struct sec_zone *z)
 	free(z->origin_cfg);
 	free(z->name);
 	free(z->file);
+	free(z->file_cfg);
 	free(z);
 }
 
@@ -379,6 +394,9 @@ static void on_wake(evutil_socket_t fd, short what, void *arg)
 	for (struct sec_zone *z = s->zones; z; z = z->next) {
 		if (z->fresh) {
 			z->fresh = false;
+			pthread_mutex_lock(&s->lock);
+			sec_sync_file(z);
+			pthread_mutex_unlock(&s->lock);
 			z->timer = evtimer_new(s->base, on_timer, z);
 			z->expire_ev = evtimer_new(s->base, on_expire, z);
 			timers_load(z);
@@ -423,14 +441,20 @@ int secondaries_start(struct secondaries *s, secondaries_publish_fn publish,
 	return 0;
 }
 
+void secondaries_stop(struct secondaries *s)
+{
+	if (!s || !s->running)
+		return;
+	event_base_loopbreak(s->base);
+	pthread_join(s->thread, NULL);
+	s->running = false;
+}
+
 void secondaries_free(struct secondaries *s)
 {
 	if (!s)
 		return;
-	if (s->running) {
-		event_base_loopbreak(s->base);
-		pthread_join(s->thread, NULL);
-	}
+	secondaries_stop(s);
 	while (s->zones) {
 		struct sec_zone *z = s->zones;
 		s->zones = z->next;

@@ -59,7 +59,7 @@ struct sec_zone {
 	uint8_t origin[WIRE_NAME_MAX];
 	size_t origin_len;
 	/* under s->lock: config, copy, status */
-	char *file;
+	char *file_cfg; /* the config's file: a reload may replace it */
 	struct sec_primary *primaries;
 	size_t nprimaries;
 	uint32_t bounds[3][2]; /* refresh, retry, expire: min, max */
@@ -71,6 +71,7 @@ struct sec_zone {
 	bool seen, removed, fresh;
 	bool notify_pending; /* atomic: a NOTIFY for the loop */
 	/* the loop's alone */
+	char *file; /* where the copy is kept: file_cfg as of the last refresh */
 	enum sec_phase phase;
 	bool notified; /* a NOTIFY or timer during a refresh: one more after */
 	bool want_axfr;
@@ -115,6 +116,9 @@ struct secondaries {
 void sec_done(struct sec_zone *z, enum sec_result result, int type, const char *why);
 void sec_schedule(struct sec_zone *z, uint32_t seconds);
 void sec_arm_expire(struct sec_zone *z);
+/* z->file made file_cfg (under s->lock): the loop uses z->file without the
+ * lock while a reload may replace file_cfg. */
+void sec_sync_file(struct sec_zone *z);
 
 /* secondary_xfr.c */
 /* Ask primaries[z->primary] (then the next ones on failure); ends with

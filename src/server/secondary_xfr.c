@@ -84,7 +84,10 @@ static void primary_failed(struct sec_zone *z, const char *fmt, ...)
 	         z->peer.text, sec_type_names[z->type], why);
 	sec_abort(z);
 	z->want_axfr = false;
-	if (++z->primary < z->nprimaries) {
+	pthread_mutex_lock(&z->s->lock); /* a reload may change the list */
+	bool more = ++z->primary < z->nprimaries;
+	pthread_mutex_unlock(&z->s->lock);
+	if (more) {
 		sec_attempt(z);
 		return;
 	}
@@ -420,6 +423,7 @@ void sec_attempt(struct sec_zone *z)
 		return;
 	}
 	z->peer = z->primaries[z->primary];
+	sec_sync_file(z);
 	bool key_ok = true;
 	if (z->peer.key_len) {
 		const struct tsig_key *k = tsig_key_find(&s->ring, z->peer.key);
