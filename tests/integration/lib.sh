@@ -306,3 +306,170 @@ sanitizer_clean() {
 		pass "$1"
 	fi
 }
+
+# ---- peers: knotd, nsd, named, started by a test from its own config ----
+# (interop-xfr.sh, fleet.sh). soa_serial and start_peer ask for $ZONE;
+# start_peer waits for $SERIAL1.
+
+# descendants PID: the processes PID started (nsd forks xfrd and servers)
+descendants() {
+	for _dc in $(ps -o pid= --ppid "$1" 2>/dev/null); do
+		echo "$_dc"
+		descendants "$_dc"
+	done
+}
+
+# stop_pid PID: TERM it; it and what it started gone within 5 s, else KILL
+stop_pid() {
+	[ -n "$1" ] || return 0
+	_sp_all="$1 $(descendants "$1")"
+	kill -TERM "$1" 2>/dev/null
+	_sp_i=0
+	while [ $_sp_i -lt 100 ]; do
+		_sp_left=
+		for _sp in $_sp_all; do
+			kill -0 "$_sp" 2>/dev/null && _sp_left="$_sp_left $_sp"
+		done
+		[ -n "$_sp_left" ] || break
+		sleep 0.05
+		_sp_i=$((_sp_i + 1))
+	done
+	for _sp in $_sp_left; do
+		kill -KILL "$_sp" 2>/dev/null
+	done
+	wait "$1" 2>/dev/null
+}
+
+# need BINARY PACKAGE: the peer is installed, else a failure naming the package
+need() {
+	if command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ]; then
+		return 0
+	fi
+	fail "$1 not found: install the Debian package $2 (tools/install-deps)"
+	return 1
+}
+bin() { command -v "$1" 2>/dev/null || echo "/usr/sbin/$1"; }
+
+# soa_serial PORT [KDIG-ARGS]: the zone's serial as the server on PORT answers it
+soa_serial() {
+	_ss_port=$1
+	shift
+	kdig @127.0.0.1 -p "$_ss_port" +time=1 +retry=0 +short "$@" "$ZONE" SOA 2>/dev/null |
+		awk '{ print $3 }'
+}
+
+# wait_serial PORT SERIAL MAX_S [PID]: 0 once the server on PORT serves
+# SERIAL; 1 after MAX_S seconds or once PID has exited
+wait_serial() {
+	_ws_i=0
+	while [ $_ws_i -lt $(($3 * 20)) ]; do
+		[ "$(soa_serial "$1")" = "$2" ] && return 0
+		[ -z "${4:-}" ] || kill -0 "$4" 2>/dev/null || return 1
+		sleep 0.05
+		_ws_i=$((_ws_i + 1))
+	done
+	return 1
+}
+
+# start_peer NAME BIN PACKAGE WRITE MAX_S CLASH ARGS...: start BIN ARGS, the peer NAME, in the
+# foreground (ended after 60 s at the latest; output in $TMP/NAME/out.log)
+# until it serves the zone within MAX_S seconds: 0 then, PEER_PID its pid
+# (also added to PEER_PIDS) and PEER_PORT its port. A missing BIN fails
+# naming PACKAGE. Each of up to 3 tries runs WRITE to write its
+# config for PEER_PORT (when empty a free port; set for the first try if
+# the port must be known before) into the emptied $TMP/NAME; CLASH in one
+# of its logs means the port was taken: ON_CLASH runs (when set) and the
+# next try takes another port. Otherwise a failure with its log, 1.
+start_peer() {
+	_st_name=$1
+	_st_bin=$2
+	_st_write=$4
+	_st_max=$5
+	_st_clash=$6
+	need "$_st_bin" "$3" || return 1
+	shift 6
+	for _st_try in 1 2 3; do
+		[ -n "$PEER_PORT" ] || PEER_PORT=$(free_port)
+		rm -rf "${TMP:?}/$_st_name"
+		mkdir -p "$TMP/$_st_name"
+		$_st_write
+		timeout 60 "$(bin "$_st_bin")" "$@" >"$TMP/$_st_name/out.log" 2>&1 &
+		PEER_PID=$!
+		if wait_serial "$PEER_PORT" "$SERIAL1" "$_st_max" "$PEER_PID"; then
+			PEER_PIDS="$PEER_PIDS $PEER_PID"
+			return 0
+		fi
+		stop_pid "$PEER_PID"
+		PEER_PID=''
+		PEER_PORT=''
+		if ! grep -q -- "$_st_clash" "$TMP/$_st_name/"*.log; then
+			fail "$_st_name did not serve $ZONE at serial $SERIAL1 within $_st_max s"
+			tail -n 20 "$TMP/$_st_name/"*.log | sed 's/^/  /'
+			return 1
+		fi
+		[ -z "${ON_CLASH:-}" ] || $ON_CLASH
+	done
+	fail "$_st_name: no free port in 3 tries"
+	return 1
+}
+
+# knot_conf_head: the server, database and log sections of a knot.conf for
+# knotd on 127.0.0.1:$PEER_PORT with its files in $TMP/knotd (start_peer's)
+knot_conf_head() {
+	cat <<EOF
+server:
+    rundir: "$TMP/knotd"
+    pidfile: "$TMP/knotd/knot.pid"
+    listen: 127.0.0.1@$PEER_PORT
+    udp-workers: 1
+    tcp-workers: 1
+    background-workers: 1
+database:
+    storage: "$TMP/knotd"
+log:
+  - target: stderr
+    any: info
+EOF
+}
+
+# nsd_conf OPTION...: $TMP/nsd/nsd.conf for nsd on 127.0.0.1:$PEER_PORT with
+# its files in $TMP/nsd (start_peer's), the key xfr ($SECRET), and the zone
+# $ZONE (file $ZONE.zone) with each OPTION ("request-xfr: ADDR@PORT xfr", ...)
+nsd_conf() {
+	{
+		cat <<EOF
+server:
+    ip-address: 127.0.0.1
+    port: $PEER_PORT
+    do-ip6: no
+    username: ""
+    chroot: ""
+    zonesdir: "$TMP/nsd"
+    zonelistfile: "$TMP/nsd/zone.list"
+    xfrdfile: "$TMP/nsd/xfrd.state"
+    xfrdir: "$TMP/nsd"
+    pidfile: "$TMP/nsd/nsd.pid"
+    database: ""
+    logfile: "$TMP/nsd/nsd.log"
+    server-count: 1
+    verbosity: 2
+    xfrd-reload-timeout: 0
+remote-control:
+    control-enable: no
+key:
+    name: xfr
+    algorithm: hmac-sha256
+    secret: "$SECRET"
+zone:
+    name: $ZONE
+    zonefile: $ZONE.zone
+EOF
+		for _nc in "$@"; do
+			echo "    $_nc"
+		done
+	} >"$TMP/nsd/nsd.conf"
+}
+
+# canon FILE: the records of a zone file or transfer in canonical form, sorted
+# (not -s: ldns-read-zone -s drops the unknown types too)
+canon() { ldns-read-zone -c "$1" 2>&1 | grep -v '^;' | sort; }

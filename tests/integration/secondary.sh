@@ -117,7 +117,6 @@ check_cmd "one signed AXFR logged by the secondary" sh -c \
 	"grep -c 'event=xfr_in zone=$ZONE. primary=127.0.0.1:$PPORT key=yes type=AXFR form=full from=0 serial=2026120301 .*result=ok' '$TMP/secondary.log'" <<'EOF'
 1
 EOF
-canon() { ldns-read-zone -c "$1" 2>&1 | grep -v '^;' | sort; }
 kdig @127.0.0.1 -p "$PPORT" +noall +answer -y "$K" "$ZONE" AXFR | grep -v TSIG | sed '$d' \
 	>"$TMP/p.axfr"
 kdig @127.0.0.1 -p "$SPORT" +noall +answer "$ZONE" AXFR | sed '$d' >"$TMP/s.axfr"

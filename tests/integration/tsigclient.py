@@ -122,4 +122,5 @@ def main():
         print("mac=%s" % ("verified" if hmac.compare_digest(want, r_mac) else "WRONG"))
 
 
-main()
+if __name__ == "__main__":
+    main()
