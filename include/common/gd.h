@@ -118,6 +118,11 @@ int read_file(const char *path, char **out, size_t *len);
 /* The same from an open descriptor, read to its end (the caller closes it). */
 int read_fd(int fd, char **out, size_t *len);
 
+/* Replace path with len octets of data: written to PATH.tmp, then renamed
+ * over it, so a reader sees the old file or the new one whole (no fsync).
+ * GD_OK, or GD_EIO with errno (the temporary file removed). */
+int write_file_replace(const char *path, const void *data, size_t len);
+
 /* Monotonic time in milliseconds. */
 uint64_t now_ms(void);
 

@@ -7,12 +7,14 @@
 #include "common/gd.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 static void oom(size_t n)
@@ -128,6 +130,27 @@ int read_file(const char *path, char **out, size_t *len)
 	int rc = read_fd(fd, out, len);
 	close(fd);
 	return rc;
+}
+
+int write_file_replace(const char *path, const void *data, size_t len)
+{
+	size_t plen = strlen(path);
+	char *tmp = xmalloc(plen + sizeof(".tmp"));
+	memcpy(tmp, path, plen);
+	memcpy(tmp + plen, ".tmp", sizeof(".tmp"));
+	FILE *f = fopen(tmp, "w");
+	bool ok = f && fwrite(data, 1, len, f) == len;
+	if (f && fclose(f) != 0)
+		ok = false;
+	if (ok && rename(tmp, path) == 0) {
+		free(tmp);
+		return GD_OK;
+	}
+	int e = errno;
+	unlink(tmp);
+	free(tmp);
+	errno = e;
+	return GD_EIO;
 }
 
 uint64_t now_ms(void)

@@ -687,6 +687,16 @@ static void load_zone_replication(struct jcheck *c, const struct config *cfg, js
 	}
 }
 
+/* A list of address-and-key entries (notify, primaries). */
+static void remotes_free(struct notify_entry *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].text);
+		free(v[i].key);
+	}
+	free(v);
+}
+
 static void zone_entry_free(struct zone_entry *ze)
 {
 	free(ze->origin);
@@ -695,21 +705,9 @@ static void zone_entry_free(struct zone_entry *ze)
 	for (size_t i = 0; i < ze->nallow; i++)
 		free(ze->allow[i].key);
 	free(ze->allow);
-	for (size_t i = 0; i < ze->nnotify; i++) {
-		free(ze->notify[i].text);
-		free(ze->notify[i].key);
-	}
-	free(ze->notify);
-	for (size_t i = 0; i < ze->nprimaries; i++) {
-		free(ze->primaries[i].text);
-		free(ze->primaries[i].key);
-	}
-	free(ze->primaries);
-	for (size_t i = 0; i < ze->nmember_primaries; i++) {
-		free(ze->member_primaries[i].text);
-		free(ze->member_primaries[i].key);
-	}
-	free(ze->member_primaries);
+	remotes_free(ze->notify, ze->nnotify);
+	remotes_free(ze->primaries, ze->nprimaries);
+	remotes_free(ze->member_primaries, ze->nmember_primaries);
 	free(ze->catalog_dir);
 	free(ze->journal_file);
 	memset(ze, 0, sizeof(*ze));

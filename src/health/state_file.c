@@ -77,21 +77,11 @@ void health_save_state(struct health *hp)
 	sb_puts(&sb, " } }\n");
 	pthread_mutex_unlock(&hp->lock);
 
-	char tmp[4096];
-	snprintf(tmp, sizeof(tmp), "%s.tmp", hp->state_file);
-	FILE *f = fopen(tmp, "w");
-	if (!f) {
-		log_error("event=state_save_failed file=%s error=\"%s\"", tmp, strerror(errno));
-	} else {
-		bool ok = fwrite(sb.buf, 1, sb.len, f) == sb.len;
-		ok = fclose(f) == 0 && ok;
-		if (!ok || rename(tmp, hp->state_file) != 0)
-			log_error("event=state_save_failed file=%s error=\"%s\"", hp->state_file,
-			          strerror(errno));
-		else
-			log_debug("event=state_saved file=%s endpoints=%zu", hp->state_file,
-			          noverrides);
-	}
+	if (write_file_replace(hp->state_file, sb.buf, sb.len) != GD_OK)
+		log_error("event=state_save_failed file=%s error=\"%s\"", hp->state_file,
+		          strerror(errno));
+	else
+		log_debug("event=state_saved file=%s endpoints=%zu", hp->state_file, noverrides);
 	sb_free(&sb);
 }
 

@@ -211,12 +211,7 @@ static void on_change(void *arg, enum catalog_change change, const struct catalo
 	struct diff_ctx *d = arg;
 	static const char *const names[] = {"added", "removed", "reset", "changed"};
 	const struct catalog_member *m = new_m ? new_m : old_m;
-	bool taken = false;
-	for (size_t i = 0; i < d->cfg->nzones && !taken; i++) {
-		char a[1100];
-		normal_origin(d->cfg->zones[i].origin, a, sizeof(a));
-		taken = strcmp(a, m->origin) == 0;
-	}
+	bool taken = origin_taken(d->cfg, m->origin);
 	log_info("event=catalog_member catalog=%s zone=%s id=%s change=%s%s", d->ze->origin,
 	         m->origin, m->id, names[change],
 	         taken ? " note=\"a configured zone has this origin: the member is left out\"" : "");
@@ -293,11 +288,7 @@ bool catalogs_forget(struct catalogs *c, const struct config *cfg)
 {
 	bool any = false;
 	for (size_t i = 0; i < c->n;) {
-		const struct zone_entry *ze = NULL;
-		for (size_t k = 0; k < cfg->nzones && !ze; k++)
-			if (cfg->zones[k].catalog_dir && strcmp(cfg->zones[k].origin, c->v[i].origin) == 0)
-				ze = &cfg->zones[k];
-		if (ze) {
+		if (catalog_entry(cfg, c->v[i].origin)) {
 			i++;
 			continue;
 		}

@@ -169,17 +169,11 @@ static void digest_path(const char *journal_file, char *buf, size_t cap)
 
 static void save_digest(const char *journal_file, uint64_t digest)
 {
-	char path[4096], tmp[4200];
+	char path[4096], text[32];
 	digest_path(journal_file, path, sizeof(path));
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	FILE *f = fopen(tmp, "w");
-	bool ok = f && fprintf(f, "%016llx\n", (unsigned long long)digest) > 0;
-	if (f && fclose(f) != 0)
-		ok = false;
-	if (!ok || rename(tmp, path) != 0) {
+	int n = snprintf(text, sizeof(text), "%016llx\n", (unsigned long long)digest);
+	if (write_file_replace(path, text, (size_t)n) != GD_OK)
 		log_warn("event=journal_save_failed file=%s", path);
-		unlink(tmp);
-	}
 }
 
 static bool same_digest(const char *journal_file, uint64_t digest)

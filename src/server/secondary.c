@@ -224,20 +224,14 @@ static void timers_path(const struct sec_zone *z, char *buf, size_t cap)
 /* FILE.timers: "serial refreshed expire\n", written aside and renamed. */
 static void timers_save(const struct sec_zone *z)
 {
-	char path[4096], tmp[4200];
+	char path[4096], text[128];
 	timers_path(z, path, sizeof(path));
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	FILE *f = fopen(tmp, "w");
-	bool ok = f && fprintf(f, "geodnsd-timers 1 serial=%u refreshed=%lld expire=%lld\n",
-	                       z->copy ? z->copy->serial : 0, (long long)z->last_ok,
-	                       (long long)z->expire_at) > 0;
-	if (f && fclose(f) != 0)
-		ok = false;
-	if (!ok || rename(tmp, path) != 0) {
+	int n = snprintf(text, sizeof(text), "geodnsd-timers 1 serial=%u refreshed=%lld expire=%lld\n",
+	                 z->copy ? z->copy->serial : 0, (long long)z->last_ok,
+	                 (long long)z->expire_at);
+	if (write_file_replace(path, text, (size_t)n) != GD_OK)
 		log_warn("event=secondary_timers_save_failed zone=%s file=%s error=\"%s\"", z->name,
 		         path, strerror(errno));
-		unlink(tmp);
-	}
 }
 
 /* The timers of the copy served at start: from FILE.timers when they are

@@ -70,6 +70,23 @@ static bool have_copy(const struct sec_zone *z)
 	return z->copy && !z->copy->unavailable;
 }
 
+/* The refresh ends with result (the exchange in progress dropped). */
+static void finish(struct sec_zone *z, enum sec_result result, const char *why)
+{
+	sec_abort(z);
+	sec_done(z, result, z->type, why);
+}
+
+static void xfr_start(struct sec_zone *z, enum sec_type type);
+
+/* Ask the same primary again with type (the exchange in progress
+ * dropped). */
+static void ask_again(struct sec_zone *z, enum sec_type type)
+{
+	sec_abort(z);
+	xfr_start(z, type);
+}
+
 /* This primary failed: the next one, or the retry timer. */
 static void primary_failed(struct sec_zone *z, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -91,7 +108,7 @@ static void primary_failed(struct sec_zone *z, const char *fmt, ...)
 		sec_attempt(z);
 		return;
 	}
-	sec_done(z, SEC_FAILED, z->type, why);
+	finish(z, SEC_FAILED, why);
 }
 
 static uint16_t random_id(void)
@@ -200,8 +217,6 @@ static enum take take_version(struct sec_zone *z, char *why, size_t cap, uint32_
 	return TAKE_OK;
 }
 
-static void xfr_start(struct sec_zone *z, enum sec_type type);
-
 /* The transfer is complete. */
 static void transfer_done(struct sec_zone *z)
 {
@@ -212,8 +227,7 @@ static void transfer_done(struct sec_zone *z)
 	if (kind == XFRIN_KIND_UPTODATE) {
 		log_debug("event=xfr_in zone=%s primary=%s type=IXFR result=uptodate serial=%u",
 		          z->name, z->peer.text, from);
-		sec_abort(z);
-		sec_done(z, SEC_UPTODATE, SEC_IXFR, NULL);
+		finish(z, SEC_UPTODATE, NULL);
 		return;
 	}
 	char why[512];
@@ -224,8 +238,7 @@ static void transfer_done(struct sec_zone *z)
 			log_warn("event=xfr_in zone=%s primary=%s type=IXFR result=inconsistent "
 			         "error=\"%s\" action=axfr",
 			         z->name, z->peer.text, why);
-			sec_abort(z);
-			xfr_start(z, SEC_AXFR);
+			ask_again(z, SEC_AXFR);
 			return;
 		}
 		if (taken != TAKE_REJECTED) {
@@ -236,9 +249,7 @@ static void transfer_done(struct sec_zone *z)
 		         "error=\"%s\" action=keeping_serial_%u",
 		         z->name, z->peer.text, sec_type_names[z->type], xfrin_serial(z->rd), why,
 		         from);
-		enum sec_type t = z->type;
-		sec_abort(z);
-		sec_done(z, SEC_REJECTED, t, why);
+		finish(z, SEC_REJECTED, why);
 		return;
 	}
 	log_info("event=xfr_in zone=%s primary=%s key=%s type=%s form=%s from=%u serial=%u "
@@ -247,9 +258,7 @@ static void transfer_done(struct sec_zone *z)
 	         kind == XFRIN_KIND_INCREMENTAL ? "incremental" : "full", from, serial,
 	         (unsigned long long)msgs, (unsigned long long)recs, (unsigned long long)octets,
 	         (unsigned long long)(now_ms() - z->started_ms));
-	enum sec_type t = z->type;
-	sec_abort(z);
-	sec_done(z, SEC_OK, t, NULL);
+	finish(z, SEC_OK, NULL);
 }
 
 /* Each whole message in the input, to the reader. */
@@ -279,8 +288,7 @@ static void on_xfr_read(struct bufferevent *bev, void *arg)
 				log_info("event=xfr_in zone=%s primary=%s type=IXFR rcode=%d "
 				         "action=axfr",
 				         z->name, z->peer.text, rcode);
-				sec_abort(z);
-				xfr_start(z, SEC_AXFR);
+				ask_again(z, SEC_AXFR);
 				return;
 			}
 			primary_failed(z, "%s", err);
@@ -382,8 +390,7 @@ static void on_soa(evutil_socket_t fd, short what, void *arg)
 		log_debug("event=xfr_in zone=%s primary=%s type=SOA result=uptodate serial=%u "
 		          "primary_serial=%u",
 		          z->name, z->peer.text, z->copy->serial, serial);
-		sec_abort(z);
-		sec_done(z, SEC_UPTODATE, SEC_SOA, NULL);
+		finish(z, SEC_UPTODATE, NULL); /* the SOA query's type */
 		return;
 	}
 	z->their_serial = serial;

@@ -17,26 +17,8 @@ mkdir -p "$TMP/primary" "$TMP/secondary"
 
 PPORT=$(free_port)
 SPORT=$(free_port)
-PPID_=''
-SPID=''
-cat_cleanup() {
-	stop_instance "$PPID_"
-	stop_instance "$SPID"
-	cleanup
-}
-trap cat_cleanup EXIT
-trap 'cat_cleanup; exit 1' INT TERM HUP PIPE
-
-conf() {
-	sed -e "s|@PORT@|$2|g" -e "s|@HTTPPORT@|$(($2 + 1))|g" -e "s|@TMP@|$TMP|g" \
-		-e "s|@SECPORT@|$SPORT|g" -e "s|@PRIMPORT@|$PPORT|g" "$1" >"$3"
-}
-start() {
-	start_instance "$1"
-	_st_rc=$?
-	if [ "$1" = primary ]; then PPID_=$INSTANCE_PID; else SPID=$INSTANCE_PID; fi
-	return $_st_rc
-}
+trap pair_cleanup EXIT
+trap 'pair_cleanup; exit 1' INT TERM HUP PIPE
 
 # member NAME: a member zone's file at the primary
 member() {
@@ -67,17 +49,20 @@ catalog() {
 	mv "$TMP/primary/cat.test.zone.new" "$TMP/primary/cat.test.zone"
 }
 
-# serving: each member's www address on the secondary ("-" when not
-# NOERROR: REFUSED once it is no longer a zone there)
+# serving PORT ZONE...: each zone's www address on the server on PORT, or
+# the status when not NOERROR (REFUSED once it is no longer a zone there)
 serving() {
-	for z in m1.test m2.test m3.test; do
-		_sv=$(dig @127.0.0.1 -p "$SPORT" +time=1 +tries=1 "www.$z" A 2>/dev/null)
+	_sv_port=$1
+	shift
+	for z in "$@"; do
+		_sv=$(dig @127.0.0.1 -p "$_sv_port" +time=1 +tries=1 "www.$z" A 2>/dev/null)
 		case $_sv in
 		*"status: NOERROR"*) echo "$z $(echo "$_sv" | awk '$4 == "A" { print $5 }')" ;;
 		*) echo "$z $(echo "$_sv" | sed -n 's/.*status: \([A-Z]*\),.*/\1/p')" ;;
 		esac
 	done
 }
+members() { serving "$SPORT" m1.test m2.test m3.test; }
 files() {
 	(cd "$TMP/secondary/members" 2>/dev/null && ls | sort | tr '\n' ' ')
 	echo
@@ -87,14 +72,14 @@ member m1.test 1
 member m2.test 2
 member m3.test 3
 catalog 1 2 a1:m1.test a2:m2.test
-conf tests/data/catalog-primary.conf "$PPORT" "$TMP/primary.conf"
-conf tests/data/catalog.conf "$SPORT" "$TMP/secondary.conf"
-start primary || exit 1
-start secondary || exit 1
+pair_conf tests/data/catalog-primary.conf "$PPORT" "$TMP/primary.conf"
+pair_conf tests/data/catalog.conf "$SPORT" "$TMP/secondary.conf"
+pair_start primary || exit 1
+pair_start secondary || exit 1
 
 wait_output "the catalog's two members served" "m1.test 192.0.2.1
 m2.test 192.0.2.2
-m3.test REFUSED" 5000 serving
+m3.test REFUSED" 5000 members
 check_cmd "their copies in catalog.directory" files <<'EOF'
 m1.test.zone m1.test.zone.timers m2.test.zone m2.test.zone.timers 
 EOF
@@ -107,13 +92,13 @@ catalog 2 2 a1:m1.test a2:m2.test a3:m3.test
 kill -HUP "$PPID_"
 wait_output "a member added to the catalog is served" "m1.test 192.0.2.1
 m2.test 192.0.2.2
-m3.test 192.0.2.3" 3000 serving
+m3.test 192.0.2.3" 3000 members
 
 catalog 3 2 a2:m2.test a3:m3.test
 kill -HUP "$PPID_"
 wait_output "a member removed is no longer served" "m1.test REFUSED
 m2.test 192.0.2.2
-m3.test 192.0.2.3" 3000 serving
+m3.test 192.0.2.3" 3000 members
 check_cmd "and its copy is deleted" files <<'EOF'
 m2.test.zone m2.test.zone.timers m3.test.zone m3.test.zone.timers 
 EOF
@@ -122,7 +107,7 @@ catalog 4 1 a1:m1.test
 kill -HUP "$PPID_"
 wait_output "a catalog of version 1 is rejected whole (the version before kept)" 1 3000 sh -c \
 	"grep -c 'event=xfr_in zone=cat.test. .*result=rejected serial=4 error=\"not a catalog: .*action=keeping_serial_3' '$TMP/secondary.log'"
-check_cmd "the members stay as they were" serving <<'EOF'
+check_cmd "the members stay as they were" members <<'EOF'
 m1.test REFUSED
 m2.test 192.0.2.2
 m3.test 192.0.2.3
@@ -136,9 +121,9 @@ stop_instance "$PPID_"
 PPID_=''
 stop_instance "$SPID"
 SPID=''
-start secondary || exit 1
+pair_start secondary || exit 1
 check_cmd "restarted with the primary down: the members answer at once from their copies" \
-	serving <<'EOF'
+	members <<'EOF'
 m1.test REFUSED
 m2.test 192.0.2.2
 m3.test 192.0.2.3
@@ -196,27 +181,15 @@ EOF2
 knot_conf m1.test
 "$KNOTD" -c "$TMP/knot/knot.conf" >"$TMP/knot/out.log" 2>&1 &
 KNOT_PID=$!
-cat_cleanup() {
-	stop_instance "$PPID_"
-	stop_instance "$SPID"
-	stop_instance "$KNOT_PID"
-	cleanup
-}
+PAIR_EXTRA_PIDS=$KNOT_PID
 sed -e "s|@PORT@|$KSPORT|g" -e "s|@HTTPPORT@|$((KSPORT + 1))|g" -e "s|@TMP@/secondary|$TMP/ksec|g" \
 	-e "s|@PRIMPORT@|$KPORT|g" -e 's|"cat.test"|"kcat.test"|' -e 's|/cat.test.zone|/kcat.test.zone|' \
 	-e 's|, "key": "xfr"||' tests/data/catalog.conf >"$TMP/ksec.conf"
-start_instance ksec && SPID=$INSTANCE_PID
-kserving() {
-	for z in m1.test m2.test; do
-		_kv=$(dig @127.0.0.1 -p "$KSPORT" +time=1 +tries=1 "www.$z" A 2>/dev/null)
-		case $_kv in
-		*"status: NOERROR"*) echo "$z $(echo "$_kv" | awk '$4 == "A" { print $5 }')" ;;
-		*) echo "$z $(echo "$_kv" | sed -n 's/.*status: \([A-Z]*\),.*/\1/p')" ;;
-		esac
-	done
-}
+start_instance ksec
+SPID=$INSTANCE_PID
+kmembers() { serving "$KSPORT" m1.test m2.test; }
 wait_output "knotd's generated catalog: its member served" "m1.test 192.0.2.41
-m2.test REFUSED" 8000 kserving
+m2.test REFUSED" 8000 kmembers
 # knot_reload: SIGHUP knotd until it logs one more configuration reload
 # (a signal during its own reload may be lost): 3 tries of 2 s
 knot_reload() {
@@ -236,8 +209,8 @@ knot_reload() {
 knot_conf m1.test m2.test
 knot_reload
 wait_output "a member added at knotd is served" "m1.test 192.0.2.41
-m2.test 192.0.2.42" 5000 kserving
+m2.test 192.0.2.42" 5000 kmembers
 knot_conf m2.test
 knot_reload
 wait_output "a member removed at knotd is no longer served" "m1.test REFUSED
-m2.test 192.0.2.42" 5000 kserving
+m2.test 192.0.2.42" 5000 kmembers

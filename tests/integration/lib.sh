@@ -233,6 +233,39 @@ stop_instance() {
 	wait "$1" 2>/dev/null
 }
 
+# ---- a geodnsd primary and a geodnsd secondary (secondary.sh, catalog.sh) ----
+# PPORT and SPORT are their ports (the caller picks them with free_port),
+# PPID_ and SPID their pids, PAIR_EXTRA_PIDS more processes the script
+# started; pair_cleanup stops them all (install it as the traps).
+PPID_=''
+SPID=''
+PAIR_EXTRA_PIDS=''
+pair_cleanup() {
+	for _pc in "$PPID_" "$SPID" $PAIR_EXTRA_PIDS; do
+		stop_instance "$_pc"
+	done
+	PPID_=''
+	SPID=''
+	PAIR_EXTRA_PIDS=''
+	cleanup
+}
+
+# pair_conf TEMPLATE PORT OUT: TEMPLATE for a server on PORT (@PORT@,
+# @HTTPPORT@ = PORT + 1, @TMP@, @SECPORT@ = SPORT, @PRIMPORT@ = PPORT)
+pair_conf() {
+	sed -e "s|@PORT@|$2|g" -e "s|@HTTPPORT@|$(($2 + 1))|g" -e "s|@TMP@|$TMP|g" \
+		-e "s|@SECPORT@|$SPORT|g" -e "s|@PRIMPORT@|$PPORT|g" "$1" >"$3"
+}
+
+# pair_start NAME: start_instance NAME, its pid in PPID_ when NAME is
+# primary, else in SPID
+pair_start() {
+	start_instance "$1"
+	_ps_rc=$?
+	if [ "$1" = primary ]; then PPID_=$INSTANCE_PID; else SPID=$INSTANCE_PID; fi
+	return $_ps_rc
+}
+
 # free_port: a loopback port free for TCP and UDP right now
 free_port() {
 	python3 -c '

@@ -19,33 +19,8 @@ ZONE=sec.test
 K=hmac-sha256:xfr:c2Vjb25kYXJ5LXRlc3Qtc2VjcmV0LXNlY29uZGFyeS10
 PPORT=$(free_port)
 SPORT=$(free_port)
-PPID_=''
-SPID=''
-
-sec_cleanup() {
-	stop_instance "$PPID_"
-	stop_instance "$SPID"
-	PPID_=''
-	SPID=''
-	cleanup
-}
-trap sec_cleanup EXIT
-trap 'sec_cleanup; exit 1' INT TERM HUP PIPE
-
-# conf TEMPLATE PORT OUT: the config of a server on PORT
-conf() {
-	sed -e "s|@PORT@|$2|g" -e "s|@HTTPPORT@|$(($2 + 1))|g" -e "s|@TMP@|$TMP|g" \
-		-e "s|@SECPORT@|$SPORT|g" -e "s|@PRIMPORT@|$PPORT|g" "$1" >"$3"
-}
-
-# start NAME: start the primary or the secondary (its log $TMP/NAME.log,
-# appended); its pid in PPID_ or SPID; 1 when it did not start within 5 s
-start() {
-	start_instance "$1"
-	_st_rc=$?
-	if [ "$1" = primary ]; then PPID_=$INSTANCE_PID; else SPID=$INSTANCE_PID; fi
-	return $_st_rc
-}
+trap pair_cleanup EXIT
+trap 'pair_cleanup; exit 1' INT TERM HUP PIPE
 
 # zone SERIAL SERVICES [EXTRA]: the primary's zone file
 zone() {
@@ -88,8 +63,8 @@ exit 1
 EOF
 
 zone 2026120301 tests/data/secondary.services.json
-conf tests/data/secondary-primary.conf "$PPORT" "$TMP/primary.conf"
-conf tests/data/secondary.conf "$SPORT" "$TMP/secondary.conf"
+pair_conf tests/data/secondary-primary.conf "$PPORT" "$TMP/primary.conf"
+pair_conf tests/data/secondary.conf "$SPORT" "$TMP/secondary.conf"
 # the same secondary, its primary a port where nobody answers, no copy
 sed -e "s|127.0.0.1:$PPORT|127.0.0.1:$(free_port)|" -e "s|$TMP/secondary/|$TMP/nocopy-|" \
 	"$TMP/secondary.conf" >"$TMP/nocopy.conf"
@@ -98,7 +73,7 @@ check_cmd "geodnsd -t: a secondary without a copy yet is valid" sh -c \
 zone sec.test.: secondary without a copy yet (TMP/nocopy-sec.test.zone) OK
 configuration TMP/nocopy.conf OK
 EOF
-start primary || exit 1
+pair_start primary || exit 1
 
 # ---- the first copy ----
 
@@ -110,7 +85,7 @@ check_cmd "without a copy the zone answers SERVFAIL until the first transfer" sh
 	<<'EOF'
 SERVFAIL
 EOF
-start secondary || exit 1
+pair_start secondary || exit 1
 wait_output "the secondary serves the primary's serial after its first AXFR" 2026120301 3000 \
 	serial "$SPORT"
 check_cmd "one signed AXFR logged by the secondary" sh -c \
@@ -216,7 +191,7 @@ stop_instance "$PPID_"
 PPID_=''
 stop_instance "$SPID"
 SPID=''
-start secondary || exit 1
+pair_start secondary || exit 1
 check_cmd "restarted during the outage: answers at once from its copy" serial "$SPORT" <<'EOF'
 2026120304
 EOF
@@ -233,5 +208,5 @@ check_cmd "the expiry logged once" grep -c "event=secondary_expired zone=$ZONE."
 	<<'EOF'
 1
 EOF
-start primary || exit 1
+pair_start primary || exit 1
 wait_output "the primary back: answers resume with the next transfer" 2026120304 5000 serial "$SPORT"
