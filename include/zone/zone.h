@@ -44,6 +44,7 @@ struct node;
 struct region_table;
 struct service_set;
 struct target_name;
+struct zone_keep;
 
 struct rrset {
 	uint16_t type;
@@ -79,8 +80,12 @@ struct node {
 	uint8_t labels;
 	uint16_t flags;
 	uint16_t nrrsets;
+	uint32_t children;     /* nodes directly below it */
 	struct rrset *rrsets;  /* sorted by type */
-	struct node *parent;   /* NULL at the apex */
+	/* NULL at the apex. In a version made by zone_patch() it may be an
+	 * earlier copy of the parent (the same name, maybe other data): take
+	 * the name from it, look the node up for anything else */
+	struct node *parent;
 	struct node *wildcard; /* the "*" child, if any */
 	const void *service;   /* struct service when NODE_SERVICE */
 };
@@ -128,7 +133,18 @@ struct zone {
 	 * (axfr_prepare) and published by an atomic pointer store; owned */
 	const struct node **xfr_order;
 	size_t xfr_norder;
-	void *arena;           /* owns every node, name, rrset and rdata */
+	void *arena;           /* every node, name, rrset and rdata made for it */
+	/* the arena's keeper, and through it those of the versions a
+	 * zone_patch() version shares nodes with (freed with the last) */
+	struct zone_keep *keep;
+	/* the nodes with an NS/MX/SRV RRset whose target is below the origin
+	 * (found or not): what zone_patch() checks when nodes change */
+	struct node **tnodes;
+	size_t ntnodes;
+	/* zone_patch(): versions since the last full load, and the records
+	 * they changed in all */
+	unsigned patches;
+	size_t patched;
 	unsigned refs;         /* references: zone_load, zone_reuse, zone_free */
 	/* what it was built from, for zone_reuse: the config entry, and every
 	 * file read (the zone file, its $INCLUDEs in the order read, the
@@ -146,6 +162,20 @@ struct zone {
 	/* no data to serve (a secondary with no copy yet, or expired): every
 	 * query in it is answered SERVFAIL; the apex node alone, no SOA */
 	bool unavailable;
+};
+
+/* One RRset of a new version for zone_patch(): its owner (lower-case
+ * wire, at or below the origin), type, TTL and records (count entries of
+ * [u16 length][rdata] in rdata_len octets, any order; a duplicate is
+ * dropped). count 0: the version has no RRset of that type there. */
+struct zone_rrset_change {
+	const uint8_t *owner;
+	uint8_t owner_len;
+	uint16_t type;
+	uint16_t count;
+	uint32_t ttl;
+	const uint8_t *rdata;
+	size_t rdata_len;
 };
 
 struct zone_config {
@@ -184,6 +214,26 @@ struct zone *zone_load(const struct zone_config *zc, struct diag *diag);
  * load it.
  */
 struct zone *zone_reuse(const struct zonedb *prev, const struct zone_config *zc);
+
+/*
+ * A new version of base (a loaded or patched zone, not a stub) with each
+ * RRset of changes[] put in place (an SOA among them gives the new serial),
+ * built beside base without copying it: the new version shares base's
+ * unchanged nodes and RRsets (a reference on their memory), and has its
+ * own node table, copies of the nodes that change and of those that point
+ * at them (wildcard parents, NS/MX/SRV targets), and its own services,
+ * compiled again from its TYPE65281 records against rt. Checked by the
+ * rules zone_load() applies (one SOA at the apex, NS there, CNAME alone,
+ * one DNAME, nothing below a DNAME, glue of in-zone NS targets, services),
+ * errors in diag at the zone's file with line 0.
+ *
+ * n may be 0: a copy that owns its services (numbered apart from base's).
+ * GD_OK with *out (one reference); GD_EINVAL with the errors in diag;
+ * GD_ELIMIT without one when base has been patched too often or too much
+ * (the versions would keep too much replaced memory alive): load it whole.
+ */
+int zone_patch(const struct zone *base, const struct zone_rrset_change *changes, size_t n,
+               const struct region_table *rt, struct diag *diag, struct zone **out);
 
 /* A zone of origin (presentation form) with no data, flagged unavailable
  * (answered SERVFAIL), file kept for the logs; NULL for a bad origin. */

@@ -61,7 +61,7 @@ struct node *zone_lookup(const struct zone *z, const uint8_t *lname, size_t len)
 	return zone_lookup_h(z, lname, len, name_hash(lname, len));
 }
 
-static void table_insert(struct zone *z, struct node *n)
+void table_insert(struct zone *z, struct node *n)
 {
 	for (size_t i = n->hash & z->mask;; i = (i + 1) & z->mask) {
 		if (!z->table[i]) {
@@ -101,7 +101,7 @@ static bool rdata_has_names(uint16_t type)
 
 /* The records pre-rendered for the common answer: owned by the question
  * name (a pointer to offset 12), TTL and class as they go out. */
-static void render_rrset(struct zone *z, struct rrset *rs, size_t rdata_bytes)
+void render_rrset(struct zone *z, struct rrset *rs, size_t rdata_bytes)
 {
 	rs->wire = NULL;
 	rs->wire_len = 0;
@@ -202,6 +202,7 @@ static struct node *ensure_node(struct zone *z, const uint8_t *lname, size_t len
 	if (len > z->origin_len) {
 		const uint8_t *parent = lname + lname[0] + 1;
 		n->parent = ensure_node(z, parent, len - lname[0] - 1u);
+		n->parent->children++;
 		if (lname[0] == 1 && lname[1] == '*')
 			n->parent->wildcard = n;
 	}
@@ -244,48 +245,76 @@ int target_name_of(const struct rrset *rs, const uint8_t *rd, struct target_name
 	return 0;
 }
 
+bool resolve_rrset_targets(struct zone *z, struct rrset *rs)
+{
+	bool inside = false;
+	rs->targets = arena_alloc(&z->arena, rs->count * sizeof(struct node *));
+	rs->outside = NULL;
+	const uint8_t *rd = rs->rdata;
+	for (unsigned k = 0; k < rs->count; k++, rd = rrset_rdata_next(rd)) {
+		rs->targets[k] = NULL;
+		struct target_name t;
+		uint8_t lname[WIRE_NAME_MAX], off[WIRE_LABELS_MAX];
+		uint32_t hashes[WIRE_LABELS_MAX + 1];
+		if (target_name_of(rs, rd, &t, lname, off, hashes) < 0)
+			continue;
+		if (wire_name_is_sub(lname, z->origin)) {
+			rs->targets[k] = zone_lookup_h(z, lname, t.len, hashes[0]);
+			inside = true;
+			continue;
+		}
+		if (!rs->outside) {
+			size_t sz = rs->count * sizeof(*rs->outside);
+			rs->outside = memset(arena_alloc(&z->arena, sz), 0, sz);
+		}
+		struct target_name *kept = arena_alloc(&z->arena, sizeof(*kept));
+		kept->lname = arena_dup(&z->arena, lname, t.len);
+		kept->label_off = arena_dup(&z->arena, off, t.nlabels ? t.nlabels : 1);
+		kept->hashes = arena_dup(&z->arena, hashes, (t.nlabels + 1) * sizeof(*hashes));
+		kept->len = t.len;
+		kept->nlabels = t.nlabels;
+		rs->outside[k] = kept;
+	}
+	return inside;
+}
+
+static bool has_targets(uint16_t type)
+{
+	return type == TYPE_NS || type == TYPE_MX || type == TYPE_SRV;
+}
+
 /* Point each NS/MX/SRV record at its target's node when the target is in
  * the zone's names; keep the others as names for zonedb_target. */
 static void resolve_targets(struct zone *z)
 {
+	size_t cap = 0;
 	for (size_t b = 0; b <= z->mask; b++) {
 		struct node *n = z->table[b];
 		if (!n)
 			continue;
-		for (unsigned i = 0; i < n->nrrsets; i++) {
-			struct rrset *rs = &n->rrsets[i];
-			if (rs->type != TYPE_NS && rs->type != TYPE_MX && rs->type != TYPE_SRV)
-				continue;
-			rs->targets = arena_alloc(&z->arena, rs->count * sizeof(struct node *));
-			rs->outside = NULL;
-			const uint8_t *rd = rs->rdata;
-			for (unsigned k = 0; k < rs->count; k++, rd = rrset_rdata_next(rd)) {
-				rs->targets[k] = NULL;
-				struct target_name t;
-				uint8_t lname[WIRE_NAME_MAX], off[WIRE_LABELS_MAX];
-				uint32_t hashes[WIRE_LABELS_MAX + 1];
-				if (target_name_of(rs, rd, &t, lname, off, hashes) < 0)
-					continue;
-				if (wire_name_is_sub(lname, z->origin)) {
-					rs->targets[k] = zone_lookup_h(z, lname, t.len, hashes[0]);
-					continue;
-				}
-				if (!rs->outside) {
-					size_t sz = rs->count * sizeof(*rs->outside);
-					rs->outside = memset(arena_alloc(&z->arena, sz), 0, sz);
-				}
-				struct target_name *kept = arena_alloc(&z->arena, sizeof(*kept));
-				kept->lname = arena_dup(&z->arena, lname, t.len);
-				kept->label_off =
-				    arena_dup(&z->arena, off, t.nlabels ? t.nlabels : 1);
-				kept->hashes =
-				    arena_dup(&z->arena, hashes, (t.nlabels + 1) * sizeof(*hashes));
-				kept->len = t.len;
-				kept->nlabels = t.nlabels;
-				rs->outside[k] = kept;
-			}
+		bool inside = false;
+		for (unsigned i = 0; i < n->nrrsets; i++)
+			if (has_targets(n->rrsets[i].type))
+				inside |= resolve_rrset_targets(z, &n->rrsets[i]);
+		if (!inside)
+			continue;
+		if (z->ntnodes == cap) {
+			cap = cap ? 2 * cap : 16;
+			z->tnodes = xrealloc(z->tnodes, cap * sizeof(*z->tnodes));
 		}
+		z->tnodes[z->ntnodes++] = n;
 	}
+}
+
+uint16_t rrset_node_flags(uint16_t type, bool apex)
+{
+	if (type == TYPE_CNAME)
+		return NODE_CNAME;
+	if (type == TYPE_DNAME)
+		return NODE_DNAME;
+	if (type == TYPE_NS && !apex)
+		return NODE_DELEG;
+	return 0;
 }
 
 void zone_compile(struct loader *ld)
@@ -370,12 +399,7 @@ void zone_compile(struct loader *ld)
 				rd += 2 + ld->recs[x].rdlen;
 			}
 			render_rrset(z, rs, bytes);
-			if (rs->type == TYPE_CNAME)
-				n->flags |= NODE_CNAME;
-			else if (rs->type == TYPE_DNAME)
-				n->flags |= NODE_DNAME;
-			else if (rs->type == TYPE_NS && n != z->apex)
-				n->flags |= NODE_DELEG;
+			n->flags |= rrset_node_flags(rs->type, n == z->apex);
 			k = m;
 		}
 		i = j;

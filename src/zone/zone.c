@@ -85,6 +85,26 @@ void arena_free(void *arena)
 	}
 }
 
+struct zone_keep *zone_keep_new(struct zone_keep *prior)
+{
+	struct zone_keep *k = xcalloc(1, sizeof(*k));
+	k->refs = 1;
+	k->prior = prior;
+	if (prior)
+		__atomic_add_fetch(&prior->refs, 1, __ATOMIC_RELAXED);
+	return k;
+}
+
+static void keep_drop(struct zone_keep *k)
+{
+	while (k && __atomic_sub_fetch(&k->refs, 1, __ATOMIC_ACQ_REL) == 0) {
+		struct zone_keep *prior = k->prior;
+		arena_free(k->arena);
+		free(k);
+		k = prior;
+	}
+}
+
 uint32_t name_hash(const uint8_t *lname, size_t len)
 {
 	uint8_t off[WIRE_LABELS_MAX];
@@ -172,6 +192,7 @@ struct zone *zone_load(const struct zone_config *zc, struct diag *diag)
 {
 	struct zone *z = xcalloc(1, sizeof(*z));
 	z->refs = 1;
+	z->keep = zone_keep_new(NULL);
 	z->file = xstrdup(zc->file);
 	z->config_origin = xstrdup(zc->origin);
 	z->config_services = zc->services ? xstrdup(zc->services) : NULL;
@@ -238,6 +259,7 @@ struct zone *zone_stub(const char *origin, const char *file)
 		return NULL;
 	struct zone *z = xcalloc(1, sizeof(*z));
 	z->refs = 1;
+	z->keep = zone_keep_new(NULL);
 	z->unavailable = true;
 	z->file = xstrdup(file);
 	z->config_origin = xstrdup(origin);
@@ -256,9 +278,11 @@ void zone_free(struct zone *z)
 	if (!z || __atomic_sub_fetch(&z->refs, 1, __ATOMIC_ACQ_REL) != 0)
 		return;
 	free(z->table);
+	free(z->tnodes);
 	free((void *)z->xfr_order);
 	service_set_free(z->services);
-	arena_free(z->arena);
+	z->keep->arena = z->arena;
+	keep_drop(z->keep);
 	free(z->origin_str);
 	free(z->file);
 	free(z->config_origin);

@@ -71,6 +71,17 @@ static inline struct zone *zonedb_exact(const struct zonedb *db, const uint8_t *
 
 /* ---- zone.c ---- */
 
+/* What keeps a zone's arena (struct zone's keep): the zone itself, and
+ * every version zone_patch() made from it, through their own keepers. */
+struct zone_keep {
+	unsigned refs; /* atomic */
+	void *arena;   /* set by zone_free, freed by the last reference */
+	struct zone_keep *prior;
+};
+
+/* A keeper (one reference) holding a reference on prior (may be NULL). */
+struct zone_keep *zone_keep_new(struct zone_keep *prior);
+
 /* The apex node alone, in a table of its own (zone_stub). */
 void zone_stub_apex(struct zone *z);
 
@@ -107,6 +118,15 @@ void zone_record_services(struct loader *ld, const struct region_table *rt);
 void zone_compile(struct loader *ld);
 /* The negative SOA's template (struct soa_template), once the SOA is known. */
 void render_neg_soa(struct zone *z);
+/* rs->wire from its records (rdata_bytes: their length fields and data). */
+void render_rrset(struct zone *z, struct rrset *rs, size_t rdata_bytes);
+/* n into z's table (there is room). */
+void table_insert(struct zone *z, struct node *n);
+/* rs->targets and rs->outside of an NS/MX/SRV RRset at a node of z; true
+ * when a target is at or below the origin (the node joins z->tnodes). */
+bool resolve_rrset_targets(struct zone *z, struct rrset *rs);
+/* The flags an RRset of type gives its node (n not the apex). */
+uint16_t rrset_node_flags(uint16_t type, bool apex);
 /* The target of the NS/MX/SRV record at rd (its length field) into t, its
  * arrays in the buffers given; -1 when the record has no valid name. */
 int target_name_of(const struct rrset *rs, const uint8_t *rd, struct target_name *t,

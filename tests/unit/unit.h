@@ -39,6 +39,7 @@ Suite *journal_suite(void);
 Suite *service_records_suite(void);
 Suite *catalog_suite(void);
 Suite *xfrin_suite(void);
+Suite *patch_suite(void);
 
 struct answer_settings;
 struct geo_db;
