@@ -21,6 +21,7 @@
 
 struct tsig_key;
 struct zone;
+struct zone_rrset_change;
 
 /*
  * A request for origin (lower-case wire, origin_len octets) of type qtype
@@ -131,5 +132,34 @@ void xfrin_changes(const struct xfrin *x, size_t *diffs, size_t *removed, size_t
  */
 int xfrin_write_zone(const struct xfrin *x, const struct zone *base, FILE *out, char *err,
                      size_t errlen);
+
+/* The RRsets an INCREMENTAL transfer changes (xfrin_rrsets). */
+struct xfrin_rrsets {
+	struct zone_rrset_change *changes;
+	size_t n;
+	uint8_t *data; /* their records */
+};
+
+/*
+ * What the completed INCREMENTAL transfer x changes in base (the version
+ * the request named), for zone_patch(): every (owner, type) a difference
+ * touches, with its records after the last difference (base's with each
+ * difference applied in order, as xfrin_write_zone does; count 0 when none
+ * are left) and the TTL of the one added last, then the new SOA. The
+ * changes point into x, base and r->data: free with xfrin_rrsets_free()
+ * before either goes. GD_OK; GD_EFORMAT when a difference does not apply
+ * (the record in err: ask for AXFR); GD_EINVAL for another transfer or
+ * base; GD_ENOMEM.
+ */
+int xfrin_rrsets(const struct xfrin *x, const struct zone *base, struct xfrin_rrsets *r, char *err,
+                 size_t errlen);
+void xfrin_rrsets_free(struct xfrin_rrsets *r);
+
+/*
+ * A zone as zone-file text on out, in the form xfrin_write_zone writes:
+ * what a secondary keeps of a version it built in memory (zone_patch).
+ * GD_OK or an error in err.
+ */
+int xfrin_write_copy(const struct zone *z, FILE *out, char *err, size_t errlen);
 
 #endif

@@ -225,7 +225,8 @@ struct zone *zone_reuse(const struct zonedb *prev, const struct zone_config *zc)
  * compiled again from its TYPE65281 records against rt. Checked by the
  * rules zone_load() applies (one SOA at the apex, NS there, CNAME alone,
  * one DNAME, nothing below a DNAME, glue of in-zone NS targets, services),
- * errors in diag at the zone's file with line 0.
+ * errors in diag named by source (as a file name, line 0; NULL: the
+ * zone's file).
  *
  * n may be 0: a copy that owns its services (numbered apart from base's).
  * GD_OK with *out (one reference); GD_EINVAL with the errors in diag;
@@ -233,7 +234,8 @@ struct zone *zone_reuse(const struct zonedb *prev, const struct zone_config *zc)
  * (the versions would keep too much replaced memory alive): load it whole.
  */
 int zone_patch(const struct zone *base, const struct zone_rrset_change *changes, size_t n,
-               const struct region_table *rt, struct diag *diag, struct zone **out);
+               const struct region_table *rt, const char *source, struct diag *diag,
+               struct zone **out);
 
 /* A zone of origin (presentation form) with no data, flagged unavailable
  * (answered SERVFAIL), file kept for the logs; NULL for a bad origin. */

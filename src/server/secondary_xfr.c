@@ -150,13 +150,49 @@ enum take {
 	TAKE_INCONSISTENT, /* differences that do not apply to our copy */
 	TAKE_FAILED,       /* here: the file could not be written */
 	TAKE_REJECTED,     /* the version: it does not load, an older serial */
+	TAKE_TEXT,         /* not in memory: write it out and load it */
 };
 
-/* Write, load and publish; else why. */
-static enum take take_version(struct sec_zone *z, char *why, size_t cap, uint32_t *serial)
+/* The rejected version's reasons logged, the first in why. */
+static enum take rejected(struct sec_zone *z, struct diag *diag, char *why, size_t cap)
 {
-	char tmp[4200];
-	snprintf(tmp, sizeof(tmp), "%s.xfr-tmp", z->file);
+	for (size_t i = 0; i < diag->count; i++)
+		log_warn("event=xfr_in_rejected zone=%s msg=\"%s\"", z->name, diag->msgs[i]);
+	snprintf(why, cap, "%s", diag->count ? diag->msgs[0] : "the version does not load");
+	diag_free(diag);
+	return TAKE_REJECTED;
+}
+
+/* An incremental transfer applied to our copy in memory (zone_patch).
+ * TAKE_TEXT when the copy has been patched too often: load it whole. */
+static enum take patch_version(struct sec_zone *z, struct zone **nz, char *why, size_t cap)
+{
+	struct xfrin_rrsets r;
+	char err[256] = "";
+	int rc = xfrin_rrsets(z->rd, z->base, &r, err, sizeof(err));
+	if (rc != GD_OK) {
+		snprintf(why, cap, "%s", err[0] ? err : "cannot apply the differences");
+		return rc == GD_EFORMAT ? TAKE_INCONSISTENT : TAKE_FAILED;
+	}
+	struct diag diag = {0};
+	char source[512];
+	snprintf(source, sizeof(source), "IXFR of %s serial %u", z->name, xfrin_serial(z->rd));
+	rc = zone_patch(z->base, r.changes, r.n, &z->s->regions, source, &diag, nz);
+	xfrin_rrsets_free(&r);
+	if (rc == GD_ELIMIT) {
+		diag_free(&diag);
+		return TAKE_TEXT;
+	}
+	if (rc != GD_OK)
+		return rejected(z, &diag, why, cap);
+	diag_free(&diag);
+	return TAKE_OK;
+}
+
+/* The version written as zone-file text to tmp and loaded from it. */
+static enum take load_version(struct sec_zone *z, const char *tmp, struct zone **nz, char *why,
+                              size_t cap)
+{
 	FILE *f = fopen(tmp, "w");
 	if (!f) {
 		snprintf(why, cap, "cannot write %.300s: %s", tmp, strerror(errno));
@@ -175,45 +211,90 @@ static enum take take_version(struct sec_zone *z, char *why, size_t cap, uint32_
 	}
 	struct diag diag = {0};
 	struct zone_config zc = {z->origin_cfg, tmp, NULL, &z->s->regions};
-	struct zone *nz = zone_load(&zc, &diag);
-	if (!nz) {
-		for (size_t i = 0; i < diag.count; i++)
-			log_warn("event=xfr_in_rejected zone=%s msg=\"%s\"", z->name, diag.msgs[i]);
-		snprintf(why, cap, "%s", diag.count ? diag.msgs[0] : "the version does not load");
-		diag_free(&diag);
+	*nz = zone_load(&zc, &diag);
+	if (!*nz) {
 		unlink(tmp);
-		return TAKE_REJECTED;
+		return rejected(z, &diag, why, cap);
 	}
 	diag_free(&diag);
+	free((*nz)->file);
+	(*nz)->file = xstrdup(z->file);
+	return TAKE_OK;
+}
+
+/* A version built in memory kept in the zone's file (after it is
+ * served: a restart before this ends serves the version before, and the
+ * next refresh brings it back). */
+static void save_copy(struct sec_zone *z, const struct zone *nz)
+{
+	char tmp[4200];
+	snprintf(tmp, sizeof(tmp), "%s.xfr-tmp", z->file);
+	uint64_t t0 = now_ms();
+	FILE *f = fopen(tmp, "w");
+	char err[256] = "";
+	int rc = f ? xfrin_write_copy(nz, f, err, sizeof(err)) : GD_EIO;
+	if (f && (fflush(f) != 0 || fsync(fileno(f)) != 0) && rc == GD_OK)
+		rc = GD_EIO;
+	if (f && fclose(f) != 0 && rc == GD_OK)
+		rc = GD_EIO;
+	if (rc == GD_OK && rename(tmp, z->file) != 0)
+		rc = GD_EIO;
+	if (rc != GD_OK) {
+		log_warn("event=xfr_in_save zone=%s file=%s serial=%u result=failed error=\"%s\"",
+		         z->name, z->file, nz->serial, err[0] ? err : strerror(errno));
+		unlink(tmp);
+		return;
+	}
+	log_info("event=xfr_in_save zone=%s file=%s serial=%u ms=%llu", z->name, z->file,
+	          nz->serial, (unsigned long long)(now_ms() - t0));
+}
+
+/* Build (in memory from an IXFR, else by writing and loading), check and
+ * publish; else why. *kept: the version published when it was built in
+ * memory and still has to be saved (a reference for the caller). */
+static enum take take_version(struct sec_zone *z, char *why, size_t cap, uint32_t *serial,
+                              struct zone **kept)
+{
+	char tmp[4200];
+	snprintf(tmp, sizeof(tmp), "%s.xfr-tmp", z->file);
+	struct zone *nz = NULL;
+	enum take t = TAKE_TEXT;
+	if (xfrin_kind(z->rd) == XFRIN_KIND_INCREMENTAL)
+		t = patch_version(z, &nz, why, cap);
+	bool in_memory = t == TAKE_OK;
+	if (t == TAKE_TEXT)
+		t = load_version(z, tmp, &nz, why, cap);
+	if (t != TAKE_OK)
+		return t;
 	if (have_copy(z) && !serial_gt(nz->serial, z->copy->serial)) {
 		snprintf(why, cap, "serial %u is not newer than ours (%u)", nz->serial,
 		         z->copy->serial);
-		zone_free(nz);
-		unlink(tmp);
-		return TAKE_REJECTED;
-	}
-	if (z->s->check && !z->s->check(z->s->ctx, z->origin_cfg, nz, why, cap)) {
-		zone_free(nz);
-		unlink(tmp);
-		return TAKE_REJECTED;
-	}
-	if (rename(tmp, z->file) != 0) {
+		t = TAKE_REJECTED;
+	} else if (z->s->check && !z->s->check(z->s->ctx, z->origin_cfg, nz, why, cap)) {
+		t = TAKE_REJECTED;
+	} else if (!in_memory && rename(tmp, z->file) != 0) {
 		snprintf(why, cap, "cannot rename %.200s to %.200s: %s", tmp, z->file,
 		         strerror(errno));
-		zone_free(nz);
-		unlink(tmp);
-		return TAKE_FAILED;
+		t = TAKE_FAILED;
 	}
-	free(nz->file);
-	nz->file = xstrdup(z->file);
+	if (t != TAKE_OK) {
+		zone_free(nz);
+		if (!in_memory)
+			unlink(tmp);
+		return t;
+	}
 	nz->secondary = true;
 	*serial = nz->serial;
 	int published = z->s->publish(z->s->ctx, z->origin_cfg, nz);
-	zone_free(nz);
 	if (published != 0) {
+		zone_free(nz);
 		snprintf(why, cap, "the new version could not be published (see the log)");
 		return TAKE_REJECTED;
 	}
+	if (in_memory)
+		*kept = nz;
+	else
+		zone_free(nz);
 	return TAKE_OK;
 }
 
@@ -232,7 +313,8 @@ static void transfer_done(struct sec_zone *z)
 	}
 	char why[512];
 	uint32_t serial = 0;
-	enum take taken = take_version(z, why, sizeof(why), &serial);
+	struct zone *kept = NULL;
+	enum take taken = take_version(z, why, sizeof(why), &serial, &kept);
 	if (taken != TAKE_OK) {
 		if (taken == TAKE_INCONSISTENT && kind == XFRIN_KIND_INCREMENTAL) {
 			log_warn("event=xfr_in zone=%s primary=%s type=IXFR result=inconsistent "
@@ -252,12 +334,17 @@ static void transfer_done(struct sec_zone *z)
 		finish(z, SEC_REJECTED, why);
 		return;
 	}
-	log_info("event=xfr_in zone=%s primary=%s key=%s type=%s form=%s from=%u serial=%u "
-	         "messages=%llu records=%llu bytes=%llu ms=%llu result=ok",
+	log_info("event=xfr_in zone=%s primary=%s key=%s type=%s form=%s applied=%s from=%u "
+	         "serial=%u messages=%llu records=%llu bytes=%llu ms=%llu result=ok",
 	         z->name, z->peer.text, z->signed_ ? "yes" : "none", sec_type_names[z->type],
-	         kind == XFRIN_KIND_INCREMENTAL ? "incremental" : "full", from, serial,
-	         (unsigned long long)msgs, (unsigned long long)recs, (unsigned long long)octets,
+	         kind == XFRIN_KIND_INCREMENTAL ? "incremental" : "full",
+	         kept ? "memory" : "file", from, serial, (unsigned long long)msgs,
+	         (unsigned long long)recs, (unsigned long long)octets,
 	         (unsigned long long)(now_ms() - z->started_ms));
+	if (kept) {
+		save_copy(z, kept);
+		zone_free(kept);
+	}
 	finish(z, SEC_OK, NULL);
 }
 

@@ -85,9 +85,15 @@ static struct zone *snapshot_zone(const struct snapshot *prev, const struct snap
 		*kept = z != NULL;
 	}
 	if (z && z->services && z->services->n && z->services->svcs[0].index != *nsvc) {
-		/* a secondary's file is its copy: the same version */
+		/* a secondary's copy gets services of its own to number (its
+		 * file may still be being written: never read it here) */
+		struct zone *own = NULL;
+		struct diag ignored = {0};
+		if (z->secondary && !z->unavailable)
+			zone_patch(z, NULL, 0, zc->regions, NULL, &ignored, &own);
+		diag_free(&ignored);
 		zone_free(z);
-		z = NULL;
+		z = own;
 		*kept = false;
 	}
 	if (!z && ze->nprimaries)

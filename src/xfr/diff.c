@@ -356,7 +356,9 @@ static const uint8_t **changed_names(const struct zone *old, const struct zone *
 		const struct zone *z = side ? old : new, *other = side ? new : old;
 		for (size_t b = 0; b <= z->mask; b++) {
 			const struct node *x = z->table[b];
-			if (!x)
+			/* one node in the same place of both tables: a version
+			 * made by zone_patch shares the nodes it did not change */
+			if (!x || (other->mask == z->mask && other->table[b] == x))
 				continue;
 			const struct node *y = zone_lookup(other, x->name, x->namelen);
 			/* a name in both zones was compared from the new one */

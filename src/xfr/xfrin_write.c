@@ -614,14 +614,15 @@ static int replay(struct sink *s, const struct item *base, const struct item *op
 	return GD_OK;
 }
 
-/* An incremental transfer: the base merged with the operations. */
+/* An incremental transfer: the base merged with the operations (none:
+ * the base alone). */
 static int write_incremental(struct sink *s, const struct xfrin_data *d, const struct zone *base)
 {
 	int rc = axfr_prepare(base);
 	if (rc < 0)
 		return rc;
 	size_t nops = 0, i = 0;
-	struct item *ops = collect_ops(d, &nops);
+	struct item *ops = d ? collect_ops(d, &nops) : malloc(sizeof(*ops));
 	if (!ops)
 		return GD_ENOMEM;
 	struct base_walk b = {.names = __atomic_load_n(&base->xfr_order, __ATOMIC_ACQUIRE),
@@ -643,18 +644,172 @@ static int write_incremental(struct sink *s, const struct xfrin_data *d, const s
 	return rc == GD_OK && b.nomem ? GD_ENOMEM : rc;
 }
 
-int xfrin_write_zone(const struct xfrin *x, const struct zone *base, FILE *out, char *err,
-                     size_t errlen)
+static int write_text(const struct xfrin *x, const struct zone *base, FILE *out, char *err,
+                      size_t errlen);
+
+/* ---- the changed RRsets, for zone_patch ---- */
+
+/* One RRset's survivors gathered by replay (through a sink without an
+ * output): packed into r when the next RRset starts. */
+static void rrsets_flush(struct sink *s, struct xfrin_rrsets *r, struct xbuf *data)
+{
+	if (!s->n || s->rc != GD_OK)
+		return;
+	size_t last = 0;
+	for (size_t i = 1; i < s->n; i++)
+		if (s->set[i].seq > s->set[last].seq)
+			last = i;
+	struct zone_rrset_change *c = &r->changes[r->n++];
+	const struct diff_rr *rr = &s->set[0].rr;
+	*c = (struct zone_rrset_change){rr->owner, (uint8_t)rr->owner_len, rr->type,
+	                                (uint16_t)(s->n > 65535 ? 65535 : s->n),
+	                                s->set[last].rr.ttl, NULL, data->len};
+	for (size_t i = 0; i < s->n && i < 65535; i++) {
+		uint8_t len[2] = {(uint8_t)(s->set[i].rr.rdlen >> 8), (uint8_t)s->set[i].rr.rdlen};
+		struct xbuf *b = data;
+		if (b->len + 2 + s->set[i].rr.rdlen > b->cap) {
+			size_t cap = b->cap ? 2 * b->cap : 4096;
+			while (cap < b->len + 2 + s->set[i].rr.rdlen)
+				cap *= 2;
+			uint8_t *p = b->failed ? NULL : realloc(b->p, cap);
+			if (!p) {
+				b->failed = true;
+				s->rc = GD_ENOMEM;
+				return;
+			}
+			b->p = p;
+			b->cap = cap;
+		}
+		memcpy(b->p + b->len, len, 2);
+		memcpy(b->p + b->len + 2, s->set[i].rr.rdata, s->set[i].rr.rdlen);
+		b->len += 2 + s->set[i].rr.rdlen;
+	}
+	s->n = 0;
+}
+
+/* The records of the RRset ops[0...n) touch that base has, sorted as
+ * base_walk gives them, into b->set. */
+static bool base_of(struct base_walk *b, const struct zone *base, const struct diff_rr *rr)
+{
+	b->n = b->next = 0;
+	const struct node *nd = zone_lookup(base, rr->owner, rr->owner_len);
+	const struct rrset *rs = nd ? node_rrset(nd, rr->type) : NULL;
+	return !rs || base_rrset(b, nd, rs);
+}
+
+int xfrin_rrsets(const struct xfrin *x, const struct zone *base, struct xfrin_rrsets *r, char *err,
+                 size_t errlen)
 {
 	const struct xfrin_data *d = xfrin_data(x);
-	enum xfrin_kind kind = xfrin_kind(x);
+	memset(r, 0, sizeof(*r));
+	if (xfrin_kind(x) != XFRIN_KIND_INCREMENTAL || !base || !base->soa ||
+	    base->serial != d->serial_from) {
+		xfrin_say(err, errlen, "no incremental transfer from the version given");
+		return GD_EINVAL;
+	}
+	size_t nops = 0;
+	struct item *ops = collect_ops(d, &nops);
+	if (!ops)
+		return GD_ENOMEM;
+	/* at most one change per operation, and the SOA */
+	r->changes = malloc((nops + 1) * sizeof(*r->changes));
+	struct sink s = {.err = err, .errlen = errlen};
+	struct base_walk b = {0};
+	struct xbuf data = {0};
+	int rc = r->changes ? GD_OK : GD_ENOMEM;
+	for (size_t i = 0; i < nops && rc == GD_OK && s.rc == GD_OK;) {
+		size_t end = i;
+		while (end < nops && same_rrset(&ops[i].rr, &ops[end].rr))
+			end++;
+		if (!base_of(&b, base, &ops[i].rr)) {
+			rc = GD_ENOMEM;
+			break;
+		}
+		/* base's records and the operations, both in key order */
+		size_t k = i;
+		while ((b.next < b.n || k < end) && rc == GD_OK && s.rc == GD_OK) {
+			int c = b.next == b.n ? 1 : k == end ? -1 : key_cmp(&b.set[b.next].rr, &ops[k].rr);
+			size_t m = k;
+			if (c >= 0)
+				while (m < end && key_cmp(&ops[k].rr, &ops[m].rr) == 0)
+					m++;
+			rc = replay(&s, c <= 0 ? &b.set[b.next] : NULL, ops + k, m - k);
+			k = m;
+			if (c <= 0)
+				b.next++;
+		}
+		if (s.n)
+			rrsets_flush(&s, r, &data);
+		else if (rc == GD_OK) /* the RRset went */
+			r->changes[r->n++] = (struct zone_rrset_change){
+			    ops[i].rr.owner, (uint8_t)ops[i].rr.owner_len, ops[i].rr.type, 0, 0, NULL, 0};
+		i = end;
+	}
+	if (rc == GD_OK)
+		rc = s.rc;
+	if (rc == GD_OK) {
+		struct diff_rr soa;
+		xrr_read(d->soa.p, &soa);
+		s.set = s.set ? s.set : malloc(sizeof(*s.set));
+		if (!s.set) {
+			rc = GD_ENOMEM;
+		} else {
+			s.set[0] = (struct item){soa, 1, true};
+			s.n = 1;
+			rrsets_flush(&s, r, &data);
+			rc = s.rc;
+		}
+	}
+	free(ops);
+	free(b.set);
+	free(s.set);
+	r->data = data.p;
+	/* the records' places, now that the buffer stopped moving */
+	for (size_t i = 0; rc == GD_OK && i < r->n; i++)
+		if (r->changes[i].count) {
+			size_t at = r->changes[i].rdata_len, len = 0;
+			const uint8_t *p = data.p + at;
+			for (unsigned k = 0; k < r->changes[i].count; k++)
+				len += 2u + rd16(p + len);
+			r->changes[i].rdata = p;
+			r->changes[i].rdata_len = len;
+		}
+	if (rc == GD_ENOMEM)
+		xfrin_say(err, errlen, "out of memory");
+	if (rc != GD_OK)
+		xfrin_rrsets_free(r);
+	return rc;
+}
+
+void xfrin_rrsets_free(struct xfrin_rrsets *r)
+{
+	free(r->changes);
+	free(r->data);
+	memset(r, 0, sizeof(*r));
+}
+
+int xfrin_write_copy(const struct zone *z, FILE *out, char *err, size_t errlen)
+{
+	return write_text(NULL, z, out, err, errlen);
+}
+
+/* The zone x leads to from base (x NULL: base itself) as text on out. */
+static int write_text(const struct xfrin *x, const struct zone *base, FILE *out, char *err,
+                      size_t errlen)
+{
+	const struct xfrin_data *d = x ? xfrin_data(x) : NULL;
+	enum xfrin_kind kind = x ? xfrin_kind(x) : XFRIN_KIND_INCREMENTAL;
 	struct diff_rr soa;
 	uint32_t serial = 0;
 	if (kind != XFRIN_KIND_FULL && kind != XFRIN_KIND_INCREMENTAL) {
 		xfrin_say(err, errlen, "no complete transfer with records to write");
 		return GD_EINVAL;
 	}
-	if (kind == XFRIN_KIND_INCREMENTAL &&
+	if (!x && (!base || !base->soa)) {
+		xfrin_say(err, errlen, "the zone has no data");
+		return GD_EINVAL;
+	}
+	if (x && kind == XFRIN_KIND_INCREMENTAL &&
 	    (!base || !base->soa || base->origin_len != d->origin_len ||
 	     memcmp(base->origin, d->origin, d->origin_len) != 0 ||
 	     base->serial != d->serial_from)) {
@@ -662,12 +817,16 @@ int xfrin_write_zone(const struct xfrin *x, const struct zone *base, FILE *out, 
 		          d->serial_from);
 		return GD_EINVAL;
 	}
-	xrr_read(d->soa.p, &soa);
+	if (x)
+		xrr_read(d->soa.p, &soa);
+	else
+		soa = (struct diff_rr){base->apex->name, base->apex->namelen, TYPE_SOA,
+		                       base->soa->ttl, rd16(base->soa->rdata), base->soa->rdata + 2};
 	xfr_soa_serial(soa.rdata, soa.rdlen, &serial);
 	struct out o = {.f = out};
 	struct sink s = {.o = &o, .err = err, .errlen = errlen};
 	char name[4 * WIRE_NAME_MAX + 8];
-	wire_name_to_str(d->origin, name, sizeof(name));
+	wire_name_to_str(x ? d->origin : base->origin, name, sizeof(name));
 	out_str(&o, "; ");
 	out_str(&o, name);
 	out_str(&o, " serial ");
@@ -697,4 +856,10 @@ int xfrin_write_zone(const struct xfrin *x, const struct zone *base, FILE *out, 
 	if (s.ls.buf)
 		ldns_buffer_free(s.ls.buf);
 	return rc;
+}
+
+int xfrin_write_zone(const struct xfrin *x, const struct zone *base, FILE *out, char *err,
+                     size_t errlen)
+{
+	return write_text(x, base, out, err, errlen);
 }

@@ -111,6 +111,7 @@ struct patch {
 	struct zone *z;
 	const struct zone *base;
 	struct diag *diag;
+	const char *source; /* what errors are named by */
 	/* base's nodes that this version replaced (value: the copy) or
 	 * dropped (value: NULL) */
 	struct pmap replaced;
@@ -132,7 +133,7 @@ static void errorf(struct patch *p, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	diag_error(p->diag, p->z->file, 0, 0, "%s", msg);
+	diag_error(p->diag, p->source, 0, 0, "%s", msg);
 }
 
 static const char *name_text(const uint8_t *name, char *buf, size_t cap)
@@ -643,7 +644,7 @@ static void services(struct patch *p, const struct region_table *rt,
 			items[k++] = (struct service_json){.name = nd->name,
 			                                   .text = (const char *)rs->rdata + 2,
 			                                   .len = rd16(rs->rdata),
-			                                   .file = z->file};
+			                                   .file = p->source};
 	}
 	qsort(items, k, sizeof(*items), cmp_json);
 	size_t u = 0;
@@ -757,7 +758,8 @@ static struct zone *begin(const struct zone *base, size_t changed)
 }
 
 int zone_patch(const struct zone *base, const struct zone_rrset_change *changes, size_t n,
-               const struct region_table *rt, struct diag *diag, struct zone **out)
+               const struct region_table *rt, const char *source, struct diag *diag,
+               struct zone **out)
 {
 	*out = NULL;
 	if (base->unavailable || !base->soa)
@@ -769,7 +771,8 @@ int zone_patch(const struct zone *base, const struct zone_rrset_change *changes,
 	if (n && (base->patches >= PATCH_MAX_DEPTH ||
 	          (total > PATCH_FREE_RECORDS && total * PATCH_MAX_SHARE > base->nrecords)))
 		return GD_ELIMIT;
-	struct patch p = {.z = begin(base, changed), .base = base, .diag = diag};
+	struct patch p = {
+	    .z = begin(base, changed), .base = base, .diag = diag, .source = source ? source : base->file};
 	struct zone *z = p.z;
 	size_t errors = diag->errors;
 	for (size_t i = 0; i < n; i++) {

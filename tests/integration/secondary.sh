@@ -89,7 +89,7 @@ pair_start secondary || exit 1
 wait_output "the secondary serves the primary's serial after its first AXFR" 2026120301 3000 \
 	serial "$SPORT"
 check_cmd "one signed AXFR logged by the secondary" sh -c \
-	"grep -c 'event=xfr_in zone=$ZONE. primary=127.0.0.1:$PPORT key=yes type=AXFR form=full from=0 serial=2026120301 .*result=ok' '$TMP/secondary.log'" <<'EOF'
+	"grep -c 'event=xfr_in zone=$ZONE. primary=127.0.0.1:$PPORT key=yes type=AXFR form=full applied=file from=0 serial=2026120301 .*result=ok' '$TMP/secondary.log'" <<'EOF'
 1
 EOF
 kdig @127.0.0.1 -p "$PPORT" +noall +answer -y "$K" "$ZONE" AXFR | grep -v TSIG | sed '$d' \
@@ -122,11 +122,32 @@ zone 2026120302 tests/data/secondary.services.json 'new	IN A	192.0.2.77'
 kill -HUP "$PPID_"
 wait_output "NOTIFY brings the new serial to the secondary" 2026120302 2000 serial "$SPORT"
 check_cmd "taken by an incremental IXFR" sh -c \
-	"grep -c 'event=xfr_in zone=$ZONE. .*type=IXFR form=incremental from=2026120301 serial=2026120302 .*result=ok' '$TMP/secondary.log'" <<'EOF'
+	"grep -c 'event=xfr_in zone=$ZONE. .*type=IXFR form=incremental applied=memory from=2026120301 serial=2026120302 .*result=ok' '$TMP/secondary.log'" <<'EOF'
 1
 EOF
 check_cmd "the new record on the secondary" dig @127.0.0.1 -p "$SPORT" +short "new.$ZONE" A <<'EOF'
 192.0.2.77
+EOF
+# the version built in memory: served onward as the primary has it, and
+# kept in the file once served
+kdig @127.0.0.1 -p "$PPORT" +noall +answer -y "$K" "$ZONE" AXFR | grep -v TSIG | sed '$d' >"$TMP/p2.axfr"
+kdig @127.0.0.1 -p "$SPORT" +noall +answer "$ZONE" AXFR | sed '$d' >"$TMP/s2.axfr"
+canon "$TMP/p2.axfr" >"$TMP/p2.canon"
+canon "$TMP/s2.axfr" >"$TMP/s2.canon"
+check_cmd "after the IXFR, the secondary's AXFR onward is the primary's zone" sh -c \
+	"diff '$TMP/p2.canon' '$TMP/s2.canon' && grep -c '^new' '$TMP/s2.canon'" <<'EOF'
+1
+EOF
+saved() {
+	for _ in $(seq 100); do
+		grep -q '^; sec.test. serial 2026120302$' "$TMP/secondary/$ZONE.zone" && break
+		sleep 0.1
+	done
+	canon "$TMP/secondary/$ZONE.zone" | diff "$TMP/p2.canon" -
+	grep -c 'event=xfr_in_save zone=sec.test. .*serial=2026120302' "$TMP/secondary.log"
+}
+check_cmd "the copy saved after it is served: the file is the new version" saved <<'EOF'
+1
 EOF
 in_metrics() {
 	get /metrics | grep -E '^geodnsd_(notify_received_total\{result="ok"\}|xfr_in_total\{type="(IXFR|AXFR)",result="ok"\})' |

@@ -431,7 +431,7 @@ START_TEST(random_walk_matches_loading)
 		static struct change_buf bufs[17];
 		size_t nch = model_changes(&next, keys, nkeys, ch, bufs);
 		struct zone *got = NULL;
-		int rc = zone_patch(cur, ch, nch, &unit_regions, &dp, &got);
+		int rc = zone_patch(cur, ch, nch, &unit_regions, NULL, &dp, &got);
 		if (rc == GD_ELIMIT && want) {
 			full++;
 			zone_free(cur);
@@ -499,7 +499,7 @@ static void refused(const char *line, const char *owner, const char *type, const
 	change_of(next.line, next.n, owner, type_code(type), &ch[0], &buf);
 	struct diag dp = {0};
 	struct zone *got = NULL;
-	ck_assert_int_eq(zone_patch(base, ch, nch, &unit_regions, &dp, &got), GD_EINVAL);
+	ck_assert_int_eq(zone_patch(base, ch, nch, &unit_regions, NULL, &dp, &got), GD_EINVAL);
 	ck_assert_ptr_null(got);
 	bool found = false;
 	for (size_t i = 0; i < dp.count; i++)
@@ -556,7 +556,7 @@ START_TEST(shares_unchanged_nodes)
 	static struct change_buf bufs[2];
 	size_t nch = model_changes(&next, &k, 1, ch, bufs);
 	struct zone *got = NULL;
-	ck_assert_int_eq(zone_patch(base, ch, nch, &unit_regions, &d, &got), GD_OK);
+	ck_assert_int_eq(zone_patch(base, ch, nch, &unit_regions, NULL, &d, &got), GD_OK);
 	uint8_t w[256];
 	size_t len = owner_wire("ns1." ORIGIN, w);
 	ck_assert_ptr_eq(zone_lookup(got, w, len), zone_lookup(base, w, len));
@@ -571,7 +571,7 @@ START_TEST(shares_unchanged_nodes)
 	same_zone(got, want);
 	/* a copy with no change owns its services */
 	struct zone *copy = NULL;
-	ck_assert_int_eq(zone_patch(got, NULL, 0, &unit_regions, &d, &copy), GD_OK);
+	ck_assert_int_eq(zone_patch(got, NULL, 0, &unit_regions, NULL, &d, &copy), GD_OK);
 	ck_assert_ptr_ne(copy->services, got->services);
 	same_zone(copy, want);
 	zone_free(got);

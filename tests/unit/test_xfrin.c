@@ -14,6 +14,7 @@
  */
 #include "unit.h"
 
+#include "common/diag.h"
 #include "common/gd.h"
 #include "dns/tsig.h"
 #include "dns/wire.h"
@@ -280,6 +281,34 @@ static struct zone *write_load(const struct xfrin *x, const struct zone *base, c
 	lines_free(lines, n);
 	ldns_zone_deep_free(lz);
 	return z;
+}
+
+/* x's differences applied to base in memory (xfrin_rrsets, zone_patch):
+ * the same records as the text loaded (want), and its copy written with
+ * xfrin_write_copy loads as the same zone again. */
+static void check_patch(const struct xfrin *x, const struct zone *base, const struct zone *want)
+{
+	struct xfrin_rrsets r;
+	char err[512] = "";
+	ck_assert_int_eq(xfrin_rrsets(x, base, &r, err, sizeof(err)), GD_OK);
+	struct diag d = {0};
+	struct zone *got = NULL;
+	int rc = zone_patch(base, r.changes, r.n, &unit_regions, NULL, &d, &got);
+	for (size_t i = 0; rc != GD_OK && i < d.count; i++)
+		fprintf(stderr, "  patch: %s\n", d.msgs[i]);
+	ck_assert_int_eq(rc, GD_OK);
+	xfrin_rrsets_free(&r);
+	diag_free(&d);
+	check_same_zone(got, want, false);
+	char path[512];
+	snprintf(path, sizeof(path), "%s", unit_write_file("xfrin-copy.zone", ""));
+	FILE *f = fopen(path, "w");
+	ck_assert_int_eq(xfrin_write_copy(got, f, err, sizeof(err)), GD_OK);
+	ck_assert_int_eq(fclose(f), 0);
+	struct zone *again = unit_load_zone(ORIGIN, path, NULL);
+	check_same_zone(again, want, false);
+	zone_free(again);
+	zone_free(got);
 }
 
 /* ---- hand-made messages ---- */
@@ -1393,6 +1422,7 @@ START_TEST(test_ixfr_chain)
 				ck_assert_uint_eq(r, 6 + rm + ad);
 				struct zone *got = write_load(x, v1, "xfrin-chain.zone");
 				check_same_zone(got, v3, true);
+				check_patch(x, v1, got);
 				zone_free(got);
 			}
 			xfrin_free(x);
@@ -1459,6 +1489,18 @@ START_TEST(test_ixfr_apply)
 		ck_assert_int_eq(xfrin_write_zone(x, v1, f, err, sizeof(err)), cases[i].rc);
 		fclose(f);
 		ck_assert_str_eq(err, cases[i].err);
+		/* in memory: the same refusal, or the same zone */
+		char err2[256] = "";
+		struct xfrin_rrsets r;
+		ck_assert_int_eq(xfrin_rrsets(x, v1, &r, err2, sizeof(err2)), cases[i].rc);
+		ck_assert_str_eq(err2, cases[i].err);
+		if (cases[i].rc == GD_OK) {
+			xfrin_rrsets_free(&r);
+			const char *path = unit_write_file("xfrin-apply.zone", text);
+			struct zone *want = unit_load_zone(ORIGIN, path, NULL);
+			check_patch(x, v1, want);
+			zone_free(want);
+		}
 		if (i == 2)
 			ck_assert_ptr_null(strstr(text, "MX"));
 		if (i == 3)
@@ -1493,6 +1535,10 @@ START_TEST(test_ixfr_apply)
 	fclose(f);
 	ck_assert_ptr_null(strstr(text, "old.x.test."));
 	ck_assert_ptr_nonnull(strstr(text, "; x.test. serial 3\n"));
+	struct zone *want = unit_load_zone(ORIGIN, unit_write_file("xfrin-apply.zone", text), NULL);
+	check_patch(x, v1, want);
+	ck_assert_uint_eq(want->serial, 3);
+	zone_free(want);
 	free(text);
 	xfrin_free(x);
 	msgs_free(&s);
