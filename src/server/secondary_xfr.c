@@ -314,7 +314,9 @@ static void transfer_done(struct sec_zone *z)
 	char why[512];
 	uint32_t serial = 0;
 	struct zone *kept = NULL;
+	uint64_t t0 = now_ms();
 	enum take taken = take_version(z, why, sizeof(why), &serial, &kept);
+	uint64_t apply_ms = now_ms() - t0;
 	if (taken != TAKE_OK) {
 		if (taken == TAKE_INCONSISTENT && kind == XFRIN_KIND_INCREMENTAL) {
 			log_warn("event=xfr_in zone=%s primary=%s type=IXFR result=inconsistent "
@@ -335,11 +337,11 @@ static void transfer_done(struct sec_zone *z)
 		return;
 	}
 	log_info("event=xfr_in zone=%s primary=%s key=%s type=%s form=%s applied=%s from=%u "
-	         "serial=%u messages=%llu records=%llu bytes=%llu ms=%llu result=ok",
+	         "serial=%u messages=%llu records=%llu bytes=%llu apply_ms=%llu ms=%llu result=ok",
 	         z->name, z->peer.text, z->signed_ ? "yes" : "none", sec_type_names[z->type],
 	         kind == XFRIN_KIND_INCREMENTAL ? "incremental" : "full",
 	         kept ? "memory" : "file", from, serial, (unsigned long long)msgs,
-	         (unsigned long long)recs, (unsigned long long)octets,
+	         (unsigned long long)recs, (unsigned long long)octets, (unsigned long long)apply_ms,
 	         (unsigned long long)(now_ms() - z->started_ms));
 	if (kept) {
 		save_copy(z, kept);

@@ -44,15 +44,18 @@
 # transfer is received, writing the version as FILE.xfr-tmp, its fsync,
 # load and check, the rename and publication (see _xi_watch), the ms= of
 # its log line event=xfr_in (from its SOA query to the version published)
-# and from that line until the poll saw the serial.
+# and from that line until the poll saw the serial. An IXFR is applied in
+# memory (applied=memory): until it is received, its apply_ms (built,
+# checked, published), from the line to the poll, and the save of the
+# copy that follows (its event=xfr_in_save line).
 #
 # Every log line of the primary and the secondaries is stamped with the
 # time it was read (a perl reader behind a FIFO on CPU 1), so lines can be
 # put on the same clock as the polls. Each server runs with its defaults
 # but for one worker or thread per kind, and NSD without RRL; the
 # persistence each does by default stays: geodnsd writes and fsyncs the
-# whole zone file per version, loads it and renames it before it serves
-# it; Knot writes its zone file after the switch (zonefile-sync 0) and
+# whole zone file per version (before it serves a full transfer, which it
+# loads from that file; after it serves an IXFR applied in memory); Knot writes its zone file after the switch (zonefile-sync 0) and
 # keeps a journal; NSD writes zone files every hour (zonefiles-write 3600
 # without a database).
 #
@@ -326,24 +329,40 @@ _xi_watch() {
 _xi_watched() { _xi_end "$XI_WATCH" 20; }
 
 # _xi_phases DIR TYPE SERIAL START_S SERVED_S: geodnsd's "ms transfer write
-# load publish line_to_served" (ms) for its TYPE transfer to SERIAL:
+# load publish line_to_served form" (ms) for its TYPE transfer to SERIAL:
 # the ms= of its event=xfr_in line, from START_S to the file's appearance,
 # its writing, its loading, from its rename to the log line, and from the
-# line to the poll that saw the serial (times in seconds, stamper's clock)
+# line to the poll that saw the serial (times in seconds, stamper's clock),
+# form "file". A version applied in memory (applied=memory; the file is
+# written after it is served) gives instead "ms received apply saved -
+# line_to_served memory": START_S to the transfer received, its apply_ms
+# (built, checked, published), the ms of its event=xfr_in_save line
 _xi_phases() {
 	awk -v ty="$2" -v s="$3" -v st="$4" -v sv="$5" '
 		FNR == NR { c = $1; g = $2; z = $3; next }
 		/event=xfr_in / && index($0, " type=" ty " ") && index($0, " serial=" s " ") && /result=ok/ {
-			for (i = 1; i <= NF; i++) if ($i ~ /^ms=/) ms = substr($i, 4)
+			for (i = 1; i <= NF; i++) {
+				if ($i ~ /^ms=/) ms = substr($i, 4)
+				if ($i ~ /^apply_ms=/) ap = substr($i, 10)
+			}
+			line = $1
+			if (/applied=memory/) { mem = 1; next }
 			if (c > 0 && z > 0)
-				printf "%s %.0f %.0f %.0f %.0f %.0f\n", ms, (c - st) * 1000, (g - c) * 1000,
+				printf "%s %.0f %.0f %.0f %.0f %.0f file\n", ms, (c - st) * 1000, (g - c) * 1000,
 					(z - g) * 1000, ($1 - z) * 1000, (sv - $1) * 1000
 			else
-				printf "%s ? ? ? ? %.0f\n", ms, (sv - $1) * 1000
+				printf "%s ? ? ? ? %.0f file\n", ms, (sv - $1) * 1000
 			found = 1
 			exit
 		}
-		END { if (!found) print "? ? ? ? ? ?" }' "$1/big.test.zone.xfr-tmp.watch" "$1/log"
+		mem && /event=xfr_in_save / && index($0, " serial=" s " ") {
+			for (i = 1; i <= NF; i++) if ($i ~ /^ms=/) sa = substr($i, 4)
+			printf "%s %.0f %s %s - %.0f memory\n", ms, (line - st) * 1000 - ap, ap, sa,
+				(sv - line) * 1000
+			found = 1
+			exit
+		}
+		END { if (!found) print "? ? ? ? ? ? ?" }' "$1/big.test.zone.xfr-tmp.watch" "$1/log"
 }
 
 # _xi_served SERIAL START_NS MS SECONDS: wait until the secondary of this
@@ -383,7 +402,7 @@ _xi_round() {
 	_xi_c1=$(_xi_ticks "$XI_PID")
 	_xi_h=$(_xi_hwm "$XI_PID")
 	_xi_c2=$(_xi_settle "$XI_PID")
-	_xi_g="- - - - - -"
+	_xi_g="- - - - - - -"
 	if [ "$_xi_s" = geodnsd ]; then
 		_xi_watched
 		_xi_g=$(_xi_phases "$_xi_dir" AXFR "$_xi_want" "$(_xi_sec "$_xi_t0" 0)" \
@@ -417,7 +436,7 @@ _xi_round() {
 		awk -v p="127.0.0.1@$(xfrin_port "$_xi_s")," -v s="$_xi_new" \
 			'index($0, "notify, outgoing, remote " p) && $NF == s { print $1; exit }')
 	# geodnsd: its phases from its event=notify_in line
-	_xi_g="- - - - - -"
+	_xi_g="- - - - - - -"
 	if [ "$_xi_s" = geodnsd ]; then
 		_xi_watched
 		_xi_ni=$(awk '/event=notify_in .*result=ok/ { n = $1 } END { printf "%.3f\n", n }' "$_xi_dir/log")
@@ -483,14 +502,20 @@ _xi_ratios() {
 }
 
 # _xi_phase_report FILE COLUMN FIRST: geodnsd's phases (_xi_phases, from
-# COLUMN of FILE on), medians
+# COLUMN of FILE on), medians (of the rounds of the form most rounds had)
 _xi_phase_report() {
 	awk -F'\t' -v c="$2" -v first="$3" "$AWK_MED"'
-		$2 == "geodnsd" && $(c + 1) != "?" { n++; for (i = 0; i < 6; i++) v[i, n] = $(c + i) }
-		function m(i,   a, k) { for (k = 1; k <= n; k++) a[k] = v[i, k]; return med(a, n) }
-		END { if (!n) exit
-			printf "geodnsd, medians in ms: %s %.0f | write FILE.xfr-tmp %.0f | fsync, load and check it %.0f\n", first, m(1), m(2), m(3)
-			printf "  | rename, publish, log event=xfr_in %.0f (its ms=%.0f) | that line to the poll seeing the serial %.0f\n", m(4), m(0), m(5)
+		$2 == "geodnsd" && $(c + 1) != "?" { f = $(c + 6); n[f]++; for (i = 0; i < 6; i++) v[f, i, n[f]] = $(c + i) }
+		function m(f, i,   a, k) { for (k = 1; k <= n[f]; k++) a[k] = v[f, i, k]; return med(a, n[f]) }
+		END { f = n["memory"] > n["file"] ? "memory" : "file"
+			if (!n[f]) exit
+			if (f == "memory") {
+				printf "geodnsd, medians in ms: %s %.0f | applied in memory, checked and published %.0f (its ms=%.0f)\n", first, m(f, 1), m(f, 2), m(f, 0)
+				printf "  | that line to the poll seeing the serial %.0f | then the copy saved to its file in %.0f\n", m(f, 5), m(f, 3)
+				exit
+			}
+			printf "geodnsd, medians in ms: %s %.0f | write FILE.xfr-tmp %.0f | fsync, load and check it %.0f\n", first, m(f, 1), m(f, 2), m(f, 3)
+			printf "  | rename, publish, log event=xfr_in %.0f (its ms=%.0f) | that line to the poll seeing the serial %.0f\n", m(f, 4), m(f, 0), m(f, 5)
 			print "  (the file is watched every 5 ms from CPU 1: each phase is good to about 5 ms)" }' "$1"
 }
 
