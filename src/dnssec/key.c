@@ -305,6 +305,7 @@ struct private_fields {
 	int format_line, algorithm_line, key_line;
 	unsigned algorithm;
 	uint8_t key[PRIVATE_KEY_SIZE];
+	size_t key_len;
 };
 
 /* One "Field: value" line of a .private file; false after an error. */
@@ -364,13 +365,17 @@ static bool private_field(const char *file, int n, char *line, struct private_fi
 			diag_error(d, file, n, 0, "the private key is not base64");
 			return false;
 		}
-		if (len != PRIVATE_KEY_SIZE) {
+		if (len == 0 || len > PRIVATE_KEY_SIZE) {
 			OPENSSL_cleanse(buf, (size_t)len);
 			diag_error(d, file, n, 0, "the private key is %ld octets, not %d", len,
 			           PRIVATE_KEY_SIZE);
 			return false;
 		}
-		memcpy(pf->key, buf, PRIVATE_KEY_SIZE);
+		/* ldns writes an ECDSA scalar without its leading zero octets:
+		 * right-aligned here, the length checked once the algorithm
+		 * is known */
+		pf->key_len = (size_t)len;
+		memcpy(pf->key + PRIVATE_KEY_SIZE - len, buf, (size_t)len);
 		OPENSSL_cleanse(buf, sizeof(buf));
 	}
 	return true;
@@ -409,6 +414,10 @@ static bool private_text_read(const char *file, const char *text, struct private
 		ok = false;
 	} else if (ok && !pf->key_line) {
 		diag_error(d, file, 0, 0, "no PrivateKey field");
+		ok = false;
+	} else if (ok && pf->algorithm == DNSSEC_ALG_ED25519 && pf->key_len != PRIVATE_KEY_SIZE) {
+		diag_error(d, file, pf->key_line, 0, "the private key is %zu octets, not %d",
+		           pf->key_len, PRIVATE_KEY_SIZE);
 		ok = false;
 	}
 	return ok;
