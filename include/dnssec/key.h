@@ -55,12 +55,12 @@ struct evp_pkey_st; /* OpenSSL's EVP_PKEY */
 struct dnssec_key {
 	uint8_t owner[WIRE_NAME_MAX]; /* the zone's apex, lower-case wire form */
 	size_t owner_len;
-	uint8_t algorithm;            /* DNSSEC_ALG_* */
-	uint16_t flags;               /* DNSSEC_FLAGS_KSK or DNSSEC_FLAGS_ZSK */
-	uint16_t key_tag;             /* RFC 4034 appendix B */
+	uint8_t algorithm;                       /* DNSSEC_ALG_* */
+	uint16_t flags;                          /* DNSSEC_FLAGS_KSK or DNSSEC_FLAGS_ZSK */
+	uint16_t key_tag;                        /* RFC 4034 appendix B */
 	uint8_t dnskey[DNSSEC_DNSKEY_RDATA_MAX]; /* the DNSKEY (and CDNSKEY) rdata */
 	size_t dnskey_len;
-	struct evp_pkey_st *pkey;     /* the private key, for signing */
+	struct evp_pkey_st *pkey; /* the private key, for signing */
 };
 
 /* The name of an algorithm this module knows as the key files write it

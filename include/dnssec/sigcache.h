@@ -59,8 +59,7 @@ size_t dnssec_sigcache_capacity(const struct dnssec_sigcache *c);
 /* The key of the signature over data (from dnssec_signed_data, rrsig_len
  * its RRSIG part) made with key: see above. */
 void dnssec_sigcache_digest(struct dnssec_sigcache *c, const struct dnssec_key *key,
-                            const uint8_t *data, size_t len,
-                            uint8_t digest[DNSSEC_DIGEST_SIZE]);
+                            const uint8_t *data, size_t len, uint8_t digest[DNSSEC_DIGEST_SIZE]);
 
 /* The RRSIG rdata stored under digest when it is fresh at now (see
  * dnssec_needs_refresh): true with *rrsig (valid until the next insert)
@@ -80,8 +79,8 @@ void dnssec_sigcache_insert(struct dnssec_sigcache *c, const uint8_t digest[DNSS
  * dnssec_signed_data / dnssec_sign_data. *signed_now (when not NULL) says
  * whether a signature was made. */
 long dnssec_sigcache_sign(struct dnssec_sigcache *c, const struct dnssec_key *key,
-                          const struct dnssec_rrset *set, uint64_t now, uint8_t *out,
-                          size_t cap, bool *signed_now);
+                          const struct dnssec_rrset *set, uint64_t now, uint8_t *out, size_t cap,
+                          bool *signed_now);
 
 /* The counters, readable from any thread. */
 void dnssec_sigcache_stats(const struct dnssec_sigcache *c, struct dnssec_sigcache_stats *out);

@@ -61,13 +61,13 @@ struct dnssec_key;
  * it in wire form without compression pointers, as the zone keeps them),
  * in any order, duplicates allowed (signed once). */
 struct dnssec_rrset {
-	const uint8_t *owner;           /* wire form, any case; the wildcard
-	                                 * owner for a wildcard expansion */
+	const uint8_t *owner; /* wire form, any case; the wildcard
+	                       * owner for a wildcard expansion */
 	uint16_t type;
-	uint32_t ttl;                   /* the original TTL, as in the zone */
-	size_t count;                   /* 1 to DNSSEC_RRSET_MAX */
-	const uint8_t *const *rdata;    /* count entries */
-	const uint16_t *rdata_len;      /* count entries */
+	uint32_t ttl;                /* the original TTL, as in the zone */
+	size_t count;                /* 1 to DNSSEC_RRSET_MAX */
+	const uint8_t *const *rdata; /* count entries */
+	const uint16_t *rdata_len;   /* count entries */
 };
 
 /* The window for a signature made at now (seconds since 1970): see
@@ -106,8 +106,8 @@ long dnssec_sign_data(const struct dnssec_key *key, const uint8_t *data, size_t 
 
 /* Both in one: the RRSIG rdata of set into out, the signed data built in
  * scratch. Its length or an error of either. */
-long dnssec_sign(const struct dnssec_key *key, const struct dnssec_rrset *set,
-                 uint32_t inception, uint32_t expiration, uint8_t *scratch, size_t scratch_cap,
-                 uint8_t *out, size_t cap);
+long dnssec_sign(const struct dnssec_key *key, const struct dnssec_rrset *set, uint32_t inception,
+                 uint32_t expiration, uint8_t *scratch, size_t scratch_cap, uint8_t *out,
+                 size_t cap);
 
 #endif

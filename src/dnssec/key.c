@@ -43,12 +43,9 @@
 const char *dnssec_algorithm_name(unsigned algorithm)
 {
 	switch (algorithm) {
-	case DNSSEC_ALG_ECDSAP256SHA256:
-		return "ECDSAP256SHA256";
-	case DNSSEC_ALG_ED25519:
-		return "ED25519";
-	default:
-		return NULL;
+	case DNSSEC_ALG_ECDSAP256SHA256: return "ECDSAP256SHA256";
+	case DNSSEC_ALG_ED25519: return "ED25519";
+	default: return NULL;
 	}
 }
 
@@ -119,7 +116,7 @@ static EVP_PKEY *pkey_from_private(unsigned algorithm, const uint8_t *priv, uint
 	if (algorithm == DNSSEC_ALG_ECDSAP256SHA256)
 		return p256_from_private(priv, pub);
 	EVP_PKEY *pkey =
-	        EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, priv, PRIVATE_KEY_SIZE);
+	    EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, priv, PRIVATE_KEY_SIZE);
 	size_t len = 32;
 	if (pkey && (EVP_PKEY_get_raw_public_key(pkey, pub, &len) != 1 || len != 32)) {
 		EVP_PKEY_free(pkey);
@@ -221,7 +218,8 @@ static bool key_record_read(const char *file, int line, const char *text, struct
 	ldns_rr *rr = NULL;
 	ldns_status st = ldns_rr_new_frm_str(&rr, text, 0, NULL, NULL);
 	if (st != LDNS_STATUS_OK) {
-		diag_error(d, file, line, 0, "not a DNSKEY record: %s", ldns_get_errorstr_by_id(st));
+		diag_error(d, file, line, 0, "not a DNSKEY record: %s",
+		           ldns_get_errorstr_by_id(st));
 		return false;
 	}
 	bool ok = false;
@@ -243,7 +241,8 @@ static bool key_record_read(const char *file, int line, const char *text, struct
 		const ldns_rdf *pub = ldns_rr_rdf(rr, 3);
 		rec->publen = ldns_rdf_size(pub);
 		if (protocol != 3) {
-			diag_error(d, file, line, 0, "the DNSKEY's protocol is %u, not 3", protocol);
+			diag_error(d, file, line, 0, "the DNSKEY's protocol is %u, not 3",
+			           protocol);
 		} else if (rec->flags != DNSSEC_FLAGS_KSK && rec->flags != DNSSEC_FLAGS_ZSK) {
 			diag_error(d, file, line, 0,
 			           "the DNSKEY's flags are %u: only 257 (a key-signing key, "
@@ -255,10 +254,9 @@ static bool key_record_read(const char *file, int line, const char *text, struct
 			           "and 15 (ED25519)",
 			           (unsigned)rec->algorithm);
 		} else if (rec->publen != public_key_size(rec->algorithm)) {
-			diag_error(d, file, line, 0,
-			           "the public key is %zu octets, algorithm %u has %zu",
-			           rec->publen, (unsigned)rec->algorithm,
-			           public_key_size(rec->algorithm));
+			diag_error(
+			    d, file, line, 0, "the public key is %zu octets, algorithm %u has %zu",
+			    rec->publen, (unsigned)rec->algorithm, public_key_size(rec->algorithm));
 		} else {
 			memcpy(rec->pub, ldns_rdf_data(pub), rec->publen);
 			ok = true;
@@ -323,9 +321,9 @@ static bool private_field(const char *file, int n, char *line, struct private_fi
 	while (vl && (value[vl - 1] == ' ' || value[vl - 1] == '\t'))
 		value[--vl] = '\0';
 	int *seen = strcmp(line, "Private-key-format") == 0 ? &pf->format_line
-	            : strcmp(line, "Algorithm") == 0       ? &pf->algorithm_line
-	            : strcmp(line, "PrivateKey") == 0      ? &pf->key_line
-	                                                   : NULL;
+	            : strcmp(line, "Algorithm") == 0        ? &pf->algorithm_line
+	            : strcmp(line, "PrivateKey") == 0       ? &pf->key_line
+	                                                    : NULL;
 	if (!seen)
 		return true; /* BIND's Created:, Publish:, Activate: ... */
 	if (*seen) {
@@ -444,7 +442,7 @@ int dnssec_key_parse(const char *key_file, const char *key_text, const char *pri
 	}
 	uint8_t pub[DNSSEC_PUBKEY_MAX];
 	struct dnssec_key *key =
-	        key_build(rec.owner, rec.owner_len, rec.algorithm, rec.flags, pf.key, pub);
+	    key_build(rec.owner, rec.owner_len, rec.algorithm, rec.flags, pf.key, pub);
 	int key_line = pf.key_line;
 	OPENSSL_cleanse(&pf, sizeof(pf));
 	if (!key) {
@@ -466,8 +464,7 @@ int dnssec_key_parse(const char *key_file, const char *key_text, const char *pri
 }
 
 /* path = base + suffix into buf; false when it does not fit (an error in d). */
-static bool file_name(char *buf, size_t cap, const char *base, const char *suffix,
-                      struct diag *d)
+static bool file_name(char *buf, size_t cap, const char *base, const char *suffix, struct diag *d)
 {
 	if ((size_t)snprintf(buf, cap, "%s%s", base, suffix) < cap)
 		return true;
@@ -623,7 +620,8 @@ static int key_files_write(const struct dnssec_key *key, const uint8_t *priv, co
 	if (!file_name(path, sizeof(path), base, ".private", d))
 		return GD_EIO;
 	EVP_EncodeBlock((unsigned char *)b64, priv, PRIVATE_KEY_SIZE);
-	snprintf(text, sizeof(text), "Private-key-format: v1.2\nAlgorithm: %u (%s)\nPrivateKey: %s\n",
+	snprintf(text, sizeof(text),
+	         "Private-key-format: v1.2\nAlgorithm: %u (%s)\nPrivateKey: %s\n",
 	         (unsigned)key->algorithm, dnssec_algorithm_name(key->algorithm), b64);
 	int rc = write_new_file(path, text, 0600);
 	OPENSSL_cleanse(text, sizeof(text));
@@ -657,8 +655,8 @@ static struct dnssec_key *key_new(const uint8_t *owner, size_t owner_len, unsign
                                   uint16_t flags, uint8_t *priv)
 {
 	EVP_PKEY *pkey = algorithm == DNSSEC_ALG_ED25519
-	                         ? EVP_PKEY_Q_keygen(NULL, NULL, "ED25519")
-	                         : EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+	                     ? EVP_PKEY_Q_keygen(NULL, NULL, "ED25519")
+	                     : EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
 	bool ok = pkey && private_octets(algorithm, pkey, priv);
 	EVP_PKEY_free(pkey);
 	uint8_t pub[DNSSEC_PUBKEY_MAX];
@@ -672,7 +670,8 @@ int dnssec_key_generate(const char *origin, unsigned algorithm, const char *dire
 	if (out)
 		*out = NULL;
 	ldns_rdf *name = NULL;
-	if (ldns_str2rdf_dname(&name, origin) != LDNS_STATUS_OK || ldns_rdf_size(name) > WIRE_NAME_MAX) {
+	if (ldns_str2rdf_dname(&name, origin) != LDNS_STATUS_OK ||
+	    ldns_rdf_size(name) > WIRE_NAME_MAX) {
 		ldns_rdf_deep_free(name);
 		diag_error(d, origin, 0, 0, "not a domain name");
 		return GD_EINVAL;

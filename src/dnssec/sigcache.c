@@ -78,8 +78,7 @@ size_t dnssec_sigcache_capacity(const struct dnssec_sigcache *c)
 }
 
 void dnssec_sigcache_digest(struct dnssec_sigcache *c, const struct dnssec_key *key,
-                            const uint8_t *data, size_t len,
-                            uint8_t digest[DNSSEC_DIGEST_SIZE])
+                            const uint8_t *data, size_t len, uint8_t digest[DNSSEC_DIGEST_SIZE])
 {
 	/* octets 8 to 15 of the RRSIG fields are the expiration and inception */
 	unsigned out = 0;
@@ -152,8 +151,8 @@ void dnssec_sigcache_insert(struct dnssec_sigcache *c, const uint8_t digest[DNSS
 }
 
 long dnssec_sigcache_sign(struct dnssec_sigcache *c, const struct dnssec_key *key,
-                          const struct dnssec_rrset *set, uint64_t now, uint8_t *out,
-                          size_t cap, bool *signed_now)
+                          const struct dnssec_rrset *set, uint64_t now, uint8_t *out, size_t cap,
+                          bool *signed_now)
 {
 	if (signed_now)
 		*signed_now = false;

@@ -67,28 +67,20 @@ static const char *name_spec(uint16_t type)
 	case 9:  /* MR */
 	case 12: /* PTR */
 	case 30: /* NXT */
-	case 39: /* DNAME */
-		return "n";
+	case 39: /* DNAME */ return "n";
 	case 6:  /* SOA */
 	case 14: /* MINFO */
-	case 17: /* RP */
-		return "nn";
+	case 17: /* RP */ return "nn";
 	case 15: /* MX */
 	case 18: /* AFSDB */
 	case 21: /* RT */
-	case 36: /* KX */
-		return "2n";
-	case 26: /* PX */
-		return "2nn";
-	case 33: /* SRV */
-		return "6n";
-	case 35: /* NAPTR */
-		return "4sssn";
+	case 36: /* KX */ return "2n";
+	case 26: /* PX */ return "2nn";
+	case 33: /* SRV */ return "6n";
+	case 35: /* NAPTR */ return "4sssn";
 	case 24: /* SIG */
-	case 46: /* RRSIG */
-		return "99n";
-	default:
-		return NULL;
+	case 46: /* RRSIG */ return "99n";
+	default: return NULL;
 	}
 }
 
@@ -259,9 +251,10 @@ long dnssec_sign_data(const struct dnssec_key *key, const uint8_t *data, size_t 
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
 	uint8_t sig[80]; /* a P-256 DER signature is at most 72 octets */
 	size_t siglen = sizeof(sig);
-	bool ok = ctx &&
-	          EVP_DigestSignInit(ctx, NULL, ecdsa ? EVP_sha256() : NULL, NULL, key->pkey) == 1 &&
-	          EVP_DigestSign(ctx, sig, &siglen, data, len) == 1;
+	bool ok =
+	    ctx &&
+	    EVP_DigestSignInit(ctx, NULL, ecdsa ? EVP_sha256() : NULL, NULL, key->pkey) == 1 &&
+	    EVP_DigestSign(ctx, sig, &siglen, data, len) == 1;
 	EVP_MD_CTX_free(ctx);
 	if (ok && ecdsa)
 		ok = ecdsa_raw(sig, siglen, out + rrsig_len);
@@ -275,13 +268,13 @@ long dnssec_sign_data(const struct dnssec_key *key, const uint8_t *data, size_t 
 	return (long)(rrsig_len + DNSSEC_SIGNATURE_SIZE);
 }
 
-long dnssec_sign(const struct dnssec_key *key, const struct dnssec_rrset *set,
-                 uint32_t inception, uint32_t expiration, uint8_t *scratch, size_t scratch_cap,
-                 uint8_t *out, size_t cap)
+long dnssec_sign(const struct dnssec_key *key, const struct dnssec_rrset *set, uint32_t inception,
+                 uint32_t expiration, uint8_t *scratch, size_t scratch_cap, uint8_t *out,
+                 size_t cap)
 {
 	size_t rrsig_len;
-	long len = dnssec_signed_data(key, set, inception, expiration, scratch, scratch_cap,
-	                              &rrsig_len);
+	long len =
+	    dnssec_signed_data(key, set, inception, expiration, scratch, scratch_cap, &rrsig_len);
 	if (len < 0)
 		return len;
 	return dnssec_sign_data(key, scratch, (size_t)len, rrsig_len, out, cap);

@@ -26,20 +26,21 @@
 #define DIR "tests/tmp/unit/dnssec"
 
 static const char ldns13_key[] =
-        "example.com.\tIN\tDNSKEY\t257 3 13 rnjYcFXN72kjSkfrWf5pDr5fz1FsvQTAPi5epgxl07oKhsOquRgD"
-        "eSsOU6PUXRzIzfg2ixqbcjpIW0IAYl4o6Q== ;{id = 7211 (ksk), size = 256b}\n";
+    "example.com.\tIN\tDNSKEY\t257 3 13 rnjYcFXN72kjSkfrWf5pDr5fz1FsvQTAPi5epgxl07oKhsOquRgD"
+    "eSsOU6PUXRzIzfg2ixqbcjpIW0IAYl4o6Q== ;{id = 7211 (ksk), size = 256b}\n";
 static const char ldns13_private[] = "Private-key-format: v1.2\n"
                                      "Algorithm: 13 (ECDSAP256SHA256)\n"
                                      "PrivateKey: FLiJncFJoG8SutySHXjmEZ2CoSGz6g0mn8ZgPJhuM1w=\n";
-static const char ldns13_ds[] = "example.com.\tIN\tDS\t7211 13 2 f021bbc4cab750ac710d404ffcb467144eee"
-                                "6c2ddf44e35732f9b53fb1d3cba0";
+static const char ldns13_ds[] =
+    "example.com.\tIN\tDS\t7211 13 2 f021bbc4cab750ac710d404ffcb467144eee"
+    "6c2ddf44e35732f9b53fb1d3cba0";
 static const char ldns15_key[] = "example.com.\tIN\tDNSKEY\t256 3 15 GlKZc5YTWbIhIp48vvfoDc6Ue58/"
                                  "MI7G4CmUwvFumgI= ;{id = 9864 (zsk), size = 256b}\n";
 /* ldns writes a P-256 scalar without its leading zero octets: this one
  * has 30 */
 static const char short13_key[] =
-        "example.net.\t3600\tIN\tDNSKEY\t257 3 13 82PYbNlnTzSAobnr1pTB6UJoM3UvoGr3oCUjpAT7u4cXpWdnM"
-        "AVFoGFrFXs0LX/8m0K8Uqq3WvW3ua+aNu/VNQ== ;{id = 20678 (ksk), size = 256b}\n";
+    "example.net.\t3600\tIN\tDNSKEY\t257 3 13 82PYbNlnTzSAobnr1pTB6UJoM3UvoGr3oCUjpAT7u4cXpWdnM"
+    "AVFoGFrFXs0LX/8m0K8Uqq3WvW3ua+aNu/VNQ== ;{id = 20678 (ksk), size = 256b}\n";
 static const char short13_private[] = "Private-key-format: v1.2\n"
                                       "Algorithm: 13 (ECDSAP256SHA256)\n"
                                       "PrivateKey: TpwggEtrVtRtzBLcZ1S2MH/e2bzDrwpZ5/Wyfjlt\n";
@@ -90,7 +91,7 @@ static const char *put_pair(const char *base, const char *key, const char *priva
 void unit_dnssec_ldns_key(unsigned algorithm, const char *origin, char *base, size_t cap)
 {
 	ldns_key *k = ldns_key_new_frm_algorithm(
-	        algorithm == 13 ? LDNS_SIGN_ECDSAP256SHA256 : LDNS_SIGN_ED25519, 256);
+	    algorithm == 13 ? LDNS_SIGN_ECDSAP256SHA256 : LDNS_SIGN_ED25519, 256);
 	ck_assert_ptr_nonnull(k);
 	ldns_key_set_pubkey_owner(k, ldns_dname_new_frm_str(origin));
 	ldns_key_set_flags(k, 257);
@@ -176,25 +177,28 @@ END_TEST
 START_TEST(test_fixed_vectors)
 {
 	struct dnssec_key *key =
-	        unit_dnssec_load(put_pair("Kexample.com.+013+07211", ldns13_key, ldns13_private, 0600));
+	    unit_dnssec_load(put_pair("Kexample.com.+013+07211", ldns13_key, ldns13_private, 0600));
 	ck_assert_uint_eq(key->key_tag, 7211);
 	char text[512];
 	ck_assert_int_eq(dnssec_key_ds_text(key, DNSSEC_DIGEST_SHA256, text, sizeof(text)), GD_OK);
 	ck_assert_str_eq(text, ldns13_ds);
 	ck_assert_int_eq(dnssec_key_dnskey_text(key, text, sizeof(text)), GD_OK);
-	ck_assert_str_eq(text, "example.com.\tIN\tDNSKEY\t257 3 13 rnjYcFXN72kjSkfrWf5pDr5fz1FsvQTAPi5"
-	                       "epgxl07oKhsOquRgDeSsOU6PUXRzIzfg2ixqbcjpIW0IAYl4o6Q==");
+	ck_assert_str_eq(text,
+	                 "example.com.\tIN\tDNSKEY\t257 3 13 rnjYcFXN72kjSkfrWf5pDr5fz1FsvQTAPi5"
+	                 "epgxl07oKhsOquRgDeSsOU6PUXRzIzfg2ixqbcjpIW0IAYl4o6Q==");
 	ck_assert_int_eq(dnssec_key_dnskey_text(key, text, 40), GD_ESPACE);
 	ck_assert_int_eq(dnssec_key_ds_text(key, DNSSEC_DIGEST_SHA256, text, 80), GD_ESPACE);
 	check_against_ldns(key);
 	dnssec_key_free(key);
 
-	key = unit_dnssec_load(put_pair("Kexample.net.+013+20678", short13_key, short13_private, 0600));
+	key = unit_dnssec_load(
+	    put_pair("Kexample.net.+013+20678", short13_key, short13_private, 0600));
 	ck_assert_uint_eq(key->key_tag, 20678);
 	check_against_ldns(key);
 	dnssec_key_free(key);
 
-	key = unit_dnssec_load(put_pair("Kexample.org.+015+17324", bind15_key, bind15_private, 0600));
+	key =
+	    unit_dnssec_load(put_pair("Kexample.org.+015+17324", bind15_key, bind15_private, 0600));
 	ck_assert_uint_eq(key->key_tag, 17324);
 	ck_assert_uint_eq(key->flags, 256);
 	ck_assert_uint_eq(key->algorithm, 15);
@@ -218,7 +222,8 @@ START_TEST(test_generated_keys)
 		                 GD_OK);
 		ck_assert_uint_eq(d.count, 0);
 		char want[512];
-		snprintf(want, sizeof(want), DIR "/Kgen.example.+%03u+%05u", algs[i], made->key_tag);
+		snprintf(want, sizeof(want), DIR "/Kgen.example.+%03u+%05u", algs[i],
+		         made->key_tag);
 		ck_assert_str_eq(base, want);
 		char path[600];
 		struct stat st;
@@ -263,20 +268,22 @@ START_TEST(test_generated_keys)
 	                 GD_EINVAL);
 	ck_assert_int_eq(dnssec_key_generate("a..b", 13, DIR, 257, base, sizeof(base), NULL, &d),
 	                 GD_EINVAL);
-	ck_assert_int_eq(dnssec_key_generate("example.", 13, DIR, 385, base, sizeof(base), NULL, &d),
-	                 GD_EINVAL);
-	ck_assert_int_eq(dnssec_key_generate("example.", 13, DIR "/none", 257, base, sizeof(base),
-	                                     NULL, &d),
-	                 GD_EIO);
-	ck_assert_int_eq(dnssec_key_generate("example.", 13, DIR, 257, base, 10, NULL, &d), GD_ESPACE);
+	ck_assert_int_eq(
+	    dnssec_key_generate("example.", 13, DIR, 385, base, sizeof(base), NULL, &d), GD_EINVAL);
+	ck_assert_int_eq(
+	    dnssec_key_generate("example.", 13, DIR "/none", 257, base, sizeof(base), NULL, &d),
+	    GD_EIO);
+	ck_assert_int_eq(dnssec_key_generate("example.", 13, DIR, 257, base, 10, NULL, &d),
+	                 GD_ESPACE);
 	ck_assert_uint_eq(d.count, 5);
 	ck_assert_str_eq(d.msgs[0], "example.: algorithm 8 is not supported: only 13 "
 	                            "(ECDSAP256SHA256) and 15 (ED25519)");
 	ck_assert_str_eq(d.msgs[1], "a..b: not a domain name");
 	ck_assert_str_eq(d.msgs[2], "example.: flags 385: only 257 and 256");
 	ck_assert_ptr_nonnull(strstr(d.msgs[3], DIR "/none/Kexample.+013+"));
-	ck_assert_ptr_nonnull(strstr(d.msgs[3], ".private: cannot write the private key: No such file "
-	                                        "or directory"));
+	ck_assert_ptr_nonnull(strstr(d.msgs[3],
+	                             ".private: cannot write the private key: No such file "
+	                             "or directory"));
 	ck_assert_str_eq(d.msgs[4], DIR ": the key's file name is too long");
 	diag_free(&d);
 }
@@ -293,58 +300,63 @@ static const char p13[] = "Private-key-format: v1.2\nAlgorithm: 13 (ECDSAP256SHA
                           "PrivateKey: FLiJncFJoG8SutySHXjmEZ2CoSGz6g0mn8ZgPJhuM1w=\n";
 
 static const struct bad_case bad_cases[] = {
-        {ldns13_key, "Private-key-format: v1.2\nAlgorithm: 13 (ECDSAP256SHA256)\nPrivateKey: "
-                     "FLiJncFJoG8Su!ySHXjmEZ2CoSGz6g0mn8ZgPJhuM1w=\n",
-         "private:3: the private key is not base64"},
-        {ldns15_key, "Private-key-format: v1.2\nAlgorithm: 15 (ED25519)\nPrivateKey: "
-                     "FLiJncFJoG8SutySHXjmEQ==\n",
-         "private:3: the private key is 16 octets, not 32"},
-        {ldns13_key, "Private-key-format: v1.2\nAlgorithm: 13 (ECDSAP256SHA256)\nPrivateKey: "
-                     "ARS4iZ3BSaBvErrckh145hGdgqEhs+oNJp/GYDyYbjNc\n",
-         "private:3: the private key is 33 octets, not 32"},
-        {ldns13_key, "Private-key-format: v1.2\nAlgorithm: 8 (RSASHA256)\nModulus: AAAA\n",
-         "private:2: algorithm 8 is not supported: only 13 (ECDSAP256SHA256) and 15 (ED25519)"},
-        {"example.com. IN DNSKEY 257 3 8 AwEAAbM=\n", p13,
-         "key:1: algorithm 8 is not supported: only 13 (ECDSAP256SHA256) and 15 (ED25519)"},
-        {ldns15_key, p13,
-         "private:2: algorithm 13, but the DNSKEY in " DIR "/Kbad.key (line 1) is of algorithm 15"},
-        {"; a comment\n\nexample.com. IN DNSKEY 257 3 13 4ZTQKND/juNUZJquI/4b1rwQqDrRSYEsS95iUnlHzxom"
-         "AhuFSNmzaDjiYa5+QLSxw4N5FFHFCX8AmGhMnMOMEg==\n",
-         p13,
-         "key:3: the public key is not the one of the private key in " DIR
-         "/Kbad.private: the two files are not one key"},
-        {"example.com. IN DNSKEY 385 3 13 rnjYcFXN72kjSkfrWf5pDr5fz1FsvQTAPi5epgxl07oKhsOquRgDeSsOU6P"
-         "UXRzIzfg2ixqbcjpIW0IAYl4o6Q==\n",
-         p13, "key:1: the DNSKEY's flags are 385: only 257 (a key-signing key, expected) and 256 "
-              "are used"},
-        {"example.com. IN DNSKEY 257 3 13 AAAA\n", p13,
-         "key:1: the public key is 3 octets, algorithm 13 has 64"},
-        {"example.com. IN DNSKEY 257 3 13 rnjYcFXN72kjSkfrWf5pDr5fz1FsvQTAPi5epgxl07oKhsOquRgDeSsOU6P"
-         "UXRzIzfg2ixqbcjpIW0IAYl4o6Q==\nexample.com. IN DNSKEY 257 3 13 AAAA\n",
-         p13, "key:2: a second record: a key file holds one DNSKEY (the first is on line 1)"},
-        {"; nothing\n", p13, "key: no DNSKEY record in the file"},
-        {"example.com. IN A 192.0.2.1\n", p13, "key:1: a record of type 1, not a DNSKEY"},
-        {"example.com. IN DNSKEY 257 3 13 %%%\n", p13,
-         "key:1: not a DNSKEY record: Syntax error, could not parse the RR's rdata"},
-        {ldns13_key, "Algorithm: 13\n",
-         "private:1: expected \"Private-key-format: v1.x\" first: not a private key file"},
-        {ldns13_key, "Private-key-format: v2.0\n",
-         "private:1: private key format \"v2.0\": only v1.x (ldns-keygen, dnssec-keygen) is read"},
-        {ldns13_key, "Private-key-format: v1.2\nAlgorithm: 13\n", "private: no PrivateKey field"},
-        {ldns13_key,
-         "Private-key-format: v1.2\nPrivateKey: FLiJncFJoG8SutySHXjmEZ2CoSGz6g0mn8ZgPJhuM1w=\n",
-         "private: no Algorithm field"},
-        {ldns13_key, "Private-key-format: v1.2\nAlgorithm: 13\nAlgorithm: 13\n",
-         "private:3: Algorithm given twice (first on line 2)"},
-        {ldns13_key, "Private-key-format: v1.2\nAlgorithm: thirteen\n",
-         "private:2: the algorithm \"thirteen\" is not a number"},
-        {ldns13_key, "Private-key-format: v1.2\nAlgorithm 13\n",
-         "private:2: not a \"Field: value\" line"},
-        {ldns13_key, "", "private: empty: not a private key file"},
-        /* the scalar equal to P-256's order n: no key */
-        {ldns13_key, "Private-key-format: v1.2\nAlgorithm: 13\n"
-                     "PrivateKey: /////wAAAAD//////////7zm+q2nF56E87nKwvxjJVE=\n",
-         "private:3: the private key is not a valid key of algorithm 13"},
+    {ldns13_key,
+     "Private-key-format: v1.2\nAlgorithm: 13 (ECDSAP256SHA256)\nPrivateKey: "
+     "FLiJncFJoG8Su!ySHXjmEZ2CoSGz6g0mn8ZgPJhuM1w=\n",
+     "private:3: the private key is not base64"},
+    {ldns15_key,
+     "Private-key-format: v1.2\nAlgorithm: 15 (ED25519)\nPrivateKey: "
+     "FLiJncFJoG8SutySHXjmEQ==\n",
+     "private:3: the private key is 16 octets, not 32"},
+    {ldns13_key,
+     "Private-key-format: v1.2\nAlgorithm: 13 (ECDSAP256SHA256)\nPrivateKey: "
+     "ARS4iZ3BSaBvErrckh145hGdgqEhs+oNJp/GYDyYbjNc\n",
+     "private:3: the private key is 33 octets, not 32"},
+    {ldns13_key, "Private-key-format: v1.2\nAlgorithm: 8 (RSASHA256)\nModulus: AAAA\n",
+     "private:2: algorithm 8 is not supported: only 13 (ECDSAP256SHA256) and 15 (ED25519)"},
+    {"example.com. IN DNSKEY 257 3 8 AwEAAbM=\n", p13,
+     "key:1: algorithm 8 is not supported: only 13 (ECDSAP256SHA256) and 15 (ED25519)"},
+    {ldns15_key, p13,
+     "private:2: algorithm 13, but the DNSKEY in " DIR "/Kbad.key (line 1) is of algorithm 15"},
+    {"; a comment\n\nexample.com. IN DNSKEY 257 3 13 4ZTQKND/juNUZJquI/4b1rwQqDrRSYEsS95iUnlHzxom"
+     "AhuFSNmzaDjiYa5+QLSxw4N5FFHFCX8AmGhMnMOMEg==\n",
+     p13,
+     "key:3: the public key is not the one of the private key in " DIR
+     "/Kbad.private: the two files are not one key"},
+    {"example.com. IN DNSKEY 385 3 13 rnjYcFXN72kjSkfrWf5pDr5fz1FsvQTAPi5epgxl07oKhsOquRgDeSsOU6P"
+     "UXRzIzfg2ixqbcjpIW0IAYl4o6Q==\n",
+     p13,
+     "key:1: the DNSKEY's flags are 385: only 257 (a key-signing key, expected) and 256 "
+     "are used"},
+    {"example.com. IN DNSKEY 257 3 13 AAAA\n", p13,
+     "key:1: the public key is 3 octets, algorithm 13 has 64"},
+    {"example.com. IN DNSKEY 257 3 13 rnjYcFXN72kjSkfrWf5pDr5fz1FsvQTAPi5epgxl07oKhsOquRgDeSsOU6P"
+     "UXRzIzfg2ixqbcjpIW0IAYl4o6Q==\nexample.com. IN DNSKEY 257 3 13 AAAA\n",
+     p13, "key:2: a second record: a key file holds one DNSKEY (the first is on line 1)"},
+    {"; nothing\n", p13, "key: no DNSKEY record in the file"},
+    {"example.com. IN A 192.0.2.1\n", p13, "key:1: a record of type 1, not a DNSKEY"},
+    {"example.com. IN DNSKEY 257 3 13 %%%\n", p13,
+     "key:1: not a DNSKEY record: Syntax error, could not parse the RR's rdata"},
+    {ldns13_key, "Algorithm: 13\n",
+     "private:1: expected \"Private-key-format: v1.x\" first: not a private key file"},
+    {ldns13_key, "Private-key-format: v2.0\n",
+     "private:1: private key format \"v2.0\": only v1.x (ldns-keygen, dnssec-keygen) is read"},
+    {ldns13_key, "Private-key-format: v1.2\nAlgorithm: 13\n", "private: no PrivateKey field"},
+    {ldns13_key,
+     "Private-key-format: v1.2\nPrivateKey: FLiJncFJoG8SutySHXjmEZ2CoSGz6g0mn8ZgPJhuM1w=\n",
+     "private: no Algorithm field"},
+    {ldns13_key, "Private-key-format: v1.2\nAlgorithm: 13\nAlgorithm: 13\n",
+     "private:3: Algorithm given twice (first on line 2)"},
+    {ldns13_key, "Private-key-format: v1.2\nAlgorithm: thirteen\n",
+     "private:2: the algorithm \"thirteen\" is not a number"},
+    {ldns13_key, "Private-key-format: v1.2\nAlgorithm 13\n",
+     "private:2: not a \"Field: value\" line"},
+    {ldns13_key, "", "private: empty: not a private key file"},
+    /* the scalar equal to P-256's order n: no key */
+    {ldns13_key,
+     "Private-key-format: v1.2\nAlgorithm: 13\n"
+     "PrivateKey: /////wAAAAD//////////7zm+q2nF56E87nKwvxjJVE=\n",
+     "private:3: the private key is not a valid key of algorithm 13"},
 };
 
 START_TEST(test_key_file_errors)

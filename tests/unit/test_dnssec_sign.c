@@ -45,8 +45,8 @@ static struct dnssec_key *ldns_made_key(unsigned algorithm)
 
 /* An RRset to sign and to verify. */
 struct test_set {
-	const uint8_t *owner;   /* signed */
-	const uint8_t *answer;  /* the owner ldns verifies (the query name for a wildcard) */
+	const uint8_t *owner;  /* signed */
+	const uint8_t *answer; /* the owner ldns verifies (the query name for a wildcard) */
 	size_t answer_len;
 	uint16_t type;
 	uint32_t ttl;
@@ -71,17 +71,19 @@ static ldns_status ldns_verdict(const struct dnssec_key *key, const struct test_
 		/* a record given twice is once in the answer */
 		bool again = false;
 		for (size_t j = 0; j < i; j++)
-			again |= t->len[j] == t->len[i] && memcmp(t->rdata[j], t->rdata[i], t->len[i]) == 0;
+			again |= t->len[j] == t->len[i] &&
+			         memcmp(t->rdata[j], t->rdata[i], t->len[i]) == 0;
 		if (again)
 			continue;
 		uint8_t rd[512];
 		memcpy(rd, t->rdata[i], t->len[i]);
 		if ((int)i == tamper)
 			rd[1] ^= 1; /* in a label, an address, a preference, a string */
-		ldns_rr_list_push_rr(set, unit_ldns_rr(t->answer, t->answer_len, t->type, t->ttl, rd,
-		                                       t->len[i]));
+		ldns_rr_list_push_rr(
+		    set, unit_ldns_rr(t->answer, t->answer_len, t->type, t->ttl, rd, t->len[i]));
 	}
-	ldns_rr *sig = unit_ldns_rr(t->answer, t->answer_len, LDNS_RR_TYPE_RRSIG, t->ttl, rrsig, len);
+	ldns_rr *sig =
+	    unit_ldns_rr(t->answer, t->answer_len, LDNS_RR_TYPE_RRSIG, t->ttl, rrsig, len);
 	ldns_rr_list_push_rr(keys, unit_ldns_rr(key->owner, key->owner_len, LDNS_RR_TYPE_DNSKEY,
 	                                        3600, key->dnskey, key->dnskey_len));
 	ldns_status st = ldns_verify_rrsig_keylist_time(set, sig, keys, when, good);
@@ -92,8 +94,9 @@ static ldns_status ldns_verdict(const struct dnssec_key *key, const struct test_
 	return st;
 }
 
-static const uint8_t soa_rdata[] = "\3NS1\7Example\3COM\0\12HostMaster\7EXAMPLE\3com\0"
-                                   "\x78\x01\x02\x03\0\0\x0e\x10\0\0\x02\x58\0\x09\x3a\x80\0\0\1\x2c";
+static const uint8_t soa_rdata[] =
+    "\3NS1\7Example\3COM\0\12HostMaster\7EXAMPLE\3com\0"
+    "\x78\x01\x02\x03\0\0\x0e\x10\0\0\x02\x58\0\x09\x3a\x80\0\0\1\x2c";
 static const uint8_t mx1[] = "\0\12\4Mail\7Example\3COM";
 static const uint8_t mx2[] = "\0\24\5Mail2\7example\3com";
 static const uint8_t txt1[] = "\13Hello World\3ABC";
@@ -108,20 +111,42 @@ static size_t build_sets(struct test_set *s)
 	static const uint8_t a1[] = {192, 0, 2, 3}, a2[] = {192, 0, 2, 1}, a3[] = {192, 0, 2, 2};
 	size_t n = 0;
 	/* A: three records in shuffled order, one given twice */
-	s[n++] = (struct test_set){(const uint8_t *)"\3WwW\7Example\3cOm", N("\3www\7example\3com"),
-	                           1, 300, 4, {a1, a2, a3, a2}, {4, 4, 4, 4}};
+	s[n++] = (struct test_set){(const uint8_t *)"\3WwW\7Example\3cOm",
+	                           N("\3www\7example\3com"),
+	                           1,
+	                           300,
+	                           4,
+	                           {a1, a2, a3, a2},
+	                           {4, 4, 4, 4}};
 	/* NS at the apex, names in mixed case */
-	s[n++] = (struct test_set){(const uint8_t *)"\7example\3com", N("\7example\3com"), 2, 3600,
-	                           2, {ns2, ns1}, {sizeof(ns2), sizeof(ns1)}};
-	s[n++] = (struct test_set){(const uint8_t *)"\7example\3com", N("\7example\3com"), 15, 3600,
-	                           2, {mx2, mx1}, {sizeof(mx2), sizeof(mx1)}};
-	s[n++] = (struct test_set){(const uint8_t *)"\3txt\7example\3com", N("\3txt\7example\3com"),
-	                           16, 60, 2, {txt2, txt1}, {sizeof(txt2) - 1, sizeof(txt1) - 1}};
+	s[n++] = (struct test_set){
+	    (const uint8_t *)"\7example\3com", N("\7example\3com"), 2, 3600, 2, {ns2, ns1},
+	    {sizeof(ns2), sizeof(ns1)}};
+	s[n++] = (struct test_set){
+	    (const uint8_t *)"\7example\3com", N("\7example\3com"), 15, 3600, 2, {mx2, mx1},
+	    {sizeof(mx2), sizeof(mx1)}};
+	s[n++] = (struct test_set){(const uint8_t *)"\3txt\7example\3com",
+	                           N("\3txt\7example\3com"),
+	                           16,
+	                           60,
+	                           2,
+	                           {txt2, txt1},
+	                           {sizeof(txt2) - 1, sizeof(txt1) - 1}};
 	/* a wildcard: signed as *.example.com, answered as foo.bar.example.com */
 	s[n++] = (struct test_set){(const uint8_t *)"\1*\7example\3com",
-	                           N("\3foo\3bar\7example\3com"), 1, 300, 2, {a2, a1}, {4, 4}};
-	s[n++] = (struct test_set){(const uint8_t *)"\7example\3com", N("\7example\3com"), 6, 3600,
-	                           1, {soa_rdata}, {sizeof(soa_rdata) - 1}};
+	                           N("\3foo\3bar\7example\3com"),
+	                           1,
+	                           300,
+	                           2,
+	                           {a2, a1},
+	                           {4, 4}};
+	s[n++] = (struct test_set){(const uint8_t *)"\7example\3com",
+	                           N("\7example\3com"),
+	                           6,
+	                           3600,
+	                           1,
+	                           {soa_rdata},
+	                           {sizeof(soa_rdata) - 1}};
 	return n;
 }
 
@@ -150,15 +175,15 @@ START_TEST(test_sign_and_verify)
 			ck_assert_uint_eq(rd16(rrsig + 16), key->key_tag);
 			ck_assert_mem_eq(rrsig + 18, "\7example\3com", 13);
 			ck_assert_msg(ldns_verdict(key, &sets[i], rrsig, (size_t)len, -1, NOW) ==
-			                      LDNS_STATUS_OK,
+			                  LDNS_STATUS_OK,
 			              "alg %u set %zu does not verify", algs[k], i);
 			/* one record changed: bogus */
 			ck_assert_int_eq(ldns_verdict(key, &sets[i], rrsig, (size_t)len, 0, NOW),
 			                 LDNS_STATUS_CRYPTO_BOGUS);
 			/* outside the window */
-			ck_assert_int_eq(ldns_verdict(key, &sets[i], rrsig, (size_t)len, -1,
-			                              expiration + 1),
-			                 LDNS_STATUS_CRYPTO_SIG_EXPIRED);
+			ck_assert_int_eq(
+			    ldns_verdict(key, &sets[i], rrsig, (size_t)len, -1, expiration + 1),
+			    LDNS_STATUS_CRYPTO_SIG_EXPIRED);
 		}
 		dnssec_key_free(key);
 	}
@@ -180,7 +205,8 @@ START_TEST(test_signature_forms)
 		long len = dnssec_sign(ec, &rs, inception, expiration, scratch, DNSSEC_SCRATCH_SIZE,
 		                       sig, sizeof(sig));
 		ck_assert_int_eq(len, 95);
-		ck_assert_int_eq(ldns_verdict(ec, &sets[0], sig, (size_t)len, -1, NOW), LDNS_STATUS_OK);
+		ck_assert_int_eq(ldns_verdict(ec, &sets[0], sig, (size_t)len, -1, NOW),
+		                 LDNS_STATUS_OK);
 	}
 	ck_assert_int_eq(dnssec_sign(ed, &rs, inception, expiration, scratch, DNSSEC_SCRATCH_SIZE,
 	                             first, sizeof(first)),
@@ -245,12 +271,12 @@ START_TEST(test_sign_errors)
 	const uint16_t rl[1] = {4};
 	uint8_t out[DNSSEC_RRSIG_MAX];
 	struct dnssec_rrset rs = {(const uint8_t *)"\3www\7example\3org", 1, 300, 1, rd, rl};
-	ck_assert_int_eq(dnssec_sign(key, &rs, 1, 2, scratch, DNSSEC_SCRATCH_SIZE, out, sizeof(out)),
-	                 GD_EINVAL);
+	ck_assert_int_eq(
+	    dnssec_sign(key, &rs, 1, 2, scratch, DNSSEC_SCRATCH_SIZE, out, sizeof(out)), GD_EINVAL);
 	rs.owner = (const uint8_t *)"\3www\7example\3com";
 	rs.count = 0;
-	ck_assert_int_eq(dnssec_sign(key, &rs, 1, 2, scratch, DNSSEC_SCRATCH_SIZE, out, sizeof(out)),
-	                 GD_EINVAL);
+	ck_assert_int_eq(
+	    dnssec_sign(key, &rs, 1, 2, scratch, DNSSEC_SCRATCH_SIZE, out, sizeof(out)), GD_EINVAL);
 	rs.count = 1;
 	ck_assert_int_eq(dnssec_sign(key, &rs, 1, 2, scratch, 60, out, sizeof(out)), GD_ESPACE);
 	ck_assert_int_eq(dnssec_sign(key, &rs, 1, 2, scratch, DNSSEC_SCRATCH_SIZE, out, 94),
@@ -261,17 +287,19 @@ START_TEST(test_sign_errors)
 	rd[0] = bad_ns;
 	uint16_t l2[1] = {sizeof(bad_ns) - 1};
 	struct dnssec_rrset ns = {(const uint8_t *)"\7example\3com", 2, 300, 1, rd, l2};
-	ck_assert_int_eq(dnssec_sign(key, &ns, 1, 2, scratch, DNSSEC_SCRATCH_SIZE, out, sizeof(out)),
-	                 GD_EFORMAT);
+	ck_assert_int_eq(
+	    dnssec_sign(key, &ns, 1, 2, scratch, DNSSEC_SCRATCH_SIZE, out, sizeof(out)),
+	    GD_EFORMAT);
 	rd[0] = bad_mx;
 	l2[0] = 1;
 	ns.type = 15;
-	ck_assert_int_eq(dnssec_sign(key, &ns, 1, 2, scratch, DNSSEC_SCRATCH_SIZE, out, sizeof(out)),
-	                 GD_EFORMAT);
+	ck_assert_int_eq(
+	    dnssec_sign(key, &ns, 1, 2, scratch, DNSSEC_SCRATCH_SIZE, out, sizeof(out)),
+	    GD_EFORMAT);
 	/* the same octets as an unknown type: signed as they are */
 	ns.type = 65280;
-	ck_assert_int_eq(dnssec_sign(key, &ns, 1, 2, scratch, DNSSEC_SCRATCH_SIZE, out, sizeof(out)),
-	                 95);
+	ck_assert_int_eq(
+	    dnssec_sign(key, &ns, 1, 2, scratch, DNSSEC_SCRATCH_SIZE, out, sizeof(out)), 95);
 	dnssec_key_free(key);
 }
 END_TEST
@@ -381,8 +409,7 @@ START_TEST(test_cache_sets)
 	/* set 1: a stale entry (one day left) is a miss, and is replaced
 	 * before a fresh one even when it was used last */
 	dnssec_sigcache_insert(c, d[4], NOW, r, fake_rrsig(r, 4, inception, expiration));
-	dnssec_sigcache_insert(c, d[3], NOW, r,
-	                       fake_rrsig(r, 3, inception, (uint32_t)NOW + 86400));
+	dnssec_sigcache_insert(c, d[3], NOW, r, fake_rrsig(r, 3, inception, (uint32_t)NOW + 86400));
 	ck_assert(!dnssec_sigcache_lookup(c, d[3], NOW, &got, &len));
 	check_stats(c, 4, 4, 7, 2);
 	digest_for_set(d[1], 1, 1);
@@ -415,7 +442,8 @@ START_TEST(test_cache_sign)
 	check_stats(c, 0, 1, 1, 0);
 	/* an hour later the window has moved, the signature is still good:
 	 * the same octets (ECDSA would differ if it were signed again) */
-	ck_assert_int_eq(dnssec_sigcache_sign(c, key, &rs, NOW + 3600, out, sizeof(out), &made), 95);
+	ck_assert_int_eq(dnssec_sigcache_sign(c, key, &rs, NOW + 3600, out, sizeof(out), &made),
+	                 95);
 	ck_assert(!made);
 	ck_assert_mem_eq(out, first, 95);
 	ck_assert_int_eq(ldns_verdict(key, &sets[0], out, 95, -1, NOW + 3600), LDNS_STATUS_OK);
@@ -453,7 +481,8 @@ START_TEST(test_cache_sign)
 	for (size_t i = 0; i < n; i++) {
 		struct dnssec_rrset s = rrset_of(&sets[i]);
 		len = dnssec_sigcache_sign(c, key, &s, NOW, out, sizeof(out), NULL);
-		ck_assert_int_eq(ldns_verdict(key, &sets[i], out, (size_t)len, -1, NOW), LDNS_STATUS_OK);
+		ck_assert_int_eq(ldns_verdict(key, &sets[i], out, (size_t)len, -1, NOW),
+		                 LDNS_STATUS_OK);
 	}
 	ck_assert_int_eq(dnssec_sigcache_sign(c, key, &rs, NOW, out, 10, NULL), GD_ESPACE);
 	dnssec_sigcache_free(c);
