@@ -174,23 +174,27 @@ void dnssec_key_free(struct dnssec_key *key)
 
 /* ---- the files read ---- */
 
-/* The next line of *text (its end, CR and LF, cut off) into line; false
- * at the end of the text. A line over LINE_MAX_LEN is cut there and *long_line set. */
-static bool next_line(const char **text, char *line, bool *long_line)
+/* The next line of *text into line (its end, CR and LF, cut off) and
+ * its number into *n: 1; 0 at the end of the text; -1 after an error in d
+ * for a line over LINE_MAX_LEN. */
+static int next_line(const char **text, char *line, const char *file, int *n, struct diag *d)
 {
 	const char *p = *text;
 	if (!*p)
-		return false;
-	size_t n = strcspn(p, "\n");
-	*text = p + n + (p[n] == '\n');
-	*long_line = n >= LINE_MAX_LEN;
-	if (*long_line)
-		n = LINE_MAX_LEN - 1;
-	memcpy(line, p, n);
-	while (n && line[n - 1] == '\r')
-		n--;
-	line[n] = '\0';
-	return true;
+		return 0;
+	size_t len = strcspn(p, "\n");
+	*text = p + len + (p[len] == '\n');
+	++*n;
+	if (len >= LINE_MAX_LEN) {
+		diag_error(d, file, *n, 0, "the line is longer than %d characters",
+		           LINE_MAX_LEN - 1);
+		return -1;
+	}
+	memcpy(line, p, len);
+	while (len && line[len - 1] == '\r')
+		len--;
+	line[len] = '\0';
+	return 1;
 }
 
 static bool blank_or_comment(const char *line)
@@ -271,15 +275,9 @@ static bool key_text_read(const char *file, const char *text, struct key_record 
                           struct diag *d)
 {
 	char line[LINE_MAX_LEN];
-	bool long_line, found = false;
-	int n = 0;
-	while (next_line(&text, line, &long_line)) {
-		n++;
-		if (long_line) {
-			diag_error(d, file, n, 0, "the line is longer than %d characters",
-			           LINE_MAX_LEN - 1);
-			return false;
-		}
+	bool found = false;
+	int n = 0, more;
+	while ((more = next_line(&text, line, file, &n, d)) > 0) {
 		if (blank_or_comment(line))
 			continue;
 		if (found) {
@@ -293,6 +291,8 @@ static bool key_text_read(const char *file, const char *text, struct key_record 
 			return false;
 		found = true;
 	}
+	if (more < 0)
+		return false;
 	if (!found)
 		diag_error(d, file, 0, 0, "no DNSKEY record in the file");
 	return found;
@@ -384,13 +384,10 @@ static bool private_text_read(const char *file, const char *text, struct private
                               struct diag *d)
 {
 	char line[LINE_MAX_LEN];
-	bool long_line, ok = true;
-	int n = 0;
-	while (ok && next_line(&text, line, &long_line)) {
-		n++;
-		if (long_line) {
-			diag_error(d, file, n, 0, "the line is longer than %d characters",
-			           LINE_MAX_LEN - 1);
+	bool ok = true;
+	int n = 0, more;
+	while (ok && (more = next_line(&text, line, file, &n, d)) != 0) {
+		if (more < 0) {
 			ok = false;
 		} else if (blank_or_comment(line)) {
 			continue;

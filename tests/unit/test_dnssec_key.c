@@ -378,6 +378,29 @@ START_TEST(test_key_file_errors)
 }
 END_TEST
 
+/* Lines over 4095 characters, in either file. */
+START_TEST(test_key_file_long_lines)
+{
+	static char text[6000];
+	memset(text, 'a', 5000);
+	text[5000] = '\0';
+	struct diag d = {0};
+	struct dnssec_key *key;
+	const char *base = put_pair("Klong", text, p13, 0600);
+	ck_assert_int_eq(dnssec_key_load(base, &key, &d), GD_EFORMAT);
+	snprintf(text, sizeof(text), "Private-key-format: v1.2\n");
+	memset(text + 25, ' ', 4100);
+	text[4125] = '\0';
+	base = put_pair("Klong", ldns13_key, text, 0600);
+	ck_assert_int_eq(dnssec_key_load(base, &key, &d), GD_EFORMAT);
+	ck_assert_uint_eq(d.count, 2);
+	ck_assert_str_eq(d.msgs[0], DIR "/Klong.key:1: the line is longer than 4095 characters");
+	ck_assert_str_eq(d.msgs[1],
+	                 DIR "/Klong.private:2: the line is longer than 4095 characters");
+	diag_free(&d);
+}
+END_TEST
+
 START_TEST(test_key_file_access)
 {
 	struct diag d = {0};
@@ -423,6 +446,7 @@ Suite *dnssec_key_suite(void)
 	tcase_add_test(tc, test_fixed_vectors);
 	tcase_add_test(tc, test_generated_keys);
 	tcase_add_test(tc, test_key_file_errors);
+	tcase_add_test(tc, test_key_file_long_lines);
 	tcase_add_test(tc, test_key_file_access);
 	suite_add_tcase(s, tc);
 	return s;
