@@ -107,6 +107,17 @@ void unit_dnssec_ldns_key(unsigned algorithm, const char *origin, char *base, si
 	ldns_key_deep_free(k);
 }
 
+struct dnssec_key *unit_dnssec_fixed_key(uint16_t flags)
+{
+	char key_text[sizeof(ldns13_key)];
+	memcpy(key_text, ldns13_key, sizeof(key_text));
+	char digits[8];
+	ck_assert(flags >= 100 && flags <= 999);
+	snprintf(digits, sizeof(digits), "%u", (unsigned)flags);
+	memcpy(strstr(key_text, "257 3 13"), digits, 3);
+	return unit_dnssec_load(put_pair("Kfixed", key_text, ldns13_private, 0600));
+}
+
 struct dnssec_key *unit_dnssec_load(const char *base)
 {
 	struct diag d = {0};

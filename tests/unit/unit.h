@@ -104,6 +104,11 @@ struct dnssec_key;
  * under tests/tmp/unit/dnssec; its base name into base. */
 void unit_dnssec_ldns_key(unsigned algorithm, const char *origin, char *base, size_t cap);
 
+/* The ldns-keygen key of the tests (example.com, algorithm 13, tag 7211
+ * with flags 257) with these DNSKEY flags: the same key every run. The
+ * caller frees it (dnssec_key_free). */
+struct dnssec_key *unit_dnssec_fixed_key(uint16_t flags);
+
 /* The key of base name base; the test fails with the error when it does
  * not load. The caller frees it (dnssec_key_free). */
 struct dnssec_key *unit_dnssec_load(const char *base);
