@@ -12,6 +12,7 @@
 #                   ASan+UBSan in build-check/ (CHECK_SANITIZE=0 to use the
 #                   plain build)
 #   make install    PREFIX=/usr/local DESTDIR= (sbin/geodnsd, bin/geodnsd-services-to-zone,
+#                   bin/geodnsd-keygen,
 #                   the man pages, the manual)
 #   make clean, make distclean
 
@@ -84,7 +85,7 @@ CHECK_OBJS = $(SRCS:src/%.c=$(CHECK_DIR)/%.o)
 
 .PHONY: all run check install uninstall clean distclean deps soak
 
-all: src/geodnsd zones/demo-city.mmdb build/feedserver build/services-to-zone
+all: src/geodnsd zones/demo-city.mmdb build/feedserver build/services-to-zone build/geodnsd-keygen
 
 # the feed server of the demo and the health tests
 build/feedserver: tools/feedserver.c config.mk | build
@@ -93,6 +94,14 @@ build/feedserver: tools/feedserver.c config.mk | build
 # a services file as TYPE65281 zone records (installed: bin/services-to-zone)
 build/services-to-zone: tools/services-to-zone.c config.mk | build
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) -o $@ $< $(JANSSON_LIBS)
+
+# a DNSSEC key generated, its DS printed (installed: bin/geodnsd-keygen);
+# linked with the few modules it uses (src/dnssec/key.c and what it calls)
+KEYGEN_OBJS = build/dnssec/key.o build/dns/tsig.o build/dns/wire.o build/common/util.o \
+	      build/common/log.o build/common/hash.o
+build/geodnsd-keygen: tools/geodnsd-keygen.c $(KEYGEN_OBJS) config.mk | build
+	$(CC) $(BASE_CFLAGS) $(MODE_FLAGS) $(RELEASE_LTO) $(CFLAGS) $(LDFLAGS) -o $@ $< \
+	  $(KEYGEN_OBJS) $(LDNS_LIBS) $(CRYPTO_LIBS) -pthread
 
 # a hostile feed (endless headers, trickle, silence) for the health tests
 build/evilfeed: tests/integration/evilfeed.c config.mk | build
@@ -209,15 +218,17 @@ SOAK_SECONDS ?= 600
 soak: src/geodnsd build/feedserver zones/demo-city.mmdb
 	tools/soak --seconds $(SOAK_SECONDS)
 
-install: src/geodnsd build/services-to-zone
+install: src/geodnsd build/services-to-zone build/geodnsd-keygen
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin \
 	  $(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)$(PREFIX)/share/man/man5 \
 	  $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 0755 src/geodnsd $(DESTDIR)$(PREFIX)/sbin/geodnsd
 	install -m 0755 build/services-to-zone $(DESTDIR)$(PREFIX)/bin/geodnsd-services-to-zone
+	install -m 0755 build/geodnsd-keygen $(DESTDIR)$(PREFIX)/bin/geodnsd-keygen
 	install -m 0644 doc/geodnsd-services-to-zone.1 \
 	  $(DESTDIR)$(PREFIX)/share/man/man1/geodnsd-services-to-zone.1
 	install -m 0644 doc/geodnsd.8 $(DESTDIR)$(PREFIX)/share/man/man8/geodnsd.8
+	install -m 0644 doc/geodnsd-keygen.8 $(DESTDIR)$(PREFIX)/share/man/man8/geodnsd-keygen.8
 	install -m 0644 doc/geodnsd.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/geodnsd.conf.5
 	install -m 0644 doc/geodnsd-services.5 $(DESTDIR)$(PREFIX)/share/man/man5/geodnsd-services.5
 	install -m 0644 doc/geodnsd-feed.5 $(DESTDIR)$(PREFIX)/share/man/man5/geodnsd-feed.5
@@ -228,6 +239,8 @@ install: src/geodnsd build/services-to-zone
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/sbin/geodnsd \
 	  $(DESTDIR)$(PREFIX)/bin/geodnsd-services-to-zone \
+	  $(DESTDIR)$(PREFIX)/bin/geodnsd-keygen \
+	  $(DESTDIR)$(PREFIX)/share/man/man8/geodnsd-keygen.8 \
 	  $(DESTDIR)$(PREFIX)/share/man/man1/geodnsd-services-to-zone.1 \
 	  $(DESTDIR)$(PREFIX)/share/man/man8/geodnsd.8 \
 	  $(DESTDIR)$(PREFIX)/share/man/man5/geodnsd.conf.5 \

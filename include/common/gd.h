@@ -113,6 +113,14 @@ int thread_start(pthread_t *t, void *(*fn)(void *), void *arg);
 struct stat;
 int open_regular(const char *path, struct stat *st);
 
+/* Read a file that holds a secret (a TSIG secret, a DNSSEC private key)
+ * into a NUL-terminated buffer (caller frees *out): a regular file that
+ * neither its group nor others may read or write, checked on the
+ * descriptor read. GD_OK; GD_EIO with errno when it cannot be opened or
+ * read; GD_EFORMAT when it is not a regular file; GD_EINVAL when its mode
+ * lets its group or others in (nothing read). */
+int read_private_file(const char *path, char **out, size_t *len);
+
 /* Read a whole file into a NUL-terminated buffer. Caller frees *out. */
 int read_file(const char *path, char **out, size_t *len);
 /* The same from an open descriptor, read to its end (the caller closes it). */

@@ -122,6 +122,24 @@ int read_fd(int fd, char **out, size_t *len)
 	return GD_OK;
 }
 
+int read_private_file(const char *path, char **out, size_t *len)
+{
+	/* one open, its fstat checked: nothing can be swapped in between */
+	struct stat st;
+	int fd = open_regular(path, &st);
+	if (fd == -2)
+		return GD_EFORMAT;
+	if (fd < 0)
+		return GD_EIO;
+	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
+		close(fd);
+		return GD_EINVAL;
+	}
+	int rc = read_fd(fd, out, len);
+	close(fd);
+	return rc;
+}
+
 int read_file(const char *path, char **out, size_t *len)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);

@@ -900,29 +900,20 @@ static void load_rrl(struct jcheck *c, struct config *cfg, json_t *o)
  * at the current path (secret_file). */
 static bool read_secret_file(struct jcheck *c, const char *path, char **out)
 {
-	/* one open, its fstat checked: nothing can be swapped in between */
-	struct stat st;
-	int fd = open_regular(path, &st);
-	if (fd == -2) {
+	char *text;
+	size_t len;
+	int rc = read_private_file(path, &text, &len);
+	if (rc == GD_EFORMAT) {
 		jc_error(c, false, "\"%s\" is not a regular file", path);
 		return false;
 	}
-	if (fd < 0) {
-		jc_error(c, false, "cannot read \"%s\": %s", path, strerror(errno));
-		return false;
-	}
-	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
-		close(fd);
+	if (rc == GD_EINVAL) {
 		jc_error(c, false,
 		         "\"%s\" may be read or written by its group or others: only the "
 		         "daemon may read a TSIG secret (chmod 600 it)",
 		         path);
 		return false;
 	}
-	char *text;
-	size_t len;
-	int rc = read_fd(fd, &text, &len);
-	close(fd);
 	if (rc < 0) {
 		jc_error(c, false, "cannot read \"%s\": %s", path, strerror(errno));
 		return false;

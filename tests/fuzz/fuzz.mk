@@ -26,7 +26,7 @@
 #
 # Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
 
-FUZZ_ALL = packet zone config services feed http tsig xfr xfrin
+FUZZ_ALL = packet zone config services feed http tsig xfr xfrin dnskey
 FUZZ_TARGETS ?= $(FUZZ_ALL)
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
@@ -45,7 +45,7 @@ FUZZ_RUN_FLAGS = -timeout=10 -rss_limit_mb=2048 -max_len=8192 -print_final_stats
 # about half the execs there; FUZZ_SLOW_UNWIND lists them).
 FUZZ_LSAN = LSAN_OPTIONS=suppressions=$(CURDIR)/tests/fuzz/lsan.supp:print_suppressions=0
 FUZZ_ENV = $(FUZZ_LSAN) ASAN_OPTIONS=fast_unwind_on_malloc=0
-FUZZ_SLOW_UNWIND ?= zone xfrin
+FUZZ_SLOW_UNWIND ?= zone xfrin dnskey
 FUZZ_OBJS = $(SRCS:src/%.c=$(FUZZ_DIR)/%.o)
 FUZZ_HDRS = $(wildcard tests/fuzz/*.h)
 FUZZ_BINS = $(FUZZ_ALL:%=$(FUZZ_DIR)/fuzz_%)

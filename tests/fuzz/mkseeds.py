@@ -704,8 +704,40 @@ def xfr_seeds():
     out(t, "ixfr-9-tsig-badsig", signed("hmac-sha256", body=ixfr(9, id=0x2018), flip=True))
     out(t, "ixfr-1-tsig-trunc", signed("hmac-sha256", body=ixfr(1, id=0x201a), macsize=16))
 
+# ---- DNSSEC key files (fuzz_dnskey.c: the .key text, NUL, the .private text) ----
+#
+# ldns-keygen's and BIND's files (test keys of tests/unit/test_dnssec_key.c)
+KEY13 = ("example.com.\tIN\tDNSKEY\t257 3 13 rnjYcFXN72kjSkfrWf5pDr5fz1FsvQTAPi5epgxl07oKhsOquRgD"
+         "eSsOU6PUXRzIzfg2ixqbcjpIW0IAYl4o6Q== ;{id = 7211 (ksk), size = 256b}\n")
+PRIVATE13 = ("Private-key-format: v1.2\nAlgorithm: 13 (ECDSAP256SHA256)\n"
+             "PrivateKey: FLiJncFJoG8SutySHXjmEZ2CoSGz6g0mn8ZgPJhuM1w=\n")
+KEY15 = ("; This is a zone-signing key, keyid 17324, for example.org.\n"
+         "example.org. IN DNSKEY 256 3 15 Whx8wymfoBoQOamDdpzhsd+HvV58W69/QSzjcjzRYsY=\n")
+PRIVATE15 = ("Private-key-format: v1.3\nAlgorithm: 15 (ED25519)\n"
+             "PrivateKey: 9tiEIstp4sQMNZWqIx3xcjdtQXbX8CZA0CGmG4csoDU=\n"
+             "Created: 20261203081052\nPublish: 20261203081052\n")
+KEY13_SHORT = ("example.net.\t3600\tIN\tDNSKEY\t257 3 13 82PYbNlnTzSAobnr1pTB6UJoM3UvoGr3oCUjpAT7u4cX"
+               "pWdnMAVFoGFrFXs0LX/8m0K8Uqq3WvW3ua+aNu/VNQ==\n")
+PRIVATE13_SHORT = ("Private-key-format: v1.2\nAlgorithm: 13 (ECDSAP256SHA256)\n"
+                   "PrivateKey: TpwggEtrVtRtzBLcZ1S2MH/e2bzDrwpZ5/Wyfjlt\n")
+
+
+def dnskey_seeds():
+    t = "dnskey"
+    clear(t)
+    out(t, "ecdsa-ldns", KEY13 + "\0" + PRIVATE13)
+    out(t, "ed25519-bind", KEY15 + "\0" + PRIVATE15)
+    out(t, "ecdsa-short-scalar", KEY13_SHORT + "\0" + PRIVATE13_SHORT)
+    out(t, "mismatch", KEY15 + "\0" + PRIVATE13)
+    out(t, "two-records", KEY13 + KEY13 + "\0" + PRIVATE13)
+    out(t, "rsa", "example.com. IN DNSKEY 257 3 8 AwEAAbM=\n\0"
+        "Private-key-format: v1.2\nAlgorithm: 8 (RSASHA256)\nModulus: AwEAAbM=\n")
+    out(t, "bad-base64", KEY13 + "\0" + PRIVATE13.replace("FLiJ", "F!iJ"))
+    out(t, "key-only", KEY13)
+
 
 if __name__ == "__main__":
+    dnskey_seeds()
     xfr_seeds()
     tsig_seeds()
     packets()

@@ -40,6 +40,8 @@ Suite *service_records_suite(void);
 Suite *catalog_suite(void);
 Suite *xfrin_suite(void);
 Suite *patch_suite(void);
+Suite *dnssec_key_suite(void);
+Suite *dnssec_sign_suite(void);
 
 struct answer_settings;
 struct geo_db;
@@ -94,5 +96,22 @@ struct ldns_struct_rr *unit_ldns_rr(const uint8_t *owner, size_t owner_len, uint
 /* A message of a transfer stream against its request: ID, flags, opcode,
  * NOERROR, counts, and in the first message the question as received. */
 void unit_xfr_check_header(const struct ldns_struct_pkt *p, const struct query *q, bool first);
+
+/* ---- DNSSEC (test_dnssec_key.c) ---- */
+struct dnssec_key;
+
+/* A key of algorithm 13 or 15 for origin made by the ldns library and
+ * written as ldns-keygen writes it (flags 257, the .private mode 0600)
+ * under tests/tmp/unit/dnssec; its base name into base. */
+void unit_dnssec_ldns_key(unsigned algorithm, const char *origin, char *base, size_t cap);
+
+/* The ldns-keygen key of the tests (example.com, algorithm 13, tag 7211
+ * with flags 257) with these DNSKEY flags: the same key every run. The
+ * caller frees it (dnssec_key_free). */
+struct dnssec_key *unit_dnssec_fixed_key(uint16_t flags);
+
+/* The key of base name base; the test fails with the error when it does
+ * not load. The caller frees it (dnssec_key_free). */
+struct dnssec_key *unit_dnssec_load(const char *base);
 
 #endif
