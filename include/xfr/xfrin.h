@@ -21,6 +21,7 @@
 
 struct tsig_key;
 struct zone;
+struct zone_record;
 struct zone_rrset_change;
 
 /*
@@ -154,6 +155,16 @@ struct xfrin_rrsets {
 int xfrin_rrsets(const struct xfrin *x, const struct zone *base, struct xfrin_rrsets *r, char *err,
                  size_t errlen);
 void xfrin_rrsets_free(struct xfrin_rrsets *r);
+
+/*
+ * The records of the completed FULL transfer x for zone_load_records():
+ * its SOA first, then every record as received (owners lower-case, names
+ * in rdata uncompressed), each named source and its place in the
+ * transfer as its line. The array is the caller's (freed by
+ * zone_load_records); the records point into x. NULL when x is not FULL
+ * or memory ran out; *n their number.
+ */
+struct zone_record *xfrin_records(const struct xfrin *x, const char *source, size_t *n);
 
 /*
  * A zone as zone-file text on out, in the form xfrin_write_zone writes:

@@ -164,6 +164,19 @@ struct zone {
 	bool unavailable;
 };
 
+/* One record before compiling: read from a zone file, or given by
+ * zone_load_records() (then owner and rdata stay the caller's). */
+struct zone_record {
+	const uint8_t *owner; /* lower-case wire */
+	uint8_t ownerlen;
+	uint16_t type;
+	uint32_t ttl;
+	const uint8_t *rdata; /* uncompressed */
+	uint16_t rdlen;
+	int line;         /* where errors are reported: file and line */
+	const char *file;
+};
+
 /* One RRset of a new version for zone_patch(): its owner (lower-case
  * wire, at or below the origin), type, TTL and records (count entries of
  * [u16 length][rdata] in rdata_len octets, any order; a duplicate is
@@ -204,6 +217,18 @@ struct zonedb {
  * reference).
  */
 struct zone *zone_load(const struct zone_config *zc, struct diag *diag);
+
+/*
+ * A zone built from records given (a secondary's full transfer) instead
+ * of zc->file's text, compiled and checked exactly as zone_load() does
+ * (services from TYPE65281 records against zc->regions), each error at
+ * its record's file and line; zc->file is only kept as the zone's file.
+ * Each record's owner must be at or below the origin; A and AAAA records
+ * must have 4 and 16 octets. recs[] is taken (freed); the owners and
+ * rdata it points to must outlive the call only. NULL on errors.
+ */
+struct zone *zone_load_records(const struct zone_config *zc, struct zone_record *recs, size_t n,
+                               struct diag *diag);
 
 /*
  * The zone of prev with zc's origin when it was built from exactly what

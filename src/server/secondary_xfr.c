@@ -189,6 +189,27 @@ static enum take patch_version(struct sec_zone *z, struct zone **nz, char *why, 
 	return TAKE_OK;
 }
 
+/* A full transfer's records compiled into a zone in memory. */
+static enum take build_version(struct sec_zone *z, struct zone **nz, char *why, size_t cap)
+{
+	char source[512];
+	snprintf(source, sizeof(source), "%s of %s serial %u", sec_type_names[z->type], z->name,
+	         xfrin_serial(z->rd));
+	size_t n;
+	struct zone_record *recs = xfrin_records(z->rd, source, &n);
+	if (!recs) {
+		snprintf(why, cap, "out of memory");
+		return TAKE_FAILED;
+	}
+	struct diag diag = {0};
+	struct zone_config zc = {z->origin_cfg, z->file, NULL, &z->s->regions};
+	*nz = zone_load_records(&zc, recs, n, &diag);
+	if (!*nz)
+		return rejected(z, &diag, why, cap);
+	diag_free(&diag);
+	return TAKE_OK;
+}
+
 /* The version written as zone-file text to tmp and loaded from it. */
 static enum take load_version(struct sec_zone *z, const char *tmp, struct zone **nz, char *why,
                               size_t cap)
@@ -261,6 +282,8 @@ static enum take take_version(struct sec_zone *z, char *why, size_t cap, uint32_
 	enum take t = TAKE_TEXT;
 	if (xfrin_kind(z->rd) == XFRIN_KIND_INCREMENTAL)
 		t = patch_version(z, &nz, why, cap);
+	else
+		t = build_version(z, &nz, why, cap);
 	bool in_memory = t == TAKE_OK;
 	if (t == TAKE_TEXT)
 		t = load_version(z, tmp, &nz, why, cap);

@@ -781,6 +781,28 @@ int xfrin_rrsets(const struct xfrin *x, const struct zone *base, struct xfrin_rr
 	return rc;
 }
 
+struct zone_record *xfrin_records(const struct xfrin *x, const char *source, size_t *n)
+{
+	const struct xfrin_data *d = xfrin_data(x);
+	*n = 0;
+	if (xfrin_kind(x) != XFRIN_KIND_FULL)
+		return NULL;
+	struct zone_record *recs = malloc((d->nrecords + 1) * sizeof(*recs));
+	if (!recs)
+		return NULL;
+	struct diff_rr rr;
+	xrr_read(d->soa.p, &rr);
+	const uint8_t *p = d->records.p;
+	for (size_t i = 0; i <= d->nrecords; i++) {
+		if (i)
+			p = xrr_read(p, &rr);
+		recs[i] = (struct zone_record){rr.owner, (uint8_t)rr.owner_len, rr.type, rr.ttl,
+		                               rr.rdata, (uint16_t)rr.rdlen, (int)(i + 1), source};
+	}
+	*n = d->nrecords + 1;
+	return recs;
+}
+
 void xfrin_rrsets_free(struct xfrin_rrsets *r)
 {
 	free(r->changes);

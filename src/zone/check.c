@@ -22,10 +22,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const struct rec *first_rec(struct loader *ld, const struct node *n, uint16_t type)
+static const struct zone_record *first_rec(struct loader *ld, const struct node *n, uint16_t type)
 {
 	for (size_t i = 0; i < ld->nrecs; i++) {
-		const struct rec *r = &ld->recs[i];
+		const struct zone_record *r = &ld->recs[i];
 		if (r->ownerlen == n->namelen && memcmp(r->owner, n->name, n->namelen) == 0 &&
 		    (type == 0 || r->type == type))
 			return r;
@@ -40,7 +40,7 @@ static void validate_apex(struct loader *ld)
 	struct zone *z = ld->z;
 	char s[1024];
 	for (size_t i = 0; i < ld->nrecs; i++) {
-		const struct rec *r = &ld->recs[i];
+		const struct zone_record *r = &ld->recs[i];
 		if (r->type == TYPE_SOA && !(r->ownerlen == z->origin_len &&
 					      memcmp(r->owner, z->origin, z->origin_len) == 0))
 			diag_error(ld->diag, r->file, r->line, 0,
@@ -52,7 +52,7 @@ static void validate_apex(struct loader *ld)
 		diag_error(ld->diag, z->file, 1, 0, "no SOA record at the zone apex %s",
 			   z->origin_str);
 	} else if (soa->count != 1) {
-		const struct rec *second = NULL;
+		const struct zone_record *second = NULL;
 		for (size_t i = 0, seen = 0; i < ld->nrecs; i++)
 			if (ld->recs[i].type == TYPE_SOA && ld->recs[i].line > 0 && ++seen == 2)
 				second = &ld->recs[i];
@@ -75,7 +75,7 @@ static void validate_apex(struct loader *ld)
 		}
 	}
 	if (!node_rrset(z->apex, TYPE_NS)) {
-		const struct rec *r = first_rec(ld, z->apex, TYPE_SOA);
+		const struct zone_record *r = first_rec(ld, z->apex, TYPE_SOA);
 		diag_error(ld->diag, r ? r->file : z->file, r ? r->line : 1, 0,
 			   "no NS records at the zone apex %s", z->origin_str);
 	}
@@ -93,7 +93,7 @@ static void validate_nodes(struct loader *ld)
 			continue;
 		const struct rrset *cn = node_rrset(n, TYPE_CNAME);
 		if (cn && cn->count > 1) {
-			const struct rec *r = first_rec(ld, n, TYPE_CNAME);
+			const struct zone_record *r = first_rec(ld, n, TYPE_CNAME);
 			diag_error(ld->diag, r->file, r->line, 0, "more than one CNAME at %s",
 				   wire_name_to_str(n->name, s, sizeof(s)));
 		}
@@ -104,7 +104,7 @@ static void validate_nodes(struct loader *ld)
 				if (t == TYPE_CNAME || t == TYPE_RRSIG || t == TYPE_NSEC ||
 				    t == TYPE_GEO_SERVICE)
 					continue;
-				const struct rec *r = first_rec(ld, n, t);
+				const struct zone_record *r = first_rec(ld, n, t);
 				diag_error(ld->diag, r->file, r->line, 0,
 					   "CNAME and other data at %s",
 					   wire_name_to_str(n->name, s, sizeof(s)));
@@ -112,12 +112,12 @@ static void validate_nodes(struct loader *ld)
 			}
 		}
 		if (cn && (n->flags & NODE_APEX)) {
-			const struct rec *r = first_rec(ld, n, TYPE_CNAME);
+			const struct zone_record *r = first_rec(ld, n, TYPE_CNAME);
 			diag_error(ld->diag, r->file, r->line, 0, "CNAME at the zone apex");
 		}
 		const struct rrset *dn = node_rrset(n, TYPE_DNAME);
 		if (dn && dn->count > 1) {
-			const struct rec *r = first_rec(ld, n, TYPE_DNAME);
+			const struct zone_record *r = first_rec(ld, n, TYPE_DNAME);
 			diag_error(ld->diag, r->file, r->line, 0, "more than one DNAME at %s",
 				   wire_name_to_str(n->name, s, sizeof(s)));
 		}
@@ -147,7 +147,7 @@ static void mark_occluded(struct loader *ld)
 			if (!(n->flags & NODE_OCCLUDED))
 				continue;
 			if (p->flags & NODE_DNAME && n->nrrsets) {
-				const struct rec *r = first_rec(ld, n, 0);
+				const struct zone_record *r = first_rec(ld, n, 0);
 				diag_error(ld->diag, r->file, r->line, 0,
 					   "%s is below a DNAME",
 					   wire_name_to_str(n->name, s, sizeof(s)));
@@ -156,7 +156,7 @@ static void mark_occluded(struct loader *ld)
 				uint16_t t = n->rrsets[i].type;
 				if (t == TYPE_A || t == TYPE_AAAA)
 					continue; /* glue */
-				const struct rec *r = first_rec(ld, n, t);
+				const struct zone_record *r = first_rec(ld, n, t);
 				diag_warn(ld->diag, r->file, r->line, 0,
 					  "%s is below a zone cut and is ignored",
 					  wire_name_to_str(n->name, s, sizeof(s)));
@@ -179,7 +179,7 @@ static void validate_services(struct loader *ld)
 		service_place(svc, place, sizeof(place));
 		static const uint16_t banned[] = {TYPE_A, TYPE_AAAA, TYPE_CNAME, TYPE_DNAME};
 		for (size_t k = 0; k < ARRAY_SIZE(banned); k++) {
-			const struct rec *r = node_rrset(n, banned[k]) ? first_rec(ld, n, banned[k])
+			const struct zone_record *r = node_rrset(n, banned[k]) ? first_rec(ld, n, banned[k])
 								  : NULL;
 			if (r)
 				diag_error(ld->diag, r->file, r->line, 0,
@@ -207,7 +207,7 @@ static void validate_glue(struct loader *ld)
 	struct zone *z = ld->z;
 	char s[1024];
 	for (size_t i = 0; i < ld->nrecs; i++) {
-		const struct rec *r = &ld->recs[i];
+		const struct zone_record *r = &ld->recs[i];
 		if (r->type != TYPE_NS || r->line < 0)
 			continue;
 		uint8_t target[WIRE_NAME_MAX];

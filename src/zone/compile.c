@@ -25,7 +25,7 @@
 
 static int cmp_rec(const void *a, const void *b)
 {
-	const struct rec *x = a, *y = b;
+	const struct zone_record *x = a, *y = b;
 	/* group by owner (any total order will do), then type, then rdata */
 	if (x->ownerlen != y->ownerlen)
 		return x->ownerlen < y->ownerlen ? -1 : 1;
@@ -321,12 +321,12 @@ void zone_compile(struct loader *ld)
 {
 	struct zone *z = ld->z;
 	if (ld->nrecs)
-		qsort(ld->recs, ld->nrecs, sizeof(struct rec), cmp_rec);
+		qsort(ld->recs, ld->nrecs, sizeof(struct zone_record), cmp_rec);
 	/* bound the node count: each distinct owner brings at most its labels
 	 * below the apex as new nodes (itself and empty non-terminals) */
 	size_t bound = 1;
 	for (size_t i = 0; i < ld->nrecs; i++) {
-		const struct rec *r = &ld->recs[i];
+		const struct zone_record *r = &ld->recs[i];
 		if (i > 0 && r->ownerlen == r[-1].ownerlen &&
 		    memcmp(r->owner, r[-1].owner, r->ownerlen) == 0)
 			continue;

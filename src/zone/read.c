@@ -166,9 +166,9 @@ static void add_rec(struct loader *ld, const char *file, int line, ldns_rr *rr)
 	size_t rdlen = ldns_buffer_position(ld->buf);
 	if (ld->nrecs == ld->caprecs) {
 		ld->caprecs = ld->caprecs ? ld->caprecs * 2 : 1024;
-		ld->recs = xrealloc(ld->recs, ld->caprecs * sizeof(struct rec));
+		ld->recs = xrealloc(ld->recs, ld->caprecs * sizeof(struct zone_record));
 	}
-	struct rec *r = &ld->recs[ld->nrecs++];
+	struct zone_record *r = &ld->recs[ld->nrecs++];
 	r->owner = arena_dup(&z->arena, lname, olen);
 	r->ownerlen = (uint8_t)olen;
 	r->type = type;

@@ -29,7 +29,7 @@
 /* The service records, by owner, in the order read among one owner's. */
 static int cmp_owner(const void *a, const void *b)
 {
-	const struct rec *x = *(const struct rec *const *)a, *y = *(const struct rec *const *)b;
+	const struct zone_record *x = *(const struct zone_record *const *)a, *y = *(const struct zone_record *const *)b;
 	if (x->ownerlen != y->ownerlen)
 		return x->ownerlen < y->ownerlen ? -1 : 1;
 	int c = memcmp(x->owner, y->owner, x->ownerlen);
@@ -48,7 +48,7 @@ void zone_record_services(struct loader *ld, const struct region_table *rt)
 		return;
 	z->service_records = true;
 	ld->digest = digest_regions(ld->digest, rt);
-	const struct rec **by_owner = xcalloc(n, sizeof(*by_owner));
+	const struct zone_record **by_owner = xcalloc(n, sizeof(*by_owner));
 	size_t k = 0;
 	for (size_t i = 0; i < ld->nrecs; i++)
 		if (ld->recs[i].type == TYPE_GEO_SERVICE)
@@ -65,7 +65,7 @@ void zone_record_services(struct loader *ld, const struct region_table *rt)
 	 * error (even with the same data: the tool's output appended twice) */
 	bool *second = xcalloc(ld->nrecs, sizeof(*second));
 	for (size_t i = 1; i < n; i++) {
-		const struct rec *r = by_owner[i], *p = by_owner[i - 1];
+		const struct zone_record *r = by_owner[i], *p = by_owner[i - 1];
 		if (r->ownerlen != p->ownerlen || memcmp(r->owner, p->owner, r->ownerlen) != 0)
 			continue;
 		size_t first = i - 1;
@@ -83,7 +83,7 @@ void zone_record_services(struct loader *ld, const struct region_table *rt)
 	struct service_json *items = xcalloc(n, sizeof(*items));
 	k = 0;
 	for (size_t i = 0; i < ld->nrecs; i++) {
-		const struct rec *r = &ld->recs[i];
+		const struct zone_record *r = &ld->recs[i];
 		if (r->type != TYPE_GEO_SERVICE || second[i])
 			continue;
 		items[k++] = (struct service_json){.name = r->owner,

@@ -188,7 +188,36 @@ static ldns_rdf *config_origin(const char *text)
 	return origin;
 }
 
-struct zone *zone_load(const struct zone_config *zc, struct diag *diag)
+/* Records given (zone_load_records): the checks read.c makes of a record
+ * it parsed that a record from the wire has not had. */
+static void take_records(struct loader *ld, struct zone_record *recs, size_t n)
+{
+	struct zone *z = ld->z;
+	char s[1024];
+	ld->recs = recs;
+	ld->caprecs = n;
+	for (size_t i = 0; i < n; i++) {
+		struct zone_record r = recs[i];
+		const char *bad = NULL;
+		if (!wire_name_is_sub(r.owner, z->origin))
+			bad = "outside the zone";
+		else if (r.type == TYPE_OPT || r.type == TYPE_ANY || r.type == TYPE_AXFR ||
+		         r.type == TYPE_IXFR || r.type == 0)
+			bad = "of a type that cannot be zone data";
+		else if ((r.type == TYPE_A && r.rdlen != 4) || (r.type == TYPE_AAAA && r.rdlen != 16))
+			bad = "of a length its type cannot have";
+		if (!bad) {
+			recs[ld->nrecs++] = r;
+			continue;
+		}
+		diag_error(ld->diag, r.file, r.line, 0, "record %s type %u %s",
+		           wire_name_to_str(r.owner, s, sizeof(s)), r.type, bad);
+	}
+}
+
+/* zone_load (recs NULL: from zc->file) and zone_load_records. */
+static struct zone *load(const struct zone_config *zc, struct zone_record *recs, size_t n,
+                         struct diag *diag)
 {
 	struct zone *z = xcalloc(1, sizeof(*z));
 	z->refs = 1;
@@ -200,6 +229,7 @@ struct zone *zone_load(const struct zone_config *zc, struct diag *diag)
 	ldns_rdf *origin = config_origin(zc->origin);
 	if (!origin) {
 		diag_error(diag, zc->file, 0, 0, "bad zone origin %s", zc->origin);
+		free(recs);
 		zone_free(z);
 		return NULL;
 	}
@@ -211,7 +241,11 @@ struct zone *zone_load(const struct zone_config *zc, struct diag *diag)
 
 	struct loader ld = {
 	    .z = z, .diag = diag, .buf = ldns_buffer_new(65536), .digest = digest_config(zc)};
-	bool readable = read_file_into(&ld, zc->file, origin, NULL, 0) == GD_OK;
+	bool readable = true;
+	if (recs)
+		take_records(&ld, recs, n);
+	else
+		readable = read_file_into(&ld, zc->file, origin, NULL, 0) == GD_OK;
 	ldns_rdf_deep_free(origin);
 	if (zc->services) {
 		static const struct region_table none = {NULL, 0};
@@ -239,7 +273,7 @@ struct zone *zone_load(const struct zone_config *zc, struct diag *diag)
 		zone_validate(&ld);
 	}
 	/* the source records are no longer needed: rdata lives in the arena
-	 * already, and rec structs are load-time only */
+	 * already, and the record structs are load-time only */
 	free(ld.recs);
 	z->inputs = ld.files;
 	z->ninputs = ld.nfiles;
@@ -250,6 +284,17 @@ struct zone *zone_load(const struct zone_config *zc, struct diag *diag)
 		return NULL;
 	}
 	return z;
+}
+
+struct zone *zone_load(const struct zone_config *zc, struct diag *diag)
+{
+	return load(zc, NULL, 0, diag);
+}
+
+struct zone *zone_load_records(const struct zone_config *zc, struct zone_record *recs, size_t n,
+                               struct diag *diag)
+{
+	return load(zc, recs ? recs : xcalloc(1, sizeof(*recs)), recs ? n : 0, diag);
 }
 
 struct zone *zone_stub(const char *origin, const char *file)

@@ -18,25 +18,13 @@ struct diag;
 struct region_table;
 struct zone_config;
 
-/* One record read, before compiling. */
-struct rec {
-	const uint8_t *owner; /* lower-case wire, in arena */
-	uint8_t ownerlen;
-	uint16_t type;
-	uint32_t ttl;
-	const uint8_t *rdata; /* in arena */
-	uint16_t rdlen;
-	int line;
-	const char *file;     /* in the loader's file list */
-};
-
 #define ZONE_INCLUDE_DEPTH 16
 
 /* The state of loading one zone, shared by the three passes. */
 struct loader {
 	struct zone *z;
 	struct diag *diag;
-	struct rec *recs;
+	struct zone_record *recs;
 	size_t nrecs, caprecs;
 	char **files; /* names of every file read, in order */
 	size_t nfiles;

@@ -455,7 +455,7 @@ wait_output "the new serial travels the chain by NOTIFY" $((CHAIN0 + 1)) 5000 \
 check_cmd "the primary's new geo answers, exactly" geo 127.0.0.1 "$PORT" <"$TMP/geo2.want"
 check_cmd "the same at the end of the chain" geo 127.0.0.24 "$CHAINPORT" <"$TMP/geo2.want"
 check_cmd "NSD 4.6 answered the end's IXFR with the whole zone (AXFR form): taken" grep -c \
-	"event=xfr_in zone=$ZONE. primary=127.0.0.1:$NSDPORT key=yes type=IXFR form=full applied=file from=$CHAIN0 serial=$((CHAIN0 + 1)) .*result=ok" \
+	"event=xfr_in zone=$ZONE. primary=127.0.0.1:$NSDPORT key=yes type=IXFR form=full applied=memory from=$CHAIN0 serial=$((CHAIN0 + 1)) .*result=ok" \
 	"$TMP/end.log" <<'EOF'
 1
 EOF

@@ -89,7 +89,7 @@ pair_start secondary || exit 1
 wait_output "the secondary serves the primary's serial after its first AXFR" 2026120301 3000 \
 	serial "$SPORT"
 check_cmd "one signed AXFR logged by the secondary" sh -c \
-	"grep -c 'event=xfr_in zone=$ZONE. primary=127.0.0.1:$PPORT key=yes type=AXFR form=full applied=file from=0 serial=2026120301 .*result=ok' '$TMP/secondary.log'" <<'EOF'
+	"grep -c 'event=xfr_in zone=$ZONE. primary=127.0.0.1:$PPORT key=yes type=AXFR form=full applied=memory from=0 serial=2026120301 .*result=ok' '$TMP/secondary.log'" <<'EOF'
 1
 EOF
 kdig @127.0.0.1 -p "$PPORT" +noall +answer -y "$K" "$ZONE" AXFR | grep -v TSIG | sed '$d' \
@@ -101,6 +101,14 @@ check_cmd "the secondary's AXFR onward is the primary's zone, TYPE65281 included
 	"diff '$TMP/p.canon' '$TMP/s.canon' && grep -c TYPE65281 '$TMP/s.canon'" <<'EOF'
 1
 EOF
+# saved just after it is served
+wait_saved() {
+	for _ in $(seq 100); do
+		grep -q "^; sec.test. serial $1\$" "$TMP/secondary/$ZONE.zone" 2>/dev/null && break
+		sleep 0.1
+	done
+}
+wait_saved 2026120301
 check_cmd "the copy in its file is the zone (ldns-read-zone)" sh -c \
 	"ldns-read-zone -c '$TMP/secondary/$ZONE.zone' | grep -v '^;' | sort | diff '$TMP/p.canon' -"
 	</dev/null
@@ -139,10 +147,7 @@ check_cmd "after the IXFR, the secondary's AXFR onward is the primary's zone" sh
 1
 EOF
 saved() {
-	for _ in $(seq 100); do
-		grep -q '^; sec.test. serial 2026120302$' "$TMP/secondary/$ZONE.zone" && break
-		sleep 0.1
-	done
+	wait_saved 2026120302
 	canon "$TMP/secondary/$ZONE.zone" | diff "$TMP/p2.canon" -
 	grep -c 'event=xfr_in_save zone=sec.test. .*serial=2026120302' "$TMP/secondary.log"
 }

@@ -584,6 +584,53 @@ START_TEST(shares_unchanged_nodes)
 }
 END_TEST
 
+/* zone_load_records: the checks a record from the wire has not had, at
+ * its file and line; a good set builds the zone loading its text gives. */
+START_TEST(load_records_checks)
+{
+	static uint8_t apex[64], www[64], out[64], soa_rd[128], ns_rd[64];
+	size_t la = owner_wire(ORIGIN, apex), lw = owner_wire("www." ORIGIN, www),
+	       lo = owner_wire("www.other.", out);
+	size_t n1 = owner_wire("ns1." ORIGIN, soa_rd);
+	size_t n2 = owner_wire("h." ORIGIN, soa_rd + n1);
+	memset(soa_rd + n1 + n2, 0, 20);
+	soa_rd[n1 + n2 + 3] = 9; /* serial 9 */
+	size_t ln = owner_wire("ns1." ORIGIN, ns_rd);
+	static const uint8_t a3[3] = {192, 0, 2}, a4[4] = {192, 0, 2, 1};
+	struct zone_record good[] = {
+	    {apex, (uint8_t)la, TYPE_SOA, 3600, soa_rd, (uint16_t)(n1 + n2 + 20), 1, "T"},
+	    {apex, (uint8_t)la, TYPE_NS, 3600, ns_rd, (uint16_t)ln, 2, "T"},
+	    {ns_rd, (uint8_t)ln, TYPE_A, 300, a4, 4, 3, "T"},
+	};
+	struct zone_config zc = {ORIGIN, "copy.zone", NULL, &unit_regions};
+	struct diag d = {0};
+	struct zone_record *recs = malloc(sizeof(good));
+	memcpy(recs, good, sizeof(good));
+	struct zone *z = zone_load_records(&zc, recs, 3, &d);
+	ck_assert_ptr_nonnull(z);
+	ck_assert_uint_eq(z->serial, 9);
+	ck_assert_uint_eq(z->nrecords, 3);
+	ck_assert_str_eq(z->file, "copy.zone");
+	zone_free(z);
+	struct zone_record bad[] = {
+	    good[0], good[1], good[2],
+	    {www, (uint8_t)lw, TYPE_A, 300, a3, 3, 4, "T"},
+	    {out, (uint8_t)lo, TYPE_A, 300, a4, 4, 5, "T"},
+	    {www, (uint8_t)lw, 0, 300, a4, 4, 6, "T"},
+	};
+	recs = malloc(sizeof(bad));
+	memcpy(recs, bad, sizeof(bad));
+	ck_assert_ptr_null(zone_load_records(&zc, recs, 6, &d));
+	ck_assert_uint_eq(d.errors, 3);
+	ck_assert_str_eq(d.msgs[0],
+	                 "T:4: record www." ORIGIN " type 1 of a length its type cannot have");
+	ck_assert_str_eq(d.msgs[1], "T:5: record www.other. type 1 outside the zone");
+	ck_assert_str_eq(d.msgs[2],
+	                 "T:6: record www." ORIGIN " type 0 of a type that cannot be zone data");
+	diag_free(&d);
+}
+END_TEST
+
 Suite *patch_suite(void)
 {
 	Suite *s = suite_create("patch");
@@ -592,6 +639,7 @@ Suite *patch_suite(void)
 	tcase_add_loop_test(tc, random_walk_matches_loading, 0, 4);
 	tcase_add_test(tc, refusals_name_the_rule);
 	tcase_add_test(tc, shares_unchanged_nodes);
+	tcase_add_test(tc, load_records_checks);
 	suite_add_tcase(s, tc);
 	return s;
 }

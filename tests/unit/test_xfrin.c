@@ -280,6 +280,21 @@ static struct zone *write_load(const struct xfrin *x, const struct zone *base, c
 	ck_assert_uint_eq(ldns_rr_list_rr_count(ldns_zone_rrs(lz)) + 1, n);
 	lines_free(lines, n);
 	ldns_zone_deep_free(lz);
+	if (xfrin_kind(x) == XFRIN_KIND_FULL) {
+		/* built from the records in memory: the same zone */
+		size_t nr;
+		struct zone_record *recs = xfrin_records(x, "AXFR", &nr);
+		ck_assert_ptr_nonnull(recs);
+		struct zone_config zc = {ORIGIN, path, NULL, &unit_regions};
+		struct diag d = {0};
+		struct zone *m = zone_load_records(&zc, recs, nr, &d);
+		for (size_t i = 0; !m && i < d.count; i++)
+			fprintf(stderr, "  records: %s\n", d.msgs[i]);
+		ck_assert_ptr_nonnull(m);
+		diag_free(&d);
+		check_same_zone(m, z, false);
+		zone_free(m);
+	}
 	return z;
 }
 
