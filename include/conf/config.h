@@ -104,6 +104,7 @@ struct config {
 	size_t nlisten;
 	unsigned workers;            /* 0 = one per CPU */
 	char *nsid;                  /* NULL = NSID not answered */
+	char *version;               /* CHAOS version.bind; NULL: REFUSED */
 	size_t nsid_len;
 	uint16_t udp_payload;        /* advertised and used as our UDP limit */
 	unsigned tcp_idle_timeout;   /* seconds */

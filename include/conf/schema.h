@@ -28,6 +28,7 @@ enum conf_type {
 	CONF_BOOL,
 	CONF_UINT,           /* an integer in min..max */
 	CONF_STRING,         /* non-empty; when max > 0, min..max bytes */
+	CONF_STRING_OR_FALSE, /* as CONF_STRING, or false (turned off) */
 	CONF_STRING_LIST,    /* an array of non-empty strings */
 	CONF_STRING_OR_LIST, /* a string or an array of them */
 	CONF_ENUM,           /* one of names */
@@ -45,6 +46,7 @@ enum conf_key_id {
 	KEY_SERVER_LISTEN,
 	KEY_SERVER_WORKERS,
 	KEY_SERVER_NSID,
+	KEY_SERVER_VERSION,
 	KEY_SERVER_UDP_PAYLOAD,
 	KEY_SERVER_TCP_IDLE_TIMEOUT,
 	KEY_SERVER_TCP_MAX_CONNECTIONS,

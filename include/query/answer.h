@@ -57,6 +57,8 @@ struct answer_settings {
 	const void *ixfr_ctx;
 	const uint8_t *nsid;       /* NULL: NSID not answered */
 	uint16_t nsid_len;
+	/* class CH version.bind/version.server (RFC 4892); NULL: REFUSED */
+	const char *version;
 	bool ecs_enabled;
 	bool ecs_trust_all;        /* every sender may send ECS */
 	const struct netprefix *ecs_trusted;

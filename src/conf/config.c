@@ -259,6 +259,24 @@ static void load_server(struct jcheck *c, struct config *cfg, json_t *o)
 	}
 	get_uint(c, o, KEY_SERVER_WORKERS, &cfg->workers);
 	get_str(c, o, KEY_SERVER_NSID, &cfg->nsid);
+	json_t *version = json_object_get(o, key_name(KEY_SERVER_VERSION));
+	if (json_is_false(version)) {
+		free(cfg->version);
+		cfg->version = NULL;
+	} else {
+		char *v = NULL;
+		get_str(c, o, KEY_SERVER_VERSION, &v);
+		if (v) {
+			free(cfg->version);
+			cfg->version = v;
+			if (strlen(v) > (size_t)conf_schema[KEY_SERVER_VERSION].max) {
+				jc_push_key(c, key_name(KEY_SERVER_VERSION));
+				jc_error(c, false, "longer than %lld bytes",
+				         conf_schema[KEY_SERVER_VERSION].max);
+				jc_pop(c);
+			}
+		}
+	}
 	if (cfg->nsid) {
 		const struct conf_key *nsid = &conf_schema[KEY_SERVER_NSID];
 		cfg->nsid_len = strlen(cfg->nsid);
@@ -1034,6 +1052,7 @@ static void set_defaults(struct config *cfg)
 		p += len + (p[len] == ',');
 	}
 	cfg->workers = conf_default_uint(KEY_SERVER_WORKERS);
+	cfg->version = xstrdup("geodnsd " GD_VERSION);
 	cfg->udp_payload = (uint16_t)conf_default_uint(KEY_SERVER_UDP_PAYLOAD);
 	cfg->tcp_idle_timeout = conf_default_uint(KEY_SERVER_TCP_IDLE_TIMEOUT);
 	cfg->tcp_max_connections = conf_default_uint(KEY_SERVER_TCP_MAX_CONNECTIONS);
@@ -1137,6 +1156,7 @@ void config_free(struct config *cfg)
 		free(cfg->listen[i].text);
 	free(cfg->listen);
 	free(cfg->nsid);
+	free(cfg->version);
 	free(cfg->log_level);
 	free(cfg->user);
 	free(cfg->cookie_secret);

@@ -41,6 +41,10 @@ const struct conf_key conf_schema[KEY_COUNT] = {
 				    "worker threads; 0 is one per CPU"),
 	[KEY_SERVER_NSID] = {.path = "server.nsid", .type = CONF_STRING, .min = 1, .max = 128,
 			     .doc = "NSID option value (RFC 5001); none: NSID not answered"},
+	[KEY_SERVER_VERSION] = {.path = "server.version", .type = CONF_STRING_OR_FALSE, .min = 1,
+	                        .max = 255,
+	                        .doc = "answer to version.bind and version.server (class CH); "
+	                               "absent: geodnsd and its version; false: REFUSED"},
 	[KEY_SERVER_UDP_PAYLOAD] = UINT("server.udp_payload", 512, 4096, "1232",
 					"EDNS UDP payload size advertised and largest UDP "
 					"response, bytes"),
@@ -332,6 +336,7 @@ const char *conf_type_name(enum conf_type t)
 	case CONF_BOOL: return "bool";
 	case CONF_UINT: return "uint";
 	case CONF_STRING: return "string";
+	case CONF_STRING_OR_FALSE: return "string|false";
 	case CONF_STRING_LIST: return "string-list";
 	case CONF_STRING_OR_LIST: return "string|list";
 	case CONF_ENUM: return "enum";
@@ -352,7 +357,7 @@ const char *conf_range_str(const struct conf_key *k, char *buf, size_t cap)
 		for (size_t i = 0; k->names[i] && n < cap; i++)
 			n += (size_t)snprintf(buf + n, cap - n, "%s%s", i ? "," : "", k->names[i]);
 	} else if (k->type == CONF_UINT || k->type == CONF_FEED ||
-	           (k->type == CONF_STRING && k->max > 0)) {
+	           ((k->type == CONF_STRING || k->type == CONF_STRING_OR_FALSE) && k->max > 0)) {
 		snprintf(buf, cap, "%lld..%lld", k->min, k->max);
 	} else {
 		snprintf(buf, cap, "-");

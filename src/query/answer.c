@@ -186,6 +186,47 @@ static void fill_info(struct answer_worker *aw, struct resp *r, const struct que
 
 /* A question for our zones: from the answer cache, or looked up (REFUSED
  * outside them), with the additional section; TC when it does not fit. */
+/* Class CH (RFC 4892): the server's identity (the NSID) for id.server
+ * and hostname.bind, server.version for version.server and version.bind,
+ * as one TXT record (TXT or ANY asked; another type: NODATA); any other
+ * name, or one without a value configured, REFUSED. */
+static void chaos(struct resp *r, const struct query *q)
+{
+	static const struct {
+		const char *name;
+		bool identity;
+	} names[] = {
+	    {"\002id\006server", true},
+	    {"\010hostname\004bind", true},
+	    {"\007version\006server", false},
+	    {"\007version\004bind", false},
+	};
+	const char *text = NULL;
+	size_t len = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		size_t n = strlen(names[i].name) + 1;
+		if (q->qname_len != n || !wire_name_equal(q->qname, (const uint8_t *)names[i].name))
+			continue;
+		text = names[i].identity ? (const char *)r->set->nsid : r->set->version;
+		len = names[i].identity ? r->set->nsid_len : (text ? strlen(text) : 0);
+		break;
+	}
+	if (!text || len > 255) {
+		r->rcode = RCODE_REFUSED;
+		return;
+	}
+	r->flags |= DNS_FLAG_AA;
+	if (q->qtype != TYPE_TXT && q->qtype != TYPE_ANY)
+		return;
+	struct wire_writer *w = &r->w;
+	if (wire_put16(w, 0xC000 | DNS_HEADER_LEN) < 0 || wire_put16(w, TYPE_TXT) < 0 ||
+	    wire_put16(w, CLASS_CH) < 0 || wire_put32(w, 0) < 0 ||
+	    wire_put16(w, (uint16_t)(len + 1)) < 0 || wire_put(w, (uint8_t[]){(uint8_t)len}, 1) < 0 ||
+	    wire_put(w, text, len) < 0)
+		return; /* never: the question and this fit 512 octets */
+	r->an = 1;
+}
+
 static void answer_from_zones(struct resp *r, const struct zonedb *db, struct query *q)
 {
 	const struct answer_settings *set = r->set;
@@ -275,6 +316,8 @@ size_t answer_query(const struct zonedb *db, const struct answer_settings *set,
 
 	if (rc == GD_OK && q.opcode != OPCODE_QUERY &&
 	    (q.opcode != OPCODE_NOTIFY || !set->notify_in)) {
+		/* RD, CD, AD, RA, AA and Z are defined for QUERY alone */
+		r.flags = (uint16_t)(DNS_FLAG_QR | (q.flags & DNS_FLAG_OPCODE));
 		r.rcode = RCODE_NOTIMP;
 		put_header(&r, &q, false);
 		goto done;
@@ -337,6 +380,8 @@ size_t answer_query(const struct zonedb *db, const struct answer_settings *set,
 		CTR_INC(ctr->rcode[RCODE_NOERROR]);
 		CTR_INC(ctr->qtype[TYPE_IXFR]);
 		return len;
+	} else if (q.qclass == CLASS_CH && q.qtype != TYPE_AXFR && q.qtype != TYPE_IXFR) {
+		chaos(&r, &q);
 	} else if (q.qclass != CLASS_IN || q.qtype == TYPE_AXFR || q.qtype == TYPE_IXFR) {
 		r.rcode = RCODE_REFUSED;
 	} else {

@@ -173,6 +173,7 @@ static void fill_settings(struct snapshot *snap, const struct config *cfg)
 {
 	struct answer_settings *s = &snap->settings;
 	s->udp_payload = cfg->udp_payload;
+	s->version = cfg->version ? xstrdup(cfg->version) : NULL;
 	if (cfg->nsid) {
 		uint8_t *nsid = xmalloc(cfg->nsid_len + 1);
 		memcpy(nsid, cfg->nsid, cfg->nsid_len);
@@ -345,6 +346,7 @@ void snapshot_free(struct snapshot *snap)
 		free(snap->regions.regions[i].name);
 	free(snap->regions.regions);
 	free((void *)snap->settings.nsid);
+	free((void *)snap->settings.version);
 	free((void *)snap->settings.ecs_trusted);
 	free((void *)snap->settings.rrl.exempt);
 	free(snap->cookies);

@@ -271,13 +271,39 @@ check "class ANY is REFUSED" +norec static.example.com -c ANY -t A <<'EOF'
 ;; QUESTION SECTION:
 ;static.example.com.		ANY	A
 EOF
-check "class CH TXT version.bind is REFUSED" +norec version.bind CH TXT <<'EOF'
+# ---- class CH (RFC 4892): the version and the identity (the NSID)
+VERSION=$("$GEODNSD" --version | sed -n '1s/^geodnsd \([^ ]*\).*/\1/p')
+check "class CH TXT version.bind: the version" +norec version.bind CH TXT <<EOF
+;; ->>HEADER<<- opcode: QUERY, status: NOERROR
+;; flags: qr aa; QUERY: 1, ANSWER: 1, AUTHORITY: 0, ADDITIONAL: 1
+;; OPT PSEUDOSECTION:
+; EDNS: version: 0, flags:; udp: 1232
+;; QUESTION SECTION:
+;version.bind.			CH	TXT
+;; ANSWER SECTION:
+version.bind.		0	CH	TXT	"geodnsd $VERSION"
+EOF
+check "class CH TXT id.server: the NSID" +norec id.server CH TXT <<'EOF'
+;; ->>HEADER<<- opcode: QUERY, status: NOERROR
+;; flags: qr aa; QUERY: 1, ANSWER: 1, AUTHORITY: 0, ADDITIONAL: 1
+;; OPT PSEUDOSECTION:
+; EDNS: version: 0, flags:; udp: 1232
+;; QUESTION SECTION:
+;id.server.			CH	TXT
+;; ANSWER SECTION:
+id.server.		0	CH	TXT	"test-1"
+EOF
+check "class CH TXT authors.bind is REFUSED" +norec authors.bind CH TXT <<'EOF'
 ;; ->>HEADER<<- opcode: QUERY, status: REFUSED
 ;; flags: qr; QUERY: 1, ANSWER: 0, AUTHORITY: 0, ADDITIONAL: 1
 ;; OPT PSEUDOSECTION:
 ; EDNS: version: 0, flags:; udp: 1232
 ;; QUESTION SECTION:
-;version.bind.			CH	TXT
+;authors.bind.			CH	TXT
+EOF
+check "opcode STATUS: NOTIMP, RD and CD not echoed" +rec +cdflag +noedns +opcode=status example.com <<'EOF'
+;; ->>HEADER<<- opcode: STATUS, status: NOTIMP
+;; flags: qr; QUERY: 0, ANSWER: 0, AUTHORITY: 0, ADDITIONAL: 0
 EOF
 check "qtype OPT is FORMERR" +norec example.com TYPE41 <<'EOF'
 ;; ->>HEADER<<- opcode: QUERY, status: FORMERR

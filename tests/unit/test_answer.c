@@ -25,7 +25,7 @@
 static struct zonedb *db;
 static struct answer_settings settings = {
 	.udp_payload = 1232, .nsid = (const uint8_t *)"unit", .nsid_len = 4,
-	.ecs_enabled = true, .tcp_idle_timeout = 10};
+	.ecs_enabled = true, .tcp_idle_timeout = 10, .version = "geodnsd test"};
 static struct answer_worker worker;
 
 static void setup(void)
@@ -543,6 +543,78 @@ START_TEST(test_header_rules)
 	ck_assert(ldns_pkt_cd(r));
 	ck_assert(!ldns_pkt_ad(r));
 	ldns_pkt_free(r);
+	/* another opcode with RD, AD, CD and Z set: only QR and the opcode
+	 * come back (they are defined for QUERY alone) */
+	uint8_t op15f[] = {0, 5, 0x79, 0x70, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 6, 0, 1};
+	uint8_t out[ANSWER_BUF_SIZE];
+	struct answer_request req = {.pkt = op15f, .len = sizeof(op15f)};
+	size_t n = answer_query(db, &settings, &req, out, sizeof(out), &worker);
+	ck_assert_uint_eq(n, 12);
+	ck_assert_uint_eq(rd16(out + 2), 0xF804);
+}
+END_TEST
+
+/* A class CH query for name/type; the response. */
+static ldns_pkt *ask_ch(const char *name, ldns_rr_type type)
+{
+	ldns_pkt *q = NULL;
+	ck_assert_int_eq(ldns_pkt_query_new_frm_str(&q, name, type, LDNS_RR_CLASS_CH, 0),
+	                 LDNS_STATUS_OK);
+	uint8_t *wire;
+	size_t len, outlen;
+	ck_assert_int_eq(ldns_pkt2wire(&wire, q, &len), LDNS_STATUS_OK);
+	ldns_pkt_free(q);
+	ldns_pkt *r = ask_raw(wire, len, false, &outlen);
+	free(wire);
+	return r;
+}
+
+/* RFC 4892: the identity and the version as TXT in class CH, AA set; any
+ * other name REFUSED; version false (NULL) REFUSED. */
+START_TEST(test_chaos)
+{
+	static const struct {
+		const char *name;
+		ldns_rr_type type;
+		ldns_pkt_rcode rcode;
+		const char *txt; /* NULL: no answer */
+	} cases[] = {
+	    {"version.bind.", LDNS_RR_TYPE_TXT, LDNS_RCODE_NOERROR, "\"geodnsd test\""},
+	    {"VERSION.server.", LDNS_RR_TYPE_TXT, LDNS_RCODE_NOERROR, "\"geodnsd test\""},
+	    {"id.server.", LDNS_RR_TYPE_TXT, LDNS_RCODE_NOERROR, "\"unit\""},
+	    {"hostname.bind.", LDNS_RR_TYPE_ANY, LDNS_RCODE_NOERROR, "\"unit\""},
+	    {"hostname.bind.", LDNS_RR_TYPE_A, LDNS_RCODE_NOERROR, NULL},
+	    {"authors.bind.", LDNS_RR_TYPE_TXT, LDNS_RCODE_REFUSED, NULL},
+	    {"example.com.", LDNS_RR_TYPE_TXT, LDNS_RCODE_REFUSED, NULL},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		ldns_pkt *r = ask_ch(cases[i].name, cases[i].type);
+		ck_assert_msg(ldns_pkt_get_rcode(r) == cases[i].rcode, "%s", cases[i].name);
+		ck_assert(ldns_pkt_aa(r) == (cases[i].rcode == LDNS_RCODE_NOERROR));
+		ck_assert_uint_eq(ldns_pkt_ancount(r), cases[i].txt ? 1 : 0);
+		if (cases[i].txt) {
+			ldns_rr *rr = ldns_rr_list_rr(ldns_pkt_answer(r), 0);
+			ck_assert_int_eq(ldns_rr_get_class(rr), LDNS_RR_CLASS_CH);
+			ck_assert_int_eq(ldns_rr_get_type(rr), LDNS_RR_TYPE_TXT);
+			ck_assert_uint_eq(ldns_rr_ttl(rr), 0);
+			char *t = ldns_rdf2str(ldns_rr_rdf(rr, 0));
+			ck_assert_str_eq(t, cases[i].txt);
+			free(t);
+		}
+		ldns_pkt_free(r);
+	}
+	const char *v = settings.version;
+	const uint8_t *nsid = settings.nsid;
+	settings.version = NULL;
+	settings.nsid = NULL;
+	ldns_pkt *r = ask_ch("version.bind.", LDNS_RR_TYPE_TXT);
+	ck_assert_int_eq(ldns_pkt_get_rcode(r), LDNS_RCODE_REFUSED);
+	ldns_pkt_free(r);
+	r = ask_ch("id.server.", LDNS_RR_TYPE_TXT);
+	ck_assert_int_eq(ldns_pkt_get_rcode(r), LDNS_RCODE_REFUSED);
+	ldns_pkt_free(r);
+	settings.version = v;
+	settings.nsid = nsid;
 }
 END_TEST
 
@@ -1134,6 +1206,7 @@ Suite *answer_suite(void)
 	TCase *tc = tcase_create("rules");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_positive_answer);
+	tcase_add_test(tc, test_chaos);
 	tcase_add_test(tc, test_case_preserved);
 	tcase_add_test(tc, test_nxdomain_and_nodata);
 	tcase_add_test(tc, test_empty_non_terminal_is_nodata);
