@@ -85,7 +85,8 @@ CHECK_OBJS = $(SRCS:src/%.c=$(CHECK_DIR)/%.o)
 
 .PHONY: all run check install uninstall clean distclean deps soak
 
-all: src/geodnsd zones/demo-city.mmdb build/feedserver build/services-to-zone build/geodnsd-keygen
+all: src/geodnsd zones/demo-city.mmdb build/feedserver build/services-to-zone build/geodnsd-keygen \
+     build/geodnsd-checkzone
 
 # the feed server of the demo and the health tests
 build/feedserver: tools/feedserver.c config.mk | build
@@ -102,6 +103,12 @@ KEYGEN_OBJS = build/dnssec/key.o build/dns/tsig.o build/dns/wire.o build/common/
 build/geodnsd-keygen: tools/geodnsd-keygen.c $(KEYGEN_OBJS) config.mk | build
 	$(CC) $(BASE_CFLAGS) $(MODE_FLAGS) $(RELEASE_LTO) $(CFLAGS) $(LDFLAGS) -o $@ $< \
 	  $(KEYGEN_OBJS) $(LDNS_LIBS) $(CRYPTO_LIBS) -pthread
+
+# a zone file checked without a server (installed: sbin/geodnsd-checkzone):
+# the server's modules, without its main
+build/geodnsd-checkzone: tools/geodnsd-checkzone.c $(OBJS) config.mk | build
+	$(CC) $(BASE_CFLAGS) $(MODE_FLAGS) $(RELEASE_LTO) $(CFLAGS) $(LDFLAGS) -o $@ $< $(OBJS) \
+	  $(LIBS)
 
 # a hostile feed (endless headers, trickle, silence) for the health tests
 build/evilfeed: tests/integration/evilfeed.c config.mk | build
@@ -208,7 +215,8 @@ run: src/geodnsd zones/demo-city.mmdb build/feedserver
 
 check: $(CHECK_DIR)/geodnsd $(CHECK_DIR)/unit-tests $(CHECK_DIR)/tcpclient $(CHECK_DIR)/httpclient \
        zones/demo-city.mmdb \
-       build/feedserver build/services-to-zone build/evilfeed build-tsan/unit-tests build-tsan/geodnsd fuzz-replay-build \
+       build/feedserver build/services-to-zone build/evilfeed build/geodnsd-checkzone \
+       build-tsan/unit-tests build-tsan/geodnsd fuzz-replay-build \
        $(TEST_MMDB) src/geodnsd
 	TSAN_UNIT=build-tsan/unit-tests TSAN_GEODNSD=build-tsan/geodnsd SOAK_GEODNSD=src/geodnsd \
 	  FUZZ_TARGETS_ALL="$(FUZZ_ALL)" tests/run-all $(CHECK_DIR)
@@ -218,13 +226,15 @@ SOAK_SECONDS ?= 600
 soak: src/geodnsd build/feedserver zones/demo-city.mmdb
 	tools/soak --seconds $(SOAK_SECONDS)
 
-install: src/geodnsd build/services-to-zone build/geodnsd-keygen
+install: src/geodnsd build/services-to-zone build/geodnsd-keygen build/geodnsd-checkzone
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin \
 	  $(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)$(PREFIX)/share/man/man5 \
 	  $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 0755 src/geodnsd $(DESTDIR)$(PREFIX)/sbin/geodnsd
 	install -m 0755 build/services-to-zone $(DESTDIR)$(PREFIX)/bin/geodnsd-services-to-zone
 	install -m 0755 build/geodnsd-keygen $(DESTDIR)$(PREFIX)/bin/geodnsd-keygen
+	install -m 0755 build/geodnsd-checkzone $(DESTDIR)$(PREFIX)/sbin/geodnsd-checkzone
+	install -m 0644 doc/geodnsd-checkzone.8 $(DESTDIR)$(PREFIX)/share/man/man8/geodnsd-checkzone.8
 	install -m 0644 doc/geodnsd-services-to-zone.1 \
 	  $(DESTDIR)$(PREFIX)/share/man/man1/geodnsd-services-to-zone.1
 	install -m 0644 doc/geodnsd.8 $(DESTDIR)$(PREFIX)/share/man/man8/geodnsd.8
@@ -241,6 +251,8 @@ uninstall:
 	  $(DESTDIR)$(PREFIX)/bin/geodnsd-services-to-zone \
 	  $(DESTDIR)$(PREFIX)/bin/geodnsd-keygen \
 	  $(DESTDIR)$(PREFIX)/share/man/man8/geodnsd-keygen.8 \
+	  $(DESTDIR)$(PREFIX)/sbin/geodnsd-checkzone \
+	  $(DESTDIR)$(PREFIX)/share/man/man8/geodnsd-checkzone.8 \
 	  $(DESTDIR)$(PREFIX)/share/man/man1/geodnsd-services-to-zone.1 \
 	  $(DESTDIR)$(PREFIX)/share/man/man8/geodnsd.8 \
 	  $(DESTDIR)$(PREFIX)/share/man/man5/geodnsd.conf.5 \
