@@ -159,6 +159,7 @@ static void warn_start_only(const struct config *cfg, const struct config *old)
 	START_ONLY(cfg->tcp_output_buffer_total != old->tcp_output_buffer_total,
 		   "server.tcp_output_buffer_total");
 	START_ONLY(!str_same(cfg->log_level, old->log_level), "server.log_level");
+	START_ONLY(cfg->log_json != old->log_json, "server.log_format");
 	START_ONLY(cfg->log_syslog != old->log_syslog, "server.syslog");
 	START_ONLY(cfg->query_log_rate != old->query_log_rate, "server.query_log_rate");
 	START_ONLY(cfg->query_log_sample != old->query_log_sample, "server.query_log_sample");
@@ -689,6 +690,7 @@ int main(int argc, char **argv)
 	if (app.cfg->log_level)
 		lvl = (enum log_level)log_level_parse(app.cfg->log_level);
 	log_init(!foreground && app.cfg->log_syslog, lvl);
+	log_set_json(app.cfg->log_json);
 	diag_flush_log(&diag);
 
 	signal(SIGPIPE, SIG_IGN);

@@ -21,8 +21,21 @@
 
 enum log_level { LOG_LVL_DEBUG, LOG_LVL_INFO, LOG_LVL_WARN, LOG_LVL_ERROR };
 
-/* Configure the sink: syslog when use_syslog, else stderr. Thread-safe after. */
+/* Configure the sink: syslog when use_syslog, else stderr. Thread-safe after.
+ * On stderr connected to the journal (systemd's JOURNAL_STREAM names
+ * stderr's device and inode), each line starts with its priority,
+ * "<6>" for info (sd-daemon(3)), so journald keeps the level. */
 void log_init(bool use_syslog, enum log_level min_level);
+
+/* One JSON object per line instead of key=value pairs (server.log_format
+ * "json"): "ts", "level", then each pair's key and value; a value of
+ * digits (a sign, one point) a number, any other a string with the
+ * escapes of the pairs kept as text (\xNN). Call before threads log. */
+void log_set_json(bool json);
+
+/* A key=value line (as log_vformat writes) as that JSON object into buf
+ * (always terminated); returns the length the whole object needed. */
+size_t log_logfmt_to_json(const char *line, char *buf, size_t cap);
 
 /* Parse "debug", "info", "warning", "error"; -1 when unknown. */
 int log_level_parse(const char *s);

@@ -116,6 +116,7 @@ struct config {
 	unsigned transfers_out;      /* zone transfers at once */
 	unsigned transfers_out_per_client;
 	char *log_level;
+	bool log_json;               /* server.log_format "json" */
 	bool log_syslog;
 	char *user, *group, *chroot; /* privilege drop after binding, or NULL */
 	unsigned query_log_rate;     /* sampled query log: lines/s, 0 = off */

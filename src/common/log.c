@@ -20,23 +20,45 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
 static bool log_syslog;
+static bool log_json;
+static bool log_journal; /* stderr is the journal: priority prefixes */
 static enum log_level log_min = LOG_LVL_INFO;
 
 static const char *const level_names[] = {"debug", "info", "warning", "error"};
+
+/* systemd sets JOURNAL_STREAM to "DEVICE:INODE" of the stream it gave
+ * stderr; a stderr redirected since is another file. */
+static bool stderr_is_journal(void)
+{
+	const char *js = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+	if (!js || sscanf(js, "%llu:%llu", &dev, &ino) != 2 || fstat(STDERR_FILENO, &st) != 0)
+		return false;
+	return (unsigned long long)st.st_dev == dev && (unsigned long long)st.st_ino == ino;
+}
 
 void log_init(bool use_syslog, enum log_level min_level)
 {
 	log_syslog = use_syslog;
 	log_min = min_level;
+	log_journal = !use_syslog && stderr_is_journal();
 	if (use_syslog)
 		openlog("geodnsd", LOG_PID | LOG_NDELAY, LOG_DAEMON);
+}
+
+void log_set_json(bool json)
+{
+	log_json = json;
 }
 
 int log_level_parse(const char *s)
@@ -238,32 +260,134 @@ size_t log_format(char *buf, size_t cap, const char *fmt, ...)
 	return n;
 }
 
+/* Append s (n octets of printable ASCII) to o as a JSON string's inside. */
+static void json_text(struct out *o, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '"' || s[i] == '\\')
+			out_char(o, '\\');
+		out_char(o, s[i]);
+	}
+}
+
+static bool json_number(const char *s, size_t n)
+{
+	size_t i = s[0] == '-' ? 1 : 0, digits = 0, points = 0;
+	if (n > 18 || i == n || (s[i] == '0' && n > i + 1 && s[i + 1] != '.'))
+		return false;
+	for (; i < n; i++) {
+		if (s[i] == '.' && digits && !points++)
+			continue;
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		digits++;
+	}
+	return s[n - 1] != '.';
+}
+
+size_t log_logfmt_to_json(const char *line, char *buf, size_t cap)
+{
+	struct out o = {buf, cap, 0};
+	const char *p = line;
+	bool first = true;
+	out_char(&o, '{');
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		const char *k = p;
+		while (*p && *p != '=' && *p != ' ')
+			p++;
+		if (p == k)
+			break;
+		size_t klen = (size_t)(p - k);
+		const char *v = p;
+		size_t vlen = 0;
+		bool quoted = false;
+		if (*p == '=') {
+			p++;
+			quoted = *p == '"';
+			v = p + quoted;
+			if (quoted) {
+				for (p = v; *p && *p != '"'; p++)
+					if (*p == '\\' && p[1])
+						p++;
+				vlen = (size_t)(p - v);
+				if (*p)
+					p++;
+			} else {
+				while (*p && *p != ' ')
+					p++;
+				vlen = (size_t)(p - v);
+			}
+		}
+		out_mem(&o, first ? "\"" : ",\"", first ? 1 : 2);
+		first = false;
+		json_text(&o, k, klen);
+		out_mem(&o, "\":", 2);
+		if (!quoted && vlen && json_number(v, vlen)) {
+			out_mem(&o, v, vlen);
+			continue;
+		}
+		out_char(&o, '"');
+		for (size_t i = 0; i < vlen; i++) {
+			/* the pairs' escapes: \" and \\ are the characters, \xNN
+			 * stays as its text */
+			if (quoted && v[i] == '\\' && i + 1 < vlen && (v[i + 1] == '"' || v[i + 1] == '\\'))
+				i++;
+			json_text(&o, v + i, 1);
+		}
+		out_char(&o, '"');
+	}
+	out_char(&o, '}');
+	if (cap)
+		buf[o.len < cap ? o.len : cap - 1] = '\0';
+	return o.len;
+}
+
 void log_msg(enum log_level level, const char *fmt, ...)
 {
 	if (level < log_min)
 		return;
+	static const int prio[] = {LOG_DEBUG, LOG_INFO, LOG_WARNING, LOG_ERR};
 	char line[2048];
 	va_list ap;
 	va_start(ap, fmt);
 	if (log_syslog) {
-		static const int prio[] = {LOG_DEBUG, LOG_INFO, LOG_WARNING, LOG_ERR};
 		int n = snprintf(line, sizeof(line), "level=%s ", level_names[level]);
 		log_vformat(line + n, sizeof(line) - (size_t)n, fmt, ap);
-		syslog(prio[level], "%s", line);
+		if (log_json) {
+			char json[4096];
+			log_logfmt_to_json(line, json, sizeof(json));
+			syslog(prio[level], "%s", json);
+		} else {
+			syslog(prio[level], "%s", line);
+		}
 	} else {
 		struct timespec ts;
 		struct tm tm;
 		clock_gettime(CLOCK_REALTIME, &ts);
 		gmtime_r(&ts.tv_sec, &tm);
-		int n = (int)strftime(line, sizeof(line), "ts=%Y-%m-%dT%H:%M:%SZ", &tm);
+		int n = log_journal ? snprintf(line, sizeof(line), "<%d>", prio[level]) : 0;
+		int start = n;
+		n += (int)strftime(line + n, sizeof(line) - (size_t)n, "ts=%Y-%m-%dT%H:%M:%SZ", &tm);
 		n += snprintf(line + n, sizeof(line) - (size_t)n, " level=%s ", level_names[level]);
 		size_t len =
 		    (size_t)n + log_vformat(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
 		if (len > sizeof(line) - 2)
 			len = sizeof(line) - 2;
-		line[len++] = '\n';
-		ssize_t w = write(STDERR_FILENO, line, len);
-		(void)w;
+		line[len] = '\0';
+		char json[4096];
+		const char *text = line;
+		if (log_json) {
+			size_t jl = log_logfmt_to_json(line + start, json + start, sizeof(json) - 2 - start);
+			memcpy(json, line, (size_t)start); /* the priority prefix */
+			len = (size_t)start + (jl < sizeof(json) - 3 - start ? jl : sizeof(json) - 3 - start);
+			text = json;
+		}
+		char *w = (char *)text;
+		w[len++] = '\n';
+		ssize_t r = write(STDERR_FILENO, w, len);
+		(void)r;
 	}
 	va_end(ap);
 }

@@ -302,6 +302,9 @@ static void load_server(struct jcheck *c, struct config *cfg, json_t *o)
 		free(cfg->log_level);
 		cfg->log_level = xstrdup(conf_schema[KEY_SERVER_LOG_LEVEL].names[level]);
 	}
+	int format = get_enum(c, o, KEY_SERVER_LOG_FORMAT);
+	if (format >= 0)
+		cfg->log_json = format == 1;
 	get_bool(c, o, KEY_SERVER_SYSLOG, &cfg->log_syslog);
 	/* user, group, chroot: applied by main after the sockets are bound */
 	get_uint(c, o, KEY_SERVER_QUERY_LOG_RATE, &cfg->query_log_rate);

@@ -15,6 +15,7 @@
 #include <string.h>
 
 static const char *const log_levels[] = {"debug", "info", "warning", "error", NULL};
+static const char *const log_formats[] = {"logfmt", "json", NULL};
 static const char *const feed_loss_modes[] = {"down", "keep", NULL};
 static const char *const start_states[] = {"up", "down", NULL};
 /* in the order of enum conf_serial_policy */
@@ -71,6 +72,8 @@ const struct conf_key conf_schema[KEY_COUNT] = {
 						     "hold at once"),
 	[KEY_SERVER_LOG_LEVEL] = ENUM("server.log_level", log_levels, "info",
 				      "least severe level logged"),
+	[KEY_SERVER_LOG_FORMAT] = ENUM("server.log_format", log_formats, "logfmt",
+				       "log lines as key=value pairs, or one JSON object each"),
 	[KEY_SERVER_SYSLOG] = BOOL("server.syslog", "false",
 				   "log to syslog (daemon) when not in the foreground"),
 	[KEY_SERVER_QUERY_LOG_RATE] = UINT("server.query_log_rate", 0, 100000, "0",

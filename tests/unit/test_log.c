@@ -78,6 +78,31 @@ START_TEST(test_truncation)
 }
 END_TEST
 
+/* server.log_format json: each pair a member, numbers as numbers, the
+ * escapes of the pairs kept (a forged value stays one string) */
+START_TEST(test_json_lines)
+{
+	static char json[512];
+	log_format(line, sizeof(line), "event=reload result=ok zones=%d ms=%.1f neg=%d id=%s",
+	           3, 12.5, -4, "0123");
+	size_t n = log_logfmt_to_json(line, json, sizeof(json));
+	ck_assert_str_eq(json, "{\"event\":\"reload\",\"result\":\"ok\",\"zones\":3,\"ms\":12.5,"
+	                       "\"neg\":-4,\"id\":\"0123\"}");
+	ck_assert_uint_eq(n, strlen(json));
+	log_format(line, sizeof(line), "event=feed_failed feed=%s detail=\"%s\" empty=",
+	           "x event=admin", "a\"b\\c\nd");
+	log_logfmt_to_json(line, json, sizeof(json));
+	ck_assert_str_eq(json, "{\"event\":\"feed_failed\",\"feed\":\"x event=admin\","
+	                       "\"detail\":\"a\\\"b\\\\c\\\\x0ad\",\"empty\":\"\"}");
+	/* a key without a value, and truncation keeps the buffer terminated */
+	log_logfmt_to_json("flag ts=1", json, sizeof(json));
+	ck_assert_str_eq(json, "{\"flag\":\"\",\"ts\":1}");
+	n = log_logfmt_to_json("event=x", json, 8);
+	ck_assert_uint_eq(n, strlen("{\"event\":\"x\"}"));
+	ck_assert_uint_eq(strlen(json), 7);
+}
+END_TEST
+
 Suite *log_suite(void)
 {
 	Suite *s = suite_create("log");
@@ -87,6 +112,7 @@ Suite *log_suite(void)
 	tcase_add_test(tc, test_quoted_values);
 	tcase_add_test(tc, test_other_conversions);
 	tcase_add_test(tc, test_truncation);
+	tcase_add_test(tc, test_json_lines);
 	suite_add_tcase(s, tc);
 	return s;
 }
