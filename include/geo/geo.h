@@ -73,6 +73,12 @@ void geo_find(const struct geo_db *g, int family, const uint8_t *addr, struct ge
 /* Read the location fields of a found record. */
 void geo_decode(const struct geo_db *g, const struct geo_match *m, struct geo_location *loc);
 
+/* The files of g (0 for NULL), file i's path as configured, and the time
+ * its database was built (its metadata's build_epoch, seconds). */
+size_t geo_files(const struct geo_db *g);
+const char *geo_file_path(const struct geo_db *g, size_t i);
+uint64_t geo_build_epoch(const struct geo_db *g, size_t i);
+
 /* Layout name of file i ("maxmind" or "flat"), for logs. */
 const char *geo_layout_name(const struct geo_db *g, size_t i);
 

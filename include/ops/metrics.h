@@ -32,4 +32,9 @@ void metrics_sample_u64(struct strbuf *sb, const char *name, const char *const *
 void metrics_single(struct strbuf *sb, const char *name, const char *type, const char *help,
 		    uint64_t value);
 
+/* The process_* families every Prometheus client library exports (CPU
+ * seconds, resident and virtual memory, start time, open and maximum file
+ * descriptors), from /proc/self. */
+void metrics_process(struct strbuf *sb);
+
 #endif

@@ -56,6 +56,7 @@ static struct geo_copy *copies; /* every copy in use */
 
 struct geo_file {
 	struct geo_copy *copy;
+	char *path; /* as configured */
 	bool reused; /* the bytes were already loaded */
 	enum geo_layout layout;
 	const char *const *lat, *const *lon, *const *country, *const *continent;
@@ -377,7 +378,9 @@ struct geo_db *geo_open(char *const *files, size_t n, const struct geo_paths *pa
 		struct geo_file *f = &g->files[i];
 		const char *why = NULL;
 		f->copy = load_copy(files[i], &f->reused, &why);
+		f->path = xstrdup(files[i]);
 		if (!f->copy) {
+			free(f->path);
 			diag_error(diag, files[i], 0, 0, "cannot open GeoIP database: %s", why);
 			geo_close(g);
 			return NULL;
@@ -399,9 +402,26 @@ void geo_close(struct geo_db *g)
 {
 	if (!g)
 		return;
-	for (size_t i = 0; i < g->n; i++)
+	for (size_t i = 0; i < g->n; i++) {
 		release_copy(g->files[i].copy);
+		free(g->files[i].path);
+	}
 	free(g);
+}
+
+size_t geo_files(const struct geo_db *g)
+{
+	return g ? g->n : 0;
+}
+
+const char *geo_file_path(const struct geo_db *g, size_t i)
+{
+	return g->files[i].path;
+}
+
+uint64_t geo_build_epoch(const struct geo_db *g, size_t i)
+{
+	return g->files[i].copy->mmdb.metadata.build_epoch;
 }
 
 bool geo_file_reused(const struct geo_db *g, size_t i)

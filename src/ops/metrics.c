@@ -12,6 +12,10 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <dirent.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 void sb_label_value(struct strbuf *sb, const char *s)
 {
@@ -75,4 +79,74 @@ void metrics_single(struct strbuf *sb, const char *name, const char *type, const
 {
 	metrics_family(sb, name, type, help);
 	metrics_sample_u64(sb, name, NULL, value);
+}
+
+/* /proc/self/stat's numeric fields 4..n-1 into out[4..] (out[i] is field
+ * i as proc(5) numbers them), read after the command's last ')' (the
+ * command may hold spaces and parentheses). */
+static int proc_stat_fields(unsigned long long *out, int n)
+{
+	char buf[1024];
+	FILE *f = fopen("/proc/self/stat", "r");
+	if (!f)
+		return -1;
+	size_t len = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[len] = '\0';
+	char *p = strrchr(buf, ')');
+	if (!p || !(p = strchr(p + 2, ' '))) /* ") " and the state, field 3 */
+		return -1;
+	for (int field = 4; field < n; field++) {
+		out[field] = strtoull(p + 1, &p, 10);
+		if (*p != ' ')
+			break;
+	}
+	return 0;
+}
+
+static uint64_t boot_time(void)
+{
+	char line[256];
+	uint64_t btime = 0;
+	FILE *f = fopen("/proc/stat", "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "btime %" SCNu64, &btime) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return btime;
+}
+
+void metrics_process(struct strbuf *sb)
+{
+	/* proc(5): utime 14, stime 15, starttime 22, vsize 23, rss 24 */
+	unsigned long long v[25] = {0};
+	if (proc_stat_fields(v, 25) < 0)
+		return;
+	double hz = (double)sysconf(_SC_CLK_TCK);
+	double page = (double)sysconf(_SC_PAGESIZE);
+	metrics_family(sb, "process_cpu_seconds_total", "counter",
+	               "User and system CPU time spent in seconds.");
+	metrics_sample(sb, "process_cpu_seconds_total", NULL, (double)(v[14] + v[15]) / hz);
+	metrics_family(sb, "process_resident_memory_bytes", "gauge", "Resident memory size in bytes.");
+	metrics_sample(sb, "process_resident_memory_bytes", NULL, (double)v[24] * page);
+	metrics_family(sb, "process_virtual_memory_bytes", "gauge", "Virtual memory size in bytes.");
+	metrics_sample(sb, "process_virtual_memory_bytes", NULL, (double)v[23]);
+	metrics_family(sb, "process_start_time_seconds", "gauge",
+	               "Start time of the process since the Unix epoch in seconds.");
+	metrics_sample(sb, "process_start_time_seconds", NULL,
+	               (double)boot_time() + (double)v[22] / hz);
+	size_t fds = 0;
+	DIR *d = opendir("/proc/self/fd");
+	for (struct dirent *e; d && (e = readdir(d));)
+		fds += e->d_name[0] != '.';
+	if (d) {
+		closedir(d);
+		fds--; /* the one opendir holds */
+	}
+	metrics_single(sb, "process_open_fds", "gauge", "Number of open file descriptors.", fds);
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0)
+		metrics_single(sb, "process_max_fds", "gauge",
+		               "Maximum number of open file descriptors.", rl.rlim_cur);
 }

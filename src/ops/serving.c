@@ -15,6 +15,7 @@
 #include "dns/dns.h"
 #include "geo/service.h"
 #include "ops/carry.h"
+#include "geo/geo.h"
 #include "ops/metrics.h"
 #include "server/net.h"
 #include "server/secondary.h"
@@ -252,6 +253,7 @@ void serving_metrics(struct server *srv, const uint64_t http_limits[HTTP_LIMIT_C
 	}
 
 	xfr_metrics(sb, srv);
+	metrics_process(sb);
 
 	const struct snapshot *snap = server_snapshot_enter(srv);
 	metrics_family(sb, "geodnsd_zone_serial", "gauge", "SOA serial of each loaded zone.");
@@ -260,6 +262,13 @@ void serving_metrics(struct server *srv, const uint64_t http_limits[HTTP_LIMIT_C
 		metrics_sample_u64(sb, "geodnsd_zone_serial", l, snap->db->zones[i]->serial);
 	}
 	journal_metrics(sb, snap);
+	metrics_family(sb, "geodnsd_geoip_database_build_timestamp_seconds", "gauge",
+	               "When each GeoIP database in use was built (its metadata).");
+	for (size_t i = 0; i < geo_files(snap->geo); i++) {
+		const char *l[] = {"database", geo_file_path(snap->geo, i), NULL};
+		metrics_sample_u64(sb, "geodnsd_geoip_database_build_timestamp_seconds", l,
+		                   geo_build_epoch(snap->geo, i));
+	}
 	struct emit_ctx e = {sb, false};
 	metrics_family(sb, "geodnsd_service_answers_total", "counter",
 		       "Answers per service and chosen region.");

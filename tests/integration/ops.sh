@@ -72,6 +72,31 @@ grep -q '^geodnsd_region_up{region="us-east"} 1$' "$TMP/metrics.txt" &&
 	pass "region gauge" || fail "region gauge"
 grep -q '^geodnsd_feed_polls_total{feed="file:.*us-east.json",result="ok"} [1-9]' "$TMP/metrics.txt" &&
 	pass "feed polls counted" || fail "feed polls counted"
+# the GeoIP database's build time, as its metadata says (mmdblookup)
+epoch=$(mmdblookup --file zones/demo-city.mmdb --ip 127.0.0.1 --verbose 2>&1 |
+	sed -n 's/^ *Build epoch: *\([0-9]*\).*/\1/p')
+check_cmd "geoip_database_build_timestamp_seconds: the database's build epoch" \
+	grep '^geodnsd_geoip_database_build_timestamp_seconds' "$TMP/metrics.txt" <<EOF2
+geodnsd_geoip_database_build_timestamp_seconds{database="zones/demo-city.mmdb"} $epoch
+EOF2
+# process_*: this server's own figures (its pid's /proc)
+proc_check() {
+	start=$(awk '/^process_start_time_seconds/ { printf "%d", $2 }' "$TMP/metrics.txt")
+	fds=$(awk '/^process_open_fds/ { print $2 }' "$TMP/metrics.txt")
+	rss=$(awk '/^process_resident_memory_bytes/ { printf "%d", $2 }' "$TMP/metrics.txt")
+	now=$(date +%s)
+	real_fds=$(ls /proc/"$SERVER_PID"/fd | wc -l)
+	echo "started within the last hour: $(( start <= now && now - start < 3600 ))"
+	echo "open fds within 3 of /proc: $(( fds - real_fds <= 3 && real_fds - fds <= 3 ))"
+	echo "resident over 1 MB: $(( rss > 1048576 ))"
+	grep -c '^process_\(cpu_seconds_total\|virtual_memory_bytes\|max_fds\) [0-9]' "$TMP/metrics.txt"
+}
+check_cmd "process metrics: start time, fds, memory, CPU" proc_check <<'EOF2'
+started within the last hour: 1
+open fds within 3 of /proc: 1
+resident over 1 MB: 1
+3
+EOF2
 
 check_cmd "/healthz" curl -s -w ' %{http_code}\n' "$URL/healthz" <<'EOF2'
 ok
