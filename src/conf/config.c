@@ -146,6 +146,17 @@ static void get_str(struct jcheck *c, json_t *obj, enum conf_key_id id, char **o
 	jc_get_str(c, obj, key_name(id), out);
 }
 
+/* A string key's value longer than its row's max: an error at the key. */
+static void check_len(struct jcheck *c, enum conf_key_id id, const char *s)
+{
+	const struct conf_key *k = &conf_schema[id];
+	if (s && strlen(s) > (size_t)k->max) {
+		jc_push_key(c, conf_key_name(k));
+		jc_error(c, false, "longer than %lld bytes", k->max);
+		jc_pop(c);
+	}
+}
+
 /* The index in the row's names of the member's value; -1 when absent or not
  * one of them (reported as 'must be "a" or "b"', or 'must be one of a, b,
  * c' for more). */
@@ -259,32 +270,19 @@ static void load_server(struct jcheck *c, struct config *cfg, json_t *o)
 	}
 	get_uint(c, o, KEY_SERVER_WORKERS, &cfg->workers);
 	get_str(c, o, KEY_SERVER_NSID, &cfg->nsid);
+	check_len(c, KEY_SERVER_NSID, cfg->nsid);
+	cfg->nsid_len = cfg->nsid ? strlen(cfg->nsid) : 0;
 	json_t *version = json_object_get(o, key_name(KEY_SERVER_VERSION));
 	if (json_is_false(version)) {
 		free(cfg->version);
 		cfg->version = NULL;
+	} else if (version && !json_is_string(version)) {
+		jc_push_key(c, key_name(KEY_SERVER_VERSION));
+		jc_error(c, false, "expected a string or false, found %s", jc_type_name(version));
+		jc_pop(c);
 	} else {
-		char *v = NULL;
-		get_str(c, o, KEY_SERVER_VERSION, &v);
-		if (v) {
-			free(cfg->version);
-			cfg->version = v;
-			if (strlen(v) > (size_t)conf_schema[KEY_SERVER_VERSION].max) {
-				jc_push_key(c, key_name(KEY_SERVER_VERSION));
-				jc_error(c, false, "longer than %lld bytes",
-				         conf_schema[KEY_SERVER_VERSION].max);
-				jc_pop(c);
-			}
-		}
-	}
-	if (cfg->nsid) {
-		const struct conf_key *nsid = &conf_schema[KEY_SERVER_NSID];
-		cfg->nsid_len = strlen(cfg->nsid);
-		if (cfg->nsid_len > (size_t)nsid->max) {
-			jc_push_key(c, conf_key_name(nsid));
-			jc_error(c, false, "longer than %lld bytes", nsid->max);
-			jc_pop(c);
-		}
+		get_str(c, o, KEY_SERVER_VERSION, &cfg->version);
+		check_len(c, KEY_SERVER_VERSION, cfg->version);
 	}
 	unsigned payload = cfg->udp_payload;
 	get_uint(c, o, KEY_SERVER_UDP_PAYLOAD, &payload);

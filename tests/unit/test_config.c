@@ -93,7 +93,9 @@ START_TEST(test_defaults)
 	ck_assert_uint_eq(cfg->http_max_connections, 32);
 	ck_assert_uint_eq(cfg->workers, 0);
 	ck_assert_ptr_null(cfg->nsid);
+	ck_assert_str_eq(cfg->version, "geodnsd " GD_VERSION);
 	ck_assert_str_eq(cfg->log_level, "info");
+	ck_assert(!cfg->log_json);
 	ck_assert(!cfg->log_syslog);
 	ck_assert(cfg->answer_cache);
 	ck_assert(cfg->ecs_enabled);
@@ -446,6 +448,33 @@ START_TEST(test_nsid_too_long)
 	expect_one_error("cfg_nsid.json", text, 1, 21, want);
 	expect_one_error("cfg_nsid2.json", "{\"server\": {\"nsid\": \"\"}}", 1, 21,
 			 "server.nsid: must be a non-empty string without NUL");
+}
+END_TEST
+
+/* server.version: a string, false (REFUSED), nothing else; log_format */
+START_TEST(test_version_and_log_format)
+{
+	struct diag d = {0};
+	struct config *cfg = load("cfg_version.json",
+	                          "{\"server\": {\"version\": \"ns\", \"log_format\": \"json\"}}", &d);
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_str_eq(cfg->version, "ns");
+	ck_assert(cfg->log_json);
+	config_free(cfg);
+	cfg = load("cfg_version2.json", "{\"server\": {\"version\": false}}", &d);
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_ptr_null(cfg->version);
+	config_free(cfg);
+	diag_free(&d);
+	expect_one_error("cfg_version3.json", "{\"server\": {\"version\": true}}", 1, 24,
+			 "server.version: expected a string or false, found a boolean");
+	char text[512], v[300];
+	memset(v, 'v', 256);
+	v[256] = '\0';
+	snprintf(text, sizeof(text), "{\"server\": {\"version\": \"%s\"}}", v);
+	expect_one_error("cfg_version4.json", text, 1, 24, "server.version: longer than 255 bytes");
+	expect_one_error("cfg_logformat.json", "{\"server\": {\"log_format\": \"xml\"}}", 1, 27,
+			 "server.log_format: must be \"logfmt\" or \"json\"");
 }
 END_TEST
 
@@ -991,6 +1020,7 @@ Suite *config_suite(void)
 	tcase_add_test(tc, test_bad_listen_after_non_string);
 	tcase_add_test(tc, test_nsid_too_long);
 	tcase_add_test(tc, test_bad_log_level);
+	tcase_add_test(tc, test_version_and_log_format);
 	tcase_add_test(tc, test_bad_ecs_trusted_prefix);
 	tcase_add_test(tc, test_bad_trusted_after_empty_string);
 	tcase_add_test(tc, test_empty_trusted_list);
