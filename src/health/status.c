@@ -146,14 +146,13 @@ static void feed_metrics(const struct health *hp, struct strbuf *sb)
 			metrics_sample_u64(sb, "geodnsd_feed_polls_total", lb, n[r]);
 		}
 	}
-	metrics_family(sb, "geodnsd_feed_seconds_since_success", "gauge",
-	               "Seconds since the feed last gave a good document (-1: never).");
-	time_t now = time(NULL);
+	metrics_family(sb, "geodnsd_feed_last_success_timestamp_seconds", "gauge",
+	               "When the feed last gave a good document (0: never).");
 	for (size_t k = 0; k < hp->nlists; k++) {
 		const struct feed_list *l = &hp->lists[k];
 		const char *lb[] = {"feed", l->spec, NULL};
-		metrics_sample(sb, "geodnsd_feed_seconds_since_success", lb,
-		               l->last_ok ? (double)(now - l->last_ok) : -1);
+		metrics_sample(sb, "geodnsd_feed_last_success_timestamp_seconds", lb,
+		               (double)l->last_ok);
 	}
 	metrics_family(sb, "geodnsd_feed_generated_timestamp_seconds", "gauge",
 	               "generated_at of the document the feed's regions follow (0: none yet, "
@@ -179,15 +178,15 @@ static void feed_metrics(const struct health *hp, struct strbuf *sb)
 			                   f->polls_failed);
 		}
 	}
-	metrics_family(sb, "geodnsd_feed_url_seconds_since_success", "gauge",
-	               "Seconds since the URL last gave an acceptable document (-1: never).");
+	metrics_family(sb, "geodnsd_feed_url_last_success_timestamp_seconds", "gauge",
+	               "When the URL last gave an acceptable document (0: never).");
 	for (size_t k = 0; k < hp->nlists; k++) {
 		const struct feed_list *l = &hp->lists[k];
 		for (size_t i = 0; i < l->nurls; i++) {
 			const struct feed *f = &l->urls[i];
 			const char *lb[] = {"feed", l->spec, "url", f->spec, NULL};
-			metrics_sample(sb, "geodnsd_feed_url_seconds_since_success", lb,
-			               f->last_ok ? (double)(now - f->last_ok) : -1);
+			metrics_sample(sb, "geodnsd_feed_url_last_success_timestamp_seconds", lb,
+			               (double)f->last_ok);
 		}
 	}
 	metrics_family(sb, "geodnsd_feed_url_applied", "gauge",

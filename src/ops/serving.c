@@ -210,7 +210,7 @@ void serving_metrics(struct server *srv, const uint64_t http_limits[HTTP_LIMIT_C
 	metrics_single(sb, "geodnsd_tcp_connections_total", "counter",
 		       "TCP connections accepted.",
 		       c.tcp_accepted);
-	metrics_single(sb, "geodnsd_tcp_connections_refused_total", "counter",
+	metrics_single(sb, "geodnsd_tcp_connections_evicted_total", "counter",
 		       "TCP connections closed to make room under tcp_max_connections.",
 		       c.tcp_evicted);
 	metrics_family(sb, "geodnsd_limit_hits_total", "counter",
@@ -219,7 +219,7 @@ void serving_metrics(struct server *srv, const uint64_t http_limits[HTTP_LIMIT_C
 		       "closed), tcp_output_total (a connection stopped reading: its worker's "
 		       "share of tcp_output_buffer_total is queued), tcp_output_connection (a "
 		       "connection stopped reading: 256 KiB of its own answers unsent), "
-		       "rrl (response limited), http_connections (accepting paused "
+		       "http_connections (accepting paused "
 		       "at http.max_connections), http_request_size (413: body over 4 KiB), "
 		       "http_bad_request (400 from the HTTP layer: headers over 8 KiB or a "
 		       "malformed request), http_request_deadline (connection closed: a request "
@@ -228,12 +228,11 @@ void serving_metrics(struct server *srv, const uint64_t http_limits[HTTP_LIMIT_C
 		       "too many failed admin authentications).");
 	const char *h1[] = {"limit", "tcp_per_client", NULL}, *h2[] = {"limit", "tcp_idle", NULL},
 		   *h3[] = {"limit", "tcp_lifetime", NULL},
-		   *h4[] = {"limit", "tcp_max_connections", NULL}, *h5[] = {"limit", "rrl", NULL};
+		   *h4[] = {"limit", "tcp_max_connections", NULL};
 	metrics_sample_u64(sb, "geodnsd_limit_hits_total", h1, c.tcp_client_refused);
 	metrics_sample_u64(sb, "geodnsd_limit_hits_total", h2, c.tcp_idle_closed);
 	metrics_sample_u64(sb, "geodnsd_limit_hits_total", h3, c.tcp_lifetime_closed);
 	metrics_sample_u64(sb, "geodnsd_limit_hits_total", h4, c.tcp_evicted);
-	metrics_sample_u64(sb, "geodnsd_limit_hits_total", h5, rl);
 	uint64_t ot = lc.tcp_output_total, oc = lc.tcp_output_connection;
 	const char *h9[] = {"limit", "tcp_output_total", NULL},
 	           *h10[] = {"limit", "tcp_output_connection", NULL};

@@ -72,6 +72,20 @@ grep -q '^geodnsd_region_up{region="us-east"} 1$' "$TMP/metrics.txt" &&
 	pass "region gauge" || fail "region gauge"
 grep -q '^geodnsd_feed_polls_total{feed="file:.*us-east.json",result="ok"} [1-9]' "$TMP/metrics.txt" &&
 	pass "feed polls counted" || fail "feed polls counted"
+# names that say what they count: a time of the last success, evictions
+# as evictions, RRL in its own family only
+names_check() {
+	now=$(date +%s)
+	awk -v now="$now" '/^geodnsd_feed_last_success_timestamp_seconds\{feed="file:.*us-east.json"\}/ {
+		print "feed success within a minute:", ($2 <= now && now - $2 < 60) }' "$TMP/metrics.txt"
+	grep -c '^geodnsd_tcp_connections_evicted_total [0-9]' "$TMP/metrics.txt"
+	grep -c 'seconds_since\|limit="rrl"\|tcp_connections_refused' "$TMP/metrics.txt"
+}
+check_cmd "metric names: last success time, evicted, no rrl limit" names_check <<'EOF2'
+feed success within a minute: 1
+1
+0
+EOF2
 # the GeoIP database's build time, as its metadata says (mmdblookup)
 epoch=$(mmdblookup --file zones/demo-city.mmdb --ip 127.0.0.1 --verbose 2>&1 |
 	sed -n 's/^ *Build epoch: *\([0-9]*\).*/\1/p')
