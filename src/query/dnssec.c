@@ -22,7 +22,6 @@
 #include "dnssec/key.h"
 #include "dnssec/sigcache.h"
 #include "dnssec/sign.h"
-#include "geo/service.h"
 #include "zone/zone.h"
 
 #include <string.h>
@@ -124,9 +123,12 @@ static size_t type_bitmap(uint16_t *types, size_t n, uint8_t *out)
 
 /* The types an NSEC at node n lists (n NULL: none) besides RRSIG and
  * NSEC: its RRsets but a service's own TYPE65281 record (answered NODATA);
- * at a cut only NS and DS (the rest is glue, not the zone's); at a service
- * name A, AAAA and, when a region answers with one, CNAME, so that no
- * client's answer is denied by another's proof; DNSKEY at a signed apex. */
+ * at a cut only NS and DS (the rest is glue, not the zone's); DNSKEY at a
+ * signed apex; at a service name A and AAAA, so that no client's answer
+ * is denied by another's proof, but the type denied (a region without
+ * AAAA: the proof is this client's). Never CNAME, which a region may
+ * answer with: an NSEC with the CNAME bit proves no NODATA (RFC 4035
+ * 5.4), and a validator takes the CNAME answer on its own RRSIG. */
 static size_t node_types(const struct resp *r, const struct node *n, uint16_t *types)
 {
 	size_t k = 0;
@@ -141,14 +143,10 @@ static size_t node_types(const struct resp *r, const struct node *n, uint16_t *t
 		types[k++] = t;
 	}
 	if (n->flags & NODE_SERVICE) {
-		const struct service *svc = n->service;
-		types[k++] = TYPE_A;
-		types[k++] = TYPE_AAAA;
-		for (unsigned i = 0; i < svc->nregions; i++)
-			if (svc->regions[i].cname) {
-				types[k++] = TYPE_CNAME;
-				break;
-			}
+		if (r->q->qtype != TYPE_A)
+			types[k++] = TYPE_A;
+		if (r->q->qtype != TYPE_AAAA)
+			types[k++] = TYPE_AAAA;
 	}
 	if (n->flags & NODE_APEX)
 		types[k++] = TYPE_DNSKEY;

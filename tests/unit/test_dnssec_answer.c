@@ -359,11 +359,19 @@ START_TEST(test_nodata_signed)
 	expect_rrsig(ns, 3, LDNS_RR_TYPE_NSEC, 3);
 	ck_assert_uint_eq(verify(p, 0), 2);
 	ldns_pkt_free(p);
-	/* a service name: A, AAAA and (a region answers with one) CNAME in
-	 * the bitmap whatever the client got */
+	/* a service name: A and AAAA in the bitmap whatever the client got,
+	 * never the CNAME a region answers with (no NODATA proof then) */
 	p = ask("www.example.com.", LDNS_RR_TYPE_TXT, DO);
 	expect_rr(ldns_pkt_authority(p), 2,
-	          "www.example.com. 300 IN NSEC \\000.www.example.com. A CNAME AAAA RRSIG NSEC");
+	          "www.example.com. 300 IN NSEC \\000.www.example.com. A AAAA RRSIG NSEC");
+	ck_assert_uint_eq(verify(p, 0), 2);
+	ldns_pkt_free(p);
+	/* a region without AAAA (eu-west): the proof of this client's NODATA */
+	p = ask("www.example.com.", LDNS_RR_TYPE_AAAA,
+	        (struct ask){.dnssec = true, .client = "198.51.100.70"});
+	ck_assert_uint_eq(ldns_pkt_ancount(p), 0);
+	expect_rr(ldns_pkt_authority(p), 2,
+	          "www.example.com. 300 IN NSEC \\000.www.example.com. A RRSIG NSEC");
 	ck_assert_uint_eq(verify(p, 0), 2);
 	ldns_pkt_free(p);
 	/* the apex lists the DNSKEY it answers */
