@@ -140,6 +140,8 @@ struct answer_counters {
 	uint64_t geo_cache_miss;   /* GeoIP tree walks (not from the cache) */
 	uint64_t loc_cache_miss;   /* GeoIP records decoded (not from the cache) */
 	uint64_t answer_cache_hit; /* responses replayed from the answer cache */
+	uint64_t signatures;       /* RRSIGs made (query/dnssec.c) */
+	uint64_t signature_cache_hits; /* RRSIGs from the signature cache */
 	uint64_t cookie_client_only, cookie_valid, cookie_bad, cookie_malformed;
 	uint64_t tcp_accepted;
 	uint64_t tcp_closed;

@@ -48,10 +48,15 @@ int resp_sign_records(struct resp *r, const uint8_t *owner, uint16_t type, uint3
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME_COARSE, &ts);
 	uint8_t rrsig[DNSSEC_RRSIG_MAX];
+	bool made = false;
 	long len = dnssec_sigcache_sign(r->aw->sigcache, r->key, &set, (uint64_t)ts.tv_sec, rrsig,
-	                                sizeof(rrsig), NULL);
+	                                sizeof(rrsig), &made);
 	if (len < 0)
 		return GD_EFORMAT; /* a record the signer refuses: SERVFAIL */
+	if (made)
+		CTR_INC(r->aw->counters.signatures);
+	else
+		CTR_INC(r->aw->counters.signature_cache_hits);
 	if (resp_put_rr(r, owner, TYPE_RRSIG, ttl, rrsig, (size_t)len) < 0)
 		return GD_ESPACE;
 	(*counter)++;

@@ -265,6 +265,9 @@ START_TEST(test_static_signed)
 	ck_assert_uint_eq(verify(p, 0), 1);
 	ldns_pkt_free(p);
 	ck_assert_uint_ge(worker.counters.answer_cache_hit, 1);
+	/* one signature made; the replay needed none */
+	ck_assert_uint_eq(worker.counters.signatures, 1);
+	ck_assert_uint_eq(worker.counters.signature_cache_hits, 0);
 	teardown();
 }
 END_TEST
@@ -304,6 +307,13 @@ START_TEST(test_cname_signed)
 	expect_rr(ldns_pkt_answer(p), 4, "static.example.com. 3600 IN A 192.0.2.80");
 	ck_assert_uint_eq(verify(p, 0), 3);
 	ldns_pkt_free(p);
+	/* with the answer cache off, the same RRsets from the signature cache */
+	snap_signed->settings.answer_cache_off = true;
+	p = ask("chain.example.com.", LDNS_RR_TYPE_A, DO);
+	ck_assert_uint_eq(verify(p, 0), 3);
+	ldns_pkt_free(p);
+	ck_assert_uint_eq(worker.counters.signatures, 3);
+	ck_assert_uint_eq(worker.counters.signature_cache_hits, 3);
 	teardown();
 }
 END_TEST
@@ -343,44 +353,47 @@ START_TEST(test_wildcard_signed)
 }
 END_TEST
 
-/* NODATA: the SOA and the NSEC of the name with its types, signed. */
-START_TEST(test_nodata_signed)
+/* A signed denial of name/type: no answer, the SOA and the NSEC (its
+ * text nsec) with their RRSIGs, both verified, this rcode and CO bit. */
+static void expect_denial(const char *name, ldns_rr_type type, struct ask a, const char *nsec,
+                          ldns_pkt_rcode rcode)
 {
-	setup_algorithm(algorithms[_i]);
-	ldns_pkt *p = ask("mail.example.com.", LDNS_RR_TYPE_TXT, DO);
-	ck_assert_int_eq(ldns_pkt_get_rcode(p), LDNS_RCODE_NOERROR);
+	ldns_pkt *p = ask(name, type, a);
+	ck_assert_int_eq(ldns_pkt_get_rcode(p), rcode);
 	ck_assert(ldns_pkt_aa(p));
 	ck_assert_uint_eq(ldns_pkt_ancount(p), 0);
 	ck_assert_uint_eq(ldns_pkt_nscount(p), 4);
 	const ldns_rr_list *ns = ldns_pkt_authority(p);
 	ck_assert(strstr(rr_text(ns, 0), "example.com. 300 IN SOA ns1.example.com."));
 	expect_rrsig(ns, 1, LDNS_RR_TYPE_SOA, 2);
-	expect_rr(ns, 2, "mail.example.com. 300 IN NSEC \\000.mail.example.com. A AAAA RRSIG NSEC");
-	expect_rrsig(ns, 3, LDNS_RR_TYPE_NSEC, 3);
+	expect_rr(ns, 2, nsec);
 	ck_assert_uint_eq(verify(p, 0), 2);
+	ck_assert_uint_eq(ldns_pkt_edns_z(p) & EDNS_FLAG_CO, a.compact ? EDNS_FLAG_CO : 0);
 	ldns_pkt_free(p);
+}
+
+/* NODATA: the SOA and the NSEC of the name with its types, signed. */
+START_TEST(test_nodata_signed)
+{
+	setup_algorithm(algorithms[_i]);
+	expect_denial("mail.example.com.", LDNS_RR_TYPE_TXT, DO,
+	              "mail.example.com. 300 IN NSEC \\000.mail.example.com. A AAAA RRSIG NSEC",
+	              LDNS_RCODE_NOERROR);
 	/* a service name: A and AAAA in the bitmap whatever the client got,
 	 * never the CNAME a region answers with (no NODATA proof then) */
-	p = ask("www.example.com.", LDNS_RR_TYPE_TXT, DO);
-	expect_rr(ldns_pkt_authority(p), 2,
-	          "www.example.com. 300 IN NSEC \\000.www.example.com. A AAAA RRSIG NSEC");
-	ck_assert_uint_eq(verify(p, 0), 2);
-	ldns_pkt_free(p);
+	expect_denial("www.example.com.", LDNS_RR_TYPE_TXT, DO,
+	              "www.example.com. 300 IN NSEC \\000.www.example.com. A AAAA RRSIG NSEC",
+	              LDNS_RCODE_NOERROR);
 	/* a region without AAAA (eu-west): the proof of this client's NODATA */
-	p = ask("www.example.com.", LDNS_RR_TYPE_AAAA,
-	        (struct ask){.dnssec = true, .client = "198.51.100.70"});
-	ck_assert_uint_eq(ldns_pkt_ancount(p), 0);
-	expect_rr(ldns_pkt_authority(p), 2,
-	          "www.example.com. 300 IN NSEC \\000.www.example.com. A RRSIG NSEC");
-	ck_assert_uint_eq(verify(p, 0), 2);
-	ldns_pkt_free(p);
+	expect_denial("www.example.com.", LDNS_RR_TYPE_AAAA,
+	              (struct ask){.dnssec = true, .client = "198.51.100.70"},
+	              "www.example.com. 300 IN NSEC \\000.www.example.com. A RRSIG NSEC",
+	              LDNS_RCODE_NOERROR);
 	/* the apex lists the DNSKEY it answers */
-	p = ask("example.com.", LDNS_RR_TYPE_SSHFP, DO);
-	expect_rr(
-	    ldns_pkt_authority(p), 2,
-	    "example.com. 300 IN NSEC \\000.example.com. NS SOA MX TXT RRSIG NSEC DNSKEY CAA");
-	ck_assert_uint_eq(verify(p, 0), 2);
-	ldns_pkt_free(p);
+	expect_denial(
+	    "example.com.", LDNS_RR_TYPE_SSHFP, DO,
+	    "example.com. 300 IN NSEC \\000.example.com. NS SOA MX TXT RRSIG NSEC DNSKEY CAA",
+	    LDNS_RCODE_NOERROR);
 	teardown();
 }
 END_TEST
@@ -390,21 +403,11 @@ END_TEST
 START_TEST(test_nxdomain_compact)
 {
 	setup_algorithm(algorithms[_i]);
-	ldns_pkt *p = ask("nope.example.com.", LDNS_RR_TYPE_A, DO);
-	ck_assert_int_eq(ldns_pkt_get_rcode(p), LDNS_RCODE_NOERROR);
-	ck_assert_uint_eq(ldns_pkt_nscount(p), 4);
-	expect_rr(ldns_pkt_authority(p), 2,
-	          "nope.example.com. 300 IN NSEC \\000.nope.example.com. RRSIG NSEC TYPE128");
-	ck_assert_uint_eq(verify(p, 0), 2);
-	ck_assert_uint_eq(ldns_pkt_edns_z(p) & EDNS_FLAG_CO, 0);
-	ldns_pkt_free(p);
-	p = ask("nope.example.com.", LDNS_RR_TYPE_A, (struct ask){.dnssec = true, .compact = true});
-	ck_assert_int_eq(ldns_pkt_get_rcode(p), LDNS_RCODE_NXDOMAIN);
-	expect_rr(ldns_pkt_authority(p), 2,
-	          "nope.example.com. 300 IN NSEC \\000.nope.example.com. RRSIG NSEC TYPE128");
-	ck_assert_uint_eq(verify(p, 0), 2);
-	ck_assert_uint_eq(ldns_pkt_edns_z(p) & EDNS_FLAG_CO, EDNS_FLAG_CO);
-	ldns_pkt_free(p);
+	const char *nsec =
+	    "nope.example.com. 300 IN NSEC \\000.nope.example.com. RRSIG NSEC TYPE128";
+	expect_denial("nope.example.com.", LDNS_RR_TYPE_A, DO, nsec, LDNS_RCODE_NOERROR);
+	expect_denial("nope.example.com.", LDNS_RR_TYPE_A,
+	              (struct ask){.dnssec = true, .compact = true}, nsec, LDNS_RCODE_NXDOMAIN);
 	teardown();
 }
 END_TEST
