@@ -215,8 +215,8 @@ run: src/geodnsd zones/demo-city.mmdb build/feedserver
 
 check: $(CHECK_DIR)/geodnsd $(CHECK_DIR)/unit-tests $(CHECK_DIR)/tcpclient $(CHECK_DIR)/httpclient \
        zones/demo-city.mmdb \
-       build/feedserver build/services-to-zone build/evilfeed build/geodnsd-checkzone \
-       build-tsan/unit-tests build-tsan/geodnsd fuzz-replay-build \
+       build/feedserver build/services-to-zone build/geodnsd-keygen build/evilfeed \
+       build/geodnsd-checkzone build-tsan/unit-tests build-tsan/geodnsd fuzz-replay-build \
        $(TEST_MMDB) src/geodnsd
 	TSAN_UNIT=build-tsan/unit-tests TSAN_GEODNSD=build-tsan/geodnsd SOAK_GEODNSD=src/geodnsd \
 	  FUZZ_TARGETS_ALL="$(FUZZ_ALL)" tests/run-all $(CHECK_DIR)

@@ -10,6 +10,7 @@
  * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
 #include "conf/config.h"
+#include "dnssec/key.h"
 #include "conf/schema.h"
 #include "common/diag.h"
 #include "common/gd.h"
@@ -528,6 +529,10 @@ static int check_report(struct app *app, struct snapshot *snap, struct diag *dia
 			       z->nrecords);
 			if (z->services)
 				printf(", %zu services", z->services->n);
+			const struct dnssec_key *k = snap->dnssec_keys[i];
+			if (k)
+				printf(", signed (key tag %u, algorithm %u)", k->key_tag,
+				       k->algorithm);
 			printf(" OK\n");
 		}
 		snapshot_free(snap);

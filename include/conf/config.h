@@ -66,6 +66,9 @@ struct zone_entry {
 	unsigned refresh_min, refresh_max, retry_min, retry_max, expire_min, expire_max;
 	/* a catalog zone: where its members' copies go (NULL: not a
 	 * catalog) and their primaries (the zone's own when none) */
+	/* zones[].dnssec.key: the base name of the signing key's files
+	 * (NULL: the zone is not signed) */
+	char *dnssec_key;
 	char *catalog_dir;
 	struct notify_entry *member_primaries;
 	size_t nmember_primaries;

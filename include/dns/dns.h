@@ -82,6 +82,7 @@ enum edns_option {
 };
 
 #define EDNS_FLAG_DO 0x8000u
+#define EDNS_FLAG_CO 0x4000u /* Compact Answers OK, RFC 9824 5.1 */
 
 /* The mnemonic of an rcode counted in the metrics (index below
  * DNS_RCODES_COUNTED; the last is "OTHER"). */

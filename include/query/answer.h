@@ -19,6 +19,8 @@
 #include "geo/service.h"
 
 struct cookie_secrets;
+struct dnssec_key;
+struct dnssec_sigcache;
 struct geo_cache_entry;
 struct health_snapshot;
 struct loc_entry;
@@ -31,7 +33,6 @@ struct tsig_keyring;
 struct zone;
 struct zonedb;
 
-/* Settings the answer depends on, fixed for the life of a snapshot. */
 struct answer_request;
 struct query;
 struct tsig_verdict;
@@ -49,6 +50,13 @@ typedef size_t (*answer_ixfr_udp_fn)(const void *ctx, const struct answer_reques
 typedef int (*answer_notify_fn)(const void *ctx, const struct answer_request *req,
                                 const struct query *q, const struct tsig_verdict *v);
 
+/* A signed zone's key, in the table answer_zone_key searches. */
+struct answer_zone_key {
+	const struct zone *zone; /* NULL: an empty slot */
+	const struct dnssec_key *key;
+};
+
+/* Settings the answer depends on, fixed for the life of a snapshot. */
 struct answer_settings {
 	uint16_t udp_payload;      /* our EDNS payload size and UDP limit */
 	answer_notify_fn notify_in; /* NULL: NOTIFY answered NOTIMP */
@@ -75,6 +83,11 @@ struct answer_settings {
 	struct rrl_config rrl;     /* rate 0: off */
 	const struct cookie_secrets *cookies; /* NULL: DNS cookies off */
 	const struct tsig_keyring *tsig_keys; /* the keys TSIG requests are checked with */
+	/* the signed zones (zones[].dnssec.key), open addressing by the zone's
+	 * address, zone_keys_mask + 1 slots (a power of two, at least twice
+	 * nzone_keys); nzone_keys 0: no zone is signed, zone_keys NULL */
+	const struct answer_zone_key *zone_keys;
+	size_t zone_keys_mask, nzone_keys;
 	/* Per-service answer counters, owned by the snapshot: a row per worker
 	 * of svc_row[nservices] counters; service index i's run from
 	 * svc_row[i], one per region of the service (in the order of its
@@ -91,6 +104,25 @@ struct answer_settings {
 static inline uint64_t *svc_counters(const struct answer_settings *set, size_t w, uint32_t svc)
 {
 	return set->svc_counts + w * set->svc_row[set->nservices] + set->svc_row[svc];
+}
+
+/* The slot of zone z in a table of mask + 1 slots. */
+static inline size_t answer_zone_slot(const struct zone *z, size_t mask)
+{
+	return (size_t)(((uintptr_t)z >> 4) * 0x9E3779B97F4A7C15ull >> 32) & mask;
+}
+
+/* The signing key of zone z, or NULL when it is not signed. */
+static inline const struct dnssec_key *answer_zone_key(const struct answer_settings *set,
+                                                       const struct zone *z)
+{
+	if (!set->nzone_keys)
+		return NULL;
+	for (size_t i = answer_zone_slot(z, set->zone_keys_mask); set->zone_keys[i].zone;
+	     i = (i + 1) & set->zone_keys_mask)
+		if (set->zone_keys[i].zone == z)
+			return set->zone_keys[i].key;
+	return NULL;
 }
 
 /* Per-worker counters (summed on read by the stats module). */
@@ -110,6 +142,8 @@ struct answer_counters {
 	uint64_t geo_cache_miss;   /* GeoIP tree walks (not from the cache) */
 	uint64_t loc_cache_miss;   /* GeoIP records decoded (not from the cache) */
 	uint64_t answer_cache_hit; /* responses replayed from the answer cache */
+	uint64_t signatures;       /* RRSIGs made (query/dnssec.c) */
+	uint64_t signature_cache_hits; /* RRSIGs from the signature cache */
 	uint64_t cookie_client_only, cookie_valid, cookie_bad, cookie_malformed;
 	uint64_t tcp_accepted;
 	uint64_t tcp_closed;
@@ -146,6 +180,9 @@ struct answer_worker {
 	struct resp_cache_entry *rcache; /* ANSWER_RESP_CACHE entries, or NULL */
 	uint8_t *rkind;            /* ANSWER_RKIND hints: 2 the name was geo */
 	unsigned rcache_turn;      /* the way replaced next in a full set */
+	/* the RRSIGs this worker made (dnssec/sigcache.h), for DO=1 answers
+	 * from signed zones */
+	struct dnssec_sigcache *sigcache;
 };
 
 void answer_worker_init(struct answer_worker *aw);

@@ -44,6 +44,11 @@ struct snapshot {
 	 * its NOTIFY targets (replication.c) */
 	struct zone_replication *repl;
 	size_t nrepl;
+	/* per zone of db: its DNSSEC signing key (zones[].dnssec.key, read at
+	 * every build), NULL for an unsigned zone; owned */
+	struct dnssec_key **dnssec_keys;
+	size_t ndnssec_keys;
+	struct answer_zone_key *zone_keys; /* settings.zone_keys; owned */
 	uint64_t generation;           /* unique per build: invalidates caches */
 	size_t zones_built, zones_kept; /* zones loaded, and shared with prev */
 };

@@ -706,6 +706,20 @@ static void load_zone_replication(struct jcheck *c, const struct config *cfg, js
 	}
 }
 
+/* zones[].dnssec: the key's base name (its files are read by the build). */
+static void load_zone_dnssec(struct jcheck *c, json_t *z, struct zone_entry *ze)
+{
+	json_t *d = get_section(c, z, KEY_ZONE_DNSSEC);
+	if (!d)
+		return;
+	jc_push_key(c, key_name(KEY_ZONE_DNSSEC));
+	check_keys(c, d, KEY_ZONE_DNSSEC);
+	get_str(c, d, KEY_ZONE_DNSSEC_KEY, &ze->dnssec_key);
+	if (!json_object_get(d, key_name(KEY_ZONE_DNSSEC_KEY)))
+		jc_error(c, false, "missing \"key\": the key files' base name");
+	jc_pop(c);
+}
+
 /* A list of address-and-key entries (notify, primaries). */
 static void remotes_free(struct notify_entry *v, size_t n)
 {
@@ -729,6 +743,7 @@ static void zone_entry_free(struct zone_entry *ze)
 	remotes_free(ze->member_primaries, ze->nmember_primaries);
 	free(ze->catalog_dir);
 	free(ze->journal_file);
+	free(ze->dnssec_key);
 	memset(ze, 0, sizeof(*ze));
 }
 
@@ -759,6 +774,7 @@ static void load_zones(struct jcheck *c, struct config *cfg, json_t *a)
 		load_zone_replication(c, cfg, z, ze);
 		load_zone_secondary(c, cfg, z, ze);
 		load_zone_catalog(c, cfg, z, ze);
+		load_zone_dnssec(c, z, ze);
 		if (ze->primaries && ze->services) {
 			jc_push_key(c, key_name(KEY_ZONE_SERVICES));
 			jc_error(c, false, "a secondary's services come in its zone (TYPE65281 "

@@ -273,6 +273,9 @@ const struct conf_key conf_schema[KEY_COUNT] = {
 					      .doc = "a primary of the members"},
 	[KEY_ZONE_CATALOG_PRIMARY_KEY] = STRING("zones[].catalog.primaries[].key", NULL,
 						"TSIG key for it"),
+	[KEY_ZONE_DNSSEC] = OBJECT("zones[].dnssec", "online DNSSEC signing of the zone"),
+	[KEY_ZONE_DNSSEC_KEY] = STRING("zones[].dnssec.key", "required",
+				       "base name of the key files (BASE.key, BASE.private)"),
 };
 /* clang-format on */
 

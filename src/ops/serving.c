@@ -193,6 +193,12 @@ void serving_metrics(struct server *srv, const uint64_t http_limits[HTTP_LIMIT_C
 		       "Responses replayed from the thread's answer cache (static, or geo "
 		       "for the same client network and health).",
 		       c.answer_cache_hit);
+	metrics_single(sb, "geodnsd_signatures_total", "counter",
+	               "RRSIGs made for DO=1 answers of signed zones (per thread, each RRset "
+	               "once per validity window).",
+	               c.signatures);
+	metrics_single(sb, "geodnsd_signature_cache_hits_total", "counter",
+	               "RRSIGs taken from the thread's signature cache.", c.signature_cache_hits);
 	struct server_limit_counts lc;
 	server_limit_counts(srv, &lc);
 	uint64_t rl = lc.rrl_limited, rs = lc.rrl_slipped, rd = lc.rrl_dropped;

@@ -13,6 +13,7 @@
 #include "common/gd.h"
 #include "common/netaddr.h"
 #include "dns/wire.h"
+#include "dnssec/sigcache.h"
 #include "health/health.h"
 #include "query/cookie.h"
 #include "zone/zone.h"
@@ -94,7 +95,7 @@ static enum rrl_verdict rate_limit(struct resp *r, const struct query *q)
 	enum rrl_kind kind;
 	const uint8_t *name = NULL;
 	size_t len = 0;
-	if (r->rcode == RCODE_NXDOMAIN) {
+	if (r->rcode == RCODE_NXDOMAIN || r->nxname) { /* a compact denial too */
 		kind = RRL_NXDOMAIN;
 	} else if (r->rcode != RCODE_NOERROR) {
 		kind = RRL_ERROR;
@@ -303,6 +304,7 @@ size_t answer_query(const struct zonedb *db, const struct answer_settings *set,
 	r.client = req->client;
 	r.health = req->health;
 	r.tcp = req->tcp;
+	r.dnssec = q.edns && (q.edns_flags & EDNS_FLAG_DO);
 	r.flags = (uint16_t)(DNS_FLAG_QR | (q.flags & (DNS_FLAG_OPCODE | DNS_FLAG_RD | DNS_FLAG_CD)));
 	if (req->tcp)
 		r.limit = outcap < 65535 ? outcap : 65535;
@@ -419,6 +421,8 @@ void answer_worker_init(struct answer_worker *aw)
 	/* 4 MiB: resident only as far as it fills */
 	aw->rcache = xcalloc(ANSWER_RESP_CACHE, sizeof(struct resp_cache_entry));
 	aw->rkind = xcalloc(ANSWER_RKIND, 1);
+	/* about 1.5 MiB, resident only as far as it fills */
+	aw->sigcache = dnssec_sigcache_new(ANSWER_SIGCACHE);
 }
 
 void answer_worker_free(struct answer_worker *aw)
@@ -434,4 +438,6 @@ void answer_worker_free(struct answer_worker *aw)
 	free(aw->rkind);
 	aw->rkind = NULL;
 	rrl_table_free(&aw->rrl);
+	dnssec_sigcache_free(aw->sigcache);
+	aw->sigcache = NULL;
 }

@@ -291,6 +291,20 @@ bool geoanswer_net_wide(const struct resp *r)
 	return true;
 }
 
+/* The RRSIG of the addresses answered: the set this client got, one of a
+ * few per service that the signature cache keeps. */
+static int sign_addresses(struct resp *r, const uint8_t *owner, uint16_t type, uint32_t ttl,
+                          const struct svc_choice *ch)
+{
+	const uint8_t *rd[SERVICE_MAX_ENDPOINTS];
+	uint16_t rdlen[SERVICE_MAX_ENDPOINTS];
+	for (unsigned i = 0; i < ch->n; i++) {
+		rd[i] = ch->eps[i]->addr;
+		rdlen[i] = type == TYPE_AAAA ? 16 : 4;
+	}
+	return resp_sign_records(r, owner, type, ttl, rd, rdlen, ch->n, &r->an);
+}
+
 /*
  * Answer a service name: choose the region, write its A/AAAA records or its
  * CNAME. *target is set to the CNAME target to follow (or left NULL).
@@ -337,6 +351,13 @@ int geoanswer_service(struct resp *r, const struct service *svc, const uint8_t *
 		if (resp_put_rr(r, owner, TYPE_CNAME, ttl, sr->cname, sr->cname_len) < 0)
 			return GD_ESPACE;
 		r->an++;
+		if (r->key) {
+			const uint8_t *rd[1] = {sr->cname};
+			uint16_t rdlen[1] = {(uint16_t)sr->cname_len};
+			int rc = resp_sign_records(r, owner, TYPE_CNAME, ttl, rd, rdlen, 1, &r->an);
+			if (rc < 0)
+				return rc;
+		}
 		if (qtype != TYPE_CNAME) {
 			*target = sr->cname;
 			*tlen = sr->cname_len;
@@ -355,5 +376,5 @@ int geoanswer_service(struct resp *r, const struct service *svc, const uint8_t *
 		}
 	}
 	r->an += (uint16_t)ch_out.n;
-	return GD_OK;
+	return r->key ? sign_addresses(r, owner, type, ttl, &ch_out) : GD_OK;
 }

@@ -58,7 +58,10 @@ void resp_put_opt(struct resp *r, unsigned ext_rcode, bool with_options)
 	wr16(p + 3, set->udp_payload);
 	p[5] = (uint8_t)(ext_rcode >> 4);
 	p[6] = 0; /* version 0 */
-	wr16(p + 7, q->edns_flags & EDNS_FLAG_DO);
+	/* DO echoed (RFC 3225); CO too when with DO (RFC 9824 5.1: we send
+	 * NXDOMAIN to a resolver that sets it) */
+	wr16(p + 7,
+	     (q->edns_flags & EDNS_FLAG_DO) ? q->edns_flags & (EDNS_FLAG_DO | EDNS_FLAG_CO) : 0);
 	wr16(p + 9, (uint16_t)rdlen);
 	p += 11;
 	if (o.nsid) {

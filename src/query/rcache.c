@@ -16,6 +16,17 @@
 #include "health/health.h"
 
 #include <string.h>
+#include <time.h>
+
+#define RCACHE_SIGNED_HOURS 24 /* a signed body is replayed this long */
+
+/* The hour of now, as signed_hour counts it. */
+static uint16_t hour_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME_COARSE, &ts);
+	return (uint16_t)(ts.tv_sec / 3600);
+}
 
 _Static_assert(sizeof(struct resp_cache_entry) == 256, "a cache entry is four lines");
 
@@ -67,8 +78,11 @@ static const struct resp_cache_entry *rcache_probe(const struct resp *r, uint32_
 		if (e->hash == hash && e->qtype == q->qtype && e->ctag == ctag &&
 		    e->qname_len == q->qname_len && e->generation == r->set->generation &&
 		    (ctag == 0 || (e->client == client && e->health == hgen)) &&
-		    same_name(e->lname, q->lname, q->qname_len))
-			return e;
+		    (e->dnssec != 0) == r->dnssec && same_name(e->lname, q->lname, q->qname_len))
+			return e->dnssec == 2 && (uint16_t)(hour_now() - e->signed_hour) >=
+			                             RCACHE_SIGNED_HOURS
+			           ? NULL
+			           : e;
 	}
 	return NULL;
 }
@@ -160,6 +174,8 @@ void rcache_store(struct resp *r, uint32_t hash)
 	e->scope = r->ecs_scope;
 	e->aa = r->flags & DNS_FLAG_AA;
 	e->fail_open = r->svc_fail_open;
+	e->dnssec = r->signed_any ? 2 : r->dnssec;
+	e->signed_hour = r->signed_any ? hour_now() : 0;
 	/* the whole array (the name, its padding and what follows in lname):
 	 * a copy of constant size is a few moves, not a call */
 	memcpy(e->lname, q->lname, sizeof(e->lname));

@@ -18,7 +18,6 @@
 
 #include <string.h>
 
-#define ANSWER_CHAIN_MAX 8
 #define RFC8482_TTL 3600
 
 enum lookup_kind { LK_EXACT, LK_WILDCARD, LK_DELEG, LK_DNAME, LK_NXDOMAIN };
@@ -128,10 +127,125 @@ static int answer_any(struct resp *r, const struct name *cur, const struct node 
 	return GD_OK;
 }
 
-/* The authoritative part: fills answer, authority and the additional queue.
- * GD_ESPACE means the answer did not fit (TC). */
-int query_resolve(struct resp *r, const struct zonedb *db, const struct zone *z,
-		   unsigned zidx)
+/* A negative answer in zone z for the name cur: the SOA (rcode set by the
+ * caller), and when signing, the compact denial at cur with the types of
+ * node n (NULL: cur does not exist; NOERROR then, NXDOMAIN only for a
+ * resolver that sets Compact Answers OK, RFC 9824 5). */
+static int negative(struct resp *r, const struct zone *z, const struct name *cur,
+                    const struct node *n)
+{
+	int rc = resp_put_soa(r, z);
+	if (rc < 0 || !r->key)
+		return rc;
+	r->wild_owner = NULL; /* the denial is of the name asked for */
+	if (!n) {
+		r->nxname = true;
+		r->nocache = true; /* as NXDOMAIN: random names would churn it */
+		if (!(r->q->edns_flags & EDNS_FLAG_CO))
+			r->rcode = RCODE_NOERROR;
+	}
+	return resp_put_denial(r, z, cur->wire, cur->lname, cur->len, n);
+}
+
+/* A referral to the cut n: its NS (never signed, RFC 4035 2.2) and glue,
+ * and when signing, the proof that there is no DS or the DS. */
+static int referral(struct resp *r, const struct zone *z, const struct name *cur,
+                    const struct node *n)
+{
+	r->flags &= (uint16_t)~DNS_FLAG_AA;
+	const struct rrset *ns = node_rrset(n, TYPE_NS);
+	/* owner: the cut, with the case of the query */
+	const uint8_t *owner = cur->wire + cur->off[cur->nlabels - n->labels];
+	const struct dnssec_key *key = r->key;
+	r->key = NULL;
+	int rc = resp_put_rrset(r, owner, ns, ns->ttl, &r->ns);
+	r->key = key;
+	if (rc < 0)
+		return GD_ESPACE;
+	resp_queue_targets(r, ns, n->name);
+	return key ? resp_put_no_ds(r, z, owner, n) : GD_OK;
+}
+
+/* A name with data (found, or a wildcard's, n): the answer, NODATA, or
+ * the CNAME to follow (*target). */
+static int answer_node(struct resp *r, const struct zone *z, const struct name *cur,
+                       const struct node *n, const uint8_t **target, size_t *tlen)
+{
+	const struct query *q = r->q;
+	uint16_t qt = q->qtype;
+	if ((n->flags & NODE_SERVICE) && (service_qtype(qt) || (qt == TYPE_ANY && r->tcp))) {
+		if (qt == TYPE_ANY) {
+			/* TCP ANY: both families (or the CNAME), then the static data */
+			int rc = geoanswer_service(r, n->service, cur->wire, TYPE_A, target, tlen);
+			if (rc != GD_ESPACE && !*target)
+				rc = geoanswer_service(r, n->service, cur->wire, TYPE_AAAA, target,
+				                       tlen);
+			if (rc == GD_ESPACE)
+				return rc;
+			*target = NULL;
+			return answer_any(r, cur, n);
+		}
+		int rc = geoanswer_service(r, n->service, cur->wire, qt, target, tlen);
+		if (rc == GD_ENOTFOUND)
+			return negative(r, z, cur, n); /* NODATA: no AAAA there */
+		return rc;
+	}
+	if (qt == TYPE_ANY && (n->nrrsets || (n->flags & NODE_SERVICE))) {
+		const struct rrset *cn = node_rrset(n, TYPE_CNAME);
+		if (cn)
+			return resp_put_rrset(r, cur->wire, cn, cn->ttl, &r->an);
+		return answer_any(r, cur, n);
+	}
+	const struct dnssec_key *key;
+	if (qt == TYPE_DNSKEY && (n->flags & NODE_APEX) && (key = answer_zone_key(r->set, z)))
+		return resp_put_dnskey(r, cur->wire, key, z->soa->ttl);
+	/* a service's own record is NODATA like a type absent */
+	const struct rrset *rs = qt == TYPE_GEO_SERVICE ? NULL : node_rrset(n, qt);
+	if (rs) {
+		if (resp_put_rrset(r, cur->wire, rs, rs->ttl, &r->an) < 0)
+			return GD_ESPACE;
+		if (rs->type == TYPE_NS || rs->type == TYPE_MX || rs->type == TYPE_SRV)
+			resp_queue_targets(r, rs, NULL);
+		return GD_OK;
+	}
+	const struct rrset *cn = (n->flags & NODE_CNAME) ? node_rrset(n, TYPE_CNAME) : NULL;
+	if (!cn)
+		return negative(r, z, cur, n); /* NODATA */
+	if (resp_put_rrset(r, cur->wire, cn, cn->ttl, &r->an) < 0)
+		return GD_ESPACE;
+	*target = cn->rdata + 2;
+	*tlen = wire_name_len(*target, rd16(cn->rdata));
+	return *tlen ? GD_OK : GD_EFORMAT;
+}
+
+/* A wildcard's answer (RFC 4592) when signing: its records signed as the
+ * wildcard's (answer_node with r->wild_owner), and unless the answer is a
+ * denial (which is of the name itself) the NSEC that proves the next
+ * closer name does not exist (RFC 4035 3.1.3.3), kept for the authority
+ * section (query_resolve) since the chain may add to the answer yet. */
+static int answer_wildcard(struct resp *r, const struct zone *z, const struct name *cur,
+                           const struct node *n, const uint8_t **target, size_t *tlen)
+{
+	r->wild_owner = n->name;
+	uint16_t ns = r->ns;
+	int rc = answer_node(r, z, cur, n, target, tlen);
+	bool denial = r->ns != ns;
+	r->wild_owner = NULL;
+	if (rc < 0 || denial || r->ncover == ANSWER_CHAIN_MAX)
+		return rc;
+	/* the next closer name: the closest encloser (the wildcard's parent)
+	 * and one label more of the name */
+	const uint8_t *closer = cur->lname + cur->off[cur->nlabels - n->labels];
+	struct resp_cover *c = &r->cover[r->ncover++];
+	c->zone = z;
+	c->len = cur->len - (size_t)(closer - cur->lname);
+	memcpy(c->lname, closer, c->len);
+	return rc;
+}
+
+/* The answer and authority for the question and the chain from it. */
+static int resolve_chain(struct resp *r, const struct zonedb *db, const struct zone *z,
+                         unsigned zidx)
 {
 	const struct query *q = r->q;
 	struct name names[2];
@@ -141,6 +255,7 @@ int query_resolve(struct resp *r, const struct zonedb *db, const struct zone *z,
 	struct name *cur = &names[0];
 	name_of_query(cur, q);
 	r->flags |= DNS_FLAG_AA;
+	resp_sign_zone(r, z);
 
 	for (unsigned chain = 0;; chain++) {
 		const struct node *n;
@@ -151,18 +266,11 @@ int query_resolve(struct resp *r, const struct zonedb *db, const struct zone *z,
 		if (k == LK_DELEG) {
 			if (chain > 0)
 				return GD_OK; /* a CNAME led into a delegation */
-			r->flags &= (uint16_t)~DNS_FLAG_AA;
-			const struct rrset *ns = node_rrset(n, TYPE_NS);
-			/* owner: the cut, with the case of the query */
-			const uint8_t *owner = cur->wire + cur->off[cur->nlabels - n->labels];
-			if (resp_put_rrset(r, owner, ns, ns->ttl, &r->ns) < 0)
-				return GD_ESPACE;
-			resp_queue_targets(r, ns, n->name);
-			return GD_OK;
+			return referral(r, z, cur, n);
 		}
 		if (k == LK_NXDOMAIN) {
 			r->rcode = RCODE_NXDOMAIN;
-			return resp_put_soa(r, z);
+			return negative(r, z, cur, NULL);
 		}
 		if (k == LK_DNAME) {
 			const struct rrset *dn = node_rrset(n, TYPE_DNAME);
@@ -182,68 +290,20 @@ int query_resolve(struct resp *r, const struct zonedb *db, const struct zone *z,
 			memcpy(synth, cur->wire, prefix);
 			memcpy(synth + prefix, dt, dtl);
 			r->nocache = true; /* the target has the question's case */
+			/* never signed (RFC 6672 5.3.1): the DNAME's RRSIG proves it */
 			if (resp_put_rr(r, cur->wire, TYPE_CNAME, dn->ttl, synth, prefix + dtl) < 0)
 				return GD_ESPACE;
 			r->an++;
 			target = synth;
 			tlen = prefix + dtl;
 		} else {
-			/* LK_EXACT or LK_WILDCARD: n holds the data */
-			uint16_t qt = q->qtype;
-			if ((n->flags & NODE_SERVICE) &&
-			    (service_qtype(qt) || (qt == TYPE_ANY && r->tcp))) {
-				if (qt == TYPE_ANY) {
-					/* TCP ANY: both families (or the CNAME), then the
-					 * static data */
-					int rc = geoanswer_service(r, n->service, cur->wire, TYPE_A,
-								&target, &tlen);
-					if (rc != GD_ESPACE && !target)
-						rc = geoanswer_service(r, n->service, cur->wire,
-								    TYPE_AAAA, &target, &tlen);
-					if (rc == GD_ESPACE)
-						return rc;
-					return answer_any(r, cur, n);
-				}
-				int rc = geoanswer_service(r, n->service, cur->wire, qt, &target,
-							&tlen);
-				if (rc == GD_ENOTFOUND)
-					return resp_put_soa(r, z); /* NODATA: no AAAA there */
-				if (rc < 0)
-					return rc;
-				if (!target)
-					return GD_OK;
-				goto follow;
-			}
-			if (q->qtype == TYPE_ANY && (n->nrrsets || (n->flags & NODE_SERVICE))) {
-				const struct rrset *cn = node_rrset(n, TYPE_CNAME);
-				if (cn)
-					return resp_put_rrset(r, cur->wire, cn, cn->ttl, &r->an);
-				return answer_any(r, cur, n);
-			}
-			/* a service's own record is NODATA like a type absent */
-			const struct rrset *rs =
-			    q->qtype == TYPE_GEO_SERVICE ? NULL : node_rrset(n, q->qtype);
-			if (rs) {
-				if (resp_put_rrset(r, cur->wire, rs, rs->ttl, &r->an) < 0)
-					return GD_ESPACE;
-				if (rs->type == TYPE_NS || rs->type == TYPE_MX ||
-				    rs->type == TYPE_SRV)
-					resp_queue_targets(r, rs, NULL);
-				return GD_OK;
-			}
-			const struct rrset *cn = (n->flags & NODE_CNAME) ?
-							 node_rrset(n, TYPE_CNAME) : NULL;
-			if (!cn)
-				return resp_put_soa(r, z); /* NODATA */
-			if (resp_put_rrset(r, cur->wire, cn, cn->ttl, &r->an) < 0)
-				return GD_ESPACE;
-			target = cn->rdata + 2;
-			tlen = wire_name_len(target, rd16(cn->rdata));
-			if (!tlen)
-				return GD_EFORMAT;
+			int rc = k == LK_WILDCARD && r->key
+			             ? answer_wildcard(r, z, cur, n, &target, &tlen)
+			             : answer_node(r, z, cur, n, &target, &tlen);
+			if (rc < 0 || !target)
+				return rc;
 		}
 
-	follow:
 		/* follow the chain within our zones, at most ANSWER_CHAIN_MAX */
 		memcpy(seen[chain], cur->lname, cur->len);
 		if (chain + 1 >= ANSWER_CHAIN_MAX)
@@ -259,6 +319,20 @@ int query_resolve(struct resp *r, const struct zonedb *db, const struct zone *z,
 		if (!nz)
 			return GD_OK; /* outside our zones: the resolver goes on */
 		z = nz;
+		resp_sign_zone(r, z);
 		cur = next;
 	}
+}
+
+/* The authoritative part: fills answer, authority and the additional queue.
+ * GD_ESPACE means the answer did not fit (TC). */
+int query_resolve(struct resp *r, const struct zonedb *db, const struct zone *z, unsigned zidx)
+{
+	int rc = resolve_chain(r, db, z, zidx);
+	for (unsigned i = 0; i < r->ncover && rc == GD_OK; i++) {
+		const struct resp_cover *c = &r->cover[i];
+		resp_sign_zone(r, c->zone);
+		rc = resp_put_cover(r, c->zone, c->lname, c->len);
+	}
+	return rc;
 }

@@ -21,6 +21,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct dnssec_key;
+struct node;
 struct rrset;
 struct service;
 struct zone;
@@ -91,6 +93,11 @@ struct resp_cache_entry {
 	uint8_t scope;             /* ECS SCOPE PREFIX-LENGTH to send */
 	bool aa;
 	bool fail_open;
+	/* DNSSEC: 0 for a query with DO=0, 1 with DO=1, 2 with DO=1 and
+	 * RRSIGs in the body, made in the hour signed_hour (replayed for a
+	 * day: the signatures have six more left, dnssec/sign.h) */
+	uint8_t dnssec;
+	uint16_t signed_hour;
 	uint8_t lname[ANSWER_RCACHE_NAME];
 	uint8_t body[ANSWER_RCACHE_BODY];
 };
@@ -104,6 +111,16 @@ struct resp_cache_entry {
 #define ANSWER_RKIND 16384
 
 #define ANSWER_ADDITIONAL_MAX 32
+#define ANSWER_SIGCACHE 4096 /* signatures per worker (dnssec/sigcache.h) */
+#define ANSWER_CHAIN_MAX 8   /* CNAMEs followed in our zones */
+
+/* The next closer name of a wildcard answered in a signed response, whose
+ * NSEC (dnssec.c, resp_put_cover) the authority section gets. */
+struct resp_cover {
+	const struct zone *zone;
+	uint8_t lname[WIRE_NAME_MAX];
+	size_t len;
+};
 
 struct additional {
 	const struct node *node;
@@ -149,10 +166,21 @@ struct resp {
 	uint8_t svc_sr; /* svc_region's index in the service's regions */
 	uint32_t svc_index;
 	bool nocache;
+	/* DNSSEC (dnssec.c): the query has DO=1; the key of the zone whose
+	 * records are being written when it is signed (NULL: nothing signed);
+	 * the wildcard's owner while a wildcard's records are written; a
+	 * compact denial of a name that does not exist was written */
+	bool dnssec;
+	const struct dnssec_key *key;
+	const uint8_t *wild_owner;
+	bool nxname;
+	bool signed_any; /* an RRSIG was written */
+	unsigned ncover; /* entries of cover[] */
 	/* not cleared per query: the writer is initialized, add[] is used up
 	 * to nadd */
 	struct wire_writer w;
 	struct additional add[ANSWER_ADDITIONAL_MAX];
+	struct resp_cover cover[ANSWER_CHAIN_MAX];
 	/* a query with a TSIG (q->tsig) only, set before they are read: the
 	 * verdict, and the octets kept after limit for the signed TSIG */
 	struct tsig_verdict tsig;
@@ -195,6 +223,45 @@ void resp_queue_targets(struct resp *r, const struct rrset *rs, const uint8_t *c
 /* The queued additional addresses; GD_ESPACE when required glue did not
  * fit (the caller sets TC). */
 int resp_put_additional(struct resp *r);
+
+/* ---- dnssec.c: online signing (DO=1, a signed zone) ---- */
+
+/* The records being written are zone z's: sign them when the query has
+ * DO=1 and z has a key. */
+static inline void resp_sign_zone(struct resp *r, const struct zone *z)
+{
+	r->key = r->dnssec ? answer_zone_key(r->set, z) : NULL;
+}
+/* The RRSIG of the records just written (owner as written, count rdata
+ * uncompressed), after them in the same section; counter grows by one.
+ * Signed with r->wild_owner as the owner when set (RFC 4034 3.1.3).
+ * GD_ESPACE when it did not fit, GD_EFORMAT when signing failed. */
+int resp_sign_records(struct resp *r, const uint8_t *owner, uint16_t type, uint32_t ttl,
+                      const uint8_t *const *rdata, const uint16_t *rdlen, size_t count,
+                      uint16_t *counter);
+/* The same for a zone RRset. */
+int resp_sign_rrset(struct resp *r, const uint8_t *owner, const struct rrset *rs, uint32_t ttl,
+                    uint16_t *counter);
+/* The DNSKEY RRset of key at the apex (owner as written) in the answer,
+ * signed when r->key is set. */
+int resp_put_dnskey(struct resp *r, const uint8_t *owner, const struct dnssec_key *key,
+                    uint32_t ttl);
+/* Compact denial (RFC 9824) in the authority section, after the SOA: the
+ * NSEC of owner (written as owner, lname lower-case, len octets) whose
+ * next name is its minimal successor, with the types of node n (NULL: a
+ * name that does not exist, the NXNAME bitmap) plus RRSIG and NSEC,
+ * signed; TTL the zone's negative TTL. */
+int resp_put_denial(struct resp *r, const struct zone *z, const uint8_t *owner,
+                    const uint8_t *lname, size_t len, const struct node *n);
+/* The NSEC covering only the name lname and the names below it (len
+ * octets, lower-case; the next closer name of a wildcard answer, RFC 4035
+ * 3.1.3.3): owner its predecessor, next name the first name after them,
+ * bitmap RRSIG and NSEC, signed. */
+int resp_put_cover(struct resp *r, const struct zone *z, const uint8_t *lname, size_t len);
+/* A referral's proof of no DS (RFC 4035 3.1.4): the cut's DS RRset when
+ * the zone has one, else its NSEC (NS, RRSIG, NSEC), signed. */
+int resp_put_no_ds(struct resp *r, const struct zone *z, const uint8_t *owner,
+                   const struct node *cut);
 
 /* ---- resolve.c: the authoritative part ---- */
 

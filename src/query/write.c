@@ -37,18 +37,35 @@ int resp_put_rr(struct resp *r, const uint8_t *owner, uint16_t type, uint32_t tt
 	return wire_put_rdata(w, type, rdata, rdlen);
 }
 
-/* Write a whole rrset or nothing. */
+/* Its RRSIG after an RRset just written (from mark m, count before it
+ * was) in the answer or authority section of a signed response; the
+ * additional section is not signed. */
+static int sign_after(struct resp *r, const uint8_t *owner, const struct rrset *rs, uint32_t ttl,
+                      uint16_t *count, struct wire_mark m, uint16_t before)
+{
+	if (!r->key || count == &r->ar)
+		return GD_OK;
+	int rc = resp_sign_rrset(r, owner, rs, ttl, count);
+	if (rc < 0) {
+		wire_rollback(&r->w, m);
+		*count = before;
+	}
+	return rc;
+}
+
+/* Write a whole rrset or nothing (with its RRSIG when signing). */
 int resp_put_rrset(struct resp *r, const uint8_t *owner, const struct rrset *rs,
 		     uint32_t ttl, uint16_t *count)
 {
+	struct wire_mark m = wire_mark(&r->w);
+	uint16_t before = *count;
 	if (rs->wire && owner == r->q->qname && ttl == rs->ttl) {
 		/* pre-rendered: the owner is a pointer to the question */
 		if (wire_put(&r->w, rs->wire, rs->wire_len) < 0)
 			return GD_ESPACE;
 		*count += rs->count;
-		return GD_OK;
+		return sign_after(r, owner, rs, ttl, count, m, before);
 	}
-	struct wire_mark m = wire_mark(&r->w);
 	const uint8_t *rd = rs->rdata;
 	for (unsigned i = 0; i < rs->count; i++, rd = rrset_rdata_next(rd)) {
 		if (resp_put_rr(r, owner, rs->type, ttl, rd + 2, rd16(rd)) < 0) {
@@ -57,7 +74,7 @@ int resp_put_rrset(struct resp *r, const uint8_t *owner, const struct rrset *rs,
 		}
 	}
 	*count += rs->count;
-	return GD_OK;
+	return sign_after(r, owner, rs, ttl, count, m, before);
 }
 
 /* Queue additional-section addresses for the targets of an NS/MX/SRV set. */
@@ -119,7 +136,7 @@ int resp_put_soa(struct resp *r, const struct zone *z)
 	const struct soa_template *t = &z->neg_soa;
 	const struct query *q = r->q;
 	struct wire_writer *w = &r->w;
-	if (t->wire && !r->set->soa_template_off && r->an == 0 && r->ns == 0 &&
+	if (t->wire && !r->set->soa_template_off && !r->key && r->an == 0 && r->ns == 0 &&
 	    w->ncomp == q->nlabels && w->len + t->len < 0x4000) {
 		unsigned below = q->nlabels - z->labels;
 		if (below > 0) {

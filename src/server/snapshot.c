@@ -17,6 +17,7 @@
 #include "conf/config.h"
 #include "query/cookie.h"
 #include "common/diag.h"
+#include "dnssec/key.h"
 #include "server/secondary.h"
 #include "common/gd.h"
 #include "geo/geo.h"
@@ -110,6 +111,55 @@ static struct zone *snapshot_zone(const struct snapshot *prev, const struct snap
 	}
 	*nsvc += z->services ? z->services->n : 0;
 	return z;
+}
+
+/* The signing key of zone entry ze (zones[].dnssec.key), read again at
+ * every build so that a reload takes a new key; NULL for an unsigned zone
+ * or with an error in diag: a file that does not load, or a key of another
+ * zone than z's. */
+static struct dnssec_key *zone_key(const struct config *cfg, const struct zone_entry *ze,
+                                   const struct zone *z, struct diag *diag)
+{
+	struct dnssec_key *key = NULL;
+	if (!ze->dnssec_key || dnssec_key_load(ze->dnssec_key, &key, diag) != GD_OK)
+		return NULL;
+	if (z && (key->owner_len != z->origin_len ||
+	          memcmp(key->owner, z->origin, z->origin_len) != 0)) {
+		char owner[1024];
+		wire_name_to_str(key->owner, owner, sizeof(owner));
+		diag_error(diag, cfg->file, ze->line, ze->column,
+		           "zone %s: dnssec.key %s.key is a key of %s, not of this zone",
+		           ze->origin, ze->dnssec_key, owner);
+		dnssec_key_free(key);
+		return NULL;
+	}
+	return key;
+}
+
+/* settings.zone_keys: the signed zones of db by address (answer_zone_key). */
+static void build_zone_keys(struct snapshot *snap)
+{
+	struct answer_settings *s = &snap->settings;
+	size_t n = 0, size = 2;
+	for (size_t i = 0; i < snap->db->count; i++)
+		n += snap->dnssec_keys[i] != NULL;
+	if (!n)
+		return;
+	while (size < 2 * n)
+		size <<= 1;
+	snap->zone_keys = xcalloc(size, sizeof(*snap->zone_keys));
+	for (size_t i = 0; i < snap->db->count; i++) {
+		if (!snap->dnssec_keys[i])
+			continue;
+		size_t b = answer_zone_slot(snap->db->zones[i], size - 1);
+		while (snap->zone_keys[b].zone)
+			b = (b + 1) & (size - 1);
+		snap->zone_keys[b].zone = snap->db->zones[i];
+		snap->zone_keys[b].key = snap->dnssec_keys[i];
+	}
+	s->zone_keys = snap->zone_keys;
+	s->zone_keys_mask = size - 1;
+	s->nzone_keys = n;
 }
 
 /* The TSIG keys of the config, copied into the snapshot (the config is
@@ -268,6 +318,8 @@ struct snapshot *snapshot_build_from(const struct config *cfg, const struct snap
 
 	config_check_zones(cfg, diag);
 	struct zone **zones = xcalloc(cfg->nzones + 1, sizeof(struct zone *));
+	snap->dnssec_keys = xcalloc(cfg->nzones + 1, sizeof(struct dnssec_key *));
+	snap->ndnssec_keys = cfg->nzones;
 	size_t n = 0, nsvc = 0;
 	for (size_t i = 0; i < cfg->nzones; i++) {
 		struct zone_config zc = {cfg->zones[i].origin, cfg->zones[i].file,
@@ -275,6 +327,9 @@ struct snapshot *snapshot_build_from(const struct config *cfg, const struct snap
 		bool kept;
 		struct zone *z =
 		    snapshot_zone(prev, src, &cfg->zones[i], i, &zc, &nsvc, &kept, diag);
+		/* indexed as db->zones: the snapshot is built only when every
+		 * zone loaded (n == i) */
+		snap->dnssec_keys[i] = zone_key(cfg, &cfg->zones[i], z, diag);
 		if (z) {
 			zones[n++] = z;
 			if (kept)
@@ -297,6 +352,7 @@ struct snapshot *snapshot_build_from(const struct config *cfg, const struct snap
 		snapshot_free(snap);
 		return NULL;
 	}
+	build_zone_keys(snap);
 
 	struct answer_settings *s = &snap->settings;
 	fill_settings(snap, cfg);
@@ -340,6 +396,10 @@ void snapshot_free(struct snapshot *snap)
 	if (!snap)
 		return;
 	replication_free(snap);
+	for (size_t i = 0; i < snap->ndnssec_keys; i++)
+		dnssec_key_free(snap->dnssec_keys[i]);
+	free(snap->dnssec_keys);
+	free(snap->zone_keys);
 	zonedb_free(snap->db);
 	geo_close(snap->geo);
 	for (size_t i = 0; i < snap->regions.n; i++)

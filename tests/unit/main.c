@@ -106,6 +106,7 @@ int main(void)
 	srunner_add_suite(sr, patch_suite());
 	srunner_add_suite(sr, dnssec_key_suite());
 	srunner_add_suite(sr, dnssec_sign_suite());
+	srunner_add_suite(sr, dnssec_answer_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -844,6 +844,41 @@ START_TEST(test_tsig_key_errors)
 }
 END_TEST
 
+/* zones[].dnssec: the key's base name kept as written; an empty or
+ * missing key, another type or an unknown member each one error. */
+START_TEST(test_zone_dnssec)
+{
+	struct diag d = {0};
+	struct config *cfg = load("cfg_dnssec.json",
+	                          "{\"zones\": [{\"origin\": \"example.com\", \"file\": \"z\",\n"
+	                          "  \"dnssec\": {\"key\": \"keys/Kexample.com.+013+12345\"}},\n"
+	                          " {\"origin\": \"example.net\", \"file\": \"n\"}]}",
+	                          &d);
+	if (!cfg)
+		dump(&d);
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_uint_eq(cfg->nzones, 2);
+	ck_assert_str_eq(cfg->zones[0].dnssec_key, "keys/Kexample.com.+013+12345");
+	ck_assert_ptr_null(cfg->zones[1].dnssec_key);
+	config_free(cfg);
+	diag_free(&d);
+	const char *head = "{\"zones\": [{\"origin\": \"example.com\", \"file\": \"z\",\n";
+	char text[512];
+	snprintf(text, sizeof(text), "%s  \"dnssec\": {\"key\": \"\"}}]}", head);
+	expect_one_error("cfg_dnssec_empty.json", text, 2, 21,
+	                 "zones[0].dnssec.key: must be a non-empty string without NUL");
+	snprintf(text, sizeof(text), "%s  \"dnssec\": {}}]}", head);
+	expect_one_error("cfg_dnssec_missing.json", text, 2, 13,
+	                 "zones[0].dnssec: missing \"key\": the key files' base name");
+	snprintf(text, sizeof(text), "%s  \"dnssec\": {\"key\": 13}}]}", head);
+	expect_one_error("cfg_dnssec_type.json", text, 2, 21,
+	                 "zones[0].dnssec.key: expected a string, found an integer");
+	snprintf(text, sizeof(text), "%s  \"dnssec\": {\"key\": \"k\", \"kye\": 1}}]}", head);
+	expect_one_error("cfg_dnssec_unknown.json", text, 2, 26,
+	                 "zones[0].dnssec.kye: unknown key");
+}
+END_TEST
+
 START_TEST(test_all_errors_reported)
 {
 	struct diag d = {0};
@@ -1048,6 +1083,7 @@ Suite *config_suite(void)
 	tcase_add_test(tc, test_hostport_bad);
 	tcase_add_test(tc, test_netprefix_good);
 	tcase_add_test(tc, test_netprefix_bad);
+	tcase_add_test(tc, test_zone_dnssec);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -183,13 +183,16 @@ START_TEST(test_children)
 		ck_assert_str_eq(names[i], top[i]);
 	ck_assert_ptr_null(names[10]);
 	ck_assert_uint_eq(conf_key_children("tsig_keys.*", names), 3);
-	ck_assert_uint_eq(conf_key_children("zones[]", names), 9);
+	ck_assert_uint_eq(conf_key_children("zones[]", names), 10);
 	ck_assert_str_eq(names[0], "origin");
+	ck_assert_str_eq(names[9], "dnssec");
 	ck_assert_str_eq(names[4], "transfer");
 	ck_assert_str_eq(names[6], "primaries");
 	ck_assert_uint_eq(conf_key_children("zones[].primaries[]", names), 2);
 	ck_assert_str_eq(names[0], "address");
 	ck_assert_uint_eq(conf_key_children("zones[].transfer", names), 2);
+	ck_assert_uint_eq(conf_key_children("zones[].dnssec", names), 1);
+	ck_assert_str_eq(names[0], "key");
 	ck_assert_uint_eq(conf_key_children("zones[].transfer.allow[]", names), 2);
 	ck_assert_str_eq(names[0], "network");
 	ck_assert_uint_eq(conf_key_children("geoip.paths", names), 4);

@@ -42,6 +42,7 @@ Suite *xfrin_suite(void);
 Suite *patch_suite(void);
 Suite *dnssec_key_suite(void);
 Suite *dnssec_sign_suite(void);
+Suite *dnssec_answer_suite(void);
 
 struct answer_settings;
 struct geo_db;
