@@ -44,8 +44,7 @@ const struct conf_key conf_schema[KEY_COUNT] = {
 			     .doc = "NSID option value (RFC 5001); none: NSID not answered"},
 	[KEY_SERVER_VERSION] = {.path = "server.version", .type = CONF_STRING_OR_FALSE, .min = 1,
 	                        .max = 255,
-	                        .doc = "answer to version.bind and version.server (class CH); "
-	                               "absent: geodnsd and its version; false: REFUSED"},
+	                        .doc = "CH version.bind/version.server answer; false: REFUSED"},
 	[KEY_SERVER_UDP_PAYLOAD] = UINT("server.udp_payload", 512, 4096, "1232",
 					"EDNS UDP payload size advertised and largest UDP "
 					"response, bytes"),

@@ -130,6 +130,18 @@ static void xfr_metrics(struct strbuf *sb, const struct server *srv)
 		metrics_sample_u64(sb, "geodnsd_notify_sent_total", nr[i], nv[i]);
 }
 
+/* When each GeoIP database in use was built (its metadata). */
+static void geoip_metrics(struct strbuf *sb, const struct snapshot *snap)
+{
+	metrics_family(sb, "geodnsd_geoip_database_build_timestamp_seconds", "gauge",
+	               "When each GeoIP database in use was built (its metadata).");
+	for (size_t i = 0; i < geo_files(snap->geo); i++) {
+		const char *l[] = {"database", geo_file_path(snap->geo, i), NULL};
+		metrics_sample_u64(sb, "geodnsd_geoip_database_build_timestamp_seconds", l,
+		                   geo_build_epoch(snap->geo, i));
+	}
+}
+
 void serving_metrics(struct server *srv, const uint64_t http_limits[HTTP_LIMIT_COUNT],
 		     struct strbuf *sb)
 {
@@ -267,13 +279,7 @@ void serving_metrics(struct server *srv, const uint64_t http_limits[HTTP_LIMIT_C
 		metrics_sample_u64(sb, "geodnsd_zone_serial", l, snap->db->zones[i]->serial);
 	}
 	journal_metrics(sb, snap);
-	metrics_family(sb, "geodnsd_geoip_database_build_timestamp_seconds", "gauge",
-	               "When each GeoIP database in use was built (its metadata).");
-	for (size_t i = 0; i < geo_files(snap->geo); i++) {
-		const char *l[] = {"database", geo_file_path(snap->geo, i), NULL};
-		metrics_sample_u64(sb, "geodnsd_geoip_database_build_timestamp_seconds", l,
-		                   geo_build_epoch(snap->geo, i));
-	}
+	geoip_metrics(sb, snap);
 	struct emit_ctx e = {sb, false};
 	metrics_family(sb, "geodnsd_service_answers_total", "counter",
 		       "Answers per service and chosen region.");
