@@ -243,7 +243,7 @@ install: src/geodnsd build/services-to-zone build/geodnsd-keygen zones/demo-city
 	 build/sample.conf
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin \
 	  $(DESTDIR)$(DATADIR)/man/man8 $(DESTDIR)$(DATADIR)/man/man5 \
-	  $(DESTDIR)$(DATADIR)/man/man1 $(SHARE) $(ETC)/zones \
+	  $(DESTDIR)$(DATADIR)/man/man1 $(SHARE) $(SHARE)/alerts $(ETC)/zones \
 	  $(DESTDIR)$(LOCALSTATEDIR)/lib/geodnsd
 	install -m 0755 src/geodnsd $(DESTDIR)$(PREFIX)/sbin/geodnsd
 	install -m 0755 build/services-to-zone $(DESTDIR)$(PREFIX)/bin/geodnsd-services-to-zone
@@ -258,6 +258,8 @@ install: src/geodnsd build/services-to-zone build/geodnsd-keygen zones/demo-city
 	install -d $(DESTDIR)$(DATADIR)/doc/geodnsd
 	install -m 0644 $(MANUAL) $(DESTDIR)$(DATADIR)/doc/geodnsd/
 	install -m 0644 zones/demo-city.mmdb $(SHARE)/demo-city.mmdb
+	install -m 0644 tools/alerts/geodnsd.rules.yml tools/alerts/geodnsd.rules.test.yml \
+	  tools/alerts/geodnsd-dashboard.json $(SHARE)/alerts/
 	@for f in build/sample.conf:geodnsd.conf $(foreach z,$(SAMPLE_ZONES),$(z):zones/$(notdir $(z))); do \
 	  src=$${f%%:*}; dst=$(ETC)/$${f#*:}; \
 	  if [ -e "$$dst" ]; then echo "install: $$dst exists, left as it is"; \

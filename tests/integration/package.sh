@@ -62,11 +62,13 @@ for f in /usr/sbin/geodnsd /usr/bin/geodnsd-services-to-zone /usr/bin/geodnsd-ke
 	/usr/share/man/man8/geodnsd.8.gz /usr/share/man/man8/geodnsd-keygen.8.gz \
 	/usr/share/man/man5/geodnsd.conf.5.gz /usr/share/man/man5/geodnsd-services.5.gz \
 	/usr/share/man/man5/geodnsd-feed.5.gz /usr/share/man/man1/geodnsd-services-to-zone.1.gz \
-	/usr/share/doc/geodnsd/copyright /usr/share/doc/geodnsd/security.md.gz; do
+	/usr/share/doc/geodnsd/copyright /usr/share/doc/geodnsd/security.md.gz \
+	/usr/share/geodnsd/alerts/geodnsd.rules.yml /usr/share/geodnsd/alerts/geodnsd.rules.test.yml \
+	/usr/share/geodnsd/alerts/geodnsd-dashboard.json; do
 	grep -qx "$f" "$TMP/files" || missing="$missing $f"
 done
 if [ -z "$missing" ]; then
-	pass "the package holds the daemon, tools, sample, unit, sysusers, tmpfiles and man pages at their FHS paths"
+	pass "the package holds the daemon, tools, sample, unit, sysusers, tmpfiles, man pages and alerts at their FHS paths"
 else
 	fail "missing from the package:$missing"
 fi
@@ -131,6 +133,14 @@ for d in /var/lib/geodnsd:StateDirectory /run/geodnsd:RuntimeDirectory; do
 		fail "$dir: neither tmpfiles.d nor the unit's $key= creates it"
 	fi
 done
+
+if (cd "$ROOT/usr/share/geodnsd/alerts" && promtool test rules geodnsd.rules.test.yml) \
+	>"$TMP/promtool.log" 2>&1; then
+	pass "the packaged alert rules pass their packaged tests (promtool test rules)"
+else
+	fail "promtool test rules on the packaged alerts:"
+	sed 's/^/  /' "$TMP/promtool.log"
+fi
 
 # the sample as a start_server template: paths into $ROOT, ports @PORT@ and
 # @HTTPPORT@, the test's user; the keys rewritten are printed and judged
