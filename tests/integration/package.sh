@@ -28,6 +28,16 @@ else
 	exit 1
 fi
 
+# judge_missing PASS-TEXT FAIL-TEXT: PASS when $missing is empty, else FAIL
+# with what it lists
+judge_missing() {
+	if [ -z "$missing" ]; then
+		pass "$1"
+	else
+		fail "$2:$missing"
+	fi
+}
+
 # ---- the package's metadata and file list ----
 
 got=$(dpkg-deb -f "$DEB" Package Version Architecture)
@@ -45,11 +55,8 @@ missing=
 for lib in libldns3 libevent-2.1-7 libevent-pthreads-2.1-7 libmaxminddb0 libjansson4 liburcu8 libssl3; do
 	echo "$depends" | grep -q "\\b$lib\\b" || missing="$missing $lib"
 done
-if [ -z "$missing" ]; then
-	pass "Depends (from shlibs) names every library the daemon links"
-else
-	fail "Depends lacks$missing: $depends"
-fi
+judge_missing "Depends (from shlibs) names every library the daemon links" \
+	"Depends ($depends) lacks"
 
 dpkg-deb -c "$DEB" | awk '{ print $NF }' | sed 's|^\./|/|' >"$TMP/files"
 missing=
@@ -67,11 +74,8 @@ for f in /usr/sbin/geodnsd /usr/bin/geodnsd-services-to-zone /usr/bin/geodnsd-ke
 	/usr/share/geodnsd/alerts/geodnsd-dashboard.json; do
 	grep -qx "$f" "$TMP/files" || missing="$missing $f"
 done
-if [ -z "$missing" ]; then
-	pass "the package holds the daemon, tools, sample, unit, sysusers, tmpfiles, man pages and alerts at their FHS paths"
-else
-	fail "missing from the package:$missing"
-fi
+judge_missing "the package holds the daemon, tools, sample, unit, sysusers, tmpfiles, man pages and alerts at their FHS paths" \
+	"missing from the package"
 
 # every path under one of the FHS places a package may use, none under
 # /usr/local, /run or /var/run (created at boot: tmpfiles.d, RuntimeDirectory)
@@ -116,6 +120,27 @@ else
 	fail "the unit's paths:"
 	grep -n 'Exec\|/usr/local' "$unit" | sed 's/^/  /'
 fi
+# every geodnsd program the unit runs (ExecStart=, ExecReload=, ...) is in
+# the package: geodnsdctl when the unit reloads through it
+missing=
+for prog in $(sed -n 's/^Exec[A-Za-z]*=[-@+!:]*\([^ ]*\).*/\1/p' "$unit" | sort -u); do
+	case $prog in
+	/usr/bin/geodnsd* | /usr/sbin/geodnsd*) grep -qx "$prog" "$TMP/files" || missing="$missing $prog" ;;
+	esac
+done
+judge_missing "every geodnsd program the unit runs is packaged: $(sed -n 's/^Exec[A-Za-z]*=[-@+!:]*\([^ ]*\).*/\1/p' "$unit" | sort -u | tr '\n' ' ')" \
+	"the unit runs programs the package lacks"
+
+# every program has its man page (section 1 in /usr/bin, 1 or 8 in /usr/sbin;
+# geodnsd-keygen is an administrator's tool in section 8 wherever it lives)
+missing=
+for prog in $(grep -E '^/usr/s?bin/[^/]+$' "$TMP/files"); do
+	name=$(basename "$prog")
+	grep -qE "^/usr/share/man/man[18]/$name\\.[18]\\.gz\$" "$TMP/files" || missing="$missing $name"
+done
+judge_missing "every program in /usr/bin and /usr/sbin has its man page" \
+	"programs without a man page"
+
 if grep -q '^u geodnsd ' "$ROOT/usr/lib/sysusers.d/geodnsd.conf"; then
 	pass "sysusers.d creates the geodnsd user"
 else
