@@ -11,9 +11,11 @@
 #   make check      the whole test suite (unit + integration), built with
 #                   ASan+UBSan in build-check/ (CHECK_SANITIZE=0 to use the
 #                   plain build)
-#   make install    PREFIX=/usr/local DESTDIR= (sbin/geodnsd, bin/geodnsd-services-to-zone,
-#                   bin/geodnsd-keygen,
-#                   the man pages, the manual)
+#   make install    PREFIX=/usr/local SYSCONFDIR=/etc LOCALSTATEDIR=/var DESTDIR=
+#                   (sbin/geodnsd, bin/geodnsd-services-to-zone, bin/geodnsd-keygen,
+#                   the man pages, the manual, share/geodnsd, and a sample
+#                   SYSCONFDIR/geodnsd/geodnsd.conf with its zones when none is there)
+#   make deb        the Debian package (debian/, dpkg-buildpackage) in build-deb/
 #   make clean, make distclean
 
 PKGS = ldns libevent libevent_pthreads libmaxminddb jansson liburcu-memb libcrypto check
@@ -21,6 +23,11 @@ PKGS = ldns libevent libevent_pthreads libmaxminddb jansson liburcu-memb libcryp
 -include config.mk
 
 PREFIX ?= $(if $(prefix),$(prefix),/usr/local)
+# the configuration and state directories stay /etc and /var whatever the
+# prefix (configure's sysconfdir; the FHS for PREFIX=/usr, as make deb does)
+SYSCONFDIR ?= $(if $(sysconfdir),$(sysconfdir),/etc)
+LOCALSTATEDIR ?= /var
+DATADIR = $(PREFIX)/share
 DESTDIR ?=
 CHECK_SANITIZE ?= 1
 
@@ -43,8 +50,8 @@ ifeq ($(WERROR),yes)
 WARN += -Werror
 endif
 BASE_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O2 -pthread -Iinclude $(WARN) \
-       -DGD_VERSION='"$(VERSION)"' -DSYSCONFDIR='"$(sysconfdir)"' \
-       $(LDNS_CFLAGS) $(EVENT_CFLAGS) $(MMDB_CFLAGS) $(JANSSON_CFLAGS) \
+       -DGD_VERSION='"$(VERSION)"' -DSYSCONFDIR='"$(SYSCONFDIR)"' \
+       $(CPPFLAGS) $(LDNS_CFLAGS) $(EVENT_CFLAGS) $(MMDB_CFLAGS) $(JANSSON_CFLAGS) \
        $(URCU_CFLAGS) $(CRYPTO_CFLAGS)
 LIBS = $(LDNS_LIBS) $(EVENT_LIBS) $(MMDB_LIBS) $(JANSSON_LIBS) $(URCU_LIBS) $(CRYPTO_LIBS) -lm \
        -pthread
@@ -83,7 +90,7 @@ OBJS = $(SRCS:src/%.c=build/%.o)
 TSAN_OBJS = $(SRCS:src/%.c=build-tsan/%.o)
 CHECK_OBJS = $(SRCS:src/%.c=$(CHECK_DIR)/%.o)
 
-.PHONY: all run check install uninstall clean distclean deps soak
+.PHONY: all run check install uninstall clean distclean deps soak deb
 
 all: src/geodnsd zones/demo-city.mmdb build/feedserver build/services-to-zone build/geodnsd-keygen \
      build/geodnsd-checkzone
@@ -94,7 +101,7 @@ build/feedserver: tools/feedserver.c config.mk | build
 
 # a services file as TYPE65281 zone records (installed: bin/services-to-zone)
 build/services-to-zone: tools/services-to-zone.c config.mk | build
-	$(CC) $(BASE_CFLAGS) $(CFLAGS) -o $@ $< $(JANSSON_LIBS)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(JANSSON_LIBS)
 
 # a DNSSEC key generated, its DS printed (installed: bin/geodnsd-keygen);
 # linked with the few modules it uses (src/dnssec/key.c and what it calls)
@@ -226,45 +233,96 @@ SOAK_SECONDS ?= 600
 soak: src/geodnsd build/feedserver zones/demo-city.mmdb
 	tools/soak --seconds $(SOAK_SECONDS)
 
-install: src/geodnsd build/services-to-zone build/geodnsd-keygen build/geodnsd-checkzone
+# The sample configuration: zones/sample.conf.in with the installed paths.
+# Every file under SYSCONFDIR/geodnsd is installed only when it is not
+# there yet, so a make install never overwrites an operator's files (the
+# package's are conffiles: dpkg asks).
+SAMPLE_ZONES = zones/example.com.zone zones/example.com.include \
+	       zones/example.com.services.json zones/example.net.zone
+ETC = $(DESTDIR)$(SYSCONFDIR)/geodnsd
+SHARE = $(DESTDIR)$(DATADIR)/geodnsd
+MANUAL = doc/security.md doc/design.md doc/testing.md doc/benchmarks.md
+
+build/sample.conf: zones/sample.conf.in config.mk | build
+	sed -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' -e 's|@DATADIR@|$(DATADIR)|g' \
+	  -e 's|@LOCALSTATEDIR@|$(LOCALSTATEDIR)|g' zones/sample.conf.in >$@
+
+install: src/geodnsd build/services-to-zone build/geodnsd-keygen build/geodnsd-checkzone \
+	 zones/demo-city.mmdb build/sample.conf
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin \
-	  $(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)$(PREFIX)/share/man/man5 \
-	  $(DESTDIR)$(PREFIX)/share/man/man1
+	  $(DESTDIR)$(DATADIR)/man/man8 $(DESTDIR)$(DATADIR)/man/man5 \
+	  $(DESTDIR)$(DATADIR)/man/man1 $(SHARE) $(SHARE)/alerts $(ETC)/zones \
+	  $(DESTDIR)$(LOCALSTATEDIR)/lib/geodnsd
 	install -m 0755 src/geodnsd $(DESTDIR)$(PREFIX)/sbin/geodnsd
 	install -m 0755 build/services-to-zone $(DESTDIR)$(PREFIX)/bin/geodnsd-services-to-zone
 	install -m 0755 build/geodnsd-keygen $(DESTDIR)$(PREFIX)/bin/geodnsd-keygen
 	install -m 0755 build/geodnsd-checkzone $(DESTDIR)$(PREFIX)/sbin/geodnsd-checkzone
-	install -m 0644 doc/geodnsd-checkzone.8 $(DESTDIR)$(PREFIX)/share/man/man8/geodnsd-checkzone.8
+	install -m 0644 doc/geodnsd-checkzone.8 $(DESTDIR)$(DATADIR)/man/man8/geodnsd-checkzone.8
 	install -m 0644 doc/geodnsd-services-to-zone.1 \
-	  $(DESTDIR)$(PREFIX)/share/man/man1/geodnsd-services-to-zone.1
-	install -m 0644 doc/geodnsd.8 $(DESTDIR)$(PREFIX)/share/man/man8/geodnsd.8
-	install -m 0644 doc/geodnsd-keygen.8 $(DESTDIR)$(PREFIX)/share/man/man8/geodnsd-keygen.8
-	install -m 0644 doc/geodnsd.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/geodnsd.conf.5
-	install -m 0644 doc/geodnsd-services.5 $(DESTDIR)$(PREFIX)/share/man/man5/geodnsd-services.5
-	install -m 0644 doc/geodnsd-feed.5 $(DESTDIR)$(PREFIX)/share/man/man5/geodnsd-feed.5
-	install -d $(DESTDIR)$(PREFIX)/share/doc/geodnsd
-	install -m 0644 doc/security.md doc/design.md doc/testing.md doc/benchmarks.md \
-	  $(DESTDIR)$(PREFIX)/share/doc/geodnsd/
+	  $(DESTDIR)$(DATADIR)/man/man1/geodnsd-services-to-zone.1
+	install -m 0644 doc/geodnsd.8 $(DESTDIR)$(DATADIR)/man/man8/geodnsd.8
+	install -m 0644 doc/geodnsd-keygen.8 $(DESTDIR)$(DATADIR)/man/man8/geodnsd-keygen.8
+	install -m 0644 doc/geodnsd.conf.5 $(DESTDIR)$(DATADIR)/man/man5/geodnsd.conf.5
+	install -m 0644 doc/geodnsd-services.5 $(DESTDIR)$(DATADIR)/man/man5/geodnsd-services.5
+	install -m 0644 doc/geodnsd-feed.5 $(DESTDIR)$(DATADIR)/man/man5/geodnsd-feed.5
+	install -d $(DESTDIR)$(DATADIR)/doc/geodnsd
+	install -m 0644 $(MANUAL) $(DESTDIR)$(DATADIR)/doc/geodnsd/
+	install -m 0644 zones/demo-city.mmdb $(SHARE)/demo-city.mmdb
+	install -m 0644 tools/alerts/geodnsd.rules.yml tools/alerts/geodnsd.rules.test.yml \
+	  tools/alerts/geodnsd-dashboard.json $(SHARE)/alerts/
+	@for f in build/sample.conf:geodnsd.conf $(foreach z,$(SAMPLE_ZONES),$(z):zones/$(notdir $(z))); do \
+	  src=$${f%%:*}; dst=$(ETC)/$${f#*:}; \
+	  if [ -e "$$dst" ]; then echo "install: $$dst exists, left as it is"; \
+	  else echo "install -m 0644 $$src $$dst"; install -m 0644 "$$src" "$$dst" || exit 1; fi; \
+	done
 
+# what make install wrote, but SYSCONFDIR/geodnsd and LOCALSTATEDIR/lib/geodnsd
+# (the operator's configuration and the server's state stay)
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/sbin/geodnsd \
 	  $(DESTDIR)$(PREFIX)/bin/geodnsd-services-to-zone \
 	  $(DESTDIR)$(PREFIX)/bin/geodnsd-keygen \
-	  $(DESTDIR)$(PREFIX)/share/man/man8/geodnsd-keygen.8 \
+	  $(DESTDIR)$(DATADIR)/man/man8/geodnsd-keygen.8 \
 	  $(DESTDIR)$(PREFIX)/sbin/geodnsd-checkzone \
-	  $(DESTDIR)$(PREFIX)/share/man/man8/geodnsd-checkzone.8 \
-	  $(DESTDIR)$(PREFIX)/share/man/man1/geodnsd-services-to-zone.1 \
-	  $(DESTDIR)$(PREFIX)/share/man/man8/geodnsd.8 \
-	  $(DESTDIR)$(PREFIX)/share/man/man5/geodnsd.conf.5 \
-	  $(DESTDIR)$(PREFIX)/share/man/man5/geodnsd-services.5 \
-	  $(DESTDIR)$(PREFIX)/share/man/man5/geodnsd-feed.5 \
-	  $(DESTDIR)$(PREFIX)/share/doc/geodnsd/security.md \
-	  $(DESTDIR)$(PREFIX)/share/doc/geodnsd/design.md \
-	  $(DESTDIR)$(PREFIX)/share/doc/geodnsd/testing.md \
-	  $(DESTDIR)$(PREFIX)/share/doc/geodnsd/benchmarks.md
+	  $(DESTDIR)$(DATADIR)/man/man8/geodnsd-checkzone.8 \
+	  $(DESTDIR)$(DATADIR)/man/man1/geodnsd-services-to-zone.1 \
+	  $(DESTDIR)$(DATADIR)/man/man8/geodnsd.8 \
+	  $(DESTDIR)$(DATADIR)/man/man5/geodnsd.conf.5 \
+	  $(DESTDIR)$(DATADIR)/man/man5/geodnsd-services.5 \
+	  $(DESTDIR)$(DATADIR)/man/man5/geodnsd-feed.5
+	rm -rf $(DESTDIR)$(DATADIR)/doc/geodnsd $(SHARE)
+
+# The Debian package (debian/): the tracked and new files of the source tree
+# copied to build-deb/geodnsd-VERSION (so dpkg-buildpackage's clean and build
+# never touch this checkout), built there with dpkg-buildpackage -us -uc -b,
+# then checked with lintian (errors fail). Rebuilt when a source file changes.
+PAREN_OPEN := (
+PAREN_CLOSE := )
+# "geodnsd (VERSION) unstable; ..." on the changelog's first line
+DEB_VERSION = $(subst $(PAREN_OPEN),,$(subst $(PAREN_CLOSE),,$(word 2,$(shell head -n 1 debian/changelog))))
+DEB_ARCH = $(shell dpkg --print-architecture 2>/dev/null)
+DEB = build-deb/geodnsd_$(DEB_VERSION)_$(DEB_ARCH).deb
+DEB_INPUTS = $(filter-out build-deb/%,$(wildcard $(shell git ls-files 2>/dev/null)))
+deb: $(DEB)
+$(DEB): $(DEB_INPUTS)
+	@test "$(DEB_VERSION)" = "$(VERSION)" || \
+	  { echo "make deb: debian/changelog is at $(DEB_VERSION), configure.ac at $(VERSION)"; exit 1; }
+	@command -v dpkg-buildpackage >/dev/null && command -v dh >/dev/null && \
+	  command -v lintian >/dev/null || \
+	  { echo "make deb: needs dpkg-dev, debhelper and lintian: run tools/install-deps"; exit 1; }
+	rm -rf build-deb && mkdir -p build-deb/geodnsd-$(VERSION)
+	if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+	  git ls-files -z --cached --others --exclude-standard | \
+	    tar --null --ignore-failed-read -T - -cf - | tar -xf - -C build-deb/geodnsd-$(VERSION); \
+	else \
+	  tar --exclude='./build*' --exclude=./config.mk --exclude=./config.status \
+	    --exclude=./tests/tmp --exclude=./src/geodnsd -cf - . | tar -xf - -C build-deb/geodnsd-$(VERSION); \
+	fi
+	cd build-deb/geodnsd-$(VERSION) && dpkg-buildpackage -us -uc -b
+	lintian --fail-on error --info --display-info build-deb/geodnsd_$(DEB_VERSION)_$(DEB_ARCH).changes
 
 clean:
-	rm -rf build build-check build-tsan build-fuzz src/geodnsd tests/tmp zones/demo-city.mmdb
+	rm -rf build build-check build-tsan build-fuzz build-deb src/geodnsd tests/tmp zones/demo-city.mmdb
 
 distclean: clean
 	rm -rf config.mk config.status config.log configure autom4te.cache
