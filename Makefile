@@ -11,7 +11,8 @@
 #   make check      the whole test suite (unit + integration), built with
 #                   ASan+UBSan in build-check/ (CHECK_SANITIZE=0 to use the
 #                   plain build)
-#   make install    PREFIX=/usr/local DESTDIR= (sbin/geodnsd, bin/geodnsd-services-to-zone,
+#   make install    PREFIX=/usr/local DESTDIR= (sbin/geodnsd, sbin/geodnsdctl,
+#                   bin/geodnsd-services-to-zone,
 #                   bin/geodnsd-keygen,
 #                   the man pages, the manual)
 #   make clean, make distclean
@@ -85,7 +86,8 @@ CHECK_OBJS = $(SRCS:src/%.c=$(CHECK_DIR)/%.o)
 
 .PHONY: all run check install uninstall clean distclean deps soak
 
-all: src/geodnsd zones/demo-city.mmdb build/feedserver build/services-to-zone build/geodnsd-keygen
+all: src/geodnsd zones/demo-city.mmdb build/feedserver build/services-to-zone build/geodnsd-keygen \
+     build/geodnsdctl
 
 # the feed server of the demo and the health tests
 build/feedserver: tools/feedserver.c config.mk | build
@@ -102,6 +104,11 @@ KEYGEN_OBJS = build/dnssec/key.o build/dns/tsig.o build/dns/wire.o build/common/
 build/geodnsd-keygen: tools/geodnsd-keygen.c $(KEYGEN_OBJS) config.mk | build
 	$(CC) $(BASE_CFLAGS) $(MODE_FLAGS) $(RELEASE_LTO) $(CFLAGS) $(LDFLAGS) -o $@ $< \
 	  $(KEYGEN_OBJS) $(LDNS_LIBS) $(CRYPTO_LIBS) -pthread
+
+# the control tool (installed: sbin/geodnsdctl); it speaks the control
+# socket's line protocol and needs none of the daemon's code
+build/geodnsdctl: tools/geodnsdctl.c config.mk | build
+	$(CC) $(BASE_CFLAGS) $(MODE_FLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
 
 # a hostile feed (endless headers, trickle, silence) for the health tests
 build/evilfeed: tests/integration/evilfeed.c config.mk | build
@@ -208,7 +215,7 @@ run: src/geodnsd zones/demo-city.mmdb build/feedserver
 
 check: $(CHECK_DIR)/geodnsd $(CHECK_DIR)/unit-tests $(CHECK_DIR)/tcpclient $(CHECK_DIR)/httpclient \
        zones/demo-city.mmdb \
-       build/feedserver build/services-to-zone build/evilfeed build-tsan/unit-tests build-tsan/geodnsd fuzz-replay-build \
+       build/feedserver build/services-to-zone build/evilfeed build/geodnsdctl build-tsan/unit-tests build-tsan/geodnsd fuzz-replay-build \
        $(TEST_MMDB) src/geodnsd
 	TSAN_UNIT=build-tsan/unit-tests TSAN_GEODNSD=build-tsan/geodnsd SOAK_GEODNSD=src/geodnsd \
 	  FUZZ_TARGETS_ALL="$(FUZZ_ALL)" tests/run-all $(CHECK_DIR)
@@ -218,11 +225,13 @@ SOAK_SECONDS ?= 600
 soak: src/geodnsd build/feedserver zones/demo-city.mmdb
 	tools/soak --seconds $(SOAK_SECONDS)
 
-install: src/geodnsd build/services-to-zone build/geodnsd-keygen
+install: src/geodnsd build/services-to-zone build/geodnsd-keygen build/geodnsdctl
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin \
 	  $(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)$(PREFIX)/share/man/man5 \
 	  $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 0755 src/geodnsd $(DESTDIR)$(PREFIX)/sbin/geodnsd
+	install -m 0755 build/geodnsdctl $(DESTDIR)$(PREFIX)/sbin/geodnsdctl
+	install -m 0644 doc/geodnsdctl.8 $(DESTDIR)$(PREFIX)/share/man/man8/geodnsdctl.8
 	install -m 0755 build/services-to-zone $(DESTDIR)$(PREFIX)/bin/geodnsd-services-to-zone
 	install -m 0755 build/geodnsd-keygen $(DESTDIR)$(PREFIX)/bin/geodnsd-keygen
 	install -m 0644 doc/geodnsd-services-to-zone.1 \
@@ -238,6 +247,7 @@ install: src/geodnsd build/services-to-zone build/geodnsd-keygen
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/sbin/geodnsd \
+	  $(DESTDIR)$(PREFIX)/sbin/geodnsdctl $(DESTDIR)$(PREFIX)/share/man/man8/geodnsdctl.8 \
 	  $(DESTDIR)$(PREFIX)/bin/geodnsd-services-to-zone \
 	  $(DESTDIR)$(PREFIX)/bin/geodnsd-keygen \
 	  $(DESTDIR)$(PREFIX)/share/man/man8/geodnsd-keygen.8 \

@@ -20,6 +20,10 @@
 #include "server/snapshot.h"
 #include "geo/geo.h"
 #include "health/health.h"
+#include "dns/tsig.h"
+#include "dns/wire.h"
+#include "ops/admin.h"
+#include "ops/control.h"
 #include "ops/http.h"
 #include "ops/metrics.h"
 #include "geo/service.h"
@@ -68,6 +72,8 @@ struct app {
 	pthread_mutex_t lock;      /* one reload at a time (SIGHUP or HTTP) */
 	struct health *health;
 	struct http *http;
+	struct admin admin;         /* what the HTTP API and the control socket act on */
+	struct control *control;    /* the control socket, or NULL */
 	uint64_t reloads_ok, reloads_failed;
 	time_t last_reload_ok, started_at;
 	const char *config_path;
@@ -179,6 +185,19 @@ static void warn_start_only(const struct config *cfg, const struct config *old)
 			 changed);
 }
 
+/* A reload failed: every error logged, and into msg (may be NULL), one
+ * per line; counted. */
+static void reload_failed(struct app *app, struct diag *diag, struct strbuf *msg)
+{
+	size_t errors = diag->errors;
+	if (msg)
+		for (size_t i = 0; i < diag->count; i++)
+			sb_printf(msg, "%s%s", i ? "\n" : "", diag->msgs[i]);
+	diag_flush_log(diag);
+	log_error("event=reload result=failed errors=%zu action=keeping_old_data", errors);
+	__atomic_add_fetch(&app->reloads_failed, 1, __ATOMIC_RELAXED);
+}
+
 /*
  * Reload the configuration, zones, services files and GeoIP databases: all
  * built aside, swapped in together, or nothing changes. Returns 0 on
@@ -203,15 +222,9 @@ static int app_reload_here(struct app *app, struct strbuf *msg)
 		snap = snapshot_build_from(eff, app->published, app->generation + 1, &src, &diag);
 	}
 	if (!snap) {
-		size_t errors = diag.errors;
-		if (msg)
-			for (size_t i = 0; i < diag.count; i++)
-				sb_printf(msg, "%s%s", i ? "\n" : "", diag.msgs[i]);
-		diag_flush_log(&diag);
-		log_error("event=reload result=failed errors=%zu action=keeping_old_data", errors);
+		reload_failed(app, &diag, msg);
 		catalogs_config_free(eff, cfg);
 		config_free(cfg);
-		__atomic_add_fetch(&app->reloads_failed, 1, __ATOMIC_RELAXED);
 		pthread_mutex_unlock(&app->lock);
 		return -1;
 	}
@@ -325,8 +338,76 @@ static bool app_check_zone(void *arg, const char *origin, const struct zone *z, 
 	return ok;
 }
 
+/* The entry of eff whose origin is zone (any case, the final dot
+ * optional), or NULL. */
+static const struct zone_entry *find_zone_entry(const struct config *eff, const char *zone)
+{
+	uint8_t want[WIRE_NAME_MAX], have[WIRE_NAME_MAX];
+	size_t len = tsig_name_from_text(zone, want);
+	for (size_t i = 0; len && i < eff->nzones; i++)
+		if (tsig_name_from_text(eff->zones[i].origin, have) == len &&
+		    memcmp(have, want, len) == 0)
+			return &eff->zones[i];
+	return NULL;
+}
+
+/*
+ * Reload one zone from its files (zone file, $INCLUDEs, services file)
+ * under the configuration being served: every other zone stays as served,
+ * nothing else is read. As app_reload_here otherwise.
+ */
+static int app_reload_zone_here(struct app *app, const char *zone, struct strbuf *msg)
+{
+	pthread_mutex_lock(&app->lock);
+	uint64_t t0 = now_ms();
+	struct diag diag = {0};
+	struct config *eff = catalogs_config(app->catalogs, app->cfg);
+	const struct zone_entry *ze = find_zone_entry(eff, zone);
+	struct snapshot *snap = NULL;
+	if (!ze) {
+		diag_error(&diag, app->config_path, 0, 0, "zone %s is not configured", zone);
+	} else if (ze->nprimaries) {
+		diag_error(&diag, app->config_path, 0, 0,
+		           "zone %s is a secondary: its copy comes from its primaries", zone);
+	} else {
+		struct zone_config zc = {ze->origin, ze->file, ze->services,
+		                         &app->published->regions};
+		struct zone *z = zone_load(&zc, &diag);
+		struct snapshot_source src = {
+		    .sec = app->sec, .only_origin = ze->origin, .only_zone = z};
+		if (z)
+			snap = snapshot_build_from(eff, app->published, app->generation + 1, &src,
+			                           &diag);
+		zone_free(z); /* the snapshot holds its own reference */
+	}
+	if (!snap) {
+		reload_failed(app, &diag, msg);
+		catalogs_config_free(eff, app->cfg);
+		pthread_mutex_unlock(&app->lock);
+		return -1;
+	}
+	diag_flush_log(&diag);
+	app_publish(app, snap, eff);
+	for (size_t i = 0; i < snap->db->count; i++) {
+		const struct zone *z = snap->db->zones[i];
+		if (strcmp(z->config_origin, ze->origin) == 0)
+			log_info("event=zone_loaded zone=%s serial=%u records=%zu nodes=%zu "
+			         "services=%zu file=%s",
+			         z->origin_str, z->serial, z->nrecords, z->nnodes,
+			         z->services ? z->services->n : 0, z->file);
+	}
+	catalogs_config_free(eff, app->cfg);
+	__atomic_store_n(&app->last_reload_ok, time(NULL), __ATOMIC_RELAXED);
+	__atomic_add_fetch(&app->reloads_ok, 1, __ATOMIC_RELAXED);
+	log_info("event=reload result=ok zone=%s ms=%llu", zone,
+	         (unsigned long long)(now_ms() - t0));
+	pthread_mutex_unlock(&app->lock);
+	return 0;
+}
+
 struct reload_job {
 	struct app *app;
+	const char *zone; /* NULL: everything */
 	struct strbuf *msg;
 	int rc;
 };
@@ -334,7 +415,8 @@ struct reload_job {
 static void *reload_thread(void *arg)
 {
 	struct reload_job *job = arg;
-	job->rc = app_reload_here(job->app, job->msg);
+	job->rc = job->zone ? app_reload_zone_here(job->app, job->zone, job->msg)
+	                    : app_reload_here(job->app, job->msg);
 	return NULL;
 }
 
@@ -346,13 +428,14 @@ static void *reload_thread(void *arg)
  * RSS crept up by a few KiB a minute under one reload a second. A thread's
  * cache goes back when it exits, which keeps RSS flat (tools/soak).
  */
-static int app_reload(struct app *app, struct strbuf *msg)
+static int app_reload(struct app *app, const char *zone, struct strbuf *msg)
 {
-	struct reload_job job = {app, msg, -1};
+	struct reload_job job = {app, zone, msg, -1};
 	pthread_t t;
 	if (thread_start(&t, reload_thread, &job) != 0) /* no thread: reload here */
-		return app_reload_here(app, msg);
-	pthread_join(t, NULL);
+		reload_thread(&job);
+	else
+		pthread_join(t, NULL);
 	malloc_trim(0); /* and the free pages inside the heaps */
 	return job.rc;
 }
@@ -361,12 +444,12 @@ static void on_hup(evutil_socket_t sig, short what, void *arg)
 {
 	(void)sig;
 	(void)what;
-	app_reload(arg, NULL);
+	app_reload(arg, NULL, NULL);
 }
 
-static int hook_reload(void *arg, struct strbuf *msg)
+static int hook_reload(void *arg, const char *zone, struct strbuf *msg)
 {
-	return app_reload(arg, msg);
+	return app_reload(arg, zone, msg);
 }
 
 static struct health *hook_health(void *arg)
@@ -547,11 +630,10 @@ static int http_setup(struct app *app)
 	struct diag hd = {0};
 	char *token = app->cfg->http_token_file ? http_read_token(app->cfg->http_token_file, &hd)
 						: NULL;
-	struct http_hooks hooks = {hook_reload, hook_health, hook_metrics, app};
 	if (!hd.errors)
 		app->http = http_create(app->cfg->http_listen, token, app->cfg->http_max_connections,
-					app->cfg->http_max_connections_per_address, app->srv, &hooks,
-					&hd);
+					app->cfg->http_max_connections_per_address, app->srv,
+					&app->admin.hooks, &hd);
 	free(token);
 	if (hd.errors) {
 		diag_flush_stderr(&hd);
@@ -559,6 +641,57 @@ static int http_setup(struct app *app)
 	}
 	log_info("event=http_listening listen=%s admin=%s", app->cfg->http_listen,
 		 app->cfg->http_token_file ? "enabled" : "disabled");
+	return 0;
+}
+
+/* The control socket's path: control.socket ("" turns it off); by default
+ * RUNTIME_DIRECTORY/control.sock when systemd gives a runtime directory,
+ * /run/geodnsd/control.sock as root under systemd, else none. */
+static const char *control_path(const struct config *cfg, char *buf, size_t cap)
+{
+	if (cfg->control_socket)
+		return cfg->control_socket[0] ? cfg->control_socket : NULL;
+	if (!getenv("INVOCATION_ID") && !getenv("NOTIFY_SOCKET"))
+		return NULL;
+	const char *rt = getenv("RUNTIME_DIRECTORY");
+	if (rt && rt[0]) {
+		snprintf(buf, cap, "%.*s/control.sock", (int)strcspn(rt, ":"), rt);
+		return buf;
+	}
+	if (geteuid() != 0)
+		return NULL;
+	mkdir("/run/geodnsd", 0755);
+	return "/run/geodnsd/control.sock";
+}
+
+/* The control socket, bound now with the DNS sockets, before privileges are
+ * dropped, and given to server.user and server.group. -1 after reporting
+ * why. */
+static int control_setup(struct app *app)
+{
+	char buf[512];
+	const char *path = control_path(app->cfg, buf, sizeof(buf));
+	if (!path)
+		return 0;
+	uid_t uid = (uid_t)-1;
+	gid_t gid = (gid_t)-1;
+	struct passwd *pw = app->cfg->user && geteuid() == 0 ? getpwnam(app->cfg->user) : NULL;
+	struct group *gr = app->cfg->group && geteuid() == 0 ? getgrnam(app->cfg->group) : NULL;
+	if (pw) {
+		uid = pw->pw_uid;
+		gid = pw->pw_gid;
+	}
+	if (gr)
+		gid = gr->gr_gid;
+	struct diag d = {0};
+	app->control = control_create(path, &app->admin,
+	                              app->http ? http_limit_counts(app->http) : NULL, uid, gid,
+	                              &d);
+	if (!app->control) {
+		diag_flush_stderr(&d);
+		return -1;
+	}
+	log_info("event=control_listening socket=%s", path);
 	return 0;
 }
 
@@ -588,6 +721,7 @@ static void serve_until_stopped(struct app *app, const sigset_t *startup_old, co
 
 	event_base_dispatch(app->base);
 
+	control_stop(app->control); /* its reloads publish: first */
 	secondaries_stop(app->sec); /* it publishes: before the server stops */
 	/* the HTTP thread's metrics and /status read the secondaries and catalogs */
 	http_stop(app->http);
@@ -706,7 +840,9 @@ int main(int argc, char **argv)
 	catalogs_config_free(eff, app.cfg);
 	pthread_mutex_init(&app.lock, NULL);
 	app.started_at = app.last_reload_ok = time(NULL);
-	if (app.cfg->http_listen && http_setup(&app) < 0) {
+	app.admin = (struct admin){app.srv, {hook_reload, hook_health, hook_metrics, &app}};
+	if ((app.cfg->http_listen && http_setup(&app) < 0) || control_setup(&app) < 0) {
+		http_stop(app.http);
 		server_stop(app.srv);
 		config_free(app.cfg);
 		return 1;
@@ -715,6 +851,7 @@ int main(int argc, char **argv)
 	 * hides them; it starts polling after the fork (health_run) */
 	app.health = health_create(app.cfg, &snap->regions, on_health, app.srv);
 	if (drop_privileges(app.cfg) < 0) {
+		control_stop(app.control);
 		health_stop(app.health);
 		http_stop(app.http);
 		server_stop(app.srv);
@@ -734,6 +871,10 @@ int main(int argc, char **argv)
 	app.health = health_run(app.health);
 	if (app.http && http_run(app.http) < 0) {
 		log_error("event=http_thread_failed");
+		return 1;
+	}
+	if (app.control && control_run(app.control) < 0) {
+		log_error("event=control_thread_failed");
 		return 1;
 	}
 	if (server_start(app.srv) < 0) {
