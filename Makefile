@@ -17,7 +17,7 @@
 #                   the man pages, the manual)
 #   make clean, make distclean
 
-PKGS = ldns libevent libevent_pthreads libmaxminddb jansson liburcu-memb libcrypto check
+PKGS = ldns libevent libevent_pthreads libmaxminddb jansson liburcu-memb libcrypto libsystemd check
 
 -include config.mk
 
@@ -46,9 +46,9 @@ endif
 BASE_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O2 -pthread -Iinclude $(WARN) \
        -DGD_VERSION='"$(VERSION)"' -DSYSCONFDIR='"$(sysconfdir)"' \
        $(LDNS_CFLAGS) $(EVENT_CFLAGS) $(MMDB_CFLAGS) $(JANSSON_CFLAGS) \
-       $(URCU_CFLAGS) $(CRYPTO_CFLAGS)
+       $(URCU_CFLAGS) $(CRYPTO_CFLAGS) $(SYSTEMD_CFLAGS)
 LIBS = $(LDNS_LIBS) $(EVENT_LIBS) $(MMDB_LIBS) $(JANSSON_LIBS) $(URCU_LIBS) $(CRYPTO_LIBS) -lm \
-       -pthread
+       -pthread $(SYSTEMD_LIBS)
 SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
        -fno-sanitize-recover=undefined
 TSAN_FLAGS = -fsanitize=thread -fno-omit-frame-pointer

@@ -30,6 +30,7 @@
 #include "zone/zone.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <event2/event.h>
 #include <event2/thread.h>
 #include <getopt.h>
@@ -43,6 +44,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <systemd/sd-daemon.h>
 #include <urcu/urcu-memb.h>
 
 #ifndef SYSCONFDIR
@@ -432,10 +434,20 @@ static int app_reload(struct app *app, const char *zone, struct strbuf *msg)
 {
 	struct reload_job job = {app, zone, msg, -1};
 	pthread_t t;
+	struct timespec mono;
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	/* systemd: reloading since now, then ready again with the result
+	 * (nothing happens without NOTIFY_SOCKET) */
+	sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%llu\nSTATUS=reloading%s%s",
+	           (unsigned long long)mono.tv_sec * 1000000ull +
+	               (unsigned long long)mono.tv_nsec / 1000ull,
+	           zone ? " zone " : "", zone ? zone : "");
 	if (thread_start(&t, reload_thread, &job) != 0) /* no thread: reload here */
 		reload_thread(&job);
 	else
 		pthread_join(t, NULL);
+	sd_notifyf(0, "READY=1\nSTATUS=serving; last reload%s%s %s", zone ? " of " : "",
+	           zone ? zone : "", job.rc == 0 ? "ok" : "failed, the old data kept");
 	malloc_trim(0); /* and the free pages inside the heaps */
 	return job.rc;
 }
@@ -488,6 +500,7 @@ static void on_stop(evutil_socket_t sig, short what, void *arg)
 	struct app *app = arg;
 	(void)what;
 	log_info("event=stopping signal=%s", sig == SIGINT ? "INT" : "TERM");
+	sd_notify(0, "STOPPING=1\nSTATUS=stopping");
 	event_base_loopbreak(app->base);
 }
 
@@ -554,6 +567,61 @@ static const char *default_config(void)
 	if (stat("zones/geodnsd.conf", &st) == 0)
 		return "zones/geodnsd.conf";
 	return SYSCONFDIR "/geodnsd/geodnsd.conf";
+}
+
+/*
+ * Detach from the terminal without -f: fork, and the parent waits on a
+ * pipe for the child's word and exits with it, so that `geodnsd && dig`
+ * finds the server answering: 0 once the child serves (detach_ready), or
+ * 1 when the child ends first (every failure exits; its error is logged
+ * to the inherited stderr or to syslog). Returns the pipe's write end in
+ * the child (its new session), -1 when the fork failed.
+ */
+static int detach(bool close_std)
+{
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -1;
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	if (pid > 0) {
+		close(p[1]);
+		unsigned char word = 1;
+		ssize_t n;
+		do
+			n = read(p[0], &word, 1);
+		while (n < 0 && errno == EINTR);
+		_exit(n == 1 ? word : 1);
+	}
+	close(p[0]);
+	setsid();
+	int null = open("/dev/null", O_RDWR);
+	if (null >= 0) {
+		dup2(null, 0);
+		if (close_std) {
+			dup2(null, 1);
+			dup2(null, 2);
+		}
+		if (null > 2)
+			close(null);
+	}
+	return p[1];
+}
+
+/* The child serves: its parent exits 0. */
+static void detach_ready(int *fd)
+{
+	if (*fd < 0)
+		return;
+	unsigned char ok = 0;
+	if (write(*fd, &ok, 1) != 1)
+		log_warn("event=detach_notify_failed error=\"%s\"", strerror(errno));
+	close(*fd);
+	*fd = -1;
 }
 
 static int write_pidfile(const char *path)
@@ -644,13 +712,13 @@ static int http_setup(struct app *app)
 	return 0;
 }
 
-/* The control socket's path: control.socket ("" turns it off); by default
+/* The control socket's path: control.socket; by default
  * RUNTIME_DIRECTORY/control.sock when systemd gives a runtime directory,
  * /run/geodnsd/control.sock as root under systemd, else none. */
 static const char *control_path(const struct config *cfg, char *buf, size_t cap)
 {
 	if (cfg->control_socket)
-		return cfg->control_socket[0] ? cfg->control_socket : NULL;
+		return cfg->control_socket;
 	if (!getenv("INVOCATION_ID") && !getenv("NOTIFY_SOCKET"))
 		return NULL;
 	const char *rt = getenv("RUNTIME_DIRECTORY");
@@ -698,7 +766,8 @@ static int control_setup(struct app *app)
 /* The main thread's loop: SIGHUP reloads, SIGTERM and SIGINT stop; the
  * signals held since start-up arrive once the handlers exist. Returns when
  * stopped, everything stopped and freed. */
-static void serve_until_stopped(struct app *app, const sigset_t *startup_old, const char *pidfile)
+static void serve_until_stopped(struct app *app, const sigset_t *startup_old, const char *pidfile,
+                                int *ready_fd)
 {
 	app->base = event_base_new();
 	struct event *ev_hup = evsignal_new(app->base, SIGHUP, on_hup, app);
@@ -718,6 +787,11 @@ static void serve_until_stopped(struct app *app, const sigset_t *startup_old, co
 		 GD_VERSION, app->config_path, listen,
 		 app->cfg->workers ? app->cfg->workers : (unsigned)(ncpu > 0 ? ncpu : 1),
 		 app->cfg->nzones, (long)getpid());
+	/* every socket bound, every zone loaded, every thread started, the
+	 * signals handled: the parent (without -f) and systemd hear it */
+	detach_ready(ready_fd);
+	sd_notifyf(0, "READY=1\nMAINPID=%ld\nSTATUS=serving %zu zones", (long)getpid(),
+	           app->cfg->nzones);
 
 	event_base_dispatch(app->base);
 
@@ -850,6 +924,16 @@ int main(int argc, char **argv)
 	/* the prober reads /etc/resolv.conf and /etc/hosts here, before a chroot
 	 * hides them; it starts polling after the fork (health_run) */
 	app.health = health_create(app.cfg, &snap->regions, on_health, app.srv);
+	/* detach before privileges are dropped, so that the pidfile (the
+	 * child's pid) is written with them: /run/geodnsd.pid works with
+	 * server.user set */
+	int ready_fd = -1;
+	if (!foreground && (ready_fd = detach(app.cfg->log_syslog)) < 0) {
+		log_error("event=daemon_failed error=\"%s\"", strerror(errno));
+		return 1;
+	}
+	if (pidfile && write_pidfile(pidfile) < 0)
+		log_warn("event=pidfile_failed file=%s error=\"%s\"", pidfile, strerror(errno));
 	if (drop_privileges(app.cfg) < 0) {
 		control_stop(app.control);
 		health_stop(app.health);
@@ -858,14 +942,6 @@ int main(int argc, char **argv)
 		config_free(app.cfg);
 		return 1;
 	}
-	if (!foreground) {
-		if (daemon(1, app.cfg->log_syslog ? 0 : 1) < 0) {
-			log_error("event=daemon_failed error=\"%s\"", strerror(errno));
-			return 1;
-		}
-	}
-	if (pidfile && write_pidfile(pidfile) < 0)
-		log_warn("event=pidfile_failed file=%s error=\"%s\"", pidfile, strerror(errno));
 
 	log_snapshot(snap, app.cfg);
 	app.health = health_run(app.health);
@@ -887,7 +963,7 @@ int main(int argc, char **argv)
 	if (secondaries_start(app.sec, app_publish_zone, app_check_zone, &app) < 0)
 		log_error("event=secondaries_thread_failed note=\"secondary zones are not "
 		          "refreshed\"");
-	serve_until_stopped(&app, &startup_old, pidfile);
+	serve_until_stopped(&app, &startup_old, pidfile, &ready_fd);
 	log_info("event=stopped");
 	return 0;
 }

@@ -112,7 +112,7 @@ const struct conf_key conf_schema[KEY_COUNT] = {
 
 	[KEY_CONTROL] = OBJECT("control", "the control socket of geodnsdctl"),
 	[KEY_CONTROL_SOCKET] = STRING("control.socket", NULL,
-				      "Unix socket of geodnsdctl (mode 0660); \"\" turns it off"),
+				      "Unix socket of geodnsdctl (mode 0660)"),
 
 	[KEY_REGIONS] = {.path = "regions", .type = CONF_MAP,
 			 .doc = "regions by name, each an object of the keys regions.*"},
