@@ -55,8 +55,7 @@ static const char usage_text[] =
 	"Usage: geodnsd [-f] [-t] [-c FILE] [-p PIDFILE]\n"
 	"Authoritative DNS server with geographic load balancing.\n"
 	"\n"
-	"  -c, --config FILE   configuration file (default: zones/geodnsd.conf when\n"
-	"                      it exists in the current directory, else\n"
+	"  -c, --config FILE   configuration file (default:\n"
 	"                      " SYSCONFDIR "/geodnsd/geodnsd.conf)\n"
 	"  -t, --check         check the configuration and every zone, print each\n"
 	"                      error as file:line: message, and exit (0 = valid)\n"
@@ -561,14 +560,6 @@ static int drop_privileges(const struct config *cfg)
 	return 0;
 }
 
-static const char *default_config(void)
-{
-	struct stat st;
-	if (stat("zones/geodnsd.conf", &st) == 0)
-		return "zones/geodnsd.conf";
-	return SYSCONFDIR "/geodnsd/geodnsd.conf";
-}
-
 /*
  * Detach from the terminal without -f: fork, and the parent waits on a
  * pipe for the child's word and exits with it, so that `geodnsd && dig`
@@ -815,6 +806,20 @@ static void serve_until_stopped(struct app *app, const sigset_t *startup_old, co
 		unlink(pidfile);
 }
 
+/* Start-up failed after the server was made: everything made so far
+ * stopped and freed; the exit status. */
+static int start_failed(struct app *app)
+{
+	control_stop(app->control);
+	health_stop(app->health);
+	http_stop(app->http);
+	server_stop(app->srv);
+	secondaries_free(app->sec);
+	catalogs_free(app->catalogs);
+	config_free(app->cfg);
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	/* Before anything is loaded. Zone arenas are 1 MiB chunks, freed at
@@ -858,7 +863,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (!app.config_path)
-		app.config_path = default_config();
+		app.config_path = SYSCONFDIR "/geodnsd/geodnsd.conf";
 
 	/* HUP, TERM and INT wait until their handlers exist: a reload asked for
 	 * during start-up must not kill the process */
@@ -903,6 +908,7 @@ int main(int argc, char **argv)
 	evthread_use_pthreads();
 	app.srv = server_create(app.cfg, snap);
 	if (!app.srv) {
+		catalogs_free(app.catalogs);
 		config_free(app.cfg);
 		return 1;
 	}
@@ -915,12 +921,8 @@ int main(int argc, char **argv)
 	pthread_mutex_init(&app.lock, NULL);
 	app.started_at = app.last_reload_ok = time(NULL);
 	app.admin = (struct admin){app.srv, {hook_reload, hook_health, hook_metrics, &app}};
-	if ((app.cfg->http_listen && http_setup(&app) < 0) || control_setup(&app) < 0) {
-		http_stop(app.http);
-		server_stop(app.srv);
-		config_free(app.cfg);
-		return 1;
-	}
+	if ((app.cfg->http_listen && http_setup(&app) < 0) || control_setup(&app) < 0)
+		return start_failed(&app);
 	/* the prober reads /etc/resolv.conf and /etc/hosts here, before a chroot
 	 * hides them; it starts polling after the fork (health_run) */
 	app.health = health_create(app.cfg, &snap->regions, on_health, app.srv);
@@ -934,14 +936,8 @@ int main(int argc, char **argv)
 	}
 	if (pidfile && write_pidfile(pidfile) < 0)
 		log_warn("event=pidfile_failed file=%s error=\"%s\"", pidfile, strerror(errno));
-	if (drop_privileges(app.cfg) < 0) {
-		control_stop(app.control);
-		health_stop(app.health);
-		http_stop(app.http);
-		server_stop(app.srv);
-		config_free(app.cfg);
-		return 1;
-	}
+	if (drop_privileges(app.cfg) < 0)
+		return start_failed(&app);
 
 	log_snapshot(snap, app.cfg);
 	app.health = health_run(app.health);

@@ -49,8 +49,7 @@ int admin_endpoint_state(const char *word);
 
 /* Reload everything (zone NULL) or one zone; synchronous. 0, or -1 with
  * every error in errors (one per line). */
-int admin_reload(const struct admin *a, const char *zone, struct strbuf *errors,
-                 const char *from);
+int admin_reload(const struct admin *a, const char *zone, struct strbuf *errors, const char *from);
 
 /* The /status document: version, zones, regions (JSON). From a registered
  * RCU reader thread. */

@@ -23,7 +23,7 @@ struct strbuf;
  * functions the answer uses (svc_rank, svc_choose_client). 0 with the text
  * in out; -1 with the reason in err. From a registered RCU reader thread.
  */
-int explain_answer(struct server *srv, const char *name, const char *client,
-                   const char *ecs_prefix, struct strbuf *out, struct strbuf *err);
+int explain_answer(struct server *srv, const char *name, const char *client, const char *ecs_prefix,
+                   struct strbuf *out, struct strbuf *err);
 
 #endif

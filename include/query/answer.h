@@ -173,7 +173,6 @@ size_t answer_query(const struct zonedb *db, const struct answer_settings *setti
  * or an ECS SOURCE) in a network the geo answer never locates (RFC 1918,
  * loopback, link local, ...; answered from the service's fallback)? Its
  * prefix length in *bits. */
-bool answer_reserved_network(uint8_t family, const uint8_t *addr, unsigned known,
-                             unsigned *bits);
+bool answer_reserved_network(uint8_t family, const uint8_t *addr, unsigned known, unsigned *bits);
 
 #endif

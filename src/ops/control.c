@@ -81,17 +81,16 @@ static bool arity_ok(const char *cmd, int args)
 	static const struct {
 		const char *name;
 		int min, max;
-	} cmds[] = {{"status", 0, 0},      {"stats", 0, 0},   {"reload", 0, 1},
-	            {"zone-status", 0, 1}, {"drain", 1, 1},   {"undrain", 1, 1},
-	            {"endpoint", 2, 2},    {"explain", 2, 3}};
+	} cmds[] = {{"status", 0, 0}, {"stats", 0, 0},   {"reload", 0, 1},   {"zone-status", 0, 1},
+	            {"drain", 1, 1},  {"undrain", 1, 1}, {"endpoint", 2, 2}, {"explain", 2, 3}};
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (strcmp(cmds[i].name, cmd) == 0)
 			return args >= cmds[i].min && args <= cmds[i].max;
 	return false;
 }
 
-static int run_reload(const struct admin *a, const char *zone, const char *from,
-                      struct strbuf *out, struct strbuf *err)
+static int run_reload(const struct admin *a, const char *zone, const char *from, struct strbuf *out,
+                      struct strbuf *err)
 {
 	struct strbuf msg;
 	sb_init(&msg);
@@ -109,8 +108,8 @@ static int run_reload(const struct admin *a, const char *zone, const char *from,
 	return rc == 0 ? 0 : 1;
 }
 
-static int run_endpoint(const struct admin *a, const char *addr, const char *word,
-                        const char *from, struct strbuf *out, struct strbuf *err)
+static int run_endpoint(const struct admin *a, const char *addr, const char *word, const char *from,
+                        struct strbuf *out, struct strbuf *err)
 {
 	int state = admin_endpoint_state(word);
 	if (state == -2) {
@@ -229,10 +228,10 @@ static void conn_read(struct bufferevent *bev, void *arg)
 	struct strbuf out, err;
 	sb_init(&out);
 	sb_init(&err);
-	int status = n >= CONTROL_LINE_MAX || memchr(line, '\0', n)
-	                 ? (sb_puts(&err, "bad command line\n"), 1)
-	                 : control_execute(cc->c->admin, cc->c->http_limits, line, cc->from, &out,
-	                                   &err);
+	int status =
+	    n >= CONTROL_LINE_MAX || memchr(line, '\0', n)
+	        ? (sb_puts(&err, "bad command line\n"), 1)
+	        : control_execute(cc->c->admin, cc->c->http_limits, line, cc->from, &out, &err);
 	free(line);
 	conn_reply(cc, out.buf, err.buf, status);
 	sb_free(&out);
@@ -255,8 +254,8 @@ static void conn_event(struct bufferevent *bev, short what, void *arg)
 	conn_close(cc);
 }
 
-static void on_accept(struct evconnlistener *lev, evutil_socket_t fd, struct sockaddr *sa,
-                      int len, void *arg)
+static void on_accept(struct evconnlistener *lev, evutil_socket_t fd, struct sockaddr *sa, int len,
+                      void *arg)
 {
 	struct control *c = arg;
 	(void)lev;
@@ -304,7 +303,8 @@ static int bind_socket(const char *path, struct diag *diag)
 	struct stat st;
 	if (lstat(path, &st) == 0) {
 		if (!S_ISSOCK(st.st_mode)) {
-			diag_error(diag, path, 0, 0, "control.socket: a file that is not a socket "
+			diag_error(diag, path, 0, 0,
+			           "control.socket: a file that is not a socket "
 			           "is in the way");
 			return -1;
 		}
@@ -328,8 +328,7 @@ static int bind_socket(const char *path, struct diag *diag)
 }
 
 struct control *control_create(const char *path, const struct admin *admin,
-                               const uint64_t *http_limits, uid_t uid, gid_t gid,
-                               struct diag *diag)
+                               const uint64_t *http_limits, uid_t uid, gid_t gid, struct diag *diag)
 {
 	int fd = bind_socket(path, diag);
 	if (fd < 0)

@@ -40,14 +40,21 @@
 
 /* The client as the answer code sees it. */
 struct explain_client {
-	uint8_t family;        /* 1 IPv4, 2 IPv6 */
-	uint8_t addr[16];      /* the address that decides: the source's or ecs */
-	uint8_t ecs[16];       /* the network sent as ECS (masked) */
+	uint8_t family;   /* 1 IPv4, 2 IPv6 */
+	uint8_t addr[16]; /* the address that decides: the source's or ecs */
+	uint8_t ecs[16];  /* the network sent as ECS (masked) */
 	struct sockaddr_storage source;
-	bool ecs_sent;         /* the query carries ECS */
-	unsigned ecs_source;   /* its SOURCE PREFIX-LENGTH */
-	bool use_ecs;          /* and the answer uses it */
+	bool ecs_sent;       /* the query carries ECS */
+	unsigned ecs_source; /* its SOURCE PREFIX-LENGTH */
+	bool use_ecs;        /* and the answer uses it */
 };
+
+/* Clear the bits of a 16-octet address from bit "from" on. */
+static void clear_bits(uint8_t *addr, unsigned from)
+{
+	for (unsigned i = from; i < 128; i++)
+		addr[i / 8] &= (uint8_t) ~(0x80 >> (i % 8));
+}
 
 static int parse_client(const char *text, const char *ecs, struct explain_client *c,
                         struct strbuf *err)
@@ -88,8 +95,7 @@ static int parse_client(const char *text, const char *ecs, struct explain_client
 	c->ecs_sent = true;
 	c->ecs_source = (unsigned)bits;
 	memcpy(c->ecs, c->addr, 16);
-	for (unsigned i = c->ecs_source; i < 128; i++)
-		c->ecs[i / 8] &= (uint8_t)~(0x80 >> (i % 8));
+	clear_bits(c->ecs, c->ecs_source);
 	return 0;
 }
 
@@ -151,9 +157,9 @@ static int response_scope(const ldns_pkt *p)
  * the addresses of type qtype among them (presentation form, one per line)
  * into addrs. -1 when there was no response.
  */
-static int ask(const struct snapshot *snap, const struct health_snapshot *hs,
-               const uint8_t *lname, size_t len, uint16_t qtype, const struct explain_client *c,
-               struct strbuf *out, struct strbuf *addrs)
+static int ask(const struct snapshot *snap, const struct health_snapshot *hs, const uint8_t *lname,
+               size_t len, uint16_t qtype, const struct explain_client *c, struct strbuf *out,
+               struct strbuf *addrs)
 {
 	uint8_t q[512];
 	size_t qlen = build_query(q, lname, len, qtype, c);
@@ -191,8 +197,8 @@ static int ask(const struct snapshot *snap, const struct health_snapshot *hs,
 		sb_printf(out, "  %s\n", text ? text : "?");
 		free(text);
 		const ldns_rdf *owner = ldns_rr_owner(rr);
-		bool at_name = ldns_rdf_size(owner) == len &&
-		               wire_name_equal(ldns_rdf_data(owner), lname);
+		bool at_name =
+		    ldns_rdf_size(owner) == len && wire_name_equal(ldns_rdf_data(owner), lname);
 		if (at_name && ldns_rr_get_type(rr) == (ldns_rr_type)qtype &&
 		    ldns_rr_rd_count(rr) == 1) {
 			char *a = ldns_rdf2str(ldns_rr_rdf(rr, 0));
@@ -206,9 +212,9 @@ static int ask(const struct snapshot *snap, const struct health_snapshot *hs,
 
 /* The service of name in the zone of db that answers it, or NULL with
  * the reason in err. */
-static const struct service *find_service(const struct zonedb *db, const uint8_t *lname,
-                                          size_t len, const struct zone **zone,
-                                          struct strbuf *err, const char *name)
+static const struct service *find_service(const struct zonedb *db, const uint8_t *lname, size_t len,
+                                          const struct zone **zone, struct strbuf *err,
+                                          const char *name)
 {
 	const struct zone *best = NULL;
 	for (size_t i = 0; i < db->count; i++) {
@@ -224,8 +230,10 @@ static const struct service *find_service(const struct zonedb *db, const uint8_t
 	*zone = best;
 	const struct node *n = zone_lookup(best, lname, len);
 	if (!n || !(n->flags & NODE_SERVICE)) {
-		sb_printf(err, "%s is not a service name of zone %s: its answer does not "
-		               "depend on the client\n", name, best->origin_str);
+		sb_printf(err,
+		          "%s is not a service name of zone %s: its answer does not "
+		          "depend on the client\n",
+		          name, best->origin_str);
 		return NULL;
 	}
 	return n->service;
@@ -252,8 +260,7 @@ static void explain_location(const struct snapshot *snap, const struct explain_c
 	if (answer_reserved_network(c->family, c->addr, c->use_ecs ? c->ecs_source : all, &bits)) {
 		uint8_t net[16];
 		memcpy(net, c->addr, 16);
-		for (unsigned i = bits; i < 128; i++)
-			net[i / 8] &= (uint8_t)~(0x80 >> (i % 8));
+		clear_bits(net, bits);
 		sb_puts(out, "geoip: reserved network ");
 		put_addr(out, c->family, net, bits);
 		sb_puts(out, ", never located\n");
@@ -267,8 +274,7 @@ static void explain_location(const struct snapshot *snap, const struct explain_c
 	geo_find(snap->geo, c->family == ADDR_IPV6 ? AF_INET6 : AF_INET, c->addr, &m);
 	uint8_t net[16];
 	memcpy(net, c->addr, 16);
-	for (unsigned i = m.prefix; i < 128; i++)
-		net[i / 8] &= (uint8_t)~(0x80 >> (i % 8));
+	clear_bits(net, m.prefix);
 	sb_puts(out, "geoip: network ");
 	put_addr(out, c->family, net, m.prefix);
 	if (!m.found) {
@@ -291,14 +297,16 @@ static void explain_override(const struct service *svc, const struct region_tabl
 	if (known) {
 		for (size_t i = 0; i < svc->ncountries; i++)
 			if (strcmp(svc->countries[i].code, loc->country) == 0) {
-				sb_printf(out, "override: country %s -> %s\n", loc->country,
-				          rt->regions[svc->regions[svc->countries[i].sr].region].name);
+				sb_printf(
+				    out, "override: country %s -> %s\n", loc->country,
+				    rt->regions[svc->regions[svc->countries[i].sr].region].name);
 				return;
 			}
 		for (size_t i = 0; i < svc->ncontinents; i++)
 			if (strcmp(svc->continents[i].code, loc->continent) == 0) {
-				sb_printf(out, "override: continent %s -> %s\n", loc->continent,
-				          rt->regions[svc->regions[svc->continents[i].sr].region].name);
+				sb_printf(
+				    out, "override: continent %s -> %s\n", loc->continent,
+				    rt->regions[svc->regions[svc->continents[i].sr].region].name);
 				return;
 			}
 	}
@@ -306,10 +314,9 @@ static void explain_override(const struct service *svc, const struct region_tabl
 }
 
 /* One ranked region: distance, health, weight, the client's place. */
-static void explain_region(const struct service *svc, const struct region_table *rt,
-                           unsigned rank, unsigned sr, struct svc_client *sc,
-                           const struct health_snapshot *hs, const double *from,
-                           bool chosen, struct strbuf *out)
+static void explain_region(const struct service *svc, const struct region_table *rt, unsigned rank,
+                           unsigned sr, struct svc_client *sc, const struct health_snapshot *hs,
+                           const double *from, bool chosen, struct strbuf *out)
 {
 	const struct service_region *r = &svc->regions[sr];
 	const struct region *g = &rt->regions[r->region];
@@ -328,11 +335,11 @@ static void explain_region(const struct service *svc, const struct region_table 
 	if (r->cname)
 		sb_puts(out, ", cname");
 	else
-		sb_printf(out, ", healthy A %u/%u AAAA %u/%u", st.healthy_a, r->na,
-		          st.healthy_aaaa, r->naaaa);
+		sb_printf(out, ", healthy A %u/%u AAAA %u/%u", st.healthy_a, r->na, st.healthy_aaaa,
+		          r->naaaa);
 	if (st.usable && st.weight > 0 && st.weight < 100)
-		sb_printf(out, ", client %u %s %u", st.bucket, st.bucket < st.weight ? "<" : ">=",
-		          st.weight);
+		sb_printf(out, ", client %u %s %u", st.bucket,
+		          st.bucket < st.weight ? "<" : ">=", st.weight);
 	sb_puts(out, chosen ? " <- chosen\n" : "\n");
 }
 
@@ -387,8 +394,7 @@ static void explain_choice(struct explain_ctx *x, const struct geo_location *loc
 	if (choice.hashed) {
 		uint8_t net[16];
 		memcpy(net, c->addr, 16);
-		for (unsigned i = x->hprefix; i < 128; i++)
-			net[i / 8] &= (uint8_t)~(0x80 >> (i % 8));
+		clear_bits(net, x->hprefix);
 		sb_puts(out, "hashed: the client network ");
 		put_addr(out, c->family, net, x->hprefix);
 		sb_puts(out, " decided a weight split or max_answers\n");
@@ -441,8 +447,10 @@ static int explain_answers(const struct explain_ctx *x, const uint8_t *lname, si
 		}
 		chosen_addrs(x, qtypes[i], &want);
 		if (rc == 0 && strcmp(got.buf, want.buf) != 0) {
-			sb_printf(err, "the answer differs from the explanation's choice: "
-			               "answered\n%schosen\n%s", got.buf, want.buf);
+			sb_printf(err,
+			          "the answer differs from the explanation's choice: "
+			          "answered\n%schosen\n%s",
+			          got.buf, want.buf);
 			rc = -1;
 		}
 		sb_free(&got);
@@ -451,8 +459,8 @@ static int explain_answers(const struct explain_ctx *x, const uint8_t *lname, si
 	return rc;
 }
 
-int explain_answer(struct server *srv, const char *name, const char *client,
-                   const char *ecs_prefix, struct strbuf *out, struct strbuf *err)
+int explain_answer(struct server *srv, const char *name, const char *client, const char *ecs_prefix,
+                   struct strbuf *out, struct strbuf *err)
 {
 	uint8_t lname[WIRE_NAME_MAX];
 	size_t len = tsig_name_from_text(name, lname);
@@ -474,8 +482,8 @@ int explain_answer(struct server *srv, const char *name, const char *client,
 		c.use_ecs = c.ecs_sent && c.ecs_source > 0 && x.snap->settings.ecs_enabled;
 		if (c.use_ecs)
 			memcpy(c.addr, c.ecs, 16);
-		sb_printf(out, "service: %s in zone %s, ttl %u, max_answers %u\n",
-		          x.svc->name_str, z->origin_str, x.svc->ttl, x.svc->max_answers);
+		sb_printf(out, "service: %s in zone %s, ttl %u, max_answers %u\n", x.svc->name_str,
+		          z->origin_str, x.svc->ttl, x.svc->max_answers);
 		explain_client(&c, x.snap->settings.ecs_enabled, out);
 		struct geo_location loc;
 		bool known;

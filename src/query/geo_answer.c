@@ -140,8 +140,7 @@ void geoanswer_count_ecs_ignored(struct resp *r)
 		CTR_INC(r->aw->counters.ecs_ignored);
 }
 
-bool answer_reserved_network(uint8_t family, const uint8_t *addr, unsigned known,
-                             unsigned *bits)
+bool answer_reserved_network(uint8_t family, const uint8_t *addr, unsigned known, unsigned *bits)
 {
 	if (!may_be_reserved(family, addr[0]))
 		return false;

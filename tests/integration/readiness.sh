@@ -152,3 +152,13 @@ else
 	fail "bad configuration: exit $rc"
 	cat "$TMP/bad.log"
 fi
+
+# the default configuration is SYSCONFDIR's, never zones/geodnsd.conf of
+# the current directory (here, the source tree, which has one)
+"$GEODNSD" -t >"$TMP/default.out" 2>&1
+if grep -q "/etc/geodnsd/geodnsd.conf" "$TMP/default.out" && ! grep -q "zones/geodnsd.conf" "$TMP/default.out"; then
+	pass "the default configuration is /etc/geodnsd/geodnsd.conf"
+else
+	fail "the default configuration is /etc/geodnsd/geodnsd.conf"
+	cat "$TMP/default.out"
+fi
