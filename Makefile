@@ -12,13 +12,14 @@
 #                   ASan+UBSan in build-check/ (CHECK_SANITIZE=0 to use the
 #                   plain build)
 #   make install    PREFIX=/usr/local SYSCONFDIR=/etc LOCALSTATEDIR=/var DESTDIR=
-#                   (sbin/geodnsd, bin/geodnsd-services-to-zone, bin/geodnsd-keygen,
+#                   (sbin/geodnsd, sbin/geodnsdctl, sbin/geodnsd-checkzone,
+#                   bin/geodnsd-services-to-zone, bin/geodnsd-keygen,
 #                   the man pages, the manual, share/geodnsd, and a sample
 #                   SYSCONFDIR/geodnsd/geodnsd.conf with its zones when none is there)
 #   make deb        the Debian package (debian/, dpkg-buildpackage) in build-deb/
 #   make clean, make distclean
 
-PKGS = ldns libevent libevent_pthreads libmaxminddb jansson liburcu-memb libcrypto check
+PKGS = ldns libevent libevent_pthreads libmaxminddb jansson liburcu-memb libcrypto libsystemd check
 
 -include config.mk
 
@@ -52,9 +53,9 @@ endif
 BASE_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O2 -pthread -Iinclude $(WARN) \
        -DGD_VERSION='"$(VERSION)"' -DSYSCONFDIR='"$(SYSCONFDIR)"' \
        $(CPPFLAGS) $(LDNS_CFLAGS) $(EVENT_CFLAGS) $(MMDB_CFLAGS) $(JANSSON_CFLAGS) \
-       $(URCU_CFLAGS) $(CRYPTO_CFLAGS)
+       $(URCU_CFLAGS) $(CRYPTO_CFLAGS) $(SYSTEMD_CFLAGS)
 LIBS = $(LDNS_LIBS) $(EVENT_LIBS) $(MMDB_LIBS) $(JANSSON_LIBS) $(URCU_LIBS) $(CRYPTO_LIBS) -lm \
-       -pthread
+       -pthread $(SYSTEMD_LIBS)
 SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
        -fno-sanitize-recover=undefined
 TSAN_FLAGS = -fsanitize=thread -fno-omit-frame-pointer
@@ -93,7 +94,7 @@ CHECK_OBJS = $(SRCS:src/%.c=$(CHECK_DIR)/%.o)
 .PHONY: all run check install uninstall clean distclean deps soak deb
 
 all: src/geodnsd zones/demo-city.mmdb build/feedserver build/services-to-zone build/geodnsd-keygen \
-     build/geodnsd-checkzone
+     build/geodnsd-checkzone build/geodnsdctl
 
 # the feed server of the demo and the health tests
 build/feedserver: tools/feedserver.c config.mk | build
@@ -116,6 +117,11 @@ build/geodnsd-keygen: tools/geodnsd-keygen.c $(KEYGEN_OBJS) config.mk | build
 build/geodnsd-checkzone: tools/geodnsd-checkzone.c $(OBJS) config.mk | build
 	$(CC) $(BASE_CFLAGS) $(MODE_FLAGS) $(RELEASE_LTO) $(CFLAGS) $(LDFLAGS) -o $@ $< $(OBJS) \
 	  $(LIBS)
+
+# the control tool (installed: sbin/geodnsdctl); it speaks the control
+# socket's line protocol and needs none of the daemon's code
+build/geodnsdctl: tools/geodnsdctl.c config.mk | build
+	$(CC) $(BASE_CFLAGS) $(MODE_FLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
 
 # a hostile feed (endless headers, trickle, silence) for the health tests
 build/evilfeed: tests/integration/evilfeed.c config.mk | build
@@ -223,7 +229,8 @@ run: src/geodnsd zones/demo-city.mmdb build/feedserver
 check: $(CHECK_DIR)/geodnsd $(CHECK_DIR)/unit-tests $(CHECK_DIR)/tcpclient $(CHECK_DIR)/httpclient \
        zones/demo-city.mmdb \
        build/feedserver build/services-to-zone build/geodnsd-keygen build/evilfeed \
-       build/geodnsd-checkzone build-tsan/unit-tests build-tsan/geodnsd fuzz-replay-build \
+       build/geodnsd-checkzone build/geodnsdctl build-tsan/unit-tests build-tsan/geodnsd \
+       fuzz-replay-build \
        $(TEST_MMDB) src/geodnsd
 	TSAN_UNIT=build-tsan/unit-tests TSAN_GEODNSD=build-tsan/geodnsd SOAK_GEODNSD=src/geodnsd \
 	  FUZZ_TARGETS_ALL="$(FUZZ_ALL)" tests/run-all $(CHECK_DIR)
@@ -248,12 +255,14 @@ build/sample.conf: zones/sample.conf.in config.mk | build
 	  -e 's|@LOCALSTATEDIR@|$(LOCALSTATEDIR)|g' zones/sample.conf.in >$@
 
 install: src/geodnsd build/services-to-zone build/geodnsd-keygen build/geodnsd-checkzone \
-	 zones/demo-city.mmdb build/sample.conf
+	 build/geodnsdctl zones/demo-city.mmdb build/sample.conf
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin \
 	  $(DESTDIR)$(DATADIR)/man/man8 $(DESTDIR)$(DATADIR)/man/man5 \
 	  $(DESTDIR)$(DATADIR)/man/man1 $(SHARE) $(SHARE)/alerts $(ETC)/zones \
 	  $(DESTDIR)$(LOCALSTATEDIR)/lib/geodnsd
 	install -m 0755 src/geodnsd $(DESTDIR)$(PREFIX)/sbin/geodnsd
+	install -m 0755 build/geodnsdctl $(DESTDIR)$(PREFIX)/sbin/geodnsdctl
+	install -m 0644 doc/geodnsdctl.8 $(DESTDIR)$(DATADIR)/man/man8/geodnsdctl.8
 	install -m 0755 build/services-to-zone $(DESTDIR)$(PREFIX)/bin/geodnsd-services-to-zone
 	install -m 0755 build/geodnsd-keygen $(DESTDIR)$(PREFIX)/bin/geodnsd-keygen
 	install -m 0755 build/geodnsd-checkzone $(DESTDIR)$(PREFIX)/sbin/geodnsd-checkzone
@@ -280,6 +289,7 @@ install: src/geodnsd build/services-to-zone build/geodnsd-keygen build/geodnsd-c
 # (the operator's configuration and the server's state stay)
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/sbin/geodnsd \
+	  $(DESTDIR)$(PREFIX)/sbin/geodnsdctl $(DESTDIR)$(DATADIR)/man/man8/geodnsdctl.8 \
 	  $(DESTDIR)$(PREFIX)/bin/geodnsd-services-to-zone \
 	  $(DESTDIR)$(PREFIX)/bin/geodnsd-keygen \
 	  $(DESTDIR)$(DATADIR)/man/man8/geodnsd-keygen.8 \

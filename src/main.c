@@ -21,12 +21,17 @@
 #include "server/snapshot.h"
 #include "geo/geo.h"
 #include "health/health.h"
+#include "dns/tsig.h"
+#include "dns/wire.h"
+#include "ops/admin.h"
+#include "ops/control.h"
 #include "ops/http.h"
 #include "ops/metrics.h"
 #include "geo/service.h"
 #include "zone/zone.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <event2/event.h>
 #include <event2/thread.h>
 #include <getopt.h>
@@ -40,6 +45,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <systemd/sd-daemon.h>
 #include <urcu/urcu-memb.h>
 
 #ifndef SYSCONFDIR
@@ -50,8 +56,7 @@ static const char usage_text[] =
 	"Usage: geodnsd [-f] [-t] [-c FILE] [-p PIDFILE]\n"
 	"Authoritative DNS server with geographic load balancing.\n"
 	"\n"
-	"  -c, --config FILE   configuration file (default: zones/geodnsd.conf when\n"
-	"                      it exists in the current directory, else\n"
+	"  -c, --config FILE   configuration file (default:\n"
 	"                      " SYSCONFDIR "/geodnsd/geodnsd.conf)\n"
 	"  -t, --check         check the configuration and every zone, print each\n"
 	"                      error as file:line: message, and exit (0 = valid)\n"
@@ -69,6 +74,8 @@ struct app {
 	pthread_mutex_t lock;      /* one reload at a time (SIGHUP or HTTP) */
 	struct health *health;
 	struct http *http;
+	struct admin admin;         /* what the HTTP API and the control socket act on */
+	struct control *control;    /* the control socket, or NULL */
 	uint64_t reloads_ok, reloads_failed;
 	time_t last_reload_ok, started_at;
 	const char *config_path;
@@ -181,6 +188,19 @@ static void warn_start_only(const struct config *cfg, const struct config *old)
 			 changed);
 }
 
+/* A reload failed: every error logged, and into msg (may be NULL), one
+ * per line; counted. */
+static void reload_failed(struct app *app, struct diag *diag, struct strbuf *msg)
+{
+	size_t errors = diag->errors;
+	if (msg)
+		for (size_t i = 0; i < diag->count; i++)
+			sb_printf(msg, "%s%s", i ? "\n" : "", diag->msgs[i]);
+	diag_flush_log(diag);
+	log_error("event=reload result=failed errors=%zu action=keeping_old_data", errors);
+	__atomic_add_fetch(&app->reloads_failed, 1, __ATOMIC_RELAXED);
+}
+
 /*
  * Reload the configuration, zones, services files and GeoIP databases: all
  * built aside, swapped in together, or nothing changes. Returns 0 on
@@ -205,15 +225,9 @@ static int app_reload_here(struct app *app, struct strbuf *msg)
 		snap = snapshot_build_from(eff, app->published, app->generation + 1, &src, &diag);
 	}
 	if (!snap) {
-		size_t errors = diag.errors;
-		if (msg)
-			for (size_t i = 0; i < diag.count; i++)
-				sb_printf(msg, "%s%s", i ? "\n" : "", diag.msgs[i]);
-		diag_flush_log(&diag);
-		log_error("event=reload result=failed errors=%zu action=keeping_old_data", errors);
+		reload_failed(app, &diag, msg);
 		catalogs_config_free(eff, cfg);
 		config_free(cfg);
-		__atomic_add_fetch(&app->reloads_failed, 1, __ATOMIC_RELAXED);
 		pthread_mutex_unlock(&app->lock);
 		return -1;
 	}
@@ -327,8 +341,76 @@ static bool app_check_zone(void *arg, const char *origin, const struct zone *z, 
 	return ok;
 }
 
+/* The entry of eff whose origin is zone (any case, the final dot
+ * optional), or NULL. */
+static const struct zone_entry *find_zone_entry(const struct config *eff, const char *zone)
+{
+	uint8_t want[WIRE_NAME_MAX], have[WIRE_NAME_MAX];
+	size_t len = tsig_name_from_text(zone, want);
+	for (size_t i = 0; len && i < eff->nzones; i++)
+		if (tsig_name_from_text(eff->zones[i].origin, have) == len &&
+		    memcmp(have, want, len) == 0)
+			return &eff->zones[i];
+	return NULL;
+}
+
+/*
+ * Reload one zone from its files (zone file, $INCLUDEs, services file)
+ * under the configuration being served: every other zone stays as served,
+ * nothing else is read. As app_reload_here otherwise.
+ */
+static int app_reload_zone_here(struct app *app, const char *zone, struct strbuf *msg)
+{
+	pthread_mutex_lock(&app->lock);
+	uint64_t t0 = now_ms();
+	struct diag diag = {0};
+	struct config *eff = catalogs_config(app->catalogs, app->cfg);
+	const struct zone_entry *ze = find_zone_entry(eff, zone);
+	struct snapshot *snap = NULL;
+	if (!ze) {
+		diag_error(&diag, app->config_path, 0, 0, "zone %s is not configured", zone);
+	} else if (ze->nprimaries) {
+		diag_error(&diag, app->config_path, 0, 0,
+		           "zone %s is a secondary: its copy comes from its primaries", zone);
+	} else {
+		struct zone_config zc = {ze->origin, ze->file, ze->services,
+		                         &app->published->regions};
+		struct zone *z = zone_load(&zc, &diag);
+		struct snapshot_source src = {
+		    .sec = app->sec, .only_origin = ze->origin, .only_zone = z};
+		if (z)
+			snap = snapshot_build_from(eff, app->published, app->generation + 1, &src,
+			                           &diag);
+		zone_free(z); /* the snapshot holds its own reference */
+	}
+	if (!snap) {
+		reload_failed(app, &diag, msg);
+		catalogs_config_free(eff, app->cfg);
+		pthread_mutex_unlock(&app->lock);
+		return -1;
+	}
+	diag_flush_log(&diag);
+	app_publish(app, snap, eff);
+	for (size_t i = 0; i < snap->db->count; i++) {
+		const struct zone *z = snap->db->zones[i];
+		if (strcmp(z->config_origin, ze->origin) == 0)
+			log_info("event=zone_loaded zone=%s serial=%u records=%zu nodes=%zu "
+			         "services=%zu file=%s",
+			         z->origin_str, z->serial, z->nrecords, z->nnodes,
+			         z->services ? z->services->n : 0, z->file);
+	}
+	catalogs_config_free(eff, app->cfg);
+	__atomic_store_n(&app->last_reload_ok, time(NULL), __ATOMIC_RELAXED);
+	__atomic_add_fetch(&app->reloads_ok, 1, __ATOMIC_RELAXED);
+	log_info("event=reload result=ok zone=%s ms=%llu", zone,
+	         (unsigned long long)(now_ms() - t0));
+	pthread_mutex_unlock(&app->lock);
+	return 0;
+}
+
 struct reload_job {
 	struct app *app;
+	const char *zone; /* NULL: everything */
 	struct strbuf *msg;
 	int rc;
 };
@@ -336,7 +418,8 @@ struct reload_job {
 static void *reload_thread(void *arg)
 {
 	struct reload_job *job = arg;
-	job->rc = app_reload_here(job->app, job->msg);
+	job->rc = job->zone ? app_reload_zone_here(job->app, job->zone, job->msg)
+	                    : app_reload_here(job->app, job->msg);
 	return NULL;
 }
 
@@ -348,13 +431,24 @@ static void *reload_thread(void *arg)
  * RSS crept up by a few KiB a minute under one reload a second. A thread's
  * cache goes back when it exits, which keeps RSS flat (tools/soak).
  */
-static int app_reload(struct app *app, struct strbuf *msg)
+static int app_reload(struct app *app, const char *zone, struct strbuf *msg)
 {
-	struct reload_job job = {app, msg, -1};
+	struct reload_job job = {app, zone, msg, -1};
 	pthread_t t;
+	struct timespec mono;
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	/* systemd: reloading since now, then ready again with the result
+	 * (nothing happens without NOTIFY_SOCKET) */
+	sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%llu\nSTATUS=reloading%s%s",
+	           (unsigned long long)mono.tv_sec * 1000000ull +
+	               (unsigned long long)mono.tv_nsec / 1000ull,
+	           zone ? " zone " : "", zone ? zone : "");
 	if (thread_start(&t, reload_thread, &job) != 0) /* no thread: reload here */
-		return app_reload_here(app, msg);
-	pthread_join(t, NULL);
+		reload_thread(&job);
+	else
+		pthread_join(t, NULL);
+	sd_notifyf(0, "READY=1\nSTATUS=serving; last reload%s%s %s", zone ? " of " : "",
+	           zone ? zone : "", job.rc == 0 ? "ok" : "failed, the old data kept");
 	malloc_trim(0); /* and the free pages inside the heaps */
 	return job.rc;
 }
@@ -363,12 +457,12 @@ static void on_hup(evutil_socket_t sig, short what, void *arg)
 {
 	(void)sig;
 	(void)what;
-	app_reload(arg, NULL);
+	app_reload(arg, NULL, NULL);
 }
 
-static int hook_reload(void *arg, struct strbuf *msg)
+static int hook_reload(void *arg, const char *zone, struct strbuf *msg)
 {
-	return app_reload(arg, msg);
+	return app_reload(arg, zone, msg);
 }
 
 static struct health *hook_health(void *arg)
@@ -407,6 +501,7 @@ static void on_stop(evutil_socket_t sig, short what, void *arg)
 	struct app *app = arg;
 	(void)what;
 	log_info("event=stopping signal=%s", sig == SIGINT ? "INT" : "TERM");
+	sd_notify(0, "STOPPING=1\nSTATUS=stopping");
 	event_base_loopbreak(app->base);
 }
 
@@ -467,12 +562,59 @@ static int drop_privileges(const struct config *cfg)
 	return 0;
 }
 
-static const char *default_config(void)
+/*
+ * Detach from the terminal without -f: fork, and the parent waits on a
+ * pipe for the child's word and exits with it, so that `geodnsd && dig`
+ * finds the server answering: 0 once the child serves (detach_ready), or
+ * 1 when the child ends first (every failure exits; its error is logged
+ * to the inherited stderr or to syslog). Returns the pipe's write end in
+ * the child (its new session), -1 when the fork failed.
+ */
+static int detach(bool close_std)
 {
-	struct stat st;
-	if (stat("zones/geodnsd.conf", &st) == 0)
-		return "zones/geodnsd.conf";
-	return SYSCONFDIR "/geodnsd/geodnsd.conf";
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -1;
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	if (pid > 0) {
+		close(p[1]);
+		unsigned char word = 1;
+		ssize_t n;
+		do
+			n = read(p[0], &word, 1);
+		while (n < 0 && errno == EINTR);
+		_exit(n == 1 ? word : 1);
+	}
+	close(p[0]);
+	setsid();
+	int null = open("/dev/null", O_RDWR);
+	if (null >= 0) {
+		dup2(null, 0);
+		if (close_std) {
+			dup2(null, 1);
+			dup2(null, 2);
+		}
+		if (null > 2)
+			close(null);
+	}
+	return p[1];
+}
+
+/* The child serves: its parent exits 0. */
+static void detach_ready(int *fd)
+{
+	if (*fd < 0)
+		return;
+	unsigned char ok = 0;
+	if (write(*fd, &ok, 1) != 1)
+		log_warn("event=detach_notify_failed error=\"%s\"", strerror(errno));
+	close(*fd);
+	*fd = -1;
 }
 
 static int write_pidfile(const char *path)
@@ -553,11 +695,10 @@ static int http_setup(struct app *app)
 	struct diag hd = {0};
 	char *token = app->cfg->http_token_file ? http_read_token(app->cfg->http_token_file, &hd)
 						: NULL;
-	struct http_hooks hooks = {hook_reload, hook_health, hook_metrics, app};
 	if (!hd.errors)
 		app->http = http_create(app->cfg->http_listen, token, app->cfg->http_max_connections,
-					app->cfg->http_max_connections_per_address, app->srv, &hooks,
-					&hd);
+					app->cfg->http_max_connections_per_address, app->srv,
+					&app->admin.hooks, &hd);
 	free(token);
 	if (hd.errors) {
 		diag_flush_stderr(&hd);
@@ -568,10 +709,62 @@ static int http_setup(struct app *app)
 	return 0;
 }
 
+/* The control socket's path: control.socket; by default
+ * RUNTIME_DIRECTORY/control.sock when systemd gives a runtime directory,
+ * /run/geodnsd/control.sock as root under systemd, else none. */
+static const char *control_path(const struct config *cfg, char *buf, size_t cap)
+{
+	if (cfg->control_socket)
+		return cfg->control_socket;
+	if (!getenv("INVOCATION_ID") && !getenv("NOTIFY_SOCKET"))
+		return NULL;
+	const char *rt = getenv("RUNTIME_DIRECTORY");
+	if (rt && rt[0]) {
+		snprintf(buf, cap, "%.*s/control.sock", (int)strcspn(rt, ":"), rt);
+		return buf;
+	}
+	if (geteuid() != 0)
+		return NULL;
+	mkdir("/run/geodnsd", 0755);
+	return "/run/geodnsd/control.sock";
+}
+
+/* The control socket, bound now with the DNS sockets, before privileges are
+ * dropped, and given to server.user and server.group. -1 after reporting
+ * why. */
+static int control_setup(struct app *app)
+{
+	char buf[512];
+	const char *path = control_path(app->cfg, buf, sizeof(buf));
+	if (!path)
+		return 0;
+	uid_t uid = (uid_t)-1;
+	gid_t gid = (gid_t)-1;
+	struct passwd *pw = app->cfg->user && geteuid() == 0 ? getpwnam(app->cfg->user) : NULL;
+	struct group *gr = app->cfg->group && geteuid() == 0 ? getgrnam(app->cfg->group) : NULL;
+	if (pw) {
+		uid = pw->pw_uid;
+		gid = pw->pw_gid;
+	}
+	if (gr)
+		gid = gr->gr_gid;
+	struct diag d = {0};
+	app->control = control_create(path, &app->admin,
+	                              app->http ? http_limit_counts(app->http) : NULL, uid, gid,
+	                              &d);
+	if (!app->control) {
+		diag_flush_stderr(&d);
+		return -1;
+	}
+	log_info("event=control_listening socket=%s", path);
+	return 0;
+}
+
 /* The main thread's loop: SIGHUP reloads, SIGTERM and SIGINT stop; the
  * signals held since start-up arrive once the handlers exist. Returns when
  * stopped, everything stopped and freed. */
-static void serve_until_stopped(struct app *app, const sigset_t *startup_old, const char *pidfile)
+static void serve_until_stopped(struct app *app, const sigset_t *startup_old, const char *pidfile,
+                                int *ready_fd)
 {
 	app->base = event_base_new();
 	struct event *ev_hup = evsignal_new(app->base, SIGHUP, on_hup, app);
@@ -591,9 +784,15 @@ static void serve_until_stopped(struct app *app, const sigset_t *startup_old, co
 		 GD_VERSION, app->config_path, listen,
 		 app->cfg->workers ? app->cfg->workers : (unsigned)(ncpu > 0 ? ncpu : 1),
 		 app->cfg->nzones, (long)getpid());
+	/* every socket bound, every zone loaded, every thread started, the
+	 * signals handled: the parent (without -f) and systemd hear it */
+	detach_ready(ready_fd);
+	sd_notifyf(0, "READY=1\nMAINPID=%ld\nSTATUS=serving %zu zones", (long)getpid(),
+	           app->cfg->nzones);
 
 	event_base_dispatch(app->base);
 
+	control_stop(app->control); /* its reloads publish: first */
 	secondaries_stop(app->sec); /* it publishes: before the server stops */
 	/* the HTTP thread's metrics and /status read the secondaries and catalogs */
 	http_stop(app->http);
@@ -611,6 +810,20 @@ static void serve_until_stopped(struct app *app, const sigset_t *startup_old, co
 	config_free(app->cfg);
 	if (pidfile)
 		unlink(pidfile);
+}
+
+/* Start-up failed after the server was made: everything made so far
+ * stopped and freed; the exit status. */
+static int start_failed(struct app *app)
+{
+	control_stop(app->control);
+	health_stop(app->health);
+	http_stop(app->http);
+	server_stop(app->srv);
+	secondaries_free(app->sec);
+	catalogs_free(app->catalogs);
+	config_free(app->cfg);
+	return 1;
 }
 
 int main(int argc, char **argv)
@@ -656,7 +869,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (!app.config_path)
-		app.config_path = default_config();
+		app.config_path = SYSCONFDIR "/geodnsd/geodnsd.conf";
 
 	/* HUP, TERM and INT wait until their handlers exist: a reload asked for
 	 * during start-up must not kill the process */
@@ -702,6 +915,7 @@ int main(int argc, char **argv)
 	evthread_use_pthreads();
 	app.srv = server_create(app.cfg, snap);
 	if (!app.srv) {
+		catalogs_free(app.catalogs);
 		config_free(app.cfg);
 		return 1;
 	}
@@ -713,34 +927,33 @@ int main(int argc, char **argv)
 	catalogs_config_free(eff, app.cfg);
 	pthread_mutex_init(&app.lock, NULL);
 	app.started_at = app.last_reload_ok = time(NULL);
-	if (app.cfg->http_listen && http_setup(&app) < 0) {
-		server_stop(app.srv);
-		config_free(app.cfg);
-		return 1;
-	}
+	app.admin = (struct admin){app.srv, {hook_reload, hook_health, hook_metrics, &app}};
+	if ((app.cfg->http_listen && http_setup(&app) < 0) || control_setup(&app) < 0)
+		return start_failed(&app);
 	/* the prober reads /etc/resolv.conf and /etc/hosts here, before a chroot
 	 * hides them; it starts polling after the fork (health_run) */
 	app.health = health_create(app.cfg, &snap->regions, on_health, app.srv);
-	if (drop_privileges(app.cfg) < 0) {
-		health_stop(app.health);
-		http_stop(app.http);
-		server_stop(app.srv);
-		config_free(app.cfg);
+	/* detach before privileges are dropped, so that the pidfile (the
+	 * child's pid) is written with them: /run/geodnsd.pid works with
+	 * server.user set */
+	int ready_fd = -1;
+	if (!foreground && (ready_fd = detach(app.cfg->log_syslog)) < 0) {
+		log_error("event=daemon_failed error=\"%s\"", strerror(errno));
 		return 1;
-	}
-	if (!foreground) {
-		if (daemon(1, app.cfg->log_syslog ? 0 : 1) < 0) {
-			log_error("event=daemon_failed error=\"%s\"", strerror(errno));
-			return 1;
-		}
 	}
 	if (pidfile && write_pidfile(pidfile) < 0)
 		log_warn("event=pidfile_failed file=%s error=\"%s\"", pidfile, strerror(errno));
+	if (drop_privileges(app.cfg) < 0)
+		return start_failed(&app);
 
 	log_snapshot(snap, app.cfg);
 	app.health = health_run(app.health);
 	if (app.http && http_run(app.http) < 0) {
 		log_error("event=http_thread_failed");
+		return 1;
+	}
+	if (app.control && control_run(app.control) < 0) {
+		log_error("event=control_thread_failed");
 		return 1;
 	}
 	if (server_start(app.srv) < 0) {
@@ -753,7 +966,7 @@ int main(int argc, char **argv)
 	if (secondaries_start(app.sec, app_publish_zone, app_check_zone, &app) < 0)
 		log_error("event=secondaries_thread_failed note=\"secondary zones are not "
 		          "refreshed\"");
-	serve_until_stopped(&app, &startup_old, pidfile);
+	serve_until_stopped(&app, &startup_old, pidfile, &ready_fd);
 	log_info("event=stopped");
 	return 0;
 }

@@ -146,6 +146,8 @@ struct config {
 	char *http_token_file;
 	unsigned http_max_connections; /* open at once; default 32 */
 	unsigned http_max_connections_per_address; /* open at once from one client; default 8 */
+	/* control */
+	char *control_socket; /* NULL: the default (none outside systemd) */
 
 	/* health */
 	unsigned health_interval, health_timeout, health_down_after, health_up_after,

@@ -193,6 +193,19 @@ void svc_choose_client(const struct service *s, const uint8_t *order, unsigned n
 		       struct svc_client *c, uint16_t qtype, const struct health_snapshot *hs,
 		       struct svc_choice *out);
 
+/* Region sr (an index into s->regions) as svc_choose_client sees it for
+ * client c: the operator's explanation of a choice (geodnsdctl explain). */
+struct svc_region_state {
+	bool usable;                      /* up, with something healthy to answer */
+	bool up;                          /* the region's own state in the snapshot */
+	unsigned feed_weight;             /* 0..100 from the feed (0 when drained) */
+	unsigned weight;                  /* the service's weight times the feed's / 100 */
+	unsigned bucket;                  /* the client's place 0..99: kept when below weight */
+	unsigned healthy_a, healthy_aaaa; /* endpoints not down */
+};
+void svc_region_state(const struct service *s, unsigned sr, struct svc_client *c,
+                      const struct health_snapshot *hs, struct svc_region_state *st);
+
 /*
  * The common case without a full ranking: when region `first` (an index into
  * s->regions: the closest) is usable at full weight, svc_choose would pick it

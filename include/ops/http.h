@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct admin_hooks;
 struct diag;
 struct health;
 struct server;
@@ -96,17 +97,6 @@ typedef void (*http_auth_report_fn)(const uint8_t key[17], unsigned failures, un
 size_t http_auth_expire(struct http_auth_limit *l, uint64_t now_ms, bool all,
                         http_auth_report_fn report, void *arg);
 
-struct http_hooks {
-	/* reload config, zones, services and GeoIP; 0 when it succeeded, with
-	 * the reason in msg otherwise */
-	int (*reload)(void *arg, struct strbuf *msg);
-	/* the current health prober (for overrides and status) */
-	struct health *(*health)(void *arg);
-	/* extra metrics and status fields of the application */
-	void (*metrics)(void *arg, struct strbuf *sb);
-	void *arg;
-};
-
 struct http;
 
 /* Bind listen (e.g. "127.0.0.1:8053") now; token may be NULL (admin calls
@@ -115,8 +105,12 @@ struct http;
  * starts with http_run(). NULL with a diagnostic. */
 struct http *http_create(const char *listen, const char *token, unsigned max_conns,
                          unsigned max_per_client, struct server *srv,
-                         const struct http_hooks *hooks, struct diag *diag);
+                         const struct admin_hooks *hooks, struct diag *diag);
 int http_run(struct http *h);
+/* The HTTP thread's limit counts (HTTP_LIMIT_COUNT, read with relaxed
+ * atomic loads from other threads), for the metrics the control socket
+ * serves. */
+const uint64_t *http_limit_counts(const struct http *h);
 void http_stop(struct http *h);
 
 #endif

@@ -10,6 +10,7 @@
 #include "ops/http.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct server;
@@ -22,8 +23,10 @@ struct strbuf;
 void serving_metrics(struct server *srv, const uint64_t http_limits[HTTP_LIMIT_COUNT],
 		     struct strbuf *sb);
 
-/* The loaded zones as a JSON array (for /status). */
-void serving_status_zones(struct server *srv, struct strbuf *sb);
+/* The loaded zones as a JSON array (for /status), or only the zone named
+ * only (presentation form, any case, the final dot optional; NULL: all);
+ * how many were written. */
+size_t serving_status_zones(struct server *srv, const char *only, struct strbuf *sb);
 
 /* Is the address (family 1 IPv4 or 2 IPv6, then 16 bytes, 4 used for IPv4)
  * an endpoint of a service in the current snapshot? From a registered RCU

@@ -208,4 +208,10 @@ size_t answer_query(const struct zonedb *db, const struct answer_settings *setti
 		    const struct answer_request *req, uint8_t *out, size_t outcap,
 		    struct answer_worker *aw);
 
+/* Is the client address (family 1 IPv4 or 2 IPv6, known bits of it: all,
+ * or an ECS SOURCE) in a network the geo answer never locates (RFC 1918,
+ * loopback, link local, ...; answered from the service's fallback)? Its
+ * prefix length in *bits. */
+bool answer_reserved_network(uint8_t family, const uint8_t *addr, unsigned known, unsigned *bits);
+
 #endif

@@ -95,6 +95,11 @@ bool server_notify_status(const struct server *srv, const uint8_t *origin, size_
 const struct snapshot *server_snapshot_enter(struct server *srv);
 void server_snapshot_leave(void);
 
+/* The health snapshot the workers answer with now, inside a
+ * server_snapshot_enter section (valid until its leave); NULL before the
+ * prober's first. */
+const struct health_snapshot *server_health_current(struct server *srv);
+
 /* The answer counts of the snapshots replaced (ops/carry.h). */
 struct carry_table *server_carry(struct server *srv);
 

@@ -470,6 +470,12 @@ static void load_http(struct jcheck *c, struct config *cfg, json_t *o)
 	}
 }
 
+static void load_control(struct jcheck *c, struct config *cfg, json_t *o)
+{
+	check_keys(c, o, KEY_CONTROL);
+	get_str(c, o, KEY_CONTROL_SOCKET, &cfg->control_socket);
+}
+
 static void load_health(struct jcheck *c, struct config *cfg, json_t *o)
 {
 	const struct conf_key *resolver = &conf_schema[KEY_HEALTH_RESOLVER];
@@ -755,6 +761,7 @@ struct config *config_load(const char *path, struct diag *diag)
 		void (*load)(struct jcheck *c, struct config *cfg, json_t *o);
 	} sections[] = {
 	    {KEY_SERVER, load_server},   {KEY_GEOIP, load_geoip},   {KEY_HTTP, load_http},
+	    {KEY_CONTROL, load_control},
 	    {KEY_REGIONS, load_regions}, {KEY_HEALTH, load_health}, {KEY_ECS, load_ecs},
 	    {KEY_COOKIES, load_cookies}, {KEY_RRL, load_rrl},       {KEY_TSIG_KEYS, load_tsig_keys},
 	    {KEY_ZONES, load_zones},
@@ -815,6 +822,7 @@ void config_free(struct config *cfg)
 	free(cfg->ecs_trusted);
 	free(cfg->http_listen);
 	free(cfg->http_token_file);
+	free(cfg->control_socket);
 	free(cfg->rrl_exempt);
 	for (size_t i = 0; i < cfg->nregions; i++) {
 		free(cfg->regions[i].name);

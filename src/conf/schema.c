@@ -116,6 +116,10 @@ const struct conf_key conf_schema[KEY_COUNT] = {
 						      10000, "8",
 						      "HTTP connections one client may hold"),
 
+	[KEY_CONTROL] = OBJECT("control", "the control socket of geodnsdctl"),
+	[KEY_CONTROL_SOCKET] = STRING("control.socket", NULL,
+				      "Unix socket of geodnsdctl (mode 0660)"),
+
 	[KEY_REGIONS] = {.path = "regions", .type = CONF_MAP,
 			 .doc = "regions by name, each an object of the keys regions.*"},
 	[KEY_REGION_LOCATION] = {.path = "regions.*.location", .type = CONF_LOCATION,

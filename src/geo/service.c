@@ -717,6 +717,31 @@ static uint64_t client_mix(const struct service *s, struct svc_client *c)
 	return mix64(c->hash ^ s->seed);
 }
 
+/* The client's place 0..99 in region sr's split: the region keeps the
+ * client when it is below the region's weight. */
+static unsigned client_bucket(const struct service *s, struct svc_client *c,
+                              const struct service_region *sr)
+{
+	uint64_t hr = mix64(client_mix(s, c) ^ ((uint64_t)sr->region * 0x9e3779b97f4a7c15ull));
+	return (unsigned)(hr % 100);
+}
+
+void svc_region_state(const struct service *s, unsigned sr, struct svc_client *c,
+                      const struct health_snapshot *hs, struct svc_region_state *st)
+{
+	const struct service_region *r = &s->regions[sr];
+	st->usable = region_usable(r, hs);
+	st->up = !hs || r->region >= hs->n || hs->regions[r->region].up;
+	st->feed_weight = hs && r->region < hs->n ? hs->regions[r->region].weight : 100;
+	st->weight = region_weight(r, hs);
+	st->bucket = client_bucket(s, c, r);
+	st->healthy_a = st->healthy_aaaa = 0;
+	for (unsigned i = 0; i < r->na; i++)
+		st->healthy_a += ep_up(hs, r, ADDR_IPV4, &r->a[i]);
+	for (unsigned i = 0; i < r->naaaa; i++)
+		st->healthy_aaaa += ep_up(hs, r, ADDR_IPV6, &r->aaaa[i]);
+}
+
 void svc_choose_client(const struct service *s, const uint8_t *order, unsigned norder,
 		       struct svc_client *c, uint16_t qtype, const struct health_snapshot *hs,
 		       struct svc_choice *out)
@@ -736,9 +761,7 @@ void svc_choose_client(const struct service *s, const uint8_t *order, unsigned n
 		if (w < 100) {
 			if (w > 0)
 				out->hashed = true; /* the split depends on the client */
-			uint64_t hr = mix64(client_mix(s, c) ^
-					      ((uint64_t)sr->region * 0x9e3779b97f4a7c15ull));
-			if (hr % 100 >= w)
+			if (client_bucket(s, c, sr) >= w)
 				continue;
 		}
 		out->sr = sr;

@@ -28,6 +28,8 @@
  */
 #include "ops/http.h"
 
+#include "ops/admin.h"
+
 #include "conf/config.h"
 #include "common/diag.h"
 #include "common/gd.h"
@@ -70,8 +72,7 @@ struct http {
 	struct evhttp *evh;
 	pthread_t thread;
 	bool started;
-	struct server *srv;
-	struct http_hooks hooks;
+	struct admin admin; /* the server and the application's hooks */
 	char *token;
 	size_t token_len;
 	struct evconnlistener *lev;
@@ -345,10 +346,7 @@ static void handle_metrics(struct http *h, struct evhttp_request *req)
 {
 	struct strbuf sb;
 	sb_init(&sb);
-	metrics_family(&sb, "geodnsd_build_info", "gauge", "Version of the running geodnsd.");
-	const char *l[] = {"version", GD_VERSION, NULL};
-	metrics_sample_u64(&sb, "geodnsd_build_info", l, 1);
-	serving_metrics(h->srv, h->limits, &sb);
+	admin_metrics(&h->admin, h->limits, &sb);
 	metrics_family(&sb, "geodnsd_http_connections_open", "gauge",
 		       "HTTP connections open (this one included); at most http.max_connections.");
 	metrics_sample_u64(&sb, "geodnsd_http_connections_open", NULL, h->open_conns);
@@ -356,11 +354,6 @@ static void handle_metrics(struct http *h, struct evhttp_request *req)
 	               "Admin calls refused for a wrong or missing token (401, or 403 without a "
 	               "token configured); the 429s are in geodnsd_limit_hits_total.",
 	               h->auth_failures);
-	struct health *hp = h->hooks.health(h->hooks.arg);
-	if (hp)
-		health_metrics(hp, &sb);
-	if (h->hooks.metrics)
-		h->hooks.metrics(h->hooks.arg, &sb);
 	reply(req, 200, "OK", "text/plain; version=0.0.4; charset=utf-8", sb.buf);
 	sb_free(&sb);
 }
@@ -369,15 +362,7 @@ static void handle_status(struct http *h, struct evhttp_request *req)
 {
 	struct strbuf sb;
 	sb_init(&sb);
-	sb_printf(&sb, "{\n  \"version\": \"%s\",\n  \"zones\": ", GD_VERSION);
-	serving_status_zones(h->srv, &sb);
-	sb_puts(&sb, ",\n  \"regions\": ");
-	struct health *hp = h->hooks.health(h->hooks.arg);
-	if (hp)
-		health_status_json(hp, &sb);
-	else
-		sb_puts(&sb, "{}");
-	sb_puts(&sb, "\n}\n");
+	admin_status(&h->admin, &sb);
 	reply(req, 200, "OK", "application/json", sb.buf);
 	sb_free(&sb);
 }
@@ -408,13 +393,7 @@ static int parse_state(struct evhttp_request *req)
 		memcpy(word, s, wl);
 		word[wl] = '\0';
 	}
-	if (strcmp(word, "up") == 0)
-		return 1;
-	if (strcmp(word, "down") == 0)
-		return 0;
-	if (strcmp(word, "auto") == 0)
-		return -1;
-	return -2;
+	return admin_endpoint_state(word);
 }
 
 static void auth_report(const uint8_t key[17], unsigned failures, unsigned refused, void *arg)
@@ -479,16 +458,11 @@ static void handle_admin(struct http *h, struct evhttp_request *req, enum http_r
 		reply(req, 401, "Unauthorized", "text/plain", NULL);
 		return;
 	}
-	struct health *hp = h->hooks.health(h->hooks.arg);
-	int rc;
 	switch (route) {
 	case ROUTE_DRAIN:
 	case ROUTE_UNDRAIN: {
 		bool drain = route == ROUTE_DRAIN;
-		rc = hp ? health_drain(hp, arg, drain) : GD_ENOTFOUND;
-		log_info("event=admin action=%s region=%s from=%s result=%s",
-			 drain ? "drain" : "undrain", arg, peer, rc == GD_OK ? "ok" : "unknown_region");
-		if (rc == GD_OK)
+		if (admin_drain(&h->admin, arg, drain, peer) == GD_OK)
 			reply(req, 200, "OK", "application/json", drain ? "{\"drained\": true}\n"
 									: "{\"drained\": false}\n");
 		else
@@ -502,20 +476,7 @@ static void handle_admin(struct http *h, struct evhttp_request *req, enum http_r
 			      "body must be up, down or auto\n");
 			return;
 		}
-		/* only the endpoints of the services loaded now; "auto" also
-		 * clears an override left from an earlier configuration */
-		uint8_t key[17];
-		const char *result = "bad_address";
-		if (health_endpoint_key(arg, key) == GD_OK) {
-			bool known = serving_has_endpoint(h->srv, key);
-			rc = hp && (known || state < 0) ? health_endpoint_override(hp, key, state)
-			                                : GD_ENOTFOUND;
-			result = rc == GD_OK || (known && state < 0) ? "ok" : "not_an_endpoint";
-		}
-		const char *names[] = {"auto", "down", "up"};
-		log_info("event=admin action=endpoint_state endpoint=%s state=%s from=%s result=%s",
-		         arg, names[state + 1], peer, result);
-		if (strcmp(result, "ok") == 0)
+		if (admin_endpoint(&h->admin, arg, state, peer) == GD_OK)
 			reply(req, 200, "OK", "application/json", "{\"ok\": true}\n");
 		else
 			reply(req, 404, "Not Found", "text/plain",
@@ -525,10 +486,7 @@ static void handle_admin(struct http *h, struct evhttp_request *req, enum http_r
 	case ROUTE_RELOAD: {
 		struct strbuf msg;
 		sb_init(&msg);
-		rc = h->hooks.reload(h->hooks.arg, &msg);
-		log_info("event=admin action=reload from=%s result=%s", peer,
-			 rc == 0 ? "ok" : "failed");
-		if (rc == 0) {
+		if (admin_reload(&h->admin, NULL, &msg, peer) == 0) {
 			reply(req, 200, "OK", "application/json", "{\"reloaded\": true}\n");
 		} else {
 			struct strbuf body;
@@ -756,7 +714,7 @@ static struct bufferevent *conn_new(struct event_base *base, void *arg)
 
 struct http *http_create(const char *listen, const char *token, unsigned max_conns,
                          unsigned max_per_client, struct server *srv,
-                         const struct http_hooks *hooks, struct diag *diag)
+                         const struct admin_hooks *hooks, struct diag *diag)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl;
@@ -765,8 +723,8 @@ struct http *http_create(const char *listen, const char *token, unsigned max_con
 		return NULL;
 	}
 	struct http *h = xcalloc(1, sizeof(*h));
-	h->srv = srv;
-	h->hooks = *hooks;
+	h->admin.srv = srv;
+	h->admin.hooks = *hooks;
 	h->max_conns = max_conns ? max_conns : 1;
 	h->max_per_client = max_per_client ? max_per_client : 1;
 	h->auth = http_auth_limit_new();
@@ -801,6 +759,11 @@ struct http *http_create(const char *listen, const char *token, unsigned max_con
 		return NULL;
 	}
 	return h;
+}
+
+const uint64_t *http_limit_counts(const struct http *h)
+{
+	return h->limits;
 }
 
 static void *http_main(void *arg)

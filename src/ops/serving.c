@@ -13,6 +13,8 @@
 #include "common/counter.h"
 #include "common/gd.h"
 #include "dns/dns.h"
+#include "dns/tsig.h"
+#include "dns/wire.h"
 #include "geo/service.h"
 #include "ops/carry.h"
 #include "geo/geo.h"
@@ -328,13 +330,20 @@ static void status_notify(struct strbuf *sb, struct server *srv, const struct zo
 	sb_printf(sb, ", \"pending\": %u }", st.pending);
 }
 
-void serving_status_zones(struct server *srv, struct strbuf *sb)
+size_t serving_status_zones(struct server *srv, const char *only, struct strbuf *sb)
 {
+	uint8_t lname[WIRE_NAME_MAX];
+	size_t len = only ? tsig_name_from_text(only, lname) : 0;
+	if (only && !len)
+		return 0;
 	const struct snapshot *snap = server_snapshot_enter(srv);
+	size_t shown = 0;
 	sb_puts(sb, "[");
 	for (size_t i = 0; i < snap->db->count; i++) {
 		const struct zone *z = snap->db->zones[i];
-		sb_printf(sb, "%s\n    { \"zone\": \"", i ? "," : "");
+		if (only && (z->origin_len != len || memcmp(z->origin, lname, len) != 0))
+			continue;
+		sb_printf(sb, "%s\n    { \"zone\": \"", shown++ ? "," : "");
 		sb_json_string(sb, z->origin_str);
 		sb_printf(sb, "\", \"serial\": %u, \"records\": %zu, \"services\": %zu, "
 			  "\"file\": \"", z->serial, z->nrecords, z->services ? z->services->n : 0);
@@ -348,4 +357,5 @@ void serving_status_zones(struct server *srv, struct strbuf *sb)
 	}
 	sb_puts(sb, "\n  ]");
 	server_snapshot_leave();
+	return shown;
 }

@@ -140,6 +140,21 @@ void geoanswer_count_ecs_ignored(struct resp *r)
 		CTR_INC(r->aw->counters.ecs_ignored);
 }
 
+bool answer_reserved_network(uint8_t family, const uint8_t *addr, unsigned known, unsigned *bits)
+{
+	if (!may_be_reserved(family, addr[0]))
+		return false;
+	for (size_t i = 0; i < ARRAY_SIZE(reserved_nets); i++) {
+		const struct reserved_net *n = &reserved_nets[i];
+		if (n->family == family && n->bits <= known &&
+		    netaddr_in_prefix(addr, n->addr, n->bits)) {
+			*bits = n->bits;
+			return true;
+		}
+	}
+	return false;
+}
+
 static void client_locate(struct resp *r)
 {
 	if (r->located)
@@ -154,16 +169,11 @@ static void client_locate(struct resp *r)
 	/* with ECS only SOURCE bits are known: a reserved range longer than
 	 * that cannot be told apart from the rest of the client's network */
 	unsigned known = r->use_ecs ? q->ecs.source : (r->cfamily == 2 ? 128u : 32u);
-	if (may_be_reserved(r->cfamily, r->caddr[0])) {
-		for (size_t i = 0; i < ARRAY_SIZE(reserved_nets); i++) {
-			const struct reserved_net *n = &reserved_nets[i];
-			if (n->family == r->cfamily && n->bits <= known &&
-			    netaddr_in_prefix(r->caddr, n->addr, n->bits)) {
-				r->reserved = true;
-				r->reserved_prefix = n->bits;
-				return;
-			}
-		}
+	unsigned bits;
+	if (answer_reserved_network(r->cfamily, r->caddr, known, &bits)) {
+		r->reserved = true;
+		r->reserved_prefix = (uint8_t)bits;
+		return;
 	}
 	geo_find_cached(r);
 }

@@ -453,6 +453,11 @@ void server_snapshot_leave(void)
 	read_end();
 }
 
+const struct health_snapshot *server_health_current(struct server *srv)
+{
+	return read_health(srv);
+}
+
 void server_limit_counts(const struct server *srv, struct server_limit_counts *out)
 {
 	memset(out, 0, sizeof(*out));
