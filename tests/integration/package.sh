@@ -60,14 +60,15 @@ judge_missing "Depends (from shlibs) names every library the daemon links" \
 
 dpkg-deb -c "$DEB" | awk '{ print $NF }' | sed 's|^\./|/|' >"$TMP/files"
 missing=
-for f in /usr/sbin/geodnsd /usr/sbin/geodnsd-checkzone /usr/bin/geodnsd-services-to-zone /usr/bin/geodnsd-keygen \
+for f in /usr/sbin/geodnsd /usr/sbin/geodnsdctl /usr/sbin/geodnsd-checkzone \
+	/usr/bin/geodnsd-services-to-zone /usr/bin/geodnsd-keygen \
 	/etc/geodnsd/geodnsd.conf /etc/geodnsd/zones/example.com.zone \
 	/etc/geodnsd/zones/example.com.include /etc/geodnsd/zones/example.com.services.json \
 	/etc/geodnsd/zones/example.net.zone /usr/share/geodnsd/demo-city.mmdb \
 	/var/lib/geodnsd/ /lib/systemd/system/geodnsd.service \
 	/usr/lib/sysusers.d/geodnsd.conf /usr/lib/tmpfiles.d/geodnsd.conf \
 	/usr/share/man/man8/geodnsd.8.gz /usr/share/man/man8/geodnsd-keygen.8.gz \
-	/usr/share/man/man8/geodnsd-checkzone.8.gz \
+	/usr/share/man/man8/geodnsd-checkzone.8.gz /usr/share/man/man8/geodnsdctl.8.gz \
 	/usr/share/man/man5/geodnsd.conf.5.gz /usr/share/man/man5/geodnsd-services.5.gz \
 	/usr/share/man/man5/geodnsd-feed.5.gz /usr/share/man/man1/geodnsd-services-to-zone.1.gz \
 	/usr/share/doc/geodnsd/copyright /usr/share/doc/geodnsd/security.md.gz \
