@@ -74,6 +74,7 @@ struct app {
 	pthread_mutex_t lock;      /* one reload at a time (SIGHUP or HTTP) */
 	struct health *health;
 	struct http *http;
+	struct http *metrics_http; /* metrics.listen, or NULL */
 	struct admin admin;         /* what the HTTP API and the control socket act on */
 	struct control *control;    /* the control socket, or NULL */
 	uint64_t reloads_ok, reloads_failed;
@@ -177,6 +178,7 @@ static void warn_start_only(const struct config *cfg, const struct config *old)
 	START_ONLY(cfg->health_start_down != old->health_start_down, "health.start_state");
 	START_ONLY(!str_same(cfg->health_state_file, old->health_state_file), "health.state_file");
 	START_ONLY(!str_same(cfg->http_listen, old->http_listen), "http.listen");
+	START_ONLY(!str_same(cfg->metrics_listen, old->metrics_listen), "metrics.listen");
 	START_ONLY(!str_same(cfg->http_token_file, old->http_token_file), "http.token_file");
 	START_ONLY(cfg->http_max_connections != old->http_max_connections, "http.max_connections");
 	START_ONLY(cfg->http_max_connections_per_address != old->http_max_connections_per_address,
@@ -709,6 +711,24 @@ static int http_setup(struct app *app)
 	return 0;
 }
 
+/* metrics.listen: a second HTTP endpoint serving /metrics alone, bound now
+ * with the others. -1 after reporting why. */
+static int metrics_setup(struct app *app)
+{
+	struct diag md = {0};
+	app->metrics_http = http_create(app->cfg->metrics_listen, NULL,
+	                                app->cfg->http_max_connections,
+	                                app->cfg->http_max_connections_per_address, app->srv,
+	                                &app->admin.hooks, &md);
+	if (!app->metrics_http) {
+		diag_flush_stderr(&md);
+		return -1;
+	}
+	http_metrics_only(app->metrics_http);
+	log_info("event=metrics_listening listen=%s", app->cfg->metrics_listen);
+	return 0;
+}
+
 /* The control socket's path: control.socket; by default
  * RUNTIME_DIRECTORY/control.sock when systemd gives a runtime directory,
  * /run/geodnsd/control.sock as root under systemd, else none. */
@@ -796,6 +816,7 @@ static void serve_until_stopped(struct app *app, const sigset_t *startup_old, co
 	secondaries_stop(app->sec); /* it publishes: before the server stops */
 	/* the HTTP thread's metrics and /status read the secondaries and catalogs */
 	http_stop(app->http);
+	http_stop(app->metrics_http);
 	health_stop(app->health);
 	server_stop(app->srv);
 	/* the workers (NOTIFY) read the registry until here */
@@ -819,6 +840,7 @@ static int start_failed(struct app *app)
 	control_stop(app->control);
 	health_stop(app->health);
 	http_stop(app->http);
+	http_stop(app->metrics_http);
 	server_stop(app->srv);
 	secondaries_free(app->sec);
 	catalogs_free(app->catalogs);
@@ -928,7 +950,8 @@ int main(int argc, char **argv)
 	pthread_mutex_init(&app.lock, NULL);
 	app.started_at = app.last_reload_ok = time(NULL);
 	app.admin = (struct admin){app.srv, {hook_reload, hook_health, hook_metrics, &app}};
-	if ((app.cfg->http_listen && http_setup(&app) < 0) || control_setup(&app) < 0)
+	if ((app.cfg->http_listen && http_setup(&app) < 0) ||
+	    (app.cfg->metrics_listen && metrics_setup(&app) < 0) || control_setup(&app) < 0)
 		return start_failed(&app);
 	/* the prober reads /etc/resolv.conf and /etc/hosts here, before a chroot
 	 * hides them; it starts polling after the fork (health_run) */
@@ -948,7 +971,8 @@ int main(int argc, char **argv)
 
 	log_snapshot(snap, app.cfg);
 	app.health = health_run(app.health);
-	if (app.http && http_run(app.http) < 0) {
+	if ((app.http && http_run(app.http) < 0) ||
+	    (app.metrics_http && http_run(app.metrics_http) < 0)) {
 		log_error("event=http_thread_failed");
 		return 1;
 	}

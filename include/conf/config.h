@@ -143,6 +143,8 @@ struct config {
 
 	/* http */
 	char *http_listen;
+	/* metrics.listen: /metrics (and /healthz) alone; NULL: none */
+	char *metrics_listen;
 	char *http_token_file;
 	unsigned http_max_connections; /* open at once; default 32 */
 	unsigned http_max_connections_per_address; /* open at once from one client; default 8 */

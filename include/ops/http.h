@@ -106,6 +106,10 @@ struct http;
 struct http *http_create(const char *listen, const char *token, unsigned max_conns,
                          unsigned max_per_client, struct server *srv,
                          const struct admin_hooks *hooks, struct diag *diag);
+/* Serve /metrics and /healthz alone, every other path 404 (metrics.listen:
+ * a scrape from outside reaches no status or admin call). Before
+ * http_run. */
+void http_metrics_only(struct http *h);
 int http_run(struct http *h);
 /* The HTTP thread's limit counts (HTTP_LIMIT_COUNT, read with relaxed
  * atomic loads from other threads), for the metrics the control socket

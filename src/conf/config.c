@@ -448,32 +448,44 @@ static void load_geoip(struct jcheck *c, struct config *cfg, json_t *o)
 	jc_pop(c);
 }
 
+/* The listen address of a section that turns a listener on: the row's
+ * default when the section leaves it out; an error when it is not one. */
+static void get_listen(struct jcheck *c, json_t *o, enum conf_key_id id, const char *example,
+                       char **out)
+{
+	const struct conf_key *listen = &conf_schema[id];
+	get_str(c, o, id, out);
+	if (!json_object_get(o, conf_key_name(listen)))
+		*out = xstrdup(listen->def); /* the section turns it on */
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	if (*out && parse_hostport(*out, (uint16_t)listen->port, &ss, &sl) < 0) {
+		jc_push_key(c, conf_key_name(listen));
+		jc_error(c, false, "\"%s\" is not an address such as %s", *out, example);
+		jc_pop(c);
+	}
+}
+
 static void load_http(struct jcheck *c, struct config *cfg, json_t *o)
 {
-	const struct conf_key *listen = &conf_schema[KEY_HTTP_LISTEN];
 	check_keys(c, o, KEY_HTTP);
-	get_str(c, o, KEY_HTTP_LISTEN, &cfg->http_listen);
-	if (!json_object_get(o, conf_key_name(listen)))
-		cfg->http_listen = xstrdup(listen->def); /* the section turns it on */
+	get_listen(c, o, KEY_HTTP_LISTEN, "127.0.0.1:8053", &cfg->http_listen);
 	get_str(c, o, KEY_HTTP_TOKEN_FILE, &cfg->http_token_file);
 	get_uint(c, o, KEY_HTTP_MAX_CONNECTIONS, &cfg->http_max_connections);
 	get_uint(c, o, KEY_HTTP_MAX_CONNECTIONS_PER_ADDRESS,
 	         &cfg->http_max_connections_per_address);
-	struct sockaddr_storage ss;
-	socklen_t sl;
-	if (cfg->http_listen &&
-	    parse_hostport(cfg->http_listen, (uint16_t)listen->port, &ss, &sl) < 0) {
-		jc_push_key(c, conf_key_name(listen));
-		jc_error(c, false, "\"%s\" is not an address such as 127.0.0.1:8053",
-		         cfg->http_listen);
-		jc_pop(c);
-	}
 }
 
 static void load_control(struct jcheck *c, struct config *cfg, json_t *o)
 {
 	check_keys(c, o, KEY_CONTROL);
 	get_str(c, o, KEY_CONTROL_SOCKET, &cfg->control_socket);
+}
+
+static void load_metrics(struct jcheck *c, struct config *cfg, json_t *o)
+{
+	check_keys(c, o, KEY_METRICS);
+	get_listen(c, o, KEY_METRICS_LISTEN, "0.0.0.0:9153", &cfg->metrics_listen);
 }
 
 static void load_health(struct jcheck *c, struct config *cfg, json_t *o)
@@ -761,7 +773,7 @@ struct config *config_load(const char *path, struct diag *diag)
 		void (*load)(struct jcheck *c, struct config *cfg, json_t *o);
 	} sections[] = {
 	    {KEY_SERVER, load_server},   {KEY_GEOIP, load_geoip},   {KEY_HTTP, load_http},
-	    {KEY_CONTROL, load_control},
+	    {KEY_CONTROL, load_control}, {KEY_METRICS, load_metrics},
 	    {KEY_REGIONS, load_regions}, {KEY_HEALTH, load_health}, {KEY_ECS, load_ecs},
 	    {KEY_COOKIES, load_cookies}, {KEY_RRL, load_rrl},       {KEY_TSIG_KEYS, load_tsig_keys},
 	    {KEY_ZONES, load_zones},
@@ -822,6 +834,7 @@ void config_free(struct config *cfg)
 	free(cfg->ecs_trusted);
 	free(cfg->http_listen);
 	free(cfg->http_token_file);
+	free(cfg->metrics_listen);
 	free(cfg->control_socket);
 	free(cfg->rrl_exempt);
 	for (size_t i = 0; i < cfg->nregions; i++) {

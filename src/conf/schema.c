@@ -117,6 +117,10 @@ const struct conf_key conf_schema[KEY_COUNT] = {
 						      "HTTP connections one client may hold"),
 
 	[KEY_CONTROL] = OBJECT("control", "the control socket of geodnsdctl"),
+	[KEY_METRICS] = OBJECT("metrics", "a listener of its own for /metrics; off without it"),
+	[KEY_METRICS_LISTEN] = {.path = "metrics.listen", .type = CONF_ADDRESS, .port = 9153,
+	                        .def = "127.0.0.1:9153",
+	                        .doc = "address of /metrics alone (port 9153 when left out)"},
 	[KEY_CONTROL_SOCKET] = STRING("control.socket", NULL,
 				      "Unix socket of geodnsdctl (mode 0660)"),
 

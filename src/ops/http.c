@@ -77,6 +77,7 @@ struct http {
 	size_t token_len;
 	struct evconnlistener *lev;
 	unsigned max_conns, max_per_client;
+	bool metrics_only; /* metrics.listen: /metrics and /healthz alone */
 	/* the rest: HTTP thread only */
 	unsigned open_conns;
 	bool paused;
@@ -513,7 +514,8 @@ static void handle(struct evhttp_request *req, void *arg)
 	char rarg[256];
 	bool post;
 	enum http_route route = http_route_parse(path ? path : "", rarg, sizeof(rarg), &post);
-	if (route == ROUTE_NOT_FOUND) {
+	if (route == ROUTE_NOT_FOUND ||
+	    (h->metrics_only && route != ROUTE_METRICS && route != ROUTE_HEALTHZ)) {
 		reply(req, 404, "Not Found", "text/plain", "not found\n");
 		return;
 	}
@@ -773,6 +775,11 @@ static void *http_main(void *arg)
 	event_base_dispatch(h->base);
 	urcu_memb_unregister_thread();
 	return NULL;
+}
+
+void http_metrics_only(struct http *h)
+{
+	h->metrics_only = true;
 }
 
 int http_run(struct http *h)

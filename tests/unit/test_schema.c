@@ -176,12 +176,13 @@ END_TEST
 START_TEST(test_children)
 {
 	const char *names[KEY_COUNT + 1];
-	ck_assert_uint_eq(conf_key_children("", names), 11);
-	static const char *const top[] = {"server", "geoip",   "http", "control",   "regions", "health",
-	                                  "ecs",    "cookies", "rrl",  "tsig_keys", "zones"};
+	ck_assert_uint_eq(conf_key_children("", names), 12);
+	static const char *const top[] = {"server",  "geoip",  "http", "control", "metrics",
+	                                  "regions", "health", "ecs",  "cookies", "rrl",
+	                                  "tsig_keys", "zones"};
 	for (size_t i = 0; i < ARRAY_SIZE(top); i++)
 		ck_assert_str_eq(names[i], top[i]);
-	ck_assert_ptr_null(names[11]);
+	ck_assert_ptr_null(names[12]);
 	ck_assert_uint_eq(conf_key_children("tsig_keys.*", names), 3);
 	ck_assert_uint_eq(conf_key_children("zones[]", names), 10);
 	ck_assert_str_eq(names[0], "origin");
