@@ -80,17 +80,29 @@ int resp_sign_rrset(struct resp *r, const uint8_t *owner, const struct rrset *rs
 }
 
 int resp_put_dnskey(struct resp *r, const uint8_t *owner, const struct dnssec_key *key,
-                    uint32_t ttl)
+                    uint16_t type, uint32_t ttl)
 {
+	/* CDS and CDNSKEY (RFC 7344) say what the parent's DS should be: the
+	 * key's own, SHA-256 */
+	uint8_t ds[80];
+	const uint8_t *rd = key->dnskey;
+	size_t len = key->dnskey_len;
+	if (type == TYPE_CDS) {
+		int n = dnssec_key_ds(key, 2, ds, sizeof(ds));
+		if (n < 0)
+			return n;
+		rd = ds;
+		len = (size_t)n;
+	}
 	struct wire_mark m = wire_mark(&r->w);
-	if (resp_put_rr(r, owner, TYPE_DNSKEY, ttl, key->dnskey, key->dnskey_len) < 0)
+	if (resp_put_rr(r, owner, type, ttl, rd, len) < 0)
 		return GD_ESPACE;
 	r->an++;
 	if (!r->key)
 		return GD_OK;
-	const uint8_t *rdata[1] = {key->dnskey};
-	uint16_t rdlen[1] = {(uint16_t)key->dnskey_len};
-	int rc = resp_sign_records(r, owner, TYPE_DNSKEY, ttl, rdata, rdlen, 1, &r->an);
+	const uint8_t *rdata[1] = {rd};
+	uint16_t rdlen[1] = {(uint16_t)len};
+	int rc = resp_sign_records(r, owner, type, ttl, rdata, rdlen, 1, &r->an);
 	if (rc < 0) {
 		wire_rollback(&r->w, m);
 		r->an--;
@@ -141,7 +153,7 @@ static size_t node_types(const struct resp *r, const struct node *n, uint16_t *t
 		return 0;
 	for (unsigned i = 0; i < n->nrrsets && k < BITMAP_TYPES - 8; i++) {
 		uint16_t t = n->rrsets[i].type;
-		if (t == TYPE_GEO_SERVICE || t == TYPE_DNSKEY)
+		if (t == TYPE_GEO_SERVICE || t == TYPE_DNSKEY || t == TYPE_CDS || t == TYPE_CDNSKEY)
 			continue;
 		if ((n->flags & NODE_DELEG) && t != TYPE_NS && t != TYPE_DS)
 			continue;
@@ -153,8 +165,11 @@ static size_t node_types(const struct resp *r, const struct node *n, uint16_t *t
 		if (r->q->qtype != TYPE_AAAA)
 			types[k++] = TYPE_AAAA;
 	}
-	if (n->flags & NODE_APEX)
+	if (n->flags & NODE_APEX) {
 		types[k++] = TYPE_DNSKEY;
+		types[k++] = TYPE_CDS;
+		types[k++] = TYPE_CDNSKEY;
+	}
 	return k;
 }
 

@@ -197,8 +197,9 @@ static int answer_node(struct resp *r, const struct zone *z, const struct name *
 		return answer_any(r, cur, n);
 	}
 	const struct dnssec_key *key;
-	if (qt == TYPE_DNSKEY && (n->flags & NODE_APEX) && (key = answer_zone_key(r->set, z)))
-		return resp_put_dnskey(r, cur->wire, key, z->soa->ttl);
+	if ((qt == TYPE_DNSKEY || qt == TYPE_CDS || qt == TYPE_CDNSKEY) && (n->flags & NODE_APEX) &&
+	    (key = answer_zone_key(r->set, z)))
+		return resp_put_dnskey(r, cur->wire, key, qt, z->soa->ttl);
 	/* a service's own record is NODATA like a type absent */
 	const struct rrset *rs = qt == TYPE_GEO_SERVICE ? NULL : node_rrset(n, qt);
 	if (rs) {

@@ -242,10 +242,11 @@ int resp_sign_records(struct resp *r, const uint8_t *owner, uint16_t type, uint3
 /* The same for a zone RRset. */
 int resp_sign_rrset(struct resp *r, const uint8_t *owner, const struct rrset *rs, uint32_t ttl,
                     uint16_t *counter);
-/* The DNSKEY RRset of key at the apex (owner as written) in the answer,
+/* The RRset of type DNSKEY, CDNSKEY (the same key) or CDS (its DS, SHA-256;
+ * RFC 7344) that key gives the apex (owner as written) in the answer,
  * signed when r->key is set. */
 int resp_put_dnskey(struct resp *r, const uint8_t *owner, const struct dnssec_key *key,
-                    uint32_t ttl);
+                    uint16_t type, uint32_t ttl);
 /* Compact denial (RFC 9824) in the authority section, after the SOA: the
  * NSEC of owner (written as owner, lname lower-case, len octets) whose
  * next name is its minimal successor, with the types of node n (NULL: a

@@ -92,6 +92,14 @@ validated www.legacy.example.com A "www.legacy.example.com. 3600 IN DNAME exampl
 validated x.wild.example.com A "x.wild.example.com. 300 IN A 192.0.2.99"
 validated example.com DNSKEY "example.com. 3600 IN DNSKEY 257 3 13 [key id = $COMTAG]"
 validated example.net DNSKEY "example.net. 3600 IN DNSKEY 257 3 15 [key id = $NETTAG]" example.net
+# CDS and CDNSKEY (RFC 7344): the DS geodnsd-keygen printed (its digest
+# compared with dig's: delv +nocrypto leaves it out), the key
+validated example.com CDS "example.com. 3600 IN CDS $COMTAG 13 2 [omitted]"
+validated example.com CDNSKEY "example.com. 3600 IN CDNSKEY 257 3 13 [key id = $COMTAG]"
+check_cmd "CDS: the digest of the DS geodnsd-keygen printed" sh -c \
+	"dig @127.0.0.1 -p $PORT +short example.com CDS | tr -d ' ' | tr A-F a-f" <<OUT
+$(sed -n 3p "$TMP/com.out" | awk '{ print $4 $5 $6 $7 }')
+OUT
 
 # negative answers: delv proves them
 negative() {

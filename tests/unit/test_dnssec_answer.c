@@ -392,7 +392,8 @@ START_TEST(test_nodata_signed)
 	/* the apex lists the DNSKEY it answers */
 	expect_denial(
 	    "example.com.", LDNS_RR_TYPE_SSHFP, DO,
-	    "example.com. 300 IN NSEC \\000.example.com. NS SOA MX TXT RRSIG NSEC DNSKEY CAA",
+	    "example.com. 300 IN NSEC \\000.example.com. NS SOA MX TXT RRSIG NSEC DNSKEY CDS CDNSKEY "
+	    "CAA",
 	    LDNS_RCODE_NOERROR);
 	teardown();
 }
@@ -480,6 +481,27 @@ START_TEST(test_dnskey_signed)
 	ck_assert_int_eq(ldns_rr_compare(k, ldns_rr_list_rr(dnskeys, 0)), 0);
 	ck_assert_uint_eq(ldns_rr_ttl(k), 3600); /* the SOA's */
 	expect_rrsig(ldns_pkt_answer(p), 1, LDNS_RR_TYPE_DNSKEY, 2);
+	ck_assert_uint_eq(verify(p, 0), 1);
+	ldns_pkt_free(p);
+	/* CDNSKEY: the same key; CDS: its DS (SHA-256) as ldns computes it
+	 * (RFC 7344), each signed */
+	p = ask("example.com.", LDNS_RR_TYPE_CDNSKEY, DO);
+	ck_assert_uint_eq(ldns_pkt_ancount(p), 2);
+	ldns_rr *c = ldns_rr_list_rr(ldns_pkt_answer(p), 0);
+	ck_assert_int_eq(ldns_rr_get_type(c), LDNS_RR_TYPE_CDNSKEY);
+	ck_assert_int_eq(ldns_rdf_compare(ldns_rr_rdf(c, 3), ldns_rr_rdf(ldns_rr_list_rr(dnskeys, 0), 3)), 0);
+	expect_rrsig(ldns_pkt_answer(p), 1, LDNS_RR_TYPE_CDNSKEY, 2);
+	ck_assert_uint_eq(verify(p, 0), 1);
+	ldns_pkt_free(p);
+	p = ask("example.com.", LDNS_RR_TYPE_CDS, DO);
+	ck_assert_uint_eq(ldns_pkt_ancount(p), 2);
+	ldns_rr *ds = ldns_key_rr2ds(ldns_rr_list_rr(dnskeys, 0), LDNS_SHA256);
+	c = ldns_rr_list_rr(ldns_pkt_answer(p), 0);
+	ck_assert_int_eq(ldns_rr_get_type(c), LDNS_RR_TYPE_CDS);
+	for (size_t i = 0; i < 4; i++)
+		ck_assert_int_eq(ldns_rdf_compare(ldns_rr_rdf(c, i), ldns_rr_rdf(ds, i)), 0);
+	ldns_rr_free(ds);
+	expect_rrsig(ldns_pkt_answer(p), 1, LDNS_RR_TYPE_CDS, 2);
 	ck_assert_uint_eq(verify(p, 0), 1);
 	ldns_pkt_free(p);
 	teardown();
