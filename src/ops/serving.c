@@ -17,6 +17,8 @@
 #include "dns/wire.h"
 #include "geo/service.h"
 #include "ops/carry.h"
+#include "dnssec/key.h"
+#include "dnssec/sign.h"
 #include "geo/geo.h"
 #include "ops/metrics.h"
 #include "server/net.h"
@@ -28,6 +30,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 struct emit_ctx {
 	struct strbuf *sb;
@@ -330,6 +333,18 @@ static void status_notify(struct strbuf *sb, struct server *srv, const struct zo
 	sb_printf(sb, ", \"pending\": %u }", st.pending);
 }
 
+/* A signed zone's key, and the validity of the signatures made now (the
+ * window every instance computes: dnssec_window). */
+static void status_dnssec(struct strbuf *sb, const struct dnssec_key *k)
+{
+	uint32_t inception, expiration;
+	dnssec_window((uint64_t)time(NULL), &inception, &expiration);
+	const char *alg = dnssec_algorithm_name(k->algorithm);
+	sb_printf(sb, ", \"dnssec\": { \"key_tag\": %u, \"algorithm\": %u, \"algorithm_name\": \"%s\", "
+	              "\"signature_inception\": %u, \"signature_expiration\": %u }",
+	          k->key_tag, k->algorithm, alg ? alg : "?", inception, expiration);
+}
+
 size_t serving_status_zones(struct server *srv, const char *only, struct strbuf *sb)
 {
 	uint8_t lname[WIRE_NAME_MAX];
@@ -350,6 +365,8 @@ size_t serving_status_zones(struct server *srv, const char *only, struct strbuf 
 		sb_json_string(sb, z->file);
 		sb_puts(sb, "\"");
 		status_journal(sb, snapshot_journal(snap, i));
+		if (i < snap->ndnssec_keys && snap->dnssec_keys[i])
+			status_dnssec(sb, snap->dnssec_keys[i]);
 		status_notify(sb, srv, z);
 		if (z->secondary)
 			secondaries_status(snap->sec, z->config_origin, sb);

@@ -22,6 +22,7 @@ NET=$(sed -n 1p "$TMP/net.out")
 config() {
 	cat >"$1" <<CONF
 { "server": { "listen": ["127.0.0.1:@PORT@"], "workers": 2 },
+  "http": { "listen": "127.0.0.1:@HTTPPORT@" },
   "geoip": { "database": "tests/tmp/geo/city.mmdb" },
   "regions": { "us-east": { "location": [38.9, -77.0] },
                "eu-west": { "location": [53.3, -6.3] },
@@ -44,13 +45,13 @@ CONF
 } >"$TMP/anchors"
 
 config "$TMP/bad.conf" "$NET" "$TMP/nokey"
-sed -i 's/@PORT@/5300/' "$TMP/bad.conf"
+sed -i 's/@PORT@/5300/; s/@HTTPPORT@/5301/' "$TMP/bad.conf"
 "$GEODNSD" -t -c "$TMP/bad.conf" >"$TMP/bad.out" 2>&1
 rc=$?
 check_cmd "geodnsd -t refuses a key of another zone and a missing key" \
 	sh -c "echo exit $rc; sed 's|$TMP|TMP|g' '$TMP/bad.out'" <<OUT
 exit 1
-TMP/bad.conf:6:26: zone example.com: dnssec.key $(echo "$NET" | sed "s|$TMP|TMP|").key is a key of example.net., not of this zone
+TMP/bad.conf:7:26: zone example.com: dnssec.key $(echo "$NET" | sed "s|$TMP|TMP|").key is a key of example.net., not of this zone
 TMP/nokey.key: cannot read the key file: No such file or directory
 geodnsd: 2 errors
 OUT
@@ -92,6 +93,22 @@ validated www.legacy.example.com A "www.legacy.example.com. 3600 IN DNAME exampl
 validated x.wild.example.com A "x.wild.example.com. 300 IN A 192.0.2.99"
 validated example.com DNSKEY "example.com. 3600 IN DNSKEY 257 3 13 [key id = $COMTAG]"
 validated example.net DNSKEY "example.net. 3600 IN DNSKEY 257 3 15 [key id = $NETTAG]" example.net
+# /status: each signed zone's key and the window of the signatures made now
+keystatus() {
+	curl -s "http://127.0.0.1:$HTTPPORT/status" | python3 -c '
+import json, sys, time
+now = time.time()
+for z in json.load(sys.stdin)["zones"]:
+    d = z.get("dnssec")
+    if d:
+        print(z["zone"], d["key_tag"], d["algorithm"], d["algorithm_name"],
+              d["signature_inception"] <= now - 86400 < d["signature_inception"] + 3600,
+              d["signature_expiration"] - d["signature_inception"])'
+}
+check_cmd "/status: the keys, a window from a day back for 8 days" keystatus <<OUT
+example.com. $COMTAG 13 ECDSAP256SHA256 True 691200
+example.net. $NETTAG 15 ED25519 True 691200
+OUT
 # CDS and CDNSKEY (RFC 7344): the DS geodnsd-keygen printed (its digest
 # compared with dig's: delv +nocrypto leaves it out), the key
 validated example.com CDS "example.com. 3600 IN CDS $COMTAG 13 2 [omitted]"
