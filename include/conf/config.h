@@ -108,6 +108,7 @@ struct config {
 	unsigned workers;            /* 0 = one per CPU */
 	char *nsid;                  /* NULL = NSID not answered */
 	char *version;               /* CHAOS version.bind; NULL: REFUSED */
+	unsigned signatures_per_second; /* per worker, UDP; 0: no cap */
 	size_t nsid_len;
 	uint16_t udp_payload;        /* advertised and used as our UDP limit */
 	unsigned tcp_idle_timeout;   /* seconds */

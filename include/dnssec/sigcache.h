@@ -82,6 +82,12 @@ long dnssec_sigcache_sign(struct dnssec_sigcache *c, const struct dnssec_key *ke
                           const struct dnssec_rrset *set, uint64_t now, uint8_t *out, size_t cap,
                           bool *signed_now);
 
+/* The same, but when the cache does not have it and may_sign is false
+ * (the worker's signing budget is spent), GD_ELIMIT without signing. */
+long dnssec_sigcache_sign_if(struct dnssec_sigcache *c, const struct dnssec_key *key,
+                             const struct dnssec_rrset *set, uint64_t now, uint8_t *out,
+                             size_t cap, bool *signed_now, bool may_sign);
+
 /* The counters, readable from any thread. */
 void dnssec_sigcache_stats(const struct dnssec_sigcache *c, struct dnssec_sigcache_stats *out);
 

@@ -67,6 +67,10 @@ struct answer_settings {
 	uint16_t nsid_len;
 	/* class CH version.bind/version.server (RFC 4892); NULL: REFUSED */
 	const char *version;
+	/* RRSIGs a worker may make in a second for UDP answers; over it an
+	 * answer that needs one more is truncated (TC=1: the resolver asks
+	 * again over TCP, which is not capped). 0: no cap */
+	unsigned signatures_per_second;
 	bool ecs_enabled;
 	bool ecs_trust_all;        /* every sender may send ECS */
 	const struct netprefix *ecs_trusted;
@@ -144,6 +148,7 @@ struct answer_counters {
 	uint64_t answer_cache_hit; /* responses replayed from the answer cache */
 	uint64_t signatures;       /* RRSIGs made (query/dnssec.c) */
 	uint64_t signature_cache_hits; /* RRSIGs from the signature cache */
+	uint64_t signing_cap_hits; /* UDP answers truncated: the signing budget spent */
 	uint64_t cookie_client_only, cookie_valid, cookie_bad, cookie_malformed;
 	uint64_t tcp_accepted;
 	uint64_t tcp_closed;
@@ -183,6 +188,10 @@ struct answer_worker {
 	/* the RRSIGs this worker made (dnssec/sigcache.h), for DO=1 answers
 	 * from signed zones */
 	struct dnssec_sigcache *sigcache;
+	/* signatures this worker may still make this second (the budget of
+	 * settings.signatures_per_second over UDP), and the second it is for */
+	unsigned sign_budget;
+	uint64_t sign_second;
 };
 
 void answer_worker_init(struct answer_worker *aw);

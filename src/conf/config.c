@@ -271,6 +271,7 @@ static void load_server(struct jcheck *c, struct config *cfg, json_t *o)
 		jc_pop(c);
 	}
 	get_uint(c, o, KEY_SERVER_WORKERS, &cfg->workers);
+	get_uint(c, o, KEY_SERVER_SIGNATURES_PER_SECOND, &cfg->signatures_per_second);
 	get_str(c, o, KEY_SERVER_NSID, &cfg->nsid);
 	check_len(c, KEY_SERVER_NSID, cfg->nsid);
 	cfg->nsid_len = cfg->nsid ? strlen(cfg->nsid) : 0;
@@ -710,6 +711,7 @@ static void set_defaults(struct config *cfg)
 	}
 	cfg->workers = conf_default_uint(KEY_SERVER_WORKERS);
 	cfg->version = xstrdup("geodnsd " GD_VERSION);
+	cfg->signatures_per_second = conf_default_uint(KEY_SERVER_SIGNATURES_PER_SECOND);
 	cfg->udp_payload = (uint16_t)conf_default_uint(KEY_SERVER_UDP_PAYLOAD);
 	cfg->tcp_idle_timeout = conf_default_uint(KEY_SERVER_TCP_IDLE_TIMEOUT);
 	cfg->tcp_max_connections = conf_default_uint(KEY_SERVER_TCP_MAX_CONNECTIONS);

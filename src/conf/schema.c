@@ -81,6 +81,9 @@ const struct conf_key conf_schema[KEY_COUNT] = {
 					     "log one query in this many"),
 	[KEY_SERVER_ANSWER_CACHE] = BOOL("server.answer_cache", "true",
 					 "keep whole responses per thread and replay them"),
+	[KEY_SERVER_SIGNATURES_PER_SECOND] = UINT("server.signatures_per_second", 0, 10000000,
+	                                          "20000", "RRSIGs a worker makes a second for "
+	                                          "UDP; over it TC=1; 0: no cap"),
 	[KEY_SERVER_USER] = STRING("server.user", NULL,
 				   "user to switch to after binding the sockets"),
 	[KEY_SERVER_GROUP] = STRING("server.group", NULL,

@@ -154,6 +154,13 @@ long dnssec_sigcache_sign(struct dnssec_sigcache *c, const struct dnssec_key *ke
                           const struct dnssec_rrset *set, uint64_t now, uint8_t *out, size_t cap,
                           bool *signed_now)
 {
+	return dnssec_sigcache_sign_if(c, key, set, now, out, cap, signed_now, true);
+}
+
+long dnssec_sigcache_sign_if(struct dnssec_sigcache *c, const struct dnssec_key *key,
+                             const struct dnssec_rrset *set, uint64_t now, uint8_t *out,
+                             size_t cap, bool *signed_now, bool may_sign)
+{
 	if (signed_now)
 		*signed_now = false;
 	uint32_t inception, expiration;
@@ -173,6 +180,8 @@ long dnssec_sigcache_sign(struct dnssec_sigcache *c, const struct dnssec_key *ke
 		memcpy(out, cached, clen);
 		return (long)clen;
 	}
+	if (!may_sign)
+		return GD_ELIMIT;
 	long n = dnssec_sign_data(key, c->scratch, (size_t)len, rrsig_len, out, cap);
 	if (n < 0)
 		return n;

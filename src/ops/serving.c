@@ -135,6 +135,21 @@ static void xfr_metrics(struct strbuf *sb, const struct server *srv)
 		metrics_sample_u64(sb, "geodnsd_notify_sent_total", nr[i], nv[i]);
 }
 
+/* Online signing: signatures made, taken from the cache, refused. */
+static void dnssec_metrics(struct strbuf *sb, const struct answer_counters *c)
+{
+	metrics_single(sb, "geodnsd_signatures_total", "counter",
+	               "RRSIGs made for DO=1 answers of signed zones (per thread, each RRset "
+	               "once per validity window).",
+	               c->signatures);
+	metrics_single(sb, "geodnsd_signature_cache_hits_total", "counter",
+	               "RRSIGs taken from the thread's signature cache.", c->signature_cache_hits);
+	metrics_single(sb, "geodnsd_signing_cap_hits_total", "counter",
+	               "UDP answers truncated because the worker had made "
+	               "server.signatures_per_second RRSIGs in that second.",
+	               c->signing_cap_hits);
+}
+
 /* When each GeoIP database in use was built (its metadata). */
 static void geoip_metrics(struct strbuf *sb, const struct snapshot *snap)
 {
@@ -210,12 +225,7 @@ void serving_metrics(struct server *srv, const uint64_t http_limits[HTTP_LIMIT_C
 		       "Responses replayed from the thread's answer cache (static, or geo "
 		       "for the same client network and health).",
 		       c.answer_cache_hit);
-	metrics_single(sb, "geodnsd_signatures_total", "counter",
-	               "RRSIGs made for DO=1 answers of signed zones (per thread, each RRset "
-	               "once per validity window).",
-	               c.signatures);
-	metrics_single(sb, "geodnsd_signature_cache_hits_total", "counter",
-	               "RRSIGs taken from the thread's signature cache.", c.signature_cache_hits);
+	dnssec_metrics(sb, &c);
 	struct server_limit_counts lc;
 	server_limit_counts(srv, &lc);
 	uint64_t rl = lc.rrl_limited, rs = lc.rrl_slipped, rd = lc.rrl_dropped;

@@ -49,10 +49,25 @@ int resp_sign_records(struct resp *r, const uint8_t *owner, uint16_t type, uint3
 	clock_gettime(CLOCK_REALTIME_COARSE, &ts);
 	uint8_t rrsig[DNSSEC_RRSIG_MAX];
 	bool made = false;
-	long len = dnssec_sigcache_sign(r->aw->sigcache, r->key, &set, (uint64_t)ts.tv_sec, rrsig,
-	                                sizeof(rrsig), &made);
+	struct answer_worker *aw = r->aw;
+	unsigned cap = r->set->signatures_per_second;
+	if (cap && aw->sign_second != (uint64_t)ts.tv_sec) {
+		aw->sign_second = (uint64_t)ts.tv_sec;
+		aw->sign_budget = cap;
+	}
+	bool may_sign = !cap || r->tcp || aw->sign_budget > 0;
+	long len = dnssec_sigcache_sign_if(aw->sigcache, r->key, &set, (uint64_t)ts.tv_sec, rrsig,
+	                                   sizeof(rrsig), &made, may_sign);
+	if (len == GD_ELIMIT) {
+		/* the budget is spent: truncated, so the resolver asks over TCP
+		 * (where cookies and rate limits apply, and nobody spoofs) */
+		CTR_INC(aw->counters.signing_cap_hits);
+		return GD_ESPACE;
+	}
 	if (len < 0)
 		return GD_EFORMAT; /* a record the signer refuses: SERVFAIL */
+	if (made && cap && !r->tcp)
+		aw->sign_budget--;
 	if (made)
 		CTR_INC(r->aw->counters.signatures);
 	else

@@ -224,6 +224,7 @@ static void fill_settings(struct snapshot *snap, const struct config *cfg)
 	struct answer_settings *s = &snap->settings;
 	s->udp_payload = cfg->udp_payload;
 	s->version = cfg->version ? xstrdup(cfg->version) : NULL;
+	s->signatures_per_second = cfg->signatures_per_second;
 	if (cfg->nsid) {
 		uint8_t *nsid = xmalloc(cfg->nsid_len + 1);
 		memcpy(nsid, cfg->nsid, cfg->nsid_len);

@@ -118,6 +118,7 @@ static void teardown(void)
 
 struct ask {
 	bool edns, dnssec, compact; /* EDNS, DO, CO */
+	bool tcp;
 	const char *client;         /* IPv4 source address; NULL: 192.0.2.10 */
 };
 
@@ -143,7 +144,7 @@ static size_t ask_wire(struct snapshot *s, struct answer_worker *aw, const char 
 	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(5353)};
 	ck_assert_int_eq(inet_pton(AF_INET, a.client ? a.client : "192.0.2.10", &sin.sin_addr), 1);
 	struct answer_request req = {
-	    .pkt = wire, .len = len, .client = (const struct sockaddr *)&sin};
+	    .pkt = wire, .len = len, .client = (const struct sockaddr *)&sin, .tcp = a.tcp};
 	size_t n = answer_query(s->db, &s->settings, &req, out, cap, aw);
 	free(wire);
 	ck_assert_uint_gt(n, 0);
@@ -508,6 +509,49 @@ START_TEST(test_dnskey_signed)
 }
 END_TEST
 
+/* server.signatures_per_second: over UDP a worker makes at most that many
+ * RRSIGs a second; an answer that needs one more is truncated (and
+ * counted), one from the signature cache is not; TCP is not capped. */
+START_TEST(test_signing_cap)
+{
+	setup_algorithm(algorithms[_i]);
+	snap_signed->settings.signatures_per_second = 2;
+	/* the first answer (one RRset, one RRSIG) and the DNSKEY fit; the
+	 * third signature of this second does not */
+	uint64_t before = worker.counters.signing_cap_hits;
+	ldns_pkt *p = ask("static.example.com.", LDNS_RR_TYPE_A, DO);
+	ck_assert(!ldns_pkt_tc(p));
+	ck_assert_uint_eq(ldns_pkt_ancount(p), 2);
+	ldns_pkt_free(p);
+	uint64_t second = worker.sign_second;
+	p = ask("example.com.", LDNS_RR_TYPE_DNSKEY, DO);
+	ck_assert(!ldns_pkt_tc(p));
+	ldns_pkt_free(p);
+	p = ask("mail.example.com.", LDNS_RR_TYPE_A, DO);
+	/* the budget is per second of the signer's clock: the third signature
+	 * is refused when the three asked in one second (nearly always); a
+	 * second that turned in between gave a new budget, and it is made */
+	bool refused = worker.sign_second == second;
+	ck_assert(ldns_pkt_tc(p) == refused);
+	ck_assert_uint_eq(ldns_pkt_ancount(p), refused ? 0 : 2);
+	ck_assert_uint_eq(worker.counters.signing_cap_hits, before + refused);
+	ldns_pkt_free(p);
+	/* cached signatures cost nothing: the first answer again */
+	p = ask("static.example.com.", LDNS_RR_TYPE_A, DO);
+	ck_assert(!ldns_pkt_tc(p));
+	ck_assert_uint_eq(ldns_pkt_ancount(p), 2);
+	ldns_pkt_free(p);
+	/* over TCP the answer is signed whatever the budget */
+	p = ask("mail.example.com.", LDNS_RR_TYPE_A, (struct ask){.dnssec = true, .tcp = true});
+	ck_assert(!ldns_pkt_tc(p));
+	ck_assert_uint_eq(ldns_pkt_ancount(p), 2);
+	ck_assert_uint_eq(verify(p, 0), 1);
+	ldns_pkt_free(p);
+	snap_signed->settings.signatures_per_second = 0;
+	teardown();
+}
+END_TEST
+
 /* Without DO the signed zone answers as the unsigned one, octet for
  * octet, whether or not the same question was answered with DO before
  * (the answer cache keys on DO). */
@@ -565,6 +609,7 @@ Suite *dnssec_answer_suite(void)
 	tcase_add_loop_test(tc, test_nxdomain_compact, 0, 2);
 	tcase_add_loop_test(tc, test_referral_signed, 0, 2);
 	tcase_add_loop_test(tc, test_dnskey_signed, 0, 2);
+	tcase_add_loop_test(tc, test_signing_cap, 0, 2);
 	tcase_add_loop_test(tc, test_without_do_unchanged, 0, 2);
 	suite_add_tcase(s, tc);
 	return s;
