@@ -14,6 +14,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 
 static struct region unit_region_list[] = {
@@ -74,39 +75,56 @@ size_t unit_unhex(const char *hex, uint8_t *out)
 	return n;
 }
 
-int main(void)
+/* Every suite, by the name suite_create gives it (tests/run-all runs each
+ * in a process of its own: CK_RUN_SUITE=NAME; `unit-tests --suites` lists
+ * them). */
+static const struct {
+	const char *name;
+	Suite *(*make)(void);
+} suites[] = {
+	    {"wire", wire_suite},
+	    {"jsonpos", jsonpos_suite},
+	    {"config", config_suite},
+	    {"schema", schema_suite},
+	    {"jsoncheck", jsoncheck_suite},
+	    {"zone", zone_suite},
+	    {"publication", publication_suite},
+	    {"answer", answer_suite},
+	    {"geo", geo_suite},
+	    {"service", service_suite},
+	    {"geoanswer", geoanswer_suite},
+	    {"health", health_suite},
+	    {"feedlist", feedlist_suite},
+	    {"http", http_suite},
+	    {"metrics", metrics_suite},
+	    {"rrl", rrl_suite},
+	    {"cookie", cookie_suite},
+	    {"log", log_suite},
+	    {"common", common_suite},
+	    {"dns", dns_suite},
+	    {"tsig", tsig_suite},
+	    {"axfr", axfr_suite},
+	    {"journal", journal_suite},
+	    {"service_records", service_records_suite},
+	    {"notify", notify_suite},
+	    {"catalog", catalog_suite},
+	    {"xfrin", xfrin_suite},
+	    {"patch", patch_suite},
+	    {"dnssec_key", dnssec_key_suite},
+	    {"dnssec_sign", dnssec_sign_suite},
+	    {"dnssec_answer", dnssec_answer_suite},
+};
+
+int main(int argc, char **argv)
 {
-	SRunner *sr = srunner_create(wire_suite());
-	srunner_add_suite(sr, jsonpos_suite());
-	srunner_add_suite(sr, config_suite());
-	srunner_add_suite(sr, schema_suite());
-	srunner_add_suite(sr, jsoncheck_suite());
-	srunner_add_suite(sr, zone_suite());
-	srunner_add_suite(sr, publication_suite());
-	srunner_add_suite(sr, answer_suite());
-	srunner_add_suite(sr, geo_suite());
-	srunner_add_suite(sr, service_suite());
-	srunner_add_suite(sr, geoanswer_suite());
-	srunner_add_suite(sr, health_suite());
-	srunner_add_suite(sr, feedlist_suite());
-	srunner_add_suite(sr, http_suite());
-	srunner_add_suite(sr, metrics_suite());
-	srunner_add_suite(sr, rrl_suite());
-	srunner_add_suite(sr, cookie_suite());
-	srunner_add_suite(sr, log_suite());
-	srunner_add_suite(sr, common_suite());
-	srunner_add_suite(sr, dns_suite());
-	srunner_add_suite(sr, tsig_suite());
-	srunner_add_suite(sr, axfr_suite());
-	srunner_add_suite(sr, journal_suite());
-	srunner_add_suite(sr, service_records_suite());
-	srunner_add_suite(sr, notify_suite());
-	srunner_add_suite(sr, catalog_suite());
-	srunner_add_suite(sr, xfrin_suite());
-	srunner_add_suite(sr, patch_suite());
-	srunner_add_suite(sr, dnssec_key_suite());
-	srunner_add_suite(sr, dnssec_sign_suite());
-	srunner_add_suite(sr, dnssec_answer_suite());
+	if (argc > 1 && strcmp(argv[1], "--suites") == 0) {
+		for (size_t i = 0; i < ARRAY_SIZE(suites); i++)
+			printf("%s\n", suites[i].name);
+		return EXIT_SUCCESS;
+	}
+	SRunner *sr = srunner_create(suites[0].make());
+	for (size_t i = 1; i < ARRAY_SIZE(suites); i++)
+		srunner_add_suite(sr, suites[i].make());
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
