@@ -58,21 +58,8 @@ static void validate_apex(struct loader *ld)
 				second = &ld->recs[i];
 		diag_error(ld->diag, second ? second->file : z->file, second ? second->line : 1,
 			   0, "more than one SOA record at the zone apex");
-	} else {
-		/* serial and MINIMUM: after two names, 5 x 32 bits */
-		const uint8_t *rd = soa->rdata + 2;
-		size_t rdlen = rd16(soa->rdata);
-		size_t l1 = wire_name_len(rd, rdlen);
-		size_t l2 = l1 ? wire_name_len(rd + l1, rdlen - l1) : 0;
-		if (!l1 || !l2 || l1 + l2 + 20 != rdlen) {
-			diag_error(ld->diag, z->file, 1, 0, "malformed SOA record");
-		} else {
-			z->serial = rd32(rd + l1 + l2);
-			uint32_t minimum = rd32(rd + l1 + l2 + 16);
-			z->neg_ttl = soa->ttl < minimum ? soa->ttl : minimum;
-			z->soa = soa;
-			render_neg_soa(z);
-		}
+	} else if (!zone_take_soa(z, soa)) {
+		diag_error(ld->diag, z->file, 1, 0, "malformed SOA record");
 	}
 	if (!node_rrset(z->apex, TYPE_NS)) {
 		const struct zone_record *r = first_rec(ld, z->apex, TYPE_SOA);

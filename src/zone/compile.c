@@ -192,6 +192,23 @@ void render_neg_soa(struct zone *z)
 	label_under_apex(z, rd + l1, t->under[1]);
 }
 
+bool zone_take_soa(struct zone *z, const struct rrset *soa)
+{
+	/* serial and MINIMUM: after two names, 5 x 32 bits */
+	const uint8_t *rd = soa->rdata + 2;
+	size_t rdlen = rd16(soa->rdata);
+	size_t l1 = wire_name_len(rd, rdlen);
+	size_t l2 = l1 ? wire_name_len(rd + l1, rdlen - l1) : 0;
+	if (!l1 || !l2 || l1 + l2 + 20 != rdlen)
+		return false;
+	z->serial = rd32(rd + l1 + l2);
+	uint32_t minimum = rd32(rd + l1 + l2 + 16);
+	z->neg_ttl = soa->ttl < minimum ? soa->ttl : minimum;
+	z->soa = soa;
+	render_neg_soa(z);
+	return true;
+}
+
 /* Find or create the node for lname and all its ancestors up to the apex. */
 static struct node *ensure_node(struct zone *z, const uint8_t *lname, size_t len)
 {

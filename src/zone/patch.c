@@ -711,20 +711,8 @@ static void check_apex(struct patch *p)
 		errorf(p, "no SOA record at the zone apex %s", z->origin_str);
 	} else if (soa->count != 1) {
 		errorf(p, "more than one SOA record at the zone apex");
-	} else {
-		const uint8_t *rd = soa->rdata + 2;
-		size_t rdlen = rd16(soa->rdata);
-		size_t l1 = wire_name_len(rd, rdlen);
-		size_t l2 = l1 ? wire_name_len(rd + l1, rdlen - l1) : 0;
-		if (!l1 || !l2 || l1 + l2 + 20 != rdlen) {
-			errorf(p, "malformed SOA record");
-		} else {
-			z->serial = rd32(rd + l1 + l2);
-			uint32_t minimum = rd32(rd + l1 + l2 + 16);
-			z->neg_ttl = soa->ttl < minimum ? soa->ttl : minimum;
-			z->soa = soa;
-			render_neg_soa(z);
-		}
+	} else if (!zone_take_soa(z, soa)) {
+		errorf(p, "malformed SOA record");
 	}
 	if (!node_rrset(z->apex, TYPE_NS))
 		errorf(p, "no NS records at the zone apex %s", z->origin_str);

@@ -106,6 +106,9 @@ void zone_record_services(struct loader *ld, const struct region_table *rt);
 void zone_compile(struct loader *ld);
 /* The negative SOA's template (struct soa_template), once the SOA is known. */
 void render_neg_soa(struct zone *z);
+/* The apex's one SOA record (soa) taken: z->serial, neg_ttl (RFC 2308),
+ * z->soa and the negative template; false when its rdata is malformed. */
+bool zone_take_soa(struct zone *z, const struct rrset *soa);
 /* rs->wire from its records (rdata_bytes: their length fields and data). */
 void render_rrset(struct zone *z, struct rrset *rs, size_t rdata_bytes);
 /* n into z's table (there is room). */
