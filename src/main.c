@@ -675,8 +675,13 @@ static int check_report(struct app *app, struct snapshot *snap, struct diag *dia
 				printf(", %zu services", z->services->n);
 			const struct dnssec_key *k = snap->dnssec_keys[i];
 			if (k)
-				printf(", signed (key tag %u, algorithm %u)", k->key_tag,
+				printf(", signed (key tag %u, algorithm %u", k->key_tag,
 				       k->algorithm);
+			for (const struct dnssec_key *p = k ? k->next : NULL; p; p = p->next)
+				printf("; published key tag %u, algorithm %u", p->key_tag,
+				       p->algorithm);
+			if (k)
+				printf(")");
 			printf(" OK\n");
 		}
 		snapshot_free(snap);

@@ -69,6 +69,8 @@ struct zone_entry {
 	/* zones[].dnssec.key: the base name of the signing key's files
 	 * (NULL: the zone is not signed) */
 	char *dnssec_key;
+	char **dnssec_publish; /* dnssec.publish: further keys, published */
+	size_t ndnssec_publish;
 	char *catalog_dir;
 	struct notify_entry *member_primaries;
 	size_t nmember_primaries;

@@ -57,6 +57,8 @@ enum {
  * (RFC 8945; a TSIG record is read by the parser), MAILB and MAILA
  * (RFC 1035, obsolete). */
 enum { TYPE_TKEY = 249, TYPE_TSIG = 250, TYPE_MAILB = 253, TYPE_MAILA = 254 };
+/* RFC 9824 3: the meta-type in the bitmap of a name that does not exist */
+enum { TYPE_NXNAME = 128 };
 
 enum dns_type {
 	TYPE_A = 1, TYPE_NS = 2, TYPE_CNAME = 5, TYPE_SOA = 6, TYPE_PTR = 12,

@@ -51,6 +51,9 @@ struct evp_pkey_st; /* OpenSSL's EVP_PKEY */
 #define DNSSEC_DNSKEY_RDATA_MAX (4 + DNSSEC_PUBKEY_MAX)
 /* DS rdata: key tag, algorithm, digest type, digest (SHA-384 the longest) */
 #define DNSSEC_DS_RDATA_MAX (4 + 48)
+/* the most keys a zone has at once: its signing key and those published
+ * beside it (zones[].dnssec.publish) */
+#define DNSSEC_KEYS_MAX 4
 
 struct dnssec_key {
 	uint8_t owner[WIRE_NAME_MAX]; /* the zone's apex, lower-case wire form */
@@ -61,6 +64,10 @@ struct dnssec_key {
 	uint8_t dnskey[DNSSEC_DNSKEY_RDATA_MAX]; /* the DNSKEY (and CDNSKEY) rdata */
 	size_t dnskey_len;
 	struct evp_pkey_st *pkey; /* the private key, for signing */
+	/* a zone's further keys (zones[].dnssec.publish, a rollover): each is
+	 * in the DNSKEY, CDS and CDNSKEY RRsets and signs them; the data is
+	 * signed by the first key and by one key of each other algorithm */
+	struct dnssec_key *next;
 };
 
 /* The name of an algorithm this module knows as the key files write it
@@ -89,7 +96,8 @@ int dnssec_key_load(const char *base, struct dnssec_key **out, struct diag *d);
 int dnssec_key_parse(const char *key_file, const char *key_text, const char *private_file,
                      const char *private_text, struct dnssec_key **out, struct diag *d);
 
-/* Free a key (its private key cleared from memory first); NULL is fine. */
+/* Free a key and the keys after it (next; their private keys cleared
+ * from memory first); NULL is fine. */
 void dnssec_key_free(struct dnssec_key *key);
 
 /* The DS rdata of the key (RFC 4034 5.1, RFC 4509, RFC 6605): key tag,

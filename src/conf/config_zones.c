@@ -305,7 +305,8 @@ static void load_zone_replication(struct jcheck *c, const struct config *cfg, js
 	}
 }
 
-/* zones[].dnssec: the key's base name (its files are read by the build). */
+/* zones[].dnssec: the signing key's base name and those of the keys
+ * published beside it (their files are read by the build). */
 static void load_zone_dnssec(struct jcheck *c, json_t *z, struct zone_entry *ze)
 {
 	json_t *d = get_section(c, z, KEY_ZONE_DNSSEC);
@@ -314,6 +315,8 @@ static void load_zone_dnssec(struct jcheck *c, json_t *z, struct zone_entry *ze)
 	jc_push_key(c, key_name(KEY_ZONE_DNSSEC));
 	check_keys(c, d, KEY_ZONE_DNSSEC);
 	get_str(c, d, KEY_ZONE_DNSSEC_KEY, &ze->dnssec_key);
+	jc_get_str_list(c, d, key_name(KEY_ZONE_DNSSEC_PUBLISH), &ze->dnssec_publish,
+	                &ze->ndnssec_publish, false);
 	if (!json_object_get(d, key_name(KEY_ZONE_DNSSEC_KEY)))
 		jc_error(c, false, "missing \"key\": the key files' base name");
 	jc_pop(c);
@@ -343,6 +346,9 @@ void zone_entry_free(struct zone_entry *ze)
 	free(ze->catalog_dir);
 	free(ze->journal_file);
 	free(ze->dnssec_key);
+	for (size_t i = 0; i < ze->ndnssec_publish; i++)
+		free(ze->dnssec_publish[i]);
+	free(ze->dnssec_publish);
 	memset(ze, 0, sizeof(*ze));
 }
 

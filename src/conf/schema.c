@@ -286,6 +286,8 @@ const struct conf_key conf_schema[KEY_COUNT] = {
 	[KEY_ZONE_DNSSEC] = OBJECT("zones[].dnssec", "online DNSSEC signing of the zone"),
 	[KEY_ZONE_DNSSEC_KEY] = STRING("zones[].dnssec.key", "required",
 				       "base name of the key files (BASE.key, BASE.private)"),
+	[KEY_ZONE_DNSSEC_PUBLISH] = {.path = "zones[].dnssec.publish", .type = CONF_STRING_LIST,
+				     .doc = "keys published beside it (a rollover)"},
 };
 /* clang-format on */
 

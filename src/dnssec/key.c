@@ -166,10 +166,12 @@ static struct dnssec_key *key_build(const uint8_t *owner, size_t owner_len, unsi
 
 void dnssec_key_free(struct dnssec_key *key)
 {
-	if (!key)
-		return;
-	EVP_PKEY_free(key->pkey);
-	free(key);
+	while (key) {
+		struct dnssec_key *next = key->next;
+		EVP_PKEY_free(key->pkey);
+		free(key);
+		key = next;
+	}
 }
 
 /* ---- the files read ---- */

@@ -343,7 +343,7 @@ static void status_notify(struct strbuf *sb, struct server *srv, const struct zo
 	sb_printf(sb, ", \"pending\": %u }", st.pending);
 }
 
-/* A signed zone's key, and the validity of the signatures made now (the
+/* A signed zone's key (and the keys published beside it), and the validity of the signatures made now (the
  * window every instance computes: dnssec_window). */
 static void status_dnssec(struct strbuf *sb, const struct dnssec_key *k)
 {
@@ -353,6 +353,14 @@ static void status_dnssec(struct strbuf *sb, const struct dnssec_key *k)
 	sb_printf(sb, ", \"dnssec\": { \"key_tag\": %u, \"algorithm\": %u, \"algorithm_name\": \"%s\", "
 	              "\"signature_inception\": %u, \"signature_expiration\": %u }",
 	          k->key_tag, k->algorithm, alg ? alg : "?", inception, expiration);
+	if (k->next) {
+		/* dnssec.publish: keys in the DNSKEY RRset beside the signing key */
+		sb_puts(sb, ", \"published\": [");
+		for (const struct dnssec_key *p = k->next; p; p = p->next)
+			sb_printf(sb, "%s{ \"key_tag\": %u, \"algorithm\": %u }",
+			          p == k->next ? " " : ", ", p->key_tag, p->algorithm);
+		sb_puts(sb, " ]");
+	}
 }
 
 size_t serving_status_zones(struct server *srv, const char *only, struct strbuf *sb)

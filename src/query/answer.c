@@ -370,7 +370,8 @@ size_t answer_query(const struct zonedb *db, const struct answer_settings *set,
 			resp_put_tsig(&r);
 		goto done;
 	}
-	if (q.qtype == TYPE_OPT) {
+	if (q.qtype == TYPE_OPT || q.qtype == TYPE_NXNAME) {
+		/* NXNAME: only in an NSEC's bitmap (RFC 9824 3.5) */
 		r.rcode = RCODE_FORMERR;
 	} else if (q.qtype == TYPE_TKEY || q.qtype == TYPE_TSIG || q.qtype == TYPE_MAILB ||
 		   q.qtype == TYPE_MAILA) {

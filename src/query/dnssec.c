@@ -27,24 +27,15 @@
 #include <string.h>
 #include <time.h>
 
-#define TYPE_NXNAME 128 /* RFC 9824 3: in the bitmap of a name that does not exist */
 #define BITMAP_TYPES 80 /* the most types one NSEC of ours lists */
 /* an NSEC's rdata: the next name and a bitmap of windows 0 and 1 (types
  * up to 511: a type above is left out of the bitmap) */
 #define NSEC_RDATA_MAX (WIRE_NAME_MAX + 2 * (2 + 32))
 
-int resp_sign_records(struct resp *r, const uint8_t *owner, uint16_t type, uint32_t ttl,
-                      const uint8_t *const *rdata, const uint16_t *rdlen, size_t count,
-                      uint16_t *counter)
+/* One RRSIG of set by key, appended as owner; *counter counts it. */
+static int sign_with(struct resp *r, const struct dnssec_key *key, const uint8_t *owner,
+                     const struct dnssec_rrset *set, uint16_t *counter)
 {
-	if (!r->aw->sigcache)
-		return GD_EFORMAT;
-	struct dnssec_rrset set = {.owner = r->wild_owner ? r->wild_owner : owner,
-	                           .type = type,
-	                           .ttl = ttl,
-	                           .count = count,
-	                           .rdata = rdata,
-	                           .rdata_len = rdlen};
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME_COARSE, &ts);
 	uint8_t rrsig[DNSSEC_RRSIG_MAX];
@@ -56,7 +47,7 @@ int resp_sign_records(struct resp *r, const uint8_t *owner, uint16_t type, uint3
 		aw->sign_budget = cap;
 	}
 	bool may_sign = !cap || r->tcp || aw->sign_budget > 0;
-	long len = dnssec_sigcache_sign_if(aw->sigcache, r->key, &set, (uint64_t)ts.tv_sec, rrsig,
+	long len = dnssec_sigcache_sign_if(aw->sigcache, key, set, (uint64_t)ts.tv_sec, rrsig,
 	                                   sizeof(rrsig), &made, may_sign);
 	if (len == GD_ELIMIT) {
 		/* the budget is spent: truncated, so the resolver asks over TCP
@@ -72,10 +63,47 @@ int resp_sign_records(struct resp *r, const uint8_t *owner, uint16_t type, uint3
 		CTR_INC(r->aw->counters.signatures);
 	else
 		CTR_INC(r->aw->counters.signature_cache_hits);
-	if (resp_put_rr(r, owner, TYPE_RRSIG, ttl, rrsig, (size_t)len) < 0)
+	if (resp_put_rr(r, owner, TYPE_RRSIG, set->ttl, rrsig, (size_t)len) < 0)
 		return GD_ESPACE;
 	(*counter)++;
 	r->signed_any = true;
+	return GD_OK;
+}
+
+/* Does key k of the chain from first sign an RRset of this type? The
+ * first key signs all; the others (a rollover, dnssec.publish) sign the
+ * apex's key RRsets, and everything when theirs is an algorithm no key
+ * before them has (RFC 4035 2.2, RFC 6781 4.1.4: an RRset is signed with
+ * every algorithm of the DNSKEY RRset). */
+static bool signs(const struct dnssec_key *first, const struct dnssec_key *k, uint16_t type)
+{
+	if (k == first || type == TYPE_DNSKEY || type == TYPE_CDS || type == TYPE_CDNSKEY)
+		return true;
+	for (const struct dnssec_key *o = first; o != k; o = o->next)
+		if (o->algorithm == k->algorithm)
+			return false;
+	return true;
+}
+
+int resp_sign_records(struct resp *r, const uint8_t *owner, uint16_t type, uint32_t ttl,
+                      const uint8_t *const *rdata, const uint16_t *rdlen, size_t count,
+                      uint16_t *counter)
+{
+	if (!r->aw->sigcache)
+		return GD_EFORMAT;
+	struct dnssec_rrset set = {.owner = r->wild_owner ? r->wild_owner : owner,
+	                           .type = type,
+	                           .ttl = ttl,
+	                           .count = count,
+	                           .rdata = rdata,
+	                           .rdata_len = rdlen};
+	for (const struct dnssec_key *k = r->key; k; k = k->next) {
+		if (!signs(r->key, k, type))
+			continue;
+		int rc = sign_with(r, k, owner, &set, counter);
+		if (rc < 0)
+			return rc;
+	}
 	return GD_OK;
 }
 
@@ -97,30 +125,40 @@ int resp_sign_rrset(struct resp *r, const uint8_t *owner, const struct rrset *rs
 int resp_put_dnskey(struct resp *r, const uint8_t *owner, const struct dnssec_key *key,
                     uint16_t type, uint32_t ttl)
 {
-	/* CDS and CDNSKEY (RFC 7344) say what the parent's DS should be: the
-	 * key's own, SHA-256 */
-	uint8_t ds[80];
-	const uint8_t *rd = key->dnskey;
-	size_t len = key->dnskey_len;
-	if (type == TYPE_CDS) {
-		int n = dnssec_key_ds(key, 2, ds, sizeof(ds));
-		if (n < 0)
-			return n;
-		rd = ds;
-		len = (size_t)n;
+	/* one record per key of the zone (a rollover publishes two); CDS and
+	 * CDNSKEY (RFC 7344) say what the parent's DS should be: the keys'
+	 * own, SHA-256 */
+	uint8_t ds[DNSSEC_KEYS_MAX][DNSSEC_DS_RDATA_MAX];
+	const uint8_t *rdata[DNSSEC_KEYS_MAX];
+	uint16_t rdlen[DNSSEC_KEYS_MAX];
+	size_t n = 0;
+	for (const struct dnssec_key *k = key; k && n < DNSSEC_KEYS_MAX; k = k->next, n++) {
+		rdata[n] = k->dnskey;
+		rdlen[n] = (uint16_t)k->dnskey_len;
+		if (type == TYPE_CDS) {
+			int len = dnssec_key_ds(k, 2, ds[n], sizeof(ds[n]));
+			if (len < 0)
+				return len;
+			rdata[n] = ds[n];
+			rdlen[n] = (uint16_t)len;
+		}
 	}
 	struct wire_mark m = wire_mark(&r->w);
-	if (resp_put_rr(r, owner, type, ttl, rd, len) < 0)
-		return GD_ESPACE;
-	r->an++;
+	uint16_t an = r->an;
+	for (size_t i = 0; i < n; i++) {
+		if (resp_put_rr(r, owner, type, ttl, rdata[i], rdlen[i]) < 0) {
+			wire_rollback(&r->w, m);
+			r->an = an;
+			return GD_ESPACE;
+		}
+		r->an++;
+	}
 	if (!r->key)
 		return GD_OK;
-	const uint8_t *rdata[1] = {rd};
-	uint16_t rdlen[1] = {(uint16_t)len};
-	int rc = resp_sign_records(r, owner, type, ttl, rdata, rdlen, 1, &r->an);
+	int rc = resp_sign_records(r, owner, type, ttl, rdata, rdlen, n, &r->an);
 	if (rc < 0) {
 		wire_rollback(&r->w, m);
-		r->an--;
+		r->an = an;
 	}
 	return rc;
 }
@@ -190,10 +228,11 @@ static size_t node_types(const struct resp *r, const struct node *n, uint16_t *t
 
 /* One NSEC record of owner (written as owner) with next name next (wire,
  * nlen octets) and these types plus RRSIG and NSEC, and its RRSIG, in the
- * authority section with the zone's negative TTL (RFC 4034 4: the SOA's
+ * section that *counter counts (the authority's but for a query of type
+ * NSEC) with the zone's negative TTL (RFC 4034 4: the SOA's
  * MINIMUM, RFC 9077: no more than the SOA's TTL). */
 static int put_nsec(struct resp *r, const struct zone *z, const uint8_t *owner, const uint8_t *next,
-                    size_t nlen, uint16_t *types, size_t ntypes)
+                    size_t nlen, uint16_t *types, size_t ntypes, uint16_t *counter)
 {
 	uint8_t rdata[NSEC_RDATA_MAX];
 	if (nlen > WIRE_NAME_MAX)
@@ -203,19 +242,19 @@ static int put_nsec(struct resp *r, const struct zone *z, const uint8_t *owner, 
 	memcpy(rdata, next, nlen);
 	size_t len = nlen + type_bitmap(types, ntypes, rdata + nlen);
 	struct wire_mark m = wire_mark(&r->w);
-	uint16_t ns = r->ns;
+	uint16_t count = *counter;
 	if (resp_put_rr(r, owner, TYPE_NSEC, z->neg_ttl, rdata, len) < 0)
 		return GD_ESPACE;
-	r->ns++;
+	(*counter)++;
 	const uint8_t *rd[1] = {rdata};
 	uint16_t rdlen[1] = {(uint16_t)len};
 	const uint8_t *wild = r->wild_owner;
 	r->wild_owner = NULL; /* an NSEC is never a wildcard's */
-	int rc = resp_sign_records(r, owner, TYPE_NSEC, z->neg_ttl, rd, rdlen, 1, &r->ns);
+	int rc = resp_sign_records(r, owner, TYPE_NSEC, z->neg_ttl, rd, rdlen, 1, counter);
 	r->wild_owner = wild;
 	if (rc < 0) {
 		wire_rollback(&r->w, m);
-		r->ns = ns;
+		*counter = count;
 	}
 	return rc;
 }
@@ -232,8 +271,10 @@ static size_t successor(const uint8_t *lname, size_t len, uint8_t *out)
 	return len + 2;
 }
 
-int resp_put_denial(struct resp *r, const struct zone *z, const uint8_t *owner,
-                    const uint8_t *lname, size_t len, const struct node *n)
+/* The NSEC at owner (lname, len) with the types of node n (NULL: NXNAME)
+ * into the section *counter counts. */
+static int nsec_at(struct resp *r, const struct zone *z, const uint8_t *owner,
+                   const uint8_t *lname, size_t len, const struct node *n, uint16_t *counter)
 {
 	uint16_t types[BITMAP_TYPES];
 	uint8_t next[WIRE_NAME_MAX];
@@ -243,7 +284,19 @@ int resp_put_denial(struct resp *r, const struct zone *z, const uint8_t *owner,
 	size_t k = node_types(r, n, types);
 	if (!n)
 		types[k++] = TYPE_NXNAME;
-	return put_nsec(r, z, owner, next, nlen, types, k);
+	return put_nsec(r, z, owner, next, nlen, types, k, counter);
+}
+
+int resp_put_denial(struct resp *r, const struct zone *z, const uint8_t *owner,
+                    const uint8_t *lname, size_t len, const struct node *n)
+{
+	return nsec_at(r, z, owner, lname, len, n, &r->ns);
+}
+
+int resp_put_nsec_answer(struct resp *r, const struct zone *z, const uint8_t *owner,
+                         const uint8_t *lname, size_t len, const struct node *n)
+{
+	return nsec_at(r, z, owner, lname, len, n, &r->an);
 }
 
 /*
@@ -288,19 +341,38 @@ static size_t predecessor(const uint8_t *lname, size_t len, uint8_t *out)
 	return at + 1 + l + rest;
 }
 
-/* The first name after lname and every name below it: its leftmost label
- * with a 0 octet appended (a next name of \000.lname would say that
- * lname is an empty non-terminal); 0 when the label is 63 octets. */
+/*
+ * The first name after lname and every name below it (len octets,
+ * lower-case): its leftmost label with a 0 octet appended (a next name of
+ * \000.lname would say that lname is an empty non-terminal). When that
+ * does not fit (a label of 63 octets, a name of 255), the label cut after
+ * its last octet below 0xFF, that octet made one greater: a longer label
+ * does not fit either, so none sorts between (an upper-case letter sorts
+ * as its lower case: past them to '['). 0 when every octet is 0xFF.
+ */
 static size_t after_subtree(const uint8_t *lname, size_t len, uint8_t *out)
 {
-	size_t l = lname[0];
-	if (l >= 63 || len + 1 > WIRE_NAME_MAX)
+	size_t l = lname[0], rest = len - 1 - l;
+	if (l < 63 && len + 1 <= WIRE_NAME_MAX) {
+		out[0] = (uint8_t)(l + 1);
+		memcpy(out + 1, lname + 1, l);
+		out[1 + l] = 0;
+		memcpy(out + 2 + l, lname + 1 + l, rest);
+		return len + 1;
+	}
+	size_t i = l; /* lname[i]: the label's last octet below 0xFF */
+	while (i > 0 && lname[i] == 0xFF)
+		i--;
+	if (i == 0)
 		return 0;
-	out[0] = (uint8_t)(l + 1);
-	memcpy(out + 1, lname + 1, l);
-	out[1 + l] = 0;
-	memcpy(out + 2 + l, lname + 1 + l, len - 1 - l);
-	return len + 1;
+	uint8_t c = (uint8_t)(lname[i] + 1);
+	if (c >= 'A' && c <= 'Z')
+		c = 'Z' + 1;
+	out[0] = (uint8_t)i;
+	memcpy(out + 1, lname + 1, i - 1);
+	out[i] = c;
+	memcpy(out + 1 + i, lname + 1 + l, rest);
+	return 1 + i + rest;
 }
 
 int resp_put_cover(struct resp *r, const struct zone *z, const uint8_t *lname, size_t len)
@@ -310,7 +382,7 @@ int resp_put_cover(struct resp *r, const struct zone *z, const uint8_t *lname, s
 	size_t olen = predecessor(lname, len, owner), nlen = after_subtree(lname, len, next);
 	if (!olen || !nlen)
 		return GD_OK; /* no proof: a validator takes the answer as bogus */
-	return put_nsec(r, z, owner, next, nlen, types, 0);
+	return put_nsec(r, z, owner, next, nlen, types, 0, &r->ns);
 }
 
 int resp_put_no_ds(struct resp *r, const struct zone *z, const uint8_t *owner,
@@ -324,5 +396,5 @@ int resp_put_no_ds(struct resp *r, const struct zone *z, const uint8_t *owner,
 	size_t nlen = successor(cut->name, cut->namelen, next);
 	if (!nlen)
 		return GD_EFORMAT;
-	return put_nsec(r, z, owner, next, nlen, types, node_types(r, cut, types));
+	return put_nsec(r, z, owner, next, nlen, types, node_types(r, cut, types), &r->ns);
 }

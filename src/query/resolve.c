@@ -134,10 +134,16 @@ static int answer_any(struct resp *r, const struct name *cur, const struct node 
 static int negative(struct resp *r, const struct zone *z, const struct name *cur,
                     const struct node *n)
 {
+	r->wild_owner = NULL; /* the denial is of the name asked for */
+	if (!n && r->key && r->q->qtype == TYPE_NSEC && !(r->q->edns_flags & EDNS_FLAG_CO)) {
+		/* the NSEC that compact denial gives the name is its answer */
+		r->rcode = RCODE_NOERROR;
+		r->nocache = true;
+		return resp_put_nsec_answer(r, z, cur->wire, cur->lname, cur->len, NULL);
+	}
 	int rc = resp_put_soa(r, z);
 	if (rc < 0 || !r->key)
 		return rc;
-	r->wild_owner = NULL; /* the denial is of the name asked for */
 	if (!n) {
 		r->nxname = true;
 		r->nocache = true; /* as NXDOMAIN: random names would churn it */
@@ -196,6 +202,8 @@ static int answer_node(struct resp *r, const struct zone *z, const struct name *
 			return resp_put_rrset(r, cur->wire, cn, cn->ttl, &r->an);
 		return answer_any(r, cur, n);
 	}
+	if (qt == TYPE_NSEC && r->key) /* every name of a signed zone has one */
+		return resp_put_nsec_answer(r, z, cur->wire, cur->lname, cur->len, n);
 	const struct dnssec_key *key;
 	if ((qt == TYPE_DNSKEY || qt == TYPE_CDS || qt == TYPE_CDNSKEY) && (n->flags & NODE_APEX) &&
 	    (key = answer_zone_key(r->set, z)))
@@ -232,7 +240,8 @@ static int answer_wildcard(struct resp *r, const struct zone *z, const struct na
 	int rc = answer_node(r, z, cur, n, target, tlen);
 	bool denial = r->ns != ns;
 	r->wild_owner = NULL;
-	if (rc < 0 || denial || r->ncover == ANSWER_CHAIN_MAX)
+	/* an NSEC answer is the name's own, not the wildcard's */
+	if (rc < 0 || denial || r->q->qtype == TYPE_NSEC || r->ncover == ANSWER_CHAIN_MAX)
 		return rc;
 	/* the next closer name: the closest encloser (the wildcard's parent)
 	 * and one label more of the name */
@@ -255,6 +264,13 @@ static int resolve_chain(struct resp *r, const struct zonedb *db, const struct z
 	uint8_t seen[ANSWER_CHAIN_MAX][WIRE_NAME_MAX];
 	struct name *cur = &names[0];
 	name_of_query(cur, q);
+	if (q->qtype == TYPE_RRSIG && r->dnssec && answer_zone_key(r->set, z)) {
+		/* signatures exist only as made for an answer: none to list
+		 * (Knot's onlinesign answers so too); without DO, NODATA as
+		 * the zone unsigned answers */
+		r->rcode = RCODE_REFUSED;
+		return GD_OK;
+	}
 	r->flags |= DNS_FLAG_AA;
 	resp_sign_zone(r, z);
 

@@ -254,6 +254,10 @@ int resp_put_dnskey(struct resp *r, const uint8_t *owner, const struct dnssec_ke
  * signed; TTL the zone's negative TTL. */
 int resp_put_denial(struct resp *r, const struct zone *z, const uint8_t *owner,
                     const uint8_t *lname, size_t len, const struct node *n);
+/* The same NSEC in the answer section: the answer to a query for type
+ * NSEC in a signed zone (each name has one, as compact denial makes). */
+int resp_put_nsec_answer(struct resp *r, const struct zone *z, const uint8_t *owner,
+                         const uint8_t *lname, size_t len, const struct node *n);
 /* The NSEC covering only the name lname and the names below it (len
  * octets, lower-case; the next closer name of a wildcard answer, RFC 4035
  * 3.1.3.3): owner its predecessor, next name the first name after them,

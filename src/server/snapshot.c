@@ -113,23 +113,71 @@ static struct zone *snapshot_zone(const struct snapshot *prev, const struct snap
 	return z;
 }
 
-/* The signing key of zone entry ze (zones[].dnssec.key), read again at
- * every build so that a reload takes a new key; NULL for an unsigned zone
- * or with an error in diag: a file that does not load, or a key of another
- * zone than z's. */
-static struct dnssec_key *zone_key(const struct config *cfg, const struct zone_entry *ze,
-                                   const struct zone *z, struct diag *diag)
+/* One key of zone entry ze (the signing key's or a published key's file
+ * base), checked to be a key of z; NULL with an error in diag. */
+static struct dnssec_key *zone_key_one(const struct config *cfg, const struct zone_entry *ze,
+                                       const struct zone *z, const char *what, const char *base,
+                                       struct diag *diag)
 {
 	struct dnssec_key *key = NULL;
-	if (!ze->dnssec_key || dnssec_key_load(ze->dnssec_key, &key, diag) != GD_OK)
+	if (dnssec_key_load(base, &key, diag) != GD_OK)
 		return NULL;
 	if (z && (key->owner_len != z->origin_len ||
 	          memcmp(key->owner, z->origin, z->origin_len) != 0)) {
 		char owner[1024];
 		wire_name_to_str(key->owner, owner, sizeof(owner));
 		diag_error(diag, cfg->file, ze->line, ze->column,
-		           "zone %s: dnssec.key %s.key is a key of %s, not of this zone",
-		           ze->origin, ze->dnssec_key, owner);
+		           "zone %s: %s %s.key is a key of %s, not of this zone", ze->origin, what,
+		           base, owner);
+		dnssec_key_free(key);
+		return NULL;
+	}
+	return key;
+}
+
+/* The signing key of zone entry ze (zones[].dnssec.key) followed by the
+ * keys published beside it (dnssec.publish), read again at every build so
+ * that a reload takes a new key; NULL for an unsigned zone or with an
+ * error in diag: a file that does not load, a key of another zone than
+ * z's, or one key given twice. */
+static struct dnssec_key *zone_key(const struct config *cfg, const struct zone_entry *ze,
+                                   const struct zone *z, struct diag *diag)
+{
+	if (!ze->dnssec_key)
+		return NULL;
+	struct dnssec_key *key = zone_key_one(cfg, ze, z, "dnssec.key", ze->dnssec_key, diag);
+	struct dnssec_key **tail = key ? &key->next : NULL;
+	bool bad = !key;
+	if (ze->ndnssec_publish + 1 > DNSSEC_KEYS_MAX) {
+		diag_error(diag, cfg->file, ze->line, ze->column,
+		           "zone %s: dnssec.publish lists %zu keys, at most %d", ze->origin,
+		           ze->ndnssec_publish, DNSSEC_KEYS_MAX - 1);
+		dnssec_key_free(key);
+		return NULL;
+	}
+	for (size_t i = 0; i < ze->ndnssec_publish; i++) {
+		const char *base = ze->dnssec_publish[i];
+		struct dnssec_key *k = zone_key_one(cfg, ze, z, "dnssec.publish", base, diag);
+		bad |= !k;
+		if (!k || !key)
+			continue;
+		for (const struct dnssec_key *o = key; o && k; o = o->next) {
+			if (o->dnskey_len == k->dnskey_len &&
+			    memcmp(o->dnskey, k->dnskey, k->dnskey_len) == 0) {
+				diag_error(diag, cfg->file, ze->line, ze->column,
+				           "zone %s: dnssec.publish %s.key is a key given already "
+				           "(key tag %u)", ze->origin, base, k->key_tag);
+				dnssec_key_free(k);
+				k = NULL;
+				bad = true;
+			}
+		}
+		if (k) {
+			*tail = k;
+			tail = &k->next;
+		}
+	}
+	if (bad) {
 		dnssec_key_free(key);
 		return NULL;
 	}

@@ -4,8 +4,10 @@
 # CNAME, a DNAME from one signed zone into the other, a wildcard, the DNSKEY
 # RRset, NODATA and a name that does not exist (compact denial, RFC 9824);
 # a DO=0 query unsigned; geodnsd -t naming the keys, and a key of another
-# zone or a missing key file refused. The daemon on 127.0.0.1, stopped by
-# its pid.
+# zone or a missing key file refused; queries for NSEC (validated) and
+# RRSIG (REFUSED); a rollover by hand (dnssec.publish) validated with a
+# trust anchor of the new key while the old one signs, and of the old key
+# once the new one signs. The daemon on 127.0.0.1, stopped by its pid.
 #
 # Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
 . tests/integration/lib.sh
@@ -18,7 +20,7 @@ trap 'stop_server' EXIT
 COM=$(sed -n 1p "$TMP/com.out")
 NET=$(sed -n 1p "$TMP/net.out")
 
-# config TEMPLATE-OUT COM-KEY NET-KEY
+# config TEMPLATE-OUT COM-KEY NET-KEY [COM-PUBLISH]
 config() {
 	cat >"$1" <<CONF
 { "server": { "listen": ["127.0.0.1:@PORT@"], "workers": 2 },
@@ -29,20 +31,27 @@ config() {
                "ap-south": { "location": [1.35, 103.8] } },
   "zones": [ { "origin": "example.com", "file": "zones/example.com.zone",
                "services": "zones/example.com.services.json",
-               "dnssec": { "key": "$2" } },
+               "dnssec": { "key": "$2"${4:-} } },
              { "origin": "example.net", "file": "zones/example.net.zone",
                "dnssec": { "key": "$3" } } ] }
 CONF
 }
 
-# the trust anchors: each zone's DNSKEY as geodnsd-keygen printed it
-{
-	echo "trust-anchors {"
-	for f in com net; do
-		sed -n 2p "$TMP/$f.out" | awk '{ printf "  %s static-key %s %s %s \"%s\";\n", $1, $4, $5, $6, $7 }'
-	done
-	echo "};"
-} >"$TMP/anchors"
+# anchors OUT KEYGEN-OUTPUT...: trust anchors, each zone's DNSKEY as
+# geodnsd-keygen printed it
+anchors() {
+	out=$1
+	shift
+	{
+		echo "trust-anchors {"
+		for f in "$@"; do
+			sed -n 2p "$TMP/$f.out" |
+				awk '{ printf "  %s static-key %s %s %s \"%s\";\n", $1, $4, $5, $6, $7 }'
+		done
+		echo "};"
+	} >"$out"
+}
+anchors "$TMP/anchors" com net
 
 config "$TMP/bad.conf" "$NET" "$TMP/nokey"
 sed -i 's/@PORT@/5300/; s/@HTTPPORT@/5301/' "$TMP/bad.conf"
@@ -68,10 +77,10 @@ OUT
 # validated NAME TYPE EXPECTED [ROOT]: delv's verdict, and its first
 # record but RRSIGs (blanks squeezed) starting with EXPECTED
 validated() {
-	delv @127.0.0.1 -p "$PORT" -a "$TMP/anchors" +root="${4:-example.com}" +nocrypto \
+	delv @127.0.0.1 -p "$PORT" -a "${ANCHORS:-$TMP/anchors}" +root="${4:-example.com}" +nocrypto \
 		"$1" "$2" >"$TMP/delv.out" 2>&1
 	v=$(sed -n 1p "$TMP/delv.out")
-	r=$(grep -v '^;' "$TMP/delv.out" | grep -v RRSIG | sed -n 1p | tr -s '\t ' '  ')
+	r=$(grep -v '^;' "$TMP/delv.out" | awk '$4 != "RRSIG"' | sed -n 1p | tr -s '\t ' '  ')
 	case "$v|$r" in
 	"; fully validated|$3"*) pass "validated $1 $2" ;;
 	*)
@@ -93,6 +102,14 @@ validated www.legacy.example.com A "www.legacy.example.com. 3600 IN DNAME exampl
 validated x.wild.example.com A "x.wild.example.com. 300 IN A 192.0.2.99"
 validated example.com DNSKEY "example.com. 3600 IN DNSKEY 257 3 13 [key id = $COMTAG]"
 validated example.net DNSKEY "example.net. 3600 IN DNSKEY 257 3 15 [key id = $NETTAG]" example.net
+# a query for NSEC: the name's own (compact denial's) NSEC, validated;
+# for RRSIG: REFUSED with DO (signatures are made for answers)
+validated static.example.com NSEC "static.example.com. 300 IN NSEC \\000.static.example.com. A AAAA RRSIG NSEC"
+validated nope.example.com NSEC "nope.example.com. 300 IN NSEC \\000.nope.example.com. RRSIG NSEC TYPE128"
+check_cmd "RRSIG query with DO: REFUSED" sh -c \
+	"dig @127.0.0.1 -p $PORT +dnssec +norec static.example.com RRSIG | grep -o 'status: [A-Z]*'" <<OUT
+status: REFUSED
+OUT
 # /status: each signed zone's key and the window of the signatures made now
 keystatus() {
 	curl -s "http://127.0.0.1:$HTTPPORT/status" | python3 -c '
@@ -120,7 +137,8 @@ OUT
 
 # negative answers: delv proves them
 negative() {
-	delv @127.0.0.1 -p "$PORT" -a "$TMP/anchors" +root=example.com "$1" "$2" >"$TMP/delv.out" 2>&1
+	delv @127.0.0.1 -p "$PORT" -a "${ANCHORS:-$TMP/anchors}" +root=example.com "$1" "$2" \
+		>"$TMP/delv.out" 2>&1
 	if grep -q "^; negative response, fully validated" "$TMP/delv.out" &&
 	   grep -qF "$3" "$TMP/delv.out"; then
 		pass "validated denial $1 $2"
@@ -155,3 +173,68 @@ check "nxdomain without DO" +norec nope.example.com A <<'OUT'
 example.com.		300	IN	SOA	ns1.example.com. hostmaster.example.com. 2026112701 7200 900 1209600 300
 OUT
 stop_server || fail "geodnsd exited non-zero"
+
+# A rollover by hand (zones[].dnssec.publish, the manual's DNSSEC chapter):
+# a new key published beside the signing key signs the DNSKEY RRset too,
+# so a resolver whose trust anchor (or the parent's DS) is the new key
+# alone validates the data the old key signs; then the new key signs and
+# the old one, still published, keeps an anchor of the old key working.
+"$KEYGEN" -d "$TMP" example.com >"$TMP/new.out" || fail "geodnsd-keygen (new key)"
+NEW=$(sed -n 1p "$TMP/new.out")
+NEWTAG=$(echo "$NEW" | sed 's/.*+0*//')
+anchors "$TMP/anchors-new" new net
+anchors "$TMP/anchors-old" com net
+# the control: the new key not published, an anchor of it validates nothing
+config "$TMP/roll.conf.in" "$COM" "$NET"
+start_server "$TMP/roll.conf.in" || exit 1
+delv @127.0.0.1 -p "$PORT" -a "$TMP/anchors-new" +root=example.com static.example.com A \
+	>"$TMP/delv.out" 2>&1
+check_cmd "rollover: an anchor of an unpublished key validates nothing" \
+	sh -c "grep -c 'fully validated' '$TMP/delv.out'; sed -n 1p '$TMP/delv.out'" <<OUT
+0
+;; validating example.com/DNSKEY: no valid signature found (DS)
+OUT
+stop_server || fail "geodnsd exited non-zero (control)"
+for phase in publish switch; do
+	if [ $phase = publish ]; then
+		config "$TMP/roll.conf.in" "$COM" "$NET" ", \"publish\": [\"$NEW\"]"
+		SIGNER=$COMTAG OTHER=$NEWTAG ANCHORS=$TMP/anchors-new
+	else
+		config "$TMP/roll.conf.in" "$NEW" "$NET" ", \"publish\": [\"$COM\"]"
+		SIGNER=$NEWTAG OTHER=$COMTAG ANCHORS=$TMP/anchors-old
+	fi
+	start_server "$TMP/roll.conf.in" || exit 1
+	"$GEODNSD" -t -c "$TMP/geodnsd.conf" >"$TMP/t.out" 2>&1
+	check_cmd "rollover ($phase): geodnsd -t names both keys" grep -c \
+		"signed (key tag $SIGNER, algorithm 13; published key tag $OTHER, algorithm 13) OK" \
+		"$TMP/t.out" <<OUT
+1
+OUT
+	validated static.example.com A "static.example.com. 3600 IN A 192.0.2.80"
+	validated www.example.com A "www.example.com. 30 IN A 192.0.2.1"
+	negative nope.example.com A 'NSEC \000.nope.example.com. RRSIG NSEC TYPE128'
+	check_cmd "rollover ($phase): DNSKEY, CDS and CDNSKEY have both keys, each signed by both" \
+		sh -c "for t in DNSKEY CDS CDNSKEY; do
+			dig @127.0.0.1 -p $PORT +dnssec +noall +answer example.com \$t |
+				awk '\$4 == \"RRSIG\" { print \$4, \$5, \$11 } \$4 != \"RRSIG\" { print \$4 }' |
+				sort; done" <<OUT
+DNSKEY
+DNSKEY
+RRSIG DNSKEY $(printf '%s\n' "$COMTAG" "$NEWTAG" | sort | sed -n 1p)
+RRSIG DNSKEY $(printf '%s\n' "$COMTAG" "$NEWTAG" | sort | sed -n 2p)
+CDS
+CDS
+RRSIG CDS $(printf '%s\n' "$COMTAG" "$NEWTAG" | sort | sed -n 1p)
+RRSIG CDS $(printf '%s\n' "$COMTAG" "$NEWTAG" | sort | sed -n 2p)
+CDNSKEY
+CDNSKEY
+RRSIG CDNSKEY $(printf '%s\n' "$COMTAG" "$NEWTAG" | sort | sed -n 1p)
+RRSIG CDNSKEY $(printf '%s\n' "$COMTAG" "$NEWTAG" | sort | sed -n 2p)
+OUT
+	check_cmd "rollover ($phase): the data signed by the signing key alone" \
+		sh -c "dig @127.0.0.1 -p $PORT +dnssec +noall +answer static.example.com A |
+			awk '\$4 == \"RRSIG\" { print \$11 }'" <<OUT
+$SIGNER
+OUT
+	stop_server || fail "geodnsd exited non-zero ($phase)"
+done

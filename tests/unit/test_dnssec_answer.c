@@ -43,12 +43,14 @@ static void dump(const struct diag *d)
 
 /* The demo zones with their services, example.com signed with key base
  * (NULL: unsigned), in the regions and GeoIP database of the geo tests. */
-static struct config *demo_config(const char *name, const char *base)
+static struct config *demo_config_publish(const char *name, const char *base,
+                                          const char *publish)
 {
-	char dnssec[512] = "";
+	char dnssec[2048] = "";
 	if (base)
-		snprintf(dnssec, sizeof(dnssec), ", \"dnssec\": {\"key\": \"%s\"}", base);
-	char text[2048];
+		snprintf(dnssec, sizeof(dnssec), ", \"dnssec\": {\"key\": \"%s\"%s%s}", base,
+		         publish ? ", \"publish\": " : "", publish ? publish : "");
+	char text[4096];
 	snprintf(
 	    text, sizeof(text),
 	    "{\"geoip\": {\"database\": \"tests/tmp/geo/city.mmdb\"},\n"
@@ -66,6 +68,11 @@ static struct config *demo_config(const char *name, const char *base)
 	ck_assert_ptr_nonnull(cfg);
 	diag_free(&d);
 	return cfg;
+}
+
+static struct config *demo_config(const char *name, const char *base)
+{
+	return demo_config_publish(name, base, NULL);
 }
 
 static struct snapshot *build(const struct config *cfg)
@@ -596,6 +603,242 @@ START_TEST(test_without_do_unchanged)
 }
 END_TEST
 
+/* Queries for NSEC in a signed zone: the NSEC that compact denial gives
+ * the name, in the answer (as Knot's onlinesign answers), for a name with
+ * data, a wildcard's name (the name's own NSEC, not the wildcard's) and a
+ * name that does not exist (its NXNAME NSEC; with Compact Answers OK the
+ * NXDOMAIN denial); RRSIG: REFUSED with DO (signatures are made for an
+ * answer, none to list), NODATA without, as in an unsigned zone; the
+ * NXNAME meta-type: FORMERR (RFC 9824 3.5). */
+START_TEST(test_nsec_rrsig_queries)
+{
+	setup_algorithm(algorithms[_i]);
+	static const struct {
+		const char *name, *nsec;
+		unsigned labels;
+	} nsecs[] = {
+	    {"mail.example.com.",
+	     "mail.example.com. 300 IN NSEC \\000.mail.example.com. A AAAA RRSIG NSEC", 3},
+	    {"www.example.com.",
+	     "www.example.com. 300 IN NSEC \\000.www.example.com. A AAAA RRSIG NSEC", 3},
+	    {"x.wild.example.com.",
+	     "x.wild.example.com. 300 IN NSEC \\000.x.wild.example.com. A TXT RRSIG NSEC", 4},
+	    {"nope.example.com.",
+	     "nope.example.com. 300 IN NSEC \\000.nope.example.com. RRSIG NSEC TYPE128", 3},
+	};
+	for (size_t i = 0; i < sizeof(nsecs) / sizeof(nsecs[0]); i++) {
+		ldns_pkt *p = ask(nsecs[i].name, LDNS_RR_TYPE_NSEC, DO);
+		ck_assert_int_eq(ldns_pkt_get_rcode(p), LDNS_RCODE_NOERROR);
+		ck_assert(ldns_pkt_aa(p));
+		ck_assert_uint_eq(ldns_pkt_ancount(p), 2);
+		ck_assert_uint_eq(ldns_pkt_nscount(p), 0);
+		expect_rr(ldns_pkt_answer(p), 0, nsecs[i].nsec);
+		expect_rrsig(ldns_pkt_answer(p), 1, LDNS_RR_TYPE_NSEC, nsecs[i].labels);
+		ck_assert_uint_eq(verify(p, 0), 1);
+		ldns_pkt_free(p);
+	}
+	expect_denial("nope.example.com.", LDNS_RR_TYPE_NSEC,
+	              (struct ask){.dnssec = true, .compact = true}, nsecs[3].nsec,
+	              LDNS_RCODE_NXDOMAIN);
+	/* without DO: NODATA, the NSEC being made for DO queries only */
+	ldns_pkt *p = ask("mail.example.com.", LDNS_RR_TYPE_NSEC, (struct ask){.edns = true});
+	ck_assert_int_eq(ldns_pkt_get_rcode(p), LDNS_RCODE_NOERROR);
+	ck_assert_uint_eq(ldns_pkt_ancount(p), 0);
+	ck_assert_uint_eq(ldns_pkt_nscount(p), 1);
+	ldns_pkt_free(p);
+
+	p = ask("mail.example.com.", LDNS_RR_TYPE_RRSIG, DO);
+	ck_assert_int_eq(ldns_pkt_get_rcode(p), LDNS_RCODE_REFUSED);
+	ck_assert(!ldns_pkt_aa(p));
+	ck_assert_uint_eq(ldns_pkt_ancount(p) + ldns_pkt_nscount(p), 0);
+	ldns_pkt_free(p);
+	p = ask("mail.example.com.", LDNS_RR_TYPE_RRSIG, (struct ask){.edns = true});
+	ck_assert_int_eq(ldns_pkt_get_rcode(p), LDNS_RCODE_NOERROR);
+	ck_assert(ldns_pkt_aa(p));
+	ck_assert_uint_eq(ldns_pkt_ancount(p), 0);
+	ldns_pkt_free(p);
+	/* example.net is not signed: NODATA with DO too */
+	p = ask("example.net.", LDNS_RR_TYPE_RRSIG, DO);
+	ck_assert_int_eq(ldns_pkt_get_rcode(p), LDNS_RCODE_NOERROR);
+	ck_assert(ldns_pkt_aa(p));
+	ck_assert_uint_eq(ldns_pkt_ancount(p), 0);
+	ldns_pkt_free(p);
+
+	for (int d = 0; d < 2; d++) {
+		p = ask("mail.example.com.", (ldns_rr_type)128, (struct ask){.edns = true, .dnssec = d});
+		ck_assert_int_eq(ldns_pkt_get_rcode(p), LDNS_RCODE_FORMERR);
+		ck_assert_uint_eq(ldns_pkt_ancount(p) + ldns_pkt_nscount(p), 0);
+		ldns_pkt_free(p);
+	}
+	teardown();
+}
+END_TEST
+
+/* A wildcard answer whose next closer name has a label of 63 octets (no
+ * room for a 0 octet after it): the NSEC covering it ends at the label cut
+ * after its last octet below 0xFF, that octet one greater; verified. A
+ * regression: no NSEC was given, and a validator took the answer as
+ * bogus. */
+START_TEST(test_wildcard_long_label)
+{
+	setup_algorithm(algorithms[_i]);
+	char label[64], name[128], next[128];
+	memset(label, 'a', 63);
+	label[63] = '\0';
+	snprintf(name, sizeof(name), "%s.wild.example.com.", label);
+	label[62] = 'b';
+	snprintf(next, sizeof(next), "%s.wild.example.com.", label);
+	ldns_pkt *p = ask(name, LDNS_RR_TYPE_A, DO);
+	ck_assert_int_eq(ldns_pkt_get_rcode(p), LDNS_RCODE_NOERROR);
+	ck_assert_uint_eq(ldns_pkt_ancount(p), 2);
+	ck_assert_uint_eq(ldns_pkt_nscount(p), 2);
+	ldns_rr *nsec = ldns_rr_list_rr(ldns_pkt_authority(p), 0);
+	ck_assert_int_eq(ldns_rr_get_type(nsec), LDNS_RR_TYPE_NSEC);
+	ldns_rdf *want = ldns_dname_new_frm_str(next);
+	ck_assert_int_eq(ldns_dname_compare(ldns_rr_rdf(nsec, 0), want), 0);
+	ldns_rdf_deep_free(want);
+	ldns_rdf *q = ldns_dname_new_frm_str(name);
+	ck_assert_int_lt(ldns_dname_compare(ldns_rr_owner(nsec), q), 0);
+	ldns_rdf_deep_free(q);
+	ck_assert_uint_eq(verify(p, 0), 2);
+	ldns_pkt_free(p);
+
+	/* the label's last octet 0xFF: cut before it */
+	memset(label, 'a', 63);
+	snprintf(name, sizeof(name), "%.62s\\255.wild.example.com.", label);
+	label[61] = 'b';
+	snprintf(next, sizeof(next), "%.62s.wild.example.com.", label);
+	p = ask(name, LDNS_RR_TYPE_A, DO);
+	ck_assert_uint_eq(ldns_pkt_nscount(p), 2);
+	nsec = ldns_rr_list_rr(ldns_pkt_authority(p), 0);
+	want = ldns_dname_new_frm_str(next);
+	ck_assert_int_eq(ldns_dname_compare(ldns_rr_rdf(nsec, 0), want), 0);
+	ldns_rdf_deep_free(want);
+	ck_assert_uint_eq(verify(p, 0), 2);
+	ldns_pkt_free(p);
+	teardown();
+}
+END_TEST
+
+/* Every RRSIG of the answer verified by ldns against keys; the key tags
+ * of those covering type, in order, into tags (their number). */
+static size_t verify_tags(const ldns_pkt *p, ldns_rr_list *keys, ldns_rr_type type,
+                          uint16_t *tags)
+{
+	const ldns_rr_list *an = ldns_pkt_answer(p);
+	ldns_rr_list *set = ldns_rr_list_new();
+	for (size_t i = 0; i < ldns_rr_list_rr_count(an); i++)
+		if (ldns_rr_get_type(ldns_rr_list_rr(an, i)) == type)
+			ldns_rr_list_push_rr(set, ldns_rr_list_rr(an, i));
+	size_t n = 0;
+	for (size_t i = 0; i < ldns_rr_list_rr_count(an); i++) {
+		ldns_rr *rr = ldns_rr_list_rr(an, i);
+		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_RRSIG)
+			continue;
+		ck_assert_int_eq(ldns_rdf2rr_type(ldns_rr_rrsig_typecovered(rr)), type);
+		ldns_rr_list *good = ldns_rr_list_new();
+		ldns_status st = ldns_verify_rrsig_keylist(set, rr, keys, good);
+		ck_assert_msg(st == LDNS_STATUS_OK, "%s", ldns_get_errorstr_by_id(st));
+		ldns_rr_list_free(good);
+		tags[n++] = ldns_rdf2native_int16(ldns_rr_rrsig_keytag(rr));
+	}
+	ldns_rr_list_free(set);
+	return n;
+}
+
+/* A rollover (dnssec.publish): the published key is in the DNSKEY, CDS
+ * and CDNSKEY RRsets beside the signing key, and both sign them; the
+ * data is signed by the signing key alone, and by the published key too
+ * when its algorithm differs (every algorithm of the DNSKEY RRset signs
+ * every RRset, RFC 4035 2.2, RFC 6781 4.1.4). */
+START_TEST(test_rollover)
+{
+	unsigned alg = algorithms[_i / 2], palg = _i % 2 ? algorithms[1 - _i / 2] : alg;
+	char base[512], pub[512], publish[600];
+	unit_dnssec_ldns_key(alg, "example.com.", base, sizeof(base));
+	unit_dnssec_ldns_key(palg, "example.com.", pub, sizeof(pub));
+	snprintf(publish, sizeof(publish), "[\"%s\"]", pub);
+	cfg_signed = demo_config_publish("dnssec-rollover.json", base, publish);
+	snap_signed = build(cfg_signed);
+	answer_worker_init(&worker);
+	answer_worker_init(&plain_worker);
+	const struct dnssec_key *k = snap_signed->dnssec_keys[0];
+	ck_assert_ptr_nonnull(k->next);
+	ck_assert_ptr_null(k->next->next);
+	ck_assert_uint_eq(k->algorithm, alg);
+	ck_assert_uint_eq(k->next->algorithm, palg);
+	dnskeys = ldns_rr_list_new();
+	for (const struct dnssec_key *o = k; o; o = o->next)
+		ldns_rr_list_push_rr(dnskeys, unit_ldns_rr(o->owner, o->owner_len,
+		                                           LDNS_RR_TYPE_DNSKEY, 3600, o->dnskey,
+		                                           o->dnskey_len));
+	static const ldns_rr_type keytypes[] = {LDNS_RR_TYPE_DNSKEY, LDNS_RR_TYPE_CDS,
+	                                        LDNS_RR_TYPE_CDNSKEY};
+	uint16_t tags[4];
+	for (size_t t = 0; t < 3; t++) {
+		ldns_pkt *p = ask("example.com.", keytypes[t], DO);
+		ck_assert_uint_eq(ldns_pkt_ancount(p), 4);
+		for (size_t i = 0; i < 2; i++)
+			ck_assert_int_eq(ldns_rr_get_type(ldns_rr_list_rr(ldns_pkt_answer(p), i)),
+			                 keytypes[t]);
+		ck_assert_uint_eq(verify_tags(p, dnskeys, keytypes[t], tags), 2);
+		ck_assert_uint_eq(tags[0], k->key_tag);
+		ck_assert_uint_eq(tags[1], k->next->key_tag);
+		ldns_pkt_free(p);
+	}
+	/* the data, static and geo */
+	static const char *const names[] = {"mail.example.com.", "www.example.com."};
+	for (size_t i = 0; i < 2; i++) {
+		ldns_pkt *p = ask(names[i], LDNS_RR_TYPE_A, DO);
+		size_t n = verify_tags(p, dnskeys, LDNS_RR_TYPE_A, tags);
+		ck_assert_uint_eq(n, palg == alg ? 1 : 2);
+		ck_assert_uint_eq(tags[0], k->key_tag);
+		if (n == 2)
+			ck_assert_uint_eq(tags[1], k->next->key_tag);
+		ldns_pkt_free(p);
+	}
+	teardown();
+}
+END_TEST
+
+/* dnssec.publish refused: a key of another zone, the signing key again,
+ * more than three keys beside it; each error names the zone and key. */
+START_TEST(test_rollover_errors)
+{
+	char base[512], other[512], publish[4096];
+	unit_dnssec_ldns_key(13, "example.com.", base, sizeof(base));
+	unit_dnssec_ldns_key(13, "example.net.", other, sizeof(other));
+	char keys[4][512];
+	for (size_t i = 0; i < 4; i++)
+		unit_dnssec_ldns_key(15, "example.com.", keys[i], sizeof(keys[i]));
+	char want[3][1200];
+	snprintf(want[0], sizeof(want[0]),
+	         "zone example.com: dnssec.publish %s.key is a key of example.net., not of this "
+	         "zone", other);
+	snprintf(want[1], sizeof(want[1]),
+	         "zone example.com: dnssec.publish %s.key is a key given already (key tag %d)",
+	         base, atoi(strrchr(base, '+') + 1));
+	snprintf(want[2], sizeof(want[2]), "zone example.com: dnssec.publish lists 4 keys, at most 3");
+	for (int c = 0; c < 3; c++) {
+		if (c == 0)
+			snprintf(publish, sizeof(publish), "[\"%s\"]", other);
+		else if (c == 1)
+			snprintf(publish, sizeof(publish), "[\"%s\", \"%s\"]", keys[0], base);
+		else
+			snprintf(publish, sizeof(publish), "[\"%s\", \"%s\", \"%s\", \"%s\"]", keys[0],
+			         keys[1], keys[2], keys[3]);
+		struct config *cfg = demo_config_publish("dnssec-badpublish.json", base, publish);
+		struct diag d = {0};
+		struct snapshot *s = snapshot_build(cfg, NULL, 1, &d);
+		ck_assert_ptr_null(s);
+		ck_assert_uint_ge(d.count, 1);
+		ck_assert_msg(strstr(d.msgs[0], want[c]), "%s", d.msgs[0]);
+		diag_free(&d);
+		config_free(cfg);
+	}
+}
+END_TEST
+
 Suite *dnssec_answer_suite(void)
 {
 	Suite *s = suite_create("dnssec_answer");
@@ -611,6 +854,10 @@ Suite *dnssec_answer_suite(void)
 	tcase_add_loop_test(tc, test_dnskey_signed, 0, 2);
 	tcase_add_loop_test(tc, test_signing_cap, 0, 2);
 	tcase_add_loop_test(tc, test_without_do_unchanged, 0, 2);
+	tcase_add_loop_test(tc, test_nsec_rrsig_queries, 0, 2);
+	tcase_add_loop_test(tc, test_wildcard_long_label, 0, 2);
+	tcase_add_loop_test(tc, test_rollover, 0, 4);
+	tcase_add_test(tc, test_rollover_errors);
 	suite_add_tcase(s, tc);
 	return s;
 }

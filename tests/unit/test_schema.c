@@ -192,8 +192,9 @@ START_TEST(test_children)
 	ck_assert_uint_eq(conf_key_children("zones[].primaries[]", names), 2);
 	ck_assert_str_eq(names[0], "address");
 	ck_assert_uint_eq(conf_key_children("zones[].transfer", names), 2);
-	ck_assert_uint_eq(conf_key_children("zones[].dnssec", names), 1);
+	ck_assert_uint_eq(conf_key_children("zones[].dnssec", names), 2);
 	ck_assert_str_eq(names[0], "key");
+	ck_assert_str_eq(names[1], "publish");
 	ck_assert_uint_eq(conf_key_children("zones[].transfer.allow[]", names), 2);
 	ck_assert_str_eq(names[0], "network");
 	ck_assert_uint_eq(conf_key_children("geoip.paths", names), 4);
