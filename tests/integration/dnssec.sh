@@ -1,4 +1,5 @@
-# dnssec.sh - online signing (issue 18) validated by BIND's delv: two zones
+# dnssec.sh - online signing (issue 18) validated by BIND's delv, its
+# +vtrace clean (nothing failed, bogus or insecure on the way): two zones
 # signed with keys made by geodnsd-keygen (algorithm 13 and 15), a trust
 # anchor for each; "fully validated" for a static name, a geo answer, a
 # CNAME, a DNAME from one signed zone into the other, a wildcard, the DNSKEY
@@ -74,15 +75,33 @@ check_cmd "geodnsd -t names the keys" grep -c "signed (key tag \($COMTAG, algori
 2
 OUT
 
+# vtrace NAME TYPE [ROOT]: delv's validation trace (+vtrace) holds no
+# step that failed, nothing bogus or insecure, no signature it could not
+# use; its lines that do into TMP/vtrace.bad
+vtrace() {
+	delv @127.0.0.1 -p "$PORT" -a "${ANCHORS:-$TMP/anchors}" +root="${3:-example.com}" +vtrace \
+		"$1" "$2" 2>&1 | grep -i 'bogus\|insecure\|fail\|no valid\|unable\|error\|indetermin' |
+		grep -v '^;; resolution failed: ncache nxrrset$' >"$TMP/vtrace.bad"
+	[ ! -s "$TMP/vtrace.bad" ]
+}
+
 # validated NAME TYPE EXPECTED [ROOT]: delv's verdict, and its first
-# record but RRSIGs (blanks squeezed) starting with EXPECTED
+# record but RRSIGs (blanks squeezed) starting with EXPECTED; its trace
+# clean
 validated() {
 	delv @127.0.0.1 -p "$PORT" -a "${ANCHORS:-$TMP/anchors}" +root="${4:-example.com}" +nocrypto \
 		"$1" "$2" >"$TMP/delv.out" 2>&1
 	v=$(sed -n 1p "$TMP/delv.out")
 	r=$(grep -v '^;' "$TMP/delv.out" | awk '$4 != "RRSIG"' | sed -n 1p | tr -s '\t ' '  ')
 	case "$v|$r" in
-	"; fully validated|$3"*) pass "validated $1 $2" ;;
+	"; fully validated|$3"*)
+		if vtrace "$1" "$2" "${4:-}"; then
+			pass "validated $1 $2"
+		else
+			fail "validated $1 $2: +vtrace"
+			sed 's/^/  /' "$TMP/vtrace.bad"
+		fi
+		;;
 	*)
 		fail "validated $1 $2"
 		sed 's/^/  /' "$TMP/delv.out"
@@ -140,11 +159,11 @@ negative() {
 	delv @127.0.0.1 -p "$PORT" -a "${ANCHORS:-$TMP/anchors}" +root=example.com "$1" "$2" \
 		>"$TMP/delv.out" 2>&1
 	if grep -q "^; negative response, fully validated" "$TMP/delv.out" &&
-	   grep -qF "$3" "$TMP/delv.out"; then
+	   grep -qF "$3" "$TMP/delv.out" && vtrace "$1" "$2"; then
 		pass "validated denial $1 $2"
 	else
 		fail "validated denial $1 $2"
-		sed 's/^/  /' "$TMP/delv.out"
+		sed 's/^/  /' "$TMP/delv.out" "$TMP/vtrace.bad"
 	fi
 }
 negative static.example.com TXT 'NSEC \000.static.example.com. A AAAA RRSIG NSEC'
