@@ -112,6 +112,15 @@ build/geodnsd-keygen: tools/geodnsd-keygen.c $(KEYGEN_OBJS) config.mk | build
 	$(CC) $(BASE_CFLAGS) $(MODE_FLAGS) $(RELEASE_LTO) $(CFLAGS) $(LDFLAGS) -o $@ $< \
 	  $(KEYGEN_OBJS) $(LDNS_LIBS) $(CRYPTO_LIBS) -pthread
 
+# tools/bench --dnssec: RRSIGs a second on one thread, no cache
+# (tools/bench.d/signrate.c), with the signer's modules and what they call;
+# built by make check too, so that a change of the signer's interface
+# cannot leave it behind
+SIGNRATE_OBJS = build/dnssec/sign.o $(KEYGEN_OBJS)
+build/signrate: tools/bench.d/signrate.c $(SIGNRATE_OBJS) config.mk | build
+	$(CC) $(BASE_CFLAGS) $(MODE_FLAGS) $(RELEASE_LTO) $(CFLAGS) $(LDFLAGS) -o $@ $< \
+	  $(SIGNRATE_OBJS) $(LDNS_LIBS) $(CRYPTO_LIBS) -pthread
+
 # a zone file checked without a server (installed: sbin/geodnsd-checkzone):
 # the server's modules, without its main
 build/geodnsd-checkzone: tools/geodnsd-checkzone.c $(OBJS) config.mk | build
@@ -229,8 +238,8 @@ run: src/geodnsd zones/demo-city.mmdb build/feedserver
 check: $(CHECK_DIR)/geodnsd $(CHECK_DIR)/unit-tests $(CHECK_DIR)/tcpclient $(CHECK_DIR)/httpclient \
        zones/demo-city.mmdb \
        build/feedserver build/services-to-zone build/geodnsd-keygen build/evilfeed \
-       build/geodnsd-checkzone build/geodnsdctl build-tsan/unit-tests build-tsan/geodnsd \
-       fuzz-replay-build \
+       build/geodnsd-checkzone build/geodnsdctl build/signrate \
+       build-tsan/unit-tests build-tsan/geodnsd fuzz-replay-build \
        $(TEST_MMDB) src/geodnsd
 	TSAN_UNIT=build-tsan/unit-tests TSAN_GEODNSD=build-tsan/geodnsd SOAK_GEODNSD=src/geodnsd \
 	  FUZZ_TARGETS_ALL="$(FUZZ_ALL)" tests/run-all $(CHECK_DIR)
