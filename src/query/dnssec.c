@@ -190,10 +190,11 @@ static size_t node_types(const struct resp *r, const struct node *n, uint16_t *t
 
 /* One NSEC record of owner (written as owner) with next name next (wire,
  * nlen octets) and these types plus RRSIG and NSEC, and its RRSIG, in the
- * authority section with the zone's negative TTL (RFC 4034 4: the SOA's
+ * section whose count is counter (the authority's, or the answer's for an
+ * NSEC question) with the zone's negative TTL (RFC 4034 4: the SOA's
  * MINIMUM, RFC 9077: no more than the SOA's TTL). */
 static int put_nsec(struct resp *r, const struct zone *z, const uint8_t *owner, const uint8_t *next,
-                    size_t nlen, uint16_t *types, size_t ntypes)
+                    size_t nlen, uint16_t *types, size_t ntypes, uint16_t *counter)
 {
 	uint8_t rdata[NSEC_RDATA_MAX];
 	if (nlen > WIRE_NAME_MAX)
@@ -203,19 +204,19 @@ static int put_nsec(struct resp *r, const struct zone *z, const uint8_t *owner, 
 	memcpy(rdata, next, nlen);
 	size_t len = nlen + type_bitmap(types, ntypes, rdata + nlen);
 	struct wire_mark m = wire_mark(&r->w);
-	uint16_t ns = r->ns;
+	uint16_t before = *counter;
 	if (resp_put_rr(r, owner, TYPE_NSEC, z->neg_ttl, rdata, len) < 0)
 		return GD_ESPACE;
-	r->ns++;
+	(*counter)++;
 	const uint8_t *rd[1] = {rdata};
 	uint16_t rdlen[1] = {(uint16_t)len};
 	const uint8_t *wild = r->wild_owner;
 	r->wild_owner = NULL; /* an NSEC is never a wildcard's */
-	int rc = resp_sign_records(r, owner, TYPE_NSEC, z->neg_ttl, rd, rdlen, 1, &r->ns);
+	int rc = resp_sign_records(r, owner, TYPE_NSEC, z->neg_ttl, rd, rdlen, 1, counter);
 	r->wild_owner = wild;
 	if (rc < 0) {
 		wire_rollback(&r->w, m);
-		r->ns = ns;
+		*counter = before;
 	}
 	return rc;
 }
@@ -233,7 +234,7 @@ static size_t successor(const uint8_t *lname, size_t len, uint8_t *out)
 }
 
 int resp_put_denial(struct resp *r, const struct zone *z, const uint8_t *owner,
-                    const uint8_t *lname, size_t len, const struct node *n)
+                    const uint8_t *lname, size_t len, const struct node *n, uint16_t *counter)
 {
 	uint16_t types[BITMAP_TYPES];
 	uint8_t next[WIRE_NAME_MAX];
@@ -243,7 +244,7 @@ int resp_put_denial(struct resp *r, const struct zone *z, const uint8_t *owner,
 	size_t k = node_types(r, n, types);
 	if (!n)
 		types[k++] = TYPE_NXNAME;
-	return put_nsec(r, z, owner, next, nlen, types, k);
+	return put_nsec(r, z, owner, next, nlen, types, k, counter);
 }
 
 /*
@@ -310,7 +311,7 @@ int resp_put_cover(struct resp *r, const struct zone *z, const uint8_t *lname, s
 	size_t olen = predecessor(lname, len, owner), nlen = after_subtree(lname, len, next);
 	if (!olen || !nlen)
 		return GD_OK; /* no proof: a validator takes the answer as bogus */
-	return put_nsec(r, z, owner, next, nlen, types, 0);
+	return put_nsec(r, z, owner, next, nlen, types, 0, &r->ns);
 }
 
 int resp_put_no_ds(struct resp *r, const struct zone *z, const uint8_t *owner,
@@ -324,5 +325,5 @@ int resp_put_no_ds(struct resp *r, const struct zone *z, const uint8_t *owner,
 	size_t nlen = successor(cut->name, cut->namelen, next);
 	if (!nlen)
 		return GD_EFORMAT;
-	return put_nsec(r, z, owner, next, nlen, types, node_types(r, cut, types));
+	return put_nsec(r, z, owner, next, nlen, types, node_types(r, cut, types), &r->ns);
 }
