@@ -228,8 +228,8 @@ static size_t node_types(const struct resp *r, const struct node *n, uint16_t *t
 
 /* One NSEC record of owner (written as owner) with next name next (wire,
  * nlen octets) and these types plus RRSIG and NSEC, and its RRSIG, in the
- * section that *counter counts (the authority's but for a query of type
- * NSEC) with the zone's negative TTL (RFC 4034 4: the SOA's
+ * section whose count is counter (the authority's, or the answer's for an
+ * NSEC question) with the zone's negative TTL (RFC 4034 4: the SOA's
  * MINIMUM, RFC 9077: no more than the SOA's TTL). */
 static int put_nsec(struct resp *r, const struct zone *z, const uint8_t *owner, const uint8_t *next,
                     size_t nlen, uint16_t *types, size_t ntypes, uint16_t *counter)
@@ -242,7 +242,7 @@ static int put_nsec(struct resp *r, const struct zone *z, const uint8_t *owner, 
 	memcpy(rdata, next, nlen);
 	size_t len = nlen + type_bitmap(types, ntypes, rdata + nlen);
 	struct wire_mark m = wire_mark(&r->w);
-	uint16_t count = *counter;
+	uint16_t before = *counter;
 	if (resp_put_rr(r, owner, TYPE_NSEC, z->neg_ttl, rdata, len) < 0)
 		return GD_ESPACE;
 	(*counter)++;
@@ -254,7 +254,7 @@ static int put_nsec(struct resp *r, const struct zone *z, const uint8_t *owner, 
 	r->wild_owner = wild;
 	if (rc < 0) {
 		wire_rollback(&r->w, m);
-		*counter = count;
+		*counter = before;
 	}
 	return rc;
 }
@@ -271,10 +271,8 @@ static size_t successor(const uint8_t *lname, size_t len, uint8_t *out)
 	return len + 2;
 }
 
-/* The NSEC at owner (lname, len) with the types of node n (NULL: NXNAME)
- * into the section *counter counts. */
-static int nsec_at(struct resp *r, const struct zone *z, const uint8_t *owner,
-                   const uint8_t *lname, size_t len, const struct node *n, uint16_t *counter)
+int resp_put_denial(struct resp *r, const struct zone *z, const uint8_t *owner,
+                    const uint8_t *lname, size_t len, const struct node *n, uint16_t *counter)
 {
 	uint16_t types[BITMAP_TYPES];
 	uint8_t next[WIRE_NAME_MAX];
@@ -285,18 +283,6 @@ static int nsec_at(struct resp *r, const struct zone *z, const uint8_t *owner,
 	if (!n)
 		types[k++] = TYPE_NXNAME;
 	return put_nsec(r, z, owner, next, nlen, types, k, counter);
-}
-
-int resp_put_denial(struct resp *r, const struct zone *z, const uint8_t *owner,
-                    const uint8_t *lname, size_t len, const struct node *n)
-{
-	return nsec_at(r, z, owner, lname, len, n, &r->ns);
-}
-
-int resp_put_nsec_answer(struct resp *r, const struct zone *z, const uint8_t *owner,
-                         const uint8_t *lname, size_t len, const struct node *n)
-{
-	return nsec_at(r, z, owner, lname, len, n, &r->an);
 }
 
 /*

@@ -124,7 +124,13 @@ static int answer_any(struct resp *r, const struct name *cur, const struct node 
 	if (resp_put_rr(r, cur->wire, TYPE_HINFO, RFC8482_TTL, hinfo, sizeof(hinfo)) < 0)
 		return GD_ESPACE;
 	r->an++;
-	return GD_OK;
+	if (!r->key)
+		return GD_OK;
+	/* signed like any RRset of the zone: a validator takes an unsigned
+	 * one as bogus */
+	const uint8_t *rdata[1] = {hinfo};
+	uint16_t rdlen[1] = {sizeof(hinfo)};
+	return resp_sign_records(r, cur->wire, TYPE_HINFO, RFC8482_TTL, rdata, rdlen, 1, &r->an);
 }
 
 /* A negative answer in zone z for the name cur: the SOA (rcode set by the
@@ -134,13 +140,9 @@ static int answer_any(struct resp *r, const struct name *cur, const struct node 
 static int negative(struct resp *r, const struct zone *z, const struct name *cur,
                     const struct node *n)
 {
-	r->wild_owner = NULL; /* the denial is of the name asked for */
-	if (!n && r->key && r->q->qtype == TYPE_NSEC && !(r->q->edns_flags & EDNS_FLAG_CO)) {
-		/* the NSEC that compact denial gives the name is its answer */
-		r->rcode = RCODE_NOERROR;
-		r->nocache = true;
-		return resp_put_nsec_answer(r, z, cur->wire, cur->lname, cur->len, NULL);
-	}
+	/* the denial is of the name asked for, and the SOA the apex's: neither
+	 * is signed as a wildcard's (a wildcard's NODATA comes here) */
+	r->wild_owner = NULL;
 	int rc = resp_put_soa(r, z);
 	if (rc < 0 || !r->key)
 		return rc;
@@ -150,7 +152,23 @@ static int negative(struct resp *r, const struct zone *z, const struct name *cur
 		if (!(r->q->edns_flags & EDNS_FLAG_CO))
 			r->rcode = RCODE_NOERROR;
 	}
-	return resp_put_denial(r, z, cur->wire, cur->lname, cur->len, n);
+	return resp_put_denial(r, z, cur->wire, cur->lname, cur->len, n, &r->ns);
+}
+
+/* An NSEC question in a signed response: the answer is the name's compact
+ * NSEC itself (RFC 9824; n NULL: a name that does not exist, its NXNAME
+ * NSEC), NOERROR. No NODATA could deny it, since that NSEC's bitmap lists
+ * NSEC; nor is a CNAME there followed (RFC 4035 2.5: NSEC and RRSIG live
+ * beside a CNAME). */
+static int nsec_answer(struct resp *r, const struct zone *z, const struct name *cur,
+                       const struct node *n)
+{
+	r->wild_owner = NULL;
+	if (!n) {
+		r->nxname = true;
+		r->nocache = true;
+	}
+	return resp_put_denial(r, z, cur->wire, cur->lname, cur->len, n, &r->an);
 }
 
 /* A referral to the cut n: its NS (never signed, RFC 4035 2.2) and glue,
@@ -179,6 +197,8 @@ static int answer_node(struct resp *r, const struct zone *z, const struct name *
 {
 	const struct query *q = r->q;
 	uint16_t qt = q->qtype;
+	if (qt == TYPE_NSEC && r->key)
+		return nsec_answer(r, z, cur, n);
 	if ((n->flags & NODE_SERVICE) && (service_qtype(qt) || (qt == TYPE_ANY && r->tcp))) {
 		if (qt == TYPE_ANY) {
 			/* TCP ANY: both families (or the CNAME), then the static data */
@@ -202,8 +222,6 @@ static int answer_node(struct resp *r, const struct zone *z, const struct name *
 			return resp_put_rrset(r, cur->wire, cn, cn->ttl, &r->an);
 		return answer_any(r, cur, n);
 	}
-	if (qt == TYPE_NSEC && r->key) /* every name of a signed zone has one */
-		return resp_put_nsec_answer(r, z, cur->wire, cur->lname, cur->len, n);
 	const struct dnssec_key *key;
 	if ((qt == TYPE_DNSKEY || qt == TYPE_CDS || qt == TYPE_CDNSKEY) && (n->flags & NODE_APEX) &&
 	    (key = answer_zone_key(r->set, z)))
@@ -238,10 +256,11 @@ static int answer_wildcard(struct resp *r, const struct zone *z, const struct na
 	r->wild_owner = n->name;
 	uint16_t ns = r->ns;
 	int rc = answer_node(r, z, cur, n, target, tlen);
-	bool denial = r->ns != ns;
+	/* a denial, or the NSEC an NSEC question gets, is of the name itself,
+	 * as if it existed: no expansion to prove */
+	bool own = r->ns != ns || r->q->qtype == TYPE_NSEC;
 	r->wild_owner = NULL;
-	/* an NSEC answer is the name's own, not the wildcard's */
-	if (rc < 0 || denial || r->q->qtype == TYPE_NSEC || r->ncover == ANSWER_CHAIN_MAX)
+	if (rc < 0 || own || r->ncover == ANSWER_CHAIN_MAX)
 		return rc;
 	/* the next closer name: the closest encloser (the wildcard's parent)
 	 * and one label more of the name */
@@ -286,6 +305,8 @@ static int resolve_chain(struct resp *r, const struct zonedb *db, const struct z
 			return referral(r, z, cur, n);
 		}
 		if (k == LK_NXDOMAIN) {
+			if (q->qtype == TYPE_NSEC && r->key && !(q->edns_flags & EDNS_FLAG_CO))
+				return nsec_answer(r, z, cur, NULL);
 			r->rcode = RCODE_NXDOMAIN;
 			return negative(r, z, cur, NULL);
 		}

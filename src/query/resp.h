@@ -247,17 +247,14 @@ int resp_sign_rrset(struct resp *r, const uint8_t *owner, const struct rrset *rs
  * signed when r->key is set. */
 int resp_put_dnskey(struct resp *r, const uint8_t *owner, const struct dnssec_key *key,
                     uint16_t type, uint32_t ttl);
-/* Compact denial (RFC 9824) in the authority section, after the SOA: the
- * NSEC of owner (written as owner, lname lower-case, len octets) whose
- * next name is its minimal successor, with the types of node n (NULL: a
- * name that does not exist, the NXNAME bitmap) plus RRSIG and NSEC,
- * signed; TTL the zone's negative TTL. */
+/* Compact denial (RFC 9824): the NSEC of owner (written as owner, lname
+ * lower-case, len octets) whose next name is its minimal successor, with
+ * the types of node n (NULL: a name that does not exist, the NXNAME
+ * bitmap) plus RRSIG and NSEC, signed; TTL the zone's negative TTL. In the
+ * section whose count is counter: &r->ns after the SOA of a negative
+ * answer, &r->an as the answer to an NSEC question. */
 int resp_put_denial(struct resp *r, const struct zone *z, const uint8_t *owner,
-                    const uint8_t *lname, size_t len, const struct node *n);
-/* The same NSEC in the answer section: the answer to a query for type
- * NSEC in a signed zone (each name has one, as compact denial makes). */
-int resp_put_nsec_answer(struct resp *r, const struct zone *z, const uint8_t *owner,
-                         const uint8_t *lname, size_t len, const struct node *n);
+                    const uint8_t *lname, size_t len, const struct node *n, uint16_t *counter);
 /* The NSEC covering only the name lname and the names below it (len
  * octets, lower-case; the next closer name of a wildcard answer, RFC 4035
  * 3.1.3.3): owner its predecessor, next name the first name after them,

@@ -21,21 +21,11 @@ trap 'stop_server' EXIT
 COM=$(sed -n 1p "$TMP/com.out")
 NET=$(sed -n 1p "$TMP/net.out")
 
-# config TEMPLATE-OUT COM-KEY NET-KEY [COM-PUBLISH]
+# config OUT COM-KEY NET-KEY [COM-PUBLISH]: tests/data/dnssec.conf (the two
+# signed zones) with these keys, and COM-PUBLISH (JSON: , "publish": [...])
+# after example.com's key
 config() {
-	cat >"$1" <<CONF
-{ "server": { "listen": ["127.0.0.1:@PORT@"], "workers": 2 },
-  "http": { "listen": "127.0.0.1:@HTTPPORT@" },
-  "geoip": { "database": "tests/tmp/geo/city.mmdb" },
-  "regions": { "us-east": { "location": [38.9, -77.0] },
-               "eu-west": { "location": [53.3, -6.3] },
-               "ap-south": { "location": [1.35, 103.8] } },
-  "zones": [ { "origin": "example.com", "file": "zones/example.com.zone",
-               "services": "zones/example.com.services.json",
-               "dnssec": { "key": "$2"${4:-} } },
-             { "origin": "example.net", "file": "zones/example.net.zone",
-               "dnssec": { "key": "$3" } } ] }
-CONF
+	sed -e "s|\"@COMKEY@\"|\"$2\"${4:-}|" -e "s|@NETKEY@|$3|" tests/data/dnssec.conf >"$1"
 }
 
 # anchors OUT KEYGEN-OUTPUT...: trust anchors, each zone's DNSKEY as

@@ -6,9 +6,10 @@
  * the zone's DNSKEY, for a static name, a geo answer for two clients, a
  * CNAME, a wildcard (with the NSEC of its next closer name), NODATA,
  * NXDOMAIN as compact denial (RFC 9824, with and without Compact Answers
- * OK), a referral (NS unsigned, an NSEC for the absent DS) and the DNSKEY
- * query; and responses without DO octet for octet those of the same zones
- * unsigned, the answer cache included.
+ * OK), a wildcard's NODATA, the RFC 8482 HINFO, an NSEC question
+ * (answered with the name's NSEC), a referral (NS unsigned, an NSEC for
+ * the absent DS) and the DNSKEY query; and responses without DO octet
+ * for octet those of the same zones unsigned, the answer cache included.
  *
  * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
@@ -421,6 +422,97 @@ START_TEST(test_nxdomain_compact)
 }
 END_TEST
 
+/* A wildcard's NODATA: the NSEC of the name asked for with the wildcard's
+ * types, and the SOA signed as the apex's (Labels 2). Regression: the SOA
+ * was signed as if its owner were the wildcard (Labels 3), which a
+ * validator (unbound: "signature labelcount out of range") takes as bogus. */
+START_TEST(test_wildcard_nodata_signed)
+{
+	setup_algorithm(algorithms[_i]);
+	const char *nsec =
+	    "x.wild.example.com. 300 IN NSEC \\000.x.wild.example.com. A TXT RRSIG NSEC";
+	for (int round = 0; round < 2; round++) /* the second from the caches */
+		expect_denial("x.wild.example.com.", LDNS_RR_TYPE_MX, DO, nsec, LDNS_RCODE_NOERROR);
+	teardown();
+}
+END_TEST
+
+/* The answer to name/type with DO: text, then its RRSIG (labels), nothing
+ * else; NOERROR, the signature verified. */
+static void expect_signed_answer(const char *name, ldns_rr_type type, const char *text,
+                                 unsigned labels)
+{
+	ldns_pkt *p = ask(name, type, DO);
+	ck_assert_int_eq(ldns_pkt_get_rcode(p), LDNS_RCODE_NOERROR);
+	ck_assert(ldns_pkt_aa(p));
+	ck_assert_uint_eq(ldns_pkt_ancount(p), 2);
+	expect_rr(ldns_pkt_answer(p), 0, text);
+	expect_rrsig(ldns_pkt_answer(p), 1,
+	             ldns_rr_get_type(ldns_rr_list_rr(ldns_pkt_answer(p), 0)), labels);
+	ck_assert_uint_eq(ldns_pkt_nscount(p), 0);
+	ck_assert_uint_eq(verify(p, 0), 1);
+	ldns_pkt_free(p);
+}
+
+/* RFC 8482 over UDP: the synthesized HINFO is signed like any RRset of the
+ * zone (regression: it went out unsigned, bogus to a validator); at a
+ * wildcard as the wildcard's, with the NSEC of the next closer name. */
+START_TEST(test_any_signed)
+{
+	setup_algorithm(algorithms[_i]);
+	expect_signed_answer("static.example.com.", LDNS_RR_TYPE_ANY,
+	                     "static.example.com. 3600 IN HINFO \"RFC8482\" \"\"", 3);
+	ldns_pkt *p = ask("x.wild.example.com.", LDNS_RR_TYPE_ANY, DO);
+	ck_assert_uint_eq(ldns_pkt_ancount(p), 2);
+	expect_rr(ldns_pkt_answer(p), 0, "x.wild.example.com. 3600 IN HINFO \"RFC8482\" \"\"");
+	expect_rrsig(ldns_pkt_answer(p), 1, LDNS_RR_TYPE_HINFO, 3);
+	ck_assert_uint_eq(ldns_pkt_nscount(p), 2);
+	ck_assert_int_eq(ldns_rr_get_type(ldns_rr_list_rr(ldns_pkt_authority(p), 0)),
+	                 LDNS_RR_TYPE_NSEC);
+	ck_assert_uint_eq(verify(p, 0), 2);
+	ldns_pkt_free(p);
+	teardown();
+}
+END_TEST
+
+static void expect_nsec_answer(const char *name, const char *text, unsigned labels)
+{
+	expect_signed_answer(name, LDNS_RR_TYPE_NSEC, text, labels);
+}
+
+/* An NSEC question is answered with the name's compact NSEC. Regression:
+ * it got a NODATA whose own NSEC lists NSEC, a proof that fails (unbound:
+ * "nodata proof failed"). A CNAME there is not followed (the NSEC lives
+ * beside it); a name that does not exist gets its NXNAME NSEC, or with
+ * Compact Answers OK the NXDOMAIN denial; without DO nothing changed. */
+START_TEST(test_nsec_question)
+{
+	setup_algorithm(algorithms[_i]);
+	expect_nsec_answer(
+	    "static.example.com.",
+	    "static.example.com. 300 IN NSEC \\000.static.example.com. A AAAA RRSIG NSEC", 3);
+	expect_nsec_answer(
+	    "alias.example.com.",
+	    "alias.example.com. 300 IN NSEC \\000.alias.example.com. CNAME RRSIG NSEC", 3);
+	expect_nsec_answer("www.example.com.",
+	                   "www.example.com. 300 IN NSEC \\000.www.example.com. A AAAA RRSIG NSEC",
+	                   3);
+	/* under a wildcard: the name's own, no wildcard expansion to prove */
+	expect_nsec_answer(
+	    "x.wild.example.com.",
+	    "x.wild.example.com. 300 IN NSEC \\000.x.wild.example.com. A TXT RRSIG NSEC", 4);
+	const char *nx = "nope.example.com. 300 IN NSEC \\000.nope.example.com. RRSIG NSEC TYPE128";
+	expect_nsec_answer("nope.example.com.", nx, 3);
+	expect_denial("nope.example.com.", LDNS_RR_TYPE_NSEC,
+	              (struct ask){.dnssec = true, .compact = true}, nx, LDNS_RCODE_NXDOMAIN);
+	ldns_pkt *p = ask("static.example.com.", LDNS_RR_TYPE_NSEC, (struct ask){.edns = true});
+	ck_assert_uint_eq(ldns_pkt_ancount(p), 0);
+	ck_assert_uint_eq(ldns_pkt_nscount(p), 1); /* the SOA */
+	ldns_pkt_free(p);
+	teardown();
+}
+END_TEST
+
 /* A referral: NS unsigned; the cut's DS signed, or when it has none
  * (the zone without the DS record) the NSEC of the cut, signed. */
 START_TEST(test_referral_signed)
@@ -579,6 +671,10 @@ START_TEST(test_without_do_unchanged)
 	    {"nope.example.com.", LDNS_RR_TYPE_A, NULL},
 	    {"www.sub.example.com.", LDNS_RR_TYPE_A, NULL},
 	    {"example.com.", LDNS_RR_TYPE_SOA, NULL},
+	    {"x.wild.example.com.", LDNS_RR_TYPE_MX, NULL},
+	    {"static.example.com.", LDNS_RR_TYPE_ANY, NULL},
+	    {"static.example.com.", LDNS_RR_TYPE_NSEC, NULL},
+	    {"alias.example.com.", LDNS_RR_TYPE_NSEC, NULL},
 	};
 	static uint8_t a[ANSWER_BUF_SIZE], b[ANSWER_BUF_SIZE], c[ANSWER_BUF_SIZE];
 	for (int round = 0; round < 2; round++) {
@@ -850,6 +946,9 @@ Suite *dnssec_answer_suite(void)
 	tcase_add_loop_test(tc, test_wildcard_signed, 0, 2);
 	tcase_add_loop_test(tc, test_nodata_signed, 0, 2);
 	tcase_add_loop_test(tc, test_nxdomain_compact, 0, 2);
+	tcase_add_loop_test(tc, test_wildcard_nodata_signed, 0, 2);
+	tcase_add_loop_test(tc, test_any_signed, 0, 2);
+	tcase_add_loop_test(tc, test_nsec_question, 0, 2);
 	tcase_add_loop_test(tc, test_referral_signed, 0, 2);
 	tcase_add_loop_test(tc, test_dnskey_signed, 0, 2);
 	tcase_add_loop_test(tc, test_signing_cap, 0, 2);
