@@ -20,6 +20,7 @@
 #include "server/secondary.h"
 #include "server/snapshot.h"
 #include "geo/geo.h"
+#include "geo/watch.h"
 #include "health/health.h"
 #include "dns/tsig.h"
 #include "dns/wire.h"
@@ -78,6 +79,9 @@ struct app {
 	struct admin admin;         /* what the HTTP API and the control socket act on */
 	struct control *control;    /* the control socket, or NULL */
 	uint64_t reloads_ok, reloads_failed;
+	/* geoip.watch: the databases' files as last read (under lock) */
+	struct geo_watch *geowatch;
+	uint64_t geoip_reloads_ok, geoip_reloads_failed;
 	time_t last_reload_ok, started_at;
 	const char *config_path;
 	struct config *cfg;
@@ -217,6 +221,10 @@ static int app_reload_here(struct app *app, struct strbuf *msg)
 	struct config *cfg = config_load(app->config_path, &diag);
 	struct config *eff = NULL;
 	struct snapshot *snap = NULL;
+	/* what the build reads of the GeoIP files: watched from now on */
+	struct geo_watch *gw = cfg && cfg->geoip_watch
+	                           ? geo_watch_new(cfg->geoip_databases, cfg->ngeoip_databases)
+	                           : NULL;
 	if (cfg && !same_regions(cfg, app->cfg)) {
 		diag_error(&diag, app->config_path, 0, 0,
 			   "regions or health settings changed: restart geodnsd to apply them");
@@ -227,6 +235,7 @@ static int app_reload_here(struct app *app, struct strbuf *msg)
 		snap = snapshot_build_from(eff, app->published, app->generation + 1, &src, &diag);
 	}
 	if (!snap) {
+		geo_watch_free(gw);
 		reload_failed(app, &diag, msg);
 		catalogs_config_free(eff, cfg);
 		config_free(cfg);
@@ -235,6 +244,8 @@ static int app_reload_here(struct app *app, struct strbuf *msg)
 	}
 	diag_flush_log(&diag);
 	warn_start_only(cfg, app->cfg);
+	geo_watch_free(app->geowatch);
+	app->geowatch = gw;
 	app->generation++;
 	log_snapshot(snap, cfg);
 	app->published = snap;
@@ -279,6 +290,56 @@ static void app_publish(struct app *app, struct snapshot *snap, const struct con
 	server_publish(app->srv, snap);
 	server_replication_commit(app->srv, snap);
 	secondaries_configure(app->sec, eff, snap);
+}
+
+/*
+ * geoip.watch: a GeoIP database file was replaced (file which of the
+ * watched ones). The databases are read again and published alone, every
+ * zone shared as served; a file that does not load (truncated, corrupt,
+ * missing) is refused with its reason and the last good database keeps
+ * answering until the file changes again. Main thread, under the lock.
+ */
+static void app_geoip_reload(struct app *app, size_t which)
+{
+	uint64_t t0 = now_ms();
+	const char *path = geo_watch_path(app->geowatch, which);
+	geo_watch_mark(app->geowatch);
+	struct config *eff = catalogs_config(app->catalogs, app->cfg);
+	struct diag diag = {0};
+	struct snapshot_source src = {.sec = app->sec, .keep_zones = true};
+	struct snapshot *snap =
+	    snapshot_build_from(eff, app->published, app->generation + 1, &src, &diag);
+	diag_flush_log(&diag);
+	diag_free(&diag);
+	if (snap) {
+		app_publish(app, snap, eff);
+		__atomic_add_fetch(&app->geoip_reloads_ok, 1, __ATOMIC_RELAXED);
+		size_t i = 0;
+		while (i + 1 < geo_files(snap->geo) && strcmp(geo_file_path(snap->geo, i), path))
+			i++;
+		log_info("event=geoip_reload result=ok database=%s build_epoch=%llu ms=%llu", path,
+		         (unsigned long long)geo_build_epoch(snap->geo, i),
+		         (unsigned long long)(now_ms() - t0));
+	} else {
+		__atomic_add_fetch(&app->geoip_reloads_failed, 1, __ATOMIC_RELAXED);
+		log_error(
+		    "event=geoip_reload result=failed database=%s action=keeping_old_database",
+		    path);
+	}
+	catalogs_config_free(eff, app->cfg);
+}
+
+/* Once a second: a watched GeoIP file replaced? (A reload under way holds
+ * the lock: the next tick looks.) */
+static void on_geo_tick(evutil_socket_t fd, short what, void *arg)
+{
+	struct app *app = arg;
+	if (pthread_mutex_trylock(&app->lock) != 0)
+		return;
+	size_t which;
+	if (app->geowatch && geo_watch_poll(app->geowatch, &which))
+		app_geoip_reload(app, which);
+	pthread_mutex_unlock(&app->lock);
 }
 
 /* The catalogs' members changed: every zone again (shared, not read),
@@ -481,6 +542,13 @@ static void hook_metrics(void *arg, struct strbuf *sb)
 			   __atomic_load_n(&app->reloads_ok, __ATOMIC_RELAXED));
 	metrics_sample_u64(sb, "geodnsd_reloads_total", bad,
 			   __atomic_load_n(&app->reloads_failed, __ATOMIC_RELAXED));
+	metrics_family(sb, "geodnsd_geoip_reloads_total", "counter",
+	               "GeoIP databases replaced on disk and loaded alone (geoip.watch), by "
+	               "result.");
+	metrics_sample_u64(sb, "geodnsd_geoip_reloads_total", ok,
+	                   __atomic_load_n(&app->geoip_reloads_ok, __ATOMIC_RELAXED));
+	metrics_sample_u64(sb, "geodnsd_geoip_reloads_total", bad,
+	                   __atomic_load_n(&app->geoip_reloads_failed, __ATOMIC_RELAXED));
 	metrics_single(sb, "geodnsd_last_reload_success_timestamp_seconds", "gauge",
 		       "Unix time of the last good load (start-up or reload).",
 		       (uint64_t)__atomic_load_n(&app->last_reload_ok, __ATOMIC_RELAXED));
@@ -798,6 +866,8 @@ static void serve_until_stopped(struct app *app, const sigset_t *startup_old, co
 	event_add(ev_hup, NULL);
 	event_add(ev_term, NULL);
 	event_add(ev_int, NULL);
+	struct event *ev_geo = event_new(app->base, -1, EV_PERSIST, on_geo_tick, app);
+	event_add(ev_geo, &(struct timeval){1, 0});
 	/* the handlers are in place: signals held since start-up arrive now */
 	sigprocmask(SIG_SETMASK, startup_old, NULL);
 	char listen[512] = "";
@@ -832,7 +902,10 @@ static void serve_until_stopped(struct app *app, const sigset_t *startup_old, co
 	event_free(ev_hup);
 	event_free(ev_term);
 	event_free(ev_int);
+	event_free(ev_geo);
 	event_base_free(app->base);
+	geo_watch_free(app->geowatch);
+	app->geowatch = NULL;
 	config_free(app->cfg);
 	if (pidfile)
 		unlink(pidfile);
@@ -915,6 +988,9 @@ int main(int argc, char **argv)
 		if (app.cfg->nzones == 0)
 			diag_warn(&diag, app.config_path, 0, 0,
 				  "no zones configured: every query will be REFUSED");
+		if (app.cfg->geoip_watch && !check_only)
+			app.geowatch =
+			    geo_watch_new(app.cfg->geoip_databases, app.cfg->ngeoip_databases);
 		snap = snapshot_build(app.cfg, NULL, app.generation, &diag);
 		if (check_only && app.cfg->http_token_file)
 			free(http_read_token(app.cfg->http_token_file, &diag));
@@ -926,6 +1002,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "geodnsd: not started: the configuration or a zone has errors\n");
 		snapshot_free(snap);
 		config_free(app.cfg);
+		geo_watch_free(app.geowatch);
 		return 1;
 	}
 	app.catalogs = catalogs_new();

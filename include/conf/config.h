@@ -135,6 +135,7 @@ struct config {
 	/* key paths overriding the detected layout, NULL-terminated or NULL:
 	 * [0] latitude, [1] longitude, [2] country, [3] continent */
 	char **geoip_paths[4];
+	bool geoip_watch; /* a database replaced on disk is loaded alone */
 
 	/* ecs */
 	bool ecs_enabled;

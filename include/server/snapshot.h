@@ -75,6 +75,9 @@ struct snapshot_source {
 	 * same config); NULL: every zone as snapshot_build finds it */
 	const char *only_origin;
 	struct zone *only_zone;
+	/* a publication of new GeoIP databases (geoip.watch): every zone
+	 * prev's as it is (prev built from the same config) */
+	bool keep_zones;
 };
 
 struct snapshot *snapshot_build_from(const struct config *cfg, const struct snapshot *prev,

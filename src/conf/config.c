@@ -431,6 +431,7 @@ static void load_geoip(struct jcheck *c, struct config *cfg, json_t *o)
 	check_keys(c, o, KEY_GEOIP);
 	jc_get_str_list(c, o, key_name(KEY_GEOIP_DATABASE), &cfg->geoip_databases,
 	                &cfg->ngeoip_databases, true);
+	get_bool(c, o, KEY_GEOIP_WATCH, &cfg->geoip_watch);
 	json_t *paths = get_section(c, o, KEY_GEOIP_PATHS);
 	if (!paths)
 		return;
@@ -726,6 +727,7 @@ static void set_defaults(struct config *cfg)
 	cfg->query_log_rate = conf_default_uint(KEY_SERVER_QUERY_LOG_RATE);
 	cfg->query_log_sample = conf_default_uint(KEY_SERVER_QUERY_LOG_SAMPLE);
 	cfg->answer_cache = conf_default_bool(KEY_SERVER_ANSWER_CACHE);
+	cfg->geoip_watch = conf_default_bool(KEY_GEOIP_WATCH);
 	cfg->http_max_connections = conf_default_uint(KEY_HTTP_MAX_CONNECTIONS);
 	cfg->http_max_connections_per_address =
 	    conf_default_uint(KEY_HTTP_MAX_CONNECTIONS_PER_ADDRESS);

@@ -94,6 +94,8 @@ const struct conf_key conf_schema[KEY_COUNT] = {
 	[KEY_GEOIP] = OBJECT("geoip", "the MaxMind databases that locate clients"),
 	[KEY_GEOIP_DATABASE] = {.path = "geoip.database", .type = CONF_STRING_OR_LIST,
 				.doc = "MaxMind DB files; none: every client unknown"},
+	[KEY_GEOIP_WATCH] = BOOL("geoip.watch", "true",
+				 "load a database replaced on disk, no reload needed"),
 	[KEY_GEOIP_PATHS] = OBJECT("geoip.paths", "record key paths overriding the detected "
 				   "layout"),
 	[KEY_GEOIP_PATHS_LATITUDE] = {.path = "geoip.paths.latitude", .type = CONF_STRING_LIST,

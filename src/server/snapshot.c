@@ -54,8 +54,8 @@ static struct zone *source_zone(const struct snapshot *prev, const struct snapsh
                                 const struct zone_entry *ze, size_t i, bool *kept)
 {
 	*kept = true;
-	if (src && src->only_origin) {
-		if (strcmp(ze->origin, src->only_origin) == 0) {
+	if (src && (src->only_origin || src->keep_zones)) {
+		if (src->only_origin && strcmp(ze->origin, src->only_origin) == 0) {
 			*kept = false;
 			return zone_ref(src->only_zone);
 		}

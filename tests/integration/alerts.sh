@@ -14,7 +14,7 @@ DASHBOARD=tools/alerts/geodnsd-dashboard.json
 
 check_cmd "promtool check rules $RULES" promtool check rules "$RULES" <<END
 Checking $RULES
-  SUCCESS: 13 rules found
+  SUCCESS: 14 rules found
 
 END
 

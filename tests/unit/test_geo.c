@@ -18,7 +18,9 @@
  * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
 #include "common/diag.h"
+#include "common/gd.h"
 #include "geo/geo.h"
+#include "geo/watch.h"
 #include "unit.h"
 
 #include <arpa/inet.h>
@@ -778,6 +780,63 @@ START_TEST(test_distance)
 }
 END_TEST
 
+/* geo/watch.c: a file replaced (renamed over, rewritten in place with
+ * another size, removed) is due at the second poll that sees it the same
+ * (a copy in progress is waited out), once; a mark (what a build reads)
+ * settles it; an untouched file is never due. */
+START_TEST(test_watch)
+{
+	char *files[2];
+	files[0] = xstrdup(unit_write_file("geo-watch-a.mmdb", "one"));
+	files[1] = xstrdup(unit_write_file("geo-watch-b.mmdb", "two"));
+	struct geo_watch *w = geo_watch_new(files, 2);
+	ck_assert_ptr_nonnull(w);
+	ck_assert_str_eq(geo_watch_path(w, 1), files[1]);
+	size_t which = 99;
+	ck_assert(!geo_watch_poll(w, &which));
+	ck_assert(!geo_watch_poll(w, &which));
+	/* renamed over: a new inode */
+	char tmp[4096];
+	snprintf(tmp, sizeof(tmp), "%s.tmp", files[1]);
+	FILE *f = fopen(tmp, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("three", f);
+	fclose(f);
+	ck_assert_int_eq(rename(tmp, files[1]), 0);
+	ck_assert(!geo_watch_poll(w, &which)); /* first seen: not settled */
+	ck_assert(geo_watch_poll(w, &which));
+	ck_assert_uint_eq(which, 1);
+	ck_assert(geo_watch_poll(w, &which)); /* due until marked */
+	geo_watch_mark(w);
+	ck_assert(!geo_watch_poll(w, &which));
+	/* rewritten in place, growing at each poll: due once it stops */
+	f = fopen(files[0], "a");
+	ck_assert_ptr_nonnull(f);
+	fputs("x", f);
+	fflush(f);
+	ck_assert(!geo_watch_poll(w, &which));
+	fputs("y", f);
+	fflush(f);
+	ck_assert(!geo_watch_poll(w, &which));
+	fclose(f);
+	ck_assert(geo_watch_poll(w, &which));
+	ck_assert_uint_eq(which, 0);
+	geo_watch_mark(w);
+	/* removed: due (the build then fails on it); marked: not again */
+	ck_assert_int_eq(unlink(files[0]), 0);
+	ck_assert(!geo_watch_poll(w, &which));
+	ck_assert(geo_watch_poll(w, &which));
+	ck_assert_uint_eq(which, 0);
+	geo_watch_mark(w);
+	ck_assert(!geo_watch_poll(w, &which));
+	ck_assert(!geo_watch_poll(w, &which));
+	geo_watch_free(w);
+	ck_assert_ptr_null(geo_watch_new(files, 0));
+	free(files[0]);
+	free(files[1]);
+}
+END_TEST
+
 Suite *geo_suite(void)
 {
 	Suite *s = suite_create("geo");
@@ -810,6 +869,7 @@ Suite *geo_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("distance");
 	tcase_add_test(tc, test_distance);
+	tcase_add_test(tc, test_watch);
 	suite_add_tcase(s, tc);
 	return s;
 }
