@@ -23,14 +23,14 @@ config() {
 	cat >"$1" <<CONF
 { "server": { "listen": ["127.0.0.1:@PORT@"], "workers": 2 },
   "http": { "listen": "127.0.0.1:@HTTPPORT@" },
-  "geoip": { "database": "tests/tmp/geo/city.mmdb" },
+  "geoip": { "database": "$ROOT/tests/tmp/geo/city.mmdb" },
   "regions": { "us-east": { "location": [38.9, -77.0] },
                "eu-west": { "location": [53.3, -6.3] },
                "ap-south": { "location": [1.35, 103.8] } },
-  "zones": [ { "origin": "example.com", "file": "zones/example.com.zone",
-               "services": "zones/example.com.services.json",
+  "zones": [ { "origin": "example.com", "file": "$ROOT/zones/example.com.zone",
+               "services": "$ROOT/zones/example.com.services.json",
                "dnssec": { "key": "$2" } },
-             { "origin": "example.net", "file": "zones/example.net.zone",
+             { "origin": "example.net", "file": "$ROOT/zones/example.net.zone",
                "dnssec": { "key": "$3" } } ] }
 CONF
 }

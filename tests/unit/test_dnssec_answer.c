@@ -47,18 +47,19 @@ static struct config *demo_config(const char *name, const char *base)
 {
 	char dnssec[512] = "";
 	if (base)
-		snprintf(dnssec, sizeof(dnssec), ", \"dnssec\": {\"key\": \"%s\"}", base);
-	char text[2048];
-	snprintf(
-	    text, sizeof(text),
-	    "{\"geoip\": {\"database\": \"tests/tmp/geo/city.mmdb\"},\n"
-	    " \"regions\": {\"us-east\": {\"location\": [38.9, -77.0]},\n"
-	    "   \"eu-west\": {\"location\": [53.3, -6.3]},\n"
-	    "   \"ap-south\": {\"location\": [1.35, 103.8]}},\n"
-	    " \"zones\": [{\"origin\": \"example.com\", \"file\": \"zones/example.com.zone\",\n"
-	    "   \"services\": \"zones/example.com.services.json\"%s},\n"
-	    "  {\"origin\": \"example.net\", \"file\": \"zones/example.net.zone\"}]}\n",
-	    dnssec);
+		snprintf(dnssec, sizeof(dnssec), ", \"dnssec\": {\"key\": \"%s\"}", unit_abs(base));
+	char text[4096];
+	snprintf(text, sizeof(text),
+	         "{\"geoip\": {\"database\": \"%s\"},\n"
+	         " \"regions\": {\"us-east\": {\"location\": [38.9, -77.0]},\n"
+	         "   \"eu-west\": {\"location\": [53.3, -6.3]},\n"
+	         "   \"ap-south\": {\"location\": [1.35, 103.8]}},\n"
+	         " \"zones\": [{\"origin\": \"example.com\", \"file\": \"%s\",\n"
+	         "   \"services\": \"%s\"%s},\n"
+	         "  {\"origin\": \"example.net\", \"file\": \"%s\"}]}\n",
+	         unit_abs("tests/tmp/geo/city.mmdb"), unit_abs("zones/example.com.zone"),
+	         unit_abs("zones/example.com.services.json"), dnssec,
+	         unit_abs("zones/example.net.zone"));
 	struct diag d = {0};
 	struct config *cfg = config_load(unit_write_file(name, text), &d);
 	if (!cfg)
@@ -437,7 +438,7 @@ START_TEST(test_referral_signed)
 	teardown();
 
 	/* the same delegation without its DS */
-	char base[512], text[1024];
+	char base[512], text[2048];
 	unit_dnssec_ldns_key(algorithms[_i], "example.com.", base, sizeof(base));
 	const char *zone =
 	    unit_write_file("dnssec-nods.zone", "$ORIGIN example.com.\n$TTL 3600\n"
@@ -447,7 +448,7 @@ START_TEST(test_referral_signed)
 	snprintf(text, sizeof(text),
 	         "{\"zones\": [{\"origin\": \"example.com\", \"file\": \"%s\",\n"
 	         "  \"dnssec\": {\"key\": \"%s\"}}]}\n",
-	         zone, base);
+	         unit_abs(zone), unit_abs(base));
 	struct diag d = {0};
 	cfg_signed = config_load(unit_write_file("dnssec-nods.json", text), &d);
 	ck_assert_ptr_nonnull(cfg_signed);
