@@ -7,6 +7,15 @@
  * just the first. Sections for later features (geoip, regions, health, http,
  * rrl) are validated and kept here so that one file describes the server.
  *
+ * Every key that names a file, directory or socket (the schema's is_path
+ * rows: zones[].file, geoip.database, "file:PATH" feeds, ...) is resolved
+ * once, at load: an absolute value is kept, a relative one is taken from
+ * the directory of the configuration file (conf_path), as Knot and NSD do,
+ * so the server does not depend on the directory it was started in. The
+ * rest of the program, and every error message, sees the resolved name. A
+ * reload reads the same file again, so the same directory applies; inside
+ * a chroot, the file's name and so its directory are taken inside it.
+ *
  * Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
  */
 #ifndef GD_CONFIG_H
@@ -103,6 +112,10 @@ struct tsig_key_config {
 
 struct config {
 	char *file;
+	/* the directory of file as it was named ("zones" for zones/geodnsd.conf,
+	 * "" for a name without a slash: the current directory); relative
+	 * paths in the file are taken from it */
+	char *dir;
 
 	/* server */
 	struct listen_addr *listen;
@@ -189,8 +202,15 @@ struct config {
 	size_t nzones;
 };
 
-/* Load and validate path; NULL with every error in diag. Caller frees. */
+/* Load and validate path; NULL with every error in diag. Caller frees.
+ * Relative paths in it are resolved against its directory (conf_path). */
 struct config *config_load(const char *path, struct diag *diag);
+
+/* The name a path in the configuration stands for: value itself when it is
+ * absolute, empty, or dir is "" (the current directory); else dir/value
+ * (no lexical clean-up: "../x" stays, so symbolic links keep their
+ * meaning). Caller frees. */
+char *conf_path(const char *dir, const char *value);
 void config_free(struct config *cfg);
 
 /* Worker threads: server.workers, or one per CPU. */

@@ -192,6 +192,11 @@ struct conf_key {
 	                           * CONF_FEED: how many URLs a list holds */
 	const char *const *names; /* CONF_ENUM: NULL-terminated */
 	unsigned port;            /* CONF_ADDRESS(_LIST): the port when left out */
+	/* CONF_STRING, CONF_STRING_OR_LIST: the value names a file, directory
+	 * or socket; CONF_FEED: a "file:PATH" feed's PATH does. A relative
+	 * one is taken from the configuration file's directory (conf_path in
+	 * conf/config.h); the parser reads these rows with get_path only. */
+	bool is_path;
 	/* The default as text: a value the parser applies ("1232", "true",
 	 * "info", "127.0.0.1:53,[::1]:53"), the path of the key whose value
 	 * applies ("health.interval"), "required", or a word for what the
@@ -215,6 +220,9 @@ bool conf_default_bool(enum conf_key_id id);
 int conf_default_enum(enum conf_key_id id);
 /* "uint", "bool", "enum", ... */
 const char *conf_type_name(enum conf_type t);
+/* The type column of a row: conf_type_name, but "path" and "path|list"
+ * for the rows that name files (is_path). */
+const char *conf_key_type_name(const struct conf_key *k);
 /* The range column: "512..4096", "debug,info,warning,error" or "-". Returns
  * buf. */
 const char *conf_range_str(const struct conf_key *k, char *buf, size_t cap);

@@ -145,7 +145,56 @@ void get_bool(struct jcheck *c, json_t *obj, enum conf_key_id id, bool *out)
 
 void get_str(struct jcheck *c, json_t *obj, enum conf_key_id id, char **out)
 {
+	assert(!conf_schema[id].is_path); /* get_path resolves those */
 	jc_get_str(c, obj, key_name(id), out);
+}
+
+/* ---- paths: relative to the configuration file's directory ---- */
+
+char *conf_path(const char *dir, const char *value)
+{
+	if (value[0] == '/' || value[0] == '\0' || dir[0] == '\0')
+		return xstrdup(value);
+	size_t dl = strlen(dir), vl = strlen(value);
+	bool slash = dir[dl - 1] != '/';
+	char *p = xmalloc(dl + slash + vl + 1);
+	memcpy(p, dir, dl);
+	if (slash)
+		p[dl] = '/';
+	memcpy(p + dl + slash, value, vl + 1);
+	return p;
+}
+
+/* The directory part of a file's name: "" when it has none ("/" for a file
+ * in the root). Caller frees. */
+static char *file_dir(const char *file)
+{
+	const char *slash = strrchr(file, '/');
+	if (!slash)
+		return xstrdup("");
+	size_t n = slash == file ? 1 : (size_t)(slash - file);
+	char *d = xmalloc(n + 1);
+	memcpy(d, file, n);
+	d[n] = '\0';
+	return d;
+}
+
+/* *p, a path read from the configuration, replaced by its resolved name. */
+static void resolve(const struct config *cfg, char **p)
+{
+	if (!*p)
+		return;
+	char *r = conf_path(cfg->dir, *p);
+	free(*p);
+	*p = r;
+}
+
+void get_path(struct jcheck *c, const struct config *cfg, json_t *obj, enum conf_key_id id,
+              char **out)
+{
+	assert(conf_schema[id].is_path && conf_schema[id].type == CONF_STRING);
+	jc_get_str(c, obj, key_name(id), out);
+	resolve(cfg, out);
 }
 
 /* A string key's value longer than its row's max: an error at the key. */
@@ -313,7 +362,7 @@ static void load_server(struct jcheck *c, struct config *cfg, json_t *o)
 	get_bool(c, o, KEY_SERVER_ANSWER_CACHE, &cfg->answer_cache);
 	get_str(c, o, KEY_SERVER_USER, &cfg->user);
 	get_str(c, o, KEY_SERVER_GROUP, &cfg->group);
-	get_str(c, o, KEY_SERVER_CHROOT, &cfg->chroot);
+	get_path(c, cfg, o, KEY_SERVER_CHROOT, &cfg->chroot);
 }
 
 static bool feed_url_valid(const char *f)
@@ -329,10 +378,25 @@ static bool feed_url_valid(const char *f)
 	return ok;
 }
 
+/* A feed as the prober takes it: a "file:PATH" feed's PATH resolved
+ * (conf_path), an HTTP feed as written. Caller frees. */
+static char *feed_resolve(const struct config *cfg, const char *f)
+{
+	if (strncmp(f, "file:", 5) != 0)
+		return xstrdup(f);
+	char *path = conf_path(cfg->dir, f + 5);
+	char *r = xmalloc(5 + strlen(path) + 1);
+	memcpy(r, "file:", 5);
+	strcpy(r + 5, path);
+	free(path);
+	return r;
+}
+
 /* regions.*.feed: one feed URL, or a list of them (as many as the schema
- * row's range) polled in order, none twice. Each error at the value or the
- * list entry it is about. */
-static void get_feeds(struct jcheck *c, json_t *r, struct region_config *rc)
+ * row's range) polled in order, none twice (file feeds compared resolved).
+ * Each error at the value or the list entry it is about. */
+static void get_feeds(struct jcheck *c, const struct config *cfg, json_t *r,
+                      struct region_config *rc)
 {
 	const struct conf_key *k = &conf_schema[KEY_REGION_FEED];
 	json_t *v = json_object_get(r, conf_key_name(k));
@@ -356,9 +420,10 @@ static void get_feeds(struct jcheck *c, json_t *r, struct region_config *rc)
 		if (list)
 			jc_push_index(c, i);
 		const char *s = json_is_string(e) ? json_string_value(e) : NULL;
+		char *feed = s ? feed_resolve(cfg, s) : NULL;
 		size_t dup = rc->nfeeds;
-		for (size_t j = 0; s && j < rc->nfeeds; j++)
-			if (strcmp(rc->feeds[j], s) == 0)
+		for (size_t j = 0; feed && j < rc->nfeeds; j++)
+			if (strcmp(rc->feeds[j], feed) == 0)
 				dup = j;
 		if (!s)
 			jc_error(c, false, "expected a string, found %s", jc_type_name(e));
@@ -371,8 +436,11 @@ static void get_feeds(struct jcheck *c, json_t *r, struct region_config *rc)
 			         s);
 		else if (dup < rc->nfeeds)
 			jc_error(c, false, "\"%s\" is listed twice (first at [%zu])", s, dup);
-		else
-			rc->feeds[rc->nfeeds++] = xstrdup(s);
+		else {
+			rc->feeds[rc->nfeeds++] = feed;
+			feed = NULL;
+		}
+		free(feed);
 		if (list)
 			jc_pop(c);
 	}
@@ -414,7 +482,7 @@ static void load_regions(struct jcheck *c, struct config *cfg, json_t *o)
 				         CONF_LONGITUDE_MAX);
 			jc_pop(c);
 		}
-		get_feeds(c, r, rc);
+		get_feeds(c, cfg, r, rc);
 		/* 0 and -1 (unset): the health section's values */
 		get_uint(c, r, KEY_REGION_INTERVAL, &rc->interval);
 		get_uint(c, r, KEY_REGION_TIMEOUT, &rc->timeout);
@@ -431,6 +499,8 @@ static void load_geoip(struct jcheck *c, struct config *cfg, json_t *o)
 	check_keys(c, o, KEY_GEOIP);
 	jc_get_str_list(c, o, key_name(KEY_GEOIP_DATABASE), &cfg->geoip_databases,
 	                &cfg->ngeoip_databases, true);
+	for (size_t i = 0; i < cfg->ngeoip_databases; i++)
+		resolve(cfg, &cfg->geoip_databases[i]);
 	get_bool(c, o, KEY_GEOIP_WATCH, &cfg->geoip_watch);
 	json_t *paths = get_section(c, o, KEY_GEOIP_PATHS);
 	if (!paths)
@@ -472,7 +542,7 @@ static void load_http(struct jcheck *c, struct config *cfg, json_t *o)
 {
 	check_keys(c, o, KEY_HTTP);
 	get_listen(c, o, KEY_HTTP_LISTEN, "127.0.0.1:8053", &cfg->http_listen);
-	get_str(c, o, KEY_HTTP_TOKEN_FILE, &cfg->http_token_file);
+	get_path(c, cfg, o, KEY_HTTP_TOKEN_FILE, &cfg->http_token_file);
 	get_uint(c, o, KEY_HTTP_MAX_CONNECTIONS, &cfg->http_max_connections);
 	get_uint(c, o, KEY_HTTP_MAX_CONNECTIONS_PER_ADDRESS,
 	         &cfg->http_max_connections_per_address);
@@ -481,7 +551,7 @@ static void load_http(struct jcheck *c, struct config *cfg, json_t *o)
 static void load_control(struct jcheck *c, struct config *cfg, json_t *o)
 {
 	check_keys(c, o, KEY_CONTROL);
-	get_str(c, o, KEY_CONTROL_SOCKET, &cfg->control_socket);
+	get_path(c, cfg, o, KEY_CONTROL_SOCKET, &cfg->control_socket);
 }
 
 static void load_metrics(struct jcheck *c, struct config *cfg, json_t *o)
@@ -500,7 +570,7 @@ static void load_health(struct jcheck *c, struct config *cfg, json_t *o)
 	get_uint(c, o, KEY_HEALTH_UP_AFTER, &cfg->health_up_after);
 	get_uint(c, o, KEY_HEALTH_MAX_AGE, &cfg->health_max_age);
 	get_bool(c, o, KEY_HEALTH_CAP_TTL, &cfg->health_cap_ttl);
-	get_str(c, o, KEY_HEALTH_STATE_FILE, &cfg->health_state_file);
+	get_path(c, cfg, o, KEY_HEALTH_STATE_FILE, &cfg->health_state_file);
 	get_str(c, o, KEY_HEALTH_RESOLVER, &cfg->health_resolver);
 	struct sockaddr_storage rss;
 	socklen_t rsl;
@@ -647,7 +717,7 @@ static void load_tsig_keys(struct jcheck *c, struct config *cfg, json_t *o)
 		tk->algorithm = alg >= 0 ? alg : conf_default_enum(KEY_TSIG_KEY_ALGORITHM);
 		char *secret = NULL, *secret_file = NULL;
 		get_str(c, k, KEY_TSIG_KEY_SECRET, &secret);
-		get_str(c, k, KEY_TSIG_KEY_SECRET_FILE, &secret_file);
+		get_path(c, cfg, k, KEY_TSIG_KEY_SECRET_FILE, &secret_file);
 		bool has_secret = json_object_get(k, key_name(KEY_TSIG_KEY_SECRET)) != NULL;
 		bool has_file = json_object_get(k, key_name(KEY_TSIG_KEY_SECRET_FILE)) != NULL;
 		enum conf_key_id at = KEY_TSIG_KEY_SECRET;
@@ -757,6 +827,7 @@ struct config *config_load(const char *path, struct diag *diag)
 {
 	struct config *cfg = xcalloc(1, sizeof(*cfg));
 	cfg->file = xstrdup(path);
+	cfg->dir = file_dir(path);
 	set_defaults(cfg);
 	char *text;
 	size_t len;
@@ -859,5 +930,6 @@ void config_free(struct config *cfg)
 		zone_entry_free(&cfg->zones[i]);
 	free(cfg->zones);
 	free(cfg->file);
+	free(cfg->dir);
 	free(cfg);
 }

@@ -31,6 +31,10 @@ json_t *get_section(struct jcheck *c, json_t *obj, enum conf_key_id id);
 void get_uint(struct jcheck *c, json_t *obj, enum conf_key_id id, unsigned *out);
 void get_bool(struct jcheck *c, json_t *obj, enum conf_key_id id, bool *out);
 void get_str(struct jcheck *c, json_t *obj, enum conf_key_id id, char **out);
+/* A path key (a row with is_path) as get_str, resolved against the
+ * configuration's directory (conf_path): the one reader of those rows. */
+void get_path(struct jcheck *c, const struct config *cfg, json_t *obj, enum conf_key_id id,
+              char **out);
 /* A string longer than its row's max: an error at the key. */
 void check_len(struct jcheck *c, enum conf_key_id id, const char *s);
 /* The index of the value among the row's names; -1 when absent or not one. */

@@ -215,7 +215,7 @@ static void load_zone_catalog(struct jcheck *c, const struct config *cfg, json_t
 		return;
 	jc_push_key(c, key_name(KEY_ZONE_CATALOG));
 	check_keys(c, o, KEY_ZONE_CATALOG);
-	get_str(c, o, KEY_ZONE_CATALOG_DIRECTORY, &ze->catalog_dir);
+	get_path(c, cfg, o, KEY_ZONE_CATALOG_DIRECTORY, &ze->catalog_dir);
 	if (!ze->catalog_dir)
 		jc_error(c, false, "missing \"directory\"");
 	json_t *p = json_object_get(o, key_name(KEY_ZONE_CATALOG_PRIMARIES));
@@ -300,23 +300,29 @@ static void load_zone_replication(struct jcheck *c, const struct config *cfg, js
 		check_keys(c, j, KEY_ZONE_JOURNAL);
 		get_uint(c, j, KEY_ZONE_JOURNAL_MAX_VERSIONS, &ze->journal_max_versions);
 		get_uint(c, j, KEY_ZONE_JOURNAL_MAX_BYTES, &ze->journal_max_bytes);
-		get_str(c, j, KEY_ZONE_JOURNAL_FILE, &ze->journal_file);
+		get_path(c, cfg, j, KEY_ZONE_JOURNAL_FILE, &ze->journal_file);
 		jc_pop(c);
 	}
 }
 
 /* zones[].dnssec: the signing key's base name and those of the keys
  * published beside it (their files are read by the build). */
-static void load_zone_dnssec(struct jcheck *c, json_t *z, struct zone_entry *ze)
+static void load_zone_dnssec(struct jcheck *c, const struct config *cfg, json_t *z,
+                             struct zone_entry *ze)
 {
 	json_t *d = get_section(c, z, KEY_ZONE_DNSSEC);
 	if (!d)
 		return;
 	jc_push_key(c, key_name(KEY_ZONE_DNSSEC));
 	check_keys(c, d, KEY_ZONE_DNSSEC);
-	get_str(c, d, KEY_ZONE_DNSSEC_KEY, &ze->dnssec_key);
+	get_path(c, cfg, d, KEY_ZONE_DNSSEC_KEY, &ze->dnssec_key);
 	jc_get_str_list(c, d, key_name(KEY_ZONE_DNSSEC_PUBLISH), &ze->dnssec_publish,
 	                &ze->ndnssec_publish, false);
+	for (size_t i = 0; i < ze->ndnssec_publish; i++) {
+		char *r = conf_path(cfg->dir, ze->dnssec_publish[i]);
+		free(ze->dnssec_publish[i]);
+		ze->dnssec_publish[i] = r;
+	}
 	if (!json_object_get(d, key_name(KEY_ZONE_DNSSEC_KEY)))
 		jc_error(c, false, "missing \"key\": the key files' base name");
 	jc_pop(c);
@@ -374,12 +380,12 @@ void load_zones(struct jcheck *c, struct config *cfg, json_t *a)
 		check_keys(c, z, KEY_ZONES);
 		struct zone_entry *ze = &cfg->zones[cfg->nzones];
 		get_str(c, z, KEY_ZONE_ORIGIN, &ze->origin);
-		get_str(c, z, KEY_ZONE_FILE, &ze->file);
-		get_str(c, z, KEY_ZONE_SERVICES, &ze->services);
+		get_path(c, cfg, z, KEY_ZONE_FILE, &ze->file);
+		get_path(c, cfg, z, KEY_ZONE_SERVICES, &ze->services);
 		load_zone_replication(c, cfg, z, ze);
 		load_zone_secondary(c, cfg, z, ze);
 		load_zone_catalog(c, cfg, z, ze);
-		load_zone_dnssec(c, z, ze);
+		load_zone_dnssec(c, cfg, z, ze);
 		if (ze->primaries && ze->services) {
 			jc_push_key(c, key_name(KEY_ZONE_SERVICES));
 			jc_error(c, false, "a secondary's services come in its zone (TYPE65281 "

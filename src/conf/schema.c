@@ -31,6 +31,9 @@ static const char *const tsig_algorithms[] = {"hmac-sha256", "hmac-sha384", "hma
 	{.path = p, .type = CONF_UINT, .min = lo, .max = hi, .def = def_, .doc = d}
 #define BOOL(p, def_, d) {.path = p, .type = CONF_BOOL, .def = def_, .doc = d}
 #define STRING(p, def_, d) {.path = p, .type = CONF_STRING, .def = def_, .doc = d}
+/* a file, directory or socket name: a relative one is taken from the
+ * configuration file's directory (conf_path) */
+#define PATH(p, def_, d) {.path = p, .type = CONF_STRING, .is_path = true, .def = def_, .doc = d}
 #define ENUM(p, n, def_, d) {.path = p, .type = CONF_ENUM, .names = n, .def = def_, .doc = d}
 
 const struct conf_key conf_schema[KEY_COUNT] = {
@@ -88,12 +91,12 @@ const struct conf_key conf_schema[KEY_COUNT] = {
 				   "user to switch to after binding the sockets"),
 	[KEY_SERVER_GROUP] = STRING("server.group", NULL,
 				    "group to switch to after binding the sockets"),
-	[KEY_SERVER_CHROOT] = STRING("server.chroot", NULL,
+	[KEY_SERVER_CHROOT] = PATH("server.chroot", NULL,
 				     "directory to chroot to after binding the sockets"),
 
 	[KEY_GEOIP] = OBJECT("geoip", "the MaxMind databases that locate clients"),
 	[KEY_GEOIP_DATABASE] = {.path = "geoip.database", .type = CONF_STRING_OR_LIST,
-				.doc = "MaxMind DB files; none: every client unknown"},
+				.is_path = true, .doc = "MaxMind DB files; none: every client unknown"},
 	[KEY_GEOIP_WATCH] = BOOL("geoip.watch", "true",
 				 "load a database replaced on disk, no reload needed"),
 	[KEY_GEOIP_PATHS] = OBJECT("geoip.paths", "record key paths overriding the detected "
@@ -112,7 +115,7 @@ const struct conf_key conf_schema[KEY_COUNT] = {
 	[KEY_HTTP_LISTEN] = {.path = "http.listen", .type = CONF_ADDRESS, .port = 8053,
 			     .def = "127.0.0.1:8053",
 			     .doc = "address of the endpoint (port 8053 when left out)"},
-	[KEY_HTTP_TOKEN_FILE] = STRING("http.token_file", NULL,
+	[KEY_HTTP_TOKEN_FILE] = PATH("http.token_file", NULL,
 				       "file of the admin bearer token; none: admin "
 				       "calls refused"),
 	[KEY_HTTP_MAX_CONNECTIONS] = UINT("http.max_connections", 1, 10000, "32",
@@ -126,7 +129,7 @@ const struct conf_key conf_schema[KEY_COUNT] = {
 	[KEY_METRICS_LISTEN] = {.path = "metrics.listen", .type = CONF_ADDRESS, .port = 9153,
 	                        .def = "127.0.0.1:9153",
 	                        .doc = "address of /metrics alone (port 9153 when left out)"},
-	[KEY_CONTROL_SOCKET] = STRING("control.socket", NULL,
+	[KEY_CONTROL_SOCKET] = PATH("control.socket", NULL,
 				      "Unix socket of geodnsdctl (mode 0660)"),
 
 	[KEY_REGIONS] = {.path = "regions", .type = CONF_MAP,
@@ -134,6 +137,7 @@ const struct conf_key conf_schema[KEY_COUNT] = {
 	[KEY_REGION_LOCATION] = {.path = "regions.*.location", .type = CONF_LOCATION,
 				 .def = "required", .doc = "[latitude, longitude] in degrees"},
 	[KEY_REGION_FEED] = {.path = "regions.*.feed", .type = CONF_FEED, .min = 1, .max = 8,
+			     .is_path = true,
 			     .doc = "health feed, http://host:port/path or file:PATH, or a list; "
 				    "none: always up"},
 	[KEY_REGION_INTERVAL] = UINT("regions.*.interval", 1, 86400, "health.interval",
@@ -168,7 +172,7 @@ const struct conf_key conf_schema[KEY_COUNT] = {
 					"state of every target before its first poll"),
 	[KEY_HEALTH_CAP_TTL] = BOOL("health.cap_ttl", "false",
 				    "service answer TTLs at most the poll interval"),
-	[KEY_HEALTH_STATE_FILE] = STRING("health.state_file", NULL,
+	[KEY_HEALTH_STATE_FILE] = PATH("health.state_file", NULL,
 					 "file keeping admin overrides across restarts"),
 	[KEY_HEALTH_RESOLVER] = {.path = "health.resolver", .type = CONF_ADDRESS, .port = 53,
 				 .def = "system",
@@ -216,15 +220,15 @@ const struct conf_key conf_schema[KEY_COUNT] = {
 					"the HMAC of the key"),
 	[KEY_TSIG_KEY_SECRET] = STRING("tsig_keys.*.secret", NULL,
 				       "the secret in base64; this or secret_file"),
-	[KEY_TSIG_KEY_SECRET_FILE] = STRING("tsig_keys.*.secret_file", NULL,
+	[KEY_TSIG_KEY_SECRET_FILE] = PATH("tsig_keys.*.secret_file", NULL,
 					    "file of the secret in base64, readable by its "
 					    "owner only; this or secret"),
 
 	[KEY_ZONES] = {.path = "zones", .type = CONF_ARRAY,
 		       .doc = "the zones served, each an object of the keys zones[]"},
 	[KEY_ZONE_ORIGIN] = STRING("zones[].origin", "required", "the zone apex"),
-	[KEY_ZONE_FILE] = STRING("zones[].file", "required", "the master file"),
-	[KEY_ZONE_SERVICES] = STRING("zones[].services", NULL, "the services file of the zone"),
+	[KEY_ZONE_FILE] = PATH("zones[].file", "required", "the master file"),
+	[KEY_ZONE_SERVICES] = PATH("zones[].services", NULL, "the services file of the zone"),
 	[KEY_ZONE_SERIAL_POLICY] = ENUM("zones[].serial_policy", serial_policies, "keep",
 					"who raises the serial when the zone changes: the "
 					"file (keep), or geodnsd"),
@@ -250,7 +254,7 @@ const struct conf_key conf_schema[KEY_COUNT] = {
 					       "as AXFR)"),
 	[KEY_ZONE_JOURNAL_MAX_BYTES] = UINT("zones[].journal.max_bytes", 0, 2147483647,
 					    "16777216", "bytes of differences kept"),
-	[KEY_ZONE_JOURNAL_FILE] = STRING("zones[].journal.file", NULL,
+	[KEY_ZONE_JOURNAL_FILE] = PATH("zones[].journal.file", NULL,
 					 "file that keeps the journal across restarts"),
 	[KEY_ZONE_PRIMARIES] = {.path = "zones[].primaries", .type = CONF_ARRAY,
 				.doc = "primaries to transfer from, in order: the zone is a secondary"},
@@ -276,7 +280,7 @@ const struct conf_key conf_schema[KEY_COUNT] = {
 					    "2419200", "seconds, greatest expire time"),
 	[KEY_ZONE_CATALOG] = OBJECT("zones[].catalog",
 				    "a catalog zone (RFC 9432): its members are served"),
-	[KEY_ZONE_CATALOG_DIRECTORY] = STRING("zones[].catalog.directory", "required",
+	[KEY_ZONE_CATALOG_DIRECTORY] = PATH("zones[].catalog.directory", "required",
 					      "where the members' copies are kept"),
 	[KEY_ZONE_CATALOG_PRIMARIES] = {.path = "zones[].catalog.primaries", .type = CONF_ARRAY,
 					.doc = "the members' primaries; the catalog's when left out"},
@@ -286,10 +290,10 @@ const struct conf_key conf_schema[KEY_COUNT] = {
 	[KEY_ZONE_CATALOG_PRIMARY_KEY] = STRING("zones[].catalog.primaries[].key", NULL,
 						"TSIG key for it"),
 	[KEY_ZONE_DNSSEC] = OBJECT("zones[].dnssec", "online DNSSEC signing of the zone"),
-	[KEY_ZONE_DNSSEC_KEY] = STRING("zones[].dnssec.key", "required",
+	[KEY_ZONE_DNSSEC_KEY] = PATH("zones[].dnssec.key", "required",
 				       "base name of the key files (BASE.key, BASE.private)"),
 	[KEY_ZONE_DNSSEC_PUBLISH] = {.path = "zones[].dnssec.publish", .type = CONF_STRING_LIST,
-				     .doc = "keys published beside it (a rollover)"},
+				     .is_path = true, .doc = "keys published beside it (a rollover)"},
 };
 /* clang-format on */
 
@@ -369,6 +373,17 @@ const char *conf_type_name(enum conf_type t)
 	return "?";
 }
 
+const char *conf_key_type_name(const struct conf_key *k)
+{
+	if (k->is_path && k->type == CONF_STRING)
+		return "path";
+	if (k->is_path && k->type == CONF_STRING_OR_LIST)
+		return "path|list";
+	if (k->is_path && k->type == CONF_STRING_LIST)
+		return "path-list";
+	return conf_type_name(k->type);
+}
+
 const char *conf_range_str(const struct conf_key *k, char *buf, size_t cap)
 {
 	size_t n = 0;
@@ -394,7 +409,7 @@ void conf_schema_print(FILE *f)
 		w[c] = (int)strlen(head[c]);
 	for (size_t i = 0; i < KEY_COUNT; i++) {
 		const struct conf_key *k = &conf_schema[i];
-		const char *col[4] = {k->path, conf_type_name(k->type),
+		const char *col[4] = {k->path, conf_key_type_name(k),
 		                      conf_range_str(k, range, sizeof(range)),
 		                      k->def ? k->def : "-"};
 		for (int c = 0; c < 4; c++)
@@ -406,7 +421,7 @@ void conf_schema_print(FILE *f)
 	for (size_t i = 0; i < KEY_COUNT; i++) {
 		const struct conf_key *k = &conf_schema[i];
 		fprintf(f, "%-*s  %-*s  %-*s  %-*s  %s\n", w[0], k->path, w[1],
-		        conf_type_name(k->type), w[2], conf_range_str(k, range, sizeof(range)),
-		        w[3], k->def ? k->def : "-", k->doc);
+		        conf_key_type_name(k), w[2], conf_range_str(k, range, sizeof(range)), w[3],
+		        k->def ? k->def : "-", k->doc);
 	}
 }

@@ -2,11 +2,11 @@
  * fuzz_util.h - helpers shared by the fuzz targets (each target is its own
  * program, so everything here is static).
  *
- *   fuzz_root()       make the source tree the working directory (the demo
- *                     paths in zones/geodnsd.conf are relative to it): kept
- *                     when zones/geodnsd.conf is there, else $GEODNSD_ROOT,
- *                     else the parent of the directory of the executable
- *                     (build-fuzz/ or build-check/).
+ *   fuzz_root()       make the source tree the working directory (the
+ *                     targets name zones/geodnsd.conf and the test data
+ *                     from it): kept when zones/geodnsd.conf is there,
+ *                     else $GEODNSD_ROOT, else the parent of the directory
+ *                     of the executable (build-fuzz/ or build-check/).
  *   fuzz_tmpdir()     a private directory /tmp/geodnsd-fuzz-<pid>-XXXXXX for
  *                     this process, removed at exit; directories left by
  *                     processes that are gone (a crash, or libFuzzer ending

@@ -19,7 +19,7 @@ run_t_sorted() {
 	run_t "$1" | LC_ALL=C sort
 }
 
-sed "s|@PORT@|5399|g" tests/data/full.conf >"$TMP/full.conf"
+sed -e "s|@PORT@|5399|g" -e "s|@ROOT@|$ROOT|g" tests/data/full.conf >"$TMP/full.conf"
 check_cmd "valid test config with edge.test" run_t "$TMP/full.conf" <<EOF
 zone example.com. serial 2026112701: 39 records OK
 zone example.net. serial 2026112701: 6 records OK

@@ -45,7 +45,7 @@ anchors() {
 anchors "$TMP/anchors" com net
 
 config "$TMP/bad.conf" "$NET" "$TMP/nokey"
-sed -i 's/@PORT@/5300/; s/@HTTPPORT@/5301/' "$TMP/bad.conf"
+sed -i "s/@PORT@/5300/; s/@HTTPPORT@/5301/; s|@ROOT@|$ROOT|g" "$TMP/bad.conf"
 "$GEODNSD" -t -c "$TMP/bad.conf" >"$TMP/bad.out" 2>&1
 rc=$?
 check_cmd "geodnsd -t refuses a key of another zone and a missing key" \

@@ -164,7 +164,8 @@ start_secondary() {
 secondary_conf() {
 	mkdir -p "$TMP/$4"
 	sed -e "s|@ADDR@|$1|g" -e "s|@PORT@|$2|g" -e "s|@HTTPPORT@|$3|g" -e "s|@NAME@|$4|g" \
-		-e "s|@PRIMARY@|$5|g" -e "s|@TMP@|$TMP|g" tests/data/fleet-secondary.conf \
+		-e "s|@PRIMARY@|$5|g" -e "s|@TMP@|$TMP|g" -e "s|@ROOT@|$ROOT|g" \
+		tests/data/fleet-secondary.conf \
 		>"$TMP/$4.conf"
 }
 
@@ -424,7 +425,8 @@ nsd_moved() {
 	NSDPORT=$(free_port)
 	PEER_PORT=$NSDPORT
 	sed -e "s|@NSDPORT@|$NSDPORT|" -e "s|@PORT@|$PORT|g" -e "s|@HTTPPORT@|$HTTPPORT|g" \
-		-e "s|@TMP@|$TMP|g" tests/data/fleet-chain.conf >"$TMP/geodnsd.conf"
+		-e "s|@TMP@|$TMP|g" -e "s|@ROOT@|$ROOT|g" tests/data/fleet-chain.conf \
+		>"$TMP/geodnsd.conf"
 	_nm=$(grep -c 'event=reload result=ok' "$TMP/server.log")
 	kill -HUP "$SERVER_PID"
 	wait_log 'event=reload result=ok' $((_nm + 1)) || fail "geodnsd did not reload for NSD's port"

@@ -171,32 +171,34 @@ sanitizer_clean "no sanitizer report"
 
 # ---- in a chroot without /proc, as nobody (root only) ----
 if [ "$(id -u)" -eq 0 ]; then
-	ROOT=$TMP/root
-	rm -rf "$ROOT"
-	mkdir -p "$ROOT/zones"
+	CHROOT=$TMP/root
+	rm -rf "$CHROOT"
+	mkdir -p "$CHROOT/zones"
 	cp zones/example.com.zone zones/example.com.include zones/example.com.services.json \
-		zones/example.net.zone "$ROOT/zones/"
-	cp tests/tmp/geo/city.mmdb "$ROOT/city.mmdb"
-	# paths relative to the start directory = the chroot, so the same
-	# config reads the same files before and after the chroot
-	sed -e "s|@PORT@|$PORT|" -e 's|"@TMP@/city.mmdb"|"city.mmdb"|' \
-		-e "s|\"workers\": 2,|\"workers\": 2, \"chroot\": \"$ROOT\", \"user\": \"nobody\", \"group\": \"nogroup\",|" \
-		tests/data/geo-replace.conf >"$ROOT/geodnsd.conf"
-	chmod -R a+rX "$ROOT"
+		zones/example.net.zone "$CHROOT/zones/"
+	cp tests/tmp/geo/city.mmdb "$CHROOT/city.mmdb"
+	# paths relative to the configuration's directory, the chroot's root
+	# (its name has no directory: the start directory before the chroot,
+	# / inside it), so the same config reads the same files before and
+	# after the chroot
+	sed -e "s|@PORT@|$PORT|" -e 's|"@TMP@/city.mmdb"|"city.mmdb"|' -e 's|@ROOT@/||g' \
+		-e "s|\"workers\": 2,|\"workers\": 2, \"chroot\": \"$CHROOT\", \"user\": \"nobody\", \"group\": \"nogroup\",|" \
+		tests/data/geo-replace.conf >"$CHROOT/geodnsd.conf"
+	chmod -R a+rX "$CHROOT"
 	# the plain build: LeakSanitizer needs /proc at exit
-	(cd "$ROOT" && exec "${PLAIN_GEODNSD:-$GEODNSD}" -f -c geodnsd.conf) >"$TMP/server.log" 2>&1 &
+	(cd "$CHROOT" && exec "${PLAIN_GEODNSD:-$GEODNSD}" -f -c geodnsd.conf) >"$TMP/server.log" 2>&1 &
 	SERVER_PID=$!
 	reloads=0
-	if wait_log "event=started" 1 && [ ! -e "$ROOT/proc" ]; then
-		pass "chroot: started as nobody in $ROOT (no /proc there)"
+	if wait_log "event=started" 1 && [ ! -e "$CHROOT/proc" ]; then
+		pass "chroot: started as nobody in $CHROOT (no /proc there)"
 	else
-		fail "chroot: started as nobody in $ROOT (no /proc there)"
+		fail "chroot: started as nobody in $CHROOT (no /proc there)"
 		tail -5 "$TMP/server.log" | sed 's/^/  /'
 		exit 1
 	fi
 	old_answers "chroot, loaded"
-	cp "$TMP/swap.mmdb" "$ROOT/city.mmdb.new"
-	mv "$ROOT/city.mmdb.new" "$ROOT/city.mmdb"
+	cp "$TMP/swap.mmdb" "$CHROOT/city.mmdb.new"
+	mv "$CHROOT/city.mmdb.new" "$CHROOT/city.mmdb"
 	reload_check "chroot: new file + mv + SIGHUP reloaded" ok 1 \
 		"event=geoip_loaded file=city.mmdb layout=maxmind content=new"
 	new_answers "chroot, after the safe replacement"

@@ -34,7 +34,7 @@ awk 'BEGIN {
 	print "\n}"
 }' >"$TMP/many.services.json"
 # the new key is checked like the others, with its place in the file
-printf '{\n  "http": { "listen": "127.0.0.1:5400",\n            "max_connections_per_address": 0 },\n  "zones": [ { "origin": "example.net", "file": "zones/example.net.zone" } ]\n}\n' >"$TMP/bad.conf"
+printf '{\n  "http": { "listen": "127.0.0.1:5400",\n            "max_connections_per_address": 0 },\n  "zones": [ { "origin": "example.net", "file": "%s/zones/example.net.zone" } ]\n}\n' "$ROOT" >"$TMP/bad.conf"
 check_cmd "http.max_connections_per_address 0: an error at its place" \
 	sh -c "'$GEODNSD' -t -c '$TMP/bad.conf' 2>&1 | sed 's|$TMP|TMP|'" <<'EOF'
 TMP/bad.conf:3:44: http.max_connections_per_address: 0 is out of range 1..10000

@@ -17,20 +17,25 @@
 
 GEODNSD=${GEODNSD:-$(pwd)/build/geodnsd}
 TESTNAME=$(basename "$0" .sh)
-TMP=$(pwd)/tests/tmp/$TESTNAME
+# the repository (tests run from its top): relative paths in a
+# configuration are taken from the configuration's own directory, and the
+# tests write theirs under $TMP, so templates name the repository's files
+# as @ROOT@/zones/...
+ROOT=$(pwd)
+TMP=$ROOT/tests/tmp/$TESTNAME
 mkdir -p "$TMP"
 PORT=
 SERVER_PID=
 
-# start_server TEMPLATE: copy TEMPLATE with @PORT@, @HTTPPORT@ (PORT + 1) and @TMP@ replaced to
-# $TMP/geodnsd.conf and start geodnsd -f on it; retries on a port clash.
+# start_server TEMPLATE: copy TEMPLATE with @PORT@, @HTTPPORT@ (PORT + 1), @TMP@ and @ROOT@
+# replaced to $TMP/geodnsd.conf and start geodnsd -f on it; retries on a port clash.
 start_server() {
 	template=$1
 	for attempt in 1 2 3 4 5 6 7 8 9 10; do
 		PORT=$(( 20000 + ($$ * 7 + attempt * 7919 + $(date +%N | sed 's/^0*//;s/^$/0/') ) % 40000 ))
 		HTTPPORT=$((PORT + 1))
 		sed -e "s|@PORT@|$PORT|g" -e "s|@HTTPPORT@|$HTTPPORT|g" -e "s|@TMP@|$TMP|g" \
-			"$template" >"$TMP/geodnsd.conf"
+			-e "s|@ROOT@|$ROOT|g" "$template" >"$TMP/geodnsd.conf"
 		"$GEODNSD" -f -c "$TMP/geodnsd.conf" >"$TMP/server.log" 2>&1 &
 		SERVER_PID=$!
 		i=0
@@ -251,10 +256,10 @@ pair_cleanup() {
 }
 
 # pair_conf TEMPLATE PORT OUT: TEMPLATE for a server on PORT (@PORT@,
-# @HTTPPORT@ = PORT + 1, @TMP@, @SECPORT@ = SPORT, @PRIMPORT@ = PPORT)
+# @HTTPPORT@ = PORT + 1, @TMP@, @ROOT@, @SECPORT@ = SPORT, @PRIMPORT@ = PPORT)
 pair_conf() {
 	sed -e "s|@PORT@|$2|g" -e "s|@HTTPPORT@|$(($2 + 1))|g" -e "s|@TMP@|$TMP|g" \
-		-e "s|@SECPORT@|$SPORT|g" -e "s|@PRIMPORT@|$PPORT|g" "$1" >"$3"
+		-e "s|@ROOT@|$ROOT|g" -e "s|@SECPORT@|$SPORT|g" -e "s|@PRIMPORT@|$PPORT|g" "$1" >"$3"
 }
 
 # pair_start NAME: start_instance NAME, its pid in PPID_ when NAME is

@@ -10,7 +10,7 @@
 P=$(free_port)
 cat >"$TMP/json.conf" <<EOF
 { "server": { "listen": "127.0.0.1:$P", "log_format": "json", "workers": 1 },
-  "zones": [ { "origin": "example.com", "file": "zones/example.com.zone" } ] }
+  "zones": [ { "origin": "example.com", "file": "$ROOT/zones/example.com.zone" } ] }
 EOF
 
 # run_until LOG PATTERN ENV...: geodnsd -f on json.conf, stderr to LOG,

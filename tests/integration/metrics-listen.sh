@@ -14,7 +14,7 @@ cat >"$TMP/both.conf" <<EOF
 { "server": { "listen": "127.0.0.1:$P", "workers": 1 },
   "http": { "listen": "127.0.0.1:$H" },
   "metrics": { "listen": "127.0.0.1:$M" },
-  "zones": [ { "origin": "example.com", "file": "zones/example.com.zone" } ] }
+  "zones": [ { "origin": "example.com", "file": "$ROOT/zones/example.com.zone" } ] }
 EOF
 # start NAME: geodnsd -f on $TMP/NAME.conf, its log $TMP/NAME.log, pid in
 # pid, until it says it started
@@ -62,7 +62,7 @@ EOF
 cat >"$TMP/alone.conf" <<EOF
 { "server": { "listen": "127.0.0.1:$P", "workers": 1 },
   "metrics": { "listen": "127.0.0.1:$M" },
-  "zones": [ { "origin": "example.com", "file": "zones/example.com.zone" } ] }
+  "zones": [ { "origin": "example.com", "file": "$ROOT/zones/example.com.zone" } ] }
 EOF
 start alone
 check_cmd "without an http section: /metrics served, nothing on the http port" sh -c \

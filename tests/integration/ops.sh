@@ -91,7 +91,7 @@ epoch=$(mmdblookup --file zones/demo-city.mmdb --ip 127.0.0.1 --verbose 2>&1 |
 	sed -n 's/^ *Build epoch: *\([0-9]*\).*/\1/p')
 check_cmd "geoip_database_build_timestamp_seconds: the database's build epoch" \
 	grep '^geodnsd_geoip_database_build_timestamp_seconds' "$TMP/metrics.txt" <<EOF2
-geodnsd_geoip_database_build_timestamp_seconds{database="zones/demo-city.mmdb"} $epoch
+geodnsd_geoip_database_build_timestamp_seconds{database="$ROOT/zones/demo-city.mmdb"} $epoch
 EOF2
 # process_*: this server's own figures (its pid's /proc)
 proc_check() {

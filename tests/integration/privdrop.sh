@@ -24,7 +24,8 @@ else
 	EXPECT='reason="cannot switch to uid'
 fi
 
-sed -e 's/"nobody"/"no-such-user-x"/' -e 's/@PORT@/0/' tests/data/privdrop.conf >"$TMP/bad.conf"
+sed -e 's/"nobody"/"no-such-user-x"/' -e 's/@PORT@/0/' -e "s|@ROOT@|$ROOT|g" \
+	tests/data/privdrop.conf >"$TMP/bad.conf"
 [ "$(id -u)" -eq 0 ] || sed -i 's/"no-such-user-x"/"root"/' "$TMP/bad.conf"
 "$GEODNSD" -f -c "$TMP/bad.conf" >"$TMP/bad.log" 2>&1
 rc=$?

@@ -85,7 +85,8 @@ unset NOTIFY_SOCKET
 
 # --- without -f and without systemd
 PORT=$(( 20000 + ($$ * 13) % 40000 ))
-sed -e "s|@PORT@|$PORT|g" -e "s|@TMP@|$TMP|g" tests/data/control.conf >"$TMP/bg.conf"
+sed -e "s|@PORT@|$PORT|g" -e "s|@TMP@|$TMP|g" -e "s|@ROOT@|$ROOT|g" tests/data/control.conf \
+	>"$TMP/bg.conf"
 rm -f "$TMP/geodnsd.pid"
 "$GEODNSD" -c "$TMP/bg.conf" -p "$TMP/geodnsd.pid" >"$TMP/bg.log" 2>&1
 rc=$?
@@ -114,7 +115,8 @@ time.sleep(30)
 HOLD_PID=$!
 i=0
 while [ ! -e "$TMP/held" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-sed -e "s|@PORT@|$((PORT + 1))|g" -e "s|@TMP@|$TMP|g" -e 's|sock/control.sock|sock/bg2.sock|' \
+sed -e "s|@PORT@|$((PORT + 1))|g" -e "s|@TMP@|$TMP|g" -e "s|@ROOT@|$ROOT|g" \
+	-e 's|sock/control.sock|sock/bg2.sock|' \
 	tests/data/control.conf >"$TMP/bg2.conf"
 "$GEODNSD" -c "$TMP/bg2.conf" >"$TMP/bg2.log" 2>&1
 rc=$?
@@ -132,7 +134,8 @@ while [ -n "$BGPID" ] && kill -0 "$BGPID" 2>/dev/null && [ $i -lt 100 ]; do slee
 [ ! -e "$TMP/geodnsd.pid" ] && pass "the pidfile removed at stop" || fail "the pidfile removed at stop"
 # a failure in the detached child (after the fork: the privileges are
 # dropped there) reaches the parent's exit status
-sed -e "s|@PORT@|$((PORT + 2))|g" -e "s|@TMP@|$TMP|g" -e 's|sock/control.sock|sock/bg3.sock|' \
+sed -e "s|@PORT@|$((PORT + 2))|g" -e "s|@TMP@|$TMP|g" -e "s|@ROOT@|$ROOT|g" \
+	-e 's|sock/control.sock|sock/bg3.sock|' \
 	-e 's|"workers": 2|"workers": 2, "user": "no-such-user-geodnsd"|' \
 	tests/data/control.conf >"$TMP/bg3.conf"
 "$GEODNSD" -c "$TMP/bg3.conf" >"$TMP/bg3.log" 2>&1

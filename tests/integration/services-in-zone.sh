@@ -72,10 +72,11 @@ EOF
 
 cp zones/example.com.zone zones/example.com.include "$TMP/"
 "$S2Z" example.com zones/example.com.services.json >>"$TMP/example.com.zone"
-sed -e 's|"file": "zones/example.com.zone",|"file": "@TMP@/example.com.zone" },|' \
-	-e '/"services": "zones\/example.com.services.json" },/d' \
+sed -e 's|"file": "@ROOT@/zones/example.com.zone",|"file": "@TMP@/example.com.zone" },|' \
+	-e '/"services": "@ROOT@\/zones\/example.com.services.json" },/d' \
 	tests/data/demo-geo.conf >"$TMP/records.conf.in"
-sed -e "s|@PORT@|5399|g" -e "s|@TMP@|$TMP|g" "$TMP/records.conf.in" >"$TMP/records-t.conf"
+sed -e "s|@PORT@|5399|g" -e "s|@TMP@|$TMP|g" -e "s|@ROOT@|$ROOT|g" "$TMP/records.conf.in" \
+	>"$TMP/records-t.conf"
 
 check_cmd "geodnsd -t: the records are the zone's 2 services" \
 	sh -c "'$GEODNSD' -t -c '$TMP/records-t.conf' 2>&1 | grep example.com" <<'EOF'

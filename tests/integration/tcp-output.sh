@@ -21,8 +21,8 @@
 GEODNSD=${PLAIN_GEODNSD:-$GEODNSD}
 
 # the key is checked like the others: a value out of range is a file:line error
-sed -e 's/@BUDGET@/1000/' -e 's/@PORT@/5300/' -e 's/@HTTPPORT@/5301/' tests/data/tcp-output.conf \
-	>"$TMP/bad.conf"
+sed -e 's/@BUDGET@/1000/' -e 's/@PORT@/5300/' -e 's/@HTTPPORT@/5301/' -e "s|@ROOT@|$ROOT|g" \
+	tests/data/tcp-output.conf >"$TMP/bad.conf"
 check_cmd "tcp_output_buffer_total out of range: file:line error" sh -c "
 	'$GEODNSD' -t -c '$TMP/bad.conf' >'$TMP/bad.out' 2>&1; rc=\$?
 	sed 's|^$TMP/||' '$TMP/bad.out'; echo \"exit status \$rc\"" <<'EOF'

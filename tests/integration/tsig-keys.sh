@@ -302,7 +302,8 @@ sanitizer_clean "no sanitizer report"
 
 # a secret file others may read: refused at start, with the file named
 chmod 644 "$TMP/k512.secret"
-sed -e "s|@PORT@|0|g" -e "s|@HTTPPORT@|0|g" -e "s|@TMP@|$TMP|g" tests/data/tsig-keys.conf >"$TMP/loose.conf"
+sed -e "s|@PORT@|0|g" -e "s|@HTTPPORT@|0|g" -e "s|@TMP@|$TMP|g" -e "s|@ROOT@|$ROOT|g" \
+	tests/data/tsig-keys.conf >"$TMP/loose.conf"
 check_cmd "secret_file readable by others: geodnsd -t refuses it" sh -c "'$GEODNSD' -t -c '$TMP/loose.conf' 2>&1 | sed 's|$TMP|TMP|g'" <<'EOF2'
 TMP/loose.conf:8:66: tsig_keys.k512.example.secret_file: "TMP/k512.secret" may be read or written by its group or others: only the daemon may read a TSIG secret (chmod 600 it)
 geodnsd: 1 error

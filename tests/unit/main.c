@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static struct region unit_region_list[] = {
 	{(char *)"us-east", 38.9, -77.0},
@@ -67,6 +68,17 @@ const char *unit_write_file(const char *name, const char *text)
 	return p;
 }
 
+const char *unit_abs(const char *path)
+{
+	static char abs[8][1024];
+	static int slot;
+	char *p = abs[slot++ % 8], cwd[512];
+	if (!getcwd(cwd, sizeof(cwd)))
+		abort();
+	snprintf(p, sizeof(abs[0]), "%s/%s", cwd, path);
+	return p;
+}
+
 size_t unit_unhex(const char *hex, uint8_t *out)
 {
 	size_t n = 0;
@@ -85,6 +97,7 @@ static const struct {
 	    {"wire", wire_suite},
 	    {"jsonpos", jsonpos_suite},
 	    {"config", config_suite},
+	    {"config_paths", config_paths_suite},
 	    {"schema", schema_suite},
 	    {"jsoncheck", jsoncheck_suite},
 	    {"zone", zone_suite},

@@ -660,24 +660,22 @@ START_TEST(test_service_counters_sized_by_service_regions)
 	unit_write_file("svccount.zone", "$ORIGIN svc.test.\n$TTL 3600\n"
 	                                 "@ IN SOA ns1 hostmaster 1 7200 900 1209600 300\n"
 	                                 "@ IN NS ns1\nns1 IN A 192.0.2.1\n");
-	const char *svc_path = unit_write_file(
+	unit_write_file(
 	    "svccount.json",
 	    "{ \"a\": { \"fallback\": \"r3\", \"regions\": {\n"
 	    "    \"r1\": { \"A\": [\"10.0.1.1\"] }, \"r3\": { \"A\": [\"10.0.3.1\"] } } },\n"
 	    "  \"b\": { \"fallback\": \"r2\", \"regions\": { \"r0\": { \"A\": [\"10.1.0.1\"] },\n"
 	    "    \"r2\": { \"A\": [\"10.1.2.1\"] }, \"r4\": { \"A\": [\"10.1.4.1\"] } } },\n"
 	    "  \"c\": { \"regions\": { \"r4\": { \"A\": [\"10.2.4.1\"] } } } }\n");
-	char conf[1024];
-	snprintf(conf, sizeof(conf),
-	         "{ \"server\": { \"listen\": [\"127.0.0.1:5353\"], \"workers\": 2 },\n"
-	         "  \"regions\": { \"r0\": { \"location\": [0, 0] }, \"r1\": { \"location\": [10, "
-	         "10] },\n"
-	         "    \"r2\": { \"location\": [20, 20] }, \"r3\": { \"location\": [30, 30] },\n"
-	         "    \"r4\": { \"location\": [40, 40] } },\n"
-	         "  \"zones\": [ { \"origin\": \"svc.test\", \"file\": "
-	         "\"tests/tmp/unit/svccount.zone\",\n"
-	         "    \"services\": \"%s\" } ] }\n",
-	         svc_path);
+	/* the files by their names: the configuration is written next to them */
+	const char *conf =
+	    "{ \"server\": { \"listen\": [\"127.0.0.1:5353\"], \"workers\": 2 },\n"
+	    "  \"regions\": { \"r0\": { \"location\": [0, 0] }, \"r1\": { \"location\": [10, 10] "
+	    "},\n"
+	    "    \"r2\": { \"location\": [20, 20] }, \"r3\": { \"location\": [30, 30] },\n"
+	    "    \"r4\": { \"location\": [40, 40] } },\n"
+	    "  \"zones\": [ { \"origin\": \"svc.test\", \"file\": \"svccount.zone\",\n"
+	    "    \"services\": \"svccount.json\" } ] }\n";
 	struct diag d = {0};
 	struct config *cfg = config_load(unit_write_file("svccount.conf", conf), &d);
 	ck_assert_ptr_nonnull(cfg);
@@ -969,9 +967,10 @@ END_TEST
 
 /* ---- zones shared between snapshots (snapshot_build with a previous one) ---- */
 
-/* where unit_write_file writes: config paths are spelled out, since its
- * returned names are reused after a few calls */
-#define UNIT_TMP "tests/tmp/unit/"
+/* The configurations name the files unit_write_file wrote by their names
+ * alone (not by its returned paths, which it reuses after a few calls):
+ * share.conf is written next to them, in tests/tmp/unit/, and relative
+ * paths are taken from the configuration's directory. */
 
 static const char share_regions[] =
     "  \"regions\": { \"r0\": { \"location\": [0, 0] }, \"r1\": { \"location\": [10, 10] } },\n";
@@ -1053,11 +1052,11 @@ START_TEST(test_snapshots_share_unchanged_zones)
 	share_zone("share-b.zone", "b.test", "www IN A 192.0.2.2\n");
 	share_zone("share-c.zone", "c.test", "");
 	struct config *cfg =
-	    share_config("{ \"origin\": \"a.test\", \"file\": \"" UNIT_TMP "share-a.zone\",\n"
-	                 "  \"services\": \"" UNIT_TMP "share-a.json\" },\n"
-	                 "{ \"origin\": \"b.test\", \"file\": \"" UNIT_TMP "share-b.zone\" },\n"
-	                 "{ \"origin\": \"c.test\", \"file\": \"" UNIT_TMP "share-c.zone\",\n"
-	                 "  \"services\": \"" UNIT_TMP "share-c.json\" }");
+	    share_config("{ \"origin\": \"a.test\", \"file\": \"share-a.zone\",\n"
+	                 "  \"services\": \"share-a.json\" },\n"
+	                 "{ \"origin\": \"b.test\", \"file\": \"share-b.zone\" },\n"
+	                 "{ \"origin\": \"c.test\", \"file\": \"share-c.zone\",\n"
+	                 "  \"services\": \"share-c.json\" }");
 
 	struct snapshot *s1 = share_build(cfg, NULL, 1);
 	ck_assert_uint_eq(s1->zones_built, 3);
@@ -1109,12 +1108,12 @@ START_TEST(test_snapshots_share_unchanged_zones)
 	 * added) is another zone */
 	config_free(cfg);
 	unit_write_file("share-b.json", "{}\n");
-	cfg = share_config("{ \"origin\": \"a.test\", \"file\": \"" UNIT_TMP "share-a.zone\",\n"
-	                   "  \"services\": \"" UNIT_TMP "share-a.json\" },\n"
-	                   "{ \"origin\": \"b.test\", \"file\": \"" UNIT_TMP "share-b.zone\",\n"
-	                   "  \"services\": \"" UNIT_TMP "share-b.json\" },\n"
-	                   "{ \"origin\": \"c.test\", \"file\": \"" UNIT_TMP "share-c.zone\",\n"
-	                   "  \"services\": \"" UNIT_TMP "share-c.json\" }");
+	cfg = share_config("{ \"origin\": \"a.test\", \"file\": \"share-a.zone\",\n"
+	                   "  \"services\": \"share-a.json\" },\n"
+	                   "{ \"origin\": \"b.test\", \"file\": \"share-b.zone\",\n"
+	                   "  \"services\": \"share-b.json\" },\n"
+	                   "{ \"origin\": \"c.test\", \"file\": \"share-c.zone\",\n"
+	                   "  \"services\": \"share-c.json\" }");
 	struct snapshot *s6 = share_build(cfg, s5, 6);
 	ck_assert_uint_eq(s6->zones_built, 1);
 	ck_assert_ptr_ne(s6->db->zones[1], s5->db->zones[1]);
@@ -1131,10 +1130,9 @@ START_TEST(test_out_of_zone_targets_follow_reload)
 	share_zone("tgt-b.zone", "b.test", "mail IN A 192.0.2.20\nsip IN AAAA 2001:db8::20\n");
 	share_zone("tgt-c.zone", "c.test",
 	           "@ IN MX 10 mail.b.test.\n_sip._udp IN SRV 10 60 5060 sip.b.test.\n");
-	struct config *cfg =
-	    share_config("{ \"origin\": \"a.test\", \"file\": \"" UNIT_TMP "tgt-a.zone\" },\n"
-	                 "{ \"origin\": \"b.test\", \"file\": \"" UNIT_TMP "tgt-b.zone\" },\n"
-	                 "{ \"origin\": \"c.test\", \"file\": \"" UNIT_TMP "tgt-c.zone\" }");
+	struct config *cfg = share_config("{ \"origin\": \"a.test\", \"file\": \"tgt-a.zone\" },\n"
+	                                  "{ \"origin\": \"b.test\", \"file\": \"tgt-b.zone\" },\n"
+	                                  "{ \"origin\": \"c.test\", \"file\": \"tgt-c.zone\" }");
 	settings.answer_cache_off = true;
 	struct snapshot *s1 = share_build(cfg, NULL, 1);
 	ck_assert_str_eq(share_additional(s1, "c.test.", LDNS_RR_TYPE_MX),

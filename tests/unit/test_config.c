@@ -184,11 +184,12 @@ START_TEST(test_parsed_values)
 	ck_assert_mem_eq(cfg->ecs_trusted[1].addr, "\x20\x01\x0d\xb8\0\0\0\0\0\0\0\0\0\0\0\0", 16);
 	ck_assert_uint_eq(cfg->nzones, 2);
 	ck_assert_str_eq(cfg->zones[0].origin, "example.com");
-	ck_assert_str_eq(cfg->zones[0].file, "example.com.zone");
+	/* relative paths: from the configuration's directory */
+	ck_assert_str_eq(cfg->zones[0].file, "tests/tmp/unit/example.com.zone");
 	ck_assert_ptr_null(cfg->zones[0].services);
 	ck_assert_str_eq(cfg->zones[1].origin, "example.net");
-	ck_assert_str_eq(cfg->zones[1].file, "net.zone");
-	ck_assert_str_eq(cfg->zones[1].services, "s.json");
+	ck_assert_str_eq(cfg->zones[1].file, "tests/tmp/unit/net.zone");
+	ck_assert_str_eq(cfg->zones[1].services, "tests/tmp/unit/s.json");
 	config_free(cfg);
 	diag_free(&d);
 }
@@ -705,7 +706,8 @@ START_TEST(test_region_feed_forms)
 	         &d);
 	ck_assert_ptr_nonnull(cfg);
 	ck_assert_uint_eq(cfg->regions[0].nfeeds, 8);
-	ck_assert_str_eq(cfg->regions[0].feeds[7], "file:8");
+	/* a file feed's relative path: from the configuration's directory */
+	ck_assert_str_eq(cfg->regions[0].feeds[7], "file:tests/tmp/unit/8");
 	config_free(cfg);
 	diag_free(&d);
 }
@@ -755,13 +757,12 @@ START_TEST(test_tsig_keys)
 {
 	const char *secret = unit_write_file("tsig_secret", "c2VjcmV0c2VjcmV0\n");
 	ck_assert_int_eq(chmod(secret, 0600), 0);
-	char text[1024];
-	snprintf(text, sizeof(text),
-	         "{\"tsig_keys\": {\n"
-	         "  \"Xfr.Example.\": {\"secret\": \"YWJj\"},\n"
-	         "  \"k2\": {\"algorithm\": \"hmac-sha1\", \"secret_file\": \"%s\"}\n"
-	         "}}\n",
-	         secret);
+	/* the secret file by its name: it is next to the configuration */
+	const char *text =
+	    "{\"tsig_keys\": {\n"
+	    "  \"Xfr.Example.\": {\"secret\": \"YWJj\"},\n"
+	    "  \"k2\": {\"algorithm\": \"hmac-sha1\", \"secret_file\": \"tsig_secret\"}\n"
+	    "}}\n";
 	struct diag d = {0};
 	struct config *cfg = load("cfg_tsig.json", text, &d);
 	if (!cfg)
@@ -812,19 +813,20 @@ START_TEST(test_tsig_key_errors)
 	                 "tsig_keys.K.X.: the key \"K.X.\" is defined twice (names are compared "
 	                 "without case)");
 	/* a secret file others may read, a directory, a missing file, and one
-	 * that is not base64 */
+	 * that is not base64: each named by its name next to the configuration,
+	 * and in the error by the name it resolves to */
 	const char *loose = unit_write_file("tsig_loose", "YWJj\n");
 	ck_assert_int_eq(chmod(loose, 0640), 0);
 	char text[512], msg[512];
-	snprintf(text, sizeof(text), "{\"tsig_keys\": {\"k\": {\"secret_file\": \"%s\"}}}", loose);
+	snprintf(text, sizeof(text), "{\"tsig_keys\": {\"k\": {\"secret_file\": \"tsig_loose\"}}}");
 	snprintf(msg, sizeof(msg),
 	         "tsig_keys.k.secret_file: \"%s\" may be read or written by its group or "
 	         "others: only the daemon may read a TSIG secret (chmod 600 it)",
 	         loose);
 	expect_one_error("cfg_tsig_loose.json", text, 1, 37, msg);
-	snprintf(text, sizeof(text), "{\"tsig_keys\": {\"k\": {\"secret_file\": \"tests\"}}}");
+	snprintf(text, sizeof(text), "{\"tsig_keys\": {\"k\": {\"secret_file\": \".\"}}}");
 	expect_one_error("cfg_tsig_dir.json", text, 1, 37,
-	                 "tsig_keys.k.secret_file: \"tests\" is not a regular file");
+	                 "tsig_keys.k.secret_file: \"tests/tmp/unit/.\" is not a regular file");
 	snprintf(text, sizeof(text),
 	         "{\"tsig_keys\": {\"k\": {\"secret_file\": \"/nonexistent/k\"}}}");
 	expect_one_error("cfg_tsig_missing.json", text, 1, 37,
@@ -832,20 +834,21 @@ START_TEST(test_tsig_key_errors)
 	                 "directory");
 	const char *bad = unit_write_file("tsig_bad", "not base64!\n");
 	ck_assert_int_eq(chmod(bad, 0400), 0);
-	snprintf(text, sizeof(text), "{\"tsig_keys\": {\"k\": {\"secret_file\": \"%s\"}}}", bad);
+	snprintf(text, sizeof(text), "{\"tsig_keys\": {\"k\": {\"secret_file\": \"tsig_bad\"}}}");
 	expect_one_error("cfg_tsig_badfile.json", text, 1, 37,
 	                 "tsig_keys.k.secret_file: the secret is not base64 (at most 1024 octets)");
 	ck_assert_int_eq(chmod(bad, 0600), 0);
 	const char *empty = unit_write_file("tsig_empty", "\n");
 	ck_assert_int_eq(chmod(empty, 0600), 0);
-	snprintf(text, sizeof(text), "{\"tsig_keys\": {\"k\": {\"secret_file\": \"%s\"}}}", empty);
+	snprintf(text, sizeof(text), "{\"tsig_keys\": {\"k\": {\"secret_file\": \"tsig_empty\"}}}");
 	expect_one_error("cfg_tsig_emptyfile.json", text, 1, 37,
 	                 "tsig_keys.k.secret_file: the secret is empty");
 }
 END_TEST
 
-/* zones[].dnssec: the key's base name kept as written; an empty or
- * missing key, another type or an unknown member each one error. */
+/* zones[].dnssec: the key's base name, relative to the configuration's
+ * directory; an empty or missing key, another type or an unknown member
+ * each one error. */
 START_TEST(test_zone_dnssec)
 {
 	struct diag d = {0};
@@ -858,7 +861,7 @@ START_TEST(test_zone_dnssec)
 		dump(&d);
 	ck_assert_ptr_nonnull(cfg);
 	ck_assert_uint_eq(cfg->nzones, 2);
-	ck_assert_str_eq(cfg->zones[0].dnssec_key, "keys/Kexample.com.+013+12345");
+	ck_assert_str_eq(cfg->zones[0].dnssec_key, "tests/tmp/unit/keys/Kexample.com.+013+12345");
 	ck_assert_ptr_null(cfg->zones[1].dnssec_key);
 	config_free(cfg);
 	diag_free(&d);

@@ -49,19 +49,20 @@ static struct config *demo_config_publish(const char *name, const char *base,
 {
 	char dnssec[2048] = "";
 	if (base)
-		snprintf(dnssec, sizeof(dnssec), ", \"dnssec\": {\"key\": \"%s\"%s%s}", base,
+		snprintf(dnssec, sizeof(dnssec), ", \"dnssec\": {\"key\": \"%s\"%s%s}", unit_abs(base),
 		         publish ? ", \"publish\": " : "", publish ? publish : "");
 	char text[4096];
-	snprintf(
-	    text, sizeof(text),
-	    "{\"geoip\": {\"database\": \"tests/tmp/geo/city.mmdb\"},\n"
-	    " \"regions\": {\"us-east\": {\"location\": [38.9, -77.0]},\n"
-	    "   \"eu-west\": {\"location\": [53.3, -6.3]},\n"
-	    "   \"ap-south\": {\"location\": [1.35, 103.8]}},\n"
-	    " \"zones\": [{\"origin\": \"example.com\", \"file\": \"zones/example.com.zone\",\n"
-	    "   \"services\": \"zones/example.com.services.json\"%s},\n"
-	    "  {\"origin\": \"example.net\", \"file\": \"zones/example.net.zone\"}]}\n",
-	    dnssec);
+	snprintf(text, sizeof(text),
+	         "{\"geoip\": {\"database\": \"%s\"},\n"
+	         " \"regions\": {\"us-east\": {\"location\": [38.9, -77.0]},\n"
+	         "   \"eu-west\": {\"location\": [53.3, -6.3]},\n"
+	         "   \"ap-south\": {\"location\": [1.35, 103.8]}},\n"
+	         " \"zones\": [{\"origin\": \"example.com\", \"file\": \"%s\",\n"
+	         "   \"services\": \"%s\"%s},\n"
+	         "  {\"origin\": \"example.net\", \"file\": \"%s\"}]}\n",
+	         unit_abs("tests/tmp/geo/city.mmdb"), unit_abs("zones/example.com.zone"),
+	         unit_abs("zones/example.com.services.json"), dnssec,
+	         unit_abs("zones/example.net.zone"));
 	struct diag d = {0};
 	struct config *cfg = config_load(unit_write_file(name, text), &d);
 	if (!cfg)
@@ -536,7 +537,7 @@ START_TEST(test_referral_signed)
 	teardown();
 
 	/* the same delegation without its DS */
-	char base[512], text[1024];
+	char base[512], text[2048];
 	unit_dnssec_ldns_key(algorithms[_i], "example.com.", base, sizeof(base));
 	const char *zone =
 	    unit_write_file("dnssec-nods.zone", "$ORIGIN example.com.\n$TTL 3600\n"
@@ -546,7 +547,7 @@ START_TEST(test_referral_signed)
 	snprintf(text, sizeof(text),
 	         "{\"zones\": [{\"origin\": \"example.com\", \"file\": \"%s\",\n"
 	         "  \"dnssec\": {\"key\": \"%s\"}}]}\n",
-	         zone, base);
+	         unit_abs(zone), unit_abs(base));
 	struct diag d = {0};
 	cfg_signed = config_load(unit_write_file("dnssec-nods.json", text), &d);
 	ck_assert_ptr_nonnull(cfg_signed);
@@ -853,7 +854,7 @@ START_TEST(test_rollover)
 	char base[512], pub[512], publish[600];
 	unit_dnssec_ldns_key(alg, "example.com.", base, sizeof(base));
 	unit_dnssec_ldns_key(palg, "example.com.", pub, sizeof(pub));
-	snprintf(publish, sizeof(publish), "[\"%s\"]", pub);
+	snprintf(publish, sizeof(publish), "[\"%s\"]", unit_abs(pub));
 	cfg_signed = demo_config_publish("dnssec-rollover.json", base, publish);
 	snap_signed = build(cfg_signed);
 	answer_worker_init(&worker);
@@ -910,16 +911,17 @@ START_TEST(test_rollover_errors)
 	char want[3][1200];
 	snprintf(want[0], sizeof(want[0]),
 	         "zone example.com: dnssec.publish %s.key is a key of example.net., not of this "
-	         "zone", other);
+	         "zone", unit_abs(other));
 	snprintf(want[1], sizeof(want[1]),
 	         "zone example.com: dnssec.publish %s.key is a key given already (key tag %d)",
-	         base, atoi(strrchr(base, '+') + 1));
+	         unit_abs(base), atoi(strrchr(base, '+') + 1));
 	snprintf(want[2], sizeof(want[2]), "zone example.com: dnssec.publish lists 4 keys, at most 3");
 	for (int c = 0; c < 3; c++) {
 		if (c == 0)
-			snprintf(publish, sizeof(publish), "[\"%s\"]", other);
+			snprintf(publish, sizeof(publish), "[\"%s\"]", unit_abs(other));
 		else if (c == 1)
-			snprintf(publish, sizeof(publish), "[\"%s\", \"%s\"]", keys[0], base);
+			snprintf(publish, sizeof(publish), "[\"%s\", \"%s\"]", unit_abs(keys[0]),
+			         unit_abs(base));
 		else
 			snprintf(publish, sizeof(publish), "[\"%s\", \"%s\", \"%s\", \"%s\"]", keys[0],
 			         keys[1], keys[2], keys[3]);

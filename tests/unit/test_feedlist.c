@@ -209,14 +209,13 @@ START_TEST(test_prober_two_files)
 	snprintf(b, sizeof(b), "%s", unit_write_file("list-b.json", "{}"));
 	write_doc(a, 20, 30);
 	write_doc(b, 10, 60);
-	char text[1024];
-	snprintf(text, sizeof(text),
-	         "{ \"regions\": { \"fed\": { \"location\": [38.9, -77.0],\n"
-	         "    \"feed\": [\"file:%s\", \"file:%s\"] },\n"
-	         "  \"plain\": { \"location\": [53.3, -6.3] } },\n"
-	         "  \"health\": { \"interval\": 1, \"down_after\": 1, \"up_after\": 1,"
-	         " \"max_age\": 3600 } }\n",
-	         a, b);
+	/* the files by their names, next to the configuration: the prober
+	 * (and /status and /metrics) sees them resolved, as a and b */
+	const char *text = "{ \"regions\": { \"fed\": { \"location\": [38.9, -77.0],\n"
+	                   "    \"feed\": [\"file:list-a.json\", \"file:list-b.json\"] },\n"
+	                   "  \"plain\": { \"location\": [53.3, -6.3] } },\n"
+	                   "  \"health\": { \"interval\": 1, \"down_after\": 1, \"up_after\": 1,"
+	                   " \"max_age\": 3600 } }\n";
 	struct diag d = {0};
 	struct config *cfg = config_load(unit_write_file("feedlist.conf", text), &d);
 	ck_assert_ptr_nonnull(cfg);

@@ -980,7 +980,10 @@ static double drain_published(struct health *hp, struct published *pub)
 }
 
 /* Start the prober on a config of two regions: "fed" with the given feed
- * (and health settings), "plain" without a feed. */
+ * (and health settings), "plain" without a feed. The config is written to
+ * tests/tmp/unit/, so a "file:NAME" feed or a state file written there by
+ * unit_write_file is named by its name alone (relative paths are taken
+ * from the configuration's directory). */
 static struct health *prober_start(const char *feed, const char *health, struct config **cfgp,
                                    struct region_table *rt, struct published *pub)
 {
@@ -1040,12 +1043,10 @@ START_TEST(test_prober_fifo_feed_refused)
 	mkdir("tests/tmp/unit", 0755);
 	unlink(fifo);
 	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
-	char feed[256];
-	snprintf(feed, sizeof(feed), "file:%s", fifo);
 	struct config *cfg;
 	struct region_table rt;
 	struct published pub;
-	struct health *hp = prober_start(feed, "\"interval\": 1", &cfg, &rt, &pub);
+	struct health *hp = prober_start("file:prober.fifo", "\"interval\": 1", &cfg, &rt, &pub);
 	double t = wait_feed_state(hp, "not_regular_file", 3.0);
 	ck_assert_msg(t >= 0, "the FIFO feed was not refused within 3 s");
 	t = drain_published(hp, &pub);
@@ -1156,13 +1157,11 @@ START_TEST(test_snapshot_many_down)
 	sb_puts(&sb, "} }\n");
 	const char *state = unit_write_file("many-down.state", sb.buf);
 	sb_free(&sb);
-	char health[256];
-	snprintf(health, sizeof(health), "\"interval\": 60, \"state_file\": \"%s\"", state);
+	const char *health = "\"interval\": 60, \"state_file\": \"many-down.state\"";
 	struct config *cfg;
 	struct region_table rt;
 	struct published pub;
-	struct health *hp =
-	    prober_start("file:tests/tmp/unit/no-such-feed.json", health, &cfg, &rt, &pub);
+	struct health *hp = prober_start("file:no-such-feed.json", health, &cfg, &rt, &pub);
 	char first[32], middle[32], last[32];
 	many_addr(0, first, sizeof(first));
 	many_addr(MANY_DOWN / 2 + 1, middle, sizeof(middle));
@@ -1194,20 +1193,19 @@ END_TEST
 START_TEST(test_snapshot_overrides_over_feed)
 {
 	/* listed in the feed, in no particular order: F E D C B A G */
-	const char *feed = unit_write_file(
+	unit_write_file(
 	    "overrides-feed.json",
 	    "{ \"regions\": { \"fed\": { \"healthy\": true, \"endpoints\": {\n"
 	    "  \"192.0.2.6\": { \"healthy\": false }, \"192.0.2.5\": { \"healthy\": false },\n"
 	    "  \"192.0.2.4\": { \"healthy\": true }, \"192.0.2.3\": { \"healthy\": true },\n"
 	    "  \"192.0.2.2\": { \"healthy\": false }, \"192.0.2.1\": { \"healthy\": false },\n"
 	    "  \"192.0.2.7\": { \"healthy\": true } } } } }\n");
-	char spec[256];
-	snprintf(spec, sizeof(spec), "file:%s", feed);
 	struct config *cfg;
 	struct region_table rt;
 	struct published pub;
-	struct health *hp = prober_start(
-	    spec, "\"interval\": 1, \"down_after\": 1, \"up_after\": 1", &cfg, &rt, &pub);
+	struct health *hp =
+	    prober_start("file:overrides-feed.json",
+	                 "\"interval\": 1, \"down_after\": 1, \"up_after\": 1", &cfg, &rt, &pub);
 	ck_assert_msg(wait_feed_state(hp, "ok", 3.0) >= 0, "the feed was not read within 3 s");
 	static const struct {
 		const char *addr;
@@ -1375,8 +1373,7 @@ static void expect_invented_and(struct health *hp, unsigned net, unsigned last)
 START_TEST(test_feed_state_bounded)
 {
 	const char *feed = unit_write_file("bounded-feed.json", "{}");
-	char spec[256];
-	snprintf(spec, sizeof(spec), "file:%s", feed);
+	const char *spec = "file:bounded-feed.json";
 	write_feed(feed,
 	           "\"192.0.2.1\": { \"healthy\": false }, \"192.0.2.2\": { \"healthy\": true }",
 	           9);
@@ -1409,19 +1406,17 @@ END_TEST
  * checks, in the document's order, as one endpoint. */
 START_TEST(test_feed_address_twice)
 {
-	const char *feed = unit_write_file(
-	    "twice-feed.json",
-	    "{ \"regions\": { \"fed\": { \"healthy\": true, \"endpoints\": {\n"
-	    "  \"2001:db8::1\": { \"healthy\": false },\n"
-	    "  \"2001:db8:0::1\": { \"healthy\": false } } } } }\n");
-	char spec[256];
-	snprintf(spec, sizeof(spec), "file:%s", feed);
+	unit_write_file("twice-feed.json",
+	                "{ \"regions\": { \"fed\": { \"healthy\": true, \"endpoints\": {\n"
+	                "  \"2001:db8::1\": { \"healthy\": false },\n"
+	                "  \"2001:db8:0::1\": { \"healthy\": false } } } } }\n");
 	struct config *cfg;
 	struct region_table rt;
 	struct published pub;
 	/* down after two failed checks: both spellings count */
-	struct health *hp = prober_start(
-	    spec, "\"interval\": 60, \"down_after\": 2, \"up_after\": 1", &cfg, &rt, &pub);
+	struct health *hp =
+	    prober_start("file:twice-feed.json",
+	                 "\"interval\": 60, \"down_after\": 2, \"up_after\": 1", &cfg, &rt, &pub);
 	expect_fed_endpoints(hp, " \"2001:db8::1\": { \"state\": \"down\", \"why\": \"feed\" }");
 	prober_stop(hp, cfg, &rt, &pub);
 }

@@ -41,17 +41,18 @@ static const char *services_text = "{ \"www\": { \"fallback\": \"west\", \"regio
  * rest of its sections given by extra (JSON members after "zones", or ""). */
 static struct config *load_config(const char *name, const char *extra, struct diag *d)
 {
+	/* the files by their names: the configuration is written next to them */
 	unit_write_file("pub.zone", zone_text);
-	const char *svc = unit_write_file("pub-services.json", services_text);
+	unit_write_file("pub-services.json", services_text);
 	char text[4096];
 	snprintf(
 	    text, sizeof(text),
 	    "{ \"server\": { \"listen\": [\"127.0.0.1:5353\", \"[::1]:5353\"], \"workers\": 2 },\n"
 	    "  \"regions\": { \"east\": { \"location\": [40, -74] },\n"
 	    "               \"west\": { \"location\": [37, -122] } },\n"
-	    "  \"zones\": [ { \"origin\": \"pub.test\", \"file\": \"tests/tmp/unit/pub.zone\",\n"
-	    "               \"services\": \"%s\" } ]%s%s }\n",
-	    svc, extra[0] ? ",\n  " : "", extra);
+	    "  \"zones\": [ { \"origin\": \"pub.test\", \"file\": \"pub.zone\",\n"
+	    "               \"services\": \"pub-services.json\" } ]%s%s }\n",
+	    extra[0] ? ",\n  " : "", extra);
 	struct config *cfg = config_load(unit_write_file(name, text), d);
 	if (!cfg)
 		for (size_t i = 0; i < d->count; i++)
@@ -234,8 +235,8 @@ END_TEST
 START_TEST(test_build_geoip)
 {
 	struct diag d = {0};
-	struct config *cfg = load_config(
-	    "pub-geo.conf", "\"geoip\": { \"database\": \"tests/tmp/geo/city.mmdb\" }", &d);
+	struct config *cfg =
+	    load_config("pub-geo.conf", "\"geoip\": { \"database\": \"../geo/city.mmdb\" }", &d);
 	struct snapshot *snap = snapshot_build(cfg, NULL, 1, &d);
 	ck_assert_ptr_nonnull(snap);
 	ck_assert_uint_eq(d.count, 0);
@@ -260,9 +261,9 @@ START_TEST(test_build_reports_every_zone)
 	const char *conf =
 	    unit_write_file("pub-bad.conf", "{ \"server\": { \"listen\": [\"127.0.0.1:5353\"] },\n"
 	                                    "  \"zones\": [ { \"origin\": \"one.test\", \"file\": "
-	                                    "\"tests/tmp/unit/pub-bad1.zone\" },\n"
+	                                    "\"pub-bad1.zone\" },\n"
 	                                    "             { \"origin\": \"two.test\", \"file\": "
-	                                    "\"tests/tmp/unit/pub-bad2.zone\" } ] }\n");
+	                                    "\"pub-bad2.zone\" } ] }\n");
 	struct diag d = {0};
 	struct config *cfg = config_load(conf, &d);
 	ck_assert_ptr_nonnull(cfg);

@@ -15,6 +15,7 @@
 Suite *wire_suite(void);
 Suite *jsonpos_suite(void);
 Suite *config_suite(void);
+Suite *config_paths_suite(void);
 Suite *schema_suite(void);
 Suite *jsoncheck_suite(void);
 Suite *zone_suite(void);
@@ -65,6 +66,12 @@ struct answer_settings unit_geo_settings(const struct geo_db *geo);
 /* Write text to a new file under tests/tmp/unit and return its path
  * (static buffer per call slot: valid until the next call with that slot). */
 const char *unit_write_file(const char *name, const char *text);
+
+/* path, relative to the working directory (the source tree), made
+ * absolute: how a configuration written under tests/tmp/unit names a file
+ * elsewhere, since relative paths in it are taken from its own directory
+ * (static buffer per call slot, as unit_write_file). */
+const char *unit_abs(const char *path);
 
 /* The octets of a hex string (two digits each, no blanks) into out; their
  * number. */
