@@ -359,12 +359,12 @@ struct explain_ctx {
 /* The network override that holds the client (the longest), and the
  * prefix of the client it holds for alike; its region goes first in
  * x->order. */
-static void explain_network(struct explain_ctx *x, struct strbuf *out)
+static bool explain_network(struct explain_ctx *x, struct strbuf *out)
 {
 	const struct explain_client *c = x->c;
 	const struct service *svc = x->svc;
 	if (!svc->networks)
-		return;
+		return false;
 	unsigned all = c->family == ADDR_IPV6 ? 128u : 32u;
 	struct netmap_result net;
 	netmap_lookup(svc->networks, c->family, c->addr, c->use_ecs ? c->ecs_source : all, &net);
@@ -386,6 +386,7 @@ static void explain_network(struct explain_ctx *x, struct strbuf *out)
 	sb_puts(out, ", alike for ");
 	put_addr(out, c->family, mine, net.scope);
 	sb_printf(out, " (ECS scope at least /%u)\n", net.scope);
+	return net.found;
 }
 
 static void explain_choice(struct explain_ctx *x, const struct geo_location *loc, bool known,
@@ -401,16 +402,20 @@ static void explain_choice(struct explain_ctx *x, const struct geo_location *loc
 		x->n = svc->nunknown;
 		memcpy(x->order, svc->unknown_order, x->n);
 	}
-	explain_network(x, out);
+	bool by_network = explain_network(x, out);
 	explain_override(svc, rt, loc, known, out);
+	if (by_network)
+		sb_printf(out, "ranking: the network override's %s first, then ",
+		          rt->regions[svc->regions[x->order[0]].region].name);
+	else
+		sb_puts(out, "ranking: ");
 	if (!have_point) {
 		const struct region *fb = &rt->regions[svc->regions[svc->fallback].region];
 		point[0] = fb->lat;
 		point[1] = fb->lon;
-		sb_printf(out, "ranking: the fallback %s first, the rest by distance from it\n",
-		          fb->name);
+		sb_printf(out, "the fallback %s first, the rest by distance from it\n", fb->name);
 	} else {
-		sb_printf(out, "ranking: by distance from %.4f %.4f\n", point[0], point[1]);
+		sb_printf(out, "by distance from %.4f %.4f\n", point[0], point[1]);
 	}
 	const struct explain_client *c = x->c;
 	x->hprefix = c->family == ADDR_IPV6 ? x->snap->settings.hash_ipv6_prefix
