@@ -4,7 +4,8 @@
  * Loading checks every rule with file:line:column (jsoncheck): unknown
  * regions, bad addresses, a region with nothing to answer, duplicate names
  * (also "www" vs "www.example.com."), names outside the zone, overrides to
- * regions the service does not have.
+ * regions the service does not have; for "networks" (geo/netmap.c) bad
+ * networks, host bits set, the same network twice in any spelling.
  *
  * The choice is pure: given the ranked order, the client hash and the
  * health view it always gives the same answer, so it is unit-tested without
