@@ -194,9 +194,11 @@ void netmap_lookup(const struct netmap *m, uint8_t family, const uint8_t *addr, 
 			break;
 		}
 		if (x->has_net) {
+			/* deeper is longer: the last one wins; one longer than
+			 * the known bits only holds them */
 			if (x->bits <= known)
-				best = x; /* deeper is longer: the last one wins */
-			else /* holds the known bits, longer than them */
+				best = x;
+			else
 				aside[naside++] = (struct aside){x->bits, 1ull << x->value};
 		}
 		if (x->bits == max)

@@ -320,8 +320,8 @@ static void load_networks(struct jcheck *c, json_t *o, struct service *s,
 static void load_service(struct jcheck *c, struct service *s, json_t *o,
 			 const uint8_t *origin, size_t origin_len, const struct region_table *rt)
 {
-	static const char *const keys[] = {"ttl",      "regions",     "countries", "continents",
-	                                   "networks", "fallback",    "max_answers", NULL};
+	static const char *const keys[] = {"ttl",      "regions",  "countries",   "continents",
+	                                   "networks", "fallback", "max_answers", NULL};
 	jc_check_keys(c, o, keys);
 	unsigned ttl = SERVICE_DEFAULT_TTL, max = 0;
 	jc_get_uint(c, o, "ttl", 0, 604800, &ttl);

@@ -44,8 +44,8 @@ static void expect(const struct netmap *m, const char *text, unsigned known, boo
 	netmap_lookup(m, v6 ? 2 : 1, a, known, &r);
 	ck_assert_msg(r.found == found, "%s/%u: found %d", text, known, r.found);
 	if (found) {
-		ck_assert_msg(r.value == value && r.bits == bits, "%s/%u: value %u bits %u",
-		              text, known, r.value, r.bits);
+		ck_assert_msg(r.value == value && r.bits == bits, "%s/%u: value %u bits %u", text,
+		              known, r.value, r.bits);
 	}
 	ck_assert_msg(r.scope == scope, "%s/%u: scope %u, expected %u", text, known, r.scope,
 	              scope);
@@ -54,15 +54,14 @@ static void expect(const struct netmap *m, const char *text, unsigned known, boo
 START_TEST(test_examples)
 {
 	struct netmap_entry e[] = {
-	    net("10.1.0.0", 16, 1),       net("10.1.1.0", 24, 2),
-	    net("10.1.3.0", 24, 1),       net("2001:db8::", 32, 1),
-	    net("2001:db8:0:ab00::", 56, 3), net("192.0.2.7", 32, 0),
+	    net("10.1.0.0", 16, 1),   net("10.1.1.0", 24, 2),          net("10.1.3.0", 24, 1),
+	    net("2001:db8::", 32, 1), net("2001:db8:0:ab00::", 56, 3), net("192.0.2.7", 32, 0),
 	};
 	struct netmap *m = map_of(e, ARRAY_SIZE(e));
 	ck_assert_uint_eq(netmap_count(m), 6);
 	/* the /24 inside the /16 answering otherwise */
 	expect(m, "10.1.1.9", 32, true, 2, 24, 24);
-	expect(m, "10.1.5.1", 32, true, 1, 16, 22);   /* 10.1.4.0/22 leaves 10.1.1.0/24 out */
+	expect(m, "10.1.5.1", 32, true, 1, 16, 22); /* 10.1.4.0/22 leaves 10.1.1.0/24 out */
 	expect(m, "10.1.128.1", 32, true, 1, 16, 17);
 	expect(m, "10.1.0.1", 32, true, 1, 16, 24);
 	/* 10.1.3.0/24 answers as the /16: it does not count */
@@ -167,8 +166,8 @@ START_TEST(test_random_tables_exact_scope)
 			unsigned bits = 20 + (unsigned)(random() % 13);
 			uint32_t a = 0x0A000000u | ((uint32_t)random() & 0xFFFu);
 			a &= bits == 32 ? ~0u : ~0u << (32 - bits);
-			struct netmap_entry x = {.family = 1, .bits = (uint8_t)bits,
-			                         .value = (uint8_t)(random() % 3)};
+			struct netmap_entry x = {
+			    .family = 1, .bits = (uint8_t)bits, .value = (uint8_t)(random() % 3)};
 			x.addr[0] = (uint8_t)(a >> 24);
 			x.addr[1] = (uint8_t)(a >> 16);
 			x.addr[2] = (uint8_t)(a >> 8);
@@ -182,8 +181,8 @@ START_TEST(test_random_tables_exact_scope)
 		struct netmap *m = map_of(e, n);
 		for (int q = 0; q < 40; q++) {
 			uint32_t a = 0x0A000000u | ((uint32_t)random() & 0xFFFu);
-			uint8_t addr[16] = {(uint8_t)(a >> 24), (uint8_t)(a >> 16), (uint8_t)(a >> 8),
-			                    (uint8_t)a};
+			uint8_t addr[16] = {(uint8_t)(a >> 24), (uint8_t)(a >> 16),
+			                    (uint8_t)(a >> 8), (uint8_t)a};
 			struct netmap_result r;
 			netmap_lookup(m, 1, addr, 32, &r);
 			int want = brute(e, n, a);
