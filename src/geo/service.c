@@ -157,6 +157,22 @@ static void load_addrs(struct jcheck *c, json_t *r, const char *key, int af,
 	jc_pop(c);
 }
 
+/* An override's value: the name of one of the service's regions, its
+ * index in s->regions; -1 when it is not (reported). */
+static int override_region(struct jcheck *c, const struct service *s,
+                           const struct region_table *rt, json_t *v)
+{
+	if (!json_is_string(v)) {
+		jc_error(c, false, "expected a region name, found %s", jc_type_name(v));
+		return -1;
+	}
+	int sr = find_sr(s, rt, json_string_value(v));
+	if (sr < 0)
+		jc_error(c, false, "region \"%s\" is not one of this service's regions",
+		         json_string_value(v));
+	return sr;
+}
+
 static void load_overrides(struct jcheck *c, json_t *o, const char *key, struct service *s,
 			   const struct region_table *rt, struct override **out, size_t *n)
 {
@@ -181,14 +197,9 @@ static void load_overrides(struct jcheck *c, json_t *o, const char *key, struct 
 			jc_error(c, true, continent ? "not a continent code (AF AN AS EU NA OC SA)"
 						    : "not an ISO 3166-1 alpha-2 country code such "
 						      "as US");
-		} else if (!json_is_string(v)) {
-			jc_error(c, false, "expected a region name, found %s", jc_type_name(v));
 		} else {
-			int sr = find_sr(s, rt, json_string_value(v));
-			if (sr < 0) {
-				jc_error(c, false, "region \"%s\" is not one of this service's "
-					 "regions", json_string_value(v));
-			} else {
+			int sr = override_region(c, s, rt, v);
+			if (sr >= 0) {
 				memcpy((*out)[*n].code, code, 3);
 				(*out)[*n].sr = (uint8_t)sr;
 				(*n)++;
@@ -284,14 +295,9 @@ static void load_networks(struct jcheck *c, json_t *o, struct service *s,
 		char why[160];
 		if (!parse_network(key, &e[n], why, sizeof(why))) {
 			jc_error(c, true, "%s", why);
-		} else if (!json_is_string(v)) {
-			jc_error(c, false, "expected a region name, found %s", jc_type_name(v));
 		} else {
-			int sr = find_sr(s, rt, json_string_value(v));
-			if (sr < 0) {
-				jc_error(c, false, "region \"%s\" is not one of this service's "
-				         "regions", json_string_value(v));
-			} else {
+			int sr = override_region(c, s, rt, v);
+			if (sr >= 0) {
 				e[n].value = (uint8_t)sr;
 				e[n].tag = (uint32_t)n;
 				keys[n++] = key;
