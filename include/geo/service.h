@@ -22,9 +22,12 @@
 
 struct diag;
 struct geo_location;
+struct netmap;
 
 #define SERVICE_MAX_REGIONS 64
 #define SERVICE_MAX_ENDPOINTS 64
+/* The most "networks" one service may have. */
+#define SERVICE_MAX_NETWORKS 10000
 /* The largest JSON object of one service given on its own (a record's
  * data): 16 KiB. */
 #define SERVICE_JSON_MAX 16384
@@ -73,6 +76,9 @@ struct service {
 	struct service_region *regions;
 	struct override *countries, *continents;
 	size_t ncountries, ncontinents;
+	/* "networks": the longest match puts its region first (values are
+	 * indexes into regions); NULL when none */
+	struct netmap *networks;
 	/* svc_rank for an unknown location, computed at load */
 	uint8_t unknown_order[SERVICE_MAX_REGIONS];
 	uint8_t nunknown;
@@ -135,6 +141,12 @@ const char *service_place(const struct service *s, char *buf, size_t cap);
 unsigned svc_rank(const struct service *s, const struct region_table *rt,
 		  const struct geo_location *loc, uint8_t *order);
 
+/* The order with region sr (an index into s->regions) first, then the
+ * others of order[] (n of them) as they come: a network override in front
+ * of the ranking. Returns how many went to out (which holds
+ * SERVICE_MAX_REGIONS). */
+unsigned svc_order_first(unsigned sr, const uint8_t *order, unsigned n, uint8_t *out);
+
 /* The point distances are measured from for a location: its coordinates,
  * else its continent's centre. false when it has neither. */
 bool svc_location_point(const struct geo_location *loc, double *lat, double *lon);
@@ -160,6 +172,7 @@ struct svc_choice {
 	const struct service_region *sr;
 	bool fail_open;        /* every region was down */
 	bool hashed;           /* a weight split or max_answers decided it */
+	bool past_first;       /* the regions after order[0] decided it */
 	unsigned n;            /* endpoints chosen for the qtype */
 	const struct endpoint *eps[SERVICE_MAX_ENDPOINTS];
 };

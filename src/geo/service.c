@@ -4,7 +4,8 @@
  * Loading checks every rule with file:line:column (jsoncheck): unknown
  * regions, bad addresses, a region with nothing to answer, duplicate names
  * (also "www" vs "www.example.com."), names outside the zone, overrides to
- * regions the service does not have.
+ * regions the service does not have; for "networks" (geo/netmap.c) bad
+ * networks, host bits set, the same network twice in any spelling.
  *
  * The choice is pure: given the ranked order, the client hash and the
  * health view it always gives the same answer, so it is unit-tested without
@@ -18,6 +19,7 @@
 #include "common/gd.h"
 #include "common/netaddr.h"
 #include "geo/geo.h"
+#include "geo/netmap.h"
 #include "health/health.h"
 #include "conf/jsoncheck.h"
 #include "dns/wire.h"
@@ -155,6 +157,22 @@ static void load_addrs(struct jcheck *c, json_t *r, const char *key, int af,
 	jc_pop(c);
 }
 
+/* An override's value: the name of one of the service's regions, its
+ * index in s->regions; -1 when it is not (reported). */
+static int override_region(struct jcheck *c, const struct service *s,
+                           const struct region_table *rt, json_t *v)
+{
+	if (!json_is_string(v)) {
+		jc_error(c, false, "expected a region name, found %s", jc_type_name(v));
+		return -1;
+	}
+	int sr = find_sr(s, rt, json_string_value(v));
+	if (sr < 0)
+		jc_error(c, false, "region \"%s\" is not one of this service's regions",
+		         json_string_value(v));
+	return sr;
+}
+
 static void load_overrides(struct jcheck *c, json_t *o, const char *key, struct service *s,
 			   const struct region_table *rt, struct override **out, size_t *n)
 {
@@ -179,14 +197,9 @@ static void load_overrides(struct jcheck *c, json_t *o, const char *key, struct 
 			jc_error(c, true, continent ? "not a continent code (AF AN AS EU NA OC SA)"
 						    : "not an ISO 3166-1 alpha-2 country code such "
 						      "as US");
-		} else if (!json_is_string(v)) {
-			jc_error(c, false, "expected a region name, found %s", jc_type_name(v));
 		} else {
-			int sr = find_sr(s, rt, json_string_value(v));
-			if (sr < 0) {
-				jc_error(c, false, "region \"%s\" is not one of this service's "
-					 "regions", json_string_value(v));
-			} else {
+			int sr = override_region(c, s, rt, v);
+			if (sr >= 0) {
 				memcpy((*out)[*n].code, code, 3);
 				(*out)[*n].sr = (uint8_t)sr;
 				(*n)++;
@@ -197,11 +210,124 @@ static void load_overrides(struct jcheck *c, json_t *o, const char *key, struct 
 	jc_pop(c);
 }
 
+/* A "networks" key: "192.0.2.0/24", "2001:db8::/32" or a bare address (a
+ * host); an IPv4-mapped IPv6 network (::ffff:0:0/96 and inside it) is the
+ * IPv4 network it maps, as a mapped client is located. false with the
+ * reason in why. */
+static bool parse_network(const char *key, struct netmap_entry *e, char *why, size_t cap)
+{
+	static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+	char host[64];
+	const char *slash = strchr(key, '/');
+	size_t hl = slash ? (size_t)(slash - key) : strlen(key);
+	memset(e, 0, sizeof(*e));
+	unsigned max;
+	if (hl < sizeof(host)) {
+		memcpy(host, key, hl);
+		host[hl] = '\0';
+	}
+	if (hl < sizeof(host) && inet_pton(AF_INET, host, e->addr) == 1) {
+		e->family = ADDR_IPV4;
+		max = 32;
+	} else if (hl < sizeof(host) && inet_pton(AF_INET6, host, e->addr) == 1) {
+		e->family = ADDR_IPV6;
+		max = 128;
+	} else {
+		snprintf(why, cap, "not a network such as 192.0.2.0/24 or 2001:db8::/32");
+		return false;
+	}
+	unsigned long bits = max;
+	if (slash) {
+		const char *d = slash + 1;
+		size_t nd = strspn(d, "0123456789");
+		if (nd == 0 || d[nd] || nd > 3) {
+			snprintf(why, cap, "\"%s\" is not a prefix length", d);
+			return false;
+		}
+		bits = strtoul(d, NULL, 10);
+		if (bits > max) {
+			snprintf(why, cap, "prefix length /%lu is over /%u", bits, max);
+			return false;
+		}
+	}
+	e->bits = (uint8_t)bits;
+	uint8_t net[16];
+	memcpy(net, e->addr, 16);
+	for (unsigned b = e->bits; b < 128; b++)
+		net[b / 8] &= (uint8_t) ~(0x80 >> (b % 8));
+	if (memcmp(net, e->addr, 16) != 0) {
+		char text[INET6_ADDRSTRLEN];
+		inet_ntop(e->family == ADDR_IPV4 ? AF_INET : AF_INET6, net, text, sizeof(text));
+		snprintf(why, cap, "host bits set: the network would be %s/%u", text, e->bits);
+		return false;
+	}
+	if (e->family == ADDR_IPV6 && e->bits >= 96 && memcmp(e->addr, mapped, 12) == 0) {
+		e->family = ADDR_IPV4;
+		e->bits = (uint8_t)(e->bits - 96);
+		memmove(e->addr, e->addr + 12, 4);
+		memset(e->addr + 4, 0, 12);
+	}
+	return true;
+}
+
+/* "networks": CIDR -> one of the service's regions, no network twice
+ * (however written), at most SERVICE_MAX_NETWORKS. */
+static void load_networks(struct jcheck *c, json_t *o, struct service *s,
+                          const struct region_table *rt)
+{
+	json_t *m = jc_member(c, o, "networks", JSON_OBJECT);
+	if (!m)
+		return;
+	jc_push_key(c, "networks");
+	size_t total = json_object_size(m);
+	if (total > SERVICE_MAX_NETWORKS) {
+		jc_error(c, false, "%zu networks, more than %d", total, SERVICE_MAX_NETWORKS);
+		jc_pop(c);
+		return;
+	}
+	struct netmap_entry *e = xcalloc(total + 1, sizeof(*e));
+	const char **keys = xcalloc(total + 1, sizeof(*keys));
+	size_t n = 0, errors = c->diag->errors;
+	const char *key;
+	json_t *v;
+	json_object_foreach(m, key, v) {
+		jc_push_key(c, key);
+		char why[160];
+		if (!parse_network(key, &e[n], why, sizeof(why))) {
+			jc_error(c, true, "%s", why);
+		} else {
+			int sr = override_region(c, s, rt, v);
+			if (sr >= 0) {
+				e[n].value = (uint8_t)sr;
+				e[n].tag = (uint32_t)n;
+				keys[n++] = key;
+			}
+		}
+		jc_pop(c);
+	}
+	netmap_sort(e, n);
+	/* the same network twice: reported at the one written later */
+	for (size_t i = 1; i < n; i++) {
+		if (!netmap_same_network(&e[i - 1], &e[i]))
+			continue;
+		size_t first = e[i - 1].tag < e[i].tag ? e[i - 1].tag : e[i].tag;
+		size_t later = e[i - 1].tag < e[i].tag ? e[i].tag : e[i - 1].tag;
+		jc_push_key(c, keys[later]);
+		jc_error(c, true, "overlapping duplicate: the same network as \"%s\"", keys[first]);
+		jc_pop(c);
+	}
+	if (c->diag->errors == errors && n)
+		s->networks = netmap_build(e, n);
+	free(keys);
+	free(e);
+	jc_pop(c);
+}
+
 static void load_service(struct jcheck *c, struct service *s, json_t *o,
 			 const uint8_t *origin, size_t origin_len, const struct region_table *rt)
 {
-	static const char *const keys[] = {"ttl", "regions", "countries", "continents",
-					   "fallback", "max_answers", NULL};
+	static const char *const keys[] = {"ttl",      "regions",  "countries",   "continents",
+	                                   "networks", "fallback", "max_answers", NULL};
 	jc_check_keys(c, o, keys);
 	unsigned ttl = SERVICE_DEFAULT_TTL, max = 0;
 	jc_get_uint(c, o, "ttl", 0, 604800, &ttl);
@@ -288,6 +414,7 @@ static void load_service(struct jcheck *c, struct service *s, json_t *o,
 	}
 	load_overrides(c, o, "countries", s, rt, &s->countries, &s->ncountries);
 	load_overrides(c, o, "continents", s, rt, &s->continents, &s->ncontinents);
+	load_networks(c, o, s, rt);
 }
 
 /* Service names seen so far (other spellings of one name are one name):
@@ -519,6 +646,7 @@ void service_set_free(struct service_set *set)
 		free(s->regions);
 		free(s->countries);
 		free(s->continents);
+		netmap_free(s->networks);
 		free(s->name_str);
 	}
 	for (size_t i = 0; i < set->nfiles; i++)
@@ -550,6 +678,16 @@ static unsigned rank_overrides(const struct service *s, const struct geo_locatio
 			break;
 		}
 	return n;
+}
+
+unsigned svc_order_first(unsigned sr, const uint8_t *order, unsigned n, uint8_t *out)
+{
+	unsigned k = 0;
+	out[k++] = (uint8_t)sr;
+	for (unsigned i = 0; i < n && k < SERVICE_MAX_REGIONS; i++)
+		if (order[i] != sr)
+			out[k++] = order[i];
+	return k;
 }
 
 bool svc_location_point(const struct geo_location *loc, double *lat, double *lon)
@@ -749,6 +887,7 @@ void svc_choose_client(const struct service *s, const uint8_t *order, unsigned n
 	out->sr = NULL;
 	out->fail_open = false;
 	out->hashed = false;
+	out->past_first = false;
 	out->n = 0;
 	const struct service_region *first_live = NULL;
 	for (unsigned i = 0; i < norder; i++) {
@@ -765,12 +904,14 @@ void svc_choose_client(const struct service *s, const uint8_t *order, unsigned n
 				continue;
 		}
 		out->sr = sr;
+		out->past_first = i > 0;
 		break;
 	}
 	if (!out->sr && first_live) {
 		/* spilled past every region although some are up with a share:
 		 * the closest of those takes the remainder (not a fail-open) */
 		out->sr = first_live;
+		out->past_first = true;
 	}
 	if (!out->sr) {
 		/* every region down or drained: fail open with the closest */
@@ -790,6 +931,7 @@ bool svc_choose_first(const struct service *s, unsigned first, struct svc_client
 	out->sr = sr;
 	out->fail_open = false;
 	out->hashed = false;
+	out->past_first = false;
 	out->n = 0;
 	choose_endpoints(s, c, qtype, hs, out);
 	return true;

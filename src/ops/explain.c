@@ -7,8 +7,9 @@
  * would (over "TCP" so neither truncation nor rate limiting interferes;
  * answer cache off; a worker of its own, so no counter moves). The why is
  * computed by the functions that answer uses: the reserved networks of
- * query/geo_answer.c, geo_find and geo_decode, svc_rank (the order the
- * workers' caches hold), svc_region_state and svc_choose_client. The
+ * query/geo_answer.c, geo_find and geo_decode, netmap_lookup (the network
+ * overrides), svc_rank (the order the workers' caches hold),
+ * svc_region_state and svc_choose_client. The
  * addresses the why chose are checked against the answer: a difference
  * is reported as an error, never hidden.
  *
@@ -23,6 +24,7 @@
 #include "dns/tsig.h"
 #include "dns/wire.h"
 #include "geo/geo.h"
+#include "geo/netmap.h"
 #include "geo/service.h"
 #include "health/health.h"
 #include "query/answer.h"
@@ -354,6 +356,39 @@ struct explain_ctx {
 	unsigned hprefix;
 };
 
+/* The network override that holds the client (the longest), and the
+ * prefix of the client it holds for alike; its region goes first in
+ * x->order. */
+static bool explain_network(struct explain_ctx *x, struct strbuf *out)
+{
+	const struct explain_client *c = x->c;
+	const struct service *svc = x->svc;
+	if (!svc->networks)
+		return false;
+	unsigned all = c->family == ADDR_IPV6 ? 128u : 32u;
+	struct netmap_result net;
+	netmap_lookup(svc->networks, c->family, c->addr, c->use_ecs ? c->ecs_source : all, &net);
+	uint8_t mine[16];
+	memcpy(mine, c->addr, 16);
+	clear_bits(mine, net.scope);
+	if (net.found) {
+		uint8_t order[SERVICE_MAX_REGIONS];
+		memcpy(order, x->order, x->n);
+		x->n = svc_order_first(net.value, order, x->n, x->order);
+		sb_puts(out, "network override: ");
+		put_addr(out, c->family, net.addr, net.bits);
+		sb_printf(out, " -> %s",
+		          x->snap->regions.regions[svc->regions[net.value].region].name);
+	} else {
+		sb_printf(out, "network override: none of %zu holds the client",
+		          netmap_count(svc->networks));
+	}
+	sb_puts(out, ", alike for ");
+	put_addr(out, c->family, mine, net.scope);
+	sb_printf(out, " (ECS scope at least /%u)\n", net.scope);
+	return net.found;
+}
+
 static void explain_choice(struct explain_ctx *x, const struct geo_location *loc, bool known,
                            struct strbuf *out)
 {
@@ -367,15 +402,20 @@ static void explain_choice(struct explain_ctx *x, const struct geo_location *loc
 		x->n = svc->nunknown;
 		memcpy(x->order, svc->unknown_order, x->n);
 	}
+	bool by_network = explain_network(x, out);
 	explain_override(svc, rt, loc, known, out);
+	if (by_network)
+		sb_printf(out, "ranking: the network override's %s first, then ",
+		          rt->regions[svc->regions[x->order[0]].region].name);
+	else
+		sb_puts(out, "ranking: ");
 	if (!have_point) {
 		const struct region *fb = &rt->regions[svc->regions[svc->fallback].region];
 		point[0] = fb->lat;
 		point[1] = fb->lon;
-		sb_printf(out, "ranking: the fallback %s first, the rest by distance from it\n",
-		          fb->name);
+		sb_printf(out, "the fallback %s first, the rest by distance from it\n", fb->name);
 	} else {
-		sb_printf(out, "ranking: by distance from %.4f %.4f\n", point[0], point[1]);
+		sb_printf(out, "by distance from %.4f %.4f\n", point[0], point[1]);
 	}
 	const struct explain_client *c = x->c;
 	x->hprefix = c->family == ADDR_IPV6 ? x->snap->settings.hash_ipv6_prefix

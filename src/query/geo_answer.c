@@ -14,6 +14,7 @@
 #include "common/netaddr.h"
 #include "dns/wire.h"
 #include "geo/geo.h"
+#include "geo/netmap.h"
 #include "geo/service.h"
 #include "health/health.h"
 
@@ -285,6 +286,10 @@ bool geoanswer_net_wide(const struct resp *r)
 	unsigned hprefix = r->cfamily == 2 ? r->set->hash_ipv6_prefix : r->set->hash_ipv4_prefix;
 	if (r->svc_hashed && hprefix > kbits)
 		return false;
+	/* a network override inside the key network (or one longer than it
+	 * holding the client) may answer its neighbours otherwise */
+	if (r->svc_net_scope > kbits)
+		return false;
 	if (r->reserved)
 		return r->reserved_prefix <= kbits;
 	if (r->match.prefix > kbits)
@@ -325,16 +330,32 @@ int geoanswer_service(struct resp *r, const struct service *svc, const uint8_t *
 {
 	const struct answer_settings *set = r->set;
 	client_locate(r);
-	struct rank_entry scratch;
-	const struct rank_entry *rank = rank_for(r, svc, &scratch, true);
 	unsigned hprefix = r->cfamily == 2 ? set->hash_ipv6_prefix : set->hash_ipv4_prefix;
 	struct svc_client ch = {.family = r->cfamily, .addr = r->caddr, .prefix = hprefix};
 	struct svc_choice ch_out;
-	if (!rank->partial ||
-	    !svc_choose_first(svc, rank->order[0], &ch, qtype, r->health, &ch_out)) {
-		if (rank->partial) /* the closest cannot take it: the whole order */
-			rank = rank_for(r, svc, &scratch, false);
-		svc_choose_client(svc, rank->order, rank->n, &ch, qtype, r->health, &ch_out);
+	/* a network override: its region first, then the ranking as ever */
+	struct netmap_result net = {0};
+	if (svc->networks && r->cfamily) {
+		unsigned known = r->use_ecs ? r->q->ecs.source : (r->cfamily == 2 ? 128u : 32u);
+		netmap_lookup(svc->networks, r->cfamily, r->caddr, known, &net);
+	}
+	struct rank_entry scratch;
+	if (net.found) {
+		if (!svc_choose_first(svc, net.value, &ch, qtype, r->health, &ch_out)) {
+			const struct rank_entry *rank = rank_for(r, svc, &scratch, false);
+			uint8_t order[SERVICE_MAX_REGIONS];
+			unsigned n = svc_order_first(net.value, rank->order, rank->n, order);
+			svc_choose_client(svc, order, n, &ch, qtype, r->health, &ch_out);
+		}
+	} else {
+		const struct rank_entry *rank = rank_for(r, svc, &scratch, true);
+		if (!rank->partial ||
+		    !svc_choose_first(svc, rank->order[0], &ch, qtype, r->health, &ch_out)) {
+			if (rank->partial) /* the closest cannot take it: the whole order */
+				rank = rank_for(r, svc, &scratch, false);
+			svc_choose_client(svc, rank->order, rank->n, &ch, qtype, r->health,
+			                  &ch_out);
+		}
 	}
 	r->nsvc++;
 	r->svc_index = (uint32_t)svc->index;
@@ -342,12 +363,21 @@ int geoanswer_service(struct resp *r, const struct service *svc, const uint8_t *
 	r->svc_sr = (uint8_t)(ch_out.sr - svc->regions);
 	r->svc_fail_open = ch_out.fail_open;
 	r->svc_hashed = ch_out.hashed;
+	r->svc_net_scope = net.scope;
 	uint32_t ttl = svc->ttl;
 	if (set->service_ttl_cap && ttl > set->service_ttl_cap)
 		ttl = set->service_ttl_cap;
 	geoanswer_count(r, r->svc_index, r->svc_sr, r->svc_region, r->svc_fail_open);
 	if (r->use_ecs) {
-		unsigned scope = r->reserved ? r->reserved_prefix : r->match.prefix;
+		/* the networks' outcome holds for the client's /net.scope; the
+		 * GeoIP network decided too unless the override's region took
+		 * the answer without looking further */
+		unsigned scope = net.scope;
+		if (!net.found || ch_out.past_first) {
+			unsigned geo = r->reserved ? r->reserved_prefix : r->match.prefix;
+			if (geo > scope)
+				scope = geo;
+		}
 		if (ch_out.hashed && scope < hprefix)
 			scope = hprefix;
 		unsigned max = r->cfamily == 2 ? 128 : 32;

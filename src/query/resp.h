@@ -162,6 +162,7 @@ struct resp {
 	unsigned nsvc;
 	bool svc_hashed;          /* the client's network hash decided it */
 	bool svc_fail_open;
+	uint8_t svc_net_scope;    /* the network overrides' scope (netmap.h) */
 	uint16_t svc_region;
 	uint8_t svc_sr; /* svc_region's index in the service's regions */
 	uint32_t svc_index;

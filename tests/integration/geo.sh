@@ -3,6 +3,9 @@
 # is the GeoIP network prefix (raised to /24 or /56 where a hash decided),
 # CNAME regions are followed, AAAA without AAAA is NODATA, ECS is echoed on
 # negative answers with SCOPE 0 and never sent without ECS in the query.
+# Then a services file with "networks": the answer and SCOPE dig shows for
+# a client inside an override, beside one, and with one inside its GeoIP
+# network; geodnsdctl explain naming the override.
 #
 # Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
 . tests/integration/lib.sh
@@ -151,4 +154,83 @@ split() {
 }
 check_cmd "weight 50 keeps about half of us-east's clients, the rest spill" split <<'EOF2'
 split ok
+EOF2
+
+# ---- network overrides ("networks"; tests/data/netover.conf): the longest
+# network holding the ECS address puts its region first, and SCOPE covers
+# only the clients with the same outcome
+stop_server || fail "the demo server stopped cleanly"
+cat >"$TMP/net.services.json" <<'EOF2'
+{ "www": { "ttl": 30,
+           "regions": { "us-east":  { "A": ["192.0.2.10"] },
+                        "eu-west":  { "A": ["198.51.100.10"] },
+                        "ap-south": { "A": ["203.0.113.10"] } },
+           "networks": { "198.51.100.0/24": "ap-south", "198.51.100.64/26": "us-east",
+                         "192.0.2.0/26": "eu-west", "2001:db8::/32": "eu-west" } } }
+EOF2
+start_server tests/data/netover.conf || exit 1
+check_cmd "network override: the /26 inside the /24, SCOPE its /26" \
+	q www.example.com 198.51.100.64/26 A <<'EOF2'
+;; ->>HEADER<<- opcode: QUERY, status: NOERROR
+; CLIENT-SUBNET: 198.51.100.64/26/26
+www.example.com.	30	IN	A	192.0.2.10
+EOF2
+check_cmd "network override: the /24 beside its /26, SCOPE /25 leaves it out" \
+	q www.example.com 198.51.100.128/25 A <<'EOF2'
+;; ->>HEADER<<- opcode: QUERY, status: NOERROR
+; CLIENT-SUBNET: 198.51.100.128/25/25
+www.example.com.	30	IN	A	203.0.113.10
+EOF2
+check_cmd "network override: SOURCE /24 cannot tell the /26, SCOPE /26 asks" \
+	q www.example.com 198.51.100.0/24 A <<'EOF2'
+;; ->>HEADER<<- opcode: QUERY, status: NOERROR
+; CLIENT-SUBNET: 198.51.100.0/24/26
+www.example.com.	30	IN	A	203.0.113.10
+EOF2
+check_cmd "no override, one inside the GeoIP /25: SCOPE /26 (New York, us-east)" \
+	q www.example.com 192.0.2.64/26 A <<'EOF2'
+;; ->>HEADER<<- opcode: QUERY, status: NOERROR
+; CLIENT-SUBNET: 192.0.2.64/26/26
+www.example.com.	30	IN	A	192.0.2.10
+EOF2
+check_cmd "network override of IPv6: the /32 alone decided, not the GeoIP /48" \
+	q www.example.com 2001:db8::/48 A <<'EOF2'
+;; ->>HEADER<<- opcode: QUERY, status: NOERROR
+; CLIENT-SUBNET: 2001:db8::/48/32
+www.example.com.	30	IN	A	198.51.100.10
+EOF2
+CTL=${GEODNSDCTL:-$(pwd)/build/geodnsdctl}
+check_cmd "explain names the network override" "$CTL" -s "$TMP/control.sock" explain \
+	www.example.com 198.51.100.70 26 <<'EOF2'
+service: www.example.com. in zone example.com., ttl 30, max_answers 0
+client: 198.51.100.64/26 (ECS from a resolver allowed to send it)
+geoip: network 198.51.100.0/24, country IE, continent EU, location 53.3000 -6.3000
+network override: 198.51.100.64/26 -> us-east, alike for 198.51.100.64/26 (ECS scope at least /26)
+override: none
+ranking: the network override's us-east first, then by distance from 53.3000 -6.3000
+  1. us-east 5439 km: up, weight 100 (service 100, feed 100), healthy A 1/1 AAAA 0/0 <- chosen
+  2. eu-west 0 km: up, weight 100 (service 100, feed 100), healthy A 1/1 AAAA 0/0
+  3. ap-south 11202 km: up, weight 100 (service 100, feed 100), healthy A 1/1 AAAA 0/0
+choice: us-east
+A answer: NOERROR, ECS scope /26
+  www.example.com. 30 IN A 192.0.2.10
+AAAA answer: NOERROR, ECS scope /26
+  (no records)
+EOF2
+check_cmd "explain: no override holds the client, one is next to it" "$CTL" -s "$TMP/control.sock" \
+	explain www.example.com 192.0.2.70 <<'EOF2'
+service: www.example.com. in zone example.com., ttl 30, max_answers 0
+client: 192.0.2.70 (the source address, no ECS)
+geoip: network 192.0.2.0/25, country US, continent NA, location 40.7000 -74.0000
+network override: none of 4 holds the client, alike for 192.0.2.64/26 (ECS scope at least /26)
+override: none
+ranking: by distance from 40.7000 -74.0000
+  1. us-east 325 km: up, weight 100 (service 100, feed 100), healthy A 1/1 AAAA 0/0 <- chosen
+  2. eu-west 5114 km: up, weight 100 (service 100, feed 100), healthy A 1/1 AAAA 0/0
+  3. ap-south 15334 km: up, weight 100 (service 100, feed 100), healthy A 1/1 AAAA 0/0
+choice: us-east
+A answer: NOERROR
+  www.example.com. 30 IN A 192.0.2.10
+AAAA answer: NOERROR
+  (no records)
 EOF2

@@ -105,6 +105,7 @@ static const struct {
 	    {"answer", answer_suite},
 	    {"geo", geo_suite},
 	    {"service", service_suite},
+	    {"netmap", netmap_suite},
 	    {"geoanswer", geoanswer_suite},
 	    {"health", health_suite},
 	    {"feedlist", feedlist_suite},

@@ -68,6 +68,15 @@ static const char *scope_services =
 	"    \"us-east\": {\"A\": [\"192.0.2.10\"]},\n"
 	"    \"eu-west\": {\"cname\": \"static\"},\n"
 	"    \"ap-south\": {\"cname\": \"lb.example.net.\"}}},\n"
+	"  \"net\": {\"fallback\": \"sa-east\", \"regions\": {\n"
+	"    \"us-east\": {\"A\": [\"192.0.2.10\"]},\n"
+	"    \"eu-west\": {\"A\": [\"198.51.100.10\"]},\n"
+	"    \"ap-south\": {\"A\": [\"203.0.113.10\"]},\n"
+	"    \"sa-east\": {\"A\": [\"192.0.2.40\"]}},\n"
+	"    \"networks\": {\"100.0.0.0/16\": \"ap-south\", \"100.0.1.0/24\": \"us-east\",\n"
+	"      \"100.0.3.0/24\": \"ap-south\", \"100.0.9.128/25\": \"us-east\",\n"
+	"      \"198.51.100.192/26\": \"us-east\", \"203.0.113.0/24\": \"eu-west\",\n"
+	"      \"2001:db8:100::/40\": \"us-east\", \"2001:db8:100:ab00::/56\": \"ap-south\"}},\n"
 	"  \"*.wild\": {\"regions\": {\n"
 	"    \"us-east\": {\"A\": [\"192.0.2.10\"]},\n"
 	"    \"eu-west\": {\"A\": [\"198.51.100.10\"]}}}\n"
@@ -302,6 +311,76 @@ START_TEST(test_scope_geo_prefix)
 	ck_assert_uint_eq(worker.counters.ecs_used, 14);
 	ck_assert_uint_eq(worker.counters.geo_answers, 14);
 	ck_assert_uint_eq(worker.counters.ecs_ignored, 0);
+}
+END_TEST
+
+/*
+ * Network overrides (service "net"): the longest network holding the
+ * client puts its region first; SCOPE covers only clients with the same
+ * outcome. 100.0.0.0/16 (France in the database, GeoIP /16) -> ap-south
+ * holds 100.0.1.0/24 -> us-east and 100.0.9.128/25 -> us-east, and
+ * 100.0.3.0/24 -> ap-south, which answers as the /16 does.
+ */
+START_TEST(test_scope_networks)
+{
+	const char *name = "net.example.com";
+	/* inside the /24: its region, SCOPE its /24 */
+	expect_answer(name, LDNS_RR_TYPE_A, ECS4(24, "100.0.1.0"), "192.0.2.10", 24);
+	expect_answer(name, LDNS_RR_TYPE_A, ECS4(32, "100.0.1.77"), "192.0.2.10", 24);
+	/* the /16 outside it: the longest client network that leaves the /24
+	 * out (100.0.5.0: 00000101 and 00000001 share 5 bits of the third
+	 * octet: /22 = 100.0.4.0-100.0.7.255) */
+	expect_answer(name, LDNS_RR_TYPE_A, ECS4(24, "100.0.5.0"), "203.0.113.10", 22);
+	expect_answer(name, LDNS_RR_TYPE_A, ECS4(24, "100.0.128.0"), "203.0.113.10", 17);
+	expect_answer(name, LDNS_RR_TYPE_A, ECS4(24, "100.0.0.0"), "203.0.113.10", 24);
+	/* 100.0.2.0: /23 leaves 100.0.1.0/24 out; 100.0.3.0/24 is inside it but
+	 * answers alike, so it does not count (else /24) */
+	expect_answer(name, LDNS_RR_TYPE_A, ECS4(24, "100.0.2.0"), "203.0.113.10", 23);
+	expect_answer(name, LDNS_RR_TYPE_A, ECS4(24, "100.0.3.0"), "203.0.113.10", 24);
+	/* SOURCE /16: the /24 cannot be told; SCOPE /24 asks for more bits */
+	expect_answer(name, LDNS_RR_TYPE_A, ECS4(16, "100.0.0.0"), "203.0.113.10", 24);
+	/* no override holds 198.51.100.130 (Dublin, GeoIP /25): distance
+	 * decides, and the SCOPE grows past 198.51.100.192/26 (/25 without it) */
+	expect_answer(name, LDNS_RR_TYPE_A, ECS4(32, "198.51.100.130"), "198.51.100.10", 26);
+	expect_answer("www.example.com", LDNS_RR_TYPE_A, ECS4(32, "198.51.100.130"),
+	              "198.51.100.10", 25);
+	expect_answer(name, LDNS_RR_TYPE_A, ECS4(32, "198.51.100.200"), "192.0.2.10", 26);
+	/* the override alone decided: the GeoIP network (Beijing /26) does
+	 * not narrow it */
+	expect_answer(name, LDNS_RR_TYPE_A, ECS4(32, "203.0.113.130"), "198.51.100.10", 24);
+	/* IPv6: 2001:db8:100::/40 -> us-east holds 2001:db8:100:ab00::/56 ->
+	 * ap-south (Frankfurt, GeoIP /40, would be eu-west) */
+	expect_answer(name, LDNS_RR_TYPE_A, ECS6(56, "2001:db8:100:ab00::"), "203.0.113.10", 56);
+	expect_answer(name, LDNS_RR_TYPE_A, ECS6(48, "2001:db8:100::"), "192.0.2.10", 49);
+	expect_answer(name, LDNS_RR_TYPE_A, ECS6(56, "2001:db8:1ff:ff00::"), "192.0.2.10", 41);
+	/* San Francisco: no override near, the GeoIP /48 */
+	expect_answer(name, LDNS_RR_TYPE_A, ECS6(48, "2001:db8::"), "192.0.2.10", 48);
+}
+END_TEST
+
+/* The override's region down: the ranking follows as for a country
+ * override, and the GeoIP network decides the SCOPE too. */
+START_TEST(test_networks_follow_health)
+{
+	struct health_region hr[4];
+	for (int i = 0; i < 4; i++)
+		hr[i] = (struct health_region){.up = true, .weight = 100};
+	struct health_snapshot hs = {.generation = 1, .n = 4, .regions = hr};
+	test_health = &hs;
+	struct ecs_opt beijing = ECS4(32, "203.0.113.130");
+	expect_answer("net.example.com", LDNS_RR_TYPE_A, beijing, "198.51.100.10", 24);
+	hr[1].up = false; /* eu-west down: Beijing's closest, ap-south */
+	expect_answer("net.example.com", LDNS_RR_TYPE_A, beijing, "203.0.113.10", 26);
+	hr[1].up = true;
+	hr[1].weight = 0; /* drained */
+	expect_answer("net.example.com", LDNS_RR_TYPE_A, beijing, "203.0.113.10", 26);
+	hr[1].weight = 100;
+	expect_answer("net.example.com", LDNS_RR_TYPE_A, beijing, "198.51.100.10", 24);
+	/* every region down: fail open with the override's region */
+	for (int i = 0; i < 4; i++)
+		hr[i].up = false;
+	expect_answer("net.example.com", LDNS_RR_TYPE_A, beijing, "198.51.100.10", 24);
+	test_health = NULL;
 }
 END_TEST
 
@@ -679,6 +758,55 @@ START_TEST(test_answer_cache_same_network)
 }
 END_TEST
 
+/* Two clients of one /24 on both sides of 100.0.9.128/25: never one's
+ * answer for the other, in either order, with ECS or from the source
+ * address; a client whose networks' outcome holds for its /24 is kept */
+static void expect_from(const char *addr, const char *answer)
+{
+	struct sockaddr_in sin = {.sin_family = AF_INET};
+	ck_assert_int_eq(inet_pton(AF_INET, addr, &sin.sin_addr), 1);
+	struct reply r = ask_from("net.example.com", LDNS_RR_TYPE_A, NO_ECS,
+	                          (const struct sockaddr *)&sin);
+	ck_assert_msg(strcmp(r.answer, answer) == 0, "from %s: %s, expected %s", addr, r.answer,
+	              answer);
+	done(&r);
+}
+
+START_TEST(test_answer_cache_network_split)
+{
+	const struct answer_counters *c = &worker.counters;
+	const char *name = "net.example.com";
+	for (int i = 0; i < 2; i++) {
+		expect_answer(name, LDNS_RR_TYPE_A, ECS4(32, "100.0.9.1"), "203.0.113.10", 25);
+		expect_answer(name, LDNS_RR_TYPE_A, ECS4(32, "100.0.9.200"), "192.0.2.10", 25);
+	}
+	for (int i = 0; i < 2; i++) {
+		expect_from("100.0.9.1", "203.0.113.10");
+		expect_from("100.0.9.200", "192.0.2.10");
+	}
+	ck_assert_uint_eq(c->answer_cache_hit, 0);
+	expect_answer(name, LDNS_RR_TYPE_A, ECS4(32, "100.0.200.1"), "203.0.113.10", 17);
+	expect_answer(name, LDNS_RR_TYPE_A, ECS4(32, "100.0.200.2"), "203.0.113.10", 17);
+	ck_assert_uint_eq(c->answer_cache_hit, 1);
+}
+END_TEST
+
+START_TEST(test_answer_cache_network_split_reversed)
+{
+	const struct answer_counters *c = &worker.counters;
+	const char *name = "net.example.com";
+	for (int i = 0; i < 2; i++) {
+		expect_answer(name, LDNS_RR_TYPE_A, ECS4(32, "100.0.9.200"), "192.0.2.10", 25);
+		expect_answer(name, LDNS_RR_TYPE_A, ECS4(32, "100.0.9.1"), "203.0.113.10", 25);
+	}
+	for (int i = 0; i < 2; i++) {
+		expect_from("100.0.9.200", "192.0.2.10");
+		expect_from("100.0.9.1", "203.0.113.10");
+	}
+	ck_assert_uint_eq(c->answer_cache_hit, 0);
+}
+END_TEST
+
 /* another SOURCE is another entry; the option echoes this query's */
 START_TEST(test_answer_cache_other_source)
 {
@@ -973,6 +1101,8 @@ Suite *geoanswer_suite(void)
 	tcase_add_checked_fixture(tc, scope_setup, scope_teardown);
 	tcase_add_test(tc, test_scope_geo_prefix);
 	tcase_add_test(tc, test_scope_hashed);
+	tcase_add_test(tc, test_scope_networks);
+	tcase_add_test(tc, test_networks_follow_health);
 	tcase_add_test(tc, test_scope_static_and_errors);
 	tcase_add_test(tc, test_scope_source_zero);
 	tcase_add_test(tc, test_scope_private_ecs);
@@ -990,6 +1120,8 @@ Suite *geoanswer_suite(void)
 	tcase_add_checked_fixture(tc, scope_setup, scope_teardown);
 	tcase_add_test(tc, test_answer_cache_same_network);
 	tcase_add_test(tc, test_answer_cache_other_source);
+	tcase_add_test(tc, test_answer_cache_network_split);
+	tcase_add_test(tc, test_answer_cache_network_split_reversed);
 	tcase_add_test(tc, test_answer_cache_other_type);
 	tcase_add_test(tc, test_answer_cache_finer_network);
 	tcase_add_test(tc, test_answer_cache_health_generation);

@@ -14,6 +14,7 @@
 #include "conf/config.h"
 #include "common/diag.h"
 #include "geo/geo.h"
+#include "geo/netmap.h"
 #include "health/health.h"
 #include "geo/service.h"
 #include "unit.h"
@@ -385,6 +386,117 @@ START_TEST(test_error_options)
 		"svc-unit-o14.json",
 		"{\"www\": {\"regions\": {\"us-east\": {\"A\": [\"192.0.2.1\"], \"weight\": 101}}}}", 1,
 		64, "www.regions.us-east.weight: 101 is out of range 0..100");
+}
+END_TEST
+
+/* "networks": each key a network of either family, each value one of the
+ * service's regions; an IPv4-mapped network is the IPv4 one */
+START_TEST(test_load_networks)
+{
+	struct service_set *set = load_ok(
+	    "svc-unit-net.json",
+	    "{\"www\": {\"regions\": {\"us-east\": {\"A\": [\"192.0.2.1\"]},\n"
+	    "                     \"eu-west\": {\"A\": [\"198.51.100.1\"]}},\n"
+	    " \"networks\": {\"10.1.0.0/16\": \"eu-west\", \"10.1.2.0/24\": \"us-east\",\n"
+	    "              \"::ffff:172.16.0.0/108\": \"eu-west\", \"2001:db8::/32\": \"us-east\",\n"
+	    "              \"192.0.2.9\": \"eu-west\", \"::/0\": \"eu-west\"}},\n"
+	    " \"plain\": {" R_US "}}\n");
+	const struct service *s = svc_named(set, "www.example.com.");
+	ck_assert_uint_eq(netmap_count(s->networks), 6);
+	ck_assert_ptr_null(svc_named(set, "plain.example.com.")->networks);
+	static const struct {
+		uint8_t family;
+		const char *addr;
+		bool found;
+		const char *region;
+		unsigned bits, scope;
+	} cases[] = {
+	    {1, "10.1.2.3", true, "us-east", 24, 24},
+	    {1, "10.1.3.3", true, "eu-west", 16, 24},
+	    {1, "172.16.9.1", true, "eu-west", 12, 12}, /* the mapped /108 */
+	    {1, "192.0.2.9", true, "eu-west", 32, 32},
+	    {1, "192.0.2.8", false, NULL, 0, 32},
+	    {2, "2001:db8:5::1", true, "us-east", 32, 32},
+	    {2, "2001:db9::1", true, "eu-west", 0, 32},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		uint8_t a[16] = {0};
+		ck_assert_int_eq(inet_pton(cases[i].family == 1 ? AF_INET : AF_INET6,
+		                           cases[i].addr, a), 1);
+		struct netmap_result r;
+		netmap_lookup(s->networks, cases[i].family, a, 128, &r);
+		ck_assert_msg(r.found == cases[i].found, "%s", cases[i].addr);
+		if (r.found) {
+			ck_assert_str_eq(region_name(s, r.value), cases[i].region);
+			ck_assert_uint_eq(r.bits, cases[i].bits);
+		}
+		ck_assert_msg(r.scope == cases[i].scope, "%s: scope %u", cases[i].addr, r.scope);
+	}
+	service_set_free(set);
+}
+END_TEST
+
+#define NETS "{\"www\": {" R_US ", \"networks\": {"
+START_TEST(test_error_networks)
+{
+	expect_one_error("svc-unit-n1.json", NETS "\"10.1.2/16\": \"us-east\"}}}", 1, 69,
+	                 "www.networks.10.1.2/16: not a network such as 192.0.2.0/24 or "
+	                 "2001:db8::/32");
+	expect_one_error("svc-unit-n2.json", NETS "\"10.1.0.0/33\": \"us-east\"}}}", 1, 69,
+	                 "www.networks.10.1.0.0/33: prefix length /33 is over /32");
+	expect_one_error("svc-unit-n3.json", NETS "\"2001:db8::/129\": \"us-east\"}}}", 1, 69,
+	                 "www.networks.2001:db8::/129: prefix length /129 is over /128");
+	expect_one_error("svc-unit-n4.json", NETS "\"10.1.2.3/16\": \"us-east\"}}}", 1, 69,
+	                 "www.networks.10.1.2.3/16: host bits set: the network would be "
+	                 "10.1.0.0/16");
+	expect_one_error("svc-unit-n5.json", NETS "\"2001:db8::1/32\": \"us-east\"}}}", 1, 69,
+	                 "www.networks.2001:db8::1/32: host bits set: the network would be "
+	                 "2001:db8::/32");
+	/* inet_pton takes no leading zeros */
+	expect_one_error("svc-unit-n6.json", NETS "\"10.01.0.0/16\": \"us-east\"}}}", 1, 69,
+	                 "www.networks.10.01.0.0/16: not a network such as 192.0.2.0/24 or "
+	                 "2001:db8::/32");
+	expect_one_error("svc-unit-n7.json", NETS "\"10.1.0.0/\": \"us-east\"}}}", 1, 69,
+	                 "www.networks.10.1.0.0/: \"\" is not a prefix length");
+	expect_one_error("svc-unit-n8.json", NETS "\"10.1.0.0/16\": \"eu-west\"}}}", 1, 84,
+	                 "www.networks.10.1.0.0/16: region \"eu-west\" is not one of this "
+	                 "service's regions");
+	expect_one_error("svc-unit-n9.json", NETS "\"10.1.0.0/16\": \"mars\"}}}", 1, 84,
+	                 "www.networks.10.1.0.0/16: region \"mars\" is not one of this "
+	                 "service's regions");
+	expect_one_error("svc-unit-n10.json", NETS "\"10.1.0.0/16\": 1}}}", 1, 84,
+	                 "www.networks.10.1.0.0/16: expected a region name, found an integer");
+	/* the same network written twice: at the later one, naming the first */
+	expect_one_error("svc-unit-n11.json",
+	                 NETS "\"2001:db8::/32\": \"us-east\",\n"
+	                      "  \"2001:DB8:0::/32\": \"us-east\"}}}",
+	                 2, 3,
+	                 "www.networks.2001:DB8:0::/32: overlapping duplicate: the same network "
+	                 "as \"2001:db8::/32\"");
+	expect_one_error("svc-unit-n12.json",
+	                 NETS "\"::ffff:10.0.0.0/104\": \"us-east\", \"10.0.0.0/8\": \"us-east\"}}}",
+	                 1, 103,
+	                 "www.networks.10.0.0.0/8: overlapping duplicate: the same network as "
+	                 "\"::ffff:10.0.0.0/104\"");
+	expect_one_error("svc-unit-n13.json", "{\"www\": {" R_US ", \"networks\": [1]}}", 1, 68,
+	                 "www.networks: expected an object, found an array");
+	/* at most SERVICE_MAX_NETWORKS */
+	size_t cap = 64 + 40 * (SERVICE_MAX_NETWORKS + 1);
+	char *text = malloc(cap);
+	size_t n = (size_t)snprintf(text, cap, "%s", NETS);
+	for (unsigned i = 0; i <= SERVICE_MAX_NETWORKS; i++)
+		n += (size_t)snprintf(text + n, cap - n, "%s\"10.%u.%u.0/24\": \"us-east\"",
+		                      i ? ", " : "", i / 256, i % 256);
+	snprintf(text + n, cap - n, "}}}");
+	expect_one_error("svc-unit-n14.json", text, 1, 68,
+	                 "www.networks: 10001 networks, more than 10000");
+	/* and exactly SERVICE_MAX_NETWORKS load */
+	char *last = strrchr(text, ',');
+	strcpy(last, "}}}");
+	struct service_set *set = load_ok("svc-unit-n15.json", text);
+	ck_assert_uint_eq(netmap_count(set->svcs[0].networks), SERVICE_MAX_NETWORKS);
+	service_set_free(set);
+	free(text);
 }
 END_TEST
 
@@ -1699,6 +1811,8 @@ Suite *service_suite(void)
 	tcase_add_test(tc, test_error_names);
 	tcase_add_test(tc, test_error_json);
 	tcase_add_test(tc, test_error_options);
+	tcase_add_test(tc, test_load_networks);
+	tcase_add_test(tc, test_error_networks);
 	tcase_add_test(tc, test_error_all_at_once);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("zone");

@@ -60,6 +60,9 @@ static const struct {
     {"cn", "{\"ttl\": 45, \"regions\": {\"us-east\": {\"A\": [\"192.0.2.30\"]},"
            "\"eu-west\": {\"cname\": \"static\"},"
            "\"ap-south\": {\"cname\": \"lb.example.net.\"}}}"},
+    {"net", "{\"regions\": {\"us-east\": {\"A\": [\"192.0.2.60\"]},"
+            "\"eu-west\": {\"A\": [\"198.51.100.60\"]}},"
+            "\"networks\": {\"198.51.100.128/25\": \"us-east\", \"2001:db8::/32\": \"eu-west\"}}"},
     {"*.wild", "{\"regions\": {\"us-east\": {\"A\": [\"192.0.2.50\"]},"
                "\"eu-west\": {\"A\": [\"198.51.100.50\"]}}}"},
 };
@@ -245,7 +248,7 @@ START_TEST(test_same_answers_as_services_file)
 {
 	static const char *names[] = {
 	    "www.example.com",    "multi.example.com",  "split.example.com",  "cn.example.com",
-	    "a.wild.example.com", "static.example.com", "nothere.example.com"};
+	    "a.wild.example.com", "static.example.com", "nothere.example.com", "net.example.com"};
 	static const uint16_t types[] = {TYPE_A,   TYPE_AAAA, TYPE_CNAME,
 	                                 TYPE_TXT, TYPE_MX,   TYPE_ANY};
 	static const char *subnets[] = {
@@ -269,7 +272,7 @@ START_TEST(test_same_answers_as_services_file)
 					    tcp ? " (TCP)" : "", summary(a, la), summary(b, lb));
 					compared++;
 				}
-	ck_assert_uint_eq(compared, 7 * 6 * 7 * 2);
+	ck_assert_uint_eq(compared, 8 * 6 * 7 * 2);
 }
 END_TEST
 
@@ -290,6 +293,13 @@ START_TEST(test_record_service_answers)
 	n = ask(rec_db, &rec_worker, "x.wild.example.com", TYPE_A, "203.0.113.0/24", false, m);
 	ck_assert_str_eq(summary(m, n), "NOERROR aa=1 an=1 ns=0\n"
 	                                "x.wild.example.com.\t30\tIN\tA\t198.51.100.50\n");
+	/* a network override in a record: 198.51.100.128/25 -> us-east */
+	n = ask(rec_db, &rec_worker, "net.example.com", TYPE_A, "198.51.100.128/25", false, m);
+	ck_assert_str_eq(summary(m, n), "NOERROR aa=1 an=1 ns=0\n"
+	                                "net.example.com.\t30\tIN\tA\t192.0.2.60\n");
+	n = ask(rec_db, &rec_worker, "net.example.com", TYPE_A, "198.51.100.0/25", false, m);
+	ck_assert_str_eq(summary(m, n), "NOERROR aa=1 an=1 ns=0\n"
+	                                "net.example.com.\t30\tIN\tA\t198.51.100.60\n");
 	/* the static data beside the service */
 	n = ask(rec_db, &rec_worker, "www.example.com", TYPE_TXT, NULL, false, m);
 	ck_assert_str_eq(summary(m, n), "NOERROR aa=1 an=1 ns=0\n"
