@@ -62,6 +62,10 @@ struct geo_db *geo_open(char *const *files, size_t n, const struct geo_paths *pa
 			struct diag *diag);
 void geo_close(struct geo_db *g);
 
+/* The databases of g again, sharing its copies (no file read): what a
+ * publication of one zone keeps. NULL for NULL; the caller closes it. */
+struct geo_db *geo_share(const struct geo_db *g);
+
 /* Did file i have the same bytes as a database already open when g was
  * opened (so g shares that copy: unchanged since the last load)? */
 bool geo_file_reused(const struct geo_db *g, size_t i);

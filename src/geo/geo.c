@@ -409,6 +409,23 @@ void geo_close(struct geo_db *g)
 	free(g);
 }
 
+struct geo_db *geo_share(const struct geo_db *g)
+{
+	if (!g)
+		return NULL;
+	struct geo_db *s = xcalloc(1, sizeof(*s));
+	*s = *g;
+	pthread_mutex_lock(&copies_lock);
+	for (size_t i = 0; i < s->n; i++)
+		s->files[i].copy->refs++;
+	pthread_mutex_unlock(&copies_lock);
+	for (size_t i = 0; i < s->n; i++) {
+		s->files[i].path = xstrdup(g->files[i].path);
+		s->files[i].reused = true;
+	}
+	return s;
+}
+
 size_t geo_files(const struct geo_db *g)
 {
 	return g ? g->n : 0;

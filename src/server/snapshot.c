@@ -356,7 +356,11 @@ struct snapshot *snapshot_build_from(const struct config *cfg, const struct snap
 		snap->regions.regions[i].lon = cfg->regions[i].lon;
 	}
 
-	if (cfg->ngeoip_databases) {
+	if (src && src->only_origin && prev) {
+		/* one zone published: the databases in use, not read again (a
+		 * GeoIP file being replaced is geoip.watch's or a reload's) */
+		snap->geo = geo_share(prev->geo);
+	} else if (cfg->ngeoip_databases) {
 		struct geo_paths paths = {
 			(const char *const *)cfg->geoip_paths[0],
 			(const char *const *)cfg->geoip_paths[1],

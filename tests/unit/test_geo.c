@@ -369,6 +369,35 @@ START_TEST(test_reopen_shares_unchanged_bytes)
 }
 END_TEST
 
+/* geo_share: the databases of a geo_db again with no file read (what a
+ * publication of one zone keeps): the same answers, its layout and path,
+ * after the original is closed and after the file changed on disk. */
+START_TEST(test_share_reads_nothing)
+{
+	const char *path = "tests/tmp/unit/geo-unit-share.mmdb";
+	struct two_dbs t;
+	two_dbs_at(&t, path);
+	struct geo_db *a = open1(path);
+	struct geo_db *s = geo_share(a);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_uint_eq(geo_files(s), 1);
+	ck_assert_str_eq(geo_file_path(s, 0), path);
+	ck_assert(geo_file_reused(s, 0));
+	ck_assert_str_eq(geo_layout_name(s, 0), geo_layout_name(a, 0));
+	ck_assert_uint_eq(geo_build_epoch(s, 0), geo_build_epoch(a, 0));
+	/* the file replaced: the shared databases are the ones read before */
+	overwrite(path, t.flat, t.flat_len);
+	geo_close(a);
+	expect_loc(s, "192.0.2.1", 25, "US", "NA", 40.7, -74.0);
+	struct geo_db *s2 = geo_share(s);
+	geo_close(s);
+	expect_loc(s2, "192.0.2.1", 25, "US", "NA", 40.7, -74.0);
+	geo_close(s2);
+	ck_assert_ptr_null(geo_share(NULL));
+	two_dbs_free(&t);
+}
+END_TEST
+
 /* geo_open of path must fail with "PATH: cannot open GeoIP database: why". */
 static void expect_refused(const char *path, const char *why)
 {
@@ -853,6 +882,7 @@ Suite *geo_suite(void)
 	tcase_add_test(tc, test_copy_walks_like_mmdb_open);
 	tcase_add_test(tc, test_file_changed_after_open);
 	tcase_add_test(tc, test_reopen_shares_unchanged_bytes);
+	tcase_add_test(tc, test_share_reads_nothing);
 	tcase_add_test(tc, test_truncated_and_half_written_refused);
 	tcase_add_test(tc, test_garbled_bytes_never_crash);
 	suite_add_tcase(s, tc);
