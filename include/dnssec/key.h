@@ -68,6 +68,10 @@ struct dnssec_key {
 	 * in the DNSKEY, CDS and CDNSKEY RRsets and signs them; the data is
 	 * signed by the first key and by one key of each other algorithm */
 	struct dnssec_key *next;
+	/* holders of the key and the keys after it (dnssec_key_ref): 1 when
+	 * made, freed by the last dnssec_key_free (atomic: snapshots go on
+	 * several threads) */
+	unsigned refs;
 };
 
 /* The name of an algorithm this module knows as the key files write it
@@ -96,8 +100,12 @@ int dnssec_key_load(const char *base, struct dnssec_key **out, struct diag *d);
 int dnssec_key_parse(const char *key_file, const char *key_text, const char *private_file,
                      const char *private_text, struct dnssec_key **out, struct diag *d);
 
-/* Free a key and the keys after it (next; their private keys cleared
- * from memory first); NULL is fine. */
+/* One more holder of key (and the keys after it); key returned. A
+ * publication of one zone keeps the other zones' keys so. */
+struct dnssec_key *dnssec_key_ref(struct dnssec_key *key);
+
+/* Drop a holder: the last frees the key and the keys after it (next;
+ * their private keys cleared from memory first); NULL is fine. */
 void dnssec_key_free(struct dnssec_key *key);
 
 /* The DS rdata of the key (RFC 4034 5.1, RFC 4509, RFC 6605): key tag,

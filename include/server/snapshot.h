@@ -71,8 +71,9 @@ struct snapshot_source {
 	struct secondaries *sec;
 	/* a publication of one zone: the zone whose config origin is
 	 * only_origin is only_zone (borrowed; the snapshot takes a
-	 * reference), every other one prev's as it is, and prev's GeoIP
-	 * databases, not read again (prev built from the same config); NULL:
+	 * reference), every other one prev's as it is with its DNSSEC keys,
+	 * and prev's GeoIP databases, none read again (prev built from the
+	 * same config); NULL:
 	 * every zone as snapshot_build finds it */
 	const char *only_origin;
 	struct zone *only_zone;

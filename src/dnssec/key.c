@@ -149,6 +149,7 @@ static struct dnssec_key *key_build(const uint8_t *owner, size_t owner_len, unsi
 	if (!pkey)
 		return NULL;
 	struct dnssec_key *key = xcalloc(1, sizeof(*key));
+	key->refs = 1;
 	wire_name_lower(owner, owner_len, key->owner);
 	key->owner_len = owner_len;
 	key->algorithm = (uint8_t)algorithm;
@@ -164,8 +165,17 @@ static struct dnssec_key *key_build(const uint8_t *owner, size_t owner_len, unsi
 	return key;
 }
 
+struct dnssec_key *dnssec_key_ref(struct dnssec_key *key)
+{
+	if (key)
+		__atomic_add_fetch(&key->refs, 1, __ATOMIC_RELAXED);
+	return key;
+}
+
 void dnssec_key_free(struct dnssec_key *key)
 {
+	if (key && __atomic_sub_fetch(&key->refs, 1, __ATOMIC_ACQ_REL) > 0)
+		return;
 	while (key) {
 		struct dnssec_key *next = key->next;
 		EVP_PKEY_free(key->pkey);

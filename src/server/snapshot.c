@@ -184,6 +184,18 @@ static struct dnssec_key *zone_key(const struct config *cfg, const struct zone_e
 	return key;
 }
 
+/* In a publication of one zone, another zone's keys as prev holds them
+ * (its key files are a reload's to read again); NULL otherwise. */
+static struct dnssec_key *kept_key(const struct snapshot *prev, const struct snapshot_source *src,
+                                   const struct zone_entry *ze, size_t i)
+{
+	if (!src || !src->only_origin || !prev || strcmp(ze->origin, src->only_origin) == 0 ||
+	    i >= prev->ndnssec_keys || i >= prev->db->count ||
+	    strcmp(prev->db->zones[i]->config_origin, ze->origin) != 0)
+		return NULL;
+	return dnssec_key_ref(prev->dnssec_keys[i]);
+}
+
 /* settings.zone_keys: the signed zones of db by address (answer_zone_key). */
 static void build_zone_keys(struct snapshot *snap)
 {
@@ -382,7 +394,9 @@ struct snapshot *snapshot_build_from(const struct config *cfg, const struct snap
 		    snapshot_zone(prev, src, &cfg->zones[i], i, &zc, &nsvc, &kept, diag);
 		/* indexed as db->zones: the snapshot is built only when every
 		 * zone loaded (n == i) */
-		snap->dnssec_keys[i] = zone_key(cfg, &cfg->zones[i], z, diag);
+		snap->dnssec_keys[i] = kept_key(prev, src, &cfg->zones[i], i);
+		if (!snap->dnssec_keys[i])
+			snap->dnssec_keys[i] = zone_key(cfg, &cfg->zones[i], z, diag);
 		if (z) {
 			zones[n++] = z;
 			if (kept)

@@ -937,6 +937,72 @@ START_TEST(test_rollover_errors)
 }
 END_TEST
 
+/* A publication of one zone (geodnsdctl reload ZONE, a secondary's new
+ * serial) keeps the other zones' keys as they are, not reading their
+ * files: a broken key file of example.net does not hold example.com back,
+ * and the key outlives the snapshot it was read for; a full build reads
+ * every key and fails on it. (Issue 20 item 4: the errors of that zone
+ * only.) */
+START_TEST(test_one_zone_keeps_keys)
+{
+	char com[512], net[512], text[4096];
+	unit_dnssec_ldns_key(13, "example.com.", com, sizeof(com));
+	unit_dnssec_ldns_key(15, "example.net.", net, sizeof(net));
+	snprintf(text, sizeof(text),
+	         "{\"zones\": [{\"origin\": \"example.com\", \"file\": \"%s\",\n"
+	         "   \"dnssec\": {\"key\": \"%s\"}},\n"
+	         "  {\"origin\": \"example.net\", \"file\": \"%s\",\n"
+	         "   \"dnssec\": {\"key\": \"%s\"}}]}\n",
+	         unit_abs("zones/example.com.zone"), unit_abs(com),
+	         unit_abs("zones/example.net.zone"), unit_abs(net));
+	struct diag d = {0};
+	cfg_signed = config_load(unit_write_file("dnssec-onezone.json", text), &d);
+	ck_assert_ptr_nonnull(cfg_signed);
+	struct snapshot *first = build(cfg_signed);
+	struct dnssec_key *netkey = first->dnssec_keys[1];
+	ck_assert_ptr_nonnull(netkey);
+	/* example.net's private key file broken */
+	char priv[600];
+	snprintf(priv, sizeof(priv), "%s.private", net);
+	FILE *f = fopen(priv, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("garbage\n", f);
+	fclose(f);
+	struct zone_config zc = {"example.com", cfg_signed->zones[0].file, NULL, &first->regions};
+	struct zone *z = zone_load(&zc, &d);
+	ck_assert_ptr_nonnull(z);
+	struct snapshot_source src = {.only_origin = "example.com", .only_zone = z};
+	snap_signed = snapshot_build_from(cfg_signed, first, 2, &src, &d);
+	zone_free(z);
+	if (!snap_signed || d.count)
+		dump(&d);
+	ck_assert_ptr_nonnull(snap_signed);
+	ck_assert_uint_eq(d.count, 0);
+	ck_assert_ptr_eq(snap_signed->dnssec_keys[1], netkey);                /* kept */
+	ck_assert_ptr_ne(snap_signed->dnssec_keys[0], first->dnssec_keys[0]); /* read */
+	ck_assert_uint_eq(snap_signed->dnssec_keys[0]->key_tag, first->dnssec_keys[0]->key_tag);
+	snapshot_free(first);
+	/* the kept key signs after the snapshot that read it is gone */
+	answer_worker_init(&worker);
+	answer_worker_init(&plain_worker);
+	dnskeys = ldns_rr_list_new();
+	ldns_rr_list_push_rr(dnskeys,
+	                     unit_ldns_rr(netkey->owner, netkey->owner_len, LDNS_RR_TYPE_DNSKEY,
+	                                  3600, netkey->dnskey, netkey->dnskey_len));
+	ldns_pkt *p = ask("example.net.", LDNS_RR_TYPE_DNSKEY, DO);
+	ck_assert_uint_eq(ldns_pkt_ancount(p), 2);
+	ck_assert_uint_eq(verify(p, 0), 1);
+	ldns_pkt_free(p);
+	/* a whole build reads every key: the broken one fails it, named */
+	struct snapshot *all = snapshot_build(cfg_signed, snap_signed, 3, &d);
+	ck_assert_ptr_null(all);
+	ck_assert_uint_ge(d.count, 1);
+	ck_assert_msg(strstr(d.msgs[0], priv) != NULL, "%s", d.msgs[0]);
+	diag_free(&d);
+	teardown();
+}
+END_TEST
+
 Suite *dnssec_answer_suite(void)
 {
 	Suite *s = suite_create("dnssec_answer");
@@ -959,6 +1025,7 @@ Suite *dnssec_answer_suite(void)
 	tcase_add_loop_test(tc, test_wildcard_long_label, 0, 2);
 	tcase_add_loop_test(tc, test_rollover, 0, 4);
 	tcase_add_test(tc, test_rollover_errors);
+	tcase_add_test(tc, test_one_zone_keeps_keys);
 	suite_add_tcase(s, tc);
 	return s;
 }
