@@ -1,7 +1,7 @@
 # control.sh - geodnsdctl against the real daemon over its control socket:
 # status and zone-status, a reload that works and one that fails (exit 1,
 # every error on stderr, the old data still served), the reload of one
-# zone, drain and undrain seen in the answers, endpoint overrides, explain
+# zone (another zone's broken file does not hold it back), drain and undrain seen in the answers, endpoint overrides, explain
 # for demo clients (exact), errors, and the socket's permissions (0660:
 # another user is refused until the mode lets it in).
 #
@@ -77,6 +77,17 @@ stderr: reload failed: the data served is unchanged
 EOF2
 check_cmd "a failing reload of one zone: exit 1" sh -c "'$CTL' -s '$SOCK' reload example.com >/dev/null 2>&1; echo \$?" <<'EOF2'
 1
+EOF2
+# another zone changes while example.com's file is broken: its reload
+# alone goes through (the errors of that zone only)
+sed -i 's/^www\tIN A\t198.51.100.80$/www\tIN A\t198.51.100.81/' "$TMP/example.net.zone"
+check_cmd "another zone reloaded alone while example.com's file is broken" \
+	ctl_rc reload example.net <<'EOF2'
+zone example.net reloaded
+exit 0
+EOF2
+check "its change is served" +norec +short www.example.net A <<'EOF2'
+198.51.100.81
 EOF2
 check_cmd "reload of a zone not configured" ctl_rc reload example.org <<EOF2
 exit 1
