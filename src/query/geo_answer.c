@@ -290,6 +290,9 @@ bool geoanswer_net_wide(const struct resp *r)
 	 * holding the client) may answer its neighbours otherwise */
 	if (r->svc_net_scope > kbits)
 		return false;
+	/* the ASN database's network of the client, when it was asked */
+	if (r->svc_asn_scope > kbits)
+		return false;
 	if (r->reserved)
 		return r->reserved_prefix <= kbits;
 	if (r->match.prefix > kbits)
@@ -339,12 +342,22 @@ int geoanswer_service(struct resp *r, const struct service *svc, const uint8_t *
 		unsigned known = r->use_ecs ? r->q->ecs.source : (r->cfamily == 2 ? 128u : 32u);
 		netmap_lookup(svc->networks, r->cfamily, r->caddr, known, &net);
 	}
+	/* no network override: an ASN override, the client's AS number in
+	 * the service's "asns" (a walk of the ASN database, only for a
+	 * service that has some) */
+	struct geo_asn asn = {0};
+	int first = net.found ? net.value : -1;
+	if (!net.found && svc->nasns && r->cfamily && !r->reserved) {
+		geo_find_asn(set->geo, r->cfamily == 2 ? AF_INET6 : AF_INET, r->caddr, &asn);
+		if (asn.found)
+			first = svc_asn_region(svc, asn.asn);
+	}
 	struct rank_entry scratch;
-	if (net.found) {
-		if (!svc_choose_first(svc, net.value, &ch, qtype, r->health, &ch_out)) {
+	if (first >= 0) {
+		if (!svc_choose_first(svc, (unsigned)first, &ch, qtype, r->health, &ch_out)) {
 			const struct rank_entry *rank = rank_for(r, svc, &scratch, false);
 			uint8_t order[SERVICE_MAX_REGIONS];
-			unsigned n = svc_order_first(net.value, rank->order, rank->n, order);
+			unsigned n = svc_order_first((unsigned)first, rank->order, rank->n, order);
 			svc_choose_client(svc, order, n, &ch, qtype, r->health, &ch_out);
 		}
 	} else {
@@ -364,16 +377,20 @@ int geoanswer_service(struct resp *r, const struct service *svc, const uint8_t *
 	r->svc_fail_open = ch_out.fail_open;
 	r->svc_hashed = ch_out.hashed;
 	r->svc_net_scope = net.scope;
+	r->svc_asn_scope = asn.walked ? asn.prefix : 0;
 	uint32_t ttl = svc->ttl;
 	if (set->service_ttl_cap && ttl > set->service_ttl_cap)
 		ttl = set->service_ttl_cap;
 	geoanswer_count(r, r->svc_index, r->svc_sr, r->svc_region, r->svc_fail_open);
 	if (r->use_ecs) {
 		/* the networks' outcome holds for the client's /net.scope; the
-		 * GeoIP network decided too unless the override's region took
-		 * the answer without looking further */
+		 * ASN lookup's (in the service's asns or not) for its ASN
+		 * database network; the GeoIP network decided too unless an
+		 * override's region took the answer without looking further */
 		unsigned scope = net.scope;
-		if (!net.found || ch_out.past_first) {
+		if (asn.walked && asn.prefix > scope)
+			scope = asn.prefix;
+		if (first < 0 || ch_out.past_first) {
 			unsigned geo = r->reserved ? r->reserved_prefix : r->match.prefix;
 			if (geo > scope)
 				scope = geo;

@@ -163,6 +163,7 @@ struct resp {
 	bool svc_hashed;          /* the client's network hash decided it */
 	bool svc_fail_open;
 	uint8_t svc_net_scope;    /* the network overrides' scope (netmap.h) */
+	uint8_t svc_asn_scope;    /* the ASN database's network, when asked */
 	uint16_t svc_region;
 	uint8_t svc_sr; /* svc_region's index in the service's regions */
 	uint32_t svc_index;
