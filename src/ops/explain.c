@@ -406,7 +406,7 @@ static bool explain_asn(struct explain_ctx *x, struct strbuf *out)
 	memcpy(net, c->addr, 16);
 	clear_bits(net, a.prefix);
 	if (!a.walked) {
-		sb_puts(out, "asn: no ASN database tree for the client's family\n");
+		sb_puts(out, "asn override: none, no ASN database of the client's family\n");
 		return false;
 	}
 	int sr = a.found ? svc_asn_region(svc, a.asn) : -1;
@@ -418,11 +418,11 @@ static bool explain_asn(struct explain_ctx *x, struct strbuf *out)
 		put_addr(out, c->family, net, a.prefix);
 		sb_printf(out, ") -> %s", x->snap->regions.regions[svc->regions[sr].region].name);
 	} else if (a.found) {
-		sb_printf(out, "asn AS%u not in the service's asns (network ", a.asn);
+		sb_printf(out, "asn override: none, AS%u (network ", a.asn);
 		put_addr(out, c->family, net, a.prefix);
-		sb_puts(out, ")");
+		sb_puts(out, ") not in the service's asns");
 	} else {
-		sb_puts(out, "asn: none known for the network ");
+		sb_puts(out, "asn override: none, no AS number for the network ");
 		put_addr(out, c->family, net, a.prefix);
 	}
 	sb_printf(out, " (ECS scope at least /%u)\n", a.prefix);
