@@ -119,8 +119,7 @@ static void log_snapshot(const struct snapshot *snap, const struct config *cfg)
 	}
 	for (size_t i = 0; i < geo_files(snap->geo); i++)
 		log_info("event=geoip_loaded file=%s layout=%s content=%s",
-		         geo_file_path(snap->geo, i),
-		         geo_layout_name(snap->geo, i),
+		         geo_file_path(snap->geo, i), geo_layout_name(snap->geo, i),
 		         geo_file_reused(snap->geo, i) ? "unchanged" : "new");
 }
 

@@ -84,8 +84,8 @@ bool geo_has_asn(const struct geo_db *g);
 
 /* The ASN of a client. */
 struct geo_asn {
-	bool walked;   /* the ASN database has a tree of the family */
-	bool found;    /* a record with an AS number holds the address */
+	bool walked;    /* the ASN database has a tree of the family */
+	bool found;     /* a record with an AS number holds the address */
 	uint8_t prefix; /* its network's prefix (found or not), client family */
 	uint32_t asn;
 };
@@ -101,8 +101,8 @@ void geo_find(const struct geo_db *g, int family, const uint8_t *addr, struct ge
 /* Read the location fields of a found record. */
 void geo_decode(const struct geo_db *g, const struct geo_match *m, struct geo_location *loc);
 
-/* The files of g (0 for NULL; the ASN database is the last), file i's path as configured, and the time
- * its database was built (its metadata's build_epoch, seconds). */
+/* The files of g (0 for NULL; the ASN database is the last), file i's path as configured, and the
+ * time its database was built (its metadata's build_epoch, seconds). */
 size_t geo_files(const struct geo_db *g);
 const char *geo_file_path(const struct geo_db *g, size_t i);
 uint64_t geo_build_epoch(const struct geo_db *g, size_t i);

@@ -67,7 +67,7 @@ struct override {
 /* An "asns" override: AS number -> region. */
 struct asn_override {
 	uint32_t asn;
-	uint8_t sr;            /* index into service->regions */
+	uint8_t sr; /* index into service->regions */
 };
 
 struct service {

@@ -534,8 +534,8 @@ bool geo_open_asn(struct geo_db *g, const char *file, struct diag *diag)
 	MMDB_s *mm = &f->copy->mmdb;
 	MMDB_entry_s e;
 	const char *type = mm->metadata.database_type;
-	bool asn = first_record(mm, &e) ? has_path(&e, asn_number)
-	                                : type && strstr(type, "ASN") != NULL;
+	bool asn =
+	    first_record(mm, &e) ? has_path(&e, asn_number) : type && strstr(type, "ASN") != NULL;
 	if (!asn) {
 		diag_error(diag, file, 0, 0,
 		           "not an ASN database (database type \"%s\", no "
@@ -584,12 +584,13 @@ void geo_find_asn(const struct geo_db *g, int family, const uint8_t *addr, struc
 	case MMDB_DATA_TYPE_INT32: v = d.int32 > 0 ? (uint64_t)d.int32 : 0; break;
 	case MMDB_DATA_TYPE_UTF8_STRING: /* "64500", as some converters write it */
 		v = 0;
-		for (uint32_t i = 0; i < d.data_size && i < 11; i++) {
+		for (uint32_t i = 0; i < d.data_size && d.data_size <= 10; i++) {
 			char ch = d.utf8_string[i];
-			v = ch >= '0' && ch <= '9' && d.data_size <= 10 ? v * 10 + (uint64_t)(ch - '0')
-			                                                : UINT64_MAX;
-			if (v == UINT64_MAX)
+			if (ch < '0' || ch > '9') {
+				v = 0;
 				break;
+			}
+			v = v * 10 + (uint64_t)(ch - '0');
 		}
 		break;
 	default: v = 0;

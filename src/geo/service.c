@@ -270,21 +270,33 @@ static bool parse_network(const char *key, struct netmap_entry *e, char *why, si
 	return true;
 }
 
+/* The object of a map override ("networks", "asns") of at most max
+ * members (what: "networks"), entered (jc_push_key: the caller pops);
+ * NULL when absent or an error (reported). */
+static json_t *override_map(struct jcheck *c, json_t *o, const char *key, size_t max,
+                            const char *what)
+{
+	json_t *m = jc_member(c, o, key, JSON_OBJECT);
+	if (!m)
+		return NULL;
+	jc_push_key(c, key);
+	if (json_object_size(m) > max) {
+		jc_error(c, false, "%zu %s, more than %zu", json_object_size(m), what, max);
+		jc_pop(c);
+		return NULL;
+	}
+	return m;
+}
+
 /* "networks": CIDR -> one of the service's regions, no network twice
  * (however written), at most SERVICE_MAX_NETWORKS. */
 static void load_networks(struct jcheck *c, json_t *o, struct service *s,
                           const struct region_table *rt)
 {
-	json_t *m = jc_member(c, o, "networks", JSON_OBJECT);
+	json_t *m = override_map(c, o, "networks", SERVICE_MAX_NETWORKS, "networks");
 	if (!m)
 		return;
-	jc_push_key(c, "networks");
 	size_t total = json_object_size(m);
-	if (total > SERVICE_MAX_NETWORKS) {
-		jc_error(c, false, "%zu networks, more than %d", total, SERVICE_MAX_NETWORKS);
-		jc_pop(c);
-		return;
-	}
 	struct netmap_entry *e = xcalloc(total + 1, sizeof(*e));
 	const char **keys = xcalloc(total + 1, sizeof(*keys));
 	size_t n = 0, errors = c->diag->errors;
@@ -346,19 +358,12 @@ static int cmp_asn(const void *a, const void *b)
 
 /* "asns": AS number -> one of the service's regions, no number twice
  * (however written), at most SERVICE_MAX_ASNS. */
-static void load_asns(struct jcheck *c, json_t *o, struct service *s,
-                      const struct region_table *rt)
+static void load_asns(struct jcheck *c, json_t *o, struct service *s, const struct region_table *rt)
 {
-	json_t *m = jc_member(c, o, "asns", JSON_OBJECT);
+	json_t *m = override_map(c, o, "asns", SERVICE_MAX_ASNS, "AS numbers");
 	if (!m)
 		return;
-	jc_push_key(c, "asns");
 	size_t total = json_object_size(m);
-	if (total > SERVICE_MAX_ASNS) {
-		jc_error(c, false, "%zu AS numbers, more than %d", total, SERVICE_MAX_ASNS);
-		jc_pop(c);
-		return;
-	}
 	struct asn_override *a = xcalloc(total + 1, sizeof(*a));
 	const char **keys = xcalloc(total + 1, sizeof(*keys));
 	size_t n = 0, errors = c->diag->errors;
@@ -372,8 +377,9 @@ static void load_asns(struct jcheck *c, json_t *o, struct service *s,
 			if (a[i].asn == asn)
 				dup = i;
 		if (!asn) {
-			jc_error(c, true, "not an AS number such as 64500 or AS64500 "
-			                  "(1 to 4294967295)");
+			jc_error(c, true,
+			         "not an AS number such as 64500 or AS64500 "
+			         "(1 to 4294967295)");
 		} else if (dup < n) {
 			jc_error(c, true, "duplicate: the same AS number as \"%s\"", keys[dup]);
 		} else {
@@ -415,9 +421,9 @@ int svc_asn_region(const struct service *s, uint32_t asn)
 static void load_service(struct jcheck *c, struct service *s, json_t *o,
 			 const uint8_t *origin, size_t origin_len, const struct region_table *rt)
 {
-	static const char *const keys[] = {"ttl",      "regions",  "countries",   "continents",
-	                                   "networks", "asns",     "fallback",    "max_answers",
-	                                   NULL};
+	static const char *const keys[] = {"ttl",        "regions",     "countries",
+	                                   "continents", "networks",    "asns",
+	                                   "fallback",   "max_answers", NULL};
 	jc_check_keys(c, o, keys);
 	unsigned ttl = SERVICE_DEFAULT_TTL, max = 0;
 	jc_get_uint(c, o, "ttl", 0, 604800, &ttl);

@@ -409,8 +409,7 @@ static void expect_asn(const struct geo_db *g, const char *addr, bool walked, bo
 	geo_find_asn(g, family, buf, &a);
 	ck_assert_msg(a.walked == walked && a.found == found && a.asn == asn &&
 	                  (!walked || a.prefix == prefix),
-	              "%s: walked %d found %d AS%u /%u", addr, a.walked, a.found, a.asn,
-	              a.prefix);
+	              "%s: walked %d found %d AS%u /%u", addr, a.walked, a.found, a.asn, a.prefix);
 }
 
 /* geoip.asn_database: the GeoLite2-ASN layout (IPv6 tree, IPv4 through

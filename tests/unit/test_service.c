@@ -529,8 +529,8 @@ END_TEST
 #define ASNS "{\"www\": {" R_US ", \"asns\": {"
 START_TEST(test_error_asns)
 {
-	static const char *const bad[] = {"0", "064500", "4294967296", "AS", "-1", "+5",
-	                                  "64500 ", "ASN64500", "6.45", "99999999999"};
+	static const char *const bad[] = {"0",  "064500", "4294967296", "AS",   "-1",
+	                                  "+5", "64500 ", "ASN64500",   "6.45", "99999999999"};
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		char text[200], msg[200];
 		snprintf(text, sizeof(text), ASNS "\"%s\": \"us-east\"}}}", bad[i]);
