@@ -8,7 +8,8 @@
 # network; geodnsdctl explain naming the override. Then "asns" with
 # geoip.asn_database (tests/data/geo-asn.csv): the client's AS number puts
 # its region first, SCOPE covers its ASN network, a network override still
-# comes first; explain names the ASN; "asns" without the database is an
+# comes first; explain names the ASN; the ASN database replaced on disk is
+# loaded alone (geoip.watch); "asns" without the database is an
 # error at load.
 #
 # Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
@@ -252,6 +253,8 @@ cat >"$TMP/asn.services.json" <<'EOF2'
            "asns": { "64500": "ap-south", "AS64505": "ap-south" },
            "networks": { "192.0.2.32/27": "eu-west" } } }
 EOF2
+# (TMP is tests/tmp/geo, where the test databases are: a copy of its own)
+cp tests/tmp/geo/asn.mmdb "$TMP/asn-watched.mmdb"
 start_server tests/data/asnover.conf || exit 1
 check_cmd "asn override: AS64500 (192.0.2.0/26) -> ap-south, SCOPE /27 beside a network" \
 	q www.example.com 192.0.2.0/27 A <<'EOF2'
@@ -318,6 +321,31 @@ A answer: NOERROR
   www.example.com. 30 IN A 192.0.2.10
 AAAA answer: NOERROR
   (no records)
+EOF2
+# geoip.watch: the ASN database replaced on disk is loaded alone, no
+# reload; one that does not load is refused and the last good one stays
+sed 's/^192.0.2.0\/26,64500,/192.0.2.0\/26,64501,/' tests/data/geo-asn.csv >"$TMP/asn-swap.csv"
+tools/mkgeodb --layout asn -o "$TMP/asn-swap.mmdb" "$TMP/asn-swap.csv" >/dev/null 2>&1 ||
+	fail "mkgeodb $TMP/asn-swap.csv"
+cp "$TMP/asn-swap.mmdb" "$TMP/asn-watched.mmdb.tmp"
+mv "$TMP/asn-watched.mmdb.tmp" "$TMP/asn-watched.mmdb"
+wait_log "event=geoip_reload result=ok database=$TMP/asn-watched.mmdb" 1 ||
+	fail "the replaced ASN database is loaded (geoip.watch)"
+check_cmd "ASN database replaced: 192.0.2.0/26 is AS64501 now, not listed: us-east" \
+	q www.example.com 192.0.2.0/27 A <<'EOF2'
+;; ->>HEADER<<- opcode: QUERY, status: NOERROR
+; CLIENT-SUBNET: 192.0.2.0/27/27
+www.example.com.	30	IN	A	192.0.2.10
+EOF2
+head -c 1000 "$TMP/asn-swap.mmdb" >"$TMP/asn-watched.mmdb.tmp"
+mv "$TMP/asn-watched.mmdb.tmp" "$TMP/asn-watched.mmdb"
+wait_log "event=geoip_reload result=failed database=$TMP/asn-watched.mmdb" 1 ||
+	fail "a truncated ASN database is refused"
+check_cmd "a truncated ASN database: the last good one keeps answering" \
+	q www.example.com 192.0.2.0/27 A <<'EOF2'
+;; ->>HEADER<<- opcode: QUERY, status: NOERROR
+; CLIENT-SUBNET: 192.0.2.0/27/27
+www.example.com.	30	IN	A	192.0.2.10
 EOF2
 stop_server || fail "the ASN override server stopped cleanly"
 # "asns" with no geoip.asn_database: an error at load naming the service
