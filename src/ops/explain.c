@@ -268,7 +268,8 @@ static void explain_location(const struct snapshot *snap, const struct explain_c
 		sb_puts(out, ", never located\n");
 		return;
 	}
-	if (!snap->geo) {
+	/* (an ASN database alone locates nobody) */
+	if (geo_files(snap->geo) == (geo_has_asn(snap->geo) ? 1u : 0u)) {
 		sb_puts(out, "geoip: no database configured, location unknown\n");
 		return;
 	}

@@ -65,14 +65,29 @@ static bool may_be_reserved(uint8_t family, uint8_t first)
 	return first == 0 || first >= 0xfc;
 }
 
-/* The GeoIP tree walk for the client, through the worker's cache. */
-static void geo_find_cached(struct resp *r)
+/* One walk of the client: the city databases' (into *m) or the ASN
+ * database's (asn: into *an). Its network's prefix. */
+static unsigned walk(const struct resp *r, bool asn, struct geo_match *m, struct geo_asn *an)
+{
+	int family = r->cfamily == 1 ? AF_INET : AF_INET6;
+	if (asn) {
+		geo_find_asn(r->set->geo, family, r->caddr, an);
+		return an->prefix;
+	}
+	geo_find(r->set->geo, family, r->caddr, m);
+	return m->prefix;
+}
+
+/* The GeoIP tree walk for the client (asn: the ASN database's, into *an;
+ * else the city databases', into r->match), through the worker's cache:
+ * the two kinds share it, told apart by a key bit. */
+static void geo_find_cached(struct resp *r, bool asn, struct geo_asn *an)
 {
 	const struct answer_settings *set = r->set;
 	int family = r->cfamily == 1 ? AF_INET : AF_INET6;
 	struct geo_cache_entry *gc = r->aw->gcache;
 	if (!gc) {
-		geo_find(set->geo, family, r->caddr, &r->match);
+		walk(r, asn, &r->match, an);
 		return;
 	}
 	const uint8_t *a = r->caddr;
@@ -87,22 +102,29 @@ static void geo_find_cached(struct resp *r)
 			key |= (uint64_t)a[i] << (48 - 8 * i);
 		bits = ANSWER_GEO_CACHE_V6;
 	}
+	if (asn)
+		key |= 1ull << 61; /* above every address bit of the key */
 	/* two ways per set: the newest entry first */
 	struct geo_cache_entry *e = &gc[(mix64(key) & (ANSWER_GEO_CACHE / 2 - 1)) * 2];
 	for (int way = 0; way < 2; way++) {
 		if (e[way].generation == set->generation && e[way].key == key) {
-			r->match = e[way].m;
+			if (asn)
+				*an = e[way].asn;
+			else
+				r->match = e[way].m;
 			return;
 		}
 	}
 	CTR_INC(r->aw->counters.geo_cache_miss);
-	geo_find(set->geo, family, r->caddr, &r->match);
-	if (r->match.prefix <= bits) {
+	if (walk(r, asn, &r->match, an) <= bits) {
 		/* the whole key network has this result */
 		e[1] = e[0];
 		e[0].generation = set->generation;
 		e[0].key = key;
-		e[0].m = r->match;
+		if (asn)
+			e[0].asn = *an;
+		else
+			e[0].m = r->match;
 	}
 }
 
@@ -176,7 +198,7 @@ static void client_locate(struct resp *r)
 		r->reserved_prefix = (uint8_t)bits;
 		return;
 	}
-	geo_find_cached(r);
+	geo_find_cached(r, false, NULL);
 }
 
 /* The client's GeoIP record decoded, with the place of every region from
@@ -348,7 +370,7 @@ int geoanswer_service(struct resp *r, const struct service *svc, const uint8_t *
 	struct geo_asn asn = {0};
 	int first = net.found ? net.value : -1;
 	if (!net.found && svc->nasns && r->cfamily && !r->reserved) {
-		geo_find_asn(set->geo, r->cfamily == 2 ? AF_INET6 : AF_INET, r->caddr, &asn);
+		geo_find_cached(r, true, &asn);
 		if (asn.found)
 			first = svc_asn_region(svc, asn.asn);
 	}

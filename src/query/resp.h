@@ -42,11 +42,15 @@ struct rank_entry {
 
 /* One cached GeoIP tree walk: per client network (IPv4 /24, IPv6 /56), per
  * worker. Only results for networks of that size or larger are kept, so
- * every address of the key's network has the same result. */
+ * every address of the key's network has the same result. The walks of
+ * the city databases and of the ASN database share the table. */
 struct geo_cache_entry {
 	uint64_t generation;
-	uint64_t key;              /* family tag and the network's bits */
-	struct geo_match m;
+	uint64_t key;              /* family tag, ASN bit and the network's bits */
+	union {
+		struct geo_match m;  /* the city databases' walk */
+		struct geo_asn asn;  /* the ASN database's (key bit 61) */
+	};
 };
 
 /* One decoded GeoIP record with the order of every region from it: per

@@ -429,6 +429,31 @@ START_TEST(test_scope_asns)
 }
 END_TEST
 
+/* The ASN walk goes through the GeoIP walk cache beside the city walk:
+ * kept per /24 when the client's ASN network is that large or larger (an
+ * empty /21 around 100.0.8.0), walked again for a /25 (100.0.7.0/25). */
+START_TEST(test_asn_walk_cache)
+{
+	const struct answer_counters *c = &worker.counters;
+	const char *name = "asn.example.com";
+	expect_answer(name, LDNS_RR_TYPE_A, ECS4(32, "100.0.8.1"), "198.51.100.10", 21);
+	ck_assert_uint_eq(c->geo_cache_miss, 2); /* the city walk and the ASN walk */
+	expect_answer(name, LDNS_RR_TYPE_A, ECS4(32, "100.0.8.2"), "198.51.100.10", 21);
+	ck_assert_uint_eq(c->geo_cache_miss, 2);
+	expect_answer(name, LDNS_RR_TYPE_A, ECS4(32, "100.0.7.1"), "203.0.113.10", 25);
+	ck_assert_uint_eq(c->geo_cache_miss, 4);
+	/* the city /16 is cached for 100.0.7.0/24, the ASN /25 is not */
+	expect_answer(name, LDNS_RR_TYPE_A, ECS4(32, "100.0.7.200"), "198.51.100.10", 25);
+	ck_assert_uint_eq(c->geo_cache_miss, 5);
+	expect_answer(name, LDNS_RR_TYPE_A, ECS4(32, "100.0.7.2"), "203.0.113.10", 25);
+	ck_assert_uint_eq(c->geo_cache_miss, 6);
+	/* a service without asns never walks the ASN database */
+	expect_answer("www.example.com", LDNS_RR_TYPE_A, ECS4(32, "100.0.7.3"), "198.51.100.10",
+	              16);
+	ck_assert_uint_eq(c->geo_cache_miss, 6);
+}
+END_TEST
+
 /* The ASN override's region down or drained: the ranking follows, and the
  * GeoIP network decides the SCOPE too. */
 START_TEST(test_asns_follow_health)
@@ -1194,6 +1219,7 @@ Suite *geoanswer_suite(void)
 	tcase_add_test(tc, test_networks_follow_health);
 	tcase_add_test(tc, test_scope_asns);
 	tcase_add_test(tc, test_asns_follow_health);
+	tcase_add_test(tc, test_asn_walk_cache);
 	tcase_add_test(tc, test_scope_static_and_errors);
 	tcase_add_test(tc, test_scope_source_zero);
 	tcase_add_test(tc, test_scope_private_ecs);
