@@ -9,7 +9,10 @@
  * Country (location.latitude, location.longitude, country.iso_code,
  * continent.code) and the flat layout of DB-IP / ip-location-db
  * (latitude, longitude, country_code). The layout is detected per file from
- * its metadata and first record; config may override the key paths.
+ * its metadata and first record; config may override the key paths. One
+ * more file may be an ASN database (geo_open_asn: GeoLite2-ASN and the
+ * DB-IP / ip-location-db ASN databases, autonomous_system_number), walked
+ * on its own by geo_find_asn for services' "asns".
  *
  * A lookup is split in two so workers can cache: geo_find() walks the tree
  * and returns the record id and the network prefix (cheap); geo_decode()

@@ -5,7 +5,8 @@
  * regions, bad addresses, a region with nothing to answer, duplicate names
  * (also "www" vs "www.example.com."), names outside the zone, overrides to
  * regions the service does not have; for "networks" (geo/netmap.c) bad
- * networks, host bits set, the same network twice in any spelling.
+ * networks, host bits set, the same network twice in any spelling; for
+ * "asns" bad AS numbers and the same number twice ("64500", "AS64500").
  *
  * The choice is pure: given the ranked order, the client hash and the
  * health view it always gives the same answer, so it is unit-tested without
