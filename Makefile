@@ -43,7 +43,8 @@ HDRS = $(wildcard include/*/*.h)
 DEPFLAGS = -MMD -MP
 UNIT_SRCS = $(wildcard tests/unit/*.c)
 TEST_MMDB = tests/tmp/geo/city.mmdb tests/tmp/geo/city4.mmdb \
-	    tests/tmp/geo/flat4.mmdb tests/tmp/geo/flat6.mmdb
+	    tests/tmp/geo/flat4.mmdb tests/tmp/geo/flat6.mmdb tests/tmp/geo/asn.mmdb \
+	    tests/tmp/geo/asn-dbip.mmdb
 
 WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
        -Wno-unused-parameter
@@ -227,6 +228,13 @@ tests/tmp/geo/flat6.mmdb: tests/data/geo-test.csv tools/mkgeodb
 	@mkdir -p tests/tmp/geo
 	grep -E '^(network|2001:)' tests/data/geo-test.csv > tests/tmp/geo/flat-v6.csv
 	tools/mkgeodb --layout flat --ip-version 6 --type dbip-city-lite -o $@ tests/tmp/geo/flat-v6.csv
+tests/tmp/geo/asn.mmdb: tests/data/geo-asn.csv tools/mkgeodb
+	@mkdir -p tests/tmp/geo
+	tools/mkgeodb --layout asn --ip-version 6 -o $@ tests/data/geo-asn.csv
+tests/tmp/geo/asn-dbip.mmdb: tests/data/geo-asn.csv tools/mkgeodb
+	@mkdir -p tests/tmp/geo
+	grep -v '^2001:' tests/data/geo-asn.csv > tests/tmp/geo/asn-v4.csv
+	tools/mkgeodb --layout asn --ip-version 4 --type DBIP-ASN-Lite -o $@ tests/tmp/geo/asn-v4.csv
 
 # the demo: the feed server in the background (stopped by pid on exit),
 # geodnsd in the foreground

@@ -95,6 +95,18 @@ struct app {
 	const struct snapshot *published;
 };
 
+/* geoip.watch's files: the city databases and the ASN database. */
+static struct geo_watch *geoip_watch_new(const struct config *cfg)
+{
+	char *files[8];
+	size_t n = 0;
+	for (size_t i = 0; i < cfg->ngeoip_databases && n < 7; i++)
+		files[n++] = cfg->geoip_databases[i];
+	if (cfg->geoip_asn_database)
+		files[n++] = cfg->geoip_asn_database;
+	return geo_watch_new(files, n);
+}
+
 static void log_snapshot(const struct snapshot *snap, const struct config *cfg)
 {
 	const struct zonedb *db = snap->db;
@@ -105,9 +117,9 @@ static void log_snapshot(const struct snapshot *snap, const struct config *cfg)
 			 z->origin_str, z->serial, z->nrecords, z->nnodes,
 			 z->services ? z->services->n : 0, z->file);
 	}
-	for (size_t i = 0; snap->geo && i < cfg->ngeoip_databases; i++)
-		log_info("event=geoip_loaded file=%s layout=%s content=%s", cfg->geoip_databases[i],
-		         geo_layout_name(snap->geo, i),
+	for (size_t i = 0; i < geo_files(snap->geo); i++)
+		log_info("event=geoip_loaded file=%s layout=%s content=%s",
+		         geo_file_path(snap->geo, i), geo_layout_name(snap->geo, i),
 		         geo_file_reused(snap->geo, i) ? "unchanged" : "new");
 }
 
@@ -222,9 +234,7 @@ static int app_reload_here(struct app *app, struct strbuf *msg)
 	struct config *eff = NULL;
 	struct snapshot *snap = NULL;
 	/* what the build reads of the GeoIP files: watched from now on */
-	struct geo_watch *gw = cfg && cfg->geoip_watch
-	                           ? geo_watch_new(cfg->geoip_databases, cfg->ngeoip_databases)
-	                           : NULL;
+	struct geo_watch *gw = cfg && cfg->geoip_watch ? geoip_watch_new(cfg) : NULL;
 	if (cfg && !same_regions(cfg, app->cfg)) {
 		diag_error(&diag, app->config_path, 0, 0,
 			   "regions or health settings changed: restart geodnsd to apply them");
@@ -989,8 +999,7 @@ int main(int argc, char **argv)
 			diag_warn(&diag, app.config_path, 0, 0,
 				  "no zones configured: every query will be REFUSED");
 		if (app.cfg->geoip_watch && !check_only)
-			app.geowatch =
-			    geo_watch_new(app.cfg->geoip_databases, app.cfg->ngeoip_databases);
+			app.geowatch = geoip_watch_new(app.cfg);
 		snap = snapshot_build(app.cfg, NULL, app.generation, &diag);
 		if (check_only && app.cfg->http_token_file)
 			free(http_read_token(app.cfg->http_token_file, &diag));

@@ -9,7 +9,10 @@
  * Country (location.latitude, location.longitude, country.iso_code,
  * continent.code) and the flat layout of DB-IP / ip-location-db
  * (latitude, longitude, country_code). The layout is detected per file from
- * its metadata and first record; config may override the key paths.
+ * its metadata and first record; config may override the key paths. One
+ * more file may be an ASN database (geo_open_asn: GeoLite2-ASN and the
+ * DB-IP / ip-location-db ASN databases, autonomous_system_number), walked
+ * on its own by geo_find_asn for services' "asns".
  *
  * A lookup is split in two so workers can cache: geo_find() walks the tree
  * and returns the record id and the network prefix (cheap); geo_decode()
@@ -70,6 +73,30 @@ struct geo_db *geo_share(const struct geo_db *g);
  * opened (so g shares that copy: unchanged since the last load)? */
 bool geo_file_reused(const struct geo_db *g, size_t i);
 
+/* Open file as g's ASN database (one; after geo_open, which may have
+ * opened no city database), read into memory as the others and shared by
+ * content and by geo_share the same way; it is the last of geo_files(g).
+ * Its layout must have autonomous_system_number in its records
+ * (GeoLite2-ASN, GeoIP2-ISP, DB-IP and ip-location-db ASN). false with
+ * diagnostics ("cannot open ASN database: REASON", "not an ASN
+ * database ...") and g unchanged otherwise. */
+bool geo_open_asn(struct geo_db *g, const char *file, struct diag *diag);
+
+/* Has g an ASN database? false for NULL. */
+bool geo_has_asn(const struct geo_db *g);
+
+/* The ASN of a client. */
+struct geo_asn {
+	bool walked;    /* the ASN database has a tree of the family */
+	bool found;     /* a record with an AS number holds the address */
+	uint8_t prefix; /* its network's prefix (found or not), client family */
+	uint32_t asn;
+};
+
+/* Walk the ASN database's tree for an address (as geo_find) and read the AS
+ * number of the record found. All zero without an ASN database. */
+void geo_find_asn(const struct geo_db *g, int family, const uint8_t *addr, struct geo_asn *a);
+
 /* Walk the tree for an address (family AF_INET with 4 bytes or AF_INET6 with
  * 16). IPv4 addresses are found in IPv6-tree databases through ::/96. */
 void geo_find(const struct geo_db *g, int family, const uint8_t *addr, struct geo_match *m);
@@ -77,13 +104,13 @@ void geo_find(const struct geo_db *g, int family, const uint8_t *addr, struct ge
 /* Read the location fields of a found record. */
 void geo_decode(const struct geo_db *g, const struct geo_match *m, struct geo_location *loc);
 
-/* The files of g (0 for NULL), file i's path as configured, and the time
- * its database was built (its metadata's build_epoch, seconds). */
+/* The files of g (0 for NULL; the ASN database is the last), file i's path as configured, and the
+ * time its database was built (its metadata's build_epoch, seconds). */
 size_t geo_files(const struct geo_db *g);
 const char *geo_file_path(const struct geo_db *g, size_t i);
 uint64_t geo_build_epoch(const struct geo_db *g, size_t i);
 
-/* Layout name of file i ("maxmind" or "flat"), for logs. */
+/* Layout name of file i ("maxmind", "flat" or "asn"), for logs. */
 const char *geo_layout_name(const struct geo_db *g, size_t i);
 
 /* Great-circle distance in kilometres (haversine). */

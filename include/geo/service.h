@@ -28,6 +28,8 @@ struct netmap;
 #define SERVICE_MAX_ENDPOINTS 64
 /* The most "networks" one service may have. */
 #define SERVICE_MAX_NETWORKS 10000
+/* The most "asns" one service may have. */
+#define SERVICE_MAX_ASNS 10000
 /* The largest JSON object of one service given on its own (a record's
  * data): 16 KiB. */
 #define SERVICE_JSON_MAX 16384
@@ -62,6 +64,12 @@ struct override {
 	uint8_t sr;            /* index into service->regions */
 };
 
+/* An "asns" override: AS number -> region. */
+struct asn_override {
+	uint32_t asn;
+	uint8_t sr; /* index into service->regions */
+};
+
 struct service {
 	uint8_t name[255];     /* lower-case wire form */
 	size_t name_len;
@@ -79,6 +87,10 @@ struct service {
 	/* "networks": the longest match puts its region first (values are
 	 * indexes into regions); NULL when none */
 	struct netmap *networks;
+	/* "asns": sorted by AS number, after networks and before countries
+	 * (the client's AS number from geoip.asn_database) */
+	struct asn_override *asns;
+	size_t nasns;
 	/* svc_rank for an unknown location, computed at load */
 	uint8_t unknown_order[SERVICE_MAX_REGIONS];
 	uint8_t nunknown;
@@ -140,6 +152,10 @@ const char *service_place(const struct service *s, char *buf, size_t cap);
  */
 unsigned svc_rank(const struct service *s, const struct region_table *rt,
 		  const struct geo_location *loc, uint8_t *order);
+
+/* The region (index into s->regions) of AS number asn in s's "asns", or
+ * -1 when it has none. A binary search. */
+int svc_asn_region(const struct service *s, uint32_t asn);
 
 /* The order with region sr (an index into s->regions) first, then the
  * others of order[] (n of them) as they come: a network override in front

@@ -501,6 +501,7 @@ static void load_geoip(struct jcheck *c, struct config *cfg, json_t *o)
 	                &cfg->ngeoip_databases, true);
 	for (size_t i = 0; i < cfg->ngeoip_databases; i++)
 		resolve(cfg, &cfg->geoip_databases[i]);
+	get_path(c, cfg, o, KEY_GEOIP_ASN_DATABASE, &cfg->geoip_asn_database);
 	get_bool(c, o, KEY_GEOIP_WATCH, &cfg->geoip_watch);
 	json_t *paths = get_section(c, o, KEY_GEOIP_PATHS);
 	if (!paths)
@@ -901,6 +902,7 @@ void config_free(struct config *cfg)
 	for (size_t i = 0; i < cfg->ngeoip_databases; i++)
 		free(cfg->geoip_databases[i]);
 	free(cfg->geoip_databases);
+	free(cfg->geoip_asn_database);
 	for (int k = 0; k < 4; k++) {
 		for (size_t i = 0; cfg->geoip_paths[k] && cfg->geoip_paths[k][i]; i++)
 			free(cfg->geoip_paths[k][i]);

@@ -97,6 +97,8 @@ const struct conf_key conf_schema[KEY_COUNT] = {
 	[KEY_GEOIP] = OBJECT("geoip", "the MaxMind databases that locate clients"),
 	[KEY_GEOIP_DATABASE] = {.path = "geoip.database", .type = CONF_STRING_OR_LIST,
 				.is_path = true, .doc = "MaxMind DB files; none: every client unknown"},
+	[KEY_GEOIP_ASN_DATABASE] = PATH("geoip.asn_database", NULL,
+					"MaxMind DB of AS numbers for services' \"asns\""),
 	[KEY_GEOIP_WATCH] = BOOL("geoip.watch", "true",
 				 "load a database replaced on disk, no reload needed"),
 	[KEY_GEOIP_PATHS] = OBJECT("geoip.paths", "record key paths overriding the detected "

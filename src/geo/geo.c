@@ -37,10 +37,12 @@
 #include <unistd.h>
 
 #define GEO_MAX_FILES 4
+/* the city databases and one ASN database */
+#define GEO_MAX_SLOTS (GEO_MAX_FILES + 1)
 /* data offsets are 32-bit; the largest public databases are a few hundred MB */
 #define GEO_MAX_BYTES ((off_t)4 << 30)
 
-enum geo_layout { LAYOUT_MAXMIND, LAYOUT_FLAT };
+enum geo_layout { LAYOUT_MAXMIND, LAYOUT_FLAT, LAYOUT_ASN };
 
 /* One file's bytes in private read-only memory and libmaxminddb's view of
  * them; shared by every geo_db opened on the same bytes (refs, under
@@ -62,9 +64,11 @@ struct geo_file {
 	const char *const *lat, *const *lon, *const *country, *const *continent;
 };
 
+/* files[0..n): the city databases, then the ASN database when asn */
 struct geo_db {
-	struct geo_file files[GEO_MAX_FILES];
+	struct geo_file files[GEO_MAX_SLOTS];
 	size_t n;
+	bool asn;
 };
 
 static const char *const mm_lat[] = {"location", "latitude", NULL};
@@ -75,6 +79,8 @@ static const char *const flat_lat[] = {"latitude", NULL};
 static const char *const flat_lon[] = {"longitude", NULL};
 static const char *const flat_country[] = {"country_code", NULL};
 static const char *const flat_continent[] = {"continent", NULL};
+/* GeoLite2-ASN, GeoIP2-ISP, DB-IP ASN and ip-location-db's asn databases */
+static const char *const asn_number[] = {"autonomous_system_number", NULL};
 
 /* The first data record in the tree (leftmost), to probe the layout. */
 static bool first_record(MMDB_s *mm, MMDB_entry_s *out)
@@ -448,7 +454,44 @@ bool geo_file_reused(const struct geo_db *g, size_t i)
 
 const char *geo_layout_name(const struct geo_db *g, size_t i)
 {
-	return g->files[i].layout == LAYOUT_FLAT ? "flat" : "maxmind";
+	switch (g->files[i].layout) {
+	case LAYOUT_FLAT: return "flat";
+	case LAYOUT_ASN: return "asn";
+	default: return "maxmind";
+	}
+}
+
+/* Walk file f's tree for an address; false when the file has no tree of
+ * the address's family. *prefix is in the client's family. */
+static bool find_in(const struct geo_file *f, int family, const uint8_t *addr, uint8_t *prefix,
+                    bool *found, uint32_t *record)
+{
+	const MMDB_s *mm = &f->copy->mmdb;
+	unsigned ver = mm->metadata.ip_version;
+	union {
+		struct sockaddr sa;
+		struct sockaddr_in in;
+		struct sockaddr_in6 in6;
+	} sa;
+	memset(&sa, 0, sizeof(sa));
+	if (family == AF_INET) {
+		sa.in.sin_family = AF_INET;
+		memcpy(&sa.in.sin_addr, addr, 4);
+	} else {
+		sa.in6.sin6_family = AF_INET6;
+		memcpy(&sa.in6.sin6_addr, addr, 16);
+	}
+	int err = 0;
+	MMDB_lookup_result_s r = MMDB_lookup_sockaddr(mm, &sa.sa, &err);
+	if (err != MMDB_SUCCESS)
+		return false;
+	int bits = r.netmask;
+	if (family == AF_INET && ver == 6)
+		bits -= mm->ipv4_start_node.netmask;
+	*prefix = (uint8_t)(bits < 0 ? 0 : bits);
+	*found = r.found_entry;
+	*record = r.found_entry ? r.entry.offset : 0;
+	return true;
 }
 
 void geo_find(const struct geo_db *g, int family, const uint8_t *addr, struct geo_match *m)
@@ -456,49 +499,106 @@ void geo_find(const struct geo_db *g, int family, const uint8_t *addr, struct ge
 	memset(m, 0, sizeof(*m));
 	if (!g)
 		return;
+	size_t ncity = g->n - (g->asn ? 1 : 0);
 	/* an IPv4 client: an IPv4 database first, else an IPv6 tree (::/96);
 	 * an IPv6 client: IPv6 databases only */
 	for (int pass = 0; pass < 2; pass++) {
-		for (size_t i = 0; i < g->n; i++) {
-			const MMDB_s *mm = &g->files[i].copy->mmdb;
-			unsigned ver = mm->metadata.ip_version;
+		for (size_t i = 0; i < ncity; i++) {
+			unsigned ver = g->files[i].copy->mmdb.metadata.ip_version;
 			if (family == AF_INET6 && ver != 6)
 				continue;
 			if (family == AF_INET && ver != (pass == 0 ? 4u : 6u))
 				continue;
-			union {
-				struct sockaddr sa;
-				struct sockaddr_in in;
-				struct sockaddr_in6 in6;
-			} sa;
-			memset(&sa, 0, sizeof(sa));
-			if (family == AF_INET) {
-				sa.in.sin_family = AF_INET;
-				memcpy(&sa.in.sin_addr, addr, 4);
-			} else {
-				sa.in6.sin6_family = AF_INET6;
-				memcpy(&sa.in6.sin6_addr, addr, 16);
-			}
-			int err = 0;
-			MMDB_lookup_result_s r = MMDB_lookup_sockaddr(mm, &sa.sa, &err);
-			if (err != MMDB_SUCCESS)
+			if (!find_in(&g->files[i], family, addr, &m->prefix, &m->found, &m->record))
 				continue;
-			int prefix = r.netmask;
-			if (family == AF_INET && ver == 6)
-				prefix -= mm->ipv4_start_node.netmask;
-			if (prefix < 0)
-				prefix = 0;
-			m->prefix = (uint8_t)prefix;
 			m->db = (uint8_t)i;
-			if (r.found_entry) {
-				m->found = true;
-				m->record = r.entry.offset;
-			}
 			return;
 		}
 		if (family != AF_INET)
 			break;
 	}
+}
+
+bool geo_open_asn(struct geo_db *g, const char *file, struct diag *diag)
+{
+	assert(!g->asn && g->n < GEO_MAX_SLOTS);
+	struct geo_file *f = &g->files[g->n];
+	const char *why = NULL;
+	f->copy = load_copy(file, &f->reused, &why);
+	if (!f->copy) {
+		diag_error(diag, file, 0, 0, "cannot open ASN database: %s", why);
+		return false;
+	}
+	/* the layout: the first record's number, or a database of no
+	 * record whose type says ASN */
+	MMDB_s *mm = &f->copy->mmdb;
+	MMDB_entry_s e;
+	const char *type = mm->metadata.database_type;
+	bool asn =
+	    first_record(mm, &e) ? has_path(&e, asn_number) : type && strstr(type, "ASN") != NULL;
+	if (!asn) {
+		diag_error(diag, file, 0, 0,
+		           "not an ASN database (database type \"%s\", no "
+		           "autonomous_system_number in its records)",
+		           type ? type : "");
+		release_copy(f->copy);
+		memset(f, 0, sizeof(*f));
+		return false;
+	}
+	f->path = xstrdup(file);
+	f->layout = LAYOUT_ASN;
+	g->n++;
+	g->asn = true;
+	return true;
+}
+
+bool geo_has_asn(const struct geo_db *g)
+{
+	return g && g->asn;
+}
+
+void geo_find_asn(const struct geo_db *g, int family, const uint8_t *addr, struct geo_asn *a)
+{
+	memset(a, 0, sizeof(*a));
+	if (!g || !g->asn)
+		return;
+	const struct geo_file *f = &g->files[g->n - 1];
+	unsigned ver = f->copy->mmdb.metadata.ip_version;
+	bool found;
+	uint32_t record;
+	if ((family == AF_INET6 && ver != 6) ||
+	    !find_in(f, family, addr, &a->prefix, &found, &record))
+		return;
+	a->walked = true;
+	if (!found)
+		return;
+	MMDB_entry_s e = {.mmdb = &f->copy->mmdb, .offset = record};
+	MMDB_entry_data_s d;
+	if (MMDB_aget_value(&e, &d, asn_number) != MMDB_SUCCESS || !d.has_data)
+		return;
+	uint64_t v;
+	switch (d.type) {
+	case MMDB_DATA_TYPE_UINT16: v = d.uint16; break;
+	case MMDB_DATA_TYPE_UINT32: v = d.uint32; break;
+	case MMDB_DATA_TYPE_UINT64: v = d.uint64; break;
+	case MMDB_DATA_TYPE_INT32: v = d.int32 > 0 ? (uint64_t)d.int32 : 0; break;
+	case MMDB_DATA_TYPE_UTF8_STRING: /* "64500", as some converters write it */
+		v = 0;
+		for (uint32_t i = 0; i < d.data_size && d.data_size <= 10; i++) {
+			char ch = d.utf8_string[i];
+			if (ch < '0' || ch > '9') {
+				v = 0;
+				break;
+			}
+			v = v * 10 + (uint64_t)(ch - '0');
+		}
+		break;
+	default: v = 0;
+	}
+	if (v == 0 || v > UINT32_MAX)
+		return;
+	a->found = true;
+	a->asn = (uint32_t)v;
 }
 
 static bool get_double(MMDB_entry_s *e, const char *const *path, double *out)

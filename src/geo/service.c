@@ -5,7 +5,8 @@
  * regions, bad addresses, a region with nothing to answer, duplicate names
  * (also "www" vs "www.example.com."), names outside the zone, overrides to
  * regions the service does not have; for "networks" (geo/netmap.c) bad
- * networks, host bits set, the same network twice in any spelling.
+ * networks, host bits set, the same network twice in any spelling; for
+ * "asns" bad AS numbers and the same number twice ("64500", "AS64500").
  *
  * The choice is pure: given the ranked order, the client hash and the
  * health view it always gives the same answer, so it is unit-tested without
@@ -270,21 +271,33 @@ static bool parse_network(const char *key, struct netmap_entry *e, char *why, si
 	return true;
 }
 
+/* The object of a map override ("networks", "asns") of at most max
+ * members (what: "networks"), entered (jc_push_key: the caller pops);
+ * NULL when absent or an error (reported). */
+static json_t *override_map(struct jcheck *c, json_t *o, const char *key, size_t max,
+                            const char *what)
+{
+	json_t *m = jc_member(c, o, key, JSON_OBJECT);
+	if (!m)
+		return NULL;
+	jc_push_key(c, key);
+	if (json_object_size(m) > max) {
+		jc_error(c, false, "%zu %s, more than %zu", json_object_size(m), what, max);
+		jc_pop(c);
+		return NULL;
+	}
+	return m;
+}
+
 /* "networks": CIDR -> one of the service's regions, no network twice
  * (however written), at most SERVICE_MAX_NETWORKS. */
 static void load_networks(struct jcheck *c, json_t *o, struct service *s,
                           const struct region_table *rt)
 {
-	json_t *m = jc_member(c, o, "networks", JSON_OBJECT);
+	json_t *m = override_map(c, o, "networks", SERVICE_MAX_NETWORKS, "networks");
 	if (!m)
 		return;
-	jc_push_key(c, "networks");
 	size_t total = json_object_size(m);
-	if (total > SERVICE_MAX_NETWORKS) {
-		jc_error(c, false, "%zu networks, more than %d", total, SERVICE_MAX_NETWORKS);
-		jc_pop(c);
-		return;
-	}
 	struct netmap_entry *e = xcalloc(total + 1, sizeof(*e));
 	const char **keys = xcalloc(total + 1, sizeof(*keys));
 	size_t n = 0, errors = c->diag->errors;
@@ -323,11 +336,95 @@ static void load_networks(struct jcheck *c, json_t *o, struct service *s,
 	jc_pop(c);
 }
 
+/* An "asns" key: a decimal AS number 1..4294967295, "64500" or "AS64500"
+ * (either case), no sign or leading zero; 0 when it is not one. */
+static uint32_t parse_asn(const char *key)
+{
+	if ((key[0] == 'A' || key[0] == 'a') && (key[1] == 'S' || key[1] == 's'))
+		key += 2;
+	size_t nd = strspn(key, "0123456789");
+	if (nd == 0 || nd > 10 || key[nd] || key[0] == '0')
+		return 0;
+	unsigned long long v = strtoull(key, NULL, 10);
+	return v <= UINT32_MAX ? (uint32_t)v : 0;
+}
+
+static int cmp_asn(const void *a, const void *b)
+{
+	const struct asn_override *x = a, *y = b;
+	if (x->asn != y->asn)
+		return x->asn < y->asn ? -1 : 1;
+	return 0;
+}
+
+/* "asns": AS number -> one of the service's regions, no number twice
+ * (however written), at most SERVICE_MAX_ASNS. */
+static void load_asns(struct jcheck *c, json_t *o, struct service *s, const struct region_table *rt)
+{
+	json_t *m = override_map(c, o, "asns", SERVICE_MAX_ASNS, "AS numbers");
+	if (!m)
+		return;
+	size_t total = json_object_size(m);
+	struct asn_override *a = xcalloc(total + 1, sizeof(*a));
+	const char **keys = xcalloc(total + 1, sizeof(*keys));
+	size_t n = 0, errors = c->diag->errors;
+	const char *key;
+	json_t *v;
+	json_object_foreach(m, key, v) {
+		jc_push_key(c, key);
+		uint32_t asn = parse_asn(key);
+		size_t dup = n;
+		for (size_t i = 0; asn && i < n; i++)
+			if (a[i].asn == asn)
+				dup = i;
+		if (!asn) {
+			jc_error(c, true,
+			         "not an AS number such as 64500 or AS64500 "
+			         "(1 to 4294967295)");
+		} else if (dup < n) {
+			jc_error(c, true, "duplicate: the same AS number as \"%s\"", keys[dup]);
+		} else {
+			int sr = override_region(c, s, rt, v);
+			if (sr >= 0) {
+				a[n].asn = asn;
+				a[n].sr = (uint8_t)sr;
+				keys[n++] = key;
+			}
+		}
+		jc_pop(c);
+	}
+	if (c->diag->errors == errors && n) {
+		qsort(a, n, sizeof(*a), cmp_asn);
+		s->asns = a;
+		s->nasns = n;
+	} else {
+		free(a);
+	}
+	free(keys);
+	jc_pop(c);
+}
+
+int svc_asn_region(const struct service *s, uint32_t asn)
+{
+	size_t lo = 0, hi = s->nasns;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (s->asns[mid].asn == asn)
+			return s->asns[mid].sr;
+		if (s->asns[mid].asn < asn)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
 static void load_service(struct jcheck *c, struct service *s, json_t *o,
 			 const uint8_t *origin, size_t origin_len, const struct region_table *rt)
 {
-	static const char *const keys[] = {"ttl",      "regions",  "countries",   "continents",
-	                                   "networks", "fallback", "max_answers", NULL};
+	static const char *const keys[] = {"ttl",        "regions",     "countries",
+	                                   "continents", "networks",    "asns",
+	                                   "fallback",   "max_answers", NULL};
 	jc_check_keys(c, o, keys);
 	unsigned ttl = SERVICE_DEFAULT_TTL, max = 0;
 	jc_get_uint(c, o, "ttl", 0, 604800, &ttl);
@@ -415,6 +512,7 @@ static void load_service(struct jcheck *c, struct service *s, json_t *o,
 	load_overrides(c, o, "countries", s, rt, &s->countries, &s->ncountries);
 	load_overrides(c, o, "continents", s, rt, &s->continents, &s->ncontinents);
 	load_networks(c, o, s, rt);
+	load_asns(c, o, s, rt);
 }
 
 /* Service names seen so far (other spellings of one name are one name):
@@ -647,6 +745,7 @@ void service_set_free(struct service_set *set)
 		free(s->countries);
 		free(s->continents);
 		netmap_free(s->networks);
+		free(s->asns);
 		free(s->name_str);
 	}
 	for (size_t i = 0; i < set->nfiles; i++)

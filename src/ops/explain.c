@@ -268,7 +268,8 @@ static void explain_location(const struct snapshot *snap, const struct explain_c
 		sb_puts(out, ", never located\n");
 		return;
 	}
-	if (!snap->geo) {
+	/* (an ASN database alone locates nobody) */
+	if (geo_files(snap->geo) == (geo_has_asn(snap->geo) ? 1u : 0u)) {
 		sb_puts(out, "geoip: no database configured, location unknown\n");
 		return;
 	}
@@ -389,6 +390,46 @@ static bool explain_network(struct explain_ctx *x, struct strbuf *out)
 	return net.found;
 }
 
+/* With no network override: the client's AS number in the ASN database
+ * and whether the service's "asns" name it (its region then goes first),
+ * as geoanswer_service asks (never for a reserved network). */
+static bool explain_asn(struct explain_ctx *x, struct strbuf *out)
+{
+	const struct explain_client *c = x->c;
+	const struct service *svc = x->svc;
+	unsigned bits, all = c->family == ADDR_IPV6 ? 128u : 32u;
+	if (!svc->nasns ||
+	    answer_reserved_network(c->family, c->addr, c->use_ecs ? c->ecs_source : all, &bits))
+		return false;
+	struct geo_asn a;
+	geo_find_asn(x->snap->geo, c->family == ADDR_IPV6 ? AF_INET6 : AF_INET, c->addr, &a);
+	uint8_t net[16];
+	memcpy(net, c->addr, 16);
+	clear_bits(net, a.prefix);
+	if (!a.walked) {
+		sb_puts(out, "asn override: none, no ASN database of the client's family\n");
+		return false;
+	}
+	int sr = a.found ? svc_asn_region(svc, a.asn) : -1;
+	if (sr >= 0) {
+		uint8_t order[SERVICE_MAX_REGIONS];
+		memcpy(order, x->order, x->n);
+		x->n = svc_order_first((unsigned)sr, order, x->n, x->order);
+		sb_printf(out, "asn override: AS%u (network ", a.asn);
+		put_addr(out, c->family, net, a.prefix);
+		sb_printf(out, ") -> %s", x->snap->regions.regions[svc->regions[sr].region].name);
+	} else if (a.found) {
+		sb_printf(out, "asn override: none, AS%u (network ", a.asn);
+		put_addr(out, c->family, net, a.prefix);
+		sb_puts(out, ") not in the service's asns");
+	} else {
+		sb_puts(out, "asn override: none, no AS number for the network ");
+		put_addr(out, c->family, net, a.prefix);
+	}
+	sb_printf(out, " (ECS scope at least /%u)\n", a.prefix);
+	return sr >= 0;
+}
+
 static void explain_choice(struct explain_ctx *x, const struct geo_location *loc, bool known,
                            struct strbuf *out)
 {
@@ -403,9 +444,11 @@ static void explain_choice(struct explain_ctx *x, const struct geo_location *loc
 		memcpy(x->order, svc->unknown_order, x->n);
 	}
 	bool by_network = explain_network(x, out);
+	bool by_asn = !by_network && explain_asn(x, out);
 	explain_override(svc, rt, loc, known, out);
-	if (by_network)
-		sb_printf(out, "ranking: the network override's %s first, then ",
+	if (by_network || by_asn)
+		sb_printf(out, "ranking: the %s override's %s first, then ",
+		          by_network ? "network" : "asn",
 		          rt->regions[svc->regions[x->order[0]].region].name);
 	else
 		sb_puts(out, "ranking: ");

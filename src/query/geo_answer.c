@@ -65,14 +65,29 @@ static bool may_be_reserved(uint8_t family, uint8_t first)
 	return first == 0 || first >= 0xfc;
 }
 
-/* The GeoIP tree walk for the client, through the worker's cache. */
-static void geo_find_cached(struct resp *r)
+/* One walk of the client: the city databases' (into *m) or the ASN
+ * database's (asn: into *an). Its network's prefix. */
+static unsigned walk(const struct resp *r, bool asn, struct geo_match *m, struct geo_asn *an)
+{
+	int family = r->cfamily == 1 ? AF_INET : AF_INET6;
+	if (asn) {
+		geo_find_asn(r->set->geo, family, r->caddr, an);
+		return an->prefix;
+	}
+	geo_find(r->set->geo, family, r->caddr, m);
+	return m->prefix;
+}
+
+/* The GeoIP tree walk for the client (asn: the ASN database's, into *an;
+ * else the city databases', into r->match), through the worker's cache:
+ * the two kinds share it, told apart by a key bit. */
+static void geo_find_cached(struct resp *r, bool asn, struct geo_asn *an)
 {
 	const struct answer_settings *set = r->set;
 	int family = r->cfamily == 1 ? AF_INET : AF_INET6;
 	struct geo_cache_entry *gc = r->aw->gcache;
 	if (!gc) {
-		geo_find(set->geo, family, r->caddr, &r->match);
+		walk(r, asn, &r->match, an);
 		return;
 	}
 	const uint8_t *a = r->caddr;
@@ -87,22 +102,29 @@ static void geo_find_cached(struct resp *r)
 			key |= (uint64_t)a[i] << (48 - 8 * i);
 		bits = ANSWER_GEO_CACHE_V6;
 	}
+	if (asn)
+		key |= 1ull << 61; /* above every address bit of the key */
 	/* two ways per set: the newest entry first */
 	struct geo_cache_entry *e = &gc[(mix64(key) & (ANSWER_GEO_CACHE / 2 - 1)) * 2];
 	for (int way = 0; way < 2; way++) {
 		if (e[way].generation == set->generation && e[way].key == key) {
-			r->match = e[way].m;
+			if (asn)
+				*an = e[way].asn;
+			else
+				r->match = e[way].m;
 			return;
 		}
 	}
 	CTR_INC(r->aw->counters.geo_cache_miss);
-	geo_find(set->geo, family, r->caddr, &r->match);
-	if (r->match.prefix <= bits) {
+	if (walk(r, asn, &r->match, an) <= bits) {
 		/* the whole key network has this result */
 		e[1] = e[0];
 		e[0].generation = set->generation;
 		e[0].key = key;
-		e[0].m = r->match;
+		if (asn)
+			e[0].asn = *an;
+		else
+			e[0].m = r->match;
 	}
 }
 
@@ -176,7 +198,7 @@ static void client_locate(struct resp *r)
 		r->reserved_prefix = (uint8_t)bits;
 		return;
 	}
-	geo_find_cached(r);
+	geo_find_cached(r, false, NULL);
 }
 
 /* The client's GeoIP record decoded, with the place of every region from
@@ -290,6 +312,9 @@ bool geoanswer_net_wide(const struct resp *r)
 	 * holding the client) may answer its neighbours otherwise */
 	if (r->svc_net_scope > kbits)
 		return false;
+	/* the ASN database's network of the client, when it was asked */
+	if (r->svc_asn_scope > kbits)
+		return false;
 	if (r->reserved)
 		return r->reserved_prefix <= kbits;
 	if (r->match.prefix > kbits)
@@ -339,12 +364,22 @@ int geoanswer_service(struct resp *r, const struct service *svc, const uint8_t *
 		unsigned known = r->use_ecs ? r->q->ecs.source : (r->cfamily == 2 ? 128u : 32u);
 		netmap_lookup(svc->networks, r->cfamily, r->caddr, known, &net);
 	}
+	/* no network override: an ASN override, the client's AS number in
+	 * the service's "asns" (a walk of the ASN database, only for a
+	 * service that has some) */
+	struct geo_asn asn = {0};
+	int first = net.found ? net.value : -1;
+	if (!net.found && svc->nasns && r->cfamily && !r->reserved) {
+		geo_find_cached(r, true, &asn);
+		if (asn.found)
+			first = svc_asn_region(svc, asn.asn);
+	}
 	struct rank_entry scratch;
-	if (net.found) {
-		if (!svc_choose_first(svc, net.value, &ch, qtype, r->health, &ch_out)) {
+	if (first >= 0) {
+		if (!svc_choose_first(svc, (unsigned)first, &ch, qtype, r->health, &ch_out)) {
 			const struct rank_entry *rank = rank_for(r, svc, &scratch, false);
 			uint8_t order[SERVICE_MAX_REGIONS];
-			unsigned n = svc_order_first(net.value, rank->order, rank->n, order);
+			unsigned n = svc_order_first((unsigned)first, rank->order, rank->n, order);
 			svc_choose_client(svc, order, n, &ch, qtype, r->health, &ch_out);
 		}
 	} else {
@@ -364,16 +399,20 @@ int geoanswer_service(struct resp *r, const struct service *svc, const uint8_t *
 	r->svc_fail_open = ch_out.fail_open;
 	r->svc_hashed = ch_out.hashed;
 	r->svc_net_scope = net.scope;
+	r->svc_asn_scope = asn.walked ? asn.prefix : 0;
 	uint32_t ttl = svc->ttl;
 	if (set->service_ttl_cap && ttl > set->service_ttl_cap)
 		ttl = set->service_ttl_cap;
 	geoanswer_count(r, r->svc_index, r->svc_sr, r->svc_region, r->svc_fail_open);
 	if (r->use_ecs) {
 		/* the networks' outcome holds for the client's /net.scope; the
-		 * GeoIP network decided too unless the override's region took
-		 * the answer without looking further */
+		 * ASN lookup's (in the service's asns or not) for its ASN
+		 * database network; the GeoIP network decided too unless an
+		 * override's region took the answer without looking further */
 		unsigned scope = net.scope;
-		if (!net.found || ch_out.past_first) {
+		if (asn.walked && asn.prefix > scope)
+			scope = asn.prefix;
+		if (first < 0 || ch_out.past_first) {
 			unsigned geo = r->reserved ? r->reserved_prefix : r->match.prefix;
 			if (geo > scope)
 				scope = geo;

@@ -42,11 +42,15 @@ struct rank_entry {
 
 /* One cached GeoIP tree walk: per client network (IPv4 /24, IPv6 /56), per
  * worker. Only results for networks of that size or larger are kept, so
- * every address of the key's network has the same result. */
+ * every address of the key's network has the same result. The walks of
+ * the city databases and of the ASN database share the table. */
 struct geo_cache_entry {
 	uint64_t generation;
-	uint64_t key;              /* family tag and the network's bits */
-	struct geo_match m;
+	uint64_t key;              /* family tag, ASN bit and the network's bits */
+	union {
+		struct geo_match m;  /* the city databases' walk */
+		struct geo_asn asn;  /* the ASN database's (key bit 61) */
+	};
 };
 
 /* One decoded GeoIP record with the order of every region from it: per
@@ -163,6 +167,7 @@ struct resp {
 	bool svc_hashed;          /* the client's network hash decided it */
 	bool svc_fail_open;
 	uint8_t svc_net_scope;    /* the network overrides' scope (netmap.h) */
+	uint8_t svc_asn_scope;    /* the ASN database's network, when asked */
 	uint16_t svc_region;
 	uint8_t svc_sr; /* svc_region's index in the service's regions */
 	uint32_t svc_index;

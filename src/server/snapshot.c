@@ -372,13 +372,20 @@ struct snapshot *snapshot_build_from(const struct config *cfg, const struct snap
 		/* one zone published: the databases in use, not read again (a
 		 * GeoIP file being replaced is geoip.watch's or a reload's) */
 		snap->geo = geo_share(prev->geo);
-	} else if (cfg->ngeoip_databases) {
+	} else if (cfg->ngeoip_databases || cfg->geoip_asn_database) {
 		struct geo_paths paths = {
 			(const char *const *)cfg->geoip_paths[0],
 			(const char *const *)cfg->geoip_paths[1],
 			(const char *const *)cfg->geoip_paths[2],
 			(const char *const *)cfg->geoip_paths[3]};
 		snap->geo = geo_open(cfg->geoip_databases, cfg->ngeoip_databases, &paths, diag);
+		/* the ASN database joins the city ones: shared, watched and
+		 * published with them */
+		if (snap->geo && cfg->geoip_asn_database &&
+		    !geo_open_asn(snap->geo, cfg->geoip_asn_database, diag)) {
+			geo_close(snap->geo);
+			snap->geo = NULL;
+		}
 	}
 
 	config_check_zones(cfg, diag);
@@ -404,6 +411,17 @@ struct snapshot *snapshot_build_from(const struct config *cfg, const struct snap
 			else
 				snap->zones_built++;
 		}
+	}
+	/* "asns" with no database to find a client's AS number in */
+	for (size_t i = 0; i < n && !cfg->geoip_asn_database; i++) {
+		const struct service_set *set = zones[i]->services;
+		for (size_t k = 0; set && k < set->n; k++)
+			if (set->svcs[k].nasns)
+				diag_error(diag, set->svcs[k].file, set->svcs[k].line,
+				           set->svcs[k].column,
+				           "service \"%s\" has \"asns\" but geoip.asn_database is "
+				           "not set",
+				           set->svcs[k].name_str);
 	}
 	if (diag->errors == before)
 		replication_prepare(snap, cfg, prev, zones, n, diag);

@@ -5,7 +5,12 @@
 # negative answers with SCOPE 0 and never sent without ECS in the query.
 # Then a services file with "networks": the answer and SCOPE dig shows for
 # a client inside an override, beside one, and with one inside its GeoIP
-# network; geodnsdctl explain naming the override.
+# network; geodnsdctl explain naming the override. Then "asns" with
+# geoip.asn_database (tests/data/geo-asn.csv): the client's AS number puts
+# its region first, SCOPE covers its ASN network, a network override still
+# comes first; explain names the ASN; the ASN database replaced on disk is
+# loaded alone (geoip.watch); "asns" without the database is an
+# error at load.
 #
 # Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
 . tests/integration/lib.sh
@@ -233,4 +238,124 @@ A answer: NOERROR
   www.example.com. 30 IN A 192.0.2.10
 AAAA answer: NOERROR
   (no records)
+EOF2
+
+# ---- ASN overrides ("asns"; tests/data/asnover.conf, the ASN database
+# tests/tmp/geo/asn.mmdb from tests/data/geo-asn.csv): with no network
+# override, the client's AS number puts its region first; SCOPE is at least
+# the client's ASN network, listed or not
+stop_server || fail "the network override server stopped cleanly"
+cat >"$TMP/asn.services.json" <<'EOF2'
+{ "www": { "ttl": 30,
+           "regions": { "us-east":  { "A": ["192.0.2.10"] },
+                        "eu-west":  { "A": ["198.51.100.10"] },
+                        "ap-south": { "A": ["203.0.113.10"] } },
+           "asns": { "64500": "ap-south", "AS64505": "ap-south" },
+           "networks": { "192.0.2.32/27": "eu-west" } } }
+EOF2
+# (TMP is tests/tmp/geo, where the test databases are: a copy of its own)
+cp tests/tmp/geo/asn.mmdb "$TMP/asn-watched.mmdb"
+start_server tests/data/asnover.conf || exit 1
+check_cmd "asn override: AS64500 (192.0.2.0/26) -> ap-south, SCOPE /27 beside a network" \
+	q www.example.com 192.0.2.0/27 A <<'EOF2'
+;; ->>HEADER<<- opcode: QUERY, status: NOERROR
+; CLIENT-SUBNET: 192.0.2.0/27/27
+www.example.com.	30	IN	A	203.0.113.10
+EOF2
+check_cmd "asn override: a network override inside the ASN network comes first" \
+	q www.example.com 192.0.2.32/27 A <<'EOF2'
+;; ->>HEADER<<- opcode: QUERY, status: NOERROR
+; CLIENT-SUBNET: 192.0.2.32/27/27
+www.example.com.	30	IN	A	198.51.100.10
+EOF2
+check_cmd "asn not listed: AS64501 (192.0.2.64/26), New York by distance, SCOPE the ASN /26" \
+	q www.example.com 192.0.2.64/26 A <<'EOF2'
+;; ->>HEADER<<- opcode: QUERY, status: NOERROR
+; CLIENT-SUBNET: 192.0.2.64/26/26
+www.example.com.	30	IN	A	192.0.2.10
+EOF2
+check_cmd "asn not listed: AS64503 (198.51.100.0/24), Dublin, SCOPE /24" \
+	q www.example.com 198.51.100.0/24 A <<'EOF2'
+;; ->>HEADER<<- opcode: QUERY, status: NOERROR
+; CLIENT-SUBNET: 198.51.100.0/24/24
+www.example.com.	30	IN	A	198.51.100.10
+EOF2
+check_cmd "asn override of IPv6: AS64505 (2001:db8::/32) -> ap-south, not Frankfurt's eu-west" \
+	q www.example.com 2001:db8:100::/48 A <<'EOF2'
+;; ->>HEADER<<- opcode: QUERY, status: NOERROR
+; CLIENT-SUBNET: 2001:db8:100::/48/32
+www.example.com.	30	IN	A	203.0.113.10
+EOF2
+check_cmd "explain names the ASN override" "$CTL" -s "$TMP/control.sock" explain \
+	www.example.com 192.0.2.5 <<'EOF2'
+service: www.example.com. in zone example.com., ttl 30, max_answers 0
+client: 192.0.2.5 (the source address, no ECS)
+geoip: network 192.0.2.0/25, country US, continent NA, location 40.7000 -74.0000
+network override: none of 1 holds the client, alike for 192.0.2.0/27 (ECS scope at least /27)
+asn override: AS64500 (network 192.0.2.0/26) -> ap-south (ECS scope at least /26)
+override: none
+ranking: the asn override's ap-south first, then by distance from 40.7000 -74.0000
+  1. ap-south 15334 km: up, weight 100 (service 100, feed 100), healthy A 1/1 AAAA 0/0 <- chosen
+  2. us-east 325 km: up, weight 100 (service 100, feed 100), healthy A 1/1 AAAA 0/0
+  3. eu-west 5114 km: up, weight 100 (service 100, feed 100), healthy A 1/1 AAAA 0/0
+choice: ap-south
+A answer: NOERROR
+  www.example.com. 30 IN A 203.0.113.10
+AAAA answer: NOERROR
+  (no records)
+EOF2
+check_cmd "explain: the client's AS number is not among the service's" "$CTL" \
+	-s "$TMP/control.sock" explain www.example.com 192.0.2.70 <<'EOF2'
+service: www.example.com. in zone example.com., ttl 30, max_answers 0
+client: 192.0.2.70 (the source address, no ECS)
+geoip: network 192.0.2.0/25, country US, continent NA, location 40.7000 -74.0000
+network override: none of 1 holds the client, alike for 192.0.2.64/26 (ECS scope at least /26)
+asn override: none, AS64501 (network 192.0.2.64/26) not in the service's asns (ECS scope at least /26)
+override: none
+ranking: by distance from 40.7000 -74.0000
+  1. us-east 325 km: up, weight 100 (service 100, feed 100), healthy A 1/1 AAAA 0/0 <- chosen
+  2. eu-west 5114 km: up, weight 100 (service 100, feed 100), healthy A 1/1 AAAA 0/0
+  3. ap-south 15334 km: up, weight 100 (service 100, feed 100), healthy A 1/1 AAAA 0/0
+choice: us-east
+A answer: NOERROR
+  www.example.com. 30 IN A 192.0.2.10
+AAAA answer: NOERROR
+  (no records)
+EOF2
+# geoip.watch: the ASN database replaced on disk is loaded alone, no
+# reload; one that does not load is refused and the last good one stays
+sed 's/^192.0.2.0\/26,64500,/192.0.2.0\/26,64501,/' tests/data/geo-asn.csv >"$TMP/asn-swap.csv"
+tools/mkgeodb --layout asn -o "$TMP/asn-swap.mmdb" "$TMP/asn-swap.csv" >/dev/null 2>&1 ||
+	fail "mkgeodb $TMP/asn-swap.csv"
+cp "$TMP/asn-swap.mmdb" "$TMP/asn-watched.mmdb.tmp"
+mv "$TMP/asn-watched.mmdb.tmp" "$TMP/asn-watched.mmdb"
+wait_log "event=geoip_reload result=ok database=$TMP/asn-watched.mmdb" 1 ||
+	fail "the replaced ASN database is loaded (geoip.watch)"
+check_cmd "ASN database replaced: 192.0.2.0/26 is AS64501 now, not listed: us-east" \
+	q www.example.com 192.0.2.0/27 A <<'EOF2'
+;; ->>HEADER<<- opcode: QUERY, status: NOERROR
+; CLIENT-SUBNET: 192.0.2.0/27/27
+www.example.com.	30	IN	A	192.0.2.10
+EOF2
+head -c 1000 "$TMP/asn-swap.mmdb" >"$TMP/asn-watched.mmdb.tmp"
+mv "$TMP/asn-watched.mmdb.tmp" "$TMP/asn-watched.mmdb"
+wait_log "event=geoip_reload result=failed database=$TMP/asn-watched.mmdb" 1 ||
+	fail "a truncated ASN database is refused"
+check_cmd "a truncated ASN database: the last good one keeps answering" \
+	q www.example.com 192.0.2.0/27 A <<'EOF2'
+;; ->>HEADER<<- opcode: QUERY, status: NOERROR
+; CLIENT-SUBNET: 192.0.2.0/27/27
+www.example.com.	30	IN	A	192.0.2.10
+EOF2
+stop_server || fail "the ASN override server stopped cleanly"
+# "asns" with no geoip.asn_database: an error at load naming the service
+grep -v asn_database tests/data/asnover.conf | sed 's|demo-city.mmdb",|demo-city.mmdb" },|' \
+	>"$TMP/noasn.conf.in"
+# check_config TEMPLATE: geodnsd -t on it, the lines naming "asns"
+check_config() {
+	sed -e "s|@PORT@|1|g" -e "s|@TMP@|$TMP|g" -e "s|@ROOT@|$ROOT|g" "$1" >"$TMP/noasn.conf"
+	"$GEODNSD" -t -c "$TMP/noasn.conf" 2>&1 | grep asns
+}
+check_cmd "asns without geoip.asn_database: an error at load" check_config "$TMP/noasn.conf.in" <<EOF2
+$TMP/asn.services.json:1:3: service "www.example.com." has "asns" but geoip.asn_database is not set
 EOF2

@@ -97,7 +97,8 @@ START_TEST(test_every_path_key)
 	ck_assert_int_eq(chmod(secret, 0600), 0);
 	static const char text[] =
 	    "{\"server\": {\"chroot\": \"jail\"},\n"
-	    " \"geoip\": {\"database\": [\"city.mmdb\", \"/abs/asn.mmdb\"]},\n"
+	    " \"geoip\": {\"database\": [\"city.mmdb\", \"/abs/asn.mmdb\"],\n"
+	    "   \"asn_database\": \"geo/GeoLite2-ASN.mmdb\"},\n"
 	    " \"http\": {\"token_file\": \"admin.token\"},\n"
 	    " \"control\": {\"socket\": \"run/control.sock\"},\n"
 	    " \"health\": {\"state_file\": \"../state/health.state\"},\n"
@@ -122,6 +123,7 @@ START_TEST(test_every_path_key)
 	ck_assert_uint_eq(cfg->ngeoip_databases, 2);
 	ck_assert_str_eq(cfg->geoip_databases[0], "tests/tmp/unit/city.mmdb");
 	ck_assert_str_eq(cfg->geoip_databases[1], "/abs/asn.mmdb");
+	ck_assert_str_eq(cfg->geoip_asn_database, "tests/tmp/unit/geo/GeoLite2-ASN.mmdb");
 	ck_assert_str_eq(cfg->http_token_file, "tests/tmp/unit/admin.token");
 	ck_assert_str_eq(cfg->control_socket, "tests/tmp/unit/run/control.sock");
 	ck_assert_str_eq(cfg->health_state_file, "tests/tmp/unit/../state/health.state");
@@ -160,6 +162,7 @@ START_TEST(test_path_rows)
 			          conf_key_type_name(&conf_schema[i]));
 	ck_assert_str_eq(sb.buf, "server.chroot path\n"
 	                         "geoip.database path|list\n"
+	                         "geoip.asn_database path\n"
 	                         "http.token_file path\n"
 	                         "control.socket path\n"
 	                         "regions.*.feed feed|list\n"

@@ -398,6 +398,108 @@ START_TEST(test_share_reads_nothing)
 }
 END_TEST
 
+/* The ASN of addr in g's ASN database: walked, found, AS number, prefix. */
+static void expect_asn(const struct geo_db *g, const char *addr, bool walked, bool found,
+                       uint32_t asn, unsigned prefix)
+{
+	uint8_t buf[16] = {0};
+	int family = strchr(addr, ':') ? AF_INET6 : AF_INET;
+	ck_assert_int_eq(inet_pton(family, addr, buf), 1);
+	struct geo_asn a;
+	geo_find_asn(g, family, buf, &a);
+	ck_assert_msg(a.walked == walked && a.found == found && a.asn == asn &&
+	                  (!walked || a.prefix == prefix),
+	              "%s: walked %d found %d AS%u /%u", addr, a.walked, a.found, a.asn, a.prefix);
+}
+
+/* geoip.asn_database: the GeoLite2-ASN layout (IPv6 tree, IPv4 through
+ * ::/96) and the DB-IP one (IPv4 tree), beside the city databases or
+ * alone; its networks are its own, not the city database's */
+START_TEST(test_asn_database)
+{
+	char *files[1] = {"tests/tmp/geo/city.mmdb"};
+	struct diag d = {0};
+	struct geo_db *g = geo_open(files, 1, NULL, &d);
+	ck_assert_ptr_nonnull(g);
+	ck_assert(!geo_has_asn(g));
+	expect_asn(g, "192.0.2.5", false, false, 0, 0);
+	ck_assert(geo_open_asn(g, "tests/tmp/geo/asn.mmdb", &d));
+	ck_assert_uint_eq(d.count, 0);
+	ck_assert(geo_has_asn(g));
+	ck_assert_uint_eq(geo_files(g), 2);
+	ck_assert_str_eq(geo_file_path(g, 1), "tests/tmp/geo/asn.mmdb");
+	ck_assert_str_eq(geo_layout_name(g, 1), "asn");
+	ck_assert_str_eq(geo_layout_name(g, 0), "maxmind");
+	expect_asn(g, "192.0.2.5", true, true, 64500, 26);
+	expect_asn(g, "192.0.2.70", true, true, 64501, 26);
+	expect_asn(g, "192.0.2.200", true, true, 64502, 25);
+	expect_asn(g, "198.51.100.10", true, true, 64503, 24);
+	expect_asn(g, "100.0.7.200", true, true, 64507, 25);
+	expect_asn(g, "2001:db8:200::1", true, true, 64505, 32);
+	expect_asn(g, "::ffff:203.0.113.9", true, true, 64504, 120);
+	/* in no network of the database: walked, the empty network's prefix */
+	expect_asn(g, "8.8.8.8", true, false, 0, 2);
+	/* the city lookups never see the ASN file */
+	struct geo_match m;
+	struct geo_location loc;
+	find(g, "192.0.2.5", &m, &loc);
+	ck_assert(m.found);
+	ck_assert_uint_eq(m.db, 0);
+	ck_assert_uint_eq(m.prefix, 25);
+	find(g, "8.8.8.8", &m, &loc);
+	ck_assert(!m.found);
+	/* shared with a one-zone publication */
+	struct geo_db *s = geo_share(g);
+	ck_assert(geo_has_asn(s));
+	ck_assert(geo_file_reused(s, 1));
+	expect_asn(s, "192.0.2.70", true, true, 64501, 26);
+	geo_close(s);
+	geo_close(g);
+
+	/* DB-IP's layout, an IPv4 tree, and no city database */
+	g = geo_open(NULL, 0, NULL, &d);
+	ck_assert_ptr_nonnull(g);
+	ck_assert(geo_open_asn(g, "tests/tmp/geo/asn-dbip.mmdb", &d));
+	ck_assert_uint_eq(d.count, 0);
+	ck_assert_uint_eq(geo_files(g), 1);
+	expect_asn(g, "192.0.2.5", true, true, 64500, 26);
+	expect_asn(g, "100.0.7.1", true, true, 64506, 25);
+	expect_asn(g, "2001:db8::1", false, false, 0, 0);
+	find(g, "192.0.2.5", &m, &loc);
+	ck_assert(!m.found);
+	geo_close(g);
+	diag_free(&d);
+}
+END_TEST
+
+/* An ASN database that is not one, or not there: the error names the
+ * file, and g keeps what it had. */
+START_TEST(test_asn_database_refused)
+{
+	char *files[1] = {"tests/tmp/geo/city.mmdb"};
+	struct diag d = {0};
+	struct geo_db *g = geo_open(files, 1, NULL, &d);
+	ck_assert_ptr_nonnull(g);
+	ck_assert(!geo_open_asn(g, "tests/tmp/geo/flat4.mmdb", &d));
+	ck_assert_uint_eq(d.errors, 1);
+	ck_assert_str_eq(d.msgs[0], "tests/tmp/geo/flat4.mmdb: not an ASN database (database "
+	                            "type \"dbip-city-lite\", no autonomous_system_number in its "
+	                            "records)");
+	ck_assert(!geo_open_asn(g, "tests/tmp/geo/no-such.mmdb", &d));
+	ck_assert_uint_eq(d.errors, 2);
+	ck_assert_str_eq(d.msgs[1], "tests/tmp/geo/no-such.mmdb: cannot open ASN database: No "
+	                            "such file or directory");
+	ck_assert(!geo_has_asn(g));
+	ck_assert_uint_eq(geo_files(g), 1);
+	expect_asn(g, "192.0.2.5", false, false, 0, 0);
+	/* and a good one after them */
+	ck_assert(geo_open_asn(g, "tests/tmp/geo/asn.mmdb", &d));
+	expect_asn(g, "192.0.2.5", true, true, 64500, 26);
+	diag_free(&d);
+	geo_close(g);
+}
+END_TEST
+
 /* geo_open of path must fail with "PATH: cannot open GeoIP database: why". */
 static void expect_refused(const char *path, const char *why)
 {
@@ -900,6 +1002,8 @@ Suite *geo_suite(void)
 	tc = tcase_create("distance");
 	tcase_add_test(tc, test_distance);
 	tcase_add_test(tc, test_watch);
+	tcase_add_test(tc, test_asn_database);
+	tcase_add_test(tc, test_asn_database_refused);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -77,6 +77,14 @@ static const char *scope_services =
 	"      \"100.0.3.0/24\": \"ap-south\", \"100.0.9.128/25\": \"us-east\",\n"
 	"      \"198.51.100.192/26\": \"us-east\", \"203.0.113.0/24\": \"eu-west\",\n"
 	"      \"2001:db8:100::/40\": \"us-east\", \"2001:db8:100:ab00::/56\": \"ap-south\"}},\n"
+	"  \"asn\": {\"fallback\": \"sa-east\", \"regions\": {\n"
+	"    \"us-east\": {\"A\": [\"192.0.2.10\"]},\n"
+	"    \"eu-west\": {\"A\": [\"198.51.100.10\"]},\n"
+	"    \"ap-south\": {\"A\": [\"203.0.113.10\"]},\n"
+	"    \"sa-east\": {\"A\": [\"192.0.2.40\"]}},\n"
+	"    \"asns\": {\"64500\": \"ap-south\", \"AS64503\": \"ap-south\", \"64505\": \"eu-west\",\n"
+	"      \"64506\": \"ap-south\"},\n"
+	"    \"networks\": {\"198.51.100.128/27\": \"us-east\"}},\n"
 	"  \"*.wild\": {\"regions\": {\n"
 	"    \"us-east\": {\"A\": [\"192.0.2.10\"]},\n"
 	"    \"eu-west\": {\"A\": [\"198.51.100.10\"]}}}\n"
@@ -105,6 +113,7 @@ static void scope_setup(void)
 	ck_assert_uint_eq(d.count, 0);
 	diag_free(&d);
 	sgeo = unit_geo_open();
+	ck_assert(geo_open_asn(sgeo, "tests/tmp/geo/asn.mmdb", &d));
 	settings = unit_geo_settings(sgeo);
 	answer_worker_init(&worker);
 	test_health = NULL;
@@ -380,6 +389,88 @@ START_TEST(test_networks_follow_health)
 	for (int i = 0; i < 4; i++)
 		hr[i].up = false;
 	expect_answer("net.example.com", LDNS_RR_TYPE_A, beijing, "198.51.100.10", 24);
+	test_health = NULL;
+}
+END_TEST
+
+/*
+ * ASN overrides (service "asn", tests/data/geo-asn.csv): with no network
+ * override, the client's AS number in the service's "asns" puts its region
+ * first; SCOPE is at least the ASN database's network of the client (and
+ * the networks' scope of no match), whether the number is listed or not:
+ * the outcome depended on the lookup.
+ */
+START_TEST(test_scope_asns)
+{
+	const char *name = "asn.example.com";
+	/* AS64500 (192.0.2.0/26) -> ap-south: its /26, not the GeoIP /25 */
+	expect_answer(name, LDNS_RR_TYPE_A, ECS4(32, "192.0.2.5"), "203.0.113.10", 26);
+	/* SOURCE /24 walks 192.0.2.0: AS64500's /26, longer than SOURCE */
+	expect_answer(name, LDNS_RR_TYPE_A, ECS4(24, "192.0.2.0"), "203.0.113.10", 26);
+	/* AS64501 (192.0.2.64/26) not listed: New York by distance, SCOPE the
+	 * ASN /26 over the GeoIP /25 */
+	expect_answer(name, LDNS_RR_TYPE_A, ECS4(32, "192.0.2.70"), "192.0.2.10", 26);
+	/* AS64502 (192.0.2.128/25), not listed: Toronto, /25 both */
+	expect_answer(name, LDNS_RR_TYPE_A, ECS4(32, "192.0.2.200"), "192.0.2.10", 25);
+	/* AS64503 (198.51.100.0/24) -> ap-south, but the network override
+	 * 198.51.100.128/27 inside it answers otherwise: SCOPE the /25 (the
+	 * /26 beside it) that holds no network */
+	expect_answer(name, LDNS_RR_TYPE_A, ECS4(32, "198.51.100.10"), "203.0.113.10", 25);
+	expect_answer(name, LDNS_RR_TYPE_A, ECS4(32, "198.51.100.170"), "203.0.113.10", 27);
+	/* inside the network override: it decides, the ASN is not asked */
+	expect_answer(name, LDNS_RR_TYPE_A, ECS4(32, "198.51.100.130"), "192.0.2.10", 27);
+	/* IPv6: AS64505 (2001:db8::/32) -> eu-west instead of Mumbai's
+	 * ap-south; the ASN /32, not the GeoIP /40 */
+	expect_answer(name, LDNS_RR_TYPE_A, ECS6(48, "2001:db8:200::"), "198.51.100.10", 32);
+	/* in no ASN network and no GeoIP network: fallback, the empty /2 */
+	expect_answer(name, LDNS_RR_TYPE_A, ECS4(24, "8.8.8.0"), "192.0.2.40", 2);
+	/* a reserved network is never located, nor its AS number asked */
+	expect_answer(name, LDNS_RR_TYPE_A, ECS4(24, "10.1.2.0"), "192.0.2.40", 8);
+}
+END_TEST
+
+/* The ASN walk goes through the GeoIP walk cache beside the city walk:
+ * kept per /24 when the client's ASN network is that large or larger (an
+ * empty /21 around 100.0.8.0), walked again for a /25 (100.0.7.0/25). */
+START_TEST(test_asn_walk_cache)
+{
+	const struct answer_counters *c = &worker.counters;
+	const char *name = "asn.example.com";
+	expect_answer(name, LDNS_RR_TYPE_A, ECS4(32, "100.0.8.1"), "198.51.100.10", 21);
+	ck_assert_uint_eq(c->geo_cache_miss, 2); /* the city walk and the ASN walk */
+	expect_answer(name, LDNS_RR_TYPE_A, ECS4(32, "100.0.8.2"), "198.51.100.10", 21);
+	ck_assert_uint_eq(c->geo_cache_miss, 2);
+	expect_answer(name, LDNS_RR_TYPE_A, ECS4(32, "100.0.7.1"), "203.0.113.10", 25);
+	ck_assert_uint_eq(c->geo_cache_miss, 4);
+	/* the city /16 is cached for 100.0.7.0/24, the ASN /25 is not */
+	expect_answer(name, LDNS_RR_TYPE_A, ECS4(32, "100.0.7.200"), "198.51.100.10", 25);
+	ck_assert_uint_eq(c->geo_cache_miss, 5);
+	expect_answer(name, LDNS_RR_TYPE_A, ECS4(32, "100.0.7.2"), "203.0.113.10", 25);
+	ck_assert_uint_eq(c->geo_cache_miss, 6);
+	/* a service without asns never walks the ASN database */
+	expect_answer("www.example.com", LDNS_RR_TYPE_A, ECS4(32, "100.0.7.3"), "198.51.100.10",
+	              16);
+	ck_assert_uint_eq(c->geo_cache_miss, 6);
+}
+END_TEST
+
+/* The ASN override's region down or drained: the ranking follows, and the
+ * GeoIP network decides the SCOPE too. */
+START_TEST(test_asns_follow_health)
+{
+	struct health_region hr[4];
+	for (int i = 0; i < 4; i++)
+		hr[i] = (struct health_region){.up = true, .weight = 100};
+	struct health_snapshot hs = {.generation = 1, .n = 4, .regions = hr};
+	test_health = &hs;
+	/* 198.51.100.0/26 is London (GeoIP /26) in AS64503 (/24) -> ap-south */
+	struct ecs_opt london = ECS4(32, "198.51.100.5");
+	expect_answer("asn.example.com", LDNS_RR_TYPE_A, london, "203.0.113.10", 25);
+	hr[2].up = false; /* ap-south down: London's closest, eu-west */
+	expect_answer("asn.example.com", LDNS_RR_TYPE_A, london, "198.51.100.10", 26);
+	hr[2].up = true;
+	hr[2].weight = 0; /* drained */
+	expect_answer("asn.example.com", LDNS_RR_TYPE_A, london, "198.51.100.10", 26);
 	test_health = NULL;
 }
 END_TEST
@@ -791,6 +882,29 @@ START_TEST(test_answer_cache_network_split)
 }
 END_TEST
 
+/* Two clients of one /24 (France, GeoIP /16) in two ASN networks /25:
+ * AS64506 -> ap-south, AS64507 not listed -> eu-west. Never one's answer
+ * for the other, in either order; a /24 inside one ASN network (an empty
+ * /21 of the ASN database) is kept. */
+START_TEST(test_answer_cache_asn_split)
+{
+	const struct answer_counters *c = &worker.counters;
+	const char *name = "asn.example.com";
+	for (int i = 0; i < 2; i++) {
+		expect_answer(name, LDNS_RR_TYPE_A, ECS4(32, "100.0.7.1"), "203.0.113.10", 25);
+		expect_answer(name, LDNS_RR_TYPE_A, ECS4(32, "100.0.7.200"), "198.51.100.10", 25);
+	}
+	for (int i = 0; i < 2; i++) {
+		expect_answer(name, LDNS_RR_TYPE_A, ECS4(32, "100.0.7.130"), "198.51.100.10", 25);
+		expect_answer(name, LDNS_RR_TYPE_A, ECS4(32, "100.0.7.127"), "203.0.113.10", 25);
+	}
+	ck_assert_uint_eq(c->answer_cache_hit, 0);
+	expect_answer(name, LDNS_RR_TYPE_A, ECS4(32, "100.0.8.1"), "198.51.100.10", 21);
+	expect_answer(name, LDNS_RR_TYPE_A, ECS4(32, "100.0.8.2"), "198.51.100.10", 21);
+	ck_assert_uint_eq(c->answer_cache_hit, 1);
+}
+END_TEST
+
 START_TEST(test_answer_cache_network_split_reversed)
 {
 	const struct answer_counters *c = &worker.counters;
@@ -1103,6 +1217,9 @@ Suite *geoanswer_suite(void)
 	tcase_add_test(tc, test_scope_hashed);
 	tcase_add_test(tc, test_scope_networks);
 	tcase_add_test(tc, test_networks_follow_health);
+	tcase_add_test(tc, test_scope_asns);
+	tcase_add_test(tc, test_asns_follow_health);
+	tcase_add_test(tc, test_asn_walk_cache);
 	tcase_add_test(tc, test_scope_static_and_errors);
 	tcase_add_test(tc, test_scope_source_zero);
 	tcase_add_test(tc, test_scope_private_ecs);
@@ -1122,6 +1239,7 @@ Suite *geoanswer_suite(void)
 	tcase_add_test(tc, test_answer_cache_other_source);
 	tcase_add_test(tc, test_answer_cache_network_split);
 	tcase_add_test(tc, test_answer_cache_network_split_reversed);
+	tcase_add_test(tc, test_answer_cache_asn_split);
 	tcase_add_test(tc, test_answer_cache_other_type);
 	tcase_add_test(tc, test_answer_cache_finer_network);
 	tcase_add_test(tc, test_answer_cache_health_generation);

@@ -500,6 +500,78 @@ START_TEST(test_error_networks)
 }
 END_TEST
 
+/* "asns": decimal AS numbers or AS-prefixed ones, each to one of the
+ * service's regions; sorted for svc_asn_region */
+START_TEST(test_load_asns)
+{
+	struct service_set *set = load_ok(
+	    "svc-unit-asn.json",
+	    "{\"www\": {\"regions\": {\"us-east\": {\"A\": [\"192.0.2.1\"]},\n"
+	    "                     \"eu-west\": {\"A\": [\"198.51.100.1\"]}},\n"
+	    " \"asns\": {\"64500\": \"eu-west\", \"AS15169\": \"us-east\", \"as4294967295\": "
+	    "\"eu-west\", \"1\": \"us-east\"}},\n"
+	    " \"plain\": {" R_US "}}\n");
+	const struct service *s = svc_named(set, "www.example.com.");
+	ck_assert_uint_eq(s->nasns, 4);
+	ck_assert_uint_eq(svc_named(set, "plain.example.com.")->nasns, 0);
+	ck_assert_int_eq(svc_asn_region(svc_named(set, "plain.example.com."), 64500), -1);
+	ck_assert_str_eq(region_name(s, (unsigned)svc_asn_region(s, 64500)), "eu-west");
+	ck_assert_str_eq(region_name(s, (unsigned)svc_asn_region(s, 15169)), "us-east");
+	ck_assert_str_eq(region_name(s, (unsigned)svc_asn_region(s, 4294967295u)), "eu-west");
+	ck_assert_str_eq(region_name(s, (unsigned)svc_asn_region(s, 1)), "us-east");
+	ck_assert_int_eq(svc_asn_region(s, 64501), -1);
+	ck_assert_int_eq(svc_asn_region(s, 0), -1);
+	ck_assert_int_eq(svc_asn_region(s, 2), -1);
+	service_set_free(set);
+}
+END_TEST
+
+#define ASNS "{\"www\": {" R_US ", \"asns\": {"
+START_TEST(test_error_asns)
+{
+	static const char *const bad[] = {"0",  "064500", "4294967296", "AS",   "-1",
+	                                  "+5", "64500 ", "ASN64500",   "6.45", "99999999999"};
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		char text[200], msg[200];
+		snprintf(text, sizeof(text), ASNS "\"%s\": \"us-east\"}}}", bad[i]);
+		snprintf(msg, sizeof(msg),
+		         "www.asns.%s: not an AS number such as 64500 or AS64500 (1 to "
+		         "4294967295)",
+		         bad[i]);
+		expect_one_error("svc-unit-a1.json", text, 1, 65, msg);
+	}
+	expect_one_error("svc-unit-a2.json", ASNS "\"64500\": \"eu-west\"}}}", 1, 74,
+	                 "www.asns.64500: region \"eu-west\" is not one of this service's "
+	                 "regions");
+	expect_one_error("svc-unit-a3.json", ASNS "\"64500\": 7}}}", 1, 74,
+	                 "www.asns.64500: expected a region name, found an integer");
+	/* the same number written twice: at the later one, naming the first */
+	expect_one_error("svc-unit-a4.json",
+	                 ASNS "\"64500\": \"us-east\",\n  \"AS64500\": \"us-east\"}}}", 2, 3,
+	                 "www.asns.AS64500: duplicate: the same AS number as \"64500\"");
+	expect_one_error("svc-unit-a5.json", "{\"www\": {" R_US ", \"asns\": [64500]}}", 1, 64,
+	                 "www.asns: expected an object, found an array");
+	/* at most SERVICE_MAX_ASNS */
+	size_t cap = 64 + 24 * (SERVICE_MAX_ASNS + 1);
+	char *text = malloc(cap);
+	size_t n = (size_t)snprintf(text, cap, "%s", ASNS);
+	for (unsigned i = 0; i <= SERVICE_MAX_ASNS; i++)
+		n += (size_t)snprintf(text + n, cap - n, "%s\"%u\": \"us-east\"", i ? ", " : "",
+		                      i + 1);
+	snprintf(text + n, cap - n, "}}}");
+	expect_one_error("svc-unit-a6.json", text, 1, 64,
+	                 "www.asns: 10001 AS numbers, more than 10000");
+	char *last = strrchr(text, ',');
+	strcpy(last, "}}}");
+	struct service_set *set = load_ok("svc-unit-a7.json", text);
+	ck_assert_uint_eq(set->svcs[0].nasns, SERVICE_MAX_ASNS);
+	ck_assert_int_eq(svc_asn_region(&set->svcs[0], SERVICE_MAX_ASNS), 0);
+	ck_assert_int_eq(svc_asn_region(&set->svcs[0], SERVICE_MAX_ASNS + 1), -1);
+	service_set_free(set);
+	free(text);
+}
+END_TEST
+
 START_TEST(test_error_all_at_once)
 {
 	struct diag d = {0};
@@ -1813,6 +1885,8 @@ Suite *service_suite(void)
 	tcase_add_test(tc, test_error_options);
 	tcase_add_test(tc, test_load_networks);
 	tcase_add_test(tc, test_error_networks);
+	tcase_add_test(tc, test_load_asns);
+	tcase_add_test(tc, test_error_asns);
 	tcase_add_test(tc, test_error_all_at_once);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("zone");

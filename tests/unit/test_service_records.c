@@ -63,6 +63,9 @@ static const struct {
     {"net", "{\"regions\": {\"us-east\": {\"A\": [\"192.0.2.60\"]},"
             "\"eu-west\": {\"A\": [\"198.51.100.60\"]}},"
             "\"networks\": {\"198.51.100.128/25\": \"us-east\", \"2001:db8::/32\": \"eu-west\"}}"},
+    {"asn", "{\"regions\": {\"us-east\": {\"A\": [\"192.0.2.70\"]},"
+            "\"eu-west\": {\"A\": [\"198.51.100.70\"]}},"
+            "\"asns\": {\"AS64503\": \"us-east\"}}"},
     {"*.wild", "{\"regions\": {\"us-east\": {\"A\": [\"192.0.2.50\"]},"
                "\"eu-west\": {\"A\": [\"198.51.100.50\"]}}}"},
 };
@@ -159,6 +162,8 @@ static void answers_setup(void)
 	file_db = db_of(load_ok(zp, services_file()));
 	rec_db = db_of(load_ok(records_zone(), NULL));
 	geo = unit_geo_open();
+	struct diag d = {0};
+	ck_assert(geo_open_asn(geo, "tests/tmp/geo/asn.mmdb", &d));
 	settings = unit_geo_settings(geo);
 	answer_worker_init(&file_worker);
 	answer_worker_init(&rec_worker);
@@ -248,7 +253,8 @@ START_TEST(test_same_answers_as_services_file)
 {
 	static const char *names[] = {
 	    "www.example.com",    "multi.example.com",  "split.example.com",  "cn.example.com",
-	    "a.wild.example.com", "static.example.com", "nothere.example.com", "net.example.com"};
+	    "a.wild.example.com", "static.example.com", "nothere.example.com", "net.example.com",
+	    "asn.example.com"};
 	static const uint16_t types[] = {TYPE_A,   TYPE_AAAA, TYPE_CNAME,
 	                                 TYPE_TXT, TYPE_MX,   TYPE_ANY};
 	static const char *subnets[] = {
@@ -272,7 +278,7 @@ START_TEST(test_same_answers_as_services_file)
 					    tcp ? " (TCP)" : "", summary(a, la), summary(b, lb));
 					compared++;
 				}
-	ck_assert_uint_eq(compared, 8 * 6 * 7 * 2);
+	ck_assert_uint_eq(compared, 9 * 6 * 7 * 2);
 }
 END_TEST
 
@@ -300,6 +306,13 @@ START_TEST(test_record_service_answers)
 	n = ask(rec_db, &rec_worker, "net.example.com", TYPE_A, "198.51.100.0/25", false, m);
 	ck_assert_str_eq(summary(m, n), "NOERROR aa=1 an=1 ns=0\n"
 	                                "net.example.com.\t30\tIN\tA\t198.51.100.60\n");
+	/* an ASN override in a record: AS64503 (198.51.100.0/24) -> us-east */
+	n = ask(rec_db, &rec_worker, "asn.example.com", TYPE_A, "198.51.100.0/24", false, m);
+	ck_assert_str_eq(summary(m, n), "NOERROR aa=1 an=1 ns=0\n"
+	                                "asn.example.com.\t30\tIN\tA\t192.0.2.70\n");
+	n = ask(rec_db, &rec_worker, "asn.example.com", TYPE_A, "203.0.113.0/24", false, m);
+	ck_assert_str_eq(summary(m, n), "NOERROR aa=1 an=1 ns=0\n"
+	                                "asn.example.com.\t30\tIN\tA\t198.51.100.70\n");
 	/* the static data beside the service */
 	n = ask(rec_db, &rec_worker, "www.example.com", TYPE_TXT, NULL, false, m);
 	ck_assert_str_eq(summary(m, n), "NOERROR aa=1 an=1 ns=0\n"
