@@ -1,0 +1,213 @@
+# feed-https.sh - https:// health feeds against the real daemon. A CA and
+# server certificates are made at test time under $TMP (no key is kept in
+# the repository): "good" (127.0.0.1 and localhost, from the test CA),
+# "other" (the same names from another CA) and "wrong" (the test CA, for
+# another host name). tests/integration/tlsfeed.py serves the feed
+# document over TLS with each and answers 401 without the right bearer
+# token; evilfeed -m silent accepts connections and never answers (a TLS
+# handshake that never completes). One geodnsd polls them all (the paths
+# relative to its configuration's directory):
+#   us-east     good server, feed_ca, the right token: follows the feed
+#               (weight 0 drains it, 100 brings it back), the token sent
+#   ap-south    the same URL with a wrong token: HTTP 401, state kept
+#   other-ca    a certificate of another CA: certificate verify failed
+#   other-host  a certificate for another name: certificate verify failed
+#   system-ca   no feed_ca: the system's store, which lacks the test CA
+#   by-name     https://localhost: the name sent (SNI) and checked: ok
+#   wrong-name  https://localhost, a certificate for another name: failed
+#   silent      the handshake never completes: cut at the 1 s deadline
+# and the regions whose feed fails keep their state (on_feed_loss keep).
+# A reload reads the tokens again: a token file others may read fails it,
+# a rotated token is sent from the next poll.
+#
+# Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
+. tests/integration/lib.sh
+
+EVILFEED=${EVILFEED:-$(dirname "${FEEDSERVER:-$(pwd)/build/feedserver}")/evilfeed}
+TLSFEED="python3 $(pwd)/tests/integration/tlsfeed.py"
+GPID=
+OPID=
+WPID=
+SPID=
+stop_pid() {
+	[ -n "$1" ] || return 0
+	kill -TERM "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+}
+trap 'stop_pid "$GPID"; stop_pid "$OPID"; stop_pid "$WPID"; stop_pid "$SPID"; cleanup' \
+	EXIT INT TERM
+
+rm -rf "$TMP/pki" "$TMP/doc"
+mkdir -p "$TMP/pki" "$TMP/doc"
+# ca NAME: a self-signed CA; cert NAME CA SAN: a server certificate from CA
+ca() {
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+		-keyout "$TMP/pki/$1.key" -out "$TMP/pki/$1.pem" -subj "/CN=$1" -days 1 \
+		2>>"$TMP/pki/openssl.log"
+}
+cert() {
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+		-keyout "$TMP/pki/$1.key" -out "$TMP/pki/$1.pem" -subj "/CN=$1" -days 1 \
+		-CA "$TMP/pki/$2.pem" -CAkey "$TMP/pki/$2.key" -addext "subjectAltName=$3" \
+		-addext "basicConstraints=critical,CA:FALSE" 2>>"$TMP/pki/openssl.log"
+}
+if ! { ca ca && ca ca2 && cert good ca "IP:127.0.0.1,DNS:localhost" &&
+	cert other ca2 "IP:127.0.0.1,DNS:localhost" && cert wrong ca "DNS:other.example"; }; then
+	fail "test certificates made"
+	cat "$TMP/pki/openssl.log"
+	exit 1
+fi
+cp "$TMP/pki/ca.pem" "$TMP/ca.pem"
+printf 'right-token-0123456789abcdef\n' >"$TMP/right.token"
+printf 'wrong-token-0123456789abcdef\n' >"$TMP/wrong.token"
+chmod 600 "$TMP/right.token" "$TMP/wrong.token"
+
+# doc WEIGHT: us-east healthy with WEIGHT (and every region healthy)
+doc() {
+	cat >"$TMP/doc/doc.json.tmp" <<EOF2
+{ "generated_at": "$(date -u +%Y-%m-%dT%H:%M:%SZ)",
+  "regions": { "us-east": { "healthy": true, "weight": $1 },
+               "ap-south": { "healthy": true, "weight": 10 },
+               "other-ca": { "healthy": true, "weight": 10 },
+               "other-host": { "healthy": true, "weight": 10 },
+               "system-ca": { "healthy": true, "weight": 10 },
+               "by-name": { "healthy": true, "weight": 10 },
+               "wrong-name": { "healthy": true, "weight": 10 },
+               "silent": { "healthy": true, "weight": 10 } } }
+EOF2
+	mv "$TMP/doc/doc.json.tmp" "$TMP/doc/doc.json"
+}
+doc 100
+
+# tls NAME CERT: a TLS feed server with CERT's certificate and key
+tls() {
+	start_listener "$1" $TLSFEED --cert "$TMP/pki/$2.pem" --key "$TMP/pki/$2.key" \
+		--dir "$TMP/doc" --token-file "$TMP/right.token" --seconds 120
+}
+tls good good
+GPID=$LISTENER_PID
+GOODPORT=$LISTENER_PORT
+tls other other
+OPID=$LISTENER_PID
+OTHERPORT=$LISTENER_PORT
+tls wrong wrong
+WPID=$LISTENER_PID
+WRONGPORT=$LISTENER_PORT
+start_listener silent "$EVILFEED" -m silent -l 127.0.0.1:0 --seconds 120
+SPID=$LISTENER_PID
+SILENTPORT=$LISTENER_PORT
+if [ -z "$GOODPORT" ] || [ -z "$OTHERPORT" ] || [ -z "$WRONGPORT" ] || [ -z "$SILENTPORT" ]
+then
+	fail "feed servers started"
+	exit 1
+fi
+# the good server as curl sees it: the token is required
+check_cmd "the test server: 401 without the token, 200 with it" sh -c "
+	curl -s -o /dev/null -w '%{http_code}\n' --cacert '$TMP/ca.pem' https://127.0.0.1:$GOODPORT/doc.json
+	curl -s -o /dev/null -w '%{http_code}\n' --cacert '$TMP/ca.pem' \
+		-H 'Authorization: Bearer right-token-0123456789abcdef' https://127.0.0.1:$GOODPORT/doc.json" \
+	</dev/null <<'EOF2'
+401
+200
+EOF2
+
+sed -e "s|@GOODPORT@|$GOODPORT|g" -e "s|@OTHERPORT@|$OTHERPORT|g" \
+	-e "s|@WRONGPORT@|$WRONGPORT|g" -e "s|@SILENTPORT@|$SILENTPORT|g" \
+	tests/data/feed-https.conf >"$TMP/feed-https.conf.in"
+start_server "$TMP/feed-https.conf.in" || exit 1
+URL=http://127.0.0.1:$HTTPPORT
+
+NA=192.0.2.0/24
+ans() {
+	dq +norec +short svc.example.com +subnet="$1" | grep -v '^;' | sort | tr '\n' ' '
+	echo
+}
+# st REGION KEY: the region's KEY in /status, a string as it is
+st() {
+	curl -s "$URL/status" | python3 -c '
+import json, sys
+v = json.load(sys.stdin)["regions"][sys.argv[1]].get(sys.argv[2])
+print(v if isinstance(v, str) else json.dumps(v))' "$@"
+}
+
+# --- us-east follows its https:// feed
+wait_output "us-east polled over https: ok" "ok" 4000 st us-east feed_state
+doc 0
+wait_output "weight 0 over https drains us-east: spill to eu-west" "198.51.100.10 " 4000 \
+	ans $NA
+doc 100
+wait_output "weight 100 again: back to us-east" "192.0.2.10 192.0.2.11 " 4000 ans $NA
+grep -q "^GET /doc.json 200 Bearer right-token-0123456789abcdef\$" "$TMP/good.out" &&
+	pass "the feed server saw the bearer token" ||
+	fail "the feed server saw the bearer token"
+
+# --- the failures: each logged with its reason, the region's state kept
+wait_output "ap-south: the wrong token gets 401" "http_status" 4000 st ap-south feed_state
+grep -q "^GET /doc.json 401 Bearer wrong-token-0123456789abcdef\$" "$TMP/good.out" &&
+	pass "the wrong token was sent (and refused)" ||
+	fail "the wrong token was sent (and refused)"
+wait_output "other-ca: the certificate is not verified" "tls_failed" 4000 \
+	st other-ca feed_state
+wait_output "other-host: the certificate is for another name" "tls_failed" 4000 \
+	st other-host feed_state
+wait_output "system-ca: the system's store lacks the test CA" "tls_failed" 4000 \
+	st system-ca feed_state
+by_name() { echo "$(st by-name feed_state) $(st by-name feed_weight)"; }
+wait_output "by-name: https://localhost (SNI, the name checked): ok" "ok 10" 4000 by_name
+check_cmd "SNI: localhost for the name, none for the IP address" sh -c \
+	"grep '^SNI' '$TMP/good.out' | sort -u" </dev/null <<'EOF2'
+SNI -
+SNI localhost
+EOF2
+wait_output "wrong-name: a certificate for another name than localhost" "tls_failed" 4000 \
+	st wrong-name feed_state
+wait_output "silent: the handshake never ends: cut at the deadline" "feed_timeout" 4000 \
+	st silent feed_state
+check_cmd "one log line per failure, with its reason" sh -c "
+	grep -o 'event=feed_failed feed=[^ ]*${GOODPORT}/doc.json[^ ]* reason=[^ ]* detail=\"[^\"]*\"' '$TMP/server.log' | sed 's/[0-9]\{4,5\}/PORT/' | sort -u
+	grep -o 'event=feed_failed feed=[^ ]*${OTHERPORT}/doc.json[^ ]* reason=[^ ]* detail=\"[^\"]*\"' '$TMP/server.log' | sed 's/[0-9]\{4,5\}/PORT/'
+	grep -o 'event=feed_failed feed=[^ ]*${WRONGPORT}/doc.json[^ ]* reason=[^ ]* detail=\"[^\"]*\"' '$TMP/server.log' | sed 's/[0-9]\{4,5\}/PORT/'
+	grep -o 'event=feed_failed feed=[^ ]*${SILENTPORT}/doc.json[^ ]* reason=[^ ]* detail=\"[^\"]*\"' '$TMP/server.log' | sed 's/[0-9]\{4,5\}/PORT/'" \
+	</dev/null <<'EOF2'
+event=feed_failed feed=https://127.0.0.1:PORT/doc.json reason=http_status detail="HTTP 401"
+event=feed_failed feed=https://127.0.0.1:PORT/doc.json?system reason=tls_failed detail="certificate verify failed: unable to get local issuer certificate"
+event=feed_failed feed=https://127.0.0.1:PORT/doc.json reason=tls_failed detail="certificate verify failed: unable to get local issuer certificate"
+event=feed_failed feed=https://127.0.0.1:PORT/doc.json reason=tls_failed detail="certificate verify failed: IP address mismatch"
+event=feed_failed feed=https://localhost:PORT/doc.json?name reason=tls_failed detail="certificate verify failed: hostname mismatch"
+event=feed_failed feed=https://127.0.0.1:PORT/doc.json reason=feed_timeout detail="no complete answer within 1 s"
+EOF2
+states() {
+	for r in ap-south other-ca other-host system-ca wrong-name silent; do
+		printf '%s %s %s\n' "$r" "$(st "$r" state)" "$(st "$r" feed_weight)"
+	done
+}
+check_cmd "the failing regions keep their state (up, never fed: weight 100)" states \
+	</dev/null <<'EOF2'
+ap-south up 100
+other-ca up 100
+other-host up 100
+system-ca up 100
+wrong-name up 100
+silent up 100
+EOF2
+grep -q "GET .* 200 " "$TMP/other.out" "$TMP/wrong.out" &&
+	fail "no document went over an unverified connection" ||
+	pass "no document went over an unverified connection"
+
+# --- the token is read again at a reload: one others may read fails the
+# reload (the old token stays), the right one (rotated in) is sent
+chmod 644 "$TMP/wrong.token"
+reload 1
+check_cmd "a reload with a feed token others may read fails, naming it" sh -c "
+	grep -c 'event=reload result=failed errors=1' '$TMP/server.log'
+	grep -c 'regions.ap-south.feed_token_file: \\\\\"$TMP/wrong.token\\\\\": the feed token file is readable or writable by others' '$TMP/server.log'" \
+	</dev/null <<'EOF2'
+1
+1
+EOF2
+printf 'right-token-0123456789abcdef\n' >"$TMP/wrong.token"
+chmod 600 "$TMP/wrong.token"
+reload 2
+wait_output "the rotated token, read at the reload, is sent: ap-south ok" "ok 10" 4000 sh -c \
+	"curl -s '$URL/status' | python3 -c 'import json, sys; r = json.load(sys.stdin)[\"regions\"][\"ap-south\"]; print(r[\"feed_state\"], r[\"feed_weight\"])'"
+server_alive "geodnsd still serving"

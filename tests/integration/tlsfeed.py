@@ -1,0 +1,84 @@
+# tlsfeed.py - an HTTPS health feed for tests/integration/feed-https.sh, on
+# loopback: serves the files of a directory over TLS with the certificate
+# and key given, and answers 401 to a request whose Authorization header is
+# not "Bearer TOKEN" when a token is given. Every request is logged to
+# stdout as "GET PATH STATUS AUTH" (AUTH: the header as received, or -),
+# and every TLS handshake as "SNI NAME" (- when the client sent none).
+#
+# python3 tlsfeed.py --cert FILE --key FILE --dir DIR --port-file FILE
+#                    [--token-file FILE] [--seconds N]
+#
+# The port (bound on 127.0.0.1:0) is written to the port file once the
+# server listens; it exits after --seconds (default 120) whatever happens,
+# so a test that dies cannot leave it behind for long.
+#
+# Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
+import argparse
+import http.server
+import os
+import ssl
+import sys
+import threading
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--cert", required=True)
+    ap.add_argument("--key", required=True)
+    ap.add_argument("--dir", required=True)
+    ap.add_argument("--port-file", required=True)
+    ap.add_argument("--token-file")
+    ap.add_argument("--seconds", type=float, default=120)
+    args = ap.parse_args()
+    token = None
+    if args.token_file:
+        with open(args.token_file) as f:
+            token = f.read().strip()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def answer(self, status, body):
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.wfile.write(body)
+            auth = self.headers.get("Authorization") or "-"
+            print("GET %s %d %s" % (self.path, status, auth), flush=True)
+
+        def do_GET(self):
+            if token is not None and self.headers.get("Authorization") != "Bearer " + token:
+                self.answer(401, b'{"error": "unauthorized"}')
+                return
+            name = os.path.basename(self.path.split("?")[0])
+            try:
+                with open(os.path.join(args.dir, name), "rb") as f:
+                    body = f.read()
+            except OSError:
+                self.answer(404, b'{"error": "not found"}')
+                return
+            self.answer(200, body)
+
+        def log_message(self, fmt, *a):
+            pass
+
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(args.cert, args.key)
+    # the name a client asks for (SNI), or - when it sends none
+    ctx.sni_callback = lambda sock, name, c: print("SNI %s" % (name or "-"), flush=True)
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
+    srv.daemon_threads = True
+    tmp = args.port_file + ".tmp"
+    with open(tmp, "w") as f:
+        f.write("%d\n" % srv.server_address[1])
+    os.rename(tmp, args.port_file)
+    threading.Timer(args.seconds, srv.shutdown).start()
+    srv.serve_forever()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
