@@ -211,3 +211,22 @@ reload 2
 wait_output "the rotated token, read at the reload, is sent: ap-south ok" "ok 10" 4000 sh -c \
 	"curl -s '$URL/status' | python3 -c 'import json, sys; r = json.load(sys.stdin)[\"regions\"][\"ap-south\"]; print(r[\"feed_state\"], r[\"feed_weight\"])'"
 server_alive "geodnsd still serving"
+# SIGTERM: a clean exit within 5 s (the TLS contexts and connections freed)
+kill -TERM "$SERVER_PID"
+i=0
+while kill -0 "$SERVER_PID" 2>/dev/null && [ $i -lt 50 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+if kill -0 "$SERVER_PID" 2>/dev/null; then
+	kill -KILL "$SERVER_PID"
+	wait "$SERVER_PID" 2>/dev/null
+	SERVER_PID=
+	fail "SIGTERM: exit within 5 s"
+else
+	wait "$SERVER_PID"
+	rc=$?
+	SERVER_PID=
+	[ $rc -eq 0 ] && pass "SIGTERM: exit 0 within 5 s" || fail "SIGTERM: exit 0 (exit $rc)"
+fi
+sanitizer_clean "no sanitizer report"
