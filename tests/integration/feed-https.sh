@@ -118,41 +118,29 @@ start_server "$TMP/feed-https.conf.in" || exit 1
 URL=http://127.0.0.1:$HTTPPORT
 
 NA=192.0.2.0/24
-ans() {
-	dq +norec +short svc.example.com +subnet="$1" | grep -v '^;' | sort | tr '\n' ' '
-	echo
-}
-# st REGION KEY: the region's KEY in /status, a string as it is
-st() {
-	curl -s "$URL/status" | python3 -c '
-import json, sys
-v = json.load(sys.stdin)["regions"][sys.argv[1]].get(sys.argv[2])
-print(v if isinstance(v, str) else json.dumps(v))' "$@"
-}
-
 # --- us-east follows its https:// feed
-wait_output "us-east polled over https: ok" "ok" 4000 st us-east feed_state
+wait_output "us-east polled over https: ok" "ok" 4000 region_st us-east feed_state
 doc 0
 wait_output "weight 0 over https drains us-east: spill to eu-west" "198.51.100.10 " 4000 \
-	ans $NA
+	svc_ans $NA
 doc 100
-wait_output "weight 100 again: back to us-east" "192.0.2.10 192.0.2.11 " 4000 ans $NA
+wait_output "weight 100 again: back to us-east" "192.0.2.10 192.0.2.11 " 4000 svc_ans $NA
 grep -q "^GET /doc.json 200 Bearer right-token-0123456789abcdef\$" "$TMP/good.out" &&
 	pass "the feed server saw the bearer token" ||
 	fail "the feed server saw the bearer token"
 
 # --- the failures: each logged with its reason, the region's state kept
-wait_output "ap-south: the wrong token gets 401" "http_status" 4000 st ap-south feed_state
+wait_output "ap-south: the wrong token gets 401" "http_status" 4000 region_st ap-south feed_state
 grep -q "^GET /doc.json 401 Bearer wrong-token-0123456789abcdef\$" "$TMP/good.out" &&
 	pass "the wrong token was sent (and refused)" ||
 	fail "the wrong token was sent (and refused)"
 wait_output "other-ca: the certificate is not verified" "tls_failed" 4000 \
-	st other-ca feed_state
+	region_st other-ca feed_state
 wait_output "other-host: the certificate is for another name" "tls_failed" 4000 \
-	st other-host feed_state
+	region_st other-host feed_state
 wait_output "system-ca: the system's store lacks the test CA" "tls_failed" 4000 \
-	st system-ca feed_state
-by_name() { echo "$(st by-name feed_state) $(st by-name feed_weight)"; }
+	region_st system-ca feed_state
+by_name() { echo "$(region_st by-name feed_state) $(region_st by-name feed_weight)"; }
 wait_output "by-name: https://localhost (SNI, the name checked): ok" "ok 10" 4000 by_name
 check_cmd "SNI: localhost for the name, none for the IP address" sh -c \
 	"grep '^SNI' '$TMP/good.out' | sort -u" </dev/null <<'EOF2'
@@ -160,9 +148,9 @@ SNI -
 SNI localhost
 EOF2
 wait_output "wrong-name: a certificate for another name than localhost" "tls_failed" 4000 \
-	st wrong-name feed_state
+	region_st wrong-name feed_state
 wait_output "silent: the handshake never ends: cut at the deadline" "feed_timeout" 4000 \
-	st silent feed_state
+	region_st silent feed_state
 check_cmd "one log line per failure, with its reason" sh -c "
 	grep -o 'event=feed_failed feed=[^ ]*${GOODPORT}/doc.json[^ ]* reason=[^ ]* detail=\"[^\"]*\"' '$TMP/server.log' | sed 's/[0-9]\{4,5\}/PORT/' | sort -u
 	grep -o 'event=feed_failed feed=[^ ]*${OTHERPORT}/doc.json[^ ]* reason=[^ ]* detail=\"[^\"]*\"' '$TMP/server.log' | sed 's/[0-9]\{4,5\}/PORT/'
@@ -178,7 +166,7 @@ event=feed_failed feed=https://127.0.0.1:PORT/doc.json reason=feed_timeout detai
 EOF2
 states() {
 	for r in ap-south other-ca other-host system-ca wrong-name silent; do
-		printf '%s %s %s\n' "$r" "$(st "$r" state)" "$(st "$r" feed_weight)"
+		printf '%s %s %s\n' "$r" "$(region_st "$r" state)" "$(region_st "$r" feed_weight)"
 	done
 }
 check_cmd "the failing regions keep their state (up, never fed: weight 100)" states \
@@ -211,22 +199,5 @@ reload 2
 wait_output "the rotated token, read at the reload, is sent: ap-south ok" "ok 10" 4000 sh -c \
 	"curl -s '$URL/status' | python3 -c 'import json, sys; r = json.load(sys.stdin)[\"regions\"][\"ap-south\"]; print(r[\"feed_state\"], r[\"feed_weight\"])'"
 server_alive "geodnsd still serving"
-# SIGTERM: a clean exit within 5 s (the TLS contexts and connections freed)
-kill -TERM "$SERVER_PID"
-i=0
-while kill -0 "$SERVER_PID" 2>/dev/null && [ $i -lt 50 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-if kill -0 "$SERVER_PID" 2>/dev/null; then
-	kill -KILL "$SERVER_PID"
-	wait "$SERVER_PID" 2>/dev/null
-	SERVER_PID=
-	fail "SIGTERM: exit within 5 s"
-else
-	wait "$SERVER_PID"
-	rc=$?
-	SERVER_PID=
-	[ $rc -eq 0 ] && pass "SIGTERM: exit 0 within 5 s" || fail "SIGTERM: exit 0 (exit $rc)"
-fi
+stop_within "SIGTERM: exit 0 within 5 s (TLS contexts and connections freed)" 5
 sanitizer_clean "no sanitizer report"
