@@ -15,6 +15,8 @@
 #   system-ca   no feed_ca: the system's store, which lacks the test CA
 #   by-name     https://localhost: the name sent (SNI) and checked: ok
 #   wrong-name  https://localhost, a certificate for another name: failed
+#   plain       a plain HTTP server (tools/feedserver) at an https:// URL:
+#               the handshake fails, no fallback to HTTP
 #   silent      the handshake never completes: cut at the 1 s deadline
 # and the regions whose feed fails keep their state (on_feed_loss keep).
 # A reload reads the tokens again: a token file others may read fails it,
@@ -25,7 +27,9 @@
 
 EVILFEED=${EVILFEED:-$(dirname "${FEEDSERVER:-$(pwd)/build/feedserver}")/evilfeed}
 TLSFEED="python3 $(pwd)/tests/integration/tlsfeed.py"
+FEEDSERVER=${FEEDSERVER:-$(pwd)/build/feedserver}
 GPID=
+PPID_=
 OPID=
 WPID=
 SPID=
@@ -34,7 +38,7 @@ stop_pid() {
 	kill -TERM "$1" 2>/dev/null
 	wait "$1" 2>/dev/null
 }
-trap 'stop_pid "$GPID"; stop_pid "$OPID"; stop_pid "$WPID"; stop_pid "$SPID"; cleanup' \
+trap 'stop_pid "$GPID"; stop_pid "$PPID_"; stop_pid "$OPID"; stop_pid "$WPID"; stop_pid "$SPID"; cleanup' \
 	EXIT INT TERM
 
 rm -rf "$TMP/pki" "$TMP/doc"
@@ -93,11 +97,14 @@ OTHERPORT=$LISTENER_PORT
 tls wrong wrong
 WPID=$LISTENER_PID
 WRONGPORT=$LISTENER_PORT
+start_listener plain "$FEEDSERVER" -l 127.0.0.1:0 -d "$TMP/doc"
+PPID_=$LISTENER_PID
+PLAINPORT=$LISTENER_PORT
 start_listener silent "$EVILFEED" -m silent -l 127.0.0.1:0 --seconds 120
 SPID=$LISTENER_PID
 SILENTPORT=$LISTENER_PORT
-if [ -z "$GOODPORT" ] || [ -z "$OTHERPORT" ] || [ -z "$WRONGPORT" ] || [ -z "$SILENTPORT" ]
-then
+if [ -z "$GOODPORT" ] || [ -z "$OTHERPORT" ] || [ -z "$WRONGPORT" ] || [ -z "$SILENTPORT" ] ||
+	[ -z "$PLAINPORT" ]; then
 	fail "feed servers started"
 	exit 1
 fi
@@ -113,6 +120,7 @@ EOF2
 
 sed -e "s|@GOODPORT@|$GOODPORT|g" -e "s|@OTHERPORT@|$OTHERPORT|g" \
 	-e "s|@WRONGPORT@|$WRONGPORT|g" -e "s|@SILENTPORT@|$SILENTPORT|g" \
+	-e "s|@PLAINPORT@|$PLAINPORT|g" \
 	tests/data/feed-https.conf >"$TMP/feed-https.conf.in"
 start_server "$TMP/feed-https.conf.in" || exit 1
 URL=http://127.0.0.1:$HTTPPORT
@@ -149,12 +157,15 @@ SNI localhost
 EOF2
 wait_output "wrong-name: a certificate for another name than localhost" "tls_failed" 4000 \
 	region_st wrong-name feed_state
+wait_output "plain: a plain HTTP server at an https:// URL fails the handshake" "tls_failed" \
+	4000 region_st plain feed_state
 wait_output "silent: the handshake never ends: cut at the deadline" "feed_timeout" 4000 \
 	region_st silent feed_state
 check_cmd "one log line per failure, with its reason" sh -c "
 	grep -o 'event=feed_failed feed=[^ ]*${GOODPORT}/doc.json[^ ]* reason=[^ ]* detail=\"[^\"]*\"' '$TMP/server.log' | sed 's/[0-9]\{4,5\}/PORT/' | sort -u
 	grep -o 'event=feed_failed feed=[^ ]*${OTHERPORT}/doc.json[^ ]* reason=[^ ]* detail=\"[^\"]*\"' '$TMP/server.log' | sed 's/[0-9]\{4,5\}/PORT/'
 	grep -o 'event=feed_failed feed=[^ ]*${WRONGPORT}/doc.json[^ ]* reason=[^ ]* detail=\"[^\"]*\"' '$TMP/server.log' | sed 's/[0-9]\{4,5\}/PORT/'
+	grep -o 'event=feed_failed feed=[^ ]*${PLAINPORT}/doc.json[^ ]* reason=[^ ]* detail=\"[^\"]*\"' '$TMP/server.log' | sed 's/[0-9]\{4,5\}/PORT/'
 	grep -o 'event=feed_failed feed=[^ ]*${SILENTPORT}/doc.json[^ ]* reason=[^ ]* detail=\"[^\"]*\"' '$TMP/server.log' | sed 's/[0-9]\{4,5\}/PORT/'" \
 	</dev/null <<'EOF2'
 event=feed_failed feed=https://127.0.0.1:PORT/doc.json reason=http_status detail="HTTP 401"
@@ -162,20 +173,22 @@ event=feed_failed feed=https://127.0.0.1:PORT/doc.json?system reason=tls_failed 
 event=feed_failed feed=https://127.0.0.1:PORT/doc.json reason=tls_failed detail="certificate verify failed: unable to get local issuer certificate"
 event=feed_failed feed=https://127.0.0.1:PORT/doc.json reason=tls_failed detail="certificate verify failed: IP address mismatch"
 event=feed_failed feed=https://localhost:PORT/doc.json?name reason=tls_failed detail="certificate verify failed: hostname mismatch"
+event=feed_failed feed=https://127.0.0.1:PORT/doc.json reason=tls_failed detail="TLS handshake failed: wrong version number"
 event=feed_failed feed=https://127.0.0.1:PORT/doc.json reason=feed_timeout detail="no complete answer within 1 s"
 EOF2
 states() {
-	for r in ap-south other-ca other-host system-ca wrong-name silent; do
+	for r in ap-south other-ca other-host system-ca wrong-name plain silent; do
 		printf '%s %s %s\n' "$r" "$(region_st "$r" state)" "$(region_st "$r" feed_weight)"
 	done
 }
-check_cmd "the failing regions keep their state (up, never fed: weight 100)" states \
+check_cmd "the failing regions keep their state (up, never fed: weight 100, not the document's 10)" states \
 	</dev/null <<'EOF2'
 ap-south up 100
 other-ca up 100
 other-host up 100
 system-ca up 100
 wrong-name up 100
+plain up 100
 silent up 100
 EOF2
 grep -q "GET .* 200 " "$TMP/other.out" "$TMP/wrong.out" &&
