@@ -20,7 +20,7 @@
  *
  * A poll of one URL ends in a parsed document or a failure reason
  * (feed_timeout, feed_unreachable, http_status, too_large,
- * headers_too_large, not_regular_file, not_json, stale, ...); a round ends
+ * headers_too_large, tls_failed, not_regular_file, not_json, stale, ...); a round ends
  * when every URL of the feed has, in the newest document or the feed lost.
  * Either way every region the feed is responsible for takes one check:
  * healthy or not (none when every document is older than the one applied).
