@@ -219,7 +219,7 @@ static void http_send(struct feed *f, const char *addr)
 	evhttp_request_set_error_cb(req, http_error);
 	evhttp_request_set_header_cb(req, http_headers);
 	struct evkeyvalq *h = evhttp_request_get_output_headers(req);
-	evhttp_add_header(h, "Host", f->host);
+	evhttp_add_header(h, "Host", f->host_header);
 	evhttp_add_header(h, "User-Agent", "geodnsd/" GD_VERSION);
 	evhttp_add_header(h, "Accept", "application/json");
 	pthread_mutex_lock(&f->hp->lock);

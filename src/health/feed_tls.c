@@ -100,13 +100,7 @@ struct bufferevent *health_tls_bufferevent(struct feed *f)
 		f->http_detail = "cannot create a TLS session";
 		return NULL;
 	}
-	/* an IPv6 literal as written in the URL: without its brackets */
-	char host[256];
-	size_t n = strlen(f->host);
-	if (n >= 2 && f->host[0] == '[' && f->host[n - 1] == ']')
-		snprintf(host, sizeof(host), "%.*s", (int)(n - 2), f->host + 1);
-	else
-		snprintf(host, sizeof(host), "%s", f->host);
+	const char *host = f->host; /* an IPv6 literal without brackets */
 	unsigned char addr[16];
 	bool literal = inet_pton(AF_INET, host, addr) == 1 || inet_pton(AF_INET6, host, addr) == 1;
 	int ok = literal

@@ -107,7 +107,23 @@ static void feed_init(struct feed *f, struct feed_list *l, const char *url)
 	}
 	struct evhttp_uri *u = evhttp_uri_parse(url);
 	f->https = strncmp(url, "https://", 8) == 0;
-	f->host = xstrdup(evhttp_uri_get_host(u));
+	/* the Host header names the host as written, with the port when the
+	 * URL gives one (RFC 9110 7.2); the host to resolve, verify and send
+	 * as SNI is an IPv6 literal without its brackets */
+	const char *host = evhttp_uri_get_host(u);
+	char hh[300];
+	if (evhttp_uri_get_port(u) > 0)
+		snprintf(hh, sizeof(hh), "%s:%d", host, evhttp_uri_get_port(u));
+	else
+		snprintf(hh, sizeof(hh), "%s", host);
+	f->host_header = xstrdup(hh);
+	size_t n = strlen(host);
+	if (n >= 2 && host[0] == '[' && host[n - 1] == ']')
+		f->host = strndup(host + 1, n - 2);
+	else
+		f->host = xstrdup(host);
+	if (!f->host)
+		abort();
 	f->port = evhttp_uri_get_port(u) > 0 ? evhttp_uri_get_port(u) : f->https ? 443 : 80;
 	const char *path = evhttp_uri_get_path(u);
 	const char *query = evhttp_uri_get_query(u);
@@ -311,6 +327,7 @@ void health_stop(struct health *hp)
 			free(f->spec);
 			free(f->path);
 			free(f->host);
+			free(f->host_header);
 			free(f->last_text);
 			feed_doc_free(&f->doc);
 		}

@@ -67,7 +67,8 @@ struct feed {
 	bool is_file;
 	bool https;            /* https://: verified TLS (feed_tls.c) */
 	char *path;            /* file path, or the HTTP path with query */
-	char *host;
+	char *host;            /* to resolve and verify (an IPv6 literal bare) */
+	char *host_header;     /* the Host header: as in the URL, with its port */
 	int port;
 	struct event *deadline; /* ends an HTTP poll that takes longer than timeout */
 	struct evhttp_connection *conn;

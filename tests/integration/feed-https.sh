@@ -1,7 +1,7 @@
 # feed-https.sh - https:// health feeds against the real daemon. A CA and
 # server certificates are made at test time under $TMP (no key is kept in
 # the repository): "good" (127.0.0.1 and localhost, from the test CA),
-# "other" (the same names from another CA) and "wrong" (the test CA, for
+# (and ::1), "other" (the same names from another CA) and "wrong" (the test CA, for
 # another host name). tests/integration/tlsfeed.py serves the feed
 # document over TLS with each and answers 401 without the right bearer
 # token; evilfeed -m silent accepts connections and never answers (a TLS
@@ -14,6 +14,7 @@
 #   other-host  a certificate for another name: certificate verify failed
 #   system-ca   no feed_ca: the system's store, which lacks the test CA
 #   by-name     https://localhost: the name sent (SNI) and checked: ok
+#   v6          https://[::1]: the address checked: ok
 #   wrong-name  https://localhost, a certificate for another name: failed
 #   plain       a plain HTTP server (tools/feedserver) at an https:// URL:
 #               the handshake fails, no fallback to HTTP
@@ -29,6 +30,7 @@ EVILFEED=${EVILFEED:-$(dirname "${FEEDSERVER:-$(pwd)/build/feedserver}")/evilfee
 TLSFEED="python3 $(pwd)/tests/integration/tlsfeed.py"
 FEEDSERVER=${FEEDSERVER:-$(pwd)/build/feedserver}
 GPID=
+VPID=
 PPID_=
 OPID=
 WPID=
@@ -38,7 +40,7 @@ stop_pid() {
 	kill -TERM "$1" 2>/dev/null
 	wait "$1" 2>/dev/null
 }
-trap 'stop_pid "$GPID"; stop_pid "$PPID_"; stop_pid "$OPID"; stop_pid "$WPID"; stop_pid "$SPID"; cleanup' \
+trap 'stop_pid "$GPID"; stop_pid "$VPID"; stop_pid "$PPID_"; stop_pid "$OPID"; stop_pid "$WPID"; stop_pid "$SPID"; cleanup' \
 	EXIT INT TERM
 
 rm -rf "$TMP/pki" "$TMP/doc"
@@ -55,7 +57,7 @@ cert() {
 		-CA "$TMP/pki/$2.pem" -CAkey "$TMP/pki/$2.key" -addext "subjectAltName=$3" \
 		-addext "basicConstraints=critical,CA:FALSE" 2>>"$TMP/pki/openssl.log"
 }
-if ! { ca ca && ca ca2 && cert good ca "IP:127.0.0.1,DNS:localhost" &&
+if ! { ca ca && ca ca2 && cert good ca "IP:127.0.0.1,IP:::1,DNS:localhost" &&
 	cert other ca2 "IP:127.0.0.1,DNS:localhost" && cert wrong ca "DNS:other.example"; }; then
 	fail "test certificates made"
 	cat "$TMP/pki/openssl.log"
@@ -76,6 +78,7 @@ doc() {
                "other-host": { "healthy": true, "weight": 10 },
                "system-ca": { "healthy": true, "weight": 10 },
                "by-name": { "healthy": true, "weight": 10 },
+               "v6": { "healthy": true, "weight": 20 },
                "wrong-name": { "healthy": true, "weight": 10 },
                "silent": { "healthy": true, "weight": 10 } } }
 EOF2
@@ -83,14 +86,17 @@ EOF2
 }
 doc 100
 
-# tls NAME CERT: a TLS feed server with CERT's certificate and key
+# tls NAME CERT [ADDR]: a TLS feed server with CERT's certificate and key
 tls() {
 	start_listener "$1" $TLSFEED --cert "$TMP/pki/$2.pem" --key "$TMP/pki/$2.key" \
-		--dir "$TMP/doc" --token-file "$TMP/right.token" --seconds 120
+		--dir "$TMP/doc" --token-file "$TMP/right.token" --seconds 120 --host "${3:-127.0.0.1}"
 }
 tls good good
 GPID=$LISTENER_PID
 GOODPORT=$LISTENER_PORT
+tls v6 good ::1
+VPID=$LISTENER_PID
+V6PORT=$LISTENER_PORT
 tls other other
 OPID=$LISTENER_PID
 OTHERPORT=$LISTENER_PORT
@@ -104,7 +110,7 @@ start_listener silent "$EVILFEED" -m silent -l 127.0.0.1:0 --seconds 120
 SPID=$LISTENER_PID
 SILENTPORT=$LISTENER_PORT
 if [ -z "$GOODPORT" ] || [ -z "$OTHERPORT" ] || [ -z "$WRONGPORT" ] || [ -z "$SILENTPORT" ] ||
-	[ -z "$PLAINPORT" ]; then
+	[ -z "$PLAINPORT" ] || [ -z "$V6PORT" ]; then
 	fail "feed servers started"
 	exit 1
 fi
@@ -120,7 +126,7 @@ EOF2
 
 sed -e "s|@GOODPORT@|$GOODPORT|g" -e "s|@OTHERPORT@|$OTHERPORT|g" \
 	-e "s|@WRONGPORT@|$WRONGPORT|g" -e "s|@SILENTPORT@|$SILENTPORT|g" \
-	-e "s|@PLAINPORT@|$PLAINPORT|g" \
+	-e "s|@PLAINPORT@|$PLAINPORT|g" -e "s|@V6PORT@|$V6PORT|g" \
 	tests/data/feed-https.conf >"$TMP/feed-https.conf.in"
 start_server "$TMP/feed-https.conf.in" || exit 1
 URL=http://127.0.0.1:$HTTPPORT
@@ -150,6 +156,15 @@ wait_output "system-ca: the system's store lacks the test CA" "tls_failed" 4000 
 	region_st system-ca feed_state
 by_name() { echo "$(region_st by-name feed_state) $(region_st by-name feed_weight)"; }
 wait_output "by-name: https://localhost (SNI, the name checked): ok" "ok 10" 4000 by_name
+v6() { echo "$(region_st v6 feed_state) $(region_st v6 feed_weight)"; }
+wait_output "v6: https://[::1] (the IPv6 address checked): ok" "ok 20" 4000 v6
+check_cmd "the Host header: the URL's host and port" sh -c "
+	grep -h '^HOST' '$TMP/good.out' '$TMP/v6.out' | sort -u | sed 's/[0-9]\{4,5\}\$/PORT/'" \
+	</dev/null <<'EOF2'
+HOST 127.0.0.1:PORT
+HOST [::1]:PORT
+HOST localhost:PORT
+EOF2
 check_cmd "SNI: localhost for the name, none for the IP address" sh -c \
 	"grep '^SNI' '$TMP/good.out' | sort -u" </dev/null <<'EOF2'
 SNI -

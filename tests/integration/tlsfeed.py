@@ -3,12 +3,13 @@
 # and key given, and answers 401 to a request whose Authorization header is
 # not "Bearer TOKEN" when a token is given. Every request is logged to
 # stdout as "GET PATH STATUS AUTH" (AUTH: the header as received, or -),
-# and every TLS handshake as "SNI NAME" (- when the client sent none).
+# with the request's Host header as "HOST VALUE" before it, and every TLS
+# handshake as "SNI NAME" (- when the client sent none).
 #
 # python3 tlsfeed.py --cert FILE --key FILE --dir DIR --port-file FILE
-#                    [--token-file FILE] [--seconds N]
+#                    [--token-file FILE] [--seconds N] [--host ADDR]
 #
-# The port (bound on 127.0.0.1:0) is written to the port file once the
+# The port (bound on ADDR, 127.0.0.1 by default, port 0) is written to the port file once the
 # server listens; it exits after --seconds (default 120) whatever happens,
 # so a test that dies cannot leave it behind for long.
 #
@@ -16,6 +17,7 @@
 import argparse
 import http.server
 import os
+import socket
 import ssl
 import sys
 import threading
@@ -29,7 +31,16 @@ def main():
     ap.add_argument("--port-file", required=True)
     ap.add_argument("--token-file")
     ap.add_argument("--seconds", type=float, default=120)
+    ap.add_argument("--host", default="127.0.0.1")
     args = ap.parse_args()
+    lock = threading.Lock()
+
+    def log(line):
+        # one line at a time: handshakes and requests run on other threads
+        with lock:
+            sys.stdout.write(line + "\n")
+            sys.stdout.flush()
+
     token = None
     if args.token_file:
         with open(args.token_file) as f:
@@ -46,7 +57,8 @@ def main():
             self.end_headers()
             self.wfile.write(body)
             auth = self.headers.get("Authorization") or "-"
-            print("GET %s %d %s" % (self.path, status, auth), flush=True)
+            log("HOST %s" % (self.headers.get("Host") or "-"))
+            log("GET %s %d %s" % (self.path, status, auth))
 
         def do_GET(self):
             if token is not None and self.headers.get("Authorization") != "Bearer " + token:
@@ -67,8 +79,11 @@ def main():
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     ctx.load_cert_chain(args.cert, args.key)
     # the name a client asks for (SNI), or - when it sends none
-    ctx.sni_callback = lambda sock, name, c: print("SNI %s" % (name or "-"), flush=True)
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    ctx.sni_callback = lambda sock, name, c: log("SNI %s" % (name or "-"))
+    class Server(http.server.ThreadingHTTPServer):
+        address_family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
+
+    srv = Server((args.host, 0), Handler)
     srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
     srv.daemon_threads = True
     tmp = args.port_file + ".tmp"
