@@ -35,12 +35,8 @@ PPID_=
 OPID=
 WPID=
 SPID=
-stop_pid() {
-	[ -n "$1" ] || return 0
-	kill -TERM "$1" 2>/dev/null
-	wait "$1" 2>/dev/null
-}
-trap 'stop_pid "$GPID"; stop_pid "$VPID"; stop_pid "$PPID_"; stop_pid "$OPID"; stop_pid "$WPID"; stop_pid "$SPID"; cleanup' \
+# the servers stopped by pid (stop_pid, lib.sh) whatever the end
+trap 'for p in $GPID $VPID $PPID_ $OPID $WPID $SPID; do stop_pid "$p"; done; cleanup' \
 	EXIT INT TERM
 
 rm -rf "$TMP/pki" "$TMP/doc"
