@@ -18,6 +18,8 @@
 #   wrong-name  https://localhost, a certificate for another name: failed
 #   plain       a plain HTTP server (tools/feedserver) at an https:// URL:
 #               the handshake fails, no fallback to HTTP
+#   big, heads  a body over 1 MiB, a head of 70 more lines: the limits of
+#               HTTP feeds hold over TLS (too_large, headers_too_large)
 #   silent      the handshake never completes: cut at the 1 s deadline
 # and the regions whose feed fails keep their state (on_feed_loss keep).
 # A reload reads the tokens again: a token file others may read fails it,
@@ -81,6 +83,10 @@ EOF2
 	mv "$TMP/doc/doc.json.tmp" "$TMP/doc/doc.json"
 }
 doc 100
+# the limits over TLS: a body over 1 MiB, a head of more than 64 lines
+python3 -c 'print("{\"regions\": {}, \"pad\": \"" + "x" * (1024 * 1024) + "\"}")' \
+	>"$TMP/doc/big.json"
+cp "$TMP/doc/doc.json" "$TMP/doc/headers.json"
 
 # tls NAME CERT [ADDR]: a TLS feed server with CERT's certificate and key
 tls() {
@@ -170,6 +176,9 @@ wait_output "wrong-name: a certificate for another name than localhost" "tls_fai
 	region_st wrong-name feed_state
 wait_output "plain: a plain HTTP server at an https:// URL fails the handshake" "tls_failed" \
 	4000 region_st plain feed_state
+limits() { echo "$(region_st big feed_state) $(region_st heads feed_state)"; }
+wait_output "over TLS too: a body over 1 MiB, a head over 64 lines" \
+	"too_large headers_too_large" 4000 limits
 wait_output "silent: the handshake never ends: cut at the deadline" "feed_timeout" 4000 \
 	region_st silent feed_state
 check_cmd "one log line per failure, with its reason" sh -c "
@@ -188,7 +197,7 @@ event=feed_failed feed=https://127.0.0.1:PORT/doc.json reason=tls_failed detail=
 event=feed_failed feed=https://127.0.0.1:PORT/doc.json reason=feed_timeout detail="no complete answer within 1 s"
 EOF2
 states() {
-	for r in ap-south other-ca other-host system-ca wrong-name plain silent; do
+	for r in ap-south other-ca other-host system-ca wrong-name plain big heads silent; do
 		printf '%s %s %s\n' "$r" "$(region_st "$r" state)" "$(region_st "$r" feed_weight)"
 	done
 }
@@ -200,6 +209,8 @@ other-host up 100
 system-ca up 100
 wrong-name up 100
 plain up 100
+big up 100
+heads up 100
 silent up 100
 EOF2
 grep -q "GET .* 200 " "$TMP/other.out" "$TMP/wrong.out" &&

@@ -4,7 +4,8 @@
 # not "Bearer TOKEN" when a token is given. Every request is logged to
 # stdout as "GET PATH STATUS AUTH" (AUTH: the header as received, or -),
 # with the request's Host header as "HOST VALUE" before it, and every TLS
-# handshake as "SNI NAME" (- when the client sent none).
+# handshake as "SNI NAME" (- when the client sent none). The file
+# headers.json is answered with 70 more header lines.
 #
 # python3 tlsfeed.py --cert FILE --key FILE --dir DIR --port-file FILE
 #                    [--token-file FILE] [--seconds N] [--host ADDR]
@@ -49,8 +50,10 @@ def main():
     class Handler(http.server.BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def answer(self, status, body):
+        def answer(self, status, body, extra_headers=0):
             self.send_response(status)
+            for i in range(extra_headers):
+                self.send_header("X-Filler-%d" % i, "x")
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Connection", "close")
@@ -71,7 +74,9 @@ def main():
             except OSError:
                 self.answer(404, b'{"error": "not found"}')
                 return
-            self.answer(200, body)
+            # headers.json: a response head of more header lines than a
+            # feed may send
+            self.answer(200, body, 70 if name == "headers.json" else 0)
 
         def log_message(self, fmt, *a):
             pass
