@@ -19,7 +19,8 @@
 #   make deb        the Debian package (debian/, dpkg-buildpackage) in build-deb/
 #   make clean, make distclean
 
-PKGS = ldns libevent libevent_pthreads libmaxminddb jansson liburcu-memb libcrypto libsystemd check
+PKGS = ldns libevent libevent_pthreads libevent_openssl libmaxminddb jansson liburcu-memb libcrypto \
+       libssl libsystemd check
 
 -include config.mk
 

@@ -151,7 +151,9 @@ static bool same_regions(const struct config *a, const struct config *b)
 		if (strcmp(x->name, y->name) != 0 || x->lat != y->lat || x->lon != y->lon ||
 		    !same_feeds(x, y) || x->interval != y->interval || x->timeout != y->timeout ||
 		    x->down_after != y->down_after || x->up_after != y->up_after ||
-		    x->max_age != y->max_age || x->on_feed_loss != y->on_feed_loss)
+		    x->max_age != y->max_age || x->on_feed_loss != y->on_feed_loss ||
+		    !str_same(x->feed_ca, y->feed_ca) ||
+		    !str_same(x->feed_token_file, y->feed_token_file))
 			return false;
 	}
 	return true;
@@ -264,6 +266,9 @@ static int app_reload_here(struct app *app, struct strbuf *msg)
 	secondaries_configure(app->sec, eff, snap);
 	catalogs_config_free(eff, cfg);
 	catalogs_remove_files(app->catalogs);
+	/* the feed tokens were read again: a rotated token is sent from the
+	 * next poll on */
+	health_feed_tokens(app->health, cfg);
 	struct config *old = app->cfg;
 	app->cfg = cfg;
 	config_free(old);

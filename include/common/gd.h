@@ -121,6 +121,15 @@ int open_regular(const char *path, struct stat *st);
  * lets its group or others in (nothing read). */
 int read_private_file(const char *path, char **out, size_t *len);
 
+/* Read a bearer token file (what names it in errors: "admin token", "feed
+ * token"): the file must exist, not be readable or writable by others and
+ * hold one line of at least TOKEN_MIN printable ASCII characters with no
+ * space (a trailing newline or spaces are dropped; a NUL or other control
+ * byte is an error). The token (caller frees), or NULL with the reason, a
+ * sentence without the file's name, in err. */
+#define TOKEN_MIN 16
+char *token_read(const char *path, const char *what, char *err, size_t errcap);
+
 /* Read a whole file into a NUL-terminated buffer. Caller frees *out. */
 int read_file(const char *path, char **out, size_t *len);
 /* The same from an open descriptor, read to its end (the caller closes it). */

@@ -89,11 +89,17 @@ struct zone_entry {
 struct region_config {
 	char *name;
 	double lat, lon;
-	/* the feed URLs ("http://host:port/path" or "file:PATH") in the order
+	/* the feed URLs ("http://host:port/path", "https://..." or "file:PATH") in the order
 	 * they are polled, none twice; nfeeds 0 (no feed: always up) to the
 	 * schema's limit (conf_schema[KEY_REGION_FEED].max) */
 	char **feeds;
 	size_t nfeeds;
+	/* https:// feeds are verified against the PEM file feed_ca (NULL:
+	 * the system's store); feed_token (read from feed_token_file at load,
+	 * or NULL) goes to every feed as "Authorization: Bearer" */
+	char *feed_ca;
+	char *feed_token_file;
+	char *feed_token;
 	/* per-region health settings; 0 = the health section's value */
 	unsigned interval, timeout, down_after, up_after, max_age;
 	int on_feed_loss;    /* -1 = the health section's, 0 = down, 1 = keep */

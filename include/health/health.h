@@ -2,7 +2,8 @@
  * health.h - region and endpoint health from JSON feeds.
  *
  * One prober thread with its own libevent base polls every feed
- * (http://host:port/path with the evhttp client, or file:PATH re-read when
+ * (http://host:port/path with the evhttp client, https:// the same over
+ * verified TLS with an optional bearer token, or file:PATH re-read when
  * it changes; a region's feed may list several, all polled each interval
  * and the newest document applied), parses documents with jansson, runs the hysteresis state
  * machine per region and per endpoint, and publishes an immutable
@@ -160,6 +161,11 @@ struct health *health_create(const struct config *cfg, const struct region_table
                              health_publish_fn publish, void *arg);
 struct health *health_run(struct health *h);
 void health_stop(struct health *h);
+
+/* A reload read the feed tokens again (regions.*.feed_token_file, the same
+ * files as at health_create: same_regions in main.c): each feed list takes
+ * its regions' token from cfg, sent from its next poll on. Any thread. */
+void health_feed_tokens(struct health *h, const struct config *cfg);
 
 /* An endpoint address (IPv4 or IPv6 text) as the 17-byte key of overrides and
  * snapshots: family 1 or 2, then the address. GD_EINVAL when it is neither. */

@@ -8,6 +8,8 @@
 #ifndef GD_HTTP_H
 #define GD_HTTP_H
 
+#include "common/gd.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -46,18 +48,15 @@ enum http_limit {
 enum http_route http_route_parse(const char *path, char *arg, size_t argcap, bool *post);
 
 /* Admin tokens have at least this many characters. */
-#define HTTP_TOKEN_MIN 16
+#define HTTP_TOKEN_MIN TOKEN_MIN
 
 /* Is the Authorization header "Bearer <token>"? The lengths are compared
  * first (a token shorter than HTTP_TOKEN_MIN never matches), then every
  * byte: constant time in the token. */
 bool http_token_ok(const char *header, const char *token, size_t token_len);
 
-/* Read the admin token: the file must exist, not be readable by others and
- * hold one line of at least HTTP_TOKEN_MIN printable ASCII characters with
- * no space (a trailing newline or spaces are dropped; a NUL or other control
- * byte is an error). NULL with a diagnostic naming the file otherwise. The
- * caller frees the token. */
+/* Read the admin token (token_read, common/gd.h): NULL with a diagnostic
+ * naming the file when it is not one. The caller frees the token. */
 char *http_read_token(const char *path, struct diag *diag);
 
 /* The key a client is counted by (connections per address, failed

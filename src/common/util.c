@@ -140,6 +140,47 @@ int read_private_file(const char *path, char **out, size_t *len)
 	return rc;
 }
 
+char *token_read(const char *path, const char *what, char *err, size_t errcap)
+{
+	struct stat st;
+	if (stat(path, &st) < 0) {
+		snprintf(err, errcap, "cannot read the %s: %s", what, strerror(errno));
+		return NULL;
+	}
+	if (st.st_mode & (S_IROTH | S_IWOTH)) {
+		snprintf(err, errcap,
+		         "the %s file is readable or writable by others (chmod 600 it)", what);
+		return NULL;
+	}
+	char *text;
+	size_t len;
+	if (read_file(path, &text, &len) < 0) {
+		snprintf(err, errcap, "cannot read the %s: %s", what, strerror(errno));
+		return NULL;
+	}
+	while (len && (text[len - 1] == '\n' || text[len - 1] == '\r' || text[len - 1] == ' '))
+		text[--len] = '\0';
+	/* by bytes, not as a C string: a NUL would end the token early */
+	if (len < TOKEN_MIN || memchr(text, '\n', len)) {
+		snprintf(err, errcap, "the %s must be one line of at least %d characters", what,
+		         TOKEN_MIN);
+		free(text);
+		return NULL;
+	}
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)text[i];
+		if (c <= ' ' || c >= 0x7f) {
+			snprintf(err, errcap,
+			         "the %s must be printable ASCII without spaces (byte 0x%02x at "
+			         "offset %zu)",
+			         what, c, i);
+			free(text);
+			return NULL;
+		}
+	}
+	return text;
+}
+
 int read_file(const char *path, char **out, size_t *len)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);

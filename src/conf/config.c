@@ -26,6 +26,8 @@
 #include <jansson.h>
 #include <math.h>
 #include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -369,7 +371,7 @@ static bool feed_url_valid(const char *f)
 {
 	if (strncmp(f, "file:", 5) == 0)
 		return f[5] != '\0';
-	if (strncmp(f, "http://", 7) != 0)
+	if (strncmp(f, "http://", 7) != 0 && strncmp(f, "https://", 8) != 0)
 		return false;
 	struct evhttp_uri *u = evhttp_uri_parse(f);
 	bool ok = u && evhttp_uri_get_host(u) && evhttp_uri_get_host(u)[0];
@@ -431,8 +433,8 @@ static void get_feeds(struct jcheck *c, const struct config *cfg, json_t *r,
 			jc_error(c, false, "must be a non-empty string without NUL");
 		else if (!feed_url_valid(s))
 			jc_error(c, false,
-			         "\"%s\" is not a feed: use http://host:port/path or "
-			         "file:PATH",
+			         "\"%s\" is not a feed: use http://host:port/path, "
+			         "https://host:port/path or file:PATH",
 			         s);
 		else if (dup < rc->nfeeds)
 			jc_error(c, false, "\"%s\" is listed twice (first at [%zu])", s, dup);
@@ -444,6 +446,68 @@ static void get_feeds(struct jcheck *c, const struct config *cfg, json_t *r,
 		if (list)
 			jc_pop(c);
 	}
+	jc_pop(c);
+}
+
+/* regions.*.feed_ca: a PEM file of at least one certificate (OpenSSL reads
+ * it again when the prober starts); an error at its value otherwise. */
+static void check_feed_ca(struct jcheck *c, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		jc_error(c, false, "cannot read \"%s\": %s", path, strerror(errno));
+		return;
+	}
+	STACK_OF(X509_INFO) *infos = PEM_X509_INFO_read(f, NULL, NULL, NULL);
+	fclose(f);
+	int certs = 0;
+	for (int i = 0; infos && i < sk_X509_INFO_num(infos); i++)
+		certs += sk_X509_INFO_value(infos, i)->x509 != NULL;
+	if (!infos)
+		jc_error(c, false, "\"%s\" is not a PEM file of certificates: %s", path,
+		         ERR_reason_error_string(ERR_peek_last_error()));
+	else if (certs == 0)
+		jc_error(c, false, "\"%s\" holds no PEM certificate", path);
+	sk_X509_INFO_pop_free(infos, X509_INFO_free);
+	ERR_clear_error();
+}
+
+/* regions.*.feed_ca and feed_token_file, beside the feed they are for:
+ * the CA file checked, the token read (token_read: again at each reload,
+ * so a reload with a broken token file fails). A token that would go over
+ * plain http:// is allowed, with a warning. */
+static void get_feed_tls(struct jcheck *c, const struct config *cfg, json_t *r,
+                         struct region_config *rc)
+{
+	get_path(c, cfg, r, KEY_REGION_FEED_CA, &rc->feed_ca);
+	get_path(c, cfg, r, KEY_REGION_FEED_TOKEN_FILE, &rc->feed_token_file);
+	bool https = false, http = false;
+	for (size_t i = 0; i < rc->nfeeds; i++) {
+		https |= strncmp(rc->feeds[i], "https://", 8) == 0;
+		http |= strncmp(rc->feeds[i], "http://", 7) == 0;
+	}
+	if (rc->feed_ca) {
+		jc_push_key(c, key_name(KEY_REGION_FEED_CA));
+		if (!https)
+			jc_error(c, true, "is for https:// feeds, and this region has none");
+		else
+			check_feed_ca(c, rc->feed_ca);
+		jc_pop(c);
+	}
+	if (!rc->feed_token_file)
+		return;
+	jc_push_key(c, key_name(KEY_REGION_FEED_TOKEN_FILE));
+	char err[256];
+	if (!https && !http)
+		jc_error(c, true, "is for http:// and https:// feeds, and this region has none");
+	else if (!(rc->feed_token =
+	               token_read(rc->feed_token_file, "feed token", err, sizeof(err))))
+		jc_error(c, false, "\"%s\": %s", rc->feed_token_file, err);
+	else if (http)
+		diag_warn(c->diag, c->file, 0, 0,
+		          "regions.%s.feed_token_file: the token goes to an http:// feed in clear "
+		          "text (use https://)",
+		          rc->name);
 	jc_pop(c);
 }
 
@@ -483,6 +547,7 @@ static void load_regions(struct jcheck *c, struct config *cfg, json_t *o)
 			jc_pop(c);
 		}
 		get_feeds(c, cfg, r, rc);
+		get_feed_tls(c, cfg, r, rc);
 		/* 0 and -1 (unset): the health section's values */
 		get_uint(c, r, KEY_REGION_INTERVAL, &rc->interval);
 		get_uint(c, r, KEY_REGION_TIMEOUT, &rc->timeout);
@@ -919,6 +984,12 @@ void config_free(struct config *cfg)
 		for (size_t k = 0; k < cfg->regions[i].nfeeds; k++)
 			free(cfg->regions[i].feeds[k]);
 		free(cfg->regions[i].feeds);
+		free(cfg->regions[i].feed_ca);
+		free(cfg->regions[i].feed_token_file);
+		if (cfg->regions[i].feed_token)
+			OPENSSL_cleanse(cfg->regions[i].feed_token,
+			                strlen(cfg->regions[i].feed_token));
+		free(cfg->regions[i].feed_token);
 	}
 	free(cfg->regions);
 	for (size_t i = 0; i < cfg->ntsig_keys; i++) {

@@ -140,8 +140,14 @@ const struct conf_key conf_schema[KEY_COUNT] = {
 				 .def = "required", .doc = "[latitude, longitude] in degrees"},
 	[KEY_REGION_FEED] = {.path = "regions.*.feed", .type = CONF_FEED, .min = 1, .max = 8,
 			     .is_path = true,
-			     .doc = "health feed, http://host:port/path or file:PATH, or a list; "
+			     .doc = "health feed: http://, https:// or file:PATH, or a list; "
 				    "none: always up"},
+	[KEY_REGION_FEED_CA] = PATH("regions.*.feed_ca", NULL,
+				    "PEM file of the CAs that verify https:// feeds; none: the "
+				    "system's store"),
+	[KEY_REGION_FEED_TOKEN_FILE] = PATH("regions.*.feed_token_file", NULL,
+					    "file of the bearer token sent to the feeds; none: "
+					    "no Authorization header"),
 	[KEY_REGION_INTERVAL] = UINT("regions.*.interval", 1, 86400, "health.interval",
 				     "health.interval for this region"),
 	[KEY_REGION_TIMEOUT] = UINT("regions.*.timeout", 1, 3600, "health.timeout",

@@ -8,7 +8,9 @@
  * deadline (a timer armed when it starts, which drops the connection)
  * however slowly the feed trickles. A response head or body over its limit
  * fails the poll with its own reason. Every poll ends in exactly one call
- * of health_feed_text or health_feed_result (feed_list.c). f is one URL of
+ * of health_feed_text or health_feed_result (feed_list.c). An https://
+ * poll is the same over a verified TLS connection (feed_tls.c), a new one
+ * each poll. f is one URL of
  * a region's feed list; the others are polled beside it, each with its own
  * lookup, connection and deadline.
  *
@@ -29,6 +31,7 @@
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 #include <event2/util.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,7 +52,10 @@ static void http_done(struct evhttp_request *req, void *arg)
 	http_poll_end(f);
 	int code = req ? evhttp_request_get_response_code(req) : 0;
 	if (code == 0) {
-		/* no HTTP response: the error callback, when it ran, said why */
+		/* no HTTP response: the error callback, when it ran, said why,
+		 * or the TLS session does */
+		if (!f->http_error || strcmp(f->http_error, "feed_unreachable") == 0)
+			health_tls_failure(f);
 		const char *reason = f->http_error ? f->http_error : "feed_unreachable";
 		const char *detail = f->http_detail ? f->http_detail : "no HTTP response";
 		f->http_error = NULL;
@@ -160,6 +166,7 @@ void health_http_deadline(evutil_socket_t fd, short what, void *arg)
 	if (f->conn)
 		evhttp_connection_free(f->conn);
 	f->conn = NULL;
+	f->ssl = NULL;
 	f->http_error = NULL;
 	f->http_detail = NULL;
 	http_poll_end(f);
@@ -172,14 +179,30 @@ void health_http_deadline(evutil_socket_t fd, short what, void *arg)
  * first), reusing the connection while the address stays the same. */
 static void http_send(struct feed *f, const char *addr)
 {
-	if (f->conn && strcmp(f->conn_addr, addr) != 0) {
+	/* https: a new connection (and TLS session) every poll, verified
+	 * afresh; libevent cannot reconnect a TLS bufferevent */
+	if (f->conn && (f->https || strcmp(f->conn_addr, addr) != 0)) {
 		evhttp_connection_free(f->conn);
 		f->conn = NULL;
+		f->ssl = NULL;
 	}
 	if (!f->conn) {
-		f->conn = evhttp_connection_base_new(f->hp->base, f->hp->dns, addr,
-		                                     (unsigned short)f->port);
+		struct bufferevent *bev = f->https ? health_tls_bufferevent(f) : NULL;
+		if (f->https && !bev) {
+			const char *reason = f->http_error, *detail = f->http_detail;
+			f->http_error = f->http_detail = NULL;
+			http_poll_end(f);
+			health_feed_result(f, NULL, reason, detail);
+			return;
+		}
+		f->conn = bev ? evhttp_connection_base_bufferevent_new(
+		                    f->hp->base, f->hp->dns, bev, addr, (unsigned short)f->port)
+		              : evhttp_connection_base_new(f->hp->base, f->hp->dns, addr,
+		                                           (unsigned short)f->port);
 		if (!f->conn) {
+			if (bev)
+				bufferevent_free(bev);
+			f->ssl = NULL;
 			http_poll_end(f);
 			health_feed_result(f, NULL, "feed_unreachable", "cannot create connection");
 			return;
@@ -196,9 +219,13 @@ static void http_send(struct feed *f, const char *addr)
 	evhttp_request_set_error_cb(req, http_error);
 	evhttp_request_set_header_cb(req, http_headers);
 	struct evkeyvalq *h = evhttp_request_get_output_headers(req);
-	evhttp_add_header(h, "Host", f->host);
+	evhttp_add_header(h, "Host", f->host_header);
 	evhttp_add_header(h, "User-Agent", "geodnsd/" GD_VERSION);
 	evhttp_add_header(h, "Accept", "application/json");
+	pthread_mutex_lock(&f->hp->lock);
+	if (f->list->auth)
+		evhttp_add_header(h, "Authorization", f->list->auth);
+	pthread_mutex_unlock(&f->hp->lock);
 	if (evhttp_make_request(f->conn, req, EVHTTP_REQ_GET, f->path) != 0 && f->in_flight) {
 		/* refused before any callback ran */
 		http_poll_end(f);

@@ -9,6 +9,7 @@
  *
  *   feed_list.c      a round: every URL of a feed polled, the newest applied
  *   feed_http.c      an HTTP poll: evdns lookup, request, response, deadline
+ *   feed_tls.c       https:// feeds: verifying contexts, a poll's TLS session
  *   feed_file.c      a file poll, without blocking the loop
  *   feed_parse.c     a feed document (JSON) as region and endpoint states
  *   state_machine.c  hysteresis, the checks of one poll, admin overrides
@@ -19,7 +20,7 @@
  *
  * A poll of one URL ends in a parsed document or a failure reason
  * (feed_timeout, feed_unreachable, http_status, too_large,
- * headers_too_large, not_regular_file, not_json, stale, ...); a round ends
+ * headers_too_large, tls_failed, not_regular_file, not_json, stale, ...); a round ends
  * when every URL of the feed has, in the newest document or the feed lost.
  * Either way every region the feed is responsible for takes one check:
  * healthy or not (none when every document is older than the one applied).
@@ -105,8 +106,25 @@ static void feed_init(struct feed *f, struct feed_list *l, const char *url)
 		return;
 	}
 	struct evhttp_uri *u = evhttp_uri_parse(url);
-	f->host = xstrdup(evhttp_uri_get_host(u));
-	f->port = evhttp_uri_get_port(u) > 0 ? evhttp_uri_get_port(u) : 80;
+	f->https = strncmp(url, "https://", 8) == 0;
+	/* the Host header names the host as written, with the port when the
+	 * URL gives one (RFC 9110 7.2); the host to resolve, verify and send
+	 * as SNI is an IPv6 literal without its brackets */
+	const char *host = evhttp_uri_get_host(u);
+	char hh[300];
+	if (evhttp_uri_get_port(u) > 0)
+		snprintf(hh, sizeof(hh), "%s:%d", host, evhttp_uri_get_port(u));
+	else
+		snprintf(hh, sizeof(hh), "%s", host);
+	f->host_header = xstrdup(hh);
+	size_t n = strlen(host);
+	if (n >= 2 && host[0] == '[' && host[n - 1] == ']')
+		f->host = strndup(host + 1, n - 2);
+	else
+		f->host = xstrdup(host);
+	if (!f->host)
+		abort();
+	f->port = evhttp_uri_get_port(u) > 0 ? evhttp_uri_get_port(u) : f->https ? 443 : 80;
 	const char *path = evhttp_uri_get_path(u);
 	const char *query = evhttp_uri_get_query(u);
 	char buf[2048];
@@ -116,13 +134,48 @@ static void feed_init(struct feed *f, struct feed_list *l, const char *url)
 	evhttp_uri_free(u);
 }
 
+/* "Bearer TOKEN" for token, or NULL. Caller frees. */
+static char *bearer(const char *token)
+{
+	if (!token)
+		return NULL;
+	size_t n = strlen("Bearer ") + strlen(token) + 1;
+	char *auth = xmalloc(n);
+	snprintf(auth, n, "Bearer %s", token);
+	return auth;
+}
+
+static void auth_free(char *auth)
+{
+	if (auth)
+		explicit_bzero(auth, strlen(auth));
+	free(auth);
+}
+
+void health_feed_tokens(struct health *hp, const struct config *cfg)
+{
+	if (!hp)
+		return;
+	pthread_mutex_lock(&hp->lock);
+	for (size_t k = 0; k < hp->nlists; k++) {
+		struct feed_list *l = &hp->lists[k];
+		if (!l->auth || !l->nregions || l->regions[0] >= cfg->nregions)
+			continue;
+		/* every region of a list has the same token file */
+		auth_free(l->auth);
+		l->auth = bearer(cfg->regions[l->regions[0]].feed_token);
+	}
+	pthread_mutex_unlock(&hp->lock);
+}
+
 /* The list of region rc's feed: the one with the same URLs in the same
- * order, or a new one. */
+ * order, the same feed_ca and feed_token_file, or a new one. */
 static struct feed_list *list_for(struct health *hp, const struct region_config *rc)
 {
 	for (size_t k = 0; k < hp->nlists; k++) {
 		struct feed_list *l = &hp->lists[k];
-		bool same = l->nurls == rc->nfeeds;
+		bool same = l->nurls == rc->nfeeds && str_same(l->ca, rc->feed_ca) &&
+		            str_same(l->token_file, rc->feed_token_file);
 		for (size_t i = 0; same && i < l->nurls; i++)
 			same = strcmp(l->urls[i].spec, rc->feeds[i]) == 0;
 		if (same)
@@ -133,6 +186,9 @@ static struct feed_list *list_for(struct health *hp, const struct region_config 
 	l->state = "ok";
 	l->nurls = rc->nfeeds;
 	l->urls = xcalloc(rc->nfeeds, sizeof(struct feed));
+	l->ca = rc->feed_ca;
+	l->token_file = rc->feed_token_file;
+	l->auth = bearer(rc->feed_token);
 	struct strbuf name;
 	sb_init(&name);
 	for (size_t i = 0; i < rc->nfeeds; i++) {
@@ -206,7 +262,11 @@ struct health *health_create(const struct config *cfg, const struct region_table
 			struct feed *f = &l->urls[i];
 			f->deadline = evtimer_new(hp->base, health_http_deadline, f);
 			http_feeds |= !f->is_file;
+			if (f->https && !l->tls)
+				l->tls = health_tls_ctx(hp, l->ca);
 		}
+		/* the paths are the config's, which the prober outlives */
+		l->ca = l->token_file = NULL;
 	}
 	if (http_feeds)
 		hp->dns = health_resolver_new(hp->base, cfg);
@@ -267,11 +327,13 @@ void health_stop(struct health *hp)
 			free(f->spec);
 			free(f->path);
 			free(f->host);
+			free(f->host_header);
 			free(f->last_text);
 			feed_doc_free(&f->doc);
 		}
 		free(l->urls);
 		free(l->spec);
+		auth_free(l->auth);
 		free(l->regions);
 	}
 	for (size_t i = 0; i < hp->nregions; i++)
@@ -285,6 +347,7 @@ void health_stop(struct health *hp)
 	 * let it run those before the resolver goes */
 	for (int round = 0; hp->base && round < 4; round++)
 		event_base_loop(hp->base, EVLOOP_NONBLOCK);
+	health_tls_free(hp); /* after the connections, whose sessions hold them */
 	if (hp->dns)
 		evdns_base_free(hp->dns, 0);
 	if (hp->base)

@@ -35,6 +35,9 @@ struct event_base;
 struct evdns_base;
 struct evdns_getaddrinfo_request;
 struct evhttp_connection;
+struct bufferevent;
+typedef struct ssl_st SSL;
+typedef struct ssl_ctx_st SSL_CTX;
 
 /* rs->eps: sorted by key, no duplicates (endpoint_checks keeps it so) */
 struct endpoint_state {
@@ -62,8 +65,10 @@ struct feed {
 	struct feed_list *list; /* the list it is one URL of */
 	char *spec;             /* the URL as configured */
 	bool is_file;
+	bool https;            /* https://: verified TLS (feed_tls.c) */
 	char *path;            /* file path, or the HTTP path with query */
-	char *host;
+	char *host;            /* to resolve and verify (an IPv6 literal bare) */
+	char *host_header;     /* the Host header: as in the URL, with its port */
 	int port;
 	struct event *deadline; /* ends an HTTP poll that takes longer than timeout */
 	struct evhttp_connection *conn;
@@ -74,6 +79,8 @@ struct feed {
 	size_t head_bytes;                /* bytes received before it was */
 	const char *http_error;           /* reason from the error or header callback */
 	const char *http_detail;
+	SSL *ssl;              /* https: conn's TLS session (freed with it) */
+	char tls_detail[192];  /* http_detail of a TLS failure */
 	const char *state;     /* "ok" or the last failure reason */
 	struct stat last_stat; /* file feeds: re-read on change */
 	char *last_text;
@@ -97,6 +104,10 @@ struct feed_list {
 	struct feed *urls; /* in the configured order */
 	size_t nurls;
 	unsigned interval, timeout, max_age;
+	const char *ca;         /* its regions' feed_ca (NULL: the system's store) */
+	const char *token_file; /* its regions' feed_token_file, or NULL */
+	SSL_CTX *tls;           /* https:// URLs' context (hp->tls owns it), or NULL */
+	char *auth;             /* "Bearer TOKEN", or NULL; under hp->lock */
 	size_t *regions; /* indexes of the regions it feeds */
 	size_t nregions;
 	struct event *timer;
@@ -117,6 +128,12 @@ struct lookup {
 	struct evdns_getaddrinfo_request *req;
 };
 
+/* The TLS context of one feed_ca (NULL: the system's store). */
+struct feed_tls {
+	char *ca;
+	SSL_CTX *ctx; /* NULL when it could not be made */
+};
+
 /* hp->overrides is sorted by key, without duplicates (key_lower_bound). */
 struct endpoint_override {
 	uint8_t key[17];       /* family + address: first, for key_lower_bound */
@@ -134,6 +151,8 @@ struct health {
 	size_t nregions;
 	struct feed_list *lists;
 	size_t nlists;
+	struct feed_tls *tls; /* one per distinct feed_ca of https:// feeds */
+	size_t ntls;
 	health_publish_fn publish;
 	void *arg;
 	uint64_t generation;
@@ -203,6 +222,12 @@ void health_poll_http(struct feed *f);
 void health_http_deadline(evutil_socket_t fd, short what, void *arg);
 void health_lookup_cancel(struct feed *f);
 struct evdns_base *health_resolver_new(struct event_base *base, const struct config *cfg);
+
+/* feed_tls.c */
+SSL_CTX *health_tls_ctx(struct health *hp, const char *ca);
+void health_tls_free(struct health *hp);
+struct bufferevent *health_tls_bufferevent(struct feed *f);
+bool health_tls_failure(struct feed *f);
 
 /* state_file.c */
 void health_state_changed(struct health *hp);

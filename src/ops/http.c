@@ -155,44 +155,11 @@ bool http_token_ok(const char *header, const char *token, size_t token_len)
 
 char *http_read_token(const char *path, struct diag *diag)
 {
-	struct stat st;
-	if (stat(path, &st) < 0) {
-		diag_error(diag, path, 0, 0, "cannot read the admin token: %s", strerror(errno));
-		return NULL;
-	}
-	if (st.st_mode & (S_IROTH | S_IWOTH)) {
-		diag_error(diag, path, 0, 0,
-			   "the admin token file is readable or writable by others "
-			   "(chmod 600 it)");
-		return NULL;
-	}
-	char *text;
-	size_t len;
-	if (read_file(path, &text, &len) < 0) {
-		diag_error(diag, path, 0, 0, "cannot read the admin token: %s", strerror(errno));
-		return NULL;
-	}
-	while (len && (text[len - 1] == '\n' || text[len - 1] == '\r' || text[len - 1] == ' '))
-		text[--len] = '\0';
-	/* by bytes, not as a C string: a NUL would end the token early */
-	if (len < HTTP_TOKEN_MIN || memchr(text, '\n', len)) {
-		diag_error(diag, path, 0, 0, "the admin token must be one line of at least 16 "
-			   "characters");
-		free(text);
-		return NULL;
-	}
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)text[i];
-		if (c <= ' ' || c >= 0x7f) {
-			diag_error(diag, path, 0, 0,
-			           "the admin token must be printable ASCII without spaces "
-			           "(byte 0x%02x at offset %zu)",
-			           c, i);
-			free(text);
-			return NULL;
-		}
-	}
-	return text;
+	char err[256];
+	char *token = token_read(path, "admin token", err, sizeof(err));
+	if (!token)
+		diag_error(diag, path, 0, 0, "%s", err);
+	return token;
 }
 
 void http_client_key(const struct sockaddr *sa, uint8_t key[17])

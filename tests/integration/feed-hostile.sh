@@ -63,28 +63,6 @@ log_within() {
 	fi
 }
 
-# stop_within NAME SECONDS: SIGTERM, and the server must have exited (0)
-# within SECONDS; killed otherwise
-stop_within() {
-	kill -TERM "$SERVER_PID" 2>/dev/null
-	_i=0
-	while kill -0 "$SERVER_PID" 2>/dev/null && [ $_i -lt $(($2 * 10)) ]; do
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	if kill -0 "$SERVER_PID" 2>/dev/null; then
-		kill -KILL "$SERVER_PID"
-		wait "$SERVER_PID" 2>/dev/null
-		SERVER_PID=
-		fail "$1: still running $2 s after SIGTERM"
-		return
-	fi
-	wait "$SERVER_PID"
-	_rc=$?
-	SERVER_PID=
-	if [ $_rc -eq 0 ]; then pass "$1"; else fail "$1 (exit $_rc)"; fi
-}
-
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$SERVER_PID/status"; }
 
 NA=192.0.2.0/24

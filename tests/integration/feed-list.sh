@@ -70,27 +70,11 @@ start_server "$TMP/feed-list.conf.in" || exit 1
 URL=http://127.0.0.1:$HTTPPORT
 
 NA=192.0.2.0/24
-ans() {
-	dq +norec +short svc.example.com +subnet="$1" | grep -v '^;' | sort | tr '\n' ' '
-	echo
-}
-
-# st REGION KEY [INDEX FIELD]: the region's KEY in /status (or FIELD of its
-# INDEXth entry): a string as it is, anything else as JSON
-st() {
-	curl -s "$URL/status" | python3 -c '
-import json, sys
-v = json.load(sys.stdin)["regions"][sys.argv[1]].get(sys.argv[2])
-if len(sys.argv) > 3:
-    v = v[int(sys.argv[3])].get(sys.argv[4])
-print(v if isinstance(v, str) else json.dumps(v))' "$@"
-}
-
 # --- both up: B's document is newer, in either region's order
 wait_output "us-east (A, B): B's newer document wins: 192.0.2.11 down" "192.0.2.10 " 4000 \
-	ans $NA
-wait_output "us-east follows B" "$B" 2000 st us-east feed_source
-wait_output "ap-south (B, A): B's weight 70" "70" 2000 st ap-south feed_weight
+	svc_ans $NA
+wait_output "us-east follows B" "$B" 2000 region_st us-east feed_source
+wait_output "ap-south (B, A): B's weight 70" "70" 2000 region_st ap-south feed_weight
 us_feed() {
 	curl -s "$URL/status" | python3 -c '
 import json, sys
@@ -101,8 +85,8 @@ check_cmd "us-east's feed in /status: the two URLs, ok, each URL ok" us_feed <<E
 ['$A', '$B'] ok ['ok', 'ok']
 EOF2
 wait_output "eu-west: the silent first URL ends at its deadline" "feed_timeout" 4000 \
-	st eu-west feed_urls 0 state
-eu_state() { echo "$(st eu-west feed_source) $(st eu-west state)"; }
+	region_st eu-west feed_urls 0 state
+eu_state() { echo "$(region_st eu-west feed_source) $(region_st eu-west state)"; }
 check_cmd "eu-west follows B, up" eu_state <<EOF2
 $B up
 EOF2
@@ -110,9 +94,9 @@ EOF2
 # --- A's document becomes the newest: both regions follow A
 doc a 0 true 40
 wait_output "us-east: A's newer document wins: 192.0.2.11 back" "192.0.2.10 192.0.2.11 " 4000 \
-	ans $NA
-wait_output "ap-south (B, A): A's weight 40" "40" 2000 st ap-south feed_weight
-sources() { echo "$(st us-east feed_source) $(st ap-south feed_source)"; }
+	svc_ans $NA
+wait_output "ap-south (B, A): A's weight 40" "40" 2000 region_st ap-south feed_weight
+sources() { echo "$(region_st us-east feed_source) $(region_st ap-south feed_source)"; }
 check_cmd "both follow A" sources <<EOF2
 $A $A
 EOF2
@@ -140,9 +124,9 @@ stop_pid "$APID"
 APID=
 sleep 1
 doc b 0 false 90
-wait_output "A down: us-east follows B's document: 192.0.2.11 down" "192.0.2.10 " 4000 ans $NA
-wait_output "A down: ap-south takes B's weight 90" "90" 2000 st ap-south feed_weight
-a_down() { echo "$(st us-east feed_source) $(st us-east feed_urls 0 state) $(st us-east feed_state)"; }
+wait_output "A down: us-east follows B's document: 192.0.2.11 down" "192.0.2.10 " 4000 svc_ans $NA
+wait_output "A down: ap-south takes B's weight 90" "90" 2000 region_st ap-south feed_weight
+a_down() { echo "$(region_st us-east feed_source) $(region_st us-east feed_urls 0 state) $(region_st us-east feed_state)"; }
 check_cmd "A down: B is the source, A unreachable, the feed ok" a_down <<EOF2
 $B feed_unreachable ok
 EOF2
@@ -150,9 +134,9 @@ EOF2
 # --- a document older than the applied one arrives: nothing changes
 doc b 30 true 5
 wait_output "an older document: the feed says older_than_applied" "older_than_applied" 4000 \
-	st us-east feed_state
+	region_st us-east feed_state
 sleep 2.5
-kept() { echo "$(ans $NA)$(st ap-south feed_weight) $(st us-east feed_source)"; }
+kept() { echo "$(svc_ans $NA)$(region_st ap-south feed_weight) $(region_st us-east feed_source)"; }
 check_cmd "the older document never replaced the newer: answer and weight kept" kept <<EOF2
 192.0.2.10 90 $B
 EOF2
@@ -163,11 +147,11 @@ grep -q "event=feed_older feed=\"$A $B\" url=$B " "$TMP/server.log" &&
 stop_pid "$BPID"
 BPID=
 wait_output "both down: North America on ap-south, the only region left up" "203.0.113.10 " \
-	10000 ans $NA
+	10000 svc_ans $NA
 lost() {
-	echo "$(st us-east state) $(st us-east feed_state) $(st us-east last_failure)"
-	echo "$(st eu-west state) $(st eu-west feed_state)"
-	echo "$(st ap-south state) $(st ap-south feed_weight) $(st ap-south feed_state)"
+	echo "$(region_st us-east state) $(region_st us-east feed_state) $(region_st us-east last_failure)"
+	echo "$(region_st eu-west state) $(region_st eu-west feed_state)"
+	echo "$(region_st ap-south state) $(region_st ap-south feed_weight) $(region_st ap-south feed_state)"
 }
 check_cmd "lost with the first URL's reason; ap-south kept up" lost <<'EOF2'
 down feed_unreachable feed_unreachable

@@ -298,6 +298,47 @@ hexname() {
 	printf '00'
 }
 
+# svc_ans SUBNET: the addresses of svc.example.com (the services of
+# tests/data/health.services.json) for a client in SUBNET, sorted, on one line.
+svc_ans() {
+	dq +norec +short svc.example.com +subnet="$1" | grep -v '^;' | sort | tr '\n' ' '
+	echo
+}
+
+# region_st REGION KEY [INDEX FIELD]: the region's KEY in the test server's
+# /status ($URL), or FIELD of its INDEXth entry: a string as it is, anything
+# else as JSON.
+region_st() {
+	curl -s "$URL/status" | python3 -c '
+import json, sys
+v = json.load(sys.stdin)["regions"][sys.argv[1]].get(sys.argv[2])
+if len(sys.argv) > 3:
+    v = v[int(sys.argv[3])].get(sys.argv[4])
+print(v if isinstance(v, str) else json.dumps(v))' "$@"
+}
+
+# stop_within NAME SECONDS: SIGTERM, and the server must have exited (0)
+# within SECONDS; killed otherwise
+stop_within() {
+	kill -TERM "$SERVER_PID" 2>/dev/null
+	_i=0
+	while kill -0 "$SERVER_PID" 2>/dev/null && [ $_i -lt $(($2 * 10)) ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	if kill -0 "$SERVER_PID" 2>/dev/null; then
+		kill -KILL "$SERVER_PID"
+		wait "$SERVER_PID" 2>/dev/null
+		SERVER_PID=
+		fail "$1: still running $2 s after SIGTERM"
+		return
+	fi
+	wait "$SERVER_PID"
+	_rc=$?
+	SERVER_PID=
+	if [ $_rc -eq 0 ]; then pass "$1"; else fail "$1 (exit $_rc)"; fi
+}
+
 # server_alive NAME: the server we started is still running.
 server_alive() {
 	if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then

@@ -12,6 +12,9 @@
 #include "geo/service.h"
 #include "query/answer.h"
 
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,6 +80,36 @@ const char *unit_abs(const char *path)
 		abort();
 	snprintf(p, sizeof(abs[0]), "%s/%s", cwd, path);
 	return p;
+}
+
+const char *unit_write_cert(const char *name)
+{
+	EVP_PKEY *key = EVP_EC_gen("P-256");
+	X509 *x = X509_new();
+	if (!key || !x)
+		abort();
+	X509_set_version(x, 2);
+	ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
+	X509_gmtime_adj(X509_getm_notBefore(x), 0);
+	X509_gmtime_adj(X509_getm_notAfter(x), 3600);
+	X509_NAME *n = X509_get_subject_name(x);
+	X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_ASC, (const unsigned char *)"unit CA", -1, -1,
+	                           0);
+	X509_set_issuer_name(x, n);
+	X509_set_pubkey(x, key);
+	if (X509_sign(x, key, EVP_sha256()) == 0)
+		abort();
+	BIO *b = BIO_new(BIO_s_mem());
+	PEM_write_bio_X509(b, x);
+	char *pem;
+	long len = BIO_get_mem_data(b, &pem);
+	char *text = strndup(pem, (size_t)len);
+	const char *path = unit_write_file(name, text);
+	free(text);
+	BIO_free(b);
+	X509_free(x);
+	EVP_PKEY_free(key);
+	return path;
 }
 
 size_t unit_unhex(const char *hex, uint8_t *out)

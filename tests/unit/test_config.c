@@ -660,7 +660,8 @@ START_TEST(test_region_errors)
 		   "regions.eu.location: latitude must be in -90..90 and longitude in -180..180");
 	expect_msg(&d, 1, 4, 3, "regions.ap: missing \"location\": [latitude, longitude]");
 	expect_msg(&d, 2, 4, 18,
-		   "regions.ap.feed: \"f\" is not a feed: use http://host:port/path or file:PATH");
+	           "regions.ap.feed: \"f\" is not a feed: use http://host:port/path, "
+	           "https://host:port/path or file:PATH");
 	diag_free(&d);
 }
 END_TEST
@@ -741,13 +742,111 @@ START_TEST(test_region_feed_errors)
 	expect_msg(&d, 3, 5, 48, "regions.t.feed[1]: expected a string, found an integer");
 	expect_msg(&d, 4, 5, 51, "regions.t.feed[2]: must be a non-empty string without NUL");
 	expect_msg(&d, 5, 5, 55,
-	           "regions.t.feed[3]: \"ftp://h/x\" is not a feed: use http://host:port/path or "
-	           "file:PATH");
+	           "regions.t.feed[3]: \"ftp://h/x\" is not a feed: use http://host:port/path, "
+	           "https://host:port/path or file:PATH");
 	expect_msg(&d, 6, 6, 37,
 	           "regions.o.feed: expected a feed or a list of feeds, found an object");
 	expect_msg(&d, 7, 7, 37,
-	           "regions.s.feed: \"file:\" is not a feed: use http://host:port/path or "
-	           "file:PATH");
+	           "regions.s.feed: \"file:\" is not a feed: use http://host:port/path, "
+	           "https://host:port/path or file:PATH");
+	diag_free(&d);
+}
+END_TEST
+
+/* https:// feeds, feed_ca and feed_token_file: the CA file checked and the
+ * token read at load, both from the configuration's directory; a token for
+ * a plain http:// feed is a warning. */
+START_TEST(test_region_feed_tls)
+{
+	unit_write_cert("feed-ca.pem");
+	const char *tok = unit_write_file("feed.token", "feed-token-0123456789\n");
+	ck_assert_int_eq(chmod(tok, 0600), 0);
+	struct diag d = {0};
+	struct config *cfg = load(
+	    "cfg_feed_tls.json",
+	    "{\"regions\": {\n"
+	    "  \"a\": {\"location\": [1, 2], \"feed\": [\"https://feeds.example:8443/a.json\",\n"
+	    "         \"https://[2001:db8::1]/a\"],\n"
+	    "         \"feed_ca\": \"feed-ca.pem\", \"feed_token_file\": \"feed.token\"},\n"
+	    "  \"b\": {\"location\": [1, 2], \"feed\": \"https://127.0.0.1/b\"},\n"
+	    "  \"c\": {\"location\": [1, 2], \"feed\": \"http://127.0.0.1/c\",\n"
+	    "         \"feed_token_file\": \"feed.token\"}\n"
+	    "}}\n",
+	    &d);
+	if (!cfg)
+		dump(&d);
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_uint_eq(cfg->regions[0].nfeeds, 2);
+	ck_assert_str_eq(cfg->regions[0].feeds[0], "https://feeds.example:8443/a.json");
+	ck_assert_str_eq(cfg->regions[0].feed_ca, "tests/tmp/unit/feed-ca.pem");
+	ck_assert_str_eq(cfg->regions[0].feed_token_file, "tests/tmp/unit/feed.token");
+	ck_assert_str_eq(cfg->regions[0].feed_token, "feed-token-0123456789");
+	/* no feed_ca: the system's store; no token */
+	ck_assert_ptr_null(cfg->regions[1].feed_ca);
+	ck_assert_ptr_null(cfg->regions[1].feed_token);
+	ck_assert_str_eq(cfg->regions[2].feed_token, "feed-token-0123456789");
+	ck_assert_uint_eq(d.errors, 0);
+	ck_assert_uint_eq(d.count, 1);
+	char want[512];
+	snprintf(want, sizeof(want),
+	         "%s: warning: regions.c.feed_token_file: the token goes to an http:// feed in "
+	         "clear text "
+	         "(use https://)",
+	         cfg_path);
+	ck_assert_str_eq(d.msgs[0], want);
+	config_free(cfg);
+	diag_free(&d);
+}
+END_TEST
+
+/* Every error of feed_ca and feed_token_file at once, each at its value
+ * (or key) with its line and column: a missing CA file, one without a
+ * certificate, a CA without an https:// feed, a token file others may
+ * read, a short token, a token without an HTTP feed. */
+START_TEST(test_region_feed_tls_errors)
+{
+	unit_write_file("not-a-ca.pem", "just text\n");
+	const char *open_tok = unit_write_file("open.token", "feed-token-0123456789\n");
+	ck_assert_int_eq(chmod(open_tok, 0644), 0);
+	const char *short_tok = unit_write_file("short.token", "short\n");
+	ck_assert_int_eq(chmod(short_tok, 0600), 0);
+	struct diag d = {0};
+	struct config *cfg = load(
+	    "cfg_feed_tls_errors.json",
+	    "{\"regions\": {\n"
+	    "  \"m\": {\"location\": [1, 2], \"feed\": \"https://h/x\", \"feed_ca\": \"no.pem\"},\n"
+	    "  \"p\": {\"location\": [1, 2], \"feed\": \"https://h/x\", \"feed_ca\": "
+	    "\"not-a-ca.pem\"},\n"
+	    "  \"f\": {\"location\": [1, 2], \"feed\": \"http://h/x\", \"feed_ca\": "
+	    "\"not-a-ca.pem\"},\n"
+	    "  \"o\": {\"location\": [1, 2], \"feed\": \"https://h/x\", \"feed_token_file\": "
+	    "\"open.token\"},\n"
+	    "  \"s\": {\"location\": [1, 2], \"feed\": \"https://h/x\", \"feed_token_file\": "
+	    "\"short.token\"},\n"
+	    "  \"n\": {\"location\": [1, 2], \"feed\": \"file:x\", \"feed_token_file\": "
+	    "\"short.token\"}\n"
+	    "}}\n",
+	    &d);
+	ck_assert_ptr_null(cfg);
+	if (d.count != 6)
+		dump(&d);
+	ck_assert_uint_eq(d.errors, 6);
+	expect_msg(&d, 0, 2, 63,
+	           "regions.m.feed_ca: cannot read \"tests/tmp/unit/no.pem\": No such file or "
+	           "directory");
+	expect_msg(&d, 1, 3, 63,
+	           "regions.p.feed_ca: \"tests/tmp/unit/not-a-ca.pem\" holds no PEM certificate");
+	expect_msg(&d, 2, 4, 51,
+	           "regions.f.feed_ca: is for https:// feeds, and this region has none");
+	expect_msg(&d, 3, 5, 71,
+	           "regions.o.feed_token_file: \"tests/tmp/unit/open.token\": the feed token file "
+	           "is readable or writable by others (chmod 600 it)");
+	expect_msg(&d, 4, 6, 71,
+	           "regions.s.feed_token_file: \"tests/tmp/unit/short.token\": the feed token "
+	           "must be one line of at least 16 characters");
+	expect_msg(&d, 5, 7, 47,
+	           "regions.n.feed_token_file: is for http:// and https:// feeds, and this "
+	           "region has none");
 	diag_free(&d);
 }
 END_TEST
@@ -1075,6 +1174,8 @@ Suite *config_suite(void)
 	tcase_add_test(tc, test_region_errors);
 	tcase_add_test(tc, test_region_feed_forms);
 	tcase_add_test(tc, test_region_feed_errors);
+	tcase_add_test(tc, test_region_feed_tls);
+	tcase_add_test(tc, test_region_feed_tls_errors);
 	tcase_add_test(tc, test_tsig_keys);
 	tcase_add_test(tc, test_tsig_key_errors);
 	tcase_add_test(tc, test_all_errors_reported);

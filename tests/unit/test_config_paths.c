@@ -95,6 +95,9 @@ START_TEST(test_every_path_key)
 {
 	const char *secret = unit_write_file("paths_secret", "c2VjcmV0c2VjcmV0\n");
 	ck_assert_int_eq(chmod(secret, 0600), 0);
+	unit_write_cert("paths_ca.pem");
+	const char *token = unit_write_file("paths_feed.token", "feed-token-0123456789\n");
+	ck_assert_int_eq(chmod(token, 0600), 0);
 	static const char text[] =
 	    "{\"server\": {\"chroot\": \"jail\"},\n"
 	    " \"geoip\": {\"database\": [\"city.mmdb\", \"/abs/asn.mmdb\"],\n"
@@ -103,7 +106,9 @@ START_TEST(test_every_path_key)
 	    " \"control\": {\"socket\": \"run/control.sock\"},\n"
 	    " \"health\": {\"state_file\": \"../state/health.state\"},\n"
 	    " \"regions\": {\"r\": {\"location\": [1, 2], \"feed\": [\"file:feeds/r.json\",\n"
-	    "   \"http://127.0.0.1:9/file:r.json\", \"file:/abs/r.json\"]}},\n"
+	    "   \"http://127.0.0.1:9/file:r.json\", \"file:/abs/r.json\", "
+	    "\"https://127.0.0.1/r\"],\n"
+	    "   \"feed_ca\": \"paths_ca.pem\", \"feed_token_file\": \"paths_feed.token\"}},\n"
 	    " \"tsig_keys\": {\"k\": {\"secret_file\": \"paths_secret\"}},\n"
 	    " \"zones\": [\n"
 	    "  {\"origin\": \"example.com\", \"file\": \"example.com.zone\",\n"
@@ -127,10 +132,14 @@ START_TEST(test_every_path_key)
 	ck_assert_str_eq(cfg->http_token_file, "tests/tmp/unit/admin.token");
 	ck_assert_str_eq(cfg->control_socket, "tests/tmp/unit/run/control.sock");
 	ck_assert_str_eq(cfg->health_state_file, "tests/tmp/unit/../state/health.state");
-	ck_assert_uint_eq(cfg->regions[0].nfeeds, 3);
+	ck_assert_uint_eq(cfg->regions[0].nfeeds, 4);
 	ck_assert_str_eq(cfg->regions[0].feeds[0], "file:tests/tmp/unit/feeds/r.json");
 	ck_assert_str_eq(cfg->regions[0].feeds[1], "http://127.0.0.1:9/file:r.json");
 	ck_assert_str_eq(cfg->regions[0].feeds[2], "file:/abs/r.json");
+	ck_assert_str_eq(cfg->regions[0].feeds[3], "https://127.0.0.1/r");
+	ck_assert_str_eq(cfg->regions[0].feed_ca, "tests/tmp/unit/paths_ca.pem");
+	ck_assert_str_eq(cfg->regions[0].feed_token_file, "tests/tmp/unit/paths_feed.token");
+	ck_assert_str_eq(cfg->regions[0].feed_token, "feed-token-0123456789");
 	/* the secret was read from tests/tmp/unit/paths_secret */
 	ck_assert_uint_eq(cfg->tsig_keys[0].secret_len, 12);
 	ck_assert_mem_eq(cfg->tsig_keys[0].secret, "secretsecret", 12);
@@ -166,6 +175,8 @@ START_TEST(test_path_rows)
 	                         "http.token_file path\n"
 	                         "control.socket path\n"
 	                         "regions.*.feed feed|list\n"
+	                         "regions.*.feed_ca path\n"
+	                         "regions.*.feed_token_file path\n"
 	                         "health.state_file path\n"
 	                         "tsig_keys.*.secret_file path\n"
 	                         "zones[].file path\n"

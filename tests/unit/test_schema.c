@@ -199,7 +199,7 @@ START_TEST(test_children)
 	ck_assert_str_eq(names[0], "network");
 	ck_assert_uint_eq(conf_key_children("geoip.paths", names), 4);
 	ck_assert_str_eq(names[3], "continent");
-	ck_assert_uint_eq(conf_key_children("regions.*", names), 8);
+	ck_assert_uint_eq(conf_key_children("regions.*", names), 10);
 	ck_assert_uint_eq(conf_key_children("regions", names), 0);
 	ck_assert_uint_eq(conf_key_children("serv", names), 0);
 	ck_assert_ptr_null(names[0]);

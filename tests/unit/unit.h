@@ -68,6 +68,10 @@ struct answer_settings unit_geo_settings(const struct geo_db *geo);
  * (static buffer per call slot: valid until the next call with that slot). */
 const char *unit_write_file(const char *name, const char *text);
 
+/* A new self-signed certificate (its key thrown away) as a PEM file under
+ * tests/tmp/unit (the path as unit_write_file). */
+const char *unit_write_cert(const char *name);
+
 /* path, relative to the working directory (the source tree), made
  * absolute: how a configuration written under tests/tmp/unit names a file
  * elsewhere, since relative paths in it are taken from its own directory
