@@ -1067,6 +1067,14 @@ int main(int argc, char **argv)
 
 	log_snapshot(snap, app.cfg);
 	app.health = health_run(app.health);
+	if (server_start(app.srv) < 0) {
+		health_stop(app.health);
+		server_stop(app.srv);
+		config_free(app.cfg);
+		return 1;
+	}
+	/* after the server: /status and the control socket read what
+	 * server_start sets up (the notifier, the transfer thread) */
 	if ((app.http && http_run(app.http) < 0) ||
 	    (app.metrics_http && http_run(app.metrics_http) < 0)) {
 		log_error("event=http_thread_failed");
@@ -1074,12 +1082,6 @@ int main(int argc, char **argv)
 	}
 	if (app.control && control_run(app.control) < 0) {
 		log_error("event=control_thread_failed");
-		return 1;
-	}
-	if (server_start(app.srv) < 0) {
-		health_stop(app.health);
-		server_stop(app.srv);
-		config_free(app.cfg);
 		return 1;
 	}
 	server_replication_commit(app.srv, snap);
