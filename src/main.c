@@ -941,6 +941,30 @@ static int start_failed(struct app *app)
 	return 1;
 }
 
+/* The health, DNS, HTTP and control threads, in that order: /status and
+ * the control socket read what server_start sets up (the notifier, the
+ * transfer thread). -1 after logging why. */
+static int start_threads(struct app *app)
+{
+	app->health = health_run(app->health);
+	if (server_start(app->srv) < 0) {
+		health_stop(app->health);
+		server_stop(app->srv);
+		config_free(app->cfg);
+		return -1;
+	}
+	if ((app->http && http_run(app->http) < 0) ||
+	    (app->metrics_http && http_run(app->metrics_http) < 0)) {
+		log_error("event=http_thread_failed");
+		return -1;
+	}
+	if (app->control && control_run(app->control) < 0) {
+		log_error("event=control_thread_failed");
+		return -1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	/* Before anything is loaded. Zone arenas are 1 MiB chunks, freed at
@@ -1066,24 +1090,8 @@ int main(int argc, char **argv)
 		return start_failed(&app);
 
 	log_snapshot(snap, app.cfg);
-	app.health = health_run(app.health);
-	if (server_start(app.srv) < 0) {
-		health_stop(app.health);
-		server_stop(app.srv);
-		config_free(app.cfg);
+	if (start_threads(&app) < 0)
 		return 1;
-	}
-	/* after the server: /status and the control socket read what
-	 * server_start sets up (the notifier, the transfer thread) */
-	if ((app.http && http_run(app.http) < 0) ||
-	    (app.metrics_http && http_run(app.metrics_http) < 0)) {
-		log_error("event=http_thread_failed");
-		return 1;
-	}
-	if (app.control && control_run(app.control) < 0) {
-		log_error("event=control_thread_failed");
-		return 1;
-	}
 	server_replication_commit(app.srv, snap);
 	if (secondaries_start(app.sec, app_publish_zone, app_check_zone, &app) < 0)
 		log_error("event=secondaries_thread_failed note=\"secondary zones are not "
