@@ -73,12 +73,12 @@ struct snapshot_source {
 	 * only_origin is only_zone (borrowed; the snapshot takes a
 	 * reference), every other one prev's as it is with its DNSSEC keys,
 	 * and prev's GeoIP databases, none read again (prev built from the
-	 * same config); NULL:
-	 * every zone as snapshot_build finds it */
+	 * same config); NULL: every zone as snapshot_build finds it */
 	const char *only_origin;
 	struct zone *only_zone;
 	/* a publication of new GeoIP databases (geoip.watch): every zone
-	 * prev's as it is (prev built from the same config) */
+	 * prev's as it is with its DNSSEC keys (prev built from the same
+	 * config) */
 	bool keep_zones;
 };
 

@@ -48,6 +48,17 @@ static struct zone *secondary_from_file(const struct zone_config *zc, struct dia
 	return z;
 }
 
+/* Does src publish zone entry ze (cfg->zones[i]) as prev serves it, with
+ * its DNSSEC keys (a publication of one other zone, or of new GeoIP
+ * databases: nothing of ze read again)? */
+static bool kept_as_served(const struct snapshot *prev, const struct snapshot_source *src,
+                           const struct zone_entry *ze, size_t i)
+{
+	return src && prev && (src->keep_zones || src->only_origin) &&
+	       !(src->only_origin && strcmp(ze->origin, src->only_origin) == 0) &&
+	       i < prev->db->count && strcmp(prev->db->zones[i]->config_origin, ze->origin) == 0;
+}
+
 /* The zone of cfg->zones[i] when src says where it comes from (a
  * reference for the caller, *kept when it is not new), else NULL. */
 static struct zone *source_zone(const struct snapshot *prev, const struct snapshot_source *src,
@@ -59,10 +70,7 @@ static struct zone *source_zone(const struct snapshot *prev, const struct snapsh
 			*kept = false;
 			return zone_ref(src->only_zone);
 		}
-		if (prev && i < prev->db->count &&
-		    strcmp(prev->db->zones[i]->config_origin, ze->origin) == 0)
-			return zone_ref(prev->db->zones[i]);
-		return NULL;
+		return kept_as_served(prev, src, ze, i) ? zone_ref(prev->db->zones[i]) : NULL;
 	}
 	if (ze->nprimaries && src && src->sec)
 		return secondaries_copy(src->sec, ze->origin);
@@ -184,14 +192,12 @@ static struct dnssec_key *zone_key(const struct config *cfg, const struct zone_e
 	return key;
 }
 
-/* In a publication of one zone, another zone's keys as prev holds them
- * (its key files are a reload's to read again); NULL otherwise. */
+/* A zone kept as served keeps prev's keys (its key files are a reload's
+ * to read again); NULL otherwise. */
 static struct dnssec_key *kept_key(const struct snapshot *prev, const struct snapshot_source *src,
                                    const struct zone_entry *ze, size_t i)
 {
-	if (!src || !src->only_origin || !prev || strcmp(ze->origin, src->only_origin) == 0 ||
-	    i >= prev->ndnssec_keys || i >= prev->db->count ||
-	    strcmp(prev->db->zones[i]->config_origin, ze->origin) != 0)
+	if (!kept_as_served(prev, src, ze, i) || i >= prev->ndnssec_keys)
 		return NULL;
 	return dnssec_key_ref(prev->dnssec_keys[i]);
 }

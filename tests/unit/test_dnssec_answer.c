@@ -939,7 +939,7 @@ END_TEST
 
 /* A publication of one zone (geodnsdctl reload ZONE, a secondary's new
  * serial) keeps the other zones' keys as they are, not reading their
- * files: a broken key file of example.net does not hold example.com back,
+ * files, and one of new GeoIP databases keeps every zone's: a broken key file of example.net does not hold example.com back,
  * and the key outlives the snapshot it was read for; a full build reads
  * every key and fails on it. (Issue 20 item 4: the errors of that zone
  * only.) */
@@ -993,6 +993,16 @@ START_TEST(test_one_zone_keeps_keys)
 	ck_assert_uint_eq(ldns_pkt_ancount(p), 2);
 	ck_assert_uint_eq(verify(p, 0), 1);
 	ldns_pkt_free(p);
+	/* a publication of new GeoIP databases (geoip.watch) keeps every
+	 * zone's keys too: the broken file does not hold it back */
+	struct snapshot_source geo_only = {.keep_zones = true};
+	struct snapshot *geo = snapshot_build_from(cfg_signed, snap_signed, 3, &geo_only, &d);
+	if (!geo || d.count)
+		dump(&d);
+	ck_assert_ptr_nonnull(geo);
+	ck_assert_ptr_eq(geo->dnssec_keys[0], snap_signed->dnssec_keys[0]);
+	ck_assert_ptr_eq(geo->dnssec_keys[1], netkey);
+	snapshot_free(geo);
 	/* a whole build reads every key: the broken one fails it, named */
 	struct snapshot *all = snapshot_build(cfg_signed, snap_signed, 3, &d);
 	ck_assert_ptr_null(all);
