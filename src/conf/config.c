@@ -199,6 +199,17 @@ void get_path(struct jcheck *c, const struct config *cfg, json_t *obj, enum conf
 	resolve(cfg, out);
 }
 
+void get_path_list(struct jcheck *c, const struct config *cfg, json_t *obj, enum conf_key_id id,
+                   char ***out, size_t *n)
+{
+	enum conf_type t = conf_schema[id].type;
+	assert(conf_schema[id].is_path && (t == CONF_STRING_LIST || t == CONF_STRING_OR_LIST));
+	size_t before = *n;
+	jc_get_str_list(c, obj, key_name(id), out, n, t == CONF_STRING_OR_LIST);
+	for (size_t i = before; i < *n; i++)
+		resolve(cfg, &(*out)[i]);
+}
+
 /* A string key's value longer than its row's max: an error at the key. */
 void check_len(struct jcheck *c, enum conf_key_id id, const char *s)
 {
@@ -562,10 +573,7 @@ static void load_regions(struct jcheck *c, struct config *cfg, json_t *o)
 static void load_geoip(struct jcheck *c, struct config *cfg, json_t *o)
 {
 	check_keys(c, o, KEY_GEOIP);
-	jc_get_str_list(c, o, key_name(KEY_GEOIP_DATABASE), &cfg->geoip_databases,
-	                &cfg->ngeoip_databases, true);
-	for (size_t i = 0; i < cfg->ngeoip_databases; i++)
-		resolve(cfg, &cfg->geoip_databases[i]);
+	get_path_list(c, cfg, o, KEY_GEOIP_DATABASE, &cfg->geoip_databases, &cfg->ngeoip_databases);
 	get_path(c, cfg, o, KEY_GEOIP_ASN_DATABASE, &cfg->geoip_asn_database);
 	get_bool(c, o, KEY_GEOIP_WATCH, &cfg->geoip_watch);
 	json_t *paths = get_section(c, o, KEY_GEOIP_PATHS);

@@ -35,6 +35,11 @@ void get_str(struct jcheck *c, json_t *obj, enum conf_key_id id, char **out);
  * configuration's directory (conf_path): the one reader of those rows. */
 void get_path(struct jcheck *c, const struct config *cfg, json_t *obj, enum conf_key_id id,
               char **out);
+/* A path-list key (is_path, a list, or one string when the row allows
+ * it) as jc_get_str_list, each resolved like get_path's; appended to
+ * *out. */
+void get_path_list(struct jcheck *c, const struct config *cfg, json_t *obj, enum conf_key_id id,
+                   char ***out, size_t *n);
 /* A string longer than its row's max: an error at the key. */
 void check_len(struct jcheck *c, enum conf_key_id id, const char *s);
 /* The index of the value among the row's names; -1 when absent or not one. */

@@ -316,13 +316,7 @@ static void load_zone_dnssec(struct jcheck *c, const struct config *cfg, json_t 
 	jc_push_key(c, key_name(KEY_ZONE_DNSSEC));
 	check_keys(c, d, KEY_ZONE_DNSSEC);
 	get_path(c, cfg, d, KEY_ZONE_DNSSEC_KEY, &ze->dnssec_key);
-	jc_get_str_list(c, d, key_name(KEY_ZONE_DNSSEC_PUBLISH), &ze->dnssec_publish,
-	                &ze->ndnssec_publish, false);
-	for (size_t i = 0; i < ze->ndnssec_publish; i++) {
-		char *r = conf_path(cfg->dir, ze->dnssec_publish[i]);
-		free(ze->dnssec_publish[i]);
-		ze->dnssec_publish[i] = r;
-	}
+	get_path_list(c, cfg, d, KEY_ZONE_DNSSEC_PUBLISH, &ze->dnssec_publish, &ze->ndnssec_publish);
 	if (!json_object_get(d, key_name(KEY_ZONE_DNSSEC_KEY)))
 		jc_error(c, false, "missing \"key\": the key files' base name");
 	jc_pop(c);

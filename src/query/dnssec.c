@@ -136,7 +136,7 @@ int resp_put_dnskey(struct resp *r, const uint8_t *owner, const struct dnssec_ke
 		rdata[n] = k->dnskey;
 		rdlen[n] = (uint16_t)k->dnskey_len;
 		if (type == TYPE_CDS) {
-			int len = dnssec_key_ds(k, 2, ds[n], sizeof(ds[n]));
+			int len = dnssec_key_ds(k, DNSSEC_DIGEST_SHA256, ds[n], sizeof(ds[n]));
 			if (len < 0)
 				return len;
 			rdata[n] = ds[n];
