@@ -20,7 +20,7 @@
 #   make clean, make distclean
 
 PKGS = ldns libevent libevent_pthreads libevent_openssl libmaxminddb jansson liburcu-memb libcrypto \
-       libssl libsystemd check
+       libssl libsystemd libfstrm libprotobuf-c check
 
 -include config.mk
 
@@ -43,6 +43,10 @@ HDRS = $(wildcard include/*/*.h)
 # breaking the build
 DEPFLAGS = -MMD -MP
 UNIT_SRCS = $(wildcard tests/unit/*.c)
+# code made at build time: protoc-c's dnstap message packing, compiled
+# through src/ops/dnstap_pb.c
+GEN_DIR = build-gen
+GEN_DNSTAP = $(GEN_DIR)/dnstap.pb-c.c $(GEN_DIR)/dnstap.pb-c.h
 TEST_MMDB = tests/tmp/geo/city.mmdb tests/tmp/geo/city4.mmdb \
 	    tests/tmp/geo/flat4.mmdb tests/tmp/geo/flat6.mmdb tests/tmp/geo/asn.mmdb \
 	    tests/tmp/geo/asn-dbip.mmdb
@@ -52,12 +56,12 @@ WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 ifeq ($(WERROR),yes)
 WARN += -Werror
 endif
-BASE_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O2 -pthread -Iinclude $(WARN) \
+BASE_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O2 -pthread -Iinclude -I$(GEN_DIR) $(WARN) \
        -DGD_VERSION='"$(VERSION)"' -DSYSCONFDIR='"$(SYSCONFDIR)"' \
        $(CPPFLAGS) $(LDNS_CFLAGS) $(EVENT_CFLAGS) $(MMDB_CFLAGS) $(JANSSON_CFLAGS) \
-       $(URCU_CFLAGS) $(CRYPTO_CFLAGS) $(SYSTEMD_CFLAGS)
+       $(URCU_CFLAGS) $(CRYPTO_CFLAGS) $(SYSTEMD_CFLAGS) $(DNSTAP_CFLAGS)
 LIBS = $(LDNS_LIBS) $(EVENT_LIBS) $(MMDB_LIBS) $(JANSSON_LIBS) $(URCU_LIBS) $(CRYPTO_LIBS) -lm \
-       -pthread $(SYSTEMD_LIBS)
+       -pthread $(SYSTEMD_LIBS) $(DNSTAP_LIBS)
 SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
        -fno-sanitize-recover=undefined
 TSAN_FLAGS = -fsanitize=thread -fno-omit-frame-pointer
@@ -164,6 +168,13 @@ endif
 
 deps:
 	tools/install-deps
+
+$(GEN_DNSTAP) &: src/ops/dnstap.proto config.mk
+	@mkdir -p $(GEN_DIR)
+	$(PROTOC_C) --proto_path=src/ops --c_out=$(GEN_DIR) dnstap.proto
+# the objects that include it, in every build directory
+$(foreach d,build build-check build-tsan build-fuzz build-fuzz/cov,$(d)/ops/dnstap.o \
+  $(d)/ops/dnstap_pb.o): $(GEN_DNSTAP)
 
 build build-check build-tsan:
 	mkdir -p $@
@@ -350,7 +361,7 @@ $(DEB): $(DEB_INPUTS)
 	lintian --fail-on error --info --display-info build-deb/geodnsd_$(DEB_VERSION)_$(DEB_ARCH).changes
 
 clean:
-	rm -rf build build-check build-tsan build-fuzz build-deb src/geodnsd tests/tmp zones/demo-city.mmdb
+	rm -rf build build-check build-tsan build-fuzz build-deb $(GEN_DIR) src/geodnsd tests/tmp zones/demo-city.mmdb
 
 distclean: clean
 	rm -rf config.mk config.status config.log configure autom4te.cache

@@ -198,6 +198,17 @@ static void warn_start_only(const struct config *cfg, const struct config *old)
 	START_ONLY(!str_same(cfg->http_listen, old->http_listen), "http.listen");
 	START_ONLY(!str_same(cfg->metrics_listen, old->metrics_listen), "metrics.listen");
 	START_ONLY(!str_same(cfg->http_token_file, old->http_token_file), "http.token_file");
+	START_ONLY(!str_same(cfg->dnstap_socket, old->dnstap_socket) ||
+		       !str_same(cfg->dnstap_tcp, old->dnstap_tcp) ||
+		       !str_same(cfg->dnstap_identity, old->dnstap_identity) ||
+		       !str_same(cfg->dnstap_version, old->dnstap_version) ||
+		       cfg->dnstap_sample != old->dnstap_sample ||
+		       cfg->dnstap_log_queries != old->dnstap_log_queries ||
+		       cfg->dnstap_log_responses != old->dnstap_log_responses ||
+		       cfg->dnstap_truncate_client != old->dnstap_truncate_client ||
+		       cfg->dnstap_queue_size != old->dnstap_queue_size ||
+		       cfg->dnstap_reconnect != old->dnstap_reconnect,
+		   "dnstap");
 	START_ONLY(cfg->http_max_connections != old->http_max_connections, "http.max_connections");
 	START_ONLY(cfg->http_max_connections_per_address != old->http_max_connections_per_address,
 		   "http.max_connections_per_address");

@@ -175,6 +175,17 @@ struct config {
 	/* control */
 	char *control_socket; /* NULL: the default (none outside systemd) */
 
+	/* dnstap: on when a collector is named (socket or tcp, not both) */
+	char *dnstap_socket;          /* the collector's Unix socket */
+	char *dnstap_tcp;             /* or its "ADDRESS:PORT" */
+	char *dnstap_identity;        /* NULL: the host name */
+	char *dnstap_version;         /* NULL: "geodnsd VERSION" */
+	unsigned dnstap_sample;       /* 1 query in N, with its response */
+	bool dnstap_log_queries, dnstap_log_responses;
+	bool dnstap_truncate_client;  /* client address cut to /24, /56 */
+	unsigned dnstap_queue_size;   /* messages a thread may queue */
+	unsigned dnstap_reconnect;    /* seconds between connection attempts */
+
 	/* health */
 	unsigned health_interval, health_timeout, health_down_after, health_up_after,
 		health_max_age;

@@ -156,6 +156,8 @@ struct answer_counters {
 	uint64_t tcp_client_refused; /* over tcp_max_per_client */
 	uint64_t tcp_idle_closed;
 	uint64_t tcp_lifetime_closed;
+	uint64_t dnstap_sent;      /* dnstap messages queued for the collector */
+	uint64_t dnstap_dropped;   /* dnstap messages dropped: the queue full */
 };
 
 /* What the sampled query log prints about one query (filled only when the

@@ -628,6 +628,41 @@ static void load_control(struct jcheck *c, struct config *cfg, json_t *o)
 	get_path(c, cfg, o, KEY_CONTROL_SOCKET, &cfg->control_socket);
 }
 
+static void load_dnstap(struct jcheck *c, struct config *cfg, json_t *o)
+{
+	check_keys(c, o, KEY_DNSTAP);
+	get_path(c, cfg, o, KEY_DNSTAP_SOCKET, &cfg->dnstap_socket);
+	get_str(c, o, KEY_DNSTAP_TCP, &cfg->dnstap_tcp);
+	get_str(c, o, KEY_DNSTAP_IDENTITY, &cfg->dnstap_identity);
+	get_str(c, o, KEY_DNSTAP_VERSION, &cfg->dnstap_version);
+	get_uint(c, o, KEY_DNSTAP_SAMPLE, &cfg->dnstap_sample);
+	get_bool(c, o, KEY_DNSTAP_LOG_QUERIES, &cfg->dnstap_log_queries);
+	get_bool(c, o, KEY_DNSTAP_LOG_RESPONSES, &cfg->dnstap_log_responses);
+	get_bool(c, o, KEY_DNSTAP_TRUNCATE_CLIENT, &cfg->dnstap_truncate_client);
+	get_uint(c, o, KEY_DNSTAP_QUEUE_SIZE, &cfg->dnstap_queue_size);
+	get_uint(c, o, KEY_DNSTAP_RECONNECT, &cfg->dnstap_reconnect);
+	if (cfg->dnstap_socket && cfg->dnstap_tcp)
+		jc_error(c, false, "\"socket\" and \"tcp\" name two collectors; give one");
+	else if (!cfg->dnstap_socket && !cfg->dnstap_tcp)
+		jc_error(c, false, "name the collector: \"socket\" or \"tcp\"");
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	if (cfg->dnstap_tcp && (parse_hostport(cfg->dnstap_tcp, 0, &ss, &sl) < 0 ||
+				(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
+							  : ((struct sockaddr_in *)&ss)->sin_port) == 0)) {
+		jc_push_key(c, key_name(KEY_DNSTAP_TCP));
+		jc_error(c, false, "\"%s\" is not an address and port such as 127.0.0.1:6000",
+			 cfg->dnstap_tcp);
+		jc_pop(c);
+	}
+	unsigned q = cfg->dnstap_queue_size;
+	if (q & (q - 1)) {
+		jc_push_key(c, key_name(KEY_DNSTAP_QUEUE_SIZE));
+		jc_error(c, false, "%u is not a power of 2", q);
+		jc_pop(c);
+	}
+}
+
 static void load_metrics(struct jcheck *c, struct config *cfg, json_t *o)
 {
 	check_keys(c, o, KEY_METRICS);
@@ -872,6 +907,12 @@ static void set_defaults(struct config *cfg)
 	cfg->query_log_sample = conf_default_uint(KEY_SERVER_QUERY_LOG_SAMPLE);
 	cfg->answer_cache = conf_default_bool(KEY_SERVER_ANSWER_CACHE);
 	cfg->geoip_watch = conf_default_bool(KEY_GEOIP_WATCH);
+	cfg->dnstap_sample = conf_default_uint(KEY_DNSTAP_SAMPLE);
+	cfg->dnstap_log_queries = conf_default_bool(KEY_DNSTAP_LOG_QUERIES);
+	cfg->dnstap_log_responses = conf_default_bool(KEY_DNSTAP_LOG_RESPONSES);
+	cfg->dnstap_truncate_client = conf_default_bool(KEY_DNSTAP_TRUNCATE_CLIENT);
+	cfg->dnstap_queue_size = conf_default_uint(KEY_DNSTAP_QUEUE_SIZE);
+	cfg->dnstap_reconnect = conf_default_uint(KEY_DNSTAP_RECONNECT);
 	cfg->http_max_connections = conf_default_uint(KEY_HTTP_MAX_CONNECTIONS);
 	cfg->http_max_connections_per_address =
 	    conf_default_uint(KEY_HTTP_MAX_CONNECTIONS_PER_ADDRESS);
@@ -922,7 +963,7 @@ struct config *config_load(const char *path, struct diag *diag)
 		void (*load)(struct jcheck *c, struct config *cfg, json_t *o);
 	} sections[] = {
 	    {KEY_SERVER, load_server},   {KEY_GEOIP, load_geoip},   {KEY_HTTP, load_http},
-	    {KEY_CONTROL, load_control}, {KEY_METRICS, load_metrics},
+	    {KEY_CONTROL, load_control}, {KEY_METRICS, load_metrics},  {KEY_DNSTAP, load_dnstap},
 	    {KEY_REGIONS, load_regions}, {KEY_HEALTH, load_health}, {KEY_ECS, load_ecs},
 	    {KEY_COOKIES, load_cookies}, {KEY_RRL, load_rrl},       {KEY_TSIG_KEYS, load_tsig_keys},
 	    {KEY_ZONES, load_zones},
@@ -986,6 +1027,10 @@ void config_free(struct config *cfg)
 	free(cfg->http_token_file);
 	free(cfg->metrics_listen);
 	free(cfg->control_socket);
+	free(cfg->dnstap_socket);
+	free(cfg->dnstap_tcp);
+	free(cfg->dnstap_identity);
+	free(cfg->dnstap_version);
 	free(cfg->rrl_exempt);
 	for (size_t i = 0; i < cfg->nregions; i++) {
 		free(cfg->regions[i].name);

@@ -150,6 +150,18 @@ static void dnssec_metrics(struct strbuf *sb, const struct answer_counters *c)
 	               c->signing_cap_hits);
 }
 
+/* dnstap: messages queued for the collector, and dropped (queue full). */
+static void dnstap_metrics(struct strbuf *sb, const struct answer_counters *c)
+{
+	metrics_single(sb, "geodnsd_dnstap_sent_total", "counter",
+	               "dnstap messages (AUTH_QUERY, AUTH_RESPONSE) queued for the collector.",
+	               c->dnstap_sent);
+	metrics_single(sb, "geodnsd_dnstap_dropped_total", "counter",
+	               "dnstap messages dropped because the thread's queue was full (the "
+	               "collector slow or away).",
+	               c->dnstap_dropped);
+}
+
 /* When each GeoIP database in use was built (its metadata). */
 static void geoip_metrics(struct strbuf *sb, const struct snapshot *snap)
 {
@@ -226,6 +238,7 @@ void serving_metrics(struct server *srv, const uint64_t http_limits[HTTP_LIMIT_C
 		       "for the same client network and health).",
 		       c.answer_cache_hit);
 	dnssec_metrics(sb, &c);
+	dnstap_metrics(sb, &c);
 	struct server_limit_counts lc;
 	server_limit_counts(srv, &lc);
 	uint64_t rl = lc.rrl_limited, rs = lc.rrl_slipped, rd = lc.rrl_dropped;

@@ -129,6 +129,7 @@ struct server *server_create(const struct config *cfg, struct snapshot *snap)
 	size_t out_budget = cfg->tcp_output_buffer_total / srv->ntcp;
 	for (unsigned i = 0; i < srv->nworkers; i++)
 		srv->workers[i].stop_fd = -1;
+	srv->dnstap = dnstap_new(cfg); /* its thread starts with the workers */
 	for (unsigned i = 0; i < srv->nworkers; i++) {
 		struct worker *w = &srv->workers[i];
 		w->id = i;
@@ -160,6 +161,8 @@ struct server *server_create(const struct config *cfg, struct snapshot *snap)
 			server_stop(srv);
 			return NULL;
 		}
+		socklen_t sl = sizeof(w->udp[0].local);
+		getsockname(w->udp[0].fd, (struct sockaddr *)&w->udp[0].local, &sl);
 	}
 	for (unsigned i = 0; i < srv->ntcp; i++) {
 		struct worker *w = &srv->workers[i];
@@ -204,6 +207,8 @@ static int udp_thread_start(struct server *srv, struct worker *w)
 {
 	answer_worker_init(&w->aw);
 	w->aw.id = w->id;
+	dnstap_queue_init(&w->tap, srv->dnstap, w->id, &w->aw.counters.dnstap_sent,
+	                  &w->aw.counters.dnstap_dropped);
 	if (srv->rrl_table_size && rrl_table_init(&w->aw.rrl, srv->rrl_table_size) != GD_OK) {
 		log_error("event=random_failed what=rrl_key worker=%u error=%s", w->id,
 		          strerror(errno));
@@ -237,6 +242,9 @@ int server_start(struct server *srv)
 	                        srv->nworkers);
 	if (!srv->xfr)
 		return GD_ENOMEM;
+	/* a queue for each UDP thread and TCP worker */
+	if (srv->dnstap && dnstap_start(srv->dnstap, srv->nworkers) < 0)
+		return GD_EIO;
 	for (unsigned i = srv->ntcp; i < srv->nworkers && rc == GD_OK; i++)
 		rc = udp_thread_start(srv, &srv->workers[i]);
 	for (unsigned i = 0; i < srv->ntcp && rc == GD_OK; i++) {
@@ -260,6 +268,8 @@ int server_start(struct server *srv)
 		w->resume_ev = event_new(w->base, -1, 0, tcp_resume_cb, w);
 		answer_worker_init(&w->aw);
 		w->aw.id = i;
+		dnstap_queue_init(&w->tap, srv->dnstap, w->id, &w->aw.counters.dnstap_sent,
+		                  &w->aw.counters.dnstap_dropped);
 		if (srv->rrl_table_size &&
 		    rrl_table_init(&w->aw.rrl, srv->rrl_table_size) != GD_OK) {
 			log_error("event=random_failed what=rrl_key worker=%u error=%s", i,
@@ -426,6 +436,7 @@ void server_stop(struct server *srv)
 	/* after the workers: none hands a connection over any more */
 	xfrout_stop(srv->xfr);
 	srv->xfr = NULL;
+	dnstap_close(srv->dnstap); /* flushes what the workers queued */
 	for (size_t i = 0; i < srv->nlisten; i++)
 		free(srv->listen_text[i]);
 	free(srv->listen_text);

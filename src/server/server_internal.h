@@ -12,6 +12,7 @@
 #include "server/net.h"
 
 #include "common/tsan.h"
+#include "ops/dnstap.h"
 #include "query/answer.h"
 #include "query/cookie.h"
 
@@ -39,6 +40,7 @@ struct worker;
 struct udp_sock {
 	int fd;
 	bool pktinfo;
+	struct sockaddr_storage local; /* bound address (dnstap's response address) */
 };
 
 struct tcp_conn {
@@ -46,6 +48,7 @@ struct tcp_conn {
 	struct event *lifetime;     /* closes the connection at tcp_max_lifetime */
 	uint32_t client_slot;       /* in the server's per-client count table */
 	struct sockaddr_storage peer;
+	struct sockaddr_storage local; /* for dnstap, when it is on */
 	struct worker *w;
 	struct tcp_conn *prev, *next; /* LRU: head = longest idle */
 	bool waiting;                 /* on the worker's wait list, not reading */
@@ -95,6 +98,7 @@ struct worker {
 	/* sampled query log: 1 in qlog_sample queries is a candidate; the
 	 * server's budget of qlog_rate lines a second decides */
 	unsigned qlog_rate, qlog_sample, qlog_count;
+	struct dnstap_queue tap;      /* dnstap copies (dt NULL: off) */
 };
 
 /* A connection a TCP worker hands to the transfer thread (xfrout.c). */
@@ -127,6 +131,7 @@ struct server {
 	size_t nlisten;
 	char **listen_text;
 	uint64_t qlog_window;       /* query log: second << 24 | lines in it */
+	struct dnstap *dnstap;      /* dnstap's I/O thread, or NULL */
 };
 
 /* ---- RCU read sections (with ThreadSanitizer annotations, see tsan.h) ---- */

@@ -219,11 +219,25 @@ static void tcp_read_cb(struct bufferevent *bev, void *arg)
 		const struct snapshot *snap = read_snapshot(srv);
 		struct answer_request req = {w->tcp_in, mlen, true,
 					     (const struct sockaddr *)&c->peer, read_health(srv)};
+		struct dnstap_event tap = {.tcp = true};
+		bool tapped = dnstap_take(&w->tap);
+		if (tapped)
+			clock_gettime(CLOCK_REALTIME, &tap.query_time);
 		qlog_before(w);
 		size_t len = answer_query(snap->db, &snap->settings, &req, w->tcp_out + 2,
 					  ANSWER_BUF_SIZE, &w->aw);
 		qlog_after(w, snap, true);
 		read_end();
+		if (tapped) {
+			clock_gettime(CLOCK_REALTIME, &tap.response_time);
+			tap.client = (const struct sockaddr *)&c->peer;
+			tap.server = (const struct sockaddr *)&c->local;
+			tap.query = w->tcp_in;
+			tap.query_len = mlen;
+			tap.response = w->tcp_out + 2;
+			tap.response_len = len;
+			dnstap_write(&w->tap, &tap);
+		}
 		if (len == 0)
 			continue;
 		wr16(w->tcp_out, (uint16_t)len);
@@ -335,6 +349,10 @@ void tcp_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 	c->client_slot = slot;
 	if (salen > 0 && (size_t)salen <= sizeof(c->peer))
 		memcpy(&c->peer, sa, (size_t)salen);
+	if (w->tap.dt) {
+		socklen_t ll = sizeof(c->local);
+		getsockname(fd, (struct sockaddr *)&c->local, &ll);
+	}
 	c->bev = bufferevent_socket_new(w->base, fd, BEV_OPT_CLOSE_ON_FREE);
 	if (!c->bev) {
 		if (srv->tcp_max_per_client)

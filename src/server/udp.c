@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Turn the received destination (pktinfo) into the reply's source. */
@@ -52,6 +53,47 @@ static size_t reply_control(const struct msghdr *in, uint8_t *out, size_t cap)
 	return 0;
 }
 
+/* The address a datagram arrived at: its pktinfo destination (a wildcard
+ * listener) with the socket's port, else the socket's own address. */
+static void udp_local(const struct udp_sock *us, const struct msghdr *h,
+		      struct sockaddr_storage *out)
+{
+	*out = us->local;
+	if (!us->pktinfo)
+		return;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR((struct msghdr *)h); c;
+	     c = CMSG_NXTHDR((struct msghdr *)h, c)) {
+		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO &&
+		    out->ss_family == AF_INET) {
+			struct in_pktinfo pi;
+			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+			((struct sockaddr_in *)out)->sin_addr = pi.ipi_addr;
+		} else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO &&
+			   out->ss_family == AF_INET6) {
+			struct in6_pktinfo pi;
+			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+			((struct sockaddr_in6 *)out)->sin6_addr = pi.ipi6_addr;
+		}
+	}
+}
+
+/* A copy of the query and its answer (len 0: none) for dnstap. */
+static void udp_tap(struct worker *w, const struct udp_sock *us, int i, const uint8_t *answer,
+		    size_t len, const struct timespec *received)
+{
+	struct sockaddr_storage local;
+	udp_local(us, &w->rx_msgs[i].msg_hdr, &local);
+	struct dnstap_event ev = {.client = (const struct sockaddr *)&w->peer[i],
+				  .server = (const struct sockaddr *)&local,
+				  .query = w->rx[i],
+				  .query_len = w->rx_msgs[i].msg_len,
+				  .response = answer,
+				  .response_len = len,
+				  .query_time = *received};
+	clock_gettime(CLOCK_REALTIME, &ev.response_time);
+	dnstap_write(&w->tap, &ev);
+}
+
 /*
  * Receive one batch on a UDP thread's socket and answer it. flags:
  * MSG_WAITFORONE on the blocking socket (wait for one datagram, take what
@@ -75,6 +117,10 @@ static int udp_batch(struct worker *w, int flags)
 		return n;
 	w->rx_used = n;
 	int out = 0;
+	/* dnstap's query time: one clock read per batch, when it is on */
+	struct timespec received = {0, 0};
+	if (w->tap.dt)
+		clock_gettime(CLOCK_REALTIME, &received);
 	read_begin();
 	const struct snapshot *snap = read_snapshot(srv);
 	const struct health_snapshot *hs = read_health(srv);
@@ -90,6 +136,8 @@ static int udp_batch(struct worker *w, int flags)
 		size_t len = answer_query(snap->db, &snap->settings, &req, w->tx[out], UDP_BUF,
 					  &w->aw);
 		qlog_after(w, snap, false);
+		if (dnstap_take(&w->tap))
+			udp_tap(w, us, i, w->tx[out], len, &received);
 		if (len == 0)
 			continue;
 		w->tx_iov[out].iov_base = w->tx[out];

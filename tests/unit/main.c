@@ -139,6 +139,7 @@ static const struct {
 	    {"geo", geo_suite},
 	    {"service", service_suite},
 	    {"netmap", netmap_suite},
+	    {"dnstap", dnstap_suite},
 	    {"geoanswer", geoanswer_suite},
 	    {"health", health_suite},
 	    {"feedlist", feedlist_suite},

@@ -173,7 +173,7 @@ START_TEST(test_path_rows)
 	                         "geoip.database path|list\n"
 	                         "geoip.asn_database path\n"
 	                         "http.token_file path\n"
-	                         "control.socket path\n"
+	                         "control.socket path\n" "dnstap.socket path\n"
 	                         "regions.*.feed feed|list\n"
 	                         "regions.*.feed_ca path\n"
 	                         "regions.*.feed_token_file path\n"

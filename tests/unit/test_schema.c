@@ -176,13 +176,13 @@ END_TEST
 START_TEST(test_children)
 {
 	const char *names[KEY_COUNT + 1];
-	ck_assert_uint_eq(conf_key_children("", names), 12);
-	static const char *const top[] = {"server",  "geoip",  "http", "control", "metrics",
-	                                  "regions", "health", "ecs",  "cookies", "rrl",
-	                                  "tsig_keys", "zones"};
+	ck_assert_uint_eq(conf_key_children("", names), 13);
+	static const char *const top[] = {"server",  "geoip",   "http",   "control", "metrics",
+	                                  "dnstap",  "regions", "health", "ecs",     "cookies",
+	                                  "rrl",     "tsig_keys", "zones"};
 	for (size_t i = 0; i < ARRAY_SIZE(top); i++)
 		ck_assert_str_eq(names[i], top[i]);
-	ck_assert_ptr_null(names[12]);
+	ck_assert_ptr_null(names[13]);
 	ck_assert_uint_eq(conf_key_children("tsig_keys.*", names), 3);
 	ck_assert_uint_eq(conf_key_children("zones[]", names), 10);
 	ck_assert_str_eq(names[0], "origin");
@@ -255,6 +255,16 @@ static void config_with(const char *path, const char *value, char *text, size_t 
 		snprintf(text, cap, "{\"regions\": {\"r\": {%s\"%s\": %s}}}",
 		         strcmp(name, "location") ? "\"location\": [0, 0], " : "", name, value);
 		snprintf(shown, shown_cap, "regions.r.%s", name);
+		return;
+	}
+	if (strncmp(path, "dnstap.", 7) == 0) {
+		/* dnstap needs its collector, unless name is one */
+		const char *name = path + 7;
+		snprintf(text, cap, "{\"dnstap\": {%s\"%s\": %s}}",
+		         strcmp(name, "socket") && strcmp(name, "tcp") ? "\"socket\": \"/s\", "
+		                                                        : "",
+		         name, value);
+		snprintf(shown, shown_cap, "%s", path);
 		return;
 	}
 	if (strncmp(path, "tsig_keys.*.", 12) == 0) {
