@@ -20,7 +20,7 @@
 #   make clean, make distclean
 
 PKGS = ldns libevent libevent_pthreads libevent_openssl libmaxminddb jansson liburcu-memb libcrypto \
-       libssl libsystemd libfstrm libprotobuf-c check
+       libssl libsystemd libfstrm libprotobuf-c libxdp libbpf check
 
 -include config.mk
 
@@ -35,7 +35,8 @@ CHECK_SANITIZE ?= 1
 
 # every module lives in a folder of src/ named for its concern (doc/design.md
 # has the map); include/ mirrors it with each module's interface
-SRCS = $(sort $(wildcard src/*/*.c))
+# (the XDP program, *.bpf.c, is compiled for the BPF target: GEN_XDP)
+SRCS = $(sort $(filter-out %.bpf.c,$(wildcard src/*/*.c)))
 MAIN = src/main.c
 HDRS = $(wildcard include/*/*.h)
 # each object's header dependencies, written by the compiler beside it
@@ -47,6 +48,8 @@ UNIT_SRCS = $(wildcard tests/unit/*.c)
 # through src/ops/dnstap_pb.c
 GEN_DIR = build-gen
 GEN_DNSTAP = $(GEN_DIR)/dnstap.pb-c.c $(GEN_DIR)/dnstap.pb-c.h
+# the XDP program as bytes in a header (src/server/xdp.c carries it)
+GEN_XDP = $(GEN_DIR)/xdp_dns_obj.h
 TEST_MMDB = tests/tmp/geo/city.mmdb tests/tmp/geo/city4.mmdb \
 	    tests/tmp/geo/flat4.mmdb tests/tmp/geo/flat6.mmdb tests/tmp/geo/asn.mmdb \
 	    tests/tmp/geo/asn-dbip.mmdb
@@ -59,9 +62,9 @@ endif
 BASE_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O2 -pthread -Iinclude -I$(GEN_DIR) $(WARN) \
        -DGD_VERSION='"$(VERSION)"' -DSYSCONFDIR='"$(SYSCONFDIR)"' \
        $(CPPFLAGS) $(LDNS_CFLAGS) $(EVENT_CFLAGS) $(MMDB_CFLAGS) $(JANSSON_CFLAGS) \
-       $(URCU_CFLAGS) $(CRYPTO_CFLAGS) $(SYSTEMD_CFLAGS) $(DNSTAP_CFLAGS)
+       $(URCU_CFLAGS) $(CRYPTO_CFLAGS) $(SYSTEMD_CFLAGS) $(DNSTAP_CFLAGS) $(XDP_CFLAGS)
 LIBS = $(LDNS_LIBS) $(EVENT_LIBS) $(MMDB_LIBS) $(JANSSON_LIBS) $(URCU_LIBS) $(CRYPTO_LIBS) -lm \
-       -pthread $(SYSTEMD_LIBS) $(DNSTAP_LIBS)
+       -pthread $(SYSTEMD_LIBS) $(DNSTAP_LIBS) $(XDP_LIBS)
 SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
        -fno-sanitize-recover=undefined
 TSAN_FLAGS = -fsanitize=thread -fno-omit-frame-pointer
@@ -175,6 +178,19 @@ $(GEN_DNSTAP) &: src/ops/dnstap.proto config.mk
 # the objects that include it, in every build directory
 $(foreach d,build build-check build-tsan build-fuzz build-fuzz/cov,$(d)/ops/dnstap.o \
   $(d)/ops/dnstap_pb.o): $(GEN_DNSTAP)
+
+# the XDP program: clang for the BPF target (with BTF, which libxdp's
+# dispatcher needs), then its bytes as a C array (od: no xxd needed)
+$(GEN_DIR)/xdp_dns.bpf.o: src/server/xdp_dns.bpf.c include/server/xdp_maps.h config.mk
+	@mkdir -p $(GEN_DIR)
+	$(BPF_CLANG) -O2 -g -target bpf -Wall -Werror -Iinclude \
+	  -I/usr/include/$(shell $(CC) -dumpmachine) -c -o $@ $<
+$(GEN_XDP): $(GEN_DIR)/xdp_dns.bpf.o
+	{ echo '/* made by the Makefile from $< */'; \
+	  echo 'static const unsigned char xdp_dns_obj[] = {'; \
+	  od -An -v -tx1 $< | sed 's/ \([0-9a-f][0-9a-f]\)/0x\1,/g'; echo '};'; } >$@.tmp
+	mv $@.tmp $@
+$(foreach d,build build-check build-tsan build-fuzz build-fuzz/cov,$(d)/server/xdp.o): $(GEN_XDP)
 
 build build-check build-tsan:
 	mkdir -p $@

@@ -158,6 +158,8 @@ struct answer_counters {
 	uint64_t tcp_lifetime_closed;
 	uint64_t dnstap_sent;      /* dnstap messages queued for the collector */
 	uint64_t dnstap_dropped;   /* dnstap messages dropped: the queue full */
+	uint64_t xdp_answered;     /* replies sent from an AF_XDP socket */
+	uint64_t xdp_dropped;      /* AF_XDP frames not answered (malformed) */
 };
 
 /* What the sampled query log prints about one query (filled only when the

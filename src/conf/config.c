@@ -18,9 +18,11 @@
 #include "common/gd.h"
 #include "conf/jsoncheck.h"
 #include "conf/schema.h"
+#include "server/xdp_maps.h"
 
 #include <arpa/inet.h>
 #include <assert.h>
+#include <dirent.h>
 #include <event2/http.h>
 #include <errno.h>
 #include <jansson.h>
@@ -28,6 +30,7 @@
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -291,6 +294,66 @@ done:
 	free(list);
 }
 
+/* The receive queues of interface name (its AF_XDP sockets): the rx-N
+ * folders in sysfs, at least one. */
+static unsigned interface_queues(const char *name)
+{
+	char path[64 + IFNAMSIZ];
+	snprintf(path, sizeof(path), "/sys/class/net/%s/queues", name);
+	DIR *d = opendir(path);
+	unsigned n = 0;
+	if (d) {
+		for (struct dirent *e; (e = readdir(d));)
+			n += strncmp(e->d_name, "rx-", 3) == 0;
+		closedir(d);
+	}
+	return n ? n : 1;
+}
+
+/* server.xdp: names of interfaces that exist, each once. */
+static void load_xdp(struct jcheck *c, struct config *cfg, json_t *o)
+{
+	json_t *list = json_object_get(o, key_name(KEY_SERVER_XDP));
+	if (!list)
+		return;
+	jc_push_key(c, key_name(KEY_SERVER_XDP));
+	if (!json_is_array(list)) {
+		jc_error(c, false, "expected an array of interface names, found %s",
+			 jc_type_name(list));
+		jc_pop(c);
+		return;
+	}
+	size_t n = json_array_size(list), i;
+	json_t *e;
+	cfg->xdp = xcalloc(n ? n : 1, sizeof(char *));
+	cfg->xdp_queues = xcalloc(n ? n : 1, sizeof(unsigned));
+	json_array_foreach(list, i, e) {
+		jc_push_index(c, i);
+		const char *name = json_string_value(e);
+		bool dup = false;
+		for (size_t k = 0; name && k < cfg->nxdp; k++)
+			dup |= strcmp(cfg->xdp[k], name) == 0;
+		if (!name || !name[0])
+			jc_error(c, false, "expected an interface name, found %s",
+				 json_is_string(e) ? "an empty string" : jc_type_name(e));
+		else if (strlen(name) >= IFNAMSIZ)
+			jc_error(c, false, "\"%s\" is longer than an interface name may be", name);
+		else if (dup)
+			jc_error(c, false, "interface \"%s\" is named twice", name);
+		else if (!if_nametoindex(name))
+			jc_error(c, false, "no network interface \"%s\" on this host", name);
+		else {
+			unsigned q = interface_queues(name);
+			q = q < XDP_MAX_QUEUES ? q : XDP_MAX_QUEUES;
+			cfg->xdp[cfg->nxdp] = xstrdup(name);
+			cfg->xdp_queues[cfg->nxdp++] = q;
+			cfg->xdp_queues_total += q;
+		}
+		jc_pop(c);
+	}
+	jc_pop(c);
+}
+
 static void load_server(struct jcheck *c, struct config *cfg, json_t *o)
 {
 	const struct conf_key *listen = &conf_schema[KEY_SERVER_LISTEN];
@@ -376,6 +439,7 @@ static void load_server(struct jcheck *c, struct config *cfg, json_t *o)
 	get_str(c, o, KEY_SERVER_USER, &cfg->user);
 	get_str(c, o, KEY_SERVER_GROUP, &cfg->group);
 	get_path(c, cfg, o, KEY_SERVER_CHROOT, &cfg->chroot);
+	load_xdp(c, cfg, o);
 }
 
 static bool feed_url_valid(const char *f)
@@ -1027,6 +1091,10 @@ void config_free(struct config *cfg)
 	free(cfg->http_token_file);
 	free(cfg->metrics_listen);
 	free(cfg->control_socket);
+	for (size_t i = 0; i < cfg->nxdp; i++)
+		free(cfg->xdp[i]);
+	free(cfg->xdp);
+	free(cfg->xdp_queues);
 	free(cfg->dnstap_socket);
 	free(cfg->dnstap_tcp);
 	free(cfg->dnstap_identity);

@@ -93,6 +93,8 @@ const struct conf_key conf_schema[KEY_COUNT] = {
 				    "group to switch to after binding the sockets"),
 	[KEY_SERVER_CHROOT] = PATH("server.chroot", NULL,
 				     "directory to chroot to after binding the sockets"),
+	[KEY_SERVER_XDP] = {.path = "server.xdp", .type = CONF_STRING_LIST,
+			    .doc = "interfaces whose DNS over UDP is answered over AF_XDP"},
 
 	[KEY_GEOIP] = OBJECT("geoip", "the MaxMind databases that locate clients"),
 	[KEY_GEOIP_DATABASE] = {.path = "geoip.database", .type = CONF_STRING_OR_LIST,

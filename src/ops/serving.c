@@ -162,6 +162,17 @@ static void dnstap_metrics(struct strbuf *sb, const struct answer_counters *c)
 	               c->dnstap_dropped);
 }
 
+/* AF_XDP: replies sent from the XDP workers' sockets, frames dropped. */
+static void xdp_metrics(struct strbuf *sb, const struct answer_counters *c)
+{
+	metrics_family(sb, "geodnsd_xdp_packets_total", "counter",
+	               "Frames of the AF_XDP path (server.xdp): answered (a reply sent from "
+	               "the XDP socket), dropped (malformed, or no answer).");
+	const char *a[] = {"result", "answered", NULL}, *d[] = {"result", "dropped", NULL};
+	metrics_sample_u64(sb, "geodnsd_xdp_packets_total", a, c->xdp_answered);
+	metrics_sample_u64(sb, "geodnsd_xdp_packets_total", d, c->xdp_dropped);
+}
+
 /* When each GeoIP database in use was built (its metadata). */
 static void geoip_metrics(struct strbuf *sb, const struct snapshot *snap)
 {
@@ -239,6 +250,7 @@ void serving_metrics(struct server *srv, const uint64_t http_limits[HTTP_LIMIT_C
 		       c.answer_cache_hit);
 	dnssec_metrics(sb, &c);
 	dnstap_metrics(sb, &c);
+	xdp_metrics(sb, &c);
 	struct server_limit_counts lc;
 	server_limit_counts(srv, &lc);
 	uint64_t rl = lc.rrl_limited, rs = lc.rrl_slipped, rd = lc.rrl_dropped;

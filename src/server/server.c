@@ -119,7 +119,9 @@ struct server *server_create(const struct config *cfg, struct snapshot *snap)
 	/* per configured worker: a TCP event loop, and a UDP thread for each
 	 * listen address (each with its own SO_REUSEPORT socket) */
 	srv->ntcp = config_workers(cfg);
-	srv->nworkers = srv->ntcp * (1 + (unsigned)cfg->nlisten);
+	srv->udp_end = srv->ntcp * (1 + (unsigned)cfg->nlisten);
+	/* and a worker per receive queue of each server.xdp interface */
+	srv->nworkers = srv->udp_end + cfg->xdp_queues_total;
 	srv->workers = xcalloc(srv->nworkers, sizeof(struct worker));
 	srv->nlisten = cfg->nlisten;
 	srv->listen_text = xcalloc(cfg->nlisten, sizeof(char *));
@@ -134,8 +136,8 @@ struct server *server_create(const struct config *cfg, struct snapshot *snap)
 		struct worker *w = &srv->workers[i];
 		w->id = i;
 		w->srv = srv;
-		w->udp_thread = i >= srv->ntcp;
-		w->nsock = w->udp_thread ? 1 : cfg->nlisten;
+		w->udp_thread = i >= srv->ntcp && i < srv->udp_end;
+		w->nsock = w->udp_thread ? 1 : i < srv->ntcp ? cfg->nlisten : 0;
 		w->tcp_max = per_worker ? per_worker : 1;
 		w->out_budget = out_budget > 65536 ? out_budget : 65536;
 		if (cfg->query_log_rate) {
@@ -148,7 +150,7 @@ struct server *server_create(const struct config *cfg, struct snapshot *snap)
 		for (size_t k = 0; k < w->nsock; k++)
 			w->udp[k].fd = w->tcp_fds[k] = -1;
 	}
-	for (unsigned i = srv->ntcp; i < srv->nworkers; i++) {
+	for (unsigned i = srv->ntcp; i < srv->udp_end; i++) {
 		struct worker *w = &srv->workers[i];
 		const struct listen_addr *la = &cfg->listen[(i - srv->ntcp) % cfg->nlisten];
 		w->udp[0].fd = bind_socket(la, SOCK_DGRAM, &w->udp[0].pktinfo);
@@ -178,6 +180,11 @@ struct server *server_create(const struct config *cfg, struct snapshot *snap)
 			}
 		}
 	}
+	/* AF_XDP: before privileges are dropped (attaching needs them) */
+	if (cfg->nxdp && !(srv->xdp = xdp_open(cfg, &srv->workers[srv->udp_end]))) {
+		server_stop(srv);
+		return NULL;
+	}
 	return srv;
 }
 
@@ -202,7 +209,8 @@ static void stop_cb(evutil_socket_t fd, short what, void *arg)
 	begin_stop_cb(-1, 0, arg);
 }
 
-/* Set up and start a UDP thread. */
+/* Set up and start a UDP thread, or an XDP worker (w->xq: its buffers
+ * are its UMEM's). */
 static int udp_thread_start(struct server *srv, struct worker *w)
 {
 	answer_worker_init(&w->aw);
@@ -214,6 +222,8 @@ static int udp_thread_start(struct server *srv, struct worker *w)
 		          strerror(errno));
 		return GD_EIO;
 	}
+	if (w->xq)
+		goto start;
 	w->rx = xcalloc_resident(UDP_BATCH, sizeof(*w->rx));
 	w->tx = xcalloc_resident(UDP_BATCH, sizeof(*w->tx));
 	for (int i = 0; i < UDP_BATCH; i++) {
@@ -226,7 +236,8 @@ static int udp_thread_start(struct server *srv, struct worker *w)
 		h->msg_control = w->udp[0].pktinfo ? w->rx_ctl[i] : NULL;
 	}
 	w->rx_used = UDP_BATCH; /* every header gets its lengths reset */
-	if (thread_start(&w->thread, udp_main, w) != 0) {
+start:
+	if (thread_start(&w->thread, w->xq ? xdp_main : udp_main, w) != 0) {
 		log_error("event=thread_create_failed worker=%u", w->id);
 		return GD_ENOMEM;
 	}
@@ -245,6 +256,7 @@ int server_start(struct server *srv)
 	/* a queue for each UDP thread and TCP worker */
 	if (srv->dnstap && dnstap_start(srv->dnstap, srv->nworkers) < 0)
 		return GD_EIO;
+	/* the UDP threads and the XDP workers */
 	for (unsigned i = srv->ntcp; i < srv->nworkers && rc == GD_OK; i++)
 		rc = udp_thread_start(srv, &srv->workers[i]);
 	for (unsigned i = 0; i < srv->ntcp && rc == GD_OK; i++) {
@@ -392,7 +404,7 @@ void server_stop(struct server *srv)
 	for (unsigned i = 0; i < srv->nworkers; i++) {
 		struct worker *w = &srv->workers[i];
 		uint64_t one = 1;
-		if (w->udp_thread) {
+		if (w->udp_thread || w->xq) {
 			__atomic_store_n(&w->stopping, 1, __ATOMIC_RELEASE);
 			continue;
 		}
@@ -436,6 +448,7 @@ void server_stop(struct server *srv)
 	/* after the workers: none hands a connection over any more */
 	xfrout_stop(srv->xfr);
 	srv->xfr = NULL;
+	xdp_close(srv->xdp); /* sockets closed, programs detached */
 	dnstap_close(srv->dnstap); /* flushes what the workers queued */
 	for (size_t i = 0; i < srv->nlisten; i++)
 		free(srv->listen_text[i]);

@@ -26,7 +26,10 @@
 #include <urcu/urcu-memb.h>
 
 struct carry_table;
+struct config;
 struct listen_addr;
+struct xdp_queue;
+struct xdp_set;
 
 #define UDP_BATCH 64
 #define UDP_BUF 4096
@@ -60,6 +63,7 @@ struct worker {
 	pthread_t thread;
 	bool started;
 	bool udp_thread;            /* one UDP socket, a blocking receive loop */
+	struct xdp_queue *xq;       /* an AF_XDP socket and its loop (xdp.c), or NULL */
 	int stopping;               /* UDP thread: leave the loop (atomic) */
 	struct server *srv;
 	struct event_base *base;
@@ -132,6 +136,8 @@ struct server {
 	char **listen_text;
 	uint64_t qlog_window;       /* query log: second << 24 | lines in it */
 	struct dnstap *dnstap;      /* dnstap's I/O thread, or NULL */
+	unsigned udp_end;           /* workers [ntcp, udp_end): UDP threads; after: XDP */
+	struct xdp_set *xdp;        /* server.xdp's programs and sockets, or NULL */
 };
 
 /* ---- RCU read sections (with ThreadSanitizer annotations, see tsan.h) ---- */
@@ -175,6 +181,17 @@ void qlog_after(struct worker *w, const struct snapshot *snap, bool tcp);
 
 /* A UDP thread: receive, answer and send in batches until stopping. */
 void *udp_main(void *arg);
+
+/* ---- xdp.c ---- */
+
+/* Attach the XDP program to each interface of server.xdp and open an
+ * AF_XDP socket per receive queue, one for each of workers[0..] in turn
+ * (w->xq); NULL with the cause logged, nothing left attached. */
+struct xdp_set *xdp_open(const struct config *cfg, struct worker *workers);
+/* An XDP worker's loop (w->xq) until stopping. */
+void *xdp_main(void *arg);
+/* Close the sockets and detach the programs (after the workers stop). */
+void xdp_close(struct xdp_set *x);
 
 /* ---- tcp.c ---- */
 

@@ -476,7 +476,7 @@ struct snapshot *snapshot_build_from(const struct config *cfg, const struct snap
 	/* a counter row for every thread that answers: the TCP workers and a
 	 * UDP thread per worker and listen address (net.c), and the transfer
 	 * thread (the queries it answers on connections handed to it) */
-	s->nworkers_max = config_workers(cfg) * (1 + cfg->nlisten) + 1;
+	s->nworkers_max = config_workers(cfg) * (1 + cfg->nlisten) + cfg->xdp_queues_total + 1;
 	if (nsvc)
 		s->svc_counts = xcalloc(s->nworkers_max * row[nsvc], sizeof(uint64_t));
 	return snap;
