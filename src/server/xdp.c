@@ -88,16 +88,31 @@ struct xdp_set {
 	size_t nqueues;
 };
 
-/* libbpf's and libxdp's messages go to our log at debug (their warnings:
- * the errors are reported by what called them) */
-static int lib_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+/* libbpf's messages go to the log at debug (a failed call is reported by
+ * its caller here, with the cause); libxdp's warnings as warnings (such as
+ * no bpffs, so no dispatcher: the program is attached alone). */
+static void lib_message(const char *lib, bool warn, const char *fmt, va_list ap)
 {
-	if (level == LIBBPF_DEBUG)
-		return 0;
 	char buf[512];
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	buf[strcspn(buf, "\n")] = '\0';
-	log_debug("event=libbpf message=\"%s\"", buf);
+	if (warn)
+		log_warn("event=%s message=\"%s\"", lib, buf);
+	else
+		log_debug("event=%s message=\"%s\"", lib, buf);
+}
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (level != LIBBPF_DEBUG)
+		lib_message("libbpf", false, fmt, ap);
+	return 0;
+}
+
+static int libxdp_print(enum libxdp_print_level level, const char *fmt, va_list ap)
+{
+	if (level != LIBXDP_DEBUG)
+		lib_message("libxdp", level == LIBXDP_WARN, fmt, ap);
 	return 0;
 }
 
@@ -164,6 +179,38 @@ static int fill_addrs(struct xdp_iface *ifc, const struct config *cfg)
 	return n;
 }
 
+/* A program of an earlier geodnsd still on the interface (it was killed
+ * before it could detach): removed, so that a restart takes over. */
+static void remove_leftover(struct xdp_iface *ifc)
+{
+	struct xdp_multiprog *mp = xdp_multiprog__get_from_ifindex(ifc->ifindex);
+	if (libxdp_get_error(mp) || !mp)
+		return;
+	bool ours = false;
+	for (struct xdp_program *p = xdp_multiprog__next_prog(NULL, mp); p;
+	     p = xdp_multiprog__next_prog(p, mp))
+		ours |= strcmp(xdp_program__name(p), "geodnsd_xdp") == 0;
+	struct xdp_program *main_prog = xdp_multiprog__main_prog(mp);
+	if (xdp_multiprog__is_legacy(mp) && main_prog)
+		ours |= strcmp(xdp_program__name(main_prog), "geodnsd_xdp") == 0;
+	if (ours && xdp_multiprog__is_legacy(mp)) {
+		int rc = xdp_multiprog__detach(mp);
+		log_warn("event=xdp_leftover interface=%s action=%s", ifc->name,
+		         rc == 0 ? "removed" : "remove_failed");
+	} else if (ours) {
+		for (struct xdp_program *p = xdp_multiprog__next_prog(NULL, mp); p;
+		     p = xdp_multiprog__next_prog(p, mp))
+			if (strcmp(xdp_program__name(p), "geodnsd_xdp") == 0) {
+				int rc = xdp_program__detach(p, ifc->ifindex,
+				                             xdp_multiprog__attach_mode(mp), 0);
+				log_warn("event=xdp_leftover interface=%s action=%s", ifc->name,
+				         rc == 0 ? "removed" : "remove_failed");
+				break;
+			}
+	}
+	xdp_multiprog__close(mp);
+}
+
 /* Load and attach the program on one interface: native, else generic. */
 static int attach(struct xdp_iface *ifc)
 {
@@ -174,6 +221,7 @@ static int attach(struct xdp_iface *ifc)
 		          ifc->name, strerror(errno));
 		return -1;
 	}
+	remove_leftover(ifc);
 	ifc->prog = xdp_program__from_bpf_obj(ifc->obj, "xdp");
 	long err = libxdp_get_error(ifc->prog);
 	if (err) {
@@ -286,7 +334,8 @@ void xdp_close(struct xdp_set *x)
 
 struct xdp_set *xdp_open(const struct config *cfg, struct worker *workers)
 {
-	libbpf_set_print(lib_print);
+	libbpf_set_print(libbpf_print);
+	libxdp_set_print(libxdp_print);
 	/* UMEMs are locked memory; a root start may lift the cap */
 	struct rlimit rl = {RLIM_INFINITY, RLIM_INFINITY};
 	setrlimit(RLIMIT_MEMLOCK, &rl);
@@ -327,9 +376,15 @@ struct xdp_set *xdp_open(const struct config *cfg, struct worker *workers)
 				goto fail;
 			}
 		}
-		log_info("event=xdp_attached interface=%s mode=%s queues=%u addresses=%d",
+		/* through libxdp's dispatcher (beside other programs), or alone */
+		struct xdp_multiprog *mp = xdp_multiprog__get_from_ifindex(ifc->ifindex);
+		bool alone = libxdp_get_error(mp) || !mp || xdp_multiprog__is_legacy(mp);
+		if (!libxdp_get_error(mp))
+			xdp_multiprog__close(mp);
+		log_info("event=xdp_attached interface=%s mode=%s dispatcher=%s queues=%u "
+		         "addresses=%d",
 		         ifc->name, ifc->mode == XDP_MODE_NATIVE ? "native" : "generic",
-		         cfg->xdp_queues[i], n);
+		         alone ? "no" : "yes", cfg->xdp_queues[i], n);
 	}
 	return x;
 fail:

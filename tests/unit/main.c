@@ -140,6 +140,7 @@ static const struct {
 	    {"service", service_suite},
 	    {"netmap", netmap_suite},
 	    {"dnstap", dnstap_suite},
+	    {"xdp_packet", xdp_packet_suite},
 	    {"geoanswer", geoanswer_suite},
 	    {"health", health_suite},
 	    {"feedlist", feedlist_suite},

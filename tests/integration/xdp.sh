@@ -1,0 +1,210 @@
+# xdp.sh - the AF_XDP path (server.xdp, issue 21): a network namespace and
+# a veth pair made here (and deleted at the end), geodnsd with XDP on the
+# host's side, and from the namespace: a static answer, a geo answer with
+# ECS (the region and the SCOPE), EDNS (the OPT record, BADVERS), TC for
+# an answer too large for the client's buffer and the same over TCP
+# through the kernel, IPv6, RRL, and traffic that is not DNS passing to the
+# kernel (TCP, and UDP to another port). geodnsd_xdp_packets_total counts
+# every UDP query over the veth as answered from the XDP socket. At stop
+# the program is detached; after a kill -9 the interface passes DNS to the
+# kernel (port unreachable, not silence), and the next start removes the
+# program left behind. It skips, saying why, only where the kernel or the
+# driver refuses XDP.
+#
+# Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
+. tests/integration/lib.sh
+
+NS=gdxdp$$
+HIF=gx$$h
+NIF=gx$$n
+H4=10.77.$(($$ % 200)).1
+N4=10.77.$(($$ % 200)).2
+H6=fd00:77:$(($$ % 9000))::1
+N6=fd00:77:$(($$ % 9000))::2
+ECHO_PID=
+teardown() {
+	cleanup
+	[ -n "$ECHO_PID" ] && kill "$ECHO_PID" 2>/dev/null
+	ip link del "$HIF" 2>/dev/null
+	ip netns del "$NS" 2>/dev/null
+}
+trap teardown EXIT
+
+if ! ip netns add "$NS" 2>"$TMP/netns.err"; then
+	fail "a network namespace for the test: $(cat "$TMP/netns.err") (root and iproute2 needed)"
+	exit 1
+fi
+ip link add "$HIF" type veth peer name "$NIF" &&
+	ip link set "$NIF" netns "$NS" &&
+	ip addr add "$H4/24" dev "$HIF" && ip addr add "$H6/64" dev "$HIF" nodad &&
+	ip link set "$HIF" up &&
+	ip -n "$NS" addr add "$N4/24" dev "$NIF" && ip -n "$NS" addr add "$N6/64" dev "$NIF" nodad &&
+	ip -n "$NS" link set "$NIF" up && ip -n "$NS" link set lo up ||
+	{ fail "the veth pair $HIF/$NIF"; exit 1; }
+
+cat >"$TMP/xdp.tmpl" <<EOF
+{
+  "server": { "listen": ["$H4:@PORT@", "[$H6]:@PORT@", "127.0.0.1:@PORT@"],
+              "workers": 1, "xdp": ["$HIF"] },
+  "http": { "listen": "127.0.0.1:@HTTPPORT@" },
+  "geoip": { "database": "@ROOT@/tests/tmp/geo/city.mmdb" },
+  "regions": {
+    "us-east":  { "location": [38.9, -77.0] },
+    "eu-west":  { "location": [53.3, -6.3] },
+    "ap-south": { "location": [1.35, 103.8] }
+  },
+  "ecs": { "enabled": true, "trusted": ["0.0.0.0/0", "::/0"] },
+  "rrl": { "responses_per_second": 50, "slip": 2, "window": 5 },
+  "zones": [
+    { "origin": "example.com", "file": "@ROOT@/zones/example.com.zone",
+      "services": "@ROOT@/zones/example.com.services.json" },
+    { "origin": "example.net", "file": "@ROOT@/zones/example.net.zone" }
+  ]
+}
+EOF
+if ! start_server "$TMP/xdp.tmpl"; then
+	if grep -q "does not support XDP" "$TMP/server.log"; then
+		echo "SKIP xdp.sh: the kernel or the veth driver refuses XDP here:"
+		grep "event=xdp_failed" "$TMP/server.log"
+		exit 0
+	fi
+	exit 1
+fi
+
+# nq ARGS...: dig from the namespace, normalized as dq
+nq() {
+	ip netns exec "$NS" dig -p "$PORT" +nocmd +nostats +time=2 +tries=1 +nocookie "$@" 2>&1 |
+		sed -e 's/, id: [0-9]*$//' -e '/^;; Got answer:/d' -e '/^$/d' \
+		    -e '/^;; Query time/d' -e '/^;; SERVER:/d' -e '/^;; WHEN:/d'
+}
+# ncheck NAME ARGS...: nq against stdin
+ncheck() {
+	_name=$1
+	shift
+	check_cmd "$_name" nq "$@"
+}
+xdp_count() {
+	curl -s "http://127.0.0.1:$HTTPPORT/metrics" |
+		awk -v r="$1" '$1 == "geodnsd_xdp_packets_total{result=\"" r "\"}" { print $2 }'
+}
+
+check_cmd "attached in native mode, one queue" sh -c \
+	"grep -o 'event=xdp_attached interface=$HIF mode=[a-z]* dispatcher=[a-z]* queues=1 addresses=2' '$TMP/server.log' | sed 's/dispatcher=[a-z]* //'" <<OUT
+event=xdp_attached interface=$HIF mode=native queues=1 addresses=2
+OUT
+
+ncheck "a static name over XDP" @"$H4" +norec ns1.example.com A <<'OUT'
+;; ->>HEADER<<- opcode: QUERY, status: NOERROR
+;; flags: qr aa; QUERY: 1, ANSWER: 1, AUTHORITY: 0, ADDITIONAL: 1
+;; OPT PSEUDOSECTION:
+; EDNS: version: 0, flags:; udp: 1232
+;; QUESTION SECTION:
+;ns1.example.com.		IN	A
+;; ANSWER SECTION:
+ns1.example.com.	3600	IN	A	192.0.2.1
+OUT
+
+ncheck "a geo answer with ECS: the region and its SCOPE" @"$H4" +norec +short \
+	www.example.com A +subnet=198.51.100.0/24 <<'OUT'
+198.51.100.10
+198.51.100.11
+OUT
+check_cmd "the ECS option of that answer" sh -c \
+	"ip netns exec $NS dig -p $PORT @$H4 +norec +nocookie www.example.com A +subnet=198.51.100.0/24 | grep CLIENT-SUBNET" <<'OUT'
+; CLIENT-SUBNET: 198.51.100.0/24/26
+OUT
+
+ncheck "EDNS version 1: BADVERS" @"$H4" +norec +edns=1 +noednsneg ns1.example.com A <<'OUT'
+;; ->>HEADER<<- opcode: QUERY, status: BADVERS
+;; flags: qr; QUERY: 1, ANSWER: 0, AUTHORITY: 0, ADDITIONAL: 1
+;; OPT PSEUDOSECTION:
+; EDNS: version: 0, flags:; udp: 1232
+;; QUESTION SECTION:
+;ns1.example.com.		IN	A
+OUT
+
+check_cmd "too large for 512 octets: TC over XDP, whole over TCP through the kernel" sh -c "
+	ip netns exec $NS dig -p $PORT @$H4 +norec +nocookie +noedns +ignore big.example.com TXT | grep -o 'flags: qr aa tc'
+	ip netns exec $NS dig -p $PORT @$H4 +norec +nocookie +tcp +short big.example.com TXT | wc -l" <<'OUT'
+flags: qr aa tc
+3
+OUT
+
+ncheck "IPv6 over XDP" @"$H6" +norec +short ns1.example.com A <<'OUT'
+192.0.2.1
+OUT
+
+# UDP to another port of the host's address: an echo server, not geodnsd
+EPORT=$((PORT + 3))
+python3 -c "
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(('$H4', $EPORT))
+while True:
+    d, a = s.recvfrom(512)
+    s.sendto(b'echo ' + d, a)
+" &
+ECHO_PID=$!
+sleep 0.3
+check_cmd "UDP to another port passes to the kernel" ip netns exec "$NS" python3 -c "
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(2)
+s.sendto(b'ping', ('$H4', $EPORT))
+print(s.recvfrom(512)[0].decode())" <<'OUT'
+echo ping
+OUT
+kill "$ECHO_PID"
+wait "$ECHO_PID" 2>/dev/null
+ECHO_PID=
+
+check_cmd "every UDP query over the veth answered from the XDP socket" xdp_count answered <<'OUT'
+6
+OUT
+
+# RRL on the XDP path: 200 queries a second for 2 s from one address, for
+# a name not asked before (a new account: 50, and 50 a second), at 50 a
+# second: limited, and the rest answered (within 10%)
+printf 'static.example.com A\n' >"$TMP/q.txt"
+ip netns exec "$NS" dnsperf -s "$H4" -p "$PORT" -d "$TMP/q.txt" -l 2 -Q 200 -t 1 \
+	>"$TMP/dnsperf.out" 2>&1
+sent=$(awk '/Queries sent:/ {print $3}' "$TMP/dnsperf.out")
+limited=$(curl -s "http://127.0.0.1:$HTTPPORT/metrics" |
+	awk '$1 == "geodnsd_rrl_responses_total{action=\"limited\"}" { print $2 }')
+answered=$((sent - limited))
+ms=$(awk '/Run time \(s\):/ {printf "%d", $4 * 1000}' "$TMP/dnsperf.out")
+expected=$((50 + 50 * ms / 1000))
+if [ "$limited" -gt 0 ] && [ "$answered" -ge $((expected * 9 / 10)) ] &&
+	[ "$answered" -le $((expected * 11 / 10)) ]; then
+	pass "RRL over XDP: $answered of $sent answered, expected $expected +-10%"
+else
+	fail "RRL over XDP: sent=$sent limited=$limited answered=$answered expected=$expected"
+fi
+
+stop_server
+check_cmd "stopped: the program is detached" sh -c "ip link show $HIF | grep -c 'prog/xdp'" <<'OUT'
+0
+OUT
+
+# killed: the program stays, but DNS passes to the kernel (nothing listens:
+# port unreachable), and the next start takes the interface over
+start_server "$TMP/xdp.tmpl" || exit 1
+kill -KILL "$SERVER_PID"
+wait "$SERVER_PID" 2>/dev/null
+SERVER_PID=
+check_cmd "killed: the program stays on the interface" sh -c \
+	"ip link show $HIF | grep -o 'prog/xdp id [0-9]* name geodnsd_xdp' | sed 's/id [0-9]*/id N/'" <<'OUT'
+prog/xdp id N name geodnsd_xdp
+OUT
+check_cmd "killed: DNS to the interface is refused by the kernel, not swallowed" sh -c \
+	"ip netns exec $NS dig -p $PORT @$H4 +tries=1 +time=2 ns1.example.com A | grep -o 'connection refused'" <<'OUT'
+connection refused
+OUT
+start_server "$TMP/xdp.tmpl" || exit 1
+check_cmd "restarted: the program left behind is replaced" sh -c "
+	grep -c 'event=xdp_leftover interface=$HIF action=removed' '$TMP/server.log'
+	ip netns exec $NS dig -p $PORT @$H4 +short ns1.example.com A" <<'OUT'
+1
+192.0.2.1
+OUT
+stop_server
