@@ -322,6 +322,7 @@ install: src/geodnsd build/services-to-zone build/geodnsd-keygen build/geodnsd-c
 	install -d $(DESTDIR)$(DATADIR)/doc/geodnsd
 	install -m 0644 $(MANUAL) $(DESTDIR)$(DATADIR)/doc/geodnsd/
 	install -m 0644 zones/demo-city.mmdb $(SHARE)/demo-city.mmdb
+	install -m 0644 tools/geodnsd-xdp.conf $(SHARE)/geodnsd-xdp.conf
 	install -m 0644 tools/alerts/geodnsd.rules.yml tools/alerts/geodnsd.rules.test.yml \
 	  tools/alerts/geodnsd-dashboard.json $(SHARE)/alerts/
 	@for f in build/sample.conf:geodnsd.conf $(foreach z,$(SAMPLE_ZONES),$(z):zones/$(notdir $(z))); do \

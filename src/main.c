@@ -193,6 +193,10 @@ static void warn_start_only(const struct config *cfg, const struct config *old)
 	START_ONLY(!str_same(cfg->user, old->user), "server.user");
 	START_ONLY(!str_same(cfg->group, old->group), "server.group");
 	START_ONLY(!str_same(cfg->chroot, old->chroot), "server.chroot");
+	bool xdp_changed = cfg->nxdp != old->nxdp;
+	for (size_t i = 0; !xdp_changed && i < cfg->nxdp; i++)
+		xdp_changed = strcmp(cfg->xdp[i], old->xdp[i]) != 0;
+	START_ONLY(xdp_changed, "server.xdp");
 	START_ONLY(cfg->health_start_down != old->health_start_down, "health.start_state");
 	START_ONLY(!str_same(cfg->health_state_file, old->health_state_file), "health.state_file");
 	START_ONLY(!str_same(cfg->http_listen, old->http_listen), "http.listen");

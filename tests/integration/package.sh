@@ -73,7 +73,7 @@ for f in /usr/sbin/geodnsd /usr/sbin/geodnsdctl /usr/sbin/geodnsd-checkzone \
 	/usr/share/man/man5/geodnsd-feed.5.gz /usr/share/man/man1/geodnsd-services-to-zone.1.gz \
 	/usr/share/doc/geodnsd/copyright /usr/share/doc/geodnsd/security.md.gz \
 	/usr/share/geodnsd/alerts/geodnsd.rules.yml /usr/share/geodnsd/alerts/geodnsd.rules.test.yml \
-	/usr/share/geodnsd/alerts/geodnsd-dashboard.json; do
+	/usr/share/geodnsd/alerts/geodnsd-dashboard.json /usr/share/geodnsd/geodnsd-xdp.conf; do
 	grep -qx "$f" "$TMP/files" || missing="$missing $f"
 done
 judge_missing "the package holds the daemon, tools, sample, unit, sysusers, tmpfiles, man pages and alerts at their FHS paths" \
