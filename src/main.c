@@ -177,6 +177,7 @@ static void warn_start_only(const struct config *cfg, const struct config *old)
 		listen_changed = strcmp(cfg->listen[i].text, old->listen[i].text) != 0;
 	START_ONLY(listen_changed, "server.listen");
 	START_ONLY(cfg->workers != old->workers, "server.workers");
+	START_ONLY(cfg->udp_batch != old->udp_batch, "server.udp_batch");
 	START_ONLY(cfg->tcp_idle_timeout != old->tcp_idle_timeout, "server.tcp_idle_timeout");
 	START_ONLY(cfg->tcp_max_connections != old->tcp_max_connections,
 		   "server.tcp_max_connections");

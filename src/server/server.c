@@ -140,6 +140,8 @@ struct server *server_create(const struct config *cfg, struct snapshot *snap)
 		w->nsock = w->udp_thread ? 1 : i < srv->ntcp ? cfg->nlisten : 0;
 		w->tcp_max = per_worker ? per_worker : 1;
 		w->out_budget = out_budget > 65536 ? out_budget : 65536;
+		w->batch = cfg->udp_batch >= 1 && cfg->udp_batch <= UDP_BATCH ? cfg->udp_batch
+									       : UDP_BATCH;
 		if (cfg->query_log_rate) {
 			w->qlog_rate = cfg->query_log_rate < 0xFFFFFF ? cfg->query_log_rate : 0xFFFFFF;
 			w->qlog_sample = cfg->query_log_sample ? cfg->query_log_sample : 1;

@@ -93,6 +93,7 @@ struct worker {
 	uint8_t (*rx)[UDP_BUF];
 	uint8_t (*tx)[UDP_BUF];
 	int rx_used;                   /* rx headers the kernel wrote since */
+	unsigned batch;                /* server.udp_batch, at most UDP_BATCH */
 	uint8_t *tcp_in;
 	uint8_t *tcp_out;
 	uint64_t stop_deadline;

@@ -112,7 +112,7 @@ static int udp_batch(struct worker *w, int flags)
 		h->msg_flags = 0;
 	}
 	w->rx_used = 0;
-	int n = recvmmsg(us->fd, w->rx_msgs, UDP_BATCH, flags, NULL);
+	int n = recvmmsg(us->fd, w->rx_msgs, w->batch, flags, NULL);
 	if (n <= 0)
 		return n;
 	w->rx_used = n;
