@@ -243,7 +243,7 @@ static int app_reload_here(struct app *app, struct strbuf *msg)
 	} else if (cfg) {
 		catalogs_forget(app->catalogs, cfg);
 		eff = catalogs_config(app->catalogs, cfg);
-		struct snapshot_source src = {.sec = app->sec};
+		struct snapshot_source src = {.sec = app->sec, .read_networks = true};
 		snap = snapshot_build_from(eff, app->published, app->generation + 1, &src, &diag);
 	}
 	if (!snap) {
@@ -1062,7 +1062,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	app.published = snap;
-	app.sec = secondaries_new(&snap->regions);
+	app.sec = secondaries_new(&snap->regions, snap->networks);
 	snap->sec = app.sec; /* for NOTIFY: before any worker answers */
 	struct config *eff = catalogs_config(app.catalogs, app.cfg);
 	secondaries_configure(app.sec, eff, snap);

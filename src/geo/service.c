@@ -21,6 +21,7 @@
 #include "common/netaddr.h"
 #include "geo/geo.h"
 #include "geo/netmap.h"
+#include "geo/shared_networks.h"
 #include "health/health.h"
 #include "conf/jsoncheck.h"
 #include "dns/wire.h"
@@ -211,66 +212,6 @@ static void load_overrides(struct jcheck *c, json_t *o, const char *key, struct 
 	jc_pop(c);
 }
 
-/* A "networks" key: "192.0.2.0/24", "2001:db8::/32" or a bare address (a
- * host); an IPv4-mapped IPv6 network (::ffff:0:0/96 and inside it) is the
- * IPv4 network it maps, as a mapped client is located. false with the
- * reason in why. */
-static bool parse_network(const char *key, struct netmap_entry *e, char *why, size_t cap)
-{
-	static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-	char host[64];
-	const char *slash = strchr(key, '/');
-	size_t hl = slash ? (size_t)(slash - key) : strlen(key);
-	memset(e, 0, sizeof(*e));
-	unsigned max;
-	if (hl < sizeof(host)) {
-		memcpy(host, key, hl);
-		host[hl] = '\0';
-	}
-	if (hl < sizeof(host) && inet_pton(AF_INET, host, e->addr) == 1) {
-		e->family = ADDR_IPV4;
-		max = 32;
-	} else if (hl < sizeof(host) && inet_pton(AF_INET6, host, e->addr) == 1) {
-		e->family = ADDR_IPV6;
-		max = 128;
-	} else {
-		snprintf(why, cap, "not a network such as 192.0.2.0/24 or 2001:db8::/32");
-		return false;
-	}
-	unsigned long bits = max;
-	if (slash) {
-		const char *d = slash + 1;
-		size_t nd = strspn(d, "0123456789");
-		if (nd == 0 || d[nd] || nd > 3) {
-			snprintf(why, cap, "\"%s\" is not a prefix length", d);
-			return false;
-		}
-		bits = strtoul(d, NULL, 10);
-		if (bits > max) {
-			snprintf(why, cap, "prefix length /%lu is over /%u", bits, max);
-			return false;
-		}
-	}
-	e->bits = (uint8_t)bits;
-	uint8_t net[16];
-	memcpy(net, e->addr, 16);
-	for (unsigned b = e->bits; b < 128; b++)
-		net[b / 8] &= (uint8_t) ~(0x80 >> (b % 8));
-	if (memcmp(net, e->addr, 16) != 0) {
-		char text[INET6_ADDRSTRLEN];
-		inet_ntop(e->family == ADDR_IPV4 ? AF_INET : AF_INET6, net, text, sizeof(text));
-		snprintf(why, cap, "host bits set: the network would be %s/%u", text, e->bits);
-		return false;
-	}
-	if (e->family == ADDR_IPV6 && e->bits >= 96 && memcmp(e->addr, mapped, 12) == 0) {
-		e->family = ADDR_IPV4;
-		e->bits = (uint8_t)(e->bits - 96);
-		memmove(e->addr, e->addr + 12, 4);
-		memset(e->addr + 4, 0, 12);
-	}
-	return true;
-}
-
 /* The object of a map override ("networks", "asns") of at most max
  * members (what: "networks"), entered (jc_push_key: the caller pops);
  * NULL when absent or an error (reported). */
@@ -289,14 +230,65 @@ static json_t *override_map(struct jcheck *c, json_t *o, const char *key, size_t
 	return m;
 }
 
+/* The service's own networks e[0..n) (sorted, no network twice) and the
+ * shared ones (geoip.networks) naming one of its regions, into one map:
+ * for the same network its own wins. NULL when there are none. */
+static struct netmap *merge_networks(struct service *s, const struct region_table *rt,
+                                     struct netmap_entry *e, size_t n)
+{
+	const struct shared_networks *sh = rt->networks;
+	size_t nsh = sh ? sh->n : 0;
+	if (n + nsh == 0)
+		return NULL;
+	struct netmap_entry *all = xcalloc(n + nsh + 1, sizeof(*all));
+	if (n)
+		memcpy(all, e, n * sizeof(*e));
+	size_t total = n;
+	if (nsh) {
+		/* the service's region of each configured one, or none */
+		uint8_t *sr_of = xmalloc(rt->n + 1);
+		memset(sr_of, 0xff, rt->n + 1);
+		for (unsigned k = 0; k < s->nregions; k++)
+			sr_of[s->regions[k].region] = (uint8_t)k;
+		for (size_t i = 0; i < nsh; i++) {
+			uint32_t region = sh->nets[i].tag;
+			if (region >= rt->n || sr_of[region] == 0xff)
+				continue;
+			all[total] = sh->nets[i];
+			all[total].value = sr_of[region];
+			all[total].mark = SVC_NETWORK_SHARED;
+			total++;
+		}
+		free(sr_of);
+	}
+	netmap_sort(all, total);
+	/* equal networks are next to each other: keep the service's own */
+	size_t k = 0;
+	for (size_t i = 0; i < total; i++) {
+		if (k && netmap_same_network(&all[k - 1], &all[i])) {
+			if (all[i].mark == SVC_NETWORK_OWN)
+				all[k - 1] = all[i];
+			continue;
+		}
+		all[k++] = all[i];
+	}
+	struct netmap *m = k ? netmap_build(all, k) : NULL;
+	free(all);
+	return m;
+}
+
 /* "networks": CIDR -> one of the service's regions, no network twice
- * (however written), at most SERVICE_MAX_NETWORKS. */
+ * (however written), at most SERVICE_MAX_NETWORKS; with the shared
+ * networks that name its regions (merge_networks). */
 static void load_networks(struct jcheck *c, json_t *o, struct service *s,
                           const struct region_table *rt)
 {
 	json_t *m = override_map(c, o, "networks", SERVICE_MAX_NETWORKS, "networks");
-	if (!m)
+	if (!m) {
+		if (!json_object_get(o, "networks"))
+			s->networks = merge_networks(s, rt, NULL, 0);
 		return;
+	}
 	size_t total = json_object_size(m);
 	struct netmap_entry *e = xcalloc(total + 1, sizeof(*e));
 	const char **keys = xcalloc(total + 1, sizeof(*keys));
@@ -306,12 +298,13 @@ static void load_networks(struct jcheck *c, json_t *o, struct service *s,
 	json_object_foreach(m, key, v) {
 		jc_push_key(c, key);
 		char why[160];
-		if (!parse_network(key, &e[n], why, sizeof(why))) {
+		if (!netmap_parse_network(key, &e[n], why, sizeof(why))) {
 			jc_error(c, true, "%s", why);
 		} else {
 			int sr = override_region(c, s, rt, v);
 			if (sr >= 0) {
 				e[n].value = (uint8_t)sr;
+				e[n].mark = SVC_NETWORK_OWN;
 				e[n].tag = (uint32_t)n;
 				keys[n++] = key;
 			}
@@ -329,8 +322,8 @@ static void load_networks(struct jcheck *c, json_t *o, struct service *s,
 		jc_error(c, true, "overlapping duplicate: the same network as \"%s\"", keys[first]);
 		jc_pop(c);
 	}
-	if (c->diag->errors == errors && n)
-		s->networks = netmap_build(e, n);
+	if (c->diag->errors == errors)
+		s->networks = merge_networks(s, rt, e, n);
 	free(keys);
 	free(e);
 	jc_pop(c);
@@ -589,6 +582,7 @@ struct service_set *service_set_load(const char *path, const uint8_t *origin,
 	}
 	struct service_set *set = xcalloc(1, sizeof(*set));
 	set->file = xstrdup(path);
+	set->networks_digest = shared_networks_digest(rt);
 	struct jcheck c = {.file = path, .text = text, .len = len, .diag = diag,
 			   .errors_before = diag->errors};
 	json_t *root = jc_load_object(&c, "a services file is a JSON object of service names");
@@ -712,6 +706,7 @@ int service_set_add_json(struct service_set **setp, const struct service_json *i
 	if (!*setp)
 		*setp = xcalloc(1, sizeof(**setp));
 	struct service_set *set = *setp;
+	set->networks_digest = shared_networks_digest(rt);
 	size_t before = diag->errors, first = set->n;
 	size_t origin_len = wire_name_len(origin, WIRE_NAME_MAX);
 	set->svcs = xrealloc(set->svcs, (set->n + n + 1) * sizeof(struct service));

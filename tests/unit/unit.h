@@ -24,6 +24,7 @@ Suite *answer_suite(void);
 Suite *geo_suite(void);
 Suite *service_suite(void);
 Suite *netmap_suite(void);
+Suite *shared_networks_suite(void);
 Suite *geoanswer_suite(void);
 Suite *health_suite(void);
 Suite *feedlist_suite(void);
