@@ -255,8 +255,7 @@ struct shared_networks *shared_networks_load(const char *path, const struct regi
 			nlines += text[i] == '\n';
 		owned = xcalloc(nlines, sizeof(*owned));
 		csv_read(&r, text, len, owned);
-		if (diag->errors == before)
-			csv_duplicates(&r);
+		csv_duplicates(&r);
 	}
 	struct shared_networks *nets = NULL;
 	if (diag->errors == before) {
