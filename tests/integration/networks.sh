@@ -5,7 +5,7 @@
 # without the region skips it; geodnsdctl explain names the file; a full
 # reload reads the file again, one with a bad line keeps the old snapshot
 # serving; geodnsd -t names a bad CSV line (file:line) and a bad JSON member
-# (file:line:column).
+# (file:line:column), and geodnsd-checkzone -c reads the file too.
 #
 # Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
 . tests/integration/lib.sh
@@ -161,6 +161,14 @@ shared-networks:2:3: 198.51.101.0/23: host bits set: the network would be 198.51
 shared-networks:3:17: 10.0.0.0/8: unknown region "mars" (not in the config's regions)
 geodnsd: 2 errors
 exit status 1
+EOF2
+CHECKZONE=${CHECKZONE:-$(pwd)/build/geodnsd-checkzone}
+check_cmd "geodnsd-checkzone -c reads the shared networks too" sh -c \
+	"'$CHECKZONE' -c '$TMP/geodnsd.conf' -s '$TMP/net.services.json' example.com \
+	zones/example.com.zone 2>&1 | sed 's|$TMP/||'" <<'EOF2'
+shared-networks:2:3: 198.51.101.0/23: host bits set: the network would be 198.51.100.0/23
+shared-networks:3:17: 10.0.0.0/8: unknown region "mars" (not in the config's regions)
+zone example.com: 2 errors
 EOF2
 rm -f "$TMP/shared-networks"
 check_cmd "geodnsd -t: a missing file is named" run_t <<'EOF2'
