@@ -124,6 +124,9 @@ struct service_set {
 	uint64_t networks_digest;
 };
 
+/* The index in rt of the region named name, or -1. */
+int region_find(const struct region_table *rt, const char *name);
+
 /* Parse a services file for the zone with the given origin (lower-case wire).
  * NULL with every problem in diag. */
 struct service_set *service_set_load(const char *path, const uint8_t *origin,

@@ -101,7 +101,7 @@ static int parse_name(const char *s, const uint8_t *origin, size_t origin_len, u
 	return GD_OK;
 }
 
-static int find_region(const struct region_table *rt, const char *name)
+int region_find(const struct region_table *rt, const char *name)
 {
 	for (size_t i = 0; i < rt->n; i++)
 		if (strcmp(rt->regions[i].name, name) == 0)
@@ -440,7 +440,7 @@ static void load_service(struct jcheck *c, struct service *s, json_t *o,
 		if (s->nregions == SERVICE_MAX_REGIONS)
 			break;
 		jc_push_key(c, rname);
-		int ri = find_region(rt, rname);
+		int ri = region_find(rt, rname);
 		if (ri < 0) {
 			jc_error(c, true, "unknown region \"%s\" (not in the config's regions)",
 				 rname);

@@ -50,14 +50,6 @@ static uint64_t digest_bytes(const void *p, size_t n)
 	return h;
 }
 
-static int region_index(const struct region_table *rt, const char *name)
-{
-	for (size_t i = 0; i < rt->n; i++)
-		if (strcmp(rt->regions[i].name, name) == 0)
-			return (int)i;
-	return -1;
-}
-
 /* Room for one more item; false past the cap. */
 static bool reading_room(struct reading *r)
 {
@@ -126,7 +118,7 @@ static void csv_line(struct reading *r, const char *s, size_t len, int lineno, c
 		return;
 	}
 	char why[160];
-	int ri = region_index(r->rt, item + nl + 1);
+	int ri = region_find(r->rt, item + nl + 1);
 	if (!netmap_parse_network(item, &r->e[r->n], why, sizeof(why))) {
 		diag_error(r->diag, r->path, lineno, 0, "\"%s\": %s", item, why);
 	} else if (ri < 0) {
@@ -180,16 +172,17 @@ static void json_read(struct reading *r, const char *text, size_t len)
 		jc_push_key(&c, key);
 		char why[160];
 		reading_room(r);
+		int ri = json_is_string(v) ? region_find(r->rt, json_string_value(v)) : -1;
 		if (!netmap_parse_network(key, &r->e[r->n], why, sizeof(why))) {
 			jc_error(&c, true, "%s", why);
 		} else if (!json_is_string(v)) {
 			jc_error(&c, false, "expected a region name, found %s", jc_type_name(v));
-		} else if (region_index(r->rt, json_string_value(v)) < 0) {
+		} else if (ri < 0) {
 			jc_error(&c, false, "unknown region \"%s\" (not in the config's regions)",
 			         json_string_value(v));
 		} else {
 			r->e[r->n].tag = (uint32_t)r->n;
-			r->region[r->n] = (uint16_t)region_index(r->rt, json_string_value(v));
+			r->region[r->n] = (uint16_t)ri;
 			r->line[r->n] = 0;
 			/* the key lives in root until the checks below end */
 			r->text[r->n] = key;

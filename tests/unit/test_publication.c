@@ -13,6 +13,7 @@
  */
 #include "common/diag.h"
 #include "common/gd.h"
+#include "common/strbuf.h"
 #include "conf/config.h"
 #include "dns/wire.h"
 #include "geo/service.h"
@@ -391,6 +392,68 @@ START_TEST(test_build_shared_networks)
 }
 END_TEST
 
+/* A secondary's copy whose services were built with other shared networks
+ * (before a reload changed the file) has them built again by the snapshot
+ * that publishes it: the copy is never served with stale networks. */
+START_TEST(test_build_secondary_copy_networks)
+{
+	static const char svc[] = "{\"regions\": {\"east\": {\"A\": [\"10.0.0.1\"]}, \"west\": "
+	                          "{\"A\": [\"10.0.1.1\"]}}, \"fallback\": \"west\"}";
+	struct strbuf zt;
+	sb_init(&zt);
+	sb_puts(&zt,
+	        "$ORIGIN sec.test.\n$TTL 3600\n@ IN SOA ns1 hostmaster 7 7200 900 1209600 300\n"
+	        "@ IN NS ns1\nns1 IN A 192.0.2.1\n");
+	sb_printf(&zt, "www IN TYPE65281 \\# %zu ", strlen(svc));
+	for (size_t i = 0; svc[i]; i++)
+		sb_printf(&zt, "%02x", (unsigned char)svc[i]);
+	sb_puts(&zt, "\n");
+	unit_write_file("pub-sec.zone", zt.buf);
+	sb_free(&zt);
+	unit_write_file("pub-sec-nets.csv", "198.51.100.0/24,east\n");
+	static const char head[] =
+	    "{ \"server\": { \"listen\": [\"127.0.0.1:5353\"] },\n"
+	    "  \"regions\": { \"east\": { \"location\": [40, -74] },\n"
+	    "               \"west\": { \"location\": [37, -122] } },\n"
+	    "  \"zones\": [ { \"origin\": \"sec.test\", \"file\": \"pub-sec.zone\",\n"
+	    "               \"primaries\": [ { \"address\": \"127.0.0.1\" } ] } ]";
+	char text[1024];
+	struct diag d = {0};
+	snprintf(text, sizeof(text), "%s }\n", head);
+	struct config *before = config_load(unit_write_file("pub-sec1.conf", text), &d);
+	snprintf(text, sizeof(text), "%s,\n  \"geoip\": { \"networks\": \"pub-sec-nets.csv\" } }\n",
+	         head);
+	struct config *after = config_load(unit_write_file("pub-sec2.conf", text), &d);
+	ck_assert_ptr_nonnull(before);
+	ck_assert_ptr_nonnull(after);
+	struct snapshot *a = snapshot_build(before, NULL, 1, &d);
+	ck_assert_ptr_nonnull(a);
+	ck_assert(a->db->zones[0]->secondary);
+	ck_assert_uint_eq(a->db->zones[0]->services->networks_digest, 0);
+	char rd[64];
+	ck_assert_int_eq(ask(a, "www.sec.test.", LDNS_RR_TYPE_A, rd, sizeof(rd)),
+	                 LDNS_RCODE_NOERROR);
+	ck_assert_str_eq(rd, "10.0.1.1");
+	/* the copy made under the old networks, published under the new */
+	struct snapshot_source src = {
+	    .only_origin = "sec.test", .only_zone = a->db->zones[0], .read_networks = true};
+	struct snapshot *b = snapshot_build_from(after, a, 2, &src, &d);
+	ck_assert_ptr_nonnull(b);
+	ck_assert_ptr_ne(b->db->zones[0], a->db->zones[0]);
+	ck_assert(b->db->zones[0]->secondary);
+	ck_assert_uint_eq(b->db->zones[0]->services->networks_digest, b->networks->digest);
+	ck_assert_int_eq(ask(b, "www.sec.test.", LDNS_RR_TYPE_A, rd, sizeof(rd)),
+	                 LDNS_RCODE_NOERROR);
+	ck_assert_str_eq(rd, "10.0.0.1");
+	ck_assert_uint_eq(d.errors, 0);
+	snapshot_free(b);
+	snapshot_free(a);
+	config_free(after);
+	config_free(before);
+	diag_free(&d);
+}
+END_TEST
+
 Suite *publication_suite(void)
 {
 	Suite *s = suite_create("publication");
@@ -402,6 +465,7 @@ Suite *publication_suite(void)
 	tcase_add_test(tc, test_build_reports_every_zone);
 	tcase_add_test(tc, test_build_cookie_secrets);
 	tcase_add_test(tc, test_build_shared_networks);
+	tcase_add_test(tc, test_build_secondary_copy_networks);
 	suite_add_tcase(s, tc);
 	return s;
 }
