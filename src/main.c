@@ -20,6 +20,7 @@
 #include "server/secondary.h"
 #include "server/snapshot.h"
 #include "geo/geo.h"
+#include "geo/shared_networks.h"
 #include "geo/watch.h"
 #include "health/health.h"
 #include "dns/tsig.h"
@@ -121,6 +122,9 @@ static void log_snapshot(const struct snapshot *snap, const struct config *cfg)
 		log_info("event=geoip_loaded file=%s layout=%s content=%s",
 		         geo_file_path(snap->geo, i), geo_layout_name(snap->geo, i),
 		         geo_file_reused(snap->geo, i) ? "unchanged" : "new");
+	if (snap->networks)
+		log_info("event=networks_loaded file=%s networks=%zu", snap->networks->file,
+		         snap->networks->n);
 }
 
 /* The same feed URLs in the same order (the order decides ties). */

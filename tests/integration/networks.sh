@@ -34,6 +34,10 @@ q() {
 	dq +norec "$1" A +subnet="$2" | grep -E 'status:|CLIENT-SUBNET|^[^;].*	IN	'
 }
 
+check_cmd "the file read at start, logged with its count" sh -c \
+	"grep -o 'event=networks_loaded .*' '$TMP/server.log' | sed 's|$TMP/||'" <<'EOF2'
+event=networks_loaded file=shared-networks networks=3
+EOF2
 check_cmd "shared /24 -> ap-south; SCOPE /25 leaves the /26 inside out" \
 	q www.example.com 198.51.100.128/25 <<'EOF2'
 ;; ->>HEADER<<- opcode: QUERY, status: NOERROR
