@@ -7,6 +7,9 @@
  * regions the service does not have; for "networks" (geo/netmap.c) bad
  * networks, host bits set, the same network twice in any spelling; for
  * "asns" bad AS numbers and the same number twice ("64500", "AS64500").
+ * A service's trie of networks also holds the shared ones of
+ * geoip.networks (shared_networks.c) that name its regions, its own
+ * winning for the same network.
  *
  * The choice is pure: given the ranked order, the client hash and the
  * health view it always gives the same answer, so it is unit-tested without
