@@ -23,6 +23,7 @@
 struct diag;
 struct geo_location;
 struct netmap;
+struct svc_network_map;
 
 #define SERVICE_MAX_REGIONS 64
 #define SERVICE_MAX_ENDPOINTS 64
@@ -98,6 +99,9 @@ struct service {
 	 * network): the longest match puts its region first (values are
 	 * indexes into regions); NULL when none */
 	struct netmap *networks;
+	/* networks is the set's (shared networks only, one trie for every
+	 * service of the set with the same regions in the same order) */
+	bool networks_shared;
 	/* "asns": sorted by AS number, after networks and before countries
 	 * (the client's AS number from geoip.asn_database) */
 	struct asn_override *asns;
@@ -122,6 +126,10 @@ struct service_set {
 	 * the region table they were built with): a copy built before the
 	 * file changed is built again */
 	uint64_t networks_digest;
+	/* the tries of shared networks its services without "networks" of
+	 * their own point to, one per list of regions (service.c) */
+	struct svc_network_map *maps;
+	size_t nmaps;
 };
 
 /* The index in rt of the region named name, or -1. */

@@ -277,6 +277,9 @@ START_TEST(test_merge)
 	    "{\"www\": {" R_US_EU ",\n"
 	    "   \"networks\": {\"10.1.0.0/16\": \"eu-west\", \"10.1.2.0/24\": \"us-east\"}},\n"
 	    " \"plain\": {" R_US_EU "},\n"
+	    " \"plain2\": {" R_US_EU ", \"ttl\": 60},\n"
+	    " \"rev\": {\"regions\": {\"eu-west\": {\"A\": [\"198.51.100.1\"]}, \"us-east\": "
+	    "{\"A\": [\"192.0.2.1\"]}}},\n"
 	    " \"ap\": {\"regions\": {\"ap-south\": {\"A\": [\"192.0.2.9\"]}}},\n"
 	    " \"sa\": {\"regions\": {\"sa-east\": {\"A\": [\"192.0.2.8\"]}}}}\n");
 	struct service_set *set = service_set_load(path, origin, "example.com", &rt, &d);
@@ -299,6 +302,19 @@ START_TEST(test_merge)
 	ck_assert_uint_eq(netmap_count(plain->networks), 3);
 	expect_lookup(plain, &rt, "10.1.2.3", "us-east/16 shared scope 16");
 	expect_lookup(plain, &rt, "10.2.0.1", "eu-west/8 shared scope 15");
+	/* one trie for the services of the same regions in the same order
+	 * without networks of their own, owned by the set */
+	const struct service *plain2 = svc_named(set, "plain2.example.com.");
+	ck_assert(plain->networks_shared);
+	ck_assert(!www->networks_shared);
+	ck_assert_ptr_eq(plain2->networks, plain->networks);
+	/* the same regions in another order: values differ, a trie of its own
+	 * with the same outcomes */
+	const struct service *rev = svc_named(set, "rev.example.com.");
+	ck_assert_ptr_ne(rev->networks, plain->networks);
+	expect_lookup(rev, &rt, "10.1.2.3", "us-east/16 shared scope 16");
+	expect_lookup(rev, &rt, "10.2.0.1", "eu-west/8 shared scope 15");
+	ck_assert_uint_eq(set->nmaps, 4); /* us+eu, eu+us, ap, sa */
 	const struct service *ap = svc_named(set, "ap.example.com.");
 	ck_assert_uint_eq(netmap_count(ap->networks), 1);
 	expect_lookup(ap, &rt, "10.2.0.1", "ap-south/16 shared scope 16");
