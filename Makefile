@@ -303,6 +303,7 @@ install: src/geodnsd build/services-to-zone build/geodnsd-keygen build/geodnsd-c
 	 build/geodnsdctl zones/demo-city.mmdb build/sample.conf
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin \
 	  $(DESTDIR)$(DATADIR)/man/man8 $(DESTDIR)$(DATADIR)/man/man5 \
+	  $(DESTDIR)$(DATADIR)/man/man7 \
 	  $(DESTDIR)$(DATADIR)/man/man1 $(SHARE) $(SHARE)/alerts $(ETC)/zones \
 	  $(DESTDIR)$(LOCALSTATEDIR)/lib/geodnsd
 	install -m 0755 src/geodnsd $(DESTDIR)$(PREFIX)/sbin/geodnsd
@@ -319,6 +320,7 @@ install: src/geodnsd build/services-to-zone build/geodnsd-keygen build/geodnsd-c
 	install -m 0644 doc/geodnsd.conf.5 $(DESTDIR)$(DATADIR)/man/man5/geodnsd.conf.5
 	install -m 0644 doc/geodnsd-services.5 $(DESTDIR)$(DATADIR)/man/man5/geodnsd-services.5
 	install -m 0644 doc/geodnsd-feed.5 $(DESTDIR)$(DATADIR)/man/man5/geodnsd-feed.5
+	install -m 0644 doc/geodnsd-inputs.7 $(DESTDIR)$(DATADIR)/man/man7/geodnsd-inputs.7
 	install -d $(DESTDIR)$(DATADIR)/doc/geodnsd
 	install -m 0644 $(MANUAL) $(DESTDIR)$(DATADIR)/doc/geodnsd/
 	install -m 0644 zones/demo-city.mmdb $(SHARE)/demo-city.mmdb
@@ -345,7 +347,8 @@ uninstall:
 	  $(DESTDIR)$(DATADIR)/man/man8/geodnsd.8 \
 	  $(DESTDIR)$(DATADIR)/man/man5/geodnsd.conf.5 \
 	  $(DESTDIR)$(DATADIR)/man/man5/geodnsd-services.5 \
-	  $(DESTDIR)$(DATADIR)/man/man5/geodnsd-feed.5
+	  $(DESTDIR)$(DATADIR)/man/man5/geodnsd-feed.5 \
+	  $(DESTDIR)$(DATADIR)/man/man7/geodnsd-inputs.7
 	rm -rf $(DESTDIR)$(DATADIR)/doc/geodnsd $(SHARE)
 
 # The Debian package (debian/): the tracked and new files of the source tree

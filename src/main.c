@@ -20,6 +20,7 @@
 #include "server/secondary.h"
 #include "server/snapshot.h"
 #include "geo/geo.h"
+#include "geo/shared_networks.h"
 #include "geo/watch.h"
 #include "health/health.h"
 #include "dns/tsig.h"
@@ -121,6 +122,9 @@ static void log_snapshot(const struct snapshot *snap, const struct config *cfg)
 		log_info("event=geoip_loaded file=%s layout=%s content=%s",
 		         geo_file_path(snap->geo, i), geo_layout_name(snap->geo, i),
 		         geo_file_reused(snap->geo, i) ? "unchanged" : "new");
+	if (snap->networks)
+		log_info("event=networks_loaded file=%s networks=%zu", snap->networks->file,
+		         snap->networks->n);
 }
 
 /* The same feed URLs in the same order (the order decides ties). */
@@ -259,7 +263,7 @@ static int app_reload_here(struct app *app, struct strbuf *msg)
 	} else if (cfg) {
 		catalogs_forget(app->catalogs, cfg);
 		eff = catalogs_config(app->catalogs, cfg);
-		struct snapshot_source src = {.sec = app->sec};
+		struct snapshot_source src = {.sec = app->sec, .read_networks = true};
 		snap = snapshot_build_from(eff, app->published, app->generation + 1, &src, &diag);
 	}
 	if (!snap) {
@@ -1078,7 +1082,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	app.published = snap;
-	app.sec = secondaries_new(&snap->regions);
+	app.sec = secondaries_new(&snap->regions, snap->networks);
 	snap->sec = app.sec; /* for NOTIFY: before any worker answers */
 	struct config *eff = catalogs_config(app.catalogs, app.cfg);
 	secondaries_configure(app.sec, eff, snap);

@@ -19,6 +19,7 @@
 #include "common/gd.h"
 #include "conf/config.h"
 #include "geo/service.h"
+#include "geo/shared_networks.h"
 #include "zone/zone.h"
 
 #include <getopt.h>
@@ -83,15 +84,19 @@ int main(int argc, char **argv)
 		}
 	}
 	/* the configuration's regions as the server builds them */
-	struct region_table rt = {NULL, 0};
+	struct region_table rt = {NULL, 0, NULL};
+	struct shared_networks *nets = NULL;
 	if (cfg) {
 		rt.regions = xcalloc(cfg->nregions + 1, sizeof(*rt.regions));
 		for (size_t i = 0; i < cfg->nregions; i++)
 			rt.regions[rt.n++] = (struct region){cfg->regions[i].name, cfg->regions[i].lat,
 			                                     cfg->regions[i].lon};
+		/* and the shared networks every service takes its part of */
+		if (cfg->geoip_networks)
+			rt.networks = nets = shared_networks_load(cfg->geoip_networks, &rt, &d);
 	}
 	struct zone_config zc = {origin, file, services, &rt};
-	struct zone *z = zone_load(&zc, &d);
+	struct zone *z = d.errors ? NULL : zone_load(&zc, &d);
 	bool no_regions = !cfg && d.errors &&
 	                  (services || strstr(d.count ? d.msgs[0] : "", "TYPE65281"));
 	print_diag(&d);
@@ -107,6 +112,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "zone %s: %zu errors\n", origin, d.errors);
 	zone_free(z);
 	diag_free(&d);
+	shared_networks_free(nets);
 	free(rt.regions);
 	config_free(cfg);
 	return rc;

@@ -159,6 +159,7 @@ struct config {
 	char **geoip_databases;
 	size_t ngeoip_databases;
 	char *geoip_asn_database; /* services' "asns", or NULL */
+	char *geoip_networks;     /* the shared networks file, or NULL */
 	/* key paths overriding the detected layout, NULL-terminated or NULL:
 	 * [0] latitude, [1] longitude, [2] country, [3] continent */
 	char **geoip_paths[4];

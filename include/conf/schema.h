@@ -72,6 +72,7 @@ enum conf_key_id {
 	KEY_GEOIP,
 	KEY_GEOIP_DATABASE,
 	KEY_GEOIP_ASN_DATABASE,
+	KEY_GEOIP_NETWORKS,
 	KEY_GEOIP_WATCH,
 	KEY_GEOIP_PATHS,
 	KEY_GEOIP_PATHS_LATITUDE, /* the four in the order of config.geoip_paths */

@@ -26,9 +26,20 @@ struct netmap_entry {
 	uint8_t family;   /* 1 IPv4, 2 IPv6 (ECS family numbers) */
 	uint8_t bits;     /* prefix length */
 	uint8_t value;    /* < NETMAP_MAX_VALUE */
+	uint8_t mark;     /* the caller's label, returned with a match (where
+	                   * the network came from) */
 	uint8_t addr[16]; /* host bits zero; IPv4 in the first four octets */
 	uint32_t tag;     /* the caller's (e.g. its place in the file) */
 };
+
+/*
+ * A network as written: "192.0.2.0/24", "2001:db8::/32" or a bare address
+ * (a host); an IPv4-mapped IPv6 network (::ffff:0:0/96 and inside it) is
+ * the IPv4 network it maps, as a mapped client is located. Fills family,
+ * bits and addr of e (the rest zero); false with the reason in why (a bad
+ * network, a bad prefix length, host bits set).
+ */
+bool netmap_parse_network(const char *text, struct netmap_entry *e, char *why, size_t cap);
 
 struct netmap;
 
@@ -51,6 +62,7 @@ struct netmap_result {
 	bool found;       /* a network holds the client */
 	uint8_t value;    /* its value */
 	uint8_t bits;     /* its prefix length */
+	uint8_t mark;     /* its entry's mark */
 	uint8_t addr[16]; /* its address */
 	/*
 	 * The shortest prefix of the client whose every address gets the

@@ -23,11 +23,16 @@
 struct diag;
 struct geo_location;
 struct netmap;
+struct svc_network_map;
 
 #define SERVICE_MAX_REGIONS 64
 #define SERVICE_MAX_ENDPOINTS 64
 /* The most "networks" one service may have. */
 #define SERVICE_MAX_NETWORKS 10000
+/* Where a network of a service's map comes from (its netmap mark): its
+ * own "networks", or the shared networks file (geoip.networks). */
+#define SVC_NETWORK_OWN 0
+#define SVC_NETWORK_SHARED 1
 /* The most "asns" one service may have. */
 #define SERVICE_MAX_ASNS 10000
 /* The largest JSON object of one service given on its own (a record's
@@ -40,9 +45,14 @@ struct region {
 	double lat, lon;
 };
 
+struct shared_networks;
+
 struct region_table {
 	struct region *regions;
 	size_t n;
+	/* geoip.networks (shared_networks.h), for every service; NULL when
+	 * not set */
+	const struct shared_networks *networks;
 };
 
 struct endpoint {
@@ -84,9 +94,14 @@ struct service {
 	struct service_region *regions;
 	struct override *countries, *continents;
 	size_t ncountries, ncontinents;
-	/* "networks": the longest match puts its region first (values are
+	/* "networks" with the shared ones naming its regions (marked
+	 * SVC_NETWORK_OWN or SVC_NETWORK_SHARED; its own win for the same
+	 * network): the longest match puts its region first (values are
 	 * indexes into regions); NULL when none */
 	struct netmap *networks;
+	/* networks is the set's (shared networks only, one trie for every
+	 * service of the set with the same regions in the same order) */
+	bool networks_shared;
 	/* "asns": sorted by AS number, after networks and before countries
 	 * (the client's AS number from geoip.asn_database) */
 	struct asn_override *asns;
@@ -107,7 +122,18 @@ struct service_set {
 	size_t n;
 	char **files; /* the files services from JSON objects name */
 	size_t nfiles;
+	/* the shared networks the services took (shared_networks_digest of
+	 * the region table they were built with): a copy built before the
+	 * file changed is built again */
+	uint64_t networks_digest;
+	/* the tries of shared networks its services without "networks" of
+	 * their own point to, one per list of regions (service.c) */
+	struct svc_network_map *maps;
+	size_t nmaps;
 };
+
+/* The index in rt of the region named name, or -1. */
+int region_find(const struct region_table *rt, const char *name);
 
 /* Parse a services file for the zone with the given origin (lower-case wire).
  * NULL with every problem in diag. */

@@ -35,6 +35,7 @@ struct answer_request;
 struct config;
 struct query;
 struct region_table;
+struct shared_networks;
 struct snapshot;
 struct strbuf;
 struct tsig_verdict;
@@ -53,8 +54,12 @@ typedef bool (*secondaries_check_fn)(void *ctx, const char *origin, const struct
                                      char *why, size_t cap);
 
 /* An empty registry: its regions (a copy) check the services of received
- * versions; the regions are fixed for the life of the process. */
-struct secondaries *secondaries_new(const struct region_table *regions);
+ * versions; the regions are fixed for the life of the process. networks
+ * (a reference taken; NULL: none) are the shared networks its copies'
+ * services take: a snapshot builds a copy's services again when the
+ * ones it serves differ. */
+struct secondaries *secondaries_new(const struct region_table *regions,
+                                    struct shared_networks *networks);
 
 /* The copy of the secondary zone with config origin origin, a reference
  * for the caller; NULL when the registry has none (then the file). */

@@ -29,6 +29,8 @@ struct snapshot {
 	struct zonedb *db;
 	struct geo_db *geo;            /* NULL without geoip.database */
 	struct region_table regions;
+	/* geoip.networks as read (regions.networks), a reference; NULL */
+	struct shared_networks *networks;
 	struct answer_settings settings;
 	struct cookie_secrets *cookies;  /* NULL when cookies are off */
 	struct tsig_keyring tsig_keys;   /* tsig_keys of the config */
@@ -80,6 +82,10 @@ struct snapshot_source {
 	 * prev's as it is with its DNSSEC keys (prev built from the same
 	 * config) */
 	bool keep_zones;
+	/* a full reload: geoip.networks is read again; else prev's shared
+	 * networks are kept (a snapshot built with no src or no prev reads
+	 * the file) */
+	bool read_networks;
 };
 
 struct snapshot *snapshot_build_from(const struct config *cfg, const struct snapshot *prev,

@@ -640,6 +640,7 @@ static void load_geoip(struct jcheck *c, struct config *cfg, json_t *o)
 	check_keys(c, o, KEY_GEOIP);
 	get_path_list(c, cfg, o, KEY_GEOIP_DATABASE, &cfg->geoip_databases, &cfg->ngeoip_databases);
 	get_path(c, cfg, o, KEY_GEOIP_ASN_DATABASE, &cfg->geoip_asn_database);
+	get_path(c, cfg, o, KEY_GEOIP_NETWORKS, &cfg->geoip_networks);
 	get_bool(c, o, KEY_GEOIP_WATCH, &cfg->geoip_watch);
 	json_t *paths = get_section(c, o, KEY_GEOIP_PATHS);
 	if (!paths)
@@ -1083,6 +1084,7 @@ void config_free(struct config *cfg)
 		free(cfg->geoip_databases[i]);
 	free(cfg->geoip_databases);
 	free(cfg->geoip_asn_database);
+	free(cfg->geoip_networks);
 	for (int k = 0; k < 4; k++) {
 		for (size_t i = 0; cfg->geoip_paths[k] && cfg->geoip_paths[k][i]; i++)
 			free(cfg->geoip_paths[k][i]);

@@ -103,6 +103,8 @@ const struct conf_key conf_schema[KEY_COUNT] = {
 				.is_path = true, .doc = "MaxMind DB files; none: every client unknown"},
 	[KEY_GEOIP_ASN_DATABASE] = PATH("geoip.asn_database", NULL,
 					"MaxMind DB of AS numbers for services' \"asns\""),
+	[KEY_GEOIP_NETWORKS] = PATH("geoip.networks", NULL,
+				    "CIDR to region for every service (JSON or CSV)"),
 	[KEY_GEOIP_WATCH] = BOOL("geoip.watch", "true",
 				 "load a database replaced on disk, no reload needed"),
 	[KEY_GEOIP_PATHS] = OBJECT("geoip.paths", "record key paths overriding the detected "

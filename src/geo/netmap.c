@@ -16,8 +16,11 @@
 #include "geo/netmap.h"
 
 #include "common/gd.h"
+#include "common/netaddr.h"
 
+#include <arpa/inet.h>
 #include <assert.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,6 +31,7 @@ struct nm_node {
 	uint8_t bits;      /* the node's prefix length */
 	bool has_net;      /* the prefix is a network of the map */
 	uint8_t value;     /* its value */
+	uint8_t mark;      /* its entry's mark */
 	uint32_t child[2]; /* by the bit after the prefix; NONE */
 	uint64_t below;    /* values at and under this node */
 };
@@ -85,6 +89,62 @@ bool netmap_same_network(const struct netmap_entry *a, const struct netmap_entry
 	return entry_cmp(a, b) == 0;
 }
 
+bool netmap_parse_network(const char *key, struct netmap_entry *e, char *why, size_t cap)
+{
+	static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+	char host[64];
+	const char *slash = strchr(key, '/');
+	size_t hl = slash ? (size_t)(slash - key) : strlen(key);
+	memset(e, 0, sizeof(*e));
+	unsigned max;
+	if (hl < sizeof(host)) {
+		memcpy(host, key, hl);
+		host[hl] = '\0';
+	}
+	if (hl < sizeof(host) && inet_pton(AF_INET, host, e->addr) == 1) {
+		e->family = ADDR_IPV4;
+		max = 32;
+	} else if (hl < sizeof(host) && inet_pton(AF_INET6, host, e->addr) == 1) {
+		e->family = ADDR_IPV6;
+		max = 128;
+	} else {
+		snprintf(why, cap, "not a network such as 192.0.2.0/24 or 2001:db8::/32");
+		return false;
+	}
+	unsigned long bits = max;
+	if (slash) {
+		const char *d = slash + 1;
+		size_t nd = strspn(d, "0123456789");
+		if (nd == 0 || d[nd] || nd > 3) {
+			snprintf(why, cap, "\"%s\" is not a prefix length", d);
+			return false;
+		}
+		bits = strtoul(d, NULL, 10);
+		if (bits > max) {
+			snprintf(why, cap, "prefix length /%lu is over /%u", bits, max);
+			return false;
+		}
+	}
+	e->bits = (uint8_t)bits;
+	uint8_t net[16];
+	memcpy(net, e->addr, 16);
+	for (unsigned b = e->bits; b < 128; b++)
+		net[b / 8] &= (uint8_t) ~(0x80 >> (b % 8));
+	if (memcmp(net, e->addr, 16) != 0) {
+		char text[INET6_ADDRSTRLEN];
+		inet_ntop(e->family == ADDR_IPV4 ? AF_INET : AF_INET6, net, text, sizeof(text));
+		snprintf(why, cap, "host bits set: the network would be %s/%u", text, e->bits);
+		return false;
+	}
+	if (e->family == ADDR_IPV6 && e->bits >= 96 && memcmp(e->addr, mapped, 12) == 0) {
+		e->family = ADDR_IPV4;
+		e->bits = (uint8_t)(e->bits - 96);
+		memmove(e->addr, e->addr + 12, 4);
+		memset(e->addr + 4, 0, 12);
+	}
+	return true;
+}
+
 /* The subtree of n >= 1 sorted networks of one family; their node's index. */
 static uint32_t build(struct netmap *m, const struct netmap_entry *e, size_t n)
 {
@@ -108,6 +168,7 @@ static uint32_t build(struct netmap *m, const struct netmap_entry *e, size_t n)
 		 * then shortest) */
 		x->has_net = true;
 		x->value = e[0].value;
+		x->mark = e[0].mark;
 		x->below = 1ull << e[0].value;
 		start = 1;
 	}
@@ -214,6 +275,7 @@ void netmap_lookup(const struct netmap *m, uint8_t family, const uint8_t *addr, 
 		res->found = true;
 		res->value = best->value;
 		res->bits = best->bits;
+		res->mark = best->mark;
 		memcpy(res->addr, best->addr, 16);
 		res->scope = best->bits;
 		same = 1ull << best->value;

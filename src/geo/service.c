@@ -7,6 +7,9 @@
  * regions the service does not have; for "networks" (geo/netmap.c) bad
  * networks, host bits set, the same network twice in any spelling; for
  * "asns" bad AS numbers and the same number twice ("64500", "AS64500").
+ * A service's trie of networks also holds the shared ones of
+ * geoip.networks (shared_networks.c) that name its regions, its own
+ * winning for the same network.
  *
  * The choice is pure: given the ranked order, the client hash and the
  * health view it always gives the same answer, so it is unit-tested without
@@ -21,6 +24,7 @@
 #include "common/netaddr.h"
 #include "geo/geo.h"
 #include "geo/netmap.h"
+#include "geo/shared_networks.h"
 #include "health/health.h"
 #include "conf/jsoncheck.h"
 #include "dns/wire.h"
@@ -100,7 +104,7 @@ static int parse_name(const char *s, const uint8_t *origin, size_t origin_len, u
 	return GD_OK;
 }
 
-static int find_region(const struct region_table *rt, const char *name)
+int region_find(const struct region_table *rt, const char *name)
 {
 	for (size_t i = 0; i < rt->n; i++)
 		if (strcmp(rt->regions[i].name, name) == 0)
@@ -211,66 +215,6 @@ static void load_overrides(struct jcheck *c, json_t *o, const char *key, struct 
 	jc_pop(c);
 }
 
-/* A "networks" key: "192.0.2.0/24", "2001:db8::/32" or a bare address (a
- * host); an IPv4-mapped IPv6 network (::ffff:0:0/96 and inside it) is the
- * IPv4 network it maps, as a mapped client is located. false with the
- * reason in why. */
-static bool parse_network(const char *key, struct netmap_entry *e, char *why, size_t cap)
-{
-	static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-	char host[64];
-	const char *slash = strchr(key, '/');
-	size_t hl = slash ? (size_t)(slash - key) : strlen(key);
-	memset(e, 0, sizeof(*e));
-	unsigned max;
-	if (hl < sizeof(host)) {
-		memcpy(host, key, hl);
-		host[hl] = '\0';
-	}
-	if (hl < sizeof(host) && inet_pton(AF_INET, host, e->addr) == 1) {
-		e->family = ADDR_IPV4;
-		max = 32;
-	} else if (hl < sizeof(host) && inet_pton(AF_INET6, host, e->addr) == 1) {
-		e->family = ADDR_IPV6;
-		max = 128;
-	} else {
-		snprintf(why, cap, "not a network such as 192.0.2.0/24 or 2001:db8::/32");
-		return false;
-	}
-	unsigned long bits = max;
-	if (slash) {
-		const char *d = slash + 1;
-		size_t nd = strspn(d, "0123456789");
-		if (nd == 0 || d[nd] || nd > 3) {
-			snprintf(why, cap, "\"%s\" is not a prefix length", d);
-			return false;
-		}
-		bits = strtoul(d, NULL, 10);
-		if (bits > max) {
-			snprintf(why, cap, "prefix length /%lu is over /%u", bits, max);
-			return false;
-		}
-	}
-	e->bits = (uint8_t)bits;
-	uint8_t net[16];
-	memcpy(net, e->addr, 16);
-	for (unsigned b = e->bits; b < 128; b++)
-		net[b / 8] &= (uint8_t) ~(0x80 >> (b % 8));
-	if (memcmp(net, e->addr, 16) != 0) {
-		char text[INET6_ADDRSTRLEN];
-		inet_ntop(e->family == ADDR_IPV4 ? AF_INET : AF_INET6, net, text, sizeof(text));
-		snprintf(why, cap, "host bits set: the network would be %s/%u", text, e->bits);
-		return false;
-	}
-	if (e->family == ADDR_IPV6 && e->bits >= 96 && memcmp(e->addr, mapped, 12) == 0) {
-		e->family = ADDR_IPV4;
-		e->bits = (uint8_t)(e->bits - 96);
-		memmove(e->addr, e->addr + 12, 4);
-		memset(e->addr + 4, 0, 12);
-	}
-	return true;
-}
-
 /* The object of a map override ("networks", "asns") of at most max
  * members (what: "networks"), entered (jc_push_key: the caller pops);
  * NULL when absent or an error (reported). */
@@ -289,14 +233,104 @@ static json_t *override_map(struct jcheck *c, json_t *o, const char *key, size_t
 	return m;
 }
 
+/* The service's own networks e[0..n) (sorted, no network twice) and the
+ * shared ones (geoip.networks) naming one of its regions, into one map:
+ * for the same network its own wins. NULL when there are none. */
+static struct netmap *merge_networks(struct service *s, const struct region_table *rt,
+                                     struct netmap_entry *e, size_t n)
+{
+	const struct shared_networks *sh = rt->networks;
+	size_t nsh = sh ? sh->n : 0;
+	if (n + nsh == 0)
+		return NULL;
+	struct netmap_entry *all = xcalloc(n + nsh + 1, sizeof(*all));
+	if (n)
+		memcpy(all, e, n * sizeof(*e));
+	size_t total = n;
+	if (nsh) {
+		/* the service's region of each configured one, or none */
+		uint8_t *sr_of = xmalloc(rt->n + 1);
+		memset(sr_of, 0xff, rt->n + 1);
+		for (unsigned k = 0; k < s->nregions; k++)
+			sr_of[s->regions[k].region] = (uint8_t)k;
+		for (size_t i = 0; i < nsh; i++) {
+			uint32_t region = sh->nets[i].tag;
+			if (region >= rt->n || sr_of[region] == 0xff)
+				continue;
+			all[total] = sh->nets[i];
+			all[total].value = sr_of[region];
+			all[total].mark = SVC_NETWORK_SHARED;
+			total++;
+		}
+		free(sr_of);
+	}
+	netmap_sort(all, total);
+	/* equal networks are next to each other: keep the service's own */
+	size_t k = 0;
+	for (size_t i = 0; i < total; i++) {
+		if (k && netmap_same_network(&all[k - 1], &all[i])) {
+			if (all[i].mark == SVC_NETWORK_OWN)
+				all[k - 1] = all[i];
+			continue;
+		}
+		all[k++] = all[i];
+	}
+	struct netmap *m = k ? netmap_build(all, k) : NULL;
+	free(all);
+	return m;
+}
+
+/* A trie of shared networks alone, for every service of a set with the
+ * same regions in the same order and no "networks" of its own: 10000
+ * shared networks take some 800 KB a trie, so 10000 such services on the
+ * same regions share one instead of taking 8 GB. */
+struct svc_network_map {
+	uint64_t key; /* of the region list */
+	uint8_t nregions;
+	uint16_t regions[SERVICE_MAX_REGIONS];
+	struct netmap *map; /* NULL: no shared network names these regions */
+};
+
+/* The set's trie of shared networks for s's regions, built on first need. */
+static struct netmap *shared_map(struct service_set *set, struct service *s,
+                                 const struct region_table *rt)
+{
+	if (!rt->networks || rt->networks->n == 0)
+		return NULL;
+	uint16_t regions[SERVICE_MAX_REGIONS];
+	for (unsigned k = 0; k < s->nregions; k++)
+		regions[k] = s->regions[k].region;
+	size_t bytes = s->nregions * sizeof(regions[0]);
+	uint64_t key = hash_bytes((const uint8_t *)regions, bytes, s->nregions);
+	for (size_t i = 0; i < set->nmaps; i++) {
+		const struct svc_network_map *m = &set->maps[i];
+		if (m->key == key && m->nregions == s->nregions &&
+		    memcmp(m->regions, regions, bytes) == 0)
+			return m->map;
+	}
+	set->maps = xrealloc(set->maps, (set->nmaps + 1) * sizeof(*set->maps));
+	struct svc_network_map *m = &set->maps[set->nmaps++];
+	m->key = key;
+	m->nregions = s->nregions;
+	memcpy(m->regions, regions, bytes);
+	m->map = merge_networks(s, rt, NULL, 0);
+	return m->map;
+}
+
 /* "networks": CIDR -> one of the service's regions, no network twice
- * (however written), at most SERVICE_MAX_NETWORKS. */
-static void load_networks(struct jcheck *c, json_t *o, struct service *s,
+ * (however written), at most SERVICE_MAX_NETWORKS; with the shared
+ * networks that name its regions (merge_networks). */
+static void load_networks(struct jcheck *c, struct service_set *set, json_t *o, struct service *s,
                           const struct region_table *rt)
 {
 	json_t *m = override_map(c, o, "networks", SERVICE_MAX_NETWORKS, "networks");
-	if (!m)
+	if (!m) {
+		if (!json_object_get(o, "networks")) {
+			s->networks = shared_map(set, s, rt);
+			s->networks_shared = true;
+		}
 		return;
+	}
 	size_t total = json_object_size(m);
 	struct netmap_entry *e = xcalloc(total + 1, sizeof(*e));
 	const char **keys = xcalloc(total + 1, sizeof(*keys));
@@ -306,12 +340,13 @@ static void load_networks(struct jcheck *c, json_t *o, struct service *s,
 	json_object_foreach(m, key, v) {
 		jc_push_key(c, key);
 		char why[160];
-		if (!parse_network(key, &e[n], why, sizeof(why))) {
+		if (!netmap_parse_network(key, &e[n], why, sizeof(why))) {
 			jc_error(c, true, "%s", why);
 		} else {
 			int sr = override_region(c, s, rt, v);
 			if (sr >= 0) {
 				e[n].value = (uint8_t)sr;
+				e[n].mark = SVC_NETWORK_OWN;
 				e[n].tag = (uint32_t)n;
 				keys[n++] = key;
 			}
@@ -329,8 +364,8 @@ static void load_networks(struct jcheck *c, json_t *o, struct service *s,
 		jc_error(c, true, "overlapping duplicate: the same network as \"%s\"", keys[first]);
 		jc_pop(c);
 	}
-	if (c->diag->errors == errors && n)
-		s->networks = netmap_build(e, n);
+	if (c->diag->errors == errors)
+		s->networks = merge_networks(s, rt, e, n);
 	free(keys);
 	free(e);
 	jc_pop(c);
@@ -419,8 +454,8 @@ int svc_asn_region(const struct service *s, uint32_t asn)
 	return -1;
 }
 
-static void load_service(struct jcheck *c, struct service *s, json_t *o,
-			 const uint8_t *origin, size_t origin_len, const struct region_table *rt)
+static void load_service(struct jcheck *c, struct service_set *set, struct service *s, json_t *o,
+                         const uint8_t *origin, size_t origin_len, const struct region_table *rt)
 {
 	static const char *const keys[] = {"ttl",        "regions",     "countries",
 	                                   "continents", "networks",    "asns",
@@ -447,7 +482,7 @@ static void load_service(struct jcheck *c, struct service *s, json_t *o,
 		if (s->nregions == SERVICE_MAX_REGIONS)
 			break;
 		jc_push_key(c, rname);
-		int ri = find_region(rt, rname);
+		int ri = region_find(rt, rname);
 		if (ri < 0) {
 			jc_error(c, true, "unknown region \"%s\" (not in the config's regions)",
 				 rname);
@@ -511,7 +546,7 @@ static void load_service(struct jcheck *c, struct service *s, json_t *o,
 	}
 	load_overrides(c, o, "countries", s, rt, &s->countries, &s->ncountries);
 	load_overrides(c, o, "continents", s, rt, &s->continents, &s->ncontinents);
-	load_networks(c, o, s, rt);
+	load_networks(c, set, o, s, rt);
 	load_asns(c, o, s, rt);
 }
 
@@ -556,7 +591,7 @@ static void add_service(struct jcheck *c, struct service_set *set, json_t *o, co
 	s->line = line;
 	s->column = column;
 	set->n++;
-	load_service(c, s, o, origin, origin_len, rt);
+	load_service(c, set, s, o, origin, origin_len, rt);
 }
 
 /* svc_rank for an unknown location, of the services from index first on
@@ -589,6 +624,7 @@ struct service_set *service_set_load(const char *path, const uint8_t *origin,
 	}
 	struct service_set *set = xcalloc(1, sizeof(*set));
 	set->file = xstrdup(path);
+	set->networks_digest = shared_networks_digest(rt);
 	struct jcheck c = {.file = path, .text = text, .len = len, .diag = diag,
 			   .errors_before = diag->errors};
 	json_t *root = jc_load_object(&c, "a services file is a JSON object of service names");
@@ -712,6 +748,7 @@ int service_set_add_json(struct service_set **setp, const struct service_json *i
 	if (!*setp)
 		*setp = xcalloc(1, sizeof(**setp));
 	struct service_set *set = *setp;
+	set->networks_digest = shared_networks_digest(rt);
 	size_t before = diag->errors, first = set->n;
 	size_t origin_len = wire_name_len(origin, WIRE_NAME_MAX);
 	set->svcs = xrealloc(set->svcs, (set->n + n + 1) * sizeof(struct service));
@@ -744,10 +781,14 @@ void service_set_free(struct service_set *set)
 		free(s->regions);
 		free(s->countries);
 		free(s->continents);
-		netmap_free(s->networks);
+		if (!s->networks_shared)
+			netmap_free(s->networks);
 		free(s->asns);
 		free(s->name_str);
 	}
+	for (size_t i = 0; i < set->nmaps; i++)
+		netmap_free(set->maps[i].map);
+	free(set->maps);
 	for (size_t i = 0; i < set->nfiles; i++)
 		free(set->files[i]);
 	free(set->files);

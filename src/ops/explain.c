@@ -378,7 +378,9 @@ static bool explain_network(struct explain_ctx *x, struct strbuf *out)
 		x->n = svc_order_first(net.value, order, x->n, x->order);
 		sb_puts(out, "network override: ");
 		put_addr(out, c->family, net.addr, net.bits);
-		sb_printf(out, " -> %s",
+		sb_printf(out, " (%s) -> %s",
+		          net.mark == SVC_NETWORK_SHARED ? "geoip.networks"
+		                                         : "service \"networks\"",
 		          x->snap->regions.regions[svc->regions[net.value].region].name);
 	} else {
 		sb_printf(out, "network override: none of %zu holds the client",

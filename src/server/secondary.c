@@ -36,6 +36,7 @@
 #include "dns/tsig.h"
 #include "dns/wire.h"
 #include "geo/service.h"
+#include "geo/shared_networks.h"
 #include "ops/metrics.h"
 #include "query/answer.h"
 #include "server/snapshot.h"
@@ -67,7 +68,8 @@ static struct sec_zone *find_zone(struct secondaries *s, const char *origin)
 	return NULL;
 }
 
-struct secondaries *secondaries_new(const struct region_table *regions)
+struct secondaries *secondaries_new(const struct region_table *regions,
+                                    struct shared_networks *networks)
 {
 	struct secondaries *s = xcalloc(1, sizeof(*s));
 	pthread_mutex_init(&s->lock, NULL);
@@ -77,6 +79,10 @@ struct secondaries *secondaries_new(const struct region_table *regions)
 		s->regions.regions[i] = regions->regions[i];
 		s->regions.regions[i].name = xstrdup(regions->regions[i].name);
 	}
+	/* the shared networks at start: a copy built with others is built
+	 * again by the snapshot that takes it (its networks digest) */
+	s->networks = shared_networks_ref(networks);
+	s->regions.networks = s->networks;
 	return s;
 }
 
@@ -462,6 +468,7 @@ void secondaries_free(struct secondaries *s)
 	for (size_t i = 0; i < s->regions.n; i++)
 		free(s->regions.regions[i].name);
 	free(s->regions.regions);
+	shared_networks_free(s->networks);
 	pthread_mutex_destroy(&s->lock);
 	free(s);
 }

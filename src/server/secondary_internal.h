@@ -100,6 +100,7 @@ struct secondaries {
 	struct sec_zone *zones;
 	struct tsig_keyring ring; /* a copy of the config's keys */
 	struct region_table regions;
+	struct shared_networks *networks; /* regions.networks: a reference */
 	struct event_base *base;
 	struct event *wake;
 	pthread_t thread;

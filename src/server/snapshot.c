@@ -21,6 +21,7 @@
 #include "server/secondary.h"
 #include "common/gd.h"
 #include "geo/geo.h"
+#include "geo/shared_networks.h"
 #include "zone/zone.h"
 
 #include <assert.h>
@@ -93,9 +94,12 @@ static struct zone *snapshot_zone(const struct snapshot *prev, const struct snap
 		z = ze->nprimaries ? NULL : zone_reuse(prev ? prev->db : NULL, zc);
 		*kept = z != NULL;
 	}
-	if (z && z->services && z->services->n && z->services->svcs[0].index != *nsvc) {
-		/* a secondary's copy gets services of its own to number (its
-		 * file may still be being written: never read it here) */
+	if (z && z->services && z->services->n &&
+	    (z->services->svcs[0].index != *nsvc ||
+	     z->services->networks_digest != shared_networks_digest(zc->regions))) {
+		/* a secondary's copy gets services of its own to number, or
+		 * built with the shared networks now in use (its file may
+		 * still be being written: never read it here) */
 		struct zone *own = NULL;
 		struct diag ignored = {0};
 		if (z->secondary && !z->unavailable)
@@ -374,6 +378,15 @@ struct snapshot *snapshot_build_from(const struct config *cfg, const struct snap
 		snap->regions.regions[i].lon = cfg->regions[i].lon;
 	}
 
+	if (src && !src->read_networks && prev) {
+		/* the shared networks prev's zones were built with: the file
+		 * is read at start and by a full reload only */
+		snap->networks = shared_networks_ref(prev->networks);
+	} else if (cfg->geoip_networks) {
+		snap->networks = shared_networks_load(cfg->geoip_networks, &snap->regions, diag);
+	}
+	snap->regions.networks = snap->networks;
+
 	if (src && src->only_origin && prev) {
 		/* one zone published: the databases in use, not read again (a
 		 * GeoIP file being replaced is geoip.watch's or a reload's) */
@@ -493,6 +506,7 @@ void snapshot_free(struct snapshot *snap)
 	free(snap->zone_keys);
 	zonedb_free(snap->db);
 	geo_close(snap->geo);
+	shared_networks_free(snap->networks);
 	for (size_t i = 0; i < snap->regions.n; i++)
 		free(snap->regions.regions[i].name);
 	free(snap->regions.regions);

@@ -26,6 +26,7 @@
 #include "common/diag.h"
 #include "common/gd.h"
 #include "geo/service.h"
+#include "geo/shared_networks.h"
 #include "dns/wire.h"
 
 #include <ldns/ldns.h>
@@ -137,7 +138,8 @@ static uint64_t digest_str(uint64_t h, const char *s)
 }
 
 /* The regions services are checked against (names and places:
- * unknown_order is computed from them). */
+ * unknown_order is computed from them), and the shared networks their
+ * tries take (geoip.networks). */
 uint64_t digest_regions(uint64_t h, const struct region_table *rt)
 {
 	if (!rt)
@@ -149,7 +151,8 @@ uint64_t digest_regions(uint64_t h, const struct region_table *rt)
 		h = digest_bytes(h, &r->lat, sizeof(r->lat));
 		h = digest_bytes(h, &r->lon, sizeof(r->lon));
 	}
-	return h;
+	uint64_t nets = shared_networks_digest(rt);
+	return digest_bytes(h, &nets, sizeof(nets));
 }
 
 /* The config entry, and the regions when it names a services file (a zone
@@ -248,7 +251,7 @@ static struct zone *load(const struct zone_config *zc, struct zone_record *recs,
 		readable = read_file_into(&ld, zc->file, origin, NULL, 0) == GD_OK;
 	ldns_rdf_deep_free(origin);
 	if (zc->services) {
-		static const struct region_table none = {NULL, 0};
+		static const struct region_table none = {NULL, 0, NULL};
 		/* digested as read here, before the services code reads it:
 		 * a change in between then only costs a rebuild on the next
 		 * reload, never keeps a stale zone */

@@ -25,7 +25,7 @@ static struct region regs[] = {
 	{(char *)"eu-west", 53.3, -6.3},
 	{(char *)"ap-south", 1.35, 103.8},
 };
-static const struct region_table rt = {regs, 3};
+static const struct region_table rt = {regs, 3, NULL};
 static const uint8_t origin[] = "\7example\3com"; /* and the final 0 */
 
 static const struct geo_location locs[] = {

@@ -40,7 +40,7 @@ static struct region regs[] = {
     {(char *)"eu-west", 53.3, -6.3},
     {(char *)"ap-south", 1.35, 103.8},
 };
-static const struct region_table rt = {regs, 3};
+static const struct region_table rt = {regs, 3, NULL};
 static const struct answer_settings settings = {.udp_payload = 1232,
                                                 .nsid = (const uint8_t *)"fuzz",
                                                 .nsid_len = 4,

@@ -210,7 +210,7 @@ check_cmd "explain names the network override" "$CTL" -s "$TMP/control.sock" exp
 service: www.example.com. in zone example.com., ttl 30, max_answers 0
 client: 198.51.100.64/26 (ECS from a resolver allowed to send it)
 geoip: network 198.51.100.0/24, country IE, continent EU, location 53.3000 -6.3000
-network override: 198.51.100.64/26 -> us-east, alike for 198.51.100.64/26 (ECS scope at least /26)
+network override: 198.51.100.64/26 (service "networks") -> us-east, alike for 198.51.100.64/26 (ECS scope at least /26)
 override: none
 ranking: the network override's us-east first, then by distance from 53.3000 -6.3000
   1. us-east 5439 km: up, weight 100 (service 100, feed 100), healthy A 1/1 AAAA 0/0 <- chosen

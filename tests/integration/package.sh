@@ -71,6 +71,7 @@ for f in /usr/sbin/geodnsd /usr/sbin/geodnsdctl /usr/sbin/geodnsd-checkzone \
 	/usr/share/man/man8/geodnsd-checkzone.8.gz /usr/share/man/man8/geodnsdctl.8.gz \
 	/usr/share/man/man5/geodnsd.conf.5.gz /usr/share/man/man5/geodnsd-services.5.gz \
 	/usr/share/man/man5/geodnsd-feed.5.gz /usr/share/man/man1/geodnsd-services-to-zone.1.gz \
+	/usr/share/man/man7/geodnsd-inputs.7.gz \
 	/usr/share/doc/geodnsd/copyright /usr/share/doc/geodnsd/security.md.gz \
 	/usr/share/geodnsd/alerts/geodnsd.rules.yml /usr/share/geodnsd/alerts/geodnsd.rules.test.yml \
 	/usr/share/geodnsd/alerts/geodnsd-dashboard.json /usr/share/geodnsd/geodnsd-xdp.conf; do

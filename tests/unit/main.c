@@ -27,7 +27,7 @@ static struct region unit_region_list[] = {
 	{(char *)"ap-south", 1.35, 103.8},
 	{(char *)"sa-east", -23.5, -46.6},
 };
-const struct region_table unit_regions = {unit_region_list, 4};
+const struct region_table unit_regions = {unit_region_list, 4, NULL};
 
 struct geo_db *unit_geo_open(void)
 {
@@ -141,6 +141,7 @@ static const struct {
 	    {"netmap", netmap_suite},
 	    {"dnstap", dnstap_suite},
 	    {"xdp_packet", xdp_packet_suite},
+	    {"shared_networks", shared_networks_suite},
 	    {"geoanswer", geoanswer_suite},
 	    {"health", health_suite},
 	    {"feedlist", feedlist_suite},

@@ -101,7 +101,7 @@ START_TEST(test_every_path_key)
 	static const char text[] =
 	    "{\"server\": {\"chroot\": \"jail\"},\n"
 	    " \"geoip\": {\"database\": [\"city.mmdb\", \"/abs/asn.mmdb\"],\n"
-	    "   \"asn_database\": \"geo/GeoLite2-ASN.mmdb\"},\n"
+	    "   \"asn_database\": \"geo/GeoLite2-ASN.mmdb\", \"networks\": \"nets.csv\"},\n"
 	    " \"http\": {\"token_file\": \"admin.token\"},\n"
 	    " \"control\": {\"socket\": \"run/control.sock\"},\n"
 	    " \"health\": {\"state_file\": \"../state/health.state\"},\n"
@@ -129,6 +129,7 @@ START_TEST(test_every_path_key)
 	ck_assert_str_eq(cfg->geoip_databases[0], "tests/tmp/unit/city.mmdb");
 	ck_assert_str_eq(cfg->geoip_databases[1], "/abs/asn.mmdb");
 	ck_assert_str_eq(cfg->geoip_asn_database, "tests/tmp/unit/geo/GeoLite2-ASN.mmdb");
+	ck_assert_str_eq(cfg->geoip_networks, "tests/tmp/unit/nets.csv");
 	ck_assert_str_eq(cfg->http_token_file, "tests/tmp/unit/admin.token");
 	ck_assert_str_eq(cfg->control_socket, "tests/tmp/unit/run/control.sock");
 	ck_assert_str_eq(cfg->health_state_file, "tests/tmp/unit/../state/health.state");
@@ -172,6 +173,7 @@ START_TEST(test_path_rows)
 	ck_assert_str_eq(sb.buf, "server.chroot path\n"
 	                         "geoip.database path|list\n"
 	                         "geoip.asn_database path\n"
+	                         "geoip.networks path\n"
 	                         "http.token_file path\n"
 	                         "control.socket path\n" "dnstap.socket path\n"
 	                         "regions.*.feed feed|list\n"

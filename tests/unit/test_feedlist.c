@@ -222,7 +222,7 @@ START_TEST(test_prober_two_files)
 	diag_free(&d);
 	struct region rg[2] = {{cfg->regions[0].name, 38.9, -77.0},
 	                       {cfg->regions[1].name, 53.3, -6.3}};
-	struct region_table rt = {rg, 2};
+	struct region_table rt = {rg, 2, NULL};
 	struct health *hp = health_run(health_create(cfg, &rt, free_snapshot, NULL));
 	ck_assert_ptr_nonnull(hp);
 	char fa[300], fb[300], list[700];

@@ -187,7 +187,7 @@ static struct region fregs[] = {
     {(char *)"eu-west", 53.3, -6.3},
     {(char *)"ap-south", 1.35, 103.8},
 };
-static const struct region_table frt = {fregs, 3};
+static const struct region_table frt = {fregs, 3, NULL};
 
 #define MAX_AGE 60u
 

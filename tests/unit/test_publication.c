@@ -13,9 +13,11 @@
  */
 #include "common/diag.h"
 #include "common/gd.h"
+#include "common/strbuf.h"
 #include "conf/config.h"
 #include "dns/wire.h"
 #include "geo/service.h"
+#include "geo/shared_networks.h"
 #include "query/answer.h"
 #include "query/cookie.h"
 #include "server/snapshot.h"
@@ -325,6 +327,133 @@ START_TEST(test_build_cookie_secrets)
 }
 END_TEST
 
+/* geoip.networks: read by a build without a source or with read_networks
+ * (start, a full reload), kept from prev by every other build (a zone or
+ * the databases published alone); a changed file rebuilds the zone, the
+ * same one keeps it; a bad one fails the build. The client 198.51.100.7
+ * is unknown to GeoIP (none configured): the fallback west, unless a
+ * network says otherwise. */
+START_TEST(test_build_shared_networks)
+{
+	struct diag d = {0};
+	unit_write_file("pub-nets.csv", "198.51.100.0/24,east\n");
+	struct config *cfg =
+	    load_config("pub-nets.conf", "\"geoip\": { \"networks\": \"pub-nets.csv\" }", &d);
+	ck_assert_str_eq(cfg->geoip_networks, "tests/tmp/unit/pub-nets.csv");
+	struct snapshot *a = snapshot_build(cfg, NULL, 1, &d);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_ptr_nonnull(a->networks);
+	ck_assert_ptr_eq(a->regions.networks, a->networks);
+	ck_assert_uint_eq(a->networks->n, 1);
+	char rd[64];
+	ck_assert_int_eq(ask(a, "www.pub.test.", LDNS_RR_TYPE_A, rd, sizeof(rd)),
+	                 LDNS_RCODE_NOERROR);
+	ck_assert_str_eq(rd, "10.0.0.1");
+	/* the file changed: a build of the databases alone keeps the networks
+	 * and the zone as served */
+	unit_write_file("pub-nets.csv", "198.51.100.0/24,west\n");
+	struct snapshot_source keep = {.keep_zones = true};
+	struct snapshot *b = snapshot_build_from(cfg, a, 2, &keep, &d);
+	ck_assert_ptr_nonnull(b);
+	ck_assert_ptr_eq(b->networks, a->networks);
+	ck_assert_uint_eq(b->networks->refs, 2);
+	ck_assert_int_eq(ask(b, "www.pub.test.", LDNS_RR_TYPE_A, rd, sizeof(rd)),
+	                 LDNS_RCODE_NOERROR);
+	ck_assert_str_eq(rd, "10.0.0.1");
+	/* a full reload reads it: the zone built again with west's network */
+	struct snapshot_source full = {.read_networks = true};
+	struct snapshot *c = snapshot_build_from(cfg, b, 3, &full, &d);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_ptr_ne(c->networks, a->networks);
+	ck_assert_uint_eq(c->zones_built, 1);
+	ck_assert_int_eq(ask(c, "www.pub.test.", LDNS_RR_TYPE_A, rd, sizeof(rd)),
+	                 LDNS_RCODE_NOERROR);
+	ck_assert_str_eq(rd, "10.0.1.1");
+	ck_assert_uint_eq(c->db->zones[0]->services->networks_digest, c->networks->digest);
+	/* the same file again: the zone shared */
+	struct snapshot *e = snapshot_build_from(cfg, c, 4, &full, &d);
+	ck_assert_ptr_nonnull(e);
+	ck_assert_uint_eq(e->zones_kept, 1);
+	ck_assert_ptr_eq(e->db->zones[0], c->db->zones[0]);
+	ck_assert_uint_eq(d.count, 0);
+	/* a bad file: no snapshot, the line named */
+	unit_write_file("pub-nets.csv", "198.51.100.0/24,west\n198.51.100.1/24,east\n");
+	ck_assert_ptr_null(snapshot_build_from(cfg, e, 5, &full, &d));
+	ck_assert_uint_eq(d.errors, 1);
+	ck_assert_str_eq(d.msgs[0], "tests/tmp/unit/pub-nets.csv:2: \"198.51.100.1/24\": host bits "
+	                            "set: the network would be 198.51.100.0/24");
+	snapshot_free(e);
+	snapshot_free(c);
+	snapshot_free(b);
+	ck_assert_uint_eq(a->networks->refs, 1);
+	snapshot_free(a);
+	config_free(cfg);
+	diag_free(&d);
+}
+END_TEST
+
+/* A secondary's copy whose services were built with other shared networks
+ * (before a reload changed the file) has them built again by the snapshot
+ * that publishes it: the copy is never served with stale networks. */
+START_TEST(test_build_secondary_copy_networks)
+{
+	static const char svc[] = "{\"regions\": {\"east\": {\"A\": [\"10.0.0.1\"]}, \"west\": "
+	                          "{\"A\": [\"10.0.1.1\"]}}, \"fallback\": \"west\"}";
+	struct strbuf zt;
+	sb_init(&zt);
+	sb_puts(&zt,
+	        "$ORIGIN sec.test.\n$TTL 3600\n@ IN SOA ns1 hostmaster 7 7200 900 1209600 300\n"
+	        "@ IN NS ns1\nns1 IN A 192.0.2.1\n");
+	sb_printf(&zt, "www IN TYPE65281 \\# %zu ", strlen(svc));
+	for (size_t i = 0; svc[i]; i++)
+		sb_printf(&zt, "%02x", (unsigned char)svc[i]);
+	sb_puts(&zt, "\n");
+	unit_write_file("pub-sec.zone", zt.buf);
+	sb_free(&zt);
+	unit_write_file("pub-sec-nets.csv", "198.51.100.0/24,east\n");
+	static const char head[] =
+	    "{ \"server\": { \"listen\": [\"127.0.0.1:5353\"] },\n"
+	    "  \"regions\": { \"east\": { \"location\": [40, -74] },\n"
+	    "               \"west\": { \"location\": [37, -122] } },\n"
+	    "  \"zones\": [ { \"origin\": \"sec.test\", \"file\": \"pub-sec.zone\",\n"
+	    "               \"primaries\": [ { \"address\": \"127.0.0.1\" } ] } ]";
+	char text[1024];
+	struct diag d = {0};
+	snprintf(text, sizeof(text), "%s }\n", head);
+	struct config *before = config_load(unit_write_file("pub-sec1.conf", text), &d);
+	snprintf(text, sizeof(text), "%s,\n  \"geoip\": { \"networks\": \"pub-sec-nets.csv\" } }\n",
+	         head);
+	struct config *after = config_load(unit_write_file("pub-sec2.conf", text), &d);
+	ck_assert_ptr_nonnull(before);
+	ck_assert_ptr_nonnull(after);
+	struct snapshot *a = snapshot_build(before, NULL, 1, &d);
+	ck_assert_ptr_nonnull(a);
+	ck_assert(a->db->zones[0]->secondary);
+	ck_assert_uint_eq(a->db->zones[0]->services->networks_digest, 0);
+	char rd[64];
+	ck_assert_int_eq(ask(a, "www.sec.test.", LDNS_RR_TYPE_A, rd, sizeof(rd)),
+	                 LDNS_RCODE_NOERROR);
+	ck_assert_str_eq(rd, "10.0.1.1");
+	/* the copy made under the old networks, published under the new */
+	struct snapshot_source src = {
+	    .only_origin = "sec.test", .only_zone = a->db->zones[0], .read_networks = true};
+	struct snapshot *b = snapshot_build_from(after, a, 2, &src, &d);
+	ck_assert_ptr_nonnull(b);
+	ck_assert_ptr_ne(b->db->zones[0], a->db->zones[0]);
+	ck_assert(b->db->zones[0]->secondary);
+	ck_assert_uint_eq(b->db->zones[0]->services->networks_digest, b->networks->digest);
+	ck_assert_int_eq(ask(b, "www.sec.test.", LDNS_RR_TYPE_A, rd, sizeof(rd)),
+	                 LDNS_RCODE_NOERROR);
+	ck_assert_str_eq(rd, "10.0.0.1");
+	ck_assert_uint_eq(d.errors, 0);
+	snapshot_free(b);
+	snapshot_free(a);
+	config_free(after);
+	config_free(before);
+	diag_free(&d);
+}
+END_TEST
+
 Suite *publication_suite(void)
 {
 	Suite *s = suite_create("publication");
@@ -335,6 +464,8 @@ Suite *publication_suite(void)
 	tcase_add_test(tc, test_build_geoip);
 	tcase_add_test(tc, test_build_reports_every_zone);
 	tcase_add_test(tc, test_build_cookie_secrets);
+	tcase_add_test(tc, test_build_shared_networks);
+	tcase_add_test(tc, test_build_secondary_copy_networks);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -197,6 +197,8 @@ START_TEST(test_children)
 	ck_assert_str_eq(names[1], "publish");
 	ck_assert_uint_eq(conf_key_children("zones[].transfer.allow[]", names), 2);
 	ck_assert_str_eq(names[0], "network");
+	ck_assert_uint_eq(conf_key_children("geoip", names), 5);
+	ck_assert_str_eq(names[2], "networks");
 	ck_assert_uint_eq(conf_key_children("geoip.paths", names), 4);
 	ck_assert_str_eq(names[3], "continent");
 	ck_assert_uint_eq(conf_key_children("regions.*", names), 10);

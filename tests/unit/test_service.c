@@ -896,7 +896,7 @@ START_TEST(test_rank_positions_agree)
 
 	/* equal distances: configuration order, not the services file's */
 	struct region tie[] = {{(char *)"a", 10, 10}, {(char *)"b", 10, 10}, {(char *)"c", 40, 40}};
-	struct region_table trt = {tie, 3};
+	struct region_table trt = {tie, 3, NULL};
 	const char *path = unit_write_file("svc-unit-tie.json",
 					   "{\"t\": {\"fallback\": \"c\", \"regions\": {"
 					   "\"c\": {\"A\": [\"192.0.2.3\"]}, \"b\": {\"A\": [\"192.0.2.2\"]}, "

@@ -660,7 +660,7 @@ END_TEST
 
 START_TEST(test_error_no_regions)
 {
-	static const struct region_table none = {NULL, 0};
+	static const struct region_table none = {NULL, 0, NULL};
 	const struct region_table *tables[] = {&none, NULL};
 	for (int i = 0; i < 2; i++) {
 		struct diag d = {0};
@@ -696,7 +696,7 @@ START_TEST(test_reuse_digests_the_regions)
 	struct region moved[4];
 	memcpy(moved, rt->regions, sizeof(moved));
 	moved[2].lat = 10.0;
-	struct region_table rt2 = {moved, 4};
+	struct region_table rt2 = {moved, 4, NULL};
 	zc.regions = &rt2;
 	ck_assert_ptr_null(zone_reuse(db, &zc));
 	zc.regions = rt;

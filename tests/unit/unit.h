@@ -26,6 +26,7 @@ Suite *service_suite(void);
 Suite *netmap_suite(void);
 Suite *dnstap_suite(void);
 Suite *xdp_packet_suite(void);
+Suite *shared_networks_suite(void);
 Suite *geoanswer_suite(void);
 Suite *health_suite(void);
 Suite *feedlist_suite(void);

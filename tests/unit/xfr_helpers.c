@@ -24,7 +24,7 @@ static struct region regs[] = {
     {(char *)"eu-west", 53.3, -6.3},
     {(char *)"ap-south", 1.35, 103.8},
 };
-static const struct region_table rt = {regs, 3};
+static const struct region_table rt = {regs, 3, NULL};
 
 struct zone *unit_load_zone(const char *origin, const char *path, const char *services)
 {
