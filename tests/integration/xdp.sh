@@ -62,6 +62,32 @@ cat >"$TMP/xdp.tmpl" <<EOF
   ]
 }
 EOF
+# an interface that does not exist: an error of the configuration
+sed -e "s|\"xdp\": \[\"$HIF\"\]|\"xdp\": [\"$HIF\", \"nosuch0\"]|" -e "s|@PORT@|5353|g" \
+	-e "s|@HTTPPORT@|5354|g" -e "s|@ROOT@|$ROOT|g" "$TMP/xdp.tmpl" >"$TMP/nosuch.conf"
+check_cmd "geodnsd -t: an interface that does not exist" sh -c "
+	'$GEODNSD' -t -c '$TMP/nosuch.conf' >'$TMP/nosuch.out' 2>&1; echo \"exit \$?\"
+	grep -o 'server.xdp\\[1\\]: no network interface .*' '$TMP/nosuch.out'" <<'OUT'
+exit 1
+server.xdp[1]: no network interface "nosuch0" on this host
+OUT
+
+# without the privileges XDP needs: one line naming the interface and the
+# cause, exit 1, nothing left on the interface
+sed -e "s|@PORT@|5353|g" -e "s|@HTTPPORT@|5354|g" -e "s|@ROOT@|$ROOT|g" "$TMP/xdp.tmpl" \
+	>"$TMP/nopriv.conf"
+capsh --drop=cap_net_admin,cap_bpf,cap_sys_admin,cap_net_raw,cap_perfmon -- -c \
+	"exec '$GEODNSD' -f -c '$TMP/nopriv.conf'" >"$TMP/nopriv.log" 2>&1
+echo "exit $?" >>"$TMP/nopriv.log"
+check_cmd "no privileges: the cause named, not started, nothing attached" sh -c "
+	grep -o 'event=xdp_failed interface=$HIF error=\"attaching the XDP program: not permitted' '$TMP/nopriv.log'
+	tail -1 '$TMP/nopriv.log'
+	ip link show $HIF | grep -c 'prog/xdp'" <<OUT
+event=xdp_failed interface=$HIF error="attaching the XDP program: not permitted
+exit 1
+0
+OUT
+
 if ! start_server "$TMP/xdp.tmpl"; then
 	if grep -q "does not support XDP" "$TMP/server.log"; then
 		echo "SKIP xdp.sh: the kernel or the veth driver refuses XDP here:"
