@@ -1078,6 +1078,7 @@ int main(int argc, char **argv)
 	app.srv = server_create(app.cfg, snap);
 	if (!app.srv) {
 		catalogs_free(app.catalogs);
+		geo_watch_free(app.geowatch);
 		config_free(app.cfg);
 		return 1;
 	}

@@ -326,6 +326,9 @@ void xdp_close(struct xdp_set *x)
 			log_info("event=xdp_detached interface=%s", ifc->name);
 		if (ifc->prog)
 			xdp_program__close(ifc->prog);
+		/* a program made from an object does not own it */
+		if (ifc->obj)
+			bpf_object__close(ifc->obj);
 	}
 	free(x->ifs);
 	free(x->queues);

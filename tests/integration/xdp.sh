@@ -73,7 +73,7 @@ server.xdp[1]: no network interface "nosuch0" on this host
 OUT
 
 # without the privileges XDP needs: one line naming the interface and the
-# cause, exit 1, nothing left on the interface
+# cause, exit 1, nothing left on the interface, nothing leaked
 sed -e "s|@PORT@|5353|g" -e "s|@HTTPPORT@|5354|g" -e "s|@ROOT@|$ROOT|g" "$TMP/xdp.tmpl" \
 	>"$TMP/nopriv.conf"
 capsh --drop=cap_net_admin,cap_bpf,cap_sys_admin,cap_net_raw,cap_perfmon -- -c \
@@ -82,9 +82,11 @@ echo "exit $?" >>"$TMP/nopriv.log"
 check_cmd "no privileges: the cause named, not started, nothing attached" sh -c "
 	grep -o 'event=xdp_failed interface=$HIF error=\"attaching the XDP program: not permitted' '$TMP/nopriv.log'
 	tail -1 '$TMP/nopriv.log'
-	ip link show $HIF | grep -c 'prog/xdp'" <<OUT
+	ip link show $HIF | grep -c 'prog/xdp'
+	grep -c 'Sanitizer' '$TMP/nopriv.log'" <<OUT
 event=xdp_failed interface=$HIF error="attaching the XDP program: not permitted
 exit 1
+0
 0
 OUT
 
