@@ -43,7 +43,7 @@ const struct conf_key conf_schema[KEY_COUNT] = {
 			       .doc = "addresses to answer on (port 53 when left out)"},
 	[KEY_SERVER_WORKERS] = UINT("server.workers", 0, 256, "0",
 				    "worker threads; 0 is one per CPU"),
-	[KEY_SERVER_UDP_BATCH] = UINT("server.udp_batch", 1, 64, "64",
+	[KEY_SERVER_UDP_BATCH] = UINT("server.udp_batch", 1, 64, "32",
 				      "datagrams a UDP thread takes and answers at once"),
 	[KEY_SERVER_NSID] = {.path = "server.nsid", .type = CONF_STRING, .min = 1, .max = 128,
 			     .doc = "NSID option value (RFC 5001); none: NSID not answered"},
