@@ -13,9 +13,10 @@
 # Reported per mix and server: queries/s (median, min..max), the server's
 # CPU (its threads', from /proc) and its queries per server core, and the
 # CPU of both cores (from /proc/stat: the softirq work veth does on the
-# sender's CPU shows there), in microseconds per query. Then the targets:
-# geodnsd XDP at least Knot XDP in queries/s and per server core, and at
-# least 1.2x geodnsd's kernel path per server core. A server whose CPU is
+# sender's CPU shows there), in microseconds per query. Then the targets,
+# as same-round ratios (median over rounds): geodnsd XDP at least Knot XDP
+# in queries/s and per server core, and at least 1.2x geodnsd's kernel path
+# per server core. A server whose CPU is
 # under 90% of its core while dnsperf's is at its core is noted as "client
 # bound": then queries/s compare the client, and per-core figures the
 # servers.
@@ -166,6 +167,12 @@ xdp_figures() {
 		wait "$(eval echo "\$XPID_$s")" 2>/dev/null
 	done
 	_xdp_net_down
+	xdp_report "$XW/rounds.tsv"
+}
+
+# xdp_report ROUNDS.TSV: the table and the targets (also on a kept work
+# directory: . tools/bench.d/xdp.sh; AWK_MED=...; xdp_report FILE)
+xdp_report() {
 	echo
 	echo "== AF_XDP on a veth pair: dnsperf in a namespace on CPU 1, one server worker on CPU 0"
 	echo "   gx geodnsd XDP, gk geodnsd kernel, kx Knot XDP, kk Knot kernel, gd gdnsd"
@@ -201,8 +208,8 @@ xdp_figures() {
 					if (x && y) rc[++nc] = y / x
 					if (x && z) rk[++nk] = z / x
 				}
-				a = nq ? med(rq, nq) : 0; b = nc ? med(rc, nc) : 0; c = nk ? med(rk, nk) : 0
-				printf "  %s: geodnsd XDP / Knot XDP q/s %.2f %s, per core %.2f %s; geodnsd XDP / kernel per core %.2f %s (1.2)\n", ms[i], a, (a >= 1 ? "PASS" : "FAIL"), b, (b >= 1 ? "PASS" : "FAIL"), c, (c >= 1.2 ? "PASS" : "FAIL")
+				ra = nq ? med(rq, nq) : 0; rb = nc ? med(rc, nc) : 0; rd = nk ? med(rk, nk) : 0
+				printf "  %s: geodnsd XDP / Knot XDP q/s %.2f %s, per core %.2f %s; geodnsd XDP / kernel per core %.2f %s (1.2)\n", ms[i], ra, (ra >= 1 ? "PASS" : "FAIL"), rb, (rb >= 1 ? "PASS" : "FAIL"), rd, (rd >= 1.2 ? "PASS" : "FAIL")
 			}
-		}' "$XW/rounds.tsv"
+		}' "$1"
 }
