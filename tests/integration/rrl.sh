@@ -13,7 +13,15 @@ metric() {
 }
 
 printf 'static.example.com A\n' >"$TMP/q.txt"
-dnsperf -s 127.0.0.1 -p "$PORT" -d "$TMP/q.txt" -l 10 -Q 200 -t 1 >"$TMP/dnsperf.out" 2>&1
+# RRL's seconds are CLOCK_MONOTONIC's: start half-way through one, so that
+# the run holds enough queries after its last boundary to take that
+# second's 50, and keep 1000 outstanding, so that the limited queries left
+# unanswered (1 s timeout) never hold dnsperf's sending back
+python3 -c '
+import time
+while not 0.45 <= time.clock_gettime(time.CLOCK_MONOTONIC) % 1 <= 0.55:
+    time.sleep(0.01)'
+dnsperf -s 127.0.0.1 -p "$PORT" -d "$TMP/q.txt" -l 10 -Q 200 -q 1000 -t 1 >"$TMP/dnsperf.out" 2>&1
 sent=$(awk '/Queries sent:/ {print $3}' "$TMP/dnsperf.out")
 lost=$(awk '/Queries lost:/ {print $3}' "$TMP/dnsperf.out")
 limited=$(metric 'geodnsd_rrl_responses_total{action="limited"}')
