@@ -516,6 +516,12 @@ void *xdp_main(void *arg)
 		recycle(q);
 		if (xdp_batch(w, q))
 			continue;
+		/* before sleeping, every reply out: in copy mode the kernel
+		 * sends at most 32 frames a kick, so a burst of more would wait
+		 * for the next frame received */
+		for (int k = 0; k < XDP_RING / 32 && xsk_prod_nb_free(&q->tx, XDP_RING) < XDP_RING;
+		     k++)
+			sendto(xsk_socket__fd(q->xsk), NULL, 0, MSG_DONTWAIT, NULL, 0);
 		/* idle: sleep until a frame arrives (the timeout sees a stop) */
 		poll(&pfd, 1, 200);
 	}
