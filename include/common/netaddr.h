@@ -49,6 +49,10 @@ bool netprefix_list_match(const struct netprefix *list, size_t n, uint8_t family
  * families, with *family ADDR_NONE and addr zeroed. */
 bool netaddr_from_sockaddr(const struct sockaddr *sa, uint8_t *family, uint8_t addr[16]);
 
+/* The port of an AF_INET or AF_INET6 socket address, host order; 0 for
+ * other families. */
+uint16_t netaddr_port(const struct sockaddr *sa);
+
 /* "192.0.2.53:53" or "[2001:db8::53]:53" of an AF_INET or AF_INET6
  * socket address into buf (cap octets; 64 hold any), "?" for another
  * family; always terminated. Returns buf. */

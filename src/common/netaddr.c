@@ -39,6 +39,15 @@ bool netaddr_from_sockaddr(const struct sockaddr *sa, uint8_t *family, uint8_t a
 	return true;
 }
 
+uint16_t netaddr_port(const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_INET)
+		return ntohs(((const struct sockaddr_in *)sa)->sin_port);
+	if (sa->sa_family == AF_INET6)
+		return ntohs(((const struct sockaddr_in6 *)sa)->sin6_port);
+	return 0;
+}
+
 char *netaddr_sockaddr_str(const struct sockaddr *sa, char *buf, size_t cap)
 {
 	char a[INET6_ADDRSTRLEN];

@@ -16,6 +16,7 @@
 
 #include "common/diag.h"
 #include "common/gd.h"
+#include "common/netaddr.h"
 #include "conf/jsoncheck.h"
 #include "conf/schema.h"
 #include "server/xdp_maps.h"
@@ -714,8 +715,7 @@ static void load_dnstap(struct jcheck *c, struct config *cfg, json_t *o)
 	struct sockaddr_storage ss;
 	socklen_t sl;
 	if (cfg->dnstap_tcp && (parse_hostport(cfg->dnstap_tcp, 0, &ss, &sl) < 0 ||
-				(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
-							  : ((struct sockaddr_in *)&ss)->sin_port) == 0)) {
+				netaddr_port((struct sockaddr *)&ss) == 0)) {
 		jc_push_key(c, key_name(KEY_DNSTAP_TCP));
 		jc_error(c, false, "\"%s\" is not an address and port such as 127.0.0.1:6000",
 			 cfg->dnstap_tcp);
@@ -753,9 +753,7 @@ static void load_health(struct jcheck *c, struct config *cfg, json_t *o)
 	    !cfg->health_resolver ||
 	    parse_hostport(cfg->health_resolver, (uint16_t)resolver->port, &rss, &rsl) == 0;
 	if (cfg->health_resolver && resolver_ok)
-		resolver_ok =
-		    (rss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&rss)->sin6_port
-		                               : ((struct sockaddr_in *)&rss)->sin_port) != 0;
+		resolver_ok = netaddr_port((struct sockaddr *)&rss) != 0;
 	if (!resolver_ok) {
 		jc_push_key(c, conf_key_name(resolver));
 		jc_error(c, false, "\"%s\" is not an address such as 127.0.0.1:53",

@@ -14,6 +14,7 @@
 #include "common/counter.h"
 #include "common/gd.h"
 #include "common/log.h"
+#include "common/netaddr.h"
 #include "conf/config.h"
 
 #include "dnstap.pb-c.h"
@@ -174,25 +175,14 @@ void dnstap_queue_init(struct dnstap_queue *q, struct dnstap *dt, unsigned idx, 
 static int addr_bytes(const struct sockaddr *sa, bool truncate, uint8_t out[16], size_t *len,
                       uint32_t *port)
 {
-	if (sa && sa->sa_family == AF_INET) {
-		const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
-		memcpy(out, &in->sin_addr, 4);
-		if (truncate)
-			out[3] = 0;
-		*len = 4;
-		*port = ntohs(in->sin_port);
-		return AF_INET;
-	}
-	if (sa && sa->sa_family == AF_INET6) {
-		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
-		memcpy(out, &in6->sin6_addr, 16);
-		if (truncate)
-			memset(out + 7, 0, 9); /* 56 bits: 7 octets kept */
-		*len = 16;
-		*port = ntohs(in6->sin6_port);
-		return AF_INET6;
-	}
-	return 0;
+	uint8_t fam;
+	if (!sa || !netaddr_from_sockaddr(sa, &fam, out))
+		return 0;
+	*len = fam == ADDR_IPV4 ? 4 : 16;
+	if (truncate)
+		memset(out + (fam == ADDR_IPV4 ? 3 : 7), 0, *len - (fam == ADDR_IPV4 ? 3 : 7));
+	*port = netaddr_port(sa);
+	return fam == ADDR_IPV4 ? AF_INET : AF_INET6;
 }
 
 uint8_t *dnstap_pack(const struct dnstap *dt, const struct dnstap_event *ev, bool response,

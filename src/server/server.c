@@ -211,9 +211,9 @@ static void stop_cb(evutil_socket_t fd, short what, void *arg)
 	begin_stop_cb(-1, 0, arg);
 }
 
-/* Set up and start a UDP thread, or an XDP worker (w->xq: its buffers
- * are its UMEM's). */
-static int udp_thread_start(struct server *srv, struct worker *w)
+/* What every answering thread has: its answer state (caches, counters,
+ * its row id), its dnstap queue and its RRL table. */
+static int answer_setup(struct server *srv, struct worker *w)
 {
 	answer_worker_init(&w->aw);
 	w->aw.id = w->id;
@@ -224,6 +224,15 @@ static int udp_thread_start(struct server *srv, struct worker *w)
 		          strerror(errno));
 		return GD_EIO;
 	}
+	return GD_OK;
+}
+
+/* Set up and start a UDP thread, or an XDP worker (w->xq: its buffers
+ * are its UMEM's). */
+static int udp_thread_start(struct server *srv, struct worker *w)
+{
+	if (answer_setup(srv, w) != GD_OK)
+		return GD_EIO;
 	if (w->xq)
 		goto start;
 	w->rx = xcalloc_resident(UDP_BATCH, sizeof(*w->rx));
@@ -280,14 +289,7 @@ int server_start(struct server *srv)
 		w->stop_ev = event_new(w->base, w->stop_fd, EV_READ, stop_cb, w);
 		event_add(w->stop_ev, NULL);
 		w->resume_ev = event_new(w->base, -1, 0, tcp_resume_cb, w);
-		answer_worker_init(&w->aw);
-		w->aw.id = i;
-		dnstap_queue_init(&w->tap, srv->dnstap, w->id, &w->aw.counters.dnstap_sent,
-		                  &w->aw.counters.dnstap_dropped);
-		if (srv->rrl_table_size &&
-		    rrl_table_init(&w->aw.rrl, srv->rrl_table_size) != GD_OK) {
-			log_error("event=random_failed what=rrl_key worker=%u error=%s", i,
-			          strerror(errno));
+		if (answer_setup(srv, w) != GD_OK) {
 			rc = GD_EIO;
 			break;
 		}

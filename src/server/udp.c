@@ -21,36 +21,41 @@
 #include <time.h>
 #include <unistd.h>
 
+/* The datagram's IP_PKTINFO or IPV6_PKTINFO (a wildcard listener), or NULL. */
+static struct cmsghdr *pktinfo_of(const struct msghdr *in)
+{
+	struct msghdr *h = (struct msghdr *)in;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(h); c; c = CMSG_NXTHDR(h, c))
+		if ((c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) ||
+		    (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO))
+			return c;
+	return NULL;
+}
+
 /* Turn the received destination (pktinfo) into the reply's source. */
 static size_t reply_control(const struct msghdr *in, uint8_t *out, size_t cap)
 {
 	struct msghdr m = {.msg_control = out, .msg_controllen = cap};
-	for (struct cmsghdr *c = CMSG_FIRSTHDR((struct msghdr *)in); c;
-	     c = CMSG_NXTHDR((struct msghdr *)in, c)) {
-		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
-			struct in_pktinfo pi;
-			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
-			pi.ipi_spec_dst = pi.ipi_addr;
-			pi.ipi_ifindex = 0;
-			struct cmsghdr *o = CMSG_FIRSTHDR(&m);
-			o->cmsg_level = IPPROTO_IP;
-			o->cmsg_type = IP_PKTINFO;
-			o->cmsg_len = CMSG_LEN(sizeof(pi));
-			memcpy(CMSG_DATA(o), &pi, sizeof(pi));
-			return CMSG_SPACE(sizeof(pi));
-		}
-		if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
-			struct in6_pktinfo pi;
-			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
-			struct cmsghdr *o = CMSG_FIRSTHDR(&m);
-			o->cmsg_level = IPPROTO_IPV6;
-			o->cmsg_type = IPV6_PKTINFO;
-			o->cmsg_len = CMSG_LEN(sizeof(pi));
-			memcpy(CMSG_DATA(o), &pi, sizeof(pi));
-			return CMSG_SPACE(sizeof(pi));
-		}
+	const struct cmsghdr *c = pktinfo_of(in);
+	if (!c)
+		return 0;
+	struct cmsghdr *o = CMSG_FIRSTHDR(&m);
+	o->cmsg_level = c->cmsg_level;
+	o->cmsg_type = c->cmsg_type;
+	if (c->cmsg_level == IPPROTO_IP) {
+		struct in_pktinfo pi;
+		memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+		pi.ipi_spec_dst = pi.ipi_addr;
+		pi.ipi_ifindex = 0;
+		o->cmsg_len = CMSG_LEN(sizeof(pi));
+		memcpy(CMSG_DATA(o), &pi, sizeof(pi));
+		return CMSG_SPACE(sizeof(pi));
 	}
-	return 0;
+	struct in6_pktinfo pi;
+	memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+	o->cmsg_len = CMSG_LEN(sizeof(pi));
+	memcpy(CMSG_DATA(o), &pi, sizeof(pi));
+	return CMSG_SPACE(sizeof(pi));
 }
 
 /* The address a datagram arrived at: its pktinfo destination (a wildcard
@@ -59,21 +64,15 @@ static void udp_local(const struct udp_sock *us, const struct msghdr *h,
 		      struct sockaddr_storage *out)
 {
 	*out = us->local;
-	if (!us->pktinfo)
-		return;
-	for (struct cmsghdr *c = CMSG_FIRSTHDR((struct msghdr *)h); c;
-	     c = CMSG_NXTHDR((struct msghdr *)h, c)) {
-		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO &&
-		    out->ss_family == AF_INET) {
-			struct in_pktinfo pi;
-			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
-			((struct sockaddr_in *)out)->sin_addr = pi.ipi_addr;
-		} else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO &&
-			   out->ss_family == AF_INET6) {
-			struct in6_pktinfo pi;
-			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
-			((struct sockaddr_in6 *)out)->sin6_addr = pi.ipi6_addr;
-		}
+	const struct cmsghdr *c = us->pktinfo ? pktinfo_of(h) : NULL;
+	if (c && c->cmsg_level == IPPROTO_IP && out->ss_family == AF_INET) {
+		struct in_pktinfo pi;
+		memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+		((struct sockaddr_in *)out)->sin_addr = pi.ipi_addr;
+	} else if (c && c->cmsg_level == IPPROTO_IPV6 && out->ss_family == AF_INET6) {
+		struct in6_pktinfo pi;
+		memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+		((struct sockaddr_in6 *)out)->sin6_addr = pi.ipi6_addr;
 	}
 }
 

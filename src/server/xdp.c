@@ -28,6 +28,7 @@
 #include "common/counter.h"
 #include "common/gd.h"
 #include "common/log.h"
+#include "common/netaddr.h"
 #include "conf/config.h"
 #include "server/snapshot.h"
 #include "server/xdp_maps.h"
@@ -141,31 +142,18 @@ static int fill_addrs(struct xdp_iface *ifc, const struct config *cfg)
 		return -errno;
 	int n = 0;
 	for (size_t i = 0; i < cfg->nlisten; i++) {
-		const struct listen_addr *la = &cfg->listen[i];
-		struct xdp_dns_addr key = {0};
-		uint8_t one = 1;
-		if (la->ss.ss_family == AF_INET) {
-			const struct sockaddr_in *in = (const struct sockaddr_in *)&la->ss;
-			key.family = 4;
-			key.port = in->sin_port;
-			memcpy(key.addr, &in->sin_addr, 4);
-		} else {
-			const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)&la->ss;
-			key.family = 6;
-			key.port = in6->sin6_port;
-			memcpy(key.addr, &in6->sin6_addr, 16);
-		}
+		const struct sockaddr *ls = (const struct sockaddr *)&cfg->listen[i].ss;
+		struct xdp_dns_addr key = {.port = htons(netaddr_port(ls))};
+		uint8_t fam, one = 1;
+		netaddr_from_sockaddr(ls, &fam, key.addr);
+		key.family = fam == ADDR_IPV4 ? 4 : 6;
 		static const uint8_t zero[16];
-		bool any = memcmp(key.addr, zero, 16) == 0;
-		bool here = any;
+		bool here = memcmp(key.addr, zero, 16) == 0; /* unspecified: every one */
 		for (struct ifaddrs *a = ifa; a && !here; a = a->ifa_next) {
-			if (!a->ifa_addr || strcmp(a->ifa_name, ifc->name) != 0)
-				continue;
-			if (a->ifa_addr->sa_family == AF_INET && key.family == 4)
-				here = !memcmp(&((struct sockaddr_in *)a->ifa_addr)->sin_addr, key.addr, 4);
-			else if (a->ifa_addr->sa_family == AF_INET6 && key.family == 6)
-				here = !memcmp(&((struct sockaddr_in6 *)a->ifa_addr)->sin6_addr, key.addr,
-				               16);
+			uint8_t afam, aaddr[16];
+			here = a->ifa_addr && strcmp(a->ifa_name, ifc->name) == 0 &&
+			       netaddr_from_sockaddr(a->ifa_addr, &afam, aaddr) && afam == fam &&
+			       memcmp(aaddr, key.addr, 16) == 0;
 		}
 		if (!here)
 			continue;

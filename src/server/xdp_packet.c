@@ -8,19 +8,10 @@
  */
 #include "server/xdp_packet.h"
 
+#include "common/gd.h"
+
 #include <netinet/in.h>
 #include <string.h>
-
-static uint16_t rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static void wr16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
 
 /* The one's-complement sum of len octets, big-endian 16-bit words. */
 static uint32_t csum_add(uint32_t sum, const uint8_t *p, size_t len)
