@@ -182,6 +182,7 @@ static void warn_start_only(const struct config *cfg, const struct config *old)
 	START_ONLY(listen_changed, "server.listen");
 	START_ONLY(cfg->workers != old->workers, "server.workers");
 	START_ONLY(cfg->udp_batch != old->udp_batch, "server.udp_batch");
+	START_ONLY(cfg->coalesce_us != old->coalesce_us, "server.coalesce_us");
 	START_ONLY(cfg->tcp_idle_timeout != old->tcp_idle_timeout, "server.tcp_idle_timeout");
 	START_ONLY(cfg->tcp_max_connections != old->tcp_max_connections,
 		   "server.tcp_max_connections");

@@ -148,6 +148,7 @@ struct config {
 	unsigned query_log_sample;   /* log 1 in N queries (before the bound) */
 	bool answer_cache;           /* per-thread cache of whole responses */
 	unsigned udp_batch;          /* datagrams per recvmmsg/sendmmsg */
+	unsigned coalesce_us;        /* wait for more under load; 0 never */
 	/* server.xdp: interfaces answered over AF_XDP, each with its number
 	 * of receive queues (an AF_XDP socket and a thread each) */
 	char **xdp;

@@ -160,6 +160,7 @@ struct answer_counters {
 	uint64_t dnstap_dropped;   /* dnstap messages dropped: the queue full */
 	uint64_t xdp_answered;     /* replies sent from an AF_XDP socket */
 	uint64_t xdp_dropped;      /* AF_XDP frames not answered (malformed) */
+	uint64_t coalesce_waits;   /* waits for more queries (server.coalesce_us) */
 };
 
 /* What the sampled query log prints about one query (filled only when the

@@ -398,6 +398,7 @@ static void load_server(struct jcheck *c, struct config *cfg, json_t *o)
 	}
 	get_uint(c, o, KEY_SERVER_WORKERS, &cfg->workers);
 	get_uint(c, o, KEY_SERVER_UDP_BATCH, &cfg->udp_batch);
+	get_uint(c, o, KEY_SERVER_COALESCE_US, &cfg->coalesce_us);
 	get_uint(c, o, KEY_SERVER_SIGNATURES_PER_SECOND, &cfg->signatures_per_second);
 	get_str(c, o, KEY_SERVER_NSID, &cfg->nsid);
 	check_len(c, KEY_SERVER_NSID, cfg->nsid);
@@ -955,6 +956,7 @@ static void set_defaults(struct config *cfg)
 	}
 	cfg->workers = conf_default_uint(KEY_SERVER_WORKERS);
 	cfg->udp_batch = conf_default_uint(KEY_SERVER_UDP_BATCH);
+	cfg->coalesce_us = conf_default_uint(KEY_SERVER_COALESCE_US);
 	cfg->version = xstrdup("geodnsd " GD_VERSION);
 	cfg->signatures_per_second = conf_default_uint(KEY_SERVER_SIGNATURES_PER_SECOND);
 	cfg->udp_payload = (uint16_t)conf_default_uint(KEY_SERVER_UDP_PAYLOAD);

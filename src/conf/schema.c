@@ -45,6 +45,8 @@ const struct conf_key conf_schema[KEY_COUNT] = {
 				    "worker threads; 0 is one per CPU"),
 	[KEY_SERVER_UDP_BATCH] = UINT("server.udp_batch", 1, 64, "32",
 				      "datagrams a UDP thread takes and answers at once"),
+	[KEY_SERVER_COALESCE_US] = UINT("server.coalesce_us", 0, 1000, "50",
+					"under load, microseconds to wait for more queries; 0: never"),
 	[KEY_SERVER_NSID] = {.path = "server.nsid", .type = CONF_STRING, .min = 1, .max = 128,
 			     .doc = "NSID option value (RFC 5001); none: NSID not answered"},
 	[KEY_SERVER_VERSION] = {.path = "server.version", .type = CONF_STRING_OR_FALSE, .min = 1,

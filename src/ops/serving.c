@@ -251,6 +251,10 @@ void serving_metrics(struct server *srv, const uint64_t http_limits[HTTP_LIMIT_C
 	dnssec_metrics(sb, &c);
 	dnstap_metrics(sb, &c);
 	xdp_metrics(sb, &c);
+	metrics_single(sb, "geodnsd_coalesce_waits_total", "counter",
+		       "Waits of a UDP or XDP thread, under load, for more queries to answer "
+		       "with the few it had (server.coalesce_us).",
+		       c.coalesce_waits);
 	struct server_limit_counts lc;
 	server_limit_counts(srv, &lc);
 	uint64_t rl = lc.rrl_limited, rs = lc.rrl_slipped, rd = lc.rrl_dropped;

@@ -142,6 +142,8 @@ struct server *server_create(const struct config *cfg, struct snapshot *snap)
 		w->out_budget = out_budget > 65536 ? out_budget : 65536;
 		w->batch = cfg->udp_batch >= 1 && cfg->udp_batch <= UDP_BATCH ? cfg->udp_batch
 									       : UDP_BATCH;
+		w->coalesce_ns = (long)cfg->coalesce_us * 1000;
+		w->coalesce_below = w->batch > 1 ? w->batch / 2 : 1;
 		if (cfg->query_log_rate) {
 			w->qlog_rate = cfg->query_log_rate < 0xFFFFFF ? cfg->query_log_rate : 0xFFFFFF;
 			w->qlog_sample = cfg->query_log_sample ? cfg->query_log_sample : 1;

@@ -94,6 +94,10 @@ struct worker {
 	uint8_t (*tx)[UDP_BUF];
 	int rx_used;                   /* rx headers the kernel wrote since */
 	unsigned batch;                /* server.udp_batch, at most UDP_BATCH */
+	/* server.coalesce_us: under load, a receive of fewer than
+	 * coalesce_below queries waits coalesce_ns for more (0: never) */
+	long coalesce_ns;
+	unsigned coalesce_below;
 	uint8_t *tcp_in;
 	uint8_t *tcp_out;
 	uint64_t stop_deadline;
@@ -182,6 +186,11 @@ void qlog_after(struct worker *w, const struct snapshot *snap, bool tcp);
 
 /* A UDP thread: receive, answer and send in batches until stopping. */
 void *udp_main(void *arg);
+/* server.coalesce_us: make the thread's timer slack small, so that a wait
+ * lasts what is configured (no-op when coalescing is off). */
+void coalesce_setup(const struct worker *w);
+/* Under load, with few queries in hand: wait server.coalesce_us for more. */
+void coalesce_wait(struct worker *w);
 
 /* ---- xdp.c ---- */
 

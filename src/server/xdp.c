@@ -56,6 +56,7 @@
 #define XDP_FRAME_SIZE XSK_UMEM__DEFAULT_FRAME_SIZE
 #define XDP_RING XSK_RING_CONS__DEFAULT_NUM_DESCS
 #define XDP_BATCH 64
+#define XDP_KICK 32 /* frames the kernel sends a kick in copy mode */
 
 struct xdp_iface {
 	char name[IF_NAMESIZE];
@@ -486,32 +487,61 @@ static unsigned xdp_batch(struct worker *w, struct xdp_queue *q)
 		t->addr = q->tx_addr[i];
 		t->len = q->tx_len[i];
 	}
-	if (out) {
+	if (out)
 		xsk_ring_prod__submit(&q->tx, out);
-		if (xsk_ring_prod__needs_wakeup(&q->tx))
-			sendto(xsk_socket__fd(q->xsk), NULL, 0, MSG_DONTWAIT, NULL, 0);
-	}
 	return n;
 }
 
+/* Replies in the TX ring that the kernel has not taken yet. */
+static unsigned tx_pending(struct xdp_queue *q)
+{
+	return XDP_RING - xsk_prod_nb_free(&q->tx, XDP_RING);
+}
+
+/* Let the kernel send the TX ring (copy mode: at most XDP_KICK frames). */
+static void kick(struct xdp_queue *q)
+{
+	if (xsk_ring_prod__needs_wakeup(&q->tx))
+		sendto(xsk_socket__fd(q->xsk), NULL, 0, MSG_DONTWAIT, NULL, 0);
+}
+
+/*
+ * An XDP worker: batches from the RX ring answered into the TX ring. The
+ * replies go out when the RX ring is empty (or XDP_KICK are waiting),
+ * one kick for all of them. Under load (frames came while the last
+ * replies went out) fewer than half a batch wait server.coalesce_us for
+ * more, as on the socket path (coalesce_wait); then every reply out and,
+ * with nothing received, sleep in poll().
+ */
 void *xdp_main(void *arg)
 {
 	struct worker *w = arg;
 	struct xdp_queue *q = w->xq;
 	urcu_memb_register_thread();
+	coalesce_setup(w);
 	struct pollfd pfd = {.fd = xsk_socket__fd(q->xsk), .events = POLLIN};
+	bool busy = false, waited = false;
 	while (!__atomic_load_n(&w->stopping, __ATOMIC_ACQUIRE)) {
 		recycle(q);
-		if (xdp_batch(w, q))
+		if (xdp_batch(w, q)) {
+			if (tx_pending(q) >= XDP_KICK)
+				kick(q);
 			continue;
-		/* before sleeping, every reply out: in copy mode the kernel
-		 * sends at most 32 frames a kick, so a burst of more would wait
-		 * for the next frame received */
-		for (int k = 0; k < XDP_RING / 32 && xsk_prod_nb_free(&q->tx, XDP_RING) < XDP_RING;
-		     k++)
-			sendto(xsk_socket__fd(q->xsk), NULL, 0, MSG_DONTWAIT, NULL, 0);
-		/* idle: sleep until a frame arrives (the timeout sees a stop) */
-		poll(&pfd, 1, 200);
+		}
+		unsigned pending = tx_pending(q);
+		if (busy && !waited && w->coalesce_ns && pending && pending < w->coalesce_below) {
+			coalesce_wait(w);
+			waited = true;
+			continue;
+		}
+		waited = false;
+		/* every reply out: a kick sends at most XDP_KICK in copy mode,
+		 * and a burst of more would wait for the next frame received */
+		for (int k = 0; k < XDP_RING / XDP_KICK && tx_pending(q); k++)
+			kick(q);
+		busy = xsk_cons_nb_avail(&q->rx, 1) > 0;
+		if (!busy)
+			poll(&pfd, 1, 200); /* idle; the timeout sees a stop */
 	}
 	urcu_memb_unregister_thread();
 	return NULL;

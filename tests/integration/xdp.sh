@@ -189,6 +189,12 @@ ECHO_PID=
 check_cmd "every UDP query over the veth answered from the XDP socket" xdp_count answered <<'OUT'
 6
 OUT
+# queries one at a time find the worker idle: answered at once, no wait
+# for more (server.coalesce_us)
+check_cmd "queries one at a time over XDP: no coalescing wait" sh -c \
+	"curl -s http://127.0.0.1:$HTTPPORT/metrics | grep '^geodnsd_coalesce_waits_total '" <<'OUT'
+geodnsd_coalesce_waits_total 0
+OUT
 
 # RRL on the XDP path: 200 queries a second for 2 s from one address, for
 # a name not asked before (a new account: 50, and 50 a second), at 50 a
@@ -273,4 +279,22 @@ while time.monotonic() - t0 < 1.5 and len(seen) < 256:
 print(len(seen), fast)" <<'OUT'
 256 256
 OUT
+
+# under load (8 clients, 100 queries outstanding, 2 s): every query
+# answered over XDP, and the worker waited for more to send together
+ip netns exec "$NS" dnsperf -s "$H4" -p "$PORT" -d "$TMP/q.txt" -l 2 -c 8 -q 100 -t 2 \
+	>"$TMP/load.out" 2>&1
+check_cmd "under load over XDP: every query answered" awk '
+	/Queries sent:/ { s = $3 } /Queries completed:/ { c = $3 }
+	END { print (s > 0 && s == c) ? "every query answered" : "sent " s " completed " c }' \
+	"$TMP/load.out" <<'OUT'
+every query answered
+OUT
+waits=$(curl -s "http://127.0.0.1:$HTTPPORT/metrics" |
+	awk '$1 == "geodnsd_coalesce_waits_total" { print $2 }')
+if [ "${waits:-0}" -gt 0 ]; then
+	pass "under load over XDP: the worker waited for more queries ($waits waits)"
+else
+	fail "under load over XDP: no coalescing wait counted (${waits:-none})"
+fi
 stop_server

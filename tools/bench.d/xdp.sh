@@ -7,7 +7,8 @@
 # Servers, each with one UDP worker pinned to CPU 0 (no quota: the XDP
 # path's gain is CPU, and a quota hides it), on the host's side of the
 # pair: geodnsd with server.xdp (gx), geodnsd on kernel sockets (gk), Knot
-# with its xdp section (kx), Knot on kernel sockets (kk), gdnsd (gd).
+# with its xdp section (kx), Knot on kernel sockets (kk), gdnsd (gd), and
+# geodnsd's two paths without coalescing (server.coalesce_us 0: gx0, gk0).
 # dnsperf runs in the namespace on CPU 1 (-c 8 -q 200 -T 1), SECS seconds
 # per run, ROUNDS interleaved rounds of the static and geoecs mixes.
 # Reported per mix and server: queries/s (median, min..max), the server's
@@ -23,10 +24,10 @@
 #
 # Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
 
-# Two veth pairs: an interface holds one XDP program (without libxdp's
+# Three veth pairs: an interface holds one XDP program (without libxdp's
 # dispatcher, which Knot does not use), so Knot's XDP mode has a pair of
-# its own (b); geodnsd's XDP and every kernel-path server share pair a (the
-# program there takes only geodnsd's port).
+# its own (b), and so has gx0 (c); geodnsd's XDP and every kernel-path
+# server share pair a (the program there takes only geodnsd's port).
 XDP_NS=gdbench$$
 XDP_HIF=gb$$a
 XDP_NIF=gn$$a
@@ -36,10 +37,15 @@ XDP_HIF_B=gb$$b
 XDP_NIF_B=gn$$b
 XDP_H4_B=10.78.1.1
 XDP_N4_B=10.78.1.2
+XDP_HIF_C=gb$$c
+XDP_NIF_C=gn$$c
+XDP_H4_C=10.78.2.1
+XDP_N4_C=10.78.2.2
 
 _xdp_net_down() {
 	ip link del "$XDP_HIF" 2>/dev/null
 	ip link del "$XDP_HIF_B" 2>/dev/null
+	ip link del "$XDP_HIF_C" 2>/dev/null
 	ip netns del "$XDP_NS" 2>/dev/null
 }
 
@@ -54,23 +60,33 @@ _xdp_net_up() {
 	_xdp_net_down
 	ip netns add "$XDP_NS" && ip -n "$XDP_NS" link set lo up &&
 		_xdp_pair "$XDP_HIF" "$XDP_NIF" "$XDP_H4" "$XDP_N4" &&
-		_xdp_pair "$XDP_HIF_B" "$XDP_NIF_B" "$XDP_H4_B" "$XDP_N4_B"
+		_xdp_pair "$XDP_HIF_B" "$XDP_NIF_B" "$XDP_H4_B" "$XDP_N4_B" &&
+		_xdp_pair "$XDP_HIF_C" "$XDP_NIF_C" "$XDP_H4_C" "$XDP_N4_C"
 }
 
 _xdp_addr() { # SERVER: the host address it is reached at
-	if [ "$1" = kx ]; then echo "$XDP_H4_B"; else echo "$XDP_H4"; fi
+	case $1 in
+	kx) echo "$XDP_H4_B" ;;
+	gx0) echo "$XDP_H4_C" ;;
+	*) echo "$XDP_H4" ;;
+	esac
 }
 
 # _xdp_conf SERVER DIR PORT: the command line of one of the five
 _xdp_conf() {
 	case $1 in
-	gx | gk)
+	gx | gk | gx0 | gk0)
 		cmd=$(bench_conf_geodnsd "$2/$1" "$3") || return 1
 		f=$2/$1/geodnsd/geodnsd.conf
 		extra=""
-		[ "$1" = gx ] && extra=", \"xdp\": [\"$XDP_HIF\"]"
-		sed -i "s|\"listen\": \[\"127.0.0.1:$3\"\]|\"listen\": [\"127.0.0.1:$3\", \"$XDP_H4:$3\"]$extra|" "$f"
-		grep -q "$XDP_H4" "$f" || { say "xdp: could not set the listen address in $f"; return 1; }
+		case $1 in
+		gx) extra=", \"xdp\": [\"$XDP_HIF\"]" ;;
+		gx0) extra=", \"xdp\": [\"$XDP_HIF_C\"], \"coalesce_us\": 0" ;;
+		gk0) extra=", \"coalesce_us\": 0" ;;
+		esac
+		a=$(_xdp_addr "$1")
+		sed -i "s|\"listen\": \[\"127.0.0.1:$3\"\]|\"listen\": [\"127.0.0.1:$3\", \"$a:$3\"]$extra|" "$f"
+		grep -q "$a" "$f" || { say "xdp: could not set the listen address in $f"; return 1; }
 		echo "$cmd"
 		;;
 	kx | kk)
@@ -124,7 +140,7 @@ xdp_figures() {
 	mkdir -p "$XW"
 	command -v ip >/dev/null || { say "xdp: ip (iproute2) is missing"; return 1; }
 	_xdp_net_up || { say "xdp: the network namespace and veth pair failed (root?)"; return 1; }
-	XSERVERS="gx gk kx kk gd"
+	XSERVERS="gx gk kx kk gd gx0 gk0"
 	port=42000
 	for s in $XSERVERS; do
 		# each its own directory, with the bench data (bench_data) linked in
@@ -175,7 +191,8 @@ xdp_figures() {
 xdp_report() {
 	echo
 	echo "== AF_XDP on a veth pair: dnsperf in a namespace on CPU 1, one server worker on CPU 0"
-	echo "   gx geodnsd XDP, gk geodnsd kernel, kx Knot XDP, kk Knot kernel, gd gdnsd"
+	echo "   gx geodnsd XDP, gk geodnsd kernel, kx Knot XDP, kk Knot kernel, gd gdnsd,"
+	echo "   gx0 and gk0 geodnsd XDP and kernel with server.coalesce_us 0"
 	awk -F'\t' "$AWK_MED"'
 		{ k = $2 SUBSEP $3; n[k]++; q[k, n[k]] = $4; c[k, n[k]] = $6; us[k, n[k]] = $8
 		  ua[k, n[k]] = $9; pc[k, n[k]] = $8 > 0 ? 1e6 / $8 : 0
@@ -184,10 +201,10 @@ xdp_report() {
 		function lo(arr, k,   i, v) { v = arr[k, 1]; for (i = 2; i <= n[k]; i++) if (arr[k, i] < v) v = arr[k, i]; return v }
 		function hi(arr, k,   i, v) { v = arr[k, 1]; for (i = 2; i <= n[k]; i++) if (arr[k, i] > v) v = arr[k, i]; return v }
 		END {
-			split("static geoecs", ms, " "); split("gx gk kx kk gd", ss, " ")
+			split("static geoecs", ms, " "); ns = split("gx gk kx kk gd gx0 gk0", ss, " ")
 			for (i = 1; i <= 2; i++) {
 				printf "%s\n  %-3s %9s %17s %8s %12s %12s %14s\n", ms[i], "", "q/s", "(min..max)", "srv CPU", "q/s/core", "us/q server", "us/q 2 CPUs"
-				for (j = 1; j <= 5; j++) {
+				for (j = 1; j <= ns; j++) {
 					k = ms[i] SUBSEP ss[j]
 					if (!n[k]) continue
 					Q[k] = m(q, k); P[k] = m(pc, k)
@@ -210,6 +227,20 @@ xdp_report() {
 				}
 				ra = nq ? med(rq, nq) : 0; rb = nc ? med(rc, nc) : 0; rd = nk ? med(rk, nk) : 0
 				printf "  %s: geodnsd XDP / Knot XDP q/s %.2f %s, per core %.2f %s; geodnsd XDP / kernel per core %.2f %s (1.2)\n", ms[i], ra, (ra >= 1 ? "PASS" : "FAIL"), rb, (rb >= 1 ? "PASS" : "FAIL"), rd, (rd >= 1.2 ? "PASS" : "FAIL")
+			}
+			# coalescing (server.coalesce_us): its gain on each path, and
+			# the XDP path over the kernel path without it
+			print "coalescing (same-round ratios of CPU per query, median over rounds):"
+			for (i = 1; i <= 2; i++) {
+				na = 0; nb = 0; nd = 0
+				for (r = 1; r <= nr; r++) {
+					x = u1[r, ms[i], "gx"]; y = u1[r, ms[i], "gx0"]; z = u1[r, ms[i], "gk"]; v = u1[r, ms[i], "gk0"]
+					if (x && y) ca[++na] = y / x
+					if (z && v) cb[++nb] = v / z
+					if (y && v) cd[++nd] = v / y
+				}
+				if (!na || !nb || !nd) continue
+				printf "  %s: XDP path %.2f, kernel path %.2f per core with it; without it, XDP / kernel %.2f\n", ms[i], med(ca, na), med(cb, nb), med(cd, nd)
 			}
 		}' "$1"
 }
