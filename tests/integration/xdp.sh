@@ -21,11 +21,17 @@ H4=10.77.$(($$ % 200)).1
 N4=10.77.$(($$ % 200)).2
 H6=fd00:77:$(($$ % 9000))::1
 N6=fd00:77:$(($$ % 9000))::2
+# a second pair with two queues each way (one XDP worker a queue)
+MIF=gm$$h
+MNIF=gm$$n
+M4=10.76.$(($$ % 200)).1
+MN4=10.76.$(($$ % 200)).2
 ECHO_PID=
 teardown() {
 	cleanup
 	[ -n "$ECHO_PID" ] && kill "$ECHO_PID" 2>/dev/null
 	ip link del "$HIF" 2>/dev/null
+	ip link del "$MIF" 2>/dev/null
 	ip netns del "$NS" 2>/dev/null
 }
 trap teardown EXIT
@@ -297,4 +303,37 @@ if [ "${waits:-0}" -gt 0 ]; then
 else
 	fail "under load over XDP: no coalescing wait counted (${waits:-none})"
 fi
+stop_server
+
+# two receive queues: one AF_XDP socket and worker each. In the namespace
+# the sending CPU picks the queue (XPS: CPU 0 sends on queue 0, CPU 1 on
+# queue 1, and veth hands a frame to the peer's queue of the same
+# number), so queries from each CPU reach each queue's socket; a queue
+# without one would pass them to the kernel's socket (still answered, but
+# not counted as XDP)
+ip link add "$MIF" numtxqueues 2 numrxqueues 2 type veth peer name "$MNIF" \
+	numtxqueues 2 numrxqueues 2 &&
+	ip link set "$MNIF" netns "$NS" &&
+	ip addr add "$M4/24" dev "$MIF" && ip link set "$MIF" up &&
+	ip -n "$NS" addr add "$MN4/24" dev "$MNIF" && ip -n "$NS" link set "$MNIF" up &&
+	ip netns exec "$NS" sh -c "echo 1 >/sys/class/net/$MNIF/queues/tx-0/xps_cpus &&
+		echo 2 >/sys/class/net/$MNIF/queues/tx-1/xps_cpus" ||
+	{ fail "the two-queue veth pair $MIF/$MNIF"; exit 1; }
+sed -e "s|\"xdp\": \[\"$HIF\"\]|\"xdp\": [\"$MIF\"]|" -e "s|\"$H4:@PORT@\"|\"$M4:@PORT@\"|" \
+	"$TMP/xdp-norrl.tmpl" >"$TMP/xdp-mq.tmpl"
+start_server "$TMP/xdp-mq.tmpl" || exit 1
+check_cmd "two queues: a socket and a worker for each" sh -c \
+	"grep -o 'event=xdp_attached interface=$MIF mode=[a-z]* dispatcher=[a-z]* queues=[0-9]*' '$TMP/server.log' | sed 's/dispatcher=[a-z]* //'" <<OUT
+event=xdp_attached interface=$MIF mode=native queues=2
+OUT
+for cpu in 0 1 0 1 0 1 0 1 0 1; do
+	ip netns exec "$NS" taskset -c "$cpu" dig +short +tries=1 +time=2 -p "$PORT" @"$M4" \
+		ns1.example.com A
+done >"$TMP/mq.out"
+check_cmd "two queues: queries sent from each CPU answered over XDP" sh -c "
+	sort '$TMP/mq.out' | uniq -c | sed 's/^ *//'
+	curl -s http://127.0.0.1:$HTTPPORT/metrics | grep '^geodnsd_xdp_packets_total{result=\"answered\"}'" <<'OUT'
+10 192.0.2.1
+geodnsd_xdp_packets_total{result="answered"} 10
+OUT
 stop_server
