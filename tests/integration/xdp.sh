@@ -8,7 +8,10 @@
 # every UDP query over the veth as answered from the XDP socket. At stop
 # the program is detached; after a kill -9 the interface passes DNS to the
 # kernel (port unreachable, not silence), and the next start removes the
-# program left behind. It skips, saying why, only where the kernel or the
+# program left behind. Also: another XDP program holding the interface (a
+# one-line error, that program kept), coalescing (none for queries one at
+# a time, waits under load), and a veth pair with two queues (a socket and
+# a worker each). It skips, saying why, only where the kernel or the
 # driver refuses XDP.
 #
 # Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
@@ -95,6 +98,38 @@ exit 1
 0
 0
 OUT
+
+# another XDP program on the interface, attached without libxdp's
+# dispatcher (as here: the dispatcher needs program extensions, which
+# this machine refuses): geodnsd says so in one line and exits, and the
+# other program is left as it was
+cat >"$TMP/other.bpf.c" <<'EOF'
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+SEC("xdp") int other_prog(struct xdp_md *ctx) { return XDP_PASS; }
+char LICENSE[] SEC("license") = "GPL";
+EOF
+if ! clang -O2 -target bpf -I/usr/include/"$(cc -dumpmachine)" -c -o "$TMP/other.bpf.o" \
+	"$TMP/other.bpf.c" 2>"$TMP/other.err" ||
+	! ip link set dev "$HIF" xdpdrv obj "$TMP/other.bpf.o" sec xdp 2>>"$TMP/other.err"; then
+	fail "another XDP program for the test: $(cat "$TMP/other.err")"
+	exit 1
+fi
+xdp_prog_id() { ip -d link show "$HIF" | sed -n 's/.*prog\/xdp id \([0-9]*\).*/\1/p'; }
+id0=$(xdp_prog_id)
+"$GEODNSD" -f -c "$TMP/nopriv.conf" >"$TMP/other.log" 2>&1
+echo "exit $?" >>"$TMP/other.log"
+other_kept() {
+	grep -o "event=xdp_failed interface=$HIF error=.*" "$TMP/other.log"
+	tail -1 "$TMP/other.log"
+	[ -n "$id0" ] && [ "$(xdp_prog_id)" = "$id0" ] && echo "the same program attached"
+}
+check_cmd "another program holds the interface: the cause named, that program kept" other_kept <<OUT
+event=xdp_failed interface=$HIF error="attaching the XDP program: another XDP program holds the interface without libxdp's dispatcher"
+exit 1
+the same program attached
+OUT
+ip link set dev "$HIF" xdpdrv off
 
 if ! start_server "$TMP/xdp.tmpl"; then
 	if grep -q "does not support XDP" "$TMP/server.log"; then
