@@ -15,10 +15,6 @@ cat >"$TMP/coalesce.tmpl" <<'EOF'
   "zones": [ { "origin": "example.net", "file": "@ROOT@/zones/example.net.zone" } ]
 }
 EOF
-metric() {
-	curl -s "http://127.0.0.1:$HTTPPORT/metrics" |
-		awk -v m="$1" 'index($0, m " ") == 1 { v = $NF } END { print v + 0 }'
-}
 printf 'www.example.net A\nexample.net SOA\n' >"$TMP/q.txt"
 # load: 8 clients keeping 100 queries outstanding for 1 s; prints
 # "lost N" and whether every query sent was answered

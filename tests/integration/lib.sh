@@ -339,6 +339,13 @@ stop_within() {
 	if [ $_rc -eq 0 ]; then pass "$1"; else fail "$1 (exit $_rc)"; fi
 }
 
+# metric NAME-WITH-LABELS: its value in a fresh scrape of the server's
+# /metrics (on HTTPPORT), 0 when absent
+metric() {
+	curl -s "http://127.0.0.1:$HTTPPORT/metrics" |
+		awk -v m="$1" 'index($0, m " ") == 1 { v = $NF } END { print v + 0 }'
+}
+
 # server_alive NAME: the server we started is still running.
 server_alive() {
 	if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then

@@ -8,9 +8,6 @@
 . tests/integration/lib.sh
 start_server tests/data/limits.conf || exit 1
 URL=http://127.0.0.1:$HTTPPORT
-metric() {
-	curl -s "$URL/metrics" | awk -v m="$1" 'index($0, m " ") == 1 { v = $NF } END { print v + 0 }'
-}
 
 # five connections from 127.0.0.1 at once, each held for 1.2 s: 3 served
 i=0

@@ -7,10 +7,6 @@
 # Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
 . tests/integration/lib.sh
 start_server tests/data/rrl.conf || exit 1
-URL=http://127.0.0.1:$HTTPPORT
-metric() {
-	curl -s "$URL/metrics" | awk -v m="$1" 'index($0, m " ") == 1 { v = $NF } END { print v + 0 }'
-}
 
 printf 'static.example.com A\n' >"$TMP/q.txt"
 # RRL's seconds are CLOCK_MONOTONIC's: start half-way through one, so that

@@ -24,10 +24,6 @@ start_server tests/data/scale.conf || exit 1
 URL=http://127.0.0.1:$HTTPPORT
 
 a() { dig @127.0.0.1 -p "$PORT" +norec +short +tries=1 +time=5 "$1" A +subnet="$2"; }
-# metric NAME-WITH-LABELS: its value in a fresh scrape (0 when absent)
-metric() {
-	curl -s "$URL/metrics" | awk -v m="$1" 'index($0, m " ") == 1 { v = $NF } END { print v + 0 }'
-}
 # wait_reloads N: at most 60 s for N reloads to finish
 wait_reloads() {
 	_i=0

@@ -33,10 +33,6 @@ EOF
 
 sed -e 's/@BUDGET@/1048576/' tests/data/tcp-output.conf >"$TMP/tcp-output.conf"
 start_server "$TMP/tcp-output.conf" || exit 1
-URL=http://127.0.0.1:$HTTPPORT
-metric() {
-	curl -s "$URL/metrics" | awk -v m="$1" 'index($0, m " ") == 1 { v = $NF } END { print v + 0 }'
-}
 rss() { awk '/^VmRSS:/ { print $2 }' "/proc/$SERVER_PID/status"; }
 SA='id=1 opcode=QUERY rcode=NOERROR flags=qr,aa qd=1 an=1 ns=0 ar=0 q=static.example.com./IN/A first=A:192.0.2.80'
 BIG='opcode=QUERY rcode=NOERROR flags=qr,aa qd=1 an=3 ns=0 ar=0 q=big.example.com./IN/TXT first=TXT:"0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789"'

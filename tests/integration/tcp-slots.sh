@@ -14,17 +14,12 @@
 #
 # Copyright (c) 2026 the geodnsd authors. BSD 3-Clause License: see LICENSE.
 . tests/integration/lib.sh
-URL=
-metric() {
-	curl -s "$URL/metrics" | awk -v m="$1" 'index($0, m " ") == 1 { v = $NF } END { print v + 0 }'
-}
 SA='id=1 opcode=QUERY rcode=NOERROR flags=qr,aa qd=1 an=1 ns=0 ar=0 q=static.example.com./IN/A first=A:192.0.2.80'
 round=0
 victim=
 while [ $round -lt 3 ]; do
 	round=$((round + 1))
 	start_server tests/data/tcp-slots.conf || exit 1
-	URL=http://127.0.0.1:$HTTPPORT
 	"$TCPCLIENT" -p "$PORT" -w 3000 --hold tests/data/tcp-collide.txt --per-source 3 \
 		--hold-ms 2000 static.example.com A >"$TMP/hold.out" 2>&1 &
 	holder=$!

@@ -10,7 +10,6 @@
 . tests/integration/lib.sh
 
 start_server tests/data/tsig.conf || exit 1
-URL=http://127.0.0.1:$HTTPPORT
 KEY=hmac-sha256:k1.example:c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0
 
 # check_tsig NAME DIG-ARGS...: dq output with the TSIG's time signed and
@@ -46,9 +45,6 @@ check_tsig() {
 		echo "  dig $*"
 		sed 's/^/  /' "$TMP/diff"
 	fi
-}
-metric() {
-	curl -s "$URL/metrics" | awk -v m="$1" 'index($0, m " ") == 1 { v = $NF } END { print v + 0 }'
 }
 notauth='geodnsd_responses_total{rcode="NOTAUTH"}'
 

@@ -331,12 +331,11 @@ check_cmd "under load over XDP: every query answered" awk '
 	"$TMP/load.out" <<'OUT'
 every query answered
 OUT
-waits=$(curl -s "http://127.0.0.1:$HTTPPORT/metrics" |
-	awk '$1 == "geodnsd_coalesce_waits_total" { print $2 }')
-if [ "${waits:-0}" -gt 0 ]; then
+waits=$(metric geodnsd_coalesce_waits_total)
+if [ "$waits" -gt 0 ]; then
 	pass "under load over XDP: the worker waited for more queries ($waits waits)"
 else
-	fail "under load over XDP: no coalescing wait counted (${waits:-none})"
+	fail "under load over XDP: no coalescing wait counted"
 fi
 stop_server
 
