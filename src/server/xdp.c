@@ -498,11 +498,14 @@ static unsigned tx_pending(struct xdp_queue *q)
 	return XDP_RING - xsk_prod_nb_free(&q->tx, XDP_RING);
 }
 
-/* Let the kernel send the TX ring (copy mode: at most XDP_KICK frames). */
-static void kick(struct xdp_queue *q)
+/* Let the kernel send the TX ring (copy mode: at most XDP_KICK frames);
+ * false when it asks for no kick (zero-copy: the driver is sending). */
+static bool kick(struct xdp_queue *q)
 {
-	if (xsk_ring_prod__needs_wakeup(&q->tx))
-		sendto(xsk_socket__fd(q->xsk), NULL, 0, MSG_DONTWAIT, NULL, 0);
+	if (!xsk_ring_prod__needs_wakeup(&q->tx))
+		return false;
+	sendto(xsk_socket__fd(q->xsk), NULL, 0, MSG_DONTWAIT, NULL, 0);
+	return true;
 }
 
 /*
@@ -537,8 +540,8 @@ void *xdp_main(void *arg)
 		waited = false;
 		/* every reply out: a kick sends at most XDP_KICK in copy mode,
 		 * and a burst of more would wait for the next frame received */
-		for (int k = 0; k < XDP_RING / XDP_KICK && tx_pending(q); k++)
-			kick(q);
+		for (int k = 0; k < XDP_RING / XDP_KICK && tx_pending(q) && kick(q); k++)
+			;
 		busy = xsk_cons_nb_avail(&q->rx, 1) > 0;
 		if (!busy)
 			poll(&pfd, 1, 200); /* idle; the timeout sees a stop */
