@@ -72,7 +72,7 @@ _xdp_addr() { # SERVER: the host address it is reached at
 	esac
 }
 
-# _xdp_conf SERVER DIR PORT: the command line of one of the five
+# _xdp_conf SERVER DIR PORT: the command line of one of the servers
 _xdp_conf() {
 	case $1 in
 	gx | gk | gx0 | gk0)
